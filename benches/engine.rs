@@ -1,0 +1,56 @@
+//! Queueing-engine benchmarks. Targets (issue 2): a 1,000-server sizing under
+//! 50 µs; the 10,000-line batch is also measured as a whole process (README).
+
+use capplan::queue_report::solve_batch_line;
+use capplan::queueing::{Slo, Station, erlang_c, size};
+use criterion::{Criterion, criterion_group, criterion_main};
+use std::hint::black_box;
+
+fn erlang(c: &mut Criterion) {
+    for servers in [10u64, 1_000, 100_000] {
+        let load = servers as f64 * 0.9;
+        c.bench_function(&format!("erlang_c/c={servers}"), |b| {
+            b.iter(|| erlang_c(black_box(load), black_box(servers)))
+        });
+    }
+}
+
+fn sizing(c: &mut Criterion) {
+    // ≈ 950 Erlangs: the answer is about 1,000 servers.
+    let station = Station::new(19_000.0, 0.05, 1.0).unwrap();
+    let slos = [Slo::parse("p95 response <= 160ms").unwrap()];
+    c.bench_function("size/1000_servers", |b| {
+        b.iter(|| size(black_box(&station), black_box(&slos)))
+    });
+}
+
+/// The problems of the whole-process batch measurement, generated the same way.
+pub fn batch_lines(count: usize) -> Vec<String> {
+    (0..count)
+        .map(|i| {
+            let rate = 10.0 + (i % 997) as f64 * 3.7;
+            let service = 0.01 + (i % 13) as f64 * 0.01;
+            format!(
+                r#"{{"arrival_rate": {rate}, "service_time_s": {service}, "slo": ["p95 response <= {}ms", "utilization <= 0.8"]}}"#,
+                (service * 4000.0).round()
+            )
+        })
+        .collect()
+}
+
+fn batch(c: &mut Criterion) {
+    let lines = batch_lines(10_000);
+    let mut group = c.benchmark_group("batch");
+    group.sample_size(10);
+    group.bench_function("10000_sizing_lines", |b| {
+        b.iter(|| {
+            for line in &lines {
+                black_box(solve_batch_line(line).ok());
+            }
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, erlang, sizing, batch);
+criterion_main!(benches);

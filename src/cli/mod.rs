@@ -1,0 +1,99 @@
+//! Argument definitions, dispatch and the mapping of outcomes to exit codes:
+//! 0 success, 1 a check failed or no feasible answer, 2 bad input or usage.
+
+mod queue;
+
+use clap::{Parser, Subcommand};
+use std::io::Write;
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "capplan",
+    version,
+    about = "Capacity planning and cost modelling with queueing theory",
+    long_about = "capplan sizes every component of an application with queueing theory \
+                  (Erlang C, M/G/c) against latency and utilization targets, prices it \
+                  from sourced tier catalogs, and recommends the cheapest mix.",
+    after_help = "Exit codes: 0 success, 1 a check failed or no feasible answer, 2 bad input or usage."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Queue(queue::QueueArgs),
+}
+
+/// An error that ends the command with a given exit code.
+#[derive(Debug)]
+pub struct Failure {
+    pub code: u8,
+    pub message: String,
+}
+
+impl Failure {
+    /// Bad input or usage: exit 2.
+    pub fn input(message: impl Into<String>) -> Self {
+        Failure {
+            code: 2,
+            message: message.into(),
+        }
+    }
+
+    /// Valid input with no feasible answer, or a failed check: exit 1.
+    pub fn infeasible(message: impl Into<String>) -> Self {
+        Failure {
+            code: 1,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(error: anyhow::Error) -> Self {
+        Failure::input(format!("{error:#}"))
+    }
+}
+
+/// What a command produced: text to print and the exit code to end with.
+pub struct Output {
+    pub text: String,
+    pub code: u8,
+}
+
+impl Output {
+    pub fn ok(text: String) -> Self {
+        Output { text, code: 0 }
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap prints help/version to stdout (exit 0) and usage errors to stderr (exit 2).
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let result = match cli.command {
+        Command::Queue(args) => queue::run(args),
+    };
+    match result {
+        Ok(output) => {
+            let mut stdout = std::io::stdout().lock();
+            // A closed pipe (`capplan … | head`) is not an error.
+            let _ = stdout
+                .write_all(output.text.as_bytes())
+                .and_then(|_| stdout.flush());
+            ExitCode::from(output.code)
+        }
+        Err(failure) => {
+            eprintln!("error: {}", failure.message);
+            ExitCode::from(failure.code)
+        }
+    }
+}

@@ -1,0 +1,9 @@
+//! capplan: capacity planning and cost modelling.
+//!
+//! The library holds the domain — queueing engine, catalogs, scenarios,
+//! demand, planner and the report structs. Argument parsing and rendering
+//! (clap, comfy-table, plotters) live in the binary.
+
+pub mod queue_report;
+pub mod queueing;
+pub mod units;

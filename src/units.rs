@@ -1,0 +1,157 @@
+//! Quantities with units, as users type them: `120/s`, `7200/min`, `50ms`,
+//! `2min`, `1.5GB`. Everything is converted to seconds, per-second rates,
+//! megabytes or gigabytes before the engine sees it.
+
+use std::fmt;
+
+/// A quantity that could not be read; the message says what was expected.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuantityError {
+    pub expected: &'static str,
+    pub found: String,
+}
+
+impl fmt::Display for QuantityError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "expected {}, got '{}'", self.expected, self.found)
+    }
+}
+
+impl std::error::Error for QuantityError {}
+
+const DURATION: &str =
+    "a positive duration such as 50ms, 0.05s, 3s or 2min (a plain number is seconds)";
+const RATE: &str =
+    "a positive rate such as 120/s, 7200/min or 432000/h (a plain number is per second)";
+
+/// Splits "12.5ms" into (12.5, "ms"); the number must be finite.
+fn split_number(text: &str) -> Option<(f64, &str)> {
+    let text = text.trim();
+    // No unit starts with 'e', so exponents ("1e-3s") can be taken greedily.
+    let end = text
+        .find(|ch: char| !(ch.is_ascii_digit() || matches!(ch, '.' | '+' | '-' | 'e' | 'E')))
+        .unwrap_or(text.len());
+    let number: f64 = text[..end].parse().ok()?;
+    number.is_finite().then_some((number, text[end..].trim()))
+}
+
+/// A duration in seconds: `50ms`, `0.05s`, `3s`, `2min`, `1h`, `250us`; a
+/// plain number is seconds.
+pub fn parse_duration(text: &str) -> Result<f64, QuantityError> {
+    let error = || QuantityError {
+        expected: DURATION,
+        found: text.to_string(),
+    };
+    let (value, unit) = split_number(text).ok_or_else(error)?;
+    let scale = match unit {
+        "" | "s" | "sec" | "secs" => 1.0,
+        "ms" => 1e-3,
+        "us" | "µs" => 1e-6,
+        "min" | "m" => 60.0,
+        "h" | "hr" => 3600.0,
+        _ => return Err(error()),
+    };
+    let seconds = value * scale;
+    if seconds > 0.0 && seconds.is_finite() {
+        Ok(seconds)
+    } else {
+        Err(error())
+    }
+}
+
+/// A rate per second: `120/s`, `7200/min`, `432000/h`, `5000rpm`; a plain
+/// number is per second.
+pub fn parse_rate(text: &str) -> Result<f64, QuantityError> {
+    let error = || QuantityError {
+        expected: RATE,
+        found: text.to_string(),
+    };
+    let (value, unit) = split_number(text).ok_or_else(error)?;
+    let per = match unit {
+        "" | "/s" | "/sec" | "rps" => 1.0,
+        "/min" | "/m" | "rpm" => 60.0,
+        "/h" | "/hr" | "/hour" => 3600.0,
+        "/day" | "/d" => 86400.0,
+        _ => return Err(error()),
+    };
+    let rate = value / per;
+    if rate > 0.0 && rate.is_finite() {
+        Ok(rate)
+    } else {
+        Err(error())
+    }
+}
+
+/// Formats seconds for people: `850 µs`, `42.5 ms`, `3.20 s`, `2.5 min`.
+pub fn format_duration(seconds: f64) -> String {
+    if !seconds.is_finite() {
+        return "∞".to_string();
+    }
+    if seconds < 1e-3 {
+        format!("{:.0} µs", seconds * 1e6)
+    } else if seconds < 1.0 {
+        format!("{} ms", trim_float(seconds * 1e3, 1))
+    } else if seconds < 120.0 {
+        format!("{} s", trim_float(seconds, 2))
+    } else {
+        format!("{} min", trim_float(seconds / 60.0, 1))
+    }
+}
+
+/// A number with at most `decimals` decimals and no trailing zeros.
+pub fn trim_float(value: f64, decimals: usize) -> String {
+    let text = format!("{value:.decimals$}");
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("50ms").unwrap(), 0.05);
+        assert_eq!(parse_duration("0.05s").unwrap(), 0.05);
+        assert_eq!(parse_duration("3s").unwrap(), 3.0);
+        assert_eq!(parse_duration("2min").unwrap(), 120.0);
+        assert_eq!(parse_duration("1.5").unwrap(), 1.5);
+        assert_eq!(parse_duration("1e-3s").unwrap(), 1e-3);
+        assert_eq!(parse_duration(" 200 ms ").unwrap(), 0.2);
+        for bad in [
+            "",
+            "ms",
+            "-1s",
+            "0",
+            "5 parsecs",
+            "NaN",
+            "inf",
+            "1e400s",
+            "1..2s",
+        ] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn rates() {
+        assert_eq!(parse_rate("120/s").unwrap(), 120.0);
+        assert_eq!(parse_rate("7200/min").unwrap(), 120.0);
+        assert_eq!(parse_rate("432000/h").unwrap(), 120.0);
+        assert_eq!(parse_rate("120").unwrap(), 120.0);
+        for bad in ["", "/s", "-3/s", "0", "3/fortnight", "nan", "1e999"] {
+            assert!(parse_rate(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn formatting() {
+        assert_eq!(format_duration(0.0425), "42.5 ms");
+        assert_eq!(format_duration(3.2), "3.2 s");
+        assert_eq!(format_duration(150.0), "2.5 min");
+        assert_eq!(trim_float(2.50, 2), "2.5");
+    }
+}

@@ -1,0 +1,6 @@
+//! The integration tests: the real executable and the public library API.
+
+mod common;
+mod properties;
+mod queue_cli;
+mod simulation;
