@@ -4,6 +4,7 @@
 //! demand, planner and the report structs. Argument parsing and rendering
 //! (clap, comfy-table, plotters) live in the binary.
 
+pub mod catalog;
 pub mod queue_report;
 pub mod queueing;
 pub mod units;

@@ -2,6 +2,7 @@
 //! 0 success, 1 a check failed or no feasible answer, 2 bad input or usage.
 
 mod queue;
+mod tiers;
 
 use clap::{Parser, Subcommand};
 use std::io::Write;
@@ -25,6 +26,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Queue(queue::QueueArgs),
+    Tiers(tiers::TiersArgs),
 }
 
 /// An error that ends the command with a given exit code.
@@ -81,6 +83,7 @@ pub fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Queue(args) => queue::run(args),
+        Command::Tiers(args) => tiers::run(args),
     };
     match result {
         Ok(output) => {

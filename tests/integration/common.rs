@@ -30,3 +30,32 @@ pub fn run_json(args: &[&str], code: i32) -> serde_json::Value {
 pub fn close(actual: f64, expected: f64, relative: f64) -> bool {
     (actual - expected).abs() <= relative * expected.abs()
 }
+
+/// A fresh, empty folder for one test's files.
+pub fn scratch_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("capplan-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+/// Writes `text` to `name` in `dir`, returning the path as a string.
+pub fn write_file(dir: &std::path::Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write test file");
+    path.to_string_lossy().into_owned()
+}
+
+/// Runs capplan with a fixed "today" so ages in reports are reproducible.
+pub fn run_on_day(args: &[&str]) -> (i32, String, String) {
+    let output = capplan()
+        .env("CAPPLAN_TODAY", "2026-11-21")
+        .args(args)
+        .output()
+        .expect("capplan runs");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}

@@ -4,3 +4,4 @@ mod common;
 mod properties;
 mod queue_cli;
 mod simulation;
+mod tiers_cli;

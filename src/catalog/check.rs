@@ -1,0 +1,344 @@
+//! Validation of one catalog file: schema facts serde cannot express
+//! (unique ids, positive numbers, provenance, dates, ordered tiers).
+
+use super::load::LoadedFile;
+use super::locate::{Step, line_of};
+use super::{Provider, days_between, parse_date, today};
+use serde::Serialize;
+use std::collections::HashSet;
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem in a file, located as precisely as the parser allows.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Problem {
+    pub severity: Severity,
+    pub file: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    /// The field path, e.g. `offerings.web.tiers.standard.price.monthly_usd`.
+    pub field: String,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn error(
+        file: &str,
+        line: Option<usize>,
+        column: Option<usize>,
+        field: &str,
+        message: &str,
+    ) -> Self {
+        Problem {
+            severity: Severity::Error,
+            file: file.to_string(),
+            line,
+            column,
+            field: field.to_string(),
+            message: message.to_string(),
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(column) = self.column {
+                write!(f, ":{column}")?;
+            }
+        }
+        if self.severity == Severity::Warning {
+            write!(f, ": warning")?;
+        }
+        if !self.field.is_empty() {
+            write!(f, ": {}", self.field)?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// Checks every embedded catalog and any overlays; used by `tiers check`.
+pub fn check_catalog(files: &[LoadedFile]) -> Vec<Problem> {
+    files.iter().flat_map(check_provider).collect()
+}
+
+/// Problems of one file. Overlays must carry provenance like any catalog.
+pub(crate) fn check_provider(file: &LoadedFile) -> Vec<Problem> {
+    let mut checker = Checker {
+        file,
+        problems: Vec::new(),
+        today: today(),
+    };
+    checker.provider(&file.provider);
+    checker.problems
+}
+
+struct Checker<'a> {
+    file: &'a LoadedFile,
+    problems: Vec<Problem>,
+    today: String,
+}
+
+impl Checker<'_> {
+    fn push(&mut self, severity: Severity, path: &[Step], message: String) {
+        let field = path
+            .iter()
+            .map(|s| match s {
+                Step::Key(k) => k.as_str(),
+                Step::Id(id) => id.as_str(),
+            })
+            .collect::<Vec<_>>()
+            .join(".");
+        self.problems.push(Problem {
+            severity,
+            file: self.file.name.clone(),
+            line: line_of(&self.file.text, path),
+            column: None,
+            field,
+            message,
+        });
+    }
+
+    fn error(&mut self, path: &[Step], message: String) {
+        self.push(Severity::Error, path, message);
+    }
+
+    fn positive(&mut self, path: &[Step], name: &str, value: Option<f64>, allow_zero: bool) {
+        let Some(v) = value else { return };
+        let ok = v.is_finite() && (v > 0.0 || allow_zero && v == 0.0);
+        if !ok {
+            let mut full = path.to_vec();
+            full.push(key(name));
+            let expected = if allow_zero {
+                "zero or a positive number"
+            } else {
+                "a positive number"
+            };
+            self.error(&full, format!("expected {expected}, found {v}"));
+        }
+    }
+
+    fn date(&mut self, path: &[Step], as_of: &Option<String>) {
+        let Some(text) = as_of else { return };
+        let mut full = path.to_vec();
+        full.push(key("as_of"));
+        if parse_date(text).is_none() {
+            self.error(
+                &full,
+                format!("expected a date YYYY-MM-DD (or a range 'A .. B'), found '{text}'"),
+            );
+            return;
+        }
+        if let Some(age) = days_between(text, &self.today)
+            && age > 365
+        {
+            self.push(
+                Severity::Warning,
+                &full,
+                format!("as_of {text} is {age} days old (more than 365): re-check the source"),
+            );
+        }
+    }
+
+    fn provider(&mut self, p: &Provider) {
+        let root: Vec<Step> = vec![];
+        if p.version != 1 {
+            self.error(
+                &[key("version")],
+                format!("expected version 1, found {}", p.version),
+            );
+        }
+        if !valid_id(&p.provider) {
+            self.error(
+                &[key("provider")],
+                format!(
+                    "expected a lower-case id (a-z, 0-9, '-', '.', '+'), found '{}'",
+                    p.provider
+                ),
+            );
+        }
+        if p.source.as_deref().is_none_or(|s| s.trim().is_empty()) {
+            self.error(
+                &[key("provider")],
+                "missing 'source': every catalog file names where its numbers come from".into(),
+            );
+        }
+        if p.as_of.is_none() {
+            self.error(
+                &[key("provider")],
+                "missing 'as_of': every catalog file says when its numbers were true".into(),
+            );
+        }
+        self.date(&root, &p.as_of);
+        let mut offering_ids = HashSet::new();
+        for o in &p.offerings {
+            let opath = vec![key("offerings"), Step::Id(o.id.clone())];
+            if !offering_ids.insert(o.id.clone()) {
+                self.error(&opath, format!("duplicate offering id '{}'", o.id));
+            }
+            if !valid_id(&o.id) {
+                self.error(
+                    &opath,
+                    format!("expected a lower-case id, found '{}'", o.id),
+                );
+            }
+            self.date(&opath, &o.as_of);
+            for (option, price) in &o.purchase_options {
+                let mut ppath = opath.clone();
+                ppath.extend([key("purchase_options"), key(option.as_str())]);
+                self.option_price(&ppath, price);
+            }
+            let mut tier_ids = HashSet::new();
+            for t in &o.tiers {
+                let mut tpath = opath.clone();
+                tpath.extend([key("tiers"), Step::Id(t.id.clone())]);
+                if !tier_ids.insert(t.id.clone()) {
+                    self.error(
+                        &tpath,
+                        format!("duplicate tier id '{}' in offering '{}'", t.id, o.id),
+                    );
+                }
+                if !valid_id(&t.id) {
+                    self.error(
+                        &tpath,
+                        format!("expected a lower-case id, found '{}'", t.id),
+                    );
+                }
+                self.date(&tpath, &t.as_of);
+                let c = &t.capacity;
+                let mut cpath = tpath.clone();
+                cpath.push(key("capacity"));
+                for (name, value) in [
+                    ("vcpu", c.vcpu),
+                    ("memory_mb", c.memory_mb),
+                    ("storage_gb", c.storage_gb),
+                    ("max_storage_gb", c.max_storage_gb),
+                    ("max_connections", c.max_connections),
+                    ("max_ops_per_sec", c.max_ops_per_sec),
+                    ("bandwidth_gb_per_month", c.bandwidth_gb_per_month),
+                    ("free_hours_per_month", c.free_hours_per_month),
+                    ("credits_per_month", c.credits_per_month),
+                    ("max_databases", c.max_databases),
+                ] {
+                    self.positive(&cpath, name, value, false);
+                }
+                if c.max_instances == Some(0) {
+                    let mut full = cpath.clone();
+                    full.push(key("max_instances"));
+                    self.error(&full, "expected at least 1 instance, found 0".into());
+                }
+                let mut ppath = tpath.clone();
+                ppath.push(key("price"));
+                self.positive(&ppath, "monthly_usd", t.price.monthly_usd, true);
+                self.positive(&ppath, "hourly_usd", t.price.hourly_usd, true);
+                if t.price.monthly_usd.is_some() && t.price.hourly_usd.is_some() {
+                    let monthly = t.price.monthly_usd.unwrap_or(0.0);
+                    let derived = t.price.hourly_usd.unwrap_or(0.0) * super::HOURS_PER_MONTH;
+                    if (monthly - derived).abs() > 0.01 * monthly.max(1.0) {
+                        self.error(&ppath, format!("monthly_usd {monthly} disagrees with hourly_usd × 730 = {derived:.2}: give one, or both consistent"));
+                    }
+                }
+                let mut last = 0.0;
+                for step in &t.price.steps {
+                    let mut spath = ppath.clone();
+                    spath.push(key("steps"));
+                    self.positive(&spath, "max_ops_per_sec", Some(step.max_ops_per_sec), false);
+                    self.positive(&spath, "monthly_usd", step.monthly_usd, true);
+                    self.positive(&spath, "hourly_usd", step.hourly_usd, true);
+                    if step.max_ops_per_sec <= last {
+                        self.error(
+                            &spath,
+                            "price steps must be in increasing max_ops_per_sec".into(),
+                        );
+                    }
+                    last = step.max_ops_per_sec;
+                }
+                for (option, price) in &t.price.purchase_options {
+                    let mut opath2 = ppath.clone();
+                    opath2.extend([key("purchase_options"), key(option.as_str())]);
+                    self.option_price(&opath2, price);
+                }
+            }
+        }
+        let mut usage_ids = HashSet::new();
+        for u in &p.usage {
+            let upath = vec![key("usage"), Step::Id(u.id.clone())];
+            if !usage_ids.insert(u.id.clone()) {
+                self.error(&upath, format!("duplicate usage id '{}'", u.id));
+            }
+            if u.unit.trim().is_empty() {
+                self.error(
+                    &upath,
+                    "expected a unit such as GB or 1M requests, found ''".into(),
+                );
+            }
+            self.date(&upath, &u.as_of);
+            self.positive(&upath, "free_quantity", u.free_quantity, true);
+            if let Some(d) = u.batch_discount
+                && !(0.0..1.0).contains(&d)
+            {
+                self.error(
+                    &upath,
+                    format!("expected batch_discount from 0 to below 1, found {d}"),
+                );
+            }
+            if u.price_tiers.is_empty() {
+                self.error(&upath, "expected at least one price tier".into());
+            }
+            let mut last = -1.0;
+            for (i, tier) in u.price_tiers.iter().enumerate() {
+                let mut tpath = upath.clone();
+                tpath.push(key("price_tiers"));
+                self.positive(&tpath, "usd", tier.usd, true);
+                if i == 0 && tier.start != 0.0 {
+                    self.error(
+                        &tpath,
+                        format!("the first price tier must start at 0, found {}", tier.start),
+                    );
+                }
+                if tier.start <= last || !tier.start.is_finite() {
+                    self.error(&tpath, "price tier starts must increase".into());
+                }
+                last = tier.start;
+            }
+        }
+    }
+
+    fn option_price(&mut self, path: &[Step], price: &super::OptionPrice) {
+        self.positive(path, "monthly_usd", price.monthly_usd, true);
+        self.positive(path, "hourly_usd", price.hourly_usd, true);
+        if let Some(d) = price.discount
+            && !(0.0..1.0).contains(&d)
+        {
+            let mut full = path.to_vec();
+            full.push(key("discount"));
+            self.error(
+                &full,
+                format!("expected a discount from 0 to below 1, found {d}"),
+            );
+        }
+        if price.monthly_usd.is_none() && price.hourly_usd.is_none() && price.discount.is_none() {
+            self.error(path, "expected monthly_usd, hourly_usd or discount".into());
+        }
+        self.date(path, &price.as_of);
+    }
+}
+
+fn key(name: &str) -> Step {
+    Step::Key(name.to_string())
+}
+
+fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.chars().all(|c| {
+            c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '.' | '+' | '_')
+        })
+}

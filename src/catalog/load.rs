@@ -1,0 +1,215 @@
+//! Reading catalogs: the embedded files, then `--tiers` overlays, each parsed
+//! strictly and checked, with errors that name the file, line and column.
+
+use super::check::{Severity, check_provider};
+use super::overlay::merge_provider;
+use super::{Catalog, Problem, Provider};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// The catalogs compiled into the binary.
+const EMBEDDED: [(&str, &str); 6] = [
+    ("tiers/render.yaml", include_str!("../../tiers/render.yaml")),
+    ("tiers/atlas.yaml", include_str!("../../tiers/atlas.yaml")),
+    (
+        "tiers/redis-cloud.yaml",
+        include_str!("../../tiers/redis-cloud.yaml"),
+    ),
+    ("tiers/aws.yaml", include_str!("../../tiers/aws.yaml")),
+    ("tiers/openai.yaml", include_str!("../../tiers/openai.yaml")),
+    (
+        "tiers/cloudinary.yaml",
+        include_str!("../../tiers/cloudinary.yaml"),
+    ),
+];
+
+/// A catalog file as read: its name, text and parsed provider.
+#[derive(Debug, Clone)]
+pub struct LoadedFile {
+    pub name: String,
+    pub text: String,
+    pub provider: Provider,
+}
+
+/// A catalog that cannot be used: every error found, with locations.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CatalogError {
+    pub problems: Vec<Problem>,
+}
+
+impl fmt::Display for CatalogError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let errors: Vec<String> = self
+            .problems
+            .iter()
+            .filter(|p| p.severity == Severity::Error)
+            .map(|p| p.to_string())
+            .collect();
+        write!(f, "{}", errors.join("\n"))
+    }
+}
+
+impl std::error::Error for CatalogError {}
+
+impl CatalogError {
+    fn single(problem: Problem) -> Self {
+        CatalogError {
+            problems: vec![problem],
+        }
+    }
+}
+
+/// The embedded catalog files, parsed.
+pub fn embedded_files() -> Result<Vec<LoadedFile>, CatalogError> {
+    EMBEDDED
+        .iter()
+        .map(|(name, text)| parse_file(name, text))
+        .collect()
+}
+
+/// The embedded catalogs alone.
+pub fn load() -> Result<Catalog, CatalogError> {
+    load_with_overlays(&[]).map(|(catalog, _)| catalog)
+}
+
+/// The embedded catalogs with each overlay path (a file, or a folder of
+/// `.yaml`/`.yml` files) applied in order. Any error in any file fails the
+/// whole load; warnings are returned with the catalog.
+pub fn load_with_overlays(paths: &[PathBuf]) -> Result<(Catalog, Vec<Problem>), CatalogError> {
+    let mut catalog = Catalog::default();
+    let mut warnings = Vec::new();
+    for file in embedded_files()? {
+        catalog.providers.push(file.provider);
+    }
+    for file in overlay_files(paths)? {
+        let problems = check_provider(&file);
+        if problems.iter().any(|p| p.severity == Severity::Error) {
+            return Err(CatalogError { problems });
+        }
+        warnings.extend(problems);
+        match catalog
+            .providers
+            .iter_mut()
+            .find(|p| p.provider == file.provider.provider)
+        {
+            Some(base) => merge_provider(base, file.provider),
+            // A provider new to the catalog keeps its own provenance.
+            None => catalog.providers.push(file.provider),
+        }
+    }
+    Ok((catalog, warnings))
+}
+
+/// Reads every overlay file named by the paths, in order (folders sorted).
+pub fn overlay_files(paths: &[PathBuf]) -> Result<Vec<LoadedFile>, CatalogError> {
+    let mut files = Vec::new();
+    for path in paths {
+        for file in catalog_paths(path)? {
+            files.push(load_file(&file)?);
+        }
+    }
+    Ok(files)
+}
+
+/// A file, or the sorted `.yaml`/`.yml` files of a folder.
+pub fn catalog_paths(path: &Path) -> Result<Vec<PathBuf>, CatalogError> {
+    let name = path.display().to_string();
+    let meta = std::fs::metadata(path).map_err(|e| {
+        CatalogError::single(Problem::error(
+            &name,
+            None,
+            None,
+            "",
+            &format!("cannot read: {e}"),
+        ))
+    })?;
+    if !meta.is_dir() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let entries = std::fs::read_dir(path).map_err(|e| {
+        CatalogError::single(Problem::error(
+            &name,
+            None,
+            None,
+            "",
+            &format!("cannot list the folder: {e}"),
+        ))
+    })?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(CatalogError::single(Problem::error(
+            &name,
+            None,
+            None,
+            "",
+            "the folder holds no .yaml catalog files",
+        )));
+    }
+    Ok(files)
+}
+
+/// Reads and parses one catalog file.
+pub fn load_file(path: &Path) -> Result<LoadedFile, CatalogError> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| {
+        CatalogError::single(Problem::error(
+            &name,
+            None,
+            None,
+            "",
+            &format!("cannot read the file: {e}"),
+        ))
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        CatalogError::single(Problem::error(
+            &name,
+            None,
+            None,
+            "",
+            &format!("the file is not UTF-8 text ({e})"),
+        ))
+    })?;
+    parse_file(&name, &text)
+}
+
+/// Parses one catalog file strictly (unknown fields, wrong types and
+/// duplicate keys are errors with line and column).
+pub fn parse_file(name: &str, text: &str) -> Result<LoadedFile, CatalogError> {
+    let provider: Provider = serde_yaml_ng::from_str(text).map_err(|e| {
+        let location = e.location();
+        let message = strip_location(&e.to_string());
+        let (field, message) = split_field(&message);
+        CatalogError::single(Problem::error(
+            name,
+            location.as_ref().map(|l| l.line()),
+            location.as_ref().map(|l| l.column()),
+            &field,
+            &message,
+        ))
+    })?;
+    Ok(LoadedFile {
+        name: name.to_string(),
+        text: text.to_string(),
+        provider,
+    })
+}
+
+/// serde_yaml_ng appends " at line L column C"; the location is reported apart.
+pub(crate) fn strip_location(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// "offerings[0].tiers[1]: unknown field `x`" → ("offerings[0].tiers[1]", "unknown field `x`").
+pub(crate) fn split_field(message: &str) -> (String, String) {
+    match message.split_once(": ") {
+        Some((field, rest)) if !field.contains(' ') => (field.to_string(), rest.to_string()),
+        _ => (String::new(), message.to_string()),
+    }
+}

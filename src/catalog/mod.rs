@@ -1,0 +1,585 @@
+//! Tier catalogs: what each provider sells, its capacity, its price, and
+//! where each number came from. Data, never code: the files in `tiers/` are
+//! embedded in the binary and can be overlaid with `--tiers PATH`.
+//!
+//! Capacity and price are separate maps on every tier: the queueing model
+//! reads capacity, costing reads price. A missing price is `None` and is
+//! reported as unpriced, never as $0.
+
+mod check;
+mod load;
+mod locate;
+mod overlay;
+mod view;
+
+pub use check::{Problem, Severity, check_catalog};
+pub use load::{
+    CatalogError, LoadedFile, catalog_paths, embedded_files, load, load_file, load_with_overlays,
+    parse_file,
+};
+pub use view::{OfferingSummary, TierRow, UsageRow, offering_summaries, tier_rows, usage_rows};
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Monthly = hourly × 730, defined once.
+pub const HOURS_PER_MONTH: f64 = 730.0;
+
+/// How sure the source is (see `docs/catalogs.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    Low,
+    Medium,
+    High,
+}
+
+impl Confidence {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::Medium => "medium",
+            Confidence::High => "high",
+        }
+    }
+}
+
+/// What an offering does in an architecture.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Compute,
+    Database,
+    Cache,
+    Serverless,
+    LoadBalancer,
+    Platform,
+    Media,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Compute => "compute",
+            Role::Database => "database",
+            Role::Cache => "cache",
+            Role::Serverless => "serverless",
+            Role::LoadBalancer => "load_balancer",
+            Role::Platform => "platform",
+            Role::Media => "media",
+        }
+    }
+}
+
+/// How the provider meters running time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Billing {
+    PerSecond,
+    Hourly,
+    Monthly,
+}
+
+/// Where a number came from. Any level may set it; the nearest wins.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Provenance {
+    pub source: Option<String>,
+    pub as_of: Option<String>,
+    pub confidence: Option<Confidence>,
+    pub note: Option<String>,
+}
+
+/// One provider file (`tiers/render.yaml`).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Provider {
+    pub version: u32,
+    pub provider: String,
+    pub name: Option<String>,
+    pub currency: Option<String>,
+    pub source: Option<String>,
+    pub as_of: Option<String>,
+    pub confidence: Option<Confidence>,
+    pub note: Option<String>,
+    #[serde(default)]
+    pub offerings: Vec<Offering>,
+    #[serde(default)]
+    pub usage: Vec<UsagePrice>,
+}
+
+/// A product line sold in tiers (`render/web`, `atlas/cluster`, `aws/ec2`).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Offering {
+    pub id: String,
+    pub name: Option<String>,
+    pub role: Option<Role>,
+    pub billing: Option<Billing>,
+    /// Most instances of one service (Render: 100).
+    pub max_instances: Option<u32>,
+    /// Purchase options every tier inherits unless it sets its own.
+    #[serde(default)]
+    pub purchase_options: BTreeMap<PurchaseOption, OptionPrice>,
+    pub source: Option<String>,
+    pub as_of: Option<String>,
+    pub confidence: Option<Confidence>,
+    pub note: Option<String>,
+    #[serde(default)]
+    pub tiers: Vec<Tier>,
+}
+
+/// One size of an offering.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tier {
+    pub id: String,
+    pub name: Option<String>,
+    /// False for retired tiers: kept so documents that use them still price.
+    pub available: Option<bool>,
+    #[serde(default)]
+    pub capacity: Capacity,
+    #[serde(default)]
+    pub price: Price,
+    pub source: Option<String>,
+    pub as_of: Option<String>,
+    pub confidence: Option<Confidence>,
+    pub note: Option<String>,
+}
+
+/// What a tier can do. `None` means not published (unknown, not zero).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Capacity {
+    pub vcpu: Option<f64>,
+    /// CPU shared with other tenants (Atlas M0/Flex): not a vCPU count.
+    pub shared_cpu: Option<bool>,
+    pub memory_mb: Option<f64>,
+    pub storage_gb: Option<f64>,
+    /// Largest storage the tier can be configured with.
+    pub max_storage_gb: Option<f64>,
+    pub max_connections: Option<f64>,
+    pub max_ops_per_sec: Option<f64>,
+    pub bandwidth_gb_per_month: Option<f64>,
+    pub max_instances: Option<u32>,
+    pub sleeps_when_idle: Option<bool>,
+    pub free_hours_per_month: Option<f64>,
+    pub credits_per_month: Option<f64>,
+    pub max_databases: Option<f64>,
+}
+
+/// What a tier costs. `monthly_usd` or `hourly_usd` (monthly = hourly × 730);
+/// both absent or null means unpriced.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Price {
+    pub monthly_usd: Option<f64>,
+    pub hourly_usd: Option<f64>,
+    /// Price by throughput band (Atlas Flex): the first step whose
+    /// `max_ops_per_sec` covers the load applies.
+    #[serde(default)]
+    pub steps: Vec<PriceStep>,
+    #[serde(default)]
+    pub purchase_options: BTreeMap<PurchaseOption, OptionPrice>,
+}
+
+/// One band of a stepped price.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PriceStep {
+    pub max_ops_per_sec: f64,
+    pub monthly_usd: Option<f64>,
+    pub hourly_usd: Option<f64>,
+}
+
+/// AWS-style purchase options.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PurchaseOption {
+    OnDemand,
+    #[serde(rename = "reserved_1y")]
+    Reserved1y,
+    #[serde(rename = "reserved_3y")]
+    Reserved3y,
+    Spot,
+}
+
+impl PurchaseOption {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PurchaseOption::OnDemand => "on_demand",
+            PurchaseOption::Reserved1y => "reserved_1y",
+            PurchaseOption::Reserved3y => "reserved_3y",
+            PurchaseOption::Spot => "spot",
+        }
+    }
+}
+
+/// A purchase option's price: explicit, or a discount off on-demand.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OptionPrice {
+    pub monthly_usd: Option<f64>,
+    pub hourly_usd: Option<f64>,
+    /// Fraction off the on-demand price (0.373 = 37.3% off).
+    pub discount: Option<f64>,
+    pub source: Option<String>,
+    pub as_of: Option<String>,
+    pub confidence: Option<Confidence>,
+    pub note: Option<String>,
+}
+
+/// A usage-priced item: quantity × tiered unit price, after a free quota.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct UsagePrice {
+    pub id: String,
+    pub name: Option<String>,
+    /// The unit one price applies to: `GB`, `GB-month`, `1M requests`, `GB-second`.
+    pub unit: String,
+    /// Free quantity per month, in `unit`s.
+    pub free_quantity: Option<f64>,
+    /// Volume tiers: each price applies from `start` (in `unit`s) upward.
+    pub price_tiers: Vec<VolumeTier>,
+    /// Fraction off for batch use (OpenAI Batch API: 0.5).
+    pub batch_discount: Option<f64>,
+    pub source: Option<String>,
+    pub as_of: Option<String>,
+    pub confidence: Option<Confidence>,
+    pub note: Option<String>,
+}
+
+/// One volume tier; `usd: null` means the price at that volume is unknown.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct VolumeTier {
+    #[serde(default)]
+    pub start: f64,
+    pub usd: Option<f64>,
+}
+
+/// All providers, after overlays.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Catalog {
+    pub providers: Vec<Provider>,
+}
+
+/// A tier with the offering and provider it belongs to.
+#[derive(Debug, Clone, Copy)]
+pub struct TierRef<'a> {
+    pub provider: &'a Provider,
+    pub offering: &'a Offering,
+    pub tier: &'a Tier,
+}
+
+impl Catalog {
+    pub fn provider(&self, id: &str) -> Option<&Provider> {
+        self.providers.iter().find(|p| p.provider == id)
+    }
+
+    /// `render/web` → the offering, with its provider.
+    pub fn offering(&self, reference: &str) -> Option<(&Provider, &Offering)> {
+        let (provider, offering) = reference.split_once('/')?;
+        let provider = self.provider(provider)?;
+        let offering = provider.offerings.iter().find(|o| o.id == offering)?;
+        Some((provider, offering))
+    }
+
+    /// `render/web/standard` → the tier.
+    pub fn tier(&self, reference: &str) -> Option<TierRef<'_>> {
+        let (offering_ref, tier) = reference.rsplit_once('/')?;
+        let (provider, offering) = self.offering(offering_ref)?;
+        let tier = offering.tiers.iter().find(|t| t.id == tier)?;
+        Some(TierRef {
+            provider,
+            offering,
+            tier,
+        })
+    }
+
+    /// `aws/data-transfer-out` → the usage price.
+    pub fn usage(&self, reference: &str) -> Option<(&Provider, &UsagePrice)> {
+        let (provider, id) = reference.split_once('/')?;
+        let provider = self.provider(provider)?;
+        let usage = provider.usage.iter().find(|u| u.id == id)?;
+        Some((provider, usage))
+    }
+
+    /// The oldest `as_of` date of any provider, for report titles.
+    pub fn oldest_as_of(&self) -> Option<&str> {
+        self.providers
+            .iter()
+            .filter_map(|p| p.as_of.as_deref())
+            .min()
+    }
+}
+
+impl TierRef<'_> {
+    pub fn available(&self) -> bool {
+        self.tier.available.unwrap_or(true)
+    }
+
+    /// The on-demand monthly price, or `None` when unpriced.
+    pub fn monthly_usd(&self) -> Option<f64> {
+        self.tier.price.monthly()
+    }
+
+    /// The monthly price under a purchase option; `None` when unpriced or
+    /// when the tier does not offer the option.
+    pub fn monthly_usd_with(&self, option: PurchaseOption) -> Option<f64> {
+        if option == PurchaseOption::OnDemand {
+            return self.monthly_usd();
+        }
+        let price = self
+            .tier
+            .price
+            .purchase_options
+            .get(&option)
+            .or_else(|| self.offering.purchase_options.get(&option))?;
+        if let Some(monthly) = price
+            .monthly_usd
+            .or(price.hourly_usd.map(|h| h * HOURS_PER_MONTH))
+        {
+            return Some(monthly);
+        }
+        Some(self.monthly_usd()? * (1.0 - price.discount?))
+    }
+
+    /// The monthly price at a throughput, for stepped prices (Atlas Flex).
+    /// `None` when unpriced or when the load exceeds the last step.
+    pub fn monthly_usd_at_ops(&self, ops_per_sec: f64) -> Option<f64> {
+        let steps = &self.tier.price.steps;
+        if steps.is_empty() {
+            return self.monthly_usd();
+        }
+        let step = steps.iter().find(|s| ops_per_sec <= s.max_ops_per_sec)?;
+        step.monthly_usd
+            .or(step.hourly_usd.map(|h| h * HOURS_PER_MONTH))
+    }
+
+    /// The nearest provenance: tier, then offering, then provider.
+    pub fn provenance(&self) -> Provenance {
+        Provenance {
+            source: self
+                .tier
+                .source
+                .clone()
+                .or_else(|| self.offering.source.clone())
+                .or_else(|| self.provider.source.clone()),
+            as_of: self
+                .tier
+                .as_of
+                .clone()
+                .or_else(|| self.offering.as_of.clone())
+                .or_else(|| self.provider.as_of.clone()),
+            confidence: self
+                .tier
+                .confidence
+                .or(self.offering.confidence)
+                .or(self.provider.confidence),
+            note: self.tier.note.clone(),
+        }
+    }
+
+    /// `render/web/standard`.
+    pub fn reference(&self) -> String {
+        format!(
+            "{}/{}/{}",
+            self.provider.provider, self.offering.id, self.tier.id
+        )
+    }
+}
+
+impl Price {
+    /// The on-demand monthly price: `monthly_usd`, else `hourly_usd` × 730,
+    /// else the first price step.
+    pub fn monthly(&self) -> Option<f64> {
+        self.monthly_usd
+            .or(self.hourly_usd.map(|h| h * HOURS_PER_MONTH))
+            .or_else(|| {
+                let first = self.steps.first()?;
+                first
+                    .monthly_usd
+                    .or(first.hourly_usd.map(|h| h * HOURS_PER_MONTH))
+            })
+    }
+
+    /// The hourly price when the tier is priced by the hour.
+    pub fn hourly(&self) -> Option<f64> {
+        self.hourly_usd
+            .or_else(|| self.steps.first().and_then(|s| s.hourly_usd))
+    }
+}
+
+impl UsagePrice {
+    /// Monthly cost of `quantity` units: the free quota first, then each
+    /// volume tier's price from its start. `None` when a needed tier is
+    /// unpriced.
+    pub fn cost(&self, quantity: f64) -> Option<f64> {
+        let billable = (quantity - self.free_quantity.unwrap_or(0.0)).max(0.0);
+        let mut total = 0.0;
+        for (i, tier) in self.price_tiers.iter().enumerate() {
+            let end = self
+                .price_tiers
+                .get(i + 1)
+                .map_or(f64::INFINITY, |next| next.start);
+            let amount = (billable.min(end) - tier.start).max(0.0);
+            if amount > 0.0 {
+                total += amount * tier.usd?;
+            }
+        }
+        Some(total)
+    }
+}
+
+/// Today's date as `YYYY-MM-DD` (UTC), or `CAPPLAN_TODAY` when set so that
+/// reports with ages are reproducible.
+pub fn today() -> String {
+    if let Ok(value) = std::env::var("CAPPLAN_TODAY")
+        && parse_date(&value).is_some()
+    {
+        return value;
+    }
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() / 86_400)
+        .unwrap_or(0) as i64;
+    let (y, m, d) = civil_from_days(days);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Days since 1970-01-01 of a `YYYY-MM-DD` date. `YYYY-MM` and `YYYY` (for
+/// sources dated only that precisely) take the first day; a range `A .. B`
+/// takes B.
+pub fn parse_date(text: &str) -> Option<i64> {
+    let text = text.rsplit("..").next()?.trim();
+    let mut parts = text.splitn(3, '-');
+    let y: i64 = parts.next()?.parse().ok()?;
+    let m: u32 = parts.next().map_or(Some(1), |m| m.parse().ok())?;
+    let d: u32 = parts.next().map_or(Some(1), |d| d.parse().ok())?;
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || !(1900..=9999).contains(&y) {
+        return None;
+    }
+    Some(days_from_civil(y, m, d))
+}
+
+/// Days between two dates (b − a), when both parse.
+pub fn days_between(a: &str, b: &str) -> Option<i64> {
+    Some(parse_date(b)? - parse_date(a)?)
+}
+
+// Howard Hinnant's civil-calendar algorithms.
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = m as i64;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_round_trip() {
+        assert_eq!(parse_date("1970-01-01"), Some(0));
+        assert_eq!(days_between("2025-11-21", "2026-11-21"), Some(365));
+        assert_eq!(days_between("2024-01-01", "2025-01-01"), Some(366));
+        assert_eq!(
+            civil_from_days(parse_date("2026-02-28").unwrap() + 1),
+            (2026, 3, 1)
+        );
+        assert_eq!(
+            parse_date("2022-09-26 .. 2026-10-05"),
+            parse_date("2026-10-05")
+        );
+        assert_eq!(parse_date("2026-13-01"), None);
+        assert_eq!(parse_date("soon"), None);
+        assert_eq!(parse_date("2025"), parse_date("2025-01-01"));
+        assert_eq!(parse_date("2025-12"), parse_date("2025-12-01"));
+    }
+
+    #[test]
+    fn volume_tiers_and_free_quota() {
+        let usage = UsagePrice {
+            id: "egress".into(),
+            name: None,
+            unit: "GB".into(),
+            free_quantity: Some(100.0),
+            price_tiers: vec![
+                VolumeTier {
+                    start: 0.0,
+                    usd: Some(0.09),
+                },
+                VolumeTier {
+                    start: 10_240.0,
+                    usd: Some(0.085),
+                },
+            ],
+            batch_discount: None,
+            source: None,
+            as_of: None,
+            confidence: None,
+            note: None,
+        };
+        assert_eq!(usage.cost(50.0), Some(0.0));
+        assert!((usage.cost(1100.0).unwrap() - 90.0).abs() < 1e-9);
+        let big = 100.0 + 10_240.0 + 1000.0;
+        assert!((usage.cost(big).unwrap() - (10_240.0 * 0.09 + 1000.0 * 0.085)).abs() < 1e-9);
+        let mut unpriced = usage.clone();
+        unpriced.price_tiers[1].usd = None;
+        assert_eq!(unpriced.cost(1100.0).map(|c| c.round()), Some(90.0));
+        assert_eq!(unpriced.cost(big), None);
+    }
+}
+
+#[cfg(test)]
+mod embedded_tests {
+    use super::*;
+
+    #[test]
+    fn every_embedded_catalog_loads_without_errors() {
+        let files = embedded_files().unwrap_or_else(|e| panic!("{e}"));
+        let errors: Vec<String> = check_catalog(&files)
+            .into_iter()
+            .filter(|p| p.severity == Severity::Error)
+            .map(|p| p.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{}", errors.join("\n"));
+    }
+
+    #[test]
+    fn prices_derive_from_the_research_file() {
+        let catalog = load().unwrap();
+        let price = |r: &str| catalog.tier(r).unwrap().monthly_usd();
+        assert_eq!(price("render/web/standard"), Some(25.0));
+        assert_eq!(price("atlas/cluster/m10"), Some(56.94));
+        assert!((price("atlas/cluster/m30").unwrap() - 0.54 * 730.0).abs() < 1e-9);
+        assert!((price("aws/ec2/m5.large").unwrap() - 70.08).abs() < 1e-9);
+        assert_eq!(price("redis-cloud/essentials/2.5gb"), None);
+        let t3 = catalog.tier("aws/ec2/t3.medium").unwrap();
+        assert_eq!(t3.monthly_usd_with(PurchaseOption::Reserved1y), Some(19.05));
+        let m5 = catalog.tier("aws/ec2/m5.large").unwrap();
+        assert!((m5.monthly_usd_with(PurchaseOption::Spot).unwrap() - 70.08 * 0.35).abs() < 1e-9);
+        let flex = catalog.tier("atlas/cluster/flex").unwrap();
+        assert_eq!(flex.monthly_usd_at_ops(150.0), Some(15.0));
+        assert_eq!(flex.monthly_usd_at_ops(501.0), None);
+        assert!(!catalog.tier("atlas/cluster/m2").unwrap().available());
+    }
+}

@@ -1,0 +1,227 @@
+//! Flat rows of the catalog for `capplan tiers` (the JSON field names of
+//! `TierRow` are a contract).
+
+use super::{Catalog, HOURS_PER_MONTH, TierRef, days_between, today};
+use serde::Serialize;
+
+/// One tier with its capacity, price and provenance.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TierRow {
+    pub provider: String,
+    pub offering: String,
+    pub tier: String,
+    pub name: Option<String>,
+    pub role: Option<&'static str>,
+    pub available: bool,
+    pub vcpu: Option<f64>,
+    pub shared_cpu: Option<bool>,
+    pub memory_mb: Option<f64>,
+    pub storage_gb: Option<f64>,
+    pub max_connections: Option<f64>,
+    pub max_ops_per_sec: Option<f64>,
+    pub bandwidth_gb_per_month: Option<f64>,
+    pub max_instances: Option<u32>,
+    pub sleeps_when_idle: Option<bool>,
+    /// Null when unpriced; derived from hourly × 730 where priced hourly.
+    pub monthly_usd: Option<f64>,
+    pub hourly_usd: Option<f64>,
+    /// `reserved_1y` → monthly price, for tiers with purchase options.
+    pub purchase_options_monthly_usd: std::collections::BTreeMap<&'static str, f64>,
+    /// `ops/s ≤ 100: $8` … for stepped prices.
+    pub price_steps: Vec<String>,
+    pub source: Option<String>,
+    pub as_of: Option<String>,
+    pub confidence: Option<&'static str>,
+    pub note: Option<String>,
+}
+
+impl TierRow {
+    pub fn from_ref(r: &TierRef<'_>) -> TierRow {
+        let c = &r.tier.capacity;
+        let provenance = r.provenance();
+        let mut options = std::collections::BTreeMap::new();
+        for option in [
+            super::PurchaseOption::Reserved1y,
+            super::PurchaseOption::Reserved3y,
+            super::PurchaseOption::Spot,
+        ] {
+            if let Some(price) = r.monthly_usd_with(option) {
+                options.insert(option.as_str(), price);
+            }
+        }
+        TierRow {
+            provider: r.provider.provider.clone(),
+            offering: r.offering.id.clone(),
+            tier: r.tier.id.clone(),
+            name: r.tier.name.clone(),
+            role: r.offering.role.map(|role| role.as_str()),
+            available: r.available(),
+            vcpu: c.vcpu,
+            shared_cpu: c.shared_cpu,
+            memory_mb: c.memory_mb,
+            storage_gb: c.storage_gb,
+            max_connections: c.max_connections,
+            max_ops_per_sec: c.max_ops_per_sec,
+            bandwidth_gb_per_month: c.bandwidth_gb_per_month,
+            max_instances: c.max_instances.or(r.offering.max_instances),
+            sleeps_when_idle: c.sleeps_when_idle,
+            monthly_usd: r.monthly_usd(),
+            hourly_usd: r.tier.price.hourly(),
+            purchase_options_monthly_usd: options,
+            price_steps: r
+                .tier
+                .price
+                .steps
+                .iter()
+                .map(|s| {
+                    let monthly = s.monthly_usd.or(s.hourly_usd.map(|h| h * HOURS_PER_MONTH));
+                    format!(
+                        "≤ {} ops/s: {}",
+                        s.max_ops_per_sec,
+                        monthly.map_or("unpriced".to_string(), |m| format!("${m:.2}/month"))
+                    )
+                })
+                .collect(),
+            source: provenance.source,
+            as_of: provenance.as_of,
+            confidence: provenance.confidence.map(|c| c.as_str()),
+            note: provenance.note,
+        }
+    }
+}
+
+/// One usage-priced item.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UsageRow {
+    pub provider: String,
+    pub usage: String,
+    pub name: Option<String>,
+    pub unit: String,
+    pub free_quantity: Option<f64>,
+    /// `from 0: $0.09`, `from 10240: $0.085` …
+    pub price_tiers: Vec<String>,
+    pub batch_discount: Option<f64>,
+    pub source: Option<String>,
+    pub as_of: Option<String>,
+    pub confidence: Option<&'static str>,
+    pub note: Option<String>,
+}
+
+/// One offering in `capplan tiers`: counts, date and age.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OfferingSummary {
+    pub provider: String,
+    pub provider_name: Option<String>,
+    pub offering: String,
+    pub role: Option<&'static str>,
+    pub tiers: usize,
+    pub available_tiers: usize,
+    pub unpriced_tiers: usize,
+    pub as_of: Option<String>,
+    pub age_days: Option<i64>,
+}
+
+/// The tiers of a provider, or of one `provider/offering`; `None` when the
+/// selector names nothing.
+pub fn tier_rows(catalog: &Catalog, selector: &str) -> Option<Vec<TierRow>> {
+    let (provider_id, offering_id) = match selector.split_once('/') {
+        Some((p, o)) => (p, Some(o)),
+        None => (selector, None),
+    };
+    let provider = catalog.provider(provider_id)?;
+    let mut rows = Vec::new();
+    for offering in &provider.offerings {
+        if offering_id.is_some_and(|id| id != offering.id) {
+            continue;
+        }
+        for tier in &offering.tiers {
+            rows.push(TierRow::from_ref(&TierRef {
+                provider,
+                offering,
+                tier,
+            }));
+        }
+    }
+    (offering_id.is_none() || !rows.is_empty()).then_some(rows)
+}
+
+/// The usage prices of a provider.
+pub fn usage_rows(catalog: &Catalog, provider_id: &str) -> Vec<UsageRow> {
+    let Some(provider) = catalog.provider(provider_id) else {
+        return Vec::new();
+    };
+    provider
+        .usage
+        .iter()
+        .map(|u| UsageRow {
+            provider: provider.provider.clone(),
+            usage: u.id.clone(),
+            name: u.name.clone(),
+            unit: u.unit.clone(),
+            free_quantity: u.free_quantity,
+            price_tiers: u
+                .price_tiers
+                .iter()
+                .map(|t| {
+                    format!(
+                        "from {}: {}",
+                        t.start,
+                        t.usd
+                            .map_or("unpriced".to_string(), |usd| format!("${usd}"))
+                    )
+                })
+                .collect(),
+            batch_discount: u.batch_discount,
+            source: u.source.clone().or_else(|| provider.source.clone()),
+            as_of: u.as_of.clone().or_else(|| provider.as_of.clone()),
+            confidence: u.confidence.or(provider.confidence).map(|c| c.as_str()),
+            note: u.note.clone(),
+        })
+        .collect()
+}
+
+/// Every offering with tier counts and the age of its `as_of`.
+pub fn offering_summaries(catalog: &Catalog) -> Vec<OfferingSummary> {
+    let now = today();
+    let mut out = Vec::new();
+    for provider in &catalog.providers {
+        for offering in &provider.offerings {
+            let as_of = offering.as_of.clone().or_else(|| provider.as_of.clone());
+            let refs = offering.tiers.iter().map(|tier| TierRef {
+                provider,
+                offering,
+                tier,
+            });
+            out.push(OfferingSummary {
+                provider: provider.provider.clone(),
+                provider_name: provider.name.clone(),
+                offering: offering.id.clone(),
+                role: offering.role.map(|r| r.as_str()),
+                tiers: offering.tiers.len(),
+                available_tiers: refs.clone().filter(|r| r.available()).count(),
+                unpriced_tiers: refs.filter(|r| r.monthly_usd().is_none()).count(),
+                age_days: as_of.as_deref().and_then(|d| days_between(d, &now)),
+                as_of,
+            });
+        }
+        if !provider.usage.is_empty() {
+            let as_of = provider.as_of.clone();
+            out.push(OfferingSummary {
+                provider: provider.provider.clone(),
+                provider_name: provider.name.clone(),
+                offering: "(usage prices)".into(),
+                role: None,
+                tiers: provider.usage.len(),
+                available_tiers: provider.usage.len(),
+                unpriced_tiers: provider
+                    .usage
+                    .iter()
+                    .filter(|u| u.price_tiers.iter().any(|t| t.usd.is_none()))
+                    .count(),
+                age_days: as_of.as_deref().and_then(|d| days_between(d, &now)),
+                as_of,
+            });
+        }
+    }
+    out
+}

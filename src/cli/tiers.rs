@@ -1,0 +1,166 @@
+//! `capplan tiers`: list, show and check the tier catalogs.
+
+use super::{Failure, Output};
+use crate::render::{self, Format, views};
+use capplan::catalog::{
+    self, Catalog, LoadedFile, Problem, Severity, check_catalog, embedded_files,
+    load_with_overlays, offering_summaries, tier_rows, usage_rows,
+};
+use clap::{Args, Subcommand};
+use serde::Serialize;
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+#[command(
+    about = "List, show and check the tier catalogs (prices, limits, sources)",
+    after_help = "Examples:
+  capplan tiers                              # providers and offerings, tier counts, as_of and age
+  capplan tiers show render/web              # tiers with capacity, price, source and confidence
+  capplan tiers show atlas --format json
+  capplan tiers show render --tiers my-prices.yaml   # with a negotiated-price overlay
+  capplan tiers check                        # validate the embedded catalogs
+  capplan tiers check tiers/ my-prices.yaml  # validate files or folders"
+)]
+pub struct TiersArgs {
+    #[command(subcommand)]
+    command: Option<TiersCommand>,
+    /// Overlay catalog file or folder (repeatable): same ids replace fields, new ids add
+    #[arg(long = "tiers", value_name = "PATH", global = true)]
+    overlays: Vec<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value = "table", global = true)]
+    format: Format,
+}
+
+#[derive(Debug, Subcommand)]
+enum TiersCommand {
+    /// Providers and offerings with tier counts, as_of and age (the default)
+    List,
+    /// The tiers of PROVIDER or PROVIDER/OFFERING
+    Show {
+        /// e.g. render, render/web, aws/ec2
+        selector: String,
+    },
+    /// Validate catalog files (the embedded ones when no PATH is given)
+    Check {
+        /// Catalog files or folders
+        paths: Vec<PathBuf>,
+    },
+}
+
+/// Loads the embedded catalogs plus overlays; a bad overlay is exit 2.
+pub fn load_catalog(overlays: &[PathBuf]) -> Result<(Catalog, Vec<Problem>), Failure> {
+    load_with_overlays(overlays).map_err(|e| Failure::input(e.to_string()))
+}
+
+pub fn run(args: TiersArgs) -> Result<Output, Failure> {
+    match args.command.unwrap_or(TiersCommand::List) {
+        TiersCommand::List => {
+            let (catalog, warnings) = load_catalog(&args.overlays)?;
+            let summaries = offering_summaries(&catalog);
+            let mut text = render::render(args.format, &summaries, || views::tier_list(&summaries));
+            append_warnings(&mut text, &warnings, args.format);
+            Ok(Output::ok(text))
+        }
+        TiersCommand::Show { selector } => {
+            let (catalog, warnings) = load_catalog(&args.overlays)?;
+            let rows = tier_rows(&catalog, &selector).ok_or_else(|| {
+                let known: Vec<String> = catalog
+                    .providers
+                    .iter()
+                    .flat_map(|p| p.offerings.iter().map(move |o| format!("{}/{}", p.provider, o.id)))
+                    .collect();
+                Failure::input(format!(
+                    "tiers show: expected a provider or provider/offering, one of {}; got '{selector}'",
+                    known.join(", ")
+                ))
+            })?;
+            let provider = selector.split('/').next().unwrap_or_default();
+            let usage = if selector.contains('/') {
+                Vec::new()
+            } else {
+                usage_rows(&catalog, provider)
+            };
+            let mut text = render::render(args.format, &rows, || {
+                views::tier_show(&selector, &rows, &usage)
+            });
+            append_warnings(&mut text, &warnings, args.format);
+            Ok(Output::ok(text))
+        }
+        TiersCommand::Check { paths } => check(&paths, args.format),
+    }
+}
+
+/// The result of `capplan tiers check`.
+#[derive(Debug, Serialize)]
+pub struct CheckReport {
+    pub files: Vec<String>,
+    pub errors: usize,
+    pub warnings: usize,
+    pub problems: Vec<Problem>,
+}
+
+fn check(paths: &[PathBuf], format: Format) -> Result<Output, Failure> {
+    let mut files: Vec<LoadedFile> = Vec::new();
+    let mut problems = Vec::new();
+    let mut names = Vec::new();
+    if paths.is_empty() {
+        match embedded_files() {
+            Ok(loaded) => files = loaded,
+            Err(e) => problems.extend(e.problems),
+        }
+        names = files.iter().map(|f| f.name.clone()).collect();
+    } else {
+        for path in paths {
+            // Each file separately, so one bad file does not hide the others.
+            for file in expand_for_check(path, &mut problems) {
+                names.push(file.display().to_string());
+                match catalog::load_file(&file) {
+                    Ok(loaded) => files.push(loaded),
+                    Err(e) => problems.extend(e.problems),
+                }
+            }
+        }
+    }
+    problems.extend(check_catalog(&files));
+    let report = CheckReport {
+        errors: problems
+            .iter()
+            .filter(|p| p.severity == Severity::Error)
+            .count(),
+        warnings: problems
+            .iter()
+            .filter(|p| p.severity == Severity::Warning)
+            .count(),
+        files: names,
+        problems,
+    };
+    let text = render::render(format, &report, || {
+        views::tier_check(&report.files, &report.problems)
+    });
+    Ok(Output {
+        text,
+        code: u8::from(report.errors > 0),
+    })
+}
+
+fn expand_for_check(path: &std::path::Path, problems: &mut Vec<Problem>) -> Vec<PathBuf> {
+    match catalog::catalog_paths(path) {
+        Ok(files) => files,
+        Err(e) => {
+            problems.extend(e.problems);
+            Vec::new()
+        }
+    }
+}
+
+/// Overlay warnings (stale dates) go after the output in text formats and
+/// to stderr otherwise, so JSON and CSV stay machine-readable.
+fn append_warnings(text: &mut String, warnings: &[Problem], format: Format) {
+    for warning in warnings {
+        match format {
+            Format::Table | Format::Markdown => text.push_str(&format!("warning: {warning}\n")),
+            Format::Json | Format::Csv => eprintln!("warning: {warning}"),
+        }
+    }
+}
