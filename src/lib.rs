@@ -5,6 +5,12 @@
 //! (clap, comfy-table, plotters) live in the binary.
 
 pub mod catalog;
+pub mod demand;
+pub mod locate;
+pub mod planner;
+pub mod problem;
 pub mod queue_report;
 pub mod queueing;
+pub mod recommend;
+pub mod scenario;
 pub mod units;

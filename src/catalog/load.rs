@@ -199,7 +199,7 @@ pub fn parse_file(name: &str, text: &str) -> Result<LoadedFile, CatalogError> {
 }
 
 /// serde_yaml_ng appends " at line L column C"; the location is reported apart.
-pub(crate) fn strip_location(message: &str) -> String {
+pub fn strip_location(message: &str) -> String {
     match message.rfind(" at line ") {
         Some(i) => message[..i].to_string(),
         None => message.to_string(),
@@ -207,7 +207,7 @@ pub(crate) fn strip_location(message: &str) -> String {
 }
 
 /// "offerings[0].tiers[1]: unknown field `x`" → ("offerings[0].tiers[1]", "unknown field `x`").
-pub(crate) fn split_field(message: &str) -> (String, String) {
+pub fn split_field(message: &str) -> (String, String) {
     match message.split_once(": ") {
         Some((field, rest)) if !field.contains(' ') => (field.to_string(), rest.to_string()),
         _ => (String::new(), message.to_string()),

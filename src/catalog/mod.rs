@@ -8,14 +8,13 @@
 
 mod check;
 mod load;
-mod locate;
 mod overlay;
 mod view;
 
 pub use check::{Problem, Severity, check_catalog};
 pub use load::{
     CatalogError, LoadedFile, catalog_paths, embedded_files, load, load_file, load_with_overlays,
-    parse_file,
+    parse_file, split_field, strip_location,
 };
 pub use view::{OfferingSummary, TierRow, UsageRow, offering_summaries, tier_rows, usage_rows};
 

@@ -2,6 +2,7 @@
 //! 0 success, 1 a check failed or no feasible answer, 2 bad input or usage.
 
 mod queue;
+mod recommend;
 mod tiers;
 
 use clap::{Parser, Subcommand};
@@ -25,6 +26,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    Recommend(recommend::RecommendArgs),
     Queue(queue::QueueArgs),
     Tiers(tiers::TiersArgs),
 }
@@ -82,6 +84,7 @@ pub fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
+        Command::Recommend(args) => recommend::run(args),
         Command::Queue(args) => queue::run(args),
         Command::Tiers(args) => tiers::run(args),
     };

@@ -49,7 +49,7 @@ enum TiersCommand {
 }
 
 /// Loads the embedded catalogs plus overlays; a bad overlay is exit 2.
-pub fn load_catalog(overlays: &[PathBuf]) -> Result<(Catalog, Vec<Problem>), Failure> {
+pub(crate) fn load_catalog(overlays: &[PathBuf]) -> Result<(Catalog, Vec<Problem>), Failure> {
     load_with_overlays(overlays).map_err(|e| Failure::input(e.to_string()))
 }
 

@@ -22,9 +22,11 @@ pub fn render(doc: &Document) -> String {
             .set_header(section.headers.iter().map(Cell::new));
         for row in &section.rows {
             table.add_row(row.iter().map(|cell| {
-                let numeric = cell
-                    .trim_start_matches(['$', '-', '+', '~'])
-                    .starts_with(|c: char| c.is_ascii_digit());
+                // Figures right-aligned; sentences that happen to start with a digit are not.
+                let numeric = cell.chars().count() <= 28
+                    && cell
+                        .trim_start_matches(['$', '-', '+', '~'])
+                        .starts_with(|c: char| c.is_ascii_digit());
                 let cell_out = Cell::new(cell);
                 if numeric {
                     cell_out.set_alignment(CellAlignment::Right)

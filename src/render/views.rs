@@ -3,6 +3,7 @@
 use super::{Document, Section};
 use capplan::catalog::{OfferingSummary, Problem, Severity, TierRow, UsageRow};
 use capplan::queue_report::QueueReport;
+use capplan::recommend::RecommendReport;
 use capplan::units::trim_float;
 
 fn ms(value: Option<f64>) -> String {
@@ -322,5 +323,209 @@ pub fn tier_check(files: &[String], problems: &[Problem]) -> Document {
             }]
         },
         notes: files.iter().map(|f| format!("checked {f}")).collect(),
+    }
+}
+
+/// `1234567` → `1,234,567`.
+pub fn thousands(value: f64) -> String {
+    let rounded = value.round();
+    let digits = format!("{}", rounded.abs() as u64);
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if rounded < 0.0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+fn money(value: f64) -> String {
+    if value.abs() >= 1000.0 {
+        format!("${}", thousands(value))
+    } else {
+        format!("${value:.2}")
+    }
+}
+
+/// `capplan recommend`.
+pub fn recommend(r: &RecommendReport, explain: bool) -> Document {
+    let d = &r.demand;
+    let stage = r.stage.as_ref().map_or(String::new(), |s| {
+        format!(" — stage {}: {}", s.index, s.name)
+    });
+    let mut sections = vec![Section {
+        heading: Some("Demand at the peak hour".into()),
+        headers: vec!["quantity".into(), "value".into()],
+        rows: {
+            let mut rows = vec![
+                vec!["daily active users".into(), thousands(d.daily_active_users)],
+                vec!["online at peak".into(), thousands(d.online_users)],
+                vec![
+                    "requests".into(),
+                    format!(
+                        "{} /min ({} /s)",
+                        thousands(d.peak_rpm),
+                        trim_float(d.peak_rps, 2)
+                    ),
+                ],
+            ];
+            for job in &d.peak_jobs_per_s {
+                rows.push(vec![
+                    format!("{} jobs", job.class),
+                    format!(
+                        "{} /min ({} /month)",
+                        trim_float(job.per_s * 60.0, 2),
+                        thousands(job.per_month)
+                    ),
+                ]);
+            }
+            rows.extend([
+                vec![
+                    "database operations".into(),
+                    format!("{} /s", trim_float(d.db_ops_per_s, 1)),
+                ],
+                vec![
+                    "cache operations".into(),
+                    format!("{} /s", trim_float(d.cache_ops_per_s, 1)),
+                ],
+                vec![
+                    "stored data".into(),
+                    format!("{} GB", trim_float(d.storage_gb, 2)),
+                ],
+                vec![
+                    "cache memory".into(),
+                    format!("{} MB", trim_float(d.cache_mb, 1)),
+                ],
+                vec![
+                    "egress".into(),
+                    format!("{} GB/month", trim_float(d.egress_gb_per_month, 1)),
+                ],
+            ]);
+            rows
+        },
+    }];
+    sections.push(Section {
+        heading: Some("Instance mix".into()),
+        headers: vec![
+            "component".into(),
+            "role".into(),
+            "provider/offering/tier".into(),
+            "count".into(),
+            "$/month".into(),
+            "utilization".into(),
+            "p95".into(),
+            "sized by".into(),
+        ],
+        rows: r
+            .components
+            .iter()
+            .map(|c| {
+                vec![
+                    c.name.clone(),
+                    c.role.to_string(),
+                    format!("{}/{}/{}", c.provider, c.offering, c.tier),
+                    c.count.to_string(),
+                    c.monthly_usd.map_or("unpriced".into(), money),
+                    c.utilization
+                        .map_or("—".into(), |u| format!("{:.1} %", u * 100.0)),
+                    c.p95_ms.map_or("—".into(), |p| {
+                        format!(
+                            "{} ms{}",
+                            trim_float(p, 1),
+                            if c.role == "worker" { " wait" } else { "" }
+                        )
+                    }),
+                    c.binding.to_string(),
+                ]
+            })
+            .collect(),
+    });
+    if !r.usage.is_empty() {
+        sections.push(Section {
+            heading: Some("Usage-priced items (average load)".into()),
+            headers: vec![
+                "item".into(),
+                "price".into(),
+                "quantity".into(),
+                "$/month".into(),
+            ],
+            rows: r
+                .usage
+                .iter()
+                .map(|u| {
+                    vec![
+                        u.name.clone(),
+                        u.price.clone(),
+                        format!("{} {}", trim_float(u.quantity, 3), u.unit),
+                        u.monthly_usd.map_or("unpriced".into(), money),
+                    ]
+                })
+                .collect(),
+        });
+    }
+    if explain {
+        sections.push(Section {
+            heading: Some("How each size was set".into()),
+            headers: vec!["component".into(), "arithmetic".into()],
+            rows: r
+                .components
+                .iter()
+                .flat_map(|c| {
+                    c.explain
+                        .iter()
+                        .map(move |line| vec![c.name.clone(), line.clone()])
+                })
+                .collect(),
+        });
+    }
+    let mut notes = vec![format!(
+        "Total: {}/month ({} per user per month){}",
+        money(r.monthly_usd),
+        if r.usd_per_user < 0.01 {
+            format!("${:.4}", r.usd_per_user)
+        } else {
+            format!("${:.2}", r.usd_per_user)
+        },
+        if r.unpriced.is_empty() {
+            String::new()
+        } else {
+            format!("; excludes unpriced: {}", r.unpriced.join(", "))
+        }
+    )];
+    if let Some(stage) = &r.stage {
+        notes.push(format!(
+            "This mix serves up to {} users.",
+            stage.max_users.map_or("more than 10^12".into(), thousands)
+        ));
+    }
+    match &r.next_upgrade {
+        Some(u) => notes.push(format!(
+            "Next upgrade: at ~{} users: {}, {}{}/month",
+            thousands(u.at_users),
+            u.change,
+            if u.delta_usd >= 0.0 { "+" } else { "-" },
+            money(u.delta_usd.abs())
+        )),
+        None => notes.push("Next upgrade: none found.".into()),
+    }
+    if let Some(date) = &r.catalog_as_of {
+        notes.push(format!("Prices from the catalogs (oldest entry used: {date}); `capplan tiers show` lists sources."));
+    }
+    for warning in &r.warnings {
+        notes.push(format!("warning: {warning}"));
+    }
+    Document {
+        title: Some(format!(
+            "{} — {} users{stage}",
+            r.scenario,
+            thousands(r.users)
+        )),
+        sections,
+        notes,
     }
 }

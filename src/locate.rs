@@ -7,6 +7,8 @@
 pub enum Step {
     Key(String),
     Id(String),
+    /// The list item with `name: X` (YAML) or `name = "X"` (TOML).
+    Name(String),
 }
 
 /// The 1-based line of the deepest step found, or `None` if not even the
@@ -36,33 +38,36 @@ pub fn line_of(text: &str, path: &[Step]) -> Option<usize> {
 fn matches(line: &str, step: &Step) -> bool {
     let code = line.split(" #").next().unwrap_or(line);
     match step {
-        Step::Key(key) => {
-            let pattern = format!("{key}:");
-            code.match_indices(&pattern).any(|(i, _)| {
-                i == 0
-                    || !code.as_bytes()[i - 1].is_ascii_alphanumeric()
-                        && code.as_bytes()[i - 1] != b'_'
-            })
-        }
-        Step::Id(id) => ["id: ", "id:"].iter().any(|prefix| {
-            [
-                format!("{prefix}{id}"),
-                format!("{prefix}\"{id}\""),
-                format!("{prefix}'{id}'"),
-            ]
-            .iter()
-            .any(|needle| {
-                code.match_indices(needle.as_str()).any(|(i, _)| {
-                    let before_ok = i == 0
-                        || !code.as_bytes()[i - 1].is_ascii_alphanumeric()
-                            && code.as_bytes()[i - 1] != b'_';
-                    let after = &code[i + needle.len()..];
-                    before_ok
-                        && (after.trim_start().is_empty() || after.starts_with([',', '}', ' ']))
-                })
-            })
-        }),
+        Step::Key(key) => has_key(code, key).is_some(),
+        Step::Id(id) => has_value(code, "id", id),
+        Step::Name(name) => has_value(code, "name", name),
     }
+}
+
+/// The byte offset just after `key:` or `key =` where `key` stands as a
+/// whole word.
+fn has_key(code: &str, key: &str) -> Option<usize> {
+    code.match_indices(key).find_map(|(i, _)| {
+        let before = code[..i].chars().next_back();
+        if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+            return None;
+        }
+        let rest = &code[i + key.len()..];
+        let trimmed = rest.trim_start_matches([' ', '"']);
+        let sep = trimmed.chars().next()?;
+        (sep == ':' || sep == '=').then(|| code.len() - trimmed.len() + 1)
+    })
+}
+
+/// Whether `key: value` (quoted or not, YAML or TOML) is on the line.
+fn has_value(code: &str, key: &str, value: &str) -> bool {
+    let Some(after) = has_key(code, key) else {
+        return false;
+    };
+    let rest = code[after..].trim_start();
+    let rest = rest.trim_start_matches(['"', '\'']);
+    rest.strip_prefix(value)
+        .is_some_and(|tail| tail.is_empty() || tail.starts_with(['"', '\'', ',', '}', ' ', ']']))
 }
 
 #[cfg(test)]
@@ -90,5 +95,20 @@ mod tests {
         );
         assert_eq!(line_of(DOC, &[Step::Id("worker".into())]), Some(10));
         assert_eq!(line_of(DOC, &[Step::Id("nope".into())]), None);
+        let toml = "[[components]]\nname = \"api\"\ncpu_ms = -3\n";
+        assert_eq!(
+            line_of(
+                toml,
+                &[Step::Name("api".into()), Step::Key("cpu_ms".into())]
+            ),
+            Some(3)
+        );
+        assert_eq!(
+            line_of(
+                "  - { id: standard-plus }\n  - { id: standard }\n",
+                &[Step::Id("standard".into())]
+            ),
+            Some(2)
+        );
     }
 }

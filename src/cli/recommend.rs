@@ -1,0 +1,149 @@
+//! `capplan recommend`: the main job.
+
+use super::{Failure, Output};
+use crate::render::{self, Format, views};
+use capplan::catalog::Catalog;
+use capplan::demand::Load;
+use capplan::recommend::{RecommendOptions, recommend};
+use capplan::scenario::{ScenarioFile, load_scenario, validate};
+use capplan::units::parse_rate;
+use clap::Args;
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+#[command(
+    about = "Recommend the stage, instance mix and monthly cost for a user count or request rate",
+    after_help = "Examples:
+  capplan recommend --users 5000
+  capplan recommend --users 250k --format json
+  capplan recommend --rpm 3000                      # users inferred from the scenario's ratios
+  capplan recommend --users 20000 --scenario my-app.yaml --tiers negotiated.yaml --explain
+  capplan recommend --users 5000 --format markdown  # for docs and pull requests
+
+With no --scenario the embedded default (scenarios/default.yaml: a Render API and
+worker with MongoDB Atlas and Redis Cloud) is used; see docs/scenarios.md."
+)]
+pub struct RecommendArgs {
+    /// Registered users: 5000, 5k, 1.2M (default: the scenario's workload.users)
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
+    users: Option<String>,
+    /// Peak requests per minute (then --users, if given, drives the rest)
+    #[arg(
+        long,
+        value_name = "R",
+        conflicts_with = "rps",
+        allow_hyphen_values = true
+    )]
+    rpm: Option<String>,
+    /// Peak requests per second
+    #[arg(long, value_name = "R", allow_hyphen_values = true)]
+    rps: Option<String>,
+    /// Scenario file, YAML or TOML (default: the embedded scenario)
+    #[arg(long, value_name = "FILE")]
+    scenario: Option<PathBuf>,
+    /// Overlay catalog file or folder (repeatable)
+    #[arg(long = "tiers", value_name = "PATH")]
+    overlays: Vec<PathBuf>,
+    /// Show the arithmetic behind each component
+    #[arg(long)]
+    explain: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+}
+
+/// Parses a user count: `5000`, `5,000`, `5_000`, `5k`, `1.2M`.
+pub fn parse_users(text: &str) -> Result<f64, String> {
+    let cleaned: String = text
+        .trim()
+        .chars()
+        .filter(|c| *c != ',' && *c != '_')
+        .collect();
+    let (number, scale) = match cleaned.chars().last() {
+        Some('k' | 'K') => (&cleaned[..cleaned.len() - 1], 1e3),
+        Some('M' | 'm') => (&cleaned[..cleaned.len() - 1], 1e6),
+        _ => (cleaned.as_str(), 1.0),
+    };
+    let value = number.parse::<f64>().ok().map(|n| n * scale);
+    match value {
+        Some(v) if v.is_finite() && (1.0..=1e12).contains(&v) => Ok(v.round()),
+        _ => Err(format!(
+            "--users: expected a user count from 1 to 1,000,000,000,000 such as 5000, 5k or 1.2M, got '{text}'"
+        )),
+    }
+}
+
+/// The scenario (validated against the catalog) and the catalog with overlays.
+pub fn load_inputs(
+    scenario: Option<&PathBuf>,
+    overlays: &[PathBuf],
+) -> Result<(ScenarioFile, Catalog, Vec<String>), Failure> {
+    let (catalog, catalog_warnings) = super::tiers::load_catalog(overlays)?;
+    let file =
+        load_scenario(scenario.map(|p| p.as_path())).map_err(|e| Failure::input(e.to_string()))?;
+    let problems = validate(&file, &catalog).map_err(|e| Failure::input(e.to_string()))?;
+    let warnings = catalog_warnings
+        .iter()
+        .chain(problems.iter())
+        .map(|p| p.to_string())
+        .collect();
+    Ok((file, catalog, warnings))
+}
+
+pub fn run(args: RecommendArgs) -> Result<Output, Failure> {
+    let users = args
+        .users
+        .as_deref()
+        .map(parse_users)
+        .transpose()
+        .map_err(Failure::input)?;
+    let rate = match (&args.rpm, &args.rps) {
+        (Some(rpm), _) => Some(
+            parse_rate(rpm)
+                .map(|per_s| per_s / 60.0)
+                .map_err(|e| Failure::input(format!("--rpm: {e}")))?,
+        ),
+        (None, Some(rps)) => {
+            Some(parse_rate(rps).map_err(|e| Failure::input(format!("--rps: {e}")))?)
+        }
+        (None, None) => None,
+    };
+    let (file, catalog, mut input_warnings) = load_inputs(args.scenario.as_ref(), &args.overlays)?;
+    let load = match rate {
+        Some(rps) => Load::PeakRps { rps, users },
+        None => Load::Users(users.or(file.scenario.workload.users).ok_or_else(|| {
+            Failure::input("give --users N (or --rpm/--rps): the scenario sets no workload.users")
+        })?),
+    };
+    let mut report = recommend(
+        &file.scenario,
+        &catalog,
+        load,
+        RecommendOptions {
+            explain: args.explain,
+        },
+    )
+    .map_err(|e| Failure::infeasible(e.to_string()))?;
+    input_warnings.append(&mut report.warnings);
+    report.warnings = input_warnings;
+    let explain = args.explain;
+    Ok(Output::ok(render::render(args.format, &report, || {
+        views::recommend(&report, explain)
+    })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_users;
+
+    #[test]
+    fn user_counts() {
+        assert_eq!(parse_users("5000"), Ok(5000.0));
+        assert_eq!(parse_users("5,000"), Ok(5000.0));
+        assert_eq!(parse_users("5k"), Ok(5000.0));
+        assert_eq!(parse_users("1.2M"), Ok(1_200_000.0));
+        for bad in ["0", "-5", "1e308", "NaN", "lots", ""] {
+            assert!(parse_users(bad).is_err(), "{bad}");
+        }
+    }
+}

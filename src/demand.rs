@@ -1,0 +1,143 @@
+//! The demand model: users → daily active → online at peak → request and
+//! job rates, database and cache operations, storage, cache memory, egress.
+//! Instance sizing uses the peak hour; usage costs use the 24-hour average.
+
+use crate::catalog::HOURS_PER_MONTH;
+use crate::scenario::{ComponentRole, Scenario};
+use serde::Serialize;
+
+/// How the request rate was given.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Load {
+    /// Users drive everything.
+    Users(f64),
+    /// A peak request rate per second, with the users that drive the rest
+    /// (given, or inferred from the rate).
+    PeakRps { rps: f64, users: Option<f64> },
+}
+
+/// Rates and sizes for one user count. Rates per second, sizes in GB/MB.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Demand {
+    pub users: f64,
+    pub daily_active_users: f64,
+    pub online_users: f64,
+    pub peak_rps: f64,
+    pub peak_rpm: f64,
+    pub average_rps: f64,
+    /// Peak jobs per second, by workload job class (scenario order).
+    pub peak_jobs_per_s: Vec<(String, f64)>,
+    pub jobs_per_month: Vec<(String, f64)>,
+    pub requests_per_month: f64,
+    pub db_ops_per_s: f64,
+    pub cache_ops_per_s: f64,
+    pub storage_gb: f64,
+    pub working_set_gb: f64,
+    pub cache_mb: f64,
+    pub egress_gb_per_month: f64,
+    /// Peak hour ÷ average hour of the load profile.
+    pub peak_to_average: f64,
+}
+
+const DAYS_PER_MONTH: f64 = HOURS_PER_MONTH / 24.0;
+
+impl Demand {
+    pub fn peak_jobs(&self, class: &str) -> f64 {
+        self.peak_jobs_per_s
+            .iter()
+            .find(|(c, _)| c == class)
+            .map_or(0.0, |(_, r)| *r)
+    }
+
+    pub fn monthly_jobs(&self, class: &str) -> f64 {
+        self.jobs_per_month
+            .iter()
+            .find(|(c, _)| c == class)
+            .map_or(0.0, |(_, r)| *r)
+    }
+}
+
+/// Peak-hour ÷ average-hour ratio of a scenario's load profile (1 if flat).
+pub fn peak_to_average(scenario: &Scenario) -> f64 {
+    match &scenario.workload.load_profile {
+        Some(profile) if !profile.is_empty() => {
+            let max = profile.iter().cloned().fold(0.0, f64::max);
+            let mean = profile.iter().sum::<f64>() / profile.len() as f64;
+            if mean > 0.0 { max / mean } else { 1.0 }
+        }
+        _ => 1.0,
+    }
+}
+
+/// Users whose peak request rate is `rps` under the scenario's ratios.
+pub fn users_for_rps(scenario: &Scenario, rps: f64) -> f64 {
+    let w = &scenario.workload;
+    rps * 60.0 / (w.requests_per_online_user_per_min * w.peak_online_ratio * w.daily_active_ratio)
+}
+
+pub fn demand(scenario: &Scenario, load: Load) -> Demand {
+    let w = &scenario.workload;
+    let users = match load {
+        Load::Users(u) => u,
+        Load::PeakRps { rps, users } => users.unwrap_or_else(|| users_for_rps(scenario, rps)),
+    };
+    let daily_active = users * w.daily_active_ratio;
+    let online = daily_active * w.peak_online_ratio;
+    let peak_rps = match load {
+        Load::PeakRps { rps, .. } => rps,
+        Load::Users(_) => online * w.requests_per_online_user_per_min / 60.0,
+    };
+    let ratio = peak_to_average(scenario);
+    let average_rps = peak_rps / ratio;
+    let mut peak_jobs = Vec::new();
+    let mut monthly_jobs = Vec::new();
+    for job in &w.jobs {
+        let per_day = daily_active * job.per_active_user_per_day;
+        peak_jobs.push((job.name.clone(), per_day / 86_400.0 * ratio));
+        monthly_jobs.push((job.name.clone(), per_day * DAYS_PER_MONTH));
+    }
+    let (mut db_ops, mut cache_ops) = (0.0, 0.0);
+    for c in &scenario.components {
+        match c.role {
+            ComponentRole::Web => {
+                db_ops += peak_rps * c.db_ops_per_request.unwrap_or(0.0);
+                cache_ops += peak_rps * c.cache_ops_per_request.unwrap_or(0.0);
+            }
+            ComponentRole::Worker => {
+                let jobs: f64 = c
+                    .jobs
+                    .iter()
+                    .map(|j| {
+                        peak_jobs
+                            .iter()
+                            .find(|(n, _)| *n == j.class)
+                            .map_or(0.0, |(_, r)| *r)
+                    })
+                    .sum();
+                db_ops += jobs * c.db_ops_per_job.unwrap_or(0.0);
+                cache_ops += jobs * c.cache_ops_per_job.unwrap_or(0.0);
+            }
+            _ => {}
+        }
+    }
+    let storage_gb = users * w.storage_mb_per_user / 1024.0;
+    Demand {
+        users,
+        daily_active_users: daily_active,
+        online_users: online,
+        peak_rps,
+        peak_rpm: peak_rps * 60.0,
+        average_rps,
+        peak_jobs_per_s: peak_jobs,
+        jobs_per_month: monthly_jobs,
+        requests_per_month: average_rps * 3600.0 * HOURS_PER_MONTH,
+        db_ops_per_s: db_ops,
+        cache_ops_per_s: cache_ops,
+        storage_gb,
+        working_set_gb: storage_gb * w.working_set_ratio,
+        cache_mb: online * w.cache_kb_per_online_user / 1024.0 + w.cache_hot_data_mb,
+        egress_gb_per_month: daily_active * w.egress_mb_per_active_user_per_day / 1024.0
+            * DAYS_PER_MONTH,
+        peak_to_average: ratio,
+    }
+}

@@ -1,0 +1,411 @@
+//! Web and worker components: instances of a compute tier sized with the
+//! queueing engine against the component's SLOs, CPU and memory.
+
+use super::{Binding, Sized};
+use crate::catalog::TierRef;
+use crate::demand::Demand;
+use crate::queueing::{Evaluation, Slo, Station, TimeMetric};
+use crate::scenario::{Balancing, Component, ComponentRole};
+use crate::units::{format_duration, trim_float};
+
+/// Default targets (docs/scenarios.md).
+pub const DEFAULT_PERCENTILE: f64 = 95.0;
+pub const DEFAULT_RESPONSE_MS: f64 = 500.0;
+pub const DEFAULT_WAIT_S: f64 = 30.0;
+pub const DEFAULT_MAX_UTILIZATION: f64 = 0.7;
+pub const DEFAULT_MAX_MEMORY_UTILIZATION: f64 = 0.85;
+/// Used where neither the scenario nor the catalog caps instances.
+const DEFAULT_INSTANCE_CAP: u32 = 1000;
+
+/// A tier this component cannot use at this load, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rejection {
+    pub tier: String,
+    pub binding: Binding,
+    pub reason: String,
+}
+
+/// The per-tier model of a compute component, independent of the count.
+pub(crate) struct ComputeModel<'a> {
+    component: &'a Component,
+    tier: TierRef<'a>,
+    vcpu: f64,
+    memory_mb: f64,
+    /// Servers per instance: worker processes (web) or job slots (worker).
+    per_instance: u32,
+    station: Option<Station>,
+    slos: Vec<Slo>,
+    /// CPU seconds per second across the component (worker CPU fit).
+    cpu_load: f64,
+    max_utilization: f64,
+    max_memory: f64,
+    io_s: f64,
+    lo: u32,
+    hi: u32,
+}
+
+/// What the model says about one instance count.
+#[derive(Debug, Clone)]
+pub(crate) struct Check {
+    pub utilization: f64,
+    pub memory_mb: f64,
+    pub failing: Option<Binding>,
+    pub p95_s: Option<f64>,
+}
+
+impl<'a> ComputeModel<'a> {
+    pub(crate) fn new(
+        component: &'a Component,
+        tier: TierRef<'a>,
+        demand: &Demand,
+    ) -> Result<Self, Rejection> {
+        let reject = |binding, reason: String| Rejection {
+            tier: tier.reference(),
+            binding,
+            reason,
+        };
+        let cap = &tier.tier.capacity;
+        let vcpu = cap.vcpu.ok_or_else(|| {
+            reject(
+                Binding::Utilization,
+                "the catalog publishes no vCPU count for this tier".into(),
+            )
+        })?;
+        let memory_mb = cap.memory_mb.ok_or_else(|| {
+            reject(
+                Binding::Memory,
+                "the catalog publishes no memory size for this tier".into(),
+            )
+        })?;
+        let slo = &component.slo;
+        let percentile = slo.percentile.unwrap_or(DEFAULT_PERCENTILE);
+        let max_utilization = slo.max_utilization.unwrap_or(DEFAULT_MAX_UTILIZATION);
+        let max_memory = memory_mb
+            * slo
+                .max_memory_utilization
+                .unwrap_or(DEFAULT_MAX_MEMORY_UTILIZATION);
+        let tier_cap = cap
+            .max_instances
+            .or(tier.offering.max_instances)
+            .unwrap_or(DEFAULT_INSTANCE_CAP);
+        let hi = component
+            .max_instances
+            .map_or(tier_cap, |m| m.min(tier_cap));
+        let lo = component.min_instances.unwrap_or(1).max(1);
+        if lo > hi {
+            return Err(reject(
+                Binding::MinInstances,
+                format!("min_instances {lo} is above the tier's limit of {hi} instances"),
+            ));
+        }
+        let mut model = ComputeModel {
+            component,
+            tier,
+            vcpu,
+            memory_mb,
+            per_instance: 1,
+            station: None,
+            slos: Vec::new(),
+            cpu_load: 0.0,
+            max_utilization,
+            max_memory,
+            io_s: 0.0,
+            lo,
+            hi,
+        };
+        match component.role {
+            ComponentRole::Web => {
+                let workers = component
+                    .workers_per_instance
+                    .unwrap_or((vcpu.floor() as u32).max(1));
+                let speed = (vcpu / workers as f64).min(1.0);
+                let service_s = component.cpu_ms.unwrap_or(0.0) / 1000.0 / speed;
+                model.per_instance = workers;
+                model.io_s = component.io_ms.unwrap_or(0.0) / 1000.0;
+                let target = slo.response_ms.unwrap_or(DEFAULT_RESPONSE_MS) / 1000.0 - model.io_s;
+                if target <= 0.0 {
+                    return Err(reject(
+                        Binding::P95,
+                        format!(
+                            "io_ms alone ({} ms) uses the whole response target",
+                            trim_float(model.io_s * 1e3, 1)
+                        ),
+                    ));
+                }
+                let base = workers as f64 * component.memory_mb_per_worker.unwrap_or(0.0);
+                if base > max_memory {
+                    return Err(reject(
+                        Binding::Memory,
+                        format!(
+                            "{workers} worker(s) × {} MB do not fit in {} MB × {}",
+                            trim_float(component.memory_mb_per_worker.unwrap_or(0.0), 1),
+                            trim_float(memory_mb, 0),
+                            trim_float(max_memory / memory_mb, 2)
+                        ),
+                    ));
+                }
+                if demand.peak_rps > 0.0 {
+                    let station =
+                        Station::new(demand.peak_rps, service_s, component.cv.unwrap_or(1.0))
+                            .map_err(|e| reject(Binding::P95, e.to_string()))?;
+                    model.station = Some(station);
+                    model.slos = vec![Slo::Percentile {
+                        metric: TimeMetric::Response,
+                        percentile,
+                        limit: target,
+                    }];
+                }
+                model.cpu_load = demand.peak_rps * component.cpu_ms.unwrap_or(0.0) / 1000.0;
+            }
+            ComponentRole::Worker => {
+                let slots = component.concurrency_per_instance.unwrap_or(1);
+                model.per_instance = slots;
+                let job_memory = slots as f64 * component.memory_mb_per_job.unwrap_or(0.0);
+                if job_memory > max_memory {
+                    return Err(reject(
+                        Binding::Memory,
+                        format!(
+                            "{slots} concurrent jobs × {} MB do not fit in {} MB",
+                            trim_float(component.memory_mb_per_job.unwrap_or(0.0), 1),
+                            trim_float(max_memory, 0)
+                        ),
+                    ));
+                }
+                let (mut rate, mut first, mut second, mut cpu) = (0.0, 0.0, 0.0, 0.0);
+                for job in &component.jobs {
+                    let r = demand.peak_jobs(&job.class);
+                    let cv = job.cv.unwrap_or(1.0);
+                    rate += r;
+                    first += r * job.duration_s;
+                    second += r * job.duration_s * job.duration_s * (1.0 + cv * cv);
+                    cpu += r * job.cpu_ms / 1000.0;
+                }
+                model.cpu_load = cpu;
+                if rate > 0.0 {
+                    let mean = first / rate;
+                    let scv = (second / rate / (mean * mean) - 1.0).max(0.0);
+                    let station = Station::new(rate, mean, scv.sqrt().min(10.0))
+                        .map_err(|e| reject(Binding::P95, e.to_string()))?;
+                    model.station = Some(station);
+                    model.slos = vec![Slo::Percentile {
+                        metric: TimeMetric::Wait,
+                        percentile,
+                        limit: slo.wait_s.unwrap_or(DEFAULT_WAIT_S),
+                    }];
+                }
+            }
+            _ => {
+                return Err(reject(
+                    Binding::Utilization,
+                    "only web and worker components run on compute tiers".into(),
+                ));
+            }
+        }
+        Ok(model)
+    }
+
+    /// Evaluates `n` instances.
+    pub(crate) fn check(&self, n: u32) -> Check {
+        let n_f = n as f64;
+        let utilization = self.cpu_load / (n_f * self.vcpu);
+        let (queue, stable) = match &self.station {
+            None => (None, true),
+            Some(station) => {
+                let evaluation = match (
+                    self.component.role,
+                    self.component.balancing.unwrap_or_default(),
+                ) {
+                    (ComponentRole::Web, Balancing::RoundRobin) => {
+                        Station::new(station.arrival_rate / n_f, station.service_time, station.cv)
+                            .ok()
+                            .and_then(|s| s.with_servers(self.per_instance as u64).ok())
+                    }
+                    _ => station
+                        .with_servers(n as u64 * self.per_instance as u64)
+                        .ok(),
+                };
+                match evaluation {
+                    Some(Evaluation::Stable(q)) => (Some(q), true),
+                    _ => (None, false),
+                }
+            }
+        };
+        let per_instance_rate = self.station.map_or(0.0, |s| s.arrival_rate / n_f);
+        let memory_mb = match self.component.role {
+            ComponentRole::Web => {
+                let in_flight =
+                    queue.map_or(0.0, |q| per_instance_rate * (q.mean_response() + self.io_s));
+                self.per_instance as f64 * self.component.memory_mb_per_worker.unwrap_or(0.0)
+                    + in_flight * self.component.memory_mb_per_request.unwrap_or(0.0)
+            }
+            _ => self.per_instance as f64 * self.component.memory_mb_per_job.unwrap_or(0.0),
+        };
+        let p95_s = queue.map(|q| match self.component.role {
+            ComponentRole::Web => q.response_percentile(0.95) + self.io_s,
+            _ => q.wait_percentile(0.95),
+        });
+        let failing = if !stable || utilization > self.max_utilization {
+            Some(Binding::Utilization)
+        } else if queue.is_some_and(|q| !self.slos.iter().all(|s| s.is_met(&q))) {
+            Some(Binding::P95)
+        } else if memory_mb > self.max_memory {
+            Some(Binding::Memory)
+        } else {
+            None
+        };
+        Check {
+            utilization,
+            memory_mb,
+            failing,
+            p95_s,
+        }
+    }
+
+    /// The smallest feasible count: exponential then binary search.
+    pub(crate) fn size(&self) -> Result<Sized, Rejection> {
+        let feasible = |n: u32| self.check(n).failing.is_none();
+        let (mut bad, mut good) = (self.lo - 1, None);
+        if feasible(self.lo) {
+            good = Some(self.lo);
+        } else {
+            let mut step = 1u32;
+            loop {
+                let candidate = self.lo.saturating_add(step).min(self.hi);
+                if feasible(candidate) {
+                    good = Some(candidate);
+                    break;
+                }
+                bad = candidate;
+                if candidate == self.hi {
+                    break;
+                }
+                step = step.saturating_mul(2);
+            }
+        }
+        let Some(mut good) = good else {
+            let failing = self.check(self.hi).failing.unwrap_or(Binding::Utilization);
+            return Err(Rejection {
+                tier: self.tier.reference(),
+                binding: failing,
+                reason: format!(
+                    "{} still fails at {} instances, the limit ({})",
+                    failing.as_str(),
+                    self.hi,
+                    if self.component.max_instances.is_some_and(|m| m == self.hi) {
+                        "max_instances"
+                    } else {
+                        "the catalog's instance limit"
+                    }
+                ),
+            });
+        };
+        while good - bad > 1 {
+            let mid = bad + (good - bad) / 2;
+            if feasible(mid) {
+                good = mid;
+            } else {
+                bad = mid;
+            }
+        }
+        let binding = if good == self.lo {
+            Binding::MinInstances
+        } else {
+            self.check(good - 1)
+                .failing
+                .unwrap_or(Binding::MinInstances)
+        };
+        Ok(self.sized(good, binding))
+    }
+
+    /// The report for a fixed count (stages and capacity searches use it too).
+    pub(crate) fn sized(&self, count: u32, binding: Binding) -> Sized {
+        let check = self.check(count);
+        let c = self.component;
+        let mut explain = Vec::new();
+        match (c.role, self.station) {
+            (ComponentRole::Web, Some(station)) => {
+                explain.push(format!(
+                    "{}: peak {} req/s; {} worker(s) per instance at {} vCPU each → service {} (cv {})",
+                    self.tier.reference(),
+                    trim_float(station.arrival_rate, 3),
+                    self.per_instance,
+                    trim_float((self.vcpu / self.per_instance as f64).min(1.0), 2),
+                    format_duration(station.service_time),
+                    trim_float(station.cv, 2)
+                ));
+                let mode = match c.balancing.unwrap_or_default() {
+                    Balancing::RoundRobin => format!(
+                        "round-robin: each instance an M/G/{} queue at {} req/s",
+                        self.per_instance,
+                        trim_float(station.arrival_rate / count as f64, 3)
+                    ),
+                    Balancing::Pooled => {
+                        format!("pooled: one M/G/{} queue", count * self.per_instance)
+                    }
+                };
+                explain.push(format!("{count} instance(s), {mode}"));
+            }
+            (ComponentRole::Worker, Some(station)) => {
+                explain.push(format!(
+                    "{}: peak {} jobs/s, mixed duration mean {} (cv {}); {} × {} slots = {} servers (shared queue)",
+                    self.tier.reference(),
+                    trim_float(station.arrival_rate, 4),
+                    format_duration(station.service_time),
+                    trim_float(station.cv, 2),
+                    count,
+                    self.per_instance,
+                    count * self.per_instance
+                ));
+            }
+            _ => explain.push(format!("{}: no load at peak", self.tier.reference())),
+        }
+        explain.push(format!(
+            "CPU {} vCPU-s/s over {} × {} vCPU = {:.1}% (cap {:.0}%); memory {} MB of {} MB per instance",
+            trim_float(self.cpu_load, 3),
+            count,
+            trim_float(self.vcpu, 2),
+            check.utilization * 100.0,
+            self.max_utilization * 100.0,
+            trim_float(check.memory_mb, 1),
+            trim_float(self.memory_mb, 0)
+        ));
+        if let (Some(p95), Some(slo)) = (check.p95_s, self.slos.first()) {
+            let what = if c.role == ComponentRole::Web {
+                "response (queue + io)"
+            } else {
+                "wait"
+            };
+            let target = match slo {
+                Slo::Percentile { limit, .. } if c.role == ComponentRole::Web => {
+                    format_duration(limit + self.io_s)
+                }
+                Slo::Percentile { limit, .. } => format_duration(*limit),
+                _ => slo.to_string(),
+            };
+            explain.push(format!(
+                "p95 {what} {} against the target {target}",
+                format_duration(p95)
+            ));
+        }
+        if count > self.lo {
+            let fewer = self.check(count - 1);
+            explain.push(format!(
+                "{} instance(s) would fail {} (CPU {:.1}%, p95 {})",
+                count - 1,
+                fewer.failing.map_or("nothing", |b| b.as_str()),
+                fewer.utilization * 100.0,
+                fewer.p95_s.map_or("unstable".to_string(), format_duration)
+            ));
+        } else {
+            explain.push(format!("{count} is the minimum instance count"));
+        }
+        Sized {
+            count,
+            utilization: Some(check.utilization),
+            p95_ms: check.p95_s.map(|s| s * 1e3),
+            binding,
+            feasible: check.failing.is_none(),
+            explain,
+        }
+    }
+}

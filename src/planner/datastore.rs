@@ -1,0 +1,165 @@
+//! Database and cache components: one instance of the cheapest tier whose
+//! storage, memory, connections and operations cover the demand.
+
+use super::compute::{DEFAULT_MAX_MEMORY_UTILIZATION, DEFAULT_MAX_UTILIZATION, Rejection};
+use super::{Binding, Sized};
+use crate::catalog::TierRef;
+use crate::demand::Demand;
+use crate::scenario::{Component, ComponentRole};
+use crate::units::trim_float;
+
+/// Default headrooms (docs/scenarios.md).
+pub const DEFAULT_STORAGE_HEADROOM: f64 = 1.5;
+pub const DEFAULT_MEMORY_HEADROOM: f64 = 1.25;
+pub const DEFAULT_OPS_PER_VCPU: f64 = 1000.0;
+
+/// One constraint's demand against the tier's limit.
+struct Need {
+    binding: Binding,
+    what: &'static str,
+    needed: f64,
+    limit: Option<f64>,
+    unit: &'static str,
+}
+
+/// Checks a datastore tier for this demand and this many client
+/// connections; `Ok` carries the report with the tightest constraint as
+/// the binding one, and any warnings (limits the catalog does not publish).
+pub(crate) fn check_datastore(
+    component: &Component,
+    tier: &TierRef<'_>,
+    demand: &Demand,
+    connections: f64,
+) -> Result<(Sized, Vec<String>), Rejection> {
+    let cap = &tier.tier.capacity;
+    let max_util = component
+        .slo
+        .max_utilization
+        .unwrap_or(DEFAULT_MAX_UTILIZATION);
+    let max_mem = component
+        .slo
+        .max_memory_utilization
+        .unwrap_or(DEFAULT_MAX_MEMORY_UTILIZATION);
+    let mut needs = Vec::new();
+    match component.role {
+        ComponentRole::Database => {
+            let headroom = component
+                .storage_headroom
+                .unwrap_or(DEFAULT_STORAGE_HEADROOM);
+            needs.push(Need {
+                binding: Binding::Storage,
+                what: "storage",
+                needed: demand.storage_gb * headroom,
+                limit: cap.storage_gb,
+                unit: "GB",
+            });
+            if cap.shared_cpu != Some(true) {
+                needs.push(Need {
+                    binding: Binding::Memory,
+                    what: "working set in RAM",
+                    needed: demand.working_set_gb * 1024.0,
+                    limit: cap.memory_mb.map(|m| m * max_mem),
+                    unit: "MB",
+                });
+            }
+            let ops_limit = cap.max_ops_per_sec.or_else(|| {
+                cap.vcpu
+                    .map(|v| v * component.ops_per_vcpu.unwrap_or(DEFAULT_OPS_PER_VCPU) * max_util)
+            });
+            needs.push(Need {
+                binding: Binding::Ops,
+                what: "operations",
+                needed: demand.db_ops_per_s,
+                limit: ops_limit,
+                unit: "ops/s",
+            });
+        }
+        _ => {
+            let headroom = component.memory_headroom.unwrap_or(DEFAULT_MEMORY_HEADROOM);
+            needs.push(Need {
+                binding: Binding::Memory,
+                what: "memory",
+                needed: demand.cache_mb * headroom,
+                limit: cap.memory_mb,
+                unit: "MB",
+            });
+            needs.push(Need {
+                binding: Binding::Ops,
+                what: "operations",
+                needed: demand.cache_ops_per_s,
+                limit: cap.max_ops_per_sec,
+                unit: "ops/s",
+            });
+        }
+    }
+    needs.push(Need {
+        binding: Binding::Connections,
+        what: "connections",
+        needed: connections,
+        limit: cap.max_connections,
+        unit: "",
+    });
+    let mut warnings = Vec::new();
+    let mut explain = vec![tier.reference()];
+    let mut tightest: Option<(f64, Binding)> = None;
+    for need in &needs {
+        match need.limit {
+            Some(limit) => {
+                if need.needed > limit {
+                    return Err(Rejection {
+                        tier: tier.reference(),
+                        binding: need.binding,
+                        reason: format!(
+                            "{} needs {} {}, the tier allows {}",
+                            need.what,
+                            trim_float(need.needed, 2),
+                            need.unit,
+                            trim_float(limit, 2)
+                        ),
+                    });
+                }
+                let ratio = need.needed / limit;
+                if tightest.is_none_or(|(r, _)| ratio > r) {
+                    tightest = Some((ratio, need.binding));
+                }
+                explain.push(format!(
+                    "{}: {} of {} {} ({:.1}%)",
+                    need.what,
+                    trim_float(need.needed, 2),
+                    trim_float(limit, 2),
+                    need.unit,
+                    ratio * 100.0
+                ));
+            }
+            None if need.needed > 0.0 => {
+                warnings.push(format!(
+                    "{}: {} limit of {} is not published; {} {} not checked",
+                    component.name,
+                    need.what,
+                    tier.reference(),
+                    trim_float(need.needed, 2),
+                    need.unit
+                ));
+                explain.push(format!(
+                    "{}: {} {} (limit not published)",
+                    need.what,
+                    trim_float(need.needed, 2),
+                    need.unit
+                ));
+            }
+            None => {}
+        }
+    }
+    let (utilization, binding) = tightest.unwrap_or((0.0, Binding::Storage));
+    Ok((
+        Sized {
+            count: 1,
+            utilization: Some(utilization),
+            p95_ms: None,
+            binding,
+            feasible: true,
+            explain,
+        },
+        warnings,
+    ))
+}

@@ -1,0 +1,601 @@
+//! The planner: for every component the cheapest feasible tier and count
+//! among its candidates, solved jointly where components couple (instance
+//! counts × connection pools against database and cache connection limits).
+//!
+//! Exactness: for a compute tier the smallest feasible count is also the one
+//! with the fewest connections, so each compute component contributes its
+//! Pareto set of (cost, database connections, cache connections) over tiers;
+//! every combination of those is tried with the cheapest datastore tiers
+//! that accept its connections. No greedy step can hide a cheaper mix.
+
+mod compute;
+mod datastore;
+mod usage;
+
+pub use compute::Rejection;
+pub use usage::{UsageLine, usage_lines};
+
+use crate::catalog::{Catalog, PurchaseOption, TierRef};
+use crate::demand::{Demand, Load, demand};
+use crate::scenario::{Component, ComponentRole, Scenario};
+use compute::ComputeModel;
+use datastore::check_datastore;
+use serde::Serialize;
+use std::fmt;
+
+/// The constraint that set a component's size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Binding {
+    P95,
+    Utilization,
+    Memory,
+    Connections,
+    Storage,
+    Ops,
+    MinInstances,
+}
+
+impl Binding {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Binding::P95 => "p95",
+            Binding::Utilization => "utilization",
+            Binding::Memory => "memory",
+            Binding::Connections => "connections",
+            Binding::Storage => "storage",
+            Binding::Ops => "ops",
+            Binding::MinInstances => "min_instances",
+        }
+    }
+}
+
+/// A size and what it achieves.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sized {
+    pub count: u32,
+    pub utilization: Option<f64>,
+    pub p95_ms: Option<f64>,
+    pub binding: Binding,
+    pub feasible: bool,
+    pub explain: Vec<String>,
+}
+
+/// One component's chosen tier and count.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ComponentPlan {
+    pub name: String,
+    pub role: ComponentRole,
+    /// `provider/offering/tier`.
+    pub tier_ref: String,
+    pub count: u32,
+    /// Per instance; `None` when unpriced.
+    pub unit_monthly_usd: Option<f64>,
+    pub monthly_usd: Option<f64>,
+    pub purchase_option: PurchaseOption,
+    pub sized: Sized,
+    pub warnings: Vec<String>,
+}
+
+/// The whole mix at one load.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    pub demand: Demand,
+    pub components: Vec<ComponentPlan>,
+    pub usage: Vec<UsageLine>,
+    /// Priced components and usage; unpriced items are listed apart.
+    pub monthly_usd: f64,
+    pub unpriced: Vec<String>,
+    pub warnings: Vec<String>,
+}
+
+impl Plan {
+    /// (tier, count) per component: what "the same mix" means.
+    pub fn mix(&self) -> Vec<(String, u32)> {
+        self.components
+            .iter()
+            .map(|c| (c.tier_ref.clone(), c.count))
+            .collect()
+    }
+}
+
+/// No mix in the catalog serves the load.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Infeasible {
+    pub component: String,
+    pub constraint: Binding,
+    pub detail: String,
+}
+
+impl fmt::Display for Infeasible {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "no tier of component '{}' can satisfy {}: {}",
+            self.component,
+            self.constraint.as_str(),
+            self.detail
+        )
+    }
+}
+
+impl std::error::Error for Infeasible {}
+
+/// One priced option of a compute component.
+#[derive(Debug, Clone)]
+struct ComputeOption<'a> {
+    tier: TierRef<'a>,
+    sized: Sized,
+    cost: f64,
+    db_connections: f64,
+    cache_connections: f64,
+}
+
+pub struct Planner<'a> {
+    pub scenario: &'a Scenario,
+    pub catalog: &'a Catalog,
+}
+
+impl<'a> Planner<'a> {
+    pub fn new(scenario: &'a Scenario, catalog: &'a Catalog) -> Self {
+        Planner { scenario, catalog }
+    }
+
+    /// The available tiers of a component's candidate offerings.
+    fn tiers(&self, component: &Component) -> Vec<TierRef<'a>> {
+        let mut out = Vec::new();
+        for reference in &component.candidates {
+            if let Some((provider, offering)) = self.catalog.offering(reference) {
+                for tier in &offering.tiers {
+                    let r = TierRef {
+                        provider,
+                        offering,
+                        tier,
+                    };
+                    if r.available() {
+                        out.push(r);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn unit_price(
+        &self,
+        component: &Component,
+        tier: &TierRef<'_>,
+        demand: &Demand,
+    ) -> Option<f64> {
+        let option = component
+            .purchase_option
+            .unwrap_or(PurchaseOption::OnDemand);
+        if !tier.tier.price.steps.is_empty() {
+            let ops = match component.role {
+                ComponentRole::Database => demand.db_ops_per_s,
+                _ => demand.cache_ops_per_s,
+            };
+            return tier.monthly_usd_at_ops(ops);
+        }
+        tier.monthly_usd_with(option)
+    }
+
+    /// The cheapest mix for a load.
+    pub fn plan(&self, load: Load) -> Result<Plan, Infeasible> {
+        let demand = demand(self.scenario, load);
+        let components = &self.scenario.components;
+        // Compute components: Pareto options per component.
+        let mut compute_options: Vec<(usize, Vec<ComputeOption<'a>>)> = Vec::new();
+        for (index, component) in components.iter().enumerate() {
+            if !matches!(component.role, ComponentRole::Web | ComponentRole::Worker) {
+                continue;
+            }
+            let mut options = Vec::new();
+            let mut rejections = Vec::new();
+            for tier in self.tiers(component) {
+                let sized = ComputeModel::new(component, tier, &demand).and_then(|m| m.size());
+                match sized {
+                    Ok(sized) => {
+                        let cost = self
+                            .unit_price(component, &tier, &demand)
+                            .map_or(f64::INFINITY, |p| p * sized.count as f64);
+                        options.push(ComputeOption {
+                            tier,
+                            db_connections: sized.count as f64
+                                * component.db_pool_per_instance.unwrap_or(0.0),
+                            cache_connections: sized.count as f64
+                                * component.cache_connections_per_instance.unwrap_or(0.0),
+                            sized,
+                            cost,
+                        });
+                    }
+                    Err(rejection) => rejections.push((tier, rejection)),
+                }
+            }
+            if options.is_empty() {
+                return Err(infeasible(component, rejections));
+            }
+            compute_options.push((index, pareto(options)));
+        }
+        // Datastores, tried for every combination of compute options.
+        let database = components
+            .iter()
+            .position(|c| c.role == ComponentRole::Database);
+        let cache = components
+            .iter()
+            .position(|c| c.role == ComponentRole::Cache);
+        let mut best: Option<Candidate<'a>> = None;
+        let mut last_rejection: Option<Infeasible> = None;
+        let mut choice = vec![0usize; compute_options.len()];
+        loop {
+            let (mut cost, mut instances, mut db_conns, mut cache_conns) = (0.0, 0u32, 0.0, 0.0);
+            for (slot, (_, options)) in compute_options.iter().enumerate() {
+                let option = &options[choice[slot]];
+                cost += option.cost;
+                instances += option.sized.count;
+                db_conns += option.db_connections;
+                cache_conns += option.cache_connections;
+            }
+            let db = database.map(|i| self.cheapest_datastore(&components[i], &demand, db_conns));
+            let ca = cache.map(|i| self.cheapest_datastore(&components[i], &demand, cache_conns));
+            match (db.transpose(), ca.transpose()) {
+                (Ok(db), Ok(ca)) => {
+                    let total = cost
+                        + db.as_ref().map_or(0.0, |d| d.cost)
+                        + ca.as_ref().map_or(0.0, |d| d.cost);
+                    let better = match &best {
+                        None => true,
+                        Some((best_cost, best_instances, ..)) => {
+                            total < *best_cost - 1e-9
+                                || (total <= *best_cost + 1e-9 && instances < *best_instances)
+                        }
+                    };
+                    if better {
+                        best = Some((total, instances, choice.clone(), db, ca));
+                    }
+                }
+                (Err(e), _) | (_, Err(e)) => last_rejection = Some(e),
+            }
+            // Next combination (odometer).
+            let mut slot = 0;
+            loop {
+                if slot == choice.len() {
+                    break;
+                }
+                choice[slot] += 1;
+                if choice[slot] < compute_options[slot].1.len() {
+                    break;
+                }
+                choice[slot] = 0;
+                slot += 1;
+            }
+            if slot == choice.len() {
+                break;
+            }
+        }
+        let Some((_, _, choice, db, ca)) = best else {
+            return Err(last_rejection.unwrap_or(Infeasible {
+                component: "(all)".into(),
+                constraint: Binding::Connections,
+                detail: "no combination fits".into(),
+            }));
+        };
+        let mut plans: Vec<Option<ComponentPlan>> = vec![None; components.len()];
+        for (slot, (index, options)) in compute_options.iter().enumerate() {
+            let option = &options[choice[slot]];
+            let component = &components[*index];
+            plans[*index] = Some(self.component_plan(
+                component,
+                &option.tier,
+                option.sized.clone(),
+                &demand,
+                Vec::new(),
+            ));
+        }
+        for (index, chosen) in [(database, db), (cache, ca)] {
+            if let (Some(index), Some(chosen)) = (index, chosen) {
+                plans[index] = Some(self.component_plan(
+                    &components[index],
+                    &chosen.tier,
+                    chosen.sized,
+                    &demand,
+                    chosen.warnings,
+                ));
+            }
+        }
+        Ok(self.finish(demand, plans.into_iter().flatten().collect()))
+    }
+
+    fn cheapest_datastore(
+        &self,
+        component: &Component,
+        demand: &Demand,
+        connections: f64,
+    ) -> Result<DatastoreChoice<'a>, Infeasible> {
+        let mut best: Option<DatastoreChoice<'a>> = None;
+        let mut rejections = Vec::new();
+        for tier in self.tiers(component) {
+            match check_datastore(component, &tier, demand, connections) {
+                Ok((sized, warnings)) => {
+                    let cost = self
+                        .unit_price(component, &tier, demand)
+                        .unwrap_or(f64::INFINITY);
+                    if best.as_ref().is_none_or(|b| cost < b.cost) {
+                        best = Some(DatastoreChoice {
+                            tier,
+                            sized,
+                            cost,
+                            warnings,
+                        });
+                    }
+                }
+                Err(rejection) => rejections.push((tier, rejection)),
+            }
+        }
+        best.ok_or_else(|| infeasible(component, rejections))
+    }
+
+    fn component_plan(
+        &self,
+        component: &Component,
+        tier: &TierRef<'_>,
+        sized: Sized,
+        demand: &Demand,
+        mut warnings: Vec<String>,
+    ) -> ComponentPlan {
+        let unit = self.unit_price(component, tier, demand);
+        if tier.tier.capacity.sleeps_when_idle == Some(true) {
+            warnings.push(format!(
+                "{}: {} sleeps when idle (cold starts of up to a minute)",
+                component.name,
+                tier.reference()
+            ));
+        }
+        if unit.is_none() {
+            warnings.push(format!(
+                "{}: {} is unpriced in the catalog; it is not counted in the total",
+                component.name,
+                tier.reference()
+            ));
+        }
+        let provenance = tier.provenance();
+        if provenance.confidence == Some(crate::catalog::Confidence::Low) && unit.is_some() {
+            warnings.push(format!(
+                "{}: the price of {} is low confidence ({})",
+                component.name,
+                tier.reference(),
+                provenance.source.unwrap_or_default()
+            ));
+        }
+        if let Some(age) = provenance
+            .as_of
+            .as_deref()
+            .and_then(|d| crate::catalog::days_between(d, &crate::catalog::today()))
+            && age > 365
+        {
+            warnings.push(format!(
+                "{}: the catalog entry for {} is {age} days old",
+                component.name,
+                tier.reference()
+            ));
+        }
+        ComponentPlan {
+            name: component.name.clone(),
+            role: component.role,
+            tier_ref: tier.reference(),
+            count: sized.count,
+            unit_monthly_usd: unit,
+            monthly_usd: unit.map(|u| u * sized.count as f64),
+            purchase_option: component
+                .purchase_option
+                .unwrap_or(PurchaseOption::OnDemand),
+            sized,
+            warnings,
+        }
+    }
+
+    fn finish(&self, demand: Demand, components: Vec<ComponentPlan>) -> Plan {
+        let usage = usage_lines(self.scenario, self.catalog, &demand);
+        let mut unpriced = Vec::new();
+        let mut warnings = Vec::new();
+        let mut total = 0.0;
+        for c in &components {
+            match c.monthly_usd {
+                Some(cost) => total += cost,
+                None => unpriced.push(format!("{} ({})", c.name, c.tier_ref)),
+            }
+            warnings.extend(c.warnings.iter().cloned());
+        }
+        for u in &usage {
+            match u.monthly_usd {
+                Some(cost) => total += cost,
+                None => {
+                    unpriced.push(format!("{} ({})", u.name, u.price));
+                    warnings.push(format!(
+                        "usage '{}': {} is unpriced at this volume; it is not counted in the total",
+                        u.name, u.price
+                    ));
+                }
+            }
+        }
+        Plan {
+            demand,
+            components,
+            usage,
+            monthly_usd: total,
+            unpriced,
+            warnings,
+        }
+    }
+
+    /// Whether a fixed mix (tier and count per component, in scenario
+    /// order) serves a load within every constraint.
+    pub fn mix_holds(&self, mix: &[(String, u32)], load: Load) -> bool {
+        self.evaluate_mix(mix, load).is_some()
+    }
+
+    /// The plan of a fixed mix at a load, or `None` if any constraint fails.
+    pub fn evaluate_mix(&self, mix: &[(String, u32)], load: Load) -> Option<Plan> {
+        let demand = demand(self.scenario, load);
+        let components = &self.scenario.components;
+        if mix.len() != components.len() {
+            return None;
+        }
+        let (mut db_conns, mut cache_conns) = (0.0, 0.0);
+        let mut plans = Vec::new();
+        for (component, (reference, count)) in components.iter().zip(mix) {
+            if matches!(component.role, ComponentRole::Web | ComponentRole::Worker) {
+                let tier = self.catalog.tier(reference)?;
+                let model = ComputeModel::new(component, tier, &demand).ok()?;
+                if *count == 0 {
+                    return None;
+                }
+                let check = model.check(*count);
+                if check.failing.is_some() {
+                    return None;
+                }
+                db_conns += *count as f64 * component.db_pool_per_instance.unwrap_or(0.0);
+                cache_conns +=
+                    *count as f64 * component.cache_connections_per_instance.unwrap_or(0.0);
+                plans.push(self.component_plan(
+                    component,
+                    &tier,
+                    model.sized(*count, Binding::MinInstances),
+                    &demand,
+                    Vec::new(),
+                ));
+            } else {
+                plans.push(ComponentPlan {
+                    name: component.name.clone(),
+                    role: component.role,
+                    tier_ref: reference.clone(),
+                    count: *count,
+                    unit_monthly_usd: None,
+                    monthly_usd: None,
+                    purchase_option: PurchaseOption::OnDemand,
+                    sized: Sized {
+                        count: *count,
+                        utilization: None,
+                        p95_ms: None,
+                        binding: Binding::Storage,
+                        feasible: true,
+                        explain: Vec::new(),
+                    },
+                    warnings: Vec::new(),
+                });
+            }
+        }
+        for plan in plans.iter_mut() {
+            if matches!(plan.role, ComponentRole::Database | ComponentRole::Cache) {
+                let component = components.iter().find(|c| c.name == plan.name)?;
+                let tier = self.catalog.tier(&plan.tier_ref)?;
+                let conns = if plan.role == ComponentRole::Database {
+                    db_conns
+                } else {
+                    cache_conns
+                };
+                let (sized, warnings) = check_datastore(component, &tier, &demand, conns).ok()?;
+                *plan = self.component_plan(component, &tier, sized, &demand, warnings);
+            }
+        }
+        Some(self.finish(demand, plans))
+    }
+
+    /// The largest user count (at least `from`) that a fixed mix serves, by
+    /// doubling then bisection (demand grows with users); `None` when it
+    /// still holds at 10¹² users.
+    pub fn capacity(&self, mix: &[(String, u32)], from: f64) -> Option<f64> {
+        const LIMIT: f64 = 1e12;
+        let holds = |users: f64| self.mix_holds(mix, Load::Users(users));
+        let mut good = from.floor().max(0.0);
+        let mut bad = (good * 2.0).max(good + 1.0);
+        while holds(bad) {
+            good = bad;
+            bad *= 2.0;
+            if bad > LIMIT {
+                return None;
+            }
+        }
+        while bad - good > 1.0 {
+            let mid = ((good + bad) / 2.0).floor();
+            if holds(mid) {
+                good = mid;
+            } else {
+                bad = mid;
+            }
+        }
+        Some(good)
+    }
+}
+
+/// The best combination so far: total cost, instances, compute option per
+/// component, database and cache choices.
+type Candidate<'a> = (
+    f64,
+    u32,
+    Vec<usize>,
+    Option<DatastoreChoice<'a>>,
+    Option<DatastoreChoice<'a>>,
+);
+
+struct DatastoreChoice<'a> {
+    tier: TierRef<'a>,
+    sized: Sized,
+    cost: f64,
+    warnings: Vec<String>,
+}
+
+/// Options not beaten on cost and both connection counts by a cheaper one.
+fn pareto(mut options: Vec<ComputeOption<'_>>) -> Vec<ComputeOption<'_>> {
+    options.sort_by(|a, b| {
+        a.cost
+            .total_cmp(&b.cost)
+            .then(a.sized.count.cmp(&b.sized.count))
+    });
+    let mut kept: Vec<ComputeOption<'_>> = Vec::new();
+    for option in options {
+        let dominated = kept.iter().any(|k| {
+            k.cost <= option.cost
+                && k.db_connections <= option.db_connections
+                && k.cache_connections <= option.cache_connections
+        });
+        if !dominated {
+            kept.push(option);
+        }
+    }
+    kept
+}
+
+/// The error for a component none of whose tiers fits: the constraint and
+/// the limit of its largest tier.
+fn infeasible(component: &Component, rejections: Vec<(TierRef<'_>, Rejection)>) -> Infeasible {
+    let largest = rejections.into_iter().max_by(|(a, _), (b, _)| {
+        let size = |t: &TierRef<'_>| {
+            let c = &t.tier.capacity;
+            (
+                c.vcpu.unwrap_or(0.0),
+                c.memory_mb.unwrap_or(0.0),
+                c.storage_gb.unwrap_or(0.0),
+                c.max_ops_per_sec.unwrap_or(0.0),
+            )
+        };
+        size(a)
+            .partial_cmp(&size(b))
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    match largest {
+        Some((_, rejection)) => Infeasible {
+            component: component.name.clone(),
+            constraint: rejection.binding,
+            detail: format!("the largest tier, {}: {}", rejection.tier, rejection.reason),
+        },
+        None => Infeasible {
+            component: component.name.clone(),
+            constraint: Binding::MinInstances,
+            detail: format!(
+                "no available tier among {}",
+                component.candidates.join(", ")
+            ),
+        },
+    }
+}

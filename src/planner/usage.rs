@@ -1,0 +1,84 @@
+//! Usage-priced items: quantity from the average load, priced by volume
+//! tiers after free quotas.
+
+use crate::catalog::Catalog;
+use crate::demand::Demand;
+use crate::scenario::{Scenario, UsageDriver};
+use serde::Serialize;
+
+/// One priced usage item.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UsageLine {
+    pub name: String,
+    /// `provider/usage-id`.
+    pub price: String,
+    /// Monthly quantity in the catalog's unit (e.g. "1M tokens").
+    pub quantity: f64,
+    pub unit: String,
+    /// `None` when some needed volume tier is unpriced.
+    pub monthly_usd: Option<f64>,
+    pub source: Option<String>,
+    pub as_of: Option<String>,
+}
+
+/// "1M tokens" → 1,000,000; "10k requests" → 10,000; "GB" → 1.
+pub fn unit_multiple(unit: &str) -> f64 {
+    let first = unit.split_whitespace().next().unwrap_or("");
+    let (number, scale) = match first.chars().last() {
+        Some('M') => (&first[..first.len() - 1], 1e6),
+        Some('k') => (&first[..first.len() - 1], 1e3),
+        _ => (first, 1.0),
+    };
+    match number.parse::<f64>() {
+        Ok(n) if n > 0.0 && unit.contains(' ') => n * scale,
+        _ => 1.0,
+    }
+}
+
+pub fn usage_lines(scenario: &Scenario, catalog: &Catalog, demand: &Demand) -> Vec<UsageLine> {
+    scenario
+        .usage
+        .iter()
+        .filter_map(|item| {
+            let (provider, price) = catalog.usage(&item.price)?;
+            let driver = match item.driver {
+                UsageDriver::Requests => demand.requests_per_month,
+                UsageDriver::Jobs => demand.monthly_jobs(item.class.as_deref().unwrap_or("")),
+                UsageDriver::ActiveUsers => demand.daily_active_users,
+                UsageDriver::EgressGb => demand.egress_gb_per_month,
+                UsageDriver::StorageGb => demand.storage_gb,
+            };
+            let base = driver * item.amount * (1.0 - item.cache_hit_ratio);
+            let quantity = base / unit_multiple(&price.unit);
+            let discount = if item.batch {
+                price.batch_discount.unwrap_or(0.0)
+            } else {
+                0.0
+            };
+            Some(UsageLine {
+                name: item.name.clone(),
+                price: item.price.clone(),
+                quantity,
+                unit: price.unit.clone(),
+                monthly_usd: price.cost(quantity).map(|c| c * (1.0 - discount)),
+                source: price.source.clone().or_else(|| provider.source.clone()),
+                as_of: price.as_of.clone().or_else(|| provider.as_of.clone()),
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unit_multiple;
+
+    #[test]
+    fn unit_multiples() {
+        assert_eq!(unit_multiple("1M tokens"), 1e6);
+        assert_eq!(unit_multiple("10k requests"), 1e4);
+        assert_eq!(unit_multiple("1k requests"), 1e3);
+        assert_eq!(unit_multiple("GB"), 1.0);
+        assert_eq!(unit_multiple("GB-month"), 1.0);
+        assert_eq!(unit_multiple("LCU-hour"), 1.0);
+    }
+}

@@ -1,0 +1,290 @@
+//! `capplan recommend`: the plan at one load, the stage, the capacity of
+//! the chosen mix and the next upgrade, as one serializable report (the
+//! JSON field names are a contract).
+
+use crate::catalog::Catalog;
+use crate::demand::Load;
+use crate::planner::{Infeasible, Plan, Planner};
+use crate::scenario::Scenario;
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RecommendReport {
+    pub scenario: String,
+    pub users: f64,
+    pub demand: DemandSummary,
+    pub stage: Option<StageSummary>,
+    pub components: Vec<ComponentRow>,
+    pub usage: Vec<crate::planner::UsageLine>,
+    /// Priced components and usage; see `unpriced`.
+    pub monthly_usd: f64,
+    pub usd_per_user: f64,
+    pub unpriced: Vec<String>,
+    pub next_upgrade: Option<NextUpgrade>,
+    pub warnings: Vec<String>,
+    /// The oldest catalog date among the priced entries used.
+    pub catalog_as_of: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DemandSummary {
+    pub peak_rps: f64,
+    pub peak_rpm: f64,
+    pub online_users: f64,
+    pub daily_active_users: f64,
+    pub storage_gb: f64,
+    pub cache_mb: f64,
+    pub db_ops_per_s: f64,
+    pub cache_ops_per_s: f64,
+    pub egress_gb_per_month: f64,
+    pub peak_jobs_per_s: Vec<JobRate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct JobRate {
+    pub class: String,
+    pub per_s: f64,
+    pub per_month: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StageSummary {
+    pub name: String,
+    /// 1-based position on the scenario's ladder.
+    pub index: usize,
+    /// The largest user count this exact mix serves (null: beyond 10¹²).
+    pub max_users: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ComponentRow {
+    pub name: String,
+    pub role: &'static str,
+    pub provider: String,
+    pub offering: String,
+    pub tier: String,
+    pub count: u32,
+    pub unit_monthly_usd: Option<f64>,
+    pub monthly_usd: Option<f64>,
+    pub purchase_option: &'static str,
+    pub utilization: Option<f64>,
+    /// Web: p95 response incl. I/O; worker: p95 queue wait; datastores: null.
+    pub p95_ms: Option<f64>,
+    pub binding: &'static str,
+    pub source: Option<String>,
+    pub as_of: Option<String>,
+    pub confidence: Option<&'static str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub explain: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NextUpgrade {
+    pub at_users: f64,
+    pub component: String,
+    pub change: String,
+    pub delta_usd: f64,
+}
+
+/// Options of a recommendation.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RecommendOptions {
+    /// Keep the arithmetic behind each component in the report.
+    pub explain: bool,
+}
+
+/// Plans the load and assembles the report.
+pub fn recommend(
+    scenario: &Scenario,
+    catalog: &Catalog,
+    load: Load,
+    options: RecommendOptions,
+) -> Result<RecommendReport, Infeasible> {
+    let planner = Planner::new(scenario, catalog);
+    let plan = planner.plan(load)?;
+    let users = plan.demand.users;
+    let mix = plan.mix();
+    let max_users = planner.capacity(&mix, users);
+    let mut warnings = plan.warnings.clone();
+    let next_upgrade = match max_users {
+        None => None,
+        Some(max) => match planner.plan(Load::Users(max + 1.0)) {
+            Ok(next) => Some(describe_upgrade(&plan, &next, max + 1.0)),
+            Err(e) => {
+                warnings.push(format!(
+                    "beyond {} users no mix in the catalog serves the load: {e}",
+                    max as u64
+                ));
+                None
+            }
+        },
+    };
+    let stage = stage_for(scenario, users).map(|(index, name)| StageSummary {
+        name,
+        index,
+        max_users,
+    });
+    Ok(build(
+        scenario,
+        catalog,
+        &plan,
+        stage,
+        next_upgrade,
+        warnings,
+        options,
+    ))
+}
+
+/// The first stage of the ladder whose user range holds `users`.
+pub fn stage_for(scenario: &Scenario, users: f64) -> Option<(usize, String)> {
+    scenario
+        .stages
+        .iter()
+        .enumerate()
+        .find(|(_, s)| s.max_users.is_none_or(|m| users <= m))
+        .or_else(|| scenario.stages.iter().enumerate().next_back())
+        .map(|(i, s)| (i + 1, s.name.clone()))
+}
+
+/// "api 2 → 3 × render/web/standard" for every component that changes.
+fn describe_upgrade(current: &Plan, next: &Plan, at_users: f64) -> NextUpgrade {
+    let mut names = Vec::new();
+    let mut changes = Vec::new();
+    for (a, b) in current.components.iter().zip(&next.components) {
+        if a.tier_ref == b.tier_ref && a.count == b.count {
+            continue;
+        }
+        names.push(a.name.clone());
+        let short = |r: &str| r.rsplit('/').next().unwrap_or(r).to_string();
+        changes.push(if a.tier_ref == b.tier_ref {
+            format!(
+                "{} {} → {} × {}",
+                a.name,
+                a.count,
+                b.count,
+                short(&b.tier_ref)
+            )
+        } else if a.count == 1 && b.count == 1 {
+            format!("{} {} → {}", a.name, short(&a.tier_ref), short(&b.tier_ref))
+        } else {
+            format!(
+                "{} {} × {} → {} × {}",
+                a.name,
+                a.count,
+                short(&a.tier_ref),
+                b.count,
+                short(&b.tier_ref)
+            )
+        });
+    }
+    if changes.is_empty() {
+        changes.push("usage-priced items only".into());
+    }
+    NextUpgrade {
+        at_users,
+        component: names.join(", "),
+        change: changes.join("; "),
+        // Instance changes only: usage-priced items grow smoothly with users.
+        delta_usd: current
+            .components
+            .iter()
+            .zip(&next.components)
+            .map(|(a, b)| b.monthly_usd.unwrap_or(0.0) - a.monthly_usd.unwrap_or(0.0))
+            .sum(),
+    }
+}
+
+fn build(
+    scenario: &Scenario,
+    catalog: &Catalog,
+    plan: &Plan,
+    stage: Option<StageSummary>,
+    next_upgrade: Option<NextUpgrade>,
+    warnings: Vec<String>,
+    options: RecommendOptions,
+) -> RecommendReport {
+    let d = &plan.demand;
+    let mut dates = Vec::new();
+    let components = plan
+        .components
+        .iter()
+        .map(|c| {
+            let mut parts = c.tier_ref.splitn(3, '/');
+            let (provider, offering, tier) = (
+                parts.next().unwrap_or_default().to_string(),
+                parts.next().unwrap_or_default().to_string(),
+                parts.next().unwrap_or_default().to_string(),
+            );
+            let provenance = catalog
+                .tier(&c.tier_ref)
+                .map(|t| t.provenance())
+                .unwrap_or_default();
+            if let Some(date) = &provenance.as_of {
+                dates.push(date.clone());
+            }
+            ComponentRow {
+                name: c.name.clone(),
+                role: c.role.as_str(),
+                provider,
+                offering,
+                tier,
+                count: c.count,
+                unit_monthly_usd: c.unit_monthly_usd,
+                monthly_usd: c.monthly_usd,
+                purchase_option: c.purchase_option.as_str(),
+                utilization: c.sized.utilization,
+                p95_ms: c.sized.p95_ms,
+                binding: c.sized.binding.as_str(),
+                source: provenance.source,
+                as_of: provenance.as_of,
+                confidence: provenance.confidence.map(|c| c.as_str()),
+                explain: if options.explain {
+                    c.sized.explain.clone()
+                } else {
+                    Vec::new()
+                },
+            }
+        })
+        .collect();
+    dates.extend(plan.usage.iter().filter_map(|u| u.as_of.clone()));
+    let catalog_as_of = dates
+        .into_iter()
+        .min_by_key(|d| crate::catalog::parse_date(d).unwrap_or(i64::MAX));
+    RecommendReport {
+        scenario: scenario.name.clone(),
+        users: d.users,
+        demand: DemandSummary {
+            peak_rps: d.peak_rps,
+            peak_rpm: d.peak_rpm,
+            online_users: d.online_users,
+            daily_active_users: d.daily_active_users,
+            storage_gb: d.storage_gb,
+            cache_mb: d.cache_mb,
+            db_ops_per_s: d.db_ops_per_s,
+            cache_ops_per_s: d.cache_ops_per_s,
+            egress_gb_per_month: d.egress_gb_per_month,
+            peak_jobs_per_s: d
+                .peak_jobs_per_s
+                .iter()
+                .map(|(class, rate)| JobRate {
+                    class: class.clone(),
+                    per_s: *rate,
+                    per_month: d.monthly_jobs(class),
+                })
+                .collect(),
+        },
+        stage,
+        components,
+        usage: plan.usage.clone(),
+        monthly_usd: plan.monthly_usd,
+        usd_per_user: if d.users > 0.0 {
+            plan.monthly_usd / d.users
+        } else {
+            0.0
+        },
+        unpriced: plan.unpriced.clone(),
+        next_upgrade,
+        warnings,
+        catalog_as_of,
+    }
+}

@@ -1,0 +1,229 @@
+//! Scenarios: what the application does per user and per request, which
+//! offerings each component may run on, and the targets it must meet.
+//! YAML or TOML with the same structure, strict, versioned; documented field
+//! by field in `docs/scenarios.md`.
+
+mod load;
+mod validate;
+
+pub use load::{DEFAULT_SCENARIO, ScenarioError, ScenarioFile, load_scenario, parse_scenario};
+pub use validate::validate;
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub version: u32,
+    pub name: String,
+    pub description: Option<String>,
+    pub workload: Workload,
+    pub components: Vec<Component>,
+    #[serde(default)]
+    pub usage: Vec<UsageItem>,
+    /// The stage ladder, cheapest first.
+    #[serde(default)]
+    pub stages: Vec<Stage>,
+}
+
+/// Users and what they do.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Workload {
+    /// The user count planned when none is given on the command line.
+    pub users: Option<f64>,
+    /// Fraction of users active on a given day.
+    pub daily_active_ratio: f64,
+    /// Fraction of the day's active users online at the peak hour.
+    pub peak_online_ratio: f64,
+    /// API requests per online user per minute.
+    pub requests_per_online_user_per_min: f64,
+    /// Relative load for each hour of the day (24 values); the peak hour is
+    /// the largest. Absent: flat.
+    pub load_profile: Option<Vec<f64>>,
+    /// Stored data per registered user, MB.
+    #[serde(default)]
+    pub storage_mb_per_user: f64,
+    /// Share of stored data that is hot and should fit in database RAM.
+    #[serde(default)]
+    pub working_set_ratio: f64,
+    /// Cache memory per online user, KB.
+    #[serde(default)]
+    pub cache_kb_per_online_user: f64,
+    /// Cache memory that does not grow with users, MB.
+    #[serde(default)]
+    pub cache_hot_data_mb: f64,
+    /// Outbound data per active user per day, MB.
+    #[serde(default)]
+    pub egress_mb_per_active_user_per_day: f64,
+    /// Background job classes.
+    #[serde(default)]
+    pub jobs: Vec<JobClass>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct JobClass {
+    pub name: String,
+    pub per_active_user_per_day: f64,
+}
+
+/// What a component does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ComponentRole {
+    Web,
+    Worker,
+    Database,
+    Cache,
+}
+
+impl ComponentRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ComponentRole::Web => "web",
+            ComponentRole::Worker => "worker",
+            ComponentRole::Database => "database",
+            ComponentRole::Cache => "cache",
+        }
+    }
+}
+
+/// How a load balancer spreads requests over web instances.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Balancing {
+    /// Each instance is its own queue with λ/n.
+    #[default]
+    RoundRobin,
+    /// Least-connections: one shared queue over all workers.
+    Pooled,
+}
+
+/// One component; which fields apply depends on `role` (see docs/scenarios.md).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Component {
+    pub name: String,
+    pub role: ComponentRole,
+    /// Offerings it may run on: `render/web`, `aws/ec2`, `atlas/cluster`.
+    pub candidates: Vec<String>,
+    // web
+    pub cpu_ms: Option<f64>,
+    pub cv: Option<f64>,
+    pub io_ms: Option<f64>,
+    pub workers_per_instance: Option<u32>,
+    pub balancing: Option<Balancing>,
+    pub memory_mb_per_worker: Option<f64>,
+    pub memory_mb_per_request: Option<f64>,
+    pub db_ops_per_request: Option<f64>,
+    pub cache_ops_per_request: Option<f64>,
+    // worker
+    pub concurrency_per_instance: Option<u32>,
+    #[serde(default)]
+    pub jobs: Vec<WorkerJob>,
+    pub memory_mb_per_job: Option<f64>,
+    pub db_ops_per_job: Option<f64>,
+    pub cache_ops_per_job: Option<f64>,
+    // web and worker
+    pub min_instances: Option<u32>,
+    pub max_instances: Option<u32>,
+    pub db_pool_per_instance: Option<f64>,
+    pub cache_connections_per_instance: Option<f64>,
+    pub purchase_option: Option<crate::catalog::PurchaseOption>,
+    // database
+    pub storage_headroom: Option<f64>,
+    pub ops_per_vcpu: Option<f64>,
+    // cache
+    pub memory_headroom: Option<f64>,
+    #[serde(default)]
+    pub slo: ComponentSlo,
+}
+
+/// A job class as a worker runs it.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkerJob {
+    pub class: String,
+    /// Wall-clock time a job holds a concurrency slot, seconds.
+    pub duration_s: f64,
+    /// CPU time per job, ms.
+    #[serde(default)]
+    pub cpu_ms: f64,
+    /// Coefficient of variation of the duration (1 = exponential).
+    pub cv: Option<f64>,
+}
+
+/// Targets of one component. Defaults in parentheses in docs/scenarios.md.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ComponentSlo {
+    /// The percentile the time targets refer to (95).
+    pub percentile: Option<f64>,
+    /// Web: response time at that percentile, ms (500).
+    pub response_ms: Option<f64>,
+    /// Worker: queue wait at that percentile, s (30).
+    pub wait_s: Option<f64>,
+    /// CPU (web, worker) or ops capacity (database) utilization cap (0.7).
+    pub max_utilization: Option<f64>,
+    /// Share of RAM that may be used (0.85).
+    pub max_memory_utilization: Option<f64>,
+}
+
+/// What drives a usage-priced quantity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UsageDriver {
+    /// API requests per month.
+    Requests,
+    /// Jobs of `class` per month.
+    Jobs,
+    /// Daily active users (a count, for per-user fees).
+    ActiveUsers,
+    /// Outbound GB per month from the workload.
+    EgressGb,
+    /// Stored GB from the workload.
+    StorageGb,
+}
+
+/// A usage-priced item: quantity = driver × amount × (1 − cache hit ratio),
+/// priced by a catalog usage entry.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct UsageItem {
+    pub name: String,
+    /// `provider/usage-id`, e.g. `openai/gpt-4o-mini-input`.
+    pub price: String,
+    pub driver: UsageDriver,
+    /// The job class, for `driver: jobs`.
+    pub class: Option<String>,
+    /// Units per driver unit, in the base unit of the price (tokens for
+    /// "1M tokens", GB for "GB").
+    #[serde(default = "one")]
+    pub amount: f64,
+    /// Share served from a cache and not billed.
+    #[serde(default)]
+    pub cache_hit_ratio: f64,
+    /// Use the price's batch discount.
+    #[serde(default)]
+    pub batch: bool,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+/// A rung of the stage ladder.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stage {
+    pub name: String,
+    /// The largest user count the stage is meant for (absent: no limit).
+    pub max_users: Option<f64>,
+}
+
+impl Scenario {
+    pub fn component(&self, name: &str) -> Option<&Component> {
+        self.components.iter().find(|c| c.name == name)
+    }
+}

@@ -1,0 +1,520 @@
+//! Checks a scenario against itself and the catalog: every problem, each
+//! with file, line, field path, what was expected and what was found.
+
+use super::{ComponentRole, Scenario, ScenarioError, ScenarioFile, UsageDriver};
+use crate::catalog::{Catalog, Role};
+use crate::locate::{Step, line_of};
+use crate::problem::{Problem, Severity};
+use std::collections::HashSet;
+
+/// All problems of a scenario; `Err` when any is an error.
+pub fn validate(file: &ScenarioFile, catalog: &Catalog) -> Result<Vec<Problem>, ScenarioError> {
+    let mut v = Validator {
+        file,
+        problems: Vec::new(),
+    };
+    v.scenario(&file.scenario, catalog);
+    if v.problems.iter().any(|p| p.severity == Severity::Error) {
+        Err(ScenarioError {
+            problems: v.problems,
+        })
+    } else {
+        Ok(v.problems)
+    }
+}
+
+struct Validator<'a> {
+    file: &'a ScenarioFile,
+    problems: Vec<Problem>,
+}
+
+fn key(k: &str) -> Step {
+    Step::Key(k.to_string())
+}
+
+fn named(n: &str) -> Step {
+    Step::Name(n.to_string())
+}
+
+impl Validator<'_> {
+    fn error(&mut self, path: &[Step], message: String) {
+        let field = path
+            .iter()
+            .map(|s| match s {
+                Step::Key(k) | Step::Id(k) | Step::Name(k) => k.as_str(),
+            })
+            .collect::<Vec<_>>()
+            .join(".");
+        self.problems.push(Problem {
+            severity: Severity::Error,
+            file: self.file.name.clone(),
+            line: line_of(&self.file.text, path),
+            column: None,
+            field,
+            message,
+        });
+    }
+
+    /// A number in a range; `what` says the range for the message.
+    fn number(&mut self, path: &[Step], value: Option<f64>, ok: impl Fn(f64) -> bool, what: &str) {
+        if let Some(v) = value
+            && !(v.is_finite() && ok(v))
+        {
+            self.error(path, format!("expected {what}, found {v}"));
+        }
+    }
+
+    fn scenario(&mut self, s: &Scenario, catalog: &Catalog) {
+        if s.name.trim().is_empty() {
+            self.error(&[key("name")], "expected a scenario name, found ''".into());
+        }
+        let w = &s.workload;
+        let wp = |k: &str| vec![key("workload"), key(k)];
+        self.number(
+            &wp("users"),
+            w.users,
+            |v| (1.0..=1e12).contains(&v),
+            "a user count from 1 to 10^12",
+        );
+        self.number(
+            &wp("daily_active_ratio"),
+            Some(w.daily_active_ratio),
+            |v| v > 0.0 && v <= 1.0,
+            "a fraction above 0 and at most 1",
+        );
+        self.number(
+            &wp("peak_online_ratio"),
+            Some(w.peak_online_ratio),
+            |v| v > 0.0 && v <= 1.0,
+            "a fraction above 0 and at most 1",
+        );
+        self.number(
+            &wp("requests_per_online_user_per_min"),
+            Some(w.requests_per_online_user_per_min),
+            |v| v > 0.0,
+            "a positive number of requests per minute",
+        );
+        for (name, value) in [
+            ("storage_mb_per_user", w.storage_mb_per_user),
+            ("cache_kb_per_online_user", w.cache_kb_per_online_user),
+            ("cache_hot_data_mb", w.cache_hot_data_mb),
+            (
+                "egress_mb_per_active_user_per_day",
+                w.egress_mb_per_active_user_per_day,
+            ),
+        ] {
+            self.number(
+                &wp(name),
+                Some(value),
+                |v| v >= 0.0,
+                "zero or a positive number",
+            );
+        }
+        self.number(
+            &wp("working_set_ratio"),
+            Some(w.working_set_ratio),
+            |v| (0.0..=1.0).contains(&v),
+            "a fraction from 0 to 1",
+        );
+        if let Some(profile) = &w.load_profile {
+            if profile.len() != 24 {
+                self.error(
+                    &wp("load_profile"),
+                    format!("expected 24 hourly values, found {}", profile.len()),
+                );
+            } else if profile.iter().any(|v| !v.is_finite() || *v < 0.0)
+                || profile.iter().all(|v| *v == 0.0)
+            {
+                self.error(
+                    &wp("load_profile"),
+                    "expected non-negative hourly values, at least one above 0".into(),
+                );
+            }
+        }
+        let mut classes = HashSet::new();
+        for job in &w.jobs {
+            let path = vec![
+                key("workload"),
+                key("jobs"),
+                named(&job.name),
+                key("per_active_user_per_day"),
+            ];
+            if !classes.insert(job.name.as_str()) {
+                self.error(&path[..3], format!("duplicate job class '{}'", job.name));
+            }
+            self.number(
+                &path,
+                Some(job.per_active_user_per_day),
+                |v| v >= 0.0,
+                "zero or a positive number of jobs",
+            );
+        }
+        let mut names = HashSet::new();
+        let (mut databases, mut caches) = (0, 0);
+        for c in &s.components {
+            let cp = |k: &str| vec![key("components"), named(&c.name), key(k)];
+            if !names.insert(c.name.as_str()) {
+                self.error(
+                    &cp("name")[..2],
+                    format!("duplicate component name '{}'", c.name),
+                );
+            }
+            match c.role {
+                ComponentRole::Database => databases += 1,
+                ComponentRole::Cache => caches += 1,
+                _ => {}
+            }
+            if c.candidates.is_empty() {
+                self.error(
+                    &cp("candidates"),
+                    "expected at least one offering such as render/web".into(),
+                );
+            }
+            for candidate in &c.candidates {
+                let expected_role = match c.role {
+                    ComponentRole::Web | ComponentRole::Worker => Role::Compute,
+                    ComponentRole::Database => Role::Database,
+                    ComponentRole::Cache => Role::Cache,
+                };
+                match catalog.offering(candidate) {
+                    None => {
+                        let known: Vec<String> = catalog
+                            .providers
+                            .iter()
+                            .flat_map(|p| {
+                                p.offerings
+                                    .iter()
+                                    .filter(|o| o.role == Some(expected_role))
+                                    .map(move |o| format!("{}/{}", p.provider, o.id))
+                            })
+                            .collect();
+                        self.error(
+                            &cp("candidates"),
+                            format!(
+                                "unknown offering '{candidate}': expected one of {}",
+                                known.join(", ")
+                            ),
+                        );
+                    }
+                    Some((_, offering)) if offering.role != Some(expected_role) => {
+                        self.error(
+                            &cp("candidates"),
+                            format!(
+                                "'{candidate}' is a {} offering; a {} component needs a {} offering",
+                                offering.role.map_or("untyped", |r| r.as_str()),
+                                c.role.as_str(),
+                                expected_role.as_str()
+                            ),
+                        );
+                    }
+                    _ => {}
+                }
+            }
+            let applies: &[(&str, bool, &[ComponentRole])] = &[
+                ("cpu_ms", c.cpu_ms.is_some(), &[ComponentRole::Web]),
+                ("io_ms", c.io_ms.is_some(), &[ComponentRole::Web]),
+                (
+                    "workers_per_instance",
+                    c.workers_per_instance.is_some(),
+                    &[ComponentRole::Web],
+                ),
+                ("balancing", c.balancing.is_some(), &[ComponentRole::Web]),
+                (
+                    "memory_mb_per_worker",
+                    c.memory_mb_per_worker.is_some(),
+                    &[ComponentRole::Web],
+                ),
+                (
+                    "memory_mb_per_request",
+                    c.memory_mb_per_request.is_some(),
+                    &[ComponentRole::Web],
+                ),
+                (
+                    "db_ops_per_request",
+                    c.db_ops_per_request.is_some(),
+                    &[ComponentRole::Web],
+                ),
+                (
+                    "cache_ops_per_request",
+                    c.cache_ops_per_request.is_some(),
+                    &[ComponentRole::Web],
+                ),
+                (
+                    "concurrency_per_instance",
+                    c.concurrency_per_instance.is_some(),
+                    &[ComponentRole::Worker],
+                ),
+                ("jobs", !c.jobs.is_empty(), &[ComponentRole::Worker]),
+                (
+                    "memory_mb_per_job",
+                    c.memory_mb_per_job.is_some(),
+                    &[ComponentRole::Worker],
+                ),
+                (
+                    "db_ops_per_job",
+                    c.db_ops_per_job.is_some(),
+                    &[ComponentRole::Worker],
+                ),
+                (
+                    "cache_ops_per_job",
+                    c.cache_ops_per_job.is_some(),
+                    &[ComponentRole::Worker],
+                ),
+                ("cv", c.cv.is_some(), &[ComponentRole::Web]),
+                (
+                    "min_instances",
+                    c.min_instances.is_some(),
+                    &[ComponentRole::Web, ComponentRole::Worker],
+                ),
+                (
+                    "max_instances",
+                    c.max_instances.is_some(),
+                    &[ComponentRole::Web, ComponentRole::Worker],
+                ),
+                (
+                    "db_pool_per_instance",
+                    c.db_pool_per_instance.is_some(),
+                    &[ComponentRole::Web, ComponentRole::Worker],
+                ),
+                (
+                    "cache_connections_per_instance",
+                    c.cache_connections_per_instance.is_some(),
+                    &[ComponentRole::Web, ComponentRole::Worker],
+                ),
+                (
+                    "purchase_option",
+                    c.purchase_option.is_some(),
+                    &[
+                        ComponentRole::Web,
+                        ComponentRole::Worker,
+                        ComponentRole::Database,
+                        ComponentRole::Cache,
+                    ],
+                ),
+                (
+                    "storage_headroom",
+                    c.storage_headroom.is_some(),
+                    &[ComponentRole::Database],
+                ),
+                (
+                    "ops_per_vcpu",
+                    c.ops_per_vcpu.is_some(),
+                    &[ComponentRole::Database],
+                ),
+                (
+                    "memory_headroom",
+                    c.memory_headroom.is_some(),
+                    &[ComponentRole::Cache],
+                ),
+                (
+                    "slo.response_ms",
+                    c.slo.response_ms.is_some(),
+                    &[ComponentRole::Web],
+                ),
+                (
+                    "slo.wait_s",
+                    c.slo.wait_s.is_some(),
+                    &[ComponentRole::Worker],
+                ),
+            ];
+            for (field, present, roles) in applies {
+                if *present && !roles.contains(&c.role) {
+                    let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+                    self.error(
+                        &cp(field.split('.').next_back().unwrap_or(field)),
+                        format!(
+                            "'{field}' applies to {} components, not to a {} component",
+                            names.join(" or "),
+                            c.role.as_str()
+                        ),
+                    );
+                }
+            }
+            if c.role == ComponentRole::Web && c.cpu_ms.is_none() {
+                self.error(
+                    &cp("name"),
+                    "a web component needs cpu_ms (CPU time per request, ms)".into(),
+                );
+            }
+            self.number(
+                &cp("cpu_ms"),
+                c.cpu_ms,
+                |v| v > 0.0,
+                "a positive CPU time in ms",
+            );
+            self.number(
+                &cp("cv"),
+                c.cv,
+                |v| (0.0..=10.0).contains(&v),
+                "a coefficient of variation from 0 to 10",
+            );
+            for (name, value) in [
+                ("io_ms", c.io_ms),
+                ("memory_mb_per_worker", c.memory_mb_per_worker),
+                ("memory_mb_per_request", c.memory_mb_per_request),
+                ("memory_mb_per_job", c.memory_mb_per_job),
+                ("db_ops_per_request", c.db_ops_per_request),
+                ("cache_ops_per_request", c.cache_ops_per_request),
+                ("db_ops_per_job", c.db_ops_per_job),
+                ("cache_ops_per_job", c.cache_ops_per_job),
+                ("db_pool_per_instance", c.db_pool_per_instance),
+                (
+                    "cache_connections_per_instance",
+                    c.cache_connections_per_instance,
+                ),
+            ] {
+                self.number(&cp(name), value, |v| v >= 0.0, "zero or a positive number");
+            }
+            self.number(
+                &cp("storage_headroom"),
+                c.storage_headroom,
+                |v| v >= 1.0,
+                "a headroom factor of at least 1",
+            );
+            self.number(
+                &cp("memory_headroom"),
+                c.memory_headroom,
+                |v| v >= 1.0,
+                "a headroom factor of at least 1",
+            );
+            self.number(
+                &cp("ops_per_vcpu"),
+                c.ops_per_vcpu,
+                |v| v > 0.0,
+                "a positive number of operations per second",
+            );
+            for (name, value) in [
+                ("workers_per_instance", c.workers_per_instance),
+                ("concurrency_per_instance", c.concurrency_per_instance),
+                ("min_instances", c.min_instances),
+                ("max_instances", c.max_instances),
+            ] {
+                if value == Some(0) {
+                    self.error(&cp(name), "expected at least 1, found 0".into());
+                }
+            }
+            if let (Some(min), Some(max)) = (c.min_instances, c.max_instances)
+                && min > max
+            {
+                self.error(
+                    &cp("min_instances"),
+                    format!("min_instances {min} is above max_instances {max}"),
+                );
+            }
+            if c.role == ComponentRole::Worker && c.jobs.is_empty() {
+                self.error(
+                    &cp("jobs"),
+                    "a worker component needs jobs (the job classes it runs)".into(),
+                );
+            }
+            for job in &c.jobs {
+                let jp = vec![key("components"), named(&c.name), key("jobs"), key("class")];
+                if !w.jobs.iter().any(|j| j.name == job.class) {
+                    let known: Vec<&str> = w.jobs.iter().map(|j| j.name.as_str()).collect();
+                    self.error(&jp, format!("unknown job class '{}': expected one of the workload's job classes ({})", job.class, known.join(", ")));
+                }
+                self.number(
+                    &jp[..3],
+                    Some(job.duration_s),
+                    |v| v > 0.0,
+                    "a positive job duration in seconds",
+                );
+                self.number(
+                    &jp[..3],
+                    Some(job.cpu_ms),
+                    |v| v >= 0.0,
+                    "zero or a positive CPU time in ms",
+                );
+                self.number(
+                    &jp[..3],
+                    job.cv,
+                    |v| (0.0..=10.0).contains(&v),
+                    "a coefficient of variation from 0 to 10",
+                );
+            }
+            let sp = |k: &str| vec![key("components"), named(&c.name), key("slo"), key(k)];
+            self.number(
+                &sp("percentile"),
+                c.slo.percentile,
+                |v| (1.0..=99.9).contains(&v),
+                "a percentile from 1 to 99.9",
+            );
+            self.number(
+                &sp("response_ms"),
+                c.slo.response_ms,
+                |v| v > 0.0,
+                "a positive time in ms",
+            );
+            self.number(
+                &sp("wait_s"),
+                c.slo.wait_s,
+                |v| v > 0.0,
+                "a positive time in seconds",
+            );
+            self.number(
+                &sp("max_utilization"),
+                c.slo.max_utilization,
+                |v| v > 0.0 && v < 1.0,
+                "a fraction above 0 and below 1",
+            );
+            self.number(
+                &sp("max_memory_utilization"),
+                c.slo.max_memory_utilization,
+                |v| v > 0.0 && v <= 1.0,
+                "a fraction above 0 and at most 1",
+            );
+        }
+        if databases > 1 || caches > 1 {
+            self.error(&[key("components")], format!("expected at most one database and one cache component, found {databases} and {caches}"));
+        }
+        for u in &s.usage {
+            let up = |k: &str| vec![key("usage"), named(&u.name), key(k)];
+            if catalog.usage(&u.price).is_none() {
+                self.error(&up("price"), format!("unknown usage price '{}': expected provider/usage-id as listed by `capplan tiers show PROVIDER`", u.price));
+            }
+            match (u.driver, &u.class) {
+                (UsageDriver::Jobs, None) => self.error(
+                    &up("driver"),
+                    "driver 'jobs' needs 'class' (a workload job class)".into(),
+                ),
+                (UsageDriver::Jobs, Some(class)) if !w.jobs.iter().any(|j| &j.name == class) => {
+                    self.error(&up("class"), format!("unknown job class '{class}'"))
+                }
+                (UsageDriver::Jobs, _) => {}
+                (_, Some(_)) => {
+                    self.error(&up("class"), "'class' applies only to driver 'jobs'".into())
+                }
+                _ => {}
+            }
+            self.number(
+                &up("amount"),
+                Some(u.amount),
+                |v| v >= 0.0,
+                "zero or a positive amount",
+            );
+            self.number(
+                &up("cache_hit_ratio"),
+                Some(u.cache_hit_ratio),
+                |v| (0.0..1.0).contains(&v),
+                "a fraction from 0 to below 1",
+            );
+        }
+        let mut last = 0.0;
+        for (i, stage) in s.stages.iter().enumerate() {
+            let path = vec![key("stages"), named(&stage.name), key("max_users")];
+            match stage.max_users {
+                Some(m) if !(m.is_finite() && m > last) => {
+                    self.error(
+                        &path,
+                        format!("expected stages in increasing max_users, found {m} after {last}"),
+                    );
+                }
+                Some(m) => last = m,
+                None if i + 1 != s.stages.len() => {
+                    self.error(&path[..2], "only the last stage may omit max_users".into());
+                }
+                None => {}
+            }
+        }
+    }
+}
