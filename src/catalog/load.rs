@@ -4,6 +4,7 @@
 use super::check::{Severity, check_provider};
 use super::overlay::merge_provider;
 use super::{Catalog, Problem, Provider};
+use serde::Deserialize;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -59,6 +60,27 @@ impl CatalogError {
     }
 }
 
+/// The embedded catalogs as JSON, converted from the YAML at build time
+/// (build.rs): `{"tiers/render.yaml": {...}, ...}`.
+const EMBEDDED_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/catalogs.json"));
+
+/// The embedded providers for planning: from the build-time JSON where a
+/// file converted, else from its YAML (which reports any error with its
+/// line). Identical content either way; a test checks it.
+pub fn embedded_providers() -> Result<Vec<Provider>, CatalogError> {
+    let converted: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(EMBEDDED_JSON).unwrap_or_default();
+    EMBEDDED
+        .iter()
+        .map(|(name, text)| match converted.get(*name) {
+            Some(value) => {
+                Provider::deserialize(value).or_else(|_| parse_file(name, text).map(|f| f.provider))
+            }
+            None => parse_file(name, text).map(|f| f.provider),
+        })
+        .collect()
+}
+
 /// The embedded catalog files, parsed.
 pub fn embedded_files() -> Result<Vec<LoadedFile>, CatalogError> {
     EMBEDDED
@@ -78,9 +100,7 @@ pub fn load() -> Result<Catalog, CatalogError> {
 pub fn load_with_overlays(paths: &[PathBuf]) -> Result<(Catalog, Vec<Problem>), CatalogError> {
     let mut catalog = Catalog::default();
     let mut warnings = Vec::new();
-    for file in embedded_files()? {
-        catalog.providers.push(file.provider);
-    }
+    catalog.providers = embedded_providers()?;
     for file in overlay_files(paths)? {
         let problems = check_provider(&file);
         if problems.iter().any(|p| p.severity == Severity::Error) {

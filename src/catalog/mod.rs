@@ -13,8 +13,8 @@ mod view;
 
 pub use check::{Problem, Severity, check_catalog};
 pub use load::{
-    CatalogError, LoadedFile, catalog_paths, embedded_files, load, load_file, load_with_overlays,
-    parse_file, split_field, strip_location,
+    CatalogError, LoadedFile, catalog_paths, embedded_files, embedded_providers, load, load_file,
+    load_with_overlays, parse_file, split_field, strip_location,
 };
 pub use view::{OfferingSummary, TierRow, UsageRow, offering_summaries, tier_rows, usage_rows};
 
@@ -561,6 +561,16 @@ mod embedded_tests {
             .map(|p| p.to_string())
             .collect();
         assert!(errors.is_empty(), "{}", errors.join("\n"));
+    }
+
+    #[test]
+    fn build_time_json_matches_the_yaml() {
+        let from_yaml: Vec<Provider> = embedded_files()
+            .unwrap()
+            .into_iter()
+            .map(|f| f.provider)
+            .collect();
+        assert_eq!(embedded_providers().unwrap(), from_yaml);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use super::{Binding, Sized};
 use crate::catalog::TierRef;
 use crate::demand::Demand;
-use crate::queueing::{Evaluation, Slo, Station, TimeMetric};
+use crate::queueing::{Evaluation, Queue, Slo, Station, TimeMetric};
 use crate::scenario::{Balancing, Component, ComponentRole};
 use crate::units::{format_duration, trim_float};
 
@@ -47,10 +47,21 @@ pub(crate) struct ComputeModel<'a> {
 /// What the model says about one instance count.
 #[derive(Debug, Clone)]
 pub(crate) struct Check {
+    queue: Option<Queue>,
     pub utilization: f64,
     pub memory_mb: f64,
     pub failing: Option<Binding>,
-    pub p95_s: Option<f64>,
+}
+
+impl Check {
+    /// The reported p95: response including I/O (web) or queue wait
+    /// (worker). Computed on demand: sizing probes only need tails.
+    fn p95_s(&self, model: &ComputeModel<'_>) -> Option<f64> {
+        self.queue.map(|q| match model.component.role {
+            ComponentRole::Web => q.response_percentile(0.95) + model.io_s,
+            _ => q.wait_percentile(0.95),
+        })
+    }
 }
 
 impl<'a> ComputeModel<'a> {
@@ -240,10 +251,6 @@ impl<'a> ComputeModel<'a> {
             }
             _ => self.per_instance as f64 * self.component.memory_mb_per_job.unwrap_or(0.0),
         };
-        let p95_s = queue.map(|q| match self.component.role {
-            ComponentRole::Web => q.response_percentile(0.95) + self.io_s,
-            _ => q.wait_percentile(0.95),
-        });
         let failing = if !stable || utilization > self.max_utilization {
             Some(Binding::Utilization)
         } else if queue.is_some_and(|q| !self.slos.iter().all(|s| s.is_met(&q))) {
@@ -254,15 +261,16 @@ impl<'a> ComputeModel<'a> {
             None
         };
         Check {
+            queue,
             utilization,
             memory_mb,
             failing,
-            p95_s,
         }
     }
 
-    /// The smallest feasible count: exponential then binary search.
-    pub(crate) fn size(&self) -> Result<Sized, Rejection> {
+    /// The smallest feasible count and the constraint that set it:
+    /// exponential then binary search.
+    pub(crate) fn size(&self) -> Result<(u32, Binding), Rejection> {
         let feasible = |n: u32| self.check(n).failing.is_none();
         let (mut bad, mut good) = (self.lo - 1, None);
         if feasible(self.lo) {
@@ -314,7 +322,7 @@ impl<'a> ComputeModel<'a> {
                 .failing
                 .unwrap_or(Binding::MinInstances)
         };
-        Ok(self.sized(good, binding))
+        Ok((good, binding))
     }
 
     /// The report for a fixed count (stages and capacity searches use it too).
@@ -369,7 +377,8 @@ impl<'a> ComputeModel<'a> {
             trim_float(check.memory_mb, 1),
             trim_float(self.memory_mb, 0)
         ));
-        if let (Some(p95), Some(slo)) = (check.p95_s, self.slos.first()) {
+        let p95_s = check.p95_s(self);
+        if let (Some(p95), Some(slo)) = (p95_s, self.slos.first()) {
             let what = if c.role == ComponentRole::Web {
                 "response (queue + io)"
             } else {
@@ -394,7 +403,9 @@ impl<'a> ComputeModel<'a> {
                 count - 1,
                 fewer.failing.map_or("nothing", |b| b.as_str()),
                 fewer.utilization * 100.0,
-                fewer.p95_s.map_or("unstable".to_string(), format_duration)
+                fewer
+                    .p95_s(self)
+                    .map_or("unstable".to_string(), format_duration)
             ));
         } else {
             explain.push(format!("{count} is the minimum instance count"));
@@ -402,7 +413,7 @@ impl<'a> ComputeModel<'a> {
         Sized {
             count,
             utilization: Some(check.utilization),
-            p95_ms: check.p95_s.map(|s| s * 1e3),
+            p95_ms: p95_s.map(|s| s * 1e3),
             binding,
             feasible: check.failing.is_none(),
             explain,

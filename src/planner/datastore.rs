@@ -24,12 +24,15 @@ struct Need {
 
 /// Checks a datastore tier for this demand and this many client
 /// connections; `Ok` carries the report with the tightest constraint as
-/// the binding one, and any warnings (limits the catalog does not publish).
+/// the binding one and, with `explain_it`, the arithmetic and warnings
+/// (limits the catalog does not publish). Searches pass `false`: the
+/// planner explains only the tier it chooses.
 pub(crate) fn check_datastore(
     component: &Component,
     tier: &TierRef<'_>,
     demand: &Demand,
     connections: f64,
+    explain_it: bool,
 ) -> Result<(Sized, Vec<String>), Rejection> {
     let cap = &tier.tier.capacity;
     let max_util = component
@@ -100,7 +103,11 @@ pub(crate) fn check_datastore(
         unit: "",
     });
     let mut warnings = Vec::new();
-    let mut explain = vec![tier.reference()];
+    let mut explain = if explain_it {
+        vec![tier.reference()]
+    } else {
+        Vec::new()
+    };
     let mut tightest: Option<(f64, Binding)> = None;
     for need in &needs {
         match need.limit {
@@ -122,16 +129,21 @@ pub(crate) fn check_datastore(
                 if tightest.is_none_or(|(r, _)| ratio > r) {
                     tightest = Some((ratio, need.binding));
                 }
-                explain.push(format!(
-                    "{}: {} of {} {} ({:.1}%)",
-                    need.what,
-                    trim_float(need.needed, 2),
-                    trim_float(limit, 2),
-                    need.unit,
-                    ratio * 100.0
-                ));
+                if explain_it {
+                    explain.push(format!(
+                        "{}: {} of {} {} ({:.1}%)",
+                        need.what,
+                        trim_float(need.needed, 2),
+                        trim_float(limit, 2),
+                        need.unit,
+                        ratio * 100.0
+                    ));
+                }
             }
             None if need.needed > 0.0 => {
+                if !explain_it {
+                    continue;
+                }
                 warnings.push(format!(
                     "{}: {} limit of {} is not published; {} {} not checked",
                     component.name,

@@ -125,7 +125,8 @@ impl std::error::Error for Infeasible {}
 #[derive(Debug, Clone)]
 struct ComputeOption<'a> {
     tier: TierRef<'a>,
-    sized: Sized,
+    count: u32,
+    binding: Binding,
     cost: f64,
     db_connections: f64,
     cache_connections: f64,
@@ -195,17 +196,18 @@ impl<'a> Planner<'a> {
             for tier in self.tiers(component) {
                 let sized = ComputeModel::new(component, tier, &demand).and_then(|m| m.size());
                 match sized {
-                    Ok(sized) => {
+                    Ok((count, binding)) => {
                         let cost = self
                             .unit_price(component, &tier, &demand)
-                            .map_or(f64::INFINITY, |p| p * sized.count as f64);
+                            .map_or(f64::INFINITY, |p| p * count as f64);
                         options.push(ComputeOption {
                             tier,
-                            db_connections: sized.count as f64
+                            count,
+                            binding,
+                            db_connections: count as f64
                                 * component.db_pool_per_instance.unwrap_or(0.0),
-                            cache_connections: sized.count as f64
+                            cache_connections: count as f64
                                 * component.cache_connections_per_instance.unwrap_or(0.0),
-                            sized,
                             cost,
                         });
                     }
@@ -232,7 +234,7 @@ impl<'a> Planner<'a> {
             for (slot, (_, options)) in compute_options.iter().enumerate() {
                 let option = &options[choice[slot]];
                 cost += option.cost;
-                instances += option.sized.count;
+                instances += option.count;
                 db_conns += option.db_connections;
                 cache_conns += option.cache_connections;
             }
@@ -284,23 +286,26 @@ impl<'a> Planner<'a> {
         for (slot, (index, options)) in compute_options.iter().enumerate() {
             let option = &options[choice[slot]];
             let component = &components[*index];
-            plans[*index] = Some(self.component_plan(
-                component,
-                &option.tier,
-                option.sized.clone(),
-                &demand,
-                Vec::new(),
-            ));
+            // Explanations are built for the chosen options only.
+            let sized = ComputeModel::new(component, option.tier, &demand)
+                .map(|m| m.sized(option.count, option.binding))
+                .map_err(|r| infeasible(component, vec![(option.tier, r)]))?;
+            plans[*index] =
+                Some(self.component_plan(component, &option.tier, sized, &demand, Vec::new()));
         }
-        for (index, chosen) in [(database, db), (cache, ca)] {
+        let (mut db_conns, mut cache_conns) = (0.0, 0.0);
+        for (slot, (_, options)) in compute_options.iter().enumerate() {
+            db_conns += options[choice[slot]].db_connections;
+            cache_conns += options[choice[slot]].cache_connections;
+        }
+        for (index, chosen, conns) in [(database, db, db_conns), (cache, ca, cache_conns)] {
             if let (Some(index), Some(chosen)) = (index, chosen) {
-                plans[index] = Some(self.component_plan(
-                    &components[index],
-                    &chosen.tier,
-                    chosen.sized,
-                    &demand,
-                    chosen.warnings,
-                ));
+                let component = &components[index];
+                let (sized, warnings) =
+                    check_datastore(component, &chosen.tier, &demand, conns, true)
+                        .map_err(|r| infeasible(component, vec![(chosen.tier, r)]))?;
+                plans[index] =
+                    Some(self.component_plan(component, &chosen.tier, sized, &demand, warnings));
             }
         }
         Ok(self.finish(demand, plans.into_iter().flatten().collect()))
@@ -315,18 +320,13 @@ impl<'a> Planner<'a> {
         let mut best: Option<DatastoreChoice<'a>> = None;
         let mut rejections = Vec::new();
         for tier in self.tiers(component) {
-            match check_datastore(component, &tier, demand, connections) {
-                Ok((sized, warnings)) => {
+            match check_datastore(component, &tier, demand, connections, false) {
+                Ok(_) => {
                     let cost = self
                         .unit_price(component, &tier, demand)
                         .unwrap_or(f64::INFINITY);
                     if best.as_ref().is_none_or(|b| cost < b.cost) {
-                        best = Some(DatastoreChoice {
-                            tier,
-                            sized,
-                            cost,
-                            warnings,
-                        });
+                        best = Some(DatastoreChoice { tier, cost });
                     }
                 }
                 Err(rejection) => rejections.push((tier, rejection)),
@@ -431,7 +431,41 @@ impl<'a> Planner<'a> {
     /// Whether a fixed mix (tier and count per component, in scenario
     /// order) serves a load within every constraint.
     pub fn mix_holds(&self, mix: &[(String, u32)], load: Load) -> bool {
-        self.evaluate_mix(mix, load).is_some()
+        let demand = demand(self.scenario, load);
+        let components = &self.scenario.components;
+        if mix.len() != components.len() {
+            return false;
+        }
+        let (mut db_conns, mut cache_conns) = (0.0, 0.0);
+        for (component, (reference, count)) in components.iter().zip(mix) {
+            if matches!(component.role, ComponentRole::Web | ComponentRole::Worker) {
+                let Some(tier) = self.catalog.tier(reference) else {
+                    return false;
+                };
+                let holds = *count > 0
+                    && ComputeModel::new(component, tier, &demand)
+                        .is_ok_and(|m| m.check(*count).failing.is_none());
+                if !holds {
+                    return false;
+                }
+                db_conns += *count as f64 * component.db_pool_per_instance.unwrap_or(0.0);
+                cache_conns +=
+                    *count as f64 * component.cache_connections_per_instance.unwrap_or(0.0);
+            }
+        }
+        components
+            .iter()
+            .zip(mix)
+            .all(|(component, (reference, _))| {
+                let conns = match component.role {
+                    ComponentRole::Database => db_conns,
+                    ComponentRole::Cache => cache_conns,
+                    _ => return true,
+                };
+                self.catalog.tier(reference).is_some_and(|tier| {
+                    check_datastore(component, &tier, &demand, conns, false).is_ok()
+                })
+            })
     }
 
     /// The plan of a fixed mix at a load, or `None` if any constraint fails.
@@ -494,7 +528,8 @@ impl<'a> Planner<'a> {
                 } else {
                     cache_conns
                 };
-                let (sized, warnings) = check_datastore(component, &tier, &demand, conns).ok()?;
+                let (sized, warnings) =
+                    check_datastore(component, &tier, &demand, conns, true).ok()?;
                 *plan = self.component_plan(component, &tier, sized, &demand, warnings);
             }
         }
@@ -540,18 +575,12 @@ type Candidate<'a> = (
 
 struct DatastoreChoice<'a> {
     tier: TierRef<'a>,
-    sized: Sized,
     cost: f64,
-    warnings: Vec<String>,
 }
 
 /// Options not beaten on cost and both connection counts by a cheaper one.
 fn pareto(mut options: Vec<ComputeOption<'_>>) -> Vec<ComputeOption<'_>> {
-    options.sort_by(|a, b| {
-        a.cost
-            .total_cmp(&b.cost)
-            .then(a.sized.count.cmp(&b.sized.count))
-    });
+    options.sort_by(|a, b| a.cost.total_cmp(&b.cost).then(a.count.cmp(&b.count)));
     let mut kept: Vec<ComputeOption<'_>> = Vec::new();
     for option in options {
         let dominated = kept.iter().any(|k| {
