@@ -53,4 +53,27 @@ fn batch(c: &mut Criterion) {
 }
 
 criterion_group!(benches, erlang, sizing, batch);
-criterion_main!(benches);
+
+fn planning(c: &mut Criterion) {
+    use capplan::demand::Load;
+    let catalog = capplan::catalog::load().unwrap();
+    let file = capplan::scenario::load_scenario(None).unwrap();
+    let planner = capplan::planner::Planner::new(&file.scenario, &catalog);
+    c.bench_function("plan/default_5000_users", |b| {
+        b.iter(|| planner.plan(black_box(Load::Users(5000.0))))
+    });
+    c.bench_function("recommend/default_5000_users", |b| {
+        b.iter(|| {
+            capplan::recommend::recommend(
+                &file.scenario,
+                &catalog,
+                black_box(Load::Users(5000.0)),
+                Default::default(),
+            )
+        })
+    });
+    c.bench_function("catalog/load_embedded", |b| b.iter(capplan::catalog::load));
+}
+
+criterion_group!(planning_benches, planning);
+criterion_main!(benches, planning_benches);

@@ -1,7 +1,9 @@
 //! The integration tests: the real executable and the public library API.
 
 mod common;
+mod planner_properties;
 mod properties;
 mod queue_cli;
+mod recommend_cli;
 mod simulation;
 mod tiers_cli;
