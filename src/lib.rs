@@ -6,6 +6,7 @@
 
 pub mod catalog;
 pub mod demand;
+pub mod fsio;
 pub mod locate;
 pub mod planner;
 pub mod problem;
@@ -13,4 +14,5 @@ pub mod queue_report;
 pub mod queueing;
 pub mod recommend;
 pub mod scenario;
+pub mod sweep;
 pub mod units;

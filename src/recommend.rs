@@ -100,7 +100,8 @@ pub fn recommend(
     load: Load,
     options: RecommendOptions,
 ) -> Result<RecommendReport, Infeasible> {
-    let planner = Planner::new(scenario, catalog);
+    let mut planner = Planner::new(scenario, catalog);
+    planner.explain = options.explain;
     let plan = planner.plan(load)?;
     let users = plan.demand.users;
     let mix = plan.mix();
@@ -147,7 +148,7 @@ pub fn stage_for(scenario: &Scenario, users: f64) -> Option<(usize, String)> {
 }
 
 /// "api 2 → 3 × render/web/standard" for every component that changes.
-fn describe_upgrade(current: &Plan, next: &Plan, at_users: f64) -> NextUpgrade {
+pub fn describe_upgrade(current: &Plan, next: &Plan, at_users: f64) -> NextUpgrade {
     let mut names = Vec::new();
     let mut changes = Vec::new();
     for (a, b) in current.components.iter().zip(&next.components) {

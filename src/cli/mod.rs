@@ -1,6 +1,7 @@
 //! Argument definitions, dispatch and the mapping of outcomes to exit codes:
 //! 0 success, 1 a check failed or no feasible answer, 2 bad input or usage.
 
+mod curves;
 mod queue;
 mod recommend;
 mod tiers;
@@ -28,6 +29,9 @@ struct Cli {
 enum Command {
     Recommend(recommend::RecommendArgs),
     Queue(queue::QueueArgs),
+    Sweep(curves::SweepArgs),
+    Forecast(curves::ForecastArgs),
+    Chart(curves::ChartArgs),
     Tiers(tiers::TiersArgs),
 }
 
@@ -56,12 +60,6 @@ impl Failure {
     }
 }
 
-impl From<anyhow::Error> for Failure {
-    fn from(error: anyhow::Error) -> Self {
-        Failure::input(format!("{error:#}"))
-    }
-}
-
 /// What a command produced: text to print and the exit code to end with.
 pub struct Output {
     pub text: String,
@@ -86,6 +84,9 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Recommend(args) => recommend::run(args),
         Command::Queue(args) => queue::run(args),
+        Command::Sweep(args) => curves::run_sweep(args),
+        Command::Forecast(args) => curves::run_forecast(args),
+        Command::Chart(args) => curves::run_chart(args),
         Command::Tiers(args) => tiers::run(args),
     };
     match result {

@@ -326,10 +326,21 @@ impl<'a> ComputeModel<'a> {
     }
 
     /// The report for a fixed count (stages and capacity searches use it too).
-    pub(crate) fn sized(&self, count: u32, binding: Binding) -> Sized {
+    pub(crate) fn sized(&self, count: u32, binding: Binding, explain_it: bool) -> Sized {
         let check = self.check(count);
+        let p95_s = check.p95_s(self);
         let c = self.component;
         let mut explain = Vec::new();
+        if !explain_it {
+            return Sized {
+                count,
+                utilization: Some(check.utilization),
+                p95_ms: p95_s.map(|s| s * 1e3),
+                binding,
+                feasible: check.failing.is_none(),
+                explain,
+            };
+        }
         match (c.role, self.station) {
             (ComponentRole::Web, Some(station)) => {
                 explain.push(format!(
@@ -377,7 +388,6 @@ impl<'a> ComputeModel<'a> {
             trim_float(check.memory_mb, 1),
             trim_float(self.memory_mb, 0)
         ));
-        let p95_s = check.p95_s(self);
         if let (Some(p95), Some(slo)) = (p95_s, self.slos.first()) {
             let what = if c.role == ComponentRole::Web {
                 "response (queue + io)"

@@ -112,6 +112,13 @@ pub(crate) fn check_datastore(
     for need in &needs {
         match need.limit {
             Some(limit) => {
+                if need.needed > limit && !explain_it {
+                    return Err(Rejection {
+                        tier: String::new(),
+                        binding: need.binding,
+                        reason: String::new(),
+                    });
+                }
                 if need.needed > limit {
                     return Err(Rejection {
                         tier: tier.reference(),
@@ -141,9 +148,6 @@ pub(crate) fn check_datastore(
                 }
             }
             None if need.needed > 0.0 => {
-                if !explain_it {
-                    continue;
-                }
                 warnings.push(format!(
                     "{}: {} limit of {} is not published; {} {} not checked",
                     component.name,
@@ -152,6 +156,9 @@ pub(crate) fn check_datastore(
                     trim_float(need.needed, 2),
                     need.unit
                 ));
+                if !explain_it {
+                    continue;
+                }
                 explain.push(format!(
                     "{}: {} {} (limit not published)",
                     need.what,

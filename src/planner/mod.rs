@@ -135,11 +135,17 @@ struct ComputeOption<'a> {
 pub struct Planner<'a> {
     pub scenario: &'a Scenario,
     pub catalog: &'a Catalog,
+    /// Build the arithmetic behind each size (`--explain`); sweeps skip it.
+    pub explain: bool,
 }
 
 impl<'a> Planner<'a> {
     pub fn new(scenario: &'a Scenario, catalog: &'a Catalog) -> Self {
-        Planner { scenario, catalog }
+        Planner {
+            scenario,
+            catalog,
+            explain: false,
+        }
     }
 
     /// The available tiers of a component's candidate offerings.
@@ -226,6 +232,10 @@ impl<'a> Planner<'a> {
         let cache = components
             .iter()
             .position(|c| c.role == ComponentRole::Cache);
+        // Datastore tiers that hold everything but connections, cheapest
+        // first: each combination then only compares its connection count.
+        let db_tiers = database.map(|i| self.datastore_tiers(&components[i], &demand));
+        let cache_tiers = cache.map(|i| self.datastore_tiers(&components[i], &demand));
         let mut best: Option<Candidate<'a>> = None;
         let mut last_rejection: Option<Infeasible> = None;
         let mut choice = vec![0usize; compute_options.len()];
@@ -238,8 +248,14 @@ impl<'a> Planner<'a> {
                 db_conns += option.db_connections;
                 cache_conns += option.cache_connections;
             }
-            let db = database.map(|i| self.cheapest_datastore(&components[i], &demand, db_conns));
-            let ca = cache.map(|i| self.cheapest_datastore(&components[i], &demand, cache_conns));
+            let db = database.zip(db_tiers.as_deref()).map(|(i, tiers)| {
+                first_fitting(tiers, db_conns)
+                    .ok_or_else(|| self.datastore_rejection(&components[i], &demand, db_conns))
+            });
+            let ca = cache.zip(cache_tiers.as_deref()).map(|(i, tiers)| {
+                first_fitting(tiers, cache_conns)
+                    .ok_or_else(|| self.datastore_rejection(&components[i], &demand, cache_conns))
+            });
             match (db.transpose(), ca.transpose()) {
                 (Ok(db), Ok(ca)) => {
                     let total = cost
@@ -288,7 +304,7 @@ impl<'a> Planner<'a> {
             let component = &components[*index];
             // Explanations are built for the chosen options only.
             let sized = ComputeModel::new(component, option.tier, &demand)
-                .map(|m| m.sized(option.count, option.binding))
+                .map(|m| m.sized(option.count, option.binding, self.explain))
                 .map_err(|r| infeasible(component, vec![(option.tier, r)]))?;
             plans[*index] =
                 Some(self.component_plan(component, &option.tier, sized, &demand, Vec::new()));
@@ -302,7 +318,7 @@ impl<'a> Planner<'a> {
             if let (Some(index), Some(chosen)) = (index, chosen) {
                 let component = &components[index];
                 let (sized, warnings) =
-                    check_datastore(component, &chosen.tier, &demand, conns, true)
+                    check_datastore(component, &chosen.tier, &demand, conns, self.explain)
                         .map_err(|r| infeasible(component, vec![(chosen.tier, r)]))?;
                 plans[index] =
                     Some(self.component_plan(component, &chosen.tier, sized, &demand, warnings));
@@ -311,28 +327,42 @@ impl<'a> Planner<'a> {
         Ok(self.finish(demand, plans.into_iter().flatten().collect()))
     }
 
-    fn cheapest_datastore(
+    /// The tiers of a datastore component that hold the demand apart from
+    /// connections, cheapest first, with their connection limits.
+    fn datastore_tiers(&self, component: &Component, demand: &Demand) -> Vec<DatastoreChoice<'a>> {
+        let mut tiers: Vec<DatastoreChoice<'a>> = self
+            .tiers(component)
+            .into_iter()
+            .filter(|tier| check_datastore(component, tier, demand, 0.0, false).is_ok())
+            .map(|tier| DatastoreChoice {
+                cost: self
+                    .unit_price(component, &tier, demand)
+                    .unwrap_or(f64::INFINITY),
+                tier,
+            })
+            .collect();
+        tiers.sort_by(|a, b| a.cost.total_cmp(&b.cost));
+        tiers
+    }
+
+    /// Why no tier of a datastore serves this demand and these connections
+    /// (built only when needed: the messages cost more than the checks).
+    fn datastore_rejection(
         &self,
         component: &Component,
         demand: &Demand,
         connections: f64,
-    ) -> Result<DatastoreChoice<'a>, Infeasible> {
-        let mut best: Option<DatastoreChoice<'a>> = None;
-        let mut rejections = Vec::new();
-        for tier in self.tiers(component) {
-            match check_datastore(component, &tier, demand, connections, false) {
-                Ok(_) => {
-                    let cost = self
-                        .unit_price(component, &tier, demand)
-                        .unwrap_or(f64::INFINITY);
-                    if best.as_ref().is_none_or(|b| cost < b.cost) {
-                        best = Some(DatastoreChoice { tier, cost });
-                    }
-                }
-                Err(rejection) => rejections.push((tier, rejection)),
-            }
-        }
-        best.ok_or_else(|| infeasible(component, rejections))
+    ) -> Infeasible {
+        let rejections = self
+            .tiers(component)
+            .into_iter()
+            .filter_map(|tier| {
+                check_datastore(component, &tier, demand, connections, true)
+                    .err()
+                    .map(|r| (tier, r))
+            })
+            .collect();
+        infeasible(component, rejections)
     }
 
     fn component_plan(
@@ -494,7 +524,7 @@ impl<'a> Planner<'a> {
                 plans.push(self.component_plan(
                     component,
                     &tier,
-                    model.sized(*count, Binding::MinInstances),
+                    model.sized(*count, Binding::MinInstances, self.explain),
                     &demand,
                     Vec::new(),
                 ));
@@ -573,9 +603,27 @@ type Candidate<'a> = (
     Option<DatastoreChoice<'a>>,
 );
 
+#[derive(Clone)]
 struct DatastoreChoice<'a> {
     tier: TierRef<'a>,
     cost: f64,
+}
+
+/// The cheapest tier whose connection limit (if published) holds `connections`.
+fn first_fitting<'a>(
+    tiers: &[DatastoreChoice<'a>],
+    connections: f64,
+) -> Option<DatastoreChoice<'a>> {
+    tiers
+        .iter()
+        .find(|t| {
+            t.tier
+                .tier
+                .capacity
+                .max_connections
+                .is_none_or(|limit| connections <= limit)
+        })
+        .cloned()
 }
 
 /// Options not beaten on cost and both connection counts by a cheaper one.

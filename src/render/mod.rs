@@ -2,6 +2,7 @@
 //! `views` turns it into a format-neutral [`Document`] and each format module
 //! lays that out. JSON serializes the report struct itself.
 
+pub mod chart;
 pub mod csv;
 pub mod markdown;
 pub mod table;

@@ -1,6 +1,7 @@
 //! The integration tests: the real executable and the public library API.
 
 mod common;
+mod curves_cli;
 mod planner_properties;
 mod properties;
 mod queue_cli;

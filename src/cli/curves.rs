@@ -1,0 +1,244 @@
+//! `capplan sweep`, `capplan forecast` and `capplan chart`.
+
+use super::recommend::{load_inputs, parse_users};
+use super::{Failure, Output};
+use crate::render::chart::{ImageFormat, cost_chart, forecast_chart};
+use crate::render::{self, Format, views};
+use capplan::fsio::write_atomically;
+use capplan::sweep::{Growth, forecast, sweep, user_points};
+use clap::{Args, ValueEnum};
+use std::path::PathBuf;
+
+/// Scenario and catalog options shared by the curve commands.
+#[derive(Debug, Args)]
+pub struct Inputs {
+    /// Scenario file, YAML or TOML (default: the embedded scenario)
+    #[arg(long, value_name = "FILE")]
+    scenario: Option<PathBuf>,
+    /// Overlay catalog file or folder (repeatable)
+    #[arg(long = "tiers", value_name = "PATH")]
+    overlays: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    about = "Plan many user counts: one row per count with stage, tiers, counts and cost",
+    after_help = "Examples:
+  capplan sweep --from 100 --to 1M --points 25 --log
+  capplan sweep --from 1000 --to 50000 --points 50 --format csv > cost.csv"
+)]
+pub struct SweepArgs {
+    /// Smallest user count
+    #[arg(long, value_name = "N")]
+    from: String,
+    /// Largest user count
+    #[arg(long, value_name = "M")]
+    to: String,
+    /// Number of user counts (at most 1,000,000)
+    #[arg(long, value_name = "K", default_value = "20")]
+    points: String,
+    /// Space the counts geometrically instead of evenly
+    #[arg(long)]
+    log: bool,
+    #[command(flatten)]
+    inputs: Inputs,
+    /// Output format
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    about = "Month-by-month users, stage, cost and upgrade events under growth",
+    after_help = "Examples:
+  capplan forecast --users 2000 --growth 15%/month --months 24
+  capplan forecast --users 2000 --growth +500/month --months 36 --format json"
+)]
+pub struct ForecastArgs {
+    /// Users at month 0
+    #[arg(long, value_name = "N")]
+    users: String,
+    /// 15%/month (compound) or +500/month (linear)
+    #[arg(long, value_name = "RATE", allow_hyphen_values = true)]
+    growth: String,
+    /// Months to forecast (1 to 600)
+    #[arg(long, value_name = "M", default_value = "24")]
+    months: String,
+    #[command(flatten)]
+    inputs: Inputs,
+    /// Output format
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ChartKind {
+    /// Monthly cost against users, stacked by component, stage bands shaded
+    Cost,
+    /// Cost and users month by month
+    Forecast,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    about = "Draw a cost chart (SVG or PNG) for decks and docs",
+    after_help = "Examples:
+  capplan chart --out cost.svg
+  capplan chart --out cost.png --from 100 --to 2M --width 1600 --height 900
+  capplan chart --kind forecast --users 2000 --growth 15%/month --months 24 --out forecast.svg"
+)]
+pub struct ChartArgs {
+    /// Output file: .svg or .png (written atomically)
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+    #[arg(long, value_enum, default_value = "cost")]
+    kind: ChartKind,
+    /// Smallest user count (cost chart)
+    #[arg(long, value_name = "N", default_value = "100")]
+    from: String,
+    /// Largest user count (cost chart)
+    #[arg(long, value_name = "M", default_value = "1M")]
+    to: String,
+    /// Users at month 0 (forecast chart)
+    #[arg(long, value_name = "N", default_value = "2000")]
+    users: String,
+    /// Growth (forecast chart): 15%/month or +500/month
+    #[arg(
+        long,
+        value_name = "RATE",
+        default_value = "15%/month",
+        allow_hyphen_values = true
+    )]
+    growth: String,
+    /// Months (forecast chart)
+    #[arg(long, value_name = "M", default_value = "24")]
+    months: String,
+    /// Width in pixels (200 to 8000)
+    #[arg(long, default_value = "1200")]
+    width: String,
+    /// Height in pixels (150 to 8000)
+    #[arg(long, default_value = "700")]
+    height: String,
+    #[command(flatten)]
+    inputs: Inputs,
+}
+
+fn whole(name: &str, text: &str, range: std::ops::RangeInclusive<u64>) -> Result<u64, Failure> {
+    text.trim()
+        .replace(['_', ','], "")
+        .parse::<u64>()
+        .ok()
+        .filter(|v| range.contains(v))
+        .ok_or_else(|| {
+            Failure::input(format!(
+                "{name}: expected a whole number from {} to {}, got '{text}'",
+                range.start(),
+                range.end()
+            ))
+        })
+}
+
+fn users(name: &str, text: &str) -> Result<f64, Failure> {
+    parse_users(text).map_err(|e| Failure::input(e.replacen("--users", name, 1)))
+}
+
+fn range(from: &str, to: &str) -> Result<(f64, f64), Failure> {
+    let (from, to) = (users("--from", from)?, users("--to", to)?);
+    if from > to {
+        return Err(Failure::input(format!(
+            "--from: expected a count no larger than --to ({to}), got {from}"
+        )));
+    }
+    Ok((from, to))
+}
+
+pub fn run_sweep(args: SweepArgs) -> Result<Output, Failure> {
+    let (from, to) = range(&args.from, &args.to)?;
+    let points = whole("--points", &args.points, 1..=1_000_000)? as usize;
+    let (file, catalog, warnings) =
+        load_inputs(args.inputs.scenario.as_ref(), &args.inputs.overlays)?;
+    let report = sweep(
+        &file.scenario,
+        &catalog,
+        &user_points(from, to, points, args.log),
+    );
+    let format = args.format;
+    let mut text = render::render(format, &report, || {
+        views::sweep(&report, format == Format::Csv)
+    });
+    append(&mut text, &warnings, format);
+    Ok(Output::ok(text))
+}
+
+pub fn run_forecast(args: ForecastArgs) -> Result<Output, Failure> {
+    let start = users("--users", &args.users)?;
+    let growth = Growth::parse(&args.growth).map_err(Failure::input)?;
+    let months = whole("--months", &args.months, 1..=600)? as u32;
+    let (file, catalog, warnings) =
+        load_inputs(args.inputs.scenario.as_ref(), &args.inputs.overlays)?;
+    let report = forecast(&file.scenario, &catalog, start, growth, months);
+    let format = args.format;
+    let mut text = render::render(format, &report, || {
+        views::forecast(&report, format == Format::Csv)
+    });
+    append(&mut text, &warnings, format);
+    Ok(Output::ok(text))
+}
+
+pub fn run_chart(args: ChartArgs) -> Result<Output, Failure> {
+    let format = match args
+        .out
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("svg") => ImageFormat::Svg,
+        Some("png") => ImageFormat::Png,
+        _ => {
+            return Err(Failure::input(format!(
+                "--out: expected a file name ending in .svg or .png, got '{}'",
+                args.out.display()
+            )));
+        }
+    };
+    let width = whole("--width", &args.width, 200..=8000)? as u32;
+    let height = whole("--height", &args.height, 150..=8000)? as u32;
+    let (file, catalog, _) = load_inputs(args.inputs.scenario.as_ref(), &args.inputs.overlays)?;
+    let bytes = match args.kind {
+        ChartKind::Cost => {
+            let (from, to) = range(&args.from, &args.to)?;
+            let report = sweep(&file.scenario, &catalog, &user_points(from, to, 400, true));
+            cost_chart(&report, &file.scenario, format, width, height)
+        }
+        ChartKind::Forecast => {
+            let start = users("--users", &args.users)?;
+            let growth = Growth::parse(&args.growth).map_err(Failure::input)?;
+            let months = whole("--months", &args.months, 1..=600)? as u32;
+            forecast_chart(
+                &forecast(&file.scenario, &catalog, start, growth, months),
+                format,
+                width,
+                height,
+            )
+        }
+    }
+    .map_err(Failure::infeasible)?;
+    write_atomically(&args.out, &bytes).map_err(|e| {
+        Failure::input(format!("--out: cannot write '{}': {e}", args.out.display()))
+    })?;
+    Ok(Output::ok(format!(
+        "wrote {} ({} bytes, {width}×{height})\n",
+        args.out.display(),
+        bytes.len()
+    )))
+}
+
+fn append(text: &mut String, warnings: &[String], format: Format) {
+    for w in warnings {
+        match format {
+            Format::Table | Format::Markdown => text.push_str(&format!("warning: {w}\n")),
+            _ => eprintln!("warning: {w}"),
+        }
+    }
+}

@@ -1,0 +1,359 @@
+//! Charts (SVG and PNG) with plotters, using the bundled DejaVu Sans so that
+//! no system font or graphics library is needed.
+
+use super::views::thousands;
+use capplan::scenario::Scenario;
+use capplan::sweep::{ForecastReport, SweepReport};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+const FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+
+/// Layer colours: components first, usage last.
+const PALETTE: [RGBColor; 8] = [
+    RGBColor(31, 119, 180),
+    RGBColor(255, 127, 14),
+    RGBColor(44, 160, 44),
+    RGBColor(214, 39, 40),
+    RGBColor(148, 103, 189),
+    RGBColor(140, 86, 75),
+    RGBColor(227, 119, 194),
+    RGBColor(127, 127, 127),
+];
+
+/// The image format, from the output file's extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageFormat {
+    Svg,
+    Png,
+}
+
+fn register_font() -> Result<(), String> {
+    plotters::style::register_font("sans-serif", FontStyle::Normal, FONT)
+        .map_err(|_| "the bundled font could not be loaded".to_string())
+}
+
+fn encode_png(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut out, width, height);
+        encoder.set_color(png::ColorType::Rgb);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
+        writer.write_image_data(rgb).map_err(|e| e.to_string())?;
+    }
+    Ok(out)
+}
+
+/// The stacked cost chart: monthly cost against users (log axis), stacked
+/// by component with usage on top, stage bands shaded and labelled.
+pub fn cost_chart(
+    report: &SweepReport,
+    scenario: &Scenario,
+    format: ImageFormat,
+    width: u32,
+    height: u32,
+) -> Result<Vec<u8>, String> {
+    let rows: Vec<_> = report.rows.iter().filter(|r| r.feasible).collect();
+    if rows.len() < 2 {
+        return Err(
+            "fewer than two user counts have a feasible plan: nothing to draw (widen --from/--to)"
+                .into(),
+        );
+    }
+    let names: Vec<String> = rows[0]
+        .components
+        .iter()
+        .map(|c| c.name.clone())
+        .chain(std::iter::once("usage".to_string()))
+        .collect();
+    // Cumulative layers per row; a step before each new point makes upgrades visible as jumps.
+    let mut steps: Vec<(f64, Vec<f64>)> = Vec::new();
+    for row in &rows {
+        let mut cumulative = Vec::with_capacity(names.len());
+        let mut sum = 0.0;
+        for cell in &row.components {
+            sum += cell.monthly_usd.unwrap_or(0.0);
+            cumulative.push(sum);
+        }
+        sum += row.usage_usd;
+        cumulative.push(sum);
+        if let Some((_, previous)) = steps.last() {
+            let previous = previous.clone();
+            steps.push((row.users, previous));
+        }
+        steps.push((row.users, cumulative));
+    }
+    let (x0, x1) = (rows[0].users.max(1.0), rows[rows.len() - 1].users.max(2.0));
+    let y_max = steps
+        .iter()
+        .map(|(_, c)| c.last().copied().unwrap_or(0.0))
+        .fold(1.0, f64::max)
+        * 1.12;
+    let title = format!(
+        "{} — monthly cost by users (catalogs as of {})",
+        report.scenario,
+        report.catalog_as_of.as_deref().unwrap_or("unknown")
+    );
+    let mut bands = Vec::new();
+    let mut lower = 0.0_f64;
+    for stage in &scenario.stages {
+        let upper = stage.max_users.unwrap_or(f64::INFINITY);
+        let (lo, hi) = (lower.max(x0), upper.min(x1));
+        if lo < hi {
+            bands.push((lo, hi, stage.name.clone()));
+        }
+        lower = upper;
+    }
+    let draw = |root: &dyn DrawArea| -> Result<(), String> {
+        root.draw_cost(&title, x0, x1, y_max, &bands, &names, &steps)
+    };
+    render_with(format, width, height, draw)
+}
+
+/// Forecast chart: months on the x axis, monthly cost (left) and users (right).
+pub fn forecast_chart(
+    report: &ForecastReport,
+    format: ImageFormat,
+    width: u32,
+    height: u32,
+) -> Result<Vec<u8>, String> {
+    let points: Vec<(u32, f64, f64)> = report
+        .months
+        .iter()
+        .filter_map(|m| Some((m.month, m.row.monthly_usd?, m.row.users)))
+        .collect();
+    if points.len() < 2 {
+        return Err("fewer than two months have a feasible plan: nothing to draw".into());
+    }
+    let title = format!(
+        "{} — forecast (catalogs as of {})",
+        report.scenario,
+        report.catalog_as_of.as_deref().unwrap_or("unknown")
+    );
+    let upgrades: Vec<u32> = report
+        .events
+        .iter()
+        .filter(|e| e.kind == "upgrade")
+        .map(|e| e.month)
+        .collect();
+    let draw = |root: &dyn DrawArea| -> Result<(), String> {
+        root.draw_forecast(&title, &points, &upgrades)
+    };
+    render_with(format, width, height, draw)
+}
+
+/// Both backends behind one object so each chart is written once.
+trait DrawArea {
+    #[allow(clippy::too_many_arguments)]
+    fn draw_cost(
+        &self,
+        title: &str,
+        x0: f64,
+        x1: f64,
+        y_max: f64,
+        bands: &[(f64, f64, String)],
+        names: &[String],
+        steps: &[(f64, Vec<f64>)],
+    ) -> Result<(), String>;
+    fn draw_forecast(
+        &self,
+        title: &str,
+        points: &[(u32, f64, f64)],
+        upgrades: &[u32],
+    ) -> Result<(), String>;
+}
+
+impl<DB: DrawingBackend> DrawArea for DrawingArea<DB, Shift> {
+    fn draw_cost(
+        &self,
+        title: &str,
+        x0: f64,
+        x1: f64,
+        y_max: f64,
+        bands: &[(f64, f64, String)],
+        names: &[String],
+        steps: &[(f64, Vec<f64>)],
+    ) -> Result<(), String> {
+        let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+        self.fill(&WHITE).map_err(e)?;
+        let mut chart = ChartBuilder::on(self)
+            .caption(title, ("sans-serif", 18))
+            .margin(16)
+            .x_label_area_size(48)
+            .y_label_area_size(80)
+            .build_cartesian_2d((x0..x1).log_scale(), 0.0..y_max)
+            .map_err(e)?;
+        chart
+            .configure_mesh()
+            .x_desc("users (log scale)")
+            .y_desc("USD per month")
+            .x_label_formatter(&|x| thousands(*x))
+            .y_label_formatter(&|y| format!("${}", thousands(*y)))
+            .label_style(("sans-serif", 13))
+            .draw()
+            .map_err(e)?;
+        for (i, (lo, hi, name)) in bands.iter().enumerate() {
+            let shade = if i % 2 == 0 {
+                RGBColor(235, 240, 250)
+            } else {
+                RGBColor(250, 245, 230)
+            };
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(*lo, 0.0), (*hi, y_max)],
+                    shade.filled(),
+                )))
+                .map_err(e)?;
+            let middle = (lo.ln() + (hi.ln() - lo.ln()) / 2.0).exp();
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    format!("stage: {name}"),
+                    (middle, y_max * 0.97),
+                    ("sans-serif", 14).into_font().color(&BLACK).pos(
+                        plotters::style::text_anchor::Pos::new(
+                            plotters::style::text_anchor::HPos::Center,
+                            plotters::style::text_anchor::VPos::Top,
+                        ),
+                    ),
+                )))
+                .map_err(e)?;
+        }
+        for layer in (0..names.len()).rev() {
+            let color = PALETTE[layer % PALETTE.len()];
+            chart
+                .draw_series(
+                    AreaSeries::new(
+                        steps.iter().map(|(x, c)| (*x, c[layer])),
+                        0.0,
+                        color.mix(0.75),
+                    )
+                    .border_style(color),
+                )
+                .map_err(e)?
+                .label(names[layer].clone())
+                .legend(move |(x, y)| {
+                    Rectangle::new([(x, y - 5), (x + 12, y + 5)], color.filled())
+                });
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::MiddleLeft)
+            .margin(24)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .label_font(("sans-serif", 13))
+            .draw()
+            .map_err(e)?;
+        Ok(())
+    }
+
+    fn draw_forecast(
+        &self,
+        title: &str,
+        points: &[(u32, f64, f64)],
+        upgrades: &[u32],
+    ) -> Result<(), String> {
+        let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+        self.fill(&WHITE).map_err(e)?;
+        let months = points.last().map_or(1, |p| p.0).max(1);
+        let cost_max = points.iter().map(|p| p.1).fold(1.0, f64::max) * 1.12;
+        let users_max = points.iter().map(|p| p.2).fold(1.0, f64::max) * 1.12;
+        let mut chart = ChartBuilder::on(self)
+            .caption(title, ("sans-serif", 18))
+            .margin(16)
+            .x_label_area_size(48)
+            .y_label_area_size(80)
+            .right_y_label_area_size(80)
+            .build_cartesian_2d(0u32..months, 0.0..cost_max)
+            .map_err(e)?
+            .set_secondary_coord(0u32..months, 0.0..users_max);
+        chart
+            .configure_mesh()
+            .x_desc("month")
+            .y_desc("USD per month")
+            .y_label_formatter(&|y| format!("${}", thousands(*y)))
+            .label_style(("sans-serif", 13))
+            .draw()
+            .map_err(e)?;
+        chart
+            .configure_secondary_axes()
+            .y_desc("users")
+            .y_label_formatter(&|y| thousands(*y))
+            .label_style(("sans-serif", 13))
+            .draw()
+            .map_err(e)?;
+        let cost_color = PALETTE[0];
+        let users_color = PALETTE[3];
+        chart
+            .draw_series(LineSeries::new(
+                points.iter().map(|p| (p.0, p.1)),
+                cost_color.stroke_width(2),
+            ))
+            .map_err(e)?
+            .label("monthly cost (USD)")
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 14, y)], cost_color.stroke_width(2))
+            });
+        chart
+            .draw_series(
+                points
+                    .iter()
+                    .filter(|p| upgrades.contains(&p.0))
+                    .map(|p| Circle::new((p.0, p.1), 4, cost_color.filled())),
+            )
+            .map_err(e)?
+            .label("upgrade")
+            .legend(move |(x, y)| Circle::new((x + 7, y), 4, cost_color.filled()));
+        chart
+            .draw_secondary_series(LineSeries::new(
+                points.iter().map(|p| (p.0, p.2)),
+                users_color.stroke_width(2),
+            ))
+            .map_err(e)?
+            .label("users")
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 14, y)], users_color.stroke_width(2))
+            });
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .margin(24)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .label_font(("sans-serif", 13))
+            .draw()
+            .map_err(e)?;
+        Ok(())
+    }
+}
+
+fn render_with(
+    format: ImageFormat,
+    width: u32,
+    height: u32,
+    draw: impl Fn(&dyn DrawArea) -> Result<(), String>,
+) -> Result<Vec<u8>, String> {
+    register_font()?;
+    match format {
+        ImageFormat::Svg => {
+            let mut svg = String::new();
+            {
+                let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+                draw(&root)?;
+                root.present().map_err(|e| e.to_string())?;
+            }
+            Ok(svg.into_bytes())
+        }
+        ImageFormat::Png => {
+            let mut pixels = vec![0u8; width as usize * height as usize * 3];
+            {
+                let root =
+                    BitMapBackend::with_buffer(&mut pixels, (width, height)).into_drawing_area();
+                draw(&root)?;
+                root.present().map_err(|e| e.to_string())?;
+            }
+            encode_png(&pixels, width, height)
+        }
+    }
+}

@@ -1,0 +1,343 @@
+//! Cost curves: the plan at many user counts (`capplan sweep`, charts) and
+//! month by month under growth (`capplan forecast`), with the upgrade
+//! events between consecutive points.
+
+use crate::catalog::{Catalog, parse_date};
+use crate::demand::Load;
+use crate::planner::{Plan, Planner};
+use crate::recommend::{describe_upgrade, stage_for};
+use crate::scenario::Scenario;
+use serde::Serialize;
+
+/// One component at one point.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SweepCell {
+    pub name: String,
+    /// `provider/offering/tier`.
+    pub tier: String,
+    pub count: u32,
+    pub monthly_usd: Option<f64>,
+    pub binding: &'static str,
+}
+
+/// The plan at one user count.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SweepRow {
+    pub users: f64,
+    pub peak_rpm: f64,
+    pub stage: Option<String>,
+    pub feasible: bool,
+    /// Why no mix serves this point (when not feasible).
+    pub error: Option<String>,
+    pub components: Vec<SweepCell>,
+    pub usage_usd: f64,
+    pub monthly_usd: Option<f64>,
+    pub usd_per_user: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SweepReport {
+    pub scenario: String,
+    pub catalog_as_of: Option<String>,
+    pub rows: Vec<SweepRow>,
+}
+
+/// `points` user counts from `from` to `to`, evenly or (with `log`)
+/// geometrically spaced, rounded to whole users, without repeats.
+pub fn user_points(from: f64, to: f64, points: usize, log: bool) -> Vec<f64> {
+    let points = points.max(1);
+    let mut out: Vec<f64> = (0..points)
+        .map(|i| {
+            let t = if points == 1 {
+                0.0
+            } else {
+                i as f64 / (points - 1) as f64
+            };
+            if log {
+                (from.ln() + t * (to.ln() - from.ln())).exp().round()
+            } else {
+                (from + t * (to - from)).round()
+            }
+        })
+        .collect();
+    out.dedup();
+    out
+}
+
+/// Plans every user count, in parallel where there are several cores.
+pub fn sweep(scenario: &Scenario, catalog: &Catalog, users: &[f64]) -> SweepReport {
+    let planner = Planner::new(scenario, catalog);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(users.len().max(1));
+    let chunk = users.len().div_ceil(threads).max(1);
+    let rows: Vec<SweepRow> = std::thread::scope(|scope| {
+        let handles: Vec<_> = users
+            .chunks(chunk)
+            .map(|part| {
+                let planner = &planner;
+                scope.spawn(move || part.iter().map(|&u| row(planner, u)).collect::<Vec<_>>())
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    SweepReport {
+        scenario: scenario.name.clone(),
+        catalog_as_of: oldest_date(catalog, &rows),
+        rows,
+    }
+}
+
+fn row(planner: &Planner<'_>, users: f64) -> SweepRow {
+    match planner.plan(Load::Users(users)) {
+        Ok(plan) => row_from_plan(planner.scenario, &plan),
+        Err(e) => SweepRow {
+            users,
+            peak_rpm: crate::demand::demand(planner.scenario, Load::Users(users)).peak_rpm,
+            stage: stage_for(planner.scenario, users).map(|(_, name)| name),
+            feasible: false,
+            error: Some(e.to_string()),
+            components: Vec::new(),
+            usage_usd: 0.0,
+            monthly_usd: None,
+            usd_per_user: None,
+        },
+    }
+}
+
+pub(crate) fn row_from_plan(scenario: &Scenario, plan: &Plan) -> SweepRow {
+    let users = plan.demand.users;
+    SweepRow {
+        users,
+        peak_rpm: plan.demand.peak_rpm,
+        stage: stage_for(scenario, users).map(|(_, name)| name),
+        feasible: true,
+        error: None,
+        components: plan
+            .components
+            .iter()
+            .map(|c| SweepCell {
+                name: c.name.clone(),
+                tier: c.tier_ref.clone(),
+                count: c.count,
+                monthly_usd: c.monthly_usd,
+                binding: c.sized.binding.as_str(),
+            })
+            .collect(),
+        usage_usd: plan.usage.iter().filter_map(|u| u.monthly_usd).sum(),
+        monthly_usd: Some(plan.monthly_usd),
+        usd_per_user: Some(plan.monthly_usd / users.max(1.0)),
+    }
+}
+
+/// The oldest `as_of` of the tiers the rows use.
+fn oldest_date(catalog: &Catalog, rows: &[SweepRow]) -> Option<String> {
+    let mut seen = std::collections::BTreeSet::new();
+    for row in rows {
+        for cell in &row.components {
+            seen.insert(cell.tier.as_str());
+        }
+    }
+    seen.into_iter()
+        .filter_map(|r| catalog.tier(r)?.provenance().as_of)
+        .min_by_key(|d| parse_date(d).unwrap_or(i64::MAX))
+}
+
+/// How users grow.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Growth {
+    /// `15%/month`: users × (1 + rate) each month.
+    Compound { rate: f64 },
+    /// `+500/month`: users + amount each month.
+    Linear { per_month: f64 },
+}
+
+impl Growth {
+    /// Parses `15%/month`, `15%` or `+500/month`, `+500`.
+    pub fn parse(text: &str) -> Result<Growth, String> {
+        let t = text.trim();
+        let body = t
+            .strip_suffix("/month")
+            .or_else(|| t.strip_suffix("/mo"))
+            .unwrap_or(t)
+            .trim();
+        let fail = || {
+            format!(
+                "--growth: expected a monthly growth such as 15%/month (compound) or +500/month (linear), got '{text}'"
+            )
+        };
+        if let Some(pct) = body.strip_suffix('%') {
+            let rate: f64 = pct.trim().parse().map_err(|_| fail())?;
+            if !(rate.is_finite() && rate > -100.0 && rate <= 1000.0) {
+                return Err(fail());
+            }
+            return Ok(Growth::Compound { rate: rate / 100.0 });
+        }
+        let amount: f64 = body
+            .strip_prefix('+')
+            .unwrap_or(body)
+            .parse()
+            .map_err(|_| fail())?;
+        if !amount.is_finite() || !body.starts_with(['+', '-']) {
+            return Err(fail());
+        }
+        Ok(Growth::Linear { per_month: amount })
+    }
+
+    pub fn users_at(&self, start: f64, month: u32) -> f64 {
+        match *self {
+            Growth::Compound { rate } => (start * (1.0 + rate).powi(month as i32)).round(),
+            Growth::Linear { per_month } => (start + per_month * month as f64).round().max(1.0),
+        }
+    }
+}
+
+/// Something that changes between two months.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ForecastEvent {
+    pub month: u32,
+    pub users: f64,
+    /// `upgrade` (tier or count change), `stage` (ladder change) or `infeasible`.
+    pub kind: &'static str,
+    pub description: String,
+    pub delta_usd: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ForecastMonth {
+    pub month: u32,
+    #[serde(flatten)]
+    pub row: SweepRow,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ForecastReport {
+    pub scenario: String,
+    pub catalog_as_of: Option<String>,
+    pub growth: Growth,
+    pub months: Vec<ForecastMonth>,
+    pub events: Vec<ForecastEvent>,
+}
+
+/// Month 0 to `months`: users, plan and the events between months.
+pub fn forecast(
+    scenario: &Scenario,
+    catalog: &Catalog,
+    start: f64,
+    growth: Growth,
+    months: u32,
+) -> ForecastReport {
+    let users: Vec<f64> = (0..=months).map(|m| growth.users_at(start, m)).collect();
+    let swept = sweep(scenario, catalog, &users);
+    let planner = Planner::new(scenario, catalog);
+    let mut events = Vec::new();
+    let mut previous: Option<(Plan, SweepRow)> = None;
+    let mut was_feasible = true;
+    for (month, row) in swept.rows.iter().enumerate() {
+        let month = month as u32;
+        let plan = planner.plan(Load::Users(row.users)).ok();
+        match (&previous, &plan) {
+            (Some((before, before_row)), Some(after)) => {
+                if before.mix() != after.mix() {
+                    let upgrade = describe_upgrade(before, after, row.users);
+                    events.push(ForecastEvent {
+                        month,
+                        users: row.users,
+                        kind: "upgrade",
+                        description: format!(
+                            "month {month}: {}, {}",
+                            upgrade.change,
+                            signed_usd(upgrade.delta_usd)
+                        ),
+                        delta_usd: Some(upgrade.delta_usd),
+                    });
+                }
+                if before_row.stage != row.stage {
+                    events.push(ForecastEvent {
+                        month,
+                        users: row.users,
+                        kind: "stage",
+                        description: format!(
+                            "month {month}: {} → {}",
+                            before_row.stage.as_deref().unwrap_or("—"),
+                            row.stage.as_deref().unwrap_or("—")
+                        ),
+                        delta_usd: None,
+                    });
+                }
+            }
+            (_, None) if was_feasible => {
+                events.push(ForecastEvent {
+                    month,
+                    users: row.users,
+                    kind: "infeasible",
+                    description: format!(
+                        "month {month}: {}",
+                        row.error.as_deref().unwrap_or("no mix serves the load")
+                    ),
+                    delta_usd: None,
+                });
+            }
+            _ => {}
+        }
+        was_feasible = plan.is_some();
+        previous = plan.map(|p| (p, row.clone()));
+    }
+    ForecastReport {
+        scenario: swept.scenario,
+        catalog_as_of: swept.catalog_as_of,
+        growth,
+        months: swept
+            .rows
+            .into_iter()
+            .enumerate()
+            .map(|(m, row)| ForecastMonth {
+                month: m as u32,
+                row,
+            })
+            .collect(),
+        events,
+    }
+}
+
+/// `+$25.00/month`, `-$7.00/month`.
+pub fn signed_usd(delta: f64) -> String {
+    format!(
+        "{}${:.2}/month",
+        if delta < 0.0 { "-" } else { "+" },
+        delta.abs()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn points_and_growth() {
+        assert_eq!(
+            user_points(10.0, 1000.0, 3, true),
+            vec![10.0, 100.0, 1000.0]
+        );
+        assert_eq!(user_points(0.0, 100.0, 3, false), vec![0.0, 50.0, 100.0]);
+        assert_eq!(
+            Growth::parse("15%/month"),
+            Ok(Growth::Compound { rate: 0.15 })
+        );
+        assert_eq!(
+            Growth::parse("+500/month"),
+            Ok(Growth::Linear { per_month: 500.0 })
+        );
+        assert!(Growth::parse("fast").is_err());
+        assert!(Growth::parse("500").is_err());
+        assert_eq!(Growth::Compound { rate: 0.1 }.users_at(1000.0, 2), 1210.0);
+        assert_eq!(
+            Growth::Linear { per_month: 500.0 }.users_at(1000.0, 3),
+            2500.0
+        );
+    }
+}

@@ -1,0 +1,312 @@
+//! `capplan sweep`, `forecast` and `chart`.
+
+use crate::common::{run, run_json, scratch_dir};
+
+#[test]
+fn sweep_cost_never_decreases_with_users() {
+    let json = run_json(
+        &[
+            "sweep", "--from", "50", "--to", "600000", "--points", "120", "--log", "--format",
+            "json",
+        ],
+        0,
+    );
+    let rows = json["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 120);
+    let mut last = 0.0;
+    let mut users_last = 0.0;
+    for row in rows {
+        let users = row["users"].as_f64().unwrap();
+        assert!(users > users_last, "rows are in order");
+        users_last = users;
+        if row["feasible"] == true {
+            let cost = row["monthly_usd"].as_f64().unwrap();
+            assert!(cost >= last - 1e-9, "cost fell at {users}");
+            last = cost;
+        }
+    }
+}
+
+#[test]
+fn sweep_rows_equal_recommend_at_the_same_users() {
+    let json = run_json(
+        &[
+            "sweep", "--from", "1000", "--to", "41000", "--points", "5", "--format", "json",
+        ],
+        0,
+    );
+    for row in json["rows"].as_array().unwrap() {
+        let users = format!("{}", row["users"].as_f64().unwrap());
+        let rec = run_json(&["recommend", "--users", &users, "--format", "json"], 0);
+        assert!(
+            (rec["monthly_usd"].as_f64().unwrap() - row["monthly_usd"].as_f64().unwrap()).abs()
+                < 1e-9
+        );
+        for (cell, component) in row["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(rec["components"].as_array().unwrap())
+        {
+            let reference = format!(
+                "{}/{}/{}",
+                component["provider"].as_str().unwrap(),
+                component["offering"].as_str().unwrap(),
+                component["tier"].as_str().unwrap()
+            );
+            assert_eq!(cell["tier"], reference.as_str());
+            assert_eq!(cell["count"], component["count"]);
+        }
+    }
+}
+
+#[test]
+fn sweep_formats() {
+    let (code, csv, _) = run(&[
+        "sweep", "--from", "1000", "--to", "20000", "--points", "3", "--format", "csv",
+    ]);
+    assert_eq!(code, 0);
+    let header = csv.lines().next().unwrap();
+    for column in [
+        "users",
+        "api tier",
+        "api count",
+        "api USD/month",
+        "db tier",
+        "total USD/month",
+    ] {
+        assert!(header.split(',').any(|h| h == column), "{header}");
+    }
+    assert_eq!(csv.lines().count(), 4);
+    let (code, table, _) = run(&["sweep", "--from", "1000", "--to", "20000", "--points", "3"]);
+    assert_eq!(code, 0);
+    assert!(
+        table.contains("× starter ($7.00)") && table.contains("total $/month"),
+        "{table}"
+    );
+    let (_, markdown, _) = run(&[
+        "sweep", "--from", "1000", "--to", "20000", "--points", "3", "--format", "markdown",
+    ]);
+    assert!(markdown.contains("| users |"));
+}
+
+#[test]
+fn forecast_events_match_the_sweep_tier_changes() {
+    let json = run_json(
+        &[
+            "forecast",
+            "--users",
+            "2000",
+            "--growth",
+            "15%/month",
+            "--months",
+            "24",
+            "--format",
+            "json",
+        ],
+        0,
+    );
+    let months = json["months"].as_array().unwrap();
+    assert_eq!(months.len(), 25);
+    assert_eq!(months[0]["users"], 2000.0);
+    assert_eq!(months[2]["users"], (2000.0f64 * 1.15 * 1.15).round());
+    let events = json["events"].as_array().unwrap();
+    // Re-derive the changes from the same users with sweep-like rows.
+    let mut expected = Vec::new();
+    for pair in months.windows(2) {
+        let (a, b) = (&pair[0], &pair[1]);
+        let mix = |m: &serde_json::Value| {
+            m["components"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| (c["tier"].clone(), c["count"].clone()))
+                .collect::<Vec<_>>()
+        };
+        if mix(a) != mix(b) {
+            expected.push(b["month"].as_u64().unwrap());
+        }
+    }
+    let upgrades: Vec<u64> = events
+        .iter()
+        .filter(|e| e["kind"] == "upgrade")
+        .map(|e| e["month"].as_u64().unwrap())
+        .collect();
+    assert_eq!(upgrades, expected);
+    assert!(!upgrades.is_empty());
+    let stage_changes = events.iter().filter(|e| e["kind"] == "stage").count();
+    assert!(
+        stage_changes >= 1,
+        "2,000 → 57,000 users crosses from Starter to Growth"
+    );
+    let first = events.iter().find(|e| e["kind"] == "upgrade").unwrap();
+    assert!(
+        first["description"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("month {}: ", first["month"]))
+    );
+    // Linear growth.
+    let linear = run_json(
+        &[
+            "forecast",
+            "--users",
+            "1000",
+            "--growth",
+            "+500/month",
+            "--months",
+            "4",
+            "--format",
+            "json",
+        ],
+        0,
+    );
+    let users: Vec<f64> = linear["months"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["users"].as_f64().unwrap())
+        .collect();
+    assert_eq!(users, vec![1000.0, 1500.0, 2000.0, 2500.0, 3000.0]);
+}
+
+#[test]
+fn png_chart_decodes_at_the_requested_size_and_is_not_blank() {
+    let dir = scratch_dir("png");
+    let path = dir.join("cost.png");
+    let (code, stdout, stderr) = run(&[
+        "chart",
+        "--out",
+        path.to_str().unwrap(),
+        "--width",
+        "900",
+        "--height",
+        "500",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("wrote"));
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&path).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buffer = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buffer).unwrap();
+    assert_eq!((info.width, info.height), (900, 500));
+    let pixels = &buffer[..info.buffer_size()];
+    let distinct: std::collections::HashSet<&[u8]> = pixels.chunks(3).collect();
+    assert!(
+        distinct.len() > 20,
+        "only {} colours: blank?",
+        distinct.len()
+    );
+    let non_white = pixels.chunks(3).filter(|p| p != &[255, 255, 255]).count();
+    assert!(non_white > 900 * 500 / 10, "mostly white");
+}
+
+#[test]
+fn svg_chart_holds_titles_stages_and_scenario() {
+    let dir = scratch_dir("svg");
+    let path = dir.join("cost.svg");
+    let (code, _, stderr) = run(&["chart", "--out", path.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let doc = roxmltree::Document::parse(&text).expect("the SVG is well-formed XML");
+    let texts: Vec<&str> = doc.descendants().filter_map(|n| n.text()).collect();
+    let all = texts.join("\n");
+    for needle in [
+        "users (log scale)",
+        "USD per month",
+        "stage: Free",
+        "stage: Starter",
+        "stage: Growth",
+        "Interview Prep API (default)",
+        "api",
+        "db",
+    ] {
+        assert!(all.contains(needle), "missing {needle}");
+    }
+    assert!(all.contains("catalogs as of"));
+    let forecast = dir.join("forecast.svg");
+    let (code, _, _) = run(&[
+        "chart",
+        "--kind",
+        "forecast",
+        "--out",
+        forecast.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0);
+    let text = std::fs::read_to_string(&forecast).unwrap();
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    let all: String = doc
+        .descendants()
+        .filter_map(|n| n.text())
+        .collect::<Vec<_>>()
+        .join("\n");
+    for needle in ["month", "users", "USD per month", "forecast"] {
+        assert!(all.contains(needle), "missing {needle}");
+    }
+}
+
+#[test]
+fn chart_failures_leave_the_previous_file_untouched() {
+    let dir = scratch_dir("atomic");
+    let path = dir.join("cost.svg");
+    std::fs::write(&path, "previous").unwrap();
+    // No feasible plan at these counts: exit 1, nothing written.
+    let (code, _, stderr) = run(&[
+        "chart",
+        "--out",
+        path.to_str().unwrap(),
+        "--from",
+        "2M",
+        "--to",
+        "3M",
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "previous");
+    let (code, _, stderr) = run(&["chart", "--out", dir.join("cost.gif").to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains(".svg or .png"), "{stderr}");
+    let (code, _, stderr) = run(&[
+        "chart",
+        "--out",
+        dir.join("missing/cost.svg").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("cannot write"), "{stderr}");
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        1,
+        "no temporary files left"
+    );
+}
+
+#[test]
+fn curve_input_errors_exit_2() {
+    for args in [
+        &["sweep", "--from", "5000", "--to", "100"][..],
+        &["sweep", "--from", "0", "--to", "100"],
+        &["sweep", "--from", "1", "--to", "100", "--points", "0"],
+        &["forecast", "--users", "100", "--growth", "fast"],
+        &[
+            "forecast", "--users", "100", "--growth", "10%", "--months", "0",
+        ],
+        &["chart", "--out", "x.svg", "--width", "10"],
+    ] {
+        let (code, stdout, stderr) = run(args);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(stdout.is_empty());
+        assert!(stderr.contains("expected"), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn the_binary_links_no_font_or_graphics_library() {
+    let path = assert_cmd::cargo::cargo_bin("capplan");
+    let bytes = std::fs::read(path).unwrap();
+    for library in [&b"libfontconfig.so"[..], b"libfreetype.so", b"libexpat.so"] {
+        assert!(
+            !bytes.windows(library.len()).any(|w| w == library),
+            "links {}",
+            String::from_utf8_lossy(library)
+        );
+    }
+}
