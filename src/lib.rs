@@ -5,7 +5,9 @@
 //! (clap, comfy-table, plotters) live in the binary.
 
 pub mod catalog;
+pub mod ci;
 pub mod demand;
+pub mod diff;
 pub mod fsio;
 pub mod locate;
 pub mod planner;

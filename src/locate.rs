@@ -35,6 +35,23 @@ pub fn line_of(text: &str, path: &[Step]) -> Option<usize> {
     found
 }
 
+/// The 1-based line of item `index` (0-based) of the block list under the
+/// top-level `key`, e.g. the third `- ` entry below `assert:`.
+pub fn line_of_item(text: &str, key: &str, index: usize) -> Option<usize> {
+    let lines: Vec<&str> = text.lines().collect();
+    let start = lines
+        .iter()
+        .position(|l| has_key(l, key).is_some() && !l.starts_with(' '))?;
+    lines
+        .iter()
+        .enumerate()
+        .skip(start + 1)
+        .take_while(|(_, l)| l.trim().is_empty() || l.starts_with([' ', '-', '#']))
+        .filter(|(_, l)| l.trim_start().starts_with("- "))
+        .nth(index)
+        .map(|(i, _)| i + 1)
+}
+
 fn matches(line: &str, step: &Step) -> bool {
     let code = line.split(" #").next().unwrap_or(line);
     match step {

@@ -60,3 +60,157 @@ impl fmt::Display for Problem {
         write!(f, ": {}", self.message)
     }
 }
+
+/// Largest scenario or catalog file capplan reads: far above any real one,
+/// low enough that a runaway file fails fast instead of exhausting memory.
+pub const MAX_INPUT_BYTES: usize = 10 * 1024 * 1024;
+
+/// Reads an input file as UTF-8 text within [`MAX_INPUT_BYTES`].
+pub fn read_input(path: &std::path::Path) -> Result<String, Problem> {
+    let name = path.display().to_string();
+    let fail = |message: String| Problem::error(&name, None, None, "", &message);
+    let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read: {e}")))?;
+    if meta.is_dir() {
+        return Err(fail("expected a file, found a folder".into()));
+    }
+    if meta.len() as usize > MAX_INPUT_BYTES {
+        return Err(fail(format!(
+            "the file is {:.1} MB; scenario and catalog files are limited to {} MB",
+            meta.len() as f64 / 1048576.0,
+            MAX_INPUT_BYTES / 1048576
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|e| fail(format!("cannot read: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| {
+        fail(format!(
+            "the file is not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })
+}
+
+/// Strict YAML deserialization that reports every unknown field and every
+/// wrongly typed scalar, not only the first: after each error on a simple
+/// `key: value` line, that line is blanked (keeping line numbers) and the
+/// text parsed again, up to 50 times.
+pub fn parse_yaml_all<T: serde::de::DeserializeOwned>(
+    name: &str,
+    text: &str,
+) -> Result<T, Vec<Problem>> {
+    match parse_yaml_recovering(name, text) {
+        (Some(value), problems) if problems.is_empty() => Ok(value),
+        (_, problems) => Err(problems),
+    }
+}
+
+/// Like [`parse_yaml_all`], and also the value parsed once the reported
+/// lines were blanked, so that later checks can still report their problems.
+pub fn parse_yaml_recovering<T: serde::de::DeserializeOwned>(
+    name: &str,
+    text: &str,
+) -> (Option<T>, Vec<Problem>) {
+    let mut text = text.to_string();
+    let mut problems = Vec::new();
+    let mut blanked: Option<String> = None;
+    for _ in 0..50 {
+        match serde_yaml_ng::from_str::<T>(&text) {
+            Ok(value) => return (Some(value), problems),
+            Err(e) => {
+                let location = e.location();
+                let full = e.to_string();
+                let message = match full.rfind(" at line ") {
+                    Some(i) => full[..i].to_string(),
+                    None => full.clone(),
+                };
+                // A field we removed ourselves is not the user's problem.
+                if let Some(key) = &blanked
+                    && message.contains(&format!("missing field `{key}`"))
+                {
+                    return (None, problems);
+                }
+                let (field, rest) = match message.split_once(": ") {
+                    Some((field, rest)) if !field.contains(' ') => {
+                        (field.to_string(), rest.to_string())
+                    }
+                    _ => (String::new(), message.clone()),
+                };
+                let line = location.as_ref().map(|l| l.line());
+                problems.push(Problem::error(
+                    name,
+                    line,
+                    location.as_ref().map(|l| l.column()),
+                    &field,
+                    &rest,
+                ));
+                let recoverable = rest.starts_with("unknown field")
+                    || rest.starts_with("invalid type")
+                    || rest.starts_with("invalid value");
+                match line
+                    .filter(|_| recoverable)
+                    .and_then(|l| blank_scalar_line(&text, l))
+                {
+                    Some((next, key)) => {
+                        text = next;
+                        blanked = Some(key);
+                    }
+                    None => return (None, problems),
+                }
+            }
+        }
+    }
+    (None, problems)
+}
+
+/// The text with line `line` emptied when it is a `key: scalar` entry of a
+/// block mapping (so the rest still parses), with that key.
+fn blank_scalar_line(text: &str, line: usize) -> Option<(String, String)> {
+    let lines: Vec<&str> = text.split('\n').collect();
+    let target = *lines.get(line.checked_sub(1)?)?;
+    let trimmed = target.trim_start();
+    let indent = target.len() - trimmed.len();
+    let (key, value) = trimmed.split_once(':')?;
+    if key.is_empty()
+        || !key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        || value.trim().is_empty()
+    {
+        return None;
+    }
+    let next_indent = lines[line..]
+        .iter()
+        .find(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start().len());
+    if next_indent.is_some_and(|n| n > indent) {
+        return None;
+    }
+    let mut out: Vec<&str> = lines.clone();
+    out[line - 1] = "";
+    Some((out.join("\n"), key.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Doc {
+        a: u32,
+        b: Option<f64>,
+        c: Option<String>,
+    }
+
+    #[test]
+    fn reports_every_unknown_field_and_bad_scalar() {
+        let problems =
+            parse_yaml_all::<Doc>("x.yaml", "a: 1\nzz: 2\nb: lots\nyy: 3\n").unwrap_err();
+        let lines: Vec<Option<usize>> = problems.iter().map(|p| p.line).collect();
+        assert_eq!(lines, vec![Some(2), Some(3), Some(4)], "{problems:?}");
+        // A required field with a bad value is reported once, not as missing too.
+        let problems = parse_yaml_all::<Doc>("x.yaml", "a: many\n").unwrap_err();
+        assert_eq!(problems.len(), 1);
+        assert!(parse_yaml_all::<Doc>("x.yaml", "a: 1\nb: 2.5\n").is_ok());
+    }
+}

@@ -174,43 +174,24 @@ pub fn catalog_paths(path: &Path) -> Result<Vec<PathBuf>, CatalogError> {
 
 /// Reads and parses one catalog file.
 pub fn load_file(path: &Path) -> Result<LoadedFile, CatalogError> {
-    let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| {
-        CatalogError::single(Problem::error(
-            &name,
-            None,
-            None,
-            "",
-            &format!("cannot read the file: {e}"),
-        ))
-    })?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        CatalogError::single(Problem::error(
-            &name,
-            None,
-            None,
-            "",
-            &format!("the file is not UTF-8 text ({e})"),
-        ))
-    })?;
-    parse_file(&name, &text)
+    let text = crate::problem::read_input(path).map_err(CatalogError::single)?;
+    parse_file(&path.display().to_string(), &text)
 }
 
 /// Parses one catalog file strictly (unknown fields, wrong types and
 /// duplicate keys are errors with line and column).
 pub fn parse_file(name: &str, text: &str) -> Result<LoadedFile, CatalogError> {
-    let provider: Provider = serde_yaml_ng::from_str(text).map_err(|e| {
-        let location = e.location();
-        let message = strip_location(&e.to_string());
-        let (field, message) = split_field(&message);
-        CatalogError::single(Problem::error(
+    if text.trim().is_empty() {
+        return Err(CatalogError::single(Problem::error(
             name,
-            location.as_ref().map(|l| l.line()),
-            location.as_ref().map(|l| l.column()),
-            &field,
-            &message,
-        ))
-    })?;
+            None,
+            None,
+            "",
+            "the catalog is empty: missing field `version` (and provider, source, as_of)",
+        )));
+    }
+    let provider: Provider =
+        crate::problem::parse_yaml_all(name, text).map_err(|problems| CatalogError { problems })?;
     Ok(LoadedFile {
         name: name.to_string(),
         text: text.to_string(),

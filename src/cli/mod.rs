@@ -1,6 +1,7 @@
 //! Argument definitions, dispatch and the mapping of outcomes to exit codes:
 //! 0 success, 1 a check failed or no feasible answer, 2 bad input or usage.
 
+mod check;
 mod curves;
 mod queue;
 mod recommend;
@@ -32,6 +33,8 @@ enum Command {
     Sweep(curves::SweepArgs),
     Forecast(curves::ForecastArgs),
     Chart(curves::ChartArgs),
+    Check(check::CheckArgs),
+    Diff(check::DiffArgs),
     Tiers(tiers::TiersArgs),
 }
 
@@ -87,6 +90,8 @@ pub fn main() -> ExitCode {
         Command::Sweep(args) => curves::run_sweep(args),
         Command::Forecast(args) => curves::run_forecast(args),
         Command::Chart(args) => curves::run_chart(args),
+        Command::Check(args) => check::run_check(args),
+        Command::Diff(args) => check::run_diff(args),
         Command::Tiers(args) => tiers::run(args),
     };
     match result {

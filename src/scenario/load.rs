@@ -62,24 +62,7 @@ pub fn load_scenario(path: Option<&Path>) -> Result<ScenarioFile, ScenarioError>
         return parse_scenario(DEFAULT_SCENARIO.0, DEFAULT_SCENARIO.1);
     };
     let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| {
-        ScenarioError::single(
-            &name,
-            None,
-            None,
-            "",
-            &format!("cannot read the scenario: {e}"),
-        )
-    })?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        ScenarioError::single(
-            &name,
-            None,
-            None,
-            "",
-            &format!("the file is not UTF-8 text ({e})"),
-        )
-    })?;
+    let text = crate::problem::read_input(path).map_err(|p| ScenarioError { problems: vec![p] })?;
     parse_scenario(&name, &text)
 }
 
@@ -102,18 +85,7 @@ pub fn parse_scenario(name: &str, text: &str) -> Result<ScenarioFile, ScenarioEr
                 "the scenario is empty: expected a mapping with version, name, workload and components",
             ));
         }
-        serde_yaml_ng::from_str(text).map_err(|e| {
-            let location = e.location();
-            let message = crate::catalog::strip_location(&e.to_string());
-            let (field, message) = crate::catalog::split_field(&message);
-            ScenarioError::single(
-                name,
-                location.as_ref().map(|l| l.line()),
-                location.as_ref().map(|l| l.column()),
-                &field,
-                &message,
-            )
-        })?
+        crate::problem::parse_yaml_all(name, text).map_err(|problems| ScenarioError { problems })?
     };
     if scenario.version != 1 {
         return Err(ScenarioError::single(

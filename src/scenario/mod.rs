@@ -24,6 +24,28 @@ pub struct Scenario {
     /// The stage ladder, cheapest first.
     #[serde(default)]
     pub stages: Vec<Stage>,
+    /// Assertions `capplan check` evaluates (budgets, stages, latency).
+    #[serde(default, rename = "assert")]
+    pub assertions: Vec<Assertion>,
+}
+
+/// What must hold at one load; every limit given is checked.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Assertion {
+    /// The user count to plan (or give `rpm`).
+    pub users: Option<f64>,
+    /// A peak request rate per minute to plan.
+    pub rpm: Option<f64>,
+    pub max_monthly_usd: Option<f64>,
+    pub max_usd_per_user: Option<f64>,
+    /// The expected stage name.
+    pub stage: Option<String>,
+    /// p95 limit in ms: of `component`, or of every web and worker component.
+    pub max_p95_ms: Option<f64>,
+    pub component: Option<String>,
+    /// Whether a feasible plan must exist (default true).
+    pub feasible: Option<bool>,
 }
 
 /// Users and what they do.

@@ -60,7 +60,7 @@ impl Validator<'_> {
         if let Some(v) = value
             && !(v.is_finite() && ok(v))
         {
-            self.error(path, format!("expected {what}, found {v}"));
+            self.error(path, format!("expected {what}, found {}", show(v)));
         }
     }
 
@@ -499,6 +499,63 @@ impl Validator<'_> {
                 "a fraction from 0 to below 1",
             );
         }
+        for a in &s.assertions {
+            let ap = |k: &str| vec![key("assert"), key(k)];
+            match (a.users, a.rpm) {
+                (None, None) | (Some(_), Some(_)) => self.error(
+                    &[key("assert")],
+                    "each assertion needs exactly one of 'users' or 'rpm'".into(),
+                ),
+                _ => {}
+            }
+            self.number(
+                &ap("users"),
+                a.users,
+                |v| (1.0..=1e12).contains(&v),
+                "a user count from 1 to 10^12",
+            );
+            self.number(
+                &ap("rpm"),
+                a.rpm,
+                |v| v > 0.0,
+                "a positive request rate per minute",
+            );
+            self.number(
+                &ap("max_monthly_usd"),
+                a.max_monthly_usd,
+                |v| v >= 0.0,
+                "zero or a positive budget in USD",
+            );
+            self.number(
+                &ap("max_usd_per_user"),
+                a.max_usd_per_user,
+                |v| v >= 0.0,
+                "zero or a positive budget in USD",
+            );
+            self.number(
+                &ap("max_p95_ms"),
+                a.max_p95_ms,
+                |v| v > 0.0,
+                "a positive time in ms",
+            );
+            if let Some(stage) = &a.stage
+                && !s.stages.iter().any(|st| &st.name == stage)
+            {
+                let names: Vec<&str> = s.stages.iter().map(|st| st.name.as_str()).collect();
+                self.error(
+                    &ap("stage"),
+                    format!(
+                        "unknown stage '{stage}': expected one of {}",
+                        names.join(", ")
+                    ),
+                );
+            }
+            if let Some(component) = &a.component
+                && s.component(component).is_none()
+            {
+                self.error(&ap("component"), format!("unknown component '{component}'"));
+            }
+        }
         let mut last = 0.0;
         for (i, stage) in s.stages.iter().enumerate() {
             let path = vec![key("stages"), named(&stage.name), key("max_users")];
@@ -516,5 +573,14 @@ impl Validator<'_> {
                 None => {}
             }
         }
+    }
+}
+
+/// A number as found: scientific notation when plain digits would be unreadable.
+fn show(v: f64) -> String {
+    if v.is_finite() && v != 0.0 && (v.abs() >= 1e15 || v.abs() < 1e-6) {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
     }
 }

@@ -1,5 +1,6 @@
 //! The integration tests: the real executable and the public library API.
 
+mod check_cli;
 mod common;
 mod curves_cli;
 mod planner_properties;

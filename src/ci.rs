@@ -1,0 +1,398 @@
+//! `capplan check`: validate scenarios, overlays and catalogs (every
+//! problem, located) and evaluate each scenario's assertions.
+
+use crate::catalog::{Catalog, check_catalog, load_with_overlays, parse_file};
+use crate::demand::Load;
+use crate::locate::line_of_item;
+use crate::problem::{Problem, Severity, read_input};
+use crate::recommend::{RecommendOptions, recommend};
+use crate::scenario::{Assertion, ScenarioFile, parse_scenario, validate};
+use crate::units::trim_float;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CheckedFile {
+    pub path: String,
+    /// `scenario`, `catalog` or `unknown` (unreadable).
+    pub kind: &'static str,
+    pub valid: bool,
+    pub assertions: usize,
+}
+
+/// One limit of one assertion, computed against the limit.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AssertionResult {
+    pub file: String,
+    pub line: Option<usize>,
+    /// `users=5000` or `rpm=3000`.
+    pub at: String,
+    /// `max_monthly_usd`, `max_usd_per_user`, `stage`, `max_p95_ms`, `feasible`.
+    pub check: String,
+    pub limit: String,
+    pub value: String,
+    pub pass: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CiReport {
+    pub files: Vec<CheckedFile>,
+    pub problems: Vec<Problem>,
+    pub assertions: Vec<AssertionResult>,
+    pub errors: usize,
+    pub warnings: usize,
+    pub failed_assertions: usize,
+}
+
+impl CiReport {
+    /// 2 when a file is invalid, 1 when an assertion fails, else 0.
+    pub fn exit_code(&self) -> u8 {
+        if self.errors > 0 {
+            2
+        } else if self.failed_assertions > 0 {
+            1
+        } else {
+            0
+        }
+    }
+}
+
+/// Every `.yaml`, `.yml` and `.toml` file under the paths (folders walked
+/// recursively, sorted); problems for paths that cannot be read or hold none.
+fn collect(paths: &[PathBuf], problems: &mut Vec<Problem>) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for path in paths {
+        let name = path.display().to_string();
+        match std::fs::metadata(path) {
+            Err(e) => problems.push(Problem::error(
+                &name,
+                None,
+                None,
+                "",
+                &format!("cannot read: {e}"),
+            )),
+            Ok(meta) if meta.is_dir() => {
+                let before = files.len();
+                walk(path, &mut files, problems, 0);
+                if files.len() == before {
+                    problems.push(Problem::error(
+                        &name,
+                        None,
+                        None,
+                        "",
+                        "the folder holds no scenario or catalog files (.yaml, .yml, .toml)",
+                    ));
+                }
+            }
+            Ok(_) => files.push(path.clone()),
+        }
+    }
+    files
+}
+
+fn walk(dir: &Path, files: &mut Vec<PathBuf>, problems: &mut Vec<Problem>, depth: usize) {
+    if depth > 16 {
+        return;
+    }
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            problems.push(Problem::error(
+                &dir.display().to_string(),
+                None,
+                None,
+                "",
+                &format!("cannot list the folder: {e}"),
+            ));
+            return;
+        }
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for path in paths {
+        if path.is_dir() {
+            walk(&path, files, problems, depth + 1);
+        } else if matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("yaml" | "yml" | "toml")
+        ) {
+            files.push(path);
+        }
+    }
+}
+
+/// A catalog file names a `provider`; anything else is read as a scenario.
+fn is_catalog(name: &str, text: &str) -> bool {
+    !name.ends_with(".toml")
+        && text
+            .lines()
+            .any(|l| l.starts_with("provider:") || l.starts_with("\"provider\":"))
+}
+
+/// Checks the files under `paths` against the embedded catalogs plus
+/// `overlays`.
+pub fn check(paths: &[PathBuf], overlays: &[PathBuf]) -> CiReport {
+    let mut problems = Vec::new();
+    let mut files = Vec::new();
+    let mut results = Vec::new();
+    let catalog = match load_with_overlays(overlays) {
+        Ok((catalog, warnings)) => {
+            problems.extend(warnings);
+            Some(catalog)
+        }
+        Err(e) => {
+            problems.extend(e.problems);
+            None
+        }
+    };
+    for path in collect(paths, &mut problems) {
+        let name = path.display().to_string();
+        let text = match read_input(&path) {
+            Ok(text) => text,
+            Err(problem) => {
+                problems.push(problem);
+                files.push(CheckedFile {
+                    path: name,
+                    kind: "unknown",
+                    valid: false,
+                    assertions: 0,
+                });
+                continue;
+            }
+        };
+        if is_catalog(&name, &text) {
+            let found = match parse_file(&name, &text) {
+                Ok(file) => check_catalog(std::slice::from_ref(&file)),
+                Err(e) => e.problems,
+            };
+            let valid = !found.iter().any(|p| p.severity == Severity::Error);
+            problems.extend(found);
+            files.push(CheckedFile {
+                path: name,
+                kind: "catalog",
+                valid,
+                assertions: 0,
+            });
+            continue;
+        }
+        // Without a usable catalog (a bad --tiers overlay, already reported)
+        // scenarios are parsed but not validated or evaluated.
+        let Some(catalog) = catalog.as_ref() else {
+            let valid = match parse_scenario(&name, &text) {
+                Ok(_) => true,
+                Err(e) => {
+                    problems.extend(e.problems);
+                    false
+                }
+            };
+            files.push(CheckedFile {
+                path: name,
+                kind: "scenario",
+                valid,
+                assertions: 0,
+            });
+            continue;
+        };
+        let scenario = parse_scenario(&name, &text)
+            .map_err(|e| e.problems)
+            .and_then(|file| match validate(&file, catalog) {
+                Ok(warnings) => Ok((file, warnings)),
+                Err(e) => Err(e.problems),
+            });
+        match scenario {
+            Ok((file, warnings)) => {
+                problems.extend(warnings);
+                let before = results.len();
+                evaluate(&file, catalog, &mut results);
+                files.push(CheckedFile {
+                    path: name,
+                    kind: "scenario",
+                    valid: true,
+                    assertions: results.len() - before,
+                });
+            }
+            Err(found) => {
+                // Fields the parser rejected were left out of the recovered
+                // scenario; "missing" complaints about them would be noise.
+                let rejected: Vec<String> = found
+                    .iter()
+                    .filter_map(|p| p.field.rsplit('.').next().map(str::to_string))
+                    .filter(|f| !f.is_empty() && !f.contains('['))
+                    .collect();
+                problems.extend(found);
+                // Report what validation finds too, on the scenario as parsed
+                // with the bad lines left out.
+                if !name.ends_with(".toml")
+                    && let (Some(scenario), _) = crate::problem::parse_yaml_recovering::<
+                        crate::scenario::Scenario,
+                    >(&name, &text)
+                {
+                    let recovered = ScenarioFile {
+                        name: name.clone(),
+                        text: text.clone(),
+                        toml: false,
+                        scenario,
+                    };
+                    if let Err(e) = validate(&recovered, catalog) {
+                        problems.extend(e.problems.into_iter().filter(|p| {
+                            p.severity == Severity::Error
+                                && !rejected.iter().any(|f| p.message.contains(f.as_str()))
+                        }));
+                    }
+                }
+                files.push(CheckedFile {
+                    path: name,
+                    kind: "scenario",
+                    valid: false,
+                    assertions: 0,
+                });
+            }
+        }
+    }
+    CiReport {
+        errors: problems
+            .iter()
+            .filter(|p| p.severity == Severity::Error)
+            .count(),
+        warnings: problems
+            .iter()
+            .filter(|p| p.severity == Severity::Warning)
+            .count(),
+        failed_assertions: results.iter().filter(|r| !r.pass).count(),
+        files,
+        problems,
+        assertions: results,
+    }
+}
+
+fn evaluate(file: &ScenarioFile, catalog: &Catalog, out: &mut Vec<AssertionResult>) {
+    for (index, a) in file.scenario.assertions.iter().enumerate() {
+        let line = line_of_item(&file.text, "assert", index);
+        let (load, at) = match (a.users, a.rpm) {
+            (Some(users), _) => (
+                Load::Users(users),
+                format!("users={}", trim_float(users, 0)),
+            ),
+            (None, Some(rpm)) => (
+                Load::PeakRps {
+                    rps: rpm / 60.0,
+                    users: None,
+                },
+                format!("rpm={}", trim_float(rpm, 1)),
+            ),
+            (None, None) => continue,
+        };
+        let mut push = |check: &str, limit: String, value: String, pass: bool| {
+            out.push(AssertionResult {
+                file: file.name.clone(),
+                line,
+                at: at.clone(),
+                check: check.to_string(),
+                limit,
+                value,
+                pass,
+            })
+        };
+        let report = recommend(&file.scenario, catalog, load, RecommendOptions::default());
+        let expect_feasible = a.feasible.unwrap_or(true);
+        let report = match report {
+            Err(e) => {
+                push(
+                    "feasible",
+                    expect_feasible.to_string(),
+                    format!("false ({e})"),
+                    !expect_feasible,
+                );
+                continue;
+            }
+            Ok(report) => {
+                if a.feasible.is_some() || !expect_feasible {
+                    push(
+                        "feasible",
+                        expect_feasible.to_string(),
+                        "true".into(),
+                        expect_feasible,
+                    );
+                }
+                report
+            }
+        };
+        check_limits(a, &report, &mut push);
+    }
+}
+
+fn check_limits(
+    a: &Assertion,
+    report: &crate::recommend::RecommendReport,
+    push: &mut impl FnMut(&str, String, String, bool),
+) {
+    let excluded = if report.unpriced.is_empty() {
+        String::new()
+    } else {
+        format!(" (excludes unpriced: {})", report.unpriced.join(", "))
+    };
+    if let Some(max) = a.max_monthly_usd {
+        push(
+            "max_monthly_usd",
+            format!("${max:.2}"),
+            format!("${:.2}{excluded}", report.monthly_usd),
+            report.monthly_usd <= max + 1e-9,
+        );
+    }
+    if let Some(max) = a.max_usd_per_user {
+        push(
+            "max_usd_per_user",
+            format!("${max:.4}"),
+            format!("${:.4}{excluded}", report.usd_per_user),
+            report.usd_per_user <= max + 1e-12,
+        );
+    }
+    if let Some(stage) = &a.stage {
+        let actual = report
+            .stage
+            .as_ref()
+            .map_or("—".to_string(), |s| s.name.clone());
+        push("stage", stage.clone(), actual.clone(), &actual == stage);
+    }
+    if let Some(max) = a.max_p95_ms {
+        let candidates: Vec<(String, f64)> = report
+            .components
+            .iter()
+            .filter(|c| a.component.as_ref().is_none_or(|name| &c.name == name))
+            .filter_map(|c| Some((c.name.clone(), c.p95_ms?)))
+            .collect();
+        let worst = candidates
+            .iter()
+            .cloned()
+            .fold(None::<(String, f64)>, |acc, c| match acc {
+                Some(a) if a.1 >= c.1 => Some(a),
+                _ => Some(c),
+            });
+        match worst {
+            Some((name, p95)) => push(
+                "max_p95_ms",
+                format!("{} ms", trim_float(max, 1)),
+                format!("{} ms ({name})", trim_float(p95, 1)),
+                p95 <= max,
+            ),
+            None => push(
+                "max_p95_ms",
+                format!("{} ms", trim_float(max, 1)),
+                "no p95 (no web or worker component)".into(),
+                false,
+            ),
+        }
+    }
+}
+
+/// GitHub workflow-command escaping for messages and properties.
+pub fn github_escape(text: &str, property: bool) -> String {
+    let mut out = text
+        .replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A");
+    if property {
+        out = out.replace(':', "%3A").replace(',', "%2C");
+    }
+    out
+}

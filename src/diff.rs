@@ -1,0 +1,199 @@
+//! `capplan diff`: the cost impact of a change to a scenario or its prices,
+//! per component and in total, at one or more user counts.
+
+use crate::catalog::Catalog;
+use crate::demand::Load;
+use crate::recommend::{RecommendOptions, RecommendReport, recommend};
+use crate::scenario::Scenario;
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ComponentDiff {
+    pub name: String,
+    /// `2 × render/web/starter`, or null when the side lacks the component.
+    pub base: Option<String>,
+    pub head: Option<String>,
+    pub base_usd: Option<f64>,
+    pub head_usd: Option<f64>,
+    pub delta_usd: f64,
+    pub changed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DiffPoint {
+    pub users: f64,
+    pub base_stage: Option<String>,
+    pub head_stage: Option<String>,
+    pub base_usd: Option<f64>,
+    pub head_usd: Option<f64>,
+    /// Null when either side has no feasible plan.
+    pub delta_usd: Option<f64>,
+    /// Null when the base costs $0 or either side is infeasible.
+    pub delta_pct: Option<f64>,
+    pub base_error: Option<String>,
+    pub head_error: Option<String>,
+    pub components: Vec<ComponentDiff>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DiffReport {
+    pub base: String,
+    pub head: String,
+    pub points: Vec<DiffPoint>,
+}
+
+/// A `--fail-above` threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub enum Threshold {
+    Percent(f64),
+    Usd(f64),
+}
+
+impl Threshold {
+    /// `10%`, `50usd`, `$50`, `50 USD`.
+    pub fn parse(text: &str) -> Result<Threshold, String> {
+        let t = text.trim().to_ascii_lowercase();
+        let fail = || {
+            format!("--fail-above: expected a monthly increase such as 10% or 50usd, got '{text}'")
+        };
+        let (number, percent) = if let Some(p) = t.strip_suffix('%') {
+            (p.trim().to_string(), true)
+        } else if let Some(u) = t.strip_suffix("usd") {
+            (u.trim().to_string(), false)
+        } else if let Some(u) = t.strip_prefix('$') {
+            (u.trim().to_string(), false)
+        } else {
+            return Err(fail());
+        };
+        let value: f64 = number.parse().map_err(|_| fail())?;
+        if !(value.is_finite() && value >= 0.0) {
+            return Err(fail());
+        }
+        Ok(if percent {
+            Threshold::Percent(value)
+        } else {
+            Threshold::Usd(value)
+        })
+    }
+
+    /// Whether a point's increase exceeds the threshold; an infeasible head
+    /// (where the base was feasible) always does.
+    pub fn exceeded_by(&self, point: &DiffPoint) -> bool {
+        match (point.base_usd, point.head_usd) {
+            (Some(_), None) => true,
+            (Some(base), Some(head)) => match *self {
+                Threshold::Usd(max) => head - base > max + 1e-9,
+                Threshold::Percent(max) => {
+                    if base <= 0.0 {
+                        head > 0.0
+                    } else {
+                        (head - base) / base * 100.0 > max + 1e-9
+                    }
+                }
+            },
+            _ => false,
+        }
+    }
+}
+
+/// Plans both sides at every user count.
+pub fn diff(
+    base: (&Scenario, &Catalog, &str),
+    head: (&Scenario, &Catalog, &str),
+    users: &[f64],
+) -> DiffReport {
+    let points = users
+        .iter()
+        .map(|&u| {
+            let plan = |scenario: &Scenario, catalog: &Catalog| {
+                recommend(
+                    scenario,
+                    catalog,
+                    Load::Users(u),
+                    RecommendOptions::default(),
+                )
+            };
+            point(u, plan(base.0, base.1), plan(head.0, head.1))
+        })
+        .collect();
+    DiffReport {
+        base: base.2.to_string(),
+        head: head.2.to_string(),
+        points,
+    }
+}
+
+fn describe(c: &crate::recommend::ComponentRow) -> String {
+    format!("{} × {}/{}/{}", c.count, c.provider, c.offering, c.tier)
+}
+
+fn point<E: std::fmt::Display>(
+    users: f64,
+    base: Result<RecommendReport, E>,
+    head: Result<RecommendReport, E>,
+) -> DiffPoint {
+    let (b, h) = (base.as_ref().ok(), head.as_ref().ok());
+    let mut names: Vec<String> = Vec::new();
+    for report in [b, h].into_iter().flatten() {
+        for c in &report.components {
+            if !names.contains(&c.name) {
+                names.push(c.name.clone());
+            }
+        }
+    }
+    let components = names
+        .into_iter()
+        .map(|name| {
+            let find = |r: Option<&RecommendReport>| {
+                r.and_then(|r| r.components.iter().find(|c| c.name == name))
+                    .cloned()
+            };
+            let (bc, hc) = (find(b), find(h));
+            let (bd, hd) = (bc.as_ref().map(describe), hc.as_ref().map(describe));
+            let (bu, hu) = (
+                bc.as_ref().and_then(|c| c.monthly_usd),
+                hc.as_ref().and_then(|c| c.monthly_usd),
+            );
+            ComponentDiff {
+                changed: bd != hd || (bu.unwrap_or(0.0) - hu.unwrap_or(0.0)).abs() > 1e-9,
+                name,
+                base: bd,
+                head: hd,
+                base_usd: bu,
+                head_usd: hu,
+                delta_usd: hu.unwrap_or(0.0) - bu.unwrap_or(0.0),
+            }
+        })
+        .collect();
+    let (base_usd, head_usd) = (b.map(|r| r.monthly_usd), h.map(|r| r.monthly_usd));
+    let delta = base_usd.zip(head_usd).map(|(x, y)| y - x);
+    DiffPoint {
+        users,
+        base_stage: b.and_then(|r| r.stage.as_ref().map(|s| s.name.clone())),
+        head_stage: h.and_then(|r| r.stage.as_ref().map(|s| s.name.clone())),
+        base_usd,
+        head_usd,
+        delta_usd: delta,
+        delta_pct: delta
+            .zip(base_usd)
+            .filter(|(_, x)| *x > 0.0)
+            .map(|(d, x)| d / x * 100.0),
+        base_error: base.err().map(|e| e.to_string()),
+        head_error: head.err().map(|e| e.to_string()),
+        components,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thresholds() {
+        assert_eq!(Threshold::parse("10%"), Ok(Threshold::Percent(10.0)));
+        assert_eq!(Threshold::parse("50usd"), Ok(Threshold::Usd(50.0)));
+        assert_eq!(Threshold::parse("$50"), Ok(Threshold::Usd(50.0)));
+        assert!(Threshold::parse("lots").is_err());
+        assert!(Threshold::parse("-5%").is_err());
+    }
+}
