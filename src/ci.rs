@@ -249,15 +249,10 @@ pub fn check(paths: &[PathBuf], overlays: &[PathBuf]) -> CiReport {
             }
         }
     }
+    let (errors, warnings) = crate::problem::tally(&problems);
     CiReport {
-        errors: problems
-            .iter()
-            .filter(|p| p.severity == Severity::Error)
-            .count(),
-        warnings: problems
-            .iter()
-            .filter(|p| p.severity == Severity::Warning)
-            .count(),
+        errors,
+        warnings,
         failed_assertions: results.iter().filter(|r| !r.pass).count(),
         files,
         problems,

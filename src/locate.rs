@@ -11,6 +11,16 @@ pub enum Step {
     Name(String),
 }
 
+/// The dotted field path of a step path: `components.api.cpu_ms`.
+pub fn field_path(path: &[Step]) -> String {
+    path.iter()
+        .map(|s| match s {
+            Step::Key(k) | Step::Id(k) | Step::Name(k) => k.as_str(),
+        })
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
 /// The 1-based line of the deepest step found, or `None` if not even the
 /// first step is in the text.
 pub fn line_of(text: &str, path: &[Step]) -> Option<usize> {

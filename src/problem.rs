@@ -61,6 +61,15 @@ impl fmt::Display for Problem {
     }
 }
 
+/// (errors, warnings) among problems.
+pub fn tally(problems: &[Problem]) -> (usize, usize) {
+    let errors = problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .count();
+    (errors, problems.len() - errors)
+}
+
 /// Largest scenario or catalog file capplan reads: far above any real one,
 /// low enough that a runaway file fails fast instead of exhausting memory.
 pub const MAX_INPUT_BYTES: usize = 10 * 1024 * 1024;

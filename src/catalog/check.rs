@@ -3,7 +3,7 @@
 
 use super::load::LoadedFile;
 use super::{Provider, days_between, parse_date, today};
-use crate::locate::{Step, line_of};
+use crate::locate::{Step, field_path, line_of};
 pub use crate::problem::{Problem, Severity};
 use std::collections::HashSet;
 
@@ -31,13 +31,7 @@ struct Checker<'a> {
 
 impl Checker<'_> {
     fn push(&mut self, severity: Severity, path: &[Step], message: String) {
-        let field = path
-            .iter()
-            .map(|s| match s {
-                Step::Key(k) | Step::Id(k) | Step::Name(k) => k.as_str(),
-            })
-            .collect::<Vec<_>>()
-            .join(".");
+        let field = field_path(path);
         self.problems.push(Problem {
             severity,
             file: self.file.name.clone(),

@@ -3,8 +3,8 @@
 use super::{Failure, Output};
 use crate::render::{self, Format, views};
 use capplan::catalog::{
-    self, Catalog, LoadedFile, Problem, Severity, check_catalog, embedded_files,
-    load_with_overlays, offering_summaries, tier_rows, usage_rows,
+    self, Catalog, LoadedFile, Problem, check_catalog, embedded_files, load_with_overlays,
+    offering_summaries, tier_rows, usage_rows,
 };
 use clap::{Args, Subcommand};
 use serde::Serialize;
@@ -123,15 +123,10 @@ fn check(paths: &[PathBuf], format: Format) -> Result<Output, Failure> {
         }
     }
     problems.extend(check_catalog(&files));
+    let (errors, warnings) = capplan::problem::tally(&problems);
     let report = CheckReport {
-        errors: problems
-            .iter()
-            .filter(|p| p.severity == Severity::Error)
-            .count(),
-        warnings: problems
-            .iter()
-            .filter(|p| p.severity == Severity::Warning)
-            .count(),
+        errors,
+        warnings,
         files: names,
         problems,
     };

@@ -3,7 +3,7 @@
 
 use super::{ComponentRole, Scenario, ScenarioError, ScenarioFile, UsageDriver};
 use crate::catalog::{Catalog, Role};
-use crate::locate::{Step, line_of};
+use crate::locate::{Step, field_path, line_of};
 use crate::problem::{Problem, Severity};
 use std::collections::HashSet;
 
@@ -38,13 +38,7 @@ fn named(n: &str) -> Step {
 
 impl Validator<'_> {
     fn error(&mut self, path: &[Step], message: String) {
-        let field = path
-            .iter()
-            .map(|s| match s {
-                Step::Key(k) | Step::Id(k) | Step::Name(k) => k.as_str(),
-            })
-            .collect::<Vec<_>>()
-            .join(".");
+        let field = field_path(path);
         self.problems.push(Problem {
             severity: Severity::Error,
             file: self.file.name.clone(),
