@@ -16,5 +16,6 @@ pub mod queue_report;
 pub mod queueing;
 pub mod recommend;
 pub mod scenario;
+pub mod stages;
 pub mod sweep;
 pub mod units;

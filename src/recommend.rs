@@ -21,6 +21,11 @@ pub struct RecommendReport {
     pub usd_per_user: f64,
     pub unpriced: Vec<String>,
     pub next_upgrade: Option<NextUpgrade>,
+    /// The first stage template of the ladder that holds the load (when the
+    /// scenario has templates), its cost against the optimizer's mix.
+    pub stage_template: Option<StageTemplate>,
+    /// The user count at which the template after it is due.
+    pub next_stage: Option<NextStage>,
     pub warnings: Vec<String>,
     /// The oldest catalog date among the priced entries used.
     pub catalog_as_of: Option<String>,
@@ -79,6 +84,25 @@ pub struct ComponentRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StageTemplate {
+    pub name: String,
+    pub index: usize,
+    /// The template's instances per month (null when unpriced).
+    pub monthly_usd: Option<f64>,
+    /// The largest user count the template serves.
+    pub max_users: Option<f64>,
+    /// Template instances minus the optimizer's instances: what the
+    /// optimizer's mix saves (negative when the template is cheaper).
+    pub optimizer_saving_usd: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NextStage {
+    pub name: String,
+    pub at_users: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct NextUpgrade {
     pub at_users: f64,
     pub component: String,
@@ -120,12 +144,20 @@ pub fn recommend(
             }
         },
     };
-    let stage = stage_for(scenario, users).map(|(index, name)| StageSummary {
-        name,
-        index,
-        max_users,
-    });
-    Ok(build(
+    let (template, next_stage) = template_for(&planner, &plan, &mut warnings);
+    let stage = match &template {
+        Some(t) => Some(StageSummary {
+            name: t.name.clone(),
+            index: t.index,
+            max_users,
+        }),
+        None => stage_for(scenario, users).map(|(index, name)| StageSummary {
+            name,
+            index,
+            max_users,
+        }),
+    };
+    let mut report = build(
         scenario,
         catalog,
         &plan,
@@ -133,7 +165,60 @@ pub fn recommend(
         next_upgrade,
         warnings,
         options,
-    ))
+    );
+    report.stage_template = template;
+    report.next_stage = next_stage;
+    Ok(report)
+}
+
+/// The first stage template that holds the plan's load, and when the
+/// template after it is due.
+fn template_for(
+    planner: &Planner<'_>,
+    plan: &Plan,
+    warnings: &mut Vec<String>,
+) -> (Option<StageTemplate>, Option<NextStage>) {
+    let scenario = planner.scenario;
+    let users = plan.demand.users;
+    let templates: Vec<(usize, &crate::scenario::Stage, Vec<(String, u32)>)> = scenario
+        .stages
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| !s.mix.is_empty())
+        .filter_map(|(i, s)| crate::stages::stage_mix(scenario, s).map(|mix| (i + 1, s, mix)))
+        .collect();
+    if templates.is_empty() {
+        return (None, None);
+    }
+    let load = Load::Users(users);
+    let Some(position) = templates
+        .iter()
+        .position(|(_, _, mix)| planner.mix_holds(mix, load))
+    else {
+        warnings.push(format!(
+            "no stage template of the ladder holds {} users",
+            users as u64
+        ));
+        return (None, None);
+    };
+    let (index, stage, mix) = &templates[position];
+    let capacity = crate::stages::mix_capacity(planner, mix);
+    let cost = planner.mix_cost(mix, load);
+    let instances: f64 = plan.components.iter().filter_map(|c| c.monthly_usd).sum();
+    let template = StageTemplate {
+        name: stage.name.clone(),
+        index: *index,
+        monthly_usd: cost,
+        max_users: capacity,
+        optimizer_saving_usd: cost.map(|c| c - instances),
+    };
+    let next = templates.get(position + 1).and_then(|(_, next, _)| {
+        Some(NextStage {
+            name: next.name.clone(),
+            at_users: capacity? + 1.0,
+        })
+    });
+    (Some(template), next)
 }
 
 /// The first stage of the ladder whose user range holds `users`.
@@ -285,6 +370,8 @@ fn build(
         },
         unpriced: plan.unpriced.clone(),
         next_upgrade,
+        stage_template: None,
+        next_stage: None,
         warnings,
         catalog_as_of,
     }

@@ -236,3 +236,37 @@ pub fn run_diff(args: DiffArgs) -> Result<Output, Failure> {
         code: u8::from(failed),
     })
 }
+
+#[derive(Debug, Args)]
+#[command(
+    about = "Audit a scenario's stage ladder: real capacity, cost and binding constraint of each template, beside its claims",
+    after_help = "Examples:
+  capplan stages                             # the embedded scenario's ladder
+  capplan stages --scenario my-app.yaml --format json
+
+A claim is flagged when the computed value is off by more than 25%, or outside a claimed range."
+)]
+pub struct StagesArgs {
+    /// Scenario file, YAML or TOML (default: the embedded scenario)
+    #[arg(long, value_name = "FILE")]
+    scenario: Option<PathBuf>,
+    /// Overlay catalog file or folder (repeatable)
+    #[arg(long = "tiers", value_name = "PATH")]
+    overlays: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+}
+
+pub fn run_stages(args: StagesArgs) -> Result<Output, Failure> {
+    let (file, catalog, _) = load_inputs(args.scenario.as_ref(), &args.overlays)?;
+    if !file.scenario.stages.iter().any(|s| !s.mix.is_empty()) {
+        return Err(Failure::input(format!(
+            "{}: the scenario has no stage templates (stages with a mix); see docs/scenarios.md",
+            file.name
+        )));
+    }
+    let report = capplan::stages::stages(&file.scenario, &catalog);
+    Ok(Output::ok(render::render(args.format, &report, || {
+        views::stages(&report)
+    })))
+}

@@ -35,6 +35,7 @@ enum Command {
     Chart(curves::ChartArgs),
     Check(check::CheckArgs),
     Diff(check::DiffArgs),
+    Stages(check::StagesArgs),
     Tiers(tiers::TiersArgs),
 }
 
@@ -92,6 +93,7 @@ pub fn main() -> ExitCode {
         Command::Chart(args) => curves::run_chart(args),
         Command::Check(args) => check::run_check(args),
         Command::Diff(args) => check::run_diff(args),
+        Command::Stages(args) => check::run_stages(args),
         Command::Tiers(args) => tiers::run(args),
     };
     match result {

@@ -461,109 +461,63 @@ impl<'a> Planner<'a> {
     /// Whether a fixed mix (tier and count per component, in scenario
     /// order) serves a load within every constraint.
     pub fn mix_holds(&self, mix: &[(String, u32)], load: Load) -> bool {
+        self.mix_failure(mix, load).is_none()
+    }
+
+    /// The first component of a fixed mix that fails at a load, with the
+    /// constraint it fails; `None` when the mix holds.
+    pub fn mix_failure(&self, mix: &[(String, u32)], load: Load) -> Option<(String, Binding)> {
         let demand = demand(self.scenario, load);
         let components = &self.scenario.components;
+        let unknown = || Some(("(mix)".to_string(), Binding::MinInstances));
         if mix.len() != components.len() {
-            return false;
+            return unknown();
         }
         let (mut db_conns, mut cache_conns) = (0.0, 0.0);
         for (component, (reference, count)) in components.iter().zip(mix) {
             if matches!(component.role, ComponentRole::Web | ComponentRole::Worker) {
                 let Some(tier) = self.catalog.tier(reference) else {
-                    return false;
+                    return unknown();
                 };
-                let holds = *count > 0
-                    && ComputeModel::new(component, tier, &demand)
-                        .is_ok_and(|m| m.check(*count).failing.is_none());
-                if !holds {
-                    return false;
+                let failing = match ComputeModel::new(component, tier, &demand) {
+                    Err(rejection) => Some(rejection.binding),
+                    Ok(_) if *count == 0 => Some(Binding::MinInstances),
+                    Ok(model) => model.check(*count).failing,
+                };
+                if let Some(binding) = failing {
+                    return Some((component.name.clone(), binding));
                 }
                 db_conns += *count as f64 * component.db_pool_per_instance.unwrap_or(0.0);
                 cache_conns +=
                     *count as f64 * component.cache_connections_per_instance.unwrap_or(0.0);
             }
         }
-        components
-            .iter()
-            .zip(mix)
-            .all(|(component, (reference, _))| {
-                let conns = match component.role {
-                    ComponentRole::Database => db_conns,
-                    ComponentRole::Cache => cache_conns,
-                    _ => return true,
-                };
-                self.catalog.tier(reference).is_some_and(|tier| {
-                    check_datastore(component, &tier, &demand, conns, false).is_ok()
-                })
-            })
+        for (component, (reference, _)) in components.iter().zip(mix) {
+            let conns = match component.role {
+                ComponentRole::Database => db_conns,
+                ComponentRole::Cache => cache_conns,
+                _ => continue,
+            };
+            let Some(tier) = self.catalog.tier(reference) else {
+                return unknown();
+            };
+            if let Err(rejection) = check_datastore(component, &tier, &demand, conns, false) {
+                return Some((component.name.clone(), rejection.binding));
+            }
+        }
+        None
     }
 
-    /// The plan of a fixed mix at a load, or `None` if any constraint fails.
-    pub fn evaluate_mix(&self, mix: &[(String, u32)], load: Load) -> Option<Plan> {
+    /// The instance cost of a fixed mix (on-demand or each component's
+    /// purchase option) at a load, or `None` when a tier is unpriced.
+    pub fn mix_cost(&self, mix: &[(String, u32)], load: Load) -> Option<f64> {
         let demand = demand(self.scenario, load);
-        let components = &self.scenario.components;
-        if mix.len() != components.len() {
-            return None;
+        let mut total = 0.0;
+        for (component, (reference, count)) in self.scenario.components.iter().zip(mix) {
+            let tier = self.catalog.tier(reference)?;
+            total += self.unit_price(component, &tier, &demand)? * *count as f64;
         }
-        let (mut db_conns, mut cache_conns) = (0.0, 0.0);
-        let mut plans = Vec::new();
-        for (component, (reference, count)) in components.iter().zip(mix) {
-            if matches!(component.role, ComponentRole::Web | ComponentRole::Worker) {
-                let tier = self.catalog.tier(reference)?;
-                let model = ComputeModel::new(component, tier, &demand).ok()?;
-                if *count == 0 {
-                    return None;
-                }
-                let check = model.check(*count);
-                if check.failing.is_some() {
-                    return None;
-                }
-                db_conns += *count as f64 * component.db_pool_per_instance.unwrap_or(0.0);
-                cache_conns +=
-                    *count as f64 * component.cache_connections_per_instance.unwrap_or(0.0);
-                plans.push(self.component_plan(
-                    component,
-                    &tier,
-                    model.sized(*count, Binding::MinInstances, self.explain),
-                    &demand,
-                    Vec::new(),
-                ));
-            } else {
-                plans.push(ComponentPlan {
-                    name: component.name.clone(),
-                    role: component.role,
-                    tier_ref: reference.clone(),
-                    count: *count,
-                    unit_monthly_usd: None,
-                    monthly_usd: None,
-                    purchase_option: PurchaseOption::OnDemand,
-                    sized: Sized {
-                        count: *count,
-                        utilization: None,
-                        p95_ms: None,
-                        binding: Binding::Storage,
-                        feasible: true,
-                        explain: Vec::new(),
-                    },
-                    warnings: Vec::new(),
-                });
-            }
-        }
-        for plan in plans.iter_mut() {
-            if matches!(plan.role, ComponentRole::Database | ComponentRole::Cache) {
-                let component = components.iter().find(|c| c.name == plan.name)?;
-                let tier = self.catalog.tier(&plan.tier_ref)?;
-                let conns = if plan.role == ComponentRole::Database {
-                    db_conns
-                } else {
-                    cache_conns
-                };
-                let (sized, warnings) =
-                    check_datastore(component, &tier, &demand, conns, true).ok()?;
-                *plan = self.component_plan(component, &tier, sized, &demand, warnings);
-            }
-        }
-        Some(self.finish(demand, plans))
+        Some(total)
     }
 
     /// The largest user count (at least `from`) that a fixed mix serves, by

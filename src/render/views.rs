@@ -5,6 +5,8 @@ use capplan::catalog::{OfferingSummary, Problem, Severity, TierRow, UsageRow};
 use capplan::diff::DiffReport;
 use capplan::queue_report::QueueReport;
 use capplan::recommend::RecommendReport;
+use capplan::scenario::ClaimValue;
+use capplan::stages::StagesReport;
 use capplan::sweep::{ForecastReport, Growth, SweepReport, SweepRow};
 use capplan::units::trim_float;
 
@@ -505,6 +507,26 @@ pub fn recommend(r: &RecommendReport, explain: bool) -> Document {
             stage.max_users.map_or("more than 10^12".into(), thousands)
         ));
     }
+    if let Some(t) = &r.stage_template {
+        notes.push(format!(
+            "Stage template {}: {}/month for up to {} users{}.",
+            t.name,
+            t.monthly_usd.map_or("unpriced".into(), money),
+            t.max_users.map_or("more than 10^12".into(), thousands),
+            match t.optimizer_saving_usd {
+                Some(s) if s > 0.005 =>
+                    format!("; the mix above costs {} less in instances", money(s)),
+                _ => String::new(),
+            }
+        ));
+    }
+    if let Some(n) = &r.next_stage {
+        notes.push(format!(
+            "Next stage: {} at ~{} users.",
+            n.name,
+            thousands(n.at_users)
+        ));
+    }
     match &r.next_upgrade {
         Some(u) => notes.push(format!(
             "Next upgrade: at ~{} users: {}, {}{}/month",
@@ -815,5 +837,100 @@ pub fn diff(r: &DiffReport) -> Document {
         title: Some(format!("capplan cost impact: {} → {}", r.base, r.head)),
         sections,
         notes,
+    }
+}
+
+fn claim_text(what: &str, value: &ClaimValue) -> String {
+    let one = |v: f64| {
+        if what == "monthly_usd" {
+            money(v)
+        } else {
+            thousands(v)
+        }
+    };
+    match value {
+        ClaimValue::One(v) => one(*v),
+        ClaimValue::Range([a, b]) => format!("{}–{}", one(*a), one(*b)),
+    }
+}
+
+/// `capplan stages`: one row per stage, then the claims audit.
+pub fn stages(r: &StagesReport) -> Document {
+    let overview = Section {
+        heading: None,
+        headers: vec![
+            "#".into(),
+            "stage".into(),
+            "template".into(),
+            "$/month".into(),
+            "max users".into(),
+            "max requests/min".into(),
+            "limited by".into(),
+        ],
+        rows: r
+            .stages
+            .iter()
+            .map(|s| {
+                vec![
+                    s.index.to_string(),
+                    s.name.clone(),
+                    s.mix.join(", "),
+                    s.monthly_usd.map_or("unpriced".into(), money),
+                    s.max_users.map_or("> 10^12".into(), thousands),
+                    s.max_rpm.map_or("—".into(), thousands),
+                    s.binding.clone().unwrap_or_else(|| "—".into()),
+                ]
+            })
+            .collect(),
+    };
+    let claims = Section {
+        heading: Some(
+            "Claims beside computed values (off by more than 25%, or outside a range, is flagged)"
+                .into(),
+        ),
+        headers: vec![
+            "stage".into(),
+            "claim".into(),
+            "claimed".into(),
+            "computed".into(),
+            "verdict".into(),
+        ],
+        rows: r
+            .stages
+            .iter()
+            .flat_map(|s| {
+                s.claims.iter().map(move |c| {
+                    let computed = if c.what == "monthly_usd" {
+                        money(c.computed)
+                    } else if c.computed.is_finite() {
+                        thousands(c.computed)
+                    } else {
+                        "> 10^12".into()
+                    };
+                    let verdict = if c.ok {
+                        "ok".to_string()
+                    } else {
+                        match c.claimed {
+                            ClaimValue::One(v) if v != 0.0 => {
+                                format!("off by {:+.0}%", (c.computed - v) / v * 100.0)
+                            }
+                            _ => "outside the claim".to_string(),
+                        }
+                    };
+                    vec![
+                        s.name.clone(),
+                        c.what.clone(),
+                        claim_text(&c.what, &c.claimed),
+                        computed,
+                        verdict,
+                    ]
+                })
+            })
+            .collect(),
+    };
+    Document {
+        title: Some(format!("{} — stage audit", r.scenario)),
+        sections: vec![overview, claims],
+        notes: vec!["max users: the largest user count the template serves within every SLO; limited by: what fails one user beyond it.".into()],
     }
 }

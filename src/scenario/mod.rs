@@ -242,6 +242,49 @@ pub struct Stage {
     pub name: String,
     /// The largest user count the stage is meant for (absent: no limit).
     pub max_users: Option<f64>,
+    /// The stage's template: tier and count for every component, by name.
+    #[serde(default)]
+    pub mix: std::collections::BTreeMap<String, StageTier>,
+    /// What the guide's authors claimed for this stage.
+    #[serde(default)]
+    pub claims: Claims,
+}
+
+/// One component of a stage template.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct StageTier {
+    /// `provider/offering/tier`; retired tiers are allowed.
+    pub tier: String,
+    #[serde(default = "one_instance")]
+    pub count: u32,
+}
+
+fn one_instance() -> u32 {
+    1
+}
+
+/// A claimed figure: one value or a range `[low, high]`.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum ClaimValue {
+    One(f64),
+    Range([f64; 2]),
+}
+
+/// Claims a scaling guide made about a stage.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Claims {
+    /// Users the stage serves (a range's upper end is the capacity claim).
+    pub users: Option<ClaimValue>,
+    /// Peak requests per minute it handles.
+    pub rpm: Option<f64>,
+    /// Jobs per day it handles, by job class.
+    #[serde(default)]
+    pub jobs_per_day: std::collections::BTreeMap<String, f64>,
+    /// Monthly cost of the template's instances, USD.
+    pub monthly_usd: Option<ClaimValue>,
 }
 
 impl Scenario {

@@ -550,6 +550,56 @@ impl Validator<'_> {
                 self.error(&ap("component"), format!("unknown component '{component}'"));
             }
         }
+        for stage in &s.stages {
+            let sp = |k: &str| vec![key("stages"), named(&stage.name), key(k)];
+            if stage.mix.is_empty() {
+                continue;
+            }
+            for c in &s.components {
+                if !stage.mix.contains_key(&c.name) {
+                    self.error(
+                        &sp("mix"),
+                        format!("the template gives no tier for component '{}'", c.name),
+                    );
+                }
+            }
+            for (name, choice) in &stage.mix {
+                let Some(component) = s.component(name) else {
+                    self.error(
+                        &sp("mix"),
+                        format!("unknown component '{name}' in the template"),
+                    );
+                    continue;
+                };
+                let expected = match component.role {
+                    ComponentRole::Web | ComponentRole::Worker => Role::Compute,
+                    ComponentRole::Database => Role::Database,
+                    ComponentRole::Cache => Role::Cache,
+                };
+                match catalog.tier(&choice.tier) {
+                    None => self.error(&sp("mix"), format!("unknown tier '{}' for component '{name}': expected provider/offering/tier as listed by `capplan tiers show`", choice.tier)),
+                    Some(t) if t.offering.role != Some(expected) => self.error(
+                        &sp("mix"),
+                        format!("'{}' is not a {} tier, as component '{name}' needs", choice.tier, expected.as_str()),
+                    ),
+                    _ => {}
+                }
+                if choice.count == 0 {
+                    self.error(
+                        &sp("mix"),
+                        format!("component '{name}': expected at least 1 instance, found 0"),
+                    );
+                }
+            }
+            for class in stage.claims.jobs_per_day.keys() {
+                if !w.jobs.iter().any(|j| &j.name == class) {
+                    self.error(
+                        &sp("claims"),
+                        format!("unknown job class '{class}' in jobs_per_day"),
+                    );
+                }
+            }
+        }
         let mut last = 0.0;
         for (i, stage) in s.stages.iter().enumerate() {
             let path = vec![key("stages"), named(&stage.name), key("max_users")];

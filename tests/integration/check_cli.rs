@@ -46,7 +46,7 @@ fn failed_assertion_exits_1_with_value_and_limit() {
     let dir = scratch_dir("assert");
     let text = default_text()
         .replace("max_monthly_usd: 200", "max_monthly_usd: 100")
-        .replace("stage: Growth }", "stage: Scale }");
+        .replace("stage: Scale }", "stage: Growth }");
     let path = write_file(&dir, "tight.yaml", &text);
     let (code, stdout, _) = run(&["check", &path]);
     assert_eq!(code, 1, "{stdout}");
@@ -54,7 +54,7 @@ fn failed_assertion_exits_1_with_value_and_limit() {
         stdout.contains("FAIL") && stdout.contains("max_monthly_usd $144.67 (limit $100.00)"),
         "{stdout}"
     );
-    assert!(stdout.contains("stage Growth (limit Scale)"), "{stdout}");
+    assert!(stdout.contains("stage Scale (limit Growth)"), "{stdout}");
     let line = text
         .lines()
         .position(|l| l.contains("max_monthly_usd: 100"))

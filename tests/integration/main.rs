@@ -8,4 +8,5 @@ mod properties;
 mod queue_cli;
 mod recommend_cli;
 mod simulation;
+mod stages_cli;
 mod tiers_cli;

@@ -1,0 +1,166 @@
+//! `capplan stages`: what each stage template of a scenario really holds
+//! and costs, its binding constraint, and each claim its authors made beside
+//! the computed value (flagged when off by more than 25%, or outside a
+//! claimed range).
+
+use crate::catalog::Catalog;
+use crate::demand::{Load, demand};
+use crate::planner::Planner;
+use crate::scenario::{ClaimValue, Scenario, Stage};
+use serde::Serialize;
+
+/// How far a single-value claim may be from the computed value.
+pub const CLAIM_TOLERANCE: f64 = 0.25;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClaimCheck {
+    /// `users`, `rpm`, `jobs_per_day.<class>`, `monthly_usd`.
+    pub what: String,
+    pub claimed: ClaimValue,
+    pub computed: f64,
+    pub ok: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StageRow {
+    pub name: String,
+    /// 1-based position on the ladder.
+    pub index: usize,
+    /// The template's instances per month; null when a tier is unpriced.
+    pub monthly_usd: Option<f64>,
+    /// Largest user count served within every constraint (0: none; null:
+    /// beyond 10¹²).
+    pub max_users: Option<f64>,
+    /// Peak requests per minute at `max_users`.
+    pub max_rpm: Option<f64>,
+    /// `component: constraint` that fails one user beyond `max_users`.
+    pub binding: Option<String>,
+    pub mix: Vec<String>,
+    pub claims: Vec<ClaimCheck>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StagesReport {
+    pub scenario: String,
+    pub stages: Vec<StageRow>,
+}
+
+/// The template of a stage as a mix in scenario component order.
+pub fn stage_mix(scenario: &Scenario, stage: &Stage) -> Option<Vec<(String, u32)>> {
+    scenario
+        .components
+        .iter()
+        .map(|c| stage.mix.get(&c.name).map(|t| (t.tier.clone(), t.count)))
+        .collect()
+}
+
+/// Largest user count a fixed mix serves, from zero.
+pub fn mix_capacity(planner: &Planner<'_>, mix: &[(String, u32)]) -> Option<f64> {
+    if !planner.mix_holds(mix, Load::Users(1.0)) {
+        return Some(0.0);
+    }
+    planner.capacity(mix, 1.0)
+}
+
+fn check_claim(what: String, claimed: ClaimValue, computed: f64) -> ClaimCheck {
+    let ok = match claimed {
+        ClaimValue::Range([low, high]) => computed >= low - 1e-9 && computed <= high + 1e-9,
+        ClaimValue::One(value) if value == 0.0 => computed.abs() < 1e-9,
+        ClaimValue::One(value) => ((computed - value) / value).abs() <= CLAIM_TOLERANCE,
+    };
+    ClaimCheck {
+        what,
+        claimed,
+        computed,
+        ok,
+    }
+}
+
+pub fn stages(scenario: &Scenario, catalog: &Catalog) -> StagesReport {
+    let planner = Planner::new(scenario, catalog);
+    let rows = scenario
+        .stages
+        .iter()
+        .enumerate()
+        .filter_map(|(i, stage)| {
+            let mix = stage_mix(scenario, stage)?;
+            let max_users = mix_capacity(&planner, &mix);
+            let at = max_users.map(|u| u.max(1.0));
+            let demand_at_max = at.map(|u| demand(scenario, Load::Users(u)));
+            let binding = max_users.and_then(|u| planner.mix_failure(&mix, Load::Users(u + 1.0)));
+            let monthly_usd = planner.mix_cost(&mix, Load::Users(at.unwrap_or(1.0)));
+            let mut claims = Vec::new();
+            let computed_users = max_users.unwrap_or(f64::INFINITY);
+            if let Some(users) = stage.claims.users {
+                // A range's upper end is the capacity the guide claims.
+                let capacity = match users {
+                    ClaimValue::One(v) => v,
+                    ClaimValue::Range([_, high]) => high,
+                };
+                claims.push(check_claim(
+                    "users".into(),
+                    ClaimValue::One(capacity),
+                    computed_users,
+                ));
+            }
+            if let (Some(rpm), Some(d)) = (stage.claims.rpm, &demand_at_max) {
+                claims.push(check_claim(
+                    "rpm".into(),
+                    ClaimValue::One(rpm),
+                    if max_users == Some(0.0) {
+                        0.0
+                    } else {
+                        d.peak_rpm
+                    },
+                ));
+            }
+            for (class, per_day) in &stage.claims.jobs_per_day {
+                if let Some(d) = &demand_at_max {
+                    let rate = d.monthly_jobs(class) / (crate::catalog::HOURS_PER_MONTH / 24.0);
+                    let computed = if max_users == Some(0.0) { 0.0 } else { rate };
+                    claims.push(check_claim(
+                        format!("jobs_per_day.{class}"),
+                        ClaimValue::One(*per_day),
+                        computed,
+                    ));
+                }
+            }
+            if let (Some(cost), Some(computed)) = (stage.claims.monthly_usd, monthly_usd) {
+                claims.push(check_claim("monthly_usd".into(), cost, computed));
+            }
+            Some(StageRow {
+                name: stage.name.clone(),
+                index: i + 1,
+                monthly_usd,
+                max_users,
+                max_rpm: if max_users == Some(0.0) {
+                    Some(0.0)
+                } else {
+                    demand_at_max.as_ref().map(|d| d.peak_rpm)
+                },
+                binding: binding.map(|(component, b)| format!("{component}: {}", b.as_str())),
+                mix: mix.iter().map(|(t, n)| format!("{n} × {t}")).collect(),
+                claims,
+            })
+        })
+        .collect();
+    StagesReport {
+        scenario: scenario.name.clone(),
+        stages: rows,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn claims_within_tolerance_or_range() {
+        assert!(check_claim("x".into(), ClaimValue::One(100.0), 124.0).ok);
+        assert!(!check_claim("x".into(), ClaimValue::One(100.0), 126.0).ok);
+        assert!(check_claim("x".into(), ClaimValue::Range([50.0, 70.0]), 70.0).ok);
+        assert!(!check_claim("x".into(), ClaimValue::Range([50.0, 70.0]), 161.94).ok);
+        assert!(check_claim("x".into(), ClaimValue::One(0.0), 0.0).ok);
+        assert!(!check_claim("x".into(), ClaimValue::One(0.0), 7.0).ok);
+    }
+}
