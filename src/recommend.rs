@@ -171,6 +171,9 @@ pub fn recommend(
     Ok(report)
 }
 
+/// A stage template: ladder position, stage, and mix in component order.
+type Template<'a> = (usize, &'a crate::scenario::Stage, Vec<(String, u32)>);
+
 /// The first stage template that holds the plan's load, and when the
 /// template after it is due.
 fn template_for(
@@ -180,7 +183,7 @@ fn template_for(
 ) -> (Option<StageTemplate>, Option<NextStage>) {
     let scenario = planner.scenario;
     let users = plan.demand.users;
-    let templates: Vec<(usize, &crate::scenario::Stage, Vec<(String, u32)>)> = scenario
+    let templates: Vec<Template<'_>> = scenario
         .stages
         .iter()
         .enumerate()

@@ -65,7 +65,7 @@ pub fn mix_capacity(planner: &Planner<'_>, mix: &[(String, u32)]) -> Option<f64>
 fn check_claim(what: String, claimed: ClaimValue, computed: f64) -> ClaimCheck {
     let ok = match claimed {
         ClaimValue::Range([low, high]) => computed >= low - 1e-9 && computed <= high + 1e-9,
-        ClaimValue::One(value) if value == 0.0 => computed.abs() < 1e-9,
+        ClaimValue::One(0.0) => computed.abs() < 1e-9,
         ClaimValue::One(value) => ((computed - value) / value).abs() <= CLAIM_TOLERANCE,
     };
     ClaimCheck {
