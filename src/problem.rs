@@ -61,6 +61,16 @@ impl fmt::Display for Problem {
     }
 }
 
+/// The error-severity problems, one per line: the message of a failed load.
+pub fn error_lines(problems: &[Problem]) -> String {
+    problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .map(|p| p.to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// (errors, warnings) among problems.
 pub fn tally(problems: &[Problem]) -> (usize, usize) {
     let errors = problems

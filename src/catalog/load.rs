@@ -40,13 +40,7 @@ pub struct CatalogError {
 
 impl fmt::Display for CatalogError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let errors: Vec<String> = self
-            .problems
-            .iter()
-            .filter(|p| p.severity == Severity::Error)
-            .map(|p| p.to_string())
-            .collect();
-        write!(f, "{}", errors.join("\n"))
+        f.write_str(&crate::problem::error_lines(&self.problems))
     }
 }
 

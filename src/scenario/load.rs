@@ -2,7 +2,7 @@
 //! with errors located by file, line and column.
 
 use super::Scenario;
-use crate::problem::{Problem, Severity};
+use crate::problem::Problem;
 use std::fmt;
 use std::path::Path;
 
@@ -29,13 +29,7 @@ pub struct ScenarioError {
 
 impl fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let lines: Vec<String> = self
-            .problems
-            .iter()
-            .filter(|p| p.severity == Severity::Error)
-            .map(|p| p.to_string())
-            .collect();
-        write!(f, "{}", lines.join("\n"))
+        f.write_str(&crate::problem::error_lines(&self.problems))
     }
 }
 
