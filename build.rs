@@ -6,13 +6,14 @@
 
 use std::path::Path;
 
-const FILES: [&str; 6] = [
+const FILES: [&str; 7] = [
     "render",
     "atlas",
     "redis-cloud",
     "aws",
     "openai",
     "cloudinary",
+    "upstash",
 ];
 
 fn main() {

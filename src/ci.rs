@@ -162,7 +162,7 @@ pub fn check(paths: &[PathBuf], overlays: &[PathBuf]) -> CiReport {
         };
         if is_catalog(&name, &text) {
             let found = match parse_file(&name, &text) {
-                Ok(file) => check_catalog(std::slice::from_ref(&file)),
+                Ok(documents) => check_catalog(&documents),
                 Err(e) => e.problems,
             };
             let valid = !found.iter().any(|p| p.severity == Severity::Error);

@@ -39,9 +39,23 @@ pub struct Demand {
     pub peak_to_average: f64,
 }
 
-const DAYS_PER_MONTH: f64 = HOURS_PER_MONTH / 24.0;
+pub const DAYS_PER_MONTH: f64 = HOURS_PER_MONTH / 24.0;
 
 impl Demand {
+    /// The demand when the request and job rates are `factor` × the peak
+    /// (an hour of the load profile); sizes and monthly volumes unchanged.
+    pub fn at_share_of_peak(&self, factor: f64) -> Demand {
+        let mut scaled = self.clone();
+        scaled.peak_rps *= factor;
+        scaled.peak_rpm *= factor;
+        scaled.db_ops_per_s *= factor;
+        scaled.cache_ops_per_s *= factor;
+        for (_, rate) in &mut scaled.peak_jobs_per_s {
+            *rate *= factor;
+        }
+        scaled
+    }
+
     pub fn peak_jobs(&self, class: &str) -> f64 {
         self.peak_jobs_per_s
             .iter()
@@ -66,6 +80,21 @@ pub fn peak_to_average(scenario: &Scenario) -> f64 {
             if mean > 0.0 { max / mean } else { 1.0 }
         }
         _ => 1.0,
+    }
+}
+
+/// The load profile as shares of its peak hour (24 ones when flat).
+pub fn hourly_shares(scenario: &Scenario) -> Vec<f64> {
+    match &scenario.workload.load_profile {
+        Some(profile) if !profile.is_empty() => {
+            let max = profile.iter().cloned().fold(0.0, f64::max);
+            if max > 0.0 {
+                profile.iter().map(|v| v / max).collect()
+            } else {
+                vec![1.0; 24]
+            }
+        }
+        _ => vec![1.0; 24],
     }
 }
 

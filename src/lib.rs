@@ -4,6 +4,7 @@
 //! demand, planner and the report structs. Argument parsing and rendering
 //! (clap, comfy-table, plotters) live in the binary.
 
+pub mod breakeven;
 pub mod catalog;
 pub mod ci;
 pub mod demand;

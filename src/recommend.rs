@@ -20,6 +20,9 @@ pub struct RecommendReport {
     pub monthly_usd: f64,
     pub usd_per_user: f64,
     pub unpriced: Vec<String>,
+    /// Web components with serverless and instance candidates: both costs
+    /// and the break-even request volume.
+    pub serverless: Vec<crate::breakeven::ServerlessComparison>,
     pub next_upgrade: Option<NextUpgrade>,
     /// The first stage template of the ladder that holds the load (when the
     /// scenario has templates), its cost against the optimizer's mix.
@@ -71,7 +74,14 @@ pub struct ComponentRow {
     pub count: u32,
     pub unit_monthly_usd: Option<f64>,
     pub monthly_usd: Option<f64>,
+    /// The purchase option applied and what it saves against on demand.
     pub purchase_option: &'static str,
+    pub on_demand_monthly_usd: Option<f64>,
+    pub purchase_saving_usd: Option<f64>,
+    /// Autoscaled components (count is the peak); null otherwise.
+    pub autoscale: Option<AutoscaleRow>,
+    /// Priced by use (serverless): count is the peak concurrency.
+    pub serverless: bool,
     pub utilization: Option<f64>,
     /// Web: p95 response incl. I/O; worker: p95 queue wait; datastores: null.
     pub p95_ms: Option<f64>,
@@ -81,6 +91,23 @@ pub struct ComponentRow {
     pub confidence: Option<&'static str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub explain: Vec<String>,
+}
+
+/// An autoscaled component's counts through the day and its cost against
+/// fixed sizing.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AutoscaleRow {
+    pub min_count: u32,
+    pub average_count: f64,
+    pub peak_count: u32,
+    /// How the provider meters instances: per_second, hourly or monthly.
+    pub billing: &'static str,
+    /// Instances paid for on average over the day.
+    pub billed_count: f64,
+    pub fixed_peak_monthly_usd: Option<f64>,
+    pub fixed_min_monthly_usd: Option<f64>,
+    /// Fixed peak sizing minus the autoscaled cost.
+    pub saving_usd: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -128,7 +155,16 @@ pub fn recommend(
     planner.explain = options.explain;
     let plan = planner.plan(load)?;
     let users = plan.demand.users;
-    let mix = plan.mix();
+    // An autoscaled group grows to its maximum before the mix must change.
+    let mix: Vec<(String, u32)> = plan
+        .components
+        .iter()
+        .zip(&scenario.components)
+        .map(|(c, spec)| {
+            let count = spec.autoscale.map_or(c.count, |a| a.max.max(c.count));
+            (c.tier_ref.clone(), count)
+        })
+        .collect();
     let max_users = planner.capacity(&mix, users);
     let mut warnings = plan.warnings.clone();
     let next_upgrade = match max_users {
@@ -168,6 +204,7 @@ pub fn recommend(
     );
     report.stage_template = template;
     report.next_stage = next_stage;
+    report.serverless = crate::breakeven::compare(&planner, users);
     Ok(report)
 }
 
@@ -240,7 +277,9 @@ pub fn describe_upgrade(current: &Plan, next: &Plan, at_users: f64) -> NextUpgra
     let mut names = Vec::new();
     let mut changes = Vec::new();
     for (a, b) in current.components.iter().zip(&next.components) {
-        if a.tier_ref == b.tier_ref && a.count == b.count {
+        // An autoscaled group changing its peak count is not an upgrade.
+        let autoscaled = a.autoscale.is_some() && b.autoscale.is_some();
+        if a.tier_ref == b.tier_ref && (a.count == b.count || autoscaled) {
             continue;
         }
         names.push(a.name.clone());
@@ -321,6 +360,19 @@ fn build(
                 unit_monthly_usd: c.unit_monthly_usd,
                 monthly_usd: c.monthly_usd,
                 purchase_option: c.purchase_option.as_str(),
+                on_demand_monthly_usd: c.on_demand_monthly_usd,
+                purchase_saving_usd: c.purchase_saving_usd(),
+                autoscale: c.autoscale.as_ref().map(|a| AutoscaleRow {
+                    min_count: a.min_count,
+                    average_count: a.average_count,
+                    peak_count: a.peak_count,
+                    billing: a.billing,
+                    billed_count: a.billed_count,
+                    fixed_peak_monthly_usd: c.unit_monthly_usd.map(|u| u * a.peak_count as f64),
+                    fixed_min_monthly_usd: c.unit_monthly_usd.map(|u| u * a.min_count as f64),
+                    saving_usd: c.autoscale_saving_usd(),
+                }),
+                serverless: c.serverless,
                 utilization: c.sized.utilization,
                 p95_ms: c.sized.p95_ms,
                 binding: c.sized.binding.as_str(),
@@ -372,6 +424,7 @@ fn build(
             0.0
         },
         unpriced: plan.unpriced.clone(),
+        serverless: Vec::new(),
         next_upgrade,
         stage_template: None,
         next_stage: None,

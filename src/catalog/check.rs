@@ -126,6 +126,22 @@ impl Checker<'_> {
                 );
             }
             self.date(&opath, &o.as_of);
+            if let Some(pricing) = &o.serverless {
+                for (field, id) in [
+                    ("requests", &pricing.requests),
+                    ("duration", &pricing.duration),
+                ] {
+                    if !p.usage.iter().any(|u| &u.id == id) {
+                        let mut spath = opath.clone();
+                        spath.extend([key("serverless"), key(field)]);
+                        let known: Vec<&str> = p.usage.iter().map(|u| u.id.as_str()).collect();
+                        self.error(
+                            &spath,
+                            format!("unknown usage id '{id}': expected one of this provider's usage entries ({})", known.join(", ")),
+                        );
+                    }
+                }
+            }
             for (option, price) in &o.purchase_options {
                 let mut ppath = opath.clone();
                 ppath.extend([key("purchase_options"), key(option.as_str())]);

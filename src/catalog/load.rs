@@ -9,7 +9,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// The catalogs compiled into the binary.
-const EMBEDDED: [(&str, &str); 6] = [
+const EMBEDDED: [(&str, &str); 7] = [
     ("tiers/render.yaml", include_str!("../../tiers/render.yaml")),
     ("tiers/atlas.yaml", include_str!("../../tiers/atlas.yaml")),
     (
@@ -21,6 +21,10 @@ const EMBEDDED: [(&str, &str); 6] = [
     (
         "tiers/cloudinary.yaml",
         include_str!("../../tiers/cloudinary.yaml"),
+    ),
+    (
+        "tiers/upstash.yaml",
+        include_str!("../../tiers/upstash.yaml"),
     ),
 ];
 
@@ -67,20 +71,34 @@ pub fn embedded_providers() -> Result<Vec<Provider>, CatalogError> {
     EMBEDDED
         .iter()
         .map(|(name, text)| match converted.get(*name) {
-            Some(value) => {
-                Provider::deserialize(value).or_else(|_| parse_file(name, text).map(|f| f.provider))
-            }
-            None => parse_file(name, text).map(|f| f.provider),
+            Some(value) => Provider::deserialize(value).or_else(|_| single_provider(name, text)),
+            None => single_provider(name, text),
         })
         .collect()
 }
 
+/// An embedded file's one provider document.
+fn single_provider(name: &str, text: &str) -> Result<Provider, CatalogError> {
+    let mut files = parse_file(name, text)?;
+    match files.len() {
+        1 => Ok(files.remove(0).provider),
+        n => Err(CatalogError::single(Problem::error(
+            name,
+            None,
+            None,
+            "",
+            &format!("expected one provider document in an embedded catalog, found {n}"),
+        ))),
+    }
+}
+
 /// The embedded catalog files, parsed.
 pub fn embedded_files() -> Result<Vec<LoadedFile>, CatalogError> {
-    EMBEDDED
-        .iter()
-        .map(|(name, text)| parse_file(name, text))
-        .collect()
+    let mut files = Vec::new();
+    for (name, text) in EMBEDDED {
+        files.extend(parse_file(name, text)?);
+    }
+    Ok(files)
 }
 
 /// The embedded catalogs alone.
@@ -119,7 +137,7 @@ pub fn overlay_files(paths: &[PathBuf]) -> Result<Vec<LoadedFile>, CatalogError>
     let mut files = Vec::new();
     for path in paths {
         for file in catalog_paths(path)? {
-            files.push(load_file(&file)?);
+            files.extend(load_file(&file)?);
         }
     }
     Ok(files)
@@ -166,15 +184,59 @@ pub fn catalog_paths(path: &Path) -> Result<Vec<PathBuf>, CatalogError> {
     Ok(files)
 }
 
-/// Reads and parses one catalog file.
-pub fn load_file(path: &Path) -> Result<LoadedFile, CatalogError> {
+/// Reads and parses one catalog file (one provider per YAML document).
+pub fn load_file(path: &Path) -> Result<Vec<LoadedFile>, CatalogError> {
     let text = crate::problem::read_input(path).map_err(CatalogError::single)?;
     parse_file(&path.display().to_string(), &text)
 }
 
 /// Parses one catalog file strictly (unknown fields, wrong types and
-/// duplicate keys are errors with line and column).
-pub fn parse_file(name: &str, text: &str) -> Result<LoadedFile, CatalogError> {
+/// duplicate keys are errors with line and column). A file may hold several
+/// providers as YAML documents separated by `---` lines (a guide's overlay).
+pub fn parse_file(name: &str, text: &str) -> Result<Vec<LoadedFile>, CatalogError> {
+    let documents = split_documents(text);
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    for document in &documents {
+        if documents.len() > 1 && document.trim().is_empty() {
+            continue;
+        }
+        match parse_document(name, document) {
+            Ok(file) => files.push(file),
+            Err(e) => problems.extend(e.problems),
+        }
+    }
+    if problems.is_empty() {
+        Ok(files)
+    } else {
+        Err(CatalogError { problems })
+    }
+}
+
+/// The documents of a YAML stream, each as the whole file's text with the
+/// other documents' lines blanked, so that line numbers stay the file's.
+fn split_documents(text: &str) -> Vec<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut starts = vec![0];
+    for (i, line) in lines.iter().enumerate() {
+        if line.trim_end() == "---" {
+            starts.push(i + 1);
+        }
+    }
+    let mut documents = Vec::new();
+    for (k, &start) in starts.iter().enumerate() {
+        let end = starts.get(k + 1).map_or(lines.len(), |next| next - 1);
+        let document: Vec<&str> = lines
+            .iter()
+            .enumerate()
+            .map(|(i, line)| if i >= start && i < end { *line } else { "" })
+            .collect();
+        documents.push(document.join("\n"));
+    }
+    documents
+}
+
+fn parse_document(name: &str, text: &str) -> Result<LoadedFile, CatalogError> {
     if text.trim().is_empty() {
         return Err(CatalogError::single(Problem::error(
             name,

@@ -120,12 +120,24 @@ pub struct Offering {
     /// Purchase options every tier inherits unless it sets its own.
     #[serde(default)]
     pub purchase_options: BTreeMap<PurchaseOption, OptionPrice>,
+    /// Serverless offerings: the provider's usage entries that price it.
+    pub serverless: Option<ServerlessPricing>,
     pub source: Option<String>,
     pub as_of: Option<String>,
     pub confidence: Option<Confidence>,
     pub note: Option<String>,
     #[serde(default)]
     pub tiers: Vec<Tier>,
+}
+
+/// How a serverless offering is billed: usage ids of the same provider.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerlessPricing {
+    /// Priced per `1M requests`.
+    pub requests: String,
+    /// Priced per `GB-second` of configured memory × billed duration.
+    pub duration: String,
 }
 
 /// One size of an offering.
@@ -342,6 +354,19 @@ impl TierRef<'_> {
             return Some(monthly);
         }
         Some(self.monthly_usd()? * (1.0 - price.discount?))
+    }
+
+    /// The monthly price under a purchase option when the tier offers it,
+    /// else on demand; with the option actually applied.
+    pub fn monthly_usd_preferring(&self, option: PurchaseOption) -> (Option<f64>, PurchaseOption) {
+        let offered = option == PurchaseOption::OnDemand
+            || self.tier.price.purchase_options.contains_key(&option)
+            || self.offering.purchase_options.contains_key(&option);
+        if offered {
+            (self.monthly_usd_with(option), option)
+        } else {
+            (self.monthly_usd(), PurchaseOption::OnDemand)
+        }
     }
 
     /// The monthly price at a throughput, for stepped prices (Atlas Flex).

@@ -57,7 +57,16 @@ impl Stamp {
 }
 
 fn merge_offering(base: &mut Offering, over: Offering, stamp: &Stamp) {
-    take!(base, over, name, role, billing, max_instances, note);
+    take!(
+        base,
+        over,
+        name,
+        role,
+        billing,
+        max_instances,
+        serverless,
+        note
+    );
     for (option, mut price) in over.purchase_options {
         price.source = price.source.or_else(|| stamp.source.clone());
         price.as_of = price.as_of.or_else(|| stamp.as_of.clone());

@@ -29,6 +29,8 @@ pub struct TierRow {
     pub purchase_options_monthly_usd: std::collections::BTreeMap<&'static str, f64>,
     /// `ops/s ≤ 100: $8` … for stepped prices.
     pub price_steps: Vec<String>,
+    /// Serverless tiers: the usage entries that price them.
+    pub priced_by_usage: Vec<String>,
     pub source: Option<String>,
     pub as_of: Option<String>,
     pub confidence: Option<&'static str>,
@@ -68,6 +70,12 @@ impl TierRow {
             monthly_usd: r.monthly_usd(),
             hourly_usd: r.tier.price.hourly(),
             purchase_options_monthly_usd: options,
+            priced_by_usage: r.offering.serverless.as_ref().map_or(Vec::new(), |p| {
+                [&p.requests, &p.duration]
+                    .iter()
+                    .map(|id| format!("{}/{id}", r.provider.provider))
+                    .collect()
+            }),
             price_steps: r
                 .tier
                 .price
@@ -199,7 +207,9 @@ pub fn offering_summaries(catalog: &Catalog) -> Vec<OfferingSummary> {
                 role: offering.role.map(|r| r.as_str()),
                 tiers: offering.tiers.len(),
                 available_tiers: refs.clone().filter(|r| r.available()).count(),
-                unpriced_tiers: refs.filter(|r| r.monthly_usd().is_none()).count(),
+                unpriced_tiers: refs
+                    .filter(|r| r.monthly_usd().is_none() && r.offering.serverless.is_none())
+                    .count(),
                 age_days: as_of.as_deref().and_then(|d| days_between(d, &now)),
                 as_of,
             });

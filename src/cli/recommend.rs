@@ -20,7 +20,7 @@ use std::path::PathBuf;
   capplan recommend --users 20000 --scenario my-app.yaml --tiers negotiated.yaml --explain
   capplan recommend --users 5000 --format markdown  # for docs and pull requests
 
-With no --scenario the embedded default (scenarios/default.yaml: a Render API and
+With no --scenario the embedded default (scenarios/interview-prep-api.yaml: a Render API and
 worker with MongoDB Atlas and Redis Cloud) is used; see docs/scenarios.md."
 )]
 pub struct RecommendArgs {

@@ -116,7 +116,7 @@ fn check(paths: &[PathBuf], format: Format) -> Result<Output, Failure> {
             for file in expand_for_check(path, &mut problems) {
                 names.push(file.display().to_string());
                 match catalog::load_file(&file) {
-                    Ok(loaded) => files.push(loaded),
+                    Ok(loaded) => files.extend(loaded),
                     Err(e) => problems.extend(e.problems),
                 }
             }

@@ -90,7 +90,11 @@ impl<'a> ComputeModel<'a> {
         })?;
         let slo = &component.slo;
         let percentile = slo.percentile.unwrap_or(DEFAULT_PERCENTILE);
-        let max_utilization = slo.max_utilization.unwrap_or(DEFAULT_MAX_UTILIZATION);
+        // An autoscaler holds CPU at its target: that is the cap it sizes to.
+        let max_utilization = match component.autoscale {
+            Some(a) => a.target_utilization.min(slo.max_utilization.unwrap_or(1.0)),
+            None => slo.max_utilization.unwrap_or(DEFAULT_MAX_UTILIZATION),
+        };
         let max_memory = memory_mb
             * slo
                 .max_memory_utilization
@@ -99,14 +103,16 @@ impl<'a> ComputeModel<'a> {
             .max_instances
             .or(tier.offering.max_instances)
             .unwrap_or(DEFAULT_INSTANCE_CAP);
-        let hi = component
-            .max_instances
-            .map_or(tier_cap, |m| m.min(tier_cap));
-        let lo = component.min_instances.unwrap_or(1).max(1);
+        let (min, max) = match component.autoscale {
+            Some(a) => (Some(a.min), Some(a.max)),
+            None => (component.min_instances, component.max_instances),
+        };
+        let hi = max.map_or(tier_cap, |m| m.min(tier_cap));
+        let lo = min.unwrap_or(1).max(1);
         if lo > hi {
             return Err(reject(
                 Binding::MinInstances,
-                format!("min_instances {lo} is above the tier's limit of {hi} instances"),
+                format!("the minimum of {lo} instances is above the tier's limit of {hi}"),
             ));
         }
         let mut model = ComputeModel {
@@ -299,7 +305,9 @@ impl<'a> ComputeModel<'a> {
                     "{} still fails at {} instances, the limit ({})",
                     failing.as_str(),
                     self.hi,
-                    if self.component.max_instances.is_some_and(|m| m == self.hi) {
+                    if self.component.autoscale.is_some_and(|a| a.max == self.hi) {
+                        "autoscale.max"
+                    } else if self.component.max_instances.is_some_and(|m| m == self.hi) {
                         "max_instances"
                     } else {
                         "the catalog's instance limit"

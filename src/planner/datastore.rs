@@ -108,6 +108,17 @@ pub(crate) fn check_datastore(
     } else {
         Vec::new()
     };
+    // A cache is sized by its memory: a tier that does not publish it
+    // cannot be chosen (unknown is not enough).
+    if component.role == ComponentRole::Cache && cap.memory_mb.is_none() && demand.cache_mb > 0.0 {
+        return Err(Rejection {
+            tier: tier.reference(),
+            binding: Binding::Memory,
+            reason:
+                "the catalog publishes no memory size for this tier (overlay capacity.memory_mb)"
+                    .into(),
+        });
+    }
     let mut tightest: Option<(f64, Binding)> = None;
     for need in &needs {
         match need.limit {

@@ -8,19 +8,27 @@
 //! every combination of those is tried with the cheapest datastore tiers
 //! that accept its connections. No greedy step can hide a cheaper mix.
 
+mod autoscale;
 mod compute;
 mod datastore;
+mod media;
+mod serverless;
 mod usage;
 
+pub use autoscale::{AutoscaleCounts, SAMPLES_PER_HOUR};
 pub use compute::Rejection;
+pub use media::credits_per_month;
 pub use usage::{UsageLine, usage_lines};
 
-use crate::catalog::{Catalog, PurchaseOption, TierRef};
+use crate::catalog::{Catalog, PurchaseOption, Role, TierRef};
 use crate::demand::{Demand, Load, demand};
 use crate::scenario::{Component, ComponentRole, Scenario};
+use autoscale::autoscale_counts;
 use compute::ComputeModel;
 use datastore::check_datastore;
+use media::check_media;
 use serde::Serialize;
+use serverless::{ServerlessCost, serverless_cost};
 use std::fmt;
 
 /// The constraint that set a component's size.
@@ -33,6 +41,7 @@ pub enum Binding {
     Connections,
     Storage,
     Ops,
+    Credits,
     MinInstances,
 }
 
@@ -45,6 +54,7 @@ impl Binding {
             Binding::Connections => "connections",
             Binding::Storage => "storage",
             Binding::Ops => "ops",
+            Binding::Credits => "credits",
             Binding::MinInstances => "min_instances",
         }
     }
@@ -72,9 +82,42 @@ pub struct ComponentPlan {
     /// Per instance; `None` when unpriced.
     pub unit_monthly_usd: Option<f64>,
     pub monthly_usd: Option<f64>,
+    /// The purchase option applied (the scenario's choice where the tier
+    /// offers it, else on demand).
     pub purchase_option: PurchaseOption,
+    /// The same instances on demand, to show what the option saves.
+    pub on_demand_monthly_usd: Option<f64>,
+    /// Autoscaled components: the counts through the day; `count` is the peak.
+    pub autoscale: Option<AutoscaleCounts>,
+    /// Serverless tiers are billed by use; `count` is peak concurrency.
+    pub serverless: bool,
     pub sized: Sized,
     pub warnings: Vec<String>,
+}
+
+impl ComponentPlan {
+    /// What the purchase option saves against on-demand, per month.
+    pub fn purchase_saving_usd(&self) -> Option<f64> {
+        Some(self.on_demand_monthly_usd? - self.monthly_usd?)
+    }
+
+    /// Fixed peak sizing minus the autoscaled cost, per month.
+    pub fn autoscale_saving_usd(&self) -> Option<f64> {
+        let a = self.autoscale.as_ref()?;
+        Some(self.unit_monthly_usd? * (a.peak_count as f64 - a.billed_count))
+    }
+}
+
+/// How one component's chosen tier is priced.
+#[derive(Debug, Clone, Copy)]
+struct Pricing {
+    unit: Option<f64>,
+    option: PurchaseOption,
+    unit_on_demand: Option<f64>,
+    /// Instances paid for on average (autoscaling), else the count.
+    billed: Option<f64>,
+    /// A usage-priced (serverless) monthly cost instead of unit × count.
+    usage_monthly: Option<Option<f64>>,
 }
 
 /// The whole mix at one load.
@@ -130,6 +173,8 @@ struct ComputeOption<'a> {
     cost: f64,
     db_connections: f64,
     cache_connections: f64,
+    autoscale: Option<AutoscaleCounts>,
+    serverless: Option<ServerlessCost>,
 }
 
 pub struct Planner<'a> {
@@ -137,6 +182,8 @@ pub struct Planner<'a> {
     pub catalog: &'a Catalog,
     /// Build the arithmetic behind each size (`--explain`); sweeps skip it.
     pub explain: bool,
+    /// The load profile as shares of the peak hour (autoscaling).
+    hourly_shares: Vec<f64>,
 }
 
 impl<'a> Planner<'a> {
@@ -145,6 +192,7 @@ impl<'a> Planner<'a> {
             scenario,
             catalog,
             explain: false,
+            hourly_shares: crate::demand::hourly_shares(scenario),
         }
     }
 
@@ -174,17 +222,85 @@ impl<'a> Planner<'a> {
         tier: &TierRef<'_>,
         demand: &Demand,
     ) -> Option<f64> {
-        let option = component
-            .purchase_option
-            .unwrap_or(PurchaseOption::OnDemand);
+        self.unit_pricing(component, tier, demand).0
+    }
+
+    /// The monthly price of one instance under the component's purchase
+    /// option (where the tier offers it), the option applied, and the
+    /// on-demand price.
+    fn unit_pricing(
+        &self,
+        component: &Component,
+        tier: &TierRef<'_>,
+        demand: &Demand,
+    ) -> (Option<f64>, PurchaseOption, Option<f64>) {
         if !tier.tier.price.steps.is_empty() {
             let ops = match component.role {
                 ComponentRole::Database => demand.db_ops_per_s,
                 _ => demand.cache_ops_per_s,
             };
-            return tier.monthly_usd_at_ops(ops);
+            let price = tier.monthly_usd_at_ops(ops);
+            return (price, PurchaseOption::OnDemand, price);
         }
-        tier.monthly_usd_with(option)
+        let wanted = component
+            .purchase_option
+            .unwrap_or(PurchaseOption::OnDemand);
+        let (price, applied) = tier.monthly_usd_preferring(wanted);
+        (price, applied, tier.monthly_usd())
+    }
+
+    /// One compute component on one tier: sized (instances, possibly
+    /// autoscaled) or priced by use (serverless).
+    fn compute_option(
+        &self,
+        component: &Component,
+        tier: TierRef<'a>,
+        demand: &Demand,
+    ) -> Result<ComputeOption<'a>, Rejection> {
+        let per_instance = |count: f64| {
+            (
+                count * component.db_pool_per_instance.unwrap_or(0.0),
+                count * component.cache_connections_per_instance.unwrap_or(0.0),
+            )
+        };
+        if tier.offering.role == Some(Role::Serverless) {
+            let cost = serverless_cost(component, tier, demand, self.catalog)?;
+            let (db_connections, cache_connections) = per_instance(cost.concurrency as f64);
+            return Ok(ComputeOption {
+                tier,
+                count: cost.concurrency,
+                binding: cost.binding,
+                cost: cost.monthly_usd.unwrap_or(f64::INFINITY),
+                db_connections,
+                cache_connections,
+                autoscale: None,
+                serverless: Some(cost),
+            });
+        }
+        let (count, binding) = ComputeModel::new(component, tier, demand)?.size()?;
+        let autoscale = match component.autoscale {
+            Some(_) => Some(autoscale_counts(
+                component,
+                tier,
+                demand,
+                &self.hourly_shares,
+            )?),
+            None => None,
+        };
+        let billed = autoscale.as_ref().map_or(count as f64, |a| a.billed_count);
+        let (db_connections, cache_connections) = per_instance(count as f64);
+        Ok(ComputeOption {
+            tier,
+            count,
+            binding,
+            cost: self
+                .unit_price(component, &tier, demand)
+                .map_or(f64::INFINITY, |p| p * billed),
+            db_connections,
+            cache_connections,
+            autoscale,
+            serverless: None,
+        })
     }
 
     /// The cheapest mix for a load.
@@ -200,23 +316,8 @@ impl<'a> Planner<'a> {
             let mut options = Vec::new();
             let mut rejections = Vec::new();
             for tier in self.tiers(component) {
-                let sized = ComputeModel::new(component, tier, &demand).and_then(|m| m.size());
-                match sized {
-                    Ok((count, binding)) => {
-                        let cost = self
-                            .unit_price(component, &tier, &demand)
-                            .map_or(f64::INFINITY, |p| p * count as f64);
-                        options.push(ComputeOption {
-                            tier,
-                            count,
-                            binding,
-                            db_connections: count as f64
-                                * component.db_pool_per_instance.unwrap_or(0.0),
-                            cache_connections: count as f64
-                                * component.cache_connections_per_instance.unwrap_or(0.0),
-                            cost,
-                        });
-                    }
+                match self.compute_option(component, tier, &demand) {
+                    Ok(option) => options.push(option),
                     Err(rejection) => rejections.push((tier, rejection)),
                 }
             }
@@ -302,12 +403,39 @@ impl<'a> Planner<'a> {
         for (slot, (index, options)) in compute_options.iter().enumerate() {
             let option = &options[choice[slot]];
             let component = &components[*index];
+            let (unit, applied, unit_on_demand) =
+                self.unit_pricing(component, &option.tier, &demand);
+            let mut pricing = Pricing {
+                unit,
+                option: applied,
+                unit_on_demand,
+                billed: option.autoscale.as_ref().map(|a| a.billed_count),
+                usage_monthly: None,
+            };
             // Explanations are built for the chosen options only.
-            let sized = ComputeModel::new(component, option.tier, &demand)
-                .map(|m| m.sized(option.count, option.binding, self.explain))
-                .map_err(|r| infeasible(component, vec![(option.tier, r)]))?;
-            plans[*index] =
-                Some(self.component_plan(component, &option.tier, sized, &demand, Vec::new()));
+            let sized = match &option.serverless {
+                Some(cost) => {
+                    pricing = Pricing {
+                        unit: None,
+                        option: PurchaseOption::OnDemand,
+                        unit_on_demand: None,
+                        billed: None,
+                        usage_monthly: Some(cost.monthly_usd),
+                    };
+                    serverless_sized(option, cost, self.explain)
+                }
+                None => ComputeModel::new(component, option.tier, &demand)
+                    .map(|m| m.sized(option.count, option.binding, self.explain))
+                    .map_err(|r| infeasible(component, vec![(option.tier, r)]))?,
+            };
+            let mut plan = self.component_plan(component, &option.tier, sized, pricing, Vec::new());
+            plan.autoscale = option.autoscale.clone();
+            plans[*index] = Some(plan);
+        }
+        for (index, component) in components.iter().enumerate() {
+            if component.role == ComponentRole::Media {
+                plans[index] = Some(self.media_plan(component, &demand)?);
+            }
         }
         let (mut db_conns, mut cache_conns) = (0.0, 0.0);
         for (slot, (_, options)) in compute_options.iter().enumerate() {
@@ -320,8 +448,9 @@ impl<'a> Planner<'a> {
                 let (sized, warnings) =
                     check_datastore(component, &chosen.tier, &demand, conns, self.explain)
                         .map_err(|r| infeasible(component, vec![(chosen.tier, r)]))?;
+                let pricing = self.fixed_pricing(component, &chosen.tier, &demand);
                 plans[index] =
-                    Some(self.component_plan(component, &chosen.tier, sized, &demand, warnings));
+                    Some(self.component_plan(component, &chosen.tier, sized, pricing, warnings));
             }
         }
         Ok(self.finish(demand, plans.into_iter().flatten().collect()))
@@ -365,15 +494,72 @@ impl<'a> Planner<'a> {
         infeasible(component, rejections)
     }
 
+    /// Pricing of a component whose count is what it pays for.
+    fn fixed_pricing(&self, component: &Component, tier: &TierRef<'_>, demand: &Demand) -> Pricing {
+        let (unit, option, unit_on_demand) = self.unit_pricing(component, tier, demand);
+        Pricing {
+            unit,
+            option,
+            unit_on_demand,
+            billed: None,
+            usage_monthly: None,
+        }
+    }
+
+    /// The cheapest credit plan of a media component that covers the demand.
+    fn media_plan(
+        &self,
+        component: &Component,
+        demand: &Demand,
+    ) -> Result<ComponentPlan, Infeasible> {
+        let mut best: Option<(f64, TierRef<'a>)> = None;
+        let mut rejections = Vec::new();
+        for tier in self.tiers(component) {
+            match check_media(component, &tier, demand) {
+                Ok(_) => {
+                    let cost = self
+                        .unit_price(component, &tier, demand)
+                        .unwrap_or(f64::INFINITY);
+                    if best.as_ref().is_none_or(|(c, _)| cost < *c) {
+                        best = Some((cost, tier));
+                    }
+                }
+                Err(r) => rejections.push((tier, r)),
+            }
+        }
+        let Some((_, tier)) = best else {
+            return Err(infeasible(component, rejections));
+        };
+        let (sized, warnings) = check_media(component, &tier, demand)
+            .map_err(|r| infeasible(component, vec![(tier, r)]))?;
+        let pricing = self.fixed_pricing(component, &tier, demand);
+        let mut plan = self.component_plan(component, &tier, sized, pricing, warnings);
+        if !self.explain {
+            plan.sized.explain.clear();
+        }
+        Ok(plan)
+    }
+
     fn component_plan(
         &self,
         component: &Component,
         tier: &TierRef<'_>,
         sized: Sized,
-        demand: &Demand,
+        pricing: Pricing,
         mut warnings: Vec<String>,
     ) -> ComponentPlan {
-        let unit = self.unit_price(component, tier, demand);
+        let unit = pricing.unit;
+        if let Some(wanted) = component.purchase_option
+            && wanted != pricing.option
+            && pricing.usage_monthly.is_none()
+        {
+            warnings.push(format!(
+                "{}: {} does not offer {}; priced on demand",
+                component.name,
+                tier.reference(),
+                wanted.as_str()
+            ));
+        }
         if tier.tier.capacity.sleeps_when_idle == Some(true) {
             warnings.push(format!(
                 "{}: {} sleeps when idle (cold starts of up to a minute)",
@@ -381,7 +567,18 @@ impl<'a> Planner<'a> {
                 tier.reference()
             ));
         }
-        if unit.is_none() {
+        if pricing.usage_monthly.is_some() {
+            warnings.push(format!(
+                "{}: {} is serverless: cold starts add latency the p95 here does not include",
+                component.name,
+                tier.reference()
+            ));
+        }
+        let monthly = match pricing.usage_monthly {
+            Some(monthly) => monthly,
+            None => unit.map(|u| u * pricing.billed.unwrap_or(sized.count as f64)),
+        };
+        if monthly.is_none() {
             warnings.push(format!(
                 "{}: {} is unpriced in the catalog; it is not counted in the total",
                 component.name,
@@ -389,7 +586,7 @@ impl<'a> Planner<'a> {
             ));
         }
         let provenance = tier.provenance();
-        if provenance.confidence == Some(crate::catalog::Confidence::Low) && unit.is_some() {
+        if provenance.confidence == Some(crate::catalog::Confidence::Low) && monthly.is_some() {
             warnings.push(format!(
                 "{}: the price of {} is low confidence ({})",
                 component.name,
@@ -415,10 +612,16 @@ impl<'a> Planner<'a> {
             tier_ref: tier.reference(),
             count: sized.count,
             unit_monthly_usd: unit,
-            monthly_usd: unit.map(|u| u * sized.count as f64),
-            purchase_option: component
-                .purchase_option
-                .unwrap_or(PurchaseOption::OnDemand),
+            monthly_usd: monthly,
+            purchase_option: pricing.option,
+            on_demand_monthly_usd: match pricing.usage_monthly {
+                Some(monthly) => monthly,
+                None => pricing
+                    .unit_on_demand
+                    .map(|u| u * pricing.billed.unwrap_or(sized.count as f64)),
+            },
+            autoscale: None,
+            serverless: pricing.usage_monthly.is_some(),
             sized,
             warnings,
         }
@@ -458,6 +661,25 @@ impl<'a> Planner<'a> {
         }
     }
 
+    /// The cheapest tier of one compute component alone at a load, among
+    /// its serverless candidates (`serverless`) or its instance ones:
+    /// (tier, count, monthly cost). Connection limits are not considered.
+    pub fn cheapest_alone(
+        &self,
+        component: &Component,
+        load: Load,
+        serverless: bool,
+    ) -> Option<(String, u32, f64)> {
+        let demand = demand(self.scenario, load);
+        self.tiers(component)
+            .into_iter()
+            .filter(|t| (t.offering.role == Some(Role::Serverless)) == serverless)
+            .filter_map(|t| self.compute_option(component, t, &demand).ok())
+            .filter(|o| o.cost.is_finite())
+            .min_by(|a, b| a.cost.total_cmp(&b.cost))
+            .map(|o| (o.tier.reference(), o.count, o.cost))
+    }
+
     /// Whether a fixed mix (tier and count per component, in scenario
     /// order) serves a load within every constraint.
     pub fn mix_holds(&self, mix: &[(String, u32)], load: Load) -> bool {
@@ -475,10 +697,23 @@ impl<'a> Planner<'a> {
         }
         let (mut db_conns, mut cache_conns) = (0.0, 0.0);
         for (component, (reference, count)) in components.iter().zip(mix) {
-            if matches!(component.role, ComponentRole::Web | ComponentRole::Worker) {
+            if component.role.is_compute() {
                 let Some(tier) = self.catalog.tier(reference) else {
                     return unknown();
                 };
+                if tier.offering.role == Some(Role::Serverless) {
+                    // Executions scale with the load: only memory and latency bind.
+                    match serverless_cost(component, tier, &demand, self.catalog) {
+                        Ok(cost) => {
+                            db_conns += cost.concurrency as f64
+                                * component.db_pool_per_instance.unwrap_or(0.0);
+                            cache_conns += cost.concurrency as f64
+                                * component.cache_connections_per_instance.unwrap_or(0.0);
+                            continue;
+                        }
+                        Err(rejection) => return Some((component.name.clone(), rejection.binding)),
+                    }
+                }
                 let failing = match ComputeModel::new(component, tier, &demand) {
                     Err(rejection) => Some(rejection.binding),
                     Ok(_) if *count == 0 => Some(Binding::MinInstances),
@@ -496,6 +731,15 @@ impl<'a> Planner<'a> {
             let conns = match component.role {
                 ComponentRole::Database => db_conns,
                 ComponentRole::Cache => cache_conns,
+                ComponentRole::Media => {
+                    let Some(tier) = self.catalog.tier(reference) else {
+                        return unknown();
+                    };
+                    if let Err(rejection) = check_media(component, &tier, &demand) {
+                        return Some((component.name.clone(), rejection.binding));
+                    }
+                    continue;
+                }
                 _ => continue,
             };
             let Some(tier) = self.catalog.tier(reference) else {
@@ -544,6 +788,36 @@ impl<'a> Planner<'a> {
             }
         }
         Some(good)
+    }
+}
+
+/// The report of a serverless option: concurrency, latency, and how it is
+/// priced.
+fn serverless_sized(option: &ComputeOption<'_>, cost: &ServerlessCost, explain_it: bool) -> Sized {
+    let explain = if explain_it {
+        vec![
+            format!(
+                "{}: one execution per request, {} ms billed at {} MB",
+                option.tier.reference(),
+                crate::units::trim_float(cost.duration_s * 1e3, 1),
+                crate::units::trim_float(cost.memory_mb, 0)
+            ),
+            format!(
+                "{} concurrent executions at the peak (rate × duration); p95 {} ms without queueing",
+                option.count,
+                crate::units::trim_float(cost.p95_s * 1e3, 1)
+            ),
+        ]
+    } else {
+        Vec::new()
+    };
+    Sized {
+        count: option.count,
+        utilization: None,
+        p95_ms: Some(cost.p95_s * 1e3),
+        binding: cost.binding,
+        feasible: true,
+        explain,
     }
 }
 

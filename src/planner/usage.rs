@@ -40,15 +40,29 @@ pub fn usage_lines(scenario: &Scenario, catalog: &Catalog, demand: &Demand) -> V
         .usage
         .iter()
         .filter_map(|item| {
-            let (provider, price) = catalog.usage(&item.price)?;
             let driver = match item.driver {
                 UsageDriver::Requests => demand.requests_per_month,
                 UsageDriver::Jobs => demand.monthly_jobs(item.class.as_deref().unwrap_or("")),
                 UsageDriver::ActiveUsers => demand.daily_active_users,
                 UsageDriver::EgressGb => demand.egress_gb_per_month,
                 UsageDriver::StorageGb => demand.storage_gb,
+                UsageDriver::Fixed => 1.0,
             };
             let base = driver * item.amount * (1.0 - item.cache_hit_ratio);
+            let Some((provider, price)) = catalog.usage(&item.price) else {
+                // A tier used as a usage item: instance-months at its price.
+                let tier = catalog.tier(&item.price)?;
+                let provenance = tier.provenance();
+                return Some(UsageLine {
+                    name: item.name.clone(),
+                    price: item.price.clone(),
+                    quantity: base,
+                    unit: "instance-month".into(),
+                    monthly_usd: tier.monthly_usd().map(|m| m * base),
+                    source: provenance.source,
+                    as_of: provenance.as_of,
+                });
+            };
             let quantity = base / unit_multiple(&price.unit);
             let discount = if item.batch {
                 price.batch_discount.unwrap_or(0.0)

@@ -41,6 +41,28 @@ impl ServiceTime {
         }
     }
 
+    /// The time by which a share `p` (0.95) of services finish, by
+    /// bisection on the survival function (relative accuracy 1e-9).
+    pub fn percentile(&self, p: f64) -> f64 {
+        let mean = self.mean();
+        if mean <= 0.0 {
+            return 0.0;
+        }
+        let (mut lo, mut hi) = (0.0, mean);
+        while self.survival(hi) > 1.0 - p {
+            hi *= 2.0;
+        }
+        while hi - lo > 1e-9 * hi {
+            let mid = 0.5 * (lo + hi);
+            if self.survival(mid) > 1.0 - p {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        hi
+    }
+
     /// P(S > t).
     pub fn survival(&self, t: f64) -> f64 {
         if t <= 0.0 {
@@ -145,6 +167,19 @@ fn gauss_legendre(a: f64, b: f64, panels: usize, f: impl Fn(f64) -> f64) -> f64 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn service_percentiles_match_closed_forms() {
+        let exp = ServiceTime::new(0.1, 1.0).percentile(0.95);
+        assert!((exp - 0.1 * 20f64.ln()).abs() < 1e-9, "{exp}");
+        let constant = ServiceTime::new(0.1, 0.0).percentile(0.95);
+        assert!((constant - 0.1).abs() < 1e-9, "{constant}");
+        // Gamma with shape 2 (cv = 1/√2): P(S > t) = e^{-βt}(1 + βt).
+        let gamma = ServiceTime::new(1.0, 0.5f64.sqrt());
+        let t = gamma.percentile(0.95);
+        let beta = 2.0;
+        assert!(((-beta * t).exp() * (1.0 + beta * t) - 0.05).abs() < 1e-8);
+    }
 
     #[test]
     fn hypoexponential_matches_closed_form_and_limit() {

@@ -184,6 +184,9 @@ pub fn tier_show(selector: &str, rows: &[TierRow], usage: &[UsageRow]) -> Docume
                 if !r.price_steps.is_empty() {
                     monthly = format!("{monthly} (stepped)");
                 }
+                if !r.priced_by_usage.is_empty() && r.monthly_usd.is_none() {
+                    monthly = "by use".into();
+                }
                 vec![
                     format!("{}/{}", r.offering, r.tier),
                     if r.available { "yes" } else { "retired" }.into(),
@@ -205,7 +208,11 @@ pub fn tier_show(selector: &str, rows: &[TierRow], usage: &[UsageRow]) -> Docume
     }];
     let option_rows: Vec<Vec<String>> = rows
         .iter()
-        .filter(|r| !r.purchase_options_monthly_usd.is_empty() || !r.price_steps.is_empty())
+        .filter(|r| {
+            !r.purchase_options_monthly_usd.is_empty()
+                || !r.price_steps.is_empty()
+                || !r.priced_by_usage.is_empty()
+        })
         .map(|r| {
             let mut parts: Vec<String> = r
                 .purchase_options_monthly_usd
@@ -213,6 +220,9 @@ pub fn tier_show(selector: &str, rows: &[TierRow], usage: &[UsageRow]) -> Docume
                 .map(|(k, v)| format!("{k}: ${v:.2}/month"))
                 .collect();
             parts.extend(r.price_steps.iter().cloned());
+            if !r.priced_by_usage.is_empty() {
+                parts.push(format!("by use: {}", r.priced_by_usage.join(" + ")));
+            }
             vec![format!("{}/{}", r.offering, r.tier), parts.join("; ")]
         })
         .collect();
@@ -433,7 +443,11 @@ pub fn recommend(r: &RecommendReport, explain: bool) -> Document {
                     c.name.clone(),
                     c.role.to_string(),
                     format!("{}/{}/{}", c.provider, c.offering, c.tier),
-                    c.count.to_string(),
+                    match &c.autoscale {
+                        Some(a) => format!("{}–{} (auto)", a.min_count, a.peak_count),
+                        None if c.serverless => format!("{} concurrent", c.count),
+                        None => c.count.to_string(),
+                    },
                     c.monthly_usd.map_or("unpriced".into(), money),
                     c.utilization
                         .map_or("—".into(), |u| format!("{:.1} %", u * 100.0)),
@@ -501,6 +515,51 @@ pub fn recommend(r: &RecommendReport, explain: bool) -> Document {
             format!("; excludes unpriced: {}", r.unpriced.join(", "))
         }
     )];
+    for c in &r.components {
+        if let (Some(saving), true) = (c.purchase_saving_usd, c.purchase_option != "on_demand") {
+            notes.push(format!(
+                "{}: {} saves {}/month against on demand ({}/month).",
+                c.name,
+                c.purchase_option,
+                money(saving),
+                c.on_demand_monthly_usd.map_or("unpriced".into(), money)
+            ));
+        }
+        if let Some(a) = &c.autoscale {
+            notes.push(format!(
+                "{}: autoscaled, {} to {} instances through the day (average {}); billed {} on average ({} billing): {}/month against {}/month fixed at the peak{}.",
+                c.name,
+                a.min_count,
+                a.peak_count,
+                trim_float(a.average_count, 2),
+                trim_float(a.billed_count, 2),
+                a.billing.replace('_', "-"),
+                c.monthly_usd.map_or("unpriced".into(), money),
+                a.fixed_peak_monthly_usd.map_or("unpriced".into(), money),
+                a.saving_usd
+                    .map_or(String::new(), |s| format!(", saving {}", money(s)))
+            ));
+        }
+    }
+    for s in &r.serverless {
+        notes.push(format!(
+            "{}: serverless {} costs {}/month; instances ({} × {}) {}/month. {}",
+            s.component,
+            s.serverless_tier,
+            money(s.serverless_monthly_usd),
+            s.instances_count,
+            s.instances_tier,
+            money(s.instances_monthly_usd),
+            match (s.break_even_requests_per_month, s.break_even_users) {
+                (Some(requests), Some(users)) => format!(
+                    "Instances become cheaper above {} requests/month (~{} users).",
+                    thousands(requests),
+                    thousands(users)
+                ),
+                _ => "No break-even between 1 and 10^9 users.".into(),
+            }
+        ));
+    }
     if let Some(stage) = &r.stage {
         notes.push(format!(
             "This mix serves up to {} users.",
@@ -913,6 +972,16 @@ pub fn stages(r: &StagesReport) -> Document {
                         match c.claimed {
                             ClaimValue::One(v) if v != 0.0 => {
                                 format!("off by {:+.0}%", (c.computed - v) / v * 100.0)
+                            }
+                            // How far outside: against the nearer end.
+                            ClaimValue::Range([_, high]) if c.computed > high && high > 0.0 => {
+                                format!(
+                                    "{:+.0}% above the range",
+                                    (c.computed - high) / high * 100.0
+                                )
+                            }
+                            ClaimValue::Range([low, _]) if c.computed < low && low > 0.0 => {
+                                format!("{:+.0}% below the range", (c.computed - low) / low * 100.0)
                             }
                             _ => "outside the claim".to_string(),
                         }

@@ -8,8 +8,8 @@ use std::path::Path;
 
 /// The scenario used when none is given (compiled in).
 pub const DEFAULT_SCENARIO: (&str, &str) = (
-    "scenarios/default.yaml",
-    include_str!("../../scenarios/default.yaml"),
+    "scenarios/interview-prep-api.yaml",
+    include_str!("../../scenarios/interview-prep-api.yaml"),
 );
 
 /// A scenario as read, with its text for locating later problems.

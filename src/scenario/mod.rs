@@ -98,6 +98,8 @@ pub enum ComponentRole {
     Worker,
     Database,
     Cache,
+    /// A media service sold in credit plans (Cloudinary).
+    Media,
 }
 
 impl ComponentRole {
@@ -107,8 +109,37 @@ impl ComponentRole {
             ComponentRole::Worker => "worker",
             ComponentRole::Database => "database",
             ComponentRole::Cache => "cache",
+            ComponentRole::Media => "media",
         }
     }
+
+    /// The catalog offering roles a component of this role may run on.
+    pub fn offering_roles(self) -> &'static [crate::catalog::Role] {
+        use crate::catalog::Role;
+        match self {
+            ComponentRole::Web => &[Role::Compute, Role::Serverless],
+            ComponentRole::Worker => &[Role::Compute],
+            ComponentRole::Database => &[Role::Database],
+            ComponentRole::Cache => &[Role::Cache],
+            ComponentRole::Media => &[Role::Media],
+        }
+    }
+
+    /// Web and worker components: sized in instances by the queueing model.
+    pub fn is_compute(self) -> bool {
+        matches!(self, ComponentRole::Web | ComponentRole::Worker)
+    }
+}
+
+/// Instance autoscaling of a web or worker component: the count follows the
+/// load hour by hour between `min` and `max`, keeping CPU utilization at or
+/// below `target_utilization`.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Autoscale {
+    pub min: u32,
+    pub max: u32,
+    pub target_utilization: f64,
 }
 
 /// How a load balancer spreads requests over web instances.
@@ -153,11 +184,16 @@ pub struct Component {
     pub db_pool_per_instance: Option<f64>,
     pub cache_connections_per_instance: Option<f64>,
     pub purchase_option: Option<crate::catalog::PurchaseOption>,
+    pub autoscale: Option<Autoscale>,
     // database
     pub storage_headroom: Option<f64>,
     pub ops_per_vcpu: Option<f64>,
     // cache
     pub memory_headroom: Option<f64>,
+    // media (credits: 1 per GB stored, GB delivered or 1,000 transformations)
+    pub media_storage_mb_per_user: Option<f64>,
+    pub media_delivery_mb_per_active_user_per_day: Option<f64>,
+    pub transformations_per_active_user_per_day: Option<f64>,
     #[serde(default)]
     pub slo: ComponentSlo,
 }
@@ -206,6 +242,8 @@ pub enum UsageDriver {
     EgressGb,
     /// Stored GB from the workload.
     StorageGb,
+    /// `amount` units a month whatever the load (a load balancer, a plan).
+    Fixed,
 }
 
 /// A usage-priced item: quantity = driver × amount × (1 − cache hit ratio),
@@ -214,7 +252,8 @@ pub enum UsageDriver {
 #[serde(deny_unknown_fields)]
 pub struct UsageItem {
     pub name: String,
-    /// `provider/usage-id`, e.g. `openai/gpt-4o-mini-input`.
+    /// `provider/usage-id`, e.g. `openai/gpt-4o-mini-input`, or a tier
+    /// `provider/offering/tier` priced per instance-month (`aws/elb/alb`).
     pub price: String,
     pub driver: UsageDriver,
     /// The job class, for `driver: jobs`.

@@ -164,12 +164,15 @@ impl Validator<'_> {
                     "expected at least one offering such as render/web".into(),
                 );
             }
+            let expected_roles = c.role.offering_roles();
+            let role_names = || {
+                expected_roles
+                    .iter()
+                    .map(|r| r.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            };
             for candidate in &c.candidates {
-                let expected_role = match c.role {
-                    ComponentRole::Web | ComponentRole::Worker => Role::Compute,
-                    ComponentRole::Database => Role::Database,
-                    ComponentRole::Cache => Role::Cache,
-                };
                 match catalog.offering(candidate) {
                     None => {
                         let known: Vec<String> = catalog
@@ -178,7 +181,7 @@ impl Validator<'_> {
                             .flat_map(|p| {
                                 p.offerings
                                     .iter()
-                                    .filter(|o| o.role == Some(expected_role))
+                                    .filter(|o| o.role.is_some_and(|r| expected_roles.contains(&r)))
                                     .map(move |o| format!("{}/{}", p.provider, o.id))
                             })
                             .collect();
@@ -190,14 +193,16 @@ impl Validator<'_> {
                             ),
                         );
                     }
-                    Some((_, offering)) if offering.role != Some(expected_role) => {
+                    Some((_, offering))
+                        if !offering.role.is_some_and(|r| expected_roles.contains(&r)) =>
+                    {
                         self.error(
                             &cp("candidates"),
                             format!(
                                 "'{candidate}' is a {} offering; a {} component needs a {} offering",
                                 offering.role.map_or("untyped", |r| r.as_str()),
                                 c.role.as_str(),
-                                expected_role.as_str()
+                                role_names()
                             ),
                         );
                     }
@@ -283,7 +288,28 @@ impl Validator<'_> {
                         ComponentRole::Worker,
                         ComponentRole::Database,
                         ComponentRole::Cache,
+                        ComponentRole::Media,
                     ],
+                ),
+                (
+                    "autoscale",
+                    c.autoscale.is_some(),
+                    &[ComponentRole::Web, ComponentRole::Worker],
+                ),
+                (
+                    "media_storage_mb_per_user",
+                    c.media_storage_mb_per_user.is_some(),
+                    &[ComponentRole::Media],
+                ),
+                (
+                    "media_delivery_mb_per_active_user_per_day",
+                    c.media_delivery_mb_per_active_user_per_day.is_some(),
+                    &[ComponentRole::Media],
+                ),
+                (
+                    "transformations_per_active_user_per_day",
+                    c.transformations_per_active_user_per_day.is_some(),
+                    &[ComponentRole::Media],
                 ),
                 (
                     "storage_headroom",
@@ -352,6 +378,15 @@ impl Validator<'_> {
                 ("db_ops_per_job", c.db_ops_per_job),
                 ("cache_ops_per_job", c.cache_ops_per_job),
                 ("db_pool_per_instance", c.db_pool_per_instance),
+                ("media_storage_mb_per_user", c.media_storage_mb_per_user),
+                (
+                    "media_delivery_mb_per_active_user_per_day",
+                    c.media_delivery_mb_per_active_user_per_day,
+                ),
+                (
+                    "transformations_per_active_user_per_day",
+                    c.transformations_per_active_user_per_day,
+                ),
                 (
                     "cache_connections_per_instance",
                     c.cache_connections_per_instance,
@@ -394,6 +429,31 @@ impl Validator<'_> {
                     &cp("min_instances"),
                     format!("min_instances {min} is above max_instances {max}"),
                 );
+            }
+            if let Some(a) = c.autoscale {
+                let ap =
+                    |k: &str| vec![key("components"), named(&c.name), key("autoscale"), key(k)];
+                if a.min == 0 {
+                    self.error(&ap("min"), "expected at least 1 instance, found 0".into());
+                }
+                if a.max < a.min {
+                    self.error(
+                        &ap("max"),
+                        format!("expected max at least min ({}), found {}", a.min, a.max),
+                    );
+                }
+                self.number(
+                    &ap("target_utilization"),
+                    Some(a.target_utilization),
+                    |v| v > 0.0 && v < 1.0,
+                    "a fraction above 0 and below 1",
+                );
+                if c.min_instances.is_some() || c.max_instances.is_some() {
+                    self.error(
+                        &cp("autoscale"),
+                        "give the instance range once: autoscale.min and autoscale.max replace min_instances and max_instances".into(),
+                    );
+                }
             }
             if c.role == ComponentRole::Worker && c.jobs.is_empty() {
                 self.error(
@@ -463,8 +523,8 @@ impl Validator<'_> {
         }
         for u in &s.usage {
             let up = |k: &str| vec![key("usage"), named(&u.name), key(k)];
-            if catalog.usage(&u.price).is_none() {
-                self.error(&up("price"), format!("unknown usage price '{}': expected provider/usage-id as listed by `capplan tiers show PROVIDER`", u.price));
+            if catalog.usage(&u.price).is_none() && catalog.tier(&u.price).is_none() {
+                self.error(&up("price"), format!("unknown usage price '{}': expected provider/usage-id or provider/offering/tier as listed by `capplan tiers show PROVIDER`", u.price));
             }
             match (u.driver, &u.class) {
                 (UsageDriver::Jobs, None) => self.error(
@@ -571,16 +631,20 @@ impl Validator<'_> {
                     );
                     continue;
                 };
-                let expected = match component.role {
-                    ComponentRole::Web | ComponentRole::Worker => Role::Compute,
-                    ComponentRole::Database => Role::Database,
-                    ComponentRole::Cache => Role::Cache,
-                };
+                let expected = component.role.offering_roles();
                 match catalog.tier(&choice.tier) {
                     None => self.error(&sp("mix"), format!("unknown tier '{}' for component '{name}': expected provider/offering/tier as listed by `capplan tiers show`", choice.tier)),
-                    Some(t) if t.offering.role != Some(expected) => self.error(
+                    Some(t) if !t.offering.role.is_some_and(|r| expected.contains(&r)) => self.error(
                         &sp("mix"),
-                        format!("'{}' is not a {} tier, as component '{name}' needs", choice.tier, expected.as_str()),
+                        format!(
+                            "'{}' is not a {} tier, as component '{name}' needs",
+                            choice.tier,
+                            expected.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(" or ")
+                        ),
+                    ),
+                    Some(t) if t.offering.role == Some(Role::Serverless) => self.error(
+                        &sp("mix"),
+                        format!("'{}' is serverless; a stage template fixes instance tiers", choice.tier),
                     ),
                     _ => {}
                 }

@@ -5,7 +5,7 @@ use crate::common::{run, run_json, scratch_dir, write_file};
 use proptest::prelude::*;
 
 fn default_text() -> String {
-    std::fs::read_to_string("scenarios/default.yaml").unwrap()
+    std::fs::read_to_string("scenarios/interview-prep-api.yaml").unwrap()
 }
 
 #[test]
@@ -428,7 +428,7 @@ fn the_ci_example_workflow_runs_against_the_shipped_scenarios() {
     let workflow: serde_yaml_ng::Value =
         serde_yaml_ng::from_str(&text).expect("the workflow is valid YAML");
     let dir = scratch_dir("workflow");
-    std::fs::copy("scenarios/default.yaml", dir.join("base.yaml")).unwrap();
+    std::fs::copy("scenarios/interview-prep-api.yaml", dir.join("base.yaml")).unwrap();
     let mut commands = Vec::new();
     for job in workflow["jobs"].as_mapping().unwrap().values() {
         for step in job["steps"].as_sequence().unwrap() {
@@ -443,7 +443,7 @@ fn the_ci_example_workflow_runs_against_the_shipped_scenarios() {
             .split(" > ")
             .next()
             .unwrap()
-            .replace("scenarios/app.yaml", "scenarios/default.yaml");
+            .replace("scenarios/app.yaml", "scenarios/interview-prep-api.yaml");
         let base = dir.join("base.yaml");
         let args: Vec<String> = command
             .split_whitespace()
@@ -504,8 +504,8 @@ proptest! {
     #[test]
     fn catalog_parser_never_panics(edits in edits()) {
         let text = mutate(&std::fs::read_to_string("tiers/atlas.yaml").unwrap(), &edits);
-        if let Ok(file) = capplan::catalog::parse_file("fuzz.yaml", &text) {
-            let _ = capplan::catalog::check_catalog(&[file]);
+        if let Ok(files) = capplan::catalog::parse_file("fuzz.yaml", &text) {
+            let _ = capplan::catalog::check_catalog(&files);
         }
     }
 }

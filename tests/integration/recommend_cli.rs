@@ -357,7 +357,7 @@ fn bad_input_exits_2() {
     assert_eq!(code, 2);
     assert!(stderr.contains("--rpm"));
     let dir = scratch_dir("bad-scenario");
-    let base = std::fs::read_to_string("scenarios/default.yaml").unwrap();
+    let base = std::fs::read_to_string("scenarios/interview-prep-api.yaml").unwrap();
     let cases = [
         (
             "unknown-offering.yaml",

@@ -1,0 +1,136 @@
+//! Autoscaled compute: the instance count the load needs through the day,
+//! integrated as the provider bills it.
+//!
+//! The 24-hour profile is sampled every 10 minutes (linear between hours,
+//! wrapping at midnight); each sample's count is the smallest one that
+//! meets every constraint at that share of the peak, clamped to the
+//! autoscaler's range. Per-second billing pays the time-weighted average
+//! count; hourly billing pays, each clock hour, the largest count running
+//! in it; monthly billing pays the peak (scaling down refunds nothing).
+
+use super::compute::{ComputeModel, Rejection};
+use crate::catalog::{Billing, TierRef};
+use crate::demand::Demand;
+use crate::scenario::Component;
+use serde::Serialize;
+
+/// Samples per hour of the profile.
+pub const SAMPLES_PER_HOUR: usize = 6;
+
+/// Counts through the day and what they are billed as.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AutoscaleCounts {
+    /// The fewest instances running at any time of day.
+    pub min_count: u32,
+    /// Time-weighted average instances running.
+    pub average_count: f64,
+    /// The most instances running (the peak hour).
+    pub peak_count: u32,
+    /// Instances paid for, averaged over the day (see the module notes).
+    pub billed_count: f64,
+    /// `per_second`, `hourly` or `monthly`.
+    pub billing: &'static str,
+}
+
+/// Instance counts over the day for a component on a tier, from the peak
+/// demand and the profile's hourly shares of the peak.
+pub(crate) fn autoscale_counts(
+    component: &Component,
+    tier: TierRef<'_>,
+    peak: &Demand,
+    shares: &[f64],
+) -> Result<AutoscaleCounts, Rejection> {
+    let hours = shares.len().max(1);
+    let samples: Vec<f64> = (0..hours * SAMPLES_PER_HOUR)
+        .map(|i| {
+            let (hour, step) = (i / SAMPLES_PER_HOUR, i % SAMPLES_PER_HOUR);
+            let from = shares.get(hour).copied().unwrap_or(1.0);
+            let to = shares.get((hour + 1) % hours).copied().unwrap_or(1.0);
+            from + (to - from) * step as f64 / SAMPLES_PER_HOUR as f64
+        })
+        .collect();
+    let size_at = |share: f64| -> Result<u32, Rejection> {
+        ComputeModel::new(component, tier, &peak.at_share_of_peak(share))?
+            .size()
+            .map(|(count, _)| count)
+    };
+    let counts = monotone_counts(&samples, size_at)?;
+    let peak_count = counts.iter().copied().max().unwrap_or(0);
+    let min_count = counts.iter().copied().min().unwrap_or(0);
+    let average_count = counts.iter().map(|&c| c as f64).sum::<f64>() / counts.len() as f64;
+    let billing = tier.offering.billing.unwrap_or(Billing::Monthly);
+    let billed_count = match billing {
+        Billing::PerSecond => average_count,
+        Billing::Hourly => {
+            counts
+                .chunks(SAMPLES_PER_HOUR)
+                .map(|hour| hour.iter().copied().max().unwrap_or(0) as f64)
+                .sum::<f64>()
+                / hours as f64
+        }
+        Billing::Monthly => peak_count as f64,
+    };
+    Ok(AutoscaleCounts {
+        min_count,
+        average_count,
+        peak_count,
+        billed_count,
+        billing: match billing {
+            Billing::PerSecond => "per_second",
+            Billing::Hourly => "hourly",
+            Billing::Monthly => "monthly",
+        },
+    })
+}
+
+/// The count at every sample, sizing only where the count can change: the
+/// needed count never falls as the load rises, so between two shares with
+/// equal counts every share has that count.
+fn monotone_counts(
+    samples: &[f64],
+    size_at: impl Fn(f64) -> Result<u32, Rejection>,
+) -> Result<Vec<u32>, Rejection> {
+    let mut shares: Vec<f64> = samples.to_vec();
+    shares.sort_by(f64::total_cmp);
+    shares.dedup();
+    let mut counts: Vec<Option<u32>> = vec![None; shares.len()];
+    let last = shares.len().saturating_sub(1);
+    counts[0] = Some(size_at(shares[0])?);
+    counts[last] = Some(size_at(shares[last])?);
+    let mut stack = vec![(0, last)];
+    while let Some((lo, hi)) = stack.pop() {
+        if hi - lo <= 1 {
+            continue;
+        }
+        let (a, b) = (counts[lo].unwrap_or(0), counts[hi].unwrap_or(0));
+        if a == b {
+            counts[lo + 1..hi].fill(Some(a));
+            continue;
+        }
+        let mid = lo + (hi - lo) / 2;
+        counts[mid] = Some(size_at(shares[mid])?);
+        stack.push((lo, mid));
+        stack.push((mid, hi));
+    }
+    Ok(samples
+        .iter()
+        .map(|s| {
+            let i = shares.partition_point(|x| x < s);
+            counts[i].unwrap_or(0)
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn monotone_counts_equal_sizing_every_sample() {
+        let samples: Vec<f64> = (0..144).map(|i| ((i as f64) * 0.37).sin().abs()).collect();
+        let size = |s: f64| Ok((s * 17.0).ceil().max(2.0) as u32);
+        let fast = monotone_counts(&samples, size).unwrap();
+        let slow: Vec<u32> = samples.iter().map(|&s| size(s).unwrap()).collect();
+        assert_eq!(fast, slow);
+    }
+}

@@ -1,0 +1,100 @@
+//! Serverless web components (AWS Lambda): no queue, one execution per
+//! request, priced by requests and GB-seconds after the free tier.
+
+use super::Binding;
+use super::compute::{DEFAULT_MAX_MEMORY_UTILIZATION, DEFAULT_RESPONSE_MS, Rejection};
+use crate::catalog::{Catalog, TierRef};
+use crate::demand::Demand;
+use crate::queueing::ServiceTime;
+use crate::scenario::Component;
+use crate::units::trim_float;
+
+/// A serverless tier (a memory setting) at one load.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ServerlessCost {
+    /// Concurrent executions at the peak (Little's law), at least 1.
+    pub concurrency: u32,
+    /// p95 response: the service-time percentile plus I/O (no queueing).
+    pub p95_s: f64,
+    /// Requests plus duration, after the free tier; `None` when unpriced.
+    pub monthly_usd: Option<f64>,
+    pub memory_mb: f64,
+    /// Billed duration of one request, seconds.
+    pub duration_s: f64,
+    pub binding: Binding,
+}
+
+/// Prices and checks a serverless tier for a web component.
+pub(crate) fn serverless_cost(
+    component: &Component,
+    tier: TierRef<'_>,
+    demand: &Demand,
+    catalog: &Catalog,
+) -> Result<ServerlessCost, Rejection> {
+    let reject = |binding, reason: String| Rejection {
+        tier: tier.reference(),
+        binding,
+        reason,
+    };
+    let memory_mb = tier.tier.capacity.memory_mb.ok_or_else(|| {
+        reject(
+            Binding::Memory,
+            "the catalog gives no memory size for this setting".into(),
+        )
+    })?;
+    let max_memory = memory_mb
+        * component
+            .slo
+            .max_memory_utilization
+            .unwrap_or(DEFAULT_MAX_MEMORY_UTILIZATION);
+    // One execution serves one request: a process plus one request's memory.
+    let needed = component.memory_mb_per_worker.unwrap_or(0.0)
+        + component.memory_mb_per_request.unwrap_or(0.0);
+    if needed > max_memory {
+        return Err(reject(
+            Binding::Memory,
+            format!(
+                "one execution needs {} MB, the setting allows {} MB",
+                trim_float(needed, 1),
+                trim_float(max_memory, 1)
+            ),
+        ));
+    }
+    let cpu_s = component.cpu_ms.unwrap_or(0.0) / 1000.0;
+    let io_s = component.io_ms.unwrap_or(0.0) / 1000.0;
+    let percentile = component.slo.percentile.unwrap_or(95.0) / 100.0;
+    let p95_s = ServiceTime::new(cpu_s, component.cv.unwrap_or(1.0)).percentile(percentile) + io_s;
+    let target = component.slo.response_ms.unwrap_or(DEFAULT_RESPONSE_MS) / 1000.0;
+    if p95_s > target {
+        return Err(reject(
+            Binding::P95,
+            format!(
+                "p{} response {} ms exceeds the target {} ms",
+                trim_float(percentile * 100.0, 1),
+                trim_float(p95_s * 1e3, 1),
+                trim_float(target * 1e3, 1)
+            ),
+        ));
+    }
+    let duration_s = cpu_s + io_s;
+    let monthly_usd = tier.offering.serverless.as_ref().and_then(|pricing| {
+        let provider = &tier.provider.provider;
+        let (_, requests) = catalog.usage(&format!("{provider}/{}", pricing.requests))?;
+        let (_, duration) = catalog.usage(&format!("{provider}/{}", pricing.duration))?;
+        let monthly_requests = demand.requests_per_month;
+        let gb_seconds = monthly_requests * duration_s * memory_mb / 1024.0;
+        Some(requests.cost(monthly_requests / 1e6)? + duration.cost(gb_seconds)?)
+    });
+    Ok(ServerlessCost {
+        concurrency: ((demand.peak_rps * duration_s).ceil() as u32).max(1),
+        p95_s,
+        monthly_usd,
+        memory_mb,
+        duration_s,
+        binding: if needed > 0.0 && needed / max_memory > p95_s / target {
+            Binding::Memory
+        } else {
+            Binding::P95
+        },
+    })
+}
