@@ -3,10 +3,12 @@
 mod check_cli;
 mod common;
 mod curves_cli;
+mod options_cli;
 mod planner_properties;
 mod properties;
 mod queue_cli;
 mod recommend_cli;
+mod seeds_cli;
 mod simulation;
 mod stages_cli;
 mod tiers_cli;
