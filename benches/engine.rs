@@ -73,6 +73,26 @@ fn planning(c: &mut Criterion) {
         })
     });
     c.bench_function("catalog/load_embedded", |b| b.iter(capplan::catalog::load));
+    // The seed scenarios: autoscaling (hour-by-hour counts) and the
+    // serverless break-even search are the expensive extras.
+    for (name, users) in [("mercenary", 250_000.0), ("smriti", 5000.0)] {
+        let path = format!("scenarios/{name}.yaml");
+        let file = capplan::scenario::load_scenario(Some(std::path::Path::new(&path))).unwrap();
+        let planner = capplan::planner::Planner::new(&file.scenario, &catalog);
+        c.bench_function(&format!("plan/{name}"), |b| {
+            b.iter(|| planner.plan(black_box(Load::Users(users))))
+        });
+        c.bench_function(&format!("recommend/{name}"), |b| {
+            b.iter(|| {
+                capplan::recommend::recommend(
+                    &file.scenario,
+                    &catalog,
+                    black_box(Load::Users(users)),
+                    Default::default(),
+                )
+            })
+        });
+    }
 }
 
 criterion_group!(planning_benches, planning);

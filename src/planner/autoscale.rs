@@ -40,15 +40,7 @@ pub(crate) fn autoscale_counts(
     peak: &Demand,
     shares: &[f64],
 ) -> Result<AutoscaleCounts, Rejection> {
-    let hours = shares.len().max(1);
-    let samples: Vec<f64> = (0..hours * SAMPLES_PER_HOUR)
-        .map(|i| {
-            let (hour, step) = (i / SAMPLES_PER_HOUR, i % SAMPLES_PER_HOUR);
-            let from = shares.get(hour).copied().unwrap_or(1.0);
-            let to = shares.get((hour + 1) % hours).copied().unwrap_or(1.0);
-            from + (to - from) * step as f64 / SAMPLES_PER_HOUR as f64
-        })
-        .collect();
+    let samples = samples(shares);
     let size_at = |share: f64| -> Result<u32, Rejection> {
         ComputeModel::new(component, tier, &peak.at_share_of_peak(share))?
             .size()
@@ -59,17 +51,7 @@ pub(crate) fn autoscale_counts(
     let min_count = counts.iter().copied().min().unwrap_or(0);
     let average_count = counts.iter().map(|&c| c as f64).sum::<f64>() / counts.len() as f64;
     let billing = tier.offering.billing.unwrap_or(Billing::Monthly);
-    let billed_count = match billing {
-        Billing::PerSecond => average_count,
-        Billing::Hourly => {
-            counts
-                .chunks(SAMPLES_PER_HOUR)
-                .map(|hour| hour.iter().copied().max().unwrap_or(0) as f64)
-                .sum::<f64>()
-                / hours as f64
-        }
-        Billing::Monthly => peak_count as f64,
-    };
+    let billed_count = billed(&counts, billing);
     Ok(AutoscaleCounts {
         min_count,
         average_count,
@@ -81,6 +63,52 @@ pub(crate) fn autoscale_counts(
             Billing::Monthly => "monthly",
         },
     })
+}
+
+/// The profile sampled every 10 minutes: linear between hours, wrapping.
+fn samples(shares: &[f64]) -> Vec<f64> {
+    let hours = shares.len().max(1);
+    (0..hours * SAMPLES_PER_HOUR)
+        .map(|i| {
+            let (hour, step) = (i / SAMPLES_PER_HOUR, i % SAMPLES_PER_HOUR);
+            let from = shares.get(hour).copied().unwrap_or(1.0);
+            let to = shares.get((hour + 1) % hours).copied().unwrap_or(1.0);
+            from + (to - from) * step as f64 / SAMPLES_PER_HOUR as f64
+        })
+        .collect()
+}
+
+/// Instances paid for on average, from the count at every sample.
+fn billed(counts: &[u32], billing: Billing) -> f64 {
+    let mean = |values: &mut dyn Iterator<Item = f64>| {
+        let (sum, n) = values.fold((0.0, 0usize), |(s, n), v| (s + v, n + 1));
+        if n == 0 { 0.0 } else { sum / n as f64 }
+    };
+    match billing {
+        Billing::PerSecond => mean(&mut counts.iter().map(|&c| c as f64)),
+        Billing::Hourly => mean(
+            &mut counts
+                .chunks(SAMPLES_PER_HOUR)
+                .map(|hour| hour.iter().copied().max().unwrap_or(0) as f64),
+        ),
+        Billing::Monthly => counts.iter().copied().max().unwrap_or(0) as f64,
+    }
+}
+
+/// A cheap lower bound on the billed count: at every sample the CPU cap
+/// alone needs ⌈load / (vCPU × cap)⌉ instances, and never fewer than the
+/// minimum. The planner skips the full integration for tiers whose bound
+/// already loses to a tier it has costed.
+pub(crate) fn billed_lower_bound(
+    model: &ComputeModel<'_>,
+    tier: TierRef<'_>,
+    shares: &[f64],
+) -> f64 {
+    let counts: Vec<u32> = samples(shares)
+        .into_iter()
+        .map(|share| model.cpu_floor(share))
+        .collect();
+    billed(&counts, tier.offering.billing.unwrap_or(Billing::Monthly))
 }
 
 /// The count at every sample, sizing only where the count can change: the

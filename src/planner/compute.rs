@@ -221,6 +221,13 @@ impl<'a> ComputeModel<'a> {
         Ok(model)
     }
 
+    /// The fewest instances the CPU cap allows at `share` of the peak load
+    /// (at least the minimum): a lower bound on any feasible count.
+    pub(crate) fn cpu_floor(&self, share: f64) -> u32 {
+        let needed = (self.cpu_load * share / (self.vcpu * self.max_utilization) - 1e-9).ceil();
+        (needed.max(0.0) as u32).clamp(self.lo, self.hi)
+    }
+
     /// Evaluates `n` instances.
     pub(crate) fn check(&self, n: u32) -> Check {
         let n_f = n as f64;

@@ -23,7 +23,7 @@ pub use usage::{UsageLine, usage_lines};
 use crate::catalog::{Catalog, PurchaseOption, Role, TierRef};
 use crate::demand::{Demand, Load, demand};
 use crate::scenario::{Component, ComponentRole, Scenario};
-use autoscale::autoscale_counts;
+use autoscale::{autoscale_counts, billed_lower_bound};
 use compute::ComputeModel;
 use datastore::check_datastore;
 use media::check_media;
@@ -174,6 +174,8 @@ struct ComputeOption<'a> {
     db_connections: f64,
     cache_connections: f64,
     autoscale: Option<AutoscaleCounts>,
+    /// Autoscaled options not yet integrated: a lower bound on `cost`.
+    autoscale_lower_bound: Option<f64>,
     serverless: Option<ServerlessCost>,
 }
 
@@ -274,33 +276,71 @@ impl<'a> Planner<'a> {
                 db_connections,
                 cache_connections,
                 autoscale: None,
+                autoscale_lower_bound: None,
                 serverless: Some(cost),
             });
         }
-        let (count, binding) = ComputeModel::new(component, tier, demand)?.size()?;
-        let autoscale = match component.autoscale {
-            Some(_) => Some(autoscale_counts(
-                component,
-                tier,
-                demand,
-                &self.hourly_shares,
-            )?),
-            None => None,
-        };
-        let billed = autoscale.as_ref().map_or(count as f64, |a| a.billed_count);
+        let model = ComputeModel::new(component, tier, demand)?;
+        let (count, binding) = model.size()?;
+        let unit = self.unit_price(component, &tier, demand);
         let (db_connections, cache_connections) = per_instance(count as f64);
         Ok(ComputeOption {
             tier,
             count,
             binding,
-            cost: self
-                .unit_price(component, &tier, demand)
-                .map_or(f64::INFINITY, |p| p * billed),
+            // Fixed at the peak until integrated (autoscaled components).
+            cost: unit.map_or(f64::INFINITY, |p| p * count as f64),
             db_connections,
             cache_connections,
-            autoscale,
+            autoscale: None,
+            autoscale_lower_bound: component.autoscale.map(|_| {
+                unit.map_or(f64::INFINITY, |p| {
+                    p * billed_lower_bound(&model, tier, &self.hourly_shares)
+                })
+            }),
             serverless: None,
         })
+    }
+
+    /// Integrates autoscaled options over the day, cheapest bound first,
+    /// skipping those whose lower bound already loses to a costed option
+    /// with no more connections (they could not be on the Pareto front).
+    fn integrate_autoscaling(
+        &self,
+        component: &Component,
+        demand: &Demand,
+        options: Vec<ComputeOption<'a>>,
+        rejections: &mut Vec<(TierRef<'a>, Rejection)>,
+    ) -> Vec<ComputeOption<'a>> {
+        let (mut pending, mut done): (Vec<_>, Vec<_>) = options
+            .into_iter()
+            .partition(|o| o.autoscale_lower_bound.is_some());
+        pending.sort_by(|a, b| {
+            a.autoscale_lower_bound
+                .unwrap_or(f64::INFINITY)
+                .total_cmp(&b.autoscale_lower_bound.unwrap_or(f64::INFINITY))
+        });
+        for mut option in pending {
+            let bound = option.autoscale_lower_bound.unwrap_or(f64::INFINITY);
+            let beaten = done.iter().any(|d: &ComputeOption<'a>| {
+                d.cost <= bound
+                    && d.db_connections <= option.db_connections
+                    && d.cache_connections <= option.cache_connections
+            });
+            if beaten {
+                continue;
+            }
+            match autoscale_counts(component, option.tier, demand, &self.hourly_shares) {
+                Ok(counts) => {
+                    let unit = self.unit_price(component, &option.tier, demand);
+                    option.cost = unit.map_or(f64::INFINITY, |p| p * counts.billed_count);
+                    option.autoscale = Some(counts);
+                    done.push(option);
+                }
+                Err(rejection) => rejections.push((option.tier, rejection)),
+            }
+        }
+        done
     }
 
     /// The cheapest mix for a load.
@@ -320,6 +360,9 @@ impl<'a> Planner<'a> {
                     Ok(option) => options.push(option),
                     Err(rejection) => rejections.push((tier, rejection)),
                 }
+            }
+            if component.autoscale.is_some() {
+                options = self.integrate_autoscaling(component, &demand, options, &mut rejections);
             }
             if options.is_empty() {
                 return Err(infeasible(component, rejections));
@@ -671,10 +714,15 @@ impl<'a> Planner<'a> {
         serverless: bool,
     ) -> Option<(String, u32, f64)> {
         let demand = demand(self.scenario, load);
-        self.tiers(component)
+        let options: Vec<ComputeOption<'a>> = self
+            .tiers(component)
             .into_iter()
             .filter(|t| (t.offering.role == Some(Role::Serverless)) == serverless)
             .filter_map(|t| self.compute_option(component, t, &demand).ok())
+            .collect();
+        let mut ignored = Vec::new();
+        self.integrate_autoscaling(component, &demand, options, &mut ignored)
+            .into_iter()
             .filter(|o| o.cost.is_finite())
             .min_by(|a, b| a.cost.total_cmp(&b.cost))
             .map(|o| (o.tier.reference(), o.count, o.cost))
