@@ -243,6 +243,7 @@ pub fn run_diff(args: DiffArgs) -> Result<Output, Failure> {
     after_help = "Examples:
   capplan stages                             # the embedded scenario's ladder
   capplan stages --scenario my-app.yaml --format json
+  capplan stages --scenario scenarios/smriti.yaml --tiers scenarios/prices/smriti.yaml   # the guide on its own prices
 
 A claim is flagged when the computed value is off by more than 25%, or outside a claimed range."
 )]

@@ -19,6 +19,8 @@ use std::path::PathBuf;
   capplan recommend --rpm 3000                      # users inferred from the scenario's ratios
   capplan recommend --users 20000 --scenario my-app.yaml --tiers negotiated.yaml --explain
   capplan recommend --users 5000 --format markdown  # for docs and pull requests
+  capplan recommend --scenario scenarios/mercenary.yaml   # autoscaling 2-20 on EC2, spot workers
+  capplan recommend --scenario scenarios/smriti.yaml      # Render vs Lambda, with the break-even
 
 With no --scenario the embedded default (scenarios/interview-prep-api.yaml: a Render API and
 worker with MongoDB Atlas and Redis Cloud) is used; see docs/scenarios.md."
