@@ -242,7 +242,7 @@ pub fn forecast(
         let plan = planner.plan(Load::Users(row.users)).ok();
         match (&previous, &plan) {
             (Some((before, before_row)), Some(after)) => {
-                if before.mix() != after.mix() {
+                if before.managed_mix() != after.managed_mix() {
                     let upgrade = describe_upgrade(before, after, row.users);
                     events.push(ForecastEvent {
                         month,

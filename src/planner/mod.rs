@@ -140,6 +140,15 @@ impl Plan {
             .map(|c| (c.tier_ref.clone(), c.count))
             .collect()
     }
+
+    /// The mix an operator changes by hand: an autoscaled group's count
+    /// follows the load by itself, so only its tier counts.
+    pub fn managed_mix(&self) -> Vec<(String, Option<u32>)> {
+        self.components
+            .iter()
+            .map(|c| (c.tier_ref.clone(), c.autoscale.is_none().then_some(c.count)))
+            .collect()
+    }
 }
 
 /// No mix in the catalog serves the load.

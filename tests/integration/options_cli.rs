@@ -300,3 +300,30 @@ fn bad_autoscale_media_and_serverless_settings_are_clear_errors() {
         );
     }
 }
+
+#[test]
+fn an_autoscaled_group_growing_is_not_an_upgrade_event() {
+    let json = run_json(
+        &[
+            "forecast",
+            "--scenario",
+            "scenarios/mercenary.yaml",
+            "--users",
+            "50000",
+            "--growth",
+            "10%/month",
+            "--months",
+            "20",
+            "--format",
+            "json",
+        ],
+        0,
+    );
+    let events = json["events"].as_array().unwrap();
+    assert!(events.iter().any(|e| e["kind"] == "upgrade"), "{json}");
+    for event in events {
+        let text = event["description"].as_str().unwrap();
+        // An event is a change someone makes: never the api group's count alone.
+        assert!(!text.contains("usage-priced items only"), "{text}");
+    }
+}
