@@ -108,6 +108,8 @@ pub struct AutoscaleRow {
     pub fixed_min_monthly_usd: Option<f64>,
     /// Fixed peak sizing minus the autoscaled cost.
     pub saving_usd: Option<f64>,
+    /// The most instances running in each hour of the day (0 to 23).
+    pub by_hour: Vec<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -371,6 +373,7 @@ fn build(
                     fixed_peak_monthly_usd: c.unit_monthly_usd.map(|u| u * a.peak_count as f64),
                     fixed_min_monthly_usd: c.unit_monthly_usd.map(|u| u * a.min_count as f64),
                     saving_usd: c.autoscale_saving_usd(),
+                    by_hour: a.by_hour.clone(),
                 }),
                 serverless: c.serverless,
                 utilization: c.sized.utilization,

@@ -30,6 +30,8 @@ pub struct AutoscaleCounts {
     pub billed_count: f64,
     /// `per_second`, `hourly` or `monthly`.
     pub billing: &'static str,
+    /// The most instances running in each hour of the day (0 to 23).
+    pub by_hour: Vec<u32>,
 }
 
 /// Instance counts over the day for a component on a tier, from the peak
@@ -52,7 +54,12 @@ pub(crate) fn autoscale_counts(
     let average_count = counts.iter().map(|&c| c as f64).sum::<f64>() / counts.len() as f64;
     let billing = tier.offering.billing.unwrap_or(Billing::Monthly);
     let billed_count = billed(&counts, billing);
+    let by_hour = counts
+        .chunks(SAMPLES_PER_HOUR)
+        .map(|hour| hour.iter().copied().max().unwrap_or(0))
+        .collect();
     Ok(AutoscaleCounts {
+        by_hour,
         min_count,
         average_count,
         peak_count,

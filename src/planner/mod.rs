@@ -481,6 +481,15 @@ impl<'a> Planner<'a> {
                     .map_err(|r| infeasible(component, vec![(option.tier, r)]))?,
             };
             let mut plan = self.component_plan(component, &option.tier, sized, pricing, Vec::new());
+            if let (Some(a), true) = (&option.autoscale, self.explain) {
+                let hours: Vec<String> = a.by_hour.iter().map(|c| c.to_string()).collect();
+                plan.sized.explain.push(format!(
+                    "autoscaled by hour (0-23): {}; billed {} on average ({})",
+                    hours.join(" "),
+                    crate::units::trim_float(a.billed_count, 2),
+                    a.billing
+                ));
+            }
             plan.autoscale = option.autoscale.clone();
             plans[*index] = Some(plan);
         }

@@ -46,6 +46,11 @@ proptest! {
         // than the time-weighted average.
         prop_assert_eq!(a.billing, "hourly");
         prop_assert!(a.billed_count >= a.average_count - 1e-12);
+        // Hourly billing pays each hour's largest count.
+        prop_assert_eq!(a.by_hour.len(), 24);
+        let mean_hourly = a.by_hour.iter().map(|&c| c as f64).sum::<f64>() / 24.0;
+        prop_assert!((a.billed_count - mean_hourly).abs() < 1e-9);
+        prop_assert_eq!(a.by_hour.iter().copied().max(), Some(a.peak_count));
     }
 }
 
