@@ -22,19 +22,76 @@ struct Need {
     unit: &'static str,
 }
 
+/// How a database's operations spread over its primary and replicas.
+struct ReadSplit {
+    replicas: u32,
+    busiest_node_ops: f64,
+}
+
+/// The replicas a database needs (or is given) and the load of its busiest
+/// node; `Err` when even `max` replicas cannot carry the reads or the
+/// primary cannot carry the writes.
+fn read_split(
+    component: &Component,
+    ops: f64,
+    limit: Option<f64>,
+    nodes: Option<u32>,
+) -> Result<ReadSplit, String> {
+    let (min, max, share) = component
+        .read_replicas
+        .map_or((0, 0, 0.0), |r| (r.min, r.max, r.read_share));
+    let load = |replicas: u32| {
+        if replicas == 0 || share == 0.0 {
+            ops
+        } else {
+            (ops * (1.0 - share)).max(ops * share / replicas as f64)
+        }
+    };
+    let replicas = match (nodes, limit) {
+        (Some(n), _) => n.saturating_sub(1),
+        (None, None) => min,
+        (None, Some(limit)) => {
+            let mut r = min;
+            while load(r) > limit && r < max {
+                r += 1;
+            }
+            r
+        }
+    };
+    if nodes.is_none()
+        && let Some(limit) = limit
+        && load(replicas) > limit
+        && max > 0
+    {
+        return Err(format!(
+            "with {max} read replica(s) the busiest node needs {} ops/s, a node allows {}",
+            trim_float(load(replicas), 2),
+            trim_float(limit, 2)
+        ));
+    }
+    Ok(ReadSplit {
+        replicas,
+        busiest_node_ops: load(replicas),
+    })
+}
+
 /// Checks a datastore tier for this demand and this many client
 /// connections; `Ok` carries the report with the tightest constraint as
 /// the binding one and, with `explain_it`, the arithmetic and warnings
 /// (limits the catalog does not publish). Searches pass `false`: the
 /// planner explains only the tier it chooses.
+/// `nodes` fixes the node count (a stage template); `None` lets a database
+/// with read replicas take the fewest that carry the reads.
 pub(crate) fn check_datastore(
     component: &Component,
     tier: &TierRef<'_>,
     demand: &Demand,
     connections: f64,
     explain_it: bool,
+    nodes: Option<u32>,
 ) -> Result<(Sized, Vec<String>), Rejection> {
     let cap = &tier.tier.capacity;
+    let mut count = 1;
     let max_util = component
         .slo
         .max_utilization
@@ -69,10 +126,21 @@ pub(crate) fn check_datastore(
                 cap.vcpu
                     .map(|v| v * component.ops_per_vcpu.unwrap_or(DEFAULT_OPS_PER_VCPU) * max_util)
             });
+            let split = read_split(component, demand.db_ops_per_s, ops_limit, nodes);
+            let replicas = split.map_err(|reason| Rejection {
+                tier: tier.reference(),
+                binding: Binding::Ops,
+                reason,
+            })?;
+            count = 1 + replicas.replicas;
             needs.push(Need {
                 binding: Binding::Ops,
-                what: "operations",
-                needed: demand.db_ops_per_s,
+                what: if replicas.replicas > 0 {
+                    "operations on the busiest node"
+                } else {
+                    "operations"
+                },
+                needed: replicas.busiest_node_ops,
                 limit: ops_limit,
                 unit: "ops/s",
             });
@@ -181,9 +249,15 @@ pub(crate) fn check_datastore(
         }
     }
     let (utilization, binding) = tightest.unwrap_or((0.0, Binding::Storage));
+    if count > 1 && explain_it {
+        explain.push(format!(
+            "1 primary + {} read replica(s) of the same tier",
+            count - 1
+        ));
+    }
     Ok((
         Sized {
-            count: 1,
+            count,
             utilization: Some(utilization),
             p95_ms: None,
             binding,

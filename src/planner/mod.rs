@@ -507,7 +507,7 @@ impl<'a> Planner<'a> {
             if let (Some(index), Some(chosen)) = (index, chosen) {
                 let component = &components[index];
                 let (sized, warnings) =
-                    check_datastore(component, &chosen.tier, &demand, conns, self.explain)
+                    check_datastore(component, &chosen.tier, &demand, conns, self.explain, None)
                         .map_err(|r| infeasible(component, vec![(chosen.tier, r)]))?;
                 let pricing = self.fixed_pricing(component, &chosen.tier, &demand);
                 plans[index] =
@@ -523,12 +523,15 @@ impl<'a> Planner<'a> {
         let mut tiers: Vec<DatastoreChoice<'a>> = self
             .tiers(component)
             .into_iter()
-            .filter(|tier| check_datastore(component, tier, demand, 0.0, false).is_ok())
-            .map(|tier| DatastoreChoice {
-                cost: self
-                    .unit_price(component, &tier, demand)
-                    .unwrap_or(f64::INFINITY),
-                tier,
+            .filter_map(|tier| {
+                let (sized, _) =
+                    check_datastore(component, &tier, demand, 0.0, false, None).ok()?;
+                Some(DatastoreChoice {
+                    cost: self
+                        .unit_price(component, &tier, demand)
+                        .map_or(f64::INFINITY, |p| p * sized.count as f64),
+                    tier,
+                })
             })
             .collect();
         tiers.sort_by(|a, b| a.cost.total_cmp(&b.cost));
@@ -547,7 +550,7 @@ impl<'a> Planner<'a> {
             .tiers(component)
             .into_iter()
             .filter_map(|tier| {
-                check_datastore(component, &tier, demand, connections, true)
+                check_datastore(component, &tier, demand, connections, true, None)
                     .err()
                     .map(|r| (tier, r))
             })
@@ -793,7 +796,7 @@ impl<'a> Planner<'a> {
                     *count as f64 * component.cache_connections_per_instance.unwrap_or(0.0);
             }
         }
-        for (component, (reference, _)) in components.iter().zip(mix) {
+        for (component, (reference, count)) in components.iter().zip(mix) {
             let conns = match component.role {
                 ComponentRole::Database => db_conns,
                 ComponentRole::Cache => cache_conns,
@@ -811,7 +814,9 @@ impl<'a> Planner<'a> {
             let Some(tier) = self.catalog.tier(reference) else {
                 return unknown();
             };
-            if let Err(rejection) = check_datastore(component, &tier, &demand, conns, false) {
+            if let Err(rejection) =
+                check_datastore(component, &tier, &demand, conns, false, Some(*count))
+            {
                 return Some((component.name.clone(), rejection.binding));
             }
         }

@@ -188,6 +188,7 @@ pub struct Component {
     // database
     pub storage_headroom: Option<f64>,
     pub ops_per_vcpu: Option<f64>,
+    pub read_replicas: Option<ReadReplicas>,
     // cache
     pub memory_headroom: Option<f64>,
     // media (credits: 1 per GB stored, GB delivered or 1,000 transformations)
@@ -196,6 +197,18 @@ pub struct Component {
     pub transformations_per_active_user_per_day: Option<f64>,
     #[serde(default)]
     pub slo: ComponentSlo,
+}
+
+/// Read replicas of a database: reads (`read_share` of the operations) go
+/// to the replicas, writes to the primary; between `min` and `max`
+/// replicas, each a node of the same tier.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReadReplicas {
+    #[serde(default)]
+    pub min: u32,
+    pub max: u32,
+    pub read_share: f64,
 }
 
 /// A job class as a worker runs it.

@@ -322,6 +322,11 @@ impl Validator<'_> {
                     &[ComponentRole::Database],
                 ),
                 (
+                    "read_replicas",
+                    c.read_replicas.is_some(),
+                    &[ComponentRole::Database],
+                ),
+                (
                     "memory_headroom",
                     c.memory_headroom.is_some(),
                     &[ComponentRole::Cache],
@@ -454,6 +459,28 @@ impl Validator<'_> {
                         "give the instance range once: autoscale.min and autoscale.max replace min_instances and max_instances".into(),
                     );
                 }
+            }
+            if let Some(r) = c.read_replicas {
+                let rp = |k: &str| {
+                    vec![
+                        key("components"),
+                        named(&c.name),
+                        key("read_replicas"),
+                        key(k),
+                    ]
+                };
+                if r.max < r.min {
+                    self.error(
+                        &rp("max"),
+                        format!("expected max at least min ({}), found {}", r.min, r.max),
+                    );
+                }
+                self.number(
+                    &rp("read_share"),
+                    Some(r.read_share),
+                    |v| (0.0..=1.0).contains(&v),
+                    "a fraction from 0 to 1",
+                );
             }
             if c.role == ComponentRole::Worker && c.jobs.is_empty() {
                 self.error(

@@ -332,3 +332,30 @@ fn an_autoscaled_group_growing_is_not_an_upgrade_event() {
         assert!(!text.contains("usage-priced items only"), "{text}");
     }
 }
+
+#[test]
+fn read_replicas_carry_the_reads_and_the_primary_the_writes() {
+    // Mercenary: RDS tiers of 2 vCPU × 2,500 ops/s × 0.7 = 3,500 ops/s a
+    // node; 80% of queries are reads; 1 to 5 replicas.
+    let catalog = load().unwrap();
+    let mut file = mercenary();
+    // Four times the scenario's queries, so that replicas must be added.
+    file.scenario.components[0].db_ops_per_request = Some(2.0);
+    let planner = Planner::new(&file.scenario, &catalog);
+    let mut seen = std::collections::BTreeSet::new();
+    // Below ~348,000 users the working set fits a node's RAM.
+    for users in [20_000.0, 150_000.0, 250_000.0, 340_000.0] {
+        let ops = demand(&file.scenario, Load::Users(users)).db_ops_per_s;
+        let mut replicas = 1u32;
+        while (0.2 * ops).max(0.8 * ops / replicas as f64) > 3500.0 && replicas < 5 {
+            replicas += 1;
+        }
+        let plan = planner.plan(Load::Users(users)).unwrap();
+        let db = &plan.components[2];
+        assert_eq!(db.count, 1 + replicas, "{users} users, {ops} ops/s");
+        seen.insert(replicas);
+        let unit = db.unit_monthly_usd.unwrap();
+        assert!((db.monthly_usd.unwrap() - unit * db.count as f64).abs() < 1e-9);
+    }
+    assert!(seen.len() >= 3, "replica counts {seen:?}");
+}
