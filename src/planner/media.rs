@@ -26,11 +26,13 @@ pub fn credits_per_month(component: &Component, demand: &Demand) -> f64 {
 }
 
 /// Checks a credit plan against the demand; `Ok` carries the report and any
-/// warning (a plan that publishes no credit allowance is not checked).
+/// warning (a plan that publishes no credit allowance is not checked), with
+/// the arithmetic when `explain_it`.
 pub(crate) fn check_media(
     component: &Component,
     tier: &TierRef<'_>,
     demand: &Demand,
+    explain_it: bool,
 ) -> Result<(Sized, Vec<String>), Rejection> {
     let needed = credits_per_month(component, demand);
     let limit = tier.tier.capacity.credits_per_month;
@@ -58,12 +60,16 @@ pub(crate) fn check_media(
             None
         }
     };
-    let explain = vec![format!(
-        "{}: {} credits a month of {} included",
-        tier.reference(),
-        trim_float(needed, 2),
-        limit.map_or("(not published)".to_string(), |l| trim_float(l, 2))
-    )];
+    let explain = if explain_it {
+        vec![format!(
+            "{}: {} credits a month of {} included",
+            tier.reference(),
+            trim_float(needed, 2),
+            limit.map_or("(not published)".to_string(), |l| trim_float(l, 2))
+        )]
+    } else {
+        Vec::new()
+    };
     Ok((
         Sized {
             count: 1,

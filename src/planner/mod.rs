@@ -110,14 +110,17 @@ impl ComponentPlan {
 
 /// How one component's chosen tier is priced.
 #[derive(Debug, Clone, Copy)]
-struct Pricing {
-    unit: Option<f64>,
-    option: PurchaseOption,
-    unit_on_demand: Option<f64>,
-    /// Instances paid for on average (autoscaling), else the count.
-    billed: Option<f64>,
-    /// A usage-priced (serverless) monthly cost instead of unit × count.
-    usage_monthly: Option<Option<f64>>,
+enum Pricing {
+    /// Instances: one at the applied purchase option and on demand, and
+    /// the instances paid for on average (autoscaling; `None`: the count).
+    Instances {
+        unit: Option<f64>,
+        option: PurchaseOption,
+        unit_on_demand: Option<f64>,
+        billed: Option<f64>,
+    },
+    /// Serverless: a monthly cost by use.
+    Usage { monthly: Option<f64> },
 }
 
 /// The whole mix at one load.
@@ -455,30 +458,25 @@ impl<'a> Planner<'a> {
         for (slot, (index, options)) in compute_options.iter().enumerate() {
             let option = &options[choice[slot]];
             let component = &components[*index];
-            let (unit, applied, unit_on_demand) =
-                self.unit_pricing(component, &option.tier, &demand);
-            let mut pricing = Pricing {
-                unit,
-                option: applied,
-                unit_on_demand,
-                billed: option.autoscale.as_ref().map(|a| a.billed_count),
-                usage_monthly: None,
-            };
             // Explanations are built for the chosen options only.
-            let sized = match &option.serverless {
-                Some(cost) => {
-                    pricing = Pricing {
-                        unit: None,
-                        option: PurchaseOption::OnDemand,
-                        unit_on_demand: None,
-                        billed: None,
-                        usage_monthly: Some(cost.monthly_usd),
-                    };
-                    serverless_sized(option, cost, self.explain)
-                }
-                None => ComputeModel::new(component, option.tier, &demand)
-                    .map(|m| m.sized(option.count, option.binding, self.explain))
-                    .map_err(|r| infeasible(component, vec![(option.tier, r)]))?,
+            let (sized, pricing) = match &option.serverless {
+                Some(cost) => (
+                    serverless_sized(option, cost, self.explain),
+                    Pricing::Usage {
+                        monthly: cost.monthly_usd,
+                    },
+                ),
+                None => (
+                    ComputeModel::new(component, option.tier, &demand)
+                        .map(|m| m.sized(option.count, option.binding, self.explain))
+                        .map_err(|r| infeasible(component, vec![(option.tier, r)]))?,
+                    self.instance_pricing(
+                        component,
+                        &option.tier,
+                        &demand,
+                        option.autoscale.as_ref().map(|a| a.billed_count),
+                    ),
+                ),
             };
             let mut plan = self.component_plan(component, &option.tier, sized, pricing, Vec::new());
             if let (Some(a), true) = (&option.autoscale, self.explain) {
@@ -509,7 +507,7 @@ impl<'a> Planner<'a> {
                 let (sized, warnings) =
                     check_datastore(component, &chosen.tier, &demand, conns, self.explain, None)
                         .map_err(|r| infeasible(component, vec![(chosen.tier, r)]))?;
-                let pricing = self.fixed_pricing(component, &chosen.tier, &demand);
+                let pricing = self.instance_pricing(component, &chosen.tier, &demand, None);
                 plans[index] =
                     Some(self.component_plan(component, &chosen.tier, sized, pricing, warnings));
             }
@@ -558,15 +556,21 @@ impl<'a> Planner<'a> {
         infeasible(component, rejections)
     }
 
-    /// Pricing of a component whose count is what it pays for.
-    fn fixed_pricing(&self, component: &Component, tier: &TierRef<'_>, demand: &Demand) -> Pricing {
+    /// Pricing of instances of a tier; `billed` is the average paid for
+    /// when it differs from the count (autoscaling).
+    fn instance_pricing(
+        &self,
+        component: &Component,
+        tier: &TierRef<'_>,
+        demand: &Demand,
+        billed: Option<f64>,
+    ) -> Pricing {
         let (unit, option, unit_on_demand) = self.unit_pricing(component, tier, demand);
-        Pricing {
+        Pricing::Instances {
             unit,
             option,
             unit_on_demand,
-            billed: None,
-            usage_monthly: None,
+            billed,
         }
     }
 
@@ -576,32 +580,26 @@ impl<'a> Planner<'a> {
         component: &Component,
         demand: &Demand,
     ) -> Result<ComponentPlan, Infeasible> {
-        let mut best: Option<(f64, TierRef<'a>)> = None;
+        let mut best: Option<(f64, TierRef<'a>, (Sized, Vec<String>))> = None;
         let mut rejections = Vec::new();
         for tier in self.tiers(component) {
-            match check_media(component, &tier, demand) {
-                Ok(_) => {
+            match check_media(component, &tier, demand, self.explain) {
+                Ok(checked) => {
                     let cost = self
                         .unit_price(component, &tier, demand)
                         .unwrap_or(f64::INFINITY);
-                    if best.as_ref().is_none_or(|(c, _)| cost < *c) {
-                        best = Some((cost, tier));
+                    if best.as_ref().is_none_or(|(c, ..)| cost < *c) {
+                        best = Some((cost, tier, checked));
                     }
                 }
                 Err(r) => rejections.push((tier, r)),
             }
         }
-        let Some((_, tier)) = best else {
+        let Some((_, tier, (sized, warnings))) = best else {
             return Err(infeasible(component, rejections));
         };
-        let (sized, warnings) = check_media(component, &tier, demand)
-            .map_err(|r| infeasible(component, vec![(tier, r)]))?;
-        let pricing = self.fixed_pricing(component, &tier, demand);
-        let mut plan = self.component_plan(component, &tier, sized, pricing, warnings);
-        if !self.explain {
-            plan.sized.explain.clear();
-        }
-        Ok(plan)
+        let pricing = self.instance_pricing(component, &tier, demand, None);
+        Ok(self.component_plan(component, &tier, sized, pricing, warnings))
     }
 
     fn component_plan(
@@ -612,10 +610,28 @@ impl<'a> Planner<'a> {
         pricing: Pricing,
         mut warnings: Vec<String>,
     ) -> ComponentPlan {
-        let unit = pricing.unit;
+        let count = sized.count as f64;
+        let (unit, option, monthly, on_demand) = match pricing {
+            Pricing::Instances {
+                unit,
+                option,
+                unit_on_demand,
+                billed,
+            } => {
+                let paid = billed.unwrap_or(count);
+                (
+                    unit,
+                    option,
+                    unit.map(|u| u * paid),
+                    unit_on_demand.map(|u| u * paid),
+                )
+            }
+            Pricing::Usage { monthly } => (None, PurchaseOption::OnDemand, monthly, monthly),
+        };
+        let serverless = matches!(pricing, Pricing::Usage { .. });
         if let Some(wanted) = component.purchase_option
-            && wanted != pricing.option
-            && pricing.usage_monthly.is_none()
+            && wanted != option
+            && !serverless
         {
             warnings.push(format!(
                 "{}: {} does not offer {}; priced on demand",
@@ -631,17 +647,13 @@ impl<'a> Planner<'a> {
                 tier.reference()
             ));
         }
-        if pricing.usage_monthly.is_some() {
+        if serverless {
             warnings.push(format!(
                 "{}: {} is serverless: cold starts add latency the p95 here does not include",
                 component.name,
                 tier.reference()
             ));
         }
-        let monthly = match pricing.usage_monthly {
-            Some(monthly) => monthly,
-            None => unit.map(|u| u * pricing.billed.unwrap_or(sized.count as f64)),
-        };
         if monthly.is_none() {
             warnings.push(format!(
                 "{}: {} is unpriced in the catalog; it is not counted in the total",
@@ -677,15 +689,10 @@ impl<'a> Planner<'a> {
             count: sized.count,
             unit_monthly_usd: unit,
             monthly_usd: monthly,
-            purchase_option: pricing.option,
-            on_demand_monthly_usd: match pricing.usage_monthly {
-                Some(monthly) => monthly,
-                None => pricing
-                    .unit_on_demand
-                    .map(|u| u * pricing.billed.unwrap_or(sized.count as f64)),
-            },
+            purchase_option: option,
+            on_demand_monthly_usd: on_demand,
             autoscale: None,
-            serverless: pricing.usage_monthly.is_some(),
+            serverless,
             sized,
             warnings,
         }
@@ -804,7 +811,7 @@ impl<'a> Planner<'a> {
                     let Some(tier) = self.catalog.tier(reference) else {
                         return unknown();
                     };
-                    if let Err(rejection) = check_media(component, &tier, &demand) {
+                    if let Err(rejection) = check_media(component, &tier, &demand, false) {
                         return Some((component.name.clone(), rejection.binding));
                     }
                     continue;

@@ -110,6 +110,15 @@ fn recommend_reports_autoscaling_and_the_purchase_option_saving() {
         (unit * peak - cost - saving).abs() < 1e-6 && saving > 0.0,
         "{a}"
     );
+    let min = a["min_count"].as_f64().unwrap();
+    assert!((a["fixed_min_monthly_usd"].as_f64().unwrap() - unit * min).abs() < 1e-9);
+    // The time-weighted average count lies between the minimum and what
+    // hourly billing pays (each hour's largest count).
+    let average = a["average_count"].as_f64().unwrap();
+    assert!(
+        average >= min && average <= a["billed_count"].as_f64().unwrap(),
+        "{a}"
+    );
     // The worker runs on spot: 35% of on-demand in the catalog.
     let worker = &json["components"][1];
     assert_eq!(worker["purchase_option"], "spot");
@@ -180,6 +189,16 @@ fn lambda_is_priced_by_requests_and_gb_seconds_after_the_free_tier() {
         (requests / 1e6 - 1.0).max(0.0) * 0.20 + (gb_seconds - 400_000.0).max(0.0) * 0.0000166667;
     let got = comparison["serverless_monthly_usd"].as_f64().unwrap();
     assert!((got - expected).abs() < 1e-9, "{got} vs {expected}");
+    // The planner picks Lambda here: its count is the peak concurrency,
+    // rate × 35 ms by Little's law, rounded up.
+    let api = &json["components"][0];
+    assert_eq!(api["serverless"], true);
+    assert_eq!(api["monthly_usd"].as_f64(), Some(got));
+    let peak_rps = json["demand"]["peak_rps"].as_f64().unwrap();
+    assert_eq!(
+        api["count"].as_f64(),
+        Some((peak_rps * 0.035).ceil().max(1.0))
+    );
 }
 
 #[test]
