@@ -86,6 +86,14 @@ pub struct ComponentRow {
     /// Web: p95 response incl. I/O; worker: p95 queue wait; datastores: null.
     pub p95_ms: Option<f64>,
     pub binding: &'static str,
+    /// What the tier's pricing rules add beyond its instances: storage
+    /// beyond the included amount, quota overage, CPU credits, egress at
+    /// this platform's rate, a load balancer.
+    pub charges: Vec<crate::planner::UsageLine>,
+    /// Instances plus charges (null when anything is unpriced).
+    pub total_monthly_usd: Option<f64>,
+    /// Limits the tier does not publish that the scenario accepted.
+    pub unverified_limits: Vec<&'static str>,
     pub source: Option<String>,
     pub as_of: Option<String>,
     pub confidence: Option<&'static str>,
@@ -379,6 +387,9 @@ fn build(
                 utilization: c.sized.utilization,
                 p95_ms: c.sized.p95_ms,
                 binding: c.sized.binding.as_str(),
+                charges: c.charges.clone(),
+                total_monthly_usd: c.total_monthly_usd(),
+                unverified_limits: c.unverified_limits.iter().map(|l| l.as_str()).collect(),
                 source: provenance.source,
                 as_of: provenance.as_of,
                 confidence: provenance.confidence.map(|c| c.as_str()),
@@ -391,6 +402,12 @@ fn build(
         })
         .collect();
     dates.extend(plan.usage.iter().filter_map(|u| u.as_of.clone()));
+    dates.extend(
+        plan.components
+            .iter()
+            .flat_map(|c| &c.charges)
+            .filter_map(|u| u.as_of.clone()),
+    );
     let catalog_as_of = dates
         .into_iter()
         .min_by_key(|d| crate::catalog::parse_date(d).unwrap_or(i64::MAX));

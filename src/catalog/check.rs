@@ -126,21 +126,34 @@ impl Checker<'_> {
                 );
             }
             self.date(&opath, &o.as_of);
+            let mut refs: Vec<(Vec<&str>, &str)> = Vec::new();
             if let Some(pricing) = &o.serverless {
-                for (field, id) in [
-                    ("requests", &pricing.requests),
-                    ("duration", &pricing.duration),
-                ] {
-                    if !p.usage.iter().any(|u| &u.id == id) {
-                        let mut spath = opath.clone();
-                        spath.extend([key("serverless"), key(field)]);
-                        let known: Vec<&str> = p.usage.iter().map(|u| u.id.as_str()).collect();
-                        self.error(
-                            &spath,
-                            format!("unknown usage id '{id}': expected one of this provider's usage entries ({})", known.join(", ")),
-                        );
-                    }
+                refs.push((vec!["serverless", "requests"], &pricing.requests));
+                refs.push((vec!["serverless", "duration"], &pricing.duration));
+            }
+            if let Some(storage) = &o.storage {
+                refs.push((vec!["storage", "price"], &storage.price));
+                for (name, value) in [("min_gb", storage.min_gb), ("max_gb", storage.max_gb)] {
+                    let mut spath = opath.clone();
+                    spath.push(key("storage"));
+                    self.positive(&spath, name, value, false);
                 }
+            }
+            if let Some(id) = &o.cpu_surplus {
+                refs.push((vec!["cpu_surplus"], id));
+            }
+            if let Some(id) = &o.egress {
+                refs.push((vec!["egress"], id));
+            }
+            if let Some(lb) = &o.load_balancer {
+                refs.push((vec!["load_balancer", "capacity_unit"], &lb.capacity_unit));
+                self.tier_ref(p, &opath, &["load_balancer", "tier"], &lb.tier);
+            }
+            for fee in &o.requires {
+                self.tier_ref(p, &opath, &["requires", "tier"], &fee.tier);
+            }
+            for (fields, id) in refs {
+                self.usage_ref(p, &opath, &fields, id);
             }
             for (option, price) in &o.purchase_options {
                 let mut ppath = opath.clone();
@@ -180,6 +193,25 @@ impl Checker<'_> {
                     ("max_databases", c.max_databases),
                 ] {
                     self.positive(&cpath, name, value, false);
+                }
+                if let Some(b) = c.baseline_cpu
+                    && !(b > 0.0 && b <= 1.0)
+                {
+                    let mut full = cpath.clone();
+                    full.push(key("baseline_cpu"));
+                    self.error(
+                        &full,
+                        format!("expected a share of a vCPU above 0 and at most 1, found {b}"),
+                    );
+                }
+                for quota in &t.quotas {
+                    let mut qpath = tpath.clone();
+                    qpath.push(key("quotas"));
+                    self.positive(&qpath, "per_month", Some(quota.per_month), true);
+                    self.positive(&qpath, "minimum", quota.minimum, true);
+                    if let Some(id) = &quota.overage {
+                        self.usage_ref(p, &tpath, &["quotas", "overage"], id);
+                    }
                 }
                 if c.max_instances == Some(0) {
                     let mut full = cpath.clone();
@@ -260,6 +292,40 @@ impl Checker<'_> {
                 }
                 last = tier.start;
             }
+        }
+    }
+
+    /// A usage id of this provider named by a field of an offering or tier.
+    fn usage_ref(&mut self, p: &Provider, base: &[Step], fields: &[&str], id: &str) {
+        if p.usage.iter().any(|u| u.id == id) {
+            return;
+        }
+        let mut path = base.to_vec();
+        path.extend(fields.iter().map(|f| key(f)));
+        let known: Vec<&str> = p.usage.iter().map(|u| u.id.as_str()).collect();
+        self.error(
+            &path,
+            format!(
+                "unknown usage id '{id}': expected one of this provider's usage entries ({})",
+                known.join(", ")
+            ),
+        );
+    }
+
+    /// An `offering/tier` of this provider named by an offering field.
+    fn tier_ref(&mut self, p: &Provider, base: &[Step], fields: &[&str], reference: &str) {
+        let found = reference.split_once('/').is_some_and(|(offering, tier)| {
+            p.offerings
+                .iter()
+                .any(|o| o.id == offering && o.tiers.iter().any(|t| t.id == tier))
+        });
+        if !found {
+            let mut path = base.to_vec();
+            path.extend(fields.iter().map(|f| key(f)));
+            self.error(
+                &path,
+                format!("unknown tier '{reference}': expected offering/tier of this provider"),
+            );
         }
     }
 

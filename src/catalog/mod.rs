@@ -7,14 +7,22 @@
 //! reported as unpriced, never as $0.
 
 mod check;
+mod dates;
 mod load;
 mod overlay;
+mod rules;
 mod view;
 
 pub use check::{Problem, Severity, check_catalog};
+pub use dates::{days_between, parse_date, today};
 pub use load::{
     CatalogError, LoadedFile, catalog_paths, embedded_files, embedded_providers, load, load_file,
     load_with_overlays, parse_file, split_field, strip_location,
+};
+pub use rules::{
+    Feature, FeatureFee, LCU_ACTIVE_CONNECTIONS, LCU_NEW_CONNECTIONS_PER_S,
+    LCU_PROCESSED_GB_PER_HOUR, LoadBalancerRule, Quota, QuotaMetric, StorageMetering,
+    StoragePricing, StorageRule,
 };
 pub use view::{OfferingSummary, TierRow, UsageRow, offering_summaries, tier_rows, usage_rows};
 
@@ -122,6 +130,20 @@ pub struct Offering {
     pub purchase_options: BTreeMap<PurchaseOption, OptionPrice>,
     /// Serverless offerings: the provider's usage entries that price it.
     pub serverless: Option<ServerlessPricing>,
+    /// Databases: how storage beyond a tier's included amount is sold.
+    pub storage: Option<StoragePricing>,
+    /// Burstable tiers (`capacity.baseline_cpu`): usage id pricing CPU
+    /// above the baseline per vCPU-hour (unlimited mode).
+    pub cpu_surplus: Option<String>,
+    /// Usage id pricing outbound data served from this offering (per GB).
+    pub egress: Option<String>,
+    /// A load balancer needed in front of several instances.
+    pub load_balancer: Option<LoadBalancerRule>,
+    /// Paid plans that features of this offering require.
+    #[serde(default)]
+    pub requires: Vec<FeatureFee>,
+    /// Every tier runs with a standby or replicas in other zones.
+    pub high_availability: Option<bool>,
     pub source: Option<String>,
     pub as_of: Option<String>,
     pub confidence: Option<Confidence>,
@@ -152,6 +174,9 @@ pub struct Tier {
     pub capacity: Capacity,
     #[serde(default)]
     pub price: Price,
+    /// Monthly allowances and their overage (Upstash commands).
+    #[serde(default)]
+    pub quotas: Vec<Quota>,
     pub source: Option<String>,
     pub as_of: Option<String>,
     pub confidence: Option<Confidence>,
@@ -177,6 +202,8 @@ pub struct Capacity {
     pub free_hours_per_month: Option<f64>,
     pub credits_per_month: Option<f64>,
     pub max_databases: Option<f64>,
+    /// Burstable CPU: the share of each vCPU it sustains (t3.micro 0.1).
+    pub baseline_cpu: Option<f64>,
 }
 
 /// What a tier costs. `monthly_usd` or `hourly_usd` (monthly = hourly × 730);
@@ -192,6 +219,8 @@ pub struct Price {
     pub steps: Vec<PriceStep>,
     #[serde(default)]
     pub purchase_options: BTreeMap<PurchaseOption, OptionPrice>,
+    /// The price is per seat (workspace plans): times the scenario's seats.
+    pub per_seat: Option<bool>,
 }
 
 /// One band of a stepped price.
@@ -456,88 +485,9 @@ impl UsagePrice {
     }
 }
 
-/// Today's date as `YYYY-MM-DD` (UTC), or `CAPPLAN_TODAY` when set so that
-/// reports with ages are reproducible.
-pub fn today() -> String {
-    if let Ok(value) = std::env::var("CAPPLAN_TODAY")
-        && parse_date(&value).is_some()
-    {
-        return value;
-    }
-    let days = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() / 86_400)
-        .unwrap_or(0) as i64;
-    let (y, m, d) = civil_from_days(days);
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
-/// Days since 1970-01-01 of a `YYYY-MM-DD` date. `YYYY-MM` and `YYYY` (for
-/// sources dated only that precisely) take the first day; a range `A .. B`
-/// takes B.
-pub fn parse_date(text: &str) -> Option<i64> {
-    let text = text.rsplit("..").next()?.trim();
-    let mut parts = text.splitn(3, '-');
-    let y: i64 = parts.next()?.parse().ok()?;
-    let m: u32 = parts.next().map_or(Some(1), |m| m.parse().ok())?;
-    let d: u32 = parts.next().map_or(Some(1), |d| d.parse().ok())?;
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || !(1900..=9999).contains(&y) {
-        return None;
-    }
-    Some(days_from_civil(y, m, d))
-}
-
-/// Days between two dates (b − a), when both parse.
-pub fn days_between(a: &str, b: &str) -> Option<i64> {
-    Some(parse_date(b)? - parse_date(a)?)
-}
-
-// Howard Hinnant's civil-calendar algorithms.
-fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = m as i64;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d as i64 - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn dates_round_trip() {
-        assert_eq!(parse_date("1970-01-01"), Some(0));
-        assert_eq!(days_between("2025-11-21", "2026-11-21"), Some(365));
-        assert_eq!(days_between("2024-01-01", "2025-01-01"), Some(366));
-        assert_eq!(
-            civil_from_days(parse_date("2026-02-28").unwrap() + 1),
-            (2026, 3, 1)
-        );
-        assert_eq!(
-            parse_date("2022-09-26 .. 2026-10-05"),
-            parse_date("2026-10-05")
-        );
-        assert_eq!(parse_date("2026-13-01"), None);
-        assert_eq!(parse_date("soon"), None);
-        assert_eq!(parse_date("2025"), parse_date("2025-01-01"));
-        assert_eq!(parse_date("2025-12"), parse_date("2025-12-01"));
-    }
 
     #[test]
     fn volume_tiers_and_free_quota() {
@@ -608,7 +558,11 @@ mod embedded_tests {
         assert!((price("aws/ec2/m5.large").unwrap() - 70.08).abs() < 1e-9);
         assert_eq!(price("redis-cloud/essentials/2.5gb"), None);
         let t3 = catalog.tier("aws/ec2/t3.medium").unwrap();
-        assert_eq!(t3.monthly_usd_with(PurchaseOption::Reserved1y), Some(19.05));
+        // The per-type Standard RI rate (pricesim), not the generic discount.
+        let reserved = t3.monthly_usd_with(PurchaseOption::Reserved1y).unwrap();
+        assert!((reserved - 0.0261 * 730.0).abs() < 1e-9);
+        // infracost's golden for the same reservation: $19.05.
+        assert!((reserved - 19.05).abs() < 0.01);
         let m5 = catalog.tier("aws/ec2/m5.large").unwrap();
         assert!((m5.monthly_usd_with(PurchaseOption::Spot).unwrap() - 70.08 * 0.35).abs() < 1e-9);
         let flex = catalog.tier("atlas/cluster/flex").unwrap();

@@ -65,8 +65,16 @@ fn merge_offering(base: &mut Offering, over: Offering, stamp: &Stamp) {
         billing,
         max_instances,
         serverless,
+        storage,
+        cpu_surplus,
+        egress,
+        load_balancer,
+        high_availability,
         note
     );
+    if !over.requires.is_empty() {
+        base.requires = over.requires;
+    }
     for (option, mut price) in over.purchase_options {
         price.source = price.source.or_else(|| stamp.source.clone());
         price.as_of = price.as_of.or_else(|| stamp.as_of.clone());
@@ -82,7 +90,9 @@ fn merge_offering(base: &mut Offering, over: Offering, stamp: &Stamp) {
 }
 
 fn merge_tier(base: &mut Tier, over: Tier, stamp: &Stamp) {
-    let changes_numbers = over.capacity != Capacity::default() || over.price != Price::default();
+    let changes_numbers = over.capacity != Capacity::default()
+        || over.price != Price::default()
+        || !over.quotas.is_empty();
     take!(base, over, name, available, note);
     merge_capacity(&mut base.capacity, over.capacity);
     let price = over.price;
@@ -97,6 +107,10 @@ fn merge_tier(base: &mut Tier, over: Tier, stamp: &Stamp) {
         base.price.steps = price.steps;
     }
     base.price.purchase_options.extend(price.purchase_options);
+    take!(base.price, price, per_seat);
+    if !over.quotas.is_empty() {
+        base.quotas = over.quotas;
+    }
     if changes_numbers || over.source.is_some() {
         base.source = over.source.or_else(|| stamp.source.clone());
         base.as_of = over.as_of.or_else(|| stamp.as_of.clone());
@@ -120,7 +134,8 @@ fn merge_capacity(base: &mut Capacity, over: Capacity) {
         sleeps_when_idle,
         free_hours_per_month,
         credits_per_month,
-        max_databases
+        max_databases,
+        baseline_cpu
     );
 }
 

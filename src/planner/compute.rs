@@ -221,6 +221,20 @@ impl<'a> ComputeModel<'a> {
         Ok(model)
     }
 
+    /// CPU seconds per second at the peak, across the component.
+    pub(crate) fn cpu_load(&self) -> f64 {
+        self.cpu_load
+    }
+
+    pub(crate) fn vcpu(&self) -> f64 {
+        self.vcpu
+    }
+
+    /// The most instances the scenario and the tier allow.
+    pub(crate) fn max_count(&self) -> u32 {
+        self.hi
+    }
+
     /// The fewest instances the CPU cap allows at `share` of the peak load
     /// (at least the minimum): a lower bound on any feasible count.
     pub(crate) fn cpu_floor(&self, share: f64) -> u32 {

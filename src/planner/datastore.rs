@@ -1,11 +1,13 @@
 //! Database and cache components: one instance of the cheapest tier whose
 //! storage, memory, connections and operations cover the demand.
 
+use super::charges::{max_storage_gb, quota_charges, storage_charge, storage_need_gb};
 use super::compute::{DEFAULT_MAX_MEMORY_UTILIZATION, DEFAULT_MAX_UTILIZATION, Rejection};
-use super::{Binding, Sized};
-use crate::catalog::TierRef;
+use super::usage::UsageLine;
+use super::{Binding, Sized, fits};
+use crate::catalog::{Catalog, TierRef};
 use crate::demand::Demand;
-use crate::scenario::{Component, ComponentRole};
+use crate::scenario::{Component, ComponentRole, UnverifiedLimit};
 use crate::units::trim_float;
 
 /// Default headrooms (docs/scenarios.md).
@@ -20,6 +22,19 @@ struct Need {
     needed: f64,
     limit: Option<f64>,
     unit: &'static str,
+    /// The limit the load depends on: a tier that does not publish it is
+    /// chosen only where the component accepts it unverified.
+    required: Option<UnverifiedLimit>,
+}
+
+/// A datastore tier that holds the demand: its report, warnings, the
+/// charges its pricing rules add (storage, quota overage) and the limits
+/// it was accepted without.
+pub(crate) struct DatastoreCheck {
+    pub sized: Sized,
+    pub warnings: Vec<String>,
+    pub charges: Vec<UsageLine>,
+    pub unverified: Vec<UnverifiedLimit>,
 }
 
 /// How a database's operations spread over its primary and replicas.
@@ -89,7 +104,8 @@ pub(crate) fn check_datastore(
     connections: f64,
     explain_it: bool,
     nodes: Option<u32>,
-) -> Result<(Sized, Vec<String>), Rejection> {
+    catalog: &Catalog,
+) -> Result<DatastoreCheck, Rejection> {
     let cap = &tier.tier.capacity;
     let mut count = 1;
     let max_util = component
@@ -103,15 +119,30 @@ pub(crate) fn check_datastore(
     let mut needs = Vec::new();
     match component.role {
         ComponentRole::Database => {
-            let headroom = component
-                .storage_headroom
-                .unwrap_or(DEFAULT_STORAGE_HEADROOM);
+            // With storage sold apart the limit is the largest size the
+            // tier can be given; without, what it includes.
+            let needed = storage_need_gb(component, tier, demand);
+            let add_on =
+                tier.offering.storage.is_some() && !fits(needed, cap.storage_gb.unwrap_or(0.0));
             needs.push(Need {
                 binding: Binding::Storage,
-                what: "storage",
-                needed: demand.storage_gb * headroom,
-                limit: cap.storage_gb,
+                what: if add_on {
+                    "storage (with add-on storage)"
+                } else {
+                    "storage"
+                },
+                needed,
+                limit: if add_on {
+                    max_storage_gb(tier)
+                } else {
+                    cap.storage_gb
+                },
                 unit: "GB",
+                required: Some(if add_on {
+                    UnverifiedLimit::MaxStorage
+                } else {
+                    UnverifiedLimit::Storage
+                }),
             });
             if cap.shared_cpu != Some(true) {
                 needs.push(Need {
@@ -120,6 +151,7 @@ pub(crate) fn check_datastore(
                     needed: demand.working_set_gb * 1024.0,
                     limit: cap.memory_mb.map(|m| m * max_mem),
                     unit: "MB",
+                    required: None,
                 });
             }
             let ops_limit = cap.max_ops_per_sec.or_else(|| {
@@ -143,7 +175,23 @@ pub(crate) fn check_datastore(
                 needed: replicas.busiest_node_ops,
                 limit: ops_limit,
                 unit: "ops/s",
+                required: Some(UnverifiedLimit::Ops),
             });
+            // A burstable class sustains only its baseline on average.
+            if cap.max_ops_per_sec.is_none()
+                && let (Some(vcpu), Some(baseline)) = (cap.vcpu, cap.baseline_cpu)
+            {
+                needs.push(Need {
+                    binding: Binding::Baseline,
+                    what: "average operations within the CPU baseline",
+                    needed: replicas.busiest_node_ops / demand.peak_to_average,
+                    limit: Some(
+                        vcpu * component.ops_per_vcpu.unwrap_or(DEFAULT_OPS_PER_VCPU) * baseline,
+                    ),
+                    unit: "ops/s",
+                    required: None,
+                });
+            }
         }
         _ => {
             let headroom = component.memory_headroom.unwrap_or(DEFAULT_MEMORY_HEADROOM);
@@ -153,6 +201,7 @@ pub(crate) fn check_datastore(
                 needed: demand.cache_mb * headroom,
                 limit: cap.memory_mb,
                 unit: "MB",
+                required: None,
             });
             needs.push(Need {
                 binding: Binding::Ops,
@@ -160,6 +209,8 @@ pub(crate) fn check_datastore(
                 needed: demand.cache_ops_per_s,
                 limit: cap.max_ops_per_sec,
                 unit: "ops/s",
+                // Usage-priced caches (quotas with overage) scale by use.
+                required: tier.tier.quotas.is_empty().then_some(UnverifiedLimit::Ops),
             });
         }
     }
@@ -169,6 +220,7 @@ pub(crate) fn check_datastore(
         needed: connections,
         limit: cap.max_connections,
         unit: "",
+        required: Some(UnverifiedLimit::Connections),
     });
     let mut warnings = Vec::new();
     let mut explain = if explain_it {
@@ -177,8 +229,18 @@ pub(crate) fn check_datastore(
         Vec::new()
     };
     // A cache is sized by its memory: a tier that does not publish it
-    // cannot be chosen (unknown is not enough).
-    if component.role == ComponentRole::Cache && cap.memory_mb.is_none() && demand.cache_mb > 0.0 {
+    // cannot be chosen (unknown is not enough), unless it is billed by the
+    // GB held (a quota on cache_gb).
+    let billed_by_memory = tier
+        .tier
+        .quotas
+        .iter()
+        .any(|q| q.metric == crate::catalog::QuotaMetric::CacheGb);
+    if component.role == ComponentRole::Cache
+        && cap.memory_mb.is_none()
+        && demand.cache_mb > 0.0
+        && !billed_by_memory
+    {
         return Err(Rejection {
             tier: tier.reference(),
             binding: Binding::Memory,
@@ -188,17 +250,18 @@ pub(crate) fn check_datastore(
         });
     }
     let mut tightest: Option<(f64, Binding)> = None;
+    let mut unverified = Vec::new();
     for need in &needs {
         match need.limit {
             Some(limit) => {
-                if need.needed > limit && !explain_it {
+                if !fits(need.needed, limit) && !explain_it {
                     return Err(Rejection {
                         tier: String::new(),
                         binding: need.binding,
                         reason: String::new(),
                     });
                 }
-                if need.needed > limit {
+                if !fits(need.needed, limit) {
                     return Err(Rejection {
                         tier: tier.reference(),
                         binding: need.binding,
@@ -227,6 +290,26 @@ pub(crate) fn check_datastore(
                 }
             }
             None if need.needed > 0.0 => {
+                if let Some(limit) = need.required {
+                    if !component.accept_unverified_limits.contains(&limit) {
+                        return Err(Rejection {
+                            tier: tier.reference(),
+                            binding: need.binding,
+                            reason: if explain_it {
+                                format!(
+                                    "the catalog publishes no {} limit for this tier ({} {} needed); accept it with accept_unverified_limits: [{}]",
+                                    need.what,
+                                    trim_float(need.needed, 2),
+                                    need.unit,
+                                    limit.as_str()
+                                )
+                            } else {
+                                String::new()
+                            },
+                        });
+                    }
+                    unverified.push(limit);
+                }
                 warnings.push(format!(
                     "{}: {} limit of {} is not published; {} {} not checked",
                     component.name,
@@ -255,8 +338,27 @@ pub(crate) fn check_datastore(
             count - 1
         ));
     }
-    Ok((
-        Sized {
+    let mut charges = quota_charges(component, tier, demand, catalog, explain_it)?;
+    if component.role == ComponentRole::Database
+        && let Some(line) = storage_charge(component, tier, demand, catalog)
+    {
+        charges.insert(0, line);
+    }
+    if explain_it {
+        for line in &charges {
+            explain.push(format!(
+                "{}: {} {} at {} = {}",
+                line.name,
+                trim_float(line.quantity, 3),
+                line.unit,
+                line.price,
+                line.monthly_usd
+                    .map_or("unpriced".to_string(), |m| format!("${m:.2}/month"))
+            ));
+        }
+    }
+    Ok(DatastoreCheck {
+        sized: Sized {
             count,
             utilization: Some(utilization),
             p95_ms: None,
@@ -265,5 +367,7 @@ pub(crate) fn check_datastore(
             explain,
         },
         warnings,
-    ))
+        charges,
+        unverified,
+    })
 }

@@ -9,6 +9,7 @@
 //! that accept its connections. No greedy step can hide a cheaper mix.
 
 mod autoscale;
+mod charges;
 mod compute;
 mod datastore;
 mod media;
@@ -24,6 +25,10 @@ use crate::catalog::{Catalog, PurchaseOption, Role, TierRef};
 use crate::demand::{Demand, Load, demand};
 use crate::scenario::{Component, ComponentRole, Scenario};
 use autoscale::{autoscale_counts, billed_lower_bound};
+use charges::{
+    baseline_count, burst_mode, egress_charges, load_balancer_charges, plan_fee_line,
+    required_plans, surplus_charge, surplus_vcpu_hours,
+};
 use compute::ComputeModel;
 use datastore::check_datastore;
 use media::check_media;
@@ -43,6 +48,17 @@ pub enum Binding {
     Ops,
     Credits,
     MinInstances,
+    /// A monthly quota with no overage (a free plan's commands).
+    Quota,
+    /// A burstable tier's CPU baseline (standard mode, or more instances
+    /// costing less than the CPU credits they save).
+    Baseline,
+}
+
+/// One relative tolerance wherever a requirement meets a limit: a need
+/// equal to the limit (up to float rounding) fits.
+pub(crate) fn fits(needed: f64, limit: f64) -> bool {
+    needed <= limit + limit.abs() * 1e-9 + 1e-12
 }
 
 impl Binding {
@@ -56,6 +72,8 @@ impl Binding {
             Binding::Ops => "ops",
             Binding::Credits => "credits",
             Binding::MinInstances => "min_instances",
+            Binding::Quota => "quota",
+            Binding::Baseline => "baseline",
         }
     }
 }
@@ -93,12 +111,26 @@ pub struct ComponentPlan {
     pub serverless: bool,
     pub sized: Sized,
     pub warnings: Vec<String>,
+    /// What the tier's pricing rules add: storage beyond the included
+    /// amount, quota overage, CPU credits, egress, a load balancer.
+    pub charges: Vec<UsageLine>,
+    /// Limits the tier does not publish that the component accepted.
+    pub unverified_limits: Vec<crate::scenario::UnverifiedLimit>,
 }
 
 impl ComponentPlan {
     /// What the purchase option saves against on-demand, per month.
     pub fn purchase_saving_usd(&self) -> Option<f64> {
         Some(self.on_demand_monthly_usd? - self.monthly_usd?)
+    }
+
+    /// Instances plus charges; `None` when anything is unpriced.
+    pub fn total_monthly_usd(&self) -> Option<f64> {
+        let mut total = self.monthly_usd?;
+        for line in &self.charges {
+            total += line.monthly_usd?;
+        }
+        Some(total)
     }
 
     /// Fixed peak sizing minus the autoscaled cost, per month.
@@ -189,6 +221,11 @@ struct ComputeOption<'a> {
     /// Autoscaled options not yet integrated: a lower bound on `cost`.
     autoscale_lower_bound: Option<f64>,
     serverless: Option<ServerlessCost>,
+    /// Lines the tier's pricing rules add (in `cost`).
+    charges: Vec<UsageLine>,
+    /// Platform plans the option needs, `provider/offering/tier`, paid
+    /// once per plan whatever the number of components needing it.
+    plans: Vec<String>,
 }
 
 pub struct Planner<'a> {
@@ -277,6 +314,7 @@ impl<'a> Planner<'a> {
                 count * component.cache_connections_per_instance.unwrap_or(0.0),
             )
         };
+        let egress = egress_charges(self.scenario, component, &tier, demand, self.catalog);
         if tier.offering.role == Some(Role::Serverless) {
             let cost = serverless_cost(component, tier, demand, self.catalog)?;
             let (db_connections, cache_connections) = per_instance(cost.concurrency as f64);
@@ -284,24 +322,92 @@ impl<'a> Planner<'a> {
                 tier,
                 count: cost.concurrency,
                 binding: cost.binding,
-                cost: cost.monthly_usd.unwrap_or(f64::INFINITY),
+                cost: cost.monthly_usd.unwrap_or(f64::INFINITY) + charges::total(&egress),
                 db_connections,
                 cache_connections,
                 autoscale: None,
                 autoscale_lower_bound: None,
                 serverless: Some(cost),
+                charges: egress,
+                plans: Vec::new(),
             });
         }
         let model = ComputeModel::new(component, tier, demand)?;
-        let (count, binding) = model.size()?;
+        let (mut count, mut binding) = model.size()?;
         let unit = self.unit_price(component, &tier, demand);
+        let mut surplus = None;
+        // Burstable tiers (fixed counts; autoscaled groups are priced when
+        // integrated): standard mode must keep the day's average within the
+        // baseline; unlimited mode pays for CPU above it, or runs the more
+        // instances whose baselines cover it, whichever costs less.
+        if let (Some((baseline, mode)), None) = (burst_mode(component, &tier), component.autoscale)
+        {
+            let shares = &self.hourly_shares;
+            let covering = baseline_count(model.cpu_load(), shares, model.vcpu(), baseline);
+            let credits = |n: u32| {
+                surplus_vcpu_hours(model.cpu_load(), shares, n as f64, model.vcpu(), baseline)
+            };
+            let candidate = covering.max(count);
+            match mode {
+                crate::scenario::BurstMode::Standard => {
+                    if candidate > model.max_count() {
+                        return Err(Rejection {
+                            tier: tier.reference(),
+                            binding: Binding::Baseline,
+                            reason: format!(
+                                "{candidate} instances are needed to keep the average CPU within the {}% baseline (standard mode); the limit is {}",
+                                crate::units::trim_float(baseline * 100.0, 1),
+                                model.max_count()
+                            ),
+                        });
+                    }
+                    if candidate > count {
+                        (count, binding) = (candidate, Binding::Baseline);
+                    }
+                }
+                crate::scenario::BurstMode::Unlimited => {
+                    let cost_at = |n: u32| {
+                        let line =
+                            surplus_charge(component, &tier, credits(n), baseline, self.catalog);
+                        let extra = line
+                            .as_ref()
+                            .map_or(0.0, |l| l.monthly_usd.unwrap_or(f64::INFINITY));
+                        (unit.map_or(f64::INFINITY, |p| p * n as f64) + extra, line)
+                    };
+                    let (at_count, line) = cost_at(count);
+                    surplus = line;
+                    if candidate > count && candidate <= model.max_count() {
+                        let (at_candidate, line) = cost_at(candidate);
+                        if at_candidate < at_count {
+                            (count, binding, surplus) = (candidate, Binding::Baseline, line);
+                        }
+                    }
+                }
+            }
+        }
+        let mut lines: Vec<UsageLine> = surplus.into_iter().collect();
+        lines.extend(egress);
+        if component.autoscale.is_none() {
+            lines.extend(load_balancer_charges(
+                component,
+                &tier,
+                count,
+                demand,
+                &self.hourly_shares,
+                self.scenario
+                    .workload
+                    .requests_per_connection
+                    .unwrap_or(1.0),
+                self.catalog,
+            ));
+        }
         let (db_connections, cache_connections) = per_instance(count as f64);
         Ok(ComputeOption {
             tier,
             count,
             binding,
             // Fixed at the peak until integrated (autoscaled components).
-            cost: unit.map_or(f64::INFINITY, |p| p * count as f64),
+            cost: unit.map_or(f64::INFINITY, |p| p * count as f64) + charges::total(&lines),
             db_connections,
             cache_connections,
             autoscale: None,
@@ -311,7 +417,69 @@ impl<'a> Planner<'a> {
                 })
             }),
             serverless: None,
+            charges: lines,
+            plans: required_plans(component, &tier),
         })
+    }
+
+    /// The charges of an autoscaled group over the day: CPU credits above
+    /// the baseline on the average count, a load balancer when the group
+    /// reaches its rule's size, and egress.
+    fn autoscaled_charges(
+        &self,
+        component: &Component,
+        tier: &TierRef<'a>,
+        counts: &AutoscaleCounts,
+        demand: &Demand,
+    ) -> Result<Vec<UsageLine>, Rejection> {
+        let mut lines = Vec::new();
+        if let Some((baseline, mode)) = burst_mode(component, tier) {
+            let model = ComputeModel::new(component, *tier, demand)?;
+            let hours = surplus_vcpu_hours(
+                model.cpu_load(),
+                &self.hourly_shares,
+                counts.average_count,
+                model.vcpu(),
+                baseline,
+            );
+            if hours > 0.0 && mode == crate::scenario::BurstMode::Standard {
+                return Err(Rejection {
+                    tier: tier.reference(),
+                    binding: Binding::Baseline,
+                    reason: format!(
+                        "the group's average CPU exceeds the {}% baseline (standard mode)",
+                        crate::units::trim_float(baseline * 100.0, 1)
+                    ),
+                });
+            }
+            lines.extend(surplus_charge(
+                component,
+                tier,
+                hours,
+                baseline,
+                self.catalog,
+            ));
+        }
+        lines.extend(egress_charges(
+            self.scenario,
+            component,
+            tier,
+            demand,
+            self.catalog,
+        ));
+        lines.extend(load_balancer_charges(
+            component,
+            tier,
+            counts.peak_count,
+            demand,
+            &self.hourly_shares,
+            self.scenario
+                .workload
+                .requests_per_connection
+                .unwrap_or(1.0),
+            self.catalog,
+        ));
+        Ok(lines)
     }
 
     /// Integrates autoscaled options over the day, cheapest bound first,
@@ -338,14 +506,23 @@ impl<'a> Planner<'a> {
                 d.cost <= bound
                     && d.db_connections <= option.db_connections
                     && d.cache_connections <= option.cache_connections
+                    && d.plans.iter().all(|p| option.plans.contains(p))
             });
             if beaten {
                 continue;
             }
-            match autoscale_counts(component, option.tier, demand, &self.hourly_shares) {
-                Ok(counts) => {
+            let integrated = autoscale_counts(component, option.tier, demand, &self.hourly_shares)
+                .and_then(|counts| {
+                    let lines =
+                        self.autoscaled_charges(component, &option.tier, &counts, demand)?;
+                    Ok((counts, lines))
+                });
+            match integrated {
+                Ok((counts, lines)) => {
                     let unit = self.unit_price(component, &option.tier, demand);
-                    option.cost = unit.map_or(f64::INFINITY, |p| p * counts.billed_count);
+                    option.cost = unit.map_or(f64::INFINITY, |p| p * counts.billed_count)
+                        + charges::total(&lines);
+                    option.charges = lines;
                     option.autoscale = Some(counts);
                     done.push(option);
                 }
@@ -395,14 +572,27 @@ impl<'a> Planner<'a> {
         let mut best: Option<Candidate<'a>> = None;
         let mut last_rejection: Option<Infeasible> = None;
         let mut choice = vec![0usize; compute_options.len()];
+        let seats = self.scenario.seats.unwrap_or(1);
+        let mut plans: Vec<&str> = Vec::new();
         loop {
             let (mut cost, mut instances, mut db_conns, mut cache_conns) = (0.0, 0u32, 0.0, 0.0);
+            plans.clear();
             for (slot, (_, options)) in compute_options.iter().enumerate() {
                 let option = &options[choice[slot]];
                 cost += option.cost;
                 instances += option.count;
                 db_conns += option.db_connections;
                 cache_conns += option.cache_connections;
+                for plan in &option.plans {
+                    if !plans.contains(&plan.as_str()) {
+                        plans.push(plan);
+                    }
+                }
+            }
+            for plan in &plans {
+                cost += plan_fee_line(self.catalog, plan, seats, "")
+                    .monthly_usd
+                    .unwrap_or(f64::INFINITY);
             }
             let db = database.zip(db_tiers.as_deref()).map(|(i, tiers)| {
                 first_fitting(tiers, db_conns)
@@ -479,6 +669,7 @@ impl<'a> Planner<'a> {
                 ),
             };
             let mut plan = self.component_plan(component, &option.tier, sized, pricing, Vec::new());
+            plan.charges = option.charges.clone();
             if let (Some(a), true) = (&option.autoscale, self.explain) {
                 let hours: Vec<String> = a.by_hour.iter().map(|c| c.to_string()).collect();
                 plan.sized.explain.push(format!(
@@ -497,22 +688,46 @@ impl<'a> Planner<'a> {
             }
         }
         let (mut db_conns, mut cache_conns) = (0.0, 0.0);
-        for (slot, (_, options)) in compute_options.iter().enumerate() {
-            db_conns += options[choice[slot]].db_connections;
-            cache_conns += options[choice[slot]].cache_connections;
+        let mut fees: Vec<UsageLine> = Vec::new();
+        for (slot, (index, options)) in compute_options.iter().enumerate() {
+            let option = &options[choice[slot]];
+            db_conns += option.db_connections;
+            cache_conns += option.cache_connections;
+            for plan in &option.plans {
+                let why = format!("autoscaling of {}", components[*index].name);
+                match fees.iter_mut().find(|f| &f.price == plan) {
+                    Some(fee) => fee.name.push_str(&format!(", {}", components[*index].name)),
+                    None => fees.push(plan_fee_line(self.catalog, plan, seats, &why)),
+                }
+            }
         }
         for (index, chosen, conns) in [(database, db, db_conns), (cache, ca, cache_conns)] {
             if let (Some(index), Some(chosen)) = (index, chosen) {
                 let component = &components[index];
-                let (sized, warnings) =
-                    check_datastore(component, &chosen.tier, &demand, conns, self.explain, None)
-                        .map_err(|r| infeasible(component, vec![(chosen.tier, r)]))?;
+                let check = check_datastore(
+                    component,
+                    &chosen.tier,
+                    &demand,
+                    conns,
+                    self.explain,
+                    None,
+                    self.catalog,
+                )
+                .map_err(|r| infeasible(component, vec![(chosen.tier, r)]))?;
                 let pricing = self.instance_pricing(component, &chosen.tier, &demand, None);
-                plans[index] =
-                    Some(self.component_plan(component, &chosen.tier, sized, pricing, warnings));
+                let mut plan = self.component_plan(
+                    component,
+                    &chosen.tier,
+                    check.sized,
+                    pricing,
+                    check.warnings,
+                );
+                plan.charges = check.charges;
+                plan.unverified_limits = check.unverified;
+                plans[index] = Some(plan);
             }
         }
-        Ok(self.finish(demand, plans.into_iter().flatten().collect()))
+        Ok(self.finish(demand, plans.into_iter().flatten().collect(), fees))
     }
 
     /// The tiers of a datastore component that hold the demand apart from
@@ -522,12 +737,14 @@ impl<'a> Planner<'a> {
             .tiers(component)
             .into_iter()
             .filter_map(|tier| {
-                let (sized, _) =
-                    check_datastore(component, &tier, demand, 0.0, false, None).ok()?;
+                let check =
+                    check_datastore(component, &tier, demand, 0.0, false, None, self.catalog)
+                        .ok()?;
                 Some(DatastoreChoice {
                     cost: self
                         .unit_price(component, &tier, demand)
-                        .map_or(f64::INFINITY, |p| p * sized.count as f64),
+                        .map_or(f64::INFINITY, |p| p * check.sized.count as f64)
+                        + charges::total(&check.charges),
                     tier,
                 })
             })
@@ -548,9 +765,17 @@ impl<'a> Planner<'a> {
             .tiers(component)
             .into_iter()
             .filter_map(|tier| {
-                check_datastore(component, &tier, demand, connections, true, None)
-                    .err()
-                    .map(|r| (tier, r))
+                check_datastore(
+                    component,
+                    &tier,
+                    demand,
+                    connections,
+                    true,
+                    None,
+                    self.catalog,
+                )
+                .err()
+                .map(|r| (tier, r))
             })
             .collect();
         infeasible(component, rejections)
@@ -695,11 +920,14 @@ impl<'a> Planner<'a> {
             serverless,
             sized,
             warnings,
+            charges: Vec::new(),
+            unverified_limits: Vec::new(),
         }
     }
 
-    fn finish(&self, demand: Demand, components: Vec<ComponentPlan>) -> Plan {
-        let usage = usage_lines(self.scenario, self.catalog, &demand);
+    fn finish(&self, demand: Demand, components: Vec<ComponentPlan>, fees: Vec<UsageLine>) -> Plan {
+        let mut usage = usage_lines(self.scenario, self.catalog, &demand);
+        usage.extend(fees);
         let mut unpriced = Vec::new();
         let mut warnings = Vec::new();
         let mut total = 0.0;
@@ -709,6 +937,18 @@ impl<'a> Planner<'a> {
                 None => unpriced.push(format!("{} ({})", c.name, c.tier_ref)),
             }
             warnings.extend(c.warnings.iter().cloned());
+            for line in &c.charges {
+                match line.monthly_usd {
+                    Some(cost) => total += cost,
+                    None => {
+                        unpriced.push(format!("{}: {} ({})", c.name, line.name, line.price));
+                        warnings.push(format!(
+                            "{}: '{}' ({}) is unpriced; it is not counted in the total",
+                            c.name, line.name, line.price
+                        ));
+                    }
+                }
+            }
         }
         for u in &usage {
             match u.monthly_usd {
@@ -821,9 +1061,15 @@ impl<'a> Planner<'a> {
             let Some(tier) = self.catalog.tier(reference) else {
                 return unknown();
             };
-            if let Err(rejection) =
-                check_datastore(component, &tier, &demand, conns, false, Some(*count))
-            {
+            if let Err(rejection) = check_datastore(
+                component,
+                &tier,
+                &demand,
+                conns,
+                false,
+                Some(*count),
+                self.catalog,
+            ) {
                 return Some((component.name.clone(), rejection.binding));
             }
         }
@@ -941,6 +1187,7 @@ fn pareto(mut options: Vec<ComputeOption<'_>>) -> Vec<ComputeOption<'_>> {
             k.cost <= option.cost
                 && k.db_connections <= option.db_connections
                 && k.cache_connections <= option.cache_connections
+                && k.plans.iter().all(|p| option.plans.contains(p))
         });
         if !dominated {
             kept.push(option);

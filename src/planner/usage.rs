@@ -19,6 +19,11 @@ pub struct UsageLine {
     pub monthly_usd: Option<f64>,
     pub source: Option<String>,
     pub as_of: Option<String>,
+    /// The component whose tier brings this line (storage beyond the
+    /// included amount, CPU credits, egress, a load balancer); absent for
+    /// the scenario's own usage items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub component: Option<String>,
 }
 
 /// "1M tokens" → 1,000,000; "10k requests" → 10,000; "GB" → 1.
@@ -40,6 +45,8 @@ pub fn usage_lines(scenario: &Scenario, catalog: &Catalog, demand: &Demand) -> V
         .usage
         .iter()
         .filter_map(|item| {
+            // Egress served by a component is priced with that component.
+            let reference = item.price.as_deref()?;
             let driver = match item.driver {
                 UsageDriver::Requests => demand.requests_per_month,
                 UsageDriver::Jobs => demand.monthly_jobs(item.class.as_deref().unwrap_or("")),
@@ -49,18 +56,19 @@ pub fn usage_lines(scenario: &Scenario, catalog: &Catalog, demand: &Demand) -> V
                 UsageDriver::Fixed => 1.0,
             };
             let base = driver * item.amount * (1.0 - item.cache_hit_ratio);
-            let Some((provider, price)) = catalog.usage(&item.price) else {
+            let Some((provider, price)) = catalog.usage(reference) else {
                 // A tier used as a usage item: instance-months at its price.
-                let tier = catalog.tier(&item.price)?;
+                let tier = catalog.tier(reference)?;
                 let provenance = tier.provenance();
                 return Some(UsageLine {
                     name: item.name.clone(),
-                    price: item.price.clone(),
+                    price: reference.to_string(),
                     quantity: base,
                     unit: "instance-month".into(),
                     monthly_usd: tier.monthly_usd().map(|m| m * base),
                     source: provenance.source,
                     as_of: provenance.as_of,
+                    component: None,
                 });
             };
             let quantity = base / unit_multiple(&price.unit);
@@ -71,12 +79,13 @@ pub fn usage_lines(scenario: &Scenario, catalog: &Catalog, demand: &Demand) -> V
             };
             Some(UsageLine {
                 name: item.name.clone(),
-                price: item.price.clone(),
+                price: reference.to_string(),
                 quantity,
                 unit: price.unit.clone(),
                 monthly_usd: price.cost(quantity).map(|c| c * (1.0 - discount)),
                 source: price.source.clone().or_else(|| provider.source.clone()),
                 as_of: price.as_of.clone().or_else(|| provider.as_of.clone()),
+                component: None,
             })
         })
         .collect()

@@ -463,21 +463,39 @@ pub fn recommend(r: &RecommendReport, explain: bool) -> Document {
             })
             .collect(),
     });
-    if !r.usage.is_empty() {
+    // The tiers' own charges (storage add-ons, credits, egress, load
+    // balancers) first, then the scenario's usage items and plan fees.
+    let lines: Vec<&capplan::planner::UsageLine> = r
+        .components
+        .iter()
+        .flat_map(|c| &c.charges)
+        .chain(&r.usage)
+        .collect();
+    if !lines.is_empty() {
+        let has_charges = r.components.iter().any(|c| !c.charges.is_empty());
         sections.push(Section {
-            heading: Some("Usage-priced items (average load)".into()),
+            heading: Some(
+                if has_charges {
+                    "Add-ons and usage-priced items (average load)"
+                } else {
+                    "Usage-priced items (average load)"
+                }
+                .into(),
+            ),
             headers: vec![
                 "item".into(),
                 "price".into(),
                 "quantity".into(),
                 "$/month".into(),
             ],
-            rows: r
-                .usage
+            rows: lines
                 .iter()
                 .map(|u| {
                     vec![
-                        u.name.clone(),
+                        match &u.component {
+                            Some(component) => format!("{component}: {}", u.name),
+                            None => u.name.clone(),
+                        },
                         u.price.clone(),
                         format!("{} {}", trim_float(u.quantity, 3), u.unit),
                         u.monthly_usd.map_or("unpriced".into(), money),
@@ -516,6 +534,16 @@ pub fn recommend(r: &RecommendReport, explain: bool) -> Document {
         }
     )];
     for c in &r.components {
+        if !c.unverified_limits.is_empty() {
+            notes.push(format!(
+                "{}: this plan rests on limits {}/{}/{} does not publish ({}), accepted by the scenario.",
+                c.name,
+                c.provider,
+                c.offering,
+                c.tier,
+                c.unverified_limits.join(", ")
+            ));
+        }
         if let (Some(saving), true) = (c.purchase_saving_usd, c.purchase_option != "on_demand") {
             notes.push(format!(
                 "{}: {} saves {}/month against on demand ({}/month).",

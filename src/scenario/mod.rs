@@ -24,6 +24,8 @@ pub struct Scenario {
     /// The stage ladder, cheapest first.
     #[serde(default)]
     pub stages: Vec<Stage>,
+    /// Seats of per-seat platform plans (default 1).
+    pub seats: Option<u32>,
     /// Assertions `capplan check` evaluates (budgets, stages, latency).
     #[serde(default, rename = "assert")]
     pub assertions: Vec<Assertion>,
@@ -78,6 +80,9 @@ pub struct Workload {
     /// Outbound data per active user per day, MB.
     #[serde(default)]
     pub egress_mb_per_active_user_per_day: f64,
+    /// Requests a client sends over one connection (load balancer capacity
+    /// units count new connections). Absent: 1, an upper bound.
+    pub requests_per_connection: Option<f64>,
     /// Background job classes.
     #[serde(default)]
     pub jobs: Vec<JobClass>,
@@ -142,6 +147,39 @@ pub struct Autoscale {
     pub target_utilization: f64,
 }
 
+/// How a burstable instance may use CPU above its baseline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BurstMode {
+    Unlimited,
+    Standard,
+}
+
+/// A published limit a tier may lack (see `accept_unverified_limits`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnverifiedLimit {
+    /// Client connections (database, cache).
+    Connections,
+    /// Operations per second (cache, database without vCPUs).
+    Ops,
+    /// Storage included in a database tier.
+    Storage,
+    /// The largest storage a database tier can be given.
+    MaxStorage,
+}
+
+impl UnverifiedLimit {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnverifiedLimit::Connections => "connections",
+            UnverifiedLimit::Ops => "ops",
+            UnverifiedLimit::Storage => "storage",
+            UnverifiedLimit::MaxStorage => "max_storage",
+        }
+    }
+}
+
 /// How a load balancer spreads requests over web instances.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -185,6 +223,14 @@ pub struct Component {
     pub cache_connections_per_instance: Option<f64>,
     pub purchase_option: Option<crate::catalog::PurchaseOption>,
     pub autoscale: Option<Autoscale>,
+    /// Burstable tiers: `unlimited` pays for CPU above the baseline (where
+    /// the offering prices it; AWS's default), `standard` keeps the daily
+    /// average at or below it.
+    pub burst: Option<BurstMode>,
+    /// Limits the load depends on that a tier may leave unpublished and
+    /// still be chosen; the plan is then marked as resting on them.
+    #[serde(default)]
+    pub accept_unverified_limits: Vec<UnverifiedLimit>,
     // database
     pub storage_headroom: Option<f64>,
     pub ops_per_vcpu: Option<f64>,
@@ -267,7 +313,11 @@ pub struct UsageItem {
     pub name: String,
     /// `provider/usage-id`, e.g. `openai/gpt-4o-mini-input`, or a tier
     /// `provider/offering/tier` priced per instance-month (`aws/elb/alb`).
-    pub price: String,
+    /// Absent with `served_by`.
+    pub price: Option<String>,
+    /// Outbound data served by this component: priced at the egress rate
+    /// of the offering the planner puts it on.
+    pub served_by: Option<String>,
     pub driver: UsageDriver,
     /// The job class, for `driver: jobs`.
     pub class: Option<String>,

@@ -105,6 +105,17 @@ impl Validator<'_> {
             );
         }
         self.number(
+            &wp("requests_per_connection"),
+            w.requests_per_connection,
+            |v| v >= 1.0,
+            "at least 1 request per connection",
+        );
+        if let Some(seats) = s.seats
+            && seats == 0
+        {
+            self.error(&[key("seats")], "expected at least 1 seat, found 0".into());
+        }
+        self.number(
             &wp("working_set_ratio"),
             Some(w.working_set_ratio),
             |v| (0.0..=1.0).contains(&v),
@@ -550,8 +561,22 @@ impl Validator<'_> {
         }
         for u in &s.usage {
             let up = |k: &str| vec![key("usage"), named(&u.name), key(k)];
-            if catalog.usage(&u.price).is_none() && catalog.tier(&u.price).is_none() {
-                self.error(&up("price"), format!("unknown usage price '{}': expected provider/usage-id or provider/offering/tier as listed by `capplan tiers show PROVIDER`", u.price));
+            match (&u.price, &u.served_by) {
+                (Some(price), None) => {
+                    if catalog.usage(price).is_none() && catalog.tier(price).is_none() {
+                        self.error(&up("price"), format!("unknown usage price '{price}': expected provider/usage-id or provider/offering/tier as listed by `capplan tiers show PROVIDER`"));
+                    }
+                }
+                (None, Some(name)) => {
+                    if !s.components.iter().any(|c| &c.name == name && c.role.is_compute()) {
+                        self.error(&up("served_by"), format!("unknown component '{name}': expected the name of a web or worker component"));
+                    }
+                    if u.driver != UsageDriver::EgressGb {
+                        self.error(&up("served_by"), "'served_by' applies only to driver 'egress_gb'".into());
+                    }
+                }
+                (Some(_), Some(_)) => self.error(&up("served_by"), "give 'price' or 'served_by', not both".into()),
+                (None, None) => self.error(&[key("usage"), named(&u.name)], "expected 'price' (provider/usage-id) or 'served_by' (a component whose platform prices the egress)".into()),
             }
             match (u.driver, &u.class) {
                 (UsageDriver::Jobs, None) => self.error(

@@ -1,0 +1,98 @@
+//! Dates of catalog entries: parsing, ages, and today's date.
+
+/// Today's date as `YYYY-MM-DD` (UTC), or `CAPPLAN_TODAY` when set so that
+/// reports with ages are reproducible.
+pub fn today() -> String {
+    if let Ok(value) = std::env::var("CAPPLAN_TODAY")
+        && parse_date(&value).is_some()
+    {
+        return value;
+    }
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() / 86_400)
+        .unwrap_or(0) as i64;
+    let (y, m, d) = civil_from_days(days);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Days since 1970-01-01 of a `YYYY-MM-DD` date. `YYYY-MM` and `YYYY` (for
+/// sources dated only that precisely) take the first day; a range `A .. B`
+/// takes B.
+pub fn parse_date(text: &str) -> Option<i64> {
+    let text = text.rsplit("..").next()?.trim();
+    let mut parts = text.splitn(3, '-');
+    let y: i64 = parts.next()?.parse().ok()?;
+    let m: u32 = parts.next().map_or(Some(1), |m| m.parse().ok())?;
+    let d: u32 = parts.next().map_or(Some(1), |d| d.parse().ok())?;
+    if !(1..=12).contains(&m) || !(1900..=9999).contains(&y) || d < 1 || d > days_in_month(y, m) {
+        return None;
+    }
+    Some(days_from_civil(y, m, d))
+}
+
+fn days_in_month(y: i64, m: u32) -> u32 {
+    match m {
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days between two dates (b − a), when both parse.
+pub fn days_between(a: &str, b: &str) -> Option<i64> {
+    Some(parse_date(b)? - parse_date(a)?)
+}
+
+// Howard Hinnant's civil-calendar algorithms.
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = m as i64;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_round_trip() {
+        assert_eq!(parse_date("1970-01-01"), Some(0));
+        assert_eq!(days_between("2025-11-21", "2026-11-21"), Some(365));
+        assert_eq!(days_between("2024-01-01", "2025-01-01"), Some(366));
+        assert_eq!(
+            civil_from_days(parse_date("2026-02-28").unwrap() + 1),
+            (2026, 3, 1)
+        );
+        assert_eq!(
+            parse_date("2022-09-26 .. 2026-10-05"),
+            parse_date("2026-10-05")
+        );
+        assert_eq!(parse_date("2026-13-01"), None);
+        assert_eq!(parse_date("2026-02-30"), None);
+        assert_eq!(parse_date("2026-04-31"), None);
+        assert!(parse_date("2028-02-29").is_some());
+        assert_eq!(parse_date("2100-02-29"), None);
+        assert_eq!(parse_date("soon"), None);
+        assert_eq!(parse_date("2025"), parse_date("2025-01-01"));
+        assert_eq!(parse_date("2025-12"), parse_date("2025-12-01"));
+    }
+}

@@ -1,0 +1,155 @@
+//! Pricing rules beyond a tier's own price: what a real bill adds. Each is
+//! a catalog field read by one planner function (docs/catalogs.md):
+//! storage bought beyond a tier's included amount, monthly quotas and
+//! their overage, burstable CPU above its baseline, egress priced by the
+//! platform that serves it, a load balancer in front of several
+//! instances, and fees that a feature requires (a workspace plan).
+
+use serde::{Deserialize, Serialize};
+
+/// How a database offering sells storage beyond a tier's included
+/// `capacity.storage_gb` (absent: nothing included), up to the tier's
+/// `capacity.max_storage_gb` or else `max_gb`.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoragePricing {
+    /// Usage id of the same provider, priced per GB-month.
+    pub price: String,
+    pub rule: StorageRule,
+    /// What is billed: the provisioned size (default) or the data stored.
+    #[serde(default)]
+    pub metered: StorageMetering,
+    /// Smallest size that can be provisioned (RDS: 20 GB).
+    pub min_gb: Option<f64>,
+    /// Largest size any tier of the offering can have.
+    pub max_gb: Option<f64>,
+    pub source: Option<String>,
+}
+
+/// Which storage is billed once a tier's included amount is exceeded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StorageRule {
+    /// Only the amount above the included storage (RDS: nothing included).
+    Excess,
+    /// The full amount, the included storage not deducted (MongoDB Atlas
+    /// custom storage).
+    FullAmount,
+}
+
+impl StorageRule {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StorageRule::Excess => "excess",
+            StorageRule::FullAmount => "full_amount",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StorageMetering {
+    /// The provisioned size: the need times the storage headroom.
+    #[default]
+    Provisioned,
+    /// The data stored, as it grows (DocumentDB, Aurora).
+    Used,
+}
+
+/// A monthly allowance of a tier: what is included, and what happens
+/// beyond it (an overage price, or none: a hard limit).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Quota {
+    pub metric: QuotaMetric,
+    /// Included per month, in the metric's unit.
+    pub per_month: f64,
+    /// Usage id of the same provider that prices what is beyond; absent:
+    /// the tier cannot serve more.
+    pub overage: Option<String>,
+    /// Billed at least this much (ElastiCache Serverless: 1 GB).
+    pub minimum: Option<f64>,
+    pub note: Option<String>,
+}
+
+/// What a quota counts, per month, from the demand model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuotaMetric {
+    /// Cache commands (average cache operations × seconds in a month).
+    CacheCommands,
+    /// Database operations.
+    DbOperations,
+    /// API requests.
+    Requests,
+    /// Cache memory held, GB (a GB-month figure).
+    CacheGb,
+    /// Outbound data, GB.
+    EgressGb,
+}
+
+impl QuotaMetric {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QuotaMetric::CacheCommands => "cache_commands",
+            QuotaMetric::DbOperations => "db_operations",
+            QuotaMetric::Requests => "requests",
+            QuotaMetric::CacheGb => "cache_gb",
+            QuotaMetric::EgressGb => "egress_gb",
+        }
+    }
+
+    /// The unit the monthly quantity is counted in.
+    pub fn unit(self) -> &'static str {
+        match self {
+            QuotaMetric::CacheCommands => "commands",
+            QuotaMetric::DbOperations => "operations",
+            QuotaMetric::Requests => "requests",
+            QuotaMetric::CacheGb => "GB-month",
+            QuotaMetric::EgressGb => "GB",
+        }
+    }
+}
+
+/// A load balancer the offering needs in front of several instances.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoadBalancerRule {
+    /// `offering/tier` of the same provider, priced per hour.
+    pub tier: String,
+    /// Usage id of the same provider priced per capacity-unit-hour (LCU).
+    pub capacity_unit: String,
+    /// From this many instances on (default 2).
+    pub min_instances: Option<u32>,
+}
+
+/// A feature that needs a paid plan of the platform (Render autoscaling
+/// needs a Pro workspace).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeatureFee {
+    pub feature: Feature,
+    /// `offering/tier` of the same provider: the plan that unlocks it.
+    pub tier: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Feature {
+    Autoscaling,
+}
+
+impl Feature {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Feature::Autoscaling => "autoscaling",
+        }
+    }
+}
+
+/// Application Load Balancer capacity units: one LCU covers any one of
+/// these per hour; the hour is billed on the largest (AWS ELB pricing,
+/// research pricing-depth.yaml aws_platform.alb).
+pub const LCU_NEW_CONNECTIONS_PER_S: f64 = 25.0;
+pub const LCU_ACTIVE_CONNECTIONS: f64 = 3000.0;
+pub const LCU_PROCESSED_GB_PER_HOUR: f64 = 1.0;

@@ -1,0 +1,433 @@
+//! What a real bill adds to a tier's own price, one function per catalog
+//! rule (docs/catalogs.md, "Pricing rules"): storage beyond the included
+//! amount, monthly quotas and their overage, burstable CPU above its
+//! baseline, egress at the serving platform's rate, a load balancer in
+//! front of several instances, and plans a feature requires. Each charge
+//! is a `UsageLine` naming its component, so it prices, totals and traces
+//! like any usage item; an unpriced charge makes its option unpriced,
+//! never free.
+
+use super::Binding;
+use super::compute::Rejection;
+use super::usage::{UsageLine, unit_multiple};
+use crate::catalog::{
+    Catalog, HOURS_PER_MONTH, LCU_ACTIVE_CONNECTIONS, LCU_NEW_CONNECTIONS_PER_S,
+    LCU_PROCESSED_GB_PER_HOUR, QuotaMetric, StorageMetering, StorageRule, TierRef,
+};
+use crate::demand::{DAYS_PER_MONTH, Demand};
+use crate::scenario::{BurstMode, Component, Scenario, UsageDriver};
+use crate::units::trim_float;
+
+/// Seconds in the 730-hour month every monthly figure uses.
+const SECONDS_PER_MONTH: f64 = HOURS_PER_MONTH * 3600.0;
+
+/// A line priced by usage entry `id` of the tier's provider, for
+/// `quantity` in the unit's base (GB, commands, hours). A usage id the
+/// catalog lacks gives an unpriced line.
+pub(crate) fn charge_line(
+    catalog: &Catalog,
+    tier: &TierRef<'_>,
+    id: &str,
+    name: String,
+    base_quantity: f64,
+    component: &str,
+) -> UsageLine {
+    let reference = format!("{}/{id}", tier.provider.provider);
+    match catalog.usage(&reference) {
+        Some((provider, price)) => {
+            let quantity = base_quantity / unit_multiple(&price.unit);
+            UsageLine {
+                name,
+                price: reference,
+                quantity,
+                unit: price.unit.clone(),
+                monthly_usd: price.cost(quantity),
+                source: price.source.clone().or_else(|| provider.source.clone()),
+                as_of: price.as_of.clone().or_else(|| provider.as_of.clone()),
+                component: Some(component.to_string()),
+            }
+        }
+        None => UsageLine {
+            name,
+            price: reference,
+            quantity: base_quantity,
+            unit: String::new(),
+            monthly_usd: None,
+            source: None,
+            as_of: None,
+            component: Some(component.to_string()),
+        },
+    }
+}
+
+/// The storage a database component provisions (the need with its
+/// headroom, at least the offering's minimum) and stores.
+pub(crate) fn storage_need_gb(component: &Component, tier: &TierRef<'_>, demand: &Demand) -> f64 {
+    let headroom = component
+        .storage_headroom
+        .unwrap_or(super::datastore::DEFAULT_STORAGE_HEADROOM);
+    let min = tier
+        .offering
+        .storage
+        .as_ref()
+        .and_then(|s| s.min_gb)
+        .unwrap_or(0.0);
+    (demand.storage_gb * headroom).max(if demand.storage_gb > 0.0 { min } else { 0.0 })
+}
+
+/// The largest storage a tier can be given: the tier's own maximum, else
+/// the offering's, else (without storage pricing) what it includes.
+pub(crate) fn max_storage_gb(tier: &TierRef<'_>) -> Option<f64> {
+    let cap = &tier.tier.capacity;
+    match &tier.offering.storage {
+        Some(pricing) => cap.max_storage_gb.or(pricing.max_gb),
+        None => cap.storage_gb,
+    }
+}
+
+/// Storage bought beyond a database tier's included amount, by the
+/// offering's rule: only the excess, or the full amount once it exceeds
+/// the default (Atlas). `None` when the need fits what is included.
+pub(crate) fn storage_charge(
+    component: &Component,
+    tier: &TierRef<'_>,
+    demand: &Demand,
+    catalog: &Catalog,
+) -> Option<UsageLine> {
+    let pricing = tier.offering.storage.as_ref()?;
+    let included = tier.tier.capacity.storage_gb.unwrap_or(0.0);
+    let provisioned = storage_need_gb(component, tier, demand);
+    if crate::planner::fits(provisioned, included) {
+        return None;
+    }
+    let metered = match pricing.metered {
+        StorageMetering::Provisioned => provisioned,
+        StorageMetering::Used => demand.storage_gb,
+    };
+    let (billed, name) = match pricing.rule {
+        StorageRule::Excess if included > 0.0 => (
+            (metered - included).max(0.0),
+            format!("storage beyond the included {} GB", trim_float(included, 1)),
+        ),
+        StorageRule::Excess => (metered, "storage".to_string()),
+        StorageRule::FullAmount => (
+            metered,
+            format!(
+                "custom storage, all {} GB billed (the included {} GB are not deducted)",
+                trim_float(metered, 1),
+                trim_float(included, 1)
+            ),
+        ),
+    };
+    Some(charge_line(
+        catalog,
+        tier,
+        &pricing.price,
+        name,
+        billed,
+        &component.name,
+    ))
+}
+
+/// A quota metric's monthly volume from the demand (average load).
+pub(crate) fn monthly_volume(metric: QuotaMetric, demand: &Demand) -> f64 {
+    let average = |peak_per_s: f64| peak_per_s / demand.peak_to_average * SECONDS_PER_MONTH;
+    match metric {
+        QuotaMetric::CacheCommands => average(demand.cache_ops_per_s),
+        QuotaMetric::DbOperations => average(demand.db_ops_per_s),
+        QuotaMetric::Requests => demand.requests_per_month,
+        QuotaMetric::CacheGb => demand.cache_mb / 1024.0,
+        QuotaMetric::EgressGb => demand.egress_gb_per_month,
+    }
+}
+
+/// The tier's monthly quotas against the demand: overage where the tier
+/// prices it, a rejection where the quota is a hard limit.
+pub(crate) fn quota_charges(
+    component: &Component,
+    tier: &TierRef<'_>,
+    demand: &Demand,
+    catalog: &Catalog,
+    explain_it: bool,
+) -> Result<Vec<UsageLine>, Rejection> {
+    let mut lines = Vec::new();
+    for quota in &tier.tier.quotas {
+        let volume = monthly_volume(quota.metric, demand).max(quota.minimum.unwrap_or(0.0));
+        if crate::planner::fits(volume, quota.per_month) {
+            continue;
+        }
+        let Some(overage) = &quota.overage else {
+            return Err(Rejection {
+                tier: tier.reference(),
+                binding: Binding::Quota,
+                reason: if explain_it {
+                    format!(
+                        "{} {} a month, the plan allows {} (no overage)",
+                        trim_float(volume, 0),
+                        quota.metric.unit(),
+                        trim_float(quota.per_month, 0)
+                    )
+                } else {
+                    String::new()
+                },
+            });
+        };
+        let name = if quota.per_month > 0.0 {
+            format!(
+                "{} beyond the included {}",
+                quota.metric.unit(),
+                trim_float(quota.per_month, 0)
+            )
+        } else {
+            quota.metric.unit().to_string()
+        };
+        lines.push(charge_line(
+            catalog,
+            tier,
+            overage,
+            name,
+            volume - quota.per_month,
+            &component.name,
+        ));
+    }
+    Ok(lines)
+}
+
+/// CPU-hours a month a burstable group uses beyond what its baseline
+/// covers: the day's CPU use against `average_count` instances each
+/// sustaining `baseline` of every vCPU (AWS bills the 24-hour average).
+pub(crate) fn surplus_vcpu_hours(
+    peak_cpu_load: f64,
+    shares: &[f64],
+    average_count: f64,
+    vcpu: f64,
+    baseline: f64,
+) -> f64 {
+    let used_per_day: f64 = shares.iter().map(|s| peak_cpu_load * s).sum();
+    let covered_per_day = average_count * vcpu * baseline * shares.len() as f64;
+    (used_per_day - covered_per_day).max(0.0) * DAYS_PER_MONTH
+}
+
+/// The fewest instances whose baseline covers the day's CPU use.
+pub(crate) fn baseline_count(peak_cpu_load: f64, shares: &[f64], vcpu: f64, baseline: f64) -> u32 {
+    let average_load = shares.iter().map(|s| peak_cpu_load * s).sum::<f64>() / shares.len() as f64;
+    ((average_load / (vcpu * baseline)) - 1e-9).ceil().max(0.0) as u32
+}
+
+/// How a burstable compute tier runs for this component: its baseline and
+/// whether surplus is billed (unlimited, where the offering prices it).
+pub(crate) fn burst_mode(component: &Component, tier: &TierRef<'_>) -> Option<(f64, BurstMode)> {
+    let baseline = tier.tier.capacity.baseline_cpu?;
+    let priced = tier.offering.cpu_surplus.is_some();
+    let mode = match component.burst {
+        Some(BurstMode::Unlimited) if priced => BurstMode::Unlimited,
+        Some(_) => BurstMode::Standard,
+        None if priced => BurstMode::Unlimited,
+        None => BurstMode::Standard,
+    };
+    Some((baseline, mode))
+}
+
+/// The surplus CPU line of a burstable tier in unlimited mode.
+pub(crate) fn surplus_charge(
+    component: &Component,
+    tier: &TierRef<'_>,
+    vcpu_hours: f64,
+    baseline: f64,
+    catalog: &Catalog,
+) -> Option<UsageLine> {
+    let id = tier.offering.cpu_surplus.as_ref()?;
+    (vcpu_hours > 0.0).then(|| {
+        charge_line(
+            catalog,
+            tier,
+            id,
+            format!(
+                "CPU above the {}% baseline (unlimited mode)",
+                trim_float(baseline * 100.0, 1)
+            ),
+            vcpu_hours,
+            &component.name,
+        )
+    })
+}
+
+/// Outbound data served by a component, at the egress rate of the
+/// offering it runs on (unpriced when that offering publishes none).
+pub(crate) fn egress_charges(
+    scenario: &Scenario,
+    component: &Component,
+    tier: &TierRef<'_>,
+    demand: &Demand,
+    catalog: &Catalog,
+) -> Vec<UsageLine> {
+    scenario
+        .usage
+        .iter()
+        .filter(|u| u.served_by.as_deref() == Some(component.name.as_str()))
+        .filter(|u| u.driver == UsageDriver::EgressGb)
+        .map(|u| {
+            let gb = demand.egress_gb_per_month * u.amount * (1.0 - u.cache_hit_ratio);
+            match &tier.offering.egress {
+                Some(id) => {
+                    let mut line =
+                        charge_line(catalog, tier, id, u.name.clone(), gb, &component.name);
+                    line.name = u.name.clone();
+                    line
+                }
+                None => UsageLine {
+                    name: u.name.clone(),
+                    price: format!(
+                        "{}/{} (no egress price)",
+                        tier.provider.provider, tier.offering.id
+                    ),
+                    quantity: gb,
+                    unit: "GB".into(),
+                    monthly_usd: None,
+                    source: None,
+                    as_of: None,
+                    component: Some(component.name.clone()),
+                },
+            }
+        })
+        .collect()
+}
+
+/// A load balancer in front of `count` instances where the offering needs
+/// one: its hours, and its capacity units hour by hour (new connections,
+/// one per request; active connections, one per online user; processed
+/// bytes, the egress), the hour billed on the largest. New connections
+/// are requests ÷ `requests_per_connection` (workload; 1 by default, an
+/// upper bound: clients with keep-alive reuse a connection).
+pub(crate) fn load_balancer_charges(
+    component: &Component,
+    tier: &TierRef<'_>,
+    count: u32,
+    demand: &Demand,
+    shares: &[f64],
+    requests_per_connection: f64,
+    catalog: &Catalog,
+) -> Vec<UsageLine> {
+    let Some(rule) = &tier.offering.load_balancer else {
+        return Vec::new();
+    };
+    // Only web components take requests from outside.
+    if component.role != crate::scenario::ComponentRole::Web {
+        return Vec::new();
+    }
+    if count < rule.min_instances.unwrap_or(2) {
+        return Vec::new();
+    }
+    let reference = format!("{}/{}", tier.provider.provider, rule.tier);
+    let hours = match catalog.tier(&reference) {
+        Some(lb) => {
+            let provenance = lb.provenance();
+            UsageLine {
+                name: format!(
+                    "load balancer ({})",
+                    lb.tier.name.as_deref().unwrap_or(&lb.tier.id)
+                ),
+                price: reference,
+                quantity: HOURS_PER_MONTH,
+                unit: "hour".into(),
+                monthly_usd: lb.monthly_usd(),
+                source: provenance.source,
+                as_of: provenance.as_of,
+                component: Some(component.name.clone()),
+            }
+        }
+        None => UsageLine {
+            name: "load balancer".into(),
+            price: reference,
+            quantity: HOURS_PER_MONTH,
+            unit: "hour".into(),
+            monthly_usd: None,
+            source: None,
+            as_of: None,
+            component: Some(component.name.clone()),
+        },
+    };
+    let share_sum: f64 = shares.iter().sum::<f64>().max(f64::MIN_POSITIVE);
+    let egress_per_share_hour = demand.egress_gb_per_month / DAYS_PER_MONTH / share_sum;
+    let lcu_per_day: f64 = shares
+        .iter()
+        .map(|s| {
+            let new_connections =
+                demand.peak_rps * s / requests_per_connection / LCU_NEW_CONNECTIONS_PER_S;
+            let active = demand.online_users * s / LCU_ACTIVE_CONNECTIONS;
+            let processed = egress_per_share_hour * s / LCU_PROCESSED_GB_PER_HOUR;
+            new_connections.max(active).max(processed)
+        })
+        .sum();
+    let units = charge_line(
+        catalog,
+        tier,
+        &rule.capacity_unit,
+        "load balancer capacity units".into(),
+        lcu_per_day * DAYS_PER_MONTH,
+        &component.name,
+    );
+    vec![hours, units]
+}
+
+/// The platform plans this component's features need on this tier, as
+/// `provider/offering/tier` references.
+pub(crate) fn required_plans(component: &Component, tier: &TierRef<'_>) -> Vec<String> {
+    tier.offering
+        .requires
+        .iter()
+        .filter(|fee| match fee.feature {
+            crate::catalog::Feature::Autoscaling => component.autoscale.is_some(),
+        })
+        .map(|fee| format!("{}/{}", tier.provider.provider, fee.tier))
+        .collect()
+}
+
+/// The monthly line of a required platform plan, for `seats` seats where
+/// the plan is priced per seat.
+pub(crate) fn plan_fee_line(
+    catalog: &Catalog,
+    reference: &str,
+    seats: u32,
+    why: &str,
+) -> UsageLine {
+    match catalog.tier(reference) {
+        Some(plan) => {
+            let per_seat = plan.tier.price.per_seat == Some(true);
+            let quantity = if per_seat { seats as f64 } else { 1.0 };
+            let provenance = plan.provenance();
+            UsageLine {
+                name: format!(
+                    "{} plan, required by {why}",
+                    plan.tier.name.as_deref().unwrap_or(&plan.tier.id)
+                ),
+                price: reference.to_string(),
+                quantity,
+                unit: if per_seat { "seat-month" } else { "month" }.into(),
+                monthly_usd: plan.monthly_usd().map(|m| m * quantity),
+                source: provenance.source,
+                as_of: provenance.as_of,
+                component: None,
+            }
+        }
+        None => UsageLine {
+            name: format!("plan required by {why}"),
+            price: reference.to_string(),
+            quantity: 1.0,
+            unit: "month".into(),
+            monthly_usd: None,
+            source: None,
+            as_of: None,
+            component: None,
+        },
+    }
+}
+
+/// The sum of priced lines; infinite when any is unpriced, so an option
+/// resting on an unknown price is never preferred.
+pub(crate) fn total(lines: &[UsageLine]) -> f64 {
+    lines
+        .iter()
+        .map(|l| l.monthly_usd.unwrap_or(f64::INFINITY))
+        .sum()
+}
