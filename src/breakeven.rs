@@ -45,10 +45,14 @@ fn comparison(
     let (serverless_tier, _, serverless_cost) = planner.cheapest_alone(component, load, true)?;
     let (instances_tier, instances_count, instances_cost) =
         planner.cheapest_alone(component, load, false)?;
-    // Positive where instances are cheaper.
+    // Positive where instances are cheaper; where serverless cannot serve
+    // the load (latency, memory) instances win; where instances cannot,
+    // there is no break-even (`None`).
     let gap = |u: f64| -> Option<f64> {
         let load = Load::Users(u);
-        let serverless = planner.cheapest_alone(component, load, true)?.2;
+        let serverless = planner
+            .cheapest_alone(component, load, true)
+            .map_or(f64::INFINITY, |c| c.2);
         let instances = planner.cheapest_alone(component, load, false)?.2;
         Some(serverless - instances)
     };
@@ -83,8 +87,8 @@ fn first_crossing(gap: impl Fn(f64) -> Option<f64>) -> Option<f64> {
         match gap(above) {
             Some(g) if g > 0.0 => break,
             Some(_) => below = above,
-            // Serverless infeasible there (latency or memory): the crossing.
-            None => break,
+            // Instances cannot serve the load there: no crossing.
+            None => return None,
         }
     }
     while above / below > 1.001 {
@@ -108,5 +112,10 @@ mod tests {
         assert!((at / 12_500.0 - 1.0).abs() < 0.002, "{at}");
         assert_eq!(first_crossing(|_| Some(1.0)), None);
         assert_eq!(first_crossing(|_| Some(-1.0)), None);
+        // Instances running out before serverless costs more: no crossing.
+        assert_eq!(first_crossing(|u| (u < 50_000.0).then_some(-1.0)), None);
+        // Serverless running out (infinite gap) is where instances win.
+        let at = first_crossing(|u| Some(if u < 8_000.0 { -1.0 } else { f64::INFINITY })).unwrap();
+        assert!((at / 8_000.0 - 1.0).abs() < 0.002, "{at}");
     }
 }

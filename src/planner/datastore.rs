@@ -295,7 +295,13 @@ pub(crate) fn check_datastore(
                         return Err(Rejection {
                             tier: tier.reference(),
                             binding: need.binding,
-                            reason: if explain_it {
+                            reason: if explain_it && limit == UnverifiedLimit::MaxStorage {
+                                format!(
+                                    "storage needs {} GB; the tier includes {} GB and the catalog publishes no maximum for add-on storage; accept it with accept_unverified_limits: [max_storage]",
+                                    trim_float(need.needed, 2),
+                                    trim_float(cap.storage_gb.unwrap_or(0.0), 2),
+                                )
+                            } else if explain_it {
                                 format!(
                                     "the catalog publishes no {} limit for this tier ({} {} needed); accept it with accept_unverified_limits: [{}]",
                                     need.what,

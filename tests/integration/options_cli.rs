@@ -187,13 +187,29 @@ fn lambda_is_priced_by_requests_and_gb_seconds_after_the_free_tier() {
     let gb_seconds = requests * 0.035 * memory_gb;
     let expected =
         (requests / 1e6 - 1.0).max(0.0) * 0.20 + (gb_seconds - 400_000.0).max(0.0) * 0.0000166667;
+    // Its egress (served_by: api) is AWS's: the first 100 GB a month free,
+    // then $0.09/GB; the comparison carries each side's own egress.
+    let egress_gb = demand(&file.scenario, Load::Users(users)).egress_gb_per_month;
+    let egress = (egress_gb - 100.0).max(0.0) * 0.09;
     let got = comparison["serverless_monthly_usd"].as_f64().unwrap();
-    assert!((got - expected).abs() < 1e-9, "{got} vs {expected}");
+    assert!(
+        (got - expected - egress).abs() < 1e-9,
+        "{got} vs {expected} + {egress}"
+    );
     // The planner picks Lambda here: its count is the peak concurrency,
     // rate × 35 ms by Little's law, rounded up.
     let api = &json["components"][0];
     assert_eq!(api["serverless"], true);
-    assert_eq!(api["monthly_usd"].as_f64(), Some(got));
+    let lambda = api["monthly_usd"].as_f64().unwrap();
+    assert!((lambda - expected).abs() < 1e-9, "{lambda} vs {expected}");
+    let charged: f64 = api["charges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["monthly_usd"].as_f64().unwrap())
+        .sum();
+    assert!((charged - egress).abs() < 1e-9, "{charged} vs {egress}");
+    assert_eq!(api["charges"][0]["price"], "aws/data-transfer-out");
     let peak_rps = json["demand"]["peak_rps"].as_f64().unwrap();
     assert_eq!(
         api["count"].as_f64(),
@@ -203,28 +219,37 @@ fn lambda_is_priced_by_requests_and_gb_seconds_after_the_free_tier() {
 
 #[test]
 fn the_break_even_is_where_instances_become_cheaper() {
+    // Smriti with no egress: with it, Lambda's AWS egress ($0.09/GB after
+    // 100 GB free) stays cheaper than Render's ($0.15/GB) until Render runs
+    // out of instances, and there is no break-even (tested below).
+    let text = std::fs::read_to_string("scenarios/smriti.yaml").unwrap();
+    let without = text.replacen(
+        "egress_mb_per_active_user_per_day: 3",
+        "egress_mb_per_active_user_per_day: 0",
+        1,
+    );
+    assert_ne!(without, text);
+    let dir = std::env::temp_dir().join(format!("capplan-breakeven-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("smriti.yaml");
+    std::fs::write(&path, without).unwrap();
+    let scenario = path.to_str().unwrap();
     let json = run_json(
-        &[
-            "recommend",
-            "--scenario",
-            "scenarios/smriti.yaml",
-            "--format",
-            "json",
-        ],
+        &["recommend", "--scenario", scenario, "--format", "json"],
         0,
     );
     let at = json["serverless"][0]["break_even_users"].as_f64().unwrap();
     let requests = json["serverless"][0]["break_even_requests_per_month"]
         .as_f64()
         .unwrap();
-    let file = load_scenario(Some(Path::new("scenarios/smriti.yaml"))).unwrap();
+    let file = load_scenario(Some(&path)).unwrap();
     assert!((demand(&file.scenario, Load::Users(at)).requests_per_month - requests).abs() < 1e-3);
     let costs = |users: f64| {
         let json = run_json(
             &[
                 "recommend",
                 "--scenario",
-                "scenarios/smriti.yaml",
+                scenario,
                 "--users",
                 &users.to_string(),
                 "--format",
@@ -248,6 +273,24 @@ fn the_break_even_is_where_instances_become_cheaper() {
         serverless <= instances,
         "below {at}: {serverless} > {instances}"
     );
+    // With its egress, instances never become cheaper before Render's
+    // instance limit: no break-even, rather than a false one where
+    // instances stop fitting.
+    let json = run_json(
+        &[
+            "recommend",
+            "--scenario",
+            "scenarios/smriti.yaml",
+            "--format",
+            "json",
+        ],
+        0,
+    );
+    assert_eq!(
+        json["serverless"][0]["break_even_users"],
+        serde_json::Value::Null
+    );
+    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
