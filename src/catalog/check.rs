@@ -9,13 +9,28 @@ use std::collections::HashSet;
 
 /// Checks every embedded catalog and any overlays; used by `tiers check`.
 pub fn check_catalog(files: &[LoadedFile]) -> Vec<Problem> {
-    files.iter().flat_map(check_provider).collect()
+    files
+        .iter()
+        .enumerate()
+        .flat_map(|(i, file)| {
+            // An overlay may name usage and tiers of the provider it extends.
+            let base = files[..i]
+                .iter()
+                .rev()
+                .find(|f| f.provider.provider == file.provider.provider)
+                .map(|f| &f.provider);
+            check_provider(file, base)
+        })
+        .collect()
 }
 
-/// Problems of one file. Overlays must carry provenance like any catalog.
-pub(crate) fn check_provider(file: &LoadedFile) -> Vec<Problem> {
+/// Problems of one file; `base` is the provider an overlay extends, whose
+/// usage entries and tiers the file may name. Overlays must carry
+/// provenance like any catalog.
+pub(crate) fn check_provider(file: &LoadedFile, base: Option<&Provider>) -> Vec<Problem> {
     let mut checker = Checker {
         file,
+        base,
         problems: Vec::new(),
         today: today(),
     };
@@ -25,6 +40,7 @@ pub(crate) fn check_provider(file: &LoadedFile) -> Vec<Problem> {
 
 struct Checker<'a> {
     file: &'a LoadedFile,
+    base: Option<&'a Provider>,
     problems: Vec<Problem>,
     today: String,
 }
@@ -297,7 +313,8 @@ impl Checker<'_> {
 
     /// A usage id of this provider named by a field of an offering or tier.
     fn usage_ref(&mut self, p: &Provider, base: &[Step], fields: &[&str], id: &str) {
-        if p.usage.iter().any(|u| u.id == id) {
+        let known = |p: &Provider| p.usage.iter().any(|u| u.id == id);
+        if known(p) || self.base.is_some_and(known) {
             return;
         }
         let mut path = base.to_vec();
@@ -314,11 +331,14 @@ impl Checker<'_> {
 
     /// An `offering/tier` of this provider named by an offering field.
     fn tier_ref(&mut self, p: &Provider, base: &[Step], fields: &[&str], reference: &str) {
-        let found = reference.split_once('/').is_some_and(|(offering, tier)| {
-            p.offerings
-                .iter()
-                .any(|o| o.id == offering && o.tiers.iter().any(|t| t.id == tier))
-        });
+        let has = |p: &Provider| {
+            reference.split_once('/').is_some_and(|(offering, tier)| {
+                p.offerings
+                    .iter()
+                    .any(|o| o.id == offering && o.tiers.iter().any(|t| t.id == tier))
+            })
+        };
+        let found = has(p) || self.base.is_some_and(has);
         if !found {
             let mut path = base.to_vec();
             path.extend(fields.iter().map(|f| key(f)));

@@ -114,7 +114,11 @@ pub fn load_with_overlays(paths: &[PathBuf]) -> Result<(Catalog, Vec<Problem>), 
     let mut warnings = Vec::new();
     catalog.providers = embedded_providers()?;
     for file in overlay_files(paths)? {
-        let problems = check_provider(&file);
+        let base = catalog
+            .providers
+            .iter()
+            .find(|p| p.provider == file.provider.provider);
+        let problems = check_provider(&file, base);
         if problems.iter().any(|p| p.severity == Severity::Error) {
             return Err(CatalogError { problems });
         }

@@ -5,6 +5,7 @@ mod common;
 mod curves_cli;
 mod options_cli;
 mod planner_properties;
+mod pricing_cli;
 mod properties;
 mod queue_cli;
 mod recommend_cli;

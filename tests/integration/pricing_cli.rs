@@ -1,0 +1,509 @@
+//! Bill-accurate pricing: each catalog pricing rule against hand
+//! arithmetic from the research figures (../shared/research/
+//! pricing-depth.yaml): Atlas custom storage, ElastiCache node memory,
+//! RDS classes and storage, burstable CPU credits, Upstash quotas, egress
+//! by platform, load balancers and plan fees.
+
+use crate::common::{close, run, run_json, scratch_dir, write_file};
+use serde_json::Value;
+
+/// A scenario with one web component and the given extra components,
+/// at `users` with a flat day (peak = average).
+fn scenario(workload: &str, web: &str, rest: &str, usage: &str) -> String {
+    format!(
+        "version: 1
+name: pricing test
+workload:
+  daily_active_ratio: 1
+  peak_online_ratio: 0.1
+  load_profile: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]
+{workload}
+components:
+  - name: api
+    role: web
+    cpu_ms: 5
+    io_ms: 10
+    memory_mb_per_worker: 100
+{web}
+{rest}
+usage:
+{usage}
+"
+    )
+}
+
+fn plan(name: &str, text: &str, users: &str) -> Value {
+    let dir = scratch_dir(name);
+    let path = write_file(&dir, "scenario.yaml", text);
+    run_json(
+        &[
+            "recommend",
+            "--scenario",
+            &path,
+            "--users",
+            users,
+            "--format",
+            "json",
+        ],
+        0,
+    )
+}
+
+fn component<'a>(report: &'a Value, name: &str) -> &'a Value {
+    report["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == name)
+        .unwrap_or_else(|| panic!("no component {name}: {report}"))
+}
+
+fn charge<'a>(row: &'a Value, price: &str) -> &'a Value {
+    row["charges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["price"] == price)
+        .unwrap_or_else(|| panic!("no charge {price}: {}", row["charges"]))
+}
+
+fn usd(value: &Value) -> f64 {
+    value
+        .as_f64()
+        .unwrap_or_else(|| panic!("not a number: {value}"))
+}
+
+const ATLAS_DB: &str = "  - name: db
+    role: database
+    candidates: [atlas/cluster]";
+
+#[test]
+fn atlas_custom_storage_beats_the_tier_jump() {
+    // 20,000 users × 4 MB = 78.125 GB stored, × 1.5 headroom = 117.19 GB:
+    // beyond M10's included 10 GB, within its 128 GB maximum. Atlas bills
+    // custom storage for the full amount at ($0.65 − $0.54)/h × 730 / 200
+    // = $0.4015 per GB-month: $47.05, and M10 $56.94 → $103.99, against
+    // M40 ($1.04/h = $759.20) or M50 for the included storage alone.
+    let text = scenario(
+        "  requests_per_online_user_per_min: 1
+  storage_mb_per_user: 4
+  working_set_ratio: 0.01",
+        "    candidates: [render/web]\n    db_ops_per_request: 1",
+        ATLAS_DB,
+        "  []",
+    );
+    let report = plan("atlas-storage", &text, "20000");
+    let db = component(&report, "db");
+    assert_eq!(db["tier"], "m10");
+    let provisioned = 20_000.0 * 4.0 / 1024.0 * 1.5;
+    let line = charge(db, "atlas/custom-storage");
+    assert!(close(usd(&line["quantity"]), provisioned, 1e-12), "{line}");
+    assert!(
+        close(usd(&line["monthly_usd"]), provisioned * 0.4015, 1e-9),
+        "{line}"
+    );
+    assert!(
+        close(
+            usd(&db["total_monthly_usd"]),
+            56.94 + provisioned * 0.4015,
+            1e-9
+        ),
+        "{db}"
+    );
+    assert_eq!(line["component"], "db");
+    assert!(
+        line["source"]
+            .as_str()
+            .unwrap()
+            .contains("invoice-breakdown")
+    );
+    // The total carries it.
+    let parts: f64 = report["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| usd(&c["total_monthly_usd"]))
+        .sum::<f64>()
+        + report["usage"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| usd(&u["monthly_usd"]))
+            .sum::<f64>();
+    assert!(close(usd(&report["monthly_usd"]), parts, 1e-9));
+}
+
+#[test]
+fn atlas_storage_beyond_a_published_maximum_needs_the_opt_in() {
+    // 4.5 MB × 20,000 × 1.5 = 131.84 GB: over M10's 128 GB maximum. M20 and
+    // M40 publish no maximum, so by default the cheapest tier that includes
+    // it is M50 (160 GB, $2.00/h = $1,460).
+    let text = |accept: &str| {
+        scenario(
+            "  requests_per_online_user_per_min: 1
+  storage_mb_per_user: 4.5
+  working_set_ratio: 0.01",
+            "    candidates: [render/web]\n    db_ops_per_request: 1",
+            &format!("{ATLAS_DB}\n{accept}"),
+            "  []",
+        )
+    };
+    let report = plan("atlas-max-default", &text(""), "20000");
+    let db = component(&report, "db");
+    assert_eq!(db["tier"], "m50");
+    assert_eq!(db["charges"], Value::Array(vec![]));
+    assert!(close(usd(&db["monthly_usd"]), 1460.0, 1e-9));
+    // Accepted unverified: M20 ($0.20/h = $146) + 131.84 GB × $0.4015,
+    // and the plan says what it rests on.
+    let report = plan(
+        "atlas-max-accepted",
+        &text("    accept_unverified_limits: [max_storage]"),
+        "20000",
+    );
+    let db = component(&report, "db");
+    assert_eq!(db["tier"], "m20");
+    let provisioned = 20_000.0 * 4.5 / 1024.0 * 1.5;
+    assert!(close(
+        usd(&db["total_monthly_usd"]),
+        146.0 + provisioned * 0.4015,
+        1e-9
+    ));
+    assert_eq!(db["unverified_limits"], serde_json::json!(["max_storage"]));
+    let dir = scratch_dir("atlas-max-table");
+    let path = write_file(
+        &dir,
+        "s.yaml",
+        &text("    accept_unverified_limits: [max_storage]"),
+    );
+    let (code, stdout, _) = run(&["recommend", "--scenario", &path, "--users", "20000"]);
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("db: custom storage, all 131.8 GB billed"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("rests on limits atlas/cluster/m20 does not publish (max_storage)"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_257_mb_cache_gets_the_smallest_elasticache_node_that_holds_it() {
+    // 257 MB of hot data × 1.25 headroom = 321 MB: cache.t4g.micro holds
+    // 0.5 GiB (512 MB). Redis OSS $0.016/h = $11.68; Valkey $0.0128/h =
+    // $9.344. ElastiCache publishes no operations or connection limit in
+    // the catalog's sources: accepted unverified.
+    let cache = |candidates: &str, accept: &str| {
+        scenario(
+            "  requests_per_online_user_per_min: 1
+  cache_hot_data_mb: 257",
+            "    candidates: [render/web]\n    cache_ops_per_request: 1\n    cache_connections_per_instance: 5",
+            &format!("  - name: cache\n    role: cache\n    candidates: [{candidates}]\n{accept}"),
+            "  []",
+        )
+    };
+    let accept = "    accept_unverified_limits: [ops, connections]";
+    let report = plan(
+        "elasticache-both",
+        &cache("aws/elasticache-redis, aws/elasticache-valkey", accept),
+        "1000",
+    );
+    let row = component(&report, "cache");
+    assert_eq!(row["tier"], "cache.t4g.micro");
+    assert_eq!(row["offering"], "elasticache-valkey");
+    assert!(close(usd(&row["monthly_usd"]), 0.0128 * 730.0, 1e-9));
+    let report = plan(
+        "elasticache-redis",
+        &cache("aws/elasticache-redis", accept),
+        "1000",
+    );
+    let row = component(&report, "cache");
+    assert_eq!(row["tier"], "cache.t4g.micro");
+    assert!(close(usd(&row["monthly_usd"]), 0.016 * 730.0, 1e-9));
+    // Without the opt-in no node is chosen, and the error says which limit
+    // is unpublished and how to accept it.
+    let dir = scratch_dir("elasticache-strict");
+    let path = write_file(&dir, "s.yaml", &cache("aws/elasticache-valkey", ""));
+    let (code, _, stderr) = run(&["recommend", "--scenario", &path, "--users", "1000"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("accept_unverified_limits"), "{stderr}");
+}
+
+#[test]
+fn an_18_75_gb_working_set_on_rds_gets_an_r_class_instance_and_its_storage() {
+    // 100,000 users × 0.768 MB = 75 GB stored; 25% hot = 18.75 GB, which
+    // needs 18.75 × 1024 / 0.85 = 22,588 MB of RAM: a 32 GiB class. The
+    // cheapest is db.r6g.xlarge ($0.45/h = $328.50). Storage 75 × 1.5 =
+    // 112.5 GB at $0.115/GB-month = $12.94, billed apart.
+    let text = scenario(
+        "  requests_per_online_user_per_min: 0.05
+  storage_mb_per_user: 0.768
+  working_set_ratio: 0.25",
+        "    candidates: [render/web]\n    db_ops_per_request: 1\n    db_pool_per_instance: 5",
+        "  - name: db\n    role: database\n    candidates: [aws/rds-postgres]",
+        "  []",
+    );
+    let report = plan("rds-r-class", &text, "100000");
+    let db = component(&report, "db");
+    assert_eq!(db["tier"], "db.r6g.xlarge", "{db}");
+    assert!(close(usd(&db["monthly_usd"]), 0.45 * 730.0, 1e-9));
+    let line = charge(db, "aws/rds-storage");
+    let stored = 100_000.0 * 0.768 / 1024.0;
+    assert!(close(usd(&line["quantity"]), stored * 1.5, 1e-12));
+    assert!(close(usd(&line["monthly_usd"]), stored * 1.5 * 0.115, 1e-9));
+}
+
+/// A flat 270 requests/s at 100 ms of CPU each: 27 vCPUs of sustained
+/// load (162,000 users × 0.1 online × 1 request a minute).
+fn burst_scenario(extra: &str) -> String {
+    scenario(
+        "  requests_per_online_user_per_min: 1",
+        &format!("    candidates: [aws/ec2]\n{extra}"),
+        "",
+        "  []",
+    )
+    .replace("cpu_ms: 5", "cpu_ms: 100")
+}
+
+#[test]
+fn burstable_cpu_above_the_baseline_is_priced_or_covered_by_more_instances() {
+    // t4g.micro: 2 vCPUs, baseline 10% each, $0.0084/h = $6.132; surplus
+    // CPU $0.05 per vCPU-hour (unlimited mode, AWS's default). 27 vCPUs
+    // of load need 20 instances at the 70% cap (67.5% each), and their
+    // baselines cover 4 vCPUs: 23 vCPU × 730 h × $0.05 = $839.50 of
+    // credits. One more instance costs $6.13 and saves 0.2 × 730 × $0.05 =
+    // $7.30, so 135 instances (27 / 0.2) cost less: $827.82.
+    let dir = scratch_dir("burst");
+    let overlay = write_file(
+        &dir,
+        "t4g.yaml",
+        "version: 1
+provider: aws
+source: test overlay (a subset of aws/ec2)
+as_of: 2026-11-21
+offerings:
+  - id: t4g-only
+    role: compute
+    billing: hourly
+    cpu_surplus: ec2-cpu-credits
+    tiers:
+      - { id: t4g.micro, capacity: { vcpu: 2, memory_mb: 1024, baseline_cpu: 0.1 }, price: { hourly_usd: 0.0084 } }
+",
+    );
+    let run_with = |extra: &str| {
+        let path = write_file(
+            &dir,
+            "s.yaml",
+            &burst_scenario(extra).replace("[aws/ec2]", "[aws/t4g-only]"),
+        );
+        run_json(
+            &[
+                "recommend",
+                "--scenario",
+                &path,
+                "--tiers",
+                &overlay,
+                "--users",
+                "162000",
+                "--format",
+                "json",
+            ],
+            0,
+        )
+    };
+    let unit = 0.0084 * 730.0;
+    let report = run_with("");
+    let api = component(&report, "api");
+    assert_eq!(api["count"], 135, "{api}");
+    assert_eq!(api["binding"], "baseline");
+    assert!(close(usd(&api["total_monthly_usd"]), 135.0 * unit, 1e-9));
+    // Capped at 40 instances, the baselines cannot cover the load: 20
+    // instances and the credits, shown as their own line.
+    // (The smallest count meeting the 70% cap is 20; p95 may ask one more.)
+    let report = run_with("    max_instances: 40");
+    let api = component(&report, "api");
+    let n = api["count"].as_f64().unwrap();
+    assert!((20.0..=21.0).contains(&n), "{api}");
+    assert_ne!(api["binding"], "baseline");
+    let line = charge(api, "aws/ec2-cpu-credits");
+    let surplus = (27.0 - n * 2.0 * 0.1) * 730.0;
+    assert!(close(usd(&line["quantity"]), surplus, 1e-9), "{line}");
+    assert!(close(usd(&line["monthly_usd"]), surplus * 0.05, 1e-9));
+    // Standard mode cannot exceed the baseline: 135 instances, or
+    // infeasible when capped.
+    let report = run_with("    burst: standard");
+    assert_eq!(component(&report, "api")["count"], 135);
+    let path = write_file(
+        &dir,
+        "s.yaml",
+        &burst_scenario("    burst: standard\n    max_instances: 40")
+            .replace("[aws/ec2]", "[aws/t4g-only]"),
+    );
+    let (code, _, stderr) = run(&[
+        "recommend",
+        "--scenario",
+        &path,
+        "--tiers",
+        &overlay,
+        "--users",
+        "162000",
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("baseline"), "{stderr}");
+}
+
+#[test]
+fn burstable_against_fixed_performance_on_the_whole_ec2_catalog() {
+    // With every EC2 family the planner compares burstable (with credits
+    // or more instances) against fixed-performance types by total cost:
+    // the choice must be the cheapest of the options priced by hand.
+    let dir = scratch_dir("burst-all");
+    let path = write_file(&dir, "s.yaml", &burst_scenario(""));
+    let report = run_json(
+        &[
+            "recommend",
+            "--scenario",
+            &path,
+            "--users",
+            "162000",
+            "--format",
+            "json",
+        ],
+        0,
+    );
+    let api = component(&report, "api");
+    let chosen = usd(&api["total_monthly_usd"]);
+    // Graviton compute-optimised c7g.large: 2 vCPU at $0.0725/h; at the
+    // 70% cap 27 vCPUs need ceil(27 / 1.4) = 20 → $1,058.50 plus an ALB.
+    // t4g.micro covered by baselines: $827.82 plus an ALB. The chosen mix
+    // costs no more than either.
+    let alb = 0.0225 * 730.0;
+    assert!(chosen <= 135.0 * 0.0084 * 730.0 + alb + 1e3, "{api}");
+    assert!(chosen <= 20.0 * 0.0725 * 730.0 + 1e3, "{api}");
+}
+
+#[test]
+fn upstash_free_is_never_chosen_past_its_command_quota() {
+    // ~1.9 billion commands a month: 723 commands/s on a flat day ×
+    // 2,628,000 s. Free allows 500,000: never chosen. Pay as you go would
+    // be 1.9e9 / 1e5 × $0.20 = $3,800; Fixed 250 MB ($10) has no command
+    // quota and wins.
+    let text = |rate: &str| {
+        scenario(
+            &format!("  requests_per_online_user_per_min: {rate}\n  cache_hot_data_mb: 5"),
+            "    candidates: [render/web]\n    cache_ops_per_request: 1",
+            "  - name: cache\n    role: cache\n    candidates: [upstash/redis]\n    accept_unverified_limits: [connections]",
+            "  []",
+        )
+    };
+    // 1,000 users × 0.1 online × 433.8 requests/min = 723 requests/s.
+    let report = plan("upstash-big", &text("433.8"), "1000");
+    let cache = component(&report, "cache");
+    let commands = 1000.0 * 0.1 * 433.8 / 60.0 * 730.0 * 3600.0;
+    assert!(close(commands, 1.9e9, 0.001), "{commands}");
+    assert_eq!(cache["tier"], "fixed-250mb", "{cache}");
+    assert!(close(usd(&cache["total_monthly_usd"]), 10.0, 1e-9));
+    // 2 million commands a month: over Free's quota, under Fixed's price on
+    // pay as you go: 20 × 100K × $0.20 = $4.00, shown as its own line.
+    let rate = 2e6 / (730.0 * 3600.0) * 60.0 / (1000.0 * 0.1);
+    let report = plan("upstash-payg", &text(&rate.to_string()), "1000");
+    let cache = component(&report, "cache");
+    assert_eq!(cache["tier"], "payg", "{cache}");
+    let line = charge(cache, "upstash/payg-commands");
+    assert!(close(usd(&line["quantity"]), 20.0, 1e-9), "{line}");
+    assert!(close(usd(&line["monthly_usd"]), 4.0, 1e-9), "{line}");
+    // Under 500,000 commands the Free plan holds.
+    let rate = 4e5 / (730.0 * 3600.0) * 60.0 / (1000.0 * 0.1);
+    let report = plan("upstash-free", &text(&rate.to_string()), "1000");
+    assert_eq!(component(&report, "cache")["tier"], "free");
+}
+
+#[test]
+fn render_and_ec2_each_carry_their_own_egress_and_load_balancer() {
+    // 10,000 users × 30 MB a day × 30.4167 days = 8,910 GB of egress, and
+    // 10,000 × 0.1 online × 30 requests/min = 500 requests/s, flat.
+    let text = |candidates: &str| {
+        scenario(
+            "  requests_per_online_user_per_min: 30\n  egress_mb_per_active_user_per_day: 30",
+            &format!("    candidates: [{candidates}]\n    min_instances: 2"),
+            "",
+            "  - { name: API egress, served_by: api, driver: egress_gb }",
+        )
+    };
+    let egress_gb = 10_000.0 * 30.0 / 1024.0 * 730.0 / 24.0;
+    // Render: $0.15/GB, no load balancer to pay for.
+    let report = plan("egress-render", &text("render/web"), "10000");
+    let api = component(&report, "api");
+    let line = charge(api, "render/bandwidth");
+    assert!(close(usd(&line["quantity"]), egress_gb, 1e-9));
+    assert!(close(usd(&line["monthly_usd"]), egress_gb * 0.15, 1e-9));
+    assert_eq!(api["charges"].as_array().unwrap().len(), 1, "{api}");
+    // EC2: the first 100 GB free, then $0.09/GB; several instances need an
+    // ALB: 730 h × $0.0225, and capacity units: the largest of 500/25 = 20
+    // new-connection LCUs, 1,000/3,000 active-connection LCUs and
+    // 8,910 / 730 = 12.2 GB/h: 20 LCU × 730 h × $0.008 = $116.80.
+    let report = plan("egress-ec2", &text("aws/ec2"), "10000");
+    let api = component(&report, "api");
+    assert!(api["count"].as_u64().unwrap() >= 2, "{api}");
+    let line = charge(api, "aws/data-transfer-out");
+    assert!(close(
+        usd(&line["monthly_usd"]),
+        (egress_gb - 100.0) * 0.09,
+        1e-9
+    ));
+    let alb = charge(api, "aws/elb/alb");
+    assert!(close(usd(&alb["monthly_usd"]), 0.0225 * 730.0, 1e-9));
+    let lcu = charge(api, "aws/alb-lcu");
+    assert!(close(usd(&lcu["quantity"]), 20.0 * 730.0, 1e-9), "{lcu}");
+    assert!(close(usd(&lcu["monthly_usd"]), 20.0 * 730.0 * 0.008, 1e-9));
+    // Keep-alive: 10 requests a connection brings new connections to 2
+    // LCU, below the 12.2 GB/h of processed bytes, which then bind.
+    let keep_alive = text("aws/ec2").replace(
+        "  requests_per_online_user_per_min: 30",
+        "  requests_per_online_user_per_min: 30\n  requests_per_connection: 10",
+    );
+    let report = plan("egress-ec2-keepalive", &keep_alive, "10000");
+    let lcu = charge(component(&report, "api"), "aws/alb-lcu");
+    assert!(close(usd(&lcu["quantity"]), egress_gb, 1e-9), "{lcu}");
+}
+
+#[test]
+fn render_autoscaling_adds_the_pro_workspace_once() {
+    // Two autoscaled Render components need one Pro workspace ($25), not
+    // two; it shows as its own usage line naming both.
+    let text = scenario(
+        "  requests_per_online_user_per_min: 3
+  jobs: [{ name: mail, per_active_user_per_day: 2 }]",
+        "    candidates: [render/web]\n    autoscale: { min: 1, max: 5, target_utilization: 0.7 }",
+        "  - name: worker
+    role: worker
+    candidates: [render/worker]
+    jobs: [{ class: mail, duration_s: 1, cpu_ms: 50 }]
+    autoscale: { min: 1, max: 5, target_utilization: 0.7 }",
+        "  []",
+    );
+    let report = plan("render-fee", &text, "5000");
+    let fees: Vec<&Value> = report["usage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|u| u["price"] == "render/workspace/pro")
+        .collect();
+    assert_eq!(fees.len(), 1, "{}", report["usage"]);
+    assert!(close(usd(&fees[0]["monthly_usd"]), 25.0, 1e-9));
+    let name = fees[0]["name"].as_str().unwrap();
+    assert!(name.contains("api") && name.contains("worker"), "{name}");
+    // Without autoscaling there is no fee.
+    let fixed = text.replace(
+        "    autoscale: { min: 1, max: 5, target_utilization: 0.7 }\n",
+        "",
+    );
+    let report = plan("render-no-fee", &fixed, "5000");
+    assert!(
+        report["usage"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|u| u["price"] != "render/workspace/pro")
+    );
+}
