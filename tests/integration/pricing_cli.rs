@@ -507,3 +507,24 @@ fn render_autoscaling_adds_the_pro_workspace_once() {
             .all(|u| u["price"] != "render/workspace/pro")
     );
 }
+
+#[test]
+fn the_readme_storage_example_buys_custom_storage_on_m10() {
+    // README: 78.125 GB × 1.5 = 117.19 GB of custom storage on M10 at
+    // $0.4015/GB-month = $47.05, against $1,460 for M50's included 160 GB.
+    let report = run_json(
+        &[
+            "recommend",
+            "--scenario",
+            "scenarios/examples/storage-heavy-atlas.yaml",
+            "--format",
+            "json",
+        ],
+        0,
+    );
+    let db = component(&report, "db");
+    assert_eq!(db["tier"], "m10");
+    let line = charge(db, "atlas/custom-storage");
+    assert!(close(usd(&line["monthly_usd"]), 117.1875 * 0.4015, 1e-9));
+    assert_eq!(format!("{:.2}", usd(&line["monthly_usd"])), "47.05");
+}
