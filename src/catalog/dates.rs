@@ -40,6 +40,26 @@ fn days_in_month(y: i64, m: u32) -> u32 {
     }
 }
 
+/// An `as_of` date as text: YAML reads `as_of: 2026` as a number, which
+/// the build-time JSON would then refuse; a bare year is a date too.
+pub(crate) fn date_text<'de, D>(deserializer: D) -> Result<Option<String>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum Date {
+        Text(String),
+        Year(u32),
+    }
+    Ok(
+        <Option<Date> as serde::Deserialize>::deserialize(deserializer)?.map(|d| match d {
+            Date::Text(text) => text,
+            Date::Year(year) => year.to_string(),
+        }),
+    )
+}
+
 /// Days between two dates (b − a), when both parse.
 pub fn days_between(a: &str, b: &str) -> Option<i64> {
     Some(parse_date(b)? - parse_date(a)?)

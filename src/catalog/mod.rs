@@ -92,6 +92,7 @@ pub enum Billing {
 #[serde(deny_unknown_fields)]
 pub struct Provenance {
     pub source: Option<String>,
+    #[serde(default, deserialize_with = "dates::date_text")]
     pub as_of: Option<String>,
     pub confidence: Option<Confidence>,
     pub note: Option<String>,
@@ -106,6 +107,7 @@ pub struct Provider {
     pub name: Option<String>,
     pub currency: Option<String>,
     pub source: Option<String>,
+    #[serde(default, deserialize_with = "dates::date_text")]
     pub as_of: Option<String>,
     pub confidence: Option<Confidence>,
     pub note: Option<String>,
@@ -145,6 +147,7 @@ pub struct Offering {
     /// Every tier runs with a standby or replicas in other zones.
     pub high_availability: Option<bool>,
     pub source: Option<String>,
+    #[serde(default, deserialize_with = "dates::date_text")]
     pub as_of: Option<String>,
     pub confidence: Option<Confidence>,
     pub note: Option<String>,
@@ -178,6 +181,7 @@ pub struct Tier {
     #[serde(default)]
     pub quotas: Vec<Quota>,
     pub source: Option<String>,
+    #[serde(default, deserialize_with = "dates::date_text")]
     pub as_of: Option<String>,
     pub confidence: Option<Confidence>,
     pub note: Option<String>,
@@ -264,6 +268,7 @@ pub struct OptionPrice {
     /// Fraction off the on-demand price (0.373 = 37.3% off).
     pub discount: Option<f64>,
     pub source: Option<String>,
+    #[serde(default, deserialize_with = "dates::date_text")]
     pub as_of: Option<String>,
     pub confidence: Option<Confidence>,
     pub note: Option<String>,
@@ -284,6 +289,7 @@ pub struct UsagePrice {
     /// Fraction off for batch use (OpenAI Batch API: 0.5).
     pub batch_discount: Option<f64>,
     pub source: Option<String>,
+    #[serde(default, deserialize_with = "dates::date_text")]
     pub as_of: Option<String>,
     pub confidence: Option<Confidence>,
     pub note: Option<String>,

@@ -218,8 +218,6 @@ struct ComputeOption<'a> {
     db_connections: f64,
     cache_connections: f64,
     autoscale: Option<AutoscaleCounts>,
-    /// Autoscaled options not yet integrated: a lower bound on `cost`.
-    autoscale_lower_bound: Option<f64>,
     serverless: Option<ServerlessCost>,
     /// Lines the tier's pricing rules add (in `cost`).
     charges: Vec<UsageLine>,
@@ -326,7 +324,6 @@ impl<'a> Planner<'a> {
                 db_connections,
                 cache_connections,
                 autoscale: None,
-                autoscale_lower_bound: None,
                 serverless: Some(cost),
                 charges: egress,
                 plans: Vec::new(),
@@ -411,11 +408,6 @@ impl<'a> Planner<'a> {
             db_connections,
             cache_connections,
             autoscale: None,
-            autoscale_lower_bound: component.autoscale.map(|_| {
-                unit.map_or(f64::INFINITY, |p| {
-                    p * billed_lower_bound(&model, tier, &self.hourly_shares)
-                })
-            }),
             serverless: None,
             charges: lines,
             plans: required_plans(component, &tier),
@@ -482,54 +474,106 @@ impl<'a> Planner<'a> {
         Ok(lines)
     }
 
-    /// Integrates autoscaled options over the day, cheapest bound first,
-    /// skipping those whose lower bound already loses to a costed option
-    /// with no more connections (they could not be on the Pareto front).
-    fn integrate_autoscaling(
+    /// The options of a compute component that can be on its Pareto front
+    /// (all of them, or only its serverless or only its instance tiers).
+    /// Exact pruning: each instance tier's cost is bounded from below
+    /// without queueing (its unit price × the CPU-cap count, or the
+    /// autoscaled billed lower bound; charges only add), and so are its
+    /// connections (that count × the pools). Tiers are evaluated cheapest
+    /// bound first; a tier whose bound an evaluated option already beats,
+    /// with no more connections and no more required plans, could not be
+    /// on the front and is not sized.
+    fn component_options(
         &self,
         component: &Component,
         demand: &Demand,
-        options: Vec<ComputeOption<'a>>,
+        serverless_only: Option<bool>,
         rejections: &mut Vec<(TierRef<'a>, Rejection)>,
     ) -> Vec<ComputeOption<'a>> {
-        let (mut pending, mut done): (Vec<_>, Vec<_>) = options
-            .into_iter()
-            .partition(|o| o.autoscale_lower_bound.is_some());
-        pending.sort_by(|a, b| {
-            a.autoscale_lower_bound
-                .unwrap_or(f64::INFINITY)
-                .total_cmp(&b.autoscale_lower_bound.unwrap_or(f64::INFINITY))
-        });
-        for mut option in pending {
-            let bound = option.autoscale_lower_bound.unwrap_or(f64::INFINITY);
-            let beaten = done.iter().any(|d: &ComputeOption<'a>| {
-                d.cost <= bound
-                    && d.db_connections <= option.db_connections
-                    && d.cache_connections <= option.cache_connections
-                    && d.plans.iter().all(|p| option.plans.contains(p))
+        struct Pending<'a> {
+            tier: TierRef<'a>,
+            bound: f64,
+            floor: f64,
+            plans: Vec<String>,
+        }
+        let pool = component.db_pool_per_instance.unwrap_or(0.0);
+        let cache_pool = component.cache_connections_per_instance.unwrap_or(0.0);
+        let mut pending = Vec::new();
+        let mut done: Vec<ComputeOption<'a>> = Vec::new();
+        for tier in self.tiers(component) {
+            let serverless = tier.offering.role == Some(Role::Serverless);
+            if serverless_only.is_some_and(|wanted| wanted != serverless) {
+                continue;
+            }
+            if serverless {
+                match self.compute_option(component, tier, demand) {
+                    Ok(option) => done.push(option),
+                    Err(rejection) => rejections.push((tier, rejection)),
+                }
+                continue;
+            }
+            match ComputeModel::new(component, tier, demand) {
+                Err(rejection) => rejections.push((tier, rejection)),
+                Ok(model) => {
+                    let unit = self
+                        .unit_price(component, &tier, demand)
+                        .unwrap_or(f64::INFINITY);
+                    let floor = model.cpu_floor(1.0) as f64;
+                    let count = match component.autoscale {
+                        Some(_) => billed_lower_bound(&model, tier, &self.hourly_shares),
+                        None => floor,
+                    };
+                    pending.push(Pending {
+                        tier,
+                        bound: unit * count,
+                        floor,
+                        plans: required_plans(component, &tier),
+                    });
+                }
+            }
+        }
+        pending.sort_by(|a, b| a.bound.total_cmp(&b.bound));
+        for candidate in pending {
+            // Strictly cheaper: an equal cost may still win on fewer instances.
+            let beaten = done.iter().any(|d| {
+                d.cost < candidate.bound
+                    && d.db_connections <= candidate.floor * pool
+                    && d.cache_connections <= candidate.floor * cache_pool
+                    && d.plans.iter().all(|p| candidate.plans.contains(p))
             });
             if beaten {
                 continue;
             }
-            let integrated = autoscale_counts(component, option.tier, demand, &self.hourly_shares)
-                .and_then(|counts| {
-                    let lines =
-                        self.autoscaled_charges(component, &option.tier, &counts, demand)?;
-                    Ok((counts, lines))
+            let option = self
+                .compute_option(component, candidate.tier, demand)
+                .and_then(|option| match component.autoscale {
+                    Some(_) => self.integrate_autoscaling(component, demand, option),
+                    None => Ok(option),
                 });
-            match integrated {
-                Ok((counts, lines)) => {
-                    let unit = self.unit_price(component, &option.tier, demand);
-                    option.cost = unit.map_or(f64::INFINITY, |p| p * counts.billed_count)
-                        + charges::total(&lines);
-                    option.charges = lines;
-                    option.autoscale = Some(counts);
-                    done.push(option);
-                }
-                Err(rejection) => rejections.push((option.tier, rejection)),
+            match option {
+                Ok(option) => done.push(option),
+                Err(rejection) => rejections.push((candidate.tier, rejection)),
             }
         }
         done
+    }
+
+    /// An autoscaled option priced over the day: its counts hour by hour,
+    /// the instances billed, and its charges.
+    fn integrate_autoscaling(
+        &self,
+        component: &Component,
+        demand: &Demand,
+        mut option: ComputeOption<'a>,
+    ) -> Result<ComputeOption<'a>, Rejection> {
+        let counts = autoscale_counts(component, option.tier, demand, &self.hourly_shares)?;
+        let lines = self.autoscaled_charges(component, &option.tier, &counts, demand)?;
+        let unit = self.unit_price(component, &option.tier, demand);
+        option.cost =
+            unit.map_or(f64::INFINITY, |p| p * counts.billed_count) + charges::total(&lines);
+        option.charges = lines;
+        option.autoscale = Some(counts);
+        Ok(option)
     }
 
     /// The cheapest mix for a load.
@@ -542,17 +586,8 @@ impl<'a> Planner<'a> {
             if !matches!(component.role, ComponentRole::Web | ComponentRole::Worker) {
                 continue;
             }
-            let mut options = Vec::new();
             let mut rejections = Vec::new();
-            for tier in self.tiers(component) {
-                match self.compute_option(component, tier, &demand) {
-                    Ok(option) => options.push(option),
-                    Err(rejection) => rejections.push((tier, rejection)),
-                }
-            }
-            if component.autoscale.is_some() {
-                options = self.integrate_autoscaling(component, &demand, options, &mut rejections);
-            }
+            let options = self.component_options(component, &demand, None, &mut rejections);
             if options.is_empty() {
                 return Err(infeasible(component, rejections));
             }
@@ -982,14 +1017,8 @@ impl<'a> Planner<'a> {
         serverless: bool,
     ) -> Option<(String, u32, f64)> {
         let demand = demand(self.scenario, load);
-        let options: Vec<ComputeOption<'a>> = self
-            .tiers(component)
-            .into_iter()
-            .filter(|t| (t.offering.role == Some(Role::Serverless)) == serverless)
-            .filter_map(|t| self.compute_option(component, t, &demand).ok())
-            .collect();
         let mut ignored = Vec::new();
-        self.integrate_autoscaling(component, &demand, options, &mut ignored)
+        self.component_options(component, &demand, Some(serverless), &mut ignored)
             .into_iter()
             .filter(|o| o.cost.is_finite())
             .min_by(|a, b| a.cost.total_cmp(&b.cost))
