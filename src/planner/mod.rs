@@ -385,18 +385,7 @@ impl<'a> Planner<'a> {
         let mut lines: Vec<UsageLine> = surplus.into_iter().collect();
         lines.extend(egress);
         if component.autoscale.is_none() {
-            lines.extend(load_balancer_charges(
-                component,
-                &tier,
-                count,
-                demand,
-                &self.hourly_shares,
-                self.scenario
-                    .workload
-                    .requests_per_connection
-                    .unwrap_or(1.0),
-                self.catalog,
-            ));
+            lines.extend(self.load_balancer(component, &tier, count, demand));
         }
         let (db_connections, cache_connections) = per_instance(count as f64);
         Ok(ComputeOption {
@@ -459,19 +448,29 @@ impl<'a> Planner<'a> {
             demand,
             self.catalog,
         ));
-        lines.extend(load_balancer_charges(
+        lines.extend(self.load_balancer(component, tier, counts.peak_count, demand));
+        Ok(lines)
+    }
+
+    /// The load balancer lines of `count` instances of a tier, where its
+    /// offering needs one.
+    fn load_balancer(
+        &self,
+        component: &Component,
+        tier: &TierRef<'a>,
+        count: u32,
+        demand: &Demand,
+    ) -> Vec<UsageLine> {
+        let per_connection = self.scenario.workload.requests_per_connection;
+        load_balancer_charges(
             component,
             tier,
-            counts.peak_count,
+            count,
             demand,
             &self.hourly_shares,
-            self.scenario
-                .workload
-                .requests_per_connection
-                .unwrap_or(1.0),
+            per_connection.unwrap_or(1.0),
             self.catalog,
-        ));
-        Ok(lines)
+        )
     }
 
     /// The options of a compute component that can be on its Pareto front

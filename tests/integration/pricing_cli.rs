@@ -203,23 +203,26 @@ fn a_257_mb_cache_gets_the_smallest_elasticache_node_that_holds_it() {
         )
     };
     let accept = "    accept_unverified_limits: [ops, connections]";
-    let report = plan(
-        "elasticache-both",
-        &cache("aws/elasticache-redis, aws/elasticache-valkey", accept),
-        "1000",
-    );
-    let row = component(&report, "cache");
-    assert_eq!(row["tier"], "cache.t4g.micro");
-    assert_eq!(row["offering"], "elasticache-valkey");
-    assert!(close(usd(&row["monthly_usd"]), 0.0128 * 730.0, 1e-9));
-    let report = plan(
-        "elasticache-redis",
-        &cache("aws/elasticache-redis", accept),
-        "1000",
-    );
-    let row = component(&report, "cache");
-    assert_eq!(row["tier"], "cache.t4g.micro");
-    assert!(close(usd(&row["monthly_usd"]), 0.016 * 730.0, 1e-9));
+    for (name, candidates, offering, hourly) in [
+        (
+            "elasticache-both",
+            "aws/elasticache-redis, aws/elasticache-valkey",
+            "elasticache-valkey",
+            0.0128,
+        ),
+        (
+            "elasticache-redis",
+            "aws/elasticache-redis",
+            "elasticache-redis",
+            0.016,
+        ),
+    ] {
+        let report = plan(name, &cache(candidates, accept), "1000");
+        let row = component(&report, "cache");
+        assert_eq!(row["tier"], "cache.t4g.micro", "{row}");
+        assert_eq!(row["offering"], offering);
+        assert!(close(usd(&row["monthly_usd"]), hourly * 730.0, 1e-9));
+    }
     // Without the opt-in no node is chosen, and the error says which limit
     // is unpublished and how to accept it.
     let dir = scratch_dir("elasticache-strict");
@@ -290,26 +293,25 @@ offerings:
       - { id: t4g.micro, capacity: { vcpu: 2, memory_mb: 1024, baseline_cpu: 0.1 }, price: { hourly_usd: 0.0084 } }
 ",
     );
+    let invoke = |extra: &str, format: &[&str]| {
+        let text = burst_scenario(extra).replace("[aws/ec2]", "[aws/t4g-only]");
+        let path = write_file(&dir, "s.yaml", &text);
+        let mut args = vec![
+            "recommend",
+            "--scenario",
+            &path,
+            "--tiers",
+            &overlay,
+            "--users",
+            "162000",
+        ];
+        args.extend(format);
+        run(&args)
+    };
     let run_with = |extra: &str| {
-        let path = write_file(
-            &dir,
-            "s.yaml",
-            &burst_scenario(extra).replace("[aws/ec2]", "[aws/t4g-only]"),
-        );
-        run_json(
-            &[
-                "recommend",
-                "--scenario",
-                &path,
-                "--tiers",
-                &overlay,
-                "--users",
-                "162000",
-                "--format",
-                "json",
-            ],
-            0,
-        )
+        let (code, stdout, stderr) = invoke(extra, &["--format", "json"]);
+        assert_eq!(code, 0, "{stderr}");
+        serde_json::from_str::<Value>(&stdout).unwrap()
     };
     let unit = 0.0084 * 730.0;
     let report = run_with("");
@@ -333,21 +335,7 @@ offerings:
     // infeasible when capped.
     let report = run_with("    burst: standard");
     assert_eq!(component(&report, "api")["count"], 135);
-    let path = write_file(
-        &dir,
-        "s.yaml",
-        &burst_scenario("    burst: standard\n    max_instances: 40")
-            .replace("[aws/ec2]", "[aws/t4g-only]"),
-    );
-    let (code, _, stderr) = run(&[
-        "recommend",
-        "--scenario",
-        &path,
-        "--tiers",
-        &overlay,
-        "--users",
-        "162000",
-    ]);
+    let (code, _, stderr) = invoke("    burst: standard\n    max_instances: 40", &[]);
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("baseline"), "{stderr}");
 }
