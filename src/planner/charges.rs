@@ -269,12 +269,7 @@ pub(crate) fn egress_charges(
         .map(|u| {
             let gb = demand.egress_gb_per_month * u.amount * (1.0 - u.cache_hit_ratio);
             match &tier.offering.egress {
-                Some(id) => {
-                    let mut line =
-                        charge_line(catalog, tier, id, u.name.clone(), gb, &component.name);
-                    line.name = u.name.clone();
-                    line
-                }
+                Some(id) => charge_line(catalog, tier, id, u.name.clone(), gb, &component.name),
                 None => UsageLine {
                     name: u.name.clone(),
                     price: format!(

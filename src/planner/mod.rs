@@ -300,10 +300,13 @@ impl<'a> Planner<'a> {
 
     /// One compute component on one tier: sized (instances, possibly
     /// autoscaled) or priced by use (serverless).
+    /// `model` is the tier's queueing model (instance tiers; `None` for
+    /// serverless ones), built once by the caller.
     fn compute_option(
         &self,
         component: &Component,
         tier: TierRef<'a>,
+        model: Option<&ComputeModel<'_>>,
         demand: &Demand,
     ) -> Result<ComputeOption<'a>, Rejection> {
         let per_instance = |count: f64| {
@@ -329,7 +332,14 @@ impl<'a> Planner<'a> {
                 plans: Vec::new(),
             });
         }
-        let model = ComputeModel::new(component, tier, demand)?;
+        let built;
+        let model = match model {
+            Some(model) => model,
+            None => {
+                built = ComputeModel::new(component, tier, demand)?;
+                &built
+            }
+        };
         let (mut count, mut binding) = model.size()?;
         let unit = self.unit_price(component, &tier, demand);
         let mut surplus = None;
@@ -404,18 +414,19 @@ impl<'a> Planner<'a> {
     }
 
     /// The charges of an autoscaled group over the day: CPU credits above
-    /// the baseline on the average count, a load balancer when the group
-    /// reaches its rule's size, and egress.
+    /// the baseline on the average count, its `egress`, and a load balancer
+    /// when the group reaches its rule's size.
     fn autoscaled_charges(
         &self,
         component: &Component,
         tier: &TierRef<'a>,
+        model: &ComputeModel<'_>,
         counts: &AutoscaleCounts,
         demand: &Demand,
+        egress: Vec<UsageLine>,
     ) -> Result<Vec<UsageLine>, Rejection> {
         let mut lines = Vec::new();
         if let Some((baseline, mode)) = burst_mode(component, tier) {
-            let model = ComputeModel::new(component, *tier, demand)?;
             let hours = surplus_vcpu_hours(
                 model.cpu_load(),
                 &self.hourly_shares,
@@ -441,13 +452,7 @@ impl<'a> Planner<'a> {
                 self.catalog,
             ));
         }
-        lines.extend(egress_charges(
-            self.scenario,
-            component,
-            tier,
-            demand,
-            self.catalog,
-        ));
+        lines.extend(egress);
         lines.extend(self.load_balancer(component, tier, counts.peak_count, demand));
         Ok(lines)
     }
@@ -489,8 +494,9 @@ impl<'a> Planner<'a> {
         serverless_only: Option<bool>,
         rejections: &mut Vec<(TierRef<'a>, Rejection)>,
     ) -> Vec<ComputeOption<'a>> {
-        struct Pending<'a> {
+        struct Pending<'a, 'm> {
             tier: TierRef<'a>,
+            model: ComputeModel<'m>,
             bound: f64,
             floor: f64,
             plans: Vec<String>,
@@ -505,7 +511,7 @@ impl<'a> Planner<'a> {
                 continue;
             }
             if serverless {
-                match self.compute_option(component, tier, demand) {
+                match self.compute_option(component, tier, None, demand) {
                     Ok(option) => done.push(option),
                     Err(rejection) => rejections.push((tier, rejection)),
                 }
@@ -524,6 +530,7 @@ impl<'a> Planner<'a> {
                     };
                     pending.push(Pending {
                         tier,
+                        model,
                         bound: unit * count,
                         floor,
                         plans: required_plans(component, &tier),
@@ -543,10 +550,11 @@ impl<'a> Planner<'a> {
             if beaten {
                 continue;
             }
+            let model = &candidate.model;
             let option = self
-                .compute_option(component, candidate.tier, demand)
+                .compute_option(component, candidate.tier, Some(model), demand)
                 .and_then(|option| match component.autoscale {
-                    Some(_) => self.integrate_autoscaling(component, demand, option),
+                    Some(_) => self.integrate_autoscaling(component, model, demand, option),
                     None => Ok(option),
                 });
             match option {
@@ -562,11 +570,15 @@ impl<'a> Planner<'a> {
     fn integrate_autoscaling(
         &self,
         component: &Component,
+        model: &ComputeModel<'_>,
         demand: &Demand,
         mut option: ComputeOption<'a>,
     ) -> Result<ComputeOption<'a>, Rejection> {
         let counts = autoscale_counts(component, option.tier, demand, &self.hourly_shares)?;
-        let lines = self.autoscaled_charges(component, &option.tier, &counts, demand)?;
+        // The option already carries its egress (the same at any count).
+        let egress = std::mem::take(&mut option.charges);
+        let lines =
+            self.autoscaled_charges(component, &option.tier, model, &counts, demand, egress)?;
         let unit = self.unit_price(component, &option.tier, demand);
         option.cost =
             unit.map_or(f64::INFINITY, |p| p * counts.billed_count) + charges::total(&lines);
@@ -607,6 +619,16 @@ impl<'a> Planner<'a> {
         let mut last_rejection: Option<Infeasible> = None;
         let mut choice = vec![0usize; compute_options.len()];
         let seats = self.scenario.seats.unwrap_or(1);
+        // Each required plan priced once, not per combination.
+        let mut fee_of: Vec<(&str, f64)> = Vec::new();
+        for (_, options) in &compute_options {
+            for plan in options.iter().flat_map(|o| &o.plans) {
+                if !fee_of.iter().any(|(p, _)| p == plan) {
+                    let fee = plan_fee_line(self.catalog, plan, seats, "").monthly_usd;
+                    fee_of.push((plan, fee.unwrap_or(f64::INFINITY)));
+                }
+            }
+        }
         let mut plans: Vec<&str> = Vec::new();
         loop {
             let (mut cost, mut instances, mut db_conns, mut cache_conns) = (0.0, 0u32, 0.0, 0.0);
@@ -624,9 +646,10 @@ impl<'a> Planner<'a> {
                 }
             }
             for plan in &plans {
-                cost += plan_fee_line(self.catalog, plan, seats, "")
-                    .monthly_usd
-                    .unwrap_or(f64::INFINITY);
+                cost += fee_of
+                    .iter()
+                    .find(|(p, _)| p == plan)
+                    .map_or(f64::INFINITY, |(_, fee)| *fee);
             }
             let db = database.zip(db_tiers.as_deref()).map(|(i, tiers)| {
                 first_fitting(tiers, db_conns)
