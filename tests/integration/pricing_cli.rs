@@ -516,3 +516,99 @@ fn the_readme_storage_example_buys_custom_storage_on_m10() {
     assert!(close(usd(&line["monthly_usd"]), 117.1875 * 0.4015, 1e-9));
     assert_eq!(format!("{:.2}", usd(&line["monthly_usd"])), "47.05");
 }
+
+#[test]
+fn elasticache_serverless_bills_data_stored_with_its_minimum_and_ecpus() {
+    // 1,000 users × 0.1 online × 1 request a minute × 2 cache operations =
+    // 3.333 ops/s on a flat day: 3.333 × 2,628,000 s = 8.76 M ECPUs.
+    // Valkey: $0.084/GB-hour × 730 = $61.32 per GB-month (at least 0.1 GB)
+    // and $0.0023 per million ECPUs; Redis OSS: $91.25 (at least 1 GB) and
+    // $0.0034. For 512 MB Valkey costs 0.5 × $61.32 + 8.76 × $0.0023.
+    let text = |hot_mb: &str| {
+        scenario(
+            &format!("  requests_per_online_user_per_min: 1\n  cache_hot_data_mb: {hot_mb}"),
+            "    candidates: [render/web]\n    cache_ops_per_request: 2",
+            "  - name: cache\n    role: cache\n    candidates: [aws/elasticache-serverless]",
+            "  []",
+        )
+    };
+    let ecpu_millions = 1000.0 * 0.1 / 60.0 * 2.0 * 730.0 * 3600.0 / 1e6;
+    let report = plan("serverless-cache", &text("512"), "1000");
+    let cache = component(&report, "cache");
+    assert_eq!(cache["tier"], "valkey", "{cache}");
+    let stored = charge(cache, "aws/elasticache-serverless-valkey-storage");
+    assert!(close(usd(&stored["quantity"]), 0.5, 1e-12), "{stored}");
+    assert!(close(usd(&stored["monthly_usd"]), 0.5 * 61.32, 1e-9));
+    let ecpu = charge(cache, "aws/elasticache-serverless-valkey-ecpu");
+    assert!(close(usd(&ecpu["quantity"]), ecpu_millions, 1e-9), "{ecpu}");
+    assert!(close(
+        usd(&ecpu["monthly_usd"]),
+        ecpu_millions * 0.0023,
+        1e-9
+    ));
+    // 50 MB is billed as the 100 MB minimum.
+    let report = plan("serverless-cache-min", &text("50"), "1000");
+    let stored = charge(
+        component(&report, "cache"),
+        "aws/elasticache-serverless-valkey-storage",
+    );
+    assert!(
+        close(usd(&stored["monthly_usd"]), 0.1 * 61.32, 1e-9),
+        "{stored}"
+    );
+}
+
+#[test]
+fn documentdb_bills_the_data_stored_and_io_per_million_operations() {
+    // 10,000 users × 2 MB = 19.53 GB stored, billed as stored (not
+    // provisioned) at $0.10/GB-month; 10,000 × 0.1 online × 1 request a
+    // minute × 3 operations = 50 ops/s → 131.4 M I/O at $0.20 per million.
+    // The instance: db.t4g.medium ($0.072/h), the cheapest class.
+    let text = scenario(
+        "  requests_per_online_user_per_min: 1\n  storage_mb_per_user: 2\n  working_set_ratio: 0.05",
+        "    candidates: [render/web]\n    db_ops_per_request: 3",
+        "  - name: db\n    role: database\n    candidates: [aws/documentdb]\n    accept_unverified_limits: [max_storage]",
+        "  []",
+    );
+    let report = plan("documentdb", &text, "10000");
+    let db = component(&report, "db");
+    assert_eq!(db["tier"], "db.t4g.medium", "{db}");
+    assert!(close(usd(&db["monthly_usd"]), 0.072 * 730.0, 1e-9));
+    let stored_gb = 10_000.0 * 2.0 / 1024.0;
+    let storage = charge(db, "aws/documentdb-storage");
+    assert!(
+        close(usd(&storage["quantity"]), stored_gb, 1e-12),
+        "{storage}"
+    );
+    assert!(close(usd(&storage["monthly_usd"]), stored_gb * 0.10, 1e-9));
+    let io_millions = 50.0 * 730.0 * 3600.0 / 1e6;
+    let io = charge(db, "aws/documentdb-io");
+    assert!(close(usd(&io["quantity"]), io_millions, 1e-9), "{io}");
+    assert!(close(usd(&io["monthly_usd"]), io_millions * 0.20, 1e-9));
+    assert_eq!(db["unverified_limits"], serde_json::json!(["max_storage"]));
+}
+
+#[test]
+fn a_burstable_database_class_keeps_its_average_operations_within_the_baseline() {
+    // db.t4g.micro: 2 vCPUs × 1,000 ops/s × 70% = 1,400 ops/s at the peak,
+    // but its 10% baseline sustains 2 × 1,000 × 0.1 = 200 ops/s on average;
+    // db.t4g.small's 20% sustains 400. A flat 150 ops/s fits the micro; 250
+    // needs the small ($0.032/h), bound by the baseline at 62.5%.
+    let text = |rpm: &str| {
+        scenario(
+            &format!("  requests_per_online_user_per_min: {rpm}"),
+            "    candidates: [render/web]\n    db_ops_per_request: 1",
+            "  - name: db\n    role: database\n    candidates: [aws/rds-postgres]",
+            "  []",
+        )
+    };
+    // 1,000 users × 0.1 online × rpm / 60 = ops/s.
+    let report = plan("rds-baseline-low", &text("90"), "1000");
+    assert_eq!(component(&report, "db")["tier"], "db.t4g.micro");
+    let report = plan("rds-baseline-high", &text("150"), "1000");
+    let db = component(&report, "db");
+    assert_eq!(db["tier"], "db.t4g.small", "{db}");
+    assert_eq!(db["binding"], "baseline");
+    assert!(close(usd(&db["utilization"]), 250.0 / 400.0, 1e-9), "{db}");
+    assert!(close(usd(&db["monthly_usd"]), 0.032 * 730.0, 1e-9));
+}
