@@ -155,6 +155,16 @@ impl Checker<'_> {
                     self.positive(&spath, name, value, false);
                 }
             }
+            if let Some(share) = o.high_availability.as_ref().and_then(|h| h.usable_memory)
+                && !(share > 0.0 && share <= 1.0)
+            {
+                let mut hpath = opath.clone();
+                hpath.extend([key("high_availability"), key("usable_memory")]);
+                self.error(
+                    &hpath,
+                    format!("expected a share of memory above 0 and at most 1, found {share}"),
+                );
+            }
             if let Some(id) = &o.cpu_surplus {
                 refs.push((vec!["cpu_surplus"], id));
             }

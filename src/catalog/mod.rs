@@ -20,7 +20,7 @@ pub use load::{
     load_with_overlays, parse_file, split_field, strip_location,
 };
 pub use rules::{
-    Feature, FeatureFee, LCU_ACTIVE_CONNECTIONS, LCU_NEW_CONNECTIONS_PER_S,
+    Feature, FeatureFee, HighAvailability, LCU_ACTIVE_CONNECTIONS, LCU_NEW_CONNECTIONS_PER_S,
     LCU_PROCESSED_GB_PER_HOUR, LoadBalancerRule, Quota, QuotaMetric, StorageMetering,
     StoragePricing, StorageRule,
 };
@@ -144,8 +144,8 @@ pub struct Offering {
     /// Paid plans that features of this offering require.
     #[serde(default)]
     pub requires: Vec<FeatureFee>,
-    /// Every tier runs with a standby or replicas in other zones.
-    pub high_availability: Option<bool>,
+    /// How its tiers run highly available; absent: not known to.
+    pub high_availability: Option<HighAvailability>,
     pub source: Option<String>,
     #[serde(default, deserialize_with = "dates::date_text")]
     pub as_of: Option<String>,
@@ -180,6 +180,9 @@ pub struct Tier {
     /// Monthly allowances and their overage (Upstash commands).
     #[serde(default)]
     pub quotas: Vec<Quota>,
+    /// `false`: this tier cannot run highly available although its
+    /// offering can (a free plan without replication).
+    pub high_availability: Option<bool>,
     pub source: Option<String>,
     #[serde(default, deserialize_with = "dates::date_text")]
     pub as_of: Option<String>,

@@ -153,3 +153,22 @@ impl Feature {
 pub const LCU_NEW_CONNECTIONS_PER_S: f64 = 25.0;
 pub const LCU_ACTIVE_CONNECTIONS: f64 = 3000.0;
 pub const LCU_PROCESSED_GB_PER_HOUR: f64 = 1.0;
+
+/// How an offering's tiers run highly available (scenario
+/// `high_availability: true`): standby or replica nodes billed at the
+/// tier's price, or none when the price already includes them (an Atlas
+/// replica set, RDS Multi-AZ). An offering without this field offers no
+/// high availability the catalog knows of.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct HighAvailability {
+    /// Extra nodes per tier, each billed at the tier's price
+    /// (ElastiCache: one replica in another zone).
+    #[serde(default)]
+    pub standby_nodes: u32,
+    /// Share of a tier's memory usable with replication on (Redis Cloud
+    /// Essentials: the plan size includes the replica, 0.5).
+    pub usable_memory: Option<f64>,
+    pub source: Option<String>,
+    pub note: Option<String>,
+}

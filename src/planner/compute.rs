@@ -41,6 +41,8 @@ pub(crate) struct ComputeModel<'a> {
     max_memory: f64,
     io_s: f64,
     lo: u32,
+    /// What sets `lo`: `min_instances` or high availability.
+    lo_binding: Binding,
     hi: u32,
 }
 
@@ -108,11 +110,21 @@ impl<'a> ComputeModel<'a> {
             None => (component.min_instances, component.max_instances),
         };
         let hi = max.map_or(tier_cap, |m| m.min(tier_cap));
-        let lo = min.unwrap_or(1).max(1);
+        let floor = component.availability_floor();
+        let lo = min.unwrap_or(1).max(floor);
+        let lo_binding = if floor > min.unwrap_or(1) {
+            Binding::HighAvailability
+        } else {
+            Binding::MinInstances
+        };
         if lo > hi {
             return Err(reject(
-                Binding::MinInstances,
-                format!("the minimum of {lo} instances is above the tier's limit of {hi}"),
+                lo_binding,
+                if lo_binding == Binding::HighAvailability {
+                    format!("high availability needs {lo} instances; the tier allows at most {hi}")
+                } else {
+                    format!("the minimum of {lo} instances is above the tier's limit of {hi}")
+                },
             ));
         }
         let mut model = ComputeModel {
@@ -128,6 +140,7 @@ impl<'a> ComputeModel<'a> {
             max_memory,
             io_s: 0.0,
             lo,
+            lo_binding,
             hi,
         };
         match component.role {
@@ -345,11 +358,9 @@ impl<'a> ComputeModel<'a> {
             }
         }
         let binding = if good == self.lo {
-            Binding::MinInstances
+            self.lo_binding
         } else {
-            self.check(good - 1)
-                .failing
-                .unwrap_or(Binding::MinInstances)
+            self.check(good - 1).failing.unwrap_or(self.lo_binding)
         };
         Ok((good, binding))
     }
@@ -447,7 +458,11 @@ impl<'a> ComputeModel<'a> {
                     .map_or("unstable".to_string(), format_duration)
             ));
         } else {
-            explain.push(format!("{count} is the minimum instance count"));
+            explain.push(if self.lo_binding == Binding::HighAvailability {
+                format!("{count} is the fewest instances high availability allows")
+            } else {
+                format!("{count} is the minimum instance count")
+            });
         }
         Sized {
             count,

@@ -37,6 +37,51 @@ pub(crate) struct DatastoreCheck {
     pub unverified: Vec<UnverifiedLimit>,
 }
 
+/// The standby nodes a highly available component adds to a tier and
+/// the share of its memory left usable; `(0, 1.0)` without high
+/// availability. A tier whose offering is not known to run highly
+/// available is rejected.
+fn high_availability(component: &Component, tier: &TierRef<'_>) -> Result<(u32, f64), Rejection> {
+    if !component.wants_high_availability() {
+        return Ok((0, 1.0));
+    }
+    match (
+        &tier.offering.high_availability,
+        tier.tier.high_availability,
+    ) {
+        (Some(ha), None | Some(true)) => Ok((ha.standby_nodes, ha.usable_memory.unwrap_or(1.0))),
+        (Some(_), Some(false)) => Err(Rejection {
+            tier: tier.reference(),
+            binding: Binding::HighAvailability,
+            reason: "this tier cannot run highly available (catalog: high_availability: false)"
+                .into(),
+        }),
+        (None, _) => {
+            let alternatives: Vec<String> = tier
+                .provider
+                .offerings
+                .iter()
+                .filter(|o| o.role == tier.offering.role && o.high_availability.is_some())
+                .map(|o| format!("{}/{}", tier.provider.provider, o.id))
+                .collect();
+            Err(Rejection {
+                tier: tier.reference(),
+                binding: Binding::HighAvailability,
+                reason: format!(
+                    "the catalog knows of no high availability for {}/{} (offering field high_availability){}",
+                    tier.provider.provider,
+                    tier.offering.id,
+                    if alternatives.is_empty() {
+                        String::new()
+                    } else {
+                        format!("; candidates that have it: {}", alternatives.join(", "))
+                    }
+                ),
+            })
+        }
+    }
+}
+
 /// How a database's operations spread over its primary and replicas.
 struct ReadSplit {
     replicas: u32,
@@ -107,6 +152,8 @@ pub(crate) fn check_datastore(
     catalog: &Catalog,
 ) -> Result<DatastoreCheck, Rejection> {
     let cap = &tier.tier.capacity;
+    let (standby, usable_memory) = high_availability(component, tier)?;
+    let nodes = nodes.map(|n| n.saturating_sub(standby).max(1));
     let mut count = 1;
     let max_util = component
         .slo
@@ -149,7 +196,7 @@ pub(crate) fn check_datastore(
                     binding: Binding::Memory,
                     what: "working set in RAM",
                     needed: demand.working_set_gb * 1024.0,
-                    limit: cap.memory_mb.map(|m| m * max_mem),
+                    limit: cap.memory_mb.map(|m| m * usable_memory * max_mem),
                     unit: "MB",
                     required: None,
                 });
@@ -199,7 +246,7 @@ pub(crate) fn check_datastore(
                 binding: Binding::Memory,
                 what: "memory",
                 needed: demand.cache_mb * headroom,
-                limit: cap.memory_mb,
+                limit: cap.memory_mb.map(|m| m * usable_memory),
                 unit: "MB",
                 required: None,
             });
@@ -344,6 +391,17 @@ pub(crate) fn check_datastore(
             count - 1
         ));
     }
+    if explain_it && component.wants_high_availability() {
+        explain.push(match (standby, usable_memory < 1.0) {
+            (0, false) => "high availability: standby nodes are in the tier's price".into(),
+            (0, true) => format!(
+                "high availability: replication leaves {}% of the memory usable",
+                trim_float(usable_memory * 100.0, 1)
+            ),
+            (n, _) => format!("high availability: + {n} standby node(s) at the tier's price"),
+        });
+    }
+    count += standby;
     let mut charges = quota_charges(component, tier, demand, catalog, explain_it)?;
     if component.role == ComponentRole::Database
         && let Some(line) = storage_charge(component, tier, demand, catalog)

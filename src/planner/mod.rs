@@ -53,6 +53,9 @@ pub enum Binding {
     /// A burstable tier's CPU baseline (standard mode, or more instances
     /// costing less than the CPU credits they save).
     Baseline,
+    /// High availability: two web instances, or a datastore tier that can
+    /// run with standby nodes.
+    HighAvailability,
 }
 
 /// One relative tolerance wherever a requirement meets a limit: a need
@@ -74,6 +77,7 @@ impl Binding {
             Binding::MinInstances => "min_instances",
             Binding::Quota => "quota",
             Binding::Baseline => "baseline",
+            Binding::HighAvailability => "high_availability",
         }
     }
 }
@@ -936,6 +940,9 @@ impl<'a> Planner<'a> {
                 tier.reference()
             ));
         }
+        if let Some(warning) = single_point_of_failure(component, tier, sized.count, serverless) {
+            warnings.push(warning);
+        }
         if monthly.is_none() {
             warnings.push(format!(
                 "{}: {} is unpriced in the catalog; it is not counted in the total",
@@ -1163,6 +1170,48 @@ impl<'a> Planner<'a> {
             }
         }
         Some(good)
+    }
+}
+
+/// A warning where a component whose availability the scenario does not
+/// state runs as a single point of failure: one web instance, or a
+/// one-node database whose tier has no standby in its price.
+fn single_point_of_failure(
+    component: &Component,
+    tier: &TierRef<'_>,
+    count: u32,
+    serverless: bool,
+) -> Option<String> {
+    if component.high_availability.is_some() || serverless {
+        return None;
+    }
+    match component.role {
+        ComponentRole::Web => {
+            let fewest = component.autoscale.map_or(count, |a| a.min.min(count));
+            (fewest == 1).then(|| {
+                format!(
+                    "{}: one instance of {} is a single point of failure; set high_availability: true to plan at least two (or false to accept one)",
+                    component.name,
+                    tier.reference()
+                )
+            })
+        }
+        ComponentRole::Database => {
+            let standby_included = tier.tier.high_availability != Some(false)
+                && tier
+                    .offering
+                    .high_availability
+                    .as_ref()
+                    .is_some_and(|ha| ha.standby_nodes == 0);
+            (count == 1 && !standby_included).then(|| {
+                format!(
+                    "{}: {} is a single node with no standby; set high_availability: true to plan one (or false to accept a single node)",
+                    component.name,
+                    tier.reference()
+                )
+            })
+        }
+        _ => None,
     }
 }
 

@@ -63,7 +63,7 @@ pub fn load_scenario(path: Option<&Path>) -> Result<ScenarioFile, ScenarioError>
 /// Parses scenario text; the format follows the file name's extension.
 pub fn parse_scenario(name: &str, text: &str) -> Result<ScenarioFile, ScenarioError> {
     let toml = name.ends_with(".toml");
-    let scenario: Scenario = if toml {
+    let mut scenario: Scenario = if toml {
         toml::from_str(text).map_err(|e| {
             let (line, column) = e.span().map(|span| line_column(text, span.start)).unzip();
             let message = e.message().to_string();
@@ -90,6 +90,7 @@ pub fn parse_scenario(name: &str, text: &str) -> Result<ScenarioFile, ScenarioEr
             &format!("expected version 1, found {}", scenario.version),
         ));
     }
+    scenario.resolve_high_availability();
     Ok(ScenarioFile {
         name: name.to_string(),
         text: text.to_string(),

@@ -26,6 +26,11 @@ pub struct Scenario {
     pub stages: Vec<Stage>,
     /// Seats of per-seat platform plans (default 1).
     pub seats: Option<u32>,
+    /// Plan every web component and datastore highly available (at least
+    /// two web instances, standby or replica nodes); a component's own
+    /// `high_availability` overrides it. Unset: the plan warns where it has
+    /// a single point of failure.
+    pub high_availability: Option<bool>,
     /// Assertions `capplan check` evaluates (budgets, stages, latency).
     #[serde(default, rename = "assert")]
     pub assertions: Vec<Assertion>,
@@ -231,6 +236,9 @@ pub struct Component {
     /// still be chosen; the plan is then marked as resting on them.
     #[serde(default)]
     pub accept_unverified_limits: Vec<UnverifiedLimit>,
+    /// Web: at least two instances; database and cache: a tier run with
+    /// its offering's standby or replica nodes. Defaults to the scenario's.
+    pub high_availability: Option<bool>,
     // database
     pub storage_headroom: Option<f64>,
     pub ops_per_vcpu: Option<f64>,
@@ -392,5 +400,29 @@ pub struct Claims {
 impl Scenario {
     pub fn component(&self, name: &str) -> Option<&Component> {
         self.components.iter().find(|c| c.name == name)
+    }
+
+    /// Gives each component the scenario's `high_availability` where it
+    /// states none (done once, when the scenario is read).
+    pub fn resolve_high_availability(&mut self) {
+        for component in &mut self.components {
+            component.high_availability = component.high_availability.or(self.high_availability);
+        }
+    }
+}
+
+impl Component {
+    /// Whether this component is planned highly available.
+    pub fn wants_high_availability(&self) -> bool {
+        self.high_availability == Some(true)
+    }
+
+    /// The fewest instances high availability asks of a compute component.
+    pub fn availability_floor(&self) -> u32 {
+        if self.role == ComponentRole::Web && self.wants_high_availability() {
+            2
+        } else {
+            1
+        }
     }
 }

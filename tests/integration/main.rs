@@ -1,5 +1,6 @@
 //! The integration tests: the real executable and the public library API.
 
+mod availability_cli;
 mod check_cli;
 mod common;
 mod curves_cli;

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 /// A scenario with one web component and the given extra components,
 /// at `users` with a flat day (peak = average).
-fn scenario(workload: &str, web: &str, rest: &str, usage: &str) -> String {
+pub(crate) fn scenario(workload: &str, web: &str, rest: &str, usage: &str) -> String {
     format!(
         "version: 1
 name: pricing test
@@ -32,7 +32,7 @@ usage:
     )
 }
 
-fn plan(name: &str, text: &str, users: &str) -> Value {
+pub(crate) fn plan(name: &str, text: &str, users: &str) -> Value {
     let dir = scratch_dir(name);
     let path = write_file(&dir, "scenario.yaml", text);
     run_json(
@@ -49,7 +49,7 @@ fn plan(name: &str, text: &str, users: &str) -> Value {
     )
 }
 
-fn component<'a>(report: &'a Value, name: &str) -> &'a Value {
+pub(crate) fn component<'a>(report: &'a Value, name: &str) -> &'a Value {
     report["components"]
         .as_array()
         .unwrap()
@@ -58,7 +58,7 @@ fn component<'a>(report: &'a Value, name: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no component {name}: {report}"))
 }
 
-fn charge<'a>(row: &'a Value, price: &str) -> &'a Value {
+pub(crate) fn charge<'a>(row: &'a Value, price: &str) -> &'a Value {
     row["charges"]
         .as_array()
         .unwrap()
@@ -67,7 +67,7 @@ fn charge<'a>(row: &'a Value, price: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no charge {price}: {}", row["charges"]))
 }
 
-fn usd(value: &Value) -> f64 {
+pub(crate) fn usd(value: &Value) -> f64 {
     value
         .as_f64()
         .unwrap_or_else(|| panic!("not a number: {value}"))
