@@ -16,7 +16,11 @@ pub struct RecommendReport {
     pub stage: Option<StageSummary>,
     pub components: Vec<ComponentRow>,
     pub usage: Vec<crate::planner::UsageLine>,
-    /// Priced components and usage; see `unpriced`.
+    /// Environments besides production (staging, previews), each priced
+    /// apart; their cost is in `monthly_usd`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub environments: Vec<crate::planner::EnvironmentCost>,
+    /// Priced components, usage and environments; see `unpriced`.
     pub monthly_usd: f64,
     pub usd_per_user: f64,
     pub unpriced: Vec<String>,
@@ -437,6 +441,7 @@ fn build(
         stage,
         components,
         usage: plan.usage.clone(),
+        environments: plan.environments.clone(),
         monthly_usd: plan.monthly_usd,
         usd_per_user: if d.users > 0.0 {
             plan.monthly_usd / d.users

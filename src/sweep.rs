@@ -16,7 +16,11 @@ pub struct SweepCell {
     /// `provider/offering/tier`.
     pub tier: String,
     pub count: u32,
+    /// The instances.
     pub monthly_usd: Option<f64>,
+    /// Instances and the charges their tier brings (storage add-ons,
+    /// egress, a load balancer); `None` when any is unpriced.
+    pub total_monthly_usd: Option<f64>,
     pub binding: &'static str,
 }
 
@@ -31,6 +35,8 @@ pub struct SweepRow {
     pub error: Option<String>,
     pub components: Vec<SweepCell>,
     pub usage_usd: f64,
+    /// Environments besides production (in `monthly_usd`).
+    pub environments_usd: f64,
     pub monthly_usd: Option<f64>,
     pub usd_per_user: Option<f64>,
 }
@@ -102,6 +108,7 @@ fn row(planner: &Planner<'_>, users: f64) -> SweepRow {
             error: Some(e.to_string()),
             components: Vec::new(),
             usage_usd: 0.0,
+            environments_usd: 0.0,
             monthly_usd: None,
             usd_per_user: None,
         },
@@ -124,10 +131,12 @@ pub(crate) fn row_from_plan(scenario: &Scenario, plan: &Plan) -> SweepRow {
                 tier: c.tier_ref.clone(),
                 count: c.count,
                 monthly_usd: c.monthly_usd,
+                total_monthly_usd: c.total_monthly_usd(),
                 binding: c.sized.binding.as_str(),
             })
             .collect(),
         usage_usd: plan.usage.iter().filter_map(|u| u.monthly_usd).sum(),
+        environments_usd: plan.environments.iter().map(|e| e.monthly_usd).sum(),
         monthly_usd: Some(plan.monthly_usd),
         usd_per_user: Some(plan.monthly_usd / users.max(1.0)),
     }

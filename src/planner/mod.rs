@@ -12,12 +12,14 @@ mod autoscale;
 mod charges;
 mod compute;
 mod datastore;
+mod environments;
 mod media;
 mod serverless;
 mod usage;
 
 pub use autoscale::{AutoscaleCounts, SAMPLES_PER_HOUR};
 pub use compute::Rejection;
+pub use environments::{EnvironmentComponent, EnvironmentCost};
 pub use media::credits_per_month;
 pub use usage::{UsageLine, usage_lines};
 
@@ -169,6 +171,8 @@ pub struct Plan {
     pub monthly_usd: f64,
     pub unpriced: Vec<String>,
     pub warnings: Vec<String>,
+    /// Environments besides production, in `monthly_usd`.
+    pub environments: Vec<EnvironmentCost>,
 }
 
 impl Plan {
@@ -237,6 +241,8 @@ pub struct Planner<'a> {
     pub explain: bool,
     /// The load profile as shares of the peak hour (autoscaling).
     hourly_shares: Vec<f64>,
+    /// The scenario's other environments, planned on first use.
+    environments: std::sync::OnceLock<Result<Vec<environments::PlannedEnvironment>, Infeasible>>,
 }
 
 impl<'a> Planner<'a> {
@@ -246,6 +252,7 @@ impl<'a> Planner<'a> {
             catalog,
             explain: false,
             hourly_shares: crate::demand::hourly_shares(scenario),
+            environments: std::sync::OnceLock::new(),
         }
     }
 
@@ -788,7 +795,9 @@ impl<'a> Planner<'a> {
                 plans[index] = Some(plan);
             }
         }
-        Ok(self.finish(demand, plans.into_iter().flatten().collect(), fees))
+        let mut plan = self.finish(demand, plans.into_iter().flatten().collect(), fees);
+        self.attach_environments(&mut plan)?;
+        Ok(plan)
     }
 
     /// The tiers of a datastore component that hold the demand apart from
@@ -1033,6 +1042,7 @@ impl<'a> Planner<'a> {
             monthly_usd: total,
             unpriced,
             warnings,
+            environments: Vec::new(),
         }
     }
 

@@ -66,18 +66,28 @@ pub fn cost_chart(
         .iter()
         .map(|c| c.name.clone())
         .chain(std::iter::once("usage".to_string()))
+        .chain(
+            rows.iter()
+                .any(|r| r.environments_usd > 0.0)
+                .then(|| "other environments".to_string()),
+        )
         .collect();
+    let with_environments = names.last().is_some_and(|n| n == "other environments");
     // Cumulative layers per row; a step before each new point makes upgrades visible as jumps.
     let mut steps: Vec<(f64, Vec<f64>)> = Vec::new();
     for row in &rows {
         let mut cumulative = Vec::with_capacity(names.len());
         let mut sum = 0.0;
         for cell in &row.components {
-            sum += cell.monthly_usd.unwrap_or(0.0);
+            sum += cell.total_monthly_usd.or(cell.monthly_usd).unwrap_or(0.0);
             cumulative.push(sum);
         }
         sum += row.usage_usd;
         cumulative.push(sum);
+        if with_environments {
+            sum += row.environments_usd;
+            cumulative.push(sum);
+        }
         if let Some((_, previous)) = steps.last() {
             let previous = previous.clone();
             steps.push((row.users, previous));

@@ -504,6 +504,9 @@ pub fn recommend(r: &RecommendReport, explain: bool) -> Document {
                 .collect(),
         });
     }
+    if !r.environments.is_empty() {
+        sections.push(environments_section(&r.environments));
+    }
     if explain {
         sections.push(Section {
             heading: Some("How each size was set".into()),
@@ -533,6 +536,14 @@ pub fn recommend(r: &RecommendReport, explain: bool) -> Document {
             format!("; excludes unpriced: {}", r.unpriced.join(", "))
         }
     )];
+    if !r.environments.is_empty() {
+        let others: f64 = r.environments.iter().map(|e| e.monthly_usd).sum();
+        notes.push(format!(
+            "Of which production {}/month and other environments {}/month.",
+            money(r.monthly_usd - others),
+            money(others)
+        ));
+    }
     for c in &r.components {
         if !c.unverified_limits.is_empty() {
             notes.push(format!(
@@ -661,13 +672,25 @@ fn sweep_header(rows: &[SweepRow], expanded: bool) -> Vec<String> {
             }
         }
     }
-    headers.extend([
+    headers.push(
         if expanded {
             "usage USD/month"
         } else {
             "usage $/month"
         }
         .to_string(),
+    );
+    if has_environments(rows) {
+        headers.push(
+            if expanded {
+                "other environments USD/month"
+            } else {
+                "other environments $/month"
+            }
+            .to_string(),
+        );
+    }
+    headers.extend([
         if expanded {
             "total USD/month"
         } else {
@@ -687,7 +710,12 @@ fn sweep_header(rows: &[SweepRow], expanded: bool) -> Vec<String> {
     headers
 }
 
-fn sweep_cells(row: &SweepRow, width: usize, expanded: bool) -> Vec<String> {
+/// Whether any row prices environments besides production (a column).
+fn has_environments(rows: &[SweepRow]) -> bool {
+    rows.iter().any(|r| r.environments_usd > 0.0)
+}
+
+fn sweep_cells(row: &SweepRow, width: usize, expanded: bool, environments: bool) -> Vec<String> {
     let mut cells = vec![
         if expanded {
             format!("{}", row.users)
@@ -715,7 +743,9 @@ fn sweep_cells(row: &SweepRow, width: usize, expanded: bool) -> Vec<String> {
             cells.extend([
                 c.tier.clone(),
                 c.count.to_string(),
-                c.monthly_usd.map_or(String::new(), |v| format!("{v:.2}")),
+                c.total_monthly_usd
+                    .or(c.monthly_usd)
+                    .map_or(String::new(), |v| format!("{v:.2}")),
                 c.binding.to_string(),
             ]);
         } else {
@@ -723,20 +753,31 @@ fn sweep_cells(row: &SweepRow, width: usize, expanded: bool) -> Vec<String> {
                 "{} × {} ({})",
                 c.count,
                 short,
-                c.monthly_usd.map_or("unpriced".into(), money)
+                c.total_monthly_usd
+                    .or(c.monthly_usd)
+                    .map_or("unpriced".into(), money)
             ));
         }
     }
     let total = row.monthly_usd.unwrap_or(0.0);
+    let usage = |v: f64| {
+        if expanded {
+            format!("{v:.2}")
+        } else {
+            money(v)
+        }
+    };
+    cells.push(usage(row.usage_usd));
+    if environments {
+        cells.push(usage(row.environments_usd));
+    }
     if expanded {
         cells.extend([
-            format!("{:.2}", row.usage_usd),
             format!("{total:.2}"),
             format!("{:.4}", row.usd_per_user.unwrap_or(0.0)),
         ]);
     } else {
         cells.extend([
-            money(row.usage_usd),
             money(total),
             format!("${:.4}", row.usd_per_user.unwrap_or(0.0)),
         ]);
@@ -762,7 +803,7 @@ pub fn sweep(r: &SweepReport, expanded: bool) -> Document {
             rows: r
                 .rows
                 .iter()
-                .map(|row| sweep_cells(row, width, expanded))
+                .map(|row| sweep_cells(row, width, expanded, has_environments(&r.rows)))
                 .collect(),
         }],
         notes: vec![format!(
@@ -786,7 +827,12 @@ pub fn forecast(r: &ForecastReport, expanded: bool) -> Document {
             .iter()
             .map(|m| {
                 let mut cells = vec![m.month.to_string()];
-                cells.extend(sweep_cells(&m.row, width - 1, expanded));
+                cells.extend(sweep_cells(
+                    &m.row,
+                    width - 1,
+                    expanded,
+                    has_environments(&rows),
+                ));
                 cells
             })
             .collect(),
@@ -1029,5 +1075,42 @@ pub fn stages(r: &StagesReport) -> Document {
         title: Some(format!("{} — stage audit", r.scenario)),
         sections: vec![overview, claims],
         notes: vec!["max users: the largest user count the template serves within every SLO; limited by: what fails one user beyond it.".into()],
+    }
+}
+
+/// Environments besides production: load or fixed mix, what runs, and
+/// the cost of all copies.
+fn environments_section(environments: &[capplan::planner::EnvironmentCost]) -> Section {
+    Section {
+        heading: Some("Other environments (in the total)".into()),
+        headers: vec![
+            "environment".into(),
+            "planned at".into(),
+            "copies".into(),
+            "mix".into(),
+            "$/month".into(),
+        ],
+        rows: environments
+            .iter()
+            .map(|e| {
+                let mix: Vec<String> = e
+                    .components
+                    .iter()
+                    .map(|c| format!("{} {} × {}", c.name, c.count, c.tier_ref))
+                    .collect();
+                let mut cost = money(e.monthly_usd);
+                if !e.shared_plans.is_empty() {
+                    cost.push_str(&format!(" (shares {})", e.shared_plans.join(", ")));
+                }
+                vec![
+                    e.name.clone(),
+                    e.users
+                        .map_or("fixed mix".into(), |u| format!("{} users", thousands(u))),
+                    e.copies.to_string(),
+                    mix.join(", "),
+                    cost,
+                ]
+            })
+            .collect(),
     }
 }

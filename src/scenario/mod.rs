@@ -31,6 +31,10 @@ pub struct Scenario {
     /// `high_availability` overrides it. Unset: the plan warns where it has
     /// a single point of failure.
     pub high_availability: Option<bool>,
+    /// Environments besides production (staging, previews): planned at
+    /// their own load or run as a fixed mix, priced into the total.
+    #[serde(default)]
+    pub environments: Vec<Environment>,
     /// Assertions `capplan check` evaluates (budgets, stages, latency).
     #[serde(default, rename = "assert")]
     pub assertions: Vec<Assertion>,
@@ -343,6 +347,22 @@ pub struct UsageItem {
 
 fn one() -> f64 {
     1.0
+}
+
+/// An environment besides production.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Environment {
+    pub name: String,
+    /// Planned at this many users: the cheapest mix, as for production
+    /// (without high availability).
+    pub users: Option<f64>,
+    /// Or a fixed mix: tier and count of the components it runs, by name;
+    /// components left out are not run (or shared with production).
+    #[serde(default)]
+    pub mix: std::collections::BTreeMap<String, StageTier>,
+    /// Identical copies (preview environments; default 1).
+    pub copies: Option<u32>,
 }
 
 /// A rung of the stage ladder.

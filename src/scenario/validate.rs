@@ -58,6 +58,46 @@ impl Validator<'_> {
         }
     }
 
+    /// One component's tier in a fixed mix (a stage template or an
+    /// environment): a known component, an instance tier of its role, and
+    /// at least one instance.
+    fn mix_entry(
+        &mut self,
+        path: &[Step],
+        s: &Scenario,
+        catalog: &Catalog,
+        name: &str,
+        choice: &super::StageTier,
+    ) {
+        let Some(component) = s.component(name) else {
+            self.error(path, format!("unknown component '{name}' in the mix"));
+            return;
+        };
+        let expected = component.role.offering_roles();
+        match catalog.tier(&choice.tier) {
+            None => self.error(path, format!("unknown tier '{}' for component '{name}': expected provider/offering/tier as listed by `capplan tiers show`", choice.tier)),
+            Some(t) if !t.offering.role.is_some_and(|r| expected.contains(&r)) => self.error(
+                path,
+                format!(
+                    "'{}' is not a {} tier, as component '{name}' needs",
+                    choice.tier,
+                    expected.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(" or ")
+                ),
+            ),
+            Some(t) if t.offering.role == Some(Role::Serverless) => self.error(
+                path,
+                format!("'{}' is serverless; a fixed mix names instance tiers", choice.tier),
+            ),
+            _ => {}
+        }
+        if choice.count == 0 {
+            self.error(
+                path,
+                format!("component '{name}': expected at least 1 instance, found 0"),
+            );
+        }
+    }
+
     fn scenario(&mut self, s: &Scenario, catalog: &Catalog) {
         if s.name.trim().is_empty() {
             self.error(&[key("name")], "expected a scenario name, found ''".into());
@@ -676,36 +716,7 @@ impl Validator<'_> {
                 }
             }
             for (name, choice) in &stage.mix {
-                let Some(component) = s.component(name) else {
-                    self.error(
-                        &sp("mix"),
-                        format!("unknown component '{name}' in the template"),
-                    );
-                    continue;
-                };
-                let expected = component.role.offering_roles();
-                match catalog.tier(&choice.tier) {
-                    None => self.error(&sp("mix"), format!("unknown tier '{}' for component '{name}': expected provider/offering/tier as listed by `capplan tiers show`", choice.tier)),
-                    Some(t) if !t.offering.role.is_some_and(|r| expected.contains(&r)) => self.error(
-                        &sp("mix"),
-                        format!(
-                            "'{}' is not a {} tier, as component '{name}' needs",
-                            choice.tier,
-                            expected.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(" or ")
-                        ),
-                    ),
-                    Some(t) if t.offering.role == Some(Role::Serverless) => self.error(
-                        &sp("mix"),
-                        format!("'{}' is serverless; a stage template fixes instance tiers", choice.tier),
-                    ),
-                    _ => {}
-                }
-                if choice.count == 0 {
-                    self.error(
-                        &sp("mix"),
-                        format!("component '{name}': expected at least 1 instance, found 0"),
-                    );
-                }
+                self.mix_entry(&sp("mix"), s, catalog, name, choice);
             }
             for class in stage.claims.jobs_per_day.keys() {
                 if !w.jobs.iter().any(|j| &j.name == class) {
@@ -714,6 +725,44 @@ impl Validator<'_> {
                         format!("unknown job class '{class}' in jobs_per_day"),
                     );
                 }
+            }
+        }
+        let mut environment_names = HashSet::new();
+        for environment in &s.environments {
+            let ep = |k: &str| vec![key("environments"), named(&environment.name), key(k)];
+            if environment.name.trim().is_empty() {
+                self.error(&ep("name"), "expected a name, found an empty one".into());
+            }
+            if !environment_names.insert(environment.name.as_str()) {
+                self.error(
+                    &ep("name"),
+                    format!("duplicate environment name '{}'", environment.name),
+                );
+            }
+            match (environment.users, environment.mix.is_empty()) {
+                (Some(_), false) => self.error(
+                    &ep("users"),
+                    "expected either users (planned at that load) or mix (a fixed mix), found both"
+                        .into(),
+                ),
+                (None, true) => self.error(
+                    &ep("users"),
+                    "expected users (planned at that load) or mix (a fixed mix), found neither"
+                        .into(),
+                ),
+                _ => {}
+            }
+            self.number(
+                &ep("users"),
+                environment.users,
+                |v| v > 0.0,
+                "a positive user count",
+            );
+            if environment.copies == Some(0) {
+                self.error(&ep("copies"), "expected at least 1 copy, found 0".into());
+            }
+            for (name, choice) in &environment.mix {
+                self.mix_entry(&ep("mix"), s, catalog, name, choice);
             }
         }
         let mut last = 0.0;

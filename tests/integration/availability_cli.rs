@@ -174,3 +174,195 @@ fn high_availability_on_an_offering_without_it_names_one_that_has_it() {
         "{stderr}"
     );
 }
+
+const ENVIRONMENTS: &str = "
+environments:
+  - name: staging
+    users: 200
+  - name: preview
+    copies: 3
+    mix:
+      api: { tier: render/web/starter }
+      db: { tier: atlas/cluster/m0 }
+";
+
+fn default_scenario() -> String {
+    std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/interview-prep-api.yaml"
+    ))
+    .unwrap()
+}
+
+#[test]
+fn environments_are_planned_at_their_own_load_and_priced_into_the_total() {
+    let base = default_scenario();
+    let production = plan("env-prod", &base, "5000");
+    // Staging is the same scenario planned at 200 users without high
+    // availability; each preview copy is a starter ($7) and a free M0.
+    let staging_alone = plan(
+        "env-staging-alone",
+        &base.replacen("\nworkload:", "\nhigh_availability: false\nworkload:", 1),
+        "200",
+    );
+    let report = plan("env-all", &format!("{base}{ENVIRONMENTS}"), "5000");
+    let environments = report["environments"].as_array().unwrap();
+    assert_eq!(environments.len(), 2);
+    let staging = &environments[0];
+    assert_eq!(staging["name"], "staging");
+    assert_eq!(staging["users"], 200.0);
+    assert!(close(
+        usd(&staging["monthly_usd"]),
+        usd(&staging_alone["monthly_usd"]),
+        1e-9
+    ));
+    let staging_tiers: Vec<&Value> = staging["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| &c["tier_ref"])
+        .collect();
+    let alone_tiers: Vec<Value> = staging_alone["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            Value::String(format!(
+                "{}/{}/{}",
+                c["provider"].as_str().unwrap(),
+                c["offering"].as_str().unwrap(),
+                c["tier"].as_str().unwrap()
+            ))
+        })
+        .collect();
+    assert_eq!(staging_tiers, alone_tiers.iter().collect::<Vec<_>>());
+    let preview = &environments[1];
+    assert_eq!(preview["copies"], 3);
+    assert!(preview.get("users").is_none());
+    assert!(close(usd(&preview["monthly_usd"]), 3.0 * 7.0, 1e-12));
+    // The total is production plus both environments, and the production
+    // part is unchanged.
+    assert!(close(
+        usd(&report["monthly_usd"]),
+        usd(&production["monthly_usd"]) + usd(&staging_alone["monthly_usd"]) + 21.0,
+        1e-9
+    ));
+    assert_eq!(report["components"], production["components"]);
+    // Sweep rows and the table carry the same total.
+    let dir = scratch_dir("env-sweep");
+    let path = write_file(&dir, "s.yaml", &format!("{base}{ENVIRONMENTS}"));
+    let sweep = crate::common::run_json(
+        &[
+            "sweep",
+            "--scenario",
+            &path,
+            "--from",
+            "5000",
+            "--to",
+            "5000",
+            "--points",
+            "1",
+            "--format",
+            "json",
+        ],
+        0,
+    );
+    let row = &sweep["rows"][0];
+    assert!(close(
+        usd(&row["monthly_usd"]),
+        usd(&report["monthly_usd"]),
+        1e-12
+    ));
+    assert!(close(
+        usd(&row["environments_usd"]),
+        usd(&staging_alone["monthly_usd"]) + 21.0,
+        1e-9
+    ));
+    let (code, stdout, _) = run(&["recommend", "--scenario", &path, "--users", "5000"]);
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("Other environments (in the total)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!(
+            "Of which production ${:.2}/month",
+            usd(&production["monthly_usd"])
+        )),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn an_environment_shares_the_workspace_production_pays_for() {
+    // Production and staging both autoscale on Render: one Pro workspace
+    // ($25) serves both, so staging lists it as shared and does not pay it.
+    let text = format!(
+        "{}environments:\n  - name: staging\n    users: 500\n",
+        scenario(
+            "  requests_per_online_user_per_min: 3",
+            "    candidates: [render/web]\n    autoscale: { min: 1, max: 5, target_utilization: 0.7 }",
+            "",
+            "  []",
+        )
+    );
+    let report = plan("env-shared-fee", &text, "5000");
+    let staging = &report["environments"][0];
+    assert_eq!(
+        staging["shared_plans"],
+        serde_json::json!(["render/workspace/pro"])
+    );
+    assert!(
+        staging["usage"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|u| u["price"] != "render/workspace/pro")
+    );
+    let instances: f64 = staging["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| usd(&c["monthly_usd"]))
+        .sum();
+    assert!(close(usd(&staging["monthly_usd"]), instances, 1e-12));
+}
+
+#[test]
+fn a_malformed_environment_is_a_located_error() {
+    let base = default_scenario();
+    for (environments, expected) in [
+        (
+            "environments:\n  - name: staging\n    users: 200\n    mix:\n      api: { tier: render/web/starter }\n",
+            "expected either users (planned at that load) or mix (a fixed mix), found both",
+        ),
+        ("environments:\n  - name: staging\n", "found neither"),
+        (
+            "environments:\n  - name: preview\n    mix:\n      web: { tier: render/web/starter }\n",
+            "unknown component 'web' in the mix",
+        ),
+        (
+            "environments:\n  - name: preview\n    mix:\n      api: { tier: atlas/cluster/m0 }\n",
+            "'atlas/cluster/m0' is not a compute or serverless tier",
+        ),
+        (
+            "environments:\n  - name: a\n    users: 10\n  - name: a\n    users: 20\n",
+            "duplicate environment name 'a'",
+        ),
+        (
+            "environments:\n  - name: a\n    users: -10\n",
+            "expected a positive user count, found -10",
+        ),
+        (
+            "environments:\n  - name: a\n    copies: 0\n    mix:\n      api: { tier: render/web/starter }\n",
+            "expected at least 1 copy, found 0",
+        ),
+    ] {
+        let dir = scratch_dir("env-bad");
+        let path = write_file(&dir, "s.yaml", &format!("{base}{environments}"));
+        let (code, _, stderr) = run(&["recommend", "--scenario", &path]);
+        assert_eq!(code, 2, "{environments}: {stderr}");
+        assert!(stderr.contains(expected), "{environments}: {stderr}");
+        assert!(stderr.contains("environments"), "{stderr}");
+    }
+}

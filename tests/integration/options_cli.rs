@@ -359,7 +359,7 @@ fn bad_autoscale_media_and_serverless_settings_are_clear_errors() {
             "bad.yaml:{}: components.db.media_storage_mb_per_user: 'media_storage_mb_per_user' applies to media components, not to a database component",
             line_of("media_storage_mb_per_user: 3")
         ),
-        "'aws/lambda/512mb' is serverless; a stage template fixes instance tiers".to_string(),
+        "'aws/lambda/512mb' is serverless; a fixed mix names instance tiers".to_string(),
     ] {
         assert!(
             stderr.contains(&expected),
