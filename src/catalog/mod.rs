@@ -248,6 +248,11 @@ pub enum PurchaseOption {
     Reserved1y,
     #[serde(rename = "reserved_3y")]
     Reserved3y,
+    /// AWS Compute Savings Plan, 1-year, No Upfront (any family or size).
+    #[serde(rename = "savings_plan_1y")]
+    SavingsPlan1y,
+    #[serde(rename = "savings_plan_3y")]
+    SavingsPlan3y,
     Spot,
 }
 
@@ -257,6 +262,8 @@ impl PurchaseOption {
             PurchaseOption::OnDemand => "on_demand",
             PurchaseOption::Reserved1y => "reserved_1y",
             PurchaseOption::Reserved3y => "reserved_3y",
+            PurchaseOption::SavingsPlan1y => "savings_plan_1y",
+            PurchaseOption::SavingsPlan3y => "savings_plan_3y",
             PurchaseOption::Spot => "spot",
         }
     }

@@ -45,6 +45,8 @@ impl TierRow {
         for option in [
             super::PurchaseOption::Reserved1y,
             super::PurchaseOption::Reserved3y,
+            super::PurchaseOption::SavingsPlan1y,
+            super::PurchaseOption::SavingsPlan3y,
             super::PurchaseOption::Spot,
         ] {
             if let Some(price) = r.monthly_usd_with(option) {

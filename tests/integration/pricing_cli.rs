@@ -612,3 +612,30 @@ fn a_burstable_database_class_keeps_its_average_operations_within_the_baseline()
     assert!(close(usd(&db["utilization"]), 250.0 / 400.0, 1e-9), "{db}");
     assert!(close(usd(&db["monthly_usd"]), 0.032 * 730.0, 1e-9));
 }
+
+#[test]
+fn a_compute_savings_plan_prices_ec2_at_its_per_type_rate() {
+    // 270 req/s × 100 ms of CPU on EC2 under a 1-year Compute Savings Plan:
+    // every type is priced at its own No Upfront rate from AWS's
+    // computesavingsplan price map (research aws_ec2: t4g.nano $0.0042/h
+    // on demand, $0.003/h under the plan).
+    let text = scenario(
+        "  requests_per_online_user_per_min: 1",
+        "    cpu_ms: 100\n    candidates: [aws/ec2]\n    purchase_option: savings_plan_1y\n    high_availability: false",
+        "",
+        "  []",
+    )
+    .replace("    cpu_ms: 5\n", "");
+    let report = plan("savings-plan", &text, "162000");
+    let api = component(&report, "api");
+    assert_eq!(api["purchase_option"], "savings_plan_1y");
+    assert_eq!(api["tier"], "t4g.nano", "{api}");
+    let count = usd(&api["count"]);
+    assert!(close(usd(&api["unit_monthly_usd"]), 0.003 * 730.0, 1e-9));
+    assert!(close(usd(&api["monthly_usd"]), count * 0.003 * 730.0, 1e-9));
+    assert!(close(
+        usd(&api["on_demand_monthly_usd"]),
+        count * 0.0042 * 730.0,
+        1e-9
+    ));
+}
