@@ -165,6 +165,19 @@ impl Checker<'_> {
                     format!("expected a share of memory above 0 and at most 1, found {share}"),
                 );
             }
+            if let Some(backup) = &o.backup {
+                if let Some(id) = &backup.price {
+                    refs.push((vec!["backup", "price"], id));
+                }
+                let mut bpath = opath.clone();
+                bpath.push(key("backup"));
+                self.positive(
+                    &bpath,
+                    "free_share_of_storage",
+                    backup.free_share_of_storage,
+                    true,
+                );
+            }
             if let Some(id) = &o.cpu_surplus {
                 refs.push((vec!["cpu_surplus"], id));
             }

@@ -20,9 +20,9 @@ pub use load::{
     load_with_overlays, parse_file, split_field, strip_location,
 };
 pub use rules::{
-    Feature, FeatureFee, HighAvailability, LCU_ACTIVE_CONNECTIONS, LCU_NEW_CONNECTIONS_PER_S,
-    LCU_PROCESSED_GB_PER_HOUR, LoadBalancerRule, Quota, QuotaMetric, StorageMetering,
-    StoragePricing, StorageRule,
+    BackupPricing, Feature, FeatureFee, HighAvailability, LCU_ACTIVE_CONNECTIONS,
+    LCU_NEW_CONNECTIONS_PER_S, LCU_PROCESSED_GB_PER_HOUR, LoadBalancerRule, Quota, QuotaMetric,
+    StorageMetering, StoragePricing, StorageRule, TierBackup,
 };
 pub use view::{OfferingSummary, TierRow, UsageRow, offering_summaries, tier_rows, usage_rows};
 
@@ -134,6 +134,8 @@ pub struct Offering {
     pub serverless: Option<ServerlessPricing>,
     /// Databases: how storage beyond a tier's included amount is sold.
     pub storage: Option<StoragePricing>,
+    /// Databases: how backup storage is billed.
+    pub backup: Option<BackupPricing>,
     /// Burstable tiers (`capacity.baseline_cpu`): usage id pricing CPU
     /// above the baseline per vCPU-hour (unlimited mode).
     pub cpu_surplus: Option<String>,
@@ -183,6 +185,8 @@ pub struct Tier {
     /// `false`: this tier cannot run highly available although its
     /// offering can (a free plan without replication).
     pub high_availability: Option<bool>,
+    /// Backups in the tier's price, or none, unlike its offering's rule.
+    pub backup: Option<TierBackup>,
     pub source: Option<String>,
     #[serde(default, deserialize_with = "dates::date_text")]
     pub as_of: Option<String>,

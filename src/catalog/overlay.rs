@@ -66,6 +66,7 @@ fn merge_offering(base: &mut Offering, over: Offering, stamp: &Stamp) {
         max_instances,
         serverless,
         storage,
+        backup,
         cpu_surplus,
         egress,
         load_balancer,
@@ -93,7 +94,7 @@ fn merge_tier(base: &mut Tier, over: Tier, stamp: &Stamp) {
     let changes_numbers = over.capacity != Capacity::default()
         || over.price != Price::default()
         || !over.quotas.is_empty();
-    take!(base, over, name, available, high_availability, note);
+    take!(base, over, name, available, high_availability, backup, note);
     merge_capacity(&mut base.capacity, over.capacity);
     let price = over.price;
     take!(base.price, price, monthly_usd, hourly_usd);

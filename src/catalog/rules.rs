@@ -172,3 +172,29 @@ pub struct HighAvailability {
     pub source: Option<String>,
     pub note: Option<String>,
 }
+
+/// Backup storage a database offering bills: backups beyond a free share
+/// of the provisioned storage, per GB-month (RDS, DocumentDB); an offering
+/// with no `price` bills backups at a rate the catalog does not know
+/// (Atlas Cloud Backup), reported as unpriced.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct BackupPricing {
+    /// Usage id of the same provider, priced per GB-month.
+    pub price: Option<String>,
+    /// Backups up to this share of the provisioned storage are free
+    /// (RDS, DocumentDB: 1.0).
+    pub free_share_of_storage: Option<f64>,
+    pub source: Option<String>,
+    pub note: Option<String>,
+}
+
+/// A tier whose backups differ from its offering's rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TierBackup {
+    /// Snapshots are in the tier's price (Atlas Flex).
+    Included,
+    /// The tier has no backups (Atlas M0).
+    None,
+}

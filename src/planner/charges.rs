@@ -15,7 +15,7 @@ use crate::catalog::{
     LCU_PROCESSED_GB_PER_HOUR, QuotaMetric, StorageMetering, StorageRule, TierRef,
 };
 use crate::demand::{DAYS_PER_MONTH, Demand};
-use crate::scenario::{BurstMode, Component, Scenario, UsageDriver};
+use crate::scenario::{BurstMode, Component, Scenario};
 use crate::units::trim_float;
 
 /// Seconds in the 730-hour month every monthly figure uses.
@@ -127,6 +127,64 @@ pub(crate) fn storage_charge(
         billed,
         &component.name,
     ))
+}
+
+/// Backup storage beyond the offering's free share of the provisioned
+/// storage: the data stored × the component's `backup_size_ratio`
+/// (default 1). An offering that bills backups at no known rate gives an
+/// unpriced line; a tier with backups in its price, or none, no line.
+pub(crate) fn backup_charge(
+    component: &Component,
+    tier: &TierRef<'_>,
+    demand: &Demand,
+    catalog: &Catalog,
+) -> Option<UsageLine> {
+    let rule = tier.offering.backup.as_ref()?;
+    if tier.tier.backup.is_some() {
+        return None;
+    }
+    let backup_gb = demand.storage_gb * component.backup_size_ratio.unwrap_or(1.0);
+    if backup_gb <= 0.0 {
+        return None;
+    }
+    // The storage the allowance is a share of: what is billed (the data
+    // itself where storage is metered by use, as DocumentDB's cluster
+    // storage), else the provisioned size.
+    let storage = match tier.offering.storage.as_ref().map(|s| s.metered) {
+        Some(StorageMetering::Used) => demand.storage_gb,
+        _ => storage_need_gb(component, tier, demand)
+            .max(tier.tier.capacity.storage_gb.unwrap_or(0.0)),
+    };
+    let free = storage * rule.free_share_of_storage.unwrap_or(0.0);
+    let billed = (backup_gb - free).max(0.0);
+    match &rule.price {
+        Some(id) if billed > 0.0 => Some(charge_line(
+            catalog,
+            tier,
+            id,
+            format!(
+                "backup storage beyond the free {} GB ({}% of the storage)",
+                trim_float(free, 1),
+                trim_float(rule.free_share_of_storage.unwrap_or(0.0) * 100.0, 0)
+            ),
+            billed,
+            &component.name,
+        )),
+        Some(_) => None,
+        None => Some(UsageLine {
+            name: "backups".into(),
+            price: format!(
+                "{}/{}: no published backup rate",
+                tier.provider.provider, tier.offering.id
+            ),
+            quantity: backup_gb,
+            unit: "GB-month".into(),
+            monthly_usd: None,
+            source: rule.source.clone(),
+            as_of: None,
+            component: Some(component.name.clone()),
+        }),
+    }
 }
 
 /// A quota metric's monthly volume from the demand (average load).
@@ -265,9 +323,8 @@ pub(crate) fn egress_charges(
         .usage
         .iter()
         .filter(|u| u.served_by.as_deref() == Some(component.name.as_str()))
-        .filter(|u| u.driver == UsageDriver::EgressGb)
         .map(|u| {
-            let gb = demand.egress_gb_per_month * u.amount * (1.0 - u.cache_hit_ratio);
+            let gb = super::usage::base_quantity(u, demand);
             match &tier.offering.egress {
                 Some(id) => charge_line(catalog, tier, id, u.name.clone(), gb, &component.name),
                 None => UsageLine {

@@ -28,8 +28,8 @@ use crate::demand::{Demand, Load, demand};
 use crate::scenario::{Component, ComponentRole, Scenario};
 use autoscale::{autoscale_counts, billed_lower_bound};
 use charges::{
-    baseline_count, burst_mode, egress_charges, load_balancer_charges, plan_fee_line,
-    required_plans, surplus_charge, surplus_vcpu_hours,
+    backup_charge, baseline_count, burst_mode, egress_charges, load_balancer_charges,
+    plan_fee_line, required_plans, surplus_charge, surplus_vcpu_hours,
 };
 use compute::ComputeModel;
 use datastore::check_datastore;
@@ -791,6 +791,23 @@ impl<'a> Planner<'a> {
                     check.warnings,
                 );
                 plan.charges = check.charges;
+                // Egress the datastore serves was weighed with its tier;
+                // backups depend on the data, not the tier, and follow it.
+                plan.charges.extend(egress_charges(
+                    self.scenario,
+                    component,
+                    &chosen.tier,
+                    &demand,
+                    self.catalog,
+                ));
+                if component.role == ComponentRole::Database {
+                    plan.charges.extend(backup_charge(
+                        component,
+                        &chosen.tier,
+                        &demand,
+                        self.catalog,
+                    ));
+                }
                 plan.unverified_limits = check.unverified;
                 plans[index] = Some(plan);
             }
@@ -810,11 +827,13 @@ impl<'a> Planner<'a> {
                 let check =
                     check_datastore(component, &tier, demand, 0.0, false, None, self.catalog)
                         .ok()?;
+                let egress = egress_charges(self.scenario, component, &tier, demand, self.catalog);
                 Some(DatastoreChoice {
                     cost: self
                         .unit_price(component, &tier, demand)
                         .map_or(f64::INFINITY, |p| p * check.sized.count as f64)
-                        + charges::total(&check.charges),
+                        + charges::total(&check.charges)
+                        + charges::total(&egress),
                     tier,
                 })
             })

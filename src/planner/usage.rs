@@ -3,7 +3,7 @@
 
 use crate::catalog::Catalog;
 use crate::demand::Demand;
-use crate::scenario::{Scenario, UsageDriver};
+use crate::scenario::{Scenario, UsageDriver, UsageItem};
 use serde::Serialize;
 
 /// One priced usage item.
@@ -40,6 +40,23 @@ pub fn unit_multiple(unit: &str) -> f64 {
     }
 }
 
+/// A usage item's monthly quantity in its price's base unit: the driver
+/// × `amount` × (1 − cache hit ratio).
+pub(crate) fn base_quantity(item: &UsageItem, demand: &Demand) -> f64 {
+    let driver = match item.driver {
+        UsageDriver::Requests => demand.requests_per_month,
+        UsageDriver::Jobs => demand.monthly_jobs(item.class.as_deref().unwrap_or("")),
+        UsageDriver::ActiveUsers => demand.daily_active_users,
+        UsageDriver::EgressGb => demand.egress_gb_per_month,
+        UsageDriver::StorageGb => demand.storage_gb,
+        UsageDriver::DbOperations => {
+            super::charges::monthly_volume(crate::catalog::QuotaMetric::DbOperations, demand)
+        }
+        UsageDriver::Fixed => 1.0,
+    };
+    driver * item.amount * (1.0 - item.cache_hit_ratio)
+}
+
 pub fn usage_lines(scenario: &Scenario, catalog: &Catalog, demand: &Demand) -> Vec<UsageLine> {
     scenario
         .usage
@@ -47,15 +64,7 @@ pub fn usage_lines(scenario: &Scenario, catalog: &Catalog, demand: &Demand) -> V
         .filter_map(|item| {
             // Egress served by a component is priced with that component.
             let reference = item.price.as_deref()?;
-            let driver = match item.driver {
-                UsageDriver::Requests => demand.requests_per_month,
-                UsageDriver::Jobs => demand.monthly_jobs(item.class.as_deref().unwrap_or("")),
-                UsageDriver::ActiveUsers => demand.daily_active_users,
-                UsageDriver::EgressGb => demand.egress_gb_per_month,
-                UsageDriver::StorageGb => demand.storage_gb,
-                UsageDriver::Fixed => 1.0,
-            };
-            let base = driver * item.amount * (1.0 - item.cache_hit_ratio);
+            let base = base_quantity(item, demand);
             let Some((provider, price)) = catalog.usage(reference) else {
                 // A tier used as a usage item: instance-months at its price.
                 let tier = catalog.tier(reference)?;

@@ -245,6 +245,9 @@ pub struct Component {
     pub high_availability: Option<bool>,
     // database
     pub storage_headroom: Option<f64>,
+    /// Backup storage as a multiple of the data stored (default 1: one
+    /// full copy; more with long retention; 0: no backups).
+    pub backup_size_ratio: Option<f64>,
     pub ops_per_vcpu: Option<f64>,
     pub read_replicas: Option<ReadReplicas>,
     // cache
@@ -311,6 +314,9 @@ pub enum UsageDriver {
     ActiveUsers,
     /// Outbound GB per month from the workload.
     EgressGb,
+    /// Database operations per month (average load): with `served_by` a
+    /// database and `amount` in GB per operation, its outbound data.
+    DbOperations,
     /// Stored GB from the workload.
     StorageGb,
     /// `amount` units a month whatever the load (a load balancer, a plan).

@@ -368,6 +368,11 @@ impl Validator<'_> {
                     &[ComponentRole::Database],
                 ),
                 (
+                    "backup_size_ratio",
+                    c.backup_size_ratio.is_some(),
+                    &[ComponentRole::Database],
+                ),
+                (
                     "ops_per_vcpu",
                     c.ops_per_vcpu.is_some(),
                     &[ComponentRole::Database],
@@ -450,6 +455,12 @@ impl Validator<'_> {
             ] {
                 self.number(&cp(name), value, |v| v >= 0.0, "zero or a positive number");
             }
+            self.number(
+                &cp("backup_size_ratio"),
+                c.backup_size_ratio,
+                |v| v >= 0.0,
+                "zero (no backups) or a positive multiple of the data stored",
+            );
             self.number(
                 &cp("storage_headroom"),
                 c.storage_headroom,
@@ -608,11 +619,11 @@ impl Validator<'_> {
                     }
                 }
                 (None, Some(name)) => {
-                    if !s.components.iter().any(|c| &c.name == name && c.role.is_compute()) {
-                        self.error(&up("served_by"), format!("unknown component '{name}': expected the name of a web or worker component"));
+                    if !s.components.iter().any(|c| &c.name == name && (c.role.is_compute() || c.role == ComponentRole::Database)) {
+                        self.error(&up("served_by"), format!("unknown component '{name}': expected the name of a web, worker or database component"));
                     }
-                    if u.driver != UsageDriver::EgressGb {
-                        self.error(&up("served_by"), "'served_by' applies only to driver 'egress_gb'".into());
+                    if !matches!(u.driver, UsageDriver::EgressGb | UsageDriver::DbOperations) {
+                        self.error(&up("served_by"), "'served_by' applies only to drivers 'egress_gb' and 'db_operations' (with amount in GB per operation)".into());
                     }
                 }
                 (Some(_), Some(_)) => self.error(&up("served_by"), "give 'price' or 'served_by', not both".into()),

@@ -51,7 +51,8 @@ fn failed_assertion_exits_1_with_value_and_limit() {
     let (code, stdout, _) = run(&["check", &path]);
     assert_eq!(code, 1, "{stdout}");
     assert!(
-        stdout.contains("FAIL") && stdout.contains("max_monthly_usd $144.67 (limit $100.00)"),
+        stdout.contains("FAIL")
+            && stdout.contains("max_monthly_usd $144.67 (excludes unpriced: db: backups (atlas/cluster: no published backup rate)) (limit $100.00)"),
         "{stdout}"
     );
     assert!(stdout.contains("stage Scale (limit Growth)"), "{stdout}");
@@ -76,7 +77,7 @@ fn failed_assertion_exits_1_with_value_and_limit() {
     assert_eq!(failed[0]["line"], line);
     let (code, github, _) = run(&["check", &path, "--format", "github"]);
     assert_eq!(code, 1);
-    assert!(github.contains(&format!("::error file={path},line={line}::assertion failed at users=5000: max_monthly_usd is $144.67, limit $100.00")), "{github}");
+    assert!(github.contains(&format!("::error file={path},line={line}::assertion failed at users=5000: max_monthly_usd is $144.67 (excludes unpriced: db: backups (atlas/cluster: no published backup rate)), limit $100.00")), "{github}");
 }
 
 #[test]

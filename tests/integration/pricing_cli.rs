@@ -75,7 +75,8 @@ pub(crate) fn usd(value: &Value) -> f64 {
 
 const ATLAS_DB: &str = "  - name: db
     role: database
-    candidates: [atlas/cluster]";
+    candidates: [atlas/cluster]
+    backup_size_ratio: 0";
 
 #[test]
 fn atlas_custom_storage_beats_the_tier_jump() {
@@ -638,4 +639,107 @@ fn a_compute_savings_plan_prices_ec2_at_its_per_type_rate() {
         count * 0.0042 * 730.0,
         1e-9
     ));
+}
+
+#[test]
+fn backups_are_billed_beyond_the_free_allowance_and_atlas_backups_are_unpriced() {
+    // RDS: 100,000 users × 0.768 MB = 75 GB stored, 112.5 GB provisioned.
+    // Backups up to 100% of the provisioned storage are free: one copy
+    // (75 GB) costs nothing; twice the data (150 GB) bills 37.5 GB at
+    // $0.095/GB-month = $3.5625.
+    let rds = |ratio: &str| {
+        scenario(
+            "  requests_per_online_user_per_min: 0.05
+  storage_mb_per_user: 0.768
+  working_set_ratio: 0.25",
+            "    candidates: [render/web]\n    db_ops_per_request: 1\n    db_pool_per_instance: 5",
+            &format!(
+                "  - name: db\n    role: database\n    candidates: [aws/rds-postgres]\n{ratio}"
+            ),
+            "  []",
+        )
+    };
+    let report = plan("backup-rds-free", &rds(""), "100000");
+    let db = component(&report, "db");
+    assert!(
+        db["charges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|l| l["price"] != "aws/rds-backup"),
+        "{db}"
+    );
+    let report = plan(
+        "backup-rds-billed",
+        &rds("    backup_size_ratio: 2"),
+        "100000",
+    );
+    let line = charge(component(&report, "db"), "aws/rds-backup");
+    let stored = 100_000.0 * 0.768 / 1024.0;
+    assert!(close(
+        usd(&line["quantity"]),
+        2.0 * stored - 1.5 * stored,
+        1e-12
+    ));
+    assert!(close(usd(&line["monthly_usd"]), 0.5 * stored * 0.095, 1e-9));
+
+    // DocumentDB: the allowance is 100% of the data stored (its billed
+    // storage): 1.5 × 75 GB of backups bills 37.5 GB at $0.021.
+    let docdb =
+        rds("    backup_size_ratio: 1.5\n    accept_unverified_limits: [max_storage, connections]")
+            .replace("[aws/rds-postgres]", "[aws/documentdb]");
+    let report = plan("backup-docdb", &docdb, "100000");
+    let line = charge(component(&report, "db"), "aws/documentdb-backup");
+    assert!(close(usd(&line["monthly_usd"]), 0.5 * stored * 0.021, 1e-9));
+
+    // Atlas M10+: Cloud Backup has no published rate, so the line is
+    // unpriced and the total says it excludes it; M0 has no backups.
+    let atlas = |users: &str| {
+        let text = scenario(
+            "  requests_per_online_user_per_min: 1\n  storage_mb_per_user: 1",
+            "    candidates: [render/web]\n    db_ops_per_request: 1",
+            "  - name: db\n    role: database\n    candidates: [atlas/cluster]",
+            "  []",
+        );
+        plan(&format!("backup-atlas-{users}"), &text, users)
+    };
+    let report = atlas("5000");
+    let db = component(&report, "db");
+    assert_eq!(db["tier"], "m10");
+    let line = charge(db, "atlas/cluster: no published backup rate");
+    assert!(line["monthly_usd"].is_null());
+    assert!(close(usd(&line["quantity"]), 5000.0 / 1024.0, 1e-12));
+    assert!(db["total_monthly_usd"].is_null());
+    assert!(
+        report["unpriced"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|u| u.as_str().unwrap().starts_with("db: backups")),
+        "{}",
+        report["unpriced"]
+    );
+    let report = atlas("100");
+    let db = component(&report, "db");
+    assert_eq!(db["tier"], "m0");
+    assert_eq!(db["charges"], Value::Array(vec![]));
+}
+
+#[test]
+fn database_egress_is_priced_by_the_database_platform() {
+    // 1,000 users × 0.1 online × 1 request/min = 1.667 req/s, one database
+    // operation each, flat day: 4,380,000 operations a month × 4 KB
+    // (0.000004 GB) = 17.52 GB out of Atlas at $0.09/GB = $1.5768.
+    let text = scenario(
+        "  requests_per_online_user_per_min: 1",
+        "    candidates: [render/web]\n    db_ops_per_request: 1",
+        "  - name: db\n    role: database\n    candidates: [atlas/cluster]\n    backup_size_ratio: 0",
+        "  - { name: database reads, served_by: db, driver: db_operations, amount: 0.000004 }",
+    );
+    let report = plan("db-egress", &text, "1000");
+    let line = charge(component(&report, "db"), "atlas/data-transfer");
+    let gb = 1000.0 * 0.1 / 60.0 * 2_628_000.0 * 0.000004;
+    assert!(close(usd(&line["quantity"]), gb, 1e-9), "{line}");
+    assert!(close(usd(&line["monthly_usd"]), gb * 0.09, 1e-9));
+    assert_eq!(line["component"], "db");
 }
