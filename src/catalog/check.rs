@@ -165,6 +165,31 @@ impl Checker<'_> {
                     format!("expected a share of memory above 0 and at most 1, found {share}"),
                 );
             }
+            if let Some(units) = &o.capacity_units {
+                refs.push((vec!["capacity_units", "price"], &units.price));
+                let mut upath = opath.clone();
+                upath.push(key("capacity_units"));
+                for (name, value) in [
+                    ("min", Some(units.min)),
+                    ("max", Some(units.max)),
+                    ("step", Some(units.step)),
+                    ("memory_mb_per_unit", Some(units.memory_mb_per_unit)),
+                    ("vcpu_per_unit", units.vcpu_per_unit),
+                ] {
+                    self.positive(&upath, name, value, false);
+                }
+                if units.max < units.min {
+                    let mut path = upath.clone();
+                    path.push(key("max"));
+                    self.error(
+                        &path,
+                        format!(
+                            "expected max at least min ({}), found {}",
+                            units.min, units.max
+                        ),
+                    );
+                }
+            }
             if let Some(backup) = &o.backup {
                 if let Some(id) = &backup.price {
                     refs.push((vec!["backup", "price"], id));

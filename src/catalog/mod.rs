@@ -20,7 +20,7 @@ pub use load::{
     load_with_overlays, parse_file, split_field, strip_location,
 };
 pub use rules::{
-    BackupPricing, Feature, FeatureFee, HighAvailability, LCU_ACTIVE_CONNECTIONS,
+    BackupPricing, CapacityUnits, Feature, FeatureFee, HighAvailability, LCU_ACTIVE_CONNECTIONS,
     LCU_NEW_CONNECTIONS_PER_S, LCU_PROCESSED_GB_PER_HOUR, LoadBalancerRule, Quota, QuotaMetric,
     StorageMetering, StoragePricing, StorageRule, TierBackup,
 };
@@ -136,6 +136,8 @@ pub struct Offering {
     pub storage: Option<StoragePricing>,
     /// Databases: how backup storage is billed.
     pub backup: Option<BackupPricing>,
+    /// Databases that scale in capacity units over the day.
+    pub capacity_units: Option<CapacityUnits>,
     /// Burstable tiers (`capacity.baseline_cpu`): usage id pricing CPU
     /// above the baseline per vCPU-hour (unlimited mode).
     pub cpu_surplus: Option<String>,

@@ -67,6 +67,7 @@ fn merge_offering(base: &mut Offering, over: Offering, stamp: &Stamp) {
         serverless,
         storage,
         backup,
+        capacity_units,
         cpu_surplus,
         egress,
         load_balancer,

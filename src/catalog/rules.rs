@@ -198,3 +198,23 @@ pub enum TierBackup {
     /// The tier has no backups (Atlas M0).
     None,
 }
+
+/// A database that scales in capacity units between a minimum and a
+/// maximum (Aurora Serverless v2 ACUs): the tier's own price is the
+/// minimum; units above it are billed hour by hour over the load profile.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CapacityUnits {
+    /// Usage id of the same provider priced per unit-hour.
+    pub price: String,
+    pub min: f64,
+    pub max: f64,
+    /// Units move in steps of this size (Aurora: 0.5 ACU).
+    pub step: f64,
+    /// Memory of one unit (Aurora: ~2 GiB per ACU).
+    pub memory_mb_per_unit: f64,
+    /// vCPUs of one unit where published; without it the units follow
+    /// the working set only and operations stay unverified.
+    pub vcpu_per_unit: Option<f64>,
+    pub source: Option<String>,
+}

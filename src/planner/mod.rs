@@ -28,8 +28,8 @@ use crate::demand::{Demand, Load, demand};
 use crate::scenario::{Component, ComponentRole, Scenario};
 use autoscale::{autoscale_counts, billed_lower_bound};
 use charges::{
-    backup_charge, baseline_count, burst_mode, egress_charges, load_balancer_charges,
-    plan_fee_line, required_plans, surplus_charge, surplus_vcpu_hours,
+    backup_charge, baseline_count, burst_mode, capacity_unit_charge, egress_charges,
+    load_balancer_charges, plan_fee_line, required_plans, surplus_charge, surplus_vcpu_hours,
 };
 use compute::ComputeModel;
 use datastore::check_datastore;
@@ -801,6 +801,13 @@ impl<'a> Planner<'a> {
                     self.catalog,
                 ));
                 if component.role == ComponentRole::Database {
+                    plan.charges.extend(capacity_unit_charge(
+                        component,
+                        &chosen.tier,
+                        &demand,
+                        &self.hourly_shares,
+                        self.catalog,
+                    ));
                     plan.charges.extend(backup_charge(
                         component,
                         &chosen.tier,
@@ -827,7 +834,15 @@ impl<'a> Planner<'a> {
                 let check =
                     check_datastore(component, &tier, demand, 0.0, false, None, self.catalog)
                         .ok()?;
-                let egress = egress_charges(self.scenario, component, &tier, demand, self.catalog);
+                let mut egress =
+                    egress_charges(self.scenario, component, &tier, demand, self.catalog);
+                egress.extend(capacity_unit_charge(
+                    component,
+                    &tier,
+                    demand,
+                    &self.hourly_shares,
+                    self.catalog,
+                ));
                 Some(DatastoreChoice {
                     cost: self
                         .unit_price(component, &tier, demand)

@@ -743,3 +743,96 @@ fn database_egress_is_priced_by_the_database_platform() {
     assert!(close(usd(&line["monthly_usd"]), gb * 0.09, 1e-9));
     assert_eq!(line["component"], "db");
 }
+
+const AURORA: &str = "  - name: db
+    role: database
+    candidates: [aws/aurora-postgres-serverless-v2]
+    accept_unverified_limits: [ops, connections, max_storage]
+    backup_size_ratio: 0";
+
+#[test]
+fn aurora_serverless_v2_bills_acu_hours_above_its_minimum() {
+    // 10,000 users × 1 MB = 9.766 GB stored, 20% hot = 1.953 GB; in RAM at
+    // 85%: 2,353 MB = 1.149 ACU of 2 GiB, rounded up to the half step: 1.5
+    // ACU every hour. The tier's price is the 0.5 ACU minimum ($0.06/h =
+    // $43.80); the 1 ACU above it bills 730 ACU-h × $0.12 = $87.60.
+    // Storage: the data stored at $0.10/GB-month; I/O: 4.38 M operations
+    // × $0.20 per million.
+    let text = scenario(
+        "  requests_per_online_user_per_min: 0.1
+  storage_mb_per_user: 1
+  working_set_ratio: 0.2",
+        "    candidates: [render/web]\n    db_ops_per_request: 1",
+        AURORA,
+        "  []",
+    );
+    let report = plan("aurora", &text, "10000");
+    let db = component(&report, "db");
+    assert_eq!(db["offering"], "aurora-postgres-serverless-v2");
+    assert!(close(usd(&db["monthly_usd"]), 0.06 * 730.0, 1e-9));
+    let acu = charge(db, "aws/aurora-acu");
+    assert!(close(usd(&acu["quantity"]), 730.0, 1e-9), "{acu}");
+    assert!(close(usd(&acu["monthly_usd"]), 87.60, 1e-9));
+    let stored = 10_000.0 / 1024.0;
+    assert!(close(
+        usd(&charge(db, "aws/aurora-storage")["monthly_usd"]),
+        stored * 0.10,
+        1e-9
+    ));
+    let ops = 10_000.0 * 0.1 * 0.1 / 60.0 * 2_628_000.0;
+    assert!(close(
+        usd(&charge(db, "aws/aurora-io")["monthly_usd"]),
+        ops / 1e6 * 0.20,
+        1e-9
+    ));
+}
+
+#[test]
+fn aurora_units_follow_the_load_hour_by_hour_when_a_unit_has_vcpus() {
+    // An overlay publishes 0.25 vCPU per ACU: a unit carries 0.25 × 1,000
+    // ops/vCPU × 70% = 175 ops/s. 100,000 users × 0.1 online × 1 req/min =
+    // 166.7 ops/s at the peak: 0.95 → 1 ACU for the 12 busy hours, 0.24 →
+    // the 0.5 minimum for the 12 quiet ones (a quarter of the peak). Above
+    // the minimum: 12 × 0.5 / 24 × 730 = 182.5 ACU-h = $21.90.
+    let dir = scratch_dir("aurora-vcpu");
+    let overlay = write_file(
+        &dir,
+        "aurora.yaml",
+        "version: 1
+provider: aws
+source: a load test of our own cluster
+as_of: 2026-11-01
+offerings:
+  - id: aurora-postgres-serverless-v2
+    capacity_units: { price: aurora-acu, min: 0.5, max: 256, step: 0.5, memory_mb_per_unit: 2048, vcpu_per_unit: 0.25 }
+",
+    );
+    let text = scenario(
+        "  requests_per_online_user_per_min: 1",
+        "    candidates: [render/web]\n    db_ops_per_request: 1",
+        AURORA,
+        "  []",
+    )
+    .replace(
+        "load_profile: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]",
+        "load_profile: [0.25, 0.25, 0.25, 0.25, 0.25, 0.25, 0.25, 0.25, 0.25, 0.25, 0.25, 0.25, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]",
+    );
+    let path = write_file(&dir, "s.yaml", &text);
+    let report = crate::common::run_json(
+        &[
+            "recommend",
+            "--scenario",
+            &path,
+            "--tiers",
+            &overlay,
+            "--users",
+            "100000",
+            "--format",
+            "json",
+        ],
+        0,
+    );
+    let acu = charge(component(&report, "db"), "aws/aurora-acu");
+    assert!(close(usd(&acu["quantity"]), 182.5, 1e-9), "{acu}");
+    assert!(close(usd(&acu["monthly_usd"]), 21.90, 1e-9));
+}
