@@ -95,5 +95,50 @@ fn planning(c: &mut Criterion) {
     }
 }
 
-criterion_group!(planning_benches, planning);
+/// The default scenario with its API and worker copied into `services`
+/// separate services (half web, half workers), each with its own database
+/// and cache pools, all sharing one database and one cache whose
+/// connection limits bind (Atlas M50 and Redis Cloud 5 GB, sized by
+/// connections).
+fn microservices(
+    base: &capplan::scenario::Scenario,
+    services: usize,
+) -> capplan::scenario::Scenario {
+    let mut scenario = base.clone();
+    let api = scenario.component("api").unwrap().clone();
+    let worker = scenario.component("worker").unwrap().clone();
+    scenario.components.retain(|c| !c.role.is_compute());
+    for i in 0..services {
+        let mut copy = if i % 2 == 0 {
+            api.clone()
+        } else {
+            worker.clone()
+        };
+        copy.name = format!("{}-{i}", copy.name);
+        // Pools large enough that the database and cache are sized by
+        // their connection limits at 20,000 users.
+        copy.db_pool_per_instance = Some(100.0);
+        copy.cache_connections_per_instance = Some(25.0);
+        scenario.components.insert(i, copy);
+    }
+    scenario.usage.retain(|u| u.served_by.is_none());
+    scenario
+}
+
+/// Targets (issue 12): 48 services planned under 50 ms, 10 under 1 ms.
+fn joint_search(c: &mut Criterion) {
+    use capplan::demand::Load;
+    let catalog = capplan::catalog::load().unwrap();
+    let file = capplan::scenario::load_scenario(None).unwrap();
+    for services in [10, 24, 48] {
+        let scenario = microservices(&file.scenario, services);
+        let planner = capplan::planner::Planner::new(&scenario, &catalog);
+        assert!(planner.plan(Load::Users(20_000.0)).is_ok());
+        c.bench_function(&format!("plan/{services}_services_20000_users"), |b| {
+            b.iter(|| planner.plan(black_box(Load::Users(20_000.0))))
+        });
+    }
+}
+
+criterion_group!(planning_benches, planning, joint_search);
 criterion_main!(benches, planning_benches);

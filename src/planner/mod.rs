@@ -5,8 +5,10 @@
 //! Exactness: for a compute tier the smallest feasible count is also the one
 //! with the fewest connections, so each compute component contributes its
 //! Pareto set of (cost, database connections, cache connections) over tiers;
-//! every combination of those is tried with the cheapest datastore tiers
-//! that accept its connections. No greedy step can hide a cheaper mix.
+//! `search.rs` finds the cheapest combination of those with the cheapest
+//! datastore tiers that accept its connections, exactly and in time
+//! polynomial in the number of components. No greedy step can hide a
+//! cheaper mix.
 
 mod autoscale;
 mod charges;
@@ -14,6 +16,7 @@ mod compute;
 mod datastore;
 mod environments;
 mod media;
+mod search;
 mod serverless;
 mod usage;
 
@@ -626,92 +629,91 @@ impl<'a> Planner<'a> {
         // first: each combination then only compares its connection count.
         let db_tiers = database.map(|i| self.datastore_tiers(&components[i], &demand));
         let cache_tiers = cache.map(|i| self.datastore_tiers(&components[i], &demand));
-        let mut best: Option<Candidate<'a>> = None;
-        let mut last_rejection: Option<Infeasible> = None;
-        let mut choice = vec![0usize; compute_options.len()];
         let seats = self.scenario.seats.unwrap_or(1);
-        // Each required plan priced once, not per combination.
-        let mut fee_of: Vec<(&str, f64)> = Vec::new();
+        // Each required plan is one bit, priced once.
+        let mut plan_ids: Vec<&str> = Vec::new();
         for (_, options) in &compute_options {
             for plan in options.iter().flat_map(|o| &o.plans) {
-                if !fee_of.iter().any(|(p, _)| p == plan) {
-                    let fee = plan_fee_line(self.catalog, plan, seats, "").monthly_usd;
-                    fee_of.push((plan, fee.unwrap_or(f64::INFINITY)));
+                if !plan_ids.contains(&plan.as_str()) {
+                    plan_ids.push(plan);
                 }
             }
         }
-        let mut plans: Vec<&str> = Vec::new();
-        loop {
-            let (mut cost, mut instances, mut db_conns, mut cache_conns) = (0.0, 0u32, 0.0, 0.0);
-            plans.clear();
-            for (slot, (_, options)) in compute_options.iter().enumerate() {
-                let option = &options[choice[slot]];
-                cost += option.cost;
-                instances += option.count;
-                db_conns += option.db_connections;
-                cache_conns += option.cache_connections;
-                for plan in &option.plans {
-                    if !plans.contains(&plan.as_str()) {
-                        plans.push(plan);
-                    }
-                }
-            }
-            for plan in &plans {
-                cost += fee_of
+        let fees: Vec<f64> = plan_ids
+            .iter()
+            .map(|plan| {
+                plan_fee_line(self.catalog, plan, seats, "")
+                    .monthly_usd
+                    .unwrap_or(f64::INFINITY)
+            })
+            .collect();
+        let items: Vec<Vec<search::Item>> = compute_options
+            .iter()
+            .map(|(_, options)| {
+                options
                     .iter()
-                    .find(|(p, _)| p == plan)
-                    .map_or(f64::INFINITY, |(_, fee)| *fee);
-            }
-            let db = database.zip(db_tiers.as_deref()).map(|(i, tiers)| {
-                first_fitting(tiers, db_conns)
-                    .ok_or_else(|| self.datastore_rejection(&components[i], &demand, db_conns))
-            });
-            let ca = cache.zip(cache_tiers.as_deref()).map(|(i, tiers)| {
-                first_fitting(tiers, cache_conns)
-                    .ok_or_else(|| self.datastore_rejection(&components[i], &demand, cache_conns))
-            });
-            match (db.transpose(), ca.transpose()) {
-                (Ok(db), Ok(ca)) => {
-                    let total = cost
-                        + db.as_ref().map_or(0.0, |d| d.cost)
-                        + ca.as_ref().map_or(0.0, |d| d.cost);
-                    let better = match &best {
-                        None => true,
-                        Some((best_cost, best_instances, ..)) => {
-                            total < *best_cost - 1e-9
-                                || (total <= *best_cost + 1e-9 && instances < *best_instances)
-                        }
-                    };
-                    if better {
-                        best = Some((total, instances, choice.clone(), db, ca));
-                    }
+                    .map(|o| search::Item {
+                        cost: o.cost,
+                        db: o.db_connections,
+                        cache: o.cache_connections,
+                        instances: o.count,
+                        plans: o.plans.iter().fold(0u64, |bits, plan| {
+                            bits | plan_ids
+                                .iter()
+                                .position(|p| p == plan)
+                                .map_or(0, |i| 1u64 << i.min(63))
+                        }),
+                    })
+                    .collect()
+            })
+            .collect();
+        let steps = |tiers: &[DatastoreChoice<'a>]| -> Vec<(Option<f64>, f64)> {
+            tiers
+                .iter()
+                .map(|t| (t.tier.tier.capacity.max_connections, t.cost))
+                .collect()
+        };
+        let db_steps = db_tiers.as_deref().map(steps);
+        let cache_steps = cache_tiers.as_deref().map(steps);
+        let solution = search::cheapest(&search::Problem {
+            components: &items,
+            fees: &fees,
+            database: db_steps.as_deref(),
+            cache: cache_steps.as_deref(),
+        });
+        let Some(solution) = solution else {
+            // The fewest connections any combination opens: the datastore
+            // that cannot take even those is the one to name.
+            let fewest = |pick: fn(&search::Item) -> f64| -> f64 {
+                items
+                    .iter()
+                    .map(|options| options.iter().map(pick).fold(f64::INFINITY, f64::min))
+                    .sum()
+            };
+            let (db_fewest, cache_fewest) = (fewest(|i| i.db), fewest(|i| i.cache));
+            for (index, tiers, conns) in [
+                (database, &db_tiers, db_fewest),
+                (cache, &cache_tiers, cache_fewest),
+            ] {
+                if let (Some(i), Some(tiers)) = (index, tiers)
+                    && first_fitting(tiers, conns).is_none()
+                {
+                    return Err(self.datastore_rejection(&components[i], &demand, conns));
                 }
-                (Err(e), _) | (_, Err(e)) => last_rejection = Some(e),
             }
-            // Next combination (odometer).
-            let mut slot = 0;
-            loop {
-                if slot == choice.len() {
-                    break;
-                }
-                choice[slot] += 1;
-                if choice[slot] < compute_options[slot].1.len() {
-                    break;
-                }
-                choice[slot] = 0;
-                slot += 1;
-            }
-            if slot == choice.len() {
-                break;
-            }
-        }
-        let Some((_, _, choice, db, ca)) = best else {
-            return Err(last_rejection.unwrap_or(Infeasible {
+            return Err(Infeasible {
                 component: "(all)".into(),
                 constraint: Binding::Connections,
-                detail: "no combination fits".into(),
-            }));
+                detail: "no combination of compute options fits the database and cache connection limits together".into(),
+            });
         };
+        let choice = solution.choice;
+        let db = solution
+            .database
+            .and_then(|i| db_tiers.as_ref().map(|t| t[i].clone()));
+        let ca = solution
+            .cache
+            .and_then(|i| cache_tiers.as_ref().map(|t| t[i].clone()));
         let mut plans: Vec<Option<ComponentPlan>> = vec![None; components.len()];
         for (slot, (index, options)) in compute_options.iter().enumerate() {
             let option = &options[choice[slot]];
@@ -1289,16 +1291,6 @@ fn serverless_sized(option: &ComputeOption<'_>, cost: &ServerlessCost, explain_i
     }
 }
 
-/// The best combination so far: total cost, instances, compute option per
-/// component, database and cache choices.
-type Candidate<'a> = (
-    f64,
-    u32,
-    Vec<usize>,
-    Option<DatastoreChoice<'a>>,
-    Option<DatastoreChoice<'a>>,
-);
-
 #[derive(Clone)]
 struct DatastoreChoice<'a> {
     tier: TierRef<'a>,
@@ -1317,7 +1309,7 @@ fn first_fitting<'a>(
                 .tier
                 .capacity
                 .max_connections
-                .is_none_or(|limit| connections <= limit)
+                .is_none_or(|limit| fits(connections, limit))
         })
         .cloned()
 }

@@ -34,6 +34,64 @@ fn cost_never_decreases_as_users_grow() {
     }
 }
 
+#[test]
+fn twenty_four_copies_of_the_default_api_plan_within_the_shared_connection_limits() {
+    // Issue 12's measurement: copies of the default API as separate
+    // services at 200,000 users (12 took 19 s, 24 did not finish). They
+    // share the database and cache, so their pools bind: some copies run
+    // fewer, larger instances than one copy alone would.
+    let catalog = load().unwrap();
+    let file = load_scenario(None).unwrap();
+    let alone = Planner::new(&file.scenario, &catalog)
+        .plan(Load::Users(200_000.0))
+        .unwrap();
+    let api_alone = alone.components.iter().find(|c| c.name == "api").unwrap();
+    let mut scenario = file.scenario.clone();
+    let api = scenario.component("api").unwrap().clone();
+    scenario.components.retain(|c| c.name != "api");
+    for i in 0..24 {
+        let mut copy = api.clone();
+        copy.name = format!("api-{i}");
+        scenario.components.insert(0, copy);
+    }
+    scenario.usage.retain(|u| u.served_by.is_none());
+    let plan = Planner::new(&scenario, &catalog)
+        .plan(Load::Users(200_000.0))
+        .unwrap();
+    let copies: Vec<_> = plan
+        .components
+        .iter()
+        .filter(|c| c.name.starts_with("api-"))
+        .collect();
+    assert_eq!(copies.len(), 24);
+    assert!(
+        copies
+            .iter()
+            .any(|c| c.tier_ref != api_alone.tier_ref || c.count != api_alone.count),
+        "the shared limits bind: not every copy is sized as one alone"
+    );
+    let planner = Planner::new(&scenario, &catalog);
+    assert!(planner.mix_holds(&plan.mix(), Load::Users(200_000.0)));
+    let pool = api.db_pool_per_instance.unwrap();
+    let db = plan.components.iter().find(|c| c.name == "db").unwrap();
+    let db_tier = catalog.tier(&db.tier_ref).unwrap();
+    let connections: f64 = plan
+        .components
+        .iter()
+        .filter(|c| c.role.is_compute())
+        .map(|c| {
+            c.count as f64
+                * scenario
+                    .component(&c.name)
+                    .unwrap()
+                    .db_pool_per_instance
+                    .unwrap_or(0.0)
+        })
+        .sum();
+    assert!(connections >= 24.0 * pool);
+    assert!(connections <= db_tier.tier.capacity.max_connections.unwrap());
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
