@@ -110,6 +110,20 @@ pub fn trim_float(value: f64, decimals: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::fits;
+
+    #[test]
+    fn a_requirement_equal_to_its_limit_fits() {
+        // Issue 12's cases: 217.6 MB against 217.6, 70.0% against a 70% cap
+        // as floats compute them (0.1 × 7 = 0.7000000000000001).
+        assert!(fits(217.6, 217.6));
+        assert!(fits(0.1 * 7.0, 0.7));
+        assert!(fits(217.6 * (1.0 + 1e-12), 217.6));
+        assert!(!fits(217.7, 217.6));
+        assert!(!fits(0.7001, 0.7));
+        assert!(fits(0.0, 0.0));
+    }
+
     use super::*;
 
     #[test]
@@ -154,4 +168,11 @@ mod tests {
         assert_eq!(format_duration(150.0), "2.5 min");
         assert_eq!(trim_float(2.50, 2), "2.5");
     }
+}
+
+/// One relative tolerance wherever a requirement meets a limit: a need
+/// equal to the limit (up to float rounding) fits. Every check where a
+/// requirement meets a limit (planner and queueing SLOs) uses it.
+pub fn fits(needed: f64, limit: f64) -> bool {
+    needed <= limit + limit.abs() * 1e-9 + 1e-12
 }

@@ -1,7 +1,7 @@
 //! Web and worker components: instances of a compute tier sized with the
 //! queueing engine against the component's SLOs, CPU and memory.
 
-use super::{Binding, Sized};
+use super::{Binding, Sized, fits};
 use crate::catalog::TierRef;
 use crate::demand::Demand;
 use crate::queueing::{Evaluation, Queue, Slo, Station, TimeMetric};
@@ -163,7 +163,7 @@ impl<'a> ComputeModel<'a> {
                     ));
                 }
                 let base = workers as f64 * component.memory_mb_per_worker.unwrap_or(0.0);
-                if base > max_memory {
+                if !fits(base, max_memory) {
                     return Err(reject(
                         Binding::Memory,
                         format!(
@@ -191,7 +191,7 @@ impl<'a> ComputeModel<'a> {
                 let slots = component.concurrency_per_instance.unwrap_or(1);
                 model.per_instance = slots;
                 let job_memory = slots as f64 * component.memory_mb_per_job.unwrap_or(0.0);
-                if job_memory > max_memory {
+                if !fits(job_memory, max_memory) {
                     return Err(reject(
                         Binding::Memory,
                         format!(
@@ -291,11 +291,11 @@ impl<'a> ComputeModel<'a> {
             }
             _ => self.per_instance as f64 * self.component.memory_mb_per_job.unwrap_or(0.0),
         };
-        let failing = if !stable || utilization > self.max_utilization {
+        let failing = if !stable || !fits(utilization, self.max_utilization) {
             Some(Binding::Utilization)
         } else if queue.is_some_and(|q| !self.slos.iter().all(|s| s.is_met(&q))) {
             Some(Binding::P95)
-        } else if memory_mb > self.max_memory {
+        } else if !fits(memory_mb, self.max_memory) {
             Some(Binding::Memory)
         } else {
             None

@@ -112,7 +112,7 @@ fn read_split(
         (None, None) => min,
         (None, Some(limit)) => {
             let mut r = min;
-            while load(r) > limit && r < max {
+            while !fits(load(r), limit) && r < max {
                 r += 1;
             }
             r
@@ -120,7 +120,7 @@ fn read_split(
     };
     if nodes.is_none()
         && let Some(limit) = limit
-        && load(replicas) > limit
+        && !fits(load(replicas), limit)
         && max > 0
     {
         return Err(format!(

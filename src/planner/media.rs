@@ -38,7 +38,7 @@ pub(crate) fn check_media(
     let limit = tier.tier.capacity.credits_per_month;
     let mut warnings = Vec::new();
     let utilization = match limit {
-        Some(limit) if needed > limit => {
+        Some(limit) if !crate::units::fits(needed, limit) => {
             return Err(Rejection {
                 tier: tier.reference(),
                 binding: Binding::Credits,

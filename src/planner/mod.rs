@@ -63,11 +63,7 @@ pub enum Binding {
     HighAvailability,
 }
 
-/// One relative tolerance wherever a requirement meets a limit: a need
-/// equal to the limit (up to float rounding) fits.
-pub(crate) fn fits(needed: f64, limit: f64) -> bool {
-    needed <= limit + limit.abs() * 1e-9 + 1e-12
-}
+pub(crate) use crate::units::fits;
 
 impl Binding {
     pub fn as_str(self) -> &'static str {

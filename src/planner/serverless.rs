@@ -50,7 +50,7 @@ pub(crate) fn serverless_cost(
     // One execution serves one request: a process plus one request's memory.
     let needed = component.memory_mb_per_worker.unwrap_or(0.0)
         + component.memory_mb_per_request.unwrap_or(0.0);
-    if needed > max_memory {
+    if !crate::units::fits(needed, max_memory) {
         return Err(reject(
             Binding::Memory,
             format!(

@@ -2,6 +2,7 @@
 //! `utilization <= 0.7`.
 
 use super::model::Queue;
+use crate::units::fits;
 use crate::units::{format_duration, parse_duration, trim_float};
 use std::fmt;
 
@@ -129,13 +130,13 @@ impl Slo {
                     TimeMetric::Wait => queue.wait_tail(limit),
                     TimeMetric::Response => queue.response_tail(limit),
                 };
-                tail <= allowed
+                fits(tail, allowed)
             }
             Slo::Mean { metric, limit } => match metric {
-                TimeMetric::Wait => queue.mean_wait() <= limit,
-                TimeMetric::Response => queue.mean_response() <= limit,
+                TimeMetric::Wait => fits(queue.mean_wait(), limit),
+                TimeMetric::Response => fits(queue.mean_response(), limit),
             },
-            Slo::Utilization { max } => queue.utilization() <= max,
+            Slo::Utilization { max } => fits(queue.utilization(), max),
         }
     }
 
