@@ -108,6 +108,13 @@ pub fn trim_float(value: f64, decimals: usize) -> String {
     }
 }
 
+/// One relative tolerance wherever a requirement meets a limit: a need
+/// equal to the limit (up to float rounding) fits. Every check where a
+/// requirement meets a limit (planner and queueing SLOs) uses it.
+pub fn fits(needed: f64, limit: f64) -> bool {
+    needed <= limit + limit.abs() * 1e-9 + 1e-12
+}
+
 #[cfg(test)]
 mod tests {
     use super::fits;
@@ -168,11 +175,4 @@ mod tests {
         assert_eq!(format_duration(150.0), "2.5 min");
         assert_eq!(trim_float(2.50, 2), "2.5");
     }
-}
-
-/// One relative tolerance wherever a requirement meets a limit: a need
-/// equal to the limit (up to float rounding) fits. Every check where a
-/// requirement meets a limit (planner and queueing SLOs) uses it.
-pub fn fits(needed: f64, limit: f64) -> bool {
-    needed <= limit + limit.abs() * 1e-9 + 1e-12
 }
