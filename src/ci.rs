@@ -123,7 +123,7 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, problems: &mut Vec<Problem>, depth
 
 /// A catalog file names a `provider`; anything else is read as a scenario.
 fn is_catalog(name: &str, text: &str) -> bool {
-    !name.ends_with(".toml")
+    !crate::problem::is_toml(&name)
         && text
             .lines()
             .any(|l| l.starts_with("provider:") || l.starts_with("\"provider\":"))
@@ -193,11 +193,13 @@ pub fn check(paths: &[PathBuf], overlays: &[PathBuf]) -> CiReport {
             });
             continue;
         };
+        // (problems, whether parsing failed): only a parse failure needs the
+        // recovered scenario validated on top.
         let scenario = parse_scenario(&name, &text)
-            .map_err(|e| e.problems)
+            .map_err(|e| (e.problems, true))
             .and_then(|file| match validate(&file, catalog) {
                 Ok(warnings) => Ok((file, warnings)),
-                Err(e) => Err(e.problems),
+                Err(e) => Err((e.problems, false)),
             });
         match scenario {
             Ok((file, warnings)) => {
@@ -211,7 +213,7 @@ pub fn check(paths: &[PathBuf], overlays: &[PathBuf]) -> CiReport {
                     assertions: results.len() - before,
                 });
             }
-            Err(found) => {
+            Err((found, parse_failed)) => {
                 // Fields the parser rejected were left out of the recovered
                 // scenario; "missing" complaints about them would be noise.
                 let rejected: Vec<String> = found
@@ -222,7 +224,8 @@ pub fn check(paths: &[PathBuf], overlays: &[PathBuf]) -> CiReport {
                 problems.extend(found);
                 // Report what validation finds too, on the scenario as parsed
                 // with the bad lines left out.
-                if !name.ends_with(".toml")
+                if parse_failed
+                    && !crate::problem::is_toml(&name)
                     && let (Some(scenario), _) = crate::problem::parse_yaml_recovering::<
                         crate::scenario::Scenario,
                     >(&name, &text)
@@ -249,6 +252,9 @@ pub fn check(paths: &[PathBuf], overlays: &[PathBuf]) -> CiReport {
             }
         }
     }
+    // One line per problem, whichever pass found it first.
+    let mut seen = std::collections::HashSet::new();
+    problems.retain(|p| seen.insert(p.to_string()));
     let (errors, warnings) = crate::problem::tally(&problems);
     CiReport {
         errors,

@@ -92,20 +92,48 @@ pub fn read_input(path: &std::path::Path) -> Result<String, Problem> {
     if meta.is_dir() {
         return Err(fail("expected a file, found a folder".into()));
     }
-    if meta.len() as usize > MAX_INPUT_BYTES {
-        return Err(fail(format!(
-            "the file is {:.1} MB; scenario and catalog files are limited to {} MB",
-            meta.len() as f64 / 1048576.0,
-            MAX_INPUT_BYTES / 1048576
-        )));
+    // A named pipe or a device never ends or never holds a document:
+    // reading one would hang or grow without bound.
+    if !meta.is_file() {
+        return Err(fail(
+            "expected a regular file, found a named pipe, socket or device".into(),
+        ));
     }
-    let bytes = std::fs::read(path).map_err(|e| fail(format!("cannot read: {e}")))?;
-    String::from_utf8(bytes).map_err(|e| {
+    let too_big = |size: u64| {
+        fail(format!(
+            "the file is {:.1} MB; scenario and catalog files are limited to {} MB",
+            size as f64 / 1048576.0,
+            MAX_INPUT_BYTES / 1048576
+        ))
+    };
+    if meta.len() as usize > MAX_INPUT_BYTES {
+        return Err(too_big(meta.len()));
+    }
+    // Stop at the limit even if the file grows while it is read.
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_INPUT_BYTES as u64 + 1).read_to_end(&mut bytes))
+        .map_err(|e| fail(format!("cannot read: {e}")))?;
+    if bytes.len() > MAX_INPUT_BYTES {
+        return Err(too_big(bytes.len() as u64));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
         fail(format!(
             "the file is not UTF-8 text (invalid byte at offset {})",
             e.utf8_error().valid_up_to()
         ))
+    })?;
+    // A UTF-8 byte-order mark is not part of the document.
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
     })
+}
+
+/// Whether a file name says TOML (any case: `app.TOML`).
+pub fn is_toml(name: &str) -> bool {
+    name.to_ascii_lowercase().ends_with(".toml")
 }
 
 /// Strict YAML deserialization that reports every unknown field and every

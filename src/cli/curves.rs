@@ -154,7 +154,7 @@ fn range(from: &str, to: &str) -> Result<(f64, f64), Failure> {
 
 pub fn run_sweep(args: SweepArgs) -> Result<Output, Failure> {
     let (from, to) = range(&args.from, &args.to)?;
-    let points = whole("--points", &args.points, 1..=1_000_000)? as usize;
+    let points = whole("--points", &args.points, 1..=10_000)? as usize;
     let (file, catalog, warnings) =
         load_inputs(args.inputs.scenario.as_ref(), &args.inputs.overlays)?;
     let report = sweep(
@@ -238,7 +238,7 @@ fn append(text: &mut String, warnings: &[String], format: Format) {
     for w in warnings {
         match format {
             Format::Table | Format::Markdown => text.push_str(&format!("warning: {w}\n")),
-            _ => eprintln!("warning: {w}"),
+            _ => super::stderr_line(&format!("warning: {w}")),
         }
     }
 }

@@ -7,7 +7,7 @@ mod queue;
 mod recommend;
 mod tiers;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -76,8 +76,21 @@ impl Output {
     }
 }
 
+/// The command line, with negative numbers taken as values everywhere
+/// (`--points -1` reaches the validation that says what is wrong with it
+/// instead of failing as an unknown flag).
+fn parse() -> Result<Cli, clap::Error> {
+    fn negatives(command: clap::Command) -> clap::Command {
+        command
+            .allow_negative_numbers(true)
+            .mut_subcommands(negatives)
+    }
+    let matches = negatives(Cli::command()).try_get_matches()?;
+    Cli::from_arg_matches(&matches)
+}
+
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match parse() {
         Ok(cli) => cli,
         Err(e) => {
             // clap prints help/version to stdout (exit 0) and usage errors to stderr (exit 2).
@@ -99,15 +112,30 @@ pub fn main() -> ExitCode {
     match result {
         Ok(output) => {
             let mut stdout = std::io::stdout().lock();
-            // A closed pipe (`capplan … | head`) is not an error.
-            let _ = stdout
+            match stdout
                 .write_all(output.text.as_bytes())
-                .and_then(|_| stdout.flush());
-            ExitCode::from(output.code)
+                .and_then(|_| stdout.flush())
+            {
+                Ok(()) => ExitCode::from(output.code),
+                // A closed pipe (`capplan … | head`) is not an error.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(output.code),
+                // A full or failing device: the output is lost, say so.
+                Err(e) => {
+                    stderr_line(&format!("error: writing the output failed: {e}"));
+                    ExitCode::from(2)
+                }
+            }
         }
         Err(failure) => {
-            eprintln!("error: {}", failure.message);
+            stderr_line(&format!("error: {}", failure.message));
             ExitCode::from(failure.code)
         }
     }
+}
+
+/// One line to stderr, best effort: a full or closed stderr must not turn
+/// a clean exit into a panic (`eprintln!` panics when the write fails).
+pub fn stderr_line(line: &str) {
+    let mut stderr = std::io::stderr().lock();
+    let _ = writeln!(stderr, "{line}");
 }

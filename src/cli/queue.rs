@@ -129,8 +129,12 @@ fn batch(path: &str) -> Result<Output, Failure> {
                 .map_err(|e| Failure::input(format!("--batch: cannot open '{path}': {e}")))?,
         )
     };
-    let mut out = Vec::new();
+    // Answers are streamed: memory stays bounded whatever the line count.
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
     let mut failed = false;
+    let write_failed =
+        |e: std::io::Error| Failure::input(format!("writing the output failed: {e}"));
     for (index, line) in BufReader::new(reader).lines().enumerate() {
         let number = index + 1;
         let line =
@@ -148,13 +152,38 @@ fn batch(path: &str) -> Result<Output, Failure> {
                 )
             }
         };
-        written.map_err(|e| {
-            Failure::input(format!("--batch: writing the answer to line {number}: {e}"))
-        })?;
-        let _ = out.write_all(b"\n");
+        match written {
+            // A closed pipe ends the run quietly, as for every command.
+            Err(e) if e.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe) => {
+                return Ok(Output {
+                    text: String::new(),
+                    code: u8::from(failed),
+                });
+            }
+            Err(e) if e.is_io() => return Err(write_failed(e.into())),
+            Err(e) => {
+                return Err(Failure::input(format!(
+                    "--batch: writing the answer to line {number}: {e}"
+                )));
+            }
+            Ok(()) => {}
+        }
+        match out.write_all(b"\n") {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                return Ok(Output {
+                    text: String::new(),
+                    code: u8::from(failed),
+                });
+            }
+            Err(e) => return Err(write_failed(e)),
+            Ok(()) => {}
+        }
     }
-    Ok(Output {
-        text: String::from_utf8_lossy(&out).into_owned(),
-        code: u8::from(failed),
-    })
+    match out.flush() {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(write_failed(e)),
+        _ => Ok(Output {
+            text: String::new(),
+            code: u8::from(failed),
+        }),
+    }
 }

@@ -155,7 +155,7 @@ fn append_warnings(text: &mut String, warnings: &[Problem], format: Format) {
     for warning in warnings {
         match format {
             Format::Table | Format::Markdown => text.push_str(&format!("warning: {warning}\n")),
-            Format::Json | Format::Csv => eprintln!("warning: {warning}"),
+            Format::Json | Format::Csv => super::stderr_line(&format!("warning: {warning}")),
         }
     }
 }

@@ -62,7 +62,7 @@ pub fn load_scenario(path: Option<&Path>) -> Result<ScenarioFile, ScenarioError>
 
 /// Parses scenario text; the format follows the file name's extension.
 pub fn parse_scenario(name: &str, text: &str) -> Result<ScenarioFile, ScenarioError> {
-    let toml = name.ends_with(".toml");
+    let toml = crate::problem::is_toml(name);
     let mut scenario: Scenario = if toml {
         toml::from_str(text).map_err(|e| {
             let (line, column) = e.span().map(|span| line_column(text, span.start)).unzip();

@@ -58,6 +58,65 @@ impl Validator<'_> {
         }
     }
 
+    /// A stage's claims: finite, positive user and rate figures, costs and
+    /// job counts of zero or more, ranges low to high.
+    fn claims(&mut self, path: &[Step], claims: &super::Claims) {
+        let at = |k: &str| {
+            let mut p = path.to_vec();
+            p.push(key(k));
+            p
+        };
+        // A single figure is positive (a cost may be zero); a range starts
+        // at zero or more ("up to 1,000 users" is [0, 1000]).
+        for (name, value, allow_zero) in [
+            ("users", claims.users, false),
+            ("monthly_usd", claims.monthly_usd, true),
+        ] {
+            match value {
+                Some(super::ClaimValue::One(v))
+                    if !(v.is_finite() && (v > 0.0 || allow_zero && v == 0.0)) =>
+                {
+                    let what = if allow_zero {
+                        "zero or a positive number"
+                    } else {
+                        "a positive number"
+                    };
+                    self.error(&at(name), format!("expected {what}, found {}", show(v)))
+                }
+                Some(super::ClaimValue::Range([low, high])) => {
+                    let finite = low.is_finite() && high.is_finite();
+                    if !finite || low < 0.0 || high <= 0.0 || low > high {
+                        self.error(
+                            &at(name),
+                            format!(
+                                "expected [low, high] with 0 ≤ low ≤ high and high above 0, found [{}, {}]",
+                                show(low),
+                                show(high)
+                            ),
+                        );
+                    }
+                }
+                _ => {}
+            }
+        }
+        self.number(
+            &at("rpm"),
+            claims.rpm,
+            |v| v > 0.0,
+            "a positive request rate per minute",
+        );
+        for (class, count) in &claims.jobs_per_day {
+            let mut p = at("jobs_per_day");
+            p.push(key(class));
+            self.number(
+                &p,
+                Some(*count),
+                |v| v >= 0.0,
+                "zero or a positive number of jobs",
+            );
+        }
+    }
+
     /// One component's tier in a fixed mix (a stage template or an
     /// environment): a known component, an instance tier of its role, and
     /// at least one instance.
@@ -192,6 +251,12 @@ impl Validator<'_> {
                 Some(job.per_active_user_per_day),
                 |v| v >= 0.0,
                 "zero or a positive number of jobs",
+            );
+        }
+        if s.components.is_empty() {
+            self.error(
+                &[key("components")],
+                "expected at least one component, found none".into(),
             );
         }
         let mut names = HashSet::new();
@@ -713,8 +778,16 @@ impl Validator<'_> {
                 self.error(&ap("component"), format!("unknown component '{component}'"));
             }
         }
+        let mut stage_names = HashSet::new();
         for stage in &s.stages {
             let sp = |k: &str| vec![key("stages"), named(&stage.name), key(k)];
+            if !stage_names.insert(stage.name.as_str()) {
+                self.error(
+                    &sp("name"),
+                    format!("duplicate stage name '{}'", stage.name),
+                );
+            }
+            self.claims(&sp("claims"), &stage.claims);
             if stage.mix.is_empty() {
                 continue;
             }

@@ -4,6 +4,7 @@ mod availability_cli;
 mod check_cli;
 mod common;
 mod curves_cli;
+mod hostile_cli;
 mod options_cli;
 mod planner_properties;
 mod pricing_cli;

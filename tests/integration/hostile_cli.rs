@@ -1,0 +1,203 @@
+//! Hostile input (issue 12): every case ends with a documented exit code
+//! and a located message, never a panic, a hang or lost output.
+
+use crate::common::{capplan, run, scratch_dir, write_file};
+use std::process::Stdio;
+
+fn default_text() -> String {
+    std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/interview-prep-api.yaml"
+    ))
+    .unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_or_a_device_is_refused_not_read() {
+    let dir = scratch_dir("fifo");
+    let fifo = dir.join("pipe.yaml");
+    let status = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !status.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: mkfifo is not available");
+        return;
+    }
+    let fifo = fifo.to_string_lossy().into_owned();
+    for args in [
+        vec!["recommend", "--scenario", &fifo],
+        vec!["recommend", "--tiers", &fifo],
+        vec!["diff", &fifo, "scenarios/smriti.yaml"],
+        vec!["recommend", "--scenario", "/dev/zero"],
+    ] {
+        let (code, _, stderr) = run(&args);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("expected a regular file, found a named pipe, socket or device"),
+            "{args:?}: {stderr}"
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn output_to_a_full_device_is_an_error_and_a_full_stderr_no_panic() {
+    if !std::path::Path::new("/dev/full").exists() {
+        eprintln!("skipped: /dev/full is not available");
+        return;
+    }
+    let full = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap()
+    };
+    for args in [
+        vec!["recommend", "--format", "json"],
+        vec!["sweep", "--from", "1000", "--to", "5000", "--points", "3"],
+        vec!["tiers", "show", "render"],
+        vec!["check", "scenarios/smriti.yaml", "--format", "json"],
+    ] {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_capplan"))
+            .args(&args)
+            .stdout(full())
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("writing the output failed"),
+            "{args:?}: {stderr}"
+        );
+    }
+    // A full stderr: the error cannot be shown, but the exit code says it.
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_capplan"))
+        .args(["recommend", "--users", "-5"])
+        .stderr(full())
+        .stdout(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn negative_numbers_reach_validation_as_values() {
+    for (args, expected) in [
+        (
+            vec!["sweep", "--from", "1", "--to", "100", "--points", "-1"],
+            "--points: expected a whole number from 1 to 10000, got '-1'",
+        ),
+        (
+            vec!["recommend", "--users", "-5"],
+            "--users: expected a user count",
+        ),
+    ] {
+        let (code, _, stderr) = run(&args);
+        assert_eq!(code, 2, "{args:?}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn a_scenario_without_components_or_with_duplicate_stages_or_bad_claims_is_rejected() {
+    let base = default_text();
+    let start = base.find("\ncomponents:").unwrap();
+    let end = base.find("\nusage:").unwrap();
+    let no_components = format!("{}\ncomponents: []{}", &base[..start], &base[end..]);
+    let duplicate_stage = base.replacen("name: Growth", "name: Starter", 1);
+    let bad_claims = base
+        .replacen(
+            "      users: [0, 1000]\n      rpm: 100 ",
+            "      users: .nan\n      rpm: -5 ",
+            1,
+        )
+        .replacen(
+            "jobs_per_day: { question-generation: 1000, export: 100 }",
+            "jobs_per_day: { question-generation: .inf, export: -1 }",
+            1,
+        );
+    for (text, expected) in [
+        (
+            &no_components,
+            vec!["components: expected at least one component, found none"],
+        ),
+        (
+            &duplicate_stage,
+            vec!["stages.Starter.name: duplicate stage name 'Starter'"],
+        ),
+        (
+            &bad_claims,
+            vec![
+                "stages.Free.claims.users: expected a positive number, found NaN",
+                "stages.Free.claims.rpm: expected a positive request rate per minute, found -5",
+                "stages.Free.claims.jobs_per_day.export: expected zero or a positive number of jobs, found -1",
+                "stages.Free.claims.jobs_per_day.question-generation: expected zero or a positive number of jobs, found inf",
+            ],
+        ),
+    ] {
+        let dir = scratch_dir("hostile-scenario");
+        let path = write_file(&dir, "s.yaml", text);
+        let (code, stdout, stderr) = run(&["check", &path]);
+        assert_eq!(code, 2, "{stdout}{stderr}");
+        for line in &expected {
+            // One line per problem.
+            assert_eq!(
+                stdout.matches(line).count() + stderr.matches(line).count(),
+                1,
+                "{line}: {stdout}{stderr}"
+            );
+        }
+        let (code, _, stderr) = run(&["recommend", "--scenario", &path]);
+        assert_eq!(code, 2, "{stderr}");
+    }
+}
+
+#[test]
+fn a_byte_order_mark_and_an_upper_case_toml_extension_are_read() {
+    let dir = scratch_dir("bom");
+    let text = format!("\u{feff}{}", default_text());
+    let path = write_file(&dir, "bom.yaml", &text);
+    let (code, stdout, stderr) = run(&["check", &path]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    // A TOML scenario named in capitals is TOML, not YAML.
+    let toml = "version = 1
+name = \"toml\"
+
+[workload]
+daily_active_ratio = 0.3
+peak_online_ratio = 0.1
+requests_per_online_user_per_min = 1
+
+[[components]]
+name = \"api\"
+role = \"web\"
+candidates = [\"render/web\"]
+cpu_ms = 20
+";
+    let path = write_file(&dir, "app.TOML", toml);
+    let (code, stdout, stderr) = run(&["recommend", "--scenario", &path, "--users", "100"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains("toml — 100 users"), "{stdout}");
+}
+
+#[test]
+fn a_batch_answer_streams_and_stops_quietly_at_a_closed_pipe() {
+    let dir = scratch_dir("batch-stream");
+    let lines: String = (0..2000)
+        .map(|i| {
+            format!(
+                "{{\"arrival_rate\": {}, \"service_time_s\": 0.05, \"servers\": 20}}\n",
+                10 + i % 50
+            )
+        })
+        .collect();
+    let path = write_file(&dir, "in.jsonl", &lines);
+    let output = capplan()
+        .args(["queue", "--batch", &path])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout).lines().count(),
+        2000
+    );
+}
