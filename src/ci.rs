@@ -123,7 +123,7 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, problems: &mut Vec<Problem>, depth
 
 /// A catalog file names a `provider`; anything else is read as a scenario.
 fn is_catalog(name: &str, text: &str) -> bool {
-    !crate::problem::is_toml(&name)
+    !crate::problem::is_toml(name)
         && text
             .lines()
             .any(|l| l.starts_with("provider:") || l.starts_with("\"provider\":"))
