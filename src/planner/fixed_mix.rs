@@ -1,0 +1,125 @@
+//! Fixed mixes (stage templates, capacity and next-upgrade searches):
+//! whether a given tier and count per component holds a load, what it
+//! costs, and the largest user count it serves.
+
+use super::*;
+
+impl<'a> Planner<'a> {
+    /// Whether a fixed mix (tier and count per component, in scenario
+    /// order) serves a load within every constraint.
+    pub fn mix_holds(&self, mix: &[(String, u32)], load: Load) -> bool {
+        self.mix_failure(mix, load).is_none()
+    }
+
+    /// The first component of a fixed mix that fails at a load, with the
+    /// constraint it fails; `None` when the mix holds.
+    pub fn mix_failure(&self, mix: &[(String, u32)], load: Load) -> Option<(String, Binding)> {
+        let demand = demand(self.scenario, load);
+        let components = &self.scenario.components;
+        let unknown = || Some(("(mix)".to_string(), Binding::MinInstances));
+        if mix.len() != components.len() {
+            return unknown();
+        }
+        let (mut db_conns, mut cache_conns) = (0.0, 0.0);
+        for (component, (reference, count)) in components.iter().zip(mix) {
+            if component.role.is_compute() {
+                let Some(tier) = self.catalog.tier(reference) else {
+                    return unknown();
+                };
+                if tier.offering.role == Some(Role::Serverless) {
+                    // Executions scale with the load: only memory and latency bind.
+                    match serverless_cost(component, tier, &demand, self.catalog) {
+                        Ok(cost) => {
+                            db_conns += cost.concurrency as f64
+                                * component.db_pool_per_instance.unwrap_or(0.0);
+                            cache_conns += cost.concurrency as f64
+                                * component.cache_connections_per_instance.unwrap_or(0.0);
+                            continue;
+                        }
+                        Err(rejection) => return Some((component.name.clone(), rejection.binding)),
+                    }
+                }
+                let failing = match ComputeModel::new(component, tier, &demand) {
+                    Err(rejection) => Some(rejection.binding),
+                    Ok(_) if *count == 0 => Some(Binding::MinInstances),
+                    Ok(model) => model.check(*count).failing,
+                };
+                if let Some(binding) = failing {
+                    return Some((component.name.clone(), binding));
+                }
+                db_conns += *count as f64 * component.db_pool_per_instance.unwrap_or(0.0);
+                cache_conns +=
+                    *count as f64 * component.cache_connections_per_instance.unwrap_or(0.0);
+            }
+        }
+        for (component, (reference, count)) in components.iter().zip(mix) {
+            let conns = match component.role {
+                ComponentRole::Database => db_conns,
+                ComponentRole::Cache => cache_conns,
+                ComponentRole::Media => {
+                    let Some(tier) = self.catalog.tier(reference) else {
+                        return unknown();
+                    };
+                    if let Err(rejection) = check_media(component, &tier, &demand, false) {
+                        return Some((component.name.clone(), rejection.binding));
+                    }
+                    continue;
+                }
+                _ => continue,
+            };
+            let Some(tier) = self.catalog.tier(reference) else {
+                return unknown();
+            };
+            if let Err(rejection) = check_datastore(
+                component,
+                &tier,
+                &demand,
+                conns,
+                false,
+                Some(*count),
+                self.catalog,
+            ) {
+                return Some((component.name.clone(), rejection.binding));
+            }
+        }
+        None
+    }
+
+    /// The instance cost of a fixed mix (on-demand or each component's
+    /// purchase option) at a load, or `None` when a tier is unpriced.
+    pub fn mix_cost(&self, mix: &[(String, u32)], load: Load) -> Option<f64> {
+        let demand = demand(self.scenario, load);
+        let mut total = 0.0;
+        for (component, (reference, count)) in self.scenario.components.iter().zip(mix) {
+            let tier = self.catalog.tier(reference)?;
+            total += self.unit_price(component, &tier, &demand)? * *count as f64;
+        }
+        Some(total)
+    }
+
+    /// The largest user count (at least `from`) that a fixed mix serves, by
+    /// doubling then bisection (demand grows with users); `None` when it
+    /// still holds at 10¹² users.
+    pub fn capacity(&self, mix: &[(String, u32)], from: f64) -> Option<f64> {
+        const LIMIT: f64 = 1e12;
+        let holds = |users: f64| self.mix_holds(mix, Load::Users(users));
+        let mut good = from.floor().max(0.0);
+        let mut bad = (good * 2.0).max(good + 1.0);
+        while holds(bad) {
+            good = bad;
+            bad *= 2.0;
+            if bad > LIMIT {
+                return None;
+            }
+        }
+        while bad - good > 1.0 {
+            let mid = ((good + bad) / 2.0).floor();
+            if holds(mid) {
+                good = mid;
+            } else {
+                bad = mid;
+            }
+        }
+        Some(good)
+    }
+}
