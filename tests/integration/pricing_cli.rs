@@ -32,6 +32,17 @@ usage:
     )
 }
 
+/// An AWS overlay file with the given offerings (YAML list items).
+fn aws_overlay(dir: &std::path::Path, name: &str, offerings: &str) -> String {
+    write_file(
+        dir,
+        name,
+        &format!(
+            "version: 1\nprovider: aws\nsource: test overlay\nas_of: 2026-11-01\nofferings:\n{offerings}"
+        ),
+    )
+}
+
 pub(crate) fn plan(name: &str, text: &str, users: &str) -> Value {
     let dir = scratch_dir(name);
     let path = write_file(&dir, "scenario.yaml", text);
@@ -278,15 +289,10 @@ fn burstable_cpu_above_the_baseline_is_priced_or_covered_by_more_instances() {
     // credits. One more instance costs $6.13 and saves 0.2 × 730 × $0.05 =
     // $7.30, so 135 instances (27 / 0.2) cost less: $827.82.
     let dir = scratch_dir("burst");
-    let overlay = write_file(
+    let overlay = aws_overlay(
         &dir,
         "t4g.yaml",
-        "version: 1
-provider: aws
-source: test overlay (a subset of aws/ec2)
-as_of: 2026-11-21
-offerings:
-  - id: t4g-only
+        "  - id: t4g-only
     role: compute
     billing: hourly
     cpu_surplus: ec2-cpu-credits
@@ -795,15 +801,10 @@ fn aurora_units_follow_the_load_hour_by_hour_when_a_unit_has_vcpus() {
     // the 0.5 minimum for the 12 quiet ones (a quarter of the peak). Above
     // the minimum: 12 × 0.5 / 24 × 730 = 182.5 ACU-h = $21.90.
     let dir = scratch_dir("aurora-vcpu");
-    let overlay = write_file(
+    let overlay = aws_overlay(
         &dir,
         "aurora.yaml",
-        "version: 1
-provider: aws
-source: a load test of our own cluster
-as_of: 2026-11-01
-offerings:
-  - id: aurora-postgres-serverless-v2
+        "  - id: aurora-postgres-serverless-v2
     capacity_units: { price: aurora-acu, min: 0.5, max: 256, step: 0.5, memory_mb_per_unit: 2048, vcpu_per_unit: 0.25 }
 ",
     );
