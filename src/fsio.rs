@@ -6,6 +6,15 @@ use std::io::Write;
 use std::path::Path;
 
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    // Renaming over a device, pipe or folder would replace it with a file.
+    if let Ok(meta) = std::fs::metadata(path)
+        && !meta.is_file()
+    {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "expected a regular file or a new path, found a device, pipe or folder",
+        ));
+    }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -43,5 +52,13 @@ mod tests {
         // A target in a missing folder fails without creating anything.
         assert!(write_atomically(&dir.join("missing/out.txt"), b"x").is_err());
         assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
+        // A folder (or a device such as /dev/null) is refused, not replaced.
+        assert!(write_atomically(&dir, b"x").is_err());
+        assert!(dir.is_dir());
+        #[cfg(unix)]
+        {
+            assert!(write_atomically(Path::new("/dev/null"), b"x").is_err());
+            assert!(!std::fs::symlink_metadata("/dev/null").unwrap().is_file());
+        }
     }
 }
