@@ -249,6 +249,7 @@ impl<'a> Planner<'a> {
         components: Vec<ComponentPlan>,
         fees: Vec<UsageLine>,
     ) -> Plan {
+        let required_plans = fees.iter().map(|fee| fee.price.clone()).collect();
         let mut usage = usage_lines(self.scenario, self.catalog, &demand);
         usage.extend(fees);
         let mut unpriced = Vec::new();
@@ -292,6 +293,7 @@ impl<'a> Planner<'a> {
             monthly_usd: total,
             unpriced,
             warnings,
+            required_plans,
             environments: Vec::new(),
         }
     }

@@ -17,6 +17,8 @@ pub(crate) struct PlannedEnvironment {
     components: Vec<EnvironmentComponent>,
     /// Usage items and required plan fees of one copy.
     usage: Vec<UsageLine>,
+    /// Which of `usage` are plan fees (paid once, not per copy).
+    required_plans: Vec<String>,
 }
 
 /// One component of an environment.
@@ -69,7 +71,7 @@ impl<'a> Planner<'a> {
         environment: &Environment,
     ) -> Result<PlannedEnvironment, Infeasible> {
         let copies = environment.copies.unwrap_or(1);
-        let (components, usage) = match environment.users {
+        let (components, usage, required_plans) = match environment.users {
             Some(users) => {
                 let scenario = non_production(self.scenario);
                 let mut planner = Planner::new(&scenario, self.catalog);
@@ -88,9 +90,9 @@ impl<'a> Planner<'a> {
                         monthly_usd: c.total_monthly_usd(),
                     })
                     .collect();
-                (components, plan.usage)
+                (components, plan.usage, plan.required_plans)
             }
-            None => (self.fixed_mix(environment), Vec::new()),
+            None => (self.fixed_mix(environment), Vec::new(), Vec::new()),
         };
         Ok(PlannedEnvironment {
             name: environment.name.clone(),
@@ -98,6 +100,7 @@ impl<'a> Planner<'a> {
             copies,
             components,
             usage,
+            required_plans,
         })
     }
 
@@ -127,14 +130,8 @@ impl<'a> Planner<'a> {
     /// Sets the environments beside a production plan and adds their cost
     /// to its total.
     pub(crate) fn attach_environments(&self, plan: &mut Plan) -> Result<(), Infeasible> {
-        let production_plans: Vec<String> = plan
-            .usage
-            .iter()
-            .filter(|line| is_plan_fee(line))
-            .map(|line| line.price.clone())
-            .collect();
         for planned in self.planned_environments()? {
-            let cost = environment_cost(planned, &production_plans);
+            let cost = environment_cost(planned, &plan.required_plans);
             plan.monthly_usd += cost.monthly_usd;
             plan.unpriced.extend(
                 cost.unpriced
@@ -147,14 +144,9 @@ impl<'a> Planner<'a> {
     }
 }
 
-/// A plan fee line (`provider/offering/tier`), as against a usage price
-/// (`provider/usage-id`).
-fn is_plan_fee(line: &UsageLine) -> bool {
-    line.component.is_none() && line.price.matches('/').count() == 2
-}
-
 fn environment_cost(planned: &PlannedEnvironment, production_plans: &[String]) -> EnvironmentCost {
     let copies = planned.copies as f64;
+    let is_fee = |line: &UsageLine| planned.required_plans.contains(&line.price);
     let mut per_copy = 0.0;
     let mut unpriced = Vec::new();
     for c in &planned.components {
@@ -167,10 +159,10 @@ fn environment_cost(planned: &PlannedEnvironment, production_plans: &[String]) -
         .usage
         .iter()
         .cloned()
-        .partition(|line| is_plan_fee(line) && production_plans.contains(&line.price));
+        .partition(|line| is_fee(line) && production_plans.contains(&line.price));
     let mut fees = 0.0;
     for line in &usage {
-        match (line.monthly_usd, is_plan_fee(line)) {
+        match (line.monthly_usd, is_fee(line)) {
             // One workspace serves every copy.
             (Some(m), true) => fees += m,
             (Some(m), false) => per_copy += m,

@@ -160,6 +160,8 @@ pub struct Plan {
     pub monthly_usd: f64,
     pub unpriced: Vec<String>,
     pub warnings: Vec<String>,
+    /// The platform plans whose fees are among `usage` (`provider/offering/tier`).
+    pub required_plans: Vec<String>,
     /// Environments besides production, in `monthly_usd`.
     pub environments: Vec<EnvironmentCost>,
 }

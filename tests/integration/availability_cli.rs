@@ -366,3 +366,32 @@ fn a_malformed_environment_is_a_located_error() {
         assert!(stderr.contains("environments"), "{stderr}");
     }
 }
+
+#[test]
+fn a_usage_item_priced_by_a_tier_is_paid_by_each_environment() {
+    // A load balancer given as a usage item (aws/elb/alb, one a month) is
+    // not a platform plan: staging pays its own ($0.0225/h × 730 =
+    // $16.425), it is not "shared" with production.
+    let text = format!(
+        "{}environments:\n  - name: staging\n    users: 100\n",
+        scenario(
+            "  requests_per_online_user_per_min: 1",
+            "    candidates: [render/web]",
+            "",
+            "  - { name: load balancer, price: aws/elb/alb, driver: fixed }",
+        )
+    );
+    let report = plan("env-tier-usage", &text, "1000");
+    let staging = &report["environments"][0];
+    assert_eq!(staging["shared_plans"], serde_json::json!([]));
+    let line = staging["usage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["price"] == "aws/elb/alb")
+        .unwrap_or_else(|| panic!("{staging}"));
+    assert!(
+        close(usd(&line["monthly_usd"]), 0.0225 * 730.0, 1e-9),
+        "{line}"
+    );
+}
