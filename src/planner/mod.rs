@@ -474,23 +474,11 @@ impl<'a> Planner<'a> {
                     check.warnings,
                 );
                 plan.charges = check.charges;
-                // Egress the datastore serves was weighed with its tier;
-                // backups depend on the data, not the tier, and follow it.
-                plan.charges.extend(egress_charges(
-                    self.scenario,
-                    component,
-                    &chosen.tier,
-                    &demand,
-                    self.catalog,
-                ));
+                // Lines that depend on the tier (egress it serves, capacity
+                // units) were weighed with it; backups depend on the data,
+                // not the tier, and follow it.
+                plan.charges.extend(chosen.lines);
                 if component.role == ComponentRole::Database {
-                    plan.charges.extend(capacity_unit_charge(
-                        component,
-                        &chosen.tier,
-                        &demand,
-                        &self.hourly_shares,
-                        self.catalog,
-                    ));
                     plan.charges.extend(backup_charge(
                         component,
                         &chosen.tier,
@@ -517,9 +505,9 @@ impl<'a> Planner<'a> {
                 let check =
                     check_datastore(component, &tier, demand, 0.0, false, None, self.catalog)
                         .ok()?;
-                let mut egress =
+                let mut lines =
                     egress_charges(self.scenario, component, &tier, demand, self.catalog);
-                egress.extend(capacity_unit_charge(
+                lines.extend(capacity_unit_charge(
                     component,
                     &tier,
                     demand,
@@ -531,8 +519,9 @@ impl<'a> Planner<'a> {
                         .unit_price(component, &tier, demand)
                         .map_or(f64::INFINITY, |p| p * check.sized.count as f64)
                         + charges::total(&check.charges)
-                        + charges::total(&egress),
+                        + charges::total(&lines),
                     tier,
+                    lines,
                 })
             })
             .collect();
@@ -572,7 +561,11 @@ impl<'a> Planner<'a> {
 #[derive(Clone)]
 struct DatastoreChoice<'a> {
     tier: TierRef<'a>,
+    /// Instances and every charge, the ones below included.
     cost: f64,
+    /// Charges beyond the tier check's own: the egress it serves and its
+    /// capacity units over the day.
+    lines: Vec<UsageLine>,
 }
 
 /// The cheapest tier whose connection limit (if published) holds `connections`.
