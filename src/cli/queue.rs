@@ -133,8 +133,6 @@ fn batch(path: &str) -> Result<Output, Failure> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut failed = false;
-    let write_failed =
-        |e: std::io::Error| Failure::input(format!("writing the output failed: {e}"));
     for (index, line) in BufReader::new(reader).lines().enumerate() {
         let number = index + 1;
         let line =
@@ -151,39 +149,32 @@ fn batch(path: &str) -> Result<Output, Failure> {
                     &serde_json::json!({ "line": number, "error": error }),
                 )
             }
-        };
-        match written {
-            // A closed pipe ends the run quietly, as for every command.
-            Err(e) if e.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe) => {
-                return Ok(Output {
-                    text: String::new(),
-                    code: u8::from(failed),
-                });
-            }
-            Err(e) if e.is_io() => return Err(write_failed(e.into())),
-            Err(e) => {
-                return Err(Failure::input(format!(
-                    "--batch: writing the answer to line {number}: {e}"
-                )));
-            }
-            Ok(()) => {}
         }
-        match out.write_all(b"\n") {
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
-                return Ok(Output {
-                    text: String::new(),
-                    code: u8::from(failed),
-                });
-            }
-            Err(e) => return Err(write_failed(e)),
-            Ok(()) => {}
+        .map_err(std::io::Error::from)
+        .and_then(|_| out.write_all(b"\n"));
+        if let Err(e) = written {
+            return batch_end(e, failed);
         }
     }
     match out.flush() {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(write_failed(e)),
-        _ => Ok(Output {
+        Err(e) => batch_end(e, failed),
+        Ok(()) => Ok(Output {
             text: String::new(),
             code: u8::from(failed),
         }),
     }
+}
+
+/// A batch whose output could not be written: a closed pipe ends it
+/// quietly, as for every command; any other failure is an error.
+fn batch_end(error: std::io::Error, failed: bool) -> Result<Output, Failure> {
+    if error.kind() == std::io::ErrorKind::BrokenPipe {
+        return Ok(Output {
+            text: String::new(),
+            code: u8::from(failed),
+        });
+    }
+    Err(Failure::input(format!(
+        "writing the output failed: {error}"
+    )))
 }
