@@ -286,10 +286,32 @@ fn environments_are_planned_at_their_own_load_and_priced_into_the_total() {
     );
     assert!(
         stdout.contains(&format!(
-            "Of which production ${:.2}/month",
-            usd(&production["monthly_usd"])
+            "Of which production ${:.2}/month and other environments ${:.2}/month.",
+            usd(&production["monthly_usd"]),
+            usd(&staging_alone["monthly_usd"]) + 21.0
         )),
         "{stdout}"
+    );
+    // The sweep table's column carries the same figure.
+    let (code, table, _) = run(&[
+        "sweep",
+        "--scenario",
+        &path,
+        "--from",
+        "5000",
+        "--to",
+        "5000",
+        "--points",
+        "1",
+    ]);
+    assert_eq!(code, 0);
+    assert!(table.contains("other environments $/month"), "{table}");
+    assert!(
+        table.contains(&format!(
+            "${:.2}",
+            usd(&staging_alone["monthly_usd"]) + 21.0
+        )),
+        "{table}"
     );
 }
 

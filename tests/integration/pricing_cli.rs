@@ -682,6 +682,11 @@ fn backups_are_billed_beyond_the_free_allowance_and_atlas_backups_are_unpriced()
     );
     let line = charge(component(&report, "db"), "aws/rds-backup");
     let stored = 100_000.0 * 0.768 / 1024.0;
+    // The free allowance named is the provisioned 112.5 GB.
+    assert_eq!(
+        line["name"],
+        "backup storage beyond the free 112.5 GB (100% of the storage)"
+    );
     assert!(close(
         usd(&line["quantity"]),
         2.0 * stored - 1.5 * stored,
@@ -778,6 +783,10 @@ fn aurora_serverless_v2_bills_acu_hours_above_its_minimum() {
     assert!(close(usd(&db["monthly_usd"]), 0.06 * 730.0, 1e-9));
     let acu = charge(db, "aws/aurora-acu");
     assert!(close(usd(&acu["quantity"]), 730.0, 1e-9), "{acu}");
+    assert_eq!(
+        acu["name"],
+        "capacity units above the 0.5 minimum (up to 1.5 at the peak hour)"
+    );
     assert!(close(usd(&acu["monthly_usd"]), 87.60, 1e-9));
     let stored = 10_000.0 / 1024.0;
     assert!(close(
