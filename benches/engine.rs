@@ -55,19 +55,18 @@ fn batch(c: &mut Criterion) {
 criterion_group!(benches, erlang, sizing, batch);
 
 fn planning(c: &mut Criterion) {
-    use capplan::demand::Load;
-    let catalog = capplan::catalog::load().unwrap();
+        let catalog = capplan::catalog::load().unwrap();
     let file = capplan::scenario::load_scenario(None).unwrap();
     let planner = capplan::planner::Planner::new(&file.scenario, &catalog);
     c.bench_function("plan/default_5000_users", |b| {
-        b.iter(|| planner.plan(black_box(Load::Users(5000.0))))
+        b.iter(|| planner.plan(black_box(5000.0)))
     });
     c.bench_function("recommend/default_5000_users", |b| {
         b.iter(|| {
             capplan::recommend::recommend(
                 &file.scenario,
                 &catalog,
-                black_box(Load::Users(5000.0)),
+                black_box(5000.0),
                 Default::default(),
             )
         })
@@ -80,14 +79,14 @@ fn planning(c: &mut Criterion) {
         let file = capplan::scenario::load_scenario(Some(std::path::Path::new(&path))).unwrap();
         let planner = capplan::planner::Planner::new(&file.scenario, &catalog);
         c.bench_function(&format!("plan/{name}"), |b| {
-            b.iter(|| planner.plan(black_box(Load::Users(users))))
+            b.iter(|| planner.plan(black_box(users)))
         });
         c.bench_function(&format!("recommend/{name}"), |b| {
             b.iter(|| {
                 capplan::recommend::recommend(
                     &file.scenario,
                     &catalog,
-                    black_box(Load::Users(users)),
+                    black_box(users),
                     Default::default(),
                 )
             })
@@ -127,15 +126,14 @@ fn microservices(
 
 /// Targets (issue 12): 48 services planned under 50 ms, 10 under 1 ms.
 fn joint_search(c: &mut Criterion) {
-    use capplan::demand::Load;
-    let catalog = capplan::catalog::load().unwrap();
+        let catalog = capplan::catalog::load().unwrap();
     let file = capplan::scenario::load_scenario(None).unwrap();
     for services in [10, 24, 48] {
         let scenario = microservices(&file.scenario, services);
         let planner = capplan::planner::Planner::new(&scenario, &catalog);
-        assert!(planner.plan(Load::Users(20_000.0)).is_ok());
+        assert!(planner.plan(20_000.0).is_ok());
         c.bench_function(&format!("plan/{services}_services_20000_users"), |b| {
-            b.iter(|| planner.plan(black_box(Load::Users(20_000.0))))
+            b.iter(|| planner.plan(black_box(20_000.0)))
         });
     }
 }

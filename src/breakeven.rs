@@ -2,7 +2,7 @@
 //! cost of each at the planned load and the monthly request volume above
 //! which instances are cheaper.
 
-use crate::demand::{Load, demand};
+use crate::demand::demand;
 use crate::planner::Planner;
 use crate::scenario::{Component, ComponentRole};
 use serde::Serialize;
@@ -41,7 +41,7 @@ fn comparison(
     component: &Component,
     users: f64,
 ) -> Option<ServerlessComparison> {
-    let load = Load::Users(users);
+    let load = users;
     let (serverless_tier, _, serverless_cost) = planner.cheapest_alone(component, load, true)?;
     let (instances_tier, instances_count, instances_cost) =
         planner.cheapest_alone(component, load, false)?;
@@ -49,7 +49,7 @@ fn comparison(
     // the load (latency, memory) instances win; where instances cannot,
     // there is no break-even (`None`).
     let gap = |u: f64| -> Option<f64> {
-        let load = Load::Users(u);
+        let load = u;
         let serverless = planner
             .cheapest_alone(component, load, true)
             .map_or(f64::INFINITY, |c| c.2);
@@ -65,7 +65,7 @@ fn comparison(
         instances_count,
         instances_monthly_usd: instances_cost,
         break_even_requests_per_month: break_even_users
-            .map(|u| demand(planner.scenario, Load::Users(u)).requests_per_month),
+            .map(|u| demand(planner.scenario, u).requests_per_month),
         break_even_users,
     })
 }

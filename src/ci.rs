@@ -2,7 +2,6 @@
 //! problem, located) and evaluate each scenario's assertions.
 
 use crate::catalog::{Catalog, check_catalog, load_with_overlays, parse_file};
-use crate::demand::Load;
 use crate::locate::line_of_item;
 use crate::problem::{Problem, Severity, read_input};
 use crate::recommend::{RecommendOptions, recommend};
@@ -269,20 +268,41 @@ pub fn check(paths: &[PathBuf], overlays: &[PathBuf]) -> CiReport {
 fn evaluate(file: &ScenarioFile, catalog: &Catalog, out: &mut Vec<AssertionResult>) {
     for (index, a) in file.scenario.assertions.iter().enumerate() {
         let line = line_of_item(&file.text, "assert", index);
-        let (load, at) = match (a.users, a.rpm) {
-            (Some(users), _) => (
-                Load::Users(users),
-                format!("users={}", trim_float(users, 0)),
-            ),
-            (None, Some(rpm)) => (
-                Load::PeakRps {
+        // A rate follows the one rule of every command: it sets the per-user
+        // request rate at the assertion's users (or the users it implies).
+        let (run, at) = match (a.users, a.rpm) {
+            (users, Some(rpm)) => {
+                let given = crate::demand::GivenRate {
                     rps: rpm / 60.0,
-                    users: None,
-                },
-                format!("rpm={}", trim_float(rpm, 1)),
+                    users,
+                };
+                let at = match users {
+                    Some(u) => format!("users={} rpm={}", trim_float(u, 0), trim_float(rpm, 1)),
+                    None => format!("rpm={}", trim_float(rpm, 1)),
+                };
+                match given.apply(&file.scenario) {
+                    Ok(run) => ((std::borrow::Cow::Owned(run.scenario), run.users), at),
+                    Err(e) => {
+                        out.push(AssertionResult {
+                            file: file.name.clone(),
+                            line,
+                            at,
+                            check: "feasible".into(),
+                            limit: "true".into(),
+                            value: format!("false ({e})"),
+                            pass: false,
+                        });
+                        continue;
+                    }
+                }
+            }
+            (Some(users), None) => (
+                (std::borrow::Cow::Borrowed(&file.scenario), users),
+                format!("users={}", trim_float(users, 0)),
             ),
             (None, None) => continue,
         };
+        let (scenario, load) = run;
         let mut push = |check: &str, limit: String, value: String, pass: bool| {
             out.push(AssertionResult {
                 file: file.name.clone(),
@@ -294,7 +314,7 @@ fn evaluate(file: &ScenarioFile, catalog: &Catalog, out: &mut Vec<AssertionResul
                 pass,
             })
         };
-        let report = recommend(&file.scenario, catalog, load, RecommendOptions::default());
+        let report = recommend(&scenario, catalog, load, RecommendOptions::default());
         let expect_feasible = a.feasible.unwrap_or(true);
         let report = match report {
             Err(e) => {

@@ -6,16 +6,6 @@ use crate::catalog::HOURS_PER_MONTH;
 use crate::scenario::{ComponentRole, Scenario};
 use serde::Serialize;
 
-/// How the request rate was given.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Load {
-    /// Users drive everything.
-    Users(f64),
-    /// A peak request rate per second, with the users that drive the rest
-    /// (given, or inferred from the rate).
-    PeakRps { rps: f64, users: Option<f64> },
-}
-
 /// Rates and sizes for one user count. Rates per second, sizes in GB/MB.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Demand {
@@ -104,18 +94,104 @@ pub fn users_for_rps(scenario: &Scenario, rps: f64) -> f64 {
     rps * 60.0 / (w.requests_per_online_user_per_min * w.peak_online_ratio * w.daily_active_ratio)
 }
 
-pub fn demand(scenario: &Scenario, load: Load) -> Demand {
+/// A user count as every command takes it: rounded to whole users, at
+/// least one. `None` when it is not a finite count that rounds to 1 or more.
+pub fn whole_users(users: f64) -> Option<f64> {
+    let rounded = users.round();
+    (rounded.is_finite() && rounded >= 1.0).then_some(rounded)
+}
+
+/// A peak request rate given on the command line (or in a `check`
+/// assertion), with or without a user count.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GivenRate {
+    pub rps: f64,
+    pub users: Option<f64>,
+}
+
+/// The run a given rate describes: the users to plan and the scenario
+/// whose per-user request rate produces exactly the given rate at them.
+#[derive(Debug, Clone)]
+pub struct RateRun {
+    pub scenario: Scenario,
+    pub users: f64,
+    pub note: RateNote,
+}
+
+/// What a given rate changed, for the report (JSON `given_rate`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RateNote {
+    pub peak_rps: f64,
+    pub at_users: f64,
+    /// Whether the users were inferred from the rate (no user count given).
+    pub users_inferred: bool,
+    /// The scenario's own requests per online user per minute.
+    pub scenario_requests_per_online_user_per_min: f64,
+    /// The value the given rate set for the whole run.
+    pub requests_per_online_user_per_min: f64,
+}
+
+impl GivenRate {
+    /// The one rule for a given rate: it sets the requests per online user
+    /// for the whole run (plan, capacity, next upgrade, curves), so that
+    /// the users (given, or inferred from the scenario's ratios and made
+    /// whole) make exactly this peak rate. Everything else (jobs, storage,
+    /// egress) follows the users.
+    pub fn apply(&self, scenario: &Scenario) -> Result<RateRun, String> {
+        if !(self.rps.is_finite() && self.rps > 0.0) {
+            return Err(format!(
+                "expected a positive finite request rate, got {} per second",
+                self.rps
+            ));
+        }
+        let w = &scenario.workload;
+        let online_per_user = w.daily_active_ratio * w.peak_online_ratio;
+        if !(online_per_user > 0.0) {
+            return Err(
+                "the scenario's daily_active_ratio × peak_online_ratio is 0: no user is online to make the rate"
+                    .into(),
+            );
+        }
+        let inferred = || {
+            if w.requests_per_online_user_per_min > 0.0 {
+                Ok(users_for_rps(scenario, self.rps))
+            } else {
+                Err("the scenario's requests_per_online_user_per_min is 0, so the rate implies no user count: give --users too".to_string())
+            }
+        };
+        let raw = match self.users {
+            Some(users) => users,
+            None => inferred()?,
+        };
+        let users = whole_users(raw).unwrap_or(1.0);
+        if !(users <= 1e12) {
+            return Err(format!(
+                "the rate implies {raw:.0} users, more than the 10¹² capplan plans"
+            ));
+        }
+        let per_user = self.rps * 60.0 / (users * online_per_user);
+        let mut calibrated = scenario.clone();
+        calibrated.workload.requests_per_online_user_per_min = per_user;
+        Ok(RateRun {
+            scenario: calibrated,
+            users,
+            note: RateNote {
+                peak_rps: self.rps,
+                at_users: users,
+                users_inferred: self.users.is_none(),
+                scenario_requests_per_online_user_per_min: w.requests_per_online_user_per_min,
+                requests_per_online_user_per_min: per_user,
+            },
+        })
+    }
+}
+
+/// Rates and sizes at `users` registered users.
+pub fn demand(scenario: &Scenario, users: f64) -> Demand {
     let w = &scenario.workload;
-    let users = match load {
-        Load::Users(u) => u,
-        Load::PeakRps { rps, users } => users.unwrap_or_else(|| users_for_rps(scenario, rps)),
-    };
     let daily_active = users * w.daily_active_ratio;
     let online = daily_active * w.peak_online_ratio;
-    let peak_rps = match load {
-        Load::PeakRps { rps, .. } => rps,
-        Load::Users(_) => online * w.requests_per_online_user_per_min / 60.0,
-    };
+    let peak_rps = online * w.requests_per_online_user_per_min / 60.0;
     let ratio = peak_to_average(scenario);
     let average_rps = peak_rps / ratio;
     let mut peak_jobs = Vec::new();

@@ -2,7 +2,6 @@
 //! per component and in total, at one or more user counts.
 
 use crate::catalog::Catalog;
-use crate::demand::Load;
 use crate::recommend::{RecommendOptions, RecommendReport, recommend};
 use crate::scenario::Scenario;
 use serde::Serialize;
@@ -39,6 +38,11 @@ pub struct DiffPoint {
 pub struct DiffReport {
     pub base: String,
     pub head: String,
+    /// A given peak rate and the per-user request rate it set on each side.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base_rate: Option<crate::demand::RateNote>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub head_rate: Option<crate::demand::RateNote>,
     pub points: Vec<DiffPoint>,
 }
 
@@ -109,7 +113,7 @@ pub fn diff(
                 recommend(
                     scenario,
                     catalog,
-                    Load::Users(u),
+                    u,
                     RecommendOptions::default(),
                 )
             };
@@ -119,6 +123,8 @@ pub fn diff(
     DiffReport {
         base: base.2.to_string(),
         head: head.2.to_string(),
+        base_rate: None,
+        head_rate: None,
         points,
     }
 }

@@ -3,8 +3,7 @@
 //! JSON field names are a contract).
 
 use crate::catalog::Catalog;
-use crate::demand::Load;
-use crate::planner::{Infeasible, Plan, Planner};
+use crate::planner::{Change, Infeasible, Plan, Planner};
 use crate::scenario::Scenario;
 use serde::Serialize;
 
@@ -14,6 +13,13 @@ pub struct RecommendReport {
     pub users: f64,
     pub demand: DemandSummary,
     pub stage: Option<StageSummary>,
+    /// The largest user count at which this same mix is still the
+    /// recommendation (null: to 10¹² users); `next_upgrade` is one beyond.
+    pub max_users: Option<f64>,
+    /// The largest user count the mix holds within every constraint (an
+    /// autoscaled group at its maximum); above `max_users` when another mix
+    /// becomes cheaper first.
+    pub mix_max_users: Option<f64>,
     pub components: Vec<ComponentRow>,
     pub usage: Vec<crate::planner::UsageLine>,
     /// Environments besides production (staging, previews), each priced
@@ -36,6 +42,10 @@ pub struct RecommendReport {
     pub warnings: Vec<String>,
     /// The oldest catalog date among the priced entries used.
     pub catalog_as_of: Option<String>,
+    /// A peak rate given on the command line or in an assertion, and the
+    /// per-user request rate it set for the whole run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub given_rate: Option<crate::demand::RateNote>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -64,7 +74,8 @@ pub struct StageSummary {
     pub name: String,
     /// 1-based position on the scenario's ladder.
     pub index: usize,
-    /// The largest user count this exact mix serves (null: beyond 10¹²).
+    /// The largest user count at which this mix stays the recommendation
+    /// (null: beyond 10¹²); the same as the report's `max_users`.
     pub max_users: Option<f64>,
 }
 
@@ -148,7 +159,11 @@ pub struct NextUpgrade {
     pub at_users: f64,
     pub component: String,
     pub change: String,
+    /// The next plan's total minus this plan's total (never negative: the
+    /// cheapest plan costs no less at a larger load).
     pub delta_usd: f64,
+    /// The change in instances alone (tiers and counts).
+    pub instances_delta_usd: f64,
 }
 
 /// Options of a recommendation.
@@ -162,12 +177,12 @@ pub struct RecommendOptions {
 pub fn recommend(
     scenario: &Scenario,
     catalog: &Catalog,
-    load: Load,
+    users: f64,
     options: RecommendOptions,
 ) -> Result<RecommendReport, Infeasible> {
     let mut planner = Planner::new(scenario, catalog);
     planner.explain = options.explain;
-    let plan = planner.plan(load)?;
+    let plan = planner.plan(users)?;
     let users = plan.demand.users;
     // An autoscaled group grows to its maximum before the mix must change.
     let mix: Vec<(String, u32)> = plan
@@ -179,20 +194,28 @@ pub fn recommend(
             (c.tier_ref.clone(), count)
         })
         .collect();
-    let max_users = planner.capacity(&mix, users);
+    let holds_up_to = planner.capacity(&mix, users);
     let mut warnings = plan.warnings.clone();
-    let next_upgrade = match max_users {
+    // The recommendation lasts until the cheapest plan changes: where the
+    // mix fails, or earlier where another mix becomes cheaper.
+    let change = planner.next_change(&plan, holds_up_to);
+    let max_users = change.as_ref().map(|c| c.at_users - 1.0);
+    let next_upgrade = match change {
         None => None,
-        Some(max) => match planner.plan(Load::Users(max + 1.0)) {
-            Ok(next) => Some(describe_upgrade(&plan, &next, max + 1.0)),
-            Err(e) => {
-                warnings.push(format!(
-                    "beyond {} users no mix in the catalog serves the load: {e}",
-                    max as u64
-                ));
-                None
-            }
-        },
+        Some(Change {
+            at_users,
+            next: Ok(next),
+        }) => Some(describe_upgrade(&plan, &next, at_users)),
+        Some(Change {
+            at_users,
+            next: Err(e),
+        }) => {
+            warnings.push(format!(
+                "beyond {} users no mix in the catalog serves the load: {e}",
+                at_users as u64 - 1
+            ));
+            None
+        }
     };
     let (template, next_stage) = template_for(&planner, &plan, &mut warnings);
     let stage = match &template {
@@ -201,7 +224,7 @@ pub fn recommend(
             index: t.index,
             max_users,
         }),
-        None => stage_for(scenario, users).map(|(index, name)| StageSummary {
+        None => crate::stages::stage_at(&planner, users).map(|(index, name)| StageSummary {
             name,
             index,
             max_users,
@@ -216,14 +239,13 @@ pub fn recommend(
         warnings,
         options,
     );
+    report.max_users = max_users;
+    report.mix_max_users = holds_up_to;
     report.stage_template = template;
     report.next_stage = next_stage;
     report.serverless = crate::breakeven::compare(&planner, users);
     Ok(report)
 }
-
-/// A stage template: ladder position, stage, and mix in component order.
-type Template<'a> = (usize, &'a crate::scenario::Stage, Vec<(String, u32)>);
 
 /// The first stage template that holds the plan's load, and when the
 /// template after it is due.
@@ -234,17 +256,11 @@ fn template_for(
 ) -> (Option<StageTemplate>, Option<NextStage>) {
     let scenario = planner.scenario;
     let users = plan.demand.users;
-    let templates: Vec<Template<'_>> = scenario
-        .stages
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| !s.mix.is_empty())
-        .filter_map(|(i, s)| crate::stages::stage_mix(scenario, s).map(|mix| (i + 1, s, mix)))
-        .collect();
+    let templates = crate::stages::templates(scenario);
     if templates.is_empty() {
         return (None, None);
     }
-    let load = Load::Users(users);
+    let load = users;
     let Some(position) = templates
         .iter()
         .position(|(_, _, mix)| planner.mix_holds(mix, load))
@@ -266,24 +282,16 @@ fn template_for(
         max_users: capacity,
         optimizer_saving_usd: cost.map(|c| c - instances),
     };
-    let next = templates.get(position + 1).and_then(|(_, next, _)| {
+    // The stage one user beyond the template's capacity, by the rule every
+    // command uses (a later template when the next one does not hold either).
+    let next = capacity.and_then(|max| {
+        let (_, name) = crate::stages::stage_at(planner, max + 1.0)?;
         Some(NextStage {
-            name: next.name.clone(),
-            at_users: capacity? + 1.0,
+            name,
+            at_users: max + 1.0,
         })
     });
     (Some(template), next)
-}
-
-/// The first stage of the ladder whose user range holds `users`.
-pub fn stage_for(scenario: &Scenario, users: f64) -> Option<(usize, String)> {
-    scenario
-        .stages
-        .iter()
-        .enumerate()
-        .find(|(_, s)| s.max_users.is_none_or(|m| users <= m))
-        .or_else(|| scenario.stages.iter().enumerate().next_back())
-        .map(|(i, s)| (i + 1, s.name.clone()))
 }
 
 /// "api 2 → 3 × render/web/standard" for every component that changes.
@@ -291,9 +299,8 @@ pub fn describe_upgrade(current: &Plan, next: &Plan, at_users: f64) -> NextUpgra
     let mut names = Vec::new();
     let mut changes = Vec::new();
     for (a, b) in current.components.iter().zip(&next.components) {
-        // An autoscaled group changing its peak count is not an upgrade.
-        let autoscaled = a.autoscale.is_some() && b.autoscale.is_some();
-        if a.tier_ref == b.tier_ref && (a.count == b.count || autoscaled) {
+        // An autoscaled group or a function changing its count is not an upgrade.
+        if a.tier_ref == b.tier_ref && a.managed_count() == b.managed_count() {
             continue;
         }
         names.push(a.name.clone());
@@ -326,8 +333,8 @@ pub fn describe_upgrade(current: &Plan, next: &Plan, at_users: f64) -> NextUpgra
         at_users,
         component: names.join(", "),
         change: changes.join("; "),
-        // Instance changes only: usage-priced items grow smoothly with users.
-        delta_usd: current
+        delta_usd: next.monthly_usd - current.monthly_usd,
+        instances_delta_usd: current
             .components
             .iter()
             .zip(&next.components)
@@ -439,6 +446,8 @@ fn build(
                 .collect(),
         },
         stage,
+        max_users: None,
+        mix_max_users: None,
         components,
         usage: plan.usage.clone(),
         environments: plan.environments.clone(),
@@ -455,5 +464,6 @@ fn build(
         next_stage: None,
         warnings,
         catalog_as_of,
+        given_rate: None,
     }
 }

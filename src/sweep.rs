@@ -3,9 +3,9 @@
 //! events between consecutive points.
 
 use crate::catalog::{Catalog, parse_date};
-use crate::demand::Load;
 use crate::planner::{Plan, Planner};
-use crate::recommend::{describe_upgrade, stage_for};
+use crate::recommend::describe_upgrade;
+use crate::stages::stage_at;
 use crate::scenario::Scenario;
 use serde::Serialize;
 
@@ -45,6 +45,9 @@ pub struct SweepRow {
 pub struct SweepReport {
     pub scenario: String,
     pub catalog_as_of: Option<String>,
+    /// A given peak rate and the per-user request rate it set for the run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub given_rate: Option<crate::demand::RateNote>,
     pub rows: Vec<SweepRow>,
 }
 
@@ -93,17 +96,18 @@ pub fn sweep(scenario: &Scenario, catalog: &Catalog, users: &[f64]) -> SweepRepo
     SweepReport {
         scenario: scenario.name.clone(),
         catalog_as_of: oldest_date(catalog, &rows),
+        given_rate: None,
         rows,
     }
 }
 
 fn row(planner: &Planner<'_>, users: f64) -> SweepRow {
-    match planner.plan(Load::Users(users)) {
-        Ok(plan) => row_from_plan(planner.scenario, &plan),
+    match planner.plan(users) {
+        Ok(plan) => row_from_plan(planner, &plan),
         Err(e) => SweepRow {
             users,
-            peak_rpm: crate::demand::demand(planner.scenario, Load::Users(users)).peak_rpm,
-            stage: stage_for(planner.scenario, users).map(|(_, name)| name),
+            peak_rpm: crate::demand::demand(planner.scenario, users).peak_rpm,
+            stage: stage_at(planner, users).map(|(_, name)| name),
             feasible: false,
             error: Some(e.to_string()),
             components: Vec::new(),
@@ -115,12 +119,12 @@ fn row(planner: &Planner<'_>, users: f64) -> SweepRow {
     }
 }
 
-pub(crate) fn row_from_plan(scenario: &Scenario, plan: &Plan) -> SweepRow {
+pub(crate) fn row_from_plan(planner: &Planner<'_>, plan: &Plan) -> SweepRow {
     let users = plan.demand.users;
     SweepRow {
         users,
         peak_rpm: plan.demand.peak_rpm,
-        stage: stage_for(scenario, users).map(|(_, name)| name),
+        stage: stage_at(planner, users).map(|(_, name)| name),
         feasible: true,
         error: None,
         components: plan
@@ -227,6 +231,9 @@ pub struct ForecastMonth {
 pub struct ForecastReport {
     pub scenario: String,
     pub catalog_as_of: Option<String>,
+    /// A given peak rate at month 0 and the per-user request rate it set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub given_rate: Option<crate::demand::RateNote>,
     pub growth: Growth,
     pub months: Vec<ForecastMonth>,
     pub events: Vec<ForecastEvent>,
@@ -248,7 +255,7 @@ pub fn forecast(
     let mut was_feasible = true;
     for (month, row) in swept.rows.iter().enumerate() {
         let month = month as u32;
-        let plan = planner.plan(Load::Users(row.users)).ok();
+        let plan = planner.plan(row.users).ok();
         match (&previous, &plan) {
             (Some((before, before_row)), Some(after)) => {
                 if before.managed_mix() != after.managed_mix() {
@@ -299,6 +306,7 @@ pub fn forecast(
     ForecastReport {
         scenario: swept.scenario,
         catalog_as_of: swept.catalog_as_of,
+        given_rate: None,
         growth,
         months: swept
             .rows

@@ -1,6 +1,7 @@
 //! `capplan check` and `capplan diff`: the CI commands.
 
 use super::recommend::{load_inputs, parse_users};
+use super::rate::RateArgs;
 use super::{Failure, Output};
 use crate::render::{self, Format, views};
 use capplan::ci::{CiReport, check, github_escape};
@@ -146,6 +147,7 @@ fn github(r: &CiReport) -> String {
     about = "Cost impact of a change: two scenarios, or one scenario with two price overlays",
     after_help = "Examples:
   capplan diff base.yaml head.yaml --users 5000 --users 50000
+  capplan diff base.yaml head.yaml --users 5000 --rps 300   # both sides at 300 requests/s from 5,000 users
   capplan diff app.yaml --tiers-head new-prices.yaml --format markdown
   capplan diff base.yaml head.yaml --fail-above 10%      # exit 1 if the monthly cost rises more than 10%
 
@@ -156,9 +158,12 @@ pub struct DiffArgs {
     base: String,
     /// The scenario after the change (default: BASE)
     head: Option<String>,
-    /// User counts to compare (repeatable; default: BASE's workload.users)
+    /// User counts to compare (repeatable; default: BASE's workload.users;
+    /// one at most with --rpm/--rps)
     #[arg(long, value_name = "N")]
     users: Vec<String>,
+    #[command(flatten)]
+    rate: RateArgs,
     /// Overlays for the base side only (repeatable)
     #[arg(long = "tiers-base", value_name = "PATH")]
     tiers_base: Vec<PathBuf>,
@@ -192,16 +197,33 @@ pub fn run_diff(args: DiffArgs) -> Result<Output, Failure> {
         load_inputs(scenario_path(&args.base).as_ref(), &args.tiers_base)?;
     let (head_file, head_catalog, _) =
         load_inputs(scenario_path(&head_name).as_ref(), &args.tiers_head)?;
-    let users: Vec<f64> = if args.users.is_empty() {
-        vec![base_file.scenario.workload.users.ok_or_else(|| {
+    let given: Vec<f64> = args
+        .users
+        .iter()
+        .map(|u| parse_users(u))
+        .collect::<Result<_, _>>()
+        .map_err(Failure::input)?;
+    // A given rate describes one user count: both sides are planned there,
+    // each with the per-user request rate that makes the rate.
+    let (base_scenario, base_users, base_rate) = match args.rate.per_second()? {
+        Some(_) if given.len() > 1 => {
+            return Err(Failure::input(
+                "--users: a given --rpm/--rps describes one user count; give at most one --users with it",
+            ));
+        }
+        Some(_) => args.rate.apply(base_file.scenario, given.first().copied())?,
+        None => (base_file.scenario, None, None),
+    };
+    let (head_scenario, _, head_rate) = match base_users {
+        Some(at) => args.rate.apply(head_file.scenario, Some(at))?,
+        None => (head_file.scenario, None, None),
+    };
+    let users: Vec<f64> = match base_users {
+        Some(at) => vec![at],
+        None if given.is_empty() => vec![base_scenario.workload.users.ok_or_else(|| {
             Failure::input("give --users N: the base scenario sets no workload.users")
-        })?]
-    } else {
-        args.users
-            .iter()
-            .map(|u| parse_users(u))
-            .collect::<Result<_, _>>()
-            .map_err(Failure::input)?
+        })?],
+        None => given,
     };
     let label = |name: &str, overlays: &[PathBuf]| {
         let mut label = name.to_string();
@@ -210,19 +232,21 @@ pub fn run_diff(args: DiffArgs) -> Result<Output, Failure> {
         }
         label
     };
-    let report = diff(
+    let mut report = diff(
         (
-            &base_file.scenario,
+            &base_scenario,
             &base_catalog,
             &label(&args.base, &args.tiers_base),
         ),
         (
-            &head_file.scenario,
+            &head_scenario,
             &head_catalog,
             &label(&head_name, &args.tiers_head),
         ),
         &users,
     );
+    report.base_rate = base_rate;
+    report.head_rate = head_rate;
     let failed = threshold.is_some_and(|t| report.points.iter().any(|p| t.exceeded_by(p)));
     let mut text = render::render(args.format, &report, || views::diff(&report));
     if failed && matches!(args.format, Format::Table | Format::Markdown) {

@@ -1,7 +1,11 @@
 //! `capplan sweep`, `capplan forecast` and `capplan chart`.
 
+use super::rate::RateArgs;
 use super::recommend::{load_inputs, parse_users};
 use super::{Failure, Output};
+use capplan::catalog::Catalog;
+use capplan::demand::RateNote;
+use capplan::scenario::Scenario;
 use crate::render::chart::{ImageFormat, cost_chart, forecast_chart};
 use crate::render::{self, Format, views};
 use capplan::fsio::write_atomically;
@@ -18,6 +22,30 @@ pub struct Inputs {
     /// Overlay catalog file or folder (repeatable)
     #[arg(long = "tiers", value_name = "PATH")]
     overlays: Vec<PathBuf>,
+    #[command(flatten)]
+    rate: RateArgs,
+}
+
+impl Inputs {
+    /// The scenario (with a given rate applied at `rate_users`), the
+    /// catalog, the input warnings and the rate's note.
+    fn load(&self, rate_users: Option<f64>) -> Result<Loaded, Failure> {
+        let (file, catalog, warnings) = load_inputs(self.scenario.as_ref(), &self.overlays)?;
+        let (scenario, _, note) = self.rate.apply(file.scenario, rate_users)?;
+        Ok(Loaded {
+            scenario,
+            catalog,
+            warnings,
+            note,
+        })
+    }
+}
+
+struct Loaded {
+    scenario: Scenario,
+    catalog: Catalog,
+    warnings: Vec<String>,
+    note: Option<RateNote>,
 }
 
 #[derive(Debug, Args)]
@@ -25,7 +53,8 @@ pub struct Inputs {
     about = "Plan many user counts: one row per count with stage, tiers, counts and cost",
     after_help = "Examples:
   capplan sweep --from 100 --to 1M --points 25 --log
-  capplan sweep --from 1000 --to 50000 --points 50 --format csv > cost.csv"
+  capplan sweep --from 1000 --to 50000 --points 50 --format csv > cost.csv
+  capplan sweep --from 1000 --to 100k --log --rps 300 --users 5000   # per-user rate from a measurement"
 )]
 pub struct SweepArgs {
     /// Smallest user count
@@ -40,6 +69,10 @@ pub struct SweepArgs {
     /// Space the counts geometrically instead of evenly
     #[arg(long)]
     log: bool,
+    /// The user count a given --rpm/--rps was measured at (default: the
+    /// users the rate implies under the scenario's ratios)
+    #[arg(long, value_name = "N", requires = "rate")]
+    users: Option<String>,
     #[command(flatten)]
     inputs: Inputs,
     /// Output format
@@ -52,10 +85,11 @@ pub struct SweepArgs {
     about = "Month-by-month users, stage, cost and upgrade events under growth",
     after_help = "Examples:
   capplan forecast --users 2000 --growth 15%/month --months 24
-  capplan forecast --users 2000 --growth +500/month --months 36 --format json"
+  capplan forecast --users 2000 --growth +500/month --months 36 --format json
+  capplan forecast --users 2000 --rpm 9000 --growth 10%/month   # 2,000 users making 9,000 requests/min now"
 )]
 pub struct ForecastArgs {
-    /// Users at month 0
+    /// Users at month 0 (where a given --rpm/--rps is measured)
     #[arg(long, value_name = "N")]
     users: String,
     /// 15%/month (compound) or +500/month (linear)
@@ -99,9 +133,10 @@ pub struct ChartArgs {
     /// Largest user count (cost chart)
     #[arg(long, value_name = "M", default_value = "1M")]
     to: String,
-    /// Users at month 0 (forecast chart)
-    #[arg(long, value_name = "N", default_value = "2000")]
-    users: String,
+    /// Users at month 0 (forecast chart, default 2000); with --rpm/--rps,
+    /// the user count the rate was measured at
+    #[arg(long, value_name = "N")]
+    users: Option<String>,
     /// Growth (forecast chart): 15%/month or +500/month
     #[arg(
         long,
@@ -155,13 +190,15 @@ fn range(from: &str, to: &str) -> Result<(f64, f64), Failure> {
 pub fn run_sweep(args: SweepArgs) -> Result<Output, Failure> {
     let (from, to) = range(&args.from, &args.to)?;
     let points = whole("--points", &args.points, 1..=10_000)? as usize;
-    let (file, catalog, warnings) =
-        load_inputs(args.inputs.scenario.as_ref(), &args.inputs.overlays)?;
-    let report = sweep(
-        &file.scenario,
-        &catalog,
+    let rate_users = args.users.as_deref().map(|u| users("--users", u)).transpose()?;
+    let loaded = args.inputs.load(rate_users)?;
+    let mut report = sweep(
+        &loaded.scenario,
+        &loaded.catalog,
         &user_points(from, to, points, args.log),
     );
+    report.given_rate = loaded.note;
+    let warnings = loaded.warnings;
     let format = args.format;
     let mut text = render::render(format, &report, || {
         views::sweep(&report, format == Format::Csv)
@@ -174,9 +211,10 @@ pub fn run_forecast(args: ForecastArgs) -> Result<Output, Failure> {
     let start = users("--users", &args.users)?;
     let growth = Growth::parse(&args.growth).map_err(Failure::input)?;
     let months = whole("--months", &args.months, 1..=600)? as u32;
-    let (file, catalog, warnings) =
-        load_inputs(args.inputs.scenario.as_ref(), &args.inputs.overlays)?;
-    let report = forecast(&file.scenario, &catalog, start, growth, months);
+    let loaded = args.inputs.load(Some(start))?;
+    let mut report = forecast(&loaded.scenario, &loaded.catalog, start, growth, months);
+    report.given_rate = loaded.note;
+    let warnings = loaded.warnings;
     let format = args.format;
     let mut text = render::render(format, &report, || {
         views::forecast(&report, format == Format::Csv)
@@ -204,19 +242,25 @@ pub fn run_chart(args: ChartArgs) -> Result<Output, Failure> {
     };
     let width = whole("--width", &args.width, 200..=8000)? as u32;
     let height = whole("--height", &args.height, 150..=8000)? as u32;
-    let (file, catalog, _) = load_inputs(args.inputs.scenario.as_ref(), &args.inputs.overlays)?;
+    let given_users = args.users.as_deref().map(|u| users("--users", u)).transpose()?;
     let bytes = match args.kind {
         ChartKind::Cost => {
             let (from, to) = range(&args.from, &args.to)?;
-            let report = sweep(&file.scenario, &catalog, &user_points(from, to, 400, true));
-            cost_chart(&report, &file.scenario, format, width, height)
+            let loaded = args.inputs.load(given_users)?;
+            let report = sweep(
+                &loaded.scenario,
+                &loaded.catalog,
+                &user_points(from, to, 400, true),
+            );
+            cost_chart(&report, format, width, height)
         }
         ChartKind::Forecast => {
-            let start = users("--users", &args.users)?;
+            let start = given_users.unwrap_or(2000.0);
             let growth = Growth::parse(&args.growth).map_err(Failure::input)?;
             let months = whole("--months", &args.months, 1..=600)? as u32;
+            let loaded = args.inputs.load(Some(start))?;
             forecast_chart(
-                &forecast(&file.scenario, &catalog, start, growth, months),
+                &forecast(&loaded.scenario, &loaded.catalog, start, growth, months),
                 format,
                 width,
                 height,

@@ -4,6 +4,7 @@
 mod check;
 mod curves;
 mod queue;
+mod rate;
 mod recommend;
 mod tiers;
 

@@ -1,12 +1,11 @@
 //! `capplan recommend`: the main job.
 
+use super::rate::RateArgs;
 use super::{Failure, Output};
 use crate::render::{self, Format, views};
 use capplan::catalog::Catalog;
-use capplan::demand::Load;
 use capplan::recommend::{RecommendOptions, recommend};
 use capplan::scenario::{ScenarioFile, load_scenario, validate};
-use capplan::units::parse_rate;
 use clap::Args;
 use std::path::PathBuf;
 
@@ -17,6 +16,7 @@ use std::path::PathBuf;
   capplan recommend --users 5000
   capplan recommend --users 250k --format json
   capplan recommend --rpm 3000                      # users inferred from the scenario's ratios
+  capplan recommend --rps 300 --users 5000          # 5,000 users making 300 requests/s at peak
   capplan recommend --users 20000 --scenario my-app.yaml --tiers negotiated.yaml --explain
   capplan recommend --users 5000 --format markdown  # for docs and pull requests
   capplan recommend --scenario scenarios/mercenary.yaml   # autoscaling 2-20 on EC2, spot workers
@@ -26,20 +26,12 @@ With no --scenario the embedded default (scenarios/interview-prep-api.yaml: a Re
 worker with MongoDB Atlas and Redis Cloud) is used; see docs/scenarios.md."
 )]
 pub struct RecommendArgs {
-    /// Registered users: 5000, 5k, 1.2M (default: the scenario's workload.users)
+    /// Registered users: 5000, 5k, 1.2M, rounded to whole users (at least
+    /// 1) (default: the scenario's workload.users)
     #[arg(long, value_name = "N", allow_hyphen_values = true)]
     users: Option<String>,
-    /// Peak requests per minute (then --users, if given, drives the rest)
-    #[arg(
-        long,
-        value_name = "R",
-        conflicts_with = "rps",
-        allow_hyphen_values = true
-    )]
-    rpm: Option<String>,
-    /// Peak requests per second
-    #[arg(long, value_name = "R", allow_hyphen_values = true)]
-    rps: Option<String>,
+    #[command(flatten)]
+    rate: RateArgs,
     /// Scenario file, YAML or TOML (default: the embedded scenario)
     #[arg(long, value_name = "FILE")]
     scenario: Option<PathBuf>,
@@ -66,11 +58,15 @@ pub fn parse_users(text: &str) -> Result<f64, String> {
         Some('M' | 'm') => (&cleaned[..cleaned.len() - 1], 1e6),
         _ => (cleaned.as_str(), 1.0),
     };
-    let value = number.parse::<f64>().ok().map(|n| n * scale);
+    // One rule: a count is rounded to whole users and must be at least 1.
+    let value = number
+        .parse::<f64>()
+        .ok()
+        .and_then(|n| capplan::demand::whole_users(n * scale));
     match value {
-        Some(v) if v.is_finite() && (1.0..=1e12).contains(&v) => Ok(v.round()),
+        Some(v) if v <= 1e12 => Ok(v),
         _ => Err(format!(
-            "--users: expected a user count from 1 to 1,000,000,000,000 such as 5000, 5k or 1.2M, got '{text}'"
+            "--users: expected a user count from 1 to 1,000,000,000,000 such as 5000, 5k or 1.2M (rounded to whole users), got '{text}'"
         )),
     }
 }
@@ -99,33 +95,21 @@ pub fn run(args: RecommendArgs) -> Result<Output, Failure> {
         .map(parse_users)
         .transpose()
         .map_err(Failure::input)?;
-    let rate = match (&args.rpm, &args.rps) {
-        (Some(rpm), _) => Some(
-            parse_rate(rpm)
-                .map(|per_s| per_s / 60.0)
-                .map_err(|e| Failure::input(format!("--rpm: {e}")))?,
-        ),
-        (None, Some(rps)) => {
-            Some(parse_rate(rps).map_err(|e| Failure::input(format!("--rps: {e}")))?)
-        }
-        (None, None) => None,
-    };
     let (file, catalog, mut input_warnings) = load_inputs(args.scenario.as_ref(), &args.overlays)?;
-    let load = match rate {
-        Some(rps) => Load::PeakRps { rps, users },
-        None => Load::Users(users.or(file.scenario.workload.users).ok_or_else(|| {
-            Failure::input("give --users N (or --rpm/--rps): the scenario sets no workload.users")
-        })?),
-    };
+    let (scenario, users, given_rate) = args.rate.apply(file.scenario, users)?;
+    let users = users.or(scenario.workload.users).ok_or_else(|| {
+        Failure::input("give --users N (or --rpm/--rps): the scenario sets no workload.users")
+    })?;
     let mut report = recommend(
-        &file.scenario,
+        &scenario,
         &catalog,
-        load,
+        users,
         RecommendOptions {
             explain: args.explain,
         },
     )
     .map_err(|e| Failure::infeasible(e.to_string()))?;
+    report.given_rate = given_rate;
     input_warnings.append(&mut report.warnings);
     report.warnings = input_warnings;
     let explain = args.explain;
@@ -144,7 +128,11 @@ mod tests {
         assert_eq!(parse_users("5,000"), Ok(5000.0));
         assert_eq!(parse_users("5k"), Ok(5000.0));
         assert_eq!(parse_users("1.2M"), Ok(1_200_000.0));
-        for bad in ["0", "-5", "1e308", "NaN", "lots", ""] {
+        // Rounded to whole users, at least one.
+        assert_eq!(parse_users("1.2"), Ok(1.0));
+        assert_eq!(parse_users("0.9"), Ok(1.0));
+        assert_eq!(parse_users("1.2345k"), Ok(1235.0));
+        for bad in ["0", "0.4", "-5", "1e308", "NaN", "lots", ""] {
             assert!(parse_users(bad).is_err(), "{bad}");
         }
     }

@@ -4,7 +4,7 @@
 
 use super::usage::UsageLine;
 use super::{Infeasible, Plan, Planner};
-use crate::demand::{Load, demand};
+use crate::demand::demand;
 use crate::scenario::{Environment, Scenario};
 use serde::Serialize;
 
@@ -76,7 +76,7 @@ impl<'a> Planner<'a> {
                 let scenario = non_production(self.scenario);
                 let mut planner = Planner::new(&scenario, self.catalog);
                 planner.explain = false;
-                let plan = planner.plan(Load::Users(users)).map_err(|e| Infeasible {
+                let plan = planner.plan(users).map_err(|e| Infeasible {
                     component: format!("{} (environment {})", e.component, environment.name),
                     ..e
                 })?;
@@ -107,7 +107,7 @@ impl<'a> Planner<'a> {
     /// A fixed mix priced at its tiers' prices (the component's purchase
     /// option where offered); no load, so no usage or charges.
     fn fixed_mix(&self, environment: &Environment) -> Vec<EnvironmentComponent> {
-        let idle = demand(self.scenario, Load::Users(0.0));
+        let idle = demand(self.scenario, 0.0);
         self.scenario
             .components
             .iter()

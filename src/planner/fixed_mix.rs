@@ -7,14 +7,14 @@ use super::*;
 impl<'a> Planner<'a> {
     /// Whether a fixed mix (tier and count per component, in scenario
     /// order) serves a load within every constraint.
-    pub fn mix_holds(&self, mix: &[(String, u32)], load: Load) -> bool {
-        self.mix_failure(mix, load).is_none()
+    pub fn mix_holds(&self, mix: &[(String, u32)], users: f64) -> bool {
+        self.mix_failure(mix, users).is_none()
     }
 
     /// The first component of a fixed mix that fails at a load, with the
     /// constraint it fails; `None` when the mix holds.
-    pub fn mix_failure(&self, mix: &[(String, u32)], load: Load) -> Option<(String, Binding)> {
-        let demand = demand(self.scenario, load);
+    pub fn mix_failure(&self, mix: &[(String, u32)], users: f64) -> Option<(String, Binding)> {
+        let demand = demand(self.scenario, users);
         let components = &self.scenario.components;
         let unknown = || Some(("(mix)".to_string(), Binding::MinInstances));
         if mix.len() != components.len() {
@@ -87,39 +87,13 @@ impl<'a> Planner<'a> {
 
     /// The instance cost of a fixed mix (on-demand or each component's
     /// purchase option) at a load, or `None` when a tier is unpriced.
-    pub fn mix_cost(&self, mix: &[(String, u32)], load: Load) -> Option<f64> {
-        let demand = demand(self.scenario, load);
+    pub fn mix_cost(&self, mix: &[(String, u32)], users: f64) -> Option<f64> {
+        let demand = demand(self.scenario, users);
         let mut total = 0.0;
         for (component, (reference, count)) in self.scenario.components.iter().zip(mix) {
             let tier = self.catalog.tier(reference)?;
             total += self.unit_price(component, &tier, &demand)? * *count as f64;
         }
         Some(total)
-    }
-
-    /// The largest user count (at least `from`) that a fixed mix serves, by
-    /// doubling then bisection (demand grows with users); `None` when it
-    /// still holds at 10¹² users.
-    pub fn capacity(&self, mix: &[(String, u32)], from: f64) -> Option<f64> {
-        const LIMIT: f64 = 1e12;
-        let holds = |users: f64| self.mix_holds(mix, Load::Users(users));
-        let mut good = from.floor().max(0.0);
-        let mut bad = (good * 2.0).max(good + 1.0);
-        while holds(bad) {
-            good = bad;
-            bad *= 2.0;
-            if bad > LIMIT {
-                return None;
-            }
-        }
-        while bad - good > 1.0 {
-            let mid = ((good + bad) / 2.0).floor();
-            if holds(mid) {
-                good = mid;
-            } else {
-                bad = mid;
-            }
-        }
-        Some(good)
     }
 }

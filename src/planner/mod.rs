@@ -12,6 +12,7 @@
 
 mod assemble;
 mod autoscale;
+mod capacity;
 mod charges;
 mod compute;
 mod datastore;
@@ -24,13 +25,14 @@ mod serverless;
 mod usage;
 
 pub use autoscale::{AutoscaleCounts, SAMPLES_PER_HOUR};
+pub use capacity::{Change, USER_LIMIT};
 pub use compute::Rejection;
 pub use environments::{EnvironmentComponent, EnvironmentCost};
 pub use media::credits_per_month;
 pub use usage::{UsageLine, usage_lines};
 
 use crate::catalog::{Catalog, PurchaseOption, Role, TierRef};
-use crate::demand::{Demand, Load, demand};
+use crate::demand::{Demand, demand};
 use crate::scenario::{Component, ComponentRole, Scenario};
 use assemble::{Pricing, serverless_sized};
 use autoscale::{autoscale_counts, billed_lower_bound};
@@ -143,6 +145,12 @@ impl ComponentPlan {
         Some(total)
     }
 
+    /// The count an operator sets by hand: `None` for an autoscaled group
+    /// or a serverless function, whose count follows the load by itself.
+    pub fn managed_count(&self) -> Option<u32> {
+        (self.autoscale.is_none() && !self.serverless).then_some(self.count)
+    }
+
     /// Fixed peak sizing minus the autoscaled cost, per month.
     pub fn autoscale_saving_usd(&self) -> Option<f64> {
         let a = self.autoscale.as_ref()?;
@@ -175,12 +183,14 @@ impl Plan {
             .collect()
     }
 
-    /// The mix an operator changes by hand: an autoscaled group's count
-    /// follows the load by itself, so only its tier counts.
+    /// The mix an operator changes by hand: an autoscaled group's or a
+    /// serverless function's count follows the load by itself, so only its
+    /// tier counts. Two plans with the same managed mix are the same
+    /// recommendation; an upgrade is a change of it.
     pub fn managed_mix(&self) -> Vec<(String, Option<u32>)> {
         self.components
             .iter()
-            .map(|c| (c.tier_ref.clone(), c.autoscale.is_none().then_some(c.count)))
+            .map(|c| (c.tier_ref.clone(), c.managed_count()))
             .collect()
     }
 }
@@ -283,8 +293,8 @@ impl<'a> Planner<'a> {
     }
 
     /// The cheapest mix for a load.
-    pub fn plan(&self, load: Load) -> Result<Plan, Infeasible> {
-        let demand = demand(self.scenario, load);
+    pub fn plan(&self, users: f64) -> Result<Plan, Infeasible> {
+        let demand = demand(self.scenario, users);
         let components = &self.scenario.components;
         // Compute components: Pareto options per component.
         let mut compute_options: Vec<(usize, Vec<ComputeOption<'a>>)> = Vec::new();

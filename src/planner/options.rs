@@ -337,10 +337,10 @@ impl<'a> Planner<'a> {
     pub fn cheapest_alone(
         &self,
         component: &Component,
-        load: Load,
+        users: f64,
         serverless: bool,
     ) -> Option<(String, u32, f64)> {
-        let demand = demand(self.scenario, load);
+        let demand = demand(self.scenario, users);
         let mut ignored = Vec::new();
         self.component_options(component, &demand, Some(serverless), &mut ignored)
             .into_iter()

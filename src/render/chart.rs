@@ -2,7 +2,6 @@
 //! no system font or graphics library is needed.
 
 use super::views::thousands;
-use capplan::scenario::Scenario;
 use capplan::sweep::{ForecastReport, SweepReport};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -49,7 +48,6 @@ fn encode_png(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>, String> {
 /// by component with usage on top, stage bands shaded and labelled.
 pub fn cost_chart(
     report: &SweepReport,
-    scenario: &Scenario,
     format: ImageFormat,
     width: u32,
     height: u32,
@@ -105,16 +103,25 @@ pub fn cost_chart(
         report.scenario,
         report.catalog_as_of.as_deref().unwrap_or("unknown")
     );
-    let mut bands = Vec::new();
-    let mut lower = 0.0_f64;
-    for stage in &scenario.stages {
-        let upper = stage.max_users.unwrap_or(f64::INFINITY);
-        let (lo, hi) = (lower.max(x0), upper.min(x1));
-        if lo < hi {
-            bands.push((lo, hi, stage.name.clone()));
+    // Bands from the rows' own stage labels (the rule every command uses),
+    // each from its first user count to the next band's.
+    let mut bands: Vec<(f64, f64, String)> = Vec::new();
+    for row in &rows {
+        let Some(stage) = &row.stage else { continue };
+        match bands.last_mut() {
+            Some(band) if &band.2 == stage => band.1 = row.users.min(x1),
+            _ => {
+                if let Some(band) = bands.last_mut() {
+                    band.1 = row.users;
+                }
+                bands.push((row.users.max(x0), row.users.min(x1), stage.clone()));
+            }
         }
-        lower = upper;
     }
+    if let Some(band) = bands.last_mut() {
+        band.1 = x1;
+    }
+    bands.retain(|(lo, hi, _)| lo < hi);
     let draw = |root: &dyn DrawArea| -> Result<(), String> {
         root.draw_cost(&title, x0, x1, y_max, &bands, &names, &steps)
     };

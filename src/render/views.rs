@@ -599,12 +599,15 @@ pub fn recommend(r: &RecommendReport, explain: bool) -> Document {
             }
         ));
     }
-    if let Some(stage) = &r.stage {
-        notes.push(format!(
-            "This mix serves up to {} users.",
-            stage.max_users.map_or("more than 10^12".into(), thousands)
-        ));
-    }
+    let beyond = |v: Option<f64>| v.map_or("more than 10^12".into(), thousands);
+    notes.push(match (r.max_users, r.mix_max_users) {
+        (Some(max), holds) if holds.is_none_or(|h| h > max) => format!(
+            "This mix stays the cheapest up to {} users (it holds the load up to {}; another mix is cheaper beyond).",
+            thousands(max),
+            beyond(holds)
+        ),
+        (max, _) => format!("This mix serves up to {} users.", beyond(max)),
+    });
     if let Some(t) = &r.stage_template {
         notes.push(format!(
             "Stage template {}: {}/month for up to {} users{}.",
@@ -627,14 +630,15 @@ pub fn recommend(r: &RecommendReport, explain: bool) -> Document {
     }
     match &r.next_upgrade {
         Some(u) => notes.push(format!(
-            "Next upgrade: at ~{} users: {}, {}{}/month",
+            "Next upgrade: at {} users: {}, {}/month in total ({}/month in instances).",
             thousands(u.at_users),
             u.change,
-            if u.delta_usd >= 0.0 { "+" } else { "-" },
-            money(u.delta_usd.abs())
+            signed_money(u.delta_usd),
+            signed_money(u.instances_delta_usd)
         )),
         None => notes.push("Next upgrade: none found.".into()),
     }
+    notes.extend(rate_note(r.given_rate.as_ref()));
     if let Some(date) = &r.catalog_as_of {
         notes.push(format!("Prices from the catalogs (oldest entry used: {date}); `capplan tiers show` lists sources."));
     }
@@ -806,10 +810,12 @@ pub fn sweep(r: &SweepReport, expanded: bool) -> Document {
                 .map(|row| sweep_cells(row, width, expanded, has_environments(&r.rows)))
                 .collect(),
         }],
-        notes: vec![format!(
+        notes: std::iter::once(format!(
             "USD per month at the peak-hour sizing; catalogs as of {} (oldest entry used).",
             r.catalog_as_of.as_deref().unwrap_or("unknown")
-        )],
+        ))
+        .chain(rate_note(r.given_rate.as_ref()))
+        .collect(),
     }
 }
 
@@ -867,11 +873,27 @@ pub fn forecast(r: &ForecastReport, expanded: bool) -> Document {
     Document {
         title: Some(format!("{} — forecast at {growth}", r.scenario)),
         sections,
-        notes: vec![format!(
+        notes: std::iter::once(format!(
             "Catalogs as of {} (oldest entry used).",
             r.catalog_as_of.as_deref().unwrap_or("unknown")
-        )],
+        ))
+        .chain(rate_note(r.given_rate.as_ref()))
+        .collect(),
     }
+}
+
+/// The note a given `--rpm`/`--rps` leaves on every report.
+fn rate_note(rate: Option<&capplan::demand::RateNote>) -> Option<String> {
+    rate.map(|r| {
+        format!(
+            "Given rate: a peak of {} requests/s at {} users{} sets {} requests per online user per minute for this run (the scenario says {}).",
+            trim_float(r.peak_rps, 3),
+            thousands(r.at_users),
+            if r.users_inferred { " (inferred from the rate)" } else { "" },
+            trim_float(r.requests_per_online_user_per_min, 4),
+            trim_float(r.scenario_requests_per_online_user_per_min, 4)
+        )
+    })
 }
 
 fn signed_money(value: f64) -> String {
@@ -965,6 +987,11 @@ pub fn diff(r: &DiffReport) -> Document {
     }
     if sections.len() == 1 {
         notes.push("No component changes tier or count.".into());
+    }
+    for (side, rate) in [("base", &r.base_rate), ("head", &r.head_rate)] {
+        if let Some(note) = rate_note(rate.as_ref()) {
+            notes.push(format!("{side}: {note}"));
+        }
     }
     Document {
         title: Some(format!("capplan cost impact: {} → {}", r.base, r.head)),

@@ -46,7 +46,9 @@ pub struct Scenario {
 pub struct Assertion {
     /// The user count to plan (or give `rpm`).
     pub users: Option<f64>,
-    /// A peak request rate per minute to plan.
+    /// A peak request rate per minute: alone, the users are inferred from
+    /// the scenario's ratios; with `users`, it sets the requests per online
+    /// user (the rule `--rpm` follows).
     pub rpm: Option<f64>,
     pub max_monthly_usd: Option<f64>,
     pub max_usd_per_user: Option<f64>,

@@ -723,12 +723,11 @@ impl Validator<'_> {
         }
         for a in &s.assertions {
             let ap = |k: &str| vec![key("assert"), key(k)];
-            match (a.users, a.rpm) {
-                (None, None) | (Some(_), Some(_)) => self.error(
+            if a.users.is_none() && a.rpm.is_none() {
+                self.error(
                     &[key("assert")],
-                    "each assertion needs exactly one of 'users' or 'rpm'".into(),
-                ),
-                _ => {}
+                    "each assertion needs 'users', 'rpm' or both (a rate at a user count)".into(),
+                );
             }
             self.number(
                 &ap("users"),

@@ -4,7 +4,7 @@
 
 use crate::common::{run, run_json, scratch_dir, write_file};
 use capplan::catalog::load;
-use capplan::demand::{Load, demand};
+use capplan::demand::demand;
 use capplan::planner::Planner;
 use capplan::scenario::{load_scenario, parse_scenario};
 use proptest::prelude::*;
@@ -31,7 +31,7 @@ proptest! {
         profile[peak_hour] = 1.0;
         file.scenario.workload.load_profile = Some(profile);
         let planner = Planner::new(&file.scenario, &catalog);
-        let plan = planner.plan(Load::Users(users)).unwrap();
+        let plan = planner.plan(users).unwrap();
         let api = &plan.components[0];
         let a = api.autoscale.as_ref().expect("api is autoscaled");
         let unit = api.unit_monthly_usd.unwrap();
@@ -60,7 +60,7 @@ fn flat_day_autoscales_to_fixed_peak_and_per_second_billing_pays_the_average() {
     let mut file = mercenary();
     file.scenario.workload.load_profile = None;
     let plan = Planner::new(&file.scenario, &catalog)
-        .plan(Load::Users(250_000.0))
+        .plan(250_000.0)
         .unwrap();
     let api = &plan.components[0];
     let a = api.autoscale.as_ref().unwrap();
@@ -75,7 +75,7 @@ fn flat_day_autoscales_to_fixed_peak_and_per_second_billing_pays_the_average() {
         );
     let file = parse_scenario("autoscaled.yaml", &text).unwrap();
     let plan = Planner::new(&file.scenario, &catalog)
-        .plan(Load::Users(60_000.0))
+        .plan(60_000.0)
         .unwrap();
     let api = &plan.components[0];
     let a = api.autoscale.as_ref().expect("autoscale parsed");
@@ -181,7 +181,7 @@ fn lambda_is_priced_by_requests_and_gb_seconds_after_the_free_tier() {
         .unwrap()
         / 1024.0;
     let file = load_scenario(Some(Path::new("scenarios/smriti.yaml"))).unwrap();
-    let requests = demand(&file.scenario, Load::Users(users)).requests_per_month;
+    let requests = demand(&file.scenario, users).requests_per_month;
     // cpu_ms 15 + io_ms 20 billed per request; 1M requests and 400,000
     // GB-seconds free; $0.20 per 1M requests, $0.0000166667 per GB-second.
     let gb_seconds = requests * 0.035 * memory_gb;
@@ -189,7 +189,7 @@ fn lambda_is_priced_by_requests_and_gb_seconds_after_the_free_tier() {
         (requests / 1e6 - 1.0).max(0.0) * 0.20 + (gb_seconds - 400_000.0).max(0.0) * 0.0000166667;
     // Its egress (served_by: api) is AWS's: the first 100 GB a month free,
     // then $0.09/GB; the comparison carries each side's own egress.
-    let egress_gb = demand(&file.scenario, Load::Users(users)).egress_gb_per_month;
+    let egress_gb = demand(&file.scenario, users).egress_gb_per_month;
     let egress = (egress_gb - 100.0).max(0.0) * 0.09;
     let got = comparison["serverless_monthly_usd"].as_f64().unwrap();
     assert!(
@@ -243,7 +243,7 @@ fn the_break_even_is_where_instances_become_cheaper() {
         .as_f64()
         .unwrap();
     let file = load_scenario(Some(&path)).unwrap();
-    assert!((demand(&file.scenario, Load::Users(at)).requests_per_month - requests).abs() < 1e-3);
+    assert!((demand(&file.scenario, at).requests_per_month - requests).abs() < 1e-3);
     let costs = |users: f64| {
         let json = run_json(
             &[
@@ -407,12 +407,12 @@ fn read_replicas_carry_the_reads_and_the_primary_the_writes() {
     let mut seen = std::collections::BTreeSet::new();
     // Below ~348,000 users the working set fits a node's RAM.
     for users in [20_000.0, 150_000.0, 250_000.0, 340_000.0] {
-        let ops = demand(&file.scenario, Load::Users(users)).db_ops_per_s;
+        let ops = demand(&file.scenario, users).db_ops_per_s;
         let mut replicas = 1u32;
         while (0.2 * ops).max(0.8 * ops / replicas as f64) > 3500.0 && replicas < 5 {
             replicas += 1;
         }
-        let plan = planner.plan(Load::Users(users)).unwrap();
+        let plan = planner.plan(users).unwrap();
         let db = &plan.components[2];
         assert_eq!(db.count, 1 + replicas, "{users} users, {ops} ops/s");
         seen.insert(replicas);

@@ -1,7 +1,6 @@
 //! Properties of the planner over the default scenario.
 
 use capplan::catalog::load;
-use capplan::demand::Load;
 use capplan::planner::Planner;
 use capplan::scenario::load_scenario;
 use proptest::prelude::*;
@@ -16,7 +15,7 @@ fn cost_never_decreases_as_users_grow() {
     // 10 to 10,000,000 users, 30 points a decade.
     for i in 0..=180 {
         let users = (10f64 * 10f64.powf(i as f64 / 30.0)).round();
-        match planner.plan(Load::Users(users)) {
+        match planner.plan(users) {
             Ok(plan) => {
                 assert!(
                     infeasible_from.is_none(),
@@ -43,7 +42,7 @@ fn twenty_four_copies_of_the_default_api_plan_within_the_shared_connection_limit
     let catalog = load().unwrap();
     let file = load_scenario(None).unwrap();
     let alone = Planner::new(&file.scenario, &catalog)
-        .plan(Load::Users(200_000.0))
+        .plan(200_000.0)
         .unwrap();
     let api_alone = alone.components.iter().find(|c| c.name == "api").unwrap();
     let mut scenario = file.scenario.clone();
@@ -56,7 +55,7 @@ fn twenty_four_copies_of_the_default_api_plan_within_the_shared_connection_limit
     }
     scenario.usage.retain(|u| u.served_by.is_none());
     let plan = Planner::new(&scenario, &catalog)
-        .plan(Load::Users(200_000.0))
+        .plan(200_000.0)
         .unwrap();
     let copies: Vec<_> = plan
         .components
@@ -71,7 +70,7 @@ fn twenty_four_copies_of_the_default_api_plan_within_the_shared_connection_limit
         "the shared limits bind: not every copy is sized as one alone"
     );
     let planner = Planner::new(&scenario, &catalog);
-    assert!(planner.mix_holds(&plan.mix(), Load::Users(200_000.0)));
+    assert!(planner.mix_holds(&plan.mix(), 200_000.0));
     let pool = api.db_pool_per_instance.unwrap();
     let db = plan.components.iter().find(|c| c.name == "db").unwrap();
     let db_tier = catalog.tier(&db.tier_ref).unwrap();
@@ -101,7 +100,7 @@ proptest! {
         let file = load_scenario(None).unwrap();
         let planner = Planner::new(&file.scenario, &catalog);
         let (small, large) = (a.round(), (a * factor).round());
-        if let (Ok(p), Ok(q)) = (planner.plan(Load::Users(small)), planner.plan(Load::Users(large))) {
+        if let (Ok(p), Ok(q)) = (planner.plan(small), planner.plan(large)) {
             prop_assert!(q.monthly_usd >= p.monthly_usd - 1e-9);
         }
     }
@@ -111,12 +110,12 @@ proptest! {
         let catalog = load().unwrap();
         let file = load_scenario(None).unwrap();
         let planner = Planner::new(&file.scenario, &catalog);
-        if let Ok(plan) = planner.plan(Load::Users(users.round())) {
+        if let Ok(plan) = planner.plan(users.round()) {
             let mix = plan.mix();
-            prop_assert!(planner.mix_holds(&mix, Load::Users(users.round())));
+            prop_assert!(planner.mix_holds(&mix, users.round()));
             if let Some(max) = planner.capacity(&mix, users.round()) {
-                prop_assert!(planner.mix_holds(&mix, Load::Users(max)));
-                prop_assert!(!planner.mix_holds(&mix, Load::Users(max + 1.0)));
+                prop_assert!(planner.mix_holds(&mix, max));
+                prop_assert!(!planner.mix_holds(&mix, max + 1.0));
             }
             // One fewer instance of any multi-instance compute component fails.
             for (i, (tier, count)) in mix.iter().enumerate() {
@@ -125,7 +124,7 @@ proptest! {
                 if compute && *count > 1 {
                     let mut fewer = mix.clone();
                     fewer[i] = (tier.clone(), count - 1);
-                    prop_assert!(!planner.mix_holds(&fewer, Load::Users(users.round())), "{tier} × {}", count - 1);
+                    prop_assert!(!planner.mix_holds(&fewer, users.round()), "{tier} × {}", count - 1);
                 }
             }
         }

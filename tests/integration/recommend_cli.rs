@@ -260,8 +260,16 @@ fn rpm_gives_the_peak_rate_directly() {
         3000.0,
         1e-12
     ));
-    // Users inferred: 3000 / (3 × 0.1 × 0.3) = 33,333.
-    assert!(close(json["users"].as_f64().unwrap(), 3000.0 / 0.09, 1e-9));
+    // Users inferred: 3000 / (3 × 0.1 × 0.3) = 33,333.3, made whole; the
+    // per-user rate follows so that the peak stays exactly 3,000/min.
+    assert_eq!(json["users"], 33_333.0);
+    assert!(close(
+        json["given_rate"]["requests_per_online_user_per_min"]
+            .as_f64()
+            .unwrap(),
+        3000.0 / (33_333.0 * 0.1 * 0.3),
+        1e-12
+    ));
     let both = run_json(
         &[
             "recommend",
@@ -291,7 +299,7 @@ fn formats_render_the_same_report() {
         "render/web/starter",
         "atlas/cluster/m10",
         "Total: $",
-        "Next upgrade: at ~",
+        "Next upgrade: at ",
         "$/month",
         "/min",
     ] {

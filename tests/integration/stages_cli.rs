@@ -1,7 +1,6 @@
 //! `capplan stages` and stage templates in `recommend`.
 
 use crate::common::{run, run_json, run_on_day};
-use capplan::demand::Load;
 use capplan::planner::Planner;
 
 #[test]
@@ -56,14 +55,14 @@ fn template_capacity_is_tight() {
         let mix = capplan::stages::stage_mix(&file.scenario, stage).unwrap();
         let max = row.max_users.unwrap();
         if max > 0.0 {
-            assert!(planner.mix_holds(&mix, Load::Users(max)), "{}", row.name);
+            assert!(planner.mix_holds(&mix, max), "{}", row.name);
         }
         assert!(
-            !planner.mix_holds(&mix, Load::Users(max + 1.0)),
+            !planner.mix_holds(&mix, max + 1.0),
             "{}",
             row.name
         );
-        let rpm = capplan::demand::demand(&file.scenario, Load::Users(max.max(1.0))).peak_rpm;
+        let rpm = capplan::demand::demand(&file.scenario, max.max(1.0)).peak_rpm;
         if max > 0.0 {
             assert!((row.max_rpm.unwrap() - rpm).abs() < 1e-9);
         }
