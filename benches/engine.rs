@@ -55,7 +55,7 @@ fn batch(c: &mut Criterion) {
 criterion_group!(benches, erlang, sizing, batch);
 
 fn planning(c: &mut Criterion) {
-        let catalog = capplan::catalog::load().unwrap();
+    let catalog = capplan::catalog::load().unwrap();
     let file = capplan::scenario::load_scenario(None).unwrap();
     let planner = capplan::planner::Planner::new(&file.scenario, &catalog);
     c.bench_function("plan/default_5000_users", |b| {
@@ -126,7 +126,7 @@ fn microservices(
 
 /// Targets (issue 12): 48 services planned under 50 ms, 10 under 1 ms.
 fn joint_search(c: &mut Criterion) {
-        let catalog = capplan::catalog::load().unwrap();
+    let catalog = capplan::catalog::load().unwrap();
     let file = capplan::scenario::load_scenario(None).unwrap();
     for services in [10, 24, 48] {
         let scenario = microservices(&file.scenario, services);

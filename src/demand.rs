@@ -146,7 +146,7 @@ impl GivenRate {
         }
         let w = &scenario.workload;
         let online_per_user = w.daily_active_ratio * w.peak_online_ratio;
-        if !(online_per_user > 0.0) {
+        if online_per_user.is_nan() || online_per_user <= 0.0 {
             return Err(
                 "the scenario's daily_active_ratio × peak_online_ratio is 0: no user is online to make the rate"
                     .into(),
@@ -164,7 +164,7 @@ impl GivenRate {
             None => inferred()?,
         };
         let users = whole_users(raw).unwrap_or(1.0);
-        if !(users <= 1e12) {
+        if users > 1e12 {
             return Err(format!(
                 "the rate implies {raw:.0} users, more than the 10¹² capplan plans"
             ));

@@ -110,12 +110,7 @@ pub fn diff(
         .iter()
         .map(|&u| {
             let plan = |scenario: &Scenario, catalog: &Catalog| {
-                recommend(
-                    scenario,
-                    catalog,
-                    u,
-                    RecommendOptions::default(),
-                )
+                recommend(scenario, catalog, u, RecommendOptions::default())
             };
             point(u, plan(base.0, base.1), plan(head.0, head.1))
         })

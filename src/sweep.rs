@@ -5,8 +5,8 @@
 use crate::catalog::{Catalog, parse_date};
 use crate::planner::{Plan, Planner};
 use crate::recommend::describe_upgrade;
-use crate::stages::stage_at;
 use crate::scenario::Scenario;
+use crate::stages::stage_at;
 use serde::Serialize;
 
 /// One component at one point.

@@ -1,7 +1,7 @@
 //! `capplan check` and `capplan diff`: the CI commands.
 
-use super::recommend::{load_inputs, parse_users};
 use super::rate::RateArgs;
+use super::recommend::{load_inputs, parse_users};
 use super::{Failure, Output};
 use crate::render::{self, Format, views};
 use capplan::ci::{CiReport, check, github_escape};
@@ -211,7 +211,9 @@ pub fn run_diff(args: DiffArgs) -> Result<Output, Failure> {
                 "--users: a given --rpm/--rps describes one user count; give at most one --users with it",
             ));
         }
-        Some(_) => args.rate.apply(base_file.scenario, given.first().copied())?,
+        Some(_) => args
+            .rate
+            .apply(base_file.scenario, given.first().copied())?,
         None => (base_file.scenario, None, None),
     };
     let (head_scenario, _, head_rate) = match base_users {

@@ -3,12 +3,12 @@
 use super::rate::RateArgs;
 use super::recommend::{load_inputs, parse_users};
 use super::{Failure, Output};
-use capplan::catalog::Catalog;
-use capplan::demand::RateNote;
-use capplan::scenario::Scenario;
 use crate::render::chart::{ImageFormat, cost_chart, forecast_chart};
 use crate::render::{self, Format, views};
+use capplan::catalog::Catalog;
+use capplan::demand::RateNote;
 use capplan::fsio::write_atomically;
+use capplan::scenario::Scenario;
 use capplan::sweep::{Growth, forecast, sweep, user_points};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
@@ -190,7 +190,11 @@ fn range(from: &str, to: &str) -> Result<(f64, f64), Failure> {
 pub fn run_sweep(args: SweepArgs) -> Result<Output, Failure> {
     let (from, to) = range(&args.from, &args.to)?;
     let points = whole("--points", &args.points, 1..=10_000)? as usize;
-    let rate_users = args.users.as_deref().map(|u| users("--users", u)).transpose()?;
+    let rate_users = args
+        .users
+        .as_deref()
+        .map(|u| users("--users", u))
+        .transpose()?;
     let loaded = args.inputs.load(rate_users)?;
     let mut report = sweep(
         &loaded.scenario,
@@ -242,7 +246,11 @@ pub fn run_chart(args: ChartArgs) -> Result<Output, Failure> {
     };
     let width = whole("--width", &args.width, 200..=8000)? as u32;
     let height = whole("--height", &args.height, 150..=8000)? as u32;
-    let given_users = args.users.as_deref().map(|u| users("--users", u)).transpose()?;
+    let given_users = args
+        .users
+        .as_deref()
+        .map(|u| users("--users", u))
+        .transpose()?;
     let bytes = match args.kind {
         ChartKind::Cost => {
             let (from, to) = range(&args.from, &args.to)?;

@@ -66,11 +66,11 @@ impl<'a> Planner<'a> {
         let key = plan.managed_mix();
         let start = plan.demand.users;
         let end = holds_up_to.map_or(USER_LIMIT, |c| (c + 1.0).min(USER_LIMIT));
-        let same = |users: f64| -> Result<Plan, Result<Plan, Infeasible>> {
-            match self.plan(users) {
-                Ok(next) if next.managed_mix() == key => Ok(next),
-                other => Err(other),
-            }
+        // The plan at a user count, and whether it keeps the managed mix.
+        let same = |users: f64| {
+            let plan = self.plan(users);
+            let kept = matches!(&plan, Ok(p) if p.managed_mix() == key);
+            (kept, plan)
         };
         let mut breakpoints = Breakpoints::new(self, start);
         let mut good = start;
@@ -79,40 +79,40 @@ impl<'a> Planner<'a> {
                 return None;
             }
             let step = (good * 1.01).floor().max(good + 1.0).min(end);
-            let at_step = same(step);
+            let (kept, at_step) = same(step);
             // What each component of the mix costs at the step bounds what
             // it costs anywhere before it (costs grow with users).
-            let bound: Vec<f64> = match &at_step {
-                Ok(same_plan) => same_plan
+            let bound: Vec<f64> = match (&at_step, kept) {
+                (Ok(same_plan), true) => same_plan
                     .components
                     .iter()
                     .map(|c| c.total_monthly_usd().unwrap_or(f64::INFINITY))
                     .collect(),
-                Err(_) => vec![f64::INFINITY; plan.components.len()],
+                _ => vec![f64::INFINITY; plan.components.len()],
             };
             let mut changed = None;
             for point in breakpoints.until(self, step, &bound) {
                 if point > good {
                     match same(point) {
-                        Ok(_) => good = point,
-                        Err(next) => {
+                        (true, _) => good = point,
+                        (false, next) => {
                             changed = Some((point, next));
                             break;
                         }
                     }
                 }
             }
-            match (changed, at_step) {
+            match (changed, kept) {
                 (Some(found), _) => break found,
-                (None, Ok(_)) => good = step,
-                (None, Err(next)) => break (step, next),
+                (None, true) => good = step,
+                (None, false) => break (step, at_step),
             }
         };
         while bad - good > 1.0 {
             let mid = ((good + bad) / 2.0).floor();
             match same(mid) {
-                Ok(_) => good = mid,
-                Err(plan) => {
+                (true, _) => good = mid,
+                (false, plan) => {
                     bad = mid;
                     next = plan;
                 }
@@ -130,8 +130,9 @@ impl<'a> Planner<'a> {
     fn option_capacity(&self, ladder: &Ladder<'a>, from: f64) -> Option<f64> {
         let component = &self.scenario.components[ladder.component];
         let holds = |users: f64| {
-            ComputeModel::new(component, ladder.tier, &demand(self.scenario, users))
-                .is_ok_and(|m| ladder.count <= m.max_count() && m.check(ladder.count).failing.is_none())
+            ComputeModel::new(component, ladder.tier, &demand(self.scenario, users)).is_ok_and(
+                |m| ladder.count <= m.max_count() && m.check(ladder.count).failing.is_none(),
+            )
         };
         if !holds(from) {
             return None;

@@ -225,7 +225,10 @@ fn svg_chart_holds_titles_stages_and_scenario() {
         assert!(all.contains(needle), "missing {needle}");
     }
     assert!(all.contains("catalogs as of"));
-    assert!(!all.contains("stage: Free"), "no user count is in the Free stage");
+    assert!(
+        !all.contains("stage: Free"),
+        "no user count is in the Free stage"
+    );
     let forecast = dir.join("forecast.svg");
     let (code, _, _) = run(&[
         "chart",

@@ -54,9 +54,7 @@ fn twenty_four_copies_of_the_default_api_plan_within_the_shared_connection_limit
         scenario.components.insert(0, copy);
     }
     scenario.usage.retain(|u| u.served_by.is_none());
-    let plan = Planner::new(&scenario, &catalog)
-        .plan(200_000.0)
-        .unwrap();
+    let plan = Planner::new(&scenario, &catalog).plan(200_000.0).unwrap();
     let copies: Vec<_> = plan
         .components
         .iter()

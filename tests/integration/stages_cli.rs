@@ -57,11 +57,7 @@ fn template_capacity_is_tight() {
         if max > 0.0 {
             assert!(planner.mix_holds(&mix, max), "{}", row.name);
         }
-        assert!(
-            !planner.mix_holds(&mix, max + 1.0),
-            "{}",
-            row.name
-        );
+        assert!(!planner.mix_holds(&mix, max + 1.0), "{}", row.name);
         let rpm = capplan::demand::demand(&file.scenario, max.max(1.0)).peak_rpm;
         if max > 0.0 {
             assert!((row.max_rpm.unwrap() - rpm).abs() < 1e-9);

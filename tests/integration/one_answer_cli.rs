@@ -1,0 +1,391 @@
+//! One answer across commands (issue 12, items 3–5): a given rate means the
+//! same thing everywhere, every command names the same stage, and the
+//! capacity and next upgrade agree with what recommend returns beyond them.
+
+use super::common::{close, run, run_json, scratch_dir, write_file};
+use capplan::catalog::load;
+use capplan::demand::GivenRate;
+use capplan::planner::Planner;
+use capplan::recommend::{RecommendOptions, recommend};
+use capplan::scenario::{load_scenario, parse_scenario};
+
+const LAMBDA_OR_RENDER: &str = include_str!("../fixtures/lambda-or-render.yaml");
+
+/// recommend's capacity and next upgrade hold against the planner: at
+/// `max_users` the same managed mix, one beyond another, never cheaper.
+fn assert_agrees(planner: &Planner<'_>, users: f64) {
+    let report = recommend(
+        planner.scenario,
+        planner.catalog,
+        users,
+        RecommendOptions::default(),
+    )
+    .unwrap();
+    let here = planner.plan(users).unwrap().managed_mix();
+    let Some(max) = report.max_users else { return };
+    assert_eq!(
+        planner.plan(max).unwrap().managed_mix(),
+        here,
+        "{users}: same mix at max_users {max}"
+    );
+    match planner.plan(max + 1.0) {
+        Ok(next) => assert_ne!(
+            next.managed_mix(),
+            here,
+            "{users}: the mix changes at {}",
+            max + 1.0
+        ),
+        Err(_) => assert!(report.next_upgrade.is_none()),
+    }
+    if let Some(upgrade) = &report.next_upgrade {
+        assert_eq!(upgrade.at_users, max + 1.0);
+        assert!(
+            upgrade.delta_usd >= -1e-9,
+            "{users}: the next plan costs less ({})",
+            upgrade.delta_usd
+        );
+    }
+}
+
+#[test]
+fn rps_300_with_5000_users_sets_the_per_user_rate_and_the_next_upgrade_costs_more() {
+    // Issue 12: "--rps 300 --users 5000 reports a negative next upgrade
+    // (api 23 → 1 × starter, −$69.94/month)".
+    let json = run_json(
+        &[
+            "recommend",
+            "--rps",
+            "300",
+            "--users",
+            "5000",
+            "--format",
+            "json",
+        ],
+        0,
+    );
+    assert_eq!(json["users"], 5000.0);
+    assert!(close(
+        json["demand"]["peak_rps"].as_f64().unwrap(),
+        300.0,
+        1e-12
+    ));
+    // 300/s × 60 ÷ (5,000 × 0.1 daily active × 0.3 online) = 120 per online user per minute.
+    assert!(close(
+        json["given_rate"]["requests_per_online_user_per_min"]
+            .as_f64()
+            .unwrap(),
+        120.0,
+        1e-12
+    ));
+    let upgrade = &json["next_upgrade"];
+    assert!(upgrade["delta_usd"].as_f64().unwrap() >= 0.0, "{upgrade}");
+    let max = json["max_users"].as_f64().unwrap();
+    assert_eq!(upgrade["at_users"].as_f64().unwrap(), max + 1.0);
+    // The capacity under the same per-user rate: the same mix at max_users,
+    // another one user beyond (the rate scales with the users).
+    let at = |users: f64| {
+        let rps = format!("{}", 300.0 * users / 5000.0);
+        let users = format!("{users}");
+        run_json(
+            &[
+                "recommend",
+                "--rps",
+                &rps,
+                "--users",
+                &users,
+                "--format",
+                "json",
+            ],
+            0,
+        )
+    };
+    let mix = |j: &serde_json::Value| -> Vec<(String, u64)> {
+        j["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["tier"].as_str().unwrap().to_string(),
+                    c["count"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(mix(&at(max)), mix(&json));
+    assert_ne!(mix(&at(max + 1.0)), mix(&json));
+}
+
+#[test]
+fn rps_7_5_with_100000_users_plans_the_capacity_at_that_per_user_rate() {
+    // Issue 12: "--rps 7.5 --users 100000 claims one Starter instance serves
+    // 100,000 users" (its capacity came from the scenario's own 3/min).
+    let catalog = load().unwrap();
+    let file = load_scenario(None).unwrap();
+    let run = GivenRate {
+        rps: 7.5,
+        users: Some(100_000.0),
+    }
+    .apply(&file.scenario)
+    .unwrap();
+    assert!(close(
+        run.scenario.workload.requests_per_online_user_per_min,
+        0.15,
+        1e-12
+    ));
+    let planner = Planner::new(&run.scenario, &catalog);
+    assert_agrees(&planner, run.users);
+    let json = run_json(
+        &[
+            "recommend",
+            "--rps",
+            "7.5",
+            "--users",
+            "100000",
+            "--format",
+            "json",
+        ],
+        0,
+    );
+    let report = recommend(
+        &run.scenario,
+        &catalog,
+        run.users,
+        RecommendOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(json["max_users"].as_f64(), report.max_users);
+    assert_eq!(json["monthly_usd"].as_f64().unwrap(), report.monthly_usd);
+}
+
+#[test]
+fn a_given_rate_gives_the_same_plan_in_every_command() {
+    let recommend = run_json(
+        &[
+            "recommend",
+            "--rps",
+            "300",
+            "--users",
+            "5000",
+            "--format",
+            "json",
+        ],
+        0,
+    );
+    let total = recommend["monthly_usd"].as_f64().unwrap();
+    let sweep = run_json(
+        &[
+            "sweep", "--from", "5000", "--to", "5000", "--points", "1", "--rps", "300", "--users",
+            "5000", "--format", "json",
+        ],
+        0,
+    );
+    assert_eq!(sweep["rows"][0]["monthly_usd"].as_f64().unwrap(), total);
+    assert_eq!(sweep["given_rate"], recommend["given_rate"]);
+    let forecast = run_json(
+        &[
+            "forecast",
+            "--users",
+            "5000",
+            "--rps",
+            "300",
+            "--growth",
+            "10%/month",
+            "--months",
+            "1",
+            "--format",
+            "json",
+        ],
+        0,
+    );
+    assert_eq!(
+        forecast["months"][0]["monthly_usd"].as_f64().unwrap(),
+        total
+    );
+    let diff = run_json(
+        &[
+            "diff", "default", "--users", "5000", "--rps", "300", "--format", "json",
+        ],
+        0,
+    );
+    assert_eq!(diff["points"][0]["base_usd"].as_f64().unwrap(), total);
+    // An assertion with users and rpm follows the same rule: 300/s = 18,000/min.
+    let dir = scratch_dir("given-rate-check");
+    let text = load_scenario(None).unwrap().text.replace(
+        "assert:",
+        &format!(
+            "assert:\n  - {{ users: 5000, rpm: 18000, max_monthly_usd: {} }}",
+            total - 0.01
+        ),
+    );
+    let path = write_file(&dir, "rate.yaml", &text);
+    let check = run_json(&["check", &path, "--format", "json"], 1);
+    let failed: Vec<_> = check["assertions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["pass"] == false)
+        .collect();
+    assert_eq!(failed.len(), 1, "{check}");
+    assert_eq!(failed[0]["at"], "users=5000 rpm=18000");
+    assert!(
+        failed[0]["value"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("{total:.2}")),
+        "{}",
+        failed[0]
+    );
+    // More than one user count with a rate is refused, naming why.
+    let (code, _, err) = run(&[
+        "diff", "default", "--users", "5000", "--users", "6000", "--rps", "300",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("describes one user count"), "{err}");
+}
+
+#[test]
+fn fractional_user_counts_follow_one_rule() {
+    // Issue 12: "1.2 accepted, 0.9 rejected, --rps 0.001 yields 0.67 users".
+    // Every count is rounded to whole users and must be at least one.
+    for (given, whole) in [("1.2", 1.0), ("0.9", 1.0), ("2.5k", 2500.0)] {
+        assert_eq!(
+            run_json(&["recommend", "--users", given, "--format", "json"], 0)["users"],
+            whole,
+            "{given}"
+        );
+    }
+    let (code, _, err) = run(&["recommend", "--users", "0.4"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("rounded to whole users"), "{err}");
+    // A rate too small for one user: one user, making exactly that rate.
+    let json = run_json(&["recommend", "--rps", "0.001", "--format", "json"], 0);
+    assert_eq!(json["users"], 1.0);
+    assert!(close(
+        json["demand"]["peak_rps"].as_f64().unwrap(),
+        0.001,
+        1e-12
+    ));
+}
+
+#[test]
+fn every_command_names_the_same_stage() {
+    // Issue 12: recommend/diff named the first template that holds the
+    // load, sweep/forecast/chart the user range; they disagreed in 159 of
+    // 750 points (1,000 users: "Starter" against "Free").
+    let catalog = load().unwrap();
+    for name in [None, Some("scenarios/smriti.yaml")] {
+        let file = load_scenario(name.map(std::path::Path::new)).unwrap();
+        let users = capplan::sweep::user_points(10.0, 2_000_000.0, 40, true);
+        let swept = capplan::sweep::sweep(&file.scenario, &catalog, &users);
+        for row in &swept.rows {
+            let Ok(report) = recommend(
+                &file.scenario,
+                &catalog,
+                row.users,
+                RecommendOptions::default(),
+            ) else {
+                continue;
+            };
+            assert_eq!(
+                report.stage.map(|s| s.name),
+                row.stage,
+                "{name:?} at {} users",
+                row.users
+            );
+        }
+    }
+    // The next stage recommend names is the stage sweep gives one user beyond.
+    let json = run_json(&["recommend", "--users", "5000", "--format", "json"], 0);
+    let next = &json["next_stage"];
+    let at = next["at_users"].as_f64().unwrap();
+    let (before, after) = (format!("{}", at - 1.0), format!("{at}"));
+    let sweep = run_json(
+        &[
+            "sweep", "--from", &before, "--to", &after, "--points", "2", "--format", "json",
+        ],
+        0,
+    );
+    assert_eq!(sweep["rows"][0]["stage"], json["stage"]["name"]);
+    assert_eq!(sweep["rows"][1]["stage"], next["name"]);
+    // forecast reports the stage change at the first month past it.
+    let forecast = run_json(
+        &[
+            "forecast",
+            "--users",
+            "5000",
+            "--growth",
+            "+100/month",
+            "--months",
+            "60",
+            "--format",
+            "json",
+        ],
+        0,
+    );
+    let event = forecast["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "stage")
+        .expect("a stage change within 60 months");
+    let users = event["users"].as_f64().unwrap();
+    assert!(
+        users >= at && users < at + 100.0,
+        "stage change at {users}, recommend says {at}"
+    );
+}
+
+#[test]
+fn serverless_capacity_and_next_upgrade_agree_with_recommend_beyond_them() {
+    // Issue 12: a Lambda mix "serves up to 170,496 users; next upgrade at
+    // 170,497" while the plan already flipped to Render at 94,725 (and 27
+    // times before). Here Lambda is cheapest at 1,000 users; Render
+    // instances undercut it first in a band a few hundred users wide.
+    let catalog = load().unwrap();
+    let file = parse_scenario("lambda-or-render.yaml", LAMBDA_OR_RENDER).unwrap();
+    let planner = Planner::new(&file.scenario, &catalog);
+    let report = recommend(
+        &file.scenario,
+        &catalog,
+        1000.0,
+        RecommendOptions::default(),
+    )
+    .unwrap();
+    let max = report.max_users.expect("Render undercuts Lambda somewhere");
+    let start = planner.plan(1000.0).unwrap();
+    assert!(start.components[0].serverless);
+    // No user count from 1,000 to max_users has another mix (every 20th
+    // user checked), and max_users + 1 has.
+    let mut users = 1000.0;
+    while users <= max {
+        assert_eq!(
+            planner.plan(users).unwrap().managed_mix(),
+            start.managed_mix(),
+            "at {users}"
+        );
+        users += 20.0;
+    }
+    assert_agrees(&planner, 1000.0);
+    for users in [20_000.0, 60_000.0, 75_000.0, 120_000.0] {
+        assert_agrees(&planner, users);
+    }
+}
+
+#[test]
+fn capacity_and_next_upgrade_agree_in_the_shipped_scenarios() {
+    let catalog = load().unwrap();
+    for name in [
+        None,
+        Some("scenarios/smriti.yaml"),
+        Some("scenarios/interview-preparation.yaml"),
+    ] {
+        let file = load_scenario(name.map(std::path::Path::new)).unwrap();
+        let planner = Planner::new(&file.scenario, &catalog);
+        for users in [50.0, 1_000.0, 5_000.0, 40_000.0, 300_000.0] {
+            if planner.plan(users).is_ok() {
+                assert_agrees(&planner, users);
+            }
+        }
+    }
+}
