@@ -97,7 +97,11 @@ pub struct ComponentRow {
     pub autoscale: Option<AutoscaleRow>,
     /// Priced by use (serverless): count is the peak concurrency.
     pub serverless: bool,
+    /// CPU at the peak (datastores: their own utilization measure).
     pub utilization: Option<f64>,
+    /// Web and worker: slots busy at the peak (arrivals × time in a slot
+    /// over workers or job slots × instances).
+    pub occupancy: Option<f64>,
     /// Web: p95 response incl. I/O; worker: p95 queue wait; datastores: null.
     pub p95_ms: Option<f64>,
     pub binding: &'static str,
@@ -396,6 +400,7 @@ fn build(
                 }),
                 serverless: c.serverless,
                 utilization: c.sized.utilization,
+                occupancy: c.sized.occupancy,
                 p95_ms: c.sized.p95_ms,
                 binding: c.sized.binding.as_str(),
                 charges: c.charges.clone(),

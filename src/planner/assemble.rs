@@ -88,6 +88,7 @@ pub(super) fn serverless_sized(
     Sized {
         count: option.count,
         utilization: None,
+        occupancy: None,
         p95_ms: Some(cost.p95_s * 1e3),
         binding: cost.binding,
         feasible: true,

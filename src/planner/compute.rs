@@ -51,6 +51,8 @@ pub(crate) struct ComputeModel<'a> {
 pub(crate) struct Check {
     queue: Option<Queue>,
     pub utilization: f64,
+    /// Slots busy at the peak (may exceed 1: the queue is then unstable).
+    pub occupancy: Option<f64>,
     pub memory_mb: f64,
     pub failing: Option<Binding>,
 }
@@ -167,10 +169,11 @@ impl<'a> ComputeModel<'a> {
                     return Err(reject(
                         Binding::Memory,
                         format!(
-                            "{workers} worker(s) × {} MB do not fit in {} MB × {}",
+                            "memory {} MB ({workers} worker(s) × {} MB) > {:.0}% of {} MB",
+                            trim_float(base, 1),
                             trim_float(component.memory_mb_per_worker.unwrap_or(0.0), 1),
-                            trim_float(memory_mb, 0),
-                            trim_float(max_memory / memory_mb, 2)
+                            max_memory / memory_mb * 100.0,
+                            trim_float(memory_mb, 0)
                         ),
                     ));
                 }
@@ -195,9 +198,11 @@ impl<'a> ComputeModel<'a> {
                     return Err(reject(
                         Binding::Memory,
                         format!(
-                            "{slots} concurrent jobs × {} MB do not fit in {} MB",
+                            "memory {} MB ({slots} concurrent jobs × {} MB) > {:.0}% of {} MB",
+                            trim_float(job_memory, 1),
                             trim_float(component.memory_mb_per_job.unwrap_or(0.0), 1),
-                            trim_float(max_memory, 0)
+                            max_memory / memory_mb * 100.0,
+                            trim_float(memory_mb, 0)
                         ),
                     ));
                 }
@@ -291,7 +296,12 @@ impl<'a> ComputeModel<'a> {
             }
             _ => self.per_instance as f64 * self.component.memory_mb_per_job.unwrap_or(0.0),
         };
-        let failing = if !stable || !fits(utilization, self.max_utilization) {
+        let occupancy = self
+            .station
+            .map(|s| s.arrival_rate * s.service_time / (n_f * self.per_instance as f64));
+        let failing = if !stable {
+            Some(Binding::Occupancy)
+        } else if !fits(utilization, self.max_utilization) {
             Some(Binding::Utilization)
         } else if queue.is_some_and(|q| !self.slos.iter().all(|s| s.is_met(&q))) {
             Some(Binding::P95)
@@ -303,6 +313,7 @@ impl<'a> ComputeModel<'a> {
         Check {
             queue,
             utilization,
+            occupancy,
             memory_mb,
             failing,
         }
@@ -331,13 +342,14 @@ impl<'a> ComputeModel<'a> {
             }
         }
         let Some(mut good) = good else {
-            let failing = self.check(self.hi).failing.unwrap_or(Binding::Utilization);
+            let at_limit = self.check(self.hi);
+            let failing = at_limit.failing.unwrap_or(Binding::Utilization);
             return Err(Rejection {
                 tier: self.tier.reference(),
                 binding: failing,
                 reason: format!(
-                    "{} still fails at {} instances, the limit ({})",
-                    failing.as_str(),
+                    "{} at {} instance(s), the limit ({})",
+                    self.shortfall(&at_limit, failing),
                     self.hi,
                     if self.component.autoscale.is_some_and(|a| a.max == self.hi) {
                         "autoscale.max"
@@ -365,6 +377,33 @@ impl<'a> ComputeModel<'a> {
         Ok((good, binding))
     }
 
+    /// What a failing check falls short of, in figures: "slots 512.3% busy",
+    /// "CPU 92.1% > the 70% cap", "memory 560 MB > 85% of 512 MB".
+    fn shortfall(&self, check: &Check, failing: Binding) -> String {
+        match failing {
+            Binding::Occupancy => format!(
+                "slots {:.1}% busy (the queue grows without bound)",
+                check.occupancy.unwrap_or(f64::INFINITY) * 100.0
+            ),
+            Binding::Utilization => format!(
+                "CPU {:.1}% > the {:.0}% cap",
+                check.utilization * 100.0,
+                self.max_utilization * 100.0
+            ),
+            Binding::Memory => format!(
+                "memory {} MB > {:.0}% of {} MB",
+                trim_float(check.memory_mb, 1),
+                self.max_memory / self.memory_mb * 100.0,
+                trim_float(self.memory_mb, 0)
+            ),
+            Binding::P95 => match (check.p95_s(self), self.slos.first()) {
+                (Some(p95), Some(slo)) => format!("p95 {} misses {slo}", format_duration(p95)),
+                _ => "the latency target is missed".into(),
+            },
+            other => other.as_str().to_string(),
+        }
+    }
+
     /// The report for a fixed count (stages and capacity searches use it too).
     pub(crate) fn sized(&self, count: u32, binding: Binding, explain_it: bool) -> Sized {
         let check = self.check(count);
@@ -375,6 +414,7 @@ impl<'a> ComputeModel<'a> {
             return Sized {
                 count,
                 utilization: Some(check.utilization),
+                occupancy: check.occupancy,
                 p95_ms: p95_s.map(|s| s * 1e3),
                 binding,
                 feasible: check.failing.is_none(),
@@ -428,6 +468,20 @@ impl<'a> ComputeModel<'a> {
             trim_float(check.memory_mb, 1),
             trim_float(self.memory_mb, 0)
         ));
+        if let (Some(station), Some(occupancy)) = (self.station, check.occupancy) {
+            explain.push(format!(
+                "slots: {} arrivals/s × {} in a slot over {} × {} slots = {:.1}% busy{}",
+                trim_float(station.arrival_rate, 4),
+                format_duration(station.service_time),
+                count,
+                self.per_instance,
+                occupancy * 100.0,
+                check.queue.map_or(String::new(), |q| format!(
+                    "; {:.1}% of arrivals wait",
+                    q.wait_probability * 100.0
+                ))
+            ));
+        }
         if let (Some(p95), Some(slo)) = (p95_s, self.slos.first()) {
             let what = if c.role == ComponentRole::Web {
                 "response (queue + io)"
@@ -449,10 +503,13 @@ impl<'a> ComputeModel<'a> {
         if count > self.lo {
             let fewer = self.check(count - 1);
             explain.push(format!(
-                "{} instance(s) would fail {} (CPU {:.1}%, p95 {})",
+                "{} instance(s) would fail {} (CPU {:.1}%, slots {}, p95 {})",
                 count - 1,
                 fewer.failing.map_or("nothing", |b| b.as_str()),
                 fewer.utilization * 100.0,
+                fewer
+                    .occupancy
+                    .map_or("—".to_string(), |o| format!("{:.1}% busy", o * 100.0)),
                 fewer
                     .p95_s(self)
                     .map_or("unstable".to_string(), format_duration)
@@ -467,6 +524,7 @@ impl<'a> ComputeModel<'a> {
         Sized {
             count,
             utilization: Some(check.utilization),
+            occupancy: check.occupancy,
             p95_ms: p95_s.map(|s| s * 1e3),
             binding,
             feasible: check.failing.is_none(),

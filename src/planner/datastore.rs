@@ -425,6 +425,7 @@ pub(crate) fn check_datastore(
         sized: Sized {
             count,
             utilization: Some(utilization),
+            occupancy: None,
             p95_ms: None,
             binding,
             feasible: true,

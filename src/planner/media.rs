@@ -74,6 +74,7 @@ pub(crate) fn check_media(
         Sized {
             count: 1,
             utilization,
+            occupancy: None,
             p95_ms: None,
             binding: Binding::Credits,
             feasible: true,

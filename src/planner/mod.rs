@@ -68,6 +68,10 @@ pub enum Binding {
     /// High availability: two web instances, or a datastore tier that can
     /// run with standby nodes.
     HighAvailability,
+    /// Request or job slots (workers × instances): with fewer, the slots
+    /// would be busy all the time and the queue would grow without bound,
+    /// whatever the CPU.
+    Occupancy,
 }
 
 pub(crate) use crate::units::fits;
@@ -86,6 +90,7 @@ impl Binding {
             Binding::Quota => "quota",
             Binding::Baseline => "baseline",
             Binding::HighAvailability => "high_availability",
+            Binding::Occupancy => "occupancy",
         }
     }
 }
@@ -94,7 +99,11 @@ impl Binding {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sized {
     pub count: u32,
+    /// CPU: peak CPU-seconds per second over the instances' vCPUs.
     pub utilization: Option<f64>,
+    /// Slots busy: peak arrivals × mean time in a slot (CPU and I/O) over
+    /// the slots (workers or job concurrency × instances).
+    pub occupancy: Option<f64>,
     pub p95_ms: Option<f64>,
     pub binding: Binding,
     pub feasible: bool,
@@ -441,6 +450,15 @@ impl<'a> Planner<'a> {
                 ));
             }
             plan.autoscale = option.autoscale.clone();
+            if self.explain {
+                let rejected = self.cheaper_options_rejected(
+                    component,
+                    &option.tier.reference(),
+                    option.cost,
+                    &demand,
+                );
+                plan.sized.explain.extend(rejected);
+            }
             plans[*index] = Some(plan);
         }
         for (index, component) in components.iter().enumerate() {

@@ -348,4 +348,70 @@ impl<'a> Planner<'a> {
             .min_by(|a, b| a.cost.total_cmp(&b.cost))
             .map(|o| (o.tier.reference(), o.count, o.cost))
     }
+
+    /// For `--explain`: every tier of the component that would cost less
+    /// than the chosen option's `chosen_usd`, and why it was not chosen:
+    /// its rejection (the constraint no count of it meets), or, when it
+    /// holds alone, that the joint mix (connections, shared plan fees) is
+    /// cheaper with the chosen one.
+    pub(super) fn cheaper_options_rejected(
+        &self,
+        component: &Component,
+        chosen: &str,
+        chosen_usd: f64,
+        demand: &Demand,
+    ) -> Vec<String> {
+        let money = |v: f64| format!("${v:.2}/month");
+        let mut lines = Vec::new();
+        for tier in self.tiers(component) {
+            let reference = tier.reference();
+            if reference == chosen {
+                continue;
+            }
+            let serverless = tier.offering.role == Some(Role::Serverless);
+            let model = if serverless {
+                None
+            } else {
+                match ComputeModel::new(component, tier, demand) {
+                    Ok(model) => Some(model),
+                    Err(rejection) => {
+                        // Cheaper only if even one instance costs less.
+                        if self
+                            .unit_price(component, &tier, demand)
+                            .is_some_and(|unit| unit < chosen_usd)
+                        {
+                            lines.push(format!("rejected {reference}: {}", rejection.reason));
+                        }
+                        continue;
+                    }
+                }
+            };
+            let option = self
+                .compute_option(component, tier, model.as_ref(), demand)
+                .and_then(|option| match (component.autoscale, &model) {
+                    (Some(_), Some(model)) => {
+                        self.integrate_autoscaling(component, model, demand, option)
+                    }
+                    _ => Ok(option),
+                });
+            match option {
+                Ok(option) if option.cost < chosen_usd - 1e-9 => lines.push(format!(
+                    "not chosen {reference}: {} × costs {} alone, but the whole mix is cheaper with {chosen} (database or cache connections, or a plan fee shared with other components)",
+                    option.count,
+                    money(option.cost)
+                )),
+                Ok(_) => {}
+                Err(rejection) => {
+                    if model.as_ref().is_some_and(|m| {
+                        self.unit_price(component, &tier, demand)
+                            .is_some_and(|unit| unit * m.cpu_floor(1.0) as f64 <= chosen_usd)
+                    }) || serverless
+                    {
+                        lines.push(format!("rejected {reference}: {}", rejection.reason));
+                    }
+                }
+            }
+        }
+        lines
+    }
 }

@@ -431,7 +431,7 @@ pub fn recommend(r: &RecommendReport, explain: bool) -> Document {
             "provider/offering/tier".into(),
             "count".into(),
             "$/month".into(),
-            "utilization".into(),
+            "CPU / slots busy".into(),
             "p95".into(),
             "sized by".into(),
         ],
@@ -449,8 +449,11 @@ pub fn recommend(r: &RecommendReport, explain: bool) -> Document {
                         None => c.count.to_string(),
                     },
                     c.monthly_usd.map_or("unpriced".into(), money),
-                    c.utilization
-                        .map_or("—".into(), |u| format!("{:.1} %", u * 100.0)),
+                    match (c.utilization, c.occupancy) {
+                        (Some(u), Some(o)) => format!("{:.1} % / {:.1} %", u * 100.0, o * 100.0),
+                        (Some(u), None) => format!("{:.1} %", u * 100.0),
+                        _ => "—".into(),
+                    },
                     c.p95_ms.map_or("—".into(), |p| {
                         format!(
                             "{} ms{}",

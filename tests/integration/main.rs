@@ -5,6 +5,7 @@ mod check_cli;
 mod common;
 mod curves_cli;
 mod hostile_cli;
+mod occupancy_cli;
 mod one_answer_cli;
 mod options_cli;
 mod planner_properties;
