@@ -138,9 +138,9 @@ impl GivenRate {
     /// whole) make exactly this peak rate. Everything else (jobs, storage,
     /// egress) follows the users.
     pub fn apply(&self, scenario: &Scenario) -> Result<RateRun, String> {
-        if !(self.rps.is_finite() && self.rps > 0.0) {
+        if !(self.rps.is_finite() && self.rps > 0.0 && self.rps <= 1e12) {
             return Err(format!(
-                "expected a positive finite request rate, got {} per second",
+                "expected a positive request rate of at most 10^12 per second, got {} per second",
                 self.rps
             ));
         }
@@ -166,7 +166,7 @@ impl GivenRate {
         let users = whole_users(raw).unwrap_or(1.0);
         if users > 1e12 {
             return Err(format!(
-                "the rate implies {raw:.0} users, more than the 10¹² capplan plans"
+                "the rate implies {raw:.3e} users, more than the 10^12 capplan plans"
             ));
         }
         let per_user = self.rps * 60.0 / (users * online_per_user);

@@ -156,6 +156,9 @@ pub fn parse_yaml_recovering<T: serde::de::DeserializeOwned>(
     name: &str,
     text: &str,
 ) -> (Option<T>, Vec<Problem>) {
+    if let Some(problem) = structure_problem(name, text) {
+        return (None, vec![problem]);
+    }
     let mut text = text.to_string();
     let mut problems = Vec::new();
     let mut blanked: Option<String> = None;
@@ -181,7 +184,13 @@ pub fn parse_yaml_recovering<T: serde::de::DeserializeOwned>(
                     }
                     _ => (String::new(), message.clone()),
                 };
-                let line = location.as_ref().map(|l| l.line());
+                let mut line = location.as_ref().map(|l| l.line());
+                let mut rest = rest;
+                // Several documents: point at the separator that starts the second.
+                if line.is_none() && rest.contains("more than one document") {
+                    line = second_document_line(&text);
+                    rest = "expected one YAML document; a second one starts here (a scenario is one document; a catalog file holds one provider per document, separated by `---` lines)".into();
+                }
                 problems.push(Problem::error(
                     name,
                     line,
@@ -206,6 +215,122 @@ pub fn parse_yaml_recovering<T: serde::de::DeserializeOwned>(
         }
     }
     (None, problems)
+}
+
+/// The deepest nesting of collections accepted (serde_yaml_ng stops at 128;
+/// checking first keeps the YAML parser from running on hostile input).
+pub const MAX_DEPTH: usize = 64;
+
+/// Tags a scenario or catalog may carry: YAML's core schema. Others
+/// (`!!binary`, `!!timestamp`, application tags) would be read silently as
+/// something else, so they are errors.
+const ALLOWED_TAGS: [&str; 7] = [
+    "!!str", "!!int", "!!float", "!!bool", "!!null", "!!seq", "!!map",
+];
+
+/// A quick pass over the text before the YAML parser sees it: nesting
+/// deeper than [`MAX_DEPTH`] (flow brackets, block indentation and
+/// `- - -` sequences), and tags outside the core schema. Quoted scalars and
+/// comments are skipped; a bracket inside a plain scalar counts, which only
+/// makes the bound stricter by a level or two.
+fn structure_problem(name: &str, text: &str) -> Option<Problem> {
+    let mut indents: Vec<usize> = Vec::new();
+    let mut flow = 0usize;
+    let mut quote: Option<char> = None;
+    for (index, line) in text.split('\n').enumerate() {
+        let number = index + 1;
+        let mut chars = line.char_indices().peekable();
+        let mut at_token_start = true;
+        let mut column_of_content = None;
+        let mut block_extra = 0usize;
+        while let Some((offset, c)) = chars.next() {
+            let column = line[..offset].chars().count() + 1;
+            if let Some(q) = quote {
+                if c == '\\' && q == '"' {
+                    chars.next();
+                } else if c == q {
+                    if q == '\'' && chars.peek().is_some_and(|(_, n)| *n == '\'') {
+                        chars.next();
+                    } else {
+                        quote = None;
+                    }
+                }
+                continue;
+            }
+            if column_of_content.is_none() && flow == 0 {
+                if c == ' ' {
+                    continue;
+                }
+                if c == '#' {
+                    break;
+                }
+                column_of_content = Some(offset);
+                while indents.last().is_some_and(|&i| i >= offset) {
+                    indents.pop();
+                }
+                indents.push(offset);
+            }
+            match c {
+                '#' if at_token_start => break,
+                '\'' | '"' if at_token_start => quote = Some(c),
+                '[' | '{' => flow += 1,
+                ']' | '}' => flow = flow.saturating_sub(1),
+                '-' if at_token_start
+                    && flow == 0
+                    && chars.peek().is_none_or(|(_, n)| *n == ' ') =>
+                {
+                    block_extra += 1
+                }
+                '!' if at_token_start => {
+                    let tag: String = line[offset..]
+                        .chars()
+                        .take_while(|ch| !ch.is_whitespace() && !matches!(ch, ',' | ']' | '}'))
+                        .collect();
+                    if !ALLOWED_TAGS.contains(&tag.as_str()) {
+                        return Some(Problem::error(
+                            name,
+                            Some(number),
+                            Some(column),
+                            "",
+                            &format!(
+                                "unsupported YAML tag `{tag}`: give the value plainly (tags other than the core schema's !!str, !!int, !!float, !!bool, !!null are not read)"
+                            ),
+                        ));
+                    }
+                }
+                _ => {}
+            }
+            let depth = indents.len() + block_extra + flow;
+            if depth > MAX_DEPTH {
+                return Some(Problem::error(
+                    name,
+                    Some(number),
+                    Some(column),
+                    "",
+                    &format!(
+                        "nesting deeper than {MAX_DEPTH} levels: no scenario or catalog needs more"
+                    ),
+                ));
+            }
+            at_token_start = c.is_whitespace() || matches!(c, '[' | '{' | ',' | ':' | '-');
+        }
+    }
+    None
+}
+
+/// The line of the `---` that starts a second document (after content).
+fn second_document_line(text: &str) -> Option<usize> {
+    let mut content = false;
+    for (index, line) in text.split('\n').enumerate() {
+        let trimmed = line.trim();
+        if line.starts_with("---") && content {
+            return Some(index + 1);
+        }
+        if !trimmed.is_empty() && !trimmed.starts_with('#') && !line.starts_with("---") {
+            content = true;
+        }
+    }
+    None
 }
 
 /// The text with line `line` emptied when it is a `key: scalar` entry of a

@@ -234,7 +234,11 @@ fn split_documents(text: &str) -> Vec<String> {
     let lines: Vec<&str> = text.lines().collect();
     let mut starts = vec![0];
     for (i, line) in lines.iter().enumerate() {
-        if line.trim_end() == "---" {
+        // `---` alone or followed by a comment separates documents.
+        if let Some(rest) = line.strip_prefix("---")
+            && (rest.trim().is_empty() || rest.trim_start().starts_with('#'))
+            && (rest.is_empty() || rest.starts_with([' ', '\t']))
+        {
             starts.push(i + 1);
         }
     }

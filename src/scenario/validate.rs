@@ -7,6 +7,9 @@ use crate::locate::{Step, field_path, line_of};
 use crate::problem::{Problem, Severity};
 use std::collections::HashSet;
 
+/// The largest number a scenario field may hold (see `Checker::number`).
+pub const MAX_MAGNITUDE: f64 = 1e15;
+
 /// All problems of a scenario; `Err` when any is an error.
 pub fn validate(file: &ScenarioFile, catalog: &Catalog) -> Result<Vec<Problem>, ScenarioError> {
     let mut v = Validator {
@@ -50,11 +53,19 @@ impl Validator<'_> {
     }
 
     /// A number in a range; `what` says the range for the message.
+    /// Every number of a scenario is finite and at most 10^15 in size, so
+    /// that no product the planner forms from them (users up to 10^12 times
+    /// a few ratios) can overflow to infinity.
     fn number(&mut self, path: &[Step], value: Option<f64>, ok: impl Fn(f64) -> bool, what: &str) {
-        if let Some(v) = value
-            && !(v.is_finite() && ok(v))
-        {
-            self.error(path, format!("expected {what}, found {}", show(v)));
+        if let Some(v) = value {
+            if !(v.is_finite() && ok(v)) {
+                self.error(path, format!("expected {what}, found {}", show(v)));
+            } else if v.abs() > MAX_MAGNITUDE {
+                self.error(
+                    path,
+                    format!("expected {what} of at most 10^15, found {}", show(v)),
+                );
+            }
         }
     }
 

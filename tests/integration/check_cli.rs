@@ -159,7 +159,7 @@ fn hostile_inputs_exit_2_with_a_located_message() {
                 &format!("name: {}{}", "[".repeat(5000), "]".repeat(5000)),
             )
             .into_bytes(),
-            "name",
+            "nesting deeper than 64 levels",
         ),
         ("bomb.yaml", bomb.into_bytes(), "description"),
         (

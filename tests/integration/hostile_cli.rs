@@ -201,3 +201,180 @@ fn a_batch_answer_streams_and_stops_quietly_at_a_closed_pipe() {
         2000
     );
 }
+
+#[test]
+fn nesting_100000_deep_is_refused_at_its_line_for_scenarios_and_overlays() {
+    // Issue 12: "nesting 100,000 deep (scenario or overlay) runs past 20 s".
+    let dir = scratch_dir("deep-nesting");
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let scenario = write_file(
+        &dir,
+        "deep.yaml",
+        &format!("version: 1\nname: deep\nworkload: {deep}\n"),
+    );
+    let overlay = write_file(
+        &dir,
+        "deep-overlay.yaml",
+        &format!("version: 1\nprovider: deep\nnote: {deep}\n"),
+    );
+    let dashes = write_file(
+        &dir,
+        "dashes.yaml",
+        &format!("version: 1\nname: x\nworkload: {}x\n", "- ".repeat(100_000)),
+    );
+    for (args, location) in [
+        (vec!["recommend", "--scenario", &scenario], "deep.yaml:3:74"),
+        (
+            vec!["recommend", "--tiers", &overlay],
+            "deep-overlay.yaml:3:70",
+        ),
+        (vec!["recommend", "--scenario", &dashes], "dashes.yaml:3:"),
+    ] {
+        let (code, _, stderr) = run(&args);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(stderr.contains(location), "{args:?}: {stderr}");
+        assert!(stderr.contains("nesting deeper than 64 levels"), "{stderr}");
+    }
+    let (code, stdout, _) = run(&["tiers", "check", &overlay]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("nesting deeper than 64 levels"), "{stdout}");
+    // Ordinary nesting (the shipped scenarios) is far below the bound.
+    assert_eq!(run(&["check", "scenarios"]).0, 0);
+}
+
+#[test]
+fn alias_amplification_stops_at_the_first_bad_field() {
+    // Issue 12: "a YAML alias amplification in a --tiers overlay grows to
+    // 4 GB". Aliases are followed lazily by the typed parser (and at most
+    // 100 times the document's events), so the bomb fails where it starts.
+    let dir = scratch_dir("alias-bomb");
+    let mut text =
+        String::from("version: 1\nprovider: bomb\nsource: https://example.com\nas_of: 2026-01\n");
+    text.push_str(
+        "note: &a0 [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    );
+    for i in 1..10 {
+        let refs = vec![format!("*a{}", i - 1); 9].join(",");
+        text.push_str(&format!("x{i}: &a{i} [{refs}]\n"));
+    }
+    text.push_str("offerings: *a9\n");
+    let overlay = write_file(&dir, "bomb.yaml", &text);
+    let (code, _, stderr) = run(&["recommend", "--tiers", &overlay]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("bomb.yaml:5:7"), "{stderr}");
+    let scenario = write_file(
+        &dir,
+        "bomb-scenario.yaml",
+        &default_text().replace("version: 1", &text.replace("provider: bomb\n", "")),
+    );
+    let (code, _, stderr) = run(&["recommend", "--scenario", &scenario]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("bomb-scenario.yaml:"), "{stderr}");
+}
+
+#[test]
+fn a_binary_tag_is_refused_with_its_location() {
+    // Issue 12: "!!binary tagged values are accepted in a scenario".
+    let dir = scratch_dir("binary-tag");
+    let path = write_file(
+        &dir,
+        "binary.yaml",
+        &default_text().replace(
+            "name: Interview Prep API (default)",
+            "name: !!binary aGVsbG8=",
+        ),
+    );
+    let (code, _, stderr) = run(&["recommend", "--scenario", &path]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("binary.yaml:9:7: unsupported YAML tag `!!binary`"),
+        "{stderr}"
+    );
+    // Core-schema tags stay readable.
+    let path = write_file(
+        &dir,
+        "str.yaml",
+        &default_text().replace("name: Interview Prep API (default)", "name: !!str Tagged"),
+    );
+    assert_eq!(run(&["recommend", "--scenario", &path]).0, 0);
+}
+
+#[test]
+fn a_multi_document_overlay_separated_by_a_comment_is_read_and_a_second_scenario_document_is_located()
+ {
+    // Issue 12: "a multi-document overlay separated by a comment fails
+    // without a location".
+    let dir = scratch_dir("multi-document");
+    let prices = std::fs::read_to_string("scenarios/prices/smriti.yaml").unwrap();
+    let commented = prices.replacen("\n---\n", "\n--- # the second provider\n", 1);
+    assert_ne!(commented, prices);
+    let overlay = write_file(&dir, "commented.yaml", &commented);
+    let plain = run(&[
+        "recommend",
+        "--scenario",
+        "scenarios/smriti.yaml",
+        "--tiers",
+        "scenarios/prices/smriti.yaml",
+        "--format",
+        "json",
+    ]);
+    let with_comment = run(&[
+        "recommend",
+        "--scenario",
+        "scenarios/smriti.yaml",
+        "--tiers",
+        &overlay,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(with_comment.0, 0, "{}", with_comment.2);
+    assert_eq!(plain.1, with_comment.1);
+    // A scenario is one document: the second is an error at its separator.
+    let text = format!("{}--- # another\nversion: 1\n", default_text());
+    let line = text.lines().count() - 1;
+    let path = write_file(&dir, "two.yaml", &text);
+    let (code, _, stderr) = run(&["recommend", "--scenario", &path]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains(&format!("two.yaml:{line}")), "{stderr}");
+    assert!(stderr.contains("expected one YAML document"), "{stderr}");
+}
+
+#[test]
+fn enormous_numbers_are_located_errors_not_infinite_results() {
+    // Issue 12: "a rate of 1e300 or an enormous usage amount prints
+    // non-finite numbers with exit 0".
+    let dir = scratch_dir("enormous");
+    for (from, to, location) in [
+        (
+            "egress_mb_per_active_user_per_day: 2",
+            "egress_mb_per_active_user_per_day: 1e300",
+            "workload.egress_mb_per_active_user_per_day",
+        ),
+        (
+            "amount: 900",
+            "amount: 1e300",
+            "usage.question generation, output tokens.amount",
+        ),
+    ] {
+        let path = write_file(&dir, "huge.yaml", &default_text().replace(from, to));
+        let (code, stdout, stderr) = run(&["recommend", "--scenario", &path]);
+        assert_eq!(code, 2, "{stdout}");
+        assert!(
+            stderr.contains(&format!("{location}: expected"))
+                && stderr.contains("at most 10^15, found 1e300"),
+            "{stderr}"
+        );
+    }
+    let (code, _, stderr) = run(&["recommend", "--rps", "1e300", "--users", "5000"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("--rps: expected a positive request rate of at most 10^12 per second"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = run(&["recommend", "--rps", "1e11"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("more than the 10^12 capplan plans"),
+        "{stderr}"
+    );
+}
