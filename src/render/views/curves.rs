@@ -1,0 +1,232 @@
+//! `capplan sweep` and `capplan forecast`: one row per user count or month, and the events.
+
+use super::{money, rate_note, thousands};
+use crate::render::{Document, Section};
+use capplan::sweep::{ForecastReport, Growth, SweepReport, SweepRow};
+use capplan::units::trim_float;
+
+fn sweep_header(rows: &[SweepRow], expanded: bool) -> Vec<String> {
+    let mut headers = vec![
+        "users".to_string(),
+        "peak requests/min".into(),
+        "stage".into(),
+    ];
+    if let Some(first) = rows.iter().find(|r| r.feasible) {
+        for c in &first.components {
+            if expanded {
+                headers.extend([
+                    format!("{} tier", c.name),
+                    format!("{} count", c.name),
+                    format!("{} USD/month", c.name),
+                    format!("{} sized by", c.name),
+                ]);
+            } else {
+                headers.push(format!("{} (count × tier, $/month)", c.name));
+            }
+        }
+    }
+    headers.push(
+        if expanded {
+            "usage USD/month"
+        } else {
+            "usage $/month"
+        }
+        .to_string(),
+    );
+    if has_environments(rows) {
+        headers.push(
+            if expanded {
+                "other environments USD/month"
+            } else {
+                "other environments $/month"
+            }
+            .to_string(),
+        );
+    }
+    headers.extend([
+        if expanded {
+            "total USD/month"
+        } else {
+            "total $/month"
+        }
+        .to_string(),
+        if expanded {
+            "USD per user"
+        } else {
+            "$ per user"
+        }
+        .to_string(),
+    ]);
+    if !expanded {
+        headers.push("sized by".into());
+    }
+    headers
+}
+
+/// Whether any row prices environments besides production (a column).
+fn has_environments(rows: &[SweepRow]) -> bool {
+    rows.iter().any(|r| r.environments_usd > 0.0)
+}
+
+fn sweep_cells(row: &SweepRow, width: usize, expanded: bool, environments: bool) -> Vec<String> {
+    let mut cells = vec![
+        if expanded {
+            format!("{}", row.users)
+        } else {
+            thousands(row.users)
+        },
+        if expanded {
+            trim_float(row.peak_rpm, 3)
+        } else {
+            thousands(row.peak_rpm)
+        },
+        row.stage.clone().unwrap_or_default(),
+    ];
+    if !row.feasible {
+        // The full reason is in JSON; the table keeps the component and constraint.
+        let error = row.error.clone().unwrap_or_default();
+        let short = error.split(": the largest").next().unwrap_or(&error);
+        cells.push(format!("infeasible: {short}"));
+        cells.resize(width, String::new());
+        return cells;
+    }
+    for c in &row.components {
+        let short = c.tier.rsplit('/').next().unwrap_or(&c.tier);
+        if expanded {
+            cells.extend([
+                c.tier.clone(),
+                c.count.to_string(),
+                c.total_monthly_usd
+                    .or(c.monthly_usd)
+                    .map_or(String::new(), |v| format!("{v:.2}")),
+                c.binding.to_string(),
+            ]);
+        } else {
+            cells.push(format!(
+                "{} × {} ({})",
+                c.count,
+                short,
+                c.total_monthly_usd
+                    .or(c.monthly_usd)
+                    .map_or("unpriced".into(), money)
+            ));
+        }
+    }
+    let total = row.monthly_usd.unwrap_or(0.0);
+    let usage = |v: f64| {
+        if expanded {
+            format!("{v:.2}")
+        } else {
+            money(v)
+        }
+    };
+    cells.push(usage(row.usage_usd));
+    if environments {
+        cells.push(usage(row.environments_usd));
+    }
+    if expanded {
+        cells.extend([
+            format!("{total:.2}"),
+            format!("{:.4}", row.usd_per_user.unwrap_or(0.0)),
+        ]);
+    } else {
+        cells.extend([
+            money(total),
+            format!("${:.4}", row.usd_per_user.unwrap_or(0.0)),
+        ]);
+        let bindings: Vec<String> = row
+            .components
+            .iter()
+            .map(|c| format!("{}: {}", c.name, c.binding))
+            .collect();
+        cells.push(bindings.join(", "));
+    }
+    cells
+}
+
+/// `capplan sweep`: one row per user count.
+pub fn sweep(r: &SweepReport, expanded: bool) -> Document {
+    let headers = sweep_header(&r.rows, expanded);
+    let width = headers.len();
+    Document {
+        title: Some(format!("{} — cost by user count", r.scenario)),
+        sections: vec![Section {
+            heading: None,
+            headers,
+            rows: r
+                .rows
+                .iter()
+                .map(|row| sweep_cells(row, width, expanded, has_environments(&r.rows)))
+                .collect(),
+        }],
+        notes: std::iter::once(format!(
+            "USD per month at the peak-hour sizing; catalogs as of {} (oldest entry used).",
+            r.catalog_as_of.as_deref().unwrap_or("unknown")
+        ))
+        .chain(rate_note(r.given_rate.as_ref()))
+        .collect(),
+    }
+}
+
+/// `capplan forecast`: month by month, then the events.
+pub fn forecast(r: &ForecastReport, expanded: bool) -> Document {
+    let rows: Vec<SweepRow> = r.months.iter().map(|m| m.row.clone()).collect();
+    let mut headers = vec!["month".to_string()];
+    headers.extend(sweep_header(&rows, expanded));
+    let width = headers.len();
+    let mut sections = vec![Section {
+        heading: None,
+        headers,
+        rows: r
+            .months
+            .iter()
+            .map(|m| {
+                let mut cells = vec![m.month.to_string()];
+                cells.extend(sweep_cells(
+                    &m.row,
+                    width - 1,
+                    expanded,
+                    has_environments(&rows),
+                ));
+                cells
+            })
+            .collect(),
+    }];
+    if !r.events.is_empty() {
+        sections.push(Section {
+            heading: Some("Events".into()),
+            headers: vec![
+                "month".into(),
+                "users".into(),
+                "kind".into(),
+                "event".into(),
+            ],
+            rows: r
+                .events
+                .iter()
+                .map(|e| {
+                    vec![
+                        e.month.to_string(),
+                        thousands(e.users),
+                        e.kind.to_string(),
+                        e.description.clone(),
+                    ]
+                })
+                .collect(),
+        });
+    }
+    let growth = match r.growth {
+        Growth::Compound { rate } => format!("{}%/month compound", trim_float(rate * 100.0, 2)),
+        Growth::Linear { per_month } => format!("{}/month linear", trim_float(per_month, 1)),
+    };
+    Document {
+        title: Some(format!("{} — forecast at {growth}", r.scenario)),
+        sections,
+        notes: std::iter::once(format!(
+            "Catalogs as of {} (oldest entry used).",
+            r.catalog_as_of.as_deref().unwrap_or("unknown")
+        ))
+        .chain(rate_note(r.given_rate.as_ref()))
+        .collect(),
+    }
+}

@@ -1,0 +1,336 @@
+//! `capplan recommend`: demand, the instance mix, add-ons and usage, environments, the arithmetic and the notes.
+
+use super::{money, rate_note, signed_money, thousands};
+use crate::render::{Document, Section};
+use capplan::recommend::RecommendReport;
+use capplan::units::trim_float;
+
+/// `capplan recommend`.
+pub fn recommend(r: &RecommendReport, explain: bool) -> Document {
+    let d = &r.demand;
+    let stage = r.stage.as_ref().map_or(String::new(), |s| {
+        format!(" — stage {}: {}", s.index, s.name)
+    });
+    let mut sections = vec![Section {
+        heading: Some("Demand at the peak hour".into()),
+        headers: vec!["quantity".into(), "value".into()],
+        rows: {
+            let mut rows = vec![
+                vec!["daily active users".into(), thousands(d.daily_active_users)],
+                vec!["online at peak".into(), thousands(d.online_users)],
+                vec![
+                    "requests".into(),
+                    format!(
+                        "{} /min ({} /s)",
+                        thousands(d.peak_rpm),
+                        trim_float(d.peak_rps, 2)
+                    ),
+                ],
+            ];
+            for job in &d.peak_jobs_per_s {
+                rows.push(vec![
+                    format!("{} jobs", job.class),
+                    format!(
+                        "{} /min ({} /month)",
+                        trim_float(job.per_s * 60.0, 2),
+                        thousands(job.per_month)
+                    ),
+                ]);
+            }
+            rows.extend([
+                vec![
+                    "database operations".into(),
+                    format!("{} /s", trim_float(d.db_ops_per_s, 1)),
+                ],
+                vec![
+                    "cache operations".into(),
+                    format!("{} /s", trim_float(d.cache_ops_per_s, 1)),
+                ],
+                vec![
+                    "stored data".into(),
+                    format!("{} GB", trim_float(d.storage_gb, 2)),
+                ],
+                vec![
+                    "cache memory".into(),
+                    format!("{} MB", trim_float(d.cache_mb, 1)),
+                ],
+                vec![
+                    "egress".into(),
+                    format!("{} GB/month", trim_float(d.egress_gb_per_month, 1)),
+                ],
+            ]);
+            rows
+        },
+    }];
+    sections.push(Section {
+        heading: Some("Instance mix".into()),
+        headers: vec![
+            "component".into(),
+            "role".into(),
+            "provider/offering/tier".into(),
+            "count".into(),
+            "$/month".into(),
+            "CPU / slots busy".into(),
+            "p95".into(),
+            "sized by".into(),
+        ],
+        rows: r
+            .components
+            .iter()
+            .map(|c| {
+                vec![
+                    c.name.clone(),
+                    c.role.to_string(),
+                    format!("{}/{}/{}", c.provider, c.offering, c.tier),
+                    match &c.autoscale {
+                        Some(a) => format!("{}–{} (auto)", a.min_count, a.peak_count),
+                        None if c.serverless => format!("{} concurrent", c.count),
+                        None => c.count.to_string(),
+                    },
+                    c.monthly_usd.map_or("unpriced".into(), money),
+                    match (c.utilization, c.occupancy) {
+                        (Some(u), Some(o)) => format!("{:.1} % / {:.1} %", u * 100.0, o * 100.0),
+                        (Some(u), None) => format!("{:.1} %", u * 100.0),
+                        _ => "—".into(),
+                    },
+                    c.p95_ms.map_or("—".into(), |p| {
+                        format!(
+                            "{} ms{}",
+                            trim_float(p, 1),
+                            if c.role == "worker" { " wait" } else { "" }
+                        )
+                    }),
+                    c.binding.to_string(),
+                ]
+            })
+            .collect(),
+    });
+    // The tiers' own charges (storage add-ons, credits, egress, load
+    // balancers) first, then the scenario's usage items and plan fees.
+    let lines: Vec<&capplan::planner::UsageLine> = r
+        .components
+        .iter()
+        .flat_map(|c| &c.charges)
+        .chain(&r.usage)
+        .collect();
+    if !lines.is_empty() {
+        let has_charges = r.components.iter().any(|c| !c.charges.is_empty());
+        sections.push(Section {
+            heading: Some(
+                if has_charges {
+                    "Add-ons and usage-priced items (average load)"
+                } else {
+                    "Usage-priced items (average load)"
+                }
+                .into(),
+            ),
+            headers: vec![
+                "item".into(),
+                "price".into(),
+                "quantity".into(),
+                "$/month".into(),
+            ],
+            rows: lines
+                .iter()
+                .map(|u| {
+                    vec![
+                        match &u.component {
+                            Some(component) => format!("{component}: {}", u.name),
+                            None => u.name.clone(),
+                        },
+                        u.price.clone(),
+                        format!("{} {}", trim_float(u.quantity, 3), u.unit),
+                        u.monthly_usd.map_or("unpriced".into(), money),
+                    ]
+                })
+                .collect(),
+        });
+    }
+    if !r.environments.is_empty() {
+        sections.push(environments_section(&r.environments));
+    }
+    if explain {
+        sections.push(Section {
+            heading: Some("How each size was set".into()),
+            headers: vec!["component".into(), "arithmetic".into()],
+            rows: r
+                .components
+                .iter()
+                .flat_map(|c| {
+                    c.explain
+                        .iter()
+                        .map(move |line| vec![c.name.clone(), line.clone()])
+                })
+                .collect(),
+        });
+    }
+    let mut notes = vec![format!(
+        "Total: {}/month ({} per user per month){}",
+        money(r.monthly_usd),
+        if r.usd_per_user < 0.01 {
+            format!("${:.4}", r.usd_per_user)
+        } else {
+            format!("${:.2}", r.usd_per_user)
+        },
+        if r.unpriced.is_empty() {
+            String::new()
+        } else {
+            format!("; excludes unpriced: {}", r.unpriced.join(", "))
+        }
+    )];
+    if !r.environments.is_empty() {
+        let others: f64 = r.environments.iter().map(|e| e.monthly_usd).sum();
+        notes.push(format!(
+            "Of which production {}/month and other environments {}/month.",
+            money(r.monthly_usd - others),
+            money(others)
+        ));
+    }
+    for c in &r.components {
+        if !c.unverified_limits.is_empty() {
+            notes.push(format!(
+                "{}: this plan rests on limits {}/{}/{} does not publish ({}), accepted by the scenario.",
+                c.name,
+                c.provider,
+                c.offering,
+                c.tier,
+                c.unverified_limits.join(", ")
+            ));
+        }
+        if let (Some(saving), true) = (c.purchase_saving_usd, c.purchase_option != "on_demand") {
+            notes.push(format!(
+                "{}: {} saves {}/month against on demand ({}/month).",
+                c.name,
+                c.purchase_option,
+                money(saving),
+                c.on_demand_monthly_usd.map_or("unpriced".into(), money)
+            ));
+        }
+        if let Some(a) = &c.autoscale {
+            notes.push(format!(
+                "{}: autoscaled, {} to {} instances through the day (average {}); billed {} on average ({} billing): {}/month against {}/month fixed at the peak{}.",
+                c.name,
+                a.min_count,
+                a.peak_count,
+                trim_float(a.average_count, 2),
+                trim_float(a.billed_count, 2),
+                a.billing.replace('_', "-"),
+                c.monthly_usd.map_or("unpriced".into(), money),
+                a.fixed_peak_monthly_usd.map_or("unpriced".into(), money),
+                a.saving_usd
+                    .map_or(String::new(), |s| format!(", saving {}", money(s)))
+            ));
+        }
+    }
+    for s in &r.serverless {
+        notes.push(format!(
+            "{}: serverless {} costs {}/month; instances ({} × {}) {}/month. {}",
+            s.component,
+            s.serverless_tier,
+            money(s.serverless_monthly_usd),
+            s.instances_count,
+            s.instances_tier,
+            money(s.instances_monthly_usd),
+            match (s.break_even_requests_per_month, s.break_even_users) {
+                (Some(requests), Some(users)) => format!(
+                    "Instances become cheaper above {} requests/month (~{} users).",
+                    thousands(requests),
+                    thousands(users)
+                ),
+                _ => "No break-even between 1 and 10^9 users.".into(),
+            }
+        ));
+    }
+    let beyond = |v: Option<f64>| v.map_or("more than 10^12".into(), thousands);
+    notes.push(match (r.max_users, r.mix_max_users) {
+        (Some(max), holds) if holds.is_none_or(|h| h > max) => format!(
+            "This mix stays the cheapest up to {} users (it holds the load up to {}; another mix is cheaper beyond).",
+            thousands(max),
+            beyond(holds)
+        ),
+        (max, _) => format!("This mix serves up to {} users.", beyond(max)),
+    });
+    if let Some(t) = &r.stage_template {
+        notes.push(format!(
+            "Stage template {}: {}/month for up to {} users{}.",
+            t.name,
+            t.monthly_usd.map_or("unpriced".into(), money),
+            t.max_users.map_or("more than 10^12".into(), thousands),
+            match t.optimizer_saving_usd {
+                Some(s) if s > 0.005 =>
+                    format!("; the mix above costs {} less in instances", money(s)),
+                _ => String::new(),
+            }
+        ));
+    }
+    if let Some(n) = &r.next_stage {
+        notes.push(format!(
+            "Next stage: {} at ~{} users.",
+            n.name,
+            thousands(n.at_users)
+        ));
+    }
+    match &r.next_upgrade {
+        Some(u) => notes.push(format!(
+            "Next upgrade: at {} users: {}, {}/month in total ({}/month in instances).",
+            thousands(u.at_users),
+            u.change,
+            signed_money(u.delta_usd),
+            signed_money(u.instances_delta_usd)
+        )),
+        None => notes.push("Next upgrade: none found.".into()),
+    }
+    notes.extend(rate_note(r.given_rate.as_ref()));
+    if let Some(date) = &r.catalog_as_of {
+        notes.push(format!("Prices from the catalogs (oldest entry used: {date}); `capplan tiers show` lists sources."));
+    }
+    for warning in &r.warnings {
+        notes.push(format!("warning: {warning}"));
+    }
+    Document {
+        title: Some(format!(
+            "{} — {} users{stage}",
+            r.scenario,
+            thousands(r.users)
+        )),
+        sections,
+        notes,
+    }
+}
+
+/// Environments besides production: load or fixed mix, what runs, and
+/// the cost of all copies.
+fn environments_section(environments: &[capplan::planner::EnvironmentCost]) -> Section {
+    Section {
+        heading: Some("Other environments (in the total)".into()),
+        headers: vec![
+            "environment".into(),
+            "planned at".into(),
+            "copies".into(),
+            "mix".into(),
+            "$/month".into(),
+        ],
+        rows: environments
+            .iter()
+            .map(|e| {
+                let mix: Vec<String> = e
+                    .components
+                    .iter()
+                    .map(|c| format!("{} {} × {}", c.name, c.count, c.tier_ref))
+                    .collect();
+                let mut cost = money(e.monthly_usd);
+                if !e.shared_plans.is_empty() {
+                    cost.push_str(&format!(" (shares {})", e.shared_plans.join(", ")));
+                }
+                vec![
+                    e.name.clone(),
+                    e.users
+                        .map_or("fixed mix".into(), |u| format!("{} users", thousands(u))),
+                    e.copies.to_string(),
+                    mix.join(", "),
+                    cost,
+                ]
+            })
+            .collect(),
+    }
+}
