@@ -1,0 +1,101 @@
+//! The datastore side of the joint search: the tiers of a database or
+//! cache that hold everything but connections (cheapest first, with their
+//! charges), the first of them whose connection limit holds a count, and
+//! why none does.
+
+use super::*;
+
+impl<'a> Planner<'a> {
+    /// The tiers of a datastore component that hold the demand apart from
+    /// connections, cheapest first, with their connection limits.
+    pub(super) fn datastore_tiers(
+        &self,
+        component: &Component,
+        demand: &Demand,
+    ) -> Vec<DatastoreChoice<'a>> {
+        let mut tiers: Vec<DatastoreChoice<'a>> = self
+            .tiers(component)
+            .into_iter()
+            .filter_map(|tier| {
+                let check =
+                    check_datastore(component, &tier, demand, 0.0, false, None, self.catalog)
+                        .ok()?;
+                let mut lines =
+                    egress_charges(self.scenario, component, &tier, demand, self.catalog);
+                lines.extend(capacity_unit_charge(
+                    component,
+                    &tier,
+                    demand,
+                    &self.hourly_shares,
+                    self.catalog,
+                ));
+                Some(DatastoreChoice {
+                    cost: self
+                        .unit_price(component, &tier, demand)
+                        .map_or(f64::INFINITY, |p| p * check.sized.count as f64)
+                        + charges::total(&check.charges)
+                        + charges::total(&lines),
+                    tier,
+                    lines,
+                })
+            })
+            .collect();
+        tiers.sort_by(|a, b| a.cost.total_cmp(&b.cost));
+        tiers
+    }
+
+    /// Why no tier of a datastore serves this demand and these connections
+    /// (built only when needed: the messages cost more than the checks).
+    pub(super) fn datastore_rejection(
+        &self,
+        component: &Component,
+        demand: &Demand,
+        connections: f64,
+    ) -> Infeasible {
+        let rejections = self
+            .tiers(component)
+            .into_iter()
+            .filter_map(|tier| {
+                check_datastore(
+                    component,
+                    &tier,
+                    demand,
+                    connections,
+                    true,
+                    None,
+                    self.catalog,
+                )
+                .err()
+                .map(|r| (tier, r))
+            })
+            .collect();
+        infeasible(component, rejections)
+    }
+}
+
+#[derive(Clone)]
+pub(super) struct DatastoreChoice<'a> {
+    pub(super) tier: TierRef<'a>,
+    /// Instances and every charge, the ones below included.
+    pub(super) cost: f64,
+    /// Charges beyond the tier check's own: the egress it serves and its
+    /// capacity units over the day.
+    pub(super) lines: Vec<UsageLine>,
+}
+
+/// The cheapest tier whose connection limit (if published) holds `connections`.
+pub(super) fn first_fitting<'a>(
+    tiers: &[DatastoreChoice<'a>],
+    connections: f64,
+) -> Option<DatastoreChoice<'a>> {
+    tiers
+        .iter()
+        .find(|t| {
+            t.tier
+                .tier
+                .capacity
+                .max_connections
+                .is_none_or(|limit| fits(connections, limit))
+        })
+        .cloned()
+}
