@@ -79,7 +79,11 @@ fn planning(c: &mut Criterion) {
         ("smriti", 5000.0, "scenarios/smriti.yaml"),
         // Lambda until Render instances undercut it in a narrow band: the
         // next-change search plans at every instance breakpoint.
-        ("lambda_or_render", 1000.0, "tests/fixtures/lambda-or-render.yaml"),
+        (
+            "lambda_or_render",
+            1000.0,
+            "tests/fixtures/lambda-or-render.yaml",
+        ),
     ] {
         let file = capplan::scenario::load_scenario(Some(std::path::Path::new(path))).unwrap();
         let planner = capplan::planner::Planner::new(&file.scenario, &catalog);
