@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-const FILES: [&str; 7] = [
+const FILES: [&str; 8] = [
     "render",
     "atlas",
     "redis-cloud",
@@ -14,6 +14,7 @@ const FILES: [&str; 7] = [
     "openai",
     "cloudinary",
     "upstash",
+    "neon",
 ];
 
 fn main() {

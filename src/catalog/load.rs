@@ -9,7 +9,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// The catalogs compiled into the binary.
-const EMBEDDED: [(&str, &str); 7] = [
+const EMBEDDED: [(&str, &str); 8] = [
     ("tiers/render.yaml", include_str!("../../tiers/render.yaml")),
     ("tiers/atlas.yaml", include_str!("../../tiers/atlas.yaml")),
     (
@@ -26,6 +26,7 @@ const EMBEDDED: [(&str, &str); 7] = [
         "tiers/upstash.yaml",
         include_str!("../../tiers/upstash.yaml"),
     ),
+    ("tiers/neon.yaml", include_str!("../../tiers/neon.yaml")),
 ];
 
 /// A catalog file as read: its name, text and parsed provider.

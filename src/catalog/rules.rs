@@ -217,4 +217,5 @@ pub struct CapacityUnits {
     /// the working set only and operations stay unverified.
     pub vcpu_per_unit: Option<f64>,
     pub source: Option<String>,
+    pub note: Option<String>,
 }

@@ -162,11 +162,14 @@ pub(crate) fn backup_charge(
             catalog,
             tier,
             id,
-            format!(
-                "backup storage beyond the free {} GB ({}% of the storage)",
-                trim_float(free, 1),
-                trim_float(rule.free_share_of_storage.unwrap_or(0.0) * 100.0, 0)
-            ),
+            match rule.free_share_of_storage {
+                Some(share) if share > 0.0 => format!(
+                    "backup storage beyond the free {} GB ({}% of the storage)",
+                    trim_float(free, 1),
+                    trim_float(share * 100.0, 0)
+                ),
+                _ => "backup storage".to_string(),
+            },
             billed,
             &component.name,
         )),

@@ -9,6 +9,7 @@ mod occupancy_cli;
 mod one_answer_cli;
 mod options_cli;
 mod planner_properties;
+mod platforms_cli;
 mod pricing_cli;
 mod properties;
 mod queue_cli;

@@ -11,7 +11,7 @@ fn every_shipped_catalog_passes_check() {
     let (code, stdout, _) = run_on_day(&["tiers", "check", "tiers", "--format", "json"]);
     assert_eq!(code, 0, "{stdout}");
     let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
-    assert_eq!(json["files"].as_array().unwrap().len(), 7);
+    assert_eq!(json["files"].as_array().unwrap().len(), 8);
     assert_eq!(json["errors"], 0);
     // Stale sources are warnings, not errors (render/web/pro-plus is dated 2022-09-26).
     assert!(json["warnings"].as_u64().unwrap() > 0);
