@@ -72,6 +72,15 @@ fn planning(c: &mut Criterion) {
         })
     });
     c.bench_function("catalog/load_embedded", |b| b.iter(capplan::catalog::load));
+    // The structure pass before the YAML parser is linear in the line
+    // length (it was quadratic: 2.8 s for a 300 KB line).
+    let long_line = file.text.replace(
+        "name: Interview Prep API (default)",
+        &format!("name: \"{}\"", "x".repeat(1_000_000)),
+    );
+    c.bench_function("scenario/parse_with_a_1mb_line", |b| {
+        b.iter(|| capplan::scenario::parse_scenario("long.yaml", black_box(&long_line)))
+    });
     // The seed scenarios: autoscaling (hour-by-hour counts) and the
     // serverless break-even search are the expensive extras.
     for (name, users, path) in [

@@ -243,8 +243,19 @@ fn structure_problem(name: &str, text: &str) -> Option<Problem> {
         let mut at_token_start = true;
         let mut column_of_content = None;
         let mut block_extra = 0usize;
-        while let Some((offset, c)) = chars.next() {
+        // The column is counted only for a problem: counting it for every
+        // character would make a long line quadratic.
+        let located = |offset: usize, message: &str| {
             let column = line[..offset].chars().count() + 1;
+            Some(Problem::error(
+                name,
+                Some(number),
+                Some(column),
+                "",
+                message,
+            ))
+        };
+        while let Some((offset, c)) = chars.next() {
             if let Some(q) = quote {
                 if c == '\\' && q == '"' {
                     chars.next();
@@ -287,30 +298,24 @@ fn structure_problem(name: &str, text: &str) -> Option<Problem> {
                         .take_while(|ch| !ch.is_whitespace() && !matches!(ch, ',' | ']' | '}'))
                         .collect();
                     if !ALLOWED_TAGS.contains(&tag.as_str()) {
-                        return Some(Problem::error(
-                            name,
-                            Some(number),
-                            Some(column),
-                            "",
+                        return located(
+                            offset,
                             &format!(
                                 "unsupported YAML tag `{tag}`: give the value plainly (tags other than the core schema's !!str, !!int, !!float, !!bool, !!null are not read)"
                             ),
-                        ));
+                        );
                     }
                 }
                 _ => {}
             }
             let depth = indents.len() + block_extra + flow;
             if depth > MAX_DEPTH {
-                return Some(Problem::error(
-                    name,
-                    Some(number),
-                    Some(column),
-                    "",
+                return located(
+                    offset,
                     &format!(
                         "nesting deeper than {MAX_DEPTH} levels: no scenario or catalog needs more"
                     ),
-                ));
+                );
             }
             at_token_start = c.is_whitespace() || matches!(c, '[' | '{' | ',' | ':' | '-');
         }
@@ -372,6 +377,21 @@ mod tests {
         a: u32,
         b: Option<f64>,
         c: Option<String>,
+    }
+
+    #[test]
+    fn a_nesting_or_tag_problem_is_located_in_characters_after_a_long_line() {
+        // A 200,000-character quoted value of multi-byte characters, then 65
+        // brackets after "b: ": the 64th (column 67) is one level too deep
+        // beside the mapping. Columns count characters, not bytes.
+        let long = "é".repeat(200_000);
+        let text = format!("a: \"{long}\"\nb: {}{}\n", "[".repeat(65), "]".repeat(65));
+        let problem = structure_problem("f.yaml", &text).expect("too deep");
+        assert_eq!((problem.line, problem.column), (Some(2), Some(3 + 64)));
+        let text = format!("a: \"{long}\" \nb: x !!binary aGk=\n");
+        let problem = structure_problem("f.yaml", &text).expect("a tag");
+        assert_eq!((problem.line, problem.column), (Some(2), Some(6)));
+        assert!(structure_problem("f.yaml", &format!("a: \"{long}[[[\"\n")).is_none());
     }
 
     #[test]
