@@ -270,7 +270,7 @@ fn evaluate(file: &ScenarioFile, catalog: &Catalog, out: &mut Vec<AssertionResul
         let line = line_of_item(&file.text, "assert", index);
         // A rate follows the one rule of every command: it sets the per-user
         // request rate at the assertion's users (or the users it implies).
-        let (run, at) = match (a.users, a.rpm) {
+        let (scenario, load, at) = match (a.users, a.rpm) {
             (users, Some(rpm)) => {
                 let given = crate::demand::GivenRate {
                     rps: rpm / 60.0,
@@ -281,7 +281,7 @@ fn evaluate(file: &ScenarioFile, catalog: &Catalog, out: &mut Vec<AssertionResul
                     None => format!("rpm={}", trim_float(rpm, 1)),
                 };
                 match given.apply(&file.scenario) {
-                    Ok(run) => ((std::borrow::Cow::Owned(run.scenario), run.users), at),
+                    Ok(run) => (std::borrow::Cow::Owned(run.scenario), run.users, at),
                     Err(e) => {
                         out.push(AssertionResult {
                             file: file.name.clone(),
@@ -297,12 +297,12 @@ fn evaluate(file: &ScenarioFile, catalog: &Catalog, out: &mut Vec<AssertionResul
                 }
             }
             (Some(users), None) => (
-                (std::borrow::Cow::Borrowed(&file.scenario), users),
+                std::borrow::Cow::Borrowed(&file.scenario),
+                users,
                 format!("users={}", trim_float(users, 0)),
             ),
             (None, None) => continue,
         };
-        let (scenario, load) = run;
         let mut push = |check: &str, limit: String, value: String, pass: bool| {
             out.push(AssertionResult {
                 file: file.name.clone(),

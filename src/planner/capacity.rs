@@ -173,12 +173,10 @@ impl<'a> Breakpoints<'a> {
                 let Some(unit_usd) = planner.unit_price(component, &tier, &demand) else {
                     continue;
                 };
-                // The fewest instances that hold the start, then its range.
-                let Ok(model) = ComputeModel::new(component, tier, &demand) else {
-                    continue;
-                };
-                let Some(count) =
-                    (1..=model.max_count()).find(|&n| model.check(n).failing.is_none())
+                // The fewest instances that hold the start (the sizing
+                // search every option uses), then its range.
+                let Ok((count, _)) =
+                    ComputeModel::new(component, tier, &demand).and_then(|m| m.size())
                 else {
                     continue;
                 };

@@ -47,11 +47,9 @@ fn assert_agrees(planner: &Planner<'_>, users: f64) {
     }
 }
 
-#[test]
-fn rps_300_with_5000_users_sets_the_per_user_rate_and_the_next_upgrade_costs_more() {
-    // Issue 12: "--rps 300 --users 5000 reports a negative next upgrade
-    // (api 23 → 1 × starter, −$69.94/month)".
-    let json = run_json(
+/// The issue's case: recommend with `--rps 300 --users 5000`, as JSON.
+fn recommend_at_300_rps() -> serde_json::Value {
+    run_json(
         &[
             "recommend",
             "--rps",
@@ -62,7 +60,14 @@ fn rps_300_with_5000_users_sets_the_per_user_rate_and_the_next_upgrade_costs_mor
             "json",
         ],
         0,
-    );
+    )
+}
+
+#[test]
+fn rps_300_with_5000_users_sets_the_per_user_rate_and_the_next_upgrade_costs_more() {
+    // Issue 12: "--rps 300 --users 5000 reports a negative next upgrade
+    // (api 23 → 1 × starter, −$69.94/month)".
+    let json = recommend_at_300_rps();
     assert_eq!(json["users"], 5000.0);
     assert!(close(
         json["demand"]["peak_rps"].as_f64().unwrap(),
@@ -113,7 +118,26 @@ fn rps_300_with_5000_users_sets_the_per_user_rate_and_the_next_upgrade_costs_mor
             .collect()
     };
     assert_eq!(mix(&at(max)), mix(&json));
-    assert_ne!(mix(&at(max + 1.0)), mix(&json));
+    let next = at(max + 1.0);
+    assert_ne!(mix(&next), mix(&json));
+    // The upgrade's figures: one more Starter ($7, the catalog's price) in
+    // instances, and the next plan's total (its own run) minus this one.
+    assert!(
+        close(upgrade["instances_delta_usd"].as_f64().unwrap(), 7.0, 1e-12),
+        "{upgrade}"
+    );
+    assert!(close(
+        upgrade["delta_usd"].as_f64().unwrap(),
+        next["monthly_usd"].as_f64().unwrap() - json["monthly_usd"].as_f64().unwrap(),
+        1e-9
+    ));
+    let (code, table, _) = run(&["recommend", "--rps", "300", "--users", "5000"]);
+    assert_eq!(code, 0);
+    assert!(
+        table.contains("Given rate: a peak of 300 requests/s at 5,000 users sets 120 requests per online user per minute for this run (the scenario says 3)."),
+        "{table}"
+    );
+    assert!(table.contains("+$7.00/month in instances"), "{table}");
 }
 
 #[test]
@@ -160,18 +184,7 @@ fn rps_7_5_with_100000_users_plans_the_capacity_at_that_per_user_rate() {
 
 #[test]
 fn a_given_rate_gives_the_same_plan_in_every_command() {
-    let recommend = run_json(
-        &[
-            "recommend",
-            "--rps",
-            "300",
-            "--users",
-            "5000",
-            "--format",
-            "json",
-        ],
-        0,
-    );
+    let recommend = recommend_at_300_rps();
     let total = recommend["monthly_usd"].as_f64().unwrap();
     let sweep = run_json(
         &[
@@ -367,6 +380,26 @@ fn serverless_capacity_and_next_upgrade_agree_with_recommend_beyond_them() {
         users += 20.0;
     }
     assert_agrees(&planner, 1000.0);
+    // The table says the mix still holds, but stops being the cheapest.
+    assert_eq!(report.mix_max_users, None);
+    let (code, table, _) = run(&[
+        "recommend",
+        "--scenario",
+        "tests/fixtures/lambda-or-render.yaml",
+        "--users",
+        "1000",
+    ]);
+    assert_eq!(code, 0);
+    let users = format!("{}", max as u64);
+    let grouped = format!(
+        "{},{}",
+        &users[..users.len() - 3],
+        &users[users.len() - 3..]
+    );
+    assert!(
+        table.contains(&format!("This mix stays the cheapest up to {grouped} users (it holds the load up to more than 10^12")),
+        "{table}"
+    );
     for users in [20_000.0, 60_000.0, 75_000.0, 120_000.0] {
         assert_agrees(&planner, users);
     }
