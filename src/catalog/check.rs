@@ -203,6 +203,46 @@ impl Checker<'_> {
                     true,
                 );
             }
+            if let Some(rule) = &o.usage_compute {
+                let mut timed: Vec<(Vec<&str>, &str)> = Vec::new();
+                if let Some(cpu) = &rule.cpu {
+                    timed.push((vec!["usage_compute", "cpu", "price"], &cpu.price));
+                }
+                if let Some(memory) = &rule.memory {
+                    timed.push((vec!["usage_compute", "memory", "price"], &memory.price));
+                }
+                if let Some(idle) = &rule.idle {
+                    timed.extend(
+                        idle.cpu
+                            .iter()
+                            .map(|id| (vec!["usage_compute", "idle", "cpu"], id.as_str())),
+                    );
+                    timed.extend(
+                        idle.memory
+                            .iter()
+                            .map(|id| (vec!["usage_compute", "idle", "memory"], id.as_str())),
+                    );
+                }
+                for (fields, id) in &timed {
+                    let unit = p
+                        .usage
+                        .iter()
+                        .chain(self.base.iter().flat_map(|b| b.usage.iter()))
+                        .find(|u| u.id == *id)
+                        .map(|u| u.unit.as_str());
+                    if let Some(unit) = unit
+                        && super::seconds_per_unit(unit).is_none()
+                    {
+                        let mut path = opath.clone();
+                        path.extend(fields.iter().map(|f| key(f)));
+                        self.error(&path, format!("usage '{id}' has unit '{unit}': usage-priced compute needs a time unit (vCPU-second, GB-hour, vCPU-month…)"));
+                    }
+                }
+                refs.extend(timed);
+                if let Some(id) = &rule.requests {
+                    refs.push((vec!["usage_compute", "requests"], id));
+                }
+            }
             if let Some(id) = &o.cpu_surplus {
                 refs.push((vec!["cpu_surplus"], id));
             }
@@ -277,6 +317,19 @@ impl Checker<'_> {
                         self.usage_ref(p, &tpath, &["quotas", "overage"], id);
                     }
                 }
+                if let Some(credit) = &t.credit {
+                    let mut cpath = tpath.clone();
+                    cpath.push(key("credit"));
+                    self.positive(&cpath, "usd", Some(credit.usd), true);
+                    for offering in &credit.offerings {
+                        let known = |p: &Provider| p.offerings.iter().any(|o| &o.id == offering);
+                        if !known(p) && !self.base.is_some_and(known) {
+                            let mut path = cpath.clone();
+                            path.push(key("offerings"));
+                            self.error(&path, format!("unknown offering '{offering}': expected an offering id of this provider"));
+                        }
+                    }
+                }
                 if c.max_instances == Some(0) {
                     let mut full = cpath.clone();
                     full.push(key("max_instances"));
@@ -336,6 +389,12 @@ impl Checker<'_> {
                     &upath,
                     format!("expected batch_discount from 0 to below 1, found {d}"),
                 );
+            }
+            if let Some(long) = &u.long_context {
+                let mut lpath = upath.clone();
+                lpath.push(key("long_context"));
+                self.positive(&lpath, "above_tokens", Some(long.above_tokens), false);
+                self.positive(&lpath, "usd", Some(long.usd), true);
             }
             if u.price_tiers.is_empty() {
                 self.error(&upath, "expected at least one price tier".into());

@@ -21,9 +21,11 @@ pub use load::{
 };
 pub use rules::{
     BackupPricing, CapacityUnits, Feature, FeatureFee, HighAvailability, LCU_ACTIVE_CONNECTIONS,
-    LCU_NEW_CONNECTIONS_PER_S, LCU_PROCESSED_GB_PER_HOUR, LoadBalancerRule, Quota, QuotaMetric,
-    StorageMetering, StoragePricing, StorageRule, TierBackup,
+    LCU_NEW_CONNECTIONS_PER_S, LCU_PROCESSED_GB_PER_HOUR, LoadBalancerRule, LongContext, Metered,
+    PlanCredit, Quota, QuotaMetric, Scaling, StorageMetering, StoragePricing, StorageRule,
+    TierBackup, UsageCompute, seconds_per_unit,
 };
+pub use rules::{Basis, IdlePricing};
 pub use view::{OfferingSummary, TierRow, UsageRow, offering_summaries, tier_rows, usage_rows};
 
 use serde::{Deserialize, Serialize};
@@ -138,6 +140,9 @@ pub struct Offering {
     pub backup: Option<BackupPricing>,
     /// Databases that scale in capacity units over the day.
     pub capacity_units: Option<CapacityUnits>,
+    /// Compute billed by CPU and memory seconds and requests, not by
+    /// instances (Railway, Cloud Run, Vercel functions).
+    pub usage_compute: Option<UsageCompute>,
     /// Burstable tiers (`capacity.baseline_cpu`): usage id pricing CPU
     /// above the baseline per vCPU-hour (unlimited mode).
     pub cpu_surplus: Option<String>,
@@ -189,6 +194,8 @@ pub struct Tier {
     pub high_availability: Option<bool>,
     /// Backups in the tier's price, or none, unlike its offering's rule.
     pub backup: Option<TierBackup>,
+    /// Platform plans: usage the fee includes (credited against it).
+    pub credit: Option<PlanCredit>,
     pub source: Option<String>,
     #[serde(default, deserialize_with = "dates::date_text")]
     pub as_of: Option<String>,
@@ -304,6 +311,8 @@ pub struct UsagePrice {
     pub price_tiers: Vec<VolumeTier>,
     /// Fraction off for batch use (OpenAI Batch API: 0.5).
     pub batch_discount: Option<f64>,
+    /// A higher price for long prompts (token prices).
+    pub long_context: Option<LongContext>,
     pub source: Option<String>,
     #[serde(default, deserialize_with = "dates::date_text")]
     pub as_of: Option<String>,

@@ -137,12 +137,16 @@ pub struct FeatureFee {
 #[serde(rename_all = "snake_case")]
 pub enum Feature {
     Autoscaling,
+    /// Any use of the offering (Supabase's compute needs an organisation
+    /// plan; Railway services run under a workspace plan).
+    Always,
 }
 
 impl Feature {
     pub fn as_str(self) -> &'static str {
         match self {
             Feature::Autoscaling => "autoscaling",
+            Feature::Always => "always",
         }
     }
 }
@@ -218,4 +222,118 @@ pub struct CapacityUnits {
     pub vcpu_per_unit: Option<f64>,
     pub source: Option<String>,
     pub note: Option<String>,
+}
+
+/// Compute billed by use rather than by instances (Railway, Cloud Run,
+/// Vercel functions): CPU and memory seconds from the load profile, and
+/// requests. Each metered resource names a usage id of the same provider
+/// whose unit ends in `-second`, `-minute`, `-hour` or `-month` (of a vCPU
+/// or a GB); the tier's own price, if it has one, is added per instance.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct UsageCompute {
+    pub cpu: Option<Metered>,
+    pub memory: Option<Metered>,
+    /// Usage id priced per `1M requests` (web components).
+    pub requests: Option<String>,
+    /// Instances kept warm by the component's `min_instances` are billed
+    /// at these rates while they serve no request (Cloud Run idle price).
+    pub idle: Option<IdlePricing>,
+    /// `automatic`: the platform follows the load every 10 minutes (the
+    /// default); `fixed`: the peak count runs all day (Railway replicas).
+    #[serde(default)]
+    pub scaling: Scaling,
+    pub source: Option<String>,
+    pub note: Option<String>,
+}
+
+/// One metered resource of usage-priced compute.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Metered {
+    /// Usage id of the same provider (unit per vCPU or GB and time).
+    pub price: String,
+    pub basis: Basis,
+}
+
+/// What a metered resource counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Basis {
+    /// What the work uses: CPU-seconds of the requests and jobs (Vercel
+    /// active CPU, Railway); memory the processes hold (Railway).
+    Used,
+    /// The tier's size for as long as an instance runs (Cloud Run
+    /// instance-based billing).
+    Allocated,
+    /// The tier's size while an instance has at least one request in
+    /// flight (Cloud Run request-based billing, Vercel provisioned memory).
+    Busy,
+}
+
+impl Basis {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Basis::Used => "used",
+            Basis::Allocated => "allocated",
+            Basis::Busy => "busy",
+        }
+    }
+}
+
+/// Idle rates of warm instances (usage ids of the same provider).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdlePricing {
+    pub cpu: Option<String>,
+    pub memory: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scaling {
+    #[default]
+    Automatic,
+    Fixed,
+}
+
+/// Usage a platform plan's fee includes (Railway: the fee is credited
+/// against usage; Supabase Pro: $10 of compute): the credit is taken from
+/// what the plan's components cost on the listed offerings.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanCredit {
+    pub usd: f64,
+    /// Offering ids of the same provider the credit applies to (absent:
+    /// all of them).
+    #[serde(default)]
+    pub offerings: Vec<String>,
+    pub source: Option<String>,
+}
+
+/// A higher price per token for prompts above a size (Gemini 2.5 Pro,
+/// Claude Sonnet 4.5 with the 1M-token context: above 200,000 tokens the
+/// whole request is billed at the higher rate).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LongContext {
+    /// Prompt tokens (input and cached input of one call) above which
+    /// `usd` applies.
+    pub above_tokens: f64,
+    /// USD per the item's unit.
+    pub usd: f64,
+    pub source: Option<String>,
+}
+
+/// Seconds in one unit of a time-metered price: `vCPU-second`, `GB-hour`,
+/// `GiB-second`, `vCPU-month` (730 hours). `None` for other units.
+pub fn seconds_per_unit(unit: &str) -> Option<f64> {
+    let last = unit.rsplit(['-', ' ']).next()?.trim().to_ascii_lowercase();
+    match last.as_str() {
+        "second" | "s" => Some(1.0),
+        "minute" | "min" => Some(60.0),
+        "hour" | "h" => Some(3600.0),
+        "month" => Some(super::HOURS_PER_MONTH * 3600.0),
+        _ => None,
+    }
 }

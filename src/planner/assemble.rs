@@ -252,7 +252,9 @@ impl<'a> Planner<'a> {
     ) -> Plan {
         let required_plans = fees.iter().map(|fee| fee.price.clone()).collect();
         let mut usage = usage_lines(self.scenario, self.catalog, &demand);
+        let credits = plan_credit_lines(self.catalog, &fees, &components);
         usage.extend(fees);
+        usage.extend(credits);
         let mut unpriced = Vec::new();
         let mut warnings = Vec::new();
         let mut total = 0.0;

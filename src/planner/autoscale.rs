@@ -42,6 +42,18 @@ pub(crate) fn autoscale_counts(
     peak: &Demand,
     shares: &[f64],
 ) -> Result<AutoscaleCounts, Rejection> {
+    let (_, counts) = sample_counts(component, tier, peak, shares)?;
+    let billing = tier.offering.billing.unwrap_or(Billing::Monthly);
+    Ok(summarize(&counts, billing))
+}
+
+/// The profile's samples (shares of the peak) and the count needed at each.
+pub(crate) fn sample_counts(
+    component: &Component,
+    tier: TierRef<'_>,
+    peak: &Demand,
+    shares: &[f64],
+) -> Result<(Vec<f64>, Vec<u32>), Rejection> {
     let samples = samples(shares);
     let size_at = |share: f64| -> Result<u32, Rejection> {
         ComputeModel::new(component, tier, &peak.at_share_of_peak(share))?
@@ -49,16 +61,20 @@ pub(crate) fn autoscale_counts(
             .map(|(count, _)| count)
     };
     let counts = monotone_counts(&samples, size_at)?;
+    Ok((samples, counts))
+}
+
+/// Counts at every sample summarized as `billing` pays for them.
+pub(crate) fn summarize(counts: &[u32], billing: Billing) -> AutoscaleCounts {
     let peak_count = counts.iter().copied().max().unwrap_or(0);
     let min_count = counts.iter().copied().min().unwrap_or(0);
-    let average_count = counts.iter().map(|&c| c as f64).sum::<f64>() / counts.len() as f64;
-    let billing = tier.offering.billing.unwrap_or(Billing::Monthly);
-    let billed_count = billed(&counts, billing);
+    let average_count = counts.iter().map(|&c| c as f64).sum::<f64>() / counts.len().max(1) as f64;
+    let billed_count = billed(counts, billing);
     let by_hour = counts
         .chunks(SAMPLES_PER_HOUR)
         .map(|hour| hour.iter().copied().max().unwrap_or(0))
         .collect();
-    Ok(AutoscaleCounts {
+    AutoscaleCounts {
         by_hour,
         min_count,
         average_count,
@@ -69,11 +85,11 @@ pub(crate) fn autoscale_counts(
             Billing::Hourly => "hourly",
             Billing::Monthly => "monthly",
         },
-    })
+    }
 }
 
 /// The profile sampled every 10 minutes: linear between hours, wrapping.
-fn samples(shares: &[f64]) -> Vec<f64> {
+pub(crate) fn samples(shares: &[f64]) -> Vec<f64> {
     let hours = shares.len().max(1);
     (0..hours * SAMPLES_PER_HOUR)
         .map(|i| {

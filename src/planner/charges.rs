@@ -369,22 +369,38 @@ pub(crate) fn surplus_charge(
 }
 
 /// Outbound data served by a component, at the egress rate of the
-/// offering it runs on (unpriced when that offering publishes none).
+/// offering it runs on (unpriced when that offering publishes none),
+/// after the transfer its `instances` include (the tier's
+/// `bandwidth_gb_per_month` each, pooled: DigitalOcean, App Platform).
 pub(crate) fn egress_charges(
     scenario: &Scenario,
     component: &Component,
     tier: &TierRef<'_>,
     demand: &Demand,
     catalog: &Catalog,
+    instances: f64,
 ) -> Vec<UsageLine> {
+    let mut allowance = tier.tier.capacity.bandwidth_gb_per_month.unwrap_or(0.0) * instances;
     scenario
         .usage
         .iter()
         .filter(|u| u.served_by.as_deref() == Some(component.name.as_str()))
         .map(|u| {
             let gb = super::usage::base_quantity(u, demand);
+            // The pooled allowance covers the items in order.
+            let included = gb.min(allowance);
+            allowance -= included;
+            let name = if included > 0.0 {
+                format!(
+                    "{} (beyond {} GB included with the instances)",
+                    u.name,
+                    trim_float(included, 1)
+                )
+            } else {
+                u.name.clone()
+            };
             match &tier.offering.egress {
-                Some(id) => charge_line(catalog, tier, id, u.name.clone(), gb, &component.name),
+                Some(id) => charge_line(catalog, tier, id, name, gb - included, &component.name),
                 None => UsageLine {
                     name: u.name.clone(),
                     price: format!(
@@ -488,8 +504,74 @@ pub(crate) fn required_plans(component: &Component, tier: &TierRef<'_>) -> Vec<S
         .iter()
         .filter(|fee| match fee.feature {
             crate::catalog::Feature::Autoscaling => component.autoscale.is_some(),
+            crate::catalog::Feature::Always => true,
         })
         .map(|fee| format!("{}/{}", tier.provider.provider, fee.tier))
+        .collect()
+}
+
+/// Why a component needs a plan, for the plan's line: the feature, or the
+/// offering itself.
+pub(crate) fn plan_reason(component: &Component, tier: &TierRef<'_>, plan: &str) -> String {
+    let autoscaling = tier.offering.requires.iter().any(|fee| {
+        fee.feature == crate::catalog::Feature::Autoscaling
+            && plan.ends_with(&format!("/{}", fee.tier))
+    });
+    if autoscaling && component.autoscale.is_some() {
+        format!("autoscaling of {}", component.name)
+    } else {
+        format!(
+            "{} on {}/{}",
+            component.name, tier.provider.provider, tier.offering.id
+        )
+    }
+}
+
+/// The usage a plan's fee includes, taken off what the plan's provider's
+/// components cost (on the offerings the credit names, or all of them):
+/// one negative line per plan with a `credit`, never more than the fee's
+/// credit nor than what the components cost.
+pub(crate) fn plan_credit_lines(
+    catalog: &Catalog,
+    fees: &[UsageLine],
+    components: &[super::ComponentPlan],
+) -> Vec<UsageLine> {
+    fees.iter()
+        .filter_map(|fee| {
+            let plan = catalog.tier(&fee.price)?;
+            let credit = plan.tier.credit.as_ref()?;
+            let provider = &plan.provider.provider;
+            let eligible: f64 = components
+                .iter()
+                .filter(|c| {
+                    let mut parts = c.tier_ref.split('/');
+                    parts.next() == Some(provider.as_str())
+                        && parts.next().is_some_and(|offering| {
+                            credit.offerings.is_empty()
+                                || credit.offerings.iter().any(|o| o == offering)
+                        })
+                })
+                .filter_map(|c| c.total_monthly_usd())
+                .sum();
+            let taken = credit.usd.min(eligible);
+            (taken > 0.0).then(|| {
+                let provenance = plan.provenance();
+                UsageLine {
+                    name: format!(
+                        "{} plan: usage included in the fee (up to ${})",
+                        plan.tier.name.as_deref().unwrap_or(&plan.tier.id),
+                        trim_float(credit.usd, 2)
+                    ),
+                    price: fee.price.clone(),
+                    quantity: 1.0,
+                    unit: "month".into(),
+                    monthly_usd: Some(-taken),
+                    source: credit.source.clone().or(provenance.source),
+                    as_of: provenance.as_of,
+                    component: None,
+                }
+            })
+        })
         .collect()
 }
 

@@ -248,6 +248,35 @@ impl<'a> ComputeModel<'a> {
         self.vcpu
     }
 
+    /// Requests or jobs in flight across the component at `share` of the
+    /// peak (Little's law: arrivals × the time each holds, CPU and I/O;
+    /// queueing waits left out).
+    pub(crate) fn in_flight(&self, share: f64) -> f64 {
+        self.station.map_or(0.0, |s| {
+            s.arrival_rate * share * (s.service_time + self.io_s)
+        })
+    }
+
+    /// Memory the processes of `n` instances hold with `in_flight` requests
+    /// or jobs running: each instance's worker processes plus what each
+    /// request or job holds.
+    pub(crate) fn memory_used_mb(&self, n: u32, in_flight: f64) -> f64 {
+        let per_worker = self.component.memory_mb_per_worker.unwrap_or(0.0);
+        let per_item = match self.component.role {
+            ComponentRole::Web => self.component.memory_mb_per_request.unwrap_or(0.0),
+            _ => self.component.memory_mb_per_job.unwrap_or(0.0),
+        };
+        let workers = match self.component.role {
+            ComponentRole::Web => self.per_instance as f64,
+            _ => 1.0,
+        };
+        n as f64 * workers * per_worker + in_flight * per_item
+    }
+
+    pub(crate) fn memory_mb(&self) -> f64 {
+        self.memory_mb
+    }
+
     /// The most instances the scenario and the tier allow.
     pub(crate) fn max_count(&self) -> u32 {
         self.hi

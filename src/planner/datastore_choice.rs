@@ -20,8 +20,14 @@ impl<'a> Planner<'a> {
                 let check =
                     check_datastore(component, &tier, demand, 0.0, false, None, self.catalog)
                         .ok()?;
-                let mut lines =
-                    egress_charges(self.scenario, component, &tier, demand, self.catalog);
+                let mut lines = egress_charges(
+                    self.scenario,
+                    component,
+                    &tier,
+                    demand,
+                    self.catalog,
+                    check.sized.count as f64,
+                );
                 lines.extend(capacity_unit_charge(
                     component,
                     &tier,
@@ -29,14 +35,35 @@ impl<'a> Planner<'a> {
                     &self.hourly_shares,
                     self.catalog,
                 ));
+                lines.extend(usage_compute::datastore_usage_lines(
+                    component,
+                    &tier,
+                    demand,
+                    check.sized.count,
+                    self.catalog,
+                ));
+                // A plan the offering needs weighs in the choice; the plan
+                // sums it once however many components need it.
+                let plans = required_plans(component, &tier);
+                let seats = self.scenario.seats.unwrap_or(1);
+                let fees: f64 = plans
+                    .iter()
+                    .map(|p| {
+                        plan_fee_line(self.catalog, p, seats, "")
+                            .monthly_usd
+                            .unwrap_or(f64::INFINITY)
+                    })
+                    .sum();
                 Some(DatastoreChoice {
                     cost: self
                         .unit_price(component, &tier, demand)
                         .map_or(f64::INFINITY, |p| p * check.sized.count as f64)
                         + charges::total(&check.charges)
-                        + charges::total(&lines),
+                        + charges::total(&lines)
+                        + fees,
                     tier,
                     lines,
+                    plans,
                 })
             })
             .collect();
@@ -79,8 +106,10 @@ pub(super) struct DatastoreChoice<'a> {
     /// Instances and every charge, the ones below included.
     pub(super) cost: f64,
     /// Charges beyond the tier check's own: the egress it serves and its
-    /// capacity units over the day.
+    /// capacity units over the day, CPU and memory billed by use.
     pub(super) lines: Vec<UsageLine>,
+    /// Platform plans the offering needs (`provider/offering/tier`).
+    pub(super) plans: Vec<String>,
 }
 
 /// The cheapest tier whose connection limit (if published) holds `connections`.

@@ -25,6 +25,7 @@ mod options;
 mod search;
 mod serverless;
 mod usage;
+mod usage_compute;
 
 pub use autoscale::{AutoscaleCounts, SAMPLES_PER_HOUR};
 pub use capacity::{Change, USER_LIMIT};
@@ -40,7 +41,8 @@ use assemble::{Pricing, serverless_sized};
 use autoscale::{autoscale_counts, billed_lower_bound};
 use charges::{
     backup_charge, baseline_count, burst_mode, capacity_unit_charge, egress_charges,
-    load_balancer_charges, plan_fee_line, required_plans, surplus_charge, surplus_vcpu_hours,
+    load_balancer_charges, plan_credit_lines, plan_fee_line, plan_reason, required_plans,
+    surplus_charge, surplus_vcpu_hours,
 };
 use compute::ComputeModel;
 use datastore::check_datastore;
@@ -49,6 +51,7 @@ use options::{ComputeOption, pareto};
 use serde::Serialize;
 use serverless::{ServerlessCost, serverless_cost};
 use std::fmt;
+use usage_compute::usage_compute_cost;
 
 /// The constraint that set a component's size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -288,6 +291,14 @@ impl<'a> Planner<'a> {
         tier: &TierRef<'_>,
         demand: &Demand,
     ) -> (Option<f64>, PurchaseOption, Option<f64>) {
+        // Usage-priced compute: the usage lines are the bill; a tier price,
+        // where given, is a fee per instance on top.
+        if tier.offering.usage_compute.is_some()
+            && tier.tier.price.monthly_usd.is_none()
+            && tier.tier.price.hourly_usd.is_none()
+        {
+            return (Some(0.0), PurchaseOption::OnDemand, Some(0.0));
+        }
         if !tier.tier.price.steps.is_empty() {
             let ops = match component.role {
                 ComponentRole::Database => demand.db_ops_per_s,
@@ -475,7 +486,7 @@ impl<'a> Planner<'a> {
             db_conns += option.db_connections;
             cache_conns += option.cache_connections;
             for plan in &option.plans {
-                let why = format!("autoscaling of {}", components[*index].name);
+                let why = plan_reason(&components[*index], &option.tier, plan);
                 match fees.iter_mut().find(|f| &f.price == plan) {
                     Some(fee) => fee.name.push_str(&format!(", {}", components[*index].name)),
                     None => fees.push(plan_fee_line(self.catalog, plan, seats, &why)),
@@ -485,6 +496,17 @@ impl<'a> Planner<'a> {
         for (index, chosen, conns) in [(database, db, db_conns), (cache, ca, cache_conns)] {
             if let (Some(index), Some(chosen)) = (index, chosen) {
                 let component = &components[index];
+                for plan in &chosen.plans {
+                    match fees.iter_mut().find(|f| &f.price == plan) {
+                        Some(fee) => fee.name.push_str(&format!(", {}", component.name)),
+                        None => fees.push(plan_fee_line(
+                            self.catalog,
+                            plan,
+                            seats,
+                            &plan_reason(component, &chosen.tier, plan),
+                        )),
+                    }
+                }
                 let check = check_datastore(
                     component,
                     &chosen.tier,

@@ -59,8 +59,18 @@ impl<'a> Planner<'a> {
                 count * component.cache_connections_per_instance.unwrap_or(0.0),
             )
         };
-        let egress = egress_charges(self.scenario, component, &tier, demand, self.catalog);
+        let egress = |instances: f64| {
+            egress_charges(
+                self.scenario,
+                component,
+                &tier,
+                demand,
+                self.catalog,
+                instances,
+            )
+        };
         if tier.offering.role == Some(Role::Serverless) {
+            let egress = egress(0.0);
             let cost = serverless_cost(component, tier, demand, self.catalog)?;
             let (db_connections, cache_connections) = per_instance(cost.concurrency as f64);
             return Ok(ComputeOption {
@@ -86,6 +96,35 @@ impl<'a> Planner<'a> {
         };
         let (mut count, mut binding) = model.size()?;
         let unit = self.unit_price(component, &tier, demand);
+        if tier.offering.usage_compute.is_some() {
+            let usage = usage_compute_cost(
+                component,
+                tier,
+                model,
+                demand,
+                &self.hourly_shares,
+                self.catalog,
+            )?;
+            let billed = usage
+                .counts
+                .as_ref()
+                .map_or(count as f64, |c| c.billed_count);
+            let mut lines = usage.lines;
+            lines.extend(egress(billed));
+            let (db_connections, cache_connections) = per_instance(count as f64);
+            return Ok(ComputeOption {
+                tier,
+                count,
+                binding,
+                cost: unit.map_or(f64::INFINITY, |p| p * billed) + charges::total(&lines),
+                db_connections,
+                cache_connections,
+                autoscale: usage.counts,
+                serverless: None,
+                charges: lines,
+                plans: required_plans(component, &tier),
+            });
+        }
         let mut surplus = None;
         // Burstable tiers (fixed counts; autoscaled groups are priced when
         // integrated): standard mode must keep the day's average within the
@@ -137,7 +176,7 @@ impl<'a> Planner<'a> {
             }
         }
         let mut lines: Vec<UsageLine> = surplus.into_iter().collect();
-        lines.extend(egress);
+        lines.extend(egress(count as f64));
         if component.autoscale.is_none() {
             lines.extend(self.load_balancer(component, &tier, count, demand));
         }
@@ -298,8 +337,10 @@ impl<'a> Planner<'a> {
             let option = self
                 .compute_option(component, candidate.tier, Some(model), demand)
                 .and_then(|option| match component.autoscale {
-                    Some(_) => self.integrate_autoscaling(component, model, demand, option),
-                    None => Ok(option),
+                    Some(_) if option.tier.offering.usage_compute.is_none() => {
+                        self.integrate_autoscaling(component, model, demand, option)
+                    }
+                    _ => Ok(option),
                 });
             match option {
                 Ok(option) => done.push(option),
@@ -319,8 +360,15 @@ impl<'a> Planner<'a> {
         mut option: ComputeOption<'a>,
     ) -> Result<ComputeOption<'a>, Rejection> {
         let counts = autoscale_counts(component, option.tier, demand, &self.hourly_shares)?;
-        // The option already carries its egress (the same at any count).
-        let egress = std::mem::take(&mut option.charges);
+        // Egress allowances accrue with the instances running on average.
+        let egress = egress_charges(
+            self.scenario,
+            component,
+            &option.tier,
+            demand,
+            self.catalog,
+            counts.billed_count,
+        );
         let lines =
             self.autoscaled_charges(component, &option.tier, model, &counts, demand, egress)?;
         let unit = self.unit_price(component, &option.tier, demand);
@@ -389,7 +437,7 @@ impl<'a> Planner<'a> {
             let option = self
                 .compute_option(component, tier, model.as_ref(), demand)
                 .and_then(|option| match (component.autoscale, &model) {
-                    (Some(_), Some(model)) => {
+                    (Some(_), Some(model)) if tier.offering.usage_compute.is_none() => {
                         self.integrate_autoscaling(component, model, demand, option)
                     }
                     _ => Ok(option),

@@ -57,47 +57,128 @@ pub(crate) fn base_quantity(item: &UsageItem, demand: &Demand) -> f64 {
     driver * item.amount * (1.0 - item.cache_hit_ratio)
 }
 
-pub fn usage_lines(scenario: &Scenario, catalog: &Catalog, demand: &Demand) -> Vec<UsageLine> {
-    scenario
-        .usage
-        .iter()
-        .filter_map(|item| {
-            // Egress served by a component is priced with that component.
-            let reference = item.price.as_deref()?;
-            let base = base_quantity(item, demand);
-            let Some((provider, price)) = catalog.usage(reference) else {
-                // A tier used as a usage item: instance-months at its price.
-                let tier = catalog.tier(reference)?;
-                let provenance = tier.provenance();
-                return Some(UsageLine {
-                    name: item.name.clone(),
-                    price: reference.to_string(),
-                    quantity: base,
-                    unit: "instance-month".into(),
-                    monthly_usd: tier.monthly_usd().map(|m| m * base),
-                    source: provenance.source,
-                    as_of: provenance.as_of,
-                    component: None,
-                });
-            };
-            let quantity = base / unit_multiple(&price.unit);
-            let discount = if item.batch {
-                price.batch_discount.unwrap_or(0.0)
-            } else {
-                0.0
-            };
-            Some(UsageLine {
-                name: item.name.clone(),
-                price: reference.to_string(),
-                quantity,
-                unit: price.unit.clone(),
-                monthly_usd: price.cost(quantity).map(|c| c * (1.0 - discount)),
-                source: price.source.clone().or_else(|| provider.source.clone()),
-                as_of: price.as_of.clone().or_else(|| provider.as_of.clone()),
+/// The token lines of a model item: input, cached input and output, each
+/// at the model's price for that kind (the long-context price where one
+/// call's prompt is above its threshold), the batch discount applied.
+fn model_lines(
+    item: &UsageItem,
+    model: &str,
+    catalog: &Catalog,
+    demand: &Demand,
+) -> Vec<UsageLine> {
+    let calls = base_quantity(item, demand);
+    let prompt = item.input_tokens.unwrap_or(0.0) + item.cached_input_tokens.unwrap_or(0.0);
+    [
+        ("input", "input tokens", item.input_tokens),
+        (
+            "cached-input",
+            "cached input tokens",
+            item.cached_input_tokens,
+        ),
+        ("output", "output tokens", item.output_tokens),
+    ]
+    .into_iter()
+    .filter_map(|(suffix, what, tokens)| {
+        let tokens = tokens?;
+        let reference = format!("{model}-{suffix}");
+        let name = format!("{} ({what})", item.name);
+        let Some((provider, price)) = catalog.usage(&reference) else {
+            return Some(UsageLine {
+                name,
+                price: reference,
+                quantity: calls * tokens / 1e6,
+                unit: "1M tokens".into(),
+                monthly_usd: None,
+                source: None,
+                as_of: None,
                 component: None,
-            })
+            });
+        };
+        let quantity = calls * tokens / unit_multiple(&price.unit);
+        let discount = if item.batch {
+            price.batch_discount.unwrap_or(0.0)
+        } else {
+            0.0
+        };
+        let (cost, name, source) = match &price.long_context {
+            Some(long) if prompt > long.above_tokens => (
+                Some(quantity * long.usd),
+                format!(
+                    "{name}, prompts above {} tokens",
+                    crate::units::trim_float(long.above_tokens, 0)
+                ),
+                long.source.clone(),
+            ),
+            _ => (price.cost(quantity), name, None),
+        };
+        Some(UsageLine {
+            name: if item.batch && discount > 0.0 {
+                format!("{name}, batch")
+            } else {
+                name
+            },
+            price: reference,
+            quantity,
+            unit: price.unit.clone(),
+            monthly_usd: cost.map(|c| c * (1.0 - discount)),
+            source: source
+                .or_else(|| price.source.clone())
+                .or_else(|| provider.source.clone()),
+            as_of: price.as_of.clone().or_else(|| provider.as_of.clone()),
+            component: None,
         })
-        .collect()
+    })
+    .collect()
+}
+
+/// The line of an item priced by a usage id (or a tier per
+/// instance-month); `None` for egress priced with the component serving it.
+fn priced_line(item: &UsageItem, catalog: &Catalog, demand: &Demand) -> Option<UsageLine> {
+    // Egress served by a component is priced with that component.
+    let reference = item.price.as_deref()?;
+    let base = base_quantity(item, demand);
+    let Some((provider, price)) = catalog.usage(reference) else {
+        // A tier used as a usage item: instance-months at its price.
+        let tier = catalog.tier(reference)?;
+        let provenance = tier.provenance();
+        return Some(UsageLine {
+            name: item.name.clone(),
+            price: reference.to_string(),
+            quantity: base,
+            unit: "instance-month".into(),
+            monthly_usd: tier.monthly_usd().map(|m| m * base),
+            source: provenance.source,
+            as_of: provenance.as_of,
+            component: None,
+        });
+    };
+    let quantity = base / unit_multiple(&price.unit);
+    let discount = if item.batch {
+        price.batch_discount.unwrap_or(0.0)
+    } else {
+        0.0
+    };
+    Some(UsageLine {
+        name: item.name.clone(),
+        price: reference.to_string(),
+        quantity,
+        unit: price.unit.clone(),
+        monthly_usd: price.cost(quantity).map(|c| c * (1.0 - discount)),
+        source: price.source.clone().or_else(|| provider.source.clone()),
+        as_of: price.as_of.clone().or_else(|| provider.as_of.clone()),
+        component: None,
+    })
+}
+
+pub fn usage_lines(scenario: &Scenario, catalog: &Catalog, demand: &Demand) -> Vec<UsageLine> {
+    let mut lines = Vec::new();
+    for item in &scenario.usage {
+        match &item.model {
+            Some(model) => lines.extend(model_lines(item, model, catalog, demand)),
+            None => lines.extend(priced_line(item, catalog, demand)),
+        }
+    }
+    lines
 }
 
 #[cfg(test)]

@@ -338,6 +338,17 @@ pub struct UsageItem {
     /// Outbound data served by this component: priced at the egress rate
     /// of the offering the planner puts it on.
     pub served_by: Option<String>,
+    /// An AI model, `provider/model` (`anthropic/claude-sonnet-4-5`):
+    /// priced by the catalog's `<model>-input`, `-cached-input` and
+    /// `-output` token prices, with the token counts below per driver unit
+    /// (a call); `amount` multiplies them.
+    pub model: Option<String>,
+    /// Prompt tokens per call billed at the input price.
+    pub input_tokens: Option<f64>,
+    /// Prompt tokens per call read from the provider's prompt cache.
+    pub cached_input_tokens: Option<f64>,
+    /// Generated tokens per call.
+    pub output_tokens: Option<f64>,
     pub driver: UsageDriver,
     /// The job class, for `driver: jobs`.
     pub class: Option<String>,

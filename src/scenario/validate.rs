@@ -688,7 +688,41 @@ impl Validator<'_> {
         }
         for u in &s.usage {
             let up = |k: &str| vec![key("usage"), named(&u.name), key(k)];
+            if let Some(model) = &u.model {
+                if u.price.is_some() || u.served_by.is_some() {
+                    self.error(&up("model"), "give 'model' (with token counts) or 'price' or 'served_by', not more than one".into());
+                }
+                let kinds = [
+                    ("input_tokens", u.input_tokens, "input"),
+                    ("cached_input_tokens", u.cached_input_tokens, "cached-input"),
+                    ("output_tokens", u.output_tokens, "output"),
+                ];
+                if kinds.iter().all(|(_, v, _)| v.is_none()) {
+                    self.error(&up("model"), "a model item needs at least one of 'input_tokens', 'cached_input_tokens', 'output_tokens' (tokens per call)".into());
+                }
+                for (field, value, suffix) in kinds {
+                    self.number(
+                        &up(field),
+                        value,
+                        |v| v >= 0.0,
+                        "zero or a positive token count per call",
+                    );
+                    if value.is_some() && catalog.usage(&format!("{model}-{suffix}")).is_none() {
+                        let provider = model.split('/').next().unwrap_or("");
+                        self.error(&up("model"), format!("no {suffix} token price for model '{model}': expected provider/model with a '{model}-{suffix}' entry, as listed by `capplan tiers show {provider}`"));
+                    }
+                }
+            } else if u.input_tokens.is_some()
+                || u.cached_input_tokens.is_some()
+                || u.output_tokens.is_some()
+            {
+                self.error(
+                    &up("input_tokens"),
+                    "token counts apply only with 'model' (provider/model)".into(),
+                );
+            }
             match (&u.price, &u.served_by) {
+                _ if u.model.is_some() => {}
                 (Some(price), None) => {
                     if catalog.usage(price).is_none() && catalog.tier(price).is_none() {
                         self.error(&up("price"), format!("unknown usage price '{price}': expected provider/usage-id or provider/offering/tier as listed by `capplan tiers show PROVIDER`"));
