@@ -538,6 +538,7 @@ mod tests {
                 },
             ],
             batch_discount: None,
+            long_context: None,
             source: None,
             as_of: None,
             confidence: None,
