@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-const FILES: [&str; 8] = [
+const FILES: [&str; 18] = [
     "render",
     "atlas",
     "redis-cloud",
@@ -15,6 +15,16 @@ const FILES: [&str; 8] = [
     "cloudinary",
     "upstash",
     "neon",
+    "gcp",
+    "fly",
+    "railway",
+    "heroku",
+    "digitalocean",
+    "supabase",
+    "vercel",
+    "azure",
+    "anthropic",
+    "gemini",
 ];
 
 fn main() {

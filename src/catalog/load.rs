@@ -9,7 +9,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// The catalogs compiled into the binary.
-const EMBEDDED: [(&str, &str); 8] = [
+const EMBEDDED: [(&str, &str); 18] = [
     ("tiers/render.yaml", include_str!("../../tiers/render.yaml")),
     ("tiers/atlas.yaml", include_str!("../../tiers/atlas.yaml")),
     (
@@ -27,6 +27,28 @@ const EMBEDDED: [(&str, &str); 8] = [
         include_str!("../../tiers/upstash.yaml"),
     ),
     ("tiers/neon.yaml", include_str!("../../tiers/neon.yaml")),
+    ("tiers/gcp.yaml", include_str!("../../tiers/gcp.yaml")),
+    ("tiers/fly.yaml", include_str!("../../tiers/fly.yaml")),
+    (
+        "tiers/railway.yaml",
+        include_str!("../../tiers/railway.yaml"),
+    ),
+    ("tiers/heroku.yaml", include_str!("../../tiers/heroku.yaml")),
+    (
+        "tiers/digitalocean.yaml",
+        include_str!("../../tiers/digitalocean.yaml"),
+    ),
+    (
+        "tiers/supabase.yaml",
+        include_str!("../../tiers/supabase.yaml"),
+    ),
+    ("tiers/vercel.yaml", include_str!("../../tiers/vercel.yaml")),
+    ("tiers/azure.yaml", include_str!("../../tiers/azure.yaml")),
+    (
+        "tiers/anthropic.yaml",
+        include_str!("../../tiers/anthropic.yaml"),
+    ),
+    ("tiers/gemini.yaml", include_str!("../../tiers/gemini.yaml")),
 ];
 
 /// A catalog file as read: its name, text and parsed provider.

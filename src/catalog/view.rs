@@ -72,12 +72,20 @@ impl TierRow {
             monthly_usd: r.monthly_usd(),
             hourly_usd: r.tier.price.hourly(),
             purchase_options_monthly_usd: options,
-            priced_by_usage: r.offering.serverless.as_ref().map_or(Vec::new(), |p| {
-                [&p.requests, &p.duration]
-                    .iter()
+            priced_by_usage: {
+                let mut ids: Vec<&String> = Vec::new();
+                if let Some(p) = &r.offering.serverless {
+                    ids.extend([&p.requests, &p.duration]);
+                }
+                if let Some(u) = &r.offering.usage_compute {
+                    ids.extend(u.cpu.iter().map(|m| &m.price));
+                    ids.extend(u.memory.iter().map(|m| &m.price));
+                    ids.extend(u.requests.iter());
+                }
+                ids.iter()
                     .map(|id| format!("{}/{id}", r.provider.provider))
                     .collect()
-            }),
+            },
             price_steps: r
                 .tier
                 .price
@@ -210,7 +218,11 @@ pub fn offering_summaries(catalog: &Catalog) -> Vec<OfferingSummary> {
                 tiers: offering.tiers.len(),
                 available_tiers: refs.clone().filter(|r| r.available()).count(),
                 unpriced_tiers: refs
-                    .filter(|r| r.monthly_usd().is_none() && r.offering.serverless.is_none())
+                    .filter(|r| {
+                        r.monthly_usd().is_none()
+                            && r.offering.serverless.is_none()
+                            && r.offering.usage_compute.is_none()
+                    })
                     .count(),
                 age_days: as_of.as_deref().and_then(|d| days_between(d, &now)),
                 as_of,

@@ -11,7 +11,7 @@ fn every_shipped_catalog_passes_check() {
     let (code, stdout, _) = run_on_day(&["tiers", "check", "tiers", "--format", "json"]);
     assert_eq!(code, 0, "{stdout}");
     let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
-    assert_eq!(json["files"].as_array().unwrap().len(), 8);
+    assert_eq!(json["files"].as_array().unwrap().len(), 18);
     assert_eq!(json["errors"], 0);
     // Stale sources are warnings, not errors (render/web/pro-plus is dated 2022-09-26).
     assert!(json["warnings"].as_u64().unwrap() > 0);
@@ -117,10 +117,10 @@ fn show_snapshots() {
 
 #[test]
 fn unknown_selector_is_exit_2() {
-    let (code, _, stderr) = run(&["tiers", "show", "heroku"]);
+    let (code, _, stderr) = run(&["tiers", "show", "nimbus"]);
     assert_eq!(code, 2);
     assert!(
-        stderr.contains("render/web") && stderr.contains("'heroku'"),
+        stderr.contains("render/web") && stderr.contains("'nimbus'"),
         "{stderr}"
     );
     let (code, _, _) = run(&["tiers", "show", "render/nope"]);
