@@ -97,6 +97,10 @@ pub struct ComponentRow {
     pub autoscale: Option<AutoscaleRow>,
     /// Priced by use (serverless): count is the peak concurrency.
     pub serverless: bool,
+    /// Compute billed by CPU, memory and requests (Cloud Run, Railway,
+    /// Vercel): the bill is in `charges`; `monthly_usd` is only a fee the
+    /// tier may add per instance.
+    pub usage_priced: bool,
     /// CPU at the peak (datastores: their own utilization measure).
     pub utilization: Option<f64>,
     /// Web and worker: slots busy at the peak (arrivals × time in a slot
@@ -188,13 +192,19 @@ pub fn recommend(
     planner.explain = options.explain;
     let plan = planner.plan(users)?;
     let users = plan.demand.users;
-    // An autoscaled group grows to its maximum before the mix must change.
+    // A count that follows the load (an autoscaled group, a platform that
+    // scales by itself) grows to its limit before the mix must change.
     let mix: Vec<(String, u32)> = plan
         .components
         .iter()
         .zip(&scenario.components)
         .map(|(c, spec)| {
-            let count = spec.autoscale.map_or(c.count, |a| a.max.max(c.count));
+            let count = match (c.managed_count(), catalog.tier(&c.tier_ref)) {
+                (None, Some(tier)) if !c.serverless => {
+                    crate::planner::instance_limit(spec, &tier).max(c.count)
+                }
+                _ => c.count,
+            };
             (c.tier_ref.clone(), count)
         })
         .collect();
@@ -399,6 +409,7 @@ fn build(
                     by_hour: a.by_hour.clone(),
                 }),
                 serverless: c.serverless,
+                usage_priced: c.usage_priced,
                 utilization: c.sized.utilization,
                 occupancy: c.sized.occupancy,
                 p95_ms: c.sized.p95_ms,

@@ -237,6 +237,7 @@ impl<'a> Planner<'a> {
             on_demand_monthly_usd: on_demand,
             autoscale: None,
             serverless,
+            usage_priced: tier.offering.usage_compute.is_some(),
             sized,
             warnings,
             charges: Vec::new(),

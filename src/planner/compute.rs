@@ -17,6 +17,23 @@ pub const DEFAULT_MAX_MEMORY_UTILIZATION: f64 = 0.85;
 /// Used where neither the scenario nor the catalog caps instances.
 const DEFAULT_INSTANCE_CAP: u32 = 1000;
 
+/// The most instances of a tier the component may run: the tier's or
+/// offering's limit, within the component's `max_instances` or
+/// `autoscale.max`.
+pub fn instance_limit(component: &Component, tier: &TierRef<'_>) -> u32 {
+    let tier_cap = tier
+        .tier
+        .capacity
+        .max_instances
+        .or(tier.offering.max_instances)
+        .unwrap_or(DEFAULT_INSTANCE_CAP);
+    let max = match component.autoscale {
+        Some(a) => Some(a.max),
+        None => component.max_instances,
+    };
+    max.map_or(tier_cap, |m| m.min(tier_cap))
+}
+
 /// A tier this component cannot use at this load, and why.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rejection {
@@ -103,15 +120,11 @@ impl<'a> ComputeModel<'a> {
             * slo
                 .max_memory_utilization
                 .unwrap_or(DEFAULT_MAX_MEMORY_UTILIZATION);
-        let tier_cap = cap
-            .max_instances
-            .or(tier.offering.max_instances)
-            .unwrap_or(DEFAULT_INSTANCE_CAP);
-        let (min, max) = match component.autoscale {
-            Some(a) => (Some(a.min), Some(a.max)),
-            None => (component.min_instances, component.max_instances),
+        let min = match component.autoscale {
+            Some(a) => Some(a.min),
+            None => component.min_instances,
         };
-        let hi = max.map_or(tier_cap, |m| m.min(tier_cap));
+        let hi = instance_limit(component, &tier);
         let floor = component.availability_floor();
         let lo = min.unwrap_or(1).max(floor);
         let lo_binding = if floor > min.unwrap_or(1) {

@@ -29,7 +29,7 @@ mod usage_compute;
 
 pub use autoscale::{AutoscaleCounts, SAMPLES_PER_HOUR};
 pub use capacity::{Change, USER_LIMIT};
-pub use compute::Rejection;
+pub use compute::{Rejection, instance_limit};
 pub use environments::{EnvironmentComponent, EnvironmentCost};
 pub use media::credits_per_month;
 pub use usage::{UsageLine, usage_lines};
@@ -135,6 +135,9 @@ pub struct ComponentPlan {
     pub autoscale: Option<AutoscaleCounts>,
     /// Serverless tiers are billed by use; `count` is peak concurrency.
     pub serverless: bool,
+    /// Compute billed by CPU, memory and requests (`usage_compute`): the
+    /// bill is in `charges`, the instances cost nothing of their own.
+    pub usage_priced: bool,
     pub sized: Sized,
     pub warnings: Vec<String>,
     /// What the tier's pricing rules add: storage beyond the included

@@ -87,7 +87,10 @@ pub fn recommend(r: &RecommendReport, explain: bool) -> Document {
                         None if c.serverless => format!("{} concurrent", c.count),
                         None => c.count.to_string(),
                     },
-                    c.monthly_usd.map_or("unpriced".into(), money),
+                    match c.monthly_usd {
+                        Some(m) if c.usage_priced && m == 0.0 => "by use".into(),
+                        other => other.map_or("unpriced".into(), money),
+                    },
                     match (c.utilization, c.occupancy) {
                         (Some(u), Some(o)) => format!("{:.1} % / {:.1} %", u * 100.0, o * 100.0),
                         (Some(u), None) => format!("{:.1} %", u * 100.0),
@@ -206,7 +209,16 @@ pub fn recommend(r: &RecommendReport, explain: bool) -> Document {
                 c.on_demand_monthly_usd.map_or("unpriced".into(), money)
             ));
         }
-        if let Some(a) = &c.autoscale {
+        if let (Some(a), true) = (&c.autoscale, c.usage_priced) {
+            notes.push(format!(
+                "{}: {} to {} instances through the day (average {}), billed by use: {}/month (CPU, memory and requests are among the items).",
+                c.name,
+                a.min_count,
+                a.peak_count,
+                trim_float(a.average_count, 2),
+                c.total_monthly_usd.map_or("unpriced".into(), money),
+            ));
+        } else if let Some(a) = &c.autoscale {
             notes.push(format!(
                 "{}: autoscaled, {} to {} instances through the day (average {}); billed {} on average ({} billing): {}/month against {}/month fixed at the peak{}.",
                 c.name,
