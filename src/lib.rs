@@ -7,6 +7,7 @@
 pub mod breakeven;
 pub mod catalog;
 pub mod ci;
+pub mod compare;
 pub mod demand;
 pub mod diff;
 pub mod fsio;

@@ -2,6 +2,7 @@
 //! 0 success, 1 a check failed or no feasible answer, 2 bad input or usage.
 
 mod check;
+mod compare;
 mod curves;
 mod queue;
 mod rate;
@@ -36,6 +37,7 @@ enum Command {
     Chart(curves::ChartArgs),
     Check(check::CheckArgs),
     Diff(check::DiffArgs),
+    Compare(compare::CompareArgs),
     Stages(check::StagesArgs),
     Tiers(tiers::TiersArgs),
 }
@@ -107,6 +109,7 @@ pub fn main() -> ExitCode {
         Command::Chart(args) => curves::run_chart(args),
         Command::Check(args) => check::run_check(args),
         Command::Diff(args) => check::run_diff(args),
+        Command::Compare(args) => compare::run_compare(args),
         Command::Stages(args) => check::run_stages(args),
         Command::Tiers(args) => tiers::run(args),
     };

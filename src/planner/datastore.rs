@@ -191,7 +191,10 @@ pub(crate) fn check_datastore(
                     UnverifiedLimit::Storage
                 }),
             });
-            if cap.shared_cpu != Some(true) {
+            // Shared clusters that publish no memory (Atlas M0, Flex) hold
+            // the working set on the vendor's servers; wherever memory is
+            // published, shared CPU or not, the working set must fit it.
+            if cap.shared_cpu != Some(true) || cap.memory_mb.is_some() {
                 needs.push(Need {
                     binding: Binding::Memory,
                     what: "working set in RAM",

@@ -54,7 +54,20 @@ impl<'a> Planner<'a> {
                             .unwrap_or(f64::INFINITY)
                     })
                     .sum();
+                // An unpublished limit the component does not accept
+                // admits no connection at all.
+                let connection_limit = match tier.tier.capacity.max_connections {
+                    Some(limit) => Some(limit),
+                    None if component
+                        .accept_unverified_limits
+                        .contains(&crate::scenario::UnverifiedLimit::Connections) =>
+                    {
+                        None
+                    }
+                    None => Some(0.0),
+                };
                 Some(DatastoreChoice {
+                    connection_limit,
                     cost: self
                         .unit_price(component, &tier, demand)
                         .map_or(f64::INFINITY, |p| p * check.sized.count as f64)
@@ -103,6 +116,9 @@ impl<'a> Planner<'a> {
 #[derive(Clone)]
 pub(super) struct DatastoreChoice<'a> {
     pub(super) tier: TierRef<'a>,
+    /// Connections it admits: its published limit, none where the limit
+    /// is unpublished and not accepted, unbounded where accepted.
+    pub(super) connection_limit: Option<f64>,
     /// Instances and every charge, the ones below included.
     pub(super) cost: f64,
     /// Charges beyond the tier check's own: the egress it serves and its
@@ -120,10 +136,7 @@ pub(super) fn first_fitting<'a>(
     tiers
         .iter()
         .find(|t| {
-            t.tier
-                .tier
-                .capacity
-                .max_connections
+            t.connection_limit
                 .is_none_or(|limit| fits(connections, limit))
         })
         .cloned()

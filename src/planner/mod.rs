@@ -386,7 +386,7 @@ impl<'a> Planner<'a> {
         let steps = |tiers: &[DatastoreChoice<'a>]| -> Vec<(Option<f64>, f64)> {
             tiers
                 .iter()
-                .map(|t| (t.tier.tier.capacity.max_connections, t.cost))
+                .map(|t| (t.connection_limit, t.cost))
                 .collect()
         };
         let db_steps = db_tiers.as_deref().map(steps);

@@ -1,6 +1,7 @@
 //! What each report shows in the tabular formats: columns, units,
 //! rounding. One file per report; the number formats they share are here.
 
+mod compare;
 mod curves;
 mod diff;
 mod queue;
@@ -8,6 +9,7 @@ mod recommend;
 mod stages;
 mod tiers;
 
+pub use compare::compare;
 pub use curves::{forecast, sweep};
 pub use diff::diff;
 pub use queue::queue;

@@ -1,0 +1,122 @@
+//! `capplan compare`: the scenario planned on several stacks side by side.
+
+use super::recommend::{load_inputs, parse_users};
+use super::{Failure, Output};
+use crate::render::{self, Format, views};
+use capplan::compare::{SHIPPED_STACKS, Stack, check_stacks, compare, parse_stacks};
+use clap::Args;
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+#[command(
+    about = "Plan the same application on several platforms: cost, mix, what binds and how far each goes",
+    after_help = "Examples:
+  capplan compare                                   # every shipped stack at 1x, 10x and 100x the scenario's users
+  capplan compare --users 5k --users 50k --users 500k --stacks render,aws,gcp,fly
+  capplan compare --scenario app.yaml --format markdown > platforms.md
+  capplan compare --stacks-file my-stacks.yaml --stacks mine,render
+
+Shipped stacks: render, render-postgres, aws, gcp, fly, railway, heroku,
+digitalocean, supabase-vercel, render-neon, azure (stacks/stacks.yaml;
+docs/compare.md describes the format)."
+)]
+pub struct CompareArgs {
+    /// User counts to compare (repeatable; default: the scenario's users
+    /// and 10 and 100 times as many)
+    #[arg(long, value_name = "N")]
+    users: Vec<String>,
+    /// Stacks to compare, comma-separated ids (default: all)
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    stacks: Vec<String>,
+    /// A stacks file of your own: its stacks join the shipped ones (an id
+    /// that exists replaces it)
+    #[arg(long = "stacks-file", value_name = "FILE")]
+    stacks_file: Option<PathBuf>,
+    /// Scenario file, YAML or TOML (default: the embedded scenario)
+    #[arg(long, value_name = "FILE")]
+    scenario: Option<PathBuf>,
+    /// Overlay catalog file or folder (repeatable)
+    #[arg(long = "tiers", value_name = "PATH")]
+    overlays: Vec<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+}
+
+/// The shipped stacks plus the user's, then the selection.
+pub(crate) fn load_stacks(
+    file: Option<&PathBuf>,
+    selected: &[String],
+) -> Result<Vec<Stack>, Failure> {
+    let mut stacks = parse_stacks(SHIPPED_STACKS, "stacks/stacks.yaml").map_err(Failure::input)?;
+    if let Some(path) = file {
+        let text = capplan::problem::read_input(path).map_err(|e| Failure::input(e.to_string()))?;
+        for stack in parse_stacks(&text, &path.display().to_string()).map_err(Failure::input)? {
+            match stacks.iter_mut().find(|s| s.id == stack.id) {
+                Some(existing) => *existing = stack,
+                None => stacks.push(stack),
+            }
+        }
+    }
+    if selected.is_empty() {
+        return Ok(stacks);
+    }
+    selected
+        .iter()
+        .map(|id| {
+            stacks.iter().find(|s| &s.id == id).cloned().ok_or_else(|| {
+                let known: Vec<&str> = stacks.iter().map(|s| s.id.as_str()).collect();
+                Failure::input(format!(
+                    "--stacks: unknown stack '{id}': expected one of {}",
+                    known.join(", ")
+                ))
+            })
+        })
+        .collect()
+}
+
+pub fn run_compare(args: CompareArgs) -> Result<Output, Failure> {
+    let (file, catalog, warnings) = load_inputs(args.scenario.as_ref(), &args.overlays)?;
+    let stacks = load_stacks(args.stacks_file.as_ref(), &args.stacks)?;
+    let problems = check_stacks(&stacks, &catalog);
+    if !problems.is_empty() {
+        return Err(Failure::input(problems.join("\n")));
+    }
+    let scenario = file.scenario;
+    let users: Vec<f64> = if args.users.is_empty() {
+        let base = scenario.workload.users.ok_or_else(|| {
+            Failure::input("give --users N (repeatable): the scenario sets no workload.users")
+        })?;
+        vec![base, base * 10.0, base * 100.0]
+    } else {
+        args.users
+            .iter()
+            .map(|u| parse_users(u))
+            .collect::<Result<_, _>>()
+            .map_err(Failure::input)?
+    };
+    let users: Vec<f64> = users
+        .into_iter()
+        .map(|u| {
+            capplan::demand::whole_users(u)
+                .ok_or_else(|| Failure::input(format!("--users: {u} rounds to no user")))
+        })
+        .collect::<Result<_, _>>()?;
+    let report = compare(&scenario, &catalog, &stacks, &users);
+    let format = args.format;
+    let mut text = render::render(format, &report, || views::compare(&report));
+    for w in &warnings {
+        match format {
+            Format::Table | Format::Markdown => text.push_str(&format!("warning: {w}\n")),
+            _ => super::stderr_line(&format!("warning: {w}")),
+        }
+    }
+    let any = report
+        .stacks
+        .iter()
+        .any(|s| s.points.iter().any(|p| p.feasible));
+    Ok(Output {
+        text,
+        code: if any { 0 } else { 1 },
+    })
+}
