@@ -174,8 +174,11 @@ pub struct StackResult {
     pub name: Option<String>,
     pub points: Vec<StackPoint>,
     /// The largest user count the stack serves (bisected to 0.1%); null
-    /// beyond 10¹² or when it serves none of the counts tried.
+    /// when it serves none of the counts, or still serves
+    /// `searched_up_to` (then `stops_because` is null too).
     pub feasible_up_to: Option<f64>,
+    /// How far the search looked: 1,000 times the largest count given.
+    pub searched_up_to: f64,
     /// Why the stack stops there (or why it cannot serve the app at all).
     pub stops_because: Option<String>,
 }
@@ -227,6 +230,7 @@ pub fn compare(
                     name: stack.name.clone(),
                     points: Vec::new(),
                     feasible_up_to: None,
+                    searched_up_to: search_limit(users),
                     stops_because: Some("internal error while planning".into()),
                 })
             })
@@ -256,6 +260,7 @@ fn stack_result(
                     .map(|&u| infeasible_point(u, why.clone()))
                     .collect(),
                 feasible_up_to: None,
+                searched_up_to: search_limit(users),
                 stops_because: Some(why),
             };
         }
@@ -268,8 +273,16 @@ fn stack_result(
         name: stack.name.clone(),
         points,
         feasible_up_to,
+        searched_up_to: search_limit(users),
         stops_because,
     }
+}
+
+/// How far `reach` looks: far enough for a decision (three orders of
+/// magnitude past the largest count asked about), bounded so a stack that
+/// scales without limit does not plan at absurd loads.
+fn search_limit(users: &[f64]) -> f64 {
+    (users.iter().copied().fold(1.0, f64::max) * 1000.0).min(USER_LIMIT)
 }
 
 fn infeasible_point(users: f64, error: String) -> StackPoint {
@@ -332,9 +345,13 @@ fn reach(planner: &Planner<'_>, users: &[f64]) -> (Option<f64>, Option<String>) 
         Some(b) => b,
         None => {
             let mut probe = good * 2.0;
+            let limit = search_limit(users);
             loop {
-                if probe > USER_LIMIT {
-                    return (None, None);
+                if probe > limit {
+                    if feasible(limit) {
+                        return (None, None);
+                    }
+                    break limit;
                 }
                 if !feasible(probe) {
                     break probe;

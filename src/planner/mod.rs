@@ -384,10 +384,7 @@ impl<'a> Planner<'a> {
             })
             .collect();
         let steps = |tiers: &[DatastoreChoice<'a>]| -> Vec<(Option<f64>, f64)> {
-            tiers
-                .iter()
-                .map(|t| (t.connection_limit, t.cost))
-                .collect()
+            tiers.iter().map(|t| (t.connection_limit, t.cost)).collect()
         };
         let db_steps = db_tiers.as_deref().map(steps);
         let cache_steps = cache_tiers.as_deref().map(steps);

@@ -16,7 +16,11 @@ pub fn compare(r: &CompareReport) -> Document {
                 let mix = p
                     .components
                     .iter()
-                    .map(|c| format!("{} {}×{}", c.name, c.tier, c.count))
+                    .map(|c| {
+                        // The provider is the stack's: offering/tier says enough.
+                        let tier = c.tier.split_once('/').map_or(c.tier.as_str(), |(_, t)| t);
+                        format!("{} {tier} ×{}", c.name, c.count)
+                    })
                     .collect::<Vec<_>>()
                     .join(", ");
                 let binds = p
@@ -77,7 +81,7 @@ pub fn compare(r: &CompareReport) -> Document {
                             if s.stops_because.is_some() {
                                 "none of the counts".into()
                             } else {
-                                "more than 10^12".into()
+                                format!("more than {}", thousands(s.searched_up_to))
                             }
                         },
                         |u| format!("≈ {}", thousands(u)),
