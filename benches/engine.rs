@@ -72,6 +72,20 @@ fn planning(c: &mut Criterion) {
         })
     });
     c.bench_function("catalog/load_embedded", |b| b.iter(capplan::catalog::load));
+    // Every shipped stack at three user counts, with how far each goes
+    // (issue 14's target: 10 stacks × 3 counts under 50 ms).
+    let stacks =
+        capplan::compare::parse_stacks(capplan::compare::SHIPPED_STACKS, "stacks").unwrap();
+    c.bench_function("compare/all_stacks_3_counts", |b| {
+        b.iter(|| {
+            capplan::compare::compare(
+                &file.scenario,
+                &catalog,
+                &stacks,
+                black_box(&[5000.0, 50_000.0, 500_000.0]),
+            )
+        })
+    });
     // The structure pass before the YAML parser is linear in the line
     // length (it was quadratic: 2.8 s for a 300 KB line).
     let long_line = file.text.replace(
