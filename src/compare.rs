@@ -331,34 +331,28 @@ fn reach(planner: &Planner<'_>, users: &[f64]) -> (Option<f64>, Option<String>) 
     let mut sorted: Vec<f64> = users.to_vec();
     sorted.sort_by(f64::total_cmp);
     let (mut good, mut bad) = match sorted.iter().rev().find(|&&u| feasible(u)) {
-        Some(&u) => (u, None),
+        // From the largest count served, double until a count fails.
+        Some(&served) => {
+            let limit = search_limit(users);
+            let mut good = served;
+            loop {
+                let probe = (good * 2.0).min(limit);
+                if !feasible(probe) {
+                    break (good, probe);
+                }
+                if probe >= limit {
+                    return (None, None);
+                }
+                good = probe;
+            }
+        }
+        // None of the counts: the largest below the smallest, if any.
         None => {
-            // Not even the smallest count: is there any?
             let smallest = sorted.first().copied().unwrap_or(1.0);
             if !feasible(1.0) {
                 return (None, error_at(smallest));
             }
-            (1.0, Some(smallest))
-        }
-    };
-    let mut bad = match bad.take() {
-        Some(b) => b,
-        None => {
-            let mut probe = good * 2.0;
-            let limit = search_limit(users);
-            loop {
-                if probe > limit {
-                    if feasible(limit) {
-                        return (None, None);
-                    }
-                    break limit;
-                }
-                if !feasible(probe) {
-                    break probe;
-                }
-                good = probe;
-                probe *= 2.0;
-            }
+            (1.0, smallest)
         }
     };
     while bad - good > (good * 0.001).max(1.0) {

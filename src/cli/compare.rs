@@ -105,12 +105,7 @@ pub fn run_compare(args: CompareArgs) -> Result<Output, Failure> {
     let report = compare(&scenario, &catalog, &stacks, &users);
     let format = args.format;
     let mut text = render::render(format, &report, || views::compare(&report));
-    for w in &warnings {
-        match format {
-            Format::Table | Format::Markdown => text.push_str(&format!("warning: {w}\n")),
-            _ => super::stderr_line(&format!("warning: {w}")),
-        }
-    }
+    super::curves::append(&mut text, &warnings, format);
     let any = report
         .stacks
         .iter()

@@ -286,7 +286,8 @@ pub fn run_chart(args: ChartArgs) -> Result<Output, Failure> {
     )))
 }
 
-fn append(text: &mut String, warnings: &[String], format: Format) {
+/// Input warnings after the output in text formats, to stderr otherwise.
+pub(super) fn append(text: &mut String, warnings: &[String], format: Format) {
     for w in warnings {
         match format {
             Format::Table | Format::Markdown => text.push_str(&format!("warning: {w}\n")),

@@ -101,6 +101,7 @@ impl<'a> Planner<'a> {
                 component,
                 tier,
                 model,
+                count,
                 demand,
                 &self.hourly_shares,
                 self.catalog,

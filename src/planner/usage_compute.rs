@@ -81,11 +81,41 @@ pub(crate) fn meter(
     m
 }
 
+/// A line priced per unit of time (`vCPU-second`, `GB-hour`, `vCPU-month`)
+/// for `seconds` of a resource; a usage id whose unit is not a time (which
+/// `tiers check` refuses) or that is missing gives an unpriced line.
+fn timed_line(
+    catalog: &Catalog,
+    tier: &TierRef<'_>,
+    id: &str,
+    what: String,
+    seconds: f64,
+    component: &str,
+) -> UsageLine {
+    let unit = catalog
+        .usage(&format!("{}/{id}", tier.provider.provider))
+        .map(|(_, price)| seconds_per_unit(&price.unit));
+    match unit {
+        Some(Some(per_unit)) => charge_line(catalog, tier, id, what, seconds / per_unit, component),
+        Some(None) => charge_line(
+            catalog,
+            tier,
+            &format!("{id} (unit not per second, minute, hour or month)"),
+            what,
+            seconds,
+            component,
+        ),
+        None => charge_line(catalog, tier, id, what, seconds, component),
+    }
+}
+
 /// Prices a component on a usage-priced tier over the day.
+/// `peak_count` is the count `model` sized at the peak.
 pub(crate) fn usage_compute_cost(
     component: &Component,
     tier: TierRef<'_>,
     model: &ComputeModel<'_>,
+    peak_count: u32,
     peak: &Demand,
     shares: &[f64],
     catalog: &Catalog,
@@ -100,8 +130,7 @@ pub(crate) fn usage_compute_cost(
         Scaling::Automatic => sample_counts(component, tier, peak, shares)?,
         Scaling::Fixed => {
             let samples = super::autoscale::samples(shares);
-            let (count, _) = model.size()?;
-            let counts = vec![count; samples.len()];
+            let counts = vec![peak_count; samples.len()];
             (samples, counts)
         }
     };
@@ -116,22 +145,7 @@ pub(crate) fn usage_compute_cost(
     let name = &component.name;
     let mut lines = Vec::new();
     let mut priced = |id: &str, what: String, seconds: f64| {
-        let line = match catalog.usage(&format!("{}/{id}", tier.provider.provider)) {
-            Some((_, price)) => match seconds_per_unit(&price.unit) {
-                Some(per_unit) => charge_line(catalog, &tier, id, what, seconds / per_unit, name),
-                // `tiers check` refuses such units; priced as unknown.
-                None => charge_line(
-                    catalog,
-                    &tier,
-                    &format!("{id} (unit not per second, minute, hour or month)"),
-                    what,
-                    seconds,
-                    name,
-                ),
-            },
-            None => charge_line(catalog, &tier, id, what, seconds, name),
-        };
-        lines.push(line);
+        lines.push(timed_line(catalog, &tier, id, what, seconds, name));
     };
     if let Some(cpu) = &rule.cpu {
         let (seconds, what) = match cpu.basis {
@@ -221,27 +235,14 @@ pub(crate) fn datastore_usage_lines(
     let nodes = nodes as f64;
     let mut lines = Vec::new();
     let mut priced = |id: &str, what: String, seconds: f64| {
-        if let Some((_, price)) = catalog.usage(&format!("{}/{id}", tier.provider.provider))
-            && let Some(per_unit) = seconds_per_unit(&price.unit)
-        {
-            lines.push(charge_line(
-                catalog,
-                tier,
-                id,
-                what,
-                seconds / per_unit,
-                &component.name,
-            ));
-        } else {
-            lines.push(charge_line(
-                catalog,
-                tier,
-                id,
-                what,
-                seconds,
-                &component.name,
-            ));
-        }
+        lines.push(timed_line(
+            catalog,
+            tier,
+            id,
+            what,
+            seconds,
+            &component.name,
+        ));
     };
     if let Some(cpu) = &rule.cpu {
         let seconds = match cpu.basis {

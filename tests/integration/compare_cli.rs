@@ -65,6 +65,19 @@ fn markdown_and_unknown_stacks() {
     assert_eq!(code, 0);
     assert!(stdout.contains("| stack | $/month |"), "{stdout}");
     assert!(stdout.contains("**How far each stack goes**"), "{stdout}");
+    // The render row prints recommend's total and its total per user.
+    let recommend = run_json(&["recommend", "--users", "5000", "--format", "json"], 0);
+    let total = recommend["monthly_usd"].as_f64().unwrap();
+    assert!(
+        total < 1000.0,
+        "the row format below assumes no thousands separator"
+    );
+    let row = stdout
+        .lines()
+        .find(|l| l.starts_with("| render |"))
+        .unwrap();
+    assert!(row.contains(&format!("${total:.2}")), "{row}");
+    assert!(row.contains(&format!("${:.4}", total / 5000.0)), "{row}");
     let (code, _, stderr) = run(&["compare", "--stacks", "render,nimbus"]);
     assert_eq!(code, 2);
     assert!(

@@ -203,6 +203,16 @@ fn cloud_run_bills_instances_while_they_serve_and_beats_instance_billing_here() 
         vcpu + memory + requests,
         1e-9
     ));
+    // The table shows the component as billed by use, with that total.
+    let (code, table, _) = super::common::run(&[
+        "recommend",
+        "--scenario",
+        "scenarios/examples/cloud-run.yaml",
+    ]);
+    assert_eq!(code, 0);
+    assert!(table.contains("by use"), "{table}");
+    let note = format!("billed by use: ${:.2}/month", vcpu + memory + requests);
+    assert!(table.contains(&note), "{note} not in {table}");
     // Instance-based billing of the same 3 instances all month costs more.
     let instance_based =
         (3.0 * MONTH_S - 240_000.0) * 0.000018 + (1.5 * MONTH_S - 450_000.0) * 0.000002;
