@@ -1,10 +1,12 @@
 //! `capplan check`: validate scenarios, overlays and catalogs (every
 //! problem, located) and evaluate each scenario's assertions.
 
-use crate::catalog::{Catalog, check_catalog, load_with_overlays, parse_file};
+use crate::catalog::{
+    Catalog, check_catalog_aged, days_between, load_with_overlays, parse_file, today,
+};
 use crate::locate::line_of_item;
 use crate::problem::{Problem, Severity, read_input};
-use crate::recommend::{RecommendOptions, recommend};
+use crate::recommend::{RecommendOptions, RecommendReport, recommend};
 use crate::scenario::{Assertion, ScenarioFile, parse_scenario, validate};
 use crate::units::trim_float;
 use serde::Serialize;
@@ -129,8 +131,10 @@ fn is_catalog(name: &str, text: &str) -> bool {
 }
 
 /// Checks the files under `paths` against the embedded catalogs plus
-/// `overlays`.
-pub fn check(paths: &[PathBuf], overlays: &[PathBuf]) -> CiReport {
+/// `overlays`. Catalog entries dated more than `max_price_age_days` ago are
+/// warned about, in catalog files checked and in the prices each
+/// scenario's plans use.
+pub fn check(paths: &[PathBuf], overlays: &[PathBuf], max_price_age_days: i64) -> CiReport {
     let mut problems = Vec::new();
     let mut files = Vec::new();
     let mut results = Vec::new();
@@ -161,7 +165,7 @@ pub fn check(paths: &[PathBuf], overlays: &[PathBuf]) -> CiReport {
         };
         if is_catalog(&name, &text) {
             let found = match parse_file(&name, &text) {
-                Ok(documents) => check_catalog(&documents),
+                Ok(documents) => check_catalog_aged(&documents, max_price_age_days),
                 Err(e) => e.problems,
             };
             let valid = !found.iter().any(|p| p.severity == Severity::Error);
@@ -204,7 +208,14 @@ pub fn check(paths: &[PathBuf], overlays: &[PathBuf]) -> CiReport {
             Ok((file, warnings)) => {
                 problems.extend(warnings);
                 let before = results.len();
-                evaluate(&file, catalog, &mut results);
+                let mut reports = evaluate(&file, catalog, &mut results);
+                if let Some(users) = file.scenario.workload.users
+                    && let Ok(report) =
+                        recommend(&file.scenario, catalog, users, RecommendOptions::default())
+                {
+                    reports.push(report);
+                }
+                problems.extend(stale_prices(&file.name, &reports, max_price_age_days));
                 files.push(CheckedFile {
                     path: name,
                     kind: "scenario",
@@ -265,7 +276,52 @@ pub fn check(paths: &[PathBuf], overlays: &[PathBuf]) -> CiReport {
     }
 }
 
-fn evaluate(file: &ScenarioFile, catalog: &Catalog, out: &mut Vec<AssertionResult>) {
+/// Warnings for the prices the scenario's plans use whose catalog entry is
+/// more than `max_age_days` old, one per entry.
+fn stale_prices(file: &str, reports: &[RecommendReport], max_age_days: i64) -> Vec<Problem> {
+    let today = today();
+    let mut seen = std::collections::BTreeMap::new();
+    for report in reports {
+        for c in &report.components {
+            let entry = format!("{}/{}/{}", c.provider, c.offering, c.tier);
+            seen.entry(entry)
+                .or_insert((c.as_of.clone(), c.source.clone()));
+        }
+        let lines = report
+            .usage
+            .iter()
+            .chain(report.components.iter().flat_map(|c| &c.charges));
+        for line in lines {
+            seen.entry(line.price.clone())
+                .or_insert((line.as_of.clone(), line.source.clone()));
+        }
+    }
+    seen.into_iter()
+        .filter_map(|(entry, (as_of, source))| {
+            let as_of = as_of?;
+            let age = days_between(&as_of, &today)?;
+            (age > max_age_days).then(|| Problem {
+                severity: Severity::Warning,
+                file: file.to_string(),
+                line: None,
+                column: None,
+                field: String::new(),
+                message: format!(
+                    "the plan prices {entry} from an entry dated {as_of}, {age} days old (more than {max_age_days}): re-check {}",
+                    source.as_deref().unwrap_or("its source")
+                ),
+            })
+        })
+        .collect()
+}
+
+/// Evaluates the assertions, returning the plans they were checked on.
+fn evaluate(
+    file: &ScenarioFile,
+    catalog: &Catalog,
+    out: &mut Vec<AssertionResult>,
+) -> Vec<RecommendReport> {
+    let mut reports = Vec::new();
     for (index, a) in file.scenario.assertions.iter().enumerate() {
         let line = line_of_item(&file.text, "assert", index);
         // A rate follows the one rule of every command: it sets the per-user
@@ -339,7 +395,9 @@ fn evaluate(file: &ScenarioFile, catalog: &Catalog, out: &mut Vec<AssertionResul
             }
         };
         check_limits(a, &report, &mut push);
+        reports.push(report);
     }
+    reports
 }
 
 fn check_limits(

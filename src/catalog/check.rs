@@ -2,13 +2,19 @@
 //! (unique ids, positive numbers, provenance, dates, ordered tiers).
 
 use super::load::LoadedFile;
-use super::{Provider, days_between, parse_date, today};
+use super::{Provider, STALE_AFTER_DAYS, days_between, parse_date, today};
 use crate::locate::{Step, field_path, line_of};
 pub use crate::problem::{Problem, Severity};
 use std::collections::HashSet;
 
 /// Checks every embedded catalog and any overlays; used by `tiers check`.
 pub fn check_catalog(files: &[LoadedFile]) -> Vec<Problem> {
+    check_catalog_aged(files, STALE_AFTER_DAYS)
+}
+
+/// As `check_catalog`, warning on entries whose `as_of` is more than
+/// `max_age_days` old.
+pub fn check_catalog_aged(files: &[LoadedFile], max_age_days: i64) -> Vec<Problem> {
     files
         .iter()
         .enumerate()
@@ -19,7 +25,7 @@ pub fn check_catalog(files: &[LoadedFile]) -> Vec<Problem> {
                 .rev()
                 .find(|f| f.provider.provider == file.provider.provider)
                 .map(|f| &f.provider);
-            check_provider(file, base)
+            check_provider(file, base, max_age_days)
         })
         .collect()
 }
@@ -27,12 +33,17 @@ pub fn check_catalog(files: &[LoadedFile]) -> Vec<Problem> {
 /// Problems of one file; `base` is the provider an overlay extends, whose
 /// usage entries and tiers the file may name. Overlays must carry
 /// provenance like any catalog.
-pub(crate) fn check_provider(file: &LoadedFile, base: Option<&Provider>) -> Vec<Problem> {
+pub(crate) fn check_provider(
+    file: &LoadedFile,
+    base: Option<&Provider>,
+    max_age_days: i64,
+) -> Vec<Problem> {
     let mut checker = Checker {
         file,
         base,
         problems: Vec::new(),
         today: today(),
+        max_age_days,
     };
     checker.provider(&file.provider);
     checker.problems
@@ -43,6 +54,7 @@ struct Checker<'a> {
     base: Option<&'a Provider>,
     problems: Vec<Problem>,
     today: String,
+    max_age_days: i64,
 }
 
 impl Checker<'_> {
@@ -89,12 +101,15 @@ impl Checker<'_> {
             return;
         }
         if let Some(age) = days_between(text, &self.today)
-            && age > 365
+            && age > self.max_age_days
         {
             self.push(
                 Severity::Warning,
                 &full,
-                format!("as_of {text} is {age} days old (more than 365): re-check the source"),
+                format!(
+                    "as_of {text} is {age} days old (more than {}): re-check the source",
+                    self.max_age_days
+                ),
             );
         }
     }

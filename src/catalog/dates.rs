@@ -1,5 +1,9 @@
 //! Dates of catalog entries: parsing, ages, and today's date.
 
+/// How old (in days) an `as_of` may be before capplan warns that the
+/// price needs re-checking; `capplan check --max-price-age` overrides it.
+pub const STALE_AFTER_DAYS: i64 = 365;
+
 /// Today's date as `YYYY-MM-DD` (UTC), or `CAPPLAN_TODAY` when set so that
 /// reports with ages are reproducible.
 pub fn today() -> String {

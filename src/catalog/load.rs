@@ -152,7 +152,7 @@ pub fn load_with_overlays(paths: &[PathBuf]) -> Result<(Catalog, Vec<Problem>), 
             .providers
             .iter()
             .find(|p| p.provider == file.provider.provider);
-        let problems = check_provider(&file, base);
+        let problems = check_provider(&file, base, super::STALE_AFTER_DAYS);
         if problems.iter().any(|p| p.severity == Severity::Error) {
             return Err(CatalogError { problems });
         }

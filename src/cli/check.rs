@@ -27,6 +27,7 @@ pub enum CheckFormat {
   capplan check                          # everything under scenarios/
   capplan check scenarios/app.yaml tiers/
   capplan check --format github          # annotations on the pull request's files
+  capplan check --max-price-age 180      # warn on prices dated more than 180 days ago
 
 Exit codes: 0 all valid and every assertion holds; 1 an assertion fails; 2 a file is invalid."
 )]
@@ -38,6 +39,11 @@ pub struct CheckArgs {
     overlays: Vec<PathBuf>,
     #[arg(long, value_enum, default_value = "human")]
     format: CheckFormat,
+    /// Warn when a price a scenario uses, or an entry of a catalog file
+    /// checked, is dated more than this many days ago
+    #[arg(long = "max-price-age", value_name = "DAYS", default_value_t = capplan::catalog::STALE_AFTER_DAYS,
+          value_parser = clap::value_parser!(i64).range(0..=36_500))]
+    max_price_age: i64,
 }
 
 pub fn run_check(args: CheckArgs) -> Result<Output, Failure> {
@@ -46,7 +52,7 @@ pub fn run_check(args: CheckArgs) -> Result<Output, Failure> {
     } else {
         args.paths
     };
-    let report = check(&paths, &args.overlays);
+    let report = check(&paths, &args.overlays, args.max_price_age);
     let text = match args.format {
         CheckFormat::Json => render::json(&report),
         CheckFormat::Human => human(&report),

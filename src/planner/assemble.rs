@@ -218,7 +218,7 @@ impl<'a> Planner<'a> {
             .as_of
             .as_deref()
             .and_then(|d| crate::catalog::days_between(d, &crate::catalog::today()))
-            && age > 365
+            && age > crate::catalog::STALE_AFTER_DAYS
         {
             warnings.push(format!(
                 "{}: the catalog entry for {} is {age} days old",

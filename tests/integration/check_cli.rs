@@ -1,7 +1,7 @@
 //! `capplan check` and `capplan diff`: assertions, formats, exit codes,
 //! robustness against hostile input, and the CI example.
 
-use crate::common::{run, run_json, scratch_dir, write_file};
+use crate::common::{run, run_json, run_on_day, scratch_dir, write_file};
 use proptest::prelude::*;
 
 fn default_text() -> String {
@@ -509,4 +509,73 @@ proptest! {
             let _ = capplan::catalog::check_catalog(&files);
         }
     }
+}
+
+/// `--max-price-age` moves the line between fresh and stale, for the prices
+/// a scenario's plan uses and for a catalog file's own entries. With the
+/// tests' today (2026-11-21) Railway's entries (2026-08-07) are 106 days
+/// old and Anthropic's (2026-07-24) 120.
+#[test]
+fn max_price_age_warns_on_the_prices_a_plan_uses() {
+    let scenario = "scenarios/examples/railway.yaml";
+    let stale = |age: &str| -> Vec<String> {
+        let (code, stdout, stderr) = run_on_day(&[
+            "check",
+            scenario,
+            "--max-price-age",
+            age,
+            "--format",
+            "json",
+        ]);
+        assert_eq!(code, 0, "{stderr}");
+        let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        json["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["severity"] == "warning")
+            .map(|p| p["message"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let at_100 = stale("100");
+    for entry in [
+        "railway/vcpu ",
+        "railway/memory ",
+        "railway/plan/hobby ",
+        "anthropic/claude-sonnet-4-5-input ",
+    ] {
+        assert!(
+            at_100.iter().any(|m| m.contains(entry)),
+            "{entry} missing from {at_100:#?}"
+        );
+    }
+    assert!(
+        at_100.iter().any(|m| m
+            .contains("railway/vcpu from an entry dated 2026-08-07, 106 days old (more than 100)")),
+        "{at_100:#?}"
+    );
+    let at_110 = stale("110");
+    assert!(
+        !at_110.iter().any(|m| m.contains("railway/")),
+        "{at_110:#?}"
+    );
+    assert!(
+        at_110
+            .iter()
+            .any(|m| m.contains("anthropic/claude-sonnet-4-5-output") && m.contains("120 days old")),
+        "{at_110:#?}"
+    );
+    assert!(stale("365").is_empty());
+
+    // A catalog file checked: its own dated entries, located.
+    let (code, stdout, _) = run_on_day(&["check", "tiers/railway.yaml", "--max-price-age", "100"]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(
+        stdout.contains("tiers/railway.yaml:9")
+            && stdout.contains("as_of 2026-08-07 is 106 days old (more than 100)"),
+        "{stdout}"
+    );
+    let (code, _, stderr) = run(&["check", scenario, "--max-price-age", "-5"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("--max-price-age"), "{stderr}");
 }

@@ -2,21 +2,21 @@
 
 use super::{opt, usd};
 use crate::render::{Document, Section};
-use capplan::catalog::{OfferingSummary, Problem, Severity, TierRow, UsageRow};
+use capplan::catalog::{OfferingSummary, Problem, STALE_AFTER_DAYS, Severity, TierRow, UsageRow};
 use capplan::units::trim_float;
 
 /// `capplan tiers`: one row per offering.
 pub fn tier_list(rows: &[OfferingSummary]) -> Document {
     let stale = rows
         .iter()
-        .filter(|r| r.age_days.is_some_and(|d| d > 365))
+        .filter(|r| r.age_days.is_some_and(|d| d > STALE_AFTER_DAYS))
         .count();
     let mut notes = vec![
         "Show the tiers of one offering with `capplan tiers show PROVIDER/OFFERING`.".to_string(),
     ];
     if stale > 0 {
         notes.push(format!(
-            "{stale} offering(s) have an as_of more than 365 days old: check their sources."
+            "{stale} offering(s) have an as_of more than {STALE_AFTER_DAYS} days old: check their sources."
         ));
     }
     Document {
