@@ -166,6 +166,8 @@ pub struct CompareReport {
     pub scenario: String,
     pub users: Vec<f64>,
     pub stacks: Vec<StackResult>,
+    /// The oldest `as_of` among the tiers the plans use.
+    pub catalog_as_of: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -216,7 +218,7 @@ pub fn compare(
     stacks: &[Stack],
     users: &[f64],
 ) -> CompareReport {
-    let results = std::thread::scope(|scope| {
+    let results: Vec<StackResult> = std::thread::scope(|scope| {
         let handles: Vec<_> = stacks
             .iter()
             .map(|stack| scope.spawn(move || stack_result(scenario, catalog, stack, users)))
@@ -236,10 +238,18 @@ pub fn compare(
             })
             .collect()
     });
+    let catalog_as_of = catalog.oldest_tier_as_of(
+        results
+            .iter()
+            .flat_map(|s| &s.points)
+            .flat_map(|p| &p.components)
+            .map(|c| c.tier.as_str()),
+    );
     CompareReport {
         scenario: scenario.name.clone(),
         users: users.to_vec(),
         stacks: results,
+        catalog_as_of,
     }
 }
 

@@ -2,7 +2,7 @@
 //! month by month under growth (`capplan forecast`), with the upgrade
 //! events between consecutive points.
 
-use crate::catalog::{Catalog, parse_date};
+use crate::catalog::Catalog;
 use crate::planner::{Plan, Planner};
 use crate::recommend::describe_upgrade;
 use crate::scenario::Scenario;
@@ -148,15 +148,11 @@ pub(crate) fn row_from_plan(planner: &Planner<'_>, plan: &Plan) -> SweepRow {
 
 /// The oldest `as_of` of the tiers the rows use.
 fn oldest_date(catalog: &Catalog, rows: &[SweepRow]) -> Option<String> {
-    let mut seen = std::collections::BTreeSet::new();
-    for row in rows {
-        for cell in &row.components {
-            seen.insert(cell.tier.as_str());
-        }
-    }
-    seen.into_iter()
-        .filter_map(|r| catalog.tier(r)?.provenance().as_of)
-        .min_by_key(|d| parse_date(d).unwrap_or(i64::MAX))
+    catalog.oldest_tier_as_of(
+        rows.iter()
+            .flat_map(|row| &row.components)
+            .map(|cell| cell.tier.as_str()),
+    )
 }
 
 /// How users grow.

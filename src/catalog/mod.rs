@@ -368,6 +368,20 @@ impl Catalog {
         })
     }
 
+    /// The oldest `as_of` among the tiers named (`provider/offering/tier`):
+    /// the date a chart or report of those tiers is "as of".
+    pub fn oldest_tier_as_of<'r>(
+        &self,
+        tiers: impl IntoIterator<Item = &'r str>,
+    ) -> Option<String> {
+        tiers
+            .into_iter()
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .filter_map(|r| self.tier(r)?.provenance().as_of)
+            .min_by_key(|d| parse_date(d).unwrap_or(i64::MAX))
+    }
+
     /// `aws/data-transfer-out` → the usage price.
     pub fn usage(&self, reference: &str) -> Option<(&Provider, &UsagePrice)> {
         let (provider, id) = reference.split_once('/')?;

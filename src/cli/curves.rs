@@ -3,9 +3,11 @@
 use super::rate::RateArgs;
 use super::recommend::{load_inputs, parse_users};
 use super::{Failure, Output};
-use crate::render::chart::{ImageFormat, cost_chart, forecast_chart};
+use crate::render::chart::{ImageFormat, compare_chart, cost_chart, forecast_chart};
+use crate::render::views::thousands;
 use crate::render::{self, Format, views};
 use capplan::catalog::Catalog;
+use capplan::compare::{check_stacks, compare};
 use capplan::demand::RateNote;
 use capplan::fsio::write_atomically;
 use capplan::scenario::Scenario;
@@ -119,7 +121,9 @@ pub enum ChartKind {
     after_help = "Examples:
   capplan chart --out cost.svg
   capplan chart --out cost.png --from 100 --to 2M --width 1600 --height 900
-  capplan chart --kind forecast --users 2000 --growth 15%/month --months 24 --out forecast.svg"
+  capplan chart --kind forecast --users 2000 --growth 15%/month --months 24 --out forecast.svg
+  capplan chart --compare --out platforms.svg                  # one line per shipped stack
+  capplan chart --compare --stacks render,aws,fly --from 1k --to 500k --out platforms.png"
 )]
 pub struct ChartArgs {
     /// Output file: .svg or .png (written atomically)
@@ -127,6 +131,16 @@ pub struct ChartArgs {
     out: PathBuf,
     #[arg(long, value_enum, default_value = "cost")]
     kind: ChartKind,
+    /// Cost against users with one line per stack (see `capplan compare`)
+    /// instead of one stack stacked by component
+    #[arg(long, conflicts_with = "kind")]
+    compare: bool,
+    /// With --compare: stacks to draw, comma-separated ids (default: all)
+    #[arg(long, value_name = "IDS", value_delimiter = ',', requires = "compare")]
+    stacks: Vec<String>,
+    /// With --compare: a stacks file of your own (joins the shipped stacks)
+    #[arg(long = "stacks-file", value_name = "FILE", requires = "compare")]
+    stacks_file: Option<PathBuf>,
     /// Smallest user count (cost chart)
     #[arg(long, value_name = "N", default_value = "100")]
     from: String,
@@ -251,7 +265,38 @@ pub fn run_chart(args: ChartArgs) -> Result<Output, Failure> {
         .as_deref()
         .map(|u| users("--users", u))
         .transpose()?;
+    let mut notes = Vec::new();
     let bytes = match args.kind {
+        ChartKind::Cost if args.compare => {
+            let (from, to) = range(&args.from, &args.to)?;
+            let loaded = args.inputs.load(given_users)?;
+            let stacks = super::compare::load_stacks(args.stacks_file.as_ref(), &args.stacks)?;
+            let problems = check_stacks(&stacks, &loaded.catalog);
+            if !problems.is_empty() {
+                return Err(Failure::input(problems.join("\n")));
+            }
+            let report = compare(
+                &loaded.scenario,
+                &loaded.catalog,
+                &stacks,
+                &user_points(from, to, 60, true),
+            );
+            // Where a line ends early, say so beside the file written too.
+            for stack in &report.stacks {
+                match (stack.feasible_up_to, &stack.stops_because) {
+                    (Some(up_to), Some(why)) if up_to < to => notes.push(format!(
+                        "{}: stops at {} users ({why})",
+                        stack.id,
+                        thousands(up_to)
+                    )),
+                    (None, Some(why)) => {
+                        notes.push(format!("{}: serves none of the range ({why})", stack.id))
+                    }
+                    _ => {}
+                }
+            }
+            compare_chart(&report, format, width, height)
+        }
         ChartKind::Cost => {
             let (from, to) = range(&args.from, &args.to)?;
             let loaded = args.inputs.load(given_users)?;
@@ -279,11 +324,15 @@ pub fn run_chart(args: ChartArgs) -> Result<Output, Failure> {
     write_atomically(&args.out, &bytes).map_err(|e| {
         Failure::input(format!("--out: cannot write '{}': {e}", args.out.display()))
     })?;
-    Ok(Output::ok(format!(
+    let mut text = format!(
         "wrote {} ({} bytes, {width}×{height})\n",
         args.out.display(),
         bytes.len()
-    )))
+    );
+    for note in notes {
+        text.push_str(&format!("note: {note}\n"));
+    }
+    Ok(Output::ok(text))
 }
 
 /// Input warnings after the output in text formats, to stderr otherwise.

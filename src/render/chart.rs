@@ -2,14 +2,16 @@
 //! no system font or graphics library is needed.
 
 use super::views::thousands;
+use capplan::compare::CompareReport;
 use capplan::sweep::{ForecastReport, SweepReport};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
 const FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 
-/// Layer colours: components first, usage last.
-const PALETTE: [RGBColor; 8] = [
+/// Layer and line colours (Tableau 10, then two darks) so a dozen stacks
+/// stay apart.
+const PALETTE: [RGBColor; 12] = [
     RGBColor(31, 119, 180),
     RGBColor(255, 127, 14),
     RGBColor(44, 160, 44),
@@ -18,7 +20,20 @@ const PALETTE: [RGBColor; 8] = [
     RGBColor(140, 86, 75),
     RGBColor(227, 119, 194),
     RGBColor(127, 127, 127),
+    RGBColor(188, 189, 34),
+    RGBColor(23, 190, 207),
+    RGBColor(0, 0, 0),
+    RGBColor(0, 0, 128),
 ];
+
+/// One stack's line on the comparison chart.
+struct StackLine {
+    label: String,
+    points: Vec<(f64, f64)>,
+    /// The last point, marked with a cross, when the stack stops serving
+    /// the app inside the range drawn.
+    stop: Option<(f64, f64)>,
+}
 
 /// The image format, from the output file's extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -128,6 +143,70 @@ pub fn cost_chart(
     render_with(format, width, height, draw)
 }
 
+/// The comparison chart: monthly cost against users (both axes log), one
+/// line per stack, each ending in a cross where the stack stops serving the
+/// app inside the range; the legend says where and names stacks that serve
+/// none of it.
+pub fn compare_chart(
+    report: &CompareReport,
+    format: ImageFormat,
+    width: u32,
+    height: u32,
+) -> Result<Vec<u8>, String> {
+    let (Some(&x0), Some(&x1)) = (report.users.first(), report.users.last()) else {
+        return Err("no user counts to draw".into());
+    };
+    let (x0, x1) = (x0.max(1.0), x1.max(x0.max(1.0) * 2.0));
+    let lines: Vec<StackLine> = report
+        .stacks
+        .iter()
+        .map(|stack| {
+            let points: Vec<(f64, f64)> = stack
+                .points
+                .iter()
+                .filter_map(|p| Some((p.users, p.monthly_usd?)))
+                .collect();
+            let name = &stack.id;
+            let stops_inside = stack.feasible_up_to.filter(|&u| u < x1);
+            let label = match (points.last(), stops_inside) {
+                (None, _) => format!("{name}: serves none of this range"),
+                (Some(_), Some(up_to)) => format!("{name}: stops at {} users", thousands(up_to)),
+                (Some(_), None) => name.clone(),
+            };
+            StackLine {
+                label,
+                stop: stops_inside.and(points.last().copied()),
+                points,
+            }
+        })
+        .collect();
+    let costs = lines.iter().flat_map(|l| l.points.iter().map(|p| p.1));
+    let y_max = costs.clone().fold(1.0, f64::max) * 1.5;
+    // A free tier costs $0, which a log axis cannot show: such points sit on
+    // the axis floor, a little below the cheapest bill that is not free.
+    let y_min = (costs
+        .filter(|&c| c > 0.0)
+        .fold(f64::INFINITY, f64::min)
+        .min(y_max)
+        / 1.5)
+        .max(0.01);
+    if lines.iter().all(|l| l.points.len() < 2) {
+        return Err(
+            "no stack has a feasible plan at two user counts: nothing to draw (widen --from/--to)"
+                .into(),
+        );
+    }
+    let title = format!(
+        "{} — monthly cost by platform (catalogs as of {})",
+        report.scenario,
+        report.catalog_as_of.as_deref().unwrap_or("unknown")
+    );
+    let draw = |root: &dyn DrawArea| -> Result<(), String> {
+        root.draw_compare(&title, (x0, x1), (y_min, y_max), &lines)
+    };
+    render_with(format, width, height, draw)
+}
+
 /// Forecast chart: months on the x axis, monthly cost (left) and users (right).
 pub fn forecast_chart(
     report: &ForecastReport,
@@ -178,6 +257,13 @@ trait DrawArea {
         title: &str,
         points: &[(u32, f64, f64)],
         upgrades: &[u32],
+    ) -> Result<(), String>;
+    fn draw_compare(
+        &self,
+        title: &str,
+        x: (f64, f64),
+        y: (f64, f64),
+        lines: &[StackLine],
     ) -> Result<(), String>;
 }
 
@@ -336,6 +422,71 @@ impl<DB: DrawingBackend> DrawArea for DrawingArea<DB, Shift> {
             .configure_series_labels()
             .position(SeriesLabelPosition::UpperLeft)
             .margin(24)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .label_font(("sans-serif", 13))
+            .draw()
+            .map_err(e)?;
+        Ok(())
+    }
+    fn draw_compare(
+        &self,
+        title: &str,
+        (x0, x1): (f64, f64),
+        (y0, y1): (f64, f64),
+        lines: &[StackLine],
+    ) -> Result<(), String> {
+        let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+        self.fill(&WHITE).map_err(e)?;
+        let mut chart = ChartBuilder::on(self)
+            .caption(title, ("sans-serif", 18))
+            .margin(16)
+            .x_label_area_size(48)
+            .y_label_area_size(80)
+            .build_cartesian_2d((x0..x1).log_scale(), (y0..y1).log_scale())
+            .map_err(e)?;
+        chart
+            .configure_mesh()
+            .x_desc("users (log scale)")
+            .y_desc("USD per month (log scale)")
+            .x_label_formatter(&|x| thousands(*x))
+            .y_label_formatter(&|y| {
+                if *y < 10.0 {
+                    format!("${y:.2}")
+                } else {
+                    format!("${}", thousands(*y))
+                }
+            })
+            .label_style(("sans-serif", 13))
+            .draw()
+            .map_err(e)?;
+        for (i, line) in lines.iter().enumerate() {
+            let color = PALETTE[i % PALETTE.len()];
+            let on_axis = |(x, y): (f64, f64)| (x, y.max(y0));
+            chart
+                .draw_series(LineSeries::new(
+                    line.points.iter().copied().map(on_axis),
+                    color.stroke_width(2),
+                ))
+                .map_err(e)?
+                .label(line.label.clone())
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 14, y)], color.stroke_width(2))
+                });
+            if let Some(stop) = line.stop {
+                chart
+                    .draw_series(std::iter::once(Cross::new(
+                        on_axis(stop),
+                        6,
+                        color.stroke_width(2),
+                    )))
+                    .map_err(e)?;
+            }
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .margin(16)
             .background_style(WHITE.mix(0.85))
             .border_style(BLACK)
             .label_font(("sans-serif", 13))

@@ -315,3 +315,138 @@ fn the_binary_links_no_font_or_graphics_library() {
         );
     }
 }
+
+/// `chart --compare`: one line per stack whose drawn values read back (via
+/// the log axis's own labelled ticks) as the costs `compare` gives, and a
+/// stack that stops inside the range ends early at the count it names,
+/// which `compare` confirms is the last one served.
+#[test]
+fn compare_chart_draws_each_stack_at_its_compare_cost() {
+    let dir = scratch_dir("compare-chart");
+    let path = dir.join("platforms.svg");
+    let (code, stdout, stderr) = run(&[
+        "chart",
+        "--compare",
+        "--stacks",
+        "gcp,aws",
+        "--from",
+        "100",
+        "--to",
+        "1M",
+        "--out",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let doc = roxmltree::Document::parse(&text).expect("the SVG is well-formed XML");
+    // The y axis: labels "$N" right-aligned at their tick's y.
+    let ticks: Vec<(f64, f64)> = doc
+        .descendants()
+        .filter(|n| n.tag_name().name() == "text" && n.attribute("text-anchor") == Some("end"))
+        .filter_map(|n| {
+            let label = n.text()?.trim().strip_prefix('$')?.replace(',', "");
+            Some((n.attribute("y")?.parse().ok()?, label.parse().ok()?))
+        })
+        .collect();
+    assert!(ticks.len() >= 2, "{ticks:?}");
+    let ((y_a, v_a), (y_b, v_b)) = (ticks[0], ticks[ticks.len() - 1]);
+    let usd_at = |y: f64| 10f64.powf(v_a.log10() + (y - y_a) / (y_b - y_a) * (v_b / v_a).log10());
+    let line = |color: &str| -> Vec<(f64, f64)> {
+        let node = doc
+            .descendants()
+            .find(|n| {
+                n.tag_name().name() == "polyline"
+                    && n.attribute("stroke") == Some(color)
+                    && n.attribute("points")
+                        .is_some_and(|p| p.split(' ').count() > 5)
+            })
+            .unwrap_or_else(|| panic!("no line in {color}"));
+        node.attribute("points")
+            .unwrap()
+            .split_whitespace()
+            .map(|xy| {
+                let (x, y) = xy.split_once(',').unwrap();
+                (x.parse().unwrap(), y.parse().unwrap())
+            })
+            .collect()
+    };
+    // Stacks take the palette in the order given: gcp blue, aws orange.
+    let (gcp, aws) = (line("#1F77B4"), line("#FF7F0E"));
+    let compared = run_json(
+        &[
+            "compare", "--users", "100", "--users", "1M", "--stacks", "gcp,aws", "--format", "json",
+        ],
+        0,
+    );
+    let cost = |stack: usize, point: usize| {
+        compared["stacks"][stack]["points"][point]["monthly_usd"]
+            .as_f64()
+            .unwrap()
+    };
+    // One pixel is about 1.2% on this axis.
+    for (drawn, expected) in [
+        (usd_at(gcp[0].1), cost(0, 0)),
+        (usd_at(aws[0].1), cost(1, 0)),
+        (usd_at(aws[aws.len() - 1].1), cost(1, 1)),
+    ] {
+        assert!(
+            (drawn / expected - 1.0).abs() < 0.025,
+            "drawn ${drawn:.2}, compare says ${expected:.2}"
+        );
+    }
+    // gcp stops inside the range: its line is shorter, the legend and the
+    // command's note say where, and compare agrees on that count.
+    assert!(gcp.len() < aws.len() && gcp.last().unwrap().0 < aws.last().unwrap().0);
+    let note = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("note: gcp: stops at "))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    let up_to: f64 = note
+        .split(" users")
+        .next()
+        .unwrap()
+        .replace(',', "")
+        .parse()
+        .unwrap();
+    assert!(text.contains(&format!(
+        "gcp: stops at {}",
+        note.split(" (").next().unwrap()
+    )));
+    let served = |users: f64| {
+        let json = run_json(
+            &[
+                "compare",
+                "--users",
+                &format!("{users}"),
+                "--stacks",
+                "gcp",
+                "--format",
+                "json",
+            ],
+            if users <= up_to { 0 } else { 1 },
+        );
+        json["stacks"][0]["points"][0]["feasible"]
+            .as_bool()
+            .unwrap()
+    };
+    assert!(served(up_to));
+    assert!(!served((up_to * 1.002).ceil()));
+    assert!(!stdout.contains("aws: stops"), "{stdout}");
+
+    for (args, needle) in [
+        (vec!["--stacks", "gcp"], "--compare"),
+        (vec!["--compare", "--kind", "forecast"], "--kind"),
+        (
+            vec!["--compare", "--stacks", "nope"],
+            "unknown stack 'nope'",
+        ),
+    ] {
+        let out = dir.join("bad.svg");
+        let mut all = vec!["chart", "--out", out.to_str().unwrap()];
+        all.extend(args);
+        let (code, _, stderr) = run(&all);
+        assert_eq!(code, 2, "{all:?}: {stderr}");
+        assert!(stderr.contains(needle), "{all:?}: {stderr}");
+        assert!(!out.exists(), "nothing written on failure");
+    }
+}
