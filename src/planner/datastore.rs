@@ -269,7 +269,7 @@ pub(crate) fn check_datastore(
         what: "connections",
         needed: connections,
         limit: cap.max_connections,
-        unit: "",
+        unit: "connections",
         required: Some(UnverifiedLimit::Connections),
     });
     let mut warnings = Vec::new();

@@ -280,3 +280,159 @@ fn digitalocean_weighs_included_transfer_against_a_larger_droplet() {
         1e-9
     ));
 }
+
+fn tier_and_count(component: &Value) -> (&str, u64) {
+    (
+        component["tier"].as_str().unwrap(),
+        component["count"].as_u64().unwrap(),
+    )
+}
+
+/// GB a month of outbound data: active users × MB a day over a 730-hour
+/// month.
+fn egress_gb(active_users: f64, mb_per_day: f64) -> f64 {
+    active_users * mb_per_day / 1024.0 * 730.0 / 24.0
+}
+
+#[test]
+fn fly_bills_machines_postgres_plan_stored_data_egress_and_an_address() {
+    let report = recommend("scenarios/examples/fly.yaml");
+    // API: 16.7 requests/s × 12 ms = 0.2 vCPU; a 300 MB process needs the
+    // 512 MB preset ($3.32); high availability asks for two.
+    let api = component(&report, "api");
+    assert_eq!(tier_and_count(api), ("shared-cpu-1x-512mb", 2));
+    // Postgres: 20,000 × 1 MB = 19.53 GB, 5% hot = 1,000 MB in RAM; Basic
+    // holds 1,024 MB × 85% = 870 MB, Starter 1,741 MB: Starter, $72.
+    let db = component(&report, "db");
+    assert_eq!(tier_and_count(db), ("starter", 1));
+    // Stored data at $0.28/GB (nothing included, billed on what is stored).
+    let stored = 20_000.0 / 1024.0;
+    let storage = charge(db, "fly/mpg-storage");
+    assert!(close(usd(&storage["quantity"]), stored, 1e-9));
+    // Egress: 5,000 active users × 20 MB a day at $0.02/GB, no allowance.
+    let gb = egress_gb(5000.0, 20.0);
+    let egress = charge(api, "fly/egress-na-eu");
+    assert!(close(usd(&egress["quantity"]), gb, 1e-9));
+    let hand = 2.0 * 3.32 + 72.0 + stored * 0.28 + gb * 0.02 + 2.0;
+    assert!(close(usd(&report["monthly_usd"]), hand, 1e-9));
+    assert!(close(hand, 145.52, 1e-4));
+    // The next step is the database's: Starter's 1,740.8 MB at 85% holds
+    // the working set (1 MB × 5% a user) of 34,816 users.
+    assert_eq!(report["next_upgrade"]["at_users"], 34_817.0);
+    assert_eq!(report["next_upgrade"]["change"], "db starter → launch");
+}
+
+#[test]
+fn heroku_moves_up_the_postgres_ladder_when_bundled_storage_runs_out() {
+    let report = recommend("scenarios/examples/heroku.yaml");
+    // 10 requests/s × 25 ms = 0.25 vCPU over Standard-1X's inferred 0.25
+    // vCPU each: two dynos run at 50% (high availability's two suffice).
+    let web = component(&report, "web");
+    assert_eq!(tier_and_count(web), ("standard-1x", 2));
+    assert!(close(usd(&web["utilization"]), 0.5, 1e-9));
+    // 10,000 × 2 MB × 1.5 headroom = 29.3 GB: above Essential-1's 10 GB,
+    // inside Essential-2's 32 GB ($20); no add-on storage exists.
+    let db = component(&report, "db");
+    assert_eq!(tier_and_count(db), ("essential-2", 1));
+    assert!(db["charges"].as_array().unwrap().is_empty());
+    // Sessions: 200 online × 50 KB + 5 MB hot, × 1.25 = 18.5 MB of Mini's 25.
+    let cache = component(&report, "cache");
+    assert_eq!(tier_and_count(cache), ("mini", 1));
+    // Outbound data is free on Heroku: the line is there at $0.
+    let egress = charge(web, "heroku/bandwidth");
+    assert!(close(
+        usd(&egress["quantity"]),
+        egress_gb(2000.0, 5.0),
+        1e-9
+    ));
+    assert_eq!(usd(&egress["monthly_usd"]), 0.0);
+    assert!(close(
+        usd(&report["monthly_usd"]),
+        2.0 * 25.0 + 20.0 + 3.0,
+        1e-12
+    ));
+    // 32 GB / (2 MB × 1.5) = 10,922.7 users: at 10,923 the data no longer
+    // fits Essential-2 and the next plan is Standard-0 ($50, +$30).
+    assert_eq!(report["next_upgrade"]["at_users"], 10_923.0);
+    assert_eq!(
+        report["next_upgrade"]["change"],
+        "db essential-2 → standard-0"
+    );
+    assert!(close(usd(&report["next_upgrade"]["delta_usd"]), 30.0, 1e-9));
+}
+
+#[test]
+fn azure_app_service_plan_limits_and_free_backup_up_to_provisioned_storage() {
+    let report = recommend("scenarios/examples/azure.yaml");
+    // 100 requests/s × 40 ms = 4 vCPU of work. B1: at most 3 instances of
+    // 1 vCPU cannot carry it; B2: 2 × 2 vCPU would run at 100%, 3 × 2 at
+    // 66.7% (under 70%) for 3 × $24.82 = $74.46; B3: 2 × 4 vCPU for $97.82.
+    let api = component(&report, "api");
+    assert_eq!(tier_and_count(api), ("b2", 3));
+    assert!(close(usd(&api["utilization"]), 4.0 / 6.0, 1e-9));
+    // PostgreSQL: B1ms publishes no size, so D4s_v3 ($284.70). Storage:
+    // 100,000 × 0.5 MB = 48.83 GB × 1.5 headroom = 73.24 GB at $0.138.
+    // Backups: twice the data, 97.66 GB, of which the provisioned 73.24 GB
+    // is free; 24.41 GB at $0.095.
+    let db = component(&report, "db");
+    assert_eq!(tier_and_count(db), ("gp-standard-d4s-v3", 1));
+    let data = 100_000.0 * 0.5 / 1024.0;
+    let provisioned = data * 1.5;
+    let storage = charge(db, "azure/postgres-storage");
+    assert!(close(usd(&storage["quantity"]), provisioned, 1e-9));
+    let backup = charge(db, "azure/postgres-backup");
+    assert!(close(
+        usd(&backup["quantity"]),
+        2.0 * data - provisioned,
+        1e-9
+    ));
+    let hand = 3.0 * 24.82 + 284.70 + provisioned * 0.138 + (2.0 * data - provisioned) * 0.095;
+    assert!(close(usd(&report["monthly_usd"]), hand, 1e-9));
+    assert!(close(hand, 371.59, 1e-4));
+}
+
+#[test]
+fn compute_engine_with_a_commitment_memorystore_bands_and_tiered_egress() {
+    let report = recommend("scenarios/examples/gcp-compute-engine.yaml");
+    // 50 requests/s × 30 ms = 1.5 vCPU; e2-small has 0.5 vCPU: 1.5 / (0.5 ×
+    // 0.7) = 4.3 → 5 VMs at 60%, each at the 1-year commitment ($7.70).
+    let api = component(&report, "api");
+    assert_eq!(tier_and_count(api), ("e2-small", 5));
+    assert_eq!(api["purchase_option"], "reserved_1y");
+    assert!(close(usd(&api["monthly_usd"]), 5.0 * 7.70, 1e-12));
+    // On demand the same VMs cost 5 × $0.0167529 × 730.
+    assert!(close(
+        usd(&api["on_demand_monthly_usd"]),
+        5.0 * 0.0167529 * 730.0,
+        1e-9
+    ));
+    // Cloud SQL: 48.83 GB, 10% hot = 5,000 MB; db-custom-1 holds 3,840 ×
+    // 85% = 3,264 MB, db-custom-2 6,528: $98.63. SSD 73.24 GB at $0.17,
+    // backups 48.83 GB at $0.08.
+    let db = component(&report, "db");
+    assert_eq!(tier_and_count(db), ("db-custom-2-7680", 1));
+    let data = 50_000.0 / 1024.0;
+    // Memorystore: (1,000 × 2,000 KB + 1,000 MB) × 1.25 = 3,691 MB. The
+    // 4 GB size is $0.196/h, the 5 GB size $0.135/h (the M2 band): 5 GB.
+    let cache = component(&report, "cache");
+    assert_eq!(tier_and_count(cache), ("5gb", 1));
+    assert!(close(usd(&cache["monthly_usd"]), 0.135 * 730.0, 1e-12));
+    // Egress: 10,000 active × 5 MB a day = 1,485 GB: the first 1,024 GB at
+    // $0.12, the rest at $0.11.
+    let gb = egress_gb(10_000.0, 5.0);
+    let egress = charge(api, "gcp/egress");
+    assert!(close(
+        usd(&egress["monthly_usd"]),
+        1024.0 * 0.12 + (gb - 1024.0) * 0.11,
+        1e-9
+    ));
+    let hand = 5.0 * 7.70
+        + 98.63
+        + data * 1.5 * 0.17
+        + data * 0.08
+        + 0.135 * 730.0
+        + 1024.0 * 0.12
+        + (gb - 1024.0) * 0.11;
+    assert!(close(usd(&report["monthly_usd"]), hand, 1e-9));
+    assert!(close(hand, 425.65, 1e-4));
+}
