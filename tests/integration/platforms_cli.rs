@@ -436,3 +436,35 @@ fn compute_engine_with_a_commitment_memorystore_bands_and_tiered_egress() {
     assert!(close(usd(&report["monthly_usd"]), hand, 1e-9));
     assert!(close(hand, 425.65, 1e-4));
 }
+
+/// The usage table names each model's price; the notes say where each
+/// usage price comes from (the catalog entry's source and date), and a
+/// credit prints as a negative amount.
+#[test]
+fn usage_table_names_the_model_and_its_price_source() {
+    let (code, stdout, stderr) =
+        crate::common::run(&["recommend", "--scenario", "scenarios/examples/railway.yaml"]);
+    assert_eq!(code, 0, "{stderr}");
+    let row = stdout
+        .lines()
+        .find(|l| l.contains("contract review (input tokens)"))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(row.contains("anthropic/claude-sonnet-4-5-input"), "{row}");
+    let json = recommend("scenarios/examples/railway.yaml");
+    let input = usage_line(&json, "contract review (input tokens)");
+    let note = format!(
+        "Priced from {} (as of {}): anthropic/claude-sonnet-4-5-input, anthropic/claude-sonnet-4-5-output.",
+        input["source"].as_str().unwrap(),
+        input["as_of"].as_str().unwrap()
+    );
+    assert!(stdout.contains(&note), "missing {note}\n{stdout}");
+    assert!(input["source"].as_str().unwrap().contains("litellm"));
+    let credit = stdout
+        .lines()
+        .find(|l| l.contains("usage included in the fee"))
+        .unwrap();
+    assert!(
+        credit.contains("-$5.00") && !credit.contains("$-"),
+        "{credit}"
+    );
+}

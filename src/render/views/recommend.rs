@@ -293,6 +293,7 @@ pub fn recommend(r: &RecommendReport, explain: bool) -> Document {
         None => notes.push("Next upgrade: none found.".into()),
     }
     notes.extend(rate_note(r.given_rate.as_ref()));
+    notes.extend(usage_sources(&r.usage));
     if let Some(date) = &r.catalog_as_of {
         notes.push(format!("Prices from the catalogs (oldest entry used: {date}); `capplan tiers show` lists sources."));
     }
@@ -345,4 +346,26 @@ fn environments_section(environments: &[capplan::planner::EnvironmentCost]) -> S
             })
             .collect(),
     }
+}
+
+/// Where the scenario's usage items (token prices, egress, fees) are priced
+/// from, one note per source: the table names the price, this its origin.
+fn usage_sources(lines: &[capplan::planner::UsageLine]) -> Vec<String> {
+    let mut by_source: Vec<(String, Vec<&str>)> = Vec::new();
+    for line in lines.iter().filter(|l| l.component.is_none()) {
+        let Some(source) = &line.source else { continue };
+        let origin = match &line.as_of {
+            Some(date) => format!("{source} (as of {date})"),
+            None => source.clone(),
+        };
+        match by_source.iter_mut().find(|(o, _)| *o == origin) {
+            Some((_, prices)) if !prices.contains(&line.price.as_str()) => prices.push(&line.price),
+            Some(_) => {}
+            None => by_source.push((origin, vec![&line.price])),
+        }
+    }
+    by_source
+        .into_iter()
+        .map(|(origin, prices)| format!("Priced from {origin}: {}.", prices.join(", ")))
+        .collect()
 }
