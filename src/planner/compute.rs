@@ -5,7 +5,7 @@ use super::{Binding, Sized, fits};
 use crate::catalog::TierRef;
 use crate::demand::Demand;
 use crate::queueing::{Evaluation, Queue, Slo, Station, TimeMetric};
-use crate::scenario::{Balancing, Component, ComponentRole};
+use crate::scenario::{Balancing, Component, ComponentRole, Concurrency};
 use crate::units::{format_duration, trim_float};
 
 /// Default targets (docs/scenarios.md).
@@ -48,8 +48,14 @@ pub(crate) struct ComputeModel<'a> {
     tier: TierRef<'a>,
     vcpu: f64,
     memory_mb: f64,
-    /// Servers per instance: worker processes (web) or job slots (worker).
+    /// Servers per instance: worker processes (web), their threads too
+    /// when blocking, or job slots (worker).
     per_instance: u32,
+    /// Worker processes per instance (web), each holding its memory.
+    processes: u32,
+    /// Web: requests hold their worker for I/O too (blocking servers), so
+    /// `io_s` is inside the service time rather than added after it.
+    blocking: bool,
     station: Option<Station>,
     slos: Vec<Slo>,
     /// CPU seconds per second across the component (worker CPU fit).
@@ -79,7 +85,7 @@ impl Check {
     /// (worker). Computed on demand: sizing probes only need tails.
     fn p95_s(&self, model: &ComputeModel<'_>) -> Option<f64> {
         self.queue.map(|q| match model.component.role {
-            ComponentRole::Web => q.response_percentile(0.95) + model.io_s,
+            ComponentRole::Web => q.response_percentile(0.95) + model.io_after_service(),
             _ => q.wait_percentile(0.95),
         })
     }
@@ -148,6 +154,8 @@ impl<'a> ComputeModel<'a> {
             vcpu,
             memory_mb,
             per_instance: 1,
+            processes: 1,
+            blocking: false,
             station: None,
             slos: Vec::new(),
             cpu_load: 0.0,
@@ -164,10 +172,21 @@ impl<'a> ComputeModel<'a> {
                     .workers_per_instance
                     .unwrap_or((vcpu.floor() as u32).max(1));
                 let speed = (vcpu / workers as f64).min(1.0);
-                let service_s = component.cpu_ms.unwrap_or(0.0) / 1000.0 / speed;
-                model.per_instance = workers;
+                model.blocking = component.concurrency == Some(Concurrency::Blocking);
                 model.io_s = component.io_ms.unwrap_or(0.0) / 1000.0;
-                let target = slo.response_ms.unwrap_or(DEFAULT_RESPONSE_MS) / 1000.0 - model.io_s;
+                // A blocking worker is held for the request's CPU and its
+                // I/O; an async one only for its CPU.
+                let threads = if model.blocking {
+                    component.threads_per_worker.unwrap_or(1)
+                } else {
+                    1
+                };
+                let service_s = component.cpu_ms.unwrap_or(0.0) / 1000.0 / speed
+                    + if model.blocking { model.io_s } else { 0.0 };
+                model.processes = workers;
+                model.per_instance = workers.saturating_mul(threads);
+                let target = slo.response_ms.unwrap_or(DEFAULT_RESPONSE_MS) / 1000.0
+                    - model.io_after_service();
                 if target <= 0.0 {
                     return Err(reject(
                         Binding::P95,
@@ -252,6 +271,12 @@ impl<'a> ComputeModel<'a> {
         Ok(model)
     }
 
+    /// I/O added to the queue's response: an async server's (a blocking
+    /// server's I/O is in the service time already).
+    fn io_after_service(&self) -> f64 {
+        if self.blocking { 0.0 } else { self.io_s }
+    }
+
     /// CPU seconds per second at the peak, across the component.
     pub(crate) fn cpu_load(&self) -> f64 {
         self.cpu_load
@@ -266,7 +291,7 @@ impl<'a> ComputeModel<'a> {
     /// queueing waits left out).
     pub(crate) fn in_flight(&self, share: f64) -> f64 {
         self.station.map_or(0.0, |s| {
-            s.arrival_rate * share * (s.service_time + self.io_s)
+            s.arrival_rate * share * (s.service_time + self.io_after_service())
         })
     }
 
@@ -280,7 +305,7 @@ impl<'a> ComputeModel<'a> {
             _ => self.component.memory_mb_per_job.unwrap_or(0.0),
         };
         let workers = match self.component.role {
-            ComponentRole::Web => self.per_instance as f64,
+            ComponentRole::Web => self.processes as f64,
             _ => 1.0,
         };
         n as f64 * workers * per_worker + in_flight * per_item
@@ -331,9 +356,10 @@ impl<'a> ComputeModel<'a> {
         let per_instance_rate = self.station.map_or(0.0, |s| s.arrival_rate / n_f);
         let memory_mb = match self.component.role {
             ComponentRole::Web => {
-                let in_flight =
-                    queue.map_or(0.0, |q| per_instance_rate * (q.mean_response() + self.io_s));
-                self.per_instance as f64 * self.component.memory_mb_per_worker.unwrap_or(0.0)
+                let in_flight = queue.map_or(0.0, |q| {
+                    per_instance_rate * (q.mean_response() + self.io_after_service())
+                });
+                self.processes as f64 * self.component.memory_mb_per_worker.unwrap_or(0.0)
                     + in_flight * self.component.memory_mb_per_request.unwrap_or(0.0)
             }
             _ => self.per_instance as f64 * self.component.memory_mb_per_job.unwrap_or(0.0),
@@ -464,6 +490,21 @@ impl<'a> ComputeModel<'a> {
             };
         }
         match (c.role, self.station) {
+            (ComponentRole::Web, Some(station)) if self.blocking => {
+                let speed = (self.vcpu / self.processes as f64).min(1.0);
+                explain.push(format!(
+                    "{}: peak {} req/s; blocking: {} worker(s) × {} thread(s) per instance, each held for CPU {} (at {} vCPU) + I/O {} → service {} (cv {})",
+                    self.tier.reference(),
+                    trim_float(station.arrival_rate, 3),
+                    self.processes,
+                    self.per_instance / self.processes.max(1),
+                    format_duration(c.cpu_ms.unwrap_or(0.0) / 1000.0 / speed),
+                    trim_float(speed, 2),
+                    format_duration(self.io_s),
+                    format_duration(station.service_time),
+                    trim_float(station.cv, 2)
+                ));
+            }
             (ComponentRole::Web, Some(station)) => {
                 explain.push(format!(
                     "{}: peak {} req/s; {} worker(s) per instance at {} vCPU each → service {} (cv {})",
@@ -474,17 +515,6 @@ impl<'a> ComputeModel<'a> {
                     format_duration(station.service_time),
                     trim_float(station.cv, 2)
                 ));
-                let mode = match c.balancing.unwrap_or_default() {
-                    Balancing::RoundRobin => format!(
-                        "round-robin: each instance an M/G/{} queue at {} req/s",
-                        self.per_instance,
-                        trim_float(station.arrival_rate / count as f64, 3)
-                    ),
-                    Balancing::Pooled => {
-                        format!("pooled: one M/G/{} queue", count * self.per_instance)
-                    }
-                };
-                explain.push(format!("{count} instance(s), {mode}"));
             }
             (ComponentRole::Worker, Some(station)) => {
                 explain.push(format!(
@@ -499,6 +529,19 @@ impl<'a> ComputeModel<'a> {
                 ));
             }
             _ => explain.push(format!("{}: no load at peak", self.tier.reference())),
+        }
+        if let (ComponentRole::Web, Some(station)) = (c.role, self.station) {
+            let mode = match c.balancing.unwrap_or_default() {
+                Balancing::RoundRobin => format!(
+                    "round-robin: each instance an M/G/{} queue at {} req/s",
+                    self.per_instance,
+                    trim_float(station.arrival_rate / count as f64, 3)
+                ),
+                Balancing::Pooled => {
+                    format!("pooled: one M/G/{} queue", count * self.per_instance)
+                }
+            };
+            explain.push(format!("{count} instance(s), {mode}"));
         }
         explain.push(format!(
             "CPU {} vCPU-s/s over {} × {} vCPU = {:.1}% (cap {:.0}%); memory {} MB of {} MB per instance",
@@ -525,14 +568,14 @@ impl<'a> ComputeModel<'a> {
             ));
         }
         if let (Some(p95), Some(slo)) = (p95_s, self.slos.first()) {
-            let what = if c.role == ComponentRole::Web {
-                "response (queue + io)"
-            } else {
-                "wait"
+            let what = match (c.role, self.blocking) {
+                (ComponentRole::Web, true) => "response (queue + CPU + io, io holding the worker)",
+                (ComponentRole::Web, false) => "response (queue + io)",
+                _ => "wait",
             };
             let target = match slo {
                 Slo::Percentile { limit, .. } if c.role == ComponentRole::Web => {
-                    format_duration(limit + self.io_s)
+                    format_duration(limit + self.io_after_service())
                 }
                 Slo::Percentile { limit, .. } => format_duration(*limit),
                 _ => slo.to_string(),

@@ -202,6 +202,20 @@ pub enum Balancing {
     Pooled,
 }
 
+/// How a web server's workers treat a request's I/O.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Concurrency {
+    /// An event loop (Node.js, asyncio): waiting on I/O frees the worker,
+    /// so only CPU time holds it.
+    #[default]
+    Async,
+    /// Each request holds its worker or thread for CPU and I/O alike
+    /// (gunicorn sync workers, Puma threads, PHP-FPM, Django and Rails
+    /// defaults).
+    Blocking,
+}
+
 /// One component; which fields apply depends on `role` (see docs/scenarios.md).
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -215,6 +229,11 @@ pub struct Component {
     pub cv: Option<f64>,
     pub io_ms: Option<f64>,
     pub workers_per_instance: Option<u32>,
+    /// `async` (default) or `blocking`.
+    pub concurrency: Option<Concurrency>,
+    /// Blocking servers: threads per worker process, each holding one
+    /// request (default 1).
+    pub threads_per_worker: Option<u32>,
     pub balancing: Option<Balancing>,
     pub memory_mb_per_worker: Option<f64>,
     pub memory_mb_per_request: Option<f64>,

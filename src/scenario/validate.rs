@@ -346,6 +346,16 @@ impl Validator<'_> {
                 ),
                 ("balancing", c.balancing.is_some(), &[ComponentRole::Web]),
                 (
+                    "concurrency",
+                    c.concurrency.is_some(),
+                    &[ComponentRole::Web],
+                ),
+                (
+                    "threads_per_worker",
+                    c.threads_per_worker.is_some(),
+                    &[ComponentRole::Web],
+                ),
+                (
                     "memory_mb_per_worker",
                     c.memory_mb_per_worker.is_some(),
                     &[ComponentRole::Web],
@@ -555,8 +565,18 @@ impl Validator<'_> {
                 |v| v > 0.0,
                 "a positive number of operations per second",
             );
+            if c.threads_per_worker.is_some()
+                && c.role == ComponentRole::Web
+                && c.concurrency != Some(super::Concurrency::Blocking)
+            {
+                self.error(
+                    &cp("threads_per_worker"),
+                    "threads_per_worker applies to blocking servers: add concurrency: blocking (an async worker is not held by I/O)".into(),
+                );
+            }
             for (name, value) in [
                 ("workers_per_instance", c.workers_per_instance),
+                ("threads_per_worker", c.threads_per_worker),
                 ("concurrency_per_instance", c.concurrency_per_instance),
                 ("min_instances", c.min_instances),
                 ("max_instances", c.max_instances),

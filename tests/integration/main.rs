@@ -4,6 +4,7 @@ mod availability_cli;
 mod check_cli;
 mod common;
 mod compare_cli;
+mod concurrency_cli;
 mod curves_cli;
 mod hostile_cli;
 mod occupancy_cli;
