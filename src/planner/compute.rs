@@ -5,7 +5,7 @@ use super::{Binding, Sized, fits};
 use crate::catalog::TierRef;
 use crate::demand::Demand;
 use crate::queueing::{Evaluation, Queue, Slo, Station, TimeMetric};
-use crate::scenario::{Balancing, Component, ComponentRole, Concurrency};
+use crate::scenario::{Balancing, Component, ComponentRole, Concurrency, Usl, UslScope};
 use crate::units::{format_duration, trim_float};
 
 /// Default targets (docs/scenarios.md).
@@ -56,6 +56,8 @@ pub(crate) struct ComputeModel<'a> {
     /// Web: requests hold their worker for I/O too (blocking servers), so
     /// `io_s` is inside the service time rather than added after it.
     blocking: bool,
+    /// Web: contention across instances or workers.
+    usl: Option<Usl>,
     station: Option<Station>,
     slos: Vec<Slo>,
     /// CPU seconds per second across the component (worker CPU fit).
@@ -156,6 +158,7 @@ impl<'a> ComputeModel<'a> {
             per_instance: 1,
             processes: 1,
             blocking: false,
+            usl: None,
             station: None,
             slos: Vec::new(),
             cpu_load: 0.0,
@@ -185,6 +188,7 @@ impl<'a> ComputeModel<'a> {
                     + if model.blocking { model.io_s } else { 0.0 };
                 model.processes = workers;
                 model.per_instance = workers.saturating_mul(threads);
+                model.usl = component.usl;
                 let target = slo.response_ms.unwrap_or(DEFAULT_RESPONSE_MS) / 1000.0
                     - model.io_after_service();
                 if target <= 0.0 {
@@ -277,6 +281,45 @@ impl<'a> ComputeModel<'a> {
         if self.blocking { 0.0 } else { self.io_s }
     }
 
+    /// How much longer a request holds its server at `n` instances under
+    /// the component's USL contention (1 without it).
+    fn slowdown(&self, n: u32) -> f64 {
+        match self.usl {
+            None => 1.0,
+            Some(usl) => usl.slowdown(match usl.across {
+                UslScope::Instances => n,
+                UslScope::Workers => self.per_instance,
+            }),
+        }
+    }
+
+    /// The station at `n` instances: the peak load at the service time
+    /// contention stretches it to.
+    fn station_at(&self, n: u32) -> Option<Station> {
+        let s = self.station?;
+        let slowdown = self.slowdown(n);
+        if slowdown == 1.0 {
+            return Some(s);
+        }
+        Station::new(s.arrival_rate, s.service_time * slowdown, s.cv).ok()
+    }
+
+    /// Where USL contention caps what instances can deliver: the count
+    /// beyond which more instances deliver less, and the most requests per
+    /// second any count in reach can serve.
+    fn usl_peak(&self) -> Option<(u32, f64)> {
+        let usl = self.usl.filter(|u| u.across == UslScope::Instances)?;
+        let station = self.station?;
+        let per_instance = self.per_instance as f64 / station.service_time;
+        let peak = usl.peak_n()?;
+        let candidates = [peak.floor().max(1.0) as u32, peak.ceil().max(1.0) as u32];
+        candidates
+            .into_iter()
+            .map(|n| n.min(self.hi))
+            .map(|n| (n, per_instance * n as f64 / usl.slowdown(n)))
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+    }
+
     /// CPU seconds per second at the peak, across the component.
     pub(crate) fn cpu_load(&self) -> f64 {
         self.cpu_load
@@ -315,9 +358,11 @@ impl<'a> ComputeModel<'a> {
         self.memory_mb
     }
 
-    /// The most instances the scenario and the tier allow.
+    /// The most instances the scenario and the tier allow, and that help:
+    /// under USL contention, none beyond the peak N*.
     pub(crate) fn max_count(&self) -> u32 {
-        self.hi
+        self.usl_peak()
+            .map_or(self.hi, |(peak_n, _)| peak_n.max(self.lo).min(self.hi))
     }
 
     /// The fewest instances the CPU cap allows at `share` of the peak load
@@ -331,7 +376,7 @@ impl<'a> ComputeModel<'a> {
     pub(crate) fn check(&self, n: u32) -> Check {
         let n_f = n as f64;
         let utilization = self.cpu_load / (n_f * self.vcpu);
-        let (queue, stable) = match &self.station {
+        let (queue, stable) = match &self.station_at(n) {
             None => (None, true),
             Some(station) => {
                 let evaluation = match (
@@ -365,7 +410,7 @@ impl<'a> ComputeModel<'a> {
             _ => self.per_instance as f64 * self.component.memory_mb_per_job.unwrap_or(0.0),
         };
         let occupancy = self
-            .station
+            .station_at(n)
             .map(|s| s.arrival_rate * s.service_time / (n_f * self.per_instance as f64));
         let failing = if !stable {
             Some(Binding::Occupancy)
@@ -390,6 +435,9 @@ impl<'a> ComputeModel<'a> {
     /// The smallest feasible count and the constraint that set it:
     /// exponential then binary search.
     pub(crate) fn size(&self) -> Result<(u32, Binding), Rejection> {
+        if let Some((peak_n, peak_rps)) = self.usl_peak() {
+            return self.size_under_contention(peak_n, peak_rps);
+        }
         let feasible = |n: u32| self.check(n).failing.is_none();
         let (mut bad, mut good) = (self.lo - 1, None);
         if feasible(self.lo) {
@@ -443,6 +491,62 @@ impl<'a> ComputeModel<'a> {
             self.check(good - 1).failing.unwrap_or(self.lo_binding)
         };
         Ok((good, binding))
+    }
+
+    /// Sizing when instances contend: past the USL peak more instances
+    /// deliver less, so feasibility is not monotone in the count. The
+    /// counts up to the peak are scanned in order; a load above what the
+    /// peak delivers is infeasible, named with the peak.
+    fn size_under_contention(
+        &self,
+        peak_n: u32,
+        peak_rps: f64,
+    ) -> Result<(u32, Binding), Rejection> {
+        let arrivals = self.station.map_or(0.0, |s| s.arrival_rate);
+        let usl = self.usl.unwrap_or(Usl {
+            sigma: 0.0,
+            kappa: 0.0,
+            across: UslScope::Instances,
+        });
+        let reject = |binding: Binding, reason: String| Rejection {
+            tier: self.tier.reference(),
+            binding,
+            reason,
+        };
+        if arrivals >= peak_rps {
+            return Err(reject(
+                Binding::Occupancy,
+                format!(
+                    "the load of {} req/s exceeds the most this tier delivers under contention: {} req/s at N* = {peak_n} instance(s) (USL σ {}, κ {}); more instances deliver less",
+                    trim_float(arrivals, 2),
+                    trim_float(peak_rps, 2),
+                    trim_float(usl.sigma, 4),
+                    trim_float(usl.kappa, 6)
+                ),
+            ));
+        }
+        let last = peak_n.max(self.lo);
+        for n in self.lo..=last {
+            if self.check(n).failing.is_none() {
+                let binding = if n == self.lo {
+                    self.lo_binding
+                } else {
+                    self.check(n - 1).failing.unwrap_or(self.lo_binding)
+                };
+                return Ok((n, binding));
+            }
+        }
+        let (n, check) = (last, self.check(last));
+        let failing = check.failing.unwrap_or(Binding::Occupancy);
+        Err(reject(
+            failing,
+            format!(
+                "{} at {n} instance(s), the USL peak N* (σ {}, κ {}): more instances deliver less",
+                self.shortfall(&check, failing),
+                trim_float(usl.sigma, 4),
+                trim_float(usl.kappa, 6)
+            ),
+        ))
     }
 
     /// What a failing check falls short of, in figures: "slots 512.3% busy",
@@ -542,6 +646,23 @@ impl<'a> ComputeModel<'a> {
                 }
             };
             explain.push(format!("{count} instance(s), {mode}"));
+            if let Some(usl) = self.usl {
+                let n = match usl.across {
+                    UslScope::Instances => count,
+                    UslScope::Workers => self.per_instance,
+                };
+                explain.push(format!(
+                    "contention (USL σ {}, κ {}) across {n} {}: each request holds its server {}× as long{}",
+                    trim_float(usl.sigma, 4),
+                    trim_float(usl.kappa, 6),
+                    if usl.across == UslScope::Instances { "instances" } else { "workers" },
+                    trim_float(self.slowdown(count), 4),
+                    self.usl_peak().map_or(String::new(), |(n, rps)| format!(
+                        "; the most instances deliver is {} req/s at N* = {n}",
+                        trim_float(rps, 2)
+                    ))
+                ));
+            }
         }
         explain.push(format!(
             "CPU {} vCPU-s/s over {} × {} vCPU = {:.1}% (cap {:.0}%); memory {} MB of {} MB per instance",
@@ -553,7 +674,7 @@ impl<'a> ComputeModel<'a> {
             trim_float(check.memory_mb, 1),
             trim_float(self.memory_mb, 0)
         ));
-        if let (Some(station), Some(occupancy)) = (self.station, check.occupancy) {
+        if let (Some(station), Some(occupancy)) = (self.station_at(count), check.occupancy) {
             explain.push(format!(
                 "slots: {} arrivals/s × {} in a slot over {} × {} slots = {:.1}% busy{}",
                 trim_float(station.arrival_rate, 4),

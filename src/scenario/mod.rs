@@ -216,6 +216,43 @@ pub enum Concurrency {
     Blocking,
 }
 
+/// The Universal Scalability Law: N servers deliver
+/// X(N) = λ₁N / (1 + σ(N−1) + κN(N−1)), from contention (σ, queueing on
+/// shared resources) and coherency (κ, keeping copies in step).
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Usl {
+    pub sigma: f64,
+    pub kappa: f64,
+    /// What N counts: `instances` (default; a shared database lock, a
+    /// cache stampede) or `workers` within one instance (a GIL, a mutex).
+    #[serde(default)]
+    pub across: UslScope,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UslScope {
+    #[default]
+    Instances,
+    Workers,
+}
+
+impl Usl {
+    /// How much longer each request holds its server with `n` servers
+    /// sharing: 1 + σ(n−1) + κn(n−1), so that n servers deliver X(n).
+    pub fn slowdown(&self, n: u32) -> f64 {
+        let n = n as f64;
+        1.0 + self.sigma * (n - 1.0) + self.kappa * n * (n - 1.0)
+    }
+
+    /// The N that maximises X(N): √((1−σ)/κ), unbounded without
+    /// coherency cost.
+    pub fn peak_n(&self) -> Option<f64> {
+        (self.kappa > 0.0).then(|| ((1.0 - self.sigma) / self.kappa).sqrt())
+    }
+}
+
 /// One component; which fields apply depends on `role` (see docs/scenarios.md).
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -253,6 +290,9 @@ pub struct Component {
     pub cache_connections_per_instance: Option<f64>,
     pub purchase_option: Option<crate::catalog::PurchaseOption>,
     pub autoscale: Option<Autoscale>,
+    /// Web: contention across instances or workers (Universal Scalability
+    /// Law), from `capplan calibrate` or by hand.
+    pub usl: Option<Usl>,
     /// Burstable tiers: `unlimited` pays for CPU above the baseline (where
     /// the offering prices it; AWS's default), `standard` keeps the daily
     /// average at or below it.

@@ -565,6 +565,24 @@ impl Validator<'_> {
                 |v| v > 0.0,
                 "a positive number of operations per second",
             );
+            if let Some(usl) = &c.usl {
+                let mut at = cp("usl");
+                at.push(Step::Key("sigma".into()));
+                self.number(
+                    &at,
+                    Some(usl.sigma),
+                    |v| (0.0..1.0).contains(&v),
+                    "a contention share from 0 up to (not including) 1",
+                );
+                at.pop();
+                at.push(Step::Key("kappa".into()));
+                self.number(
+                    &at,
+                    Some(usl.kappa),
+                    |v| v >= 0.0,
+                    "a coherency cost of 0 or more",
+                );
+            }
             if c.threads_per_worker.is_some()
                 && c.role == ComponentRole::Web
                 && c.concurrency != Some(super::Concurrency::Blocking)

@@ -153,3 +153,110 @@ fn concurrency_fields_are_checked_with_their_location() {
         "{stderr}"
     );
 }
+
+/// One tier with one full vCPU, so the service time is the CPU time.
+const BOX: &str = "version: 1
+provider: testbox
+source: test overlay
+as_of: 2026-11-01
+offerings:
+  - id: vm
+    role: compute
+    tiers:
+      - { id: one, capacity: { vcpu: 1, memory_mb: 1024 }, price: { monthly_usd: 10 } }
+";
+
+/// `users` × 0.5 active × 0.2 online × 6 a minute: 200 requests/s at
+/// 20,000 users, each 20 ms of CPU on one worker.
+fn contended(users: u32, usl: &str) -> String {
+    format!(
+        "version: 1
+name: contended API
+workload:
+  users: {users}
+  daily_active_ratio: 0.5
+  peak_online_ratio: 0.2
+  requests_per_online_user_per_min: 6
+components:
+  - name: api
+    role: web
+    candidates: [testbox/vm]
+    high_availability: false
+    workers_per_instance: 1
+    cpu_ms: 20
+    cv: 1
+{usl}    slo: {{ percentile: 95, response_ms: 500, max_utilization: 0.7 }}
+"
+    )
+}
+
+#[test]
+fn usl_contention_stretches_service_and_names_the_peak_it_cannot_pass() {
+    let dir = scratch_dir("usl");
+    let tiers = write_file(&dir, "box.yaml", BOX);
+    let plan = |name: &str, text: &str, code: i32| {
+        let path = write_file(&dir, name, text);
+        let (actual, stdout, stderr) = run(&[
+            "recommend",
+            "--scenario",
+            &path,
+            "--tiers",
+            &tiers,
+            "--format",
+            "json",
+        ]);
+        assert_eq!(actual, code, "{stdout}{stderr}");
+        (stdout, stderr)
+    };
+    let usl = "    usl: { sigma: 0.05, kappa: 0.002 }\n";
+    let slowdown = |n: f64| 1.0 + 0.05 * (n - 1.0) + 0.002 * n * (n - 1.0);
+    // Without contention 200/s × 20 ms = 4 vCPU needs 6 instances at 70%,
+    // and each M/M/1 at 33.3/s then answers well within 500 ms.
+    let (free, _) = plan("free.yaml", &contended(20_000, ""), 0);
+    let free: Value = serde_json::from_str(&free).unwrap();
+    assert_eq!(api(&free)["count"], 6);
+    // With σ 0.05, κ 0.002 six instances hold each request 1.31× as long:
+    // μ = 1/26.2 ms, p95 = ln 20 / (μ − 33.3) = 619 ms, too slow; seven
+    // (1.384×) give 396 ms.
+    let p95_at = |n: f64| mm1_p95(1.0 / (0.02 * slowdown(n)), 200.0 / n);
+    assert!(p95_at(6.0) > 0.5 && p95_at(7.0) < 0.5);
+    let (stdout, _) = plan("usl.yaml", &contended(20_000, usl), 0);
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(api(&report)["count"], 7);
+    let p95 = api(&report)["p95_ms"].as_f64().unwrap();
+    assert!((p95 / (p95_at(7.0) * 1e3) - 1.0).abs() < 1e-6, "{p95}");
+    let occupancy = api(&report)["occupancy"].as_f64().unwrap();
+    assert!((occupancy - 200.0 * 0.02 * slowdown(7.0) / 7.0).abs() < 1e-9);
+
+    // The peak: N* = √((1 − σ)/κ) = 21.8; 22 instances deliver
+    // 50/s × 22 / 2.974 = 369.9 requests/s, the most any count can. At
+    // 600 requests/s (60,000 users) the planner says so instead of adding
+    // instances.
+    let peak = 50.0 * 22.0 / slowdown(22.0);
+    let (_, stderr) = plan("over.yaml", &contended(60_000, usl), 1);
+    assert!(
+        stderr.contains(&format!("{peak:.2} req/s at N* = 22 instance(s)"))
+            && stderr.contains("more instances deliver less"),
+        "{stderr}"
+    );
+    // Just below the peak the queue at N* is still too slow: the error
+    // names the count and the USL, not the catalog's instance limit.
+    let (_, stderr) = plan("near.yaml", &contended(36_000, usl), 1);
+    assert!(
+        stderr.contains("at 22 instance(s), the USL peak N*"),
+        "{stderr}"
+    );
+    // And recommend's capacity stops below the peak load.
+    let (stdout, _) = plan("reach.yaml", &contended(20_000, usl), 0);
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    let max_users = report["max_users"].as_f64().unwrap();
+    assert!(max_users < peak * 100.0, "{max_users}");
+
+    // Bad parameters are located errors.
+    let bad = contended(20_000, "    usl: { sigma: 1.2, kappa: -1 }\n");
+    let (_, stderr) = plan("bad.yaml", &bad, 2);
+    assert!(
+        stderr.contains("usl.sigma") && stderr.contains("usl.kappa"),
+        "{stderr}"
+    );
+}
