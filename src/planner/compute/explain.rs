@@ -1,0 +1,199 @@
+//! What a compute sizing means in words and figures: the shortfall of a
+//! failing count and the `--explain` arithmetic of a chosen one.
+
+use super::{Check, ComputeModel};
+use crate::planner::{Binding, Sized};
+use crate::queueing::Slo;
+use crate::scenario::{Balancing, ComponentRole, UslScope};
+use crate::units::{format_duration, trim_float};
+
+impl ComputeModel<'_> {
+    /// What a failing check falls short of, in figures: "slots 512.3% busy",
+    /// "CPU 92.1% > the 70% cap", "memory 560 MB > 85% of 512 MB".
+    pub(super) fn shortfall(&self, check: &Check, failing: Binding) -> String {
+        match failing {
+            Binding::Occupancy => format!(
+                "slots {:.1}% busy (the queue grows without bound)",
+                check.occupancy.unwrap_or(f64::INFINITY) * 100.0
+            ),
+            Binding::Utilization => format!(
+                "CPU {:.1}% > the {:.0}% cap",
+                check.utilization * 100.0,
+                self.max_utilization * 100.0
+            ),
+            Binding::Memory => format!(
+                "memory {} MB > {:.0}% of {} MB",
+                trim_float(check.memory_mb, 1),
+                self.max_memory / self.memory_mb * 100.0,
+                trim_float(self.memory_mb, 0)
+            ),
+            Binding::P95 => match (check.p95_s(self), self.slos.first()) {
+                (Some(p95), Some(slo)) => format!("p95 {} misses {slo}", format_duration(p95)),
+                _ => "the latency target is missed".into(),
+            },
+            other => other.as_str().to_string(),
+        }
+    }
+
+    /// The report for a fixed count (stages and capacity searches use it too).
+    pub(crate) fn sized(&self, count: u32, binding: Binding, explain_it: bool) -> Sized {
+        let check = self.check(count);
+        let p95_s = check.p95_s(self);
+        let c = self.component;
+        let mut explain = Vec::new();
+        if !explain_it {
+            return Sized {
+                count,
+                utilization: Some(check.utilization),
+                occupancy: check.occupancy,
+                p95_ms: p95_s.map(|s| s * 1e3),
+                binding,
+                feasible: check.failing.is_none(),
+                explain,
+            };
+        }
+        match (c.role, self.station) {
+            (ComponentRole::Web, Some(station)) if self.blocking => {
+                let speed = (self.vcpu / self.processes as f64).min(1.0);
+                explain.push(format!(
+                    "{}: peak {} req/s; blocking: {} worker(s) × {} thread(s) per instance, each held for CPU {} (at {} vCPU) + I/O {} → service {} (cv {})",
+                    self.tier.reference(),
+                    trim_float(station.arrival_rate, 3),
+                    self.processes,
+                    self.per_instance / self.processes.max(1),
+                    format_duration(c.cpu_ms.unwrap_or(0.0) / 1000.0 / speed),
+                    trim_float(speed, 2),
+                    format_duration(self.io_s),
+                    format_duration(station.service_time),
+                    trim_float(station.cv, 2)
+                ));
+            }
+            (ComponentRole::Web, Some(station)) => {
+                explain.push(format!(
+                    "{}: peak {} req/s; {} worker(s) per instance at {} vCPU each → service {} (cv {})",
+                    self.tier.reference(),
+                    trim_float(station.arrival_rate, 3),
+                    self.per_instance,
+                    trim_float((self.vcpu / self.per_instance as f64).min(1.0), 2),
+                    format_duration(station.service_time),
+                    trim_float(station.cv, 2)
+                ));
+            }
+            (ComponentRole::Worker, Some(station)) => {
+                explain.push(format!(
+                    "{}: peak {} jobs/s, mixed duration mean {} (cv {}); {} × {} slots = {} servers (shared queue)",
+                    self.tier.reference(),
+                    trim_float(station.arrival_rate, 4),
+                    format_duration(station.service_time),
+                    trim_float(station.cv, 2),
+                    count,
+                    self.per_instance,
+                    count * self.per_instance
+                ));
+            }
+            _ => explain.push(format!("{}: no load at peak", self.tier.reference())),
+        }
+        if let (ComponentRole::Web, Some(station)) = (c.role, self.station) {
+            let mode = match c.balancing.unwrap_or_default() {
+                Balancing::RoundRobin => format!(
+                    "round-robin: each instance an M/G/{} queue at {} req/s",
+                    self.per_instance,
+                    trim_float(station.arrival_rate / count as f64, 3)
+                ),
+                Balancing::Pooled => {
+                    format!("pooled: one M/G/{} queue", count * self.per_instance)
+                }
+            };
+            explain.push(format!("{count} instance(s), {mode}"));
+            if let Some(usl) = self.usl {
+                let n = match usl.across {
+                    UslScope::Instances => count,
+                    UslScope::Workers => self.per_instance,
+                };
+                explain.push(format!(
+                    "contention (USL σ {}, κ {}) across {n} {}: each request holds its server {}× as long{}",
+                    trim_float(usl.sigma, 4),
+                    trim_float(usl.kappa, 6),
+                    if usl.across == UslScope::Instances { "instances" } else { "workers" },
+                    trim_float(self.slowdown(count), 4),
+                    self.usl_peak().map_or(String::new(), |(n, rps)| format!(
+                        "; the most instances deliver is {} req/s at N* = {n}",
+                        trim_float(rps, 2)
+                    ))
+                ));
+            }
+        }
+        explain.push(format!(
+            "CPU {} vCPU-s/s over {} × {} vCPU = {:.1}% (cap {:.0}%); memory {} MB of {} MB per instance",
+            trim_float(self.cpu_load, 3),
+            count,
+            trim_float(self.vcpu, 2),
+            check.utilization * 100.0,
+            self.max_utilization * 100.0,
+            trim_float(check.memory_mb, 1),
+            trim_float(self.memory_mb, 0)
+        ));
+        if let (Some(station), Some(occupancy)) = (self.station_at(count), check.occupancy) {
+            explain.push(format!(
+                "slots: {} arrivals/s × {} in a slot over {} × {} slots = {:.1}% busy{}",
+                trim_float(station.arrival_rate, 4),
+                format_duration(station.service_time),
+                count,
+                self.per_instance,
+                occupancy * 100.0,
+                check.queue.map_or(String::new(), |q| format!(
+                    "; {:.1}% of arrivals wait",
+                    q.wait_probability * 100.0
+                ))
+            ));
+        }
+        if let (Some(p95), Some(slo)) = (p95_s, self.slos.first()) {
+            let what = match (c.role, self.blocking) {
+                (ComponentRole::Web, true) => "response (queue + CPU + io, io holding the worker)",
+                (ComponentRole::Web, false) => "response (queue + io)",
+                _ => "wait",
+            };
+            let target = match slo {
+                Slo::Percentile { limit, .. } if c.role == ComponentRole::Web => {
+                    format_duration(limit + self.io_after_service())
+                }
+                Slo::Percentile { limit, .. } => format_duration(*limit),
+                _ => slo.to_string(),
+            };
+            explain.push(format!(
+                "p95 {what} {} against the target {target}",
+                format_duration(p95)
+            ));
+        }
+        if count > self.lo {
+            let fewer = self.check(count - 1);
+            explain.push(format!(
+                "{} instance(s) would fail {} (CPU {:.1}%, slots {}, p95 {})",
+                count - 1,
+                fewer.failing.map_or("nothing", |b| b.as_str()),
+                fewer.utilization * 100.0,
+                fewer
+                    .occupancy
+                    .map_or("—".to_string(), |o| format!("{:.1}% busy", o * 100.0)),
+                fewer
+                    .p95_s(self)
+                    .map_or("unstable".to_string(), format_duration)
+            ));
+        } else {
+            explain.push(if self.lo_binding == Binding::HighAvailability {
+                format!("{count} is the fewest instances high availability allows")
+            } else {
+                format!("{count} is the minimum instance count")
+            });
+        }
+        Sized {
+            count,
+            utilization: Some(check.utilization),
+            occupancy: check.occupancy,
+            p95_ms: p95_s.map(|s| s * 1e3),
+            binding,
+            feasible: check.failing.is_none(),
+            explain,
+        }
+    }
+}
