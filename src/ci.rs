@@ -209,7 +209,14 @@ pub fn check(paths: &[PathBuf], overlays: &[PathBuf], max_price_age_days: i64) -
                 problems.extend(warnings);
                 let before = results.len();
                 let mut reports = evaluate(&file, catalog, &mut results);
+                // The plan at the scenario's own users, unless an assertion
+                // planned it already.
                 if let Some(users) = file.scenario.workload.users
+                    && !file
+                        .scenario
+                        .assertions
+                        .iter()
+                        .any(|a| a.users == Some(users) && a.rpm.is_none())
                     && let Ok(report) =
                         recommend(&file.scenario, catalog, users, RecommendOptions::default())
                 {

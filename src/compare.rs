@@ -185,6 +185,13 @@ pub struct StackResult {
     pub stops_because: Option<String>,
 }
 
+impl StackResult {
+    /// The last user count served, when the stack stops below `to`.
+    pub fn stops_below(&self, to: f64) -> Option<f64> {
+        self.feasible_up_to.filter(|&u| u < to)
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct StackPoint {
     pub users: f64,

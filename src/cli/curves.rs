@@ -283,13 +283,13 @@ pub fn run_chart(args: ChartArgs) -> Result<Output, Failure> {
             );
             // Where a line ends early, say so beside the file written too.
             for stack in &report.stacks {
-                match (stack.feasible_up_to, &stack.stops_because) {
-                    (Some(up_to), Some(why)) if up_to < to => notes.push(format!(
+                match (stack.stops_below(to), &stack.stops_because) {
+                    (Some(up_to), Some(why)) => notes.push(format!(
                         "{}: stops at {} users ({why})",
                         stack.id,
                         thousands(up_to)
                     )),
-                    (None, Some(why)) => {
+                    (None, Some(why)) if stack.feasible_up_to.is_none() => {
                         notes.push(format!("{}: serves none of the range ({why})", stack.id))
                     }
                     _ => {}

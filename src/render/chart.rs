@@ -167,7 +167,7 @@ pub fn compare_chart(
                 .filter_map(|p| Some((p.users, p.monthly_usd?)))
                 .collect();
             let name = &stack.id;
-            let stops_inside = stack.feasible_up_to.filter(|&u| u < x1);
+            let stops_inside = stack.stops_below(x1);
             let label = match (points.last(), stops_inside) {
                 (None, _) => format!("{name}: serves none of this range"),
                 (Some(_), Some(up_to)) => format!("{name}: stops at {} users", thousands(up_to)),
