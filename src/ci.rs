@@ -252,6 +252,7 @@ pub fn check(paths: &[PathBuf], overlays: &[PathBuf], max_price_age_days: i64) -
                         text: text.clone(),
                         toml: false,
                         scenario,
+                        patched: Vec::new(),
                     };
                     if let Err(e) = validate(&recovered, catalog) {
                         problems.extend(e.problems.into_iter().filter(|p| {

@@ -46,6 +46,9 @@ pub struct RecommendReport {
     /// per-user request rate it set for the whole run.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub given_rate: Option<crate::demand::RateNote>,
+    /// Scenario fields set by `--patch` files (file and line of each).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub patched: Vec<crate::scenario::PatchedField>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -481,5 +484,6 @@ fn build(
         warnings,
         catalog_as_of,
         given_rate: None,
+        patched: Vec::new(),
     }
 }

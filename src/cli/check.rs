@@ -170,6 +170,10 @@ pub struct DiffArgs {
     users: Vec<String>,
     #[command(flatten)]
     rate: RateArgs,
+    /// Scenario patch applied over HEAD only (repeatable, in order): what
+    /// a calibration changes
+    #[arg(long = "patch", value_name = "FILE")]
+    patches: Vec<PathBuf>,
     /// Overlays for the base side only (repeatable)
     #[arg(long = "tiers-base", value_name = "PATH")]
     tiers_base: Vec<PathBuf>,
@@ -200,9 +204,12 @@ pub fn run_diff(args: DiffArgs) -> Result<Output, Failure> {
         .filter(|h| h != "-")
         .unwrap_or_else(|| args.base.clone());
     let (base_file, base_catalog, _) =
-        load_inputs(scenario_path(&args.base).as_ref(), &args.tiers_base)?;
-    let (head_file, head_catalog, _) =
-        load_inputs(scenario_path(&head_name).as_ref(), &args.tiers_head)?;
+        load_inputs(scenario_path(&args.base).as_ref(), &[], &args.tiers_base)?;
+    let (head_file, head_catalog, _) = load_inputs(
+        scenario_path(&head_name).as_ref(),
+        &args.patches,
+        &args.tiers_head,
+    )?;
     let given: Vec<f64> = args
         .users
         .iter()
@@ -249,7 +256,10 @@ pub fn run_diff(args: DiffArgs) -> Result<Output, Failure> {
         (
             &head_scenario,
             &head_catalog,
-            &label(&head_name, &args.tiers_head),
+            &label(
+                &head_name,
+                &[args.patches.as_slice(), args.tiers_head.as_slice()].concat(),
+            ),
         ),
         &users,
     );
@@ -283,6 +293,10 @@ pub struct StagesArgs {
     /// Scenario file, YAML or TOML (default: the embedded scenario)
     #[arg(long, value_name = "FILE")]
     scenario: Option<PathBuf>,
+    /// Scenario patch applied over the scenario (repeatable, in order;
+    /// e.g. from `capplan calibrate`)
+    #[arg(long = "patch", value_name = "FILE")]
+    patches: Vec<PathBuf>,
     /// Overlay catalog file or folder (repeatable)
     #[arg(long = "tiers", value_name = "PATH")]
     overlays: Vec<PathBuf>,
@@ -291,7 +305,7 @@ pub struct StagesArgs {
 }
 
 pub fn run_stages(args: StagesArgs) -> Result<Output, Failure> {
-    let (file, catalog, _) = load_inputs(args.scenario.as_ref(), &args.overlays)?;
+    let (file, catalog, _) = load_inputs(args.scenario.as_ref(), &args.patches, &args.overlays)?;
     if !file.scenario.stages.iter().any(|s| !s.mix.is_empty()) {
         return Err(Failure::input(format!(
             "{}: the scenario has no stage templates (stages with a mix); see docs/scenarios.md",

@@ -35,6 +35,10 @@ pub struct CompareArgs {
     /// Scenario file, YAML or TOML (default: the embedded scenario)
     #[arg(long, value_name = "FILE")]
     scenario: Option<PathBuf>,
+    /// Scenario patch applied over the scenario (repeatable, in order;
+    /// e.g. from `capplan calibrate`)
+    #[arg(long = "patch", value_name = "FILE")]
+    patches: Vec<PathBuf>,
     /// Overlay catalog file or folder (repeatable)
     #[arg(long = "tiers", value_name = "PATH")]
     overlays: Vec<PathBuf>,
@@ -76,7 +80,8 @@ pub(crate) fn load_stacks(
 }
 
 pub fn run_compare(args: CompareArgs) -> Result<Output, Failure> {
-    let (file, catalog, warnings) = load_inputs(args.scenario.as_ref(), &args.overlays)?;
+    let (file, catalog, warnings) =
+        load_inputs(args.scenario.as_ref(), &args.patches, &args.overlays)?;
     let stacks = load_stacks(args.stacks_file.as_ref(), &args.stacks)?;
     let problems = check_stacks(&stacks, &catalog);
     if !problems.is_empty() {

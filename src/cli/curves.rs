@@ -21,6 +21,10 @@ pub struct Inputs {
     /// Scenario file, YAML or TOML (default: the embedded scenario)
     #[arg(long, value_name = "FILE")]
     scenario: Option<PathBuf>,
+    /// Scenario patch applied over the scenario (repeatable, in order;
+    /// e.g. from `capplan calibrate`)
+    #[arg(long = "patch", value_name = "FILE")]
+    patches: Vec<PathBuf>,
     /// Overlay catalog file or folder (repeatable)
     #[arg(long = "tiers", value_name = "PATH")]
     overlays: Vec<PathBuf>,
@@ -32,7 +36,8 @@ impl Inputs {
     /// The scenario (with a given rate applied at `rate_users`), the
     /// catalog, the input warnings and the rate's note.
     fn load(&self, rate_users: Option<f64>) -> Result<Loaded, Failure> {
-        let (file, catalog, warnings) = load_inputs(self.scenario.as_ref(), &self.overlays)?;
+        let (file, catalog, warnings) =
+            load_inputs(self.scenario.as_ref(), &self.patches, &self.overlays)?;
         let (scenario, _, note) = self.rate.apply(file.scenario, rate_users)?;
         Ok(Loaded {
             scenario,

@@ -5,7 +5,7 @@ use super::{Failure, Output};
 use crate::render::{self, Format, views};
 use capplan::catalog::Catalog;
 use capplan::recommend::{RecommendOptions, recommend};
-use capplan::scenario::{ScenarioFile, load_scenario, validate};
+use capplan::scenario::{ScenarioFile, load_patched, validate};
 use clap::Args;
 use std::path::PathBuf;
 
@@ -19,6 +19,7 @@ use std::path::PathBuf;
   capplan recommend --rps 300 --users 5000          # 5,000 users making 300 requests/s at peak
   capplan recommend --users 20000 --scenario my-app.yaml --tiers negotiated.yaml --explain
   capplan recommend --users 5000 --format markdown  # for docs and pull requests
+  capplan recommend --scenario app.yaml --patch calibrated.yaml   # fields measured by `capplan calibrate`
   capplan recommend --scenario scenarios/mercenary.yaml   # autoscaling 2-20 on EC2, spot workers
   capplan recommend --scenario scenarios/smriti.yaml      # Render vs Lambda, with the break-even
 
@@ -35,6 +36,10 @@ pub struct RecommendArgs {
     /// Scenario file, YAML or TOML (default: the embedded scenario)
     #[arg(long, value_name = "FILE")]
     scenario: Option<PathBuf>,
+    /// Scenario patch applied over the scenario (repeatable, in order;
+    /// e.g. from `capplan calibrate`)
+    #[arg(long = "patch", value_name = "FILE")]
+    patches: Vec<PathBuf>,
     /// Overlay catalog file or folder (repeatable)
     #[arg(long = "tiers", value_name = "PATH")]
     overlays: Vec<PathBuf>,
@@ -74,11 +79,12 @@ pub fn parse_users(text: &str) -> Result<f64, String> {
 /// The scenario (validated against the catalog) and the catalog with overlays.
 pub fn load_inputs(
     scenario: Option<&PathBuf>,
+    patches: &[PathBuf],
     overlays: &[PathBuf],
 ) -> Result<(ScenarioFile, Catalog, Vec<String>), Failure> {
     let (catalog, catalog_warnings) = super::tiers::load_catalog(overlays)?;
-    let file =
-        load_scenario(scenario.map(|p| p.as_path())).map_err(|e| Failure::input(e.to_string()))?;
+    let file = load_patched(scenario.map(|p| p.as_path()), patches)
+        .map_err(|e| Failure::input(e.to_string()))?;
     let problems = validate(&file, &catalog).map_err(|e| Failure::input(e.to_string()))?;
     let warnings = catalog_warnings
         .iter()
@@ -95,7 +101,9 @@ pub fn run(args: RecommendArgs) -> Result<Output, Failure> {
         .map(parse_users)
         .transpose()
         .map_err(Failure::input)?;
-    let (file, catalog, mut input_warnings) = load_inputs(args.scenario.as_ref(), &args.overlays)?;
+    let (file, catalog, mut input_warnings) =
+        load_inputs(args.scenario.as_ref(), &args.patches, &args.overlays)?;
+    let patched = file.patched.clone();
     let (scenario, users, given_rate) = args.rate.apply(file.scenario, users)?;
     let users = users.or(scenario.workload.users).ok_or_else(|| {
         Failure::input("give --users N (or --rpm/--rps): the scenario sets no workload.users")
@@ -110,6 +118,7 @@ pub fn run(args: RecommendArgs) -> Result<Output, Failure> {
     )
     .map_err(|e| Failure::infeasible(e.to_string()))?;
     report.given_rate = given_rate;
+    report.patched = patched;
     input_warnings.append(&mut report.warnings);
     report.warnings = input_warnings;
     let explain = args.explain;

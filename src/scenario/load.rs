@@ -19,6 +19,8 @@ pub struct ScenarioFile {
     pub text: String,
     pub toml: bool,
     pub scenario: Scenario,
+    /// Fields set by `--patch` files, in the order applied.
+    pub patched: Vec<super::PatchedField>,
 }
 
 /// Every problem that makes a scenario unusable.
@@ -52,18 +54,47 @@ impl ScenarioError {
 /// Reads a scenario file (`.toml` is TOML, anything else YAML), or the
 /// embedded default when `path` is `None`.
 pub fn load_scenario(path: Option<&Path>) -> Result<ScenarioFile, ScenarioError> {
-    let Some(path) = path else {
-        return parse_scenario(DEFAULT_SCENARIO.0, DEFAULT_SCENARIO.1);
+    load_patched(path, &[])
+}
+
+/// Reads a scenario and applies patch files over it in order (before the
+/// scenario-wide `high_availability` is given to its components, so that a
+/// patch may change it too).
+pub fn load_patched(
+    path: Option<&Path>,
+    patches: &[std::path::PathBuf],
+) -> Result<ScenarioFile, ScenarioError> {
+    let (name, text) = match path {
+        None => (
+            DEFAULT_SCENARIO.0.to_string(),
+            DEFAULT_SCENARIO.1.to_string(),
+        ),
+        Some(path) => (
+            path.display().to_string(),
+            crate::problem::read_input(path).map_err(|p| ScenarioError { problems: vec![p] })?,
+        ),
     };
-    let name = path.display().to_string();
-    let text = crate::problem::read_input(path).map_err(|p| ScenarioError { problems: vec![p] })?;
-    parse_scenario(&name, &text)
+    let mut file = parse_unresolved(&name, &text)?;
+    for path in patches {
+        let patch = super::Patch::read(path)?;
+        let mut fields = super::apply_patch(&mut file.scenario, &patch)?;
+        file.patched.append(&mut fields);
+    }
+    file.scenario.resolve_high_availability();
+    Ok(file)
 }
 
 /// Parses scenario text; the format follows the file name's extension.
 pub fn parse_scenario(name: &str, text: &str) -> Result<ScenarioFile, ScenarioError> {
+    let mut file = parse_unresolved(name, text)?;
+    file.scenario.resolve_high_availability();
+    Ok(file)
+}
+
+/// Parses scenario text without resolving component defaults.
+fn parse_unresolved(name: &str, text: &str) -> Result<ScenarioFile, ScenarioError> {
     let toml = crate::problem::is_toml(name);
-    let mut scenario: Scenario = if toml {
+    let scenario: Scenario = if toml {
         toml::from_str(text).map_err(|e| {
             let (line, column) = e.span().map(|span| line_column(text, span.start)).unzip();
             let message = e.message().to_string();
@@ -90,12 +121,12 @@ pub fn parse_scenario(name: &str, text: &str) -> Result<ScenarioFile, ScenarioEr
             &format!("expected version 1, found {}", scenario.version),
         ));
     }
-    scenario.resolve_high_availability();
     Ok(ScenarioFile {
         name: name.to_string(),
         text: text.to_string(),
         toml,
         scenario,
+        patched: Vec::new(),
     })
 }
 

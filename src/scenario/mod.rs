@@ -4,9 +4,13 @@
 //! by field in `docs/scenarios.md`.
 
 mod load;
+mod patch;
 mod validate;
 
-pub use load::{DEFAULT_SCENARIO, ScenarioError, ScenarioFile, load_scenario, parse_scenario};
+pub use load::{
+    DEFAULT_SCENARIO, ScenarioError, ScenarioFile, load_patched, load_scenario, parse_scenario,
+};
+pub use patch::{Patch, PatchedField, apply_patch};
 pub use validate::validate;
 
 use serde::{Deserialize, Serialize};

@@ -42,10 +42,21 @@ fn named(n: &str) -> Step {
 impl Validator<'_> {
     fn error(&mut self, path: &[Step], message: String) {
         let field = field_path(path);
+        // A field a patch set is located in the patch (the last one that set it).
+        let patched = self
+            .file
+            .patched
+            .iter()
+            .rev()
+            .find(|p| field == p.field || field.starts_with(&format!("{}.", p.field)));
+        let (file, line) = match patched {
+            Some(p) => (p.file.clone(), p.line),
+            None => (self.file.name.clone(), line_of(&self.file.text, path)),
+        };
         self.problems.push(Problem {
             severity: Severity::Error,
-            file: self.file.name.clone(),
-            line: line_of(&self.file.text, path),
+            file,
+            line,
             column: None,
             field,
             message,

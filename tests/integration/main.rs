@@ -10,6 +10,7 @@ mod hostile_cli;
 mod occupancy_cli;
 mod one_answer_cli;
 mod options_cli;
+mod patch_cli;
 mod planner_properties;
 mod platforms_cli;
 mod pricing_cli;

@@ -293,6 +293,17 @@ pub fn recommend(r: &RecommendReport, explain: bool) -> Document {
         None => notes.push("Next upgrade: none found.".into()),
     }
     notes.extend(rate_note(r.given_rate.as_ref()));
+    if !r.patched.is_empty() {
+        let fields: Vec<String> = r
+            .patched
+            .iter()
+            .map(|p| match p.line {
+                Some(line) => format!("{} = {} ({}:{line})", p.field, p.value, p.file),
+                None => format!("{} = {} ({})", p.field, p.value, p.file),
+            })
+            .collect();
+        notes.push(format!("From patches: {}.", fields.join("; ")));
+    }
     notes.extend(usage_sources(&r.usage));
     if let Some(date) = &r.catalog_as_of {
         notes.push(format!("Prices from the catalogs (oldest entry used: {date}); `capplan tiers show` lists sources."));
