@@ -5,6 +5,7 @@
 //! (clap, comfy-table, plotters) live in the binary.
 
 pub mod breakeven;
+pub mod calibrate;
 pub mod catalog;
 pub mod ci;
 pub mod compare;

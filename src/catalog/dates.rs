@@ -35,6 +35,13 @@ pub fn parse_date(text: &str) -> Option<i64> {
     Some(days_from_civil(y, m, d))
 }
 
+/// Days since 1970-01-01 of a full `YYYY-MM-DD` date (calendar-checked).
+pub fn parse_civil_date(text: &str) -> Option<i64> {
+    (text.len() == 10 && text.matches('-').count() == 2)
+        .then(|| parse_date(text))
+        .flatten()
+}
+
 fn days_in_month(y: i64, m: u32) -> u32 {
     match m {
         2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
@@ -70,7 +77,7 @@ pub fn days_between(a: &str, b: &str) -> Option<i64> {
 }
 
 // Howard Hinnant's civil-calendar algorithms.
-fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+pub(crate) fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
     let era = y.div_euclid(400);
     let yoe = y - era * 400;

@@ -14,7 +14,7 @@ mod rules;
 mod view;
 
 pub use check::{Problem, Severity, check_catalog, check_catalog_aged};
-pub use dates::{STALE_AFTER_DAYS, days_between, parse_date, today};
+pub use dates::{STALE_AFTER_DAYS, days_between, parse_civil_date, parse_date, today};
 pub use load::{
     CatalogError, LoadedFile, catalog_paths, embedded_files, embedded_providers, load, load_file,
     load_with_overlays, parse_file, split_field, strip_location,

@@ -1,6 +1,7 @@
 //! Argument definitions, dispatch and the mapping of outcomes to exit codes:
 //! 0 success, 1 a check failed or no feasible answer, 2 bad input or usage.
 
+mod calibrate;
 mod check;
 mod compare;
 mod curves;
@@ -40,6 +41,7 @@ enum Command {
     Compare(compare::CompareArgs),
     Stages(check::StagesArgs),
     Tiers(tiers::TiersArgs),
+    Calibrate(calibrate::CalibrateArgs),
 }
 
 /// An error that ends the command with a given exit code.
@@ -112,6 +114,7 @@ pub fn main() -> ExitCode {
         Command::Compare(args) => compare::run_compare(args),
         Command::Stages(args) => check::run_stages(args),
         Command::Tiers(args) => tiers::run(args),
+        Command::Calibrate(args) => calibrate::run(args),
     };
     match result {
         Ok(output) => {

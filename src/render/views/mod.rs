@@ -1,6 +1,7 @@
 //! What each report shows in the tabular formats: columns, units,
 //! rounding. One file per report; the number formats they share are here.
 
+mod calibrate;
 mod compare;
 mod curves;
 mod diff;
@@ -9,6 +10,7 @@ mod recommend;
 mod stages;
 mod tiers;
 
+pub use calibrate::calibrate;
 pub use compare::compare;
 pub use curves::{forecast, sweep};
 pub use diff::diff;

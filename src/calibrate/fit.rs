@@ -1,0 +1,614 @@
+//! What calibrate estimates from the joined rows, each estimate with the
+//! samples it rests on and its uncertainty, and the reason for each field
+//! it could not estimate.
+
+use super::stats::{gamma_cv, line, ratio, three};
+use super::{CalibrateError, InputFormat, Metric, Row, Setup, Source};
+use crate::scenario::{Concurrency, UslScope};
+use serde::Serialize;
+
+/// Share of the peak throughput a level must reach to count as the plateau.
+const PLATEAU_SHARE: f64 = 0.95;
+/// Fewest load levels a USL fit needs (three parameters, three to spare).
+pub const USL_MIN_LEVELS: usize = 6;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Estimate {
+    pub value: f64,
+    /// 95% interval (or the range of the estimates behind the value).
+    pub low: Option<f64>,
+    pub high: Option<f64>,
+    /// Rows (levels, samples or summaries) the estimate rests on.
+    pub samples: usize,
+    /// How it was found, and the fit statistic.
+    pub method: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Slots {
+    /// Throughput of the plateau (all instances), requests/s.
+    pub saturation_rps: f64,
+    pub plateau_levels: usize,
+    /// Requests in service at the plateau per instance: saturation × holding time / instances.
+    pub per_instance: f64,
+    pub instances: f64,
+    /// CPU cores busy at the plateau per instance, when known.
+    pub cpu_cores_at_peak: Option<f64>,
+}
+
+/// Which server model the data supports.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Model {
+    pub concurrency: Concurrency,
+    /// Workers per instance (blocking), and threads per worker when the
+    /// worker count was given.
+    pub workers: Option<u32>,
+    pub threads: Option<u32>,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UslFit {
+    pub sigma: f64,
+    pub kappa: f64,
+    /// Throughput of one (instance, worker or client), requests/s.
+    pub lambda1: f64,
+    /// What N counted: instances, or the load test's clients.
+    pub over: String,
+    pub levels: usize,
+    pub r2: f64,
+    pub peak_n: Option<f64>,
+    pub peak_rps: Option<f64>,
+    /// Where the plan can use it (`usl.across`); none for client counts.
+    pub across: Option<UslScope>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Profile {
+    /// Relative load per UTC hour, the peak hour 1.
+    pub hours: Vec<f64>,
+    pub peak_to_average: f64,
+    pub days: f64,
+    pub samples: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NotFitted {
+    pub field: String,
+    pub reason: String,
+}
+
+/// One load level as the fits saw it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LevelPoint {
+    pub concurrency: Option<f64>,
+    pub instances: Option<f64>,
+    pub requests_per_s: Option<f64>,
+    pub mean_ms: Option<f64>,
+    pub p95_ms: Option<f64>,
+    pub cpu_cores: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SourceSummary {
+    pub file: String,
+    pub format: InputFormat,
+    pub samples: usize,
+    pub rows: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Calibration {
+    pub sources: Vec<SourceSummary>,
+    pub levels: Vec<LevelPoint>,
+    pub cpu_ms: Option<Estimate>,
+    /// Latency at the lowest load: what a request holds (CPU + I/O).
+    pub holding_ms: Option<Estimate>,
+    pub io_ms: Option<Estimate>,
+    pub cv: Option<Estimate>,
+    pub slots: Option<Slots>,
+    pub model: Option<Model>,
+    pub usl: Option<UslFit>,
+    pub load_profile: Option<Profile>,
+    pub requests_per_online_user_per_min: Option<Estimate>,
+    pub not_fitted: Vec<NotFitted>,
+    /// The CPU time io_ms was split with when the data has none.
+    pub cpu_ms_from_scenario: Option<f64>,
+}
+
+/// Fields `--fit` accepts.
+pub const FIELDS: [&str; 7] = [
+    "cpu_ms",
+    "io_ms",
+    "cv",
+    "workers",
+    "usl",
+    "load_profile",
+    "requests_per_online_user_per_min",
+];
+
+pub fn fit(sources: &[Source], rows: Vec<Row>, setup: &Setup) -> Result<Calibration, CalibrateError> {
+    let mut c = Calibration {
+        sources: sources
+            .iter()
+            .map(|s| SourceSummary {
+                file: s.name.clone(),
+                format: s.format,
+                samples: s.samples,
+                rows: s.rows.len(),
+            })
+            .collect(),
+        levels: rows
+            .iter()
+            .map(|r| LevelPoint {
+                concurrency: r.get(Metric::Concurrency),
+                instances: r.get(Metric::Instances),
+                requests_per_s: r.get(Metric::RequestsPerS),
+                mean_ms: r.get(Metric::MeanMs),
+                p95_ms: r.get(Metric::P95Ms),
+                cpu_cores: cores(r, setup),
+            })
+            .take(200)
+            .collect(),
+        cpu_ms: None,
+        holding_ms: None,
+        io_ms: None,
+        cv: None,
+        slots: None,
+        model: None,
+        usl: None,
+        load_profile: None,
+        requests_per_online_user_per_min: None,
+        not_fitted: Vec::new(),
+        cpu_ms_from_scenario: None,
+    };
+    let mut skip = |field: &str, reason: String| {
+        c.not_fitted.push(NotFitted {
+            field: field.to_string(),
+            reason,
+        })
+    };
+    // CPU time per request: CPU cores against throughput across loads.
+    let cpu_points: Vec<(f64, f64)> = rows
+        .iter()
+        .filter_map(|r| Some((r.get(Metric::RequestsPerS)?, cores(r, setup)?)))
+        .collect();
+    let has_percent = rows.iter().any(|r| r.get(Metric::CpuPercent).is_some());
+    let mut cpu_ms = None;
+    if cpu_points.is_empty() {
+        skip(
+            "cpu_ms",
+            if has_percent && setup.vcpus.is_none() {
+                "cpu_percent needs the vCPUs of an instance: pass --tier PROVIDER/OFFERING/TIER".into()
+            } else {
+                "no rows with both requests_per_s and CPU (cpu_cores, or cpu_percent with --tier)".into()
+            },
+        );
+    } else {
+        let (lo, hi) = cpu_points.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), p| (lo.min(p.0), hi.max(p.0)));
+        match line(&cpu_points) {
+            _ if hi < 1.2 * lo => skip(
+                "cpu_ms",
+                format!("the request rate did not vary enough ({lo:.3} to {hi:.3} req/s) to separate per-request CPU from idle CPU"),
+            ),
+            None => skip("cpu_ms", format!("{} row(s) with rate and CPU; at least 3 are needed", cpu_points.len())),
+            Some(l) if l.slope <= 0.0 => skip("cpu_ms", "CPU did not grow with the request rate".into()),
+            Some(l) => {
+                cpu_ms = Some(l.slope * 1000.0);
+                c.cpu_ms = Some(Estimate {
+                    value: l.slope * 1000.0,
+                    low: Some((l.slope - l.slope_half_width) * 1000.0),
+                    high: Some((l.slope + l.slope_half_width) * 1000.0),
+                    samples: l.n,
+                    method: format!(
+                        "slope of CPU cores against requests/s over {} rows, R² {:.3}; idle CPU {:.3} cores",
+                        l.n, l.r2, l.intercept
+                    ),
+                });
+            }
+        }
+    }
+    // Latency at the lowest load: no queueing, so it is what a request holds.
+    let low = lowest_load(&rows);
+    let split_cpu = cpu_ms.or(setup.scenario_cpu_ms);
+    if low.is_empty() {
+        skip("io_ms", "no rows with latency (mean_ms or p50_ms)".into());
+        skip("cv", "no rows with latency percentiles".into());
+    } else {
+        let avg = |m: Metric| {
+            let v: Vec<f64> = low.iter().filter_map(|r| r.get(m)).collect();
+            (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
+        };
+        let (mean, p50, p95, p99) = (avg(Metric::MeanMs), avg(Metric::P50Ms), avg(Metric::P95Ms), avg(Metric::P99Ms));
+        let mut estimates = Vec::new();
+        if let Some(p50) = p50.filter(|v| *v > 0.0) {
+            if let Some(p95) = p95 {
+                estimates.push(("p95/p50", gamma_cv(p95 / p50, Some(0.95))));
+            }
+            if let Some(mean) = mean {
+                estimates.push(("mean/p50", gamma_cv(mean / p50, None)));
+            }
+            if let Some(p99) = p99 {
+                estimates.push(("p99/p50", gamma_cv(p99 / p50, Some(0.99))));
+            }
+        }
+        let cv = estimates.first().map(|e| e.1);
+        match cv {
+            Some(value) => {
+                let lo = estimates.iter().map(|e| e.1).fold(f64::INFINITY, f64::min);
+                let hi = estimates.iter().map(|e| e.1).fold(0.0, f64::max);
+                c.cv = Some(Estimate {
+                    value,
+                    low: Some(lo),
+                    high: Some(hi),
+                    samples: low.len(),
+                    method: format!(
+                        "gamma fitted to the latency percentiles at the lowest load ({}); range over {}",
+                        estimates[0].0,
+                        estimates.iter().map(|e| format!("{} {:.2}", e.0, e.1)).collect::<Vec<_>>().join(", ")
+                    ),
+                });
+            }
+            None => skip("cv", "needs p50_ms with p95_ms, p99_ms or mean_ms at low load".into()),
+        }
+        // The mean: measured, or from the median under the fitted shape.
+        let holding = mean.or_else(|| {
+            let p50 = p50?;
+            let s = crate::queueing::ServiceTime::new(1.0, cv.unwrap_or(1.0));
+            Some(p50 / s.percentile(0.5))
+        });
+        if let Some(h) = holding {
+            let means: Vec<f64> = low.iter().filter_map(|r| r.get(Metric::MeanMs)).collect();
+            c.holding_ms = Some(Estimate {
+                value: h,
+                low: means.iter().copied().reduce(f64::min),
+                high: means.iter().copied().reduce(f64::max),
+                samples: low.len(),
+                method: format!(
+                    "{} latency at the lowest load ({})",
+                    if mean.is_some() { "mean" } else { "median-derived mean" },
+                    low_label(&low)
+                ),
+            });
+            match split_cpu {
+                Some(cpu) if h >= cpu => {
+                    if cpu_ms.is_none() {
+                        c.cpu_ms_from_scenario = Some(cpu);
+                    }
+                    c.io_ms = Some(Estimate {
+                        value: h - cpu,
+                        low: None,
+                        high: None,
+                        samples: low.len(),
+                        method: format!(
+                            "holding time {h:.1} ms minus CPU {cpu:.1} ms ({})",
+                            if cpu_ms.is_some() { "fitted" } else { "the scenario's cpu_ms" }
+                        ),
+                    });
+                }
+                Some(cpu) => skip(
+                    "io_ms",
+                    format!("the latency at low load ({h:.1} ms) is below the CPU time per request ({cpu:.1} ms)"),
+                ),
+                None => skip("io_ms", "no CPU time to split the latency with".into()),
+            }
+        }
+    }
+    // The plateau of a ramp: throughput × holding time = requests in service.
+    let levels: Vec<&Row> = rows
+        .iter()
+        .filter(|r| r.get(Metric::Concurrency).is_some() && r.get(Metric::RequestsPerS).is_some())
+        .collect();
+    match (&c.holding_ms, levels.len()) {
+        (_, n) if n < 3 => skip(
+            "workers",
+            format!("{n} load level(s) with concurrency and throughput; a ramped test with at least 3 is needed"),
+        ),
+        (None, _) => skip("workers", "no latency at low load to turn throughput into requests in service".into()),
+        (Some(holding), _) => {
+            let peak = levels.iter().filter_map(|r| r.get(Metric::RequestsPerS)).fold(0.0, f64::max);
+            let top = levels
+                .iter()
+                .max_by(|a, b| a.get(Metric::Concurrency).unwrap_or(0.0).total_cmp(&b.get(Metric::Concurrency).unwrap_or(0.0)));
+            let plateau: Vec<&&Row> = levels
+                .iter()
+                .filter(|r| r.get(Metric::RequestsPerS).unwrap_or(0.0) >= PLATEAU_SHARE * peak)
+                .collect();
+            if plateau.len() < 2 || top.and_then(|r| r.get(Metric::RequestsPerS)).unwrap_or(0.0) < PLATEAU_SHARE * peak {
+                skip(
+                    "workers",
+                    "the throughput was still rising at the highest load: no plateau; ramp the test further".into(),
+                );
+            } else {
+                let instances = setup
+                    .instances
+                    .or_else(|| plateau.iter().find_map(|r| r.get(Metric::Instances)))
+                    .unwrap_or(1.0);
+                let per_instance = peak * holding.value / 1000.0 / instances;
+                let busy: Vec<f64> = plateau.iter().filter_map(|r| cores(r, setup)).collect();
+                let cpu_at_peak = if busy.is_empty() {
+                    cpu_ms.map(|ms| peak * ms / 1000.0 / instances)
+                } else {
+                    Some(busy.iter().sum::<f64>() / busy.len() as f64 / instances)
+                };
+                c.slots = Some(Slots {
+                    saturation_rps: peak,
+                    plateau_levels: plateau.len(),
+                    per_instance,
+                    instances,
+                    cpu_cores_at_peak: cpu_at_peak,
+                });
+                c.model = infer_model(per_instance, cpu_at_peak, setup);
+                if c.model.is_none() {
+                    skip(
+                        "workers",
+                        "whether workers or CPU bound the plateau needs CPU figures and the instance's vCPUs (--tier), or --workers".into(),
+                    );
+                }
+            }
+        }
+    }
+    c.usl = usl(&rows, &mut skip);
+    c.load_profile = profile(&rows, &mut skip);
+    let per_user: Vec<(f64, f64)> = rows
+        .iter()
+        .filter_map(|r| Some((r.get(Metric::OnlineUsers).filter(|u| *u > 0.0)?, r.get(Metric::RequestsPerS)?)))
+        .collect();
+    match ratio(&per_user) {
+        Some((slope, half)) if per_user.len() >= 3 && slope > 0.0 => {
+            c.requests_per_online_user_per_min = Some(Estimate {
+                value: slope * 60.0,
+                low: Some((slope - half) * 60.0),
+                high: Some((slope + half) * 60.0),
+                samples: per_user.len(),
+                method: format!("requests/s against online users through the origin, {} rows", per_user.len()),
+            });
+        }
+        _ => skip(
+            "requests_per_online_user_per_min",
+            format!("{} row(s) with online_users and requests_per_s; at least 3 are needed", per_user.len()),
+        ),
+    }
+    check_wanted(&c, setup)?;
+    Ok(c)
+}
+
+/// CPU cores of a row: measured, or CPU % of the instances' vCPUs.
+fn cores(r: &Row, setup: &Setup) -> Option<f64> {
+    r.get(Metric::CpuCores).or_else(|| {
+        let instances = r.get(Metric::Instances).or(setup.instances).unwrap_or(1.0);
+        Some(r.get(Metric::CpuPercent)? / 100.0 * setup.vcpus? * instances)
+    })
+}
+
+/// The rows at the lowest load that have a latency: the lowest concurrency
+/// level, else the quarter of rows with the lowest request rate, else all.
+fn lowest_load(rows: &[Row]) -> Vec<&Row> {
+    let with_latency: Vec<&Row> = rows
+        .iter()
+        .filter(|r| r.get(Metric::MeanMs).is_some() || r.get(Metric::P50Ms).is_some())
+        .collect();
+    let least = |m: Metric| with_latency.iter().filter_map(|r| r.get(m)).fold(f64::INFINITY, f64::min);
+    let c = least(Metric::Concurrency);
+    if c.is_finite() {
+        return with_latency.into_iter().filter(|r| r.get(Metric::Concurrency) == Some(c)).collect();
+    }
+    let mut rates: Vec<f64> = with_latency.iter().filter_map(|r| r.get(Metric::RequestsPerS)).collect();
+    if rates.len() >= 4 {
+        rates.sort_by(f64::total_cmp);
+        let cut = rates[rates.len() / 4];
+        return with_latency.into_iter().filter(|r| r.get(Metric::RequestsPerS).is_some_and(|v| v <= cut)).collect();
+    }
+    with_latency
+}
+
+fn low_label(low: &[&Row]) -> String {
+    match low.first().and_then(|r| r.get(Metric::Concurrency)) {
+        Some(c) => format!("{} client(s), {} row(s)", c, low.len()),
+        None => format!("{} row(s)", low.len()),
+    }
+}
+
+/// Blocking workers when the plateau comes with idle CPU; async when CPU
+/// is what saturates.
+fn infer_model(per_instance: f64, cpu_at_peak: Option<f64>, setup: &Setup) -> Option<Model> {
+    let rounded = per_instance.round().max(1.0) as u32;
+    if let Some(workers) = setup.workers {
+        let threads = (per_instance / workers as f64).round().max(1.0) as u32;
+        return Some(Model {
+            concurrency: Concurrency::Blocking,
+            workers: Some(workers),
+            threads: Some(threads),
+            reason: format!(
+                "{per_instance:.2} requests in service per instance at the plateau over the {workers} worker(s) given: {threads} thread(s) each"
+            ),
+        });
+    }
+    let (busy, vcpus) = (cpu_at_peak?, setup.vcpus?);
+    let share = busy / vcpus;
+    if share < 0.6 {
+        Some(Model {
+            concurrency: Concurrency::Blocking,
+            workers: Some(rounded),
+            threads: None,
+            reason: format!(
+                "throughput levels off with CPU at {:.0}% of {vcpus} vCPU(s): requests wait for one of {per_instance:.2} ≈ {rounded} worker(s), not for CPU",
+                share * 100.0
+            ),
+        })
+    } else if share > 0.85 {
+        Some(Model {
+            concurrency: Concurrency::Async,
+            workers: None,
+            threads: None,
+            reason: format!("throughput levels off with CPU at {:.0}% of {vcpus} vCPU(s): CPU is what saturates", share * 100.0),
+        })
+    } else {
+        None
+    }
+}
+
+/// USL over instances (rows whose instance count varies) or the load
+/// test's clients (concurrency levels).
+fn usl(rows: &[Row], skip: &mut impl FnMut(&str, String)) -> Option<UslFit> {
+    let distinct = |m: Metric| {
+        let mut v: Vec<f64> = rows.iter().filter(|r| r.get(Metric::RequestsPerS).is_some()).filter_map(|r| r.get(m)).collect();
+        v.sort_by(f64::total_cmp);
+        v.dedup();
+        v.len()
+    };
+    let (metric, over, across) = if distinct(Metric::Instances) >= 2 {
+        (Metric::Instances, "instances", Some(UslScope::Instances))
+    } else {
+        (Metric::Concurrency, "clients", None)
+    };
+    let points: Vec<(f64, f64)> = rows
+        .iter()
+        .filter_map(|r| Some((r.get(metric)?, r.get(Metric::RequestsPerS)?)))
+        .filter(|p| p.0 >= 1.0 && p.1 > 0.0)
+        .collect();
+    let levels = distinct(metric);
+    if levels < USL_MIN_LEVELS {
+        skip(
+            "usl",
+            format!(
+                "{levels} distinct {over} level(s) with throughput; the Universal Scalability Law needs at least {USL_MIN_LEVELS}"
+            ),
+        );
+        return None;
+    }
+    // N/X = 1/λ + (σ/λ)(N−1) + (κ/λ)N(N−1): linear in its coefficients.
+    let solve = |use_sigma: bool, use_kappa: bool| -> Option<(f64, f64, f64)> {
+        let rows: Vec<([f64; 3], f64)> = points
+            .iter()
+            .map(|&(n, x)| {
+                (
+                    [1.0, if use_sigma { n - 1.0 } else { 0.0 }, if use_kappa { n * (n - 1.0) } else { 0.0 }],
+                    n / x,
+                )
+            })
+            .collect();
+        let c = match (use_sigma, use_kappa) {
+            (true, true) => three(&rows)?,
+            _ => {
+                // One slope: a straight line in the feature that is used.
+                let k = if use_sigma { 1 } else { 2 };
+                let pts: Vec<(f64, f64)> = rows.iter().map(|(f, y)| (f[k], *y)).collect();
+                let l = if use_sigma || use_kappa { line(&pts)? } else { return None };
+                let mut c = [l.intercept, 0.0, 0.0];
+                c[k] = l.slope;
+                c
+            }
+        };
+        (c[0] > 0.0).then(|| (1.0 / c[0], c[1] / c[0], c[2] / c[0]))
+    };
+    let mut fit = solve(true, true);
+    if let Some((_, s, k)) = fit
+        && (s < 0.0 || k < 0.0)
+    {
+        fit = if s < 0.0 { solve(false, true) } else { solve(true, false) };
+    }
+    let Some((lambda, sigma, kappa)) = fit.filter(|f| f.1 >= 0.0 && f.2 >= 0.0) else {
+        skip("usl", format!("the throughput over {levels} {over} levels does not follow the Universal Scalability Law"));
+        return None;
+    };
+    let x = |n: f64| lambda * n / (1.0 + sigma * (n - 1.0) + kappa * n * (n - 1.0));
+    let mean = points.iter().map(|p| p.1).sum::<f64>() / points.len() as f64;
+    let total: f64 = points.iter().map(|p| (p.1 - mean).powi(2)).sum();
+    let residual: f64 = points.iter().map(|p| (p.1 - x(p.0)).powi(2)).sum();
+    let peak_n = (kappa > 0.0).then(|| ((1.0 - sigma) / kappa).sqrt());
+    Some(UslFit {
+        sigma,
+        kappa,
+        lambda1: lambda,
+        over: over.to_string(),
+        levels,
+        r2: if total > 0.0 { 1.0 - residual / total } else { 1.0 },
+        peak_n,
+        peak_rps: peak_n.map(x),
+        across,
+    })
+}
+
+/// The 24-hour shape of the request rate (UTC hours), from at least a day.
+fn profile(rows: &[Row], skip: &mut impl FnMut(&str, String)) -> Option<Profile> {
+    let series: Vec<(f64, f64)> = rows
+        .iter()
+        .filter(|r| r.span.is_none())
+        .filter_map(|r| Some((r.t?, r.get(Metric::RequestsPerS)?)))
+        .collect();
+    let mut sums = [(0.0, 0usize); 24];
+    for (t, v) in &series {
+        let hour = (t.rem_euclid(86400.0) / 3600.0) as usize % 24;
+        sums[hour].0 += v;
+        sums[hour].1 += 1;
+    }
+    let missing = sums.iter().filter(|s| s.1 == 0).count();
+    if series.is_empty() || missing > 0 {
+        skip(
+            "load_profile",
+            format!(
+                "a request-rate time series covering every hour of the day is needed; {} of 24 hours have samples",
+                24 - missing
+            ),
+        );
+        return None;
+    }
+    let means: Vec<f64> = sums.iter().map(|(s, n)| s / *n as f64).collect();
+    let peak = means.iter().copied().fold(0.0, f64::max);
+    if peak <= 0.0 {
+        skip("load_profile", "the request rate is zero throughout".into());
+        return None;
+    }
+    let average = means.iter().sum::<f64>() / 24.0;
+    let first = series.first().map_or(0.0, |s| s.0);
+    let last = series.last().map_or(0.0, |s| s.0);
+    Some(Profile {
+        hours: means.iter().map(|m| (m / peak * 1000.0).round() / 1000.0).collect(),
+        peak_to_average: peak / average,
+        days: (last - first) / 86400.0,
+        samples: series.len(),
+    })
+}
+
+/// Every field asked for with `--fit` must have been fitted.
+fn check_wanted(c: &Calibration, setup: &Setup) -> Result<(), CalibrateError> {
+    let fitted = |field: &str| match field {
+        "cpu_ms" => c.cpu_ms.is_some(),
+        "io_ms" => c.io_ms.is_some(),
+        "cv" => c.cv.is_some(),
+        "workers" => c.model.is_some(),
+        "usl" => c.usl.is_some(),
+        "load_profile" => c.load_profile.is_some(),
+        _ => c.requests_per_online_user_per_min.is_some(),
+    };
+    let files = c.sources.iter().map(|s| s.file.as_str()).collect::<Vec<_>>().join(", ");
+    let problems: Vec<crate::problem::Problem> = setup
+        .wanted
+        .iter()
+        .filter(|f| !fitted(f))
+        .map(|f| {
+            let reason = c
+                .not_fitted
+                .iter()
+                .find(|n| &n.field == f)
+                .map_or("not fitted".to_string(), |n| n.reason.clone());
+            crate::problem::Problem::error(&files, None, None, f, &format!("cannot fit: {reason}"))
+        })
+        .collect();
+    let nothing = c.cpu_ms.is_none()
+        && c.io_ms.is_none()
+        && c.cv.is_none()
+        && c.model.is_none()
+        && c.usl.is_none()
+        && c.load_profile.is_none()
+        && c.requests_per_online_user_per_min.is_none();
+    if !problems.is_empty() {
+        return Err(CalibrateError { problems });
+    }
+    if nothing {
+        let reasons = c.not_fitted.iter().map(|n| format!("{}: {}", n.field, n.reason)).collect::<Vec<_>>().join("; ");
+        return Err(CalibrateError::at(&files, "", format!("nothing could be fitted: {reasons}")));
+    }
+    Ok(())
+}

@@ -1,0 +1,194 @@
+//! `capplan calibrate`: measurement files → fitted scenario fields → a patch.
+
+use super::{Failure, Output};
+use crate::render::{self, views};
+use capplan::calibrate::{self, InputFormat, Metric, Setup};
+use capplan::fsio::write_atomically;
+use capplan::scenario::{ComponentRole, load_patched};
+use clap::{Args, ValueEnum};
+use serde::Serialize;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CalibrateFormat {
+    /// The scenario patch (only the fitted fields, commented)
+    Yaml,
+    Json,
+    Table,
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    about = "Fit a component's CPU time, I/O, variability, workers, contention and load shape from load tests and metrics, as a scenario patch",
+    after_help = "Examples:
+  capplan calibrate run_stats_history.csv cpu.csv --tier render/web/standard --out calibrated.yaml
+  capplan recommend --scenario app.yaml --patch calibrated.yaml
+  capplan calibrate summary.json --format table                 # k6 --summary-export
+  capplan calibrate requests_per_s=rate.json cpu_cores=cpu.json # Prometheus query_range results
+  capplan calibrate metrics.json queries.json --tier aws/ec2/m7g.large   # CloudWatch get-metric-data
+  capplan calibrate load.csv --fit load_profile --fit requests_per_online_user_per_min
+
+FILE is a k6 summary (--summary-export or handleSummary), Locust _stats.csv, _stats_history.csv
+or --json output, Gatling js/stats.json, a Prometheus query or query_range result, CloudWatch
+get-metric-data output with its --metric-data-queries file, or a plain CSV with the columns
+timestamp,requests_per_s,cpu_percent,cpu_cores,instances,concurrency,online_users,mean_ms,p50_ms,
+p95_ms,p99_ms (any subset). A Prometheus file without metric names takes a prefix:
+requests_per_s=FILE, cpu_cores=FILE, p95_ms=FILE (latencies in seconds, Prometheus's unit).
+What each format gives and the exact commands: docs/calibrate.md."
+)]
+pub struct CalibrateArgs {
+    /// Measurement files, each optionally prefixed by the metric it holds (METRIC=FILE)
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<String>,
+    /// The component the measurements are of (default: the scenario's first web component)
+    #[arg(long, value_name = "NAME")]
+    component: Option<String>,
+    /// Scenario file (default: the embedded scenario): its cpu_ms splits latency when the data has no CPU
+    #[arg(long, value_name = "FILE")]
+    scenario: Option<PathBuf>,
+    /// Scenario patch applied over the scenario (repeatable, in order)
+    #[arg(long = "patch", value_name = "FILE")]
+    patches: Vec<PathBuf>,
+    /// Overlay catalog file or folder (repeatable), for --tier
+    #[arg(long = "tiers", value_name = "PATH")]
+    overlays: Vec<PathBuf>,
+    /// Instances that served the measured traffic (default: the data's, else 1)
+    #[arg(long, value_name = "N")]
+    instances: Option<f64>,
+    /// The tier measured (PROVIDER/OFFERING/TIER): its vCPUs turn CPU % into cores and tell CPU-bound from worker-bound
+    #[arg(long, value_name = "TIER")]
+    tier: Option<String>,
+    /// Worker processes per instance the server ran (blocking servers)
+    #[arg(long, value_name = "K")]
+    workers: Option<u32>,
+    /// Fit only these fields, and fail when one cannot be fitted (repeatable):
+    /// cpu_ms, io_ms, cv, workers, usl, load_profile, requests_per_online_user_per_min
+    #[arg(long = "fit", value_name = "FIELD")]
+    fit: Vec<String>,
+    /// Read every file as this format instead of detecting it
+    #[arg(long, value_name = "FORMAT", value_parser = input_format)]
+    input_format: Option<InputFormat>,
+    /// Write the patch to this file (atomically); stdout then shows the table
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Output format (default: yaml, or table with --out)
+    #[arg(long, value_enum)]
+    format: Option<CalibrateFormat>,
+}
+
+fn input_format(text: &str) -> Result<InputFormat, String> {
+    InputFormat::from_name(text).ok_or_else(|| {
+        format!(
+            "expected one of {}",
+            InputFormat::ALL.map(|f| f.name()).join(", ")
+        )
+    })
+}
+
+/// The JSON contract of `capplan calibrate`.
+#[derive(Serialize)]
+struct CalibrateReport<'a> {
+    component: &'a str,
+    #[serde(flatten)]
+    calibration: &'a calibrate::Calibration,
+    patch: &'a str,
+}
+
+pub fn run(args: CalibrateArgs) -> Result<Output, Failure> {
+    for field in &args.fit {
+        if !calibrate::FIELDS.contains(&field.as_str()) {
+            return Err(Failure::input(format!(
+                "--fit: unknown field '{field}': expected one of {}",
+                calibrate::FIELDS.join(", ")
+            )));
+        }
+    }
+    if let Some(n) = args.instances
+        && !(n.is_finite() && n >= 1.0)
+    {
+        return Err(Failure::input(format!("--instances: expected a count of at least 1, found {n}")));
+    }
+    if args.workers == Some(0) {
+        return Err(Failure::input("--workers: expected at least 1 worker"));
+    }
+    let file = load_patched(args.scenario.as_deref(), &args.patches)
+        .map_err(|e| Failure::input(e.to_string()))?;
+    let component = match &args.component {
+        Some(name) => file.scenario.component(name).ok_or_else(|| {
+            Failure::input(format!(
+                "--component: the scenario {} has no component '{name}' (it has: {})",
+                file.name,
+                file.scenario.components.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", ")
+            ))
+        })?,
+        None => file
+            .scenario
+            .components
+            .iter()
+            .find(|c| c.role == ComponentRole::Web)
+            .ok_or_else(|| Failure::input(format!("{}: no web component; name one with --component", file.name)))?,
+    };
+    let vcpus = match &args.tier {
+        None => None,
+        Some(tier) => {
+            let (catalog, _) = super::tiers::load_catalog(&args.overlays)?;
+            let found = catalog
+                .tier(tier)
+                .ok_or_else(|| Failure::input(format!("--tier: no tier '{tier}' in the catalog (`capplan tiers` lists them)")))?;
+            Some(found.tier.capacity.vcpu.ok_or_else(|| {
+                Failure::input(format!("--tier: {tier} publishes no vCPU count"))
+            })?)
+        }
+    };
+    let mut inputs = Vec::new();
+    for spec in &args.files {
+        let (metric, path) = match spec.split_once('=') {
+            Some((name, path)) if !std::path::Path::new(spec).exists() => {
+                let metric = Metric::from_name(name).ok_or_else(|| {
+                    Failure::input(format!(
+                        "{spec}: unknown metric '{name}' before '=': expected one of {}",
+                        calibrate::METRICS.map(|m| m.name()).join(", ")
+                    ))
+                })?;
+                (Some(metric), path.to_string())
+            }
+            _ => (None, spec.clone()),
+        };
+        inputs.push((path, metric, args.input_format));
+    }
+    let setup = Setup {
+        instances: args.instances,
+        vcpus,
+        workers: args.workers,
+        scenario_cpu_ms: component.cpu_ms,
+        wanted: args.fit.clone(),
+    };
+    let calibration = calibrate::calibrate(&inputs, &setup).map_err(|e| Failure::input(e.to_string()))?;
+    let patch = calibrate::patch_yaml(&calibration, &component.name, &capplan::catalog::today());
+    // The patch must read back as a valid patch of this scenario.
+    let mut check = file.scenario.clone();
+    let parsed = capplan::scenario::Patch::parse("calibrate output", &patch)
+        .and_then(|p| capplan::scenario::apply_patch(&mut check, &p))
+        .map_err(|e| Failure::input(format!("the fitted patch does not apply: {e}")))?;
+    let _ = parsed;
+    if let Some(out) = &args.out {
+        write_atomically(out, patch.as_bytes())
+            .map_err(|e| Failure::input(format!("{}: cannot write: {e}", out.display())))?;
+    }
+    let format = args
+        .format
+        .unwrap_or(if args.out.is_some() { CalibrateFormat::Table } else { CalibrateFormat::Yaml });
+    let report = CalibrateReport {
+        component: &component.name,
+        calibration: &calibration,
+        patch: &patch,
+    };
+    let view = || views::calibrate(&calibration, &component.name);
+    Ok(Output::ok(match format {
+        CalibrateFormat::Yaml => patch.clone(),
+        CalibrateFormat::Json => render::render(render::Format::Json, &report, view),
+        CalibrateFormat::Table => render::render(render::Format::Table, &report, view),
+        CalibrateFormat::Markdown => render::render(render::Format::Markdown, &report, view),
+    }))
+}
