@@ -127,7 +127,11 @@ pub const FIELDS: [&str; 7] = [
     "requests_per_online_user_per_min",
 ];
 
-pub fn fit(sources: &[Source], rows: Vec<Row>, setup: &Setup) -> Result<Calibration, CalibrateError> {
+pub fn fit(
+    sources: &[Source],
+    rows: Vec<Row>,
+    setup: &Setup,
+) -> Result<Calibration, CalibrateError> {
     let mut c = Calibration {
         sources: sources
             .iter()
@@ -179,20 +183,36 @@ pub fn fit(sources: &[Source], rows: Vec<Row>, setup: &Setup) -> Result<Calibrat
         skip(
             "cpu_ms",
             if has_percent && setup.vcpus.is_none() {
-                "cpu_percent needs the vCPUs of an instance: pass --tier PROVIDER/OFFERING/TIER".into()
+                "cpu_percent needs the vCPUs of an instance: pass --tier PROVIDER/OFFERING/TIER"
+                    .into()
             } else {
-                "no rows with both requests_per_s and CPU (cpu_cores, or cpu_percent with --tier)".into()
+                "no rows with both requests_per_s and CPU (cpu_cores, or cpu_percent with --tier)"
+                    .into()
             },
         );
     } else {
-        let (lo, hi) = cpu_points.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), p| (lo.min(p.0), hi.max(p.0)));
+        let (lo, hi) = cpu_points
+            .iter()
+            .fold((f64::INFINITY, 0.0f64), |(lo, hi), p| {
+                (lo.min(p.0), hi.max(p.0))
+            });
         match line(&cpu_points) {
             _ if hi < 1.2 * lo => skip(
                 "cpu_ms",
-                format!("the request rate did not vary enough ({lo:.3} to {hi:.3} req/s) to separate per-request CPU from idle CPU"),
+                format!(
+                    "the request rate did not vary enough ({lo:.3} to {hi:.3} req/s) to separate per-request CPU from idle CPU"
+                ),
             ),
-            None => skip("cpu_ms", format!("{} row(s) with rate and CPU; at least 3 are needed", cpu_points.len())),
-            Some(l) if l.slope <= 0.0 => skip("cpu_ms", "CPU did not grow with the request rate".into()),
+            None => skip(
+                "cpu_ms",
+                format!(
+                    "{} row(s) with rate and CPU; at least 3 are needed",
+                    cpu_points.len()
+                ),
+            ),
+            Some(l) if l.slope <= 0.0 => {
+                skip("cpu_ms", "CPU did not grow with the request rate".into())
+            }
             Some(l) => {
                 cpu_ms = Some(l.slope * 1000.0);
                 c.cpu_ms = Some(Estimate {
@@ -219,7 +239,12 @@ pub fn fit(sources: &[Source], rows: Vec<Row>, setup: &Setup) -> Result<Calibrat
             let v: Vec<f64> = low.iter().filter_map(|r| r.get(m)).collect();
             (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
         };
-        let (mean, p50, p95, p99) = (avg(Metric::MeanMs), avg(Metric::P50Ms), avg(Metric::P95Ms), avg(Metric::P99Ms));
+        let (mean, p50, p95, p99) = (
+            avg(Metric::MeanMs),
+            avg(Metric::P50Ms),
+            avg(Metric::P95Ms),
+            avg(Metric::P99Ms),
+        );
         let mut estimates = Vec::new();
         if let Some(p50) = p50.filter(|v| *v > 0.0) {
             if let Some(p95) = p95 {
@@ -245,11 +270,18 @@ pub fn fit(sources: &[Source], rows: Vec<Row>, setup: &Setup) -> Result<Calibrat
                     method: format!(
                         "gamma fitted to the latency percentiles at the lowest load ({}); range over {}",
                         estimates[0].0,
-                        estimates.iter().map(|e| format!("{} {:.2}", e.0, e.1)).collect::<Vec<_>>().join(", ")
+                        estimates
+                            .iter()
+                            .map(|e| format!("{} {:.2}", e.0, e.1))
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                 });
             }
-            None => skip("cv", "needs p50_ms with p95_ms, p99_ms or mean_ms at low load".into()),
+            None => skip(
+                "cv",
+                "needs p50_ms with p95_ms, p99_ms or mean_ms at low load".into(),
+            ),
         }
         // The mean: measured, or from the median under the fitted shape.
         let holding = mean.or_else(|| {
@@ -266,7 +298,11 @@ pub fn fit(sources: &[Source], rows: Vec<Row>, setup: &Setup) -> Result<Calibrat
                 samples: low.len(),
                 method: format!(
                     "{} latency at the lowest load ({})",
-                    if mean.is_some() { "mean" } else { "median-derived mean" },
+                    if mean.is_some() {
+                        "mean"
+                    } else {
+                        "median-derived mean"
+                    },
                     low_label(&low)
                 ),
             });
@@ -282,13 +318,19 @@ pub fn fit(sources: &[Source], rows: Vec<Row>, setup: &Setup) -> Result<Calibrat
                         samples: low.len(),
                         method: format!(
                             "holding time {h:.1} ms minus CPU {cpu:.1} ms ({})",
-                            if cpu_ms.is_some() { "fitted" } else { "the scenario's cpu_ms" }
+                            if cpu_ms.is_some() {
+                                "fitted"
+                            } else {
+                                "the scenario's cpu_ms"
+                            }
                         ),
                     });
                 }
                 Some(cpu) => skip(
                     "io_ms",
-                    format!("the latency at low load ({h:.1} ms) is below the CPU time per request ({cpu:.1} ms)"),
+                    format!(
+                        "the latency at low load ({h:.1} ms) is below the CPU time per request ({cpu:.1} ms)"
+                    ),
                 ),
                 None => skip("io_ms", "no CPU time to split the latency with".into()),
             }
@@ -302,19 +344,32 @@ pub fn fit(sources: &[Source], rows: Vec<Row>, setup: &Setup) -> Result<Calibrat
     match (&c.holding_ms, levels.len()) {
         (_, n) if n < 3 => skip(
             "workers",
-            format!("{n} load level(s) with concurrency and throughput; a ramped test with at least 3 is needed"),
+            format!(
+                "{n} load level(s) with concurrency and throughput; a ramped test with at least 3 is needed"
+            ),
         ),
-        (None, _) => skip("workers", "no latency at low load to turn throughput into requests in service".into()),
+        (None, _) => skip(
+            "workers",
+            "no latency at low load to turn throughput into requests in service".into(),
+        ),
         (Some(holding), _) => {
-            let peak = levels.iter().filter_map(|r| r.get(Metric::RequestsPerS)).fold(0.0, f64::max);
-            let top = levels
+            let peak = levels
                 .iter()
-                .max_by(|a, b| a.get(Metric::Concurrency).unwrap_or(0.0).total_cmp(&b.get(Metric::Concurrency).unwrap_or(0.0)));
+                .filter_map(|r| r.get(Metric::RequestsPerS))
+                .fold(0.0, f64::max);
+            let top = levels.iter().max_by(|a, b| {
+                a.get(Metric::Concurrency)
+                    .unwrap_or(0.0)
+                    .total_cmp(&b.get(Metric::Concurrency).unwrap_or(0.0))
+            });
             let plateau: Vec<&&Row> = levels
                 .iter()
                 .filter(|r| r.get(Metric::RequestsPerS).unwrap_or(0.0) >= PLATEAU_SHARE * peak)
                 .collect();
-            if plateau.len() < 2 || top.and_then(|r| r.get(Metric::RequestsPerS)).unwrap_or(0.0) < PLATEAU_SHARE * peak {
+            if plateau.len() < 2
+                || top.and_then(|r| r.get(Metric::RequestsPerS)).unwrap_or(0.0)
+                    < PLATEAU_SHARE * peak
+            {
                 skip(
                     "workers",
                     "the throughput was still rising at the highest load: no plateau; ramp the test further".into(),
@@ -352,7 +407,12 @@ pub fn fit(sources: &[Source], rows: Vec<Row>, setup: &Setup) -> Result<Calibrat
     c.load_profile = profile(&rows, &mut skip);
     let per_user: Vec<(f64, f64)> = rows
         .iter()
-        .filter_map(|r| Some((r.get(Metric::OnlineUsers).filter(|u| *u > 0.0)?, r.get(Metric::RequestsPerS)?)))
+        .filter_map(|r| {
+            Some((
+                r.get(Metric::OnlineUsers).filter(|u| *u > 0.0)?,
+                r.get(Metric::RequestsPerS)?,
+            ))
+        })
         .collect();
     match ratio(&per_user) {
         Some((slope, half)) if per_user.len() >= 3 && slope > 0.0 => {
@@ -361,12 +421,18 @@ pub fn fit(sources: &[Source], rows: Vec<Row>, setup: &Setup) -> Result<Calibrat
                 low: Some((slope - half) * 60.0),
                 high: Some((slope + half) * 60.0),
                 samples: per_user.len(),
-                method: format!("requests/s against online users through the origin, {} rows", per_user.len()),
+                method: format!(
+                    "requests/s against online users through the origin, {} rows",
+                    per_user.len()
+                ),
             });
         }
         _ => skip(
             "requests_per_online_user_per_min",
-            format!("{} row(s) with online_users and requests_per_s; at least 3 are needed", per_user.len()),
+            format!(
+                "{} row(s) with online_users and requests_per_s; at least 3 are needed",
+                per_user.len()
+            ),
         ),
     }
     check_wanted(&c, setup)?;
@@ -388,16 +454,30 @@ fn lowest_load(rows: &[Row]) -> Vec<&Row> {
         .iter()
         .filter(|r| r.get(Metric::MeanMs).is_some() || r.get(Metric::P50Ms).is_some())
         .collect();
-    let least = |m: Metric| with_latency.iter().filter_map(|r| r.get(m)).fold(f64::INFINITY, f64::min);
+    let least = |m: Metric| {
+        with_latency
+            .iter()
+            .filter_map(|r| r.get(m))
+            .fold(f64::INFINITY, f64::min)
+    };
     let c = least(Metric::Concurrency);
     if c.is_finite() {
-        return with_latency.into_iter().filter(|r| r.get(Metric::Concurrency) == Some(c)).collect();
+        return with_latency
+            .into_iter()
+            .filter(|r| r.get(Metric::Concurrency) == Some(c))
+            .collect();
     }
-    let mut rates: Vec<f64> = with_latency.iter().filter_map(|r| r.get(Metric::RequestsPerS)).collect();
+    let mut rates: Vec<f64> = with_latency
+        .iter()
+        .filter_map(|r| r.get(Metric::RequestsPerS))
+        .collect();
     if rates.len() >= 4 {
         rates.sort_by(f64::total_cmp);
         let cut = rates[rates.len() / 4];
-        return with_latency.into_iter().filter(|r| r.get(Metric::RequestsPerS).is_some_and(|v| v <= cut)).collect();
+        return with_latency
+            .into_iter()
+            .filter(|r| r.get(Metric::RequestsPerS).is_some_and(|v| v <= cut))
+            .collect();
     }
     with_latency
 }
@@ -441,7 +521,10 @@ fn infer_model(per_instance: f64, cpu_at_peak: Option<f64>, setup: &Setup) -> Op
             concurrency: Concurrency::Async,
             workers: None,
             threads: None,
-            reason: format!("throughput levels off with CPU at {:.0}% of {vcpus} vCPU(s): CPU is what saturates", share * 100.0),
+            reason: format!(
+                "throughput levels off with CPU at {:.0}% of {vcpus} vCPU(s): CPU is what saturates",
+                share * 100.0
+            ),
         })
     } else {
         None
@@ -452,7 +535,11 @@ fn infer_model(per_instance: f64, cpu_at_peak: Option<f64>, setup: &Setup) -> Op
 /// test's clients (concurrency levels).
 fn usl(rows: &[Row], skip: &mut impl FnMut(&str, String)) -> Option<UslFit> {
     let distinct = |m: Metric| {
-        let mut v: Vec<f64> = rows.iter().filter(|r| r.get(Metric::RequestsPerS).is_some()).filter_map(|r| r.get(m)).collect();
+        let mut v: Vec<f64> = rows
+            .iter()
+            .filter(|r| r.get(Metric::RequestsPerS).is_some())
+            .filter_map(|r| r.get(m))
+            .collect();
         v.sort_by(f64::total_cmp);
         v.dedup();
         v.len()
@@ -483,7 +570,11 @@ fn usl(rows: &[Row], skip: &mut impl FnMut(&str, String)) -> Option<UslFit> {
             .iter()
             .map(|&(n, x)| {
                 (
-                    [1.0, if use_sigma { n - 1.0 } else { 0.0 }, if use_kappa { n * (n - 1.0) } else { 0.0 }],
+                    [
+                        1.0,
+                        if use_sigma { n - 1.0 } else { 0.0 },
+                        if use_kappa { n * (n - 1.0) } else { 0.0 },
+                    ],
                     n / x,
                 )
             })
@@ -494,7 +585,11 @@ fn usl(rows: &[Row], skip: &mut impl FnMut(&str, String)) -> Option<UslFit> {
                 // One slope: a straight line in the feature that is used.
                 let k = if use_sigma { 1 } else { 2 };
                 let pts: Vec<(f64, f64)> = rows.iter().map(|(f, y)| (f[k], *y)).collect();
-                let l = if use_sigma || use_kappa { line(&pts)? } else { return None };
+                let l = if use_sigma || use_kappa {
+                    line(&pts)?
+                } else {
+                    return None;
+                };
                 let mut c = [l.intercept, 0.0, 0.0];
                 c[k] = l.slope;
                 c
@@ -506,10 +601,19 @@ fn usl(rows: &[Row], skip: &mut impl FnMut(&str, String)) -> Option<UslFit> {
     if let Some((_, s, k)) = fit
         && (s < 0.0 || k < 0.0)
     {
-        fit = if s < 0.0 { solve(false, true) } else { solve(true, false) };
+        fit = if s < 0.0 {
+            solve(false, true)
+        } else {
+            solve(true, false)
+        };
     }
     let Some((lambda, sigma, kappa)) = fit.filter(|f| f.1 >= 0.0 && f.2 >= 0.0) else {
-        skip("usl", format!("the throughput over {levels} {over} levels does not follow the Universal Scalability Law"));
+        skip(
+            "usl",
+            format!(
+                "the throughput over {levels} {over} levels does not follow the Universal Scalability Law"
+            ),
+        );
         return None;
     };
     let x = |n: f64| lambda * n / (1.0 + sigma * (n - 1.0) + kappa * n * (n - 1.0));
@@ -523,7 +627,11 @@ fn usl(rows: &[Row], skip: &mut impl FnMut(&str, String)) -> Option<UslFit> {
         lambda1: lambda,
         over: over.to_string(),
         levels,
-        r2: if total > 0.0 { 1.0 - residual / total } else { 1.0 },
+        r2: if total > 0.0 {
+            1.0 - residual / total
+        } else {
+            1.0
+        },
         peak_n,
         peak_rps: peak_n.map(x),
         across,
@@ -564,7 +672,10 @@ fn profile(rows: &[Row], skip: &mut impl FnMut(&str, String)) -> Option<Profile>
     let first = series.first().map_or(0.0, |s| s.0);
     let last = series.last().map_or(0.0, |s| s.0);
     Some(Profile {
-        hours: means.iter().map(|m| (m / peak * 1000.0).round() / 1000.0).collect(),
+        hours: means
+            .iter()
+            .map(|m| (m / peak * 1000.0).round() / 1000.0)
+            .collect(),
         peak_to_average: peak / average,
         days: (last - first) / 86400.0,
         samples: series.len(),
@@ -582,7 +693,12 @@ fn check_wanted(c: &Calibration, setup: &Setup) -> Result<(), CalibrateError> {
         "load_profile" => c.load_profile.is_some(),
         _ => c.requests_per_online_user_per_min.is_some(),
     };
-    let files = c.sources.iter().map(|s| s.file.as_str()).collect::<Vec<_>>().join(", ");
+    let files = c
+        .sources
+        .iter()
+        .map(|s| s.file.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
     let problems: Vec<crate::problem::Problem> = setup
         .wanted
         .iter()
@@ -607,8 +723,17 @@ fn check_wanted(c: &Calibration, setup: &Setup) -> Result<(), CalibrateError> {
         return Err(CalibrateError { problems });
     }
     if nothing {
-        let reasons = c.not_fitted.iter().map(|n| format!("{}: {}", n.field, n.reason)).collect::<Vec<_>>().join("; ");
-        return Err(CalibrateError::at(&files, "", format!("nothing could be fitted: {reasons}")));
+        let reasons = c
+            .not_fitted
+            .iter()
+            .map(|n| format!("{}: {}", n.field, n.reason))
+            .collect::<Vec<_>>()
+            .join("; ");
+        return Err(CalibrateError::at(
+            &files,
+            "",
+            format!("nothing could be fitted: {reasons}"),
+        ));
     }
     Ok(())
 }

@@ -13,8 +13,8 @@ mod read;
 mod stats;
 
 pub use fit::{
-    Calibration, Estimate, FIELDS, LevelPoint, Model, NotFitted, Profile, Slots, SourceSummary, USL_MIN_LEVELS,
-    UslFit, fit,
+    Calibration, Estimate, FIELDS, LevelPoint, Model, NotFitted, Profile, Slots, SourceSummary,
+    USL_MIN_LEVELS, UslFit, fit,
 };
 pub use patch_out::patch_yaml;
 pub use read::{InputFormat, read_file};
@@ -79,7 +79,10 @@ impl Metric {
 
     /// Latencies: converted from seconds where a source stores seconds.
     pub fn is_latency(self) -> bool {
-        matches!(self, Metric::MeanMs | Metric::P50Ms | Metric::P95Ms | Metric::P99Ms)
+        matches!(
+            self,
+            Metric::MeanMs | Metric::P50Ms | Metric::P95Ms | Metric::P99Ms
+        )
     }
 }
 

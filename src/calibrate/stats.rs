@@ -41,7 +41,10 @@ pub fn line(points: &[(f64, f64)]) -> Option<Line> {
     }
     let slope = sxy / sxx;
     let intercept = my - slope * mx;
-    let residual: f64 = points.iter().map(|p| (p.1 - intercept - slope * p.0).powi(2)).sum();
+    let residual: f64 = points
+        .iter()
+        .map(|p| (p.1 - intercept - slope * p.0).powi(2))
+        .sum();
     let se = (residual / (nf - 2.0) / sxx).sqrt();
     Some(Line {
         slope,
@@ -80,7 +83,8 @@ pub fn three(rows: &[([f64; 3], f64)]) -> Option<[f64; 3]> {
         }
     }
     let det = |m: &[[f64; 3]; 3]| {
-        m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) - m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0])
+        m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1])
+            - m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0])
             + m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0])
     };
     let d = det(&a);
@@ -145,13 +149,22 @@ mod tests {
     fn least_squares() {
         let pts: Vec<(f64, f64)> = (1..=10).map(|x| (x as f64, 2.0 + 3.0 * x as f64)).collect();
         let l = line(&pts).unwrap();
-        assert!((l.slope - 3.0).abs() < 1e-12 && (l.intercept - 2.0).abs() < 1e-12 && l.r2 > 0.999_999);
-        let rows: Vec<([f64; 3], f64)> = (1..=8).map(|n| {
-            let n = n as f64;
-            ([1.0, n - 1.0, n * (n - 1.0)], 0.5 + 0.1 * (n - 1.0) + 0.01 * n * (n - 1.0))
-        }).collect();
+        assert!(
+            (l.slope - 3.0).abs() < 1e-12 && (l.intercept - 2.0).abs() < 1e-12 && l.r2 > 0.999_999
+        );
+        let rows: Vec<([f64; 3], f64)> = (1..=8)
+            .map(|n| {
+                let n = n as f64;
+                (
+                    [1.0, n - 1.0, n * (n - 1.0)],
+                    0.5 + 0.1 * (n - 1.0) + 0.01 * n * (n - 1.0),
+                )
+            })
+            .collect();
         let c = three(&rows).unwrap();
-        assert!((c[0] - 0.5).abs() < 1e-9 && (c[1] - 0.1).abs() < 1e-9 && (c[2] - 0.01).abs() < 1e-9);
+        assert!(
+            (c[0] - 0.5).abs() < 1e-9 && (c[1] - 0.1).abs() < 1e-9 && (c[2] - 0.01).abs() < 1e-9
+        );
         assert!((t95(10) - 2.228).abs() < 1e-3);
     }
 }

@@ -107,7 +107,9 @@ pub fn run(args: CalibrateArgs) -> Result<Output, Failure> {
     if let Some(n) = args.instances
         && !(n.is_finite() && n >= 1.0)
     {
-        return Err(Failure::input(format!("--instances: expected a count of at least 1, found {n}")));
+        return Err(Failure::input(format!(
+            "--instances: expected a count of at least 1, found {n}"
+        )));
     }
     if args.workers == Some(0) {
         return Err(Failure::input("--workers: expected at least 1 worker"));
@@ -119,7 +121,12 @@ pub fn run(args: CalibrateArgs) -> Result<Output, Failure> {
             Failure::input(format!(
                 "--component: the scenario {} has no component '{name}' (it has: {})",
                 file.name,
-                file.scenario.components.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", ")
+                file.scenario
+                    .components
+                    .iter()
+                    .map(|c| c.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ))
         })?,
         None => file
@@ -127,20 +134,28 @@ pub fn run(args: CalibrateArgs) -> Result<Output, Failure> {
             .components
             .iter()
             .find(|c| c.role == ComponentRole::Web)
-            .ok_or_else(|| Failure::input(format!("{}: no web component; name one with --component", file.name)))?,
+            .ok_or_else(|| {
+                Failure::input(format!(
+                    "{}: no web component; name one with --component",
+                    file.name
+                ))
+            })?,
     };
-    let vcpus = match &args.tier {
-        None => None,
-        Some(tier) => {
-            let (catalog, _) = super::tiers::load_catalog(&args.overlays)?;
-            let found = catalog
-                .tier(tier)
-                .ok_or_else(|| Failure::input(format!("--tier: no tier '{tier}' in the catalog (`capplan tiers` lists them)")))?;
-            Some(found.tier.capacity.vcpu.ok_or_else(|| {
-                Failure::input(format!("--tier: {tier} publishes no vCPU count"))
-            })?)
-        }
-    };
+    let vcpus =
+        match &args.tier {
+            None => None,
+            Some(tier) => {
+                let (catalog, _) = super::tiers::load_catalog(&args.overlays)?;
+                let found = catalog.tier(tier).ok_or_else(|| {
+                    Failure::input(format!(
+                        "--tier: no tier '{tier}' in the catalog (`capplan tiers` lists them)"
+                    ))
+                })?;
+                Some(found.tier.capacity.vcpu.ok_or_else(|| {
+                    Failure::input(format!("--tier: {tier} publishes no vCPU count"))
+                })?)
+            }
+        };
     let mut inputs = Vec::new();
     for spec in &args.files {
         let (metric, path) = match spec.split_once('=') {
@@ -164,7 +179,8 @@ pub fn run(args: CalibrateArgs) -> Result<Output, Failure> {
         scenario_cpu_ms: component.cpu_ms,
         wanted: args.fit.clone(),
     };
-    let calibration = calibrate::calibrate(&inputs, &setup).map_err(|e| Failure::input(e.to_string()))?;
+    let calibration =
+        calibrate::calibrate(&inputs, &setup).map_err(|e| Failure::input(e.to_string()))?;
     let patch = calibrate::patch_yaml(&calibration, &component.name, &capplan::catalog::today());
     // The patch must read back as a valid patch of this scenario.
     let mut check = file.scenario.clone();
@@ -176,9 +192,11 @@ pub fn run(args: CalibrateArgs) -> Result<Output, Failure> {
         write_atomically(out, patch.as_bytes())
             .map_err(|e| Failure::input(format!("{}: cannot write: {e}", out.display())))?;
     }
-    let format = args
-        .format
-        .unwrap_or(if args.out.is_some() { CalibrateFormat::Table } else { CalibrateFormat::Yaml });
+    let format = args.format.unwrap_or(if args.out.is_some() {
+        CalibrateFormat::Table
+    } else {
+        CalibrateFormat::Yaml
+    });
     let report = CalibrateReport {
         component: &component.name,
         calibration: &calibration,

@@ -1,6 +1,7 @@
 //! The integration tests: the real executable and the public library API.
 
 mod availability_cli;
+mod calibrate_cli;
 mod check_cli;
 mod common;
 mod compare_cli;

@@ -52,10 +52,9 @@ impl Queries {
         let mut queries = Vec::new();
         for (i, q) in items.iter().enumerate() {
             let at = |key: &str| format!("[{i}]{key}");
-            let id = q
-                .get("Id")
-                .and_then(Value::as_str)
-                .ok_or_else(|| CalibrateError::at(path, &at(".Id"), "missing: expected the query id"))?;
+            let id = q.get("Id").and_then(Value::as_str).ok_or_else(|| {
+                CalibrateError::at(path, &at(".Id"), "missing: expected the query id")
+            })?;
             if q.get("ReturnData").and_then(Value::as_bool) == Some(false) {
                 continue;
             }
@@ -69,11 +68,24 @@ impl Queries {
             let name = stat
                 .pointer("/Metric/MetricName")
                 .and_then(Value::as_str)
-                .ok_or_else(|| CalibrateError::at(path, &at(".MetricStat.Metric.MetricName"), "missing"))?;
-            let statistic = stat.get("Stat").and_then(Value::as_str).unwrap_or("Average");
-            let period = stat.get("Period").and_then(Value::as_f64).filter(|p| *p > 0.0).ok_or_else(|| {
-                CalibrateError::at(path, &at(".MetricStat.Period"), "missing: expected the period in seconds")
-            })?;
+                .ok_or_else(|| {
+                    CalibrateError::at(path, &at(".MetricStat.Metric.MetricName"), "missing")
+                })?;
+            let statistic = stat
+                .get("Stat")
+                .and_then(Value::as_str)
+                .unwrap_or("Average");
+            let period = stat
+                .get("Period")
+                .and_then(Value::as_f64)
+                .filter(|p| *p > 0.0)
+                .ok_or_else(|| {
+                    CalibrateError::at(
+                        path,
+                        &at(".MetricStat.Period"),
+                        "missing: expected the period in seconds",
+                    )
+                })?;
             let latency = |unit_to_ms: f64| -> Result<(Metric, f64), CalibrateError> {
                 let metric = match statistic {
                     "Average" => Metric::MeanMs,
@@ -97,7 +109,9 @@ impl Queries {
                         return Err(CalibrateError::at(
                             path,
                             &at(".MetricStat.Stat"),
-                            format!("expected Sum for {name} (requests per period), found {statistic}"),
+                            format!(
+                                "expected Sum for {name} (requests per period), found {statistic}"
+                            ),
                         ));
                     }
                     (Metric::RequestsPerS, 1.0 / period)
@@ -112,7 +126,11 @@ impl Queries {
                         &at(".MetricStat.Metric.MetricName"),
                         format!(
                             "capplan does not read {other}; it reads {}",
-                            KNOWN.iter().map(|(n, w)| format!("{n} ({w})")).collect::<Vec<_>>().join(", ")
+                            KNOWN
+                                .iter()
+                                .map(|(n, w)| format!("{n} ({w})"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
                         ),
                     ));
                 }
@@ -133,7 +151,13 @@ impl Output {
         let results = root
             .get("MetricDataResults")
             .and_then(Value::as_array)
-            .ok_or_else(|| CalibrateError::at(path, "MetricDataResults", "missing: expected get-metric-data output"))?;
+            .ok_or_else(|| {
+                CalibrateError::at(
+                    path,
+                    "MetricDataResults",
+                    "missing: expected get-metric-data output",
+                )
+            })?;
         let mut out = Vec::new();
         for (i, r) in results.iter().enumerate() {
             let at = |key: &str| format!("MetricDataResults[{i}].{key}");
@@ -161,7 +185,11 @@ impl Output {
                 .enumerate()
                 .map(|(j, v)| {
                     v.as_f64().filter(|v| v.is_finite()).ok_or_else(|| {
-                        CalibrateError::at(path, &at(&format!("Values[{j}]")), "expected a finite number")
+                        CalibrateError::at(
+                            path,
+                            &at(&format!("Values[{j}]")),
+                            "expected a finite number",
+                        )
                     })
                 })
                 .collect::<Result<Vec<f64>, _>>()?;

@@ -14,15 +14,18 @@ fn lines(
     reader: impl BufRead,
 ) -> impl Iterator<Item = Result<(usize, String), CalibrateError>> {
     reader.lines().enumerate().map(move |(i, line)| {
-        line.map(|l| (i + 1, l))
-            .map_err(|e| CalibrateError::at(path, &(i + 1).to_string(), format!("cannot read: {e}")))
+        line.map(|l| (i + 1, l)).map_err(|e| {
+            CalibrateError::at(path, &(i + 1).to_string(), format!("cannot read: {e}"))
+        })
     })
 }
 
 /// Splits a CSV line (Locust quotes none of the fields capplan reads;
 /// quotes are stripped for spreadsheets that add them).
 fn cells(line: &str) -> Vec<&str> {
-    line.split(',').map(|c| c.trim().trim_matches('"')).collect()
+    line.split(',')
+        .map(|c| c.trim().trim_matches('"'))
+        .collect()
 }
 
 /// capplan's plain CSV: a header naming documented columns (any subset,
@@ -35,7 +38,11 @@ pub fn plain(
 ) -> Result<(Vec<Row>, usize), CalibrateError> {
     let mut lines = lines(path, reader);
     let Some(first) = lines.next() else {
-        return Err(CalibrateError::at(path, "1", "the file is empty: expected a header row"));
+        return Err(CalibrateError::at(
+            path,
+            "1",
+            "the file is empty: expected a header row",
+        ));
     };
     let (_, header) = first?;
     let mut columns = Vec::new();
@@ -69,17 +76,25 @@ pub fn plain(
             return Err(CalibrateError::at(
                 path,
                 &at,
-                format!("expected {} cells like the header, found {}", columns.len(), values.len()),
+                format!(
+                    "expected {} cells like the header, found {}",
+                    columns.len(),
+                    values.len()
+                ),
             ));
         }
-        let mut row = Row::new(Origin { file, at: at.clone() });
+        let mut row = Row::new(Origin {
+            file,
+            at: at.clone(),
+        });
         for (column, text) in columns.iter().zip(values) {
             if text.is_empty() {
                 continue;
             }
             match column {
                 None => {
-                    let t = timestamp(text).map_err(|e| CalibrateError::at(path, &at, format!("timestamp: {e}")))?;
+                    let t = timestamp(text)
+                        .map_err(|e| CalibrateError::at(path, &at, format!("timestamp: {e}")))?;
                     if t < last_t {
                         return Err(CalibrateError::at(
                             path,
@@ -91,7 +106,9 @@ pub fn plain(
                     row.t = Some(t);
                 }
                 Some(metric) => {
-                    let v = number(text).map_err(|e| CalibrateError::at(path, &at, format!("{}: {e}", metric.name())))?;
+                    let v = number(text).map_err(|e| {
+                        CalibrateError::at(path, &at, format!("{}: {e}", metric.name()))
+                    })?;
                     if v < 0.0 {
                         return Err(CalibrateError::at(
                             path,
@@ -106,7 +123,11 @@ pub fn plain(
         rows.push(row);
     }
     if rows.is_empty() {
-        return Err(CalibrateError::at(path, "2", "no data rows after the header"));
+        return Err(CalibrateError::at(
+            path,
+            "2",
+            "no data rows after the header",
+        ));
     }
     let n = rows.len();
     Ok((rows, n))
@@ -129,9 +150,19 @@ impl Header {
 }
 
 /// A cell as a number; Locust writes `N/A` before it has data.
-fn cell(path: &str, at: &str, values: &[&str], index: usize, name: &str) -> Result<Option<f64>, CalibrateError> {
+fn cell(
+    path: &str,
+    at: &str,
+    values: &[&str],
+    index: usize,
+    name: &str,
+) -> Result<Option<f64>, CalibrateError> {
     match values.get(index).copied() {
-        None => Err(CalibrateError::at(path, at, format!("missing cell '{name}'"))),
+        None => Err(CalibrateError::at(
+            path,
+            at,
+            format!("missing cell '{name}'"),
+        )),
         Some("N/A") | Some("") => Ok(None),
         Some(text) => number(text)
             .map(Some)
@@ -155,18 +186,31 @@ struct Level {
 /// [`LEVEL_SETTLE_S`], its throughput and mean latency come from the
 /// cumulative request count and average (exact over the level), its
 /// percentiles are the mean of Locust's window percentiles.
-pub fn locust_history(file: usize, path: &str, reader: impl BufRead) -> Result<(Vec<Row>, usize), CalibrateError> {
+pub fn locust_history(
+    file: usize,
+    path: &str,
+    reader: impl BufRead,
+) -> Result<(Vec<Row>, usize), CalibrateError> {
     let mut lines = lines(path, reader);
     let (_, header) = lines
         .next()
         .ok_or_else(|| CalibrateError::at(path, "1", "the file is empty"))??;
-    let header = Header(cells(header.trim_start_matches('\u{feff}')).into_iter().map(str::to_string).collect());
+    let header = Header(
+        cells(header.trim_start_matches('\u{feff}'))
+            .into_iter()
+            .map(str::to_string)
+            .collect(),
+    );
     let c_time = header.find(path, "Timestamp")?;
     let c_users = header.find(path, "User Count")?;
     let c_name = header.find(path, "Name")?;
     let c_count = header.find(path, "Total Request Count")?;
     let c_avg = header.find(path, "Total Average Response Time")?;
-    let c_pct = [header.optional("50%"), header.optional("95%"), header.optional("99%")];
+    let c_pct = [
+        header.optional("50%"),
+        header.optional("95%"),
+        header.optional("99%"),
+    ];
     let mut rows = Vec::new();
     let mut level: Option<Level> = None;
     let mut samples = 0;
@@ -186,7 +230,10 @@ pub fn locust_history(file: usize, path: &str, reader: impl BufRead) -> Result<(
             row.set(Metric::Concurrency, l.users);
             row.set(Metric::RequestsPerS, (n1 - n0) / (t1 - t0));
             row.set(Metric::MeanMs, (s1 - s0) / (n1 - n0));
-            for (metric, (sum, n)) in [Metric::P50Ms, Metric::P95Ms, Metric::P99Ms].into_iter().zip(l.percentiles) {
+            for (metric, (sum, n)) in [Metric::P50Ms, Metric::P95Ms, Metric::P99Ms]
+                .into_iter()
+                .zip(l.percentiles)
+            {
                 if n > 0 {
                     row.set(metric, sum / n as f64);
                 }
@@ -206,7 +253,11 @@ pub fn locust_history(file: usize, path: &str, reader: impl BufRead) -> Result<(
         let t = cell(path, &at, &values, c_time, "Timestamp")?
             .ok_or_else(|| CalibrateError::at(path, &at, "Timestamp: missing"))?;
         if t < last_t {
-            return Err(CalibrateError::at(path, &at, "Timestamp: earlier than the row before; rows must be in time order"));
+            return Err(CalibrateError::at(
+                path,
+                &at,
+                "Timestamp: earlier than the row before; rows must be in time order",
+            ));
         }
         last_t = t;
         let users = cell(path, &at, &values, c_users, "User Count")?.unwrap_or(0.0);
@@ -261,19 +312,43 @@ pub fn locust_history(file: usize, path: &str, reader: impl BufRead) -> Result<(
 }
 
 /// Locust's `_stats.csv`: the Aggregated row, a summary of the whole run.
-pub fn locust_stats(file: usize, path: &str, reader: impl BufRead) -> Result<(Vec<Row>, usize), CalibrateError> {
+pub fn locust_stats(
+    file: usize,
+    path: &str,
+    reader: impl BufRead,
+) -> Result<(Vec<Row>, usize), CalibrateError> {
     let mut lines = lines(path, reader);
     let (_, header) = lines
         .next()
         .ok_or_else(|| CalibrateError::at(path, "1", "the file is empty"))??;
-    let header = Header(cells(header.trim_start_matches('\u{feff}')).into_iter().map(str::to_string).collect());
+    let header = Header(
+        cells(header.trim_start_matches('\u{feff}'))
+            .into_iter()
+            .map(str::to_string)
+            .collect(),
+    );
     let c_name = header.find(path, "Name")?;
     let fields = [
-        (Metric::RequestsPerS, header.find(path, "Requests/s")?, "Requests/s"),
-        (Metric::MeanMs, header.find(path, "Average Response Time")?, "Average Response Time"),
-        (Metric::P50Ms, header.find(path, "Median Response Time")?, "Median Response Time"),
+        (
+            Metric::RequestsPerS,
+            header.find(path, "Requests/s")?,
+            "Requests/s",
+        ),
+        (
+            Metric::MeanMs,
+            header.find(path, "Average Response Time")?,
+            "Average Response Time",
+        ),
+        (
+            Metric::P50Ms,
+            header.find(path, "Median Response Time")?,
+            "Median Response Time",
+        ),
     ];
-    let pct = [(Metric::P95Ms, header.optional("95%")), (Metric::P99Ms, header.optional("99%"))];
+    let pct = [
+        (Metric::P95Ms, header.optional("95%")),
+        (Metric::P99Ms, header.optional("99%")),
+    ];
     for line in lines {
         let (n, line) = line?;
         let values = cells(&line);
@@ -281,7 +356,10 @@ pub fn locust_stats(file: usize, path: &str, reader: impl BufRead) -> Result<(Ve
             continue;
         }
         let at = n.to_string();
-        let mut row = Row::new(Origin { file, at: at.clone() });
+        let mut row = Row::new(Origin {
+            file,
+            at: at.clone(),
+        });
         for (metric, column, name) in fields {
             row = row.with(metric, cell(path, &at, &values, column, name)?);
         }
@@ -292,5 +370,9 @@ pub fn locust_stats(file: usize, path: &str, reader: impl BufRead) -> Result<(Ve
         }
         return Ok((vec![row], 1));
     }
-    Err(CalibrateError::at(path, "", "no Aggregated row: expected Locust's _stats.csv"))
+    Err(CalibrateError::at(
+        path,
+        "",
+        "no Aggregated row: expected Locust's _stats.csv",
+    ))
 }

@@ -7,7 +7,11 @@ use serde_json::Value;
 
 pub fn parse(path: &str, text: &str) -> Result<Value, CalibrateError> {
     serde_json::from_str(text).map_err(|e| {
-        CalibrateError::at(path, &e.line().to_string(), format!("not valid JSON (column {}): {e}", e.column()))
+        CalibrateError::at(
+            path,
+            &e.line().to_string(),
+            format!("not valid JSON (column {}): {e}", e.column()),
+        )
     })
 }
 
@@ -29,7 +33,9 @@ pub fn k6(file: usize, path: &str, root: &Value) -> Result<Vec<Row>, CalibrateEr
     let metrics = root
         .get("metrics")
         .filter(|m| m.is_object())
-        .ok_or_else(|| CalibrateError::at(path, "metrics", "missing: expected k6's metrics object"))?;
+        .ok_or_else(|| {
+            CalibrateError::at(path, "metrics", "missing: expected k6's metrics object")
+        })?;
     let values = |name: &str| {
         let metric = metrics.get(name)?;
         Some(metric.get("values").unwrap_or(metric).clone())
@@ -52,10 +58,14 @@ pub fn k6(file: usize, path: &str, root: &Value) -> Result<Vec<Row>, CalibrateEr
         .with(Metric::P50Ms, num(duration.get("med")))
         .with(Metric::P95Ms, num(duration.get("p(95)")))
         .with(Metric::P99Ms, num(duration.get("p(99)")))
-        .with(Metric::RequestsPerS, reqs.as_ref().and_then(|r| num(r.get("rate"))))
+        .with(
+            Metric::RequestsPerS,
+            reqs.as_ref().and_then(|r| num(r.get("rate"))),
+        )
         .with(
             Metric::Concurrency,
-            vus.as_ref().and_then(|v| num(v.get("max")).or_else(|| num(v.get("value")))),
+            vus.as_ref()
+                .and_then(|v| num(v.get("max")).or_else(|| num(v.get("value")))),
         );
     if row.get(Metric::MeanMs).is_none() && row.get(Metric::P50Ms).is_none() {
         return Err(CalibrateError::at(
@@ -69,12 +79,16 @@ pub fn k6(file: usize, path: &str, root: &Value) -> Result<Vec<Row>, CalibrateEr
 
 /// Gatling `js/stats.json`: the "All Requests" group's `stats`.
 pub fn gatling(file: usize, path: &str, root: &Value) -> Result<Vec<Row>, CalibrateError> {
-    let stats = root
-        .get("stats")
-        .ok_or_else(|| CalibrateError::at(path, "stats", "missing: expected Gatling's stats object"))?;
+    let stats = root.get("stats").ok_or_else(|| {
+        CalibrateError::at(path, "stats", "missing: expected Gatling's stats object")
+    })?;
     let total = |key: &str| num(stats.get(key).and_then(|v| v.get("total")));
     let mean = total("meanResponseTime").ok_or_else(|| {
-        CalibrateError::at(path, "stats.meanResponseTime.total", "missing: expected the mean response time in ms")
+        CalibrateError::at(
+            path,
+            "stats.meanResponseTime.total",
+            "missing: expected the mean response time in ms",
+        )
     })?;
     // Gatling's default percentiles: 1 = 50th, 2 = 75th, 3 = 95th, 4 = 99th.
     let row = Row::new(Origin {
@@ -93,9 +107,9 @@ pub fn gatling(file: usize, path: &str, root: &Value) -> Result<Vec<Row>, Calibr
 /// response time, start and last request times and a histogram of
 /// response times (ms, rounded); merged over endpoints.
 pub fn locust(file: usize, path: &str, root: &Value) -> Result<Vec<Row>, CalibrateError> {
-    let entries = root
-        .as_array()
-        .ok_or_else(|| CalibrateError::at(path, "", "expected a list of Locust request statistics"))?;
+    let entries = root.as_array().ok_or_else(|| {
+        CalibrateError::at(path, "", "expected a list of Locust request statistics")
+    })?;
     let (mut count, mut total_ms) = (0.0, 0.0);
     let (mut start, mut end) = (f64::INFINITY, f64::NEG_INFINITY);
     let mut histogram: Vec<(f64, f64)> = Vec::new();
@@ -118,17 +132,23 @@ pub fn locust(file: usize, path: &str, root: &Value) -> Result<Vec<Row>, Calibra
         }
     }
     if count <= 0.0 {
-        return Err(CalibrateError::at(path, "[0].num_requests", "no requests in the run"));
+        return Err(CalibrateError::at(
+            path,
+            "[0].num_requests",
+            "no requests in the run",
+        ));
     }
     histogram.sort_by(|a, b| a.0.total_cmp(&b.0));
     let quantile = |q: f64| {
         let target = q * histogram.iter().map(|h| h.1).sum::<f64>();
         let mut seen = 0.0;
-        histogram.iter().find(|h| {
-            seen += h.1;
-            seen >= target
-        })
-        .map(|h| h.0)
+        histogram
+            .iter()
+            .find(|h| {
+                seen += h.1;
+                seen >= target
+            })
+            .map(|h| h.0)
     };
     let row = Row::new(Origin {
         file,
@@ -138,6 +158,9 @@ pub fn locust(file: usize, path: &str, root: &Value) -> Result<Vec<Row>, Calibra
     .with(Metric::P50Ms, quantile(0.5))
     .with(Metric::P95Ms, quantile(0.95))
     .with(Metric::P99Ms, quantile(0.99))
-    .with(Metric::RequestsPerS, (end > start).then(|| count / (end - start)));
+    .with(
+        Metric::RequestsPerS,
+        (end > start).then(|| count / (end - start)),
+    );
     Ok(vec![row])
 }

@@ -223,7 +223,9 @@ pub(crate) fn timestamp(text: &str) -> Result<f64, String> {
         };
     }
     rfc3339(text).ok_or_else(|| {
-        format!("expected unix seconds or an RFC 3339 time like 2026-11-21T10:00:00Z, found '{text}'")
+        format!(
+            "expected unix seconds or an RFC 3339 time like 2026-11-21T10:00:00Z, found '{text}'"
+        )
     })
 }
 
@@ -267,9 +269,18 @@ mod tests {
 
     #[test]
     fn detection() {
-        assert_eq!(detect("timestamp,requests_per_s,cpu_percent\n"), Some(InputFormat::Csv));
-        assert_eq!(detect("Timestamp,User Count,Type,Name,Requests/s"), Some(InputFormat::LocustHistory));
-        assert_eq!(detect("{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\""), Some(InputFormat::Prometheus));
+        assert_eq!(
+            detect("timestamp,requests_per_s,cpu_percent\n"),
+            Some(InputFormat::Csv)
+        );
+        assert_eq!(
+            detect("Timestamp,User Count,Type,Name,Requests/s"),
+            Some(InputFormat::LocustHistory)
+        );
+        assert_eq!(
+            detect("{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\""),
+            Some(InputFormat::Prometheus)
+        );
         assert_eq!(detect("a,b\n"), None);
     }
 }

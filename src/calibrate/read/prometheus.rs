@@ -45,10 +45,17 @@ impl<'de> Deserialize<'de> for Sample {
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
                 f.write_str("a [timestamp, \"value\"] pair")
             }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Sample, A::Error> {
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Sample, A::Error> {
                 use serde::de::Error;
-                let t: f64 = seq.next_element()?.ok_or_else(|| A::Error::custom("missing timestamp"))?;
-                let v: ValueText = seq.next_element()?.ok_or_else(|| A::Error::custom("missing value"))?;
+                let t: f64 = seq
+                    .next_element()?
+                    .ok_or_else(|| A::Error::custom("missing timestamp"))?;
+                let v: ValueText = seq
+                    .next_element()?
+                    .ok_or_else(|| A::Error::custom("missing value"))?;
                 Ok(Sample(t, v.0))
             }
         }
@@ -71,7 +78,9 @@ impl<'de> Deserialize<'de> for ValueText {
                 let v = match s {
                     "+Inf" => f64::INFINITY,
                     "-Inf" => f64::NEG_INFINITY,
-                    _ => s.parse().map_err(|_| E::custom(format!("expected a number, found '{s}'")))?,
+                    _ => s
+                        .parse()
+                        .map_err(|_| E::custom(format!("expected a number, found '{s}'")))?,
                 };
                 Ok(ValueText(v))
             }
@@ -100,7 +109,11 @@ enum Kind {
 }
 
 fn kind(series: &Series, given: Option<Metric>) -> Option<Kind> {
-    let name = series.metric.get("__name__").map(String::as_str).unwrap_or("");
+    let name = series
+        .metric
+        .get("__name__")
+        .map(String::as_str)
+        .unwrap_or("");
     if name.ends_with("_bucket") && series.metric.contains_key("le") {
         return Some(Kind::Histogram);
     }
@@ -114,9 +127,18 @@ fn kind(series: &Series, given: Option<Metric>) -> Option<Kind> {
     }
 }
 
-pub fn read(file: usize, path: &str, text: &str, given: Option<Metric>) -> Result<(Vec<Row>, usize), CalibrateError> {
+pub fn read(
+    file: usize,
+    path: &str,
+    text: &str,
+    given: Option<Metric>,
+) -> Result<(Vec<Row>, usize), CalibrateError> {
     let response: Response = serde_json::from_str(text).map_err(|e| {
-        CalibrateError::at(path, &e.line().to_string(), format!("not a Prometheus query result (column {}): {e}", e.column()))
+        CalibrateError::at(
+            path,
+            &e.line().to_string(),
+            format!("not a Prometheus query result (column {}): {e}", e.column()),
+        )
     })?;
     if response.status.as_deref() == Some("error") {
         return Err(CalibrateError::at(
@@ -140,12 +162,20 @@ pub fn read(file: usize, path: &str, text: &str, given: Option<Metric>) -> Resul
         }
     };
     if data.result.is_empty() {
-        return Err(CalibrateError::at(path, "data.result", "no series: the query matched nothing"));
+        return Err(CalibrateError::at(
+            path,
+            "data.result",
+            "no series: the query matched nothing",
+        ));
     }
     // Per timestamp (ms): summed values and counts per metric.
     let mut sums: BTreeMap<i64, BTreeMap<Metric, (f64, usize)>> = BTreeMap::new();
     let mut add = |t: f64, metric: Metric, v: f64| {
-        let slot = sums.entry((t * 1000.0).round() as i64).or_default().entry(metric).or_insert((0.0, 0));
+        let slot = sums
+            .entry((t * 1000.0).round() as i64)
+            .or_default()
+            .entry(metric)
+            .or_insert((0.0, 0));
         slot.0 += v;
         slot.1 += 1;
     };
@@ -153,11 +183,19 @@ pub fn read(file: usize, path: &str, text: &str, given: Option<Metric>) -> Resul
     let mut samples = 0;
     for (i, series) in data.result.iter().enumerate() {
         let at = |j: usize| format!("data.result[{i}].values[{j}]");
-        let points: Vec<&Sample> = if instant { series.value.iter().collect() } else { series.values.iter().collect() };
+        let points: Vec<&Sample> = if instant {
+            series.value.iter().collect()
+        } else {
+            series.values.iter().collect()
+        };
         samples += points.len();
         for (j, pair) in points.windows(2).enumerate() {
             if pair[1].0 <= pair[0].0 {
-                return Err(CalibrateError::at(path, &at(j + 1), "timestamps must increase"));
+                return Err(CalibrateError::at(
+                    path,
+                    &at(j + 1),
+                    "timestamps must increase",
+                ));
             }
         }
         let kind = kind(series, given).ok_or_else(|| {
@@ -178,7 +216,11 @@ pub fn read(file: usize, path: &str, text: &str, given: Option<Metric>) -> Resul
                         if s.1.is_nan() {
                             continue; // Prometheus's "no data" (0/0 in a ratio)
                         }
-                        return Err(CalibrateError::at(path, &at(j), format!("expected a finite value, found {}", s.1)));
+                        return Err(CalibrateError::at(
+                            path,
+                            &at(j),
+                            format!("expected a finite value, found {}", s.1),
+                        ));
                     }
                     add(s.0, metric, s.1 * scale);
                 }
@@ -194,7 +236,11 @@ pub fn read(file: usize, path: &str, text: &str, given: Option<Metric>) -> Resul
                 for (j, pair) in points.windows(2).enumerate() {
                     let (a, b) = (pair[0], pair[1]);
                     if !a.1.is_finite() || !b.1.is_finite() {
-                        return Err(CalibrateError::at(path, &at(j + 1), "expected a finite counter value"));
+                        return Err(CalibrateError::at(
+                            path,
+                            &at(j + 1),
+                            "expected a finite counter value",
+                        ));
                     }
                     // A counter that went down was reset: it counted b.1 since.
                     let increase = if b.1 >= a.1 { b.1 - a.1 } else { b.1 };
@@ -202,26 +248,46 @@ pub fn read(file: usize, path: &str, text: &str, given: Option<Metric>) -> Resul
                 }
             }
             Kind::Histogram => {
-                let le = series.metric.get("le").map(|le| OrderedLe(parse_le(le))).unwrap_or(OrderedLe(f64::NAN));
+                let le = series
+                    .metric
+                    .get("le")
+                    .map(|le| OrderedLe(parse_le(le)))
+                    .unwrap_or(OrderedLe(f64::NAN));
                 if le.0.is_nan() {
-                    return Err(CalibrateError::at(path, &format!("data.result[{i}].metric.le"), "expected a bucket bound"));
+                    return Err(CalibrateError::at(
+                        path,
+                        &format!("data.result[{i}].metric.le"),
+                        "expected a bucket bound",
+                    ));
                 }
                 let family = series.metric.get("__name__").cloned().unwrap_or_default();
                 let by_time = histograms.entry(family).or_default();
                 if instant {
-                    return Err(CalibrateError::at(path, &format!("data.result[{i}]"), "an instant histogram has no rate: give a query_range (matrix) result"));
+                    return Err(CalibrateError::at(
+                        path,
+                        &format!("data.result[{i}]"),
+                        "an instant histogram has no rate: give a query_range (matrix) result",
+                    ));
                 }
                 for pair in points.windows(2) {
                     let (a, b) = (pair[0], pair[1]);
                     let increase = if b.1 >= a.1 { b.1 - a.1 } else { b.1 };
-                    *by_time.entry((b.0 * 1000.0).round() as i64).or_default().entry(le).or_insert(0.0) += increase;
+                    *by_time
+                        .entry((b.0 * 1000.0).round() as i64)
+                        .or_default()
+                        .entry(le)
+                        .or_insert(0.0) += increase;
                 }
             }
         }
     }
     for by_time in histograms.values() {
         for (t, buckets) in by_time {
-            for (metric, q) in [(Metric::P50Ms, 0.5), (Metric::P95Ms, 0.95), (Metric::P99Ms, 0.99)] {
+            for (metric, q) in [
+                (Metric::P50Ms, 0.5),
+                (Metric::P95Ms, 0.95),
+                (Metric::P99Ms, 0.99),
+            ] {
                 if let Some(v) = histogram_quantile(q, buckets) {
                     add(*t as f64 / 1000.0, metric, v * 1000.0);
                 }
@@ -238,7 +304,14 @@ pub fn read(file: usize, path: &str, text: &str, given: Option<Metric>) -> Resul
             row.t = Some(t as f64 / 1000.0);
             for (metric, (sum, n)) in metrics {
                 // Rates, cores and counts add over series; latencies average.
-                row.set(metric, if metric.is_latency() { sum / n as f64 } else { sum });
+                row.set(
+                    metric,
+                    if metric.is_latency() {
+                        sum / n as f64
+                    } else {
+                        sum
+                    },
+                );
             }
             row
         })
@@ -286,7 +359,11 @@ fn histogram_quantile(q: f64, buckets: &BTreeMap<OrderedLe, f64>) -> Option<f64>
                 return Some(lower);
             }
             let inside = count - below;
-            return Some(if inside > 0.0 { lower + (le.0 - lower) * (rank - below) / inside } else { le.0 });
+            return Some(if inside > 0.0 {
+                lower + (le.0 - lower) * (rank - below) / inside
+            } else {
+                le.0
+            });
         }
         lower = le.0;
         below = count;
@@ -300,8 +377,15 @@ mod tests {
 
     #[test]
     fn quantile_interpolates_within_the_bucket() {
-        let buckets: BTreeMap<OrderedLe, f64> =
-            [(0.1, 50.0), (0.2, 90.0), (0.4, 100.0), (f64::INFINITY, 100.0)].into_iter().map(|(l, c)| (OrderedLe(l), c)).collect();
+        let buckets: BTreeMap<OrderedLe, f64> = [
+            (0.1, 50.0),
+            (0.2, 90.0),
+            (0.4, 100.0),
+            (f64::INFINITY, 100.0),
+        ]
+        .into_iter()
+        .map(|(l, c)| (OrderedLe(l), c))
+        .collect();
         assert!((histogram_quantile(0.5, &buckets).unwrap() - 0.1).abs() < 1e-12);
         assert!((histogram_quantile(0.7, &buckets).unwrap() - 0.15).abs() < 1e-12);
         assert!((histogram_quantile(0.95, &buckets).unwrap() - 0.3).abs() < 1e-12);

@@ -41,8 +41,10 @@ pub fn calibrate(c: &Calibration, component: &str) -> Document {
                 "plateau of the ramp: {} requests in service per instance over {} instance(s){}",
                 num(Some(s.per_instance), 2),
                 num(Some(s.instances), 0),
-                s.cpu_cores_at_peak
-                    .map_or(String::new(), |c| format!(", {} CPU cores busy per instance", num(Some(c), 2)))
+                s.cpu_cores_at_peak.map_or(String::new(), |c| format!(
+                    ", {} CPU cores busy per instance",
+                    num(Some(c), 2)
+                ))
             ),
         ]);
     }
@@ -52,7 +54,8 @@ pub fn calibrate(c: &Calibration, component: &str) -> Document {
             format!(
                 "{:?}{}",
                 m.concurrency,
-                m.workers.map_or(String::new(), |w| format!(", {w} worker(s)"))
+                m.workers
+                    .map_or(String::new(), |w| format!(", {w} worker(s)"))
             )
             .to_lowercase(),
             "—".into(),
@@ -73,7 +76,11 @@ pub fn calibrate(c: &Calibration, component: &str) -> Document {
                 u.r2,
                 num(u.peak_rps, 1),
                 num(u.peak_n, 1),
-                if u.across.is_none() { " (the test's clients: not applied)" } else { "" }
+                if u.across.is_none() {
+                    " (the test's clients: not applied)"
+                } else {
+                    ""
+                }
             ),
         ]);
     }
@@ -88,7 +95,13 @@ pub fn calibrate(c: &Calibration, component: &str) -> Document {
     }
     let fitted = Section {
         heading: Some(format!("Fitted for {component}")),
-        headers: vec!["field".into(), "value".into(), "range (95%)".into(), "samples".into(), "how".into()],
+        headers: vec![
+            "field".into(),
+            "value".into(),
+            "range (95%)".into(),
+            "samples".into(),
+            "how".into(),
+        ],
         rows,
     };
     let levels = Section {
@@ -120,13 +133,23 @@ pub fn calibrate(c: &Calibration, component: &str) -> Document {
     let mut notes: Vec<String> = c
         .sources
         .iter()
-        .map(|s| format!("Read {} as {} ({} sample(s), {} row(s)).", s.file, s.format.name(), s.samples, s.rows))
+        .map(|s| {
+            format!(
+                "Read {} as {} ({} sample(s), {} row(s)).",
+                s.file,
+                s.format.name(),
+                s.samples,
+                s.rows
+            )
+        })
         .collect();
     if c.levels.len() > 30 {
         notes.push(format!("Showing 30 of {} rows.", c.levels.len()));
     }
     if let Some(cpu) = c.cpu_ms_from_scenario {
-        notes.push(format!("No CPU in the data: io_ms splits the latency with the scenario's cpu_ms ({cpu} ms)."));
+        notes.push(format!(
+            "No CPU in the data: io_ms splits the latency with the scenario's cpu_ms ({cpu} ms)."
+        ));
     }
     for n in &c.not_fitted {
         notes.push(format!("Not fitted: {}: {}.", n.field, n.reason));
