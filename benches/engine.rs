@@ -171,4 +171,50 @@ fn joint_search(c: &mut Criterion) {
 }
 
 criterion_group!(planning_benches, planning, joint_search);
-criterion_main!(benches, planning_benches);
+/// Calibration of a million samples (issue 13: under 1 s, bounded memory):
+/// a Prometheus request-counter matrix and a Locust history, written once.
+fn calibration(c: &mut Criterion) {
+    let dir = std::env::temp_dir().join(format!("capplan-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let prom = dir.join("prom.json");
+    let mut text = String::from(
+        r#"{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"__name__":"http_requests_total"},"values":["#,
+    );
+    let mut total = 0.0;
+    for i in 0..1_000_000u64 {
+        total += 50.0 + (i % 3600) as f64 * 0.01;
+        if i > 0 {
+            text.push(',');
+        }
+        text.push_str(&format!("[{},\"{total}\"]", 1_700_000_000 + i));
+    }
+    text.push_str("]}]}}");
+    std::fs::write(&prom, text).unwrap();
+    let locust = dir.join("history.csv");
+    let mut csv = String::from(
+        "Timestamp,User Count,Type,Name,Requests/s,Failures/s,50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%,Total Request Count,Total Failure Count,Total Median Response Time,Total Average Response Time,Total Min Response Time,Total Max Response Time,Total Average Content Size\n",
+    );
+    for i in 0..1_000_000u64 {
+        let users = 1 + i / 100_000;
+        csv.push_str(&format!(
+            "{},{users},,Aggregated,40.0,0.0,31,45,55,68,97,130,170,180,200,200,200,{},0,31,42.0,2.0,260.0,2.0\n",
+            1_700_000_000 + i,
+            i * 40
+        ));
+    }
+    std::fs::write(&locust, csv).unwrap();
+    let setup = capplan::calibrate::Setup::default();
+    let mut group = c.benchmark_group("calibrate");
+    group.sample_size(10);
+    for (name, path) in [("prometheus_1M", &prom), ("locust_history_1M", &locust)] {
+        let inputs = vec![(path.to_string_lossy().into_owned(), None, None)];
+        group.bench_function(name, |b| {
+            b.iter(|| capplan::calibrate::calibrate(black_box(&inputs), &setup))
+        });
+    }
+    group.finish();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+criterion_group!(calibration_benches, calibration);
+criterion_main!(benches, planning_benches, calibration_benches);

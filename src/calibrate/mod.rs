@@ -103,8 +103,6 @@ pub struct Row {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Origin {
     pub file: usize,
-    /// A line, or a JSON path.
-    pub at: String,
 }
 
 impl Row {

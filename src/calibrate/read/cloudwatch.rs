@@ -230,10 +230,7 @@ pub fn resolve(outputs: Vec<Output>, queries: &[Queries]) -> Result<Vec<Source>,
             // CloudWatch lists newest first by default: order by time.
             for (t, v) in times.iter().zip(values) {
                 let row = rows.entry((t * 1000.0).round() as i64).or_insert_with(|| {
-                    let mut row = Row::new(Origin {
-                        file: output.file,
-                        at: format!("MetricDataResults[{i}]"),
-                    });
+                    let mut row = Row::new(Origin { file: output.file });
                     row.t = Some(*t);
                     row
                 });

@@ -24,7 +24,12 @@ fn lines(
 /// quotes are stripped for spreadsheets that add them).
 fn cells(line: &str) -> Vec<&str> {
     line.split(',')
-        .map(|c| c.trim().trim_matches('"'))
+        .map(|c| {
+            let c = c.trim();
+            c.strip_prefix('"')
+                .and_then(|c| c.strip_suffix('"'))
+                .unwrap_or(c)
+        })
         .collect()
 }
 
@@ -83,10 +88,7 @@ pub fn plain(
                 ),
             ));
         }
-        let mut row = Row::new(Origin {
-            file,
-            at: at.clone(),
-        });
+        let mut row = Row::new(Origin { file });
         for (column, text) in columns.iter().zip(values) {
             if text.is_empty() {
                 continue;
@@ -152,21 +154,19 @@ impl Header {
 /// A cell as a number; Locust writes `N/A` before it has data.
 fn cell(
     path: &str,
-    at: &str,
+    line: usize,
     values: &[&str],
     index: usize,
     name: &str,
 ) -> Result<Option<f64>, CalibrateError> {
+    // The line number is formatted only for an error (a million rows).
+    let fail = |message: String| CalibrateError::at(path, &line.to_string(), message);
     match values.get(index).copied() {
-        None => Err(CalibrateError::at(
-            path,
-            at,
-            format!("missing cell '{name}'"),
-        )),
+        None => Err(fail(format!("missing cell '{name}'"))),
         Some("N/A") | Some("") => Ok(None),
         Some(text) => number(text)
             .map(Some)
-            .map_err(|e| CalibrateError::at(path, at, format!("{name}: {e}"))),
+            .map_err(|e| fail(format!("{name}: {e}"))),
     }
 }
 
@@ -177,8 +177,6 @@ struct Level {
     first: Option<(f64, f64, f64)>,
     last: Option<(f64, f64, f64)>,
     percentiles: [(f64, usize); 3],
-    line: usize,
-    rows: usize,
 }
 
 /// Locust's `_stats_history.csv`: the Aggregated row of every second.
@@ -189,14 +187,16 @@ struct Level {
 pub fn locust_history(
     file: usize,
     path: &str,
-    reader: impl BufRead,
+    mut reader: impl BufRead,
 ) -> Result<(Vec<Row>, usize), CalibrateError> {
-    let mut lines = lines(path, reader);
-    let (_, header) = lines
-        .next()
-        .ok_or_else(|| CalibrateError::at(path, "1", "the file is empty"))??;
+    let mut header = String::new();
+    match reader.read_line(&mut header) {
+        Ok(0) => return Err(CalibrateError::at(path, "1", "the file is empty")),
+        Ok(_) => {}
+        Err(e) => return Err(CalibrateError::at(path, "1", format!("cannot read: {e}"))),
+    }
     let header = Header(
-        cells(header.trim_start_matches('\u{feff}'))
+        cells(header.trim_end().trim_start_matches('\u{feff}'))
             .into_iter()
             .map(str::to_string)
             .collect(),
@@ -221,10 +221,7 @@ pub fn locust_history(
             && t1 > t0
             && n1 > n0
         {
-            let mut row = Row::new(Origin {
-                file,
-                at: l.line.to_string(),
-            });
+            let mut row = Row::new(Origin { file });
             row.t = Some((t0 + t1) / 2.0);
             row.span = Some((t0, t1));
             row.set(Metric::Concurrency, l.users);
@@ -238,31 +235,45 @@ pub fn locust_history(
                     row.set(metric, sum / n as f64);
                 }
             }
-            let _ = l.rows;
             rows.push(row);
         }
     };
-    for line in lines {
-        let (n, line) = line?;
+    // One buffer for every line: a million-row history allocates once.
+    let mut line = String::new();
+    let mut n = 1;
+    loop {
+        line.clear();
+        n += 1;
+        match reader.read_line(&mut line) {
+            Ok(0) => break,
+            Ok(_) => {}
+            Err(e) => {
+                return Err(CalibrateError::at(
+                    path,
+                    &n.to_string(),
+                    format!("cannot read: {e}"),
+                ));
+            }
+        }
         let values = cells(&line);
         if values.get(c_name) != Some(&"Aggregated") {
             continue;
         }
         samples += 1;
-        let at = n.to_string();
-        let t = cell(path, &at, &values, c_time, "Timestamp")?
-            .ok_or_else(|| CalibrateError::at(path, &at, "Timestamp: missing"))?;
+        let at = || n.to_string();
+        let t = cell(path, n, &values, c_time, "Timestamp")?
+            .ok_or_else(|| CalibrateError::at(path, &at(), "Timestamp: missing"))?;
         if t < last_t {
             return Err(CalibrateError::at(
                 path,
-                &at,
+                &at(),
                 "Timestamp: earlier than the row before; rows must be in time order",
             ));
         }
         last_t = t;
-        let users = cell(path, &at, &values, c_users, "User Count")?.unwrap_or(0.0);
-        let count = cell(path, &at, &values, c_count, "Total Request Count")?.unwrap_or(0.0);
-        let avg = cell(path, &at, &values, c_avg, "Total Average Response Time")?.unwrap_or(0.0);
+        let users = cell(path, n, &values, c_users, "User Count")?.unwrap_or(0.0);
+        let count = cell(path, n, &values, c_count, "Total Request Count")?.unwrap_or(0.0);
+        let avg = cell(path, n, &values, c_avg, "Total Average Response Time")?.unwrap_or(0.0);
         if level.as_ref().is_none_or(|l| l.users != users) {
             close(level.take(), &mut rows);
             if users > 0.0 {
@@ -272,8 +283,6 @@ pub fn locust_history(
                     first: None,
                     last: None,
                     percentiles: [(0.0, 0); 3],
-                    line: n,
-                    rows: 0,
                 });
             }
         }
@@ -287,7 +296,7 @@ pub fn locust_history(
                 // Percentiles of windows that lie wholly inside the level.
                 for (slot, column) in l.percentiles.iter_mut().zip(c_pct) {
                     if let Some(c) = column
-                        && let Some(v) = cell(path, &at, &values, c, "percentile")?
+                        && let Some(v) = cell(path, n, &values, c, "percentile")?
                     {
                         slot.0 += v;
                         slot.1 += 1;
@@ -295,7 +304,6 @@ pub fn locust_history(
                 }
             }
             l.last = Some(point);
-            l.rows += 1;
         }
     }
     close(level.take(), &mut rows);
@@ -355,17 +363,13 @@ pub fn locust_stats(
         if values.get(c_name) != Some(&"Aggregated") {
             continue;
         }
-        let at = n.to_string();
-        let mut row = Row::new(Origin {
-            file,
-            at: at.clone(),
-        });
+        let mut row = Row::new(Origin { file });
         for (metric, column, name) in fields {
-            row = row.with(metric, cell(path, &at, &values, column, name)?);
+            row = row.with(metric, cell(path, n, &values, column, name)?);
         }
         for (metric, column) in pct {
             if let Some(c) = column {
-                row = row.with(metric, cell(path, &at, &values, c, metric.name())?);
+                row = row.with(metric, cell(path, n, &values, c, metric.name())?);
             }
         }
         return Ok((vec![row], 1));

@@ -49,10 +49,7 @@ pub fn k6(file: usize, path: &str, root: &Value) -> Result<Vec<Row>, CalibrateEr
     })?;
     let reqs = values("http_reqs");
     let vus = values("vus_max").or_else(|| values("vus"));
-    let mut row = Row::new(Origin {
-        file,
-        at: "metrics.http_req_duration".into(),
-    });
+    let mut row = Row::new(Origin { file });
     row = row
         .with(Metric::MeanMs, num(duration.get("avg")))
         .with(Metric::P50Ms, num(duration.get("med")))
@@ -91,15 +88,12 @@ pub fn gatling(file: usize, path: &str, root: &Value) -> Result<Vec<Row>, Calibr
         )
     })?;
     // Gatling's default percentiles: 1 = 50th, 2 = 75th, 3 = 95th, 4 = 99th.
-    let row = Row::new(Origin {
-        file,
-        at: "stats".into(),
-    })
-    .with(Metric::MeanMs, Some(mean))
-    .with(Metric::P50Ms, total("percentiles1"))
-    .with(Metric::P95Ms, total("percentiles3"))
-    .with(Metric::P99Ms, total("percentiles4"))
-    .with(Metric::RequestsPerS, total("meanNumberOfRequestsPerSecond"));
+    let row = Row::new(Origin { file })
+        .with(Metric::MeanMs, Some(mean))
+        .with(Metric::P50Ms, total("percentiles1"))
+        .with(Metric::P95Ms, total("percentiles3"))
+        .with(Metric::P99Ms, total("percentiles4"))
+        .with(Metric::RequestsPerS, total("meanNumberOfRequestsPerSecond"));
     Ok(vec![row])
 }
 
@@ -150,17 +144,14 @@ pub fn locust(file: usize, path: &str, root: &Value) -> Result<Vec<Row>, Calibra
             })
             .map(|h| h.0)
     };
-    let row = Row::new(Origin {
-        file,
-        at: "[0]".into(),
-    })
-    .with(Metric::MeanMs, Some(total_ms / count))
-    .with(Metric::P50Ms, quantile(0.5))
-    .with(Metric::P95Ms, quantile(0.95))
-    .with(Metric::P99Ms, quantile(0.99))
-    .with(
-        Metric::RequestsPerS,
-        (end > start).then(|| count / (end - start)),
-    );
+    let row = Row::new(Origin { file })
+        .with(Metric::MeanMs, Some(total_ms / count))
+        .with(Metric::P50Ms, quantile(0.5))
+        .with(Metric::P95Ms, quantile(0.95))
+        .with(Metric::P99Ms, quantile(0.99))
+        .with(
+            Metric::RequestsPerS,
+            (end > start).then(|| count / (end - start)),
+        );
     Ok(vec![row])
 }

@@ -168,17 +168,11 @@ pub fn read(
             "no series: the query matched nothing",
         ));
     }
-    // Per timestamp (ms): summed values and counts per metric.
-    let mut sums: BTreeMap<i64, BTreeMap<Metric, (f64, usize)>> = BTreeMap::new();
-    let mut add = |t: f64, metric: Metric, v: f64| {
-        let slot = sums
-            .entry((t * 1000.0).round() as i64)
-            .or_default()
-            .entry(metric)
-            .or_insert((0.0, 0));
-        slot.0 += v;
-        slot.1 += 1;
-    };
+    // (timestamp in ms, metric, value), summed per timestamp at the end:
+    // one flat vector sorted once, not a map per timestamp.
+    let mut entries: Vec<(i64, Metric, f64)> = Vec::new();
+    let mut add =
+        |t: f64, metric: Metric, v: f64| entries.push(((t * 1000.0).round() as i64, metric, v));
     let mut histograms: BTreeMap<String, BTreeMap<i64, BTreeMap<OrderedLe, f64>>> = BTreeMap::new();
     let mut samples = 0;
     for (i, series) in data.result.iter().enumerate() {
@@ -294,28 +288,33 @@ pub fn read(
             }
         }
     }
-    let rows = sums
-        .into_iter()
-        .map(|(t, metrics)| {
-            let mut row = Row::new(Origin {
-                file,
-                at: format!("t={}", t as f64 / 1000.0),
-            });
-            row.t = Some(t as f64 / 1000.0);
-            for (metric, (sum, n)) in metrics {
-                // Rates, cores and counts add over series; latencies average.
-                row.set(
-                    metric,
-                    if metric.is_latency() {
-                        sum / n as f64
-                    } else {
-                        sum
-                    },
-                );
+    entries.sort_by_key(|e| (e.0, e.1));
+    let mut rows: Vec<Row> = Vec::new();
+    let mut i = 0;
+    while i < entries.len() {
+        let t = entries[i].0;
+        let mut row = Row::new(Origin { file });
+        row.t = Some(t as f64 / 1000.0);
+        while i < entries.len() && entries[i].0 == t {
+            let metric = entries[i].1;
+            let (mut sum, mut n) = (0.0, 0usize);
+            while i < entries.len() && entries[i].0 == t && entries[i].1 == metric {
+                sum += entries[i].2;
+                n += 1;
+                i += 1;
             }
-            row
-        })
-        .collect();
+            // Rates, cores and counts add over series; latencies average.
+            row.set(
+                metric,
+                if metric.is_latency() {
+                    sum / n as f64
+                } else {
+                    sum
+                },
+            );
+        }
+        rows.push(row);
+    }
     Ok((rows, samples))
 }
 
