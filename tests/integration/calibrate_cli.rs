@@ -30,6 +30,14 @@ fn calibrate_json(args: &[&str]) -> serde_json::Value {
     run_json(&all, 0)
 }
 
+/// Calibrating `text` with `--fit field` fails, exit 2, saying `message`.
+fn cannot_fit(dir: &std::path::Path, name: &str, text: &str, field: &str, message: &str) {
+    let path = write_file(dir, name, text);
+    let (code, _, stderr) = run(&["calibrate", &path, "--fit", field]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains(message), "{stderr}");
+}
+
 fn value(report: &serde_json::Value, field: &str) -> f64 {
     report[field]["value"]
         .as_f64()
@@ -151,10 +159,13 @@ fn requests_per_user_and_the_daily_profile_come_from_a_rate_series() {
         .take(1 + 12 * 12)
         .map(|l| format!("{l}\n"))
         .collect();
-    let path = write_file(&dir, "half.csv", &half);
-    let (code, _, stderr) = run(&["calibrate", &path, "--fit", "load_profile"]);
-    assert_eq!(code, 2);
-    assert!(stderr.contains("12 of 24 hours have samples"), "{stderr}");
+    cannot_fit(
+        &dir,
+        "half.csv",
+        &half,
+        "load_profile",
+        "12 of 24 hours have samples",
+    );
 }
 
 #[test]
@@ -192,10 +203,13 @@ fn usl_over_instances_is_recovered_and_patched() {
     );
     // Five levels are too few.
     let five: String = csv.lines().take(6).map(|l| format!("{l}\n")).collect();
-    let path = write_file(&dir, "five.csv", &five);
-    let (code, _, stderr) = run(&["calibrate", &path, "--fit", "usl"]);
-    assert_eq!(code, 2);
-    assert!(stderr.contains("5 distinct instances level(s) with throughput; the Universal Scalability Law needs at least 6"), "{stderr}");
+    cannot_fit(
+        &dir,
+        "five.csv",
+        &five,
+        "usl",
+        "5 distinct instances level(s) with throughput; the Universal Scalability Law needs at least 6",
+    );
 }
 
 #[test]
@@ -267,12 +281,12 @@ fn the_plateau_tells_blocking_workers_from_cpu() {
     let r = calibrate_json(&[&eight, "--workers", "2"]);
     assert_eq!(r["model"]["threads"], 4, "{}", r["model"]);
     // Still rising at the top: no plateau.
-    let rising = write_file(&dir, "rising.csv", &ramp(20.0, 2.0));
-    let (code, _, stderr) = run(&["calibrate", &rising, "--fit", "workers"]);
-    assert_eq!(code, 2);
-    assert!(
-        stderr.contains("still rising at the highest load"),
-        "{stderr}"
+    cannot_fit(
+        &dir,
+        "rising.csv",
+        &ramp(20.0, 2.0),
+        "workers",
+        "still rising at the highest load",
     );
 }
 
