@@ -553,3 +553,27 @@ fn bad_measurements_are_located_and_exit_2_without_writing() {
     assert_eq!(code, 2);
     assert!(stderr.contains("no component 'nope'"), "{stderr}");
 }
+
+#[test]
+fn prometheus_fixture_recovers_the_servers_cpu_time() {
+    // A real Prometheus scraping a server that burns 20 ms of CPU and then
+    // sleeps 10 ms per request, under open-loop steps of 5 to 25 req/s
+    // (tests/fixtures/calibrate/README.md).
+    let dir = "tests/fixtures/calibrate/prometheus";
+    let r = calibrate_json(&[
+        &format!("{dir}/requests.json"),
+        &format!("{dir}/cpu.json"),
+        &format!("{dir}/latency.json"),
+        "--fit",
+        "cpu_ms",
+    ]);
+    let cpu = value(&r, "cpu_ms");
+    assert!(close(cpu, 20.0, 0.10), "cpu_ms {cpu}: {}", r["cpu_ms"]);
+    let holding = value(&r, "holding_ms");
+    assert!(
+        close(holding, 30.0, 0.10),
+        "holding {holding}: {}",
+        r["holding_ms"]
+    );
+    assert!(close(value(&r, "io_ms"), holding - cpu, 1e-9));
+}
