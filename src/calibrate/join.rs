@@ -74,7 +74,7 @@ fn nearest(points: &[&Row]) -> Vec<Row> {
     let tolerance = steps
         .get(steps.len() / 2)
         .map_or(1.0, |s| (s / 2.0).max(0.5));
-    let file = primary[0].origin.file;
+    let file = primary[0].file;
     primary
         .iter()
         .map(|row| {
@@ -88,7 +88,7 @@ fn nearest(points: &[&Row]) -> Vec<Row> {
                 let best = points[start..]
                     .iter()
                     .take_while(|p| p.t.unwrap_or(0.0) <= t + tolerance)
-                    .filter(|p| p.origin.file != file || p.t != row.t)
+                    .filter(|p| p.file != file || p.t != row.t)
                     .filter_map(|p| p.get(m).map(|v| ((p.t.unwrap_or(0.0) - t).abs(), v)))
                     .min_by(|a, b| a.0.total_cmp(&b.0));
                 if let Some((_, v)) = best {

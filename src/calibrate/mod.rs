@@ -96,22 +96,17 @@ pub struct Row {
     pub span: Option<(f64, f64)>,
     /// Values by [`Metric`] index; NaN where not measured.
     values: [f64; METRICS.len()],
-    /// Which file (index into the inputs) and where in it.
-    pub origin: Origin,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Origin {
+    /// Which file (index into the inputs) it came from.
     pub file: usize,
 }
 
 impl Row {
-    pub fn new(origin: Origin) -> Self {
+    pub fn new(file: usize) -> Self {
         Row {
             t: None,
             span: None,
             values: [f64::NAN; METRICS.len()],
-            origin,
+            file,
         }
     }
 

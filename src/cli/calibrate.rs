@@ -184,10 +184,9 @@ pub fn run(args: CalibrateArgs) -> Result<Output, Failure> {
     let patch = calibrate::patch_yaml(&calibration, &component.name, &capplan::catalog::today());
     // The patch must read back as a valid patch of this scenario.
     let mut check = file.scenario.clone();
-    let parsed = capplan::scenario::Patch::parse("calibrate output", &patch)
+    capplan::scenario::Patch::parse("calibrate output", &patch)
         .and_then(|p| capplan::scenario::apply_patch(&mut check, &p))
         .map_err(|e| Failure::input(format!("the fitted patch does not apply: {e}")))?;
-    let _ = parsed;
     if let Some(out) = &args.out {
         write_atomically(out, patch.as_bytes())
             .map_err(|e| Failure::input(format!("{}: cannot write: {e}", out.display())))?;

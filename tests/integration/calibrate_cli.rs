@@ -3,20 +3,13 @@
 //! configured with), the end-to-end acceptance against a real
 //! blocking-worker server, and located errors.
 
-use crate::common::{close, run, run_json, scratch_dir, write_file};
+use crate::common::{close, run, run_json, scratch_dir, testbox, write_file};
 use capplan::queueing::ServiceTime;
 
 /// A tier with 2 vCPUs (the machine the fixtures were recorded on).
-const BOX: &str = "version: 1
-provider: testbox
-source: test overlay
-as_of: 2026-11-01
-offerings:
-  - id: vm
-    role: compute
-    tiers:
-      - { id: two, capacity: { vcpu: 2, memory_mb: 4096 }, price: { monthly_usd: 10 } }
-";
+fn box_tiers() -> String {
+    testbox("two", 2, 4096)
+}
 
 /// A deterministic wiggle of ±`amount` (relative), standing in for noise.
 fn wiggle(i: usize, amount: f64) -> f64 {
@@ -77,7 +70,7 @@ fn cpu_time_is_the_slope_of_cpu_against_throughput() {
         ));
     }
     let path = write_file(&dir, "pct.csv", &pct);
-    let tiers = write_file(&dir, "box.yaml", BOX);
+    let tiers = write_file(&dir, "box.yaml", &box_tiers());
     let r = calibrate_json(&[&path, "--tiers", &tiers, "--tier", "testbox/vm/two"]);
     assert!(close(value(&r, "cpu_ms"), 12.0, 1e-6), "{}", r["cpu_ms"]);
     let (code, _, stderr) = run(&["calibrate", &path, "--fit", "cpu_ms"]);
@@ -250,7 +243,7 @@ fn ramp(slots: f64, cpu_ms: f64) -> String {
 #[test]
 fn the_plateau_tells_blocking_workers_from_cpu() {
     let dir = scratch_dir("calibrate-plateau");
-    let tiers = write_file(&dir, "box.yaml", BOX);
+    let tiers = write_file(&dir, "box.yaml", &box_tiers());
     let idle = write_file(&dir, "idle.csv", &ramp(4.0, 2.0));
     let r = calibrate_json(&[&idle, "--tiers", &tiers, "--tier", "testbox/vm/two"]);
     assert_eq!(r["model"]["concurrency"], "blocking", "{}", r["model"]);
@@ -351,7 +344,7 @@ fn prometheus_counters_and_cloudwatch_queries_give_cpu_time() {
 ]"#;
     let out = write_file(&dir, "out.json", &output);
     let q = write_file(&dir, "queries.json", queries);
-    let tiers = write_file(&dir, "box.yaml", BOX);
+    let tiers = write_file(&dir, "box.yaml", &box_tiers());
     let r = calibrate_json(&[&out, &q, "--tiers", &tiers, "--tier", "testbox/vm/two"]);
     assert!(close(value(&r, "cpu_ms"), 10.0, 1e-6), "{}", r["cpu_ms"]);
     // The output alone cannot be read: the ids need their queries.
@@ -373,7 +366,7 @@ const HOLD_MS: f64 = 40.0;
 #[test]
 fn acceptance_locust_ramp_recovers_the_server_and_predicts_its_p95() {
     let dir = scratch_dir("calibrate-acceptance");
-    let tiers = write_file(&dir, "box.yaml", BOX);
+    let tiers = write_file(&dir, "box.yaml", &box_tiers());
     let scenario = write_file(
         &dir,
         "server.yaml",
@@ -398,9 +391,8 @@ components:
     let patch = dir.join("calibrated.yaml").to_string_lossy().into_owned();
     let history = format!("{LOCUST}/run_stats_history.csv");
     let cpu = format!("{LOCUST}/cpu.csv");
-    let (code, table, stderr) = run(&[
-        "calibrate",
-        &history,
+    let args = [
+        history.as_str(),
         &cpu,
         "--scenario",
         &scenario,
@@ -408,21 +400,11 @@ components:
         &tiers,
         "--tier",
         "testbox/vm/two",
-        "--out",
-        &patch,
-    ]);
+    ];
+    let (code, table, stderr) = run(&[&["calibrate"], &args[..], &["--out", &patch]].concat());
     assert_eq!(code, 0, "{stderr}");
     assert!(table.contains("blocking, 4 worker(s)"), "{table}");
-    let r = calibrate_json(&[
-        &history,
-        &cpu,
-        "--scenario",
-        &scenario,
-        "--tiers",
-        &tiers,
-        "--tier",
-        "testbox/vm/two",
-    ]);
+    let r = calibrate_json(&args);
     // The holding time within 10% of the configured mean, the workers exactly.
     let holding = value(&r, "holding_ms");
     assert!(close(holding, HOLD_MS, 0.10), "holding {holding} ms");

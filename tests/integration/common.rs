@@ -59,3 +59,20 @@ pub fn run_on_day(args: &[&str]) -> (i32, String, String) {
         String::from_utf8_lossy(&output.stderr).into_owned(),
     )
 }
+
+/// A test overlay with one compute tier `testbox/vm/ID` of `vcpu` vCPUs at
+/// $10 a month, so sizing depends only on the scenario's numbers.
+pub fn testbox(id: &str, vcpu: u32, memory_mb: u32) -> String {
+    format!(
+        "version: 1
+provider: testbox
+source: test overlay
+as_of: 2026-11-01
+offerings:
+  - id: vm
+    role: compute
+    tiers:
+      - {{ id: {id}, capacity: {{ vcpu: {vcpu}, memory_mb: {memory_mb} }}, price: {{ monthly_usd: 10 }} }}
+"
+    )
+}

@@ -2,7 +2,7 @@
 //! and I/O, so each instance is an M/G/k queue whose service time is
 //! CPU + I/O, while CPU utilization is still counted on the vCPUs.
 
-use crate::common::{run, run_json, scratch_dir, write_file};
+use crate::common::{run, run_json, scratch_dir, testbox, write_file};
 use serde_json::Value;
 
 /// 400 online users × 6 requests a minute = 40 requests/s at the peak; one
@@ -155,16 +155,9 @@ fn concurrency_fields_are_checked_with_their_location() {
 }
 
 /// One tier with one full vCPU, so the service time is the CPU time.
-const BOX: &str = "version: 1
-provider: testbox
-source: test overlay
-as_of: 2026-11-01
-offerings:
-  - id: vm
-    role: compute
-    tiers:
-      - { id: one, capacity: { vcpu: 1, memory_mb: 1024 }, price: { monthly_usd: 10 } }
-";
+fn box_tiers() -> String {
+    testbox("one", 1, 1024)
+}
 
 /// `users` × 0.5 active × 0.2 online × 6 a minute: 200 requests/s at
 /// 20,000 users, each 20 ms of CPU on one worker.
@@ -193,7 +186,7 @@ components:
 #[test]
 fn usl_contention_stretches_service_and_names_the_peak_it_cannot_pass() {
     let dir = scratch_dir("usl");
-    let tiers = write_file(&dir, "box.yaml", BOX);
+    let tiers = write_file(&dir, "box.yaml", &box_tiers());
     let plan = |name: &str, text: &str, code: i32| {
         let path = write_file(&dir, name, text);
         let (actual, stdout, stderr) = run(&[

@@ -3,7 +3,7 @@
 //! says which metric and statistic an id holds.
 
 use super::timestamp;
-use crate::calibrate::{CalibrateError, InputFormat, Metric, Origin, Row, Source};
+use crate::calibrate::{CalibrateError, InputFormat, Metric, Row, Source};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -230,7 +230,7 @@ pub fn resolve(outputs: Vec<Output>, queries: &[Queries]) -> Result<Vec<Source>,
             // CloudWatch lists newest first by default: order by time.
             for (t, v) in times.iter().zip(values) {
                 let row = rows.entry((t * 1000.0).round() as i64).or_insert_with(|| {
-                    let mut row = Row::new(Origin { file: output.file });
+                    let mut row = Row::new(output.file);
                     row.t = Some(*t);
                     row
                 });

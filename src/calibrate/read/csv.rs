@@ -2,7 +2,7 @@
 //! memory whole): capplan's plain CSV, Locust's stats and stats history.
 
 use super::{number, timestamp};
-use crate::calibrate::{CalibrateError, Metric, Origin, Row};
+use crate::calibrate::{CalibrateError, Metric, Row};
 use std::io::BufRead;
 
 /// Seconds skipped at the start of each Locust load level, while the
@@ -39,7 +39,6 @@ pub fn plain(
     file: usize,
     path: &str,
     reader: impl BufRead,
-    _metric: Option<Metric>,
 ) -> Result<(Vec<Row>, usize), CalibrateError> {
     let mut lines = lines(path, reader);
     let Some(first) = lines.next() else {
@@ -88,7 +87,7 @@ pub fn plain(
                 ),
             ));
         }
-        let mut row = Row::new(Origin { file });
+        let mut row = Row::new(file);
         for (column, text) in columns.iter().zip(values) {
             if text.is_empty() {
                 continue;
@@ -221,7 +220,7 @@ pub fn locust_history(
             && t1 > t0
             && n1 > n0
         {
-            let mut row = Row::new(Origin { file });
+            let mut row = Row::new(file);
             row.t = Some((t0 + t1) / 2.0);
             row.span = Some((t0, t1));
             row.set(Metric::Concurrency, l.users);
@@ -363,7 +362,7 @@ pub fn locust_stats(
         if values.get(c_name) != Some(&"Aggregated") {
             continue;
         }
-        let mut row = Row::new(Origin { file });
+        let mut row = Row::new(file);
         for (metric, column, name) in fields {
             row = row.with(metric, cell(path, n, &values, column, name)?);
         }

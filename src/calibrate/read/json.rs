@@ -2,7 +2,7 @@
 //! Gatling (`js/stats.json`) and Locust (`--json`). Each is one row: the
 //! whole run's throughput and latency.
 
-use crate::calibrate::{CalibrateError, Metric, Origin, Row};
+use crate::calibrate::{CalibrateError, Metric, Row};
 use serde_json::Value;
 
 pub fn parse(path: &str, text: &str) -> Result<Value, CalibrateError> {
@@ -49,7 +49,7 @@ pub fn k6(file: usize, path: &str, root: &Value) -> Result<Vec<Row>, CalibrateEr
     })?;
     let reqs = values("http_reqs");
     let vus = values("vus_max").or_else(|| values("vus"));
-    let mut row = Row::new(Origin { file });
+    let mut row = Row::new(file);
     row = row
         .with(Metric::MeanMs, num(duration.get("avg")))
         .with(Metric::P50Ms, num(duration.get("med")))
@@ -88,7 +88,7 @@ pub fn gatling(file: usize, path: &str, root: &Value) -> Result<Vec<Row>, Calibr
         )
     })?;
     // Gatling's default percentiles: 1 = 50th, 2 = 75th, 3 = 95th, 4 = 99th.
-    let row = Row::new(Origin { file })
+    let row = Row::new(file)
         .with(Metric::MeanMs, Some(mean))
         .with(Metric::P50Ms, total("percentiles1"))
         .with(Metric::P95Ms, total("percentiles3"))
@@ -144,7 +144,7 @@ pub fn locust(file: usize, path: &str, root: &Value) -> Result<Vec<Row>, Calibra
             })
             .map(|h| h.0)
     };
-    let row = Row::new(Origin { file })
+    let row = Row::new(file)
         .with(Metric::MeanMs, Some(total_ms / count))
         .with(Metric::P50Ms, quantile(0.5))
         .with(Metric::P95Ms, quantile(0.95))

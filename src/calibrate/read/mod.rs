@@ -124,7 +124,7 @@ pub fn read_file(
     };
     match format {
         InputFormat::Csv => {
-            let (rows, n) = csv::plain(index, path, reader, metric)?;
+            let (rows, n) = csv::plain(index, path, reader)?;
             Ok(source(rows, n))
         }
         InputFormat::LocustHistory => {

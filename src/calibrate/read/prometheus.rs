@@ -7,7 +7,7 @@
 //! cores, gauges) or averaged (latencies) per timestamp. Latencies are in
 //! seconds, Prometheus's base unit.
 
-use crate::calibrate::{CalibrateError, Metric, Origin, Row};
+use crate::calibrate::{CalibrateError, Metric, Row};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -293,7 +293,7 @@ pub fn read(
     let mut i = 0;
     while i < entries.len() {
         let t = entries[i].0;
-        let mut row = Row::new(Origin { file });
+        let mut row = Row::new(file);
         row.t = Some(t as f64 / 1000.0);
         while i < entries.len() && entries[i].0 == t {
             let metric = entries[i].1;
