@@ -253,6 +253,7 @@ pub fn check(paths: &[PathBuf], overlays: &[PathBuf], max_price_age_days: i64) -
                         toml: false,
                         scenario,
                         patched: Vec::new(),
+                        uncertain: Vec::new(),
                     };
                     if let Err(e) = validate(&recovered, catalog) {
                         problems.extend(e.problems.into_iter().filter(|p| {

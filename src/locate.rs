@@ -67,7 +67,8 @@ fn matches(line: &str, step: &Step) -> bool {
     match step {
         Step::Key(key) => has_key(code, key).is_some(),
         Step::Id(id) => has_value(code, "id", id),
-        Step::Name(name) => has_value(code, "name", name),
+        // Worker jobs are named by their `class`.
+        Step::Name(name) => has_value(code, "name", name) || has_value(code, "class", name),
     }
 }
 

@@ -49,6 +49,10 @@ pub struct RecommendReport {
     /// Scenario fields set by `--patch` files (file and line of each).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub patched: Vec<crate::scenario::PatchedField>,
+    /// With intervals in the scenario (or `--samples`): percentiles over
+    /// sampled worlds and the least-regret mix (docs/uncertainty.md).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uncertainty: Option<crate::uncertainty::UncertaintyReport>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -485,5 +489,6 @@ fn build(
         catalog_as_of,
         given_rate: None,
         patched: Vec::new(),
+        uncertainty: None,
     }
 }

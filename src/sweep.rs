@@ -76,23 +76,7 @@ pub fn user_points(from: f64, to: f64, points: usize, log: bool) -> Vec<f64> {
 /// Plans every user count, in parallel where there are several cores.
 pub fn sweep(scenario: &Scenario, catalog: &Catalog, users: &[f64]) -> SweepReport {
     let planner = Planner::new(scenario, catalog);
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(users.len().max(1));
-    let chunk = users.len().div_ceil(threads).max(1);
-    let rows: Vec<SweepRow> = std::thread::scope(|scope| {
-        let handles: Vec<_> = users
-            .chunks(chunk)
-            .map(|part| {
-                let planner = &planner;
-                scope.spawn(move || part.iter().map(|&u| row(planner, u)).collect::<Vec<_>>())
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
-    });
+    let rows: Vec<SweepRow> = crate::parallel::map(users.len(), |i| row(&planner, users[i]));
     SweepReport {
         scenario: scenario.name.clone(),
         catalog_as_of: oldest_date(catalog, &rows),

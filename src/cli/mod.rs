@@ -9,6 +9,7 @@ mod queue;
 mod rate;
 mod recommend;
 mod tiers;
+mod uncertainty;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::io::Write;

@@ -43,9 +43,12 @@ pub struct RecommendArgs {
     /// Overlay catalog file or folder (repeatable)
     #[arg(long = "tiers", value_name = "PATH")]
     overlays: Vec<PathBuf>,
-    /// Show the arithmetic behind each component
+    /// Show the arithmetic behind each component (with intervals: the
+    /// sampled inputs' percentiles)
     #[arg(long)]
     explain: bool,
+    #[command(flatten)]
+    uncertainty: super::uncertainty::UncertaintyArgs,
     /// Output format
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
@@ -104,6 +107,9 @@ pub fn run(args: RecommendArgs) -> Result<Output, Failure> {
     let (file, catalog, mut input_warnings) =
         load_inputs(args.scenario.as_ref(), &args.patches, &args.overlays)?;
     let patched = file.patched.clone();
+    let rate_given = args.rate.per_second()?.is_some();
+    let inputs = super::uncertainty::inputs_for_run(&file, rate_given, &mut input_warnings);
+    let sampling = args.uncertainty.options(&inputs)?;
     let (scenario, users, given_rate) = args.rate.apply(file.scenario, users)?;
     let users = users.or(scenario.workload.users).ok_or_else(|| {
         Failure::input("give --users N (or --rpm/--rps): the scenario sets no workload.users")
@@ -119,6 +125,12 @@ pub fn run(args: RecommendArgs) -> Result<Output, Failure> {
     .map_err(|e| Failure::infeasible(e.to_string()))?;
     report.given_rate = given_rate;
     report.patched = patched;
+    if let Some(options) = sampling {
+        report.uncertainty = Some(
+            capplan::uncertainty::analyse(&scenario, &catalog, &inputs, report.users, options)
+                .map_err(Failure::infeasible)?,
+        );
+    }
     input_warnings.append(&mut report.warnings);
     report.warnings = input_warnings;
     let explain = args.explain;

@@ -243,6 +243,9 @@ pub struct Planner<'a> {
     hourly_shares: Vec<f64>,
     /// The scenario's other environments, planned on first use.
     environments: std::sync::OnceLock<Result<Vec<environments::PlannedEnvironment>, Infeasible>>,
+    /// One tier per component (scenario order) that the plan must use:
+    /// the cost of a given mix under another load or other inputs.
+    pinned: Option<Vec<String>>,
 }
 
 impl<'a> Planner<'a> {
@@ -253,11 +256,33 @@ impl<'a> Planner<'a> {
             explain: false,
             hourly_shares: crate::demand::hourly_shares(scenario),
             environments: std::sync::OnceLock::new(),
+            pinned: None,
         }
+    }
+
+    /// A planner held to one tier per component (`tiers`, in scenario
+    /// order). With a scenario from [`pin_counts`], its plan is a fixed
+    /// mix priced like any plan (charges, usage, fees), or the constraint
+    /// the mix fails.
+    pub fn pinned(scenario: &'a Scenario, catalog: &'a Catalog, tiers: Vec<String>) -> Self {
+        let mut planner = Planner::new(scenario, catalog);
+        planner.pinned = Some(tiers);
+        planner
     }
 
     /// The available tiers of a component's candidate offerings.
     fn tiers(&self, component: &Component) -> Vec<TierRef<'a>> {
+        let pin = self.pinned.as_ref().and_then(|tiers| {
+            let index = self
+                .scenario
+                .components
+                .iter()
+                .position(|c| std::ptr::eq(c, component))?;
+            tiers.get(index)
+        });
+        if let Some(pin) = pin {
+            return self.catalog.tier(pin).into_iter().collect();
+        }
         let mut out = Vec::new();
         for reference in &component.candidates {
             if let Some((provider, offering)) = self.catalog.offering(reference) {
@@ -546,6 +571,20 @@ impl<'a> Planner<'a> {
         self.attach_environments(&mut plan)?;
         Ok(plan)
     }
+}
+
+/// A copy of `scenario` whose compute components run exactly the counts
+/// given (`None`: the count follows the load, as autoscaled groups and
+/// serverless functions do): with [`Planner::pinned`], a fixed mix.
+pub fn pin_counts(scenario: &Scenario, counts: &[Option<u32>]) -> Scenario {
+    let mut pinned = scenario.clone();
+    for (component, count) in pinned.components.iter_mut().zip(counts) {
+        if let (true, Some(n)) = (component.role.is_compute(), count) {
+            component.min_instances = Some(*n);
+            component.max_instances = Some(*n);
+        }
+    }
+    pinned
 }
 
 /// The error for a component none of whose tiers fits: the constraint and

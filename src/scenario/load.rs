@@ -21,6 +21,8 @@ pub struct ScenarioFile {
     pub scenario: Scenario,
     /// Fields set by `--patch` files, in the order applied.
     pub patched: Vec<super::PatchedField>,
+    /// Fields given as intervals; `scenario` holds their medians.
+    pub uncertain: Vec<crate::uncertainty::UncertainInput>,
 }
 
 /// Every problem that makes a scenario unusable.
@@ -92,8 +94,13 @@ pub fn parse_scenario(name: &str, text: &str) -> Result<ScenarioFile, ScenarioEr
 }
 
 /// Parses scenario text without resolving component defaults.
-fn parse_unresolved(name: &str, text: &str) -> Result<ScenarioFile, ScenarioError> {
+fn parse_unresolved(name: &str, original: &str) -> Result<ScenarioFile, ScenarioError> {
     let toml = crate::problem::is_toml(name);
+    // Intervals are replaced by their medians in place (lines unchanged),
+    // so the strict parser reads a point scenario and locates as before.
+    let (text, uncertain) = crate::uncertainty::extract(name, original)
+        .map_err(|problems| ScenarioError { problems })?;
+    let text = text.as_str();
     let scenario: Scenario = if toml {
         toml::from_str(text).map_err(|e| {
             let (line, column) = e.span().map(|span| line_column(text, span.start)).unzip();
@@ -121,12 +128,27 @@ fn parse_unresolved(name: &str, text: &str) -> Result<ScenarioFile, ScenarioErro
             &format!("expected version 1, found {}", scenario.version),
         ));
     }
+    // Each interval must sit on a field that takes one.
+    let mut probe = scenario.clone();
+    let problems: Vec<Problem> = uncertain
+        .iter()
+        .filter_map(|input| {
+            let value = input.interval.mid;
+            crate::uncertainty::set_number(&mut probe, &input.path, value)
+                .err()
+                .map(|message| Problem::error(name, input.line, None, &input.field, &message))
+        })
+        .collect();
+    if !problems.is_empty() {
+        return Err(ScenarioError { problems });
+    }
     Ok(ScenarioFile {
         name: name.to_string(),
-        text: text.to_string(),
+        text: original.to_string(),
         toml,
         scenario,
         patched: Vec::new(),
+        uncertain,
     })
 }
 

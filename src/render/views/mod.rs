@@ -9,6 +9,7 @@ mod queue;
 mod recommend;
 mod stages;
 mod tiers;
+mod uncertainty;
 
 pub use calibrate::calibrate;
 pub use compare::compare;

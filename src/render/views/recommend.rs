@@ -152,6 +152,12 @@ pub fn recommend(r: &RecommendReport, explain: bool) -> Document {
     if !r.environments.is_empty() {
         sections.push(environments_section(&r.environments));
     }
+    let (uncertain_sections, uncertain_notes) = r
+        .uncertainty
+        .as_ref()
+        .map(|u| super::uncertainty::sections(u, explain))
+        .unwrap_or_default();
+    sections.extend(uncertain_sections);
     if explain {
         sections.push(Section {
             heading: Some("How each size was set".into()),
@@ -304,6 +310,7 @@ pub fn recommend(r: &RecommendReport, explain: bool) -> Document {
             .collect();
         notes.push(format!("From patches: {}.", fields.join("; ")));
     }
+    notes.extend(uncertain_notes);
     notes.extend(usage_sources(&r.usage));
     if let Some(date) = &r.catalog_as_of {
         notes.push(format!("Prices from the catalogs (oldest entry used: {date}); `capplan tiers show` lists sources."));

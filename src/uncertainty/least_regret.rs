@@ -1,0 +1,555 @@
+//! The least-regret mix at one load. Every world is planned exactly; the
+//! cheapest mixes of the worlds (the most frequent, and the mix of the
+//! plan at the medians) are then priced in every world as fixed mixes.
+//! A mix's regret in a world is what choosing it costs against that
+//! world's own optimum:
+//!
+//! - it holds every SLO: `over × (its cost − the optimum)`, money spent on
+//!   capacity the world did not need;
+//! - it misses one: `under × the optimum`, as if a month of the right bill
+//!   bought a service that missed its targets. With `under` above `over`
+//!   (defaults 4 and 1), a miss weighs as much as paying five times over.
+//!
+//! The least-regret mix has the smallest mean regret over the worlds.
+
+use super::worlds::Worlds;
+use super::{Percentiles, Shape, UncertainInput};
+use crate::catalog::Catalog;
+use crate::planner::{Planner, USER_LIMIT, instance_limit, pin_counts};
+use crate::scenario::Scenario;
+use serde::Serialize;
+
+/// How regret weighs the two ways a mix can be wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct RegretWeights {
+    /// Per dollar of monthly cost above the world's optimum.
+    pub over: f64,
+    /// Per dollar of the world's optimum when the mix misses an SLO.
+    pub under: f64,
+}
+
+impl Default for RegretWeights {
+    fn default() -> Self {
+        RegretWeights {
+            over: 1.0,
+            under: 4.0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct UncertaintyOptions {
+    /// Worlds to sample; `None`: [`DEFAULT_SAMPLES`].
+    pub samples: Option<usize>,
+    pub seed: u64,
+    pub weights: RegretWeights,
+    /// Also find the recommended mix's capacity in every world.
+    pub capacity: bool,
+}
+
+impl Default for UncertaintyOptions {
+    fn default() -> Self {
+        UncertaintyOptions {
+            samples: None,
+            seed: super::DEFAULT_SEED,
+            weights: RegretWeights::default(),
+            capacity: true,
+        }
+    }
+}
+
+/// Worlds sampled when no count is given: the least-regret mix's cost
+/// percentiles then vary by about 1% from seed to seed (docs/uncertainty.md).
+pub const DEFAULT_SAMPLES: usize = 2000;
+/// Mixes priced in every world: the most frequent world optima, and the
+/// optima of the worlds at these quantiles of the optimum's cost.
+const CANDIDATES: usize = 6;
+const HEDGES: [f64; 5] = [0.5, 0.75, 0.9, 0.95, 0.99];
+
+/// One uncertain input as sampled.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InputReport {
+    pub field: String,
+    pub file: String,
+    pub line: Option<usize>,
+    pub low: f64,
+    pub mid: f64,
+    pub high: f64,
+    pub confidence: f64,
+    pub distribution: Shape,
+    /// Percentiles of the values drawn.
+    pub sampled: Percentiles,
+}
+
+/// One component of a mix.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MixPart {
+    pub component: String,
+    /// `provider/offering/tier`.
+    pub tier: String,
+    /// Instances; null where the count follows the load (autoscaled,
+    /// serverless).
+    pub count: Option<u32>,
+}
+
+/// How often a constraint was the first a mix failed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FailureCount {
+    pub component: String,
+    pub constraint: String,
+    pub worlds: usize,
+    pub share: f64,
+}
+
+/// A mix across the worlds.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MixReport {
+    pub mix: Vec<MixPart>,
+    /// `api 2×standard, db M10, …`.
+    pub description: String,
+    /// Whether this is the mix of the plan at the medians (the point plan).
+    pub point_plan: bool,
+    /// Share of worlds in which it is the cheapest mix.
+    pub optimal_share: f64,
+    /// Mean regret per world, USD per month.
+    pub mean_regret_usd: f64,
+    /// Share of worlds in which it meets every SLO and limit.
+    pub slo_probability: f64,
+    /// Its monthly cost in the worlds where it holds.
+    pub monthly_usd: Option<Percentiles>,
+    /// The largest user count it serves, over the worlds (the least-regret
+    /// mix only; 10¹² means no limit was found).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_users: Option<Percentiles>,
+    /// The constraint that failed first, by count, most frequent first.
+    pub failures: Vec<FailureCount>,
+    /// Alternatives: why each lost to the least-regret mix, with counts.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub lost_because: Vec<String>,
+}
+
+/// `recommend` under uncertainty (the `uncertainty` JSON object).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UncertaintyReport {
+    pub samples: usize,
+    pub seed: u64,
+    pub users: f64,
+    pub weights: RegretWeights,
+    pub inputs: Vec<InputReport>,
+    /// Share of worlds in which some mix serves the load.
+    pub feasible_share: f64,
+    /// The cheapest plan of each world, over the worlds some mix serves.
+    pub optimum_monthly_usd: Option<Percentiles>,
+    /// Half-width of the 95% interval of the least-regret mix's cost P5,
+    /// P50 and P95 (the widest), as a percentage of the figure: how far
+    /// another seed may move them.
+    pub precision_pct: f64,
+    pub least_regret: MixReport,
+    /// The next three mixes by regret.
+    pub alternatives: Vec<MixReport>,
+}
+
+type Mix = Vec<(String, Option<u32>)>;
+/// A mix in one world: its monthly cost, or the component and
+/// constraint that failed first.
+type Outcome = Result<f64, (String, String)>;
+
+struct WorldOptimum {
+    values: Vec<f64>,
+    optimum: Outcome,
+    mix: Option<Mix>,
+    /// What each component of the optimum costs (instances and charges).
+    component_usd: Vec<f64>,
+}
+
+/// Each component at the `q` quantile, by its cost, of the world optima.
+fn hedge(optima: &[WorldOptimum], q: f64) -> Option<Mix> {
+    let plans: Vec<(&Mix, &Vec<f64>)> = optima
+        .iter()
+        .filter_map(|w| Some((w.mix.as_ref()?, &w.component_usd)))
+        .collect();
+    let components = plans.first()?.0.len();
+    (0..components)
+        .map(|c| {
+            let mut choices: Vec<(f64, &(String, Option<u32>))> =
+                plans.iter().map(|(mix, usd)| (usd[c], &mix[c])).collect();
+            choices.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let at = ((choices.len() as f64 - 1.0) * q).round() as usize;
+            choices.get(at).map(|(_, part)| (*part).clone())
+        })
+        .collect()
+}
+
+fn optimum_of(worlds: &Worlds<'_>, catalog: &Catalog, users: f64, index: usize) -> Result<WorldOptimum, String> {
+    let (scenario, values) = worlds.world(index)?;
+    let plan = Planner::new(&scenario, catalog).plan(users);
+    Ok(match plan {
+        Ok(plan) => WorldOptimum {
+            values,
+            optimum: Ok(plan.monthly_usd),
+            mix: Some(plan.managed_mix()),
+            component_usd: plan
+                .components
+                .iter()
+                .map(|c| c.total_monthly_usd().unwrap_or(f64::INFINITY))
+                .collect(),
+        },
+        Err(e) => WorldOptimum {
+            values,
+            optimum: Err((e.component, e.constraint.as_str().to_string())),
+            mix: None,
+            component_usd: Vec::new(),
+        },
+    })
+}
+
+/// A fixed mix in one world.
+fn outcome(scenario: &Scenario, catalog: &Catalog, mix: &Mix, users: f64) -> Outcome {
+    let counts: Vec<Option<u32>> = mix.iter().map(|(_, c)| *c).collect();
+    let tiers: Vec<String> = mix.iter().map(|(t, _)| t.clone()).collect();
+    let pinned = pin_counts(scenario, &counts);
+    Planner::pinned(&pinned, catalog, tiers)
+        .plan(users)
+        .map(|p| p.monthly_usd)
+        .map_err(|e| (e.component, e.constraint.as_str().to_string()))
+}
+
+/// The widest 95% interval of the P5, P50 and P95 of `sorted`, from the
+/// order statistics around each, as a percentage of the figure.
+fn precision_pct(sorted: &[f64]) -> f64 {
+    let n = sorted.len();
+    if n < 2 {
+        return 100.0;
+    }
+    [0.05, 0.5, 0.95]
+        .iter()
+        .map(|&p| {
+            let centre = super::percentile(sorted, p).unwrap_or(0.0);
+            let spread = 1.96 * (n as f64 * p * (1.0 - p)).sqrt();
+            let at = |k: f64| sorted[(k.max(0.0) as usize).min(n - 1)];
+            let (lo, hi) = (at((n as f64 * p - spread).floor()), at((n as f64 * p + spread).ceil()));
+            if centre > 0.0 { (hi - lo) / 2.0 / centre * 100.0 } else { 0.0 }
+        })
+        .fold(0.0, f64::max)
+}
+
+/// Samples the worlds, plans each, and ranks the candidate mixes by regret.
+pub fn analyse(
+    scenario: &Scenario,
+    catalog: &Catalog,
+    inputs: &[UncertainInput],
+    users: f64,
+    options: UncertaintyOptions,
+) -> Result<UncertaintyReport, String> {
+    let worlds = Worlds {
+        base: scenario,
+        inputs,
+        seed: options.seed,
+    };
+    let samples = options.samples.unwrap_or(DEFAULT_SAMPLES).max(1);
+    let optima: Vec<WorldOptimum> =
+        crate::parallel::map(samples, |i| optimum_of(&worlds, catalog, users, i))
+            .into_iter()
+            .collect::<Result<_, _>>()?;
+    let mut optimum_costs: Vec<f64> = optima.iter().filter_map(|w| w.optimum.clone().ok()).collect();
+    optimum_costs.sort_by(f64::total_cmp);
+    let n = optima.len();
+    // Candidates: the world optima by frequency (first seen breaks ties),
+    // and the mix of the plan at the medians.
+    let mut counted: Vec<(Mix, usize)> = Vec::new();
+    for mix in optima.iter().filter_map(|w| w.mix.as_ref()) {
+        match counted.iter_mut().find(|(m, _)| m == mix) {
+            Some((_, count)) => *count += 1,
+            None => counted.push((mix.clone(), 1)),
+        }
+    }
+    counted.sort_by(|a, b| b.1.cmp(&a.1));
+    let mut candidates: Vec<(Mix, usize)> = counted.iter().take(CANDIDATES).cloned().collect();
+    // Hedges: each component at the q-quantile (by its cost) of what the
+    // worlds chose for it. The worlds' own optima are sized for one world
+    // each; these are sized for most of them at once.
+    for q in HEDGES {
+        let Some(hedge) = hedge(&optima, q) else { continue };
+        if !candidates.iter().any(|(m, _)| *m == hedge) {
+            let count = counted.iter().find(|(m, _)| *m == hedge).map_or(0, |c| c.1);
+            candidates.push((hedge, count));
+        }
+    }
+    let point_mix = Planner::new(scenario, catalog)
+        .plan(users)
+        .ok()
+        .map(|p| p.managed_mix());
+    if let Some(point) = &point_mix
+        && !candidates.iter().any(|(m, _)| m == point)
+    {
+        let count = counted.iter().find(|(m, _)| m == point).map_or(0, |c| c.1);
+        candidates.push((point.clone(), count));
+    }
+    if candidates.is_empty() {
+        let (component, constraint) = optima
+            .iter()
+            .find_map(|w| w.optimum.clone().err())
+            .unwrap_or_default();
+        return Err(format!(
+            "no mix serves {users} users in any of the {n} sampled worlds (first failure: {component} {constraint})"
+        ));
+    }
+    // Every candidate in every world (the world's own optimum is known).
+    let outcomes: Vec<Vec<Outcome>> = crate::parallel::map(n, |i| {
+        let world = worlds.world(i).map(|(s, _)| s);
+        candidates
+            .iter()
+            .map(|(mix, _)| match (&world, &optima[i]) {
+                (_, WorldOptimum { optimum: Ok(cost), mix: Some(m), .. }) if m == mix => Ok(*cost),
+                (Ok(scenario), _) => outcome(scenario, catalog, mix, users),
+                (Err(e), _) => Err(("(world)".to_string(), e.clone())),
+            })
+            .collect()
+    });
+    let weights = options.weights;
+    // Regret of each candidate in each world (0 where no mix serves).
+    let regrets: Vec<Vec<f64>> = (0..candidates.len())
+        .map(|c| {
+            optima
+                .iter()
+                .zip(&outcomes)
+                .map(|(world, row)| match (&world.optimum, &row[c]) {
+                    (Err(_), _) => 0.0,
+                    (Ok(best), Ok(cost)) => weights.over * (cost - best).max(0.0),
+                    (Ok(best), Err(_)) => weights.under * best,
+                })
+                .collect()
+        })
+        .collect();
+    let regret = |c: usize| regrets[c].iter().sum::<f64>() / n as f64;
+    let mut reports: Vec<MixReport> = candidates
+        .iter()
+        .enumerate()
+        .map(|(c, (mix, count))| {
+            let mut held: Vec<f64> = outcomes.iter().filter_map(|row| row[c].clone().ok()).collect();
+            let mut failures: Vec<FailureCount> = Vec::new();
+            for (component, constraint) in outcomes.iter().filter_map(|row| row[c].clone().err()) {
+                match failures
+                    .iter_mut()
+                    .find(|f| f.component == component && f.constraint == constraint)
+                {
+                    Some(f) => f.worlds += 1,
+                    None => failures.push(FailureCount {
+                        component,
+                        constraint,
+                        worlds: 1,
+                        share: 0.0,
+                    }),
+                }
+            }
+            for f in &mut failures {
+                f.share = f.worlds as f64 / n as f64;
+            }
+            failures.sort_by(|a, b| b.worlds.cmp(&a.worlds));
+            MixReport {
+                mix: scenario
+                    .components
+                    .iter()
+                    .zip(mix)
+                    .map(|(component, (tier, count))| MixPart {
+                        component: component.name.clone(),
+                        tier: tier.clone(),
+                        count: *count,
+                    })
+                    .collect(),
+                description: describe(scenario, mix),
+                point_plan: point_mix.as_ref() == Some(mix),
+                optimal_share: *count as f64 / n as f64,
+                mean_regret_usd: regret(c),
+                slo_probability: held.len() as f64 / n as f64,
+                monthly_usd: Percentiles::of(&mut held),
+                max_users: None,
+                failures,
+                lost_because: Vec::new(),
+            }
+        })
+        .collect();
+    // Least regret first; ties to the cheaper median, then to frequency.
+    let mut order: Vec<usize> = (0..reports.len()).collect();
+    order.sort_by(|&a, &b| {
+        let key = |r: &MixReport| (r.mean_regret_usd, r.monthly_usd.map_or(f64::INFINITY, |p| p.p50));
+        let (ka, kb) = (key(&reports[a]), key(&reports[b]));
+        ka.0.total_cmp(&kb.0).then(ka.1.total_cmp(&kb.1)).then(a.cmp(&b))
+    });
+    let best = order[0];
+    let mut best_costs: Vec<f64> = outcomes.iter().filter_map(|row| row[best].clone().ok()).collect();
+    best_costs.sort_by(f64::total_cmp);
+    let precision = precision_pct(&best_costs);
+    if options.capacity {
+        reports[best].max_users = capacity(&worlds, catalog, &candidates[best].0, users, n)?;
+    }
+    let alternatives: Vec<MixReport> = order
+        .iter()
+        .skip(1)
+        .take(3)
+        .map(|&c| {
+            let mut alternative = reports[c].clone();
+            alternative.lost_because = lost_because(&outcomes, best, c, &reports[best], &reports[c]);
+            if let Some(last) = alternative.lost_because.last_mut() {
+                let noise = paired_noise(&regrets[c], &regrets[best]);
+                if reports[c].mean_regret_usd - reports[best].mean_regret_usd < noise {
+                    last.push_str(&format!(
+                        " (within sampling noise, ±${noise:.2}: the two are about as good)"
+                    ));
+                }
+            }
+            alternative
+        })
+        .collect();
+    Ok(UncertaintyReport {
+        samples: n,
+        seed: options.seed,
+        users,
+        weights,
+        inputs: inputs
+            .iter()
+            .enumerate()
+            .map(|(k, input)| {
+                let mut values: Vec<f64> = optima.iter().map(|w| w.values[k]).collect();
+                InputReport {
+                    field: input.field.clone(),
+                    file: input.file.clone(),
+                    line: input.line,
+                    low: input.interval.low,
+                    mid: input.interval.mid,
+                    high: input.interval.high,
+                    confidence: input.interval.confidence,
+                    distribution: input.interval.shape,
+                    sampled: Percentiles::of(&mut values).unwrap_or(Percentiles {
+                        p5: input.interval.mid,
+                        p50: input.interval.mid,
+                        p95: input.interval.mid,
+                    }),
+                }
+            })
+            .collect(),
+        feasible_share: optimum_costs.len() as f64 / n as f64,
+        optimum_monthly_usd: Percentiles::of(&mut optimum_costs),
+        precision_pct: precision,
+        least_regret: reports[best].clone(),
+        alternatives,
+    })
+}
+
+/// The largest user count the mix serves in each world (autoscaled and
+/// serverless counts at their limits, the rule `recommend` uses).
+fn capacity(
+    worlds: &Worlds<'_>,
+    catalog: &Catalog,
+    mix: &Mix,
+    users: f64,
+    n: usize,
+) -> Result<Option<Percentiles>, String> {
+    let capacities: Vec<Result<f64, String>> = crate::parallel::map(n, |i| {
+        let (scenario, _) = worlds.world(i)?;
+        let planner = Planner::new(&scenario, catalog);
+        let fixed: Vec<(String, u32)> = scenario
+            .components
+            .iter()
+            .zip(mix)
+            .map(|(spec, (tier, count))| {
+                let count = count.unwrap_or_else(|| {
+                    catalog.tier(tier).map_or(1, |t| instance_limit(spec, &t))
+                });
+                (tier.clone(), count)
+            })
+            .collect();
+        let holds = |u: f64| planner.mix_holds(&fixed, u);
+        Ok(if holds(users) {
+            planner.capacity(&fixed, users).unwrap_or(USER_LIMIT)
+        } else if !holds(1.0) {
+            0.0
+        } else {
+            let (mut good, mut bad) = (1.0, users);
+            while bad - good > 1.0 {
+                let mid = ((good + bad) / 2.0_f64).floor();
+                if holds(mid) { good = mid } else { bad = mid }
+            }
+            good
+        })
+    });
+    let mut values: Vec<f64> = capacities.into_iter().collect::<Result<_, _>>()?;
+    Ok(Percentiles::of(&mut values))
+}
+
+/// The 95% half-width of the mean of `a − b` over the worlds (paired:
+/// both mixes were priced in the same worlds).
+fn paired_noise(a: &[f64], b: &[f64]) -> f64 {
+    let n = a.len() as f64;
+    if n < 2.0 {
+        return 0.0;
+    }
+    let diffs: Vec<f64> = a.iter().zip(b).map(|(x, y)| x - y).collect();
+    let mean = diffs.iter().sum::<f64>() / n;
+    let variance = diffs.iter().map(|d| (d - mean).powi(2)).sum::<f64>() / (n - 1.0);
+    1.96 * (variance / n).sqrt()
+}
+
+/// Why an alternative lost to the least-regret mix, counted over worlds.
+fn lost_because(
+    outcomes: &[Vec<Outcome>],
+    best: usize,
+    other: usize,
+    best_report: &MixReport,
+    report: &MixReport,
+) -> Vec<String> {
+    let n = outcomes.len();
+    let mut reasons = Vec::new();
+    let misses = outcomes.iter().filter(|row| row[other].is_err()).count();
+    let best_misses = outcomes.iter().filter(|row| row[best].is_err()).count();
+    if misses > best_misses {
+        let first: Vec<String> = report
+            .failures
+            .iter()
+            .take(3)
+            .map(|f| format!("{} {} ×{}", f.component, f.constraint, f.worlds))
+            .collect();
+        reasons.push(format!(
+            "misses an SLO or limit in {misses} of {n} worlds ({}), against {best_misses}",
+            first.join(", ")
+        ));
+    }
+    let (mut dearer, mut extra) = (0usize, Vec::new());
+    for row in outcomes {
+        if let (Ok(a), Ok(b)) = (&row[best], &row[other])
+            && b > a
+        {
+            dearer += 1;
+            extra.push(b - a);
+        }
+    }
+    if dearer > 0 {
+        let median = Percentiles::of(&mut extra).map_or(0.0, |p| p.p50);
+        reasons.push(format!(
+            "costs more in {dearer} of {n} worlds where both hold (median +${median:.2}/month)"
+        ));
+    }
+    reasons.push(format!(
+        "mean regret ${:.2}/month against ${:.2}",
+        report.mean_regret_usd, best_report.mean_regret_usd
+    ));
+    reasons
+}
+
+/// `api 2×standard, worker auto×starter, db M10`.
+fn describe(scenario: &Scenario, mix: &Mix) -> String {
+    scenario
+        .components
+        .iter()
+        .zip(mix)
+        .map(|(component, (tier, count))| {
+            let short = tier.rsplit('/').next().unwrap_or(tier);
+            match (component.role.is_compute(), count) {
+                (true, Some(n)) => format!("{} {n}×{short}", component.name),
+                (true, None) => format!("{} auto×{short}", component.name),
+                (false, _) => format!("{} {short}", component.name),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}

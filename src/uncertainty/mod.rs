@@ -1,0 +1,45 @@
+//! Uncertain inputs: scenario fields given as intervals, sampled into
+//! worlds by a seeded Monte Carlo, each world planned exactly. What comes
+//! out is percentiles (cost, capacity), the probability that a mix meets
+//! its SLOs, and the mix that is least regretted across the worlds.
+//! `docs/uncertainty.md` explains each figure and the choices behind it.
+
+mod extract;
+mod fields;
+pub mod interval;
+mod least_regret;
+mod worlds;
+
+pub use extract::{UncertainInput, extract, parse_interval};
+pub use fields::set_number;
+pub use interval::{Interval, Shape, Stream, percentile};
+pub use least_regret::{
+    FailureCount, InputReport, MixPart, MixReport, RegretWeights, UncertaintyOptions,
+    UncertaintyReport, analyse,
+};
+pub use worlds::{Worlds, cost_bands};
+
+use serde::Serialize;
+
+/// The 5th, 50th and 95th percentiles of a quantity over the worlds.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Percentiles {
+    pub p5: f64,
+    pub p50: f64,
+    pub p95: f64,
+}
+
+impl Percentiles {
+    /// Percentiles of `values` (sorted here); `None` when there are none.
+    pub fn of(values: &mut [f64]) -> Option<Percentiles> {
+        values.sort_by(f64::total_cmp);
+        Some(Percentiles {
+            p5: percentile(values, 0.05)?,
+            p50: percentile(values, 0.5)?,
+            p95: percentile(values, 0.95)?,
+        })
+    }
+}
+
+/// The default seed: results are reproducible unless `--seed` changes it.
+pub const DEFAULT_SEED: u64 = 42;
