@@ -28,7 +28,8 @@ pub struct AssertionResult {
     pub line: Option<usize>,
     /// `users=5000` or `rpm=3000`.
     pub at: String,
-    /// `max_monthly_usd`, `max_usd_per_user`, `stage`, `max_p95_ms`, `feasible`.
+    /// `max_monthly_usd`, `max_monthly_usd_p95`, `min_slo_probability`,
+    /// `max_usd_per_user`, `stage`, `max_p95_ms`, `feasible`.
     pub check: String,
     pub limit: String,
     pub value: String,
@@ -404,6 +405,28 @@ fn evaluate(
             }
         };
         check_limits(a, &report, &mut push);
+        if a.max_monthly_usd_p95.is_some() || a.min_slo_probability.is_some() {
+            let rate_set = a.rpm.is_some();
+            let inputs: Vec<_> = file
+                .uncertain
+                .iter()
+                .filter(|i| {
+                    !(rate_set && i.field == "workload.requests_per_online_user_per_min")
+                })
+                .cloned()
+                .collect();
+            let analysis = crate::uncertainty::analyse(
+                &scenario,
+                catalog,
+                &inputs,
+                report.users,
+                crate::uncertainty::UncertaintyOptions {
+                    capacity: false,
+                    ..Default::default()
+                },
+            );
+            check_percentiles(a, analysis, &mut push);
+        }
         reports.push(report);
     }
     reports
@@ -470,6 +493,50 @@ fn check_limits(
                 false,
             ),
         }
+    }
+}
+
+/// Limits on percentiles over the sampled worlds (the least-regret mix).
+fn check_percentiles(
+    a: &Assertion,
+    analysis: Result<crate::uncertainty::UncertaintyReport, String>,
+    push: &mut impl FnMut(&str, String, String, bool),
+) {
+    let limits = [
+        ("max_monthly_usd_p95", a.max_monthly_usd_p95.map(|m| format!("${m:.2}"))),
+        ("min_slo_probability", a.min_slo_probability.map(|p| trim_float(p, 4))),
+    ];
+    let u = match analysis {
+        Ok(u) => u,
+        Err(e) => {
+            for (check, limit) in limits {
+                if let Some(limit) = limit {
+                    push(check, limit, format!("no value ({e})"), false);
+                }
+            }
+            return;
+        }
+    };
+    let worlds = format!("{} worlds, seed {}", u.samples, u.seed);
+    if let (Some(max), (check, Some(limit))) = (a.max_monthly_usd_p95, &limits[0]) {
+        let p95 = u.least_regret.monthly_usd.map(|p| p.p95);
+        push(
+            check,
+            limit.clone(),
+            p95.map_or(format!("no world holds ({worlds})"), |v| {
+                format!("${v:.2} ({}; {worlds})", u.least_regret.description)
+            }),
+            p95.is_some_and(|v| v <= max + 1e-9),
+        );
+    }
+    if let (Some(min), (check, Some(limit))) = (a.min_slo_probability, &limits[1]) {
+        let p = u.least_regret.slo_probability;
+        push(
+            check,
+            limit.clone(),
+            format!("{} ({}; {worlds})", trim_float(p, 4), u.least_regret.description),
+            p + 1e-12 >= min,
+        );
     }
 }
 

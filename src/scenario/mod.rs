@@ -55,6 +55,12 @@ pub struct Assertion {
     /// user (the rule `--rpm` follows).
     pub rpm: Option<f64>,
     pub max_monthly_usd: Option<f64>,
+    /// With intervals: the 95th percentile of the least-regret mix's
+    /// monthly cost over the sampled worlds.
+    pub max_monthly_usd_p95: Option<f64>,
+    /// With intervals: the least share of sampled worlds in which the
+    /// least-regret mix meets every SLO (0 to 1).
+    pub min_slo_probability: Option<f64>,
     pub max_usd_per_user: Option<f64>,
     /// The expected stage name.
     pub stage: Option<String>,

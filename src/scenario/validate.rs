@@ -842,6 +842,18 @@ impl Validator<'_> {
                 "zero or a positive budget in USD",
             );
             self.number(
+                &ap("max_monthly_usd_p95"),
+                a.max_monthly_usd_p95,
+                |v| v >= 0.0,
+                "zero or a positive budget in USD",
+            );
+            self.number(
+                &ap("min_slo_probability"),
+                a.min_slo_probability,
+                |v| (0.0..=1.0).contains(&v),
+                "a probability from 0 to 1 (0.95: the mix meets every SLO in 95% of sampled worlds)",
+            );
+            self.number(
                 &ap("max_usd_per_user"),
                 a.max_usd_per_user,
                 |v| v >= 0.0,
