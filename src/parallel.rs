@@ -2,11 +2,13 @@
 //! command prints does not depend on how many cores ran it).
 
 /// `f(0) … f(n-1)`, computed in contiguous chunks on one thread per core.
+/// Called from inside another `map` (a forecast per sampled world), it
+/// runs on the calling thread: the cores are already busy.
 pub fn map<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |t| t.get())
         .min(n.max(1));
-    if threads <= 1 {
+    if threads <= 1 || IN_WORKER.with(|w| w.get()) {
         return (0..n).map(f).collect();
     }
     let chunk = n.div_ceil(threads).max(1);
@@ -14,7 +16,12 @@ pub fn map<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
     std::thread::scope(|scope| {
         let handles: Vec<_> = (0..n)
             .step_by(chunk)
-            .map(|start| scope.spawn(move || (start..(start + chunk).min(n)).map(f).collect::<Vec<T>>()))
+            .map(|start| {
+                scope.spawn(move || {
+                    IN_WORKER.with(|w| w.set(true));
+                    (start..(start + chunk).min(n)).map(f).collect::<Vec<T>>()
+                })
+            })
             .collect();
         handles
             .into_iter()
@@ -25,4 +32,8 @@ pub fn map<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
             })
             .collect()
     })
+}
+
+thread_local! {
+    static IN_WORKER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }

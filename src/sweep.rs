@@ -39,6 +39,9 @@ pub struct SweepRow {
     pub environments_usd: f64,
     pub monthly_usd: Option<f64>,
     pub usd_per_user: Option<f64>,
+    /// With intervals: the cheapest plan's cost over the sampled worlds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub band: Option<crate::uncertainty::CostBand>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -48,6 +51,9 @@ pub struct SweepReport {
     /// A given peak rate and the per-user request rate it set for the run.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub given_rate: Option<crate::demand::RateNote>,
+    /// With intervals: how the rows' bands were sampled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sampling: Option<crate::uncertainty::SampleInfo>,
     pub rows: Vec<SweepRow>,
 }
 
@@ -81,6 +87,7 @@ pub fn sweep(scenario: &Scenario, catalog: &Catalog, users: &[f64]) -> SweepRepo
         scenario: scenario.name.clone(),
         catalog_as_of: oldest_date(catalog, &rows),
         given_rate: None,
+        sampling: None,
         rows,
     }
 }
@@ -99,6 +106,7 @@ fn row(planner: &Planner<'_>, users: f64) -> SweepRow {
             environments_usd: 0.0,
             monthly_usd: None,
             usd_per_user: None,
+            band: None,
         },
     }
 }
@@ -127,6 +135,7 @@ pub(crate) fn row_from_plan(planner: &Planner<'_>, plan: &Plan) -> SweepRow {
         environments_usd: plan.environments.iter().map(|e| e.monthly_usd).sum(),
         monthly_usd: Some(plan.monthly_usd),
         usd_per_user: Some(plan.monthly_usd / users.max(1.0)),
+        band: None,
     }
 }
 
@@ -181,6 +190,51 @@ impl Growth {
         Ok(Growth::Linear { per_month: amount })
     }
 
+    /// Parses a growth that may be uncertain: `15%/month`, or a range
+    /// `5%..20%/month` (low..high) or `5%..10%..20%/month` (low..mid..high),
+    /// read like a scenario interval (low and high the 5th and 95th
+    /// percentiles). Returns the point growth (the median) and the interval.
+    pub fn parse_range(text: &str) -> Result<(Growth, Option<crate::uncertainty::Interval>), String> {
+        if !text.contains("..") {
+            return Growth::parse(text).map(|g| (g, None));
+        }
+        let t = text.trim();
+        let (body, suffix) = match t.strip_suffix("/month").or_else(|| t.strip_suffix("/mo")) {
+            Some(body) => (body, "/month"),
+            None => (t, ""),
+        };
+        let parts: Vec<Growth> = body
+            .split("..")
+            .map(|p| Growth::parse(&format!("{}{suffix}", p.trim())))
+            .collect::<Result<_, _>>()?;
+        let values: Vec<f64> = parts
+            .iter()
+            .map(|g| match g {
+                Growth::Compound { rate } => *rate,
+                Growth::Linear { per_month } => *per_month,
+            })
+            .collect();
+        let same_kind = parts
+            .iter()
+            .all(|g| std::mem::discriminant(g) == std::mem::discriminant(&parts[0]));
+        let fail = |why: String| {
+            format!("--growth: {why}; expected a range such as 5%..20%/month or +200..+800/month, got '{text}'")
+        };
+        if !same_kind || !(2..=3).contains(&values.len()) {
+            return Err(fail("both ends must be rates (%) or both amounts (+N)".into()));
+        }
+        let (low, high) = (values[0], values[values.len() - 1]);
+        let mid = (values.len() == 3).then(|| values[1]);
+        let interval = crate::uncertainty::Interval::new(low, mid, high, None, false).map_err(fail)?;
+        let point = match parts[0] {
+            Growth::Compound { .. } => Growth::Compound { rate: interval.mid },
+            Growth::Linear { .. } => Growth::Linear {
+                per_month: interval.mid,
+            },
+        };
+        Ok((point, Some(interval)))
+    }
+
     pub fn users_at(&self, start: f64, month: u32) -> f64 {
         match *self {
             Growth::Compound { rate } => (start * (1.0 + rate).powi(month as i32)).round(),
@@ -197,6 +251,9 @@ pub struct ForecastEvent {
     /// `upgrade` (tier or count change), `stage` (ladder change) or `infeasible`.
     pub kind: &'static str,
     pub description: String,
+    /// What changes, without the month and cost (`api 1 → 2 × starter`,
+    /// `Free → Starter`): the same event in another sampled world.
+    pub change: String,
     pub delta_usd: Option<f64>,
 }
 
@@ -217,6 +274,10 @@ pub struct ForecastReport {
     pub growth: Growth,
     pub months: Vec<ForecastMonth>,
     pub events: Vec<ForecastEvent>,
+    /// With intervals or an uncertain growth: the month of each event over
+    /// the sampled worlds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uncertainty: Option<crate::uncertainty::ForecastUncertainty>,
 }
 
 /// Month 0 to `months`: users, plan and the events between months.
@@ -249,6 +310,7 @@ pub fn forecast(
                             upgrade.change,
                             signed_usd(upgrade.delta_usd)
                         ),
+                        change: upgrade.change.clone(),
                         delta_usd: Some(upgrade.delta_usd),
                     });
                 }
@@ -259,6 +321,11 @@ pub fn forecast(
                         kind: "stage",
                         description: format!(
                             "month {month}: {} → {}",
+                            before_row.stage.as_deref().unwrap_or("—"),
+                            row.stage.as_deref().unwrap_or("—")
+                        ),
+                        change: format!(
+                            "{} → {}",
                             before_row.stage.as_deref().unwrap_or("—"),
                             row.stage.as_deref().unwrap_or("—")
                         ),
@@ -275,6 +342,7 @@ pub fn forecast(
                         "month {month}: {}",
                         row.error.as_deref().unwrap_or("no mix serves the load")
                     ),
+                    change: "no mix serves the load".into(),
                     delta_usd: None,
                 });
             }
@@ -298,6 +366,7 @@ pub fn forecast(
             })
             .collect(),
         events,
+        uncertainty: None,
     }
 }
 
@@ -330,6 +399,13 @@ mod tests {
             Ok(Growth::Linear { per_month: 500.0 })
         );
         assert!(Growth::parse("fast").is_err());
+        let (point, interval) = Growth::parse_range("5%..20%/month").unwrap();
+        assert_eq!(point, Growth::Compound { rate: 0.1 });
+        assert_eq!(interval.unwrap().high, 0.2);
+        let (point, _) = Growth::parse_range("+200..+400..+800/month").unwrap();
+        assert_eq!(point, Growth::Linear { per_month: 400.0 });
+        assert!(Growth::parse_range("5%..+300/month").is_err());
+        assert!(Growth::parse_range("20%..5%/month").is_err());
         assert!(Growth::parse("500").is_err());
         assert_eq!(Growth::Compound { rate: 0.1 }.users_at(1000.0, 2), 1210.0);
         assert_eq!(

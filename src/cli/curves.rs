@@ -11,7 +11,11 @@ use capplan::compare::{check_stacks, compare};
 use capplan::demand::RateNote;
 use capplan::fsio::write_atomically;
 use capplan::scenario::Scenario;
-use capplan::sweep::{Growth, forecast, sweep, user_points};
+use capplan::sweep::{Growth, SweepReport, forecast, sweep, user_points};
+use capplan::uncertainty::{
+    CURVE_SAMPLES, SampleInfo, UncertainInput, UncertaintyOptions, Worlds, cost_bands,
+    forecast_events,
+};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 
@@ -30,20 +34,27 @@ pub struct Inputs {
     overlays: Vec<PathBuf>,
     #[command(flatten)]
     rate: RateArgs,
+    #[command(flatten)]
+    uncertainty: super::uncertainty::UncertaintyArgs,
 }
 
 impl Inputs {
     /// The scenario (with a given rate applied at `rate_users`), the
     /// catalog, the input warnings and the rate's note.
     fn load(&self, rate_users: Option<f64>) -> Result<Loaded, Failure> {
-        let (file, catalog, warnings) =
+        let (file, catalog, mut warnings) =
             load_inputs(self.scenario.as_ref(), &self.patches, &self.overlays)?;
+        let rate_given = self.rate.per_second()?.is_some();
+        let inputs = super::uncertainty::inputs_for_run(&file, rate_given, &mut warnings);
+        let sampling = self.uncertainty.options(&inputs)?;
         let (scenario, _, note) = self.rate.apply(file.scenario, rate_users)?;
         Ok(Loaded {
             scenario,
             catalog,
             warnings,
             note,
+            inputs,
+            sampling,
         })
     }
 }
@@ -53,6 +64,38 @@ struct Loaded {
     catalog: Catalog,
     warnings: Vec<String>,
     note: Option<RateNote>,
+    inputs: Vec<UncertainInput>,
+    /// Set when the scenario has intervals or `--samples` was given.
+    sampling: Option<UncertaintyOptions>,
+}
+
+impl Loaded {
+    fn worlds(&self, options: &UncertaintyOptions) -> Worlds<'_> {
+        Worlds {
+            base: &self.scenario,
+            inputs: &self.inputs,
+            seed: options.seed,
+        }
+    }
+
+    /// The cost band at every row's user count, when sampling.
+    fn add_bands(&self, report: &mut SweepReport) -> Result<(), Failure> {
+        let Some(options) = &self.sampling else {
+            return Ok(());
+        };
+        let samples = options.samples.unwrap_or(CURVE_SAMPLES);
+        let users: Vec<f64> = report.rows.iter().map(|r| r.users).collect();
+        let bands = cost_bands(&self.worlds(options), &self.catalog, samples, &users)
+            .map_err(Failure::input)?;
+        for (row, band) in report.rows.iter_mut().zip(bands) {
+            row.band = Some(band);
+        }
+        report.sampling = Some(SampleInfo {
+            samples,
+            seed: options.seed,
+        });
+        Ok(())
+    }
 }
 
 #[derive(Debug, Args)]
@@ -220,7 +263,8 @@ pub fn run_sweep(args: SweepArgs) -> Result<Output, Failure> {
         &loaded.catalog,
         &user_points(from, to, points, args.log),
     );
-    report.given_rate = loaded.note;
+    report.given_rate = loaded.note.clone();
+    loaded.add_bands(&mut report)?;
     let warnings = loaded.warnings;
     let format = args.format;
     let mut text = render::render(format, &report, || {
@@ -232,11 +276,30 @@ pub fn run_sweep(args: SweepArgs) -> Result<Output, Failure> {
 
 pub fn run_forecast(args: ForecastArgs) -> Result<Output, Failure> {
     let start = users("--users", &args.users)?;
-    let growth = Growth::parse(&args.growth).map_err(Failure::input)?;
+    let (growth, growth_interval) = Growth::parse_range(&args.growth).map_err(Failure::input)?;
     let months = whole("--months", &args.months, 1..=600)? as u32;
     let loaded = args.inputs.load(Some(start))?;
     let mut report = forecast(&loaded.scenario, &loaded.catalog, start, growth, months);
-    report.given_rate = loaded.note;
+    report.given_rate = loaded.note.clone();
+    let sampling = match (&loaded.sampling, growth_interval) {
+        (Some(options), _) => Some(*options),
+        (None, Some(_)) => args.inputs.uncertainty.forced()?,
+        (None, None) => None,
+    };
+    if let Some(options) = sampling {
+        report.uncertainty = Some(
+            forecast_events(
+                &loaded.worlds(&options),
+                &loaded.catalog,
+                start,
+                growth,
+                growth_interval,
+                months,
+                options.samples.unwrap_or(CURVE_SAMPLES),
+            )
+            .map_err(Failure::input)?,
+        );
+    }
     let warnings = loaded.warnings;
     let format = args.format;
     let mut text = render::render(format, &report, || {
@@ -305,16 +368,17 @@ pub fn run_chart(args: ChartArgs) -> Result<Output, Failure> {
         ChartKind::Cost => {
             let (from, to) = range(&args.from, &args.to)?;
             let loaded = args.inputs.load(given_users)?;
-            let report = sweep(
+            let mut report = sweep(
                 &loaded.scenario,
                 &loaded.catalog,
                 &user_points(from, to, 400, true),
             );
+            loaded.add_bands(&mut report)?;
             cost_chart(&report, format, width, height)
         }
         ChartKind::Forecast => {
             let start = given_users.unwrap_or(2000.0);
-            let growth = Growth::parse(&args.growth).map_err(Failure::input)?;
+            let (growth, _) = Growth::parse_range(&args.growth).map_err(Failure::input)?;
             let months = whole("--months", &args.months, 1..=600)? as u32;
             let loaded = args.inputs.load(Some(start))?;
             forecast_chart(

@@ -38,6 +38,11 @@ impl UncertaintyArgs {
         if inputs.is_empty() && self.samples.is_none() {
             return Ok(None);
         }
+        self.forced()
+    }
+
+    /// The options whatever the scenario holds (an uncertain `--growth`).
+    pub fn forced(&self) -> Result<Option<UncertaintyOptions>, Failure> {
         Ok(Some(UncertaintyOptions {
             samples: self.samples.map(|n| n as usize),
             seed: self.seed,

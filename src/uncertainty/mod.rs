@@ -4,6 +4,7 @@
 //! its SLOs, and the mix that is least regretted across the worlds.
 //! `docs/uncertainty.md` explains each figure and the choices behind it.
 
+mod curves;
 mod extract;
 mod fields;
 pub mod interval;
@@ -17,7 +18,8 @@ pub use least_regret::{
     FailureCount, InputReport, MixPart, MixReport, RegretWeights, UncertaintyOptions,
     UncertaintyReport, analyse,
 };
-pub use worlds::{Worlds, cost_bands};
+pub use curves::{CURVE_SAMPLES, CostBand, EventMonths, ForecastUncertainty, SampleInfo, cost_bands, forecast_events};
+pub use worlds::Worlds;
 
 use serde::Serialize;
 

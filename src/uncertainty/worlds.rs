@@ -1,11 +1,8 @@
 //! Sampled worlds: the point scenario with every uncertain field drawn
 //! from its distribution, reproducibly from a seed and a world index.
 
-use super::{Percentiles, UncertainInput, fields};
-use crate::catalog::Catalog;
-use crate::planner::Planner;
+use super::{UncertainInput, fields};
 use crate::scenario::Scenario;
-use serde::Serialize;
 
 /// The worlds of a scenario under a seed.
 pub struct Worlds<'a> {
@@ -30,46 +27,4 @@ impl Worlds<'_> {
         }
         Ok((scenario, values))
     }
-}
-
-/// The cheapest plan's monthly cost at one user count over the worlds.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct CostBand {
-    pub users: f64,
-    /// Over the worlds some mix serves; `None` when none does.
-    pub monthly_usd: Option<Percentiles>,
-    /// Share of the worlds in which some mix serves the load.
-    pub feasible_share: f64,
-}
-
-/// The cost band at each user count, every point planned in the same
-/// worlds (common random numbers: bands are smooth across points).
-pub fn cost_bands(
-    worlds: &Worlds<'_>,
-    catalog: &Catalog,
-    samples: usize,
-    users: &[f64],
-) -> Result<Vec<CostBand>, String> {
-    let scenarios: Vec<Scenario> = (0..samples)
-        .map(|i| worlds.world(i).map(|(s, _)| s))
-        .collect::<Result<_, _>>()?;
-    let costs: Vec<Option<f64>> = crate::parallel::map(users.len() * samples, |k| {
-        let (point, world) = (k / samples, k % samples);
-        Planner::new(&scenarios[world], catalog)
-            .plan(users[point])
-            .ok()
-            .map(|p| p.monthly_usd)
-    });
-    Ok(users
-        .iter()
-        .zip(costs.chunks(samples.max(1)))
-        .map(|(&users, costs)| {
-            let mut feasible: Vec<f64> = costs.iter().flatten().copied().collect();
-            CostBand {
-                users,
-                feasible_share: feasible.len() as f64 / samples.max(1) as f64,
-                monthly_usd: Percentiles::of(&mut feasible),
-            }
-        })
-        .collect())
 }

@@ -57,10 +57,38 @@ fn sweep_header(rows: &[SweepRow], expanded: bool) -> Vec<String> {
         }
         .to_string(),
     ]);
+    if has_bands(rows) {
+        let unit = if expanded { "USD/month" } else { "$/month" };
+        headers.extend([
+            format!("P5 {unit}"),
+            format!("P50 {unit}"),
+            format!("P95 {unit}"),
+            "worlds served".into(),
+        ]);
+    }
     if !expanded {
         headers.push("sized by".into());
     }
     headers
+}
+
+/// Whether the rows carry cost bands over sampled worlds (columns).
+fn has_bands(rows: &[SweepRow]) -> bool {
+    rows.iter().any(|r| r.band.is_some())
+}
+
+/// P5, P50, P95 and the share of worlds served.
+fn band_cells(row: &SweepRow, expanded: bool) -> Vec<String> {
+    let Some(band) = &row.band else {
+        return vec![String::new(); 4];
+    };
+    let cell = |v: f64| if expanded { format!("{v:.2}") } else { money(v) };
+    let mut cells: Vec<String> = match band.monthly_usd {
+        Some(p) => vec![cell(p.p5), cell(p.p50), cell(p.p95)],
+        None => vec!["—".into(); 3],
+    };
+    cells.push(format!("{} %", trim_float(band.feasible_share * 100.0, 1)));
+    cells
 }
 
 /// Whether any row prices environments besides production (a column).
@@ -68,7 +96,13 @@ fn has_environments(rows: &[SweepRow]) -> bool {
     rows.iter().any(|r| r.environments_usd > 0.0)
 }
 
-fn sweep_cells(row: &SweepRow, width: usize, expanded: bool, environments: bool) -> Vec<String> {
+fn sweep_cells(
+    row: &SweepRow,
+    width: usize,
+    expanded: bool,
+    environments: bool,
+    bands: bool,
+) -> Vec<String> {
     let mut cells = vec![
         if expanded {
             format!("{}", row.users)
@@ -87,7 +121,13 @@ fn sweep_cells(row: &SweepRow, width: usize, expanded: bool, environments: bool)
         let error = row.error.clone().unwrap_or_default();
         let short = error.split(": the largest").next().unwrap_or(&error);
         cells.push(format!("infeasible: {short}"));
-        cells.resize(width, String::new());
+        // Keep the band: other worlds may still be served here.
+        let band = if bands { band_cells(row, expanded) } else { Vec::new() };
+        cells.resize(width - band.len() - usize::from(!expanded), String::new());
+        cells.extend(band);
+        if !expanded {
+            cells.push(String::new());
+        }
         return cells;
     }
     for c in &row.components {
@@ -129,11 +169,17 @@ fn sweep_cells(row: &SweepRow, width: usize, expanded: bool, environments: bool)
             format!("{total:.2}"),
             format!("{:.4}", row.usd_per_user.unwrap_or(0.0)),
         ]);
+        if bands {
+            cells.extend(band_cells(row, expanded));
+        }
     } else {
         cells.extend([
             money(total),
             format!("${:.4}", row.usd_per_user.unwrap_or(0.0)),
         ]);
+        if bands {
+            cells.extend(band_cells(row, expanded));
+        }
         let bindings: Vec<String> = row
             .components
             .iter()
@@ -156,13 +202,20 @@ pub fn sweep(r: &SweepReport, expanded: bool) -> Document {
             rows: r
                 .rows
                 .iter()
-                .map(|row| sweep_cells(row, width, expanded, has_environments(&r.rows)))
+                .map(|row| {
+                    sweep_cells(row, width, expanded, has_environments(&r.rows), has_bands(&r.rows))
+                })
                 .collect(),
         }],
         notes: std::iter::once(format!(
             "USD per month at the peak-hour sizing; catalogs as of {} (oldest entry used).",
             r.catalog_as_of.as_deref().unwrap_or("unknown")
         ))
+        .chain(r.sampling.map(|s| format!(
+            "P5/P50/P95: the cheapest plan's cost over {} sampled worlds (seed {}), the same worlds at every user count; the other columns are the plan at the medians.",
+            thousands(s.samples as f64),
+            s.seed
+        )))
         .chain(rate_note(r.given_rate.as_ref()))
         .collect(),
     }
@@ -187,6 +240,7 @@ pub fn forecast(r: &ForecastReport, expanded: bool) -> Document {
                     width - 1,
                     expanded,
                     has_environments(&rows),
+                    false,
                 ));
                 cells
             })
@@ -210,6 +264,37 @@ pub fn forecast(r: &ForecastReport, expanded: bool) -> Document {
                         thousands(e.users),
                         e.kind.to_string(),
                         e.description.clone(),
+                    ]
+                })
+                .collect(),
+        });
+    }
+    if let Some(u) = &r.uncertainty {
+        sections.push(Section {
+            heading: Some(format!(
+                "Events over {} sampled worlds (seed {})",
+                thousands(u.samples as f64),
+                u.seed
+            )),
+            headers: vec![
+                "kind".into(),
+                "event".into(),
+                "happens in".into(),
+                "month P5".into(),
+                "P50".into(),
+                "P95".into(),
+            ],
+            rows: u
+                .events
+                .iter()
+                .map(|e| {
+                    vec![
+                        e.kind.to_string(),
+                        e.change.clone(),
+                        format!("{} %", trim_float(e.share * 100.0, 1)),
+                        trim_float(e.month.p5, 1),
+                        trim_float(e.month.p50, 1),
+                        trim_float(e.month.p95, 1),
                     ]
                 })
                 .collect(),

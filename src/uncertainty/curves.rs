@@ -1,0 +1,187 @@
+//! Curves under uncertainty: the cost band of `sweep` and `chart` (the
+//! cheapest plan's P5/P50/P95 at each user count) and the months of
+//! `forecast`'s events over sampled worlds.
+
+use super::{Interval, Percentiles, Worlds};
+use crate::catalog::Catalog;
+use crate::planner::Planner;
+use crate::scenario::Scenario;
+use crate::sweep::{ForecastReport, Growth, forecast};
+use serde::Serialize;
+
+/// How a curve's worlds were sampled.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct SampleInfo {
+    pub samples: usize,
+    pub seed: u64,
+}
+
+/// Worlds per point when no count is given: bands, not decisions.
+pub const CURVE_SAMPLES: usize = 200;
+
+/// The cheapest plan's monthly cost at one user count over the worlds.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CostBand {
+    /// Over the worlds some mix serves; `None` when none does.
+    pub monthly_usd: Option<Percentiles>,
+    /// Share of the worlds in which some mix serves the load.
+    pub feasible_share: f64,
+}
+
+/// The cost band at each user count, every point planned in the same
+/// worlds (common random numbers: bands are smooth from point to point).
+pub fn cost_bands(
+    worlds: &Worlds<'_>,
+    catalog: &Catalog,
+    samples: usize,
+    users: &[f64],
+) -> Result<Vec<CostBand>, String> {
+    let samples = samples.max(1);
+    let scenarios: Vec<Scenario> = (0..samples)
+        .map(|i| worlds.world(i).map(|(s, _)| s))
+        .collect::<Result<_, _>>()?;
+    let costs: Vec<Option<f64>> = crate::parallel::map(users.len() * samples, |k| {
+        let (point, world) = (k / samples, k % samples);
+        Planner::new(&scenarios[world], catalog)
+            .plan(users[point])
+            .ok()
+            .map(|p| p.monthly_usd)
+    });
+    Ok(costs
+        .chunks(samples)
+        .map(|costs| {
+            let mut feasible: Vec<f64> = costs.iter().flatten().copied().collect();
+            CostBand {
+                feasible_share: feasible.len() as f64 / samples as f64,
+                monthly_usd: Percentiles::of(&mut feasible),
+            }
+        })
+        .collect())
+}
+
+/// One forecast event across the worlds.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EventMonths {
+    /// `tier`, `stage` or `infeasible`.
+    pub kind: &'static str,
+    /// What changes: `db → m20` (a component reaches a tier), `Starter →
+    /// Growth` (a stage).
+    pub change: String,
+    /// Share of the worlds in which it happens within the forecast.
+    pub share: f64,
+    /// Its month, over the worlds in which it happens.
+    pub month: Percentiles,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ForecastUncertainty {
+    pub samples: usize,
+    pub seed: u64,
+    /// The growth interval sampled, when it was uncertain.
+    pub growth: Option<Interval>,
+    /// Events by the median month they happen, then by share.
+    pub events: Vec<EventMonths>,
+}
+
+/// A world's events as they compare across worlds: stage changes, the
+/// first month each component runs on a tier it did not start on, and
+/// the month no mix serves the load. (Count changes differ from world to
+/// world in every step; the point forecast lists them.)
+fn world_events(report: &ForecastReport) -> Vec<(&'static str, String, u32)> {
+    let mut events = Vec::new();
+    let mut seen: Vec<(String, String)> = Vec::new();
+    for month in &report.months {
+        for c in &month.row.components {
+            if seen.iter().any(|(n, t)| *n == c.name && *t == c.tier) {
+                continue;
+            }
+            seen.push((c.name.clone(), c.tier.clone()));
+            if month.month > 0 {
+                let short = c.tier.rsplit('/').next().unwrap_or(&c.tier);
+                events.push(("tier", format!("{} → {short}", c.name), month.month));
+            }
+        }
+    }
+    events.extend(
+        report
+            .events
+            .iter()
+            .filter(|e| e.kind != "upgrade")
+            .map(|e| (e.kind, e.change.clone(), e.month)),
+    );
+    events
+}
+
+/// The forecast in every world (the growth drawn after the scenario's
+/// inputs, from the same stream), and each event's month percentiles.
+pub fn forecast_events(
+    worlds: &Worlds<'_>,
+    catalog: &Catalog,
+    start: f64,
+    growth: Growth,
+    growth_interval: Option<Interval>,
+    months: u32,
+    samples: usize,
+) -> Result<ForecastUncertainty, String> {
+    let samples = samples.max(1);
+    let runs: Vec<Result<Vec<(&'static str, String, u32)>, String>> =
+        crate::parallel::map(samples, |i| {
+            let (scenario, _) = worlds.world(i)?;
+            let growth = match growth_interval {
+                None => growth,
+                Some(interval) => {
+                    // The growth is the world's next draw after its inputs.
+                    let mut stream = super::Stream::for_world(worlds.seed, i as u64);
+                    for _ in worlds.inputs {
+                        stream.next_unit();
+                    }
+                    let value = interval.quantile(stream.next_unit());
+                    match growth {
+                        Growth::Compound { .. } => Growth::Compound { rate: value },
+                        Growth::Linear { .. } => Growth::Linear { per_month: value },
+                    }
+                }
+            };
+            let report = forecast(&scenario, catalog, start, growth, months);
+            Ok(world_events(&report))
+        });
+    let mut found: Vec<(&'static str, String, Vec<f64>)> = Vec::new();
+    for run in runs {
+        let mut seen: Vec<(&'static str, String)> = Vec::new();
+        for (kind, change, month) in run? {
+            // The first time it happens in a world counts.
+            if seen.iter().any(|(k, c)| *k == kind && *c == change) {
+                continue;
+            }
+            seen.push((kind, change.clone()));
+            match found.iter_mut().find(|(k, c, _)| *k == kind && *c == change) {
+                Some((_, _, months)) => months.push(month as f64),
+                None => found.push((kind, change, vec![month as f64])),
+            }
+        }
+    }
+    let mut events: Vec<EventMonths> = found
+        .into_iter()
+        .filter_map(|(kind, change, mut months)| {
+            let share = months.len() as f64 / samples as f64;
+            Some(EventMonths {
+                kind,
+                change,
+                share,
+                month: Percentiles::of(&mut months)?,
+            })
+        })
+        .collect();
+    events.sort_by(|a, b| {
+        a.month
+            .p50
+            .total_cmp(&b.month.p50)
+            .then(b.share.total_cmp(&a.share))
+    });
+    Ok(ForecastUncertainty {
+        samples,
+        seed: worlds.seed,
+        growth: growth_interval,
+        events,
+    })
+}
