@@ -108,9 +108,23 @@ pub fn cost_chart(
         steps.push((row.users, cumulative));
     }
     let (x0, x1) = (rows[0].users.max(1.0), rows[rows.len() - 1].users.max(2.0));
+    // With sampled worlds: the cheapest plan's P5–P95 band and its P50.
+    let fan: Vec<(f64, f64, f64, f64)> = report
+        .rows
+        .iter()
+        .filter_map(|r| {
+            let p = r.band.as_ref()?.monthly_usd?;
+            Some((r.users.max(1.0), p.p5, p.p50, p.p95))
+        })
+        .filter(|(u, ..)| (x0..=x1).contains(u))
+        .collect();
+    let fan_label = report
+        .sampling
+        .map(|s| format!("P5–P95 over {} worlds", thousands(s.samples as f64)));
     let y_max = steps
         .iter()
         .map(|(_, c)| c.last().copied().unwrap_or(0.0))
+        .chain(fan.iter().map(|f| f.3))
         .fold(1.0, f64::max)
         * 1.12;
     let title = format!(
@@ -138,7 +152,7 @@ pub fn cost_chart(
     }
     bands.retain(|(lo, hi, _)| lo < hi);
     let draw = |root: &dyn DrawArea| -> Result<(), String> {
-        root.draw_cost(&title, x0, x1, y_max, &bands, &names, &steps)
+        root.draw_cost(&title, x0, x1, y_max, &bands, &names, &steps, &fan, fan_label.as_deref())
     };
     render_with(format, width, height, draw)
 }
@@ -251,6 +265,8 @@ trait DrawArea {
         bands: &[(f64, f64, String)],
         names: &[String],
         steps: &[(f64, Vec<f64>)],
+        fan: &[(f64, f64, f64, f64)],
+        fan_label: Option<&str>,
     ) -> Result<(), String>;
     fn draw_forecast(
         &self,
@@ -277,6 +293,8 @@ impl<DB: DrawingBackend> DrawArea for DrawingArea<DB, Shift> {
         bands: &[(f64, f64, String)],
         names: &[String],
         steps: &[(f64, Vec<f64>)],
+        fan: &[(f64, f64, f64, f64)],
+        fan_label: Option<&str>,
     ) -> Result<(), String> {
         let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
         self.fill(&WHITE).map_err(e)?;
@@ -338,6 +356,30 @@ impl<DB: DrawingBackend> DrawArea for DrawingArea<DB, Shift> {
                 .legend(move |(x, y)| {
                     Rectangle::new([(x, y - 5), (x + 12, y + 5)], color.filled())
                 });
+        }
+        if let (Some(label), false) = (fan_label, fan.is_empty()) {
+            // The band: P5 left to right, then P95 back.
+            let outline: Vec<(f64, f64)> = fan
+                .iter()
+                .map(|f| (f.0, f.1))
+                .chain(fan.iter().rev().map(|f| (f.0, f.3)))
+                .collect();
+            let shade = RGBColor(40, 40, 40);
+            chart
+                .draw_series(std::iter::once(Polygon::new(outline, shade.mix(0.18).filled())))
+                .map_err(e)?
+                .label(label.to_string())
+                .legend(move |(x, y)| {
+                    Rectangle::new([(x, y - 5), (x + 12, y + 5)], shade.mix(0.18).filled())
+                });
+            chart
+                .draw_series(LineSeries::new(
+                    fan.iter().map(|f| (f.0, f.2)),
+                    shade.stroke_width(2),
+                ))
+                .map_err(e)?
+                .label("P50 of the worlds")
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 12, y)], shade.stroke_width(2)));
         }
         chart
             .configure_series_labels()

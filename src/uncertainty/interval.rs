@@ -143,6 +143,10 @@ impl Interval {
     /// The value at cumulative probability `u` (0 < u < 1): the quantile
     /// function, exact at the interval's own percentiles.
     pub fn quantile(&self, u: f64) -> f64 {
+        if self.low == self.high {
+            // A degenerate interval is its point value, bit for bit.
+            return self.mid;
+        }
         match self.shape {
             Shape::Uniform => self.low + u * (self.high - self.low),
             Shape::SplitNormal | Shape::SplitLognormal => {
