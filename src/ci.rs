@@ -410,9 +410,7 @@ fn evaluate(
             let inputs: Vec<_> = file
                 .uncertain
                 .iter()
-                .filter(|i| {
-                    !(rate_set && i.field == "workload.requests_per_online_user_per_min")
-                })
+                .filter(|i| !(rate_set && i.field == "workload.requests_per_online_user_per_min"))
                 .cloned()
                 .collect();
             let analysis = crate::uncertainty::analyse(
@@ -503,8 +501,14 @@ fn check_percentiles(
     push: &mut impl FnMut(&str, String, String, bool),
 ) {
     let limits = [
-        ("max_monthly_usd_p95", a.max_monthly_usd_p95.map(|m| format!("${m:.2}"))),
-        ("min_slo_probability", a.min_slo_probability.map(|p| trim_float(p, 4))),
+        (
+            "max_monthly_usd_p95",
+            a.max_monthly_usd_p95.map(|m| format!("${m:.2}")),
+        ),
+        (
+            "min_slo_probability",
+            a.min_slo_probability.map(|p| trim_float(p, 4)),
+        ),
     ];
     let u = match analysis {
         Ok(u) => u,
@@ -534,7 +538,11 @@ fn check_percentiles(
         push(
             check,
             limit.clone(),
-            format!("{} ({}; {worlds})", trim_float(p, 4), u.least_regret.description),
+            format!(
+                "{} ({}; {worlds})",
+                trim_float(p, 4),
+                u.least_regret.description
+            ),
             p + 1e-12 >= min,
         );
     }

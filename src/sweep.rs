@@ -194,7 +194,9 @@ impl Growth {
     /// `5%..20%/month` (low..high) or `5%..10%..20%/month` (low..mid..high),
     /// read like a scenario interval (low and high the 5th and 95th
     /// percentiles). Returns the point growth (the median) and the interval.
-    pub fn parse_range(text: &str) -> Result<(Growth, Option<crate::uncertainty::Interval>), String> {
+    pub fn parse_range(
+        text: &str,
+    ) -> Result<(Growth, Option<crate::uncertainty::Interval>), String> {
         if !text.contains("..") {
             return Growth::parse(text).map(|g| (g, None));
         }
@@ -218,14 +220,19 @@ impl Growth {
             .iter()
             .all(|g| std::mem::discriminant(g) == std::mem::discriminant(&parts[0]));
         let fail = |why: String| {
-            format!("--growth: {why}; expected a range such as 5%..20%/month or +200..+800/month, got '{text}'")
+            format!(
+                "--growth: {why}; expected a range such as 5%..20%/month or +200..+800/month, got '{text}'"
+            )
         };
         if !same_kind || !(2..=3).contains(&values.len()) {
-            return Err(fail("both ends must be rates (%) or both amounts (+N)".into()));
+            return Err(fail(
+                "both ends must be rates (%) or both amounts (+N)".into(),
+            ));
         }
         let (low, high) = (values[0], values[values.len() - 1]);
         let mid = (values.len() == 3).then(|| values[1]);
-        let interval = crate::uncertainty::Interval::new(low, mid, high, None, false).map_err(fail)?;
+        let interval =
+            crate::uncertainty::Interval::new(low, mid, high, None, false).map_err(fail)?;
         let point = match parts[0] {
             Growth::Compound { .. } => Growth::Compound { rate: interval.mid },
             Growth::Linear { .. } => Growth::Linear {

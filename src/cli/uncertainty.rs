@@ -27,8 +27,14 @@ pub struct UncertaintyArgs {
 impl UncertaintyArgs {
     /// The options, or `None` when nothing is uncertain and no `--samples`
     /// asked for worlds.
-    pub fn options(&self, inputs: &[UncertainInput]) -> Result<Option<UncertaintyOptions>, Failure> {
-        for (flag, w) in [("--under-weight", self.under_weight), ("--over-weight", self.over_weight)] {
+    pub fn options(
+        &self,
+        inputs: &[UncertainInput],
+    ) -> Result<Option<UncertaintyOptions>, Failure> {
+        for (flag, w) in [
+            ("--under-weight", self.under_weight),
+            ("--over-weight", self.over_weight),
+        ] {
             if !(w.is_finite() && w >= 0.0) {
                 return Err(Failure::input(format!(
                     "{flag}: expected a weight of 0 or more, got {w}"
@@ -57,7 +63,11 @@ impl UncertaintyArgs {
 
 /// The uncertain inputs of a run: a peak rate given on the command line
 /// sets the per-user request rate, so an interval on it no longer applies.
-pub fn inputs_for_run(file: &ScenarioFile, rate_given: bool, warnings: &mut Vec<String>) -> Vec<UncertainInput> {
+pub fn inputs_for_run(
+    file: &ScenarioFile,
+    rate_given: bool,
+    warnings: &mut Vec<String>,
+) -> Vec<UncertainInput> {
     file.uncertain
         .iter()
         .filter(|input| {

@@ -152,7 +152,17 @@ pub fn cost_chart(
     }
     bands.retain(|(lo, hi, _)| lo < hi);
     let draw = |root: &dyn DrawArea| -> Result<(), String> {
-        root.draw_cost(&title, x0, x1, y_max, &bands, &names, &steps, &fan, fan_label.as_deref())
+        root.draw_cost(
+            &title,
+            x0,
+            x1,
+            y_max,
+            &bands,
+            &names,
+            &steps,
+            &fan,
+            fan_label.as_deref(),
+        )
     };
     render_with(format, width, height, draw)
 }
@@ -366,7 +376,10 @@ impl<DB: DrawingBackend> DrawArea for DrawingArea<DB, Shift> {
                 .collect();
             let shade = RGBColor(40, 40, 40);
             chart
-                .draw_series(std::iter::once(Polygon::new(outline, shade.mix(0.18).filled())))
+                .draw_series(std::iter::once(Polygon::new(
+                    outline,
+                    shade.mix(0.18).filled(),
+                )))
                 .map_err(e)?
                 .label(label.to_string())
                 .legend(move |(x, y)| {
@@ -379,7 +392,9 @@ impl<DB: DrawingBackend> DrawArea for DrawingArea<DB, Shift> {
                 ))
                 .map_err(e)?
                 .label("P50 of the worlds")
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 12, y)], shade.stroke_width(2)));
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 12, y)], shade.stroke_width(2))
+                });
         }
         chart
             .configure_series_labels()

@@ -83,11 +83,14 @@ pub struct ForecastUncertainty {
     pub events: Vec<EventMonths>,
 }
 
+/// (kind, change, month) of one event in one world.
+type WorldEvent = (&'static str, String, u32);
+
 /// A world's events as they compare across worlds: stage changes, the
 /// first month each component runs on a tier it did not start on, and
 /// the month no mix serves the load. (Count changes differ from world to
 /// world in every step; the point forecast lists them.)
-fn world_events(report: &ForecastReport) -> Vec<(&'static str, String, u32)> {
+fn world_events(report: &ForecastReport) -> Vec<WorldEvent> {
     let mut events = Vec::new();
     let mut seen: Vec<(String, String)> = Vec::new();
     for month in &report.months {
@@ -124,27 +127,26 @@ pub fn forecast_events(
     samples: usize,
 ) -> Result<ForecastUncertainty, String> {
     let samples = samples.max(1);
-    let runs: Vec<Result<Vec<(&'static str, String, u32)>, String>> =
-        crate::parallel::map(samples, |i| {
-            let (scenario, _) = worlds.world(i)?;
-            let growth = match growth_interval {
-                None => growth,
-                Some(interval) => {
-                    // The growth is the world's next draw after its inputs.
-                    let mut stream = super::Stream::for_world(worlds.seed, i as u64);
-                    for _ in worlds.inputs {
-                        stream.next_unit();
-                    }
-                    let value = interval.quantile(stream.next_unit());
-                    match growth {
-                        Growth::Compound { .. } => Growth::Compound { rate: value },
-                        Growth::Linear { .. } => Growth::Linear { per_month: value },
-                    }
+    let runs: Vec<Result<Vec<WorldEvent>, String>> = crate::parallel::map(samples, |i| {
+        let (scenario, _) = worlds.world(i)?;
+        let growth = match growth_interval {
+            None => growth,
+            Some(interval) => {
+                // The growth is the world's next draw after its inputs.
+                let mut stream = super::Stream::for_world(worlds.seed, i as u64);
+                for _ in worlds.inputs {
+                    stream.next_unit();
                 }
-            };
-            let report = forecast(&scenario, catalog, start, growth, months);
-            Ok(world_events(&report))
-        });
+                let value = interval.quantile(stream.next_unit());
+                match growth {
+                    Growth::Compound { .. } => Growth::Compound { rate: value },
+                    Growth::Linear { .. } => Growth::Linear { per_month: value },
+                }
+            }
+        };
+        let report = forecast(&scenario, catalog, start, growth, months);
+        Ok(world_events(&report))
+    });
     let mut found: Vec<(&'static str, String, Vec<f64>)> = Vec::new();
     for run in runs {
         let mut seen: Vec<(&'static str, String)> = Vec::new();
@@ -154,7 +156,10 @@ pub fn forecast_events(
                 continue;
             }
             seen.push((kind, change.clone()));
-            match found.iter_mut().find(|(k, c, _)| *k == kind && *c == change) {
+            match found
+                .iter_mut()
+                .find(|(k, c, _)| *k == kind && *c == change)
+            {
                 Some((_, _, months)) => months.push(month as f64),
                 None => found.push((kind, change, vec![month as f64])),
             }

@@ -68,6 +68,10 @@ pub fn extract(name: &str, text: &str) -> Result<(String, Vec<UncertainInput>), 
                 continue;
             }
         };
+        if let Err(message) = fields::check_path(&path) {
+            problems.push(fail(message));
+            continue;
+        }
         let fraction = fields::is_fraction(&path);
         if fraction && interval.high > 1.0 {
             problems.push(fail(format!(
@@ -230,7 +234,7 @@ fn replace_on_line(lines: &mut [String], index: usize, path: &[Step], mid: f64) 
         if blanked == 0 {
             return None;
         }
-        lines[index] = format!("{}{number}", &line[..offset]);
+        lines[index] = format!("{} {number}", line[..offset].trim_end());
         return Some(());
     }
     None
@@ -244,7 +248,9 @@ fn key_value_start(line: &str, key: &str) -> Option<usize> {
             return None;
         }
         let after = line[i + key.len()..].trim_start();
-        let sep = after.strip_prefix(':').or_else(|| after.strip_prefix('='))?;
+        let sep = after
+            .strip_prefix(':')
+            .or_else(|| after.strip_prefix('='))?;
         Some(line.len() - sep.len())
     })
 }
@@ -276,7 +282,10 @@ mod tests {
         let text = "workload:\n  requests_per_online_user_per_min: [2, 8]  # guess\n  daily_active_ratio:\n    low: 0.2\n    mid: 0.3\n    high: 0.4\n  peak_online_ratio: 0.1\ncomponents:\n  - name: w\n    jobs:\n      - { class: gen, duration_s: { low: 4, high: 9 }, cpu_ms: 5 }\n";
         let (out, inputs) = extract("s.yaml", text).unwrap();
         assert_eq!(out.lines().count(), text.lines().count());
-        assert!(out.contains("requests_per_online_user_per_min: 4.0  # guess"), "{out}");
+        assert!(
+            out.contains("requests_per_online_user_per_min: 4.0  # guess"),
+            "{out}"
+        );
         assert!(out.contains("daily_active_ratio: 0.3\n\n\n\n"), "{out}");
         assert!(out.contains("duration_s: 6.0, cpu_ms: 5 }"), "{out}");
         let fields: Vec<&str> = inputs.iter().map(|i| i.field.as_str()).collect();
@@ -294,11 +303,25 @@ mod tests {
 
     #[test]
     fn located_errors() {
-        let e = extract("s.yaml", "workload:\n  cpu: 1\n  daily_active_ratio: [0.5, 1.5]\n")
-            .unwrap_err();
+        let e = extract(
+            "s.yaml",
+            "workload:\n  cpu: 1\n  daily_active_ratio: [0.5, 1.5]\n",
+        )
+        .unwrap_err();
         assert!(e[0].to_string().contains("s.yaml:3"), "{}", e[0]);
         assert!(e[0].message.contains("share from 0 to 1"), "{}", e[0]);
-        let e = extract("s.yaml", "workload:\n  users: { low: 9, high: 3 }\n").unwrap_err();
+        let e = extract(
+            "s.yaml",
+            "workload:\n  storage_mb_per_user: { low: 9, high: 3 }\n",
+        )
+        .unwrap_err();
         assert!(e[0].message.contains("low ≤ high"), "{}", e[0]);
+        let e = extract(
+            "s.yaml",
+            "components:\n  - name: api\n    slo:\n      response_ms: [100, 300]\n    min_instances: [1, 2]\n",
+        )
+        .unwrap_err();
+        assert!(e[0].message.contains("cannot take an interval"), "{}", e[0]);
+        assert_eq!((e[0].line, e[1].line), (Some(4), Some(5)));
     }
 }

@@ -146,7 +146,10 @@ fn component_slot<'a>(
             }
         }
         ("autoscale", 4) if nested == Some("target_utilization") => {
-            let a = c.autoscale.as_mut().ok_or_else(|| missing("autoscale of"))?;
+            let a = c
+                .autoscale
+                .as_mut()
+                .ok_or_else(|| missing("autoscale of"))?;
             Ok(Slot::Plain(&mut a.target_utilization))
         }
         ("read_replicas", 4) if nested == Some("read_share") => {
@@ -184,6 +187,21 @@ fn component_slot<'a>(
         })),
         _ => Err(refuse(path)),
     }
+}
+
+/// Whether the field at `path` may take an interval, whatever the
+/// scenario holds: the path is tried on a probe scenario that has every
+/// named item and optional block the path names.
+pub fn check_path(path: &[Step]) -> Result<(), String> {
+    let names: Vec<&str> = path.iter().filter_map(|s| name(Some(s))).collect();
+    let first = names.first().copied().unwrap_or("x");
+    let second = names.get(1).copied().unwrap_or("x");
+    let yaml = format!(
+        "version: 1\nname: probe\nworkload:\n  daily_active_ratio: 0\n  peak_online_ratio: 0\n  requests_per_online_user_per_min: 0\n  jobs: [{{ name: {first:?}, per_active_user_per_day: 0 }}]\ncomponents:\n  - name: {first:?}\n    role: worker\n    candidates: []\n    jobs: [{{ class: {second:?}, duration_s: 1 }}]\n    usl: {{ sigma: 0, kappa: 0 }}\n    autoscale: {{ min: 1, max: 1, target_utilization: 0.5 }}\n    read_replicas: {{ max: 1, read_share: 0.5 }}\nusage:\n  - {{ name: {first:?}, driver: fixed }}\n"
+    );
+    let mut probe: Scenario =
+        serde_yaml_ng::from_str(&yaml).map_err(|e| format!("internal: probe scenario: {e}"))?;
+    set_number(&mut probe, path, 0.0)
 }
 
 /// Sets the field at `path` to `value` (kept within 0 to 1 for shares).

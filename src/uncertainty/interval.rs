@@ -75,7 +75,9 @@ impl Interval {
             ));
         }
         if high < low {
-            return Err(format!("expected low ≤ high, found low {low} > high {high}"));
+            return Err(format!(
+                "expected low ≤ high, found low {low} > high {high}"
+            ));
         }
         if let Some(m) = mid
             && !(low..=high).contains(&m)
@@ -218,7 +220,10 @@ mod tests {
     fn quantiles_pass_through_the_interval() {
         for (low, mid, high) in [(2.0, 3.0, 6.0), (0.0, 1.0, 5.0), (10.0, 10.0, 10.0)] {
             let i = Interval::new(low, Some(mid), high, None, false).unwrap();
-            assert!((i.quantile(0.05) - low).abs() < 1e-9 * high.max(1.0), "{i:?}");
+            assert!(
+                (i.quantile(0.05) - low).abs() < 1e-9 * high.max(1.0),
+                "{i:?}"
+            );
             assert!((i.quantile(0.5) - mid).abs() < 1e-9 * high.max(1.0));
             assert!((i.quantile(0.95) - high).abs() < 1e-9 * high.max(1.0));
         }

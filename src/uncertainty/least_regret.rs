@@ -180,7 +180,12 @@ fn hedge(optima: &[WorldOptimum], q: f64) -> Option<Mix> {
         .collect()
 }
 
-fn optimum_of(worlds: &Worlds<'_>, catalog: &Catalog, users: f64, index: usize) -> Result<WorldOptimum, String> {
+fn optimum_of(
+    worlds: &Worlds<'_>,
+    catalog: &Catalog,
+    users: f64,
+    index: usize,
+) -> Result<WorldOptimum, String> {
     let (scenario, values) = worlds.world(index)?;
     let plan = Planner::new(&scenario, catalog).plan(users);
     Ok(match plan {
@@ -227,8 +232,15 @@ fn precision_pct(sorted: &[f64]) -> f64 {
             let centre = super::percentile(sorted, p).unwrap_or(0.0);
             let spread = 1.96 * (n as f64 * p * (1.0 - p)).sqrt();
             let at = |k: f64| sorted[(k.max(0.0) as usize).min(n - 1)];
-            let (lo, hi) = (at((n as f64 * p - spread).floor()), at((n as f64 * p + spread).ceil()));
-            if centre > 0.0 { (hi - lo) / 2.0 / centre * 100.0 } else { 0.0 }
+            let (lo, hi) = (
+                at((n as f64 * p - spread).floor()),
+                at((n as f64 * p + spread).ceil()),
+            );
+            if centre > 0.0 {
+                (hi - lo) / 2.0 / centre * 100.0
+            } else {
+                0.0
+            }
         })
         .fold(0.0, f64::max)
 }
@@ -251,7 +263,10 @@ pub fn analyse(
         crate::parallel::map(samples, |i| optimum_of(&worlds, catalog, users, i))
             .into_iter()
             .collect::<Result<_, _>>()?;
-    let mut optimum_costs: Vec<f64> = optima.iter().filter_map(|w| w.optimum.clone().ok()).collect();
+    let mut optimum_costs: Vec<f64> = optima
+        .iter()
+        .filter_map(|w| w.optimum.clone().ok())
+        .collect();
     optimum_costs.sort_by(f64::total_cmp);
     let n = optima.len();
     // Candidates: the world optima by frequency (first seen breaks ties),
@@ -263,13 +278,15 @@ pub fn analyse(
             None => counted.push((mix.clone(), 1)),
         }
     }
-    counted.sort_by(|a, b| b.1.cmp(&a.1));
+    counted.sort_by_key(|c| std::cmp::Reverse(c.1));
     let mut candidates: Vec<(Mix, usize)> = counted.iter().take(CANDIDATES).cloned().collect();
     // Hedges: each component at the q-quantile (by its cost) of what the
     // worlds chose for it. The worlds' own optima are sized for one world
     // each; these are sized for most of them at once.
     for q in HEDGES {
-        let Some(hedge) = hedge(&optima, q) else { continue };
+        let Some(hedge) = hedge(&optima, q) else {
+            continue;
+        };
         if !candidates.iter().any(|(m, _)| *m == hedge) {
             let count = counted.iter().find(|(m, _)| *m == hedge).map_or(0, |c| c.1);
             candidates.push((hedge, count));
@@ -300,7 +317,14 @@ pub fn analyse(
         candidates
             .iter()
             .map(|(mix, _)| match (&world, &optima[i]) {
-                (_, WorldOptimum { optimum: Ok(cost), mix: Some(m), .. }) if m == mix => Ok(*cost),
+                (
+                    _,
+                    WorldOptimum {
+                        optimum: Ok(cost),
+                        mix: Some(m),
+                        ..
+                    },
+                ) if m == mix => Ok(*cost),
                 (Ok(scenario), _) => outcome(scenario, catalog, mix, users),
                 (Err(e), _) => Err(("(world)".to_string(), e.clone())),
             })
@@ -326,7 +350,10 @@ pub fn analyse(
         .iter()
         .enumerate()
         .map(|(c, (mix, count))| {
-            let mut held: Vec<f64> = outcomes.iter().filter_map(|row| row[c].clone().ok()).collect();
+            let mut held: Vec<f64> = outcomes
+                .iter()
+                .filter_map(|row| row[c].clone().ok())
+                .collect();
             let mut failures: Vec<FailureCount> = Vec::new();
             for (component, constraint) in outcomes.iter().filter_map(|row| row[c].clone().err()) {
                 match failures
@@ -345,7 +372,7 @@ pub fn analyse(
             for f in &mut failures {
                 f.share = f.worlds as f64 / n as f64;
             }
-            failures.sort_by(|a, b| b.worlds.cmp(&a.worlds));
+            failures.sort_by_key(|f| std::cmp::Reverse(f.worlds));
             MixReport {
                 mix: scenario
                     .components
@@ -372,12 +399,22 @@ pub fn analyse(
     // Least regret first; ties to the cheaper median, then to frequency.
     let mut order: Vec<usize> = (0..reports.len()).collect();
     order.sort_by(|&a, &b| {
-        let key = |r: &MixReport| (r.mean_regret_usd, r.monthly_usd.map_or(f64::INFINITY, |p| p.p50));
+        let key = |r: &MixReport| {
+            (
+                r.mean_regret_usd,
+                r.monthly_usd.map_or(f64::INFINITY, |p| p.p50),
+            )
+        };
         let (ka, kb) = (key(&reports[a]), key(&reports[b]));
-        ka.0.total_cmp(&kb.0).then(ka.1.total_cmp(&kb.1)).then(a.cmp(&b))
+        ka.0.total_cmp(&kb.0)
+            .then(ka.1.total_cmp(&kb.1))
+            .then(a.cmp(&b))
     });
     let best = order[0];
-    let mut best_costs: Vec<f64> = outcomes.iter().filter_map(|row| row[best].clone().ok()).collect();
+    let mut best_costs: Vec<f64> = outcomes
+        .iter()
+        .filter_map(|row| row[best].clone().ok())
+        .collect();
     best_costs.sort_by(f64::total_cmp);
     let precision = precision_pct(&best_costs);
     if options.capacity {
@@ -389,7 +426,8 @@ pub fn analyse(
         .take(3)
         .map(|&c| {
             let mut alternative = reports[c].clone();
-            alternative.lost_because = lost_because(&outcomes, best, c, &reports[best], &reports[c]);
+            alternative.lost_because =
+                lost_because(&outcomes, best, c, &reports[best], &reports[c]);
             if let Some(last) = alternative.lost_because.last_mut() {
                 let noise = paired_noise(&regrets[c], &regrets[best]);
                 if reports[c].mean_regret_usd - reports[best].mean_regret_usd < noise {
@@ -453,9 +491,8 @@ fn capacity(
             .iter()
             .zip(mix)
             .map(|(spec, (tier, count))| {
-                let count = count.unwrap_or_else(|| {
-                    catalog.tier(tier).map_or(1, |t| instance_limit(spec, &t))
-                });
+                let count = count
+                    .unwrap_or_else(|| catalog.tier(tier).map_or(1, |t| instance_limit(spec, &t)));
                 (tier.clone(), count)
             })
             .collect();

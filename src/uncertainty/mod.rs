@@ -11,6 +11,10 @@ pub mod interval;
 mod least_regret;
 mod worlds;
 
+pub use curves::{
+    CURVE_SAMPLES, CostBand, EventMonths, ForecastUncertainty, SampleInfo, cost_bands,
+    forecast_events,
+};
 pub use extract::{UncertainInput, extract, parse_interval};
 pub use fields::set_number;
 pub use interval::{Interval, Shape, Stream, percentile};
@@ -18,7 +22,6 @@ pub use least_regret::{
     FailureCount, InputReport, MixPart, MixReport, RegretWeights, UncertaintyOptions,
     UncertaintyReport, analyse,
 };
-pub use curves::{CURVE_SAMPLES, CostBand, EventMonths, ForecastUncertainty, SampleInfo, cost_bands, forecast_events};
 pub use worlds::Worlds;
 
 use serde::Serialize;

@@ -22,3 +22,4 @@ mod seeds_cli;
 mod simulation;
 mod stages_cli;
 mod tiers_cli;
+mod uncertainty_cli;

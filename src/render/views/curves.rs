@@ -82,7 +82,13 @@ fn band_cells(row: &SweepRow, expanded: bool) -> Vec<String> {
     let Some(band) = &row.band else {
         return vec![String::new(); 4];
     };
-    let cell = |v: f64| if expanded { format!("{v:.2}") } else { money(v) };
+    let cell = |v: f64| {
+        if expanded {
+            format!("{v:.2}")
+        } else {
+            money(v)
+        }
+    };
     let mut cells: Vec<String> = match band.monthly_usd {
         Some(p) => vec![cell(p.p5), cell(p.p50), cell(p.p95)],
         None => vec!["—".into(); 3],
@@ -122,7 +128,11 @@ fn sweep_cells(
         let short = error.split(": the largest").next().unwrap_or(&error);
         cells.push(format!("infeasible: {short}"));
         // Keep the band: other worlds may still be served here.
-        let band = if bands { band_cells(row, expanded) } else { Vec::new() };
+        let band = if bands {
+            band_cells(row, expanded)
+        } else {
+            Vec::new()
+        };
         cells.resize(width - band.len() - usize::from(!expanded), String::new());
         cells.extend(band);
         if !expanded {

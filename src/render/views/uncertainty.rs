@@ -47,7 +47,11 @@ pub fn sections(u: &UncertaintyReport, explain: bool) -> (Vec<Section>, Vec<Stri
         headers: vec!["figure".into(), "P5".into(), "P50".into(), "P95".into()],
         rows: vec![
             row("least-regret mix, $/month", best.monthly_usd, money),
-            row("each world's cheapest mix, $/month", u.optimum_monthly_usd, money),
+            row(
+                "each world's cheapest mix, $/month",
+                u.optimum_monthly_usd,
+                money,
+            ),
             row("least-regret mix, max users", best.max_users, users),
         ],
     }];
@@ -98,7 +102,9 @@ pub fn sections(u: &UncertaintyReport, explain: bool) -> (Vec<Section>, Vec<Stri
                 .inputs
                 .iter()
                 .map(|i| {
-                    let at = i.line.map_or(String::new(), |l| format!(" ({}:{l})", i.file));
+                    let at = i
+                        .line
+                        .map_or(String::new(), |l| format!(" ({}:{l})", i.file));
                     let f = |v: f64| trim_float(v, 4);
                     vec![
                         format!("{}{at}", i.field),
