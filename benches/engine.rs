@@ -217,4 +217,84 @@ fn calibration(c: &mut Criterion) {
 }
 
 criterion_group!(calibration_benches, calibration);
-criterion_main!(benches, planning_benches, calibration_benches);
+
+/// The default scenario with intervals on five guessed fields (the ranges
+/// of docs/uncertainty.md): 1,000 worlds of `recommend` (targets: under
+/// 100 ms on every core) and a 200-point sweep with its bands (under 2 s).
+fn uncertainty(c: &mut Criterion) {
+    let mut text = capplan::scenario::DEFAULT_SCENARIO.1.to_string();
+    for (old, new) in [
+        (
+            "  daily_active_ratio: 0.3\n",
+            "  daily_active_ratio: { low: 0.2, mid: 0.3, high: 0.4 }\n",
+        ),
+        (
+            "  peak_online_ratio: 0.1\n",
+            "  peak_online_ratio: { low: 0.06, mid: 0.1, high: 0.15 }\n",
+        ),
+        (
+            "  requests_per_online_user_per_min: 3\n",
+            "  requests_per_online_user_per_min: [2, 6]\n",
+        ),
+        (
+            "    cpu_ms: 25\n",
+            "    cpu_ms: { low: 15, mid: 25, high: 50 }\n",
+        ),
+        (
+            "  storage_mb_per_user: 1\n",
+            "  storage_mb_per_user: { low: 0.5, mid: 1, high: 3 }\n",
+        ),
+    ] {
+        text = text.replacen(old, new, 1);
+    }
+    let file = capplan::scenario::parse_scenario("ranges.yaml", &text).unwrap();
+    assert_eq!(file.uncertain.len(), 5);
+    let catalog = capplan::catalog::load().unwrap();
+    let mut group = c.benchmark_group("uncertainty");
+    group.sample_size(10);
+    group.bench_function("recommend_1000_worlds", |b| {
+        b.iter(|| {
+            capplan::uncertainty::analyse(
+                &file.scenario,
+                &catalog,
+                &file.uncertain,
+                black_box(5000.0),
+                capplan::uncertainty::UncertaintyOptions {
+                    samples: Some(1000),
+                    ..Default::default()
+                },
+            )
+        })
+    });
+    let worlds = capplan::uncertainty::Worlds {
+        base: &file.scenario,
+        inputs: &file.uncertain,
+        seed: capplan::uncertainty::DEFAULT_SEED,
+    };
+    let users = capplan::sweep::user_points(100.0, 1e6, 200, true);
+    group.bench_function("sweep_200_points", |b| {
+        b.iter(|| {
+            let mut report = capplan::sweep::sweep(&file.scenario, &catalog, black_box(&users));
+            let bands = capplan::uncertainty::cost_bands(
+                &worlds,
+                &catalog,
+                capplan::uncertainty::CURVE_SAMPLES,
+                &users,
+            )
+            .unwrap();
+            for (row, band) in report.rows.iter_mut().zip(bands) {
+                row.band = Some(band);
+            }
+            report
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(uncertainty_benches, uncertainty);
+criterion_main!(
+    benches,
+    planning_benches,
+    calibration_benches,
+    uncertainty_benches
+);

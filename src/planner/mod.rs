@@ -261,7 +261,7 @@ impl<'a> Planner<'a> {
     }
 
     /// A planner held to one tier per component (`tiers`, in scenario
-    /// order). With a scenario from [`pin_counts`], its plan is a fixed
+    /// order). With a scenario from [`repin_counts`], its plan is a fixed
     /// mix priced like any plan (charges, usage, fees), or the constraint
     /// the mix fails.
     pub fn pinned(scenario: &'a Scenario, catalog: &'a Catalog, tiers: Vec<String>) -> Self {
@@ -573,18 +573,28 @@ impl<'a> Planner<'a> {
     }
 }
 
-/// A copy of `scenario` whose compute components run exactly the counts
-/// given (`None`: the count follows the load, as autoscaled groups and
+/// Makes `pinned`, a copy of `original` (which may hold another mix's
+/// counts: one copy serves many mixes), run exactly the counts given
+/// (`None`: the count follows the load, as autoscaled groups and
 /// serverless functions do): with [`Planner::pinned`], a fixed mix.
-pub fn pin_counts(scenario: &Scenario, counts: &[Option<u32>]) -> Scenario {
-    let mut pinned = scenario.clone();
-    for (component, count) in pinned.components.iter_mut().zip(counts) {
-        if let (true, Some(n)) = (component.role.is_compute(), count) {
-            component.min_instances = Some(*n);
-            component.max_instances = Some(*n);
+pub fn repin_counts(pinned: &mut Scenario, original: &Scenario, counts: &[Option<u32>]) {
+    for ((component, own), count) in pinned
+        .components
+        .iter_mut()
+        .zip(&original.components)
+        .zip(counts)
+    {
+        match (component.role.is_compute(), count) {
+            (true, Some(n)) => {
+                component.min_instances = Some(*n);
+                component.max_instances = Some(*n);
+            }
+            _ => {
+                component.min_instances = own.min_instances;
+                component.max_instances = own.max_instances;
+            }
         }
     }
-    pinned
 }
 
 /// The error for a component none of whose tiers fits: the constraint and

@@ -15,7 +15,7 @@
 use super::worlds::Worlds;
 use super::{Percentiles, Shape, UncertainInput};
 use crate::catalog::Catalog;
-use crate::planner::{Planner, USER_LIMIT, instance_limit, pin_counts};
+use crate::planner::{Planner, USER_LIMIT, instance_limit, repin_counts};
 use crate::scenario::Scenario;
 use serde::Serialize;
 
@@ -155,6 +155,8 @@ type Mix = Vec<(String, Option<u32>)>;
 type Outcome = Result<f64, (String, String)>;
 
 struct WorldOptimum {
+    /// The world, kept for pricing the candidates and the capacity search.
+    scenario: Scenario,
     values: Vec<f64>,
     optimum: Outcome,
     mix: Option<Mix>,
@@ -190,6 +192,7 @@ fn optimum_of(
     let plan = Planner::new(&scenario, catalog).plan(users);
     Ok(match plan {
         Ok(plan) => WorldOptimum {
+            scenario,
             values,
             optimum: Ok(plan.monthly_usd),
             mix: Some(plan.managed_mix()),
@@ -200,6 +203,7 @@ fn optimum_of(
                 .collect(),
         },
         Err(e) => WorldOptimum {
+            scenario,
             values,
             optimum: Err((e.component, e.constraint.as_str().to_string())),
             mix: None,
@@ -208,12 +212,18 @@ fn optimum_of(
     })
 }
 
-/// A fixed mix in one world.
-fn outcome(scenario: &Scenario, catalog: &Catalog, mix: &Mix, users: f64) -> Outcome {
+/// A fixed mix in one world (`pinned`: a copy of the world to pin it in).
+fn outcome(
+    pinned: &mut Scenario,
+    world: &Scenario,
+    catalog: &Catalog,
+    mix: &Mix,
+    users: f64,
+) -> Outcome {
     let counts: Vec<Option<u32>> = mix.iter().map(|(_, c)| *c).collect();
     let tiers: Vec<String> = mix.iter().map(|(t, _)| t.clone()).collect();
-    let pinned = pin_counts(scenario, &counts);
-    Planner::pinned(&pinned, catalog, tiers)
+    repin_counts(pinned, world, &counts);
+    Planner::pinned(pinned, catalog, tiers)
         .plan(users)
         .map(|p| p.monthly_usd)
         .map_err(|e| (e.component, e.constraint.as_str().to_string()))
@@ -253,8 +263,13 @@ pub fn analyse(
     users: f64,
     options: UncertaintyOptions,
 ) -> Result<UncertaintyReport, String> {
+    // Stage templates and assertions play no part in a plan: worlds
+    // without them are cheaper to copy.
+    let mut base = scenario.clone();
+    base.stages.clear();
+    base.assertions.clear();
     let worlds = Worlds {
-        base: scenario,
+        base: &base,
         inputs,
         seed: options.seed,
     };
@@ -313,20 +328,17 @@ pub fn analyse(
     }
     // Every candidate in every world (the world's own optimum is known).
     let outcomes: Vec<Vec<Outcome>> = crate::parallel::map(n, |i| {
-        let world = worlds.world(i).map(|(s, _)| s);
+        let world = &optima[i];
+        let mut pinned = world.scenario.clone();
         candidates
             .iter()
-            .map(|(mix, _)| match (&world, &optima[i]) {
-                (
-                    _,
-                    WorldOptimum {
-                        optimum: Ok(cost),
-                        mix: Some(m),
-                        ..
-                    },
-                ) if m == mix => Ok(*cost),
-                (Ok(scenario), _) => outcome(scenario, catalog, mix, users),
-                (Err(e), _) => Err(("(world)".to_string(), e.clone())),
+            .map(|(mix, _)| match world {
+                WorldOptimum {
+                    optimum: Ok(cost),
+                    mix: Some(m),
+                    ..
+                } if m == mix => Ok(*cost),
+                _ => outcome(&mut pinned, &world.scenario, catalog, mix, users),
             })
             .collect()
     });
@@ -418,7 +430,7 @@ pub fn analyse(
     best_costs.sort_by(f64::total_cmp);
     let precision = precision_pct(&best_costs);
     if options.capacity {
-        reports[best].max_users = capacity(&worlds, catalog, &candidates[best].0, users, n)?;
+        reports[best].max_users = capacity(&optima, catalog, &candidates[best].0, users);
     }
     let alternatives: Vec<MixReport> = order
         .iter()
@@ -477,15 +489,14 @@ pub fn analyse(
 /// The largest user count the mix serves in each world (autoscaled and
 /// serverless counts at their limits, the rule `recommend` uses).
 fn capacity(
-    worlds: &Worlds<'_>,
+    optima: &[WorldOptimum],
     catalog: &Catalog,
     mix: &Mix,
     users: f64,
-    n: usize,
-) -> Result<Option<Percentiles>, String> {
-    let capacities: Vec<Result<f64, String>> = crate::parallel::map(n, |i| {
-        let (scenario, _) = worlds.world(i)?;
-        let planner = Planner::new(&scenario, catalog);
+) -> Option<Percentiles> {
+    let mut capacities: Vec<f64> = crate::parallel::map(optima.len(), |i| {
+        let scenario = &optima[i].scenario;
+        let planner = Planner::new(scenario, catalog);
         let fixed: Vec<(String, u32)> = scenario
             .components
             .iter()
@@ -497,7 +508,7 @@ fn capacity(
             })
             .collect();
         let holds = |u: f64| planner.mix_holds(&fixed, u);
-        Ok(if holds(users) {
+        if holds(users) {
             planner.capacity(&fixed, users).unwrap_or(USER_LIMIT)
         } else if !holds(1.0) {
             0.0
@@ -508,10 +519,9 @@ fn capacity(
                 if holds(mid) { good = mid } else { bad = mid }
             }
             good
-        })
+        }
     });
-    let mut values: Vec<f64> = capacities.into_iter().collect::<Result<_, _>>()?;
-    Ok(Percentiles::of(&mut values))
+    Percentiles::of(&mut capacities)
 }
 
 /// The 95% half-width of the mean of `a − b` over the worlds (paired:
