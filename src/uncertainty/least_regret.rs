@@ -199,7 +199,12 @@ fn optimum_of(
             component_usd: plan
                 .components
                 .iter()
-                .map(|c| c.total_monthly_usd().unwrap_or(f64::INFINITY))
+                // Priced parts only: an unpriced backup line must not
+                // make every database look alike.
+                .map(|c| {
+                    c.monthly_usd.unwrap_or(0.0)
+                        + c.charges.iter().filter_map(|l| l.monthly_usd).sum::<f64>()
+                })
                 .collect(),
         },
         Err(e) => WorldOptimum {
