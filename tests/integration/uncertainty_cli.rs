@@ -560,3 +560,36 @@ fn the_chart_draws_the_fan() {
     assert!(svg.contains("P5–P95 over 20 worlds") && svg.contains("P50 of the worlds"));
     assert!(svg.contains("<polygon"), "the band is a polygon");
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 8, ..Default::default() })]
+
+    /// Whatever the ranges: every percentile triple is ordered, shares are
+    /// probabilities, and the least-regret mix regrets no more than any
+    /// alternative.
+    #[test]
+    fn percentiles_are_ordered_for_any_ranges(
+        rate_low in 0.5f64..4.0, rate_factor in 1.0f64..4.0,
+        cpu_low in 5.0f64..40.0, cpu_factor in 1.0f64..3.0,
+        seed in 0u64..1000,
+    ) {
+        let text = DEFAULT_SCENARIO.1
+            .replacen("  requests_per_online_user_per_min: 3\n", &format!("  requests_per_online_user_per_min: [{rate_low}, {}]\n", rate_low * rate_factor), 1)
+            .replacen("    cpu_ms: 25\n", &format!("    cpu_ms: {{ low: {cpu_low}, high: {} }}\n", cpu_low * cpu_factor), 1);
+        let file = parse_scenario("p.yaml", &text).unwrap();
+        let u = analyse(&file.scenario, &catalog(), &file.uncertain, 5000.0, UncertaintyOptions {
+            samples: Some(40),
+            seed,
+            ..Default::default()
+        }).unwrap();
+        let ordered = |p: capplan::uncertainty::Percentiles| p.p5 <= p.p50 && p.p50 <= p.p95;
+        proptest::prop_assert!(u.optimum_monthly_usd.is_none_or(ordered));
+        proptest::prop_assert!(u.least_regret.monthly_usd.is_none_or(ordered));
+        proptest::prop_assert!(u.least_regret.max_users.is_none_or(ordered));
+        proptest::prop_assert!(u.inputs.iter().all(|i| ordered(i.sampled)));
+        proptest::prop_assert!((0.0..=1.0).contains(&u.least_regret.slo_probability));
+        for alternative in &u.alternatives {
+            proptest::prop_assert!(alternative.mean_regret_usd >= u.least_regret.mean_regret_usd);
+        }
+    }
+}
