@@ -275,16 +275,13 @@ fn uncertainty(c: &mut Criterion) {
     group.bench_function("sweep_200_points", |b| {
         b.iter(|| {
             let mut report = capplan::sweep::sweep(&file.scenario, &catalog, black_box(&users));
-            let bands = capplan::uncertainty::cost_bands(
+            capplan::uncertainty::add_bands(
+                &mut report,
                 &worlds,
                 &catalog,
                 capplan::uncertainty::CURVE_SAMPLES,
-                &users,
             )
             .unwrap();
-            for (row, band) in report.rows.iter_mut().zip(bands) {
-                row.band = Some(band);
-            }
             report
         })
     });

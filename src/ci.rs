@@ -406,13 +406,7 @@ fn evaluate(
         };
         check_limits(a, &report, &mut push);
         if a.max_monthly_usd_p95.is_some() || a.min_slo_probability.is_some() {
-            let rate_set = a.rpm.is_some();
-            let inputs: Vec<_> = file
-                .uncertain
-                .iter()
-                .filter(|i| !(rate_set && i.field == "workload.requests_per_online_user_per_min"))
-                .cloned()
-                .collect();
+            let (inputs, _) = crate::uncertainty::sampled_inputs(&file.uncertain, a.rpm.is_some());
             let analysis = crate::uncertainty::analyse(
                 &scenario,
                 catalog,

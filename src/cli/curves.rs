@@ -13,8 +13,7 @@ use capplan::fsio::write_atomically;
 use capplan::scenario::Scenario;
 use capplan::sweep::{Growth, SweepReport, forecast, sweep, user_points};
 use capplan::uncertainty::{
-    CURVE_SAMPLES, SampleInfo, UncertainInput, UncertaintyOptions, Worlds, cost_bands,
-    forecast_events,
+    CURVE_SAMPLES, UncertainInput, UncertaintyOptions, Worlds, add_bands, forecast_events,
 };
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
@@ -80,21 +79,16 @@ impl Loaded {
 
     /// The cost band at every row's user count, when sampling.
     fn add_bands(&self, report: &mut SweepReport) -> Result<(), Failure> {
-        let Some(options) = &self.sampling else {
-            return Ok(());
-        };
-        let samples = options.samples.unwrap_or(CURVE_SAMPLES);
-        let users: Vec<f64> = report.rows.iter().map(|r| r.users).collect();
-        let bands = cost_bands(&self.worlds(options), &self.catalog, samples, &users)
-            .map_err(Failure::input)?;
-        for (row, band) in report.rows.iter_mut().zip(bands) {
-            row.band = Some(band);
+        match &self.sampling {
+            None => Ok(()),
+            Some(options) => add_bands(
+                report,
+                &self.worlds(options),
+                &self.catalog,
+                options.samples.unwrap_or(CURVE_SAMPLES),
+            )
+            .map_err(Failure::input),
         }
-        report.sampling = Some(SampleInfo {
-            samples,
-            seed: options.seed,
-        });
-        Ok(())
     }
 }
 
@@ -283,7 +277,7 @@ pub fn run_forecast(args: ForecastArgs) -> Result<Output, Failure> {
     report.given_rate = loaded.note.clone();
     let sampling = match (&loaded.sampling, growth_interval) {
         (Some(options), _) => Some(*options),
-        (None, Some(_)) => args.inputs.uncertainty.forced()?,
+        (None, Some(_)) => Some(args.inputs.uncertainty.forced()?),
         (None, None) => None,
     };
     if let Some(options) = sampling {

@@ -31,6 +31,14 @@ impl UncertaintyArgs {
         &self,
         inputs: &[UncertainInput],
     ) -> Result<Option<UncertaintyOptions>, Failure> {
+        if inputs.is_empty() && self.samples.is_none() {
+            return Ok(None);
+        }
+        self.forced().map(Some)
+    }
+
+    /// The options whatever the scenario holds (an uncertain `--growth`).
+    pub fn forced(&self) -> Result<UncertaintyOptions, Failure> {
         for (flag, w) in [
             ("--under-weight", self.under_weight),
             ("--over-weight", self.over_weight),
@@ -41,15 +49,7 @@ impl UncertaintyArgs {
                 )));
             }
         }
-        if inputs.is_empty() && self.samples.is_none() {
-            return Ok(None);
-        }
-        self.forced()
-    }
-
-    /// The options whatever the scenario holds (an uncertain `--growth`).
-    pub fn forced(&self) -> Result<Option<UncertaintyOptions>, Failure> {
-        Ok(Some(UncertaintyOptions {
+        Ok(UncertaintyOptions {
             samples: self.samples.map(|n| n as usize),
             seed: self.seed,
             weights: RegretWeights {
@@ -57,30 +57,22 @@ impl UncertaintyArgs {
                 under: self.under_weight,
             },
             capacity: true,
-        }))
+        })
     }
 }
 
-/// The uncertain inputs of a run: a peak rate given on the command line
-/// sets the per-user request rate, so an interval on it no longer applies.
+/// The uncertain inputs of a run, with a warning for an interval that a
+/// given peak rate overrides.
 pub fn inputs_for_run(
     file: &ScenarioFile,
     rate_given: bool,
     warnings: &mut Vec<String>,
 ) -> Vec<UncertainInput> {
-    file.uncertain
-        .iter()
-        .filter(|input| {
-            let overridden =
-                rate_given && input.field == "workload.requests_per_online_user_per_min";
-            if overridden {
-                warnings.push(format!(
-                    "{}: the given rate sets the per-user request rate; its interval is not sampled",
-                    input.field
-                ));
-            }
-            !overridden
-        })
-        .cloned()
-        .collect()
+    let (inputs, dropped) = capplan::uncertainty::sampled_inputs(&file.uncertain, rate_given);
+    for field in dropped {
+        warnings.push(format!(
+            "{field}: the given rate sets the per-user request rate; its interval is not sampled"
+        ));
+    }
+    inputs
 }

@@ -96,33 +96,25 @@ pub fn parse_scenario(name: &str, text: &str) -> Result<ScenarioFile, ScenarioEr
 /// Parses scenario text without resolving component defaults.
 fn parse_unresolved(name: &str, original: &str) -> Result<ScenarioFile, ScenarioError> {
     let toml = crate::problem::is_toml(name);
-    // Intervals are replaced by their medians in place (lines unchanged),
-    // so the strict parser reads a point scenario and locates as before.
-    let (text, uncertain) = crate::uncertainty::extract(name, original)
-        .map_err(|problems| ScenarioError { problems })?;
-    let text = text.as_str();
-    let scenario: Scenario = if toml {
-        toml::from_str(text).map_err(|e| {
-            let (line, column) = e.span().map(|span| line_column(text, span.start)).unzip();
-            let message = e.message().to_string();
-            ScenarioError::single(name, line, column, "", &message)
-        })?
-    } else {
-        if text.trim().is_empty() {
-            return Err(ScenarioError::single(
-                name,
-                None,
-                None,
-                "",
-                "the scenario is empty: expected a mapping with version, name, workload and components",
-            ));
+    // A scenario of plain numbers parses as it is. Only one that does not
+    // can hold intervals: they are replaced by their medians in place
+    // (lines unchanged), so the strict parser reads a point scenario and
+    // locates every other problem as before.
+    let (scenario, uncertain) = match parse_point(name, original, toml) {
+        Ok(scenario) => (scenario, Vec::new()),
+        Err(error) => {
+            let (text, uncertain) = crate::uncertainty::extract(name, original)
+                .map_err(|problems| ScenarioError { problems })?;
+            if uncertain.is_empty() {
+                return Err(error);
+            }
+            (parse_point(name, &text, toml)?, uncertain)
         }
-        crate::problem::parse_yaml_all(name, text).map_err(|problems| ScenarioError { problems })?
     };
     if scenario.version != 1 {
         return Err(ScenarioError::single(
             name,
-            crate::locate::line_of(text, &[crate::locate::Step::Key("version".into())]),
+            crate::locate::line_of(original, &[crate::locate::Step::Key("version".into())]),
             None,
             "version",
             &format!("expected version 1, found {}", scenario.version),
@@ -150,6 +142,27 @@ fn parse_unresolved(name: &str, original: &str) -> Result<ScenarioFile, Scenario
         patched: Vec::new(),
         uncertain,
     })
+}
+
+/// Scenario text of plain numbers, strictly.
+fn parse_point(name: &str, text: &str, toml: bool) -> Result<Scenario, ScenarioError> {
+    if toml {
+        return toml::from_str(text).map_err(|e| {
+            let (line, column) = e.span().map(|span| line_column(text, span.start)).unzip();
+            let message = e.message().to_string();
+            ScenarioError::single(name, line, column, "", &message)
+        });
+    }
+    if text.trim().is_empty() {
+        return Err(ScenarioError::single(
+            name,
+            None,
+            None,
+            "",
+            "the scenario is empty: expected a mapping with version, name, workload and components",
+        ));
+    }
+    crate::problem::parse_yaml_all(name, text).map_err(|problems| ScenarioError { problems })
 }
 
 /// 1-based line and column of a byte offset.

@@ -6,7 +6,7 @@ use super::{Interval, Percentiles, Worlds};
 use crate::catalog::Catalog;
 use crate::planner::Planner;
 use crate::scenario::Scenario;
-use crate::sweep::{ForecastReport, Growth, forecast};
+use crate::sweep::{ForecastReport, Growth, SweepReport, forecast};
 use serde::Serialize;
 
 /// How a curve's worlds were sampled.
@@ -57,6 +57,25 @@ pub fn cost_bands(
             }
         })
         .collect())
+}
+
+/// Gives every row of a sweep its cost band over `samples` worlds.
+pub fn add_bands(
+    report: &mut SweepReport,
+    worlds: &Worlds<'_>,
+    catalog: &Catalog,
+    samples: usize,
+) -> Result<(), String> {
+    let users: Vec<f64> = report.rows.iter().map(|r| r.users).collect();
+    let bands = cost_bands(worlds, catalog, samples, &users)?;
+    for (row, band) in report.rows.iter_mut().zip(bands) {
+        row.band = Some(band);
+    }
+    report.sampling = Some(SampleInfo {
+        samples: samples.max(1),
+        seed: worlds.seed,
+    });
+    Ok(())
 }
 
 /// One forecast event across the worlds.

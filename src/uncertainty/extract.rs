@@ -25,6 +25,19 @@ pub struct UncertainInput {
     pub fraction: bool,
 }
 
+/// The inputs a run samples. A given peak rate (`--rpm`, an assertion's
+/// `rpm`) sets the per-user request rate for the run, so an interval on
+/// that field is left out; its field is returned apart for a warning.
+pub fn sampled_inputs(
+    inputs: &[UncertainInput],
+    rate_given: bool,
+) -> (Vec<UncertainInput>, Vec<String>) {
+    let (dropped, kept): (Vec<_>, Vec<_>) = inputs.iter().cloned().partition(|input| {
+        rate_given && input.field == "workload.requests_per_online_user_per_min"
+    });
+    (kept, dropped.into_iter().map(|i| i.field).collect())
+}
+
 /// Top-level sections whose numbers are decisions or claims, not inputs.
 const NOT_INPUTS: &[&str] = &["version", "stages", "assert", "environments", "seats"];
 

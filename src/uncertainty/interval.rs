@@ -131,17 +131,6 @@ impl Interval {
         })
     }
 
-    /// A point value: every sample is `value`.
-    pub fn point(value: f64) -> Interval {
-        Interval {
-            low: value,
-            mid: value,
-            high: value,
-            confidence: DEFAULT_CONFIDENCE,
-            shape: Shape::SplitNormal,
-        }
-    }
-
     /// The value at cumulative probability `u` (0 < u < 1): the quantile
     /// function, exact at the interval's own percentiles.
     pub fn quantile(&self, u: f64) -> f64 {

@@ -1,6 +1,7 @@
 //! The least-regret mix at one load. Every world is planned exactly; the
-//! cheapest mixes of the worlds (the most frequent, and the mix of the
-//! plan at the medians) are then priced in every world as fixed mixes.
+//! candidate mixes (the worlds' most frequent cheapest mixes, per-component
+//! hedges and the mix of the plan at the medians) are then priced in every
+//! world as fixed mixes.
 //! A mix's regret in a world is what choosing it costs against that
 //! world's own optimum:
 //!
@@ -12,30 +13,14 @@
 //!
 //! The least-regret mix has the smallest mean regret over the worlds.
 
+use super::report::{
+    FailureCount, InputReport, MixPart, MixReport, RegretWeights, UncertaintyReport,
+};
 use super::worlds::Worlds;
-use super::{Percentiles, Shape, UncertainInput};
+use super::{Percentiles, UncertainInput};
 use crate::catalog::Catalog;
 use crate::planner::{Planner, USER_LIMIT, instance_limit, repin_counts};
 use crate::scenario::Scenario;
-use serde::Serialize;
-
-/// How regret weighs the two ways a mix can be wrong.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct RegretWeights {
-    /// Per dollar of monthly cost above the world's optimum.
-    pub over: f64,
-    /// Per dollar of the world's optimum when the mix misses an SLO.
-    pub under: f64,
-}
-
-impl Default for RegretWeights {
-    fn default() -> Self {
-        RegretWeights {
-            over: 1.0,
-            under: 4.0,
-        }
-    }
-}
 
 #[derive(Debug, Clone, Copy)]
 pub struct UncertaintyOptions {
@@ -61,93 +46,11 @@ impl Default for UncertaintyOptions {
 /// Worlds sampled when no count is given: the least-regret mix's cost
 /// percentiles then vary by about 1% from seed to seed (docs/uncertainty.md).
 pub const DEFAULT_SAMPLES: usize = 2000;
-/// Mixes priced in every world: the most frequent world optima, and the
-/// optima of the worlds at these quantiles of the optimum's cost.
+/// Candidates priced in every world: this many of the most frequent world
+/// optima, and one hedge per quantile (each component at that quantile,
+/// by its cost, of what the worlds chose for it).
 const CANDIDATES: usize = 6;
 const HEDGES: [f64; 5] = [0.5, 0.75, 0.9, 0.95, 0.99];
-
-/// One uncertain input as sampled.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct InputReport {
-    pub field: String,
-    pub file: String,
-    pub line: Option<usize>,
-    pub low: f64,
-    pub mid: f64,
-    pub high: f64,
-    pub confidence: f64,
-    pub distribution: Shape,
-    /// Percentiles of the values drawn.
-    pub sampled: Percentiles,
-}
-
-/// One component of a mix.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct MixPart {
-    pub component: String,
-    /// `provider/offering/tier`.
-    pub tier: String,
-    /// Instances; null where the count follows the load (autoscaled,
-    /// serverless).
-    pub count: Option<u32>,
-}
-
-/// How often a constraint was the first a mix failed.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct FailureCount {
-    pub component: String,
-    pub constraint: String,
-    pub worlds: usize,
-    pub share: f64,
-}
-
-/// A mix across the worlds.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct MixReport {
-    pub mix: Vec<MixPart>,
-    /// `api 2×standard, db M10, …`.
-    pub description: String,
-    /// Whether this is the mix of the plan at the medians (the point plan).
-    pub point_plan: bool,
-    /// Share of worlds in which it is the cheapest mix.
-    pub optimal_share: f64,
-    /// Mean regret per world, USD per month.
-    pub mean_regret_usd: f64,
-    /// Share of worlds in which it meets every SLO and limit.
-    pub slo_probability: f64,
-    /// Its monthly cost in the worlds where it holds.
-    pub monthly_usd: Option<Percentiles>,
-    /// The largest user count it serves, over the worlds (the least-regret
-    /// mix only; 10¹² means no limit was found).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_users: Option<Percentiles>,
-    /// The constraint that failed first, by count, most frequent first.
-    pub failures: Vec<FailureCount>,
-    /// Alternatives: why each lost to the least-regret mix, with counts.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub lost_because: Vec<String>,
-}
-
-/// `recommend` under uncertainty (the `uncertainty` JSON object).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct UncertaintyReport {
-    pub samples: usize,
-    pub seed: u64,
-    pub users: f64,
-    pub weights: RegretWeights,
-    pub inputs: Vec<InputReport>,
-    /// Share of worlds in which some mix serves the load.
-    pub feasible_share: f64,
-    /// The cheapest plan of each world, over the worlds some mix serves.
-    pub optimum_monthly_usd: Option<Percentiles>,
-    /// Half-width of the 95% interval of the least-regret mix's cost P5,
-    /// P50 and P95 (the widest), as a percentage of the figure: how far
-    /// another seed may move them.
-    pub precision_pct: f64,
-    pub least_regret: MixReport,
-    /// The next three mixes by regret.
-    pub alternatives: Vec<MixReport>,
-}
 
 type Mix = Vec<(String, Option<u32>)>;
 /// A mix in one world: its monthly cost, or the component and
@@ -283,11 +186,6 @@ pub fn analyse(
         crate::parallel::map(samples, |i| optimum_of(&worlds, catalog, users, i))
             .into_iter()
             .collect::<Result<_, _>>()?;
-    let mut optimum_costs: Vec<f64> = optima
-        .iter()
-        .filter_map(|w| w.optimum.clone().ok())
-        .collect();
-    optimum_costs.sort_by(f64::total_cmp);
     let n = optima.len();
     // Candidates: the world optima by frequency (first seen breaks ties),
     // and the mix of the plan at the medians.
@@ -456,6 +354,10 @@ pub fn analyse(
             alternative
         })
         .collect();
+    let mut optimum_costs: Vec<f64> = optima
+        .iter()
+        .filter_map(|w| w.optimum.clone().ok())
+        .collect();
     Ok(UncertaintyReport {
         samples: n,
         seed: options.seed,
@@ -604,4 +506,26 @@ fn describe(scenario: &Scenario, mix: &Mix) -> String {
         })
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn precision_from_order_statistics() {
+        // 0 … 999: at P5 the 95% interval spans ranks 36 to 64 (±1.96
+        // √(np(1−p)) = ±13.5 around 50), 14 either side of 49.95: 28.0%.
+        let sorted: Vec<f64> = (0..1000).map(f64::from).collect();
+        assert!((precision_pct(&sorted) - 14.0 / 49.95 * 100.0).abs() < 1e-9);
+        assert_eq!(precision_pct(&[5.0; 100]), 0.0);
+    }
+
+    #[test]
+    fn paired_noise_is_the_half_width_of_the_mean_difference() {
+        // Differences 1, 2, 3, 4: variance 5/3, standard error √(5/12).
+        let noise = paired_noise(&[1.0, 2.0, 3.0, 4.0], &[0.0; 4]);
+        assert!((noise - 1.96 * (5.0f64 / 12.0).sqrt()).abs() < 1e-12);
+        assert_eq!(paired_noise(&[3.0, 4.0], &[1.0, 2.0]), 0.0);
+    }
 }

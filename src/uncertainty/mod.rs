@@ -9,19 +9,18 @@ mod extract;
 mod fields;
 pub mod interval;
 mod least_regret;
+mod report;
 mod worlds;
 
 pub use curves::{
-    CURVE_SAMPLES, CostBand, EventMonths, ForecastUncertainty, SampleInfo, cost_bands,
+    CURVE_SAMPLES, CostBand, EventMonths, ForecastUncertainty, SampleInfo, add_bands, cost_bands,
     forecast_events,
 };
-pub use extract::{UncertainInput, extract, parse_interval};
+pub use extract::{UncertainInput, extract, parse_interval, sampled_inputs};
 pub use fields::set_number;
 pub use interval::{Interval, Shape, Stream, percentile};
-pub use least_regret::{
-    FailureCount, InputReport, MixPart, MixReport, RegretWeights, UncertaintyOptions,
-    UncertaintyReport, analyse,
-};
+pub use least_regret::{DEFAULT_SAMPLES, UncertaintyOptions, analyse};
+pub use report::{FailureCount, InputReport, MixPart, MixReport, RegretWeights, UncertaintyReport};
 pub use worlds::Worlds;
 
 use serde::Serialize;

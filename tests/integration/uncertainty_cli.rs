@@ -44,13 +44,29 @@ pub const FIVE_RANGES: &[(&str, &str)] = &[
     ),
 ];
 
-/// The output-token amount of question generation, uniform or fitted:
-/// cost is linear in it and no size depends on it.
-fn tokens(distribution: &str) -> Vec<(&'static str, String)> {
-    vec![(
-        "    amount: 900\n",
-        format!("    amount: {{ low: 600, high: 1200{distribution} }}\n"),
-    )]
+/// The output-token amount of question generation, in scenario text: the
+/// bill is linear in it and no size depends on it.
+const TOKENS: &str = "    amount: 900\n";
+
+/// The least-regret mix's cost percentiles over 4,000 worlds with the
+/// token amount written as `amount` (it must hold in every world).
+fn token_cost(name: &str, amount: &str) -> serde_json::Value {
+    let edit = format!("    amount: {amount}\n");
+    let path = scenario_with("unc-linear", name, &[(TOKENS, &edit)]);
+    let r = run_json(
+        &[
+            "recommend",
+            "--scenario",
+            &path,
+            "--samples",
+            "4000",
+            "--format",
+            "json",
+        ],
+        0,
+    );
+    assert_eq!(r["uncertainty"]["least_regret"]["slo_probability"], 1.0);
+    r["uncertainty"]["least_regret"]["monthly_usd"].clone()
 }
 
 fn catalog() -> Catalog {
@@ -238,39 +254,18 @@ fn percentiles_are_ordered_and_the_table_shows_them() {
 
 #[test]
 fn a_cost_linear_in_one_uniform_input_has_the_analytic_percentiles() {
-    let uniform = tokens(", distribution: uniform");
-    let edits: Vec<(&str, &str)> = uniform.iter().map(|(a, b)| (*a, b.as_str())).collect();
-    let path = scenario_with("unc-linear", "uniform.yaml", &edits);
-    let low = scenario_with(
-        "unc-linear",
-        "low.yaml",
-        &[("    amount: 900\n", "    amount: 600\n")],
-    );
-    let high = scenario_with(
-        "unc-linear",
-        "high.yaml",
-        &[("    amount: 900\n", "    amount: 1200\n")],
-    );
+    let low = scenario_with("unc-linear", "low.yaml", &[(TOKENS, "    amount: 600\n")]);
+    let high = scenario_with("unc-linear", "high.yaml", &[(TOKENS, "    amount: 1200\n")]);
     let (c_low, c_high) = (monthly_at(&low, "5000"), monthly_at(&high, "5000"));
     assert!(
         c_high > c_low + 1.0,
         "the tokens must move the bill: {c_low} {c_high}"
     );
     let samples = 4000.0;
-    let r = run_json(
-        &[
-            "recommend",
-            "--scenario",
-            &path,
-            "--samples",
-            "4000",
-            "--format",
-            "json",
-        ],
-        0,
+    let cost = token_cost(
+        "uniform.yaml",
+        "{ low: 600, high: 1200, distribution: uniform }",
     );
-    let cost = &r["uncertainty"]["least_regret"]["monthly_usd"];
-    assert_eq!(r["uncertainty"]["least_regret"]["slo_probability"], 1.0);
     for (p, key) in [(0.05, "p5"), (0.5, "p50"), (0.95, "p95")] {
         let expected = c_low + p * (c_high - c_low);
         // The standard error of a sample quantile of a uniform: √(p(1−p)/N) × range.
@@ -283,22 +278,7 @@ fn a_cost_linear_in_one_uniform_input_has_the_analytic_percentiles() {
     }
     // Fitted (split lognormal): quantiles map through a monotone cost, so
     // the cost's P5 and P95 are the costs at low and high.
-    let fitted = tokens("");
-    let edits: Vec<(&str, &str)> = fitted.iter().map(|(a, b)| (*a, b.as_str())).collect();
-    let path = scenario_with("unc-linear", "fitted.yaml", &edits);
-    let r = run_json(
-        &[
-            "recommend",
-            "--scenario",
-            &path,
-            "--samples",
-            "4000",
-            "--format",
-            "json",
-        ],
-        0,
-    );
-    let cost = &r["uncertainty"]["least_regret"]["monthly_usd"];
+    let cost = token_cost("fitted.yaml", "{ low: 600, high: 1200 }");
     let slope = (c_high - c_low) / 600.0;
     for (key, at) in [
         ("p5", 600.0),
@@ -316,9 +296,11 @@ fn a_cost_linear_in_one_uniform_input_has_the_analytic_percentiles() {
 
 #[test]
 fn more_samples_shrink_the_spread_across_seeds_as_one_over_root_n() {
-    let fitted = tokens(", distribution: uniform");
-    let mut text = DEFAULT_SCENARIO.1.to_string();
-    text = text.replacen(fitted[0].0, &fitted[0].1, 1);
+    let text = DEFAULT_SCENARIO.1.replacen(
+        TOKENS,
+        "    amount: { low: 600, high: 1200, distribution: uniform }\n",
+        1,
+    );
     let file = parse_scenario("linear.yaml", &text).unwrap();
     let catalog = catalog();
     let spread = |samples: usize| {
@@ -459,6 +441,51 @@ fn sweep_bands_forecast_months_and_check_assertions() {
     assert!(
         csv.contains("P5 USD/month,P50 USD/month,P95 USD/month,worlds served"),
         "{csv}"
+    );
+    // A band is the cheapest plan over the same worlds recommend samples.
+    let band = run_json(
+        &[
+            "sweep",
+            "--scenario",
+            &path,
+            "--from",
+            "5000",
+            "--to",
+            "5000",
+            "--points",
+            "1",
+            "--samples",
+            "150",
+            "--seed",
+            "5",
+            "--format",
+            "json",
+        ],
+        0,
+    );
+    let rec = run_json(
+        &[
+            "recommend",
+            "--scenario",
+            &path,
+            "--users",
+            "5000",
+            "--samples",
+            "150",
+            "--seed",
+            "5",
+            "--format",
+            "json",
+        ],
+        0,
+    );
+    assert_eq!(
+        band["rows"][0]["band"]["monthly_usd"],
+        rec["uncertainty"]["optimum_monthly_usd"]
+    );
+    assert_eq!(
+        band["rows"][0]["band"]["feasible_share"],
+        rec["uncertainty"]["feasible_share"]
     );
     // Without intervals or --samples, no band.
     let plain = run_json(

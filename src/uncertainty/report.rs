@@ -1,0 +1,106 @@
+//! What `recommend` reports under uncertainty (the `uncertainty` JSON
+//! object): the sampled inputs, the mixes across the worlds, the weights.
+
+use super::{Percentiles, Shape};
+use serde::Serialize;
+
+/// How regret weighs the two ways a mix can be wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct RegretWeights {
+    /// Per dollar of monthly cost above the world's optimum.
+    pub over: f64,
+    /// Per dollar of the world's optimum when the mix misses an SLO.
+    pub under: f64,
+}
+
+impl Default for RegretWeights {
+    fn default() -> Self {
+        RegretWeights {
+            over: 1.0,
+            under: 4.0,
+        }
+    }
+}
+
+/// One uncertain input as sampled.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InputReport {
+    pub field: String,
+    pub file: String,
+    pub line: Option<usize>,
+    pub low: f64,
+    pub mid: f64,
+    pub high: f64,
+    pub confidence: f64,
+    pub distribution: Shape,
+    /// Percentiles of the values drawn.
+    pub sampled: Percentiles,
+}
+
+/// One component of a mix.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MixPart {
+    pub component: String,
+    /// `provider/offering/tier`.
+    pub tier: String,
+    /// Instances; null where the count follows the load (autoscaled,
+    /// serverless).
+    pub count: Option<u32>,
+}
+
+/// How often a constraint was the first a mix failed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FailureCount {
+    pub component: String,
+    pub constraint: String,
+    pub worlds: usize,
+    pub share: f64,
+}
+
+/// A mix across the worlds.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MixReport {
+    pub mix: Vec<MixPart>,
+    /// `api 2×standard, db M10, …`.
+    pub description: String,
+    /// Whether this is the mix of the plan at the medians (the point plan).
+    pub point_plan: bool,
+    /// Share of worlds in which it is the cheapest mix.
+    pub optimal_share: f64,
+    /// Mean regret per world, USD per month.
+    pub mean_regret_usd: f64,
+    /// Share of worlds in which it meets every SLO and limit.
+    pub slo_probability: f64,
+    /// Its monthly cost in the worlds where it holds.
+    pub monthly_usd: Option<Percentiles>,
+    /// The largest user count it serves, over the worlds (the least-regret
+    /// mix only; 10¹² means no limit was found).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_users: Option<Percentiles>,
+    /// The constraint that failed first, by count, most frequent first.
+    pub failures: Vec<FailureCount>,
+    /// Alternatives: why each lost to the least-regret mix, with counts.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub lost_because: Vec<String>,
+}
+
+/// `recommend` under uncertainty (the `uncertainty` JSON object).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UncertaintyReport {
+    pub samples: usize,
+    pub seed: u64,
+    pub users: f64,
+    pub weights: RegretWeights,
+    pub inputs: Vec<InputReport>,
+    /// Share of worlds in which some mix serves the load.
+    pub feasible_share: f64,
+    /// The cheapest plan of each world, over the worlds some mix serves.
+    pub optimum_monthly_usd: Option<Percentiles>,
+    /// Half-width of the 95% interval of the least-regret mix's cost P5,
+    /// P50 and P95 (the widest), as a percentage of the figure: how far
+    /// another seed may move them.
+    pub precision_pct: f64,
+    pub least_regret: MixReport,
+    /// The next three mixes by regret.
+    pub alternatives: Vec<MixReport>,
+}
