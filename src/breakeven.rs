@@ -8,7 +8,7 @@ use crate::scenario::{Component, ComponentRole};
 use serde::Serialize;
 
 /// The comparison for one web component (JSON field names are a contract).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ServerlessComparison {
     pub component: String,
     pub serverless_tier: String,

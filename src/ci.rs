@@ -12,7 +12,7 @@ use crate::units::trim_float;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct CheckedFile {
     pub path: String,
     /// `scenario`, `catalog` or `unknown` (unreadable).
@@ -22,7 +22,7 @@ pub struct CheckedFile {
 }
 
 /// One limit of one assertion, computed against the limit.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct AssertionResult {
     pub file: String,
     pub line: Option<usize>,
@@ -36,7 +36,7 @@ pub struct AssertionResult {
     pub pass: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct CiReport {
     pub files: Vec<CheckedFile>,
     pub problems: Vec<Problem>,

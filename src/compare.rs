@@ -22,7 +22,7 @@ pub struct StackFile {
 }
 
 /// One platform choice per component role.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Stack {
     pub id: String,
@@ -161,7 +161,7 @@ pub fn check_stacks(stacks: &[Stack], catalog: &Catalog) -> Vec<String> {
 }
 
 /// The comparison: every stack at every user count.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct CompareReport {
     pub scenario: String,
     pub users: Vec<f64>,
@@ -170,7 +170,7 @@ pub struct CompareReport {
     pub catalog_as_of: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct StackResult {
     pub id: String,
     pub name: Option<String>,
@@ -192,7 +192,7 @@ impl StackResult {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct StackPoint {
     pub users: f64,
     pub feasible: bool,
@@ -205,7 +205,7 @@ pub struct StackPoint {
     pub error: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct StackComponent {
     pub name: String,
     /// `provider/offering/tier`.

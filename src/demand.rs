@@ -7,7 +7,7 @@ use crate::scenario::{ComponentRole, Scenario};
 use serde::Serialize;
 
 /// Rates and sizes for one user count. Rates per second, sizes in GB/MB.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Demand {
     pub users: f64,
     pub daily_active_users: f64,
@@ -119,7 +119,7 @@ pub struct RateRun {
 }
 
 /// What a given rate changed, for the report (JSON `given_rate`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct RateNote {
     pub peak_rps: f64,
     pub at_users: f64,

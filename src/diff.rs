@@ -6,7 +6,7 @@ use crate::recommend::{RecommendOptions, RecommendReport, recommend};
 use crate::scenario::Scenario;
 use serde::Serialize;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ComponentDiff {
     pub name: String,
     /// `2 × render/web/starter`, or null when the side lacks the component.
@@ -18,7 +18,7 @@ pub struct ComponentDiff {
     pub changed: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct DiffPoint {
     pub users: f64,
     pub base_stage: Option<String>,
@@ -34,7 +34,7 @@ pub struct DiffPoint {
     pub components: Vec<ComponentDiff>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct DiffReport {
     pub base: String,
     pub head: String,
@@ -47,7 +47,7 @@ pub struct DiffReport {
 }
 
 /// A `--fail-above` threshold.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]
 pub enum Threshold {
     Percent(f64),
     Usd(f64),

@@ -20,6 +20,7 @@ pub mod queue_report;
 pub mod queueing;
 pub mod recommend;
 pub mod scenario;
+pub mod schema;
 pub mod stages;
 pub mod sweep;
 pub mod uncertainty;

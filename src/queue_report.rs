@@ -13,7 +13,7 @@ pub enum QueueTask {
 }
 
 /// The result of `capplan queue`, one per problem. Times in milliseconds.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct QueueReport {
     pub model: &'static str,
     pub servers: u64,

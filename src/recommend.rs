@@ -7,7 +7,7 @@ use crate::planner::{Change, Infeasible, Plan, Planner};
 use crate::scenario::Scenario;
 use serde::Serialize;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct RecommendReport {
     pub scenario: String,
     pub users: f64,
@@ -55,7 +55,7 @@ pub struct RecommendReport {
     pub uncertainty: Option<crate::uncertainty::UncertaintyReport>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct DemandSummary {
     pub peak_rps: f64,
     pub peak_rpm: f64,
@@ -69,14 +69,14 @@ pub struct DemandSummary {
     pub peak_jobs_per_s: Vec<JobRate>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct JobRate {
     pub class: String,
     pub per_s: f64,
     pub per_month: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct StageSummary {
     pub name: String,
     /// 1-based position on the scenario's ladder.
@@ -86,7 +86,7 @@ pub struct StageSummary {
     pub max_users: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ComponentRow {
     pub name: String,
     pub role: &'static str,
@@ -133,7 +133,7 @@ pub struct ComponentRow {
 
 /// An autoscaled component's counts through the day and its cost against
 /// fixed sizing.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct AutoscaleRow {
     pub min_count: u32,
     pub average_count: f64,
@@ -150,7 +150,7 @@ pub struct AutoscaleRow {
     pub by_hour: Vec<u32>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct StageTemplate {
     pub name: String,
     pub index: usize,
@@ -163,13 +163,13 @@ pub struct StageTemplate {
     pub optimizer_saving_usd: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct NextStage {
     pub name: String,
     pub at_users: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct NextUpgrade {
     pub at_users: f64,
     pub component: String,

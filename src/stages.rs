@@ -12,7 +12,7 @@ use serde::Serialize;
 /// How far a single-value claim may be from the computed value.
 pub const CLAIM_TOLERANCE: f64 = 0.25;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ClaimCheck {
     /// `users`, `rpm`, `jobs_per_day.<class>`, `monthly_usd`.
     pub what: String,
@@ -21,7 +21,7 @@ pub struct ClaimCheck {
     pub ok: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct StageRow {
     pub name: String,
     /// 1-based position on the ladder.
@@ -39,7 +39,7 @@ pub struct StageRow {
     pub claims: Vec<ClaimCheck>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct StagesReport {
     pub scenario: String,
     pub stages: Vec<StageRow>,

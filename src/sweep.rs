@@ -10,7 +10,7 @@ use crate::stages::stage_at;
 use serde::Serialize;
 
 /// One component at one point.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct SweepCell {
     pub name: String,
     /// `provider/offering/tier`.
@@ -25,7 +25,7 @@ pub struct SweepCell {
 }
 
 /// The plan at one user count.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct SweepRow {
     pub users: f64,
     pub peak_rpm: f64,
@@ -44,7 +44,7 @@ pub struct SweepRow {
     pub band: Option<crate::uncertainty::CostBand>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct SweepReport {
     pub scenario: String,
     pub catalog_as_of: Option<String>,
@@ -132,7 +132,8 @@ pub(crate) fn row_from_plan(planner: &Planner<'_>, plan: &Plan) -> SweepRow {
             })
             .collect(),
         usage_usd: plan.usage.iter().filter_map(|u| u.monthly_usd).sum(),
-        environments_usd: plan.environments.iter().map(|e| e.monthly_usd).sum(),
+        // `+ 0.0`: an empty f64 sum is -0.0, which would print as "-0.0".
+        environments_usd: plan.environments.iter().map(|e| e.monthly_usd).sum::<f64>() + 0.0,
         monthly_usd: Some(plan.monthly_usd),
         usd_per_user: Some(plan.monthly_usd / users.max(1.0)),
         band: None,
@@ -149,7 +150,7 @@ fn oldest_date(catalog: &Catalog, rows: &[SweepRow]) -> Option<String> {
 }
 
 /// How users grow.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Growth {
     /// `15%/month`: users × (1 + rate) each month.
@@ -251,7 +252,7 @@ impl Growth {
 }
 
 /// Something that changes between two months.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ForecastEvent {
     pub month: u32,
     pub users: f64,
@@ -264,14 +265,14 @@ pub struct ForecastEvent {
     pub delta_usd: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ForecastMonth {
     pub month: u32,
     #[serde(flatten)]
     pub row: SweepRow,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ForecastReport {
     pub scenario: String,
     pub catalog_as_of: Option<String>,

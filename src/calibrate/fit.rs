@@ -12,7 +12,7 @@ const PLATEAU_SHARE: f64 = 0.95;
 /// Fewest load levels a USL fit needs (three parameters, three to spare).
 pub const USL_MIN_LEVELS: usize = 6;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Estimate {
     pub value: f64,
     /// 95% interval (or the range of the estimates behind the value).
@@ -24,7 +24,7 @@ pub struct Estimate {
     pub method: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Slots {
     /// Throughput of the plateau (all instances), requests/s.
     pub saturation_rps: f64,
@@ -37,7 +37,7 @@ pub struct Slots {
 }
 
 /// Which server model the data supports.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Model {
     pub concurrency: Concurrency,
     /// Workers per instance (blocking), and threads per worker when the
@@ -47,7 +47,7 @@ pub struct Model {
     pub reason: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct UslFit {
     pub sigma: f64,
     pub kappa: f64,
@@ -63,7 +63,7 @@ pub struct UslFit {
     pub across: Option<UslScope>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Profile {
     /// Relative load per UTC hour, the peak hour 1.
     pub hours: Vec<f64>,
@@ -72,14 +72,14 @@ pub struct Profile {
     pub samples: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct NotFitted {
     pub field: String,
     pub reason: String,
 }
 
 /// One load level as the fits saw it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct LevelPoint {
     pub concurrency: Option<f64>,
     pub instances: Option<f64>,
@@ -89,7 +89,7 @@ pub struct LevelPoint {
     pub cpu_cores: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct SourceSummary {
     pub file: String,
     pub format: InputFormat,
@@ -97,7 +97,7 @@ pub struct SourceSummary {
     pub rows: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Calibration {
     pub sources: Vec<SourceSummary>,
     pub levels: Vec<LevelPoint>,

@@ -24,7 +24,7 @@ use serde::Serialize;
 
 /// A measured quantity. Latencies are in ms, CPU in cores (CPU seconds per
 /// second, summed over instances), rates per second.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Metric {
     RequestsPerS,
@@ -198,4 +198,14 @@ pub fn calibrate(
     sources.extend(read::cloudwatch::resolve(outputs, &queries)?);
     let rows = join::join(&sources);
     fit(&sources, rows, setup)
+}
+
+/// The JSON contract of `capplan calibrate`: the component fitted, every
+/// estimate and the patch text written.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct CalibrateReport {
+    pub component: String,
+    #[serde(flatten)]
+    pub calibration: Calibration,
+    pub patch: String,
 }

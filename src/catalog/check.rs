@@ -7,6 +7,15 @@ use crate::locate::{Step, field_path, line_of};
 pub use crate::problem::{Problem, Severity};
 use std::collections::HashSet;
 
+/// The result of `capplan tiers check` (its JSON contract).
+#[derive(Debug, serde::Serialize, schemars::JsonSchema)]
+pub struct CatalogCheckReport {
+    pub files: Vec<String>,
+    pub errors: usize,
+    pub warnings: usize,
+    pub problems: Vec<Problem>,
+}
+
 /// Checks every embedded catalog and any overlays; used by `tiers check`.
 pub fn check_catalog(files: &[LoadedFile]) -> Vec<Problem> {
     check_catalog_aged(files, STALE_AFTER_DAYS)

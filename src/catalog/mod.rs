@@ -13,7 +13,7 @@ mod overlay;
 mod rules;
 mod view;
 
-pub use check::{Problem, Severity, check_catalog, check_catalog_aged};
+pub use check::{CatalogCheckReport, Problem, Severity, check_catalog, check_catalog_aged};
 pub use dates::{STALE_AFTER_DAYS, days_between, parse_civil_date, parse_date, today};
 pub use load::{
     CatalogError, LoadedFile, catalog_paths, embedded_files, embedded_providers, load, load_file,
@@ -26,7 +26,10 @@ pub use rules::{
     TierBackup, UsageCompute, seconds_per_unit,
 };
 pub use rules::{Basis, IdlePricing};
-pub use view::{OfferingSummary, TierRow, UsageRow, offering_summaries, tier_rows, usage_rows};
+pub use view::{
+    OfferingSummary, TierListReport, TierRow, TierShowReport, UsageRow, offering_summaries,
+    tier_rows, usage_rows,
+};
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -35,7 +38,9 @@ use std::collections::BTreeMap;
 pub const HOURS_PER_MONTH: f64 = 730.0;
 
 /// How sure the source is (see `docs/catalogs.md`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Confidence {
     Low,
@@ -54,7 +59,7 @@ impl Confidence {
 }
 
 /// What an offering does in an architecture.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Compute,
@@ -81,7 +86,7 @@ impl Role {
 }
 
 /// How the provider meters running time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Billing {
     PerSecond,
@@ -90,7 +95,7 @@ pub enum Billing {
 }
 
 /// Where a number came from. Any level may set it; the nearest wins.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Provenance {
     pub source: Option<String>,
@@ -101,7 +106,7 @@ pub struct Provenance {
 }
 
 /// One provider file (`tiers/render.yaml`).
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Provider {
     pub version: u32,
@@ -120,7 +125,7 @@ pub struct Provider {
 }
 
 /// A product line sold in tiers (`render/web`, `atlas/cluster`, `aws/ec2`).
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Offering {
     pub id: String,
@@ -165,7 +170,7 @@ pub struct Offering {
 }
 
 /// How a serverless offering is billed: usage ids of the same provider.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ServerlessPricing {
     /// Priced per `1M requests`.
@@ -175,7 +180,7 @@ pub struct ServerlessPricing {
 }
 
 /// One size of an offering.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Tier {
     pub id: String,
@@ -204,7 +209,7 @@ pub struct Tier {
 }
 
 /// What a tier can do. `None` means not published (unknown, not zero).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Capacity {
     pub vcpu: Option<f64>,
@@ -228,7 +233,7 @@ pub struct Capacity {
 
 /// What a tier costs. `monthly_usd` or `hourly_usd` (monthly = hourly × 730);
 /// both absent or null means unpriced.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Price {
     pub monthly_usd: Option<f64>,
@@ -244,7 +249,7 @@ pub struct Price {
 }
 
 /// One band of a stepped price.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PriceStep {
     pub max_ops_per_sec: f64,
@@ -253,7 +258,19 @@ pub struct PriceStep {
 }
 
 /// AWS-style purchase options.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Deserialize,
+    Serialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum PurchaseOption {
     OnDemand,
@@ -283,7 +300,7 @@ impl PurchaseOption {
 }
 
 /// A purchase option's price: explicit, or a discount off on-demand.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OptionPrice {
     pub monthly_usd: Option<f64>,
@@ -298,7 +315,7 @@ pub struct OptionPrice {
 }
 
 /// A usage-priced item: quantity × tiered unit price, after a free quota.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UsagePrice {
     pub id: String,
@@ -321,7 +338,7 @@ pub struct UsagePrice {
 }
 
 /// One volume tier; `usd: null` means the price at that volume is unknown.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VolumeTier {
     #[serde(default)]

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 /// How a database offering sells storage beyond a tier's included
 /// `capacity.storage_gb` (absent: nothing included), up to the tier's
 /// `capacity.max_storage_gb` or else `max_gb`.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StoragePricing {
     /// Usage id of the same provider, priced per GB-month.
@@ -27,7 +27,7 @@ pub struct StoragePricing {
 }
 
 /// Which storage is billed once a tier's included amount is exceeded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum StorageRule {
     /// Only the amount above the included storage (RDS: nothing included).
@@ -46,7 +46,9 @@ impl StorageRule {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum StorageMetering {
     /// The provisioned size: the need times the storage headroom.
@@ -58,7 +60,7 @@ pub enum StorageMetering {
 
 /// A monthly allowance of a tier: what is included, and what happens
 /// beyond it (an overage price, or none: a hard limit).
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Quota {
     pub metric: QuotaMetric,
@@ -73,7 +75,7 @@ pub struct Quota {
 }
 
 /// What a quota counts, per month, from the demand model.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum QuotaMetric {
     /// Cache commands (average cache operations × seconds in a month).
@@ -112,7 +114,7 @@ impl QuotaMetric {
 }
 
 /// A load balancer the offering needs in front of several instances.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoadBalancerRule {
     /// `offering/tier` of the same provider, priced per hour.
@@ -125,7 +127,7 @@ pub struct LoadBalancerRule {
 
 /// A feature that needs a paid plan of the platform (Render autoscaling
 /// needs a Pro workspace).
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FeatureFee {
     pub feature: Feature,
@@ -133,7 +135,7 @@ pub struct FeatureFee {
     pub tier: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Feature {
     Autoscaling,
@@ -163,7 +165,7 @@ pub const LCU_PROCESSED_GB_PER_HOUR: f64 = 1.0;
 /// tier's price, or none when the price already includes them (an Atlas
 /// replica set, RDS Multi-AZ). An offering without this field offers no
 /// high availability the catalog knows of.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HighAvailability {
     /// Extra nodes per tier, each billed at the tier's price
@@ -181,7 +183,7 @@ pub struct HighAvailability {
 /// of the provisioned storage, per GB-month (RDS, DocumentDB); an offering
 /// with no `price` bills backups at a rate the catalog does not know
 /// (Atlas Cloud Backup), reported as unpriced.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BackupPricing {
     /// Usage id of the same provider, priced per GB-month.
@@ -194,7 +196,7 @@ pub struct BackupPricing {
 }
 
 /// A tier whose backups differ from its offering's rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TierBackup {
     /// Snapshots are in the tier's price (Atlas Flex).
@@ -206,7 +208,7 @@ pub enum TierBackup {
 /// A database that scales in capacity units between a minimum and a
 /// maximum (Aurora Serverless v2 ACUs): the tier's own price is the
 /// minimum; units above it are billed hour by hour over the load profile.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CapacityUnits {
     /// Usage id of the same provider priced per unit-hour.
@@ -229,7 +231,7 @@ pub struct CapacityUnits {
 /// requests. Each metered resource names a usage id of the same provider
 /// whose unit ends in `-second`, `-minute`, `-hour` or `-month` (of a vCPU
 /// or a GB); the tier's own price, if it has one, is added per instance.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UsageCompute {
     pub cpu: Option<Metered>,
@@ -248,7 +250,7 @@ pub struct UsageCompute {
 }
 
 /// One metered resource of usage-priced compute.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Metered {
     /// Usage id of the same provider (unit per vCPU or GB and time).
@@ -257,7 +259,7 @@ pub struct Metered {
 }
 
 /// What a metered resource counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Basis {
     /// What the work uses: CPU-seconds of the requests and jobs (Vercel
@@ -282,14 +284,16 @@ impl Basis {
 }
 
 /// Idle rates of warm instances (usage ids of the same provider).
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IdlePricing {
     pub cpu: Option<String>,
     pub memory: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Scaling {
     #[default]
@@ -300,7 +304,7 @@ pub enum Scaling {
 /// Usage a platform plan's fee includes (Railway: the fee is credited
 /// against usage; Supabase Pro: $10 of compute): the credit is taken from
 /// what the plan's components cost on the listed offerings.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PlanCredit {
     pub usd: f64,
@@ -314,7 +318,7 @@ pub struct PlanCredit {
 /// A higher price per token for prompts above a size (Gemini 2.5 Pro,
 /// Claude Sonnet 4.5 with the 1M-token context: above 200,000 tokens the
 /// whole request is billed at the higher rate).
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LongContext {
     /// Prompt tokens (input and cached input of one call) above which

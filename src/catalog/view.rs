@@ -5,7 +5,7 @@ use super::{Catalog, HOURS_PER_MONTH, TierRef, days_between, today};
 use serde::Serialize;
 
 /// One tier with its capacity, price and provenance.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct TierRow {
     pub provider: String,
     pub offering: String,
@@ -109,15 +109,16 @@ impl TierRow {
 }
 
 /// One usage-priced item.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct UsageRow {
     pub provider: String,
     pub usage: String,
     pub name: Option<String>,
     pub unit: String,
     pub free_quantity: Option<f64>,
-    /// `from 0: $0.09`, `from 10240: $0.085` …
-    pub price_tiers: Vec<String>,
+    /// Volume tiers: from `start` units a month, `usd` per unit (null:
+    /// unpriced at that volume).
+    pub price_tiers: Vec<super::VolumeTier>,
     pub batch_discount: Option<f64>,
     pub source: Option<String>,
     pub as_of: Option<String>,
@@ -126,7 +127,7 @@ pub struct UsageRow {
 }
 
 /// One offering in `capplan tiers`: counts, date and age.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct OfferingSummary {
     pub provider: String,
     pub provider_name: Option<String>,
@@ -137,6 +138,21 @@ pub struct OfferingSummary {
     pub unpriced_tiers: usize,
     pub as_of: Option<String>,
     pub age_days: Option<i64>,
+}
+
+/// `capplan tiers list --format json`: every offering.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct TierListReport {
+    pub offerings: Vec<OfferingSummary>,
+}
+
+/// `capplan tiers show --format json`: the tiers a selector names and, for
+/// a whole provider, its usage prices (tokens, egress, storage, requests).
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct TierShowReport {
+    pub selector: String,
+    pub tiers: Vec<TierRow>,
+    pub usage_prices: Vec<UsageRow>,
 }
 
 /// The tiers of a provider, or of one `provider/offering`; `None` when the
@@ -177,18 +193,7 @@ pub fn usage_rows(catalog: &Catalog, provider_id: &str) -> Vec<UsageRow> {
             name: u.name.clone(),
             unit: u.unit.clone(),
             free_quantity: u.free_quantity,
-            price_tiers: u
-                .price_tiers
-                .iter()
-                .map(|t| {
-                    format!(
-                        "from {}: {}",
-                        t.start,
-                        t.usd
-                            .map_or("unpriced".to_string(), |usd| format!("${usd}"))
-                    )
-                })
-                .collect(),
+            price_tiers: u.price_tiers.clone(),
             batch_discount: u.batch_discount,
             source: u.source.clone().or_else(|| provider.source.clone()),
             as_of: u.as_of.clone().or_else(|| provider.as_of.clone()),

@@ -6,7 +6,6 @@ use capplan::calibrate::{self, InputFormat, Metric, Setup};
 use capplan::fsio::write_atomically;
 use capplan::scenario::{ComponentRole, load_patched};
 use clap::{Args, ValueEnum};
-use serde::Serialize;
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -84,15 +83,6 @@ fn input_format(text: &str) -> Result<InputFormat, String> {
             InputFormat::ALL.map(|f| f.name()).join(", ")
         )
     })
-}
-
-/// The JSON contract of `capplan calibrate`.
-#[derive(Serialize)]
-struct CalibrateReport<'a> {
-    component: &'a str,
-    #[serde(flatten)]
-    calibration: &'a calibrate::Calibration,
-    patch: &'a str,
 }
 
 pub fn run(args: CalibrateArgs) -> Result<Output, Failure> {
@@ -196,16 +186,22 @@ pub fn run(args: CalibrateArgs) -> Result<Output, Failure> {
     } else {
         CalibrateFormat::Yaml
     });
-    let report = CalibrateReport {
-        component: &component.name,
-        calibration: &calibration,
-        patch: &patch,
+    let report = calibrate::CalibrateReport {
+        component: component.name.clone(),
+        calibration,
+        patch,
     };
-    let view = || views::calibrate(&calibration, &component.name);
+    let view = || views::calibrate(&report.calibration, &report.component);
     Ok(Output::ok(match format {
-        CalibrateFormat::Yaml => patch.clone(),
-        CalibrateFormat::Json => render::render(render::Format::Json, &report, view),
-        CalibrateFormat::Table => render::render(render::Format::Table, &report, view),
-        CalibrateFormat::Markdown => render::render(render::Format::Markdown, &report, view),
+        CalibrateFormat::Yaml => report.patch.clone(),
+        CalibrateFormat::Json => {
+            render::render(render::Format::Json, &report, view).map_err(Failure::input)?
+        }
+        CalibrateFormat::Table => {
+            render::render(render::Format::Table, &report, view).map_err(Failure::input)?
+        }
+        CalibrateFormat::Markdown => {
+            render::render(render::Format::Markdown, &report, view).map_err(Failure::input)?
+        }
     }))
 }

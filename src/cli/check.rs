@@ -3,6 +3,7 @@
 use super::rate::RateArgs;
 use super::recommend::{load_inputs, parse_users};
 use super::{Failure, Output};
+use crate::render::table::wrap_line;
 use crate::render::{self, Format, views};
 use capplan::ci::{CiReport, check, github_escape};
 use capplan::diff::{Threshold, diff};
@@ -65,36 +66,41 @@ pub fn run_check(args: CheckArgs) -> Result<Output, Failure> {
 }
 
 fn human(r: &CiReport) -> String {
+    let layout = render::layout();
     let mut out = String::new();
     for p in &r.problems {
-        let label = if p.severity == Severity::Error {
-            "error"
+        // A warning's text already says "warning" after its location.
+        let line = if p.severity == Severity::Error {
+            format!("{}: {p}", layout.red("error"))
         } else {
-            "warning"
+            p.to_string()
         };
-        out.push_str(&format!("{label}: {p}\n"));
+        out.push_str(&wrap_line(&line, layout.width, "    "));
     }
     for a in &r.assertions {
         let location = a.line.map_or(a.file.clone(), |l| format!("{}:{l}", a.file));
-        out.push_str(&format!(
-            "{} {location}: at {}: {} {} (limit {})\n",
-            if a.pass { "ok  " } else { "FAIL" },
-            a.at,
-            a.check,
-            a.value,
-            a.limit
-        ));
+        let status = if a.pass {
+            layout.green("ok  ")
+        } else {
+            layout.red("FAIL")
+        };
+        let line = format!(
+            "{status} {location}: at {}: {} {} (limit {})",
+            a.at, a.check, a.value, a.limit
+        );
+        out.push_str(&wrap_line(&line, layout.width, "     "));
     }
     let scenarios = r.files.iter().filter(|f| f.kind == "scenario").count();
     let catalogs = r.files.iter().filter(|f| f.kind == "catalog").count();
-    out.push_str(&format!(
-        "checked {} file(s) ({scenarios} scenario(s), {catalogs} catalog(s)): {} error(s), {} warning(s); {} assertion check(s), {} failed\n",
+    let summary = format!(
+        "checked {} file(s) ({scenarios} scenario(s), {catalogs} catalog(s)): {} error(s), {} warning(s); {} assertion check(s), {} failed",
         r.files.len(),
         r.errors,
         r.warnings,
         r.assertions.len(),
         r.failed_assertions
-    ));
+    );
+    out.push_str(&wrap_line(&summary, layout.width, "  "));
     out
 }
 
@@ -266,7 +272,8 @@ pub fn run_diff(args: DiffArgs) -> Result<Output, Failure> {
     report.base_rate = base_rate;
     report.head_rate = head_rate;
     let failed = threshold.is_some_and(|t| report.points.iter().any(|p| t.exceeded_by(p)));
-    let mut text = render::render(args.format, &report, || views::diff(&report));
+    let mut text =
+        render::render(args.format, &report, || views::diff(&report)).map_err(Failure::input)?;
     if failed && matches!(args.format, Format::Table | Format::Markdown) {
         text.push_str(&format!(
             "\nThe monthly increase exceeds --fail-above {}.\n",
@@ -313,7 +320,7 @@ pub fn run_stages(args: StagesArgs) -> Result<Output, Failure> {
         )));
     }
     let report = capplan::stages::stages(&file.scenario, &catalog);
-    Ok(Output::ok(render::render(args.format, &report, || {
-        views::stages(&report)
-    })))
+    Ok(Output::ok(
+        render::render(args.format, &report, || views::stages(&report)).map_err(Failure::input)?,
+    ))
 }

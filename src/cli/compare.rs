@@ -109,7 +109,8 @@ pub fn run_compare(args: CompareArgs) -> Result<Output, Failure> {
         .collect::<Result<_, _>>()?;
     let report = compare(&scenario, &catalog, &stacks, &users);
     let format = args.format;
-    let mut text = render::render(format, &report, || views::compare(&report));
+    let mut text =
+        render::render(format, &report, || views::compare(&report)).map_err(Failure::input)?;
     super::curves::append(&mut text, &warnings, format);
     let any = report
         .stacks

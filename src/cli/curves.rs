@@ -263,7 +263,8 @@ pub fn run_sweep(args: SweepArgs) -> Result<Output, Failure> {
     let format = args.format;
     let mut text = render::render(format, &report, || {
         views::sweep(&report, format == Format::Csv)
-    });
+    })
+    .map_err(Failure::input)?;
     append(&mut text, &warnings, format);
     Ok(Output::ok(text))
 }
@@ -298,7 +299,8 @@ pub fn run_forecast(args: ForecastArgs) -> Result<Output, Failure> {
     let format = args.format;
     let mut text = render::render(format, &report, || {
         views::forecast(&report, format == Format::Csv)
-    });
+    })
+    .map_err(Failure::input)?;
     append(&mut text, &warnings, format);
     Ok(Output::ok(text))
 }

@@ -5,12 +5,14 @@ mod calibrate;
 mod check;
 mod compare;
 mod curves;
+mod docs;
 mod queue;
 mod rate;
 mod recommend;
 mod tiers;
 mod uncertainty;
 
+use crate::render;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::io::Write;
 use std::process::ExitCode;
@@ -28,6 +30,14 @@ use std::process::ExitCode;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Keep tables at full width instead of fitting them to the terminal
+    /// (the width is `COLUMNS`, else the terminal's, else 80 when piped).
+    #[arg(long, global = true)]
+    wide: bool,
+    /// With `--format csv`: print only this table (e.g. `components`), with
+    /// its own columns and no `section` column.
+    #[arg(long, global = true, value_name = "NAME")]
+    table: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -43,6 +53,8 @@ enum Command {
     Stages(check::StagesArgs),
     Tiers(tiers::TiersArgs),
     Calibrate(calibrate::CalibrateArgs),
+    Completions(docs::CompletionsArgs),
+    Man(docs::ManArgs),
 }
 
 /// An error that ends the command with a given exit code.
@@ -104,6 +116,10 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
+    render::configure(render::Options {
+        layout: render::Layout::detect(cli.wide),
+        csv_table: cli.table.clone(),
+    });
     let result = match cli.command {
         Command::Recommend(args) => recommend::run(args),
         Command::Queue(args) => queue::run(args),
@@ -116,6 +132,8 @@ pub fn main() -> ExitCode {
         Command::Stages(args) => check::run_stages(args),
         Command::Tiers(args) => tiers::run(args),
         Command::Calibrate(args) => calibrate::run(args),
+        Command::Completions(args) => docs::completions(args),
+        Command::Man(args) => docs::man(args),
     };
     match result {
         Ok(output) => {

@@ -4,6 +4,7 @@ use super::{Failure, Output};
 use crate::render::{self, Format, views};
 use capplan::queue_report::{QueueFailure, QueueTask, solve, solve_batch_line};
 use capplan::queueing::{MAX_SERVERS, Slo, Station};
+use capplan::schema::{BatchError, versioned};
 use capplan::units::{parse_duration, parse_rate};
 use clap::Args;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -113,9 +114,9 @@ pub fn run(args: QueueArgs) -> Result<Output, Failure> {
         QueueFailure::Input(m) => Failure::input(m),
         QueueFailure::Infeasible(m) => Failure::infeasible(m),
     })?;
-    Ok(Output::ok(render::render(args.format, &report, || {
-        views::queue(&report)
-    })))
+    Ok(Output::ok(
+        render::render(args.format, &report, || views::queue(&report)).map_err(Failure::input)?,
+    ))
 }
 
 /// JSON Lines in, JSON Lines out, in order; a bad line is answered with
@@ -141,12 +142,15 @@ fn batch(path: &str) -> Result<Output, Failure> {
             continue;
         }
         let written = match solve_batch_line(&line) {
-            Ok(report) => serde_json::to_writer(&mut out, &report),
+            Ok(report) => serde_json::to_writer(&mut out, &versioned(&report)),
             Err(error) => {
                 failed = true;
                 serde_json::to_writer(
                     &mut out,
-                    &serde_json::json!({ "line": number, "error": error }),
+                    &versioned(BatchError {
+                        line: number,
+                        error,
+                    }),
                 )
             }
         }

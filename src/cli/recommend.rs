@@ -134,9 +134,10 @@ pub fn run(args: RecommendArgs) -> Result<Output, Failure> {
     input_warnings.append(&mut report.warnings);
     report.warnings = input_warnings;
     let explain = args.explain;
-    Ok(Output::ok(render::render(args.format, &report, || {
-        views::recommend(&report, explain)
-    })))
+    Ok(Output::ok(
+        render::render(args.format, &report, || views::recommend(&report, explain))
+            .map_err(Failure::input)?,
+    ))
 }
 
 #[cfg(test)]

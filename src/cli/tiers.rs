@@ -3,11 +3,10 @@
 use super::{Failure, Output};
 use crate::render::{self, Format, views};
 use capplan::catalog::{
-    self, Catalog, LoadedFile, Problem, check_catalog, embedded_files, load_with_overlays,
-    offering_summaries, tier_rows, usage_rows,
+    self, Catalog, CatalogCheckReport, LoadedFile, Problem, TierListReport, TierShowReport,
+    check_catalog, embedded_files, load_with_overlays, offering_summaries, tier_rows, usage_rows,
 };
 use clap::{Args, Subcommand};
-use serde::Serialize;
 use std::path::PathBuf;
 
 #[derive(Debug, Args)]
@@ -57,8 +56,12 @@ pub fn run(args: TiersArgs) -> Result<Output, Failure> {
     match args.command.unwrap_or(TiersCommand::List) {
         TiersCommand::List => {
             let (catalog, warnings) = load_catalog(&args.overlays)?;
-            let summaries = offering_summaries(&catalog);
-            let mut text = render::render(args.format, &summaries, || views::tier_list(&summaries));
+            let report = TierListReport {
+                offerings: offering_summaries(&catalog),
+            };
+            let mut text =
+                render::render(args.format, &report, || views::tier_list(&report.offerings))
+                    .map_err(Failure::input)?;
             append_warnings(&mut text, &warnings, args.format);
             Ok(Output::ok(text))
         }
@@ -81,23 +84,20 @@ pub fn run(args: TiersArgs) -> Result<Output, Failure> {
             } else {
                 usage_rows(&catalog, provider)
             };
-            let mut text = render::render(args.format, &rows, || {
-                views::tier_show(&selector, &rows, &usage)
-            });
+            let report = TierShowReport {
+                selector: selector.clone(),
+                tiers: rows,
+                usage_prices: usage,
+            };
+            let mut text = render::render(args.format, &report, || {
+                views::tier_show(&selector, &report.tiers, &report.usage_prices)
+            })
+            .map_err(Failure::input)?;
             append_warnings(&mut text, &warnings, args.format);
             Ok(Output::ok(text))
         }
         TiersCommand::Check { paths } => check(&paths, args.format),
     }
-}
-
-/// The result of `capplan tiers check`.
-#[derive(Debug, Serialize)]
-pub struct CheckReport {
-    pub files: Vec<String>,
-    pub errors: usize,
-    pub warnings: usize,
-    pub problems: Vec<Problem>,
 }
 
 fn check(paths: &[PathBuf], format: Format) -> Result<Output, Failure> {
@@ -124,7 +124,7 @@ fn check(paths: &[PathBuf], format: Format) -> Result<Output, Failure> {
     }
     problems.extend(check_catalog(&files));
     let (errors, warnings) = capplan::problem::tally(&problems);
-    let report = CheckReport {
+    let report = CatalogCheckReport {
         errors,
         warnings,
         files: names,
@@ -132,7 +132,8 @@ fn check(paths: &[PathBuf], format: Format) -> Result<Output, Failure> {
     };
     let text = render::render(format, &report, || {
         views::tier_check(&report.files, &report.problems)
-    });
+    })
+    .map_err(Failure::input)?;
     Ok(Output {
         text,
         code: u8::from(report.errors > 0),

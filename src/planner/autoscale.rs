@@ -18,7 +18,7 @@ use serde::Serialize;
 pub const SAMPLES_PER_HOUR: usize = 6;
 
 /// Counts through the day and what they are billed as.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct AutoscaleCounts {
     /// The fewest instances running at any time of day.
     pub min_count: u32,

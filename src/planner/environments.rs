@@ -22,7 +22,7 @@ pub(crate) struct PlannedEnvironment {
 }
 
 /// One component of an environment.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct EnvironmentComponent {
     pub name: String,
     /// `provider/offering/tier`.
@@ -33,7 +33,7 @@ pub struct EnvironmentComponent {
 }
 
 /// An environment's cost beside a production plan.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct EnvironmentCost {
     pub name: String,
     /// The load it is planned at; absent for a fixed mix.

@@ -54,7 +54,7 @@ use std::fmt;
 use usage_compute::usage_compute_cost;
 
 /// The constraint that set a component's size.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Binding {
     P95,

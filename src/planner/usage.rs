@@ -7,7 +7,7 @@ use crate::scenario::{Scenario, UsageDriver, UsageItem};
 use serde::Serialize;
 
 /// One priced usage item.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct UsageLine {
     pub name: String,
     /// `provider/usage-id`.

@@ -7,7 +7,8 @@ pub fn render(doc: &Document) -> String {
     if let Some(title) = &doc.title {
         out.push_str(&format!("### {}\n\n", escape(title)));
     }
-    for section in &doc.sections {
+    // A table with no rows says nothing: it is left out.
+    for section in doc.sections.iter().filter(|s| !s.rows.is_empty()) {
         if let Some(heading) = &section.heading {
             out.push_str(&format!("**{}**\n\n", escape(heading)));
         }

@@ -15,7 +15,7 @@ pub use validate::validate;
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
     pub version: u32,
@@ -45,7 +45,7 @@ pub struct Scenario {
 }
 
 /// What must hold at one load; every limit given is checked.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Assertion {
     /// The user count to plan (or give `rpm`).
@@ -72,7 +72,7 @@ pub struct Assertion {
 }
 
 /// Users and what they do.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Workload {
     /// The user count planned when none is given on the command line.
@@ -109,7 +109,7 @@ pub struct Workload {
     pub jobs: Vec<JobClass>,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct JobClass {
     pub name: String,
@@ -117,7 +117,9 @@ pub struct JobClass {
 }
 
 /// What a component does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum ComponentRole {
     Web,
@@ -160,7 +162,7 @@ impl ComponentRole {
 /// Instance autoscaling of a web or worker component: the count follows the
 /// load hour by hour between `min` and `max`, keeping CPU utilization at or
 /// below `target_utilization`.
-#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Autoscale {
     pub min: u32,
@@ -169,7 +171,7 @@ pub struct Autoscale {
 }
 
 /// How a burstable instance may use CPU above its baseline.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum BurstMode {
     Unlimited,
@@ -177,7 +179,9 @@ pub enum BurstMode {
 }
 
 /// A published limit a tier may lack (see `accept_unverified_limits`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum UnverifiedLimit {
     /// Client connections (database, cache).
@@ -202,7 +206,9 @@ impl UnverifiedLimit {
 }
 
 /// How a load balancer spreads requests over web instances.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Balancing {
     /// Each instance is its own queue with λ/n.
@@ -213,7 +219,9 @@ pub enum Balancing {
 }
 
 /// How a web server's workers treat a request's I/O.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Concurrency {
     /// An event loop (Node.js, asyncio): waiting on I/O frees the worker,
@@ -229,7 +237,7 @@ pub enum Concurrency {
 /// The Universal Scalability Law: N servers deliver
 /// X(N) = λ₁N / (1 + σ(N−1) + κN(N−1)), from contention (σ, queueing on
 /// shared resources) and coherency (κ, keeping copies in step).
-#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Usl {
     pub sigma: f64,
@@ -240,7 +248,9 @@ pub struct Usl {
     pub across: UslScope,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum UslScope {
     #[default]
@@ -264,7 +274,7 @@ impl Usl {
 }
 
 /// One component; which fields apply depends on `role` (see docs/scenarios.md).
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Component {
     pub name: String,
@@ -334,7 +344,7 @@ pub struct Component {
 /// Read replicas of a database: reads (`read_share` of the operations) go
 /// to the replicas, writes to the primary; between `min` and `max`
 /// replicas, each a node of the same tier.
-#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReadReplicas {
     #[serde(default)]
@@ -344,7 +354,7 @@ pub struct ReadReplicas {
 }
 
 /// A job class as a worker runs it.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WorkerJob {
     pub class: String,
@@ -358,7 +368,7 @@ pub struct WorkerJob {
 }
 
 /// Targets of one component. Defaults in parentheses in docs/scenarios.md.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ComponentSlo {
     /// The percentile the time targets refer to (95).
@@ -374,7 +384,7 @@ pub struct ComponentSlo {
 }
 
 /// What drives a usage-priced quantity.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum UsageDriver {
     /// API requests per month.
@@ -396,7 +406,7 @@ pub enum UsageDriver {
 
 /// A usage-priced item: quantity = driver × amount × (1 − cache hit ratio),
 /// priced by a catalog usage entry.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UsageItem {
     pub name: String,
@@ -438,7 +448,7 @@ fn one() -> f64 {
 }
 
 /// An environment besides production.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Environment {
     pub name: String,
@@ -454,7 +464,7 @@ pub struct Environment {
 }
 
 /// A rung of the stage ladder.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Stage {
     pub name: String,
@@ -469,7 +479,7 @@ pub struct Stage {
 }
 
 /// One component of a stage template.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StageTier {
     /// `provider/offering/tier`; retired tiers are allowed.
@@ -483,7 +493,7 @@ fn one_instance() -> u32 {
 }
 
 /// A claimed figure: one value or a range `[low, high]`.
-#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum ClaimValue {
     One(f64),
@@ -491,7 +501,7 @@ pub enum ClaimValue {
 }
 
 /// Claims a scaling guide made about a stage.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Claims {
     /// Users the stage serves (a range's upper end is the capacity claim).

@@ -13,7 +13,7 @@ use serde::Serialize;
 use serde_yaml_ng::{Mapping, Value};
 
 /// One field a patch set.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct PatchedField {
     /// Dotted path, as validation names fields: `components.api.cpu_ms`.
     pub field: String,

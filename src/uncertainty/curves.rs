@@ -10,7 +10,7 @@ use crate::sweep::{ForecastReport, Growth, SweepReport, forecast};
 use serde::Serialize;
 
 /// How a curve's worlds were sampled.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct SampleInfo {
     pub samples: usize,
     pub seed: u64,
@@ -20,7 +20,7 @@ pub struct SampleInfo {
 pub const CURVE_SAMPLES: usize = 200;
 
 /// The cheapest plan's monthly cost at one user count over the worlds.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct CostBand {
     /// Over the worlds some mix serves; `None` when none does.
     pub monthly_usd: Option<Percentiles>,
@@ -79,7 +79,7 @@ pub fn add_bands(
 }
 
 /// One forecast event across the worlds.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct EventMonths {
     /// `tier`, `stage` or `infeasible`.
     pub kind: &'static str,
@@ -92,7 +92,7 @@ pub struct EventMonths {
     pub month: Percentiles,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ForecastUncertainty {
     pub samples: usize,
     pub seed: u64,

@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde_yaml_ng::Value;
 
 /// One scenario field given as an interval.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct UncertainInput {
     /// Dotted path, as validation names fields: `components.api.cpu_ms`.
     pub field: String,

@@ -18,7 +18,7 @@ use serde::Serialize;
 use statrs::distribution::{ContinuousCDF, Normal};
 
 /// How an interval is turned into a distribution.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Shape {
     /// A split lognormal through low, mid and high (low > 0).
@@ -40,7 +40,7 @@ impl Shape {
 }
 
 /// An interval and its fitted distribution.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Interval {
     pub low: f64,
     /// The median (given, or derived from `[low, high]`).

@@ -26,7 +26,7 @@ pub use worlds::Worlds;
 use serde::Serialize;
 
 /// The 5th, 50th and 95th percentiles of a quantity over the worlds.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Percentiles {
     pub p5: f64,
     pub p50: f64,

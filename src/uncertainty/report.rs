@@ -5,7 +5,7 @@ use super::{Percentiles, Shape};
 use serde::Serialize;
 
 /// How regret weighs the two ways a mix can be wrong.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct RegretWeights {
     /// Per dollar of monthly cost above the world's optimum.
     pub over: f64,
@@ -23,7 +23,7 @@ impl Default for RegretWeights {
 }
 
 /// One uncertain input as sampled.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct InputReport {
     pub field: String,
     pub file: String,
@@ -38,7 +38,7 @@ pub struct InputReport {
 }
 
 /// One component of a mix.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct MixPart {
     pub component: String,
     /// `provider/offering/tier`.
@@ -49,7 +49,7 @@ pub struct MixPart {
 }
 
 /// How often a constraint was the first a mix failed.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct FailureCount {
     pub component: String,
     pub constraint: String,
@@ -58,7 +58,7 @@ pub struct FailureCount {
 }
 
 /// A mix across the worlds.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct MixReport {
     pub mix: Vec<MixPart>,
     /// `api 2×standard, db M10, …`.
@@ -85,7 +85,7 @@ pub struct MixReport {
 }
 
 /// `recommend` under uncertainty (the `uncertainty` JSON object).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct UncertaintyReport {
     pub samples: usize,
     pub seed: u64,

@@ -2,9 +2,13 @@
 
 use assert_cmd::Command;
 
-/// The capplan binary built by cargo for this test run.
+/// The capplan binary built by cargo for this test run. Tables are laid out
+/// 400 columns wide so tests that read figures out of them see each row on
+/// one line; `layout_cli` tests the fitting at real widths.
 pub fn capplan() -> Command {
-    Command::cargo_bin("capplan").expect("the capplan binary is built for tests")
+    let mut command = Command::cargo_bin("capplan").expect("the capplan binary is built for tests");
+    command.env("COLUMNS", "400").env_remove("NO_COLOR");
+    command
 }
 
 /// Runs capplan with `args`, returning (exit code, stdout, stderr).

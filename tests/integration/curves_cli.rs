@@ -68,16 +68,19 @@ fn sweep_formats() {
     assert_eq!(code, 0);
     let header = csv.lines().next().unwrap();
     for column in [
+        "section",
         "users",
-        "api tier",
-        "api count",
-        "api USD/month",
-        "db tier",
-        "total USD/month",
+        "peak_rpm",
+        "monthly_usd",
+        "name",
+        "tier",
+        "count",
+        "total_monthly_usd",
     ] {
         assert!(header.split(',').any(|h| h == column), "{header}");
     }
-    assert_eq!(csv.lines().count(), 4);
+    // The summary, 3 points and 4 components at each.
+    assert_eq!(csv.lines().count(), 1 + 1 + 3 + 12);
     let (code, table, _) = run(&["sweep", "--from", "1000", "--to", "20000", "--points", "3"]);
     assert_eq!(code, 0);
     assert!(

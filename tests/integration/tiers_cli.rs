@@ -21,7 +21,7 @@ fn every_shipped_catalog_passes_check() {
 #[test]
 fn show_json_contract() {
     let rows = run_json(&["tiers", "show", "atlas", "--format", "json"], 0);
-    let rows = rows.as_array().unwrap();
+    let rows = rows["tiers"].as_array().unwrap();
     let m30 = rows.iter().find(|r| r["tier"] == "m30").unwrap();
     for field in [
         "provider",
@@ -66,7 +66,7 @@ fn show_json_contract() {
         ],
         0,
     );
-    let unpriced = redis
+    let unpriced = redis["tiers"]
         .as_array()
         .unwrap()
         .iter()
@@ -76,7 +76,7 @@ fn show_json_contract() {
         unpriced["monthly_usd"].is_null(),
         "unpriced is null, never 0"
     );
-    let gb = redis
+    let gb = redis["tiers"]
         .as_array()
         .unwrap()
         .iter()
@@ -91,7 +91,7 @@ fn show_json_contract() {
     );
 
     let ec2 = run_json(&["tiers", "show", "aws/ec2", "--format", "json"], 0);
-    let m5_large = ec2
+    let m5_large = ec2["tiers"]
         .as_array()
         .unwrap()
         .iter()
@@ -159,7 +159,7 @@ fn overlay_replaces_a_price_and_adds_a_tier() {
         ],
         0,
     );
-    let rows = rows.as_array().unwrap();
+    let rows = rows["tiers"].as_array().unwrap();
     let standard = rows.iter().find(|r| r["tier"] == "standard").unwrap();
     assert_eq!(standard["monthly_usd"], 20.0);
     assert_eq!(
@@ -193,7 +193,13 @@ fn overlay_replaces_a_price_and_adds_a_tier() {
         ],
         0,
     );
-    assert!(rows.as_array().unwrap().iter().any(|r| r["tier"] == "mega"));
+    assert!(
+        rows["tiers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["tier"] == "mega")
+    );
 }
 
 #[test]
@@ -210,9 +216,9 @@ fn overlay_adds_a_provider() {
         ],
         0,
     );
-    assert_eq!(rows[0]["tier"], "cx22");
-    assert_eq!(rows[0]["monthly_usd"], 4.5);
-    assert_eq!(rows[0]["source"], "hetzner.com/cloud (example)");
+    assert_eq!(rows["tiers"][0]["tier"], "cx22");
+    assert_eq!(rows["tiers"][0]["monthly_usd"], 4.5);
+    assert_eq!(rows["tiers"][0]["source"], "hetzner.com/cloud (example)");
     let (code, stdout, _) = run(&["tiers", "--tiers", &path]);
     assert_eq!(code, 0);
     assert!(stdout.contains("hetzner"));

@@ -439,7 +439,9 @@ fn sweep_bands_forecast_months_and_check_assertions() {
     ]);
     assert_eq!(code, 0);
     assert!(
-        csv.contains("P5 USD/month,P50 USD/month,P95 USD/month,worlds served"),
+        csv.contains(
+            "band_monthly_usd_p5,band_monthly_usd_p50,band_monthly_usd_p95,band_feasible_share"
+        ),
         "{csv}"
     );
     // A band is the cheapest plan over the same worlds recommend samples.

@@ -11,7 +11,7 @@ use serde::Serialize;
 use std::io::{BufRead, Read as _};
 
 /// Every format calibrate reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum InputFormat {
     /// capplan's plain CSV (documented columns, any subset).

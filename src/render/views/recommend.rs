@@ -65,8 +65,7 @@ pub fn recommend(r: &RecommendReport, explain: bool) -> Document {
     sections.push(Section {
         heading: Some("Instance mix".into()),
         headers: vec![
-            "component".into(),
-            "role".into(),
+            "component (role)".into(),
             "provider/offering/tier".into(),
             "count".into(),
             "$/month".into(),
@@ -79,8 +78,7 @@ pub fn recommend(r: &RecommendReport, explain: bool) -> Document {
             .iter()
             .map(|c| {
                 vec![
-                    c.name.clone(),
-                    c.role.to_string(),
+                    format!("{} ({})", c.name, c.role),
                     format!("{}/{}/{}", c.provider, c.offering, c.tier),
                     match &c.autoscale {
                         Some(a) => format!("{}–{} (auto)", a.min_count, a.peak_count),

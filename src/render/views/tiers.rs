@@ -165,7 +165,18 @@ pub fn tier_show(selector: &str, rows: &[TierRow], usage: &[UsageRow]) -> Docume
                         u.usage.clone(),
                         u.unit.clone(),
                         u.free_quantity.map_or("—".into(), |f| trim_float(f, 3)),
-                        u.price_tiers.join("; "),
+                        u.price_tiers
+                            .iter()
+                            .map(|t| {
+                                format!(
+                                    "from {}: {}",
+                                    t.start,
+                                    t.usd
+                                        .map_or("unpriced".to_string(), |usd| format!("${usd}"))
+                                )
+                            })
+                            .collect::<Vec<_>>()
+                            .join("; "),
                         u.confidence.unwrap_or("—").to_string(),
                         u.as_of.clone().unwrap_or_else(|| "—".into()),
                         u.source.clone().unwrap_or_else(|| "—".into()),

@@ -1,0 +1,211 @@
+//! CSV is the JSON in rows: parsed back, every figure equals the JSON's.
+
+use crate::common::{run, run_json};
+
+/// RFC 4180 records (quoted fields may hold commas, quotes and newlines).
+fn parse(text: &str) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    let mut row = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') => quoted = true,
+            (false, ',') => row.push(std::mem::take(&mut field)),
+            (false, '\n') => {
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+            }
+            (false, c) => field.push(c),
+        }
+    }
+    rows
+}
+
+/// Rows of one section as maps from column to cell.
+fn section(rows: &[Vec<String>], name: &str) -> Vec<std::collections::HashMap<String, String>> {
+    let header = &rows[0];
+    rows[1..]
+        .iter()
+        .filter(|row| row[0] == name)
+        .map(|row| header.iter().cloned().zip(row.iter().cloned()).collect())
+        .collect()
+}
+
+fn number(cell: &str) -> f64 {
+    cell.parse()
+        .unwrap_or_else(|_| panic!("'{cell}' is not a raw number"))
+}
+
+#[test]
+fn recommend_csv_parses_back_to_the_json_figures() {
+    let args = [
+        "recommend",
+        "--users",
+        "5000",
+        "--scenario",
+        "scenarios/ai-interview-coach.yaml",
+    ];
+    let json = run_json(&[&args[..], &["--format", "json"]].concat(), 0);
+    let (code, text, _) = run(&[&args[..], &["--format", "csv"]].concat());
+    assert_eq!(code, 0);
+    let rows = parse(&text);
+    assert_eq!(rows[0][0], "section");
+    for row in &rows {
+        assert_eq!(row.len(), rows[0].len(), "ragged row {row:?}");
+    }
+    let summary = &section(&rows, "summary")[0];
+    assert_eq!(
+        number(&summary["monthly_usd"]),
+        json["monthly_usd"].as_f64().unwrap()
+    );
+    assert_eq!(
+        number(&summary["max_users"]),
+        json["max_users"].as_f64().unwrap()
+    );
+    assert_eq!(number(&summary["users"]), 5000.0);
+    assert_eq!(
+        summary["stage_name"],
+        json["stage"]["name"].as_str().unwrap()
+    );
+    assert_eq!(
+        number(&summary["next_upgrade_at_users"]),
+        json["next_upgrade"]["at_users"].as_f64().unwrap()
+    );
+    let components = section(&rows, "components");
+    let expected = json["components"].as_array().unwrap();
+    assert_eq!(components.len(), expected.len());
+    for (row, component) in components.iter().zip(expected) {
+        assert_eq!(row["name"], component["name"].as_str().unwrap());
+        assert_eq!(row["tier"], component["tier"].as_str().unwrap());
+        assert_eq!(number(&row["count"]), component["count"].as_f64().unwrap());
+        for field in ["monthly_usd", "utilization", "p95_ms"] {
+            match component[field].as_f64() {
+                Some(value) => assert_eq!(number(&row[field]), value, "{field}"),
+                None => assert_eq!(row[field], "", "{field}"),
+            }
+        }
+    }
+    let usage = section(&rows, "usage");
+    let expected = json["usage"].as_array().unwrap();
+    assert_eq!(usage.len(), expected.len());
+    let csv_total: f64 = usage.iter().map(|u| number(&u["monthly_usd"])).sum();
+    let json_total: f64 = expected
+        .iter()
+        .map(|u| u["monthly_usd"].as_f64().unwrap())
+        .sum();
+    assert_eq!(csv_total, json_total);
+}
+
+#[test]
+fn one_table_by_name_has_its_own_columns() {
+    let (code, all, _) = run(&["recommend", "--users", "5000", "--format", "csv"]);
+    assert_eq!(code, 0);
+    let (code, one, _) = run(&[
+        "recommend",
+        "--users",
+        "5000",
+        "--format",
+        "csv",
+        "--table",
+        "components",
+    ]);
+    assert_eq!(code, 0);
+    let one = parse(&one);
+    assert_eq!(&one[0][..3], ["name", "role", "provider"]);
+    let all = parse(&all);
+    let components = section(&all, "components");
+    assert_eq!(one.len() - 1, components.len());
+    for (row, expected) in one[1..].iter().zip(&components) {
+        for (column, cell) in one[0].iter().zip(row) {
+            assert_eq!(&expected[column], cell, "{column}");
+        }
+    }
+    let (code, _, stderr) = run(&[
+        "recommend",
+        "--users",
+        "5000",
+        "--format",
+        "csv",
+        "--table",
+        "nope",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("its tables are summary, demand.peak_jobs_per_s, components"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn every_command_writes_rectangular_csv_of_raw_figures() {
+    for args in [
+        vec!["recommend", "--users", "5000"],
+        vec![
+            "queue",
+            "--arrival-rate",
+            "50/s",
+            "--service-time",
+            "80ms",
+            "--servers",
+            "5",
+        ],
+        vec!["sweep", "--from", "1000", "--to", "50000", "--points", "5"],
+        vec![
+            "forecast",
+            "--users",
+            "1000",
+            "--growth",
+            "20%/month",
+            "--months",
+            "6",
+        ],
+        vec!["compare", "--users", "5000"],
+        vec!["stages"],
+        vec![
+            "diff",
+            "scenarios/interview-prep-api.yaml",
+            "scenarios/ai-interview-coach.yaml",
+            "--users",
+            "5000",
+        ],
+        vec!["tiers", "list"],
+        vec!["tiers", "show", "atlas"],
+        vec!["tiers", "show", "openai"],
+    ] {
+        let (code, text, stderr) = run(&[&args[..], &["--format", "csv"]].concat());
+        assert!(code == 0 || code == 1, "{args:?}: {stderr}");
+        let rows = parse(&text);
+        assert!(rows.len() > 1, "{args:?}: {text}");
+        assert_eq!(rows[0][0], "section", "{args:?}");
+        for name in &rows[0] {
+            assert!(
+                !name.is_empty()
+                    && name
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
+                "{args:?}: column '{name}' is not snake_case"
+            );
+        }
+        for row in &rows {
+            assert_eq!(row.len(), rows[0].len(), "{args:?}: ragged row {row:?}");
+            for cell in row {
+                let formatted_money =
+                    cell.starts_with('$') && cell[1..].starts_with(|c: char| c.is_ascii_digit());
+                let percent =
+                    cell.ends_with(" %") && cell.starts_with(|c: char| c.is_ascii_digit());
+                assert!(
+                    !formatted_money && !percent,
+                    "{args:?}: formatted figure '{cell}'"
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,185 @@
+//! Tables fit the reader's width: every command at 80 and 100 columns
+//! (snapshots), every line within the width, `--wide` at full width, and
+//! colour only on a terminal without `NO_COLOR`.
+
+use crate::common::capplan;
+
+const K6: &str = "tests/fixtures/calibrate/k6/summary-export.json";
+
+/// Every command that prints tables, with arguments that exercise its
+/// widest tables.
+fn commands() -> Vec<(&'static str, Vec<&'static str>)> {
+    vec![
+        ("recommend", vec!["recommend", "--users", "5000"]),
+        (
+            "recommend_explain",
+            vec!["recommend", "--users", "5000", "--explain"],
+        ),
+        ("stages", vec!["stages"]),
+        (
+            "sweep",
+            vec!["sweep", "--from", "1000", "--to", "100000", "--points", "4"],
+        ),
+        (
+            "forecast",
+            vec![
+                "forecast",
+                "--users",
+                "1000",
+                "--growth",
+                "30%/month",
+                "--months",
+                "12",
+            ],
+        ),
+        ("compare", vec!["compare", "--users", "5000"]),
+        ("tiers_list", vec!["tiers", "list"]),
+        ("tiers_show", vec!["tiers", "show", "atlas"]),
+        (
+            "queue",
+            vec![
+                "queue",
+                "--arrival-rate",
+                "50/s",
+                "--service-time",
+                "80ms",
+                "--servers",
+                "5",
+            ],
+        ),
+        (
+            "diff",
+            vec![
+                "diff",
+                "scenarios/interview-prep-api.yaml",
+                "scenarios/ai-interview-coach.yaml",
+                "--users",
+                "5000",
+            ],
+        ),
+        ("check", vec!["check", "scenarios/interview-prep-api.yaml"]),
+        ("calibrate", vec!["calibrate", K6, "--format", "table"]),
+    ]
+}
+
+fn output_at(columns: Option<usize>, args: &[&str]) -> (i32, String) {
+    let mut command = capplan();
+    command.env("CAPPLAN_TODAY", "2026-11-21");
+    match columns {
+        Some(columns) => command.env("COLUMNS", columns.to_string()),
+        None => command.env_remove("COLUMNS"),
+    };
+    let output = command.args(args).output().expect("capplan runs");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    )
+}
+
+fn widest(text: &str) -> usize {
+    text.lines()
+        .map(|line| line.chars().count())
+        .max()
+        .unwrap_or(0)
+}
+
+/// The figures (numbers with their `$`, `,` and `.`) of a text, in order.
+fn figures(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    for c in text.chars() {
+        if c.is_ascii_digit() || (!current.is_empty() && matches!(c, ',' | '.')) {
+            current.push(c);
+        } else if !current.is_empty() {
+            out.push(current.trim_end_matches([',', '.']).to_string());
+            current.clear();
+        }
+    }
+    if !current.is_empty() {
+        out.push(current.trim_end_matches([',', '.']).to_string());
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn every_command_fits_80_and_100_columns_and_keeps_its_figures() {
+    for (name, args) in commands() {
+        let (wide_code, wide) = output_at(None, &[args.as_slice(), &["--wide"]].concat());
+        for columns in [80, 100] {
+            let (code, text) = output_at(Some(columns), &args);
+            assert_eq!(code, wide_code, "{name} at {columns}");
+            assert!(
+                widest(&text) <= columns,
+                "{name} at {columns} columns has a {}-column line:\n{text}",
+                widest(&text)
+            );
+            // Wrapping moves figures between lines but never drops or splits one.
+            let wide_figures = figures(&wide);
+            let fitted: Vec<String> = figures(&text);
+            for figure in wide_figures.iter().filter(|f| f.len() >= 2) {
+                assert!(
+                    fitted.contains(figure),
+                    "{name} at {columns}: {figure} of the wide output is missing:\n{text}"
+                );
+            }
+            insta::assert_snapshot!(format!("layout_{name}_{columns}"), text);
+        }
+    }
+}
+
+#[test]
+fn piped_output_is_80_columns_and_wide_keeps_full_rows() {
+    let (_, piped) = output_at(None, &["tiers", "show", "atlas"]);
+    assert!(widest(&piped) <= 80, "{piped}");
+    let (_, wide) = output_at(None, &["tiers", "show", "atlas", "--wide"]);
+    assert!(widest(&wide) > 200, "--wide keeps one line per tier");
+    // A nonsense COLUMNS falls back to 80 rather than failing.
+    let (code, text) = output_at(None, &["stages"]);
+    let mut command = capplan();
+    let odd = command
+        .env("COLUMNS", "banana")
+        .args(["stages"])
+        .output()
+        .expect("runs");
+    assert_eq!(code, 0);
+    assert_eq!(String::from_utf8_lossy(&odd.stdout), text);
+}
+
+#[test]
+fn no_escape_codes_when_piped_and_colour_on_a_terminal_unless_no_color() {
+    let (_, piped) = output_at(None, &["recommend", "--users", "5000"]);
+    assert!(!piped.contains('\u{1b}'), "escape codes in piped output");
+    // `script` gives the command a terminal; without it this part is skipped.
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipping the terminal half: `script` (util-linux) is not installed");
+        return;
+    }
+    let binary = assert_cmd::cargo::cargo_bin("capplan");
+    let on_terminal = |no_color: bool| {
+        let mut command = std::process::Command::new("script");
+        command
+            .args(["-qec", &format!("{} stages", binary.display()), "/dev/null"])
+            .env("COLUMNS", "100")
+            .env("TERM", "xterm");
+        if no_color {
+            command.env("NO_COLOR", "1");
+        } else {
+            command.env_remove("NO_COLOR");
+        }
+        let output = command.output().expect("script runs");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let coloured = on_terminal(false);
+    assert!(
+        coloured.contains("\u{1b}[1m"),
+        "no bold on a terminal:\n{coloured}"
+    );
+    let plain = on_terminal(true);
+    assert!(plain.contains("stage audit"), "{plain}");
+    assert!(!plain.contains("\u{1b}["), "NO_COLOR ignored:\n{plain}");
+}
