@@ -18,6 +18,23 @@ pub struct ComponentDiff {
     pub changed: bool,
 }
 
+/// One usage-priced line (tokens, egress, storage add-ons, plan fees) on
+/// both sides: component charges are named `component: charge`.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct LineDiff {
+    pub item: String,
+    /// `provider/usage-id` of the price (the head's when both have one).
+    pub price: String,
+    pub unit: String,
+    pub base_quantity: Option<f64>,
+    pub head_quantity: Option<f64>,
+    pub base_usd: Option<f64>,
+    pub head_usd: Option<f64>,
+    /// Head minus base (a missing or unpriced side counts as 0).
+    pub delta_usd: f64,
+    pub changed: bool,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct DiffPoint {
     pub users: f64,
@@ -32,6 +49,9 @@ pub struct DiffPoint {
     pub base_error: Option<String>,
     pub head_error: Option<String>,
     pub components: Vec<ComponentDiff>,
+    /// Usage-priced lines and component charges; with the components'
+    /// instance costs they add up to the totals.
+    pub usage: Vec<LineDiff>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
@@ -166,6 +186,7 @@ fn point<E: std::fmt::Display>(
             }
         })
         .collect();
+    let usage = line_diffs(b, h);
     let (base_usd, head_usd) = (b.map(|r| r.monthly_usd), h.map(|r| r.monthly_usd));
     let delta = base_usd.zip(head_usd).map(|(x, y)| y - x);
     DiffPoint {
@@ -182,7 +203,65 @@ fn point<E: std::fmt::Display>(
         base_error: base.err().map(|e| e.to_string()),
         head_error: head.err().map(|e| e.to_string()),
         components,
+        usage,
     }
+}
+
+/// Every usage line and component charge of either side, matched by name.
+fn line_diffs(b: Option<&RecommendReport>, h: Option<&RecommendReport>) -> Vec<LineDiff> {
+    fn lines(report: Option<&RecommendReport>) -> Vec<(String, &crate::planner::UsageLine)> {
+        let Some(report) = report else {
+            return Vec::new();
+        };
+        report
+            .components
+            .iter()
+            .flat_map(|c| {
+                c.charges
+                    .iter()
+                    .map(move |l| (format!("{}: {}", c.name, l.name), l))
+            })
+            .chain(report.usage.iter().map(|l| (l.name.clone(), l)))
+            .collect()
+    }
+    let (base, head) = (lines(b), lines(h));
+    let mut items: Vec<&str> = Vec::new();
+    for (item, _) in base.iter().chain(&head) {
+        if !items.contains(&item.as_str()) {
+            items.push(item);
+        }
+    }
+    items
+        .into_iter()
+        .map(|item| {
+            fn find<'a>(
+                side: &[(String, &'a crate::planner::UsageLine)],
+                item: &str,
+            ) -> Option<&'a crate::planner::UsageLine> {
+                side.iter().find(|(name, _)| name == item).map(|(_, l)| *l)
+            }
+            let (bl, hl) = (find(&base, item), find(&head, item));
+            let (base_usd, head_usd) = (
+                bl.and_then(|l| l.monthly_usd),
+                hl.and_then(|l| l.monthly_usd),
+            );
+            let (base_quantity, head_quantity) = (bl.map(|l| l.quantity), hl.map(|l| l.quantity));
+            let either = hl.or(bl);
+            LineDiff {
+                item: item.to_string(),
+                price: either.map_or(String::new(), |l| l.price.clone()),
+                unit: either.map_or(String::new(), |l| l.unit.clone()),
+                changed: bl.map(|l| &l.price) != hl.map(|l| &l.price)
+                    || base_quantity != head_quantity
+                    || base_usd != head_usd,
+                delta_usd: head_usd.unwrap_or(0.0) - base_usd.unwrap_or(0.0),
+                base_quantity,
+                head_quantity,
+                base_usd,
+                head_usd,
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -579,3 +579,53 @@ fn max_price_age_warns_on_the_prices_a_plan_uses() {
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("--max-price-age"), "{stderr}");
 }
+
+#[test]
+fn diff_itemizes_usage_and_the_items_add_up_to_the_total_change() {
+    let json = run_json(
+        &[
+            "diff",
+            "scenarios/interview-prep-api.yaml",
+            "scenarios/ai-interview-coach.yaml",
+            "--users",
+            "5000",
+            "--users",
+            "20000",
+            "--format",
+            "json",
+        ],
+        0,
+    );
+    for point in json["points"].as_array().unwrap() {
+        let components: f64 = point["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["delta_usd"].as_f64().unwrap())
+            .sum();
+        let usage = point["usage"].as_array().unwrap();
+        let lines: f64 = usage.iter().map(|l| l["delta_usd"].as_f64().unwrap()).sum();
+        let total = point["delta_usd"].as_f64().unwrap();
+        assert!(
+            (components + lines - total).abs() < 1e-6 * total.abs().max(1.0),
+            "components {components} + usage {lines} != {total}"
+        );
+        // Tokens on both sides are itemized with quantities and prices.
+        let evaluation = usage
+            .iter()
+            .find(|l| l["item"] == "evaluation input")
+            .expect("the head's evaluation tokens");
+        assert!(evaluation["base_quantity"].is_null());
+        assert!(evaluation["head_quantity"].as_f64().unwrap() > 0.0);
+        assert_eq!(evaluation["unit"], "1M tokens");
+    }
+    let (_, table, _) = run(&[
+        "diff",
+        "scenarios/interview-prep-api.yaml",
+        "scenarios/ai-interview-coach.yaml",
+        "--users",
+        "5000",
+    ]);
+    assert!(table.contains("Usage and add-ons that change"), "{table}");
+    assert!(table.contains("evaluation output"), "{table}");
+}

@@ -1,6 +1,6 @@
 //! `capplan diff`: totals per user count, then the components that change.
 
-use super::{money, rate_note, signed_money, thousands};
+use super::{money, rate_note, signed_money, thousands, trim_float};
 use crate::render::{Document, Section};
 use capplan::diff::DiffReport;
 
@@ -76,6 +76,43 @@ pub fn diff(r: &DiffReport) -> Document {
             rows: changed,
         });
     }
+    let usage: Vec<Vec<String>> = r
+        .points
+        .iter()
+        .flat_map(|p| {
+            p.usage.iter().filter(|l| l.changed).map(move |l| {
+                let side = |quantity: Option<f64>, usd: Option<f64>| match quantity {
+                    None => "—".to_string(),
+                    Some(q) => format!(
+                        "{} {} ({})",
+                        trim_float(q, 2),
+                        l.unit,
+                        usd.map_or("unpriced".into(), money)
+                    ),
+                };
+                vec![
+                    thousands(p.users),
+                    l.item.clone(),
+                    side(l.base_quantity, l.base_usd),
+                    side(l.head_quantity, l.head_usd),
+                    signed_money(l.delta_usd),
+                ]
+            })
+        })
+        .collect();
+    if !usage.is_empty() {
+        sections.push(Section {
+            heading: Some("Usage and add-ons that change".into()),
+            headers: vec![
+                "users".into(),
+                "item".into(),
+                "base".into(),
+                "head".into(),
+                "$/month".into(),
+            ],
+            rows: usage,
+        });
+    }
     let mut notes = Vec::new();
     for p in &r.points {
         if let Some(e) = &p.base_error {
@@ -86,7 +123,7 @@ pub fn diff(r: &DiffReport) -> Document {
         }
     }
     if sections.len() == 1 {
-        notes.push("No component changes tier or count.".into());
+        notes.push("No component changes tier or count, and no usage line changes.".into());
     }
     for (side, rate) in [("base", &r.base_rate), ("head", &r.head_rate)] {
         if let Some(note) = rate_note(rate.as_ref()) {
