@@ -24,6 +24,13 @@ pub struct SweepCell {
     pub binding: &'static str,
 }
 
+/// One usage-priced item of a plan: its name and monthly cost.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct UsageCost {
+    pub name: String,
+    pub monthly_usd: Option<f64>,
+}
+
 /// The plan at one user count.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct SweepRow {
@@ -35,6 +42,9 @@ pub struct SweepRow {
     pub error: Option<String>,
     pub components: Vec<SweepCell>,
     pub usage_usd: f64,
+    /// The usage-priced items making up `usage_usd`, each priced (null when
+    /// unpriced and so not in the sum).
+    pub usage: Vec<UsageCost>,
     /// Environments besides production (in `monthly_usd`).
     pub environments_usd: f64,
     pub monthly_usd: Option<f64>,
@@ -103,6 +113,7 @@ fn row(planner: &Planner<'_>, users: f64) -> SweepRow {
             error: Some(e.to_string()),
             components: Vec::new(),
             usage_usd: 0.0,
+            usage: Vec::new(),
             environments_usd: 0.0,
             monthly_usd: None,
             usd_per_user: None,
@@ -131,7 +142,15 @@ pub(crate) fn row_from_plan(planner: &Planner<'_>, plan: &Plan) -> SweepRow {
                 binding: c.sized.binding.as_str(),
             })
             .collect(),
-        usage_usd: plan.usage.iter().filter_map(|u| u.monthly_usd).sum(),
+        usage_usd: plan.usage.iter().filter_map(|u| u.monthly_usd).sum::<f64>() + 0.0,
+        usage: plan
+            .usage
+            .iter()
+            .map(|u| UsageCost {
+                name: u.name.clone(),
+                monthly_usd: u.monthly_usd,
+            })
+            .collect(),
         // `+ 0.0`: an empty f64 sum is -0.0, which would print as "-0.0".
         environments_usd: plan.environments.iter().map(|e| e.monthly_usd).sum::<f64>() + 0.0,
         monthly_usd: Some(plan.monthly_usd),

@@ -157,12 +157,20 @@ pub enum ChartKind {
     Forecast,
 }
 
+/// A users axis scale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AxisScale {
+    Log,
+    Linear,
+}
+
 #[derive(Debug, Args)]
 #[command(
     about = "Draw a cost chart (SVG or PNG) for decks and docs",
     after_help = "Examples:
   capplan chart --out cost.svg
   capplan chart --out cost.png --from 100 --to 2M --width 1600 --height 900
+  capplan chart --out cost.svg --from 1k --to 50k --users-axis linear
   capplan chart --kind forecast --users 2000 --growth 15%/month --months 24 --out forecast.svg
   capplan chart --compare --out platforms.svg                  # one line per shipped stack
   capplan chart --compare --stacks render,aws,fly --from 1k --to 500k --out platforms.png"
@@ -204,6 +212,10 @@ pub struct ChartArgs {
     /// Months (forecast chart)
     #[arg(long, value_name = "M", default_value = "24")]
     months: String,
+    /// Users axis of the cost chart: log (the default, for ranges that span
+    /// orders of magnitude) or linear
+    #[arg(long = "users-axis", value_enum, default_value = "log")]
+    users_axis: AxisScale,
     /// Width in pixels (200 to 8000)
     #[arg(long, default_value = "1200")]
     width: String,
@@ -370,7 +382,21 @@ pub fn run_chart(args: ChartArgs) -> Result<Output, Failure> {
                 &user_points(from, to, 400, true),
             );
             loaded.add_bands(&mut report)?;
-            cost_chart(&report, format, width, height)
+            cost_chart(
+                &report,
+                format,
+                width,
+                height,
+                args.users_axis == AxisScale::Log,
+            )
+            .map(|(bytes, cut)| {
+                // A range cut short is said on stderr as well as on the image.
+                for note in cut {
+                    super::stderr_line(&format!("warning: {note}"));
+                    notes.push(note);
+                }
+                bytes
+            })
         }
         ChartKind::Forecast => {
             let start = given_users.unwrap_or(2000.0);

@@ -6,9 +6,11 @@ mod check;
 mod compare;
 mod curves;
 mod docs;
+mod init;
 mod queue;
 mod rate;
 mod recommend;
+mod report;
 mod tiers;
 mod uncertainty;
 
@@ -53,6 +55,8 @@ enum Command {
     Stages(check::StagesArgs),
     Tiers(tiers::TiersArgs),
     Calibrate(calibrate::CalibrateArgs),
+    Report(report::ReportArgs),
+    Init(init::InitArgs),
     Completions(docs::CompletionsArgs),
     Man(docs::ManArgs),
 }
@@ -132,6 +136,8 @@ pub fn main() -> ExitCode {
         Command::Stages(args) => check::run_stages(args),
         Command::Tiers(args) => tiers::run(args),
         Command::Calibrate(args) => calibrate::run(args),
+        Command::Report(args) => report::run(args),
+        Command::Init(args) => init::run(args),
         Command::Completions(args) => docs::completions(args),
         Command::Man(args) => docs::man(args),
     };

@@ -615,11 +615,18 @@ pub(crate) fn plan_fee_line(
     }
 }
 
-/// The sum of priced lines; infinite when any is unpriced, so an option
-/// resting on an unknown price is never preferred.
+/// What ranking counts for one unpriced line: more than any priced plan,
+/// so an option resting on an unknown price is never preferred to one
+/// with a known price, yet finite, so where every option has the unknown
+/// line (egress on a platform that publishes no rate) the cheapest of them
+/// is still the answer, its line reported unpriced. Never shown as a cost.
+pub(crate) const UNPRICED_RANK_USD: f64 = 1e12;
+
+/// The sum of priced lines for ranking, each unpriced one counted as
+/// [`UNPRICED_RANK_USD`].
 pub(crate) fn total(lines: &[UsageLine]) -> f64 {
     lines
         .iter()
-        .map(|l| l.monthly_usd.unwrap_or(f64::INFINITY))
+        .map(|l| l.monthly_usd.unwrap_or(UNPRICED_RANK_USD))
         .sum()
 }

@@ -5,6 +5,8 @@ use super::views::thousands;
 use capplan::compare::CompareReport;
 use capplan::sweep::{ForecastReport, SweepReport};
 use plotters::coord::Shift;
+use plotters::coord::ranged1d::ValueFormatter;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 const FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
@@ -59,33 +61,79 @@ fn encode_png(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
-/// The stacked cost chart: monthly cost against users (log axis), stacked
-/// by component with usage on top, stage bands shaded and labelled.
+/// How many usage items get a layer of their own; the rest share "other usage".
+const USAGE_LAYERS: usize = 4;
+
+/// Everything the stacked cost chart draws.
+struct CostChart {
+    title: String,
+    x: (f64, f64),
+    y_max: f64,
+    log_x: bool,
+    bands: Vec<(f64, f64, String)>,
+    names: Vec<String>,
+    steps: Vec<(f64, Vec<f64>)>,
+    fan: Vec<(f64, f64, f64, f64)>,
+    fan_label: Option<String>,
+    /// The first user count with no feasible plan, and why.
+    cut: Option<(f64, String)>,
+}
+
+/// The stacked cost chart: monthly cost against users (log axis unless
+/// `log_x` is false), stacked by component, then the largest usage items
+/// and the rest as "other usage", stage bands shaded and labelled. Where
+/// the range runs into user counts no mix serves, the chart shades them
+/// and says from where and why; that sentence is also returned as a note.
 pub fn cost_chart(
     report: &SweepReport,
     format: ImageFormat,
     width: u32,
     height: u32,
-) -> Result<Vec<u8>, String> {
+    log_x: bool,
+) -> Result<(Vec<u8>, Vec<String>), String> {
     let rows: Vec<_> = report.rows.iter().filter(|r| r.feasible).collect();
     if rows.len() < 2 {
-        return Err(
-            "fewer than two user counts have a feasible plan: nothing to draw (widen --from/--to)"
-                .into(),
-        );
+        let why = report
+            .rows
+            .iter()
+            .find_map(|r| r.error.as_deref())
+            .map_or(String::new(), |e| format!(" ({e})"));
+        return Err(format!(
+            "fewer than two user counts have a feasible plan: nothing to draw (widen --from/--to){why}"
+        ));
     }
+    // The usage items that cost most over the range get their own layer.
+    let mut usage_totals: Vec<(String, f64)> = Vec::new();
+    for row in &rows {
+        for item in &row.usage {
+            let usd = item.monthly_usd.unwrap_or(0.0);
+            match usage_totals.iter_mut().find(|(n, _)| *n == item.name) {
+                Some(entry) => entry.1 += usd,
+                None => usage_totals.push((item.name.clone(), usd)),
+            }
+        }
+    }
+    usage_totals.sort_by(|a, b| b.1.total_cmp(&a.1));
+    usage_totals.retain(|(_, total)| *total > 0.0);
+    let own_layer = if usage_totals.len() <= USAGE_LAYERS + 1 {
+        usage_totals.len()
+    } else {
+        USAGE_LAYERS
+    };
+    let top: Vec<String> = usage_totals[..own_layer]
+        .iter()
+        .map(|(n, _)| n.clone())
+        .collect();
+    let with_other = usage_totals.len() > own_layer;
+    let with_environments = rows.iter().any(|r| r.environments_usd > 0.0);
     let names: Vec<String> = rows[0]
         .components
         .iter()
         .map(|c| c.name.clone())
-        .chain(std::iter::once("usage".to_string()))
-        .chain(
-            rows.iter()
-                .any(|r| r.environments_usd > 0.0)
-                .then(|| "other environments".to_string()),
-        )
+        .chain(top.iter().cloned())
+        .chain(with_other.then(|| "other usage".to_string()))
+        .chain(with_environments.then(|| "other environments".to_string()))
         .collect();
-    let with_environments = names.last().is_some_and(|n| n == "other environments");
     // Cumulative layers per row; a step before each new point makes upgrades visible as jumps.
     let mut steps: Vec<(f64, Vec<f64>)> = Vec::new();
     for row in &rows {
@@ -95,8 +143,22 @@ pub fn cost_chart(
             sum += cell.total_monthly_usd.or(cell.monthly_usd).unwrap_or(0.0);
             cumulative.push(sum);
         }
-        sum += row.usage_usd;
-        cumulative.push(sum);
+        let mut in_layers = 0.0;
+        for name in &top {
+            let usd: f64 = row
+                .usage
+                .iter()
+                .filter(|u| &u.name == name)
+                .filter_map(|u| u.monthly_usd)
+                .sum();
+            in_layers += usd;
+            sum += usd;
+            cumulative.push(sum);
+        }
+        if with_other {
+            sum += (row.usage_usd - in_layers).max(0.0);
+            cumulative.push(sum);
+        }
         if with_environments {
             sum += row.environments_usd;
             cumulative.push(sum);
@@ -107,7 +169,15 @@ pub fn cost_chart(
         }
         steps.push((row.users, cumulative));
     }
-    let (x0, x1) = (rows[0].users.max(1.0), rows[rows.len() - 1].users.max(2.0));
+    let last_feasible = rows[rows.len() - 1].users;
+    let cut = report
+        .rows
+        .iter()
+        .find(|r| !r.feasible && r.users > rows[0].users)
+        .map(|r| (r.users, r.error.clone().unwrap_or_default()));
+    // The axis covers the whole range asked for, served or not.
+    let requested_end = report.rows.last().map_or(last_feasible, |r| r.users);
+    let (x0, x1) = (rows[0].users.max(1.0), requested_end.max(2.0));
     // With sampled worlds: the cheapest plan's P5–P95 band and its P50.
     let fan: Vec<(f64, f64, f64, f64)> = report
         .rows
@@ -138,33 +208,49 @@ pub fn cost_chart(
     for row in &rows {
         let Some(stage) = &row.stage else { continue };
         match bands.last_mut() {
-            Some(band) if &band.2 == stage => band.1 = row.users.min(x1),
+            Some(band) if &band.2 == stage => band.1 = row.users.min(last_feasible),
             _ => {
                 if let Some(band) = bands.last_mut() {
                     band.1 = row.users;
                 }
-                bands.push((row.users.max(x0), row.users.min(x1), stage.clone()));
+                bands.push((
+                    row.users.max(x0),
+                    row.users.min(last_feasible),
+                    stage.clone(),
+                ));
             }
         }
     }
     if let Some(band) = bands.last_mut() {
-        band.1 = x1;
+        band.1 = last_feasible;
     }
     bands.retain(|(lo, hi, _)| lo < hi);
-    let draw = |root: &dyn DrawArea| -> Result<(), String> {
-        root.draw_cost(
-            &title,
-            x0,
-            x1,
-            y_max,
-            &bands,
-            &names,
-            &steps,
-            &fan,
-            fan_label.as_deref(),
-        )
+    let notes = cut
+        .iter()
+        .map(|(users, why)| {
+            format!(
+                "the chart stops at {} users: no mix serves {} users or more ({why})",
+                thousands(last_feasible),
+                thousands(*users)
+            )
+        })
+        .collect();
+    let chart = CostChart {
+        title,
+        x: (x0, x1),
+        y_max,
+        log_x,
+        bands,
+        names,
+        steps,
+        fan,
+        fan_label,
+        cut,
     };
-    render_with(format, width, height, draw)
+    let bytes = render_with(format, width, height, |root: &dyn DrawArea| {
+        root.draw_cost(&chart)
+    })?;
+    Ok((bytes, notes))
 }
 
 /// The comparison chart: monthly cost against users (both axes log), one
@@ -265,19 +351,7 @@ pub fn forecast_chart(
 
 /// Both backends behind one object so each chart is written once.
 trait DrawArea {
-    #[allow(clippy::too_many_arguments)]
-    fn draw_cost(
-        &self,
-        title: &str,
-        x0: f64,
-        x1: f64,
-        y_max: f64,
-        bands: &[(f64, f64, String)],
-        names: &[String],
-        steps: &[(f64, Vec<f64>)],
-        fan: &[(f64, f64, f64, f64)],
-        fan_label: Option<&str>,
-    ) -> Result<(), String>;
+    fn draw_cost(&self, chart: &CostChart) -> Result<(), String>;
     fn draw_forecast(
         &self,
         title: &str,
@@ -294,118 +368,55 @@ trait DrawArea {
 }
 
 impl<DB: DrawingBackend> DrawArea for DrawingArea<DB, Shift> {
-    fn draw_cost(
-        &self,
-        title: &str,
-        x0: f64,
-        x1: f64,
-        y_max: f64,
-        bands: &[(f64, f64, String)],
-        names: &[String],
-        steps: &[(f64, Vec<f64>)],
-        fan: &[(f64, f64, f64, f64)],
-        fan_label: Option<&str>,
-    ) -> Result<(), String> {
+    fn draw_cost(&self, data: &CostChart) -> Result<(), String> {
         let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
         self.fill(&WHITE).map_err(e)?;
-        let mut chart = ChartBuilder::on(self)
-            .caption(title, ("sans-serif", 18))
+        let (x0, x1) = data.x;
+        if let Some((from, why)) = &data.cut {
+            // Under the users axis: where the range stops and why.
+            let (width, height) = self.dim_in_pixel();
+            let room = (width as f64 / (12.0 * 0.6)) as usize;
+            let mut text = format!("No feasible plan from {} users: {why}", thousands(*from));
+            if text.chars().count() > room {
+                text = text
+                    .chars()
+                    .take(room.saturating_sub(1))
+                    .collect::<String>()
+                    + "…";
+            }
+            let centered = plotters::style::text_anchor::Pos::new(
+                plotters::style::text_anchor::HPos::Center,
+                plotters::style::text_anchor::VPos::Bottom,
+            );
+            // In the bottom margin, below the axis title.
+            self.draw_text(
+                &text,
+                &("sans-serif", 12)
+                    .into_font()
+                    .color(&RGBColor(200, 30, 30))
+                    .pos(centered),
+                (width as i32 / 2, height as i32 - 3),
+            )
+            .map_err(e)?;
+        }
+        let mut builder = ChartBuilder::on(self);
+        builder
+            .caption(&data.title, ("sans-serif", 18))
             .margin(16)
             .x_label_area_size(48)
-            .y_label_area_size(80)
-            .build_cartesian_2d((x0..x1).log_scale(), 0.0..y_max)
-            .map_err(e)?;
-        chart
-            .configure_mesh()
-            .x_desc("users (log scale)")
-            .y_desc("USD per month")
-            .x_label_formatter(&|x| thousands(*x))
-            .y_label_formatter(&|y| format!("${}", thousands(*y)))
-            .label_style(("sans-serif", 13))
-            .draw()
-            .map_err(e)?;
-        for (i, (lo, hi, name)) in bands.iter().enumerate() {
-            let shade = if i % 2 == 0 {
-                RGBColor(235, 240, 250)
-            } else {
-                RGBColor(250, 245, 230)
-            };
-            chart
-                .draw_series(std::iter::once(Rectangle::new(
-                    [(*lo, 0.0), (*hi, y_max)],
-                    shade.filled(),
-                )))
+            .y_label_area_size(80);
+        let labels = label_counts(self.dim_in_pixel());
+        if data.log_x {
+            let chart = builder
+                .build_cartesian_2d((x0..x1).log_scale(), 0.0..data.y_max)
                 .map_err(e)?;
-            let middle = (lo.ln() + (hi.ln() - lo.ln()) / 2.0).exp();
-            chart
-                .draw_series(std::iter::once(Text::new(
-                    format!("stage: {name}"),
-                    (middle, y_max * 0.97),
-                    ("sans-serif", 14).into_font().color(&BLACK).pos(
-                        plotters::style::text_anchor::Pos::new(
-                            plotters::style::text_anchor::HPos::Center,
-                            plotters::style::text_anchor::VPos::Top,
-                        ),
-                    ),
-                )))
+            paint_cost(chart, data, labels, "users (log scale)")
+        } else {
+            let chart = builder
+                .build_cartesian_2d(x0..x1, 0.0..data.y_max)
                 .map_err(e)?;
+            paint_cost(chart, data, labels, "users")
         }
-        for layer in (0..names.len()).rev() {
-            let color = PALETTE[layer % PALETTE.len()];
-            chart
-                .draw_series(
-                    AreaSeries::new(
-                        steps.iter().map(|(x, c)| (*x, c[layer])),
-                        0.0,
-                        color.mix(0.75),
-                    )
-                    .border_style(color),
-                )
-                .map_err(e)?
-                .label(names[layer].clone())
-                .legend(move |(x, y)| {
-                    Rectangle::new([(x, y - 5), (x + 12, y + 5)], color.filled())
-                });
-        }
-        if let (Some(label), false) = (fan_label, fan.is_empty()) {
-            // The band: P5 left to right, then P95 back.
-            let outline: Vec<(f64, f64)> = fan
-                .iter()
-                .map(|f| (f.0, f.1))
-                .chain(fan.iter().rev().map(|f| (f.0, f.3)))
-                .collect();
-            let shade = RGBColor(40, 40, 40);
-            chart
-                .draw_series(std::iter::once(Polygon::new(
-                    outline,
-                    shade.mix(0.18).filled(),
-                )))
-                .map_err(e)?
-                .label(label.to_string())
-                .legend(move |(x, y)| {
-                    Rectangle::new([(x, y - 5), (x + 12, y + 5)], shade.mix(0.18).filled())
-                });
-            chart
-                .draw_series(LineSeries::new(
-                    fan.iter().map(|f| (f.0, f.2)),
-                    shade.stroke_width(2),
-                ))
-                .map_err(e)?
-                .label("P50 of the worlds")
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 12, y)], shade.stroke_width(2))
-                });
-        }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::MiddleLeft)
-            .margin(24)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .label_font(("sans-serif", 13))
-            .draw()
-            .map_err(e)?;
-        Ok(())
     }
 
     fn draw_forecast(
@@ -432,14 +443,17 @@ impl<DB: DrawingBackend> DrawArea for DrawingArea<DB, Shift> {
             .configure_mesh()
             .x_desc("month")
             .y_desc("USD per month")
-            .y_label_formatter(&|y| format!("${}", thousands(*y)))
+            .x_labels(label_counts(self.dim_in_pixel()).0)
+            .y_labels(label_counts(self.dim_in_pixel()).1)
+            .y_label_formatter(&|y| usd_label(*y))
             .label_style(("sans-serif", 13))
             .draw()
             .map_err(e)?;
         chart
             .configure_secondary_axes()
             .y_desc("users")
-            .y_label_formatter(&|y| thousands(*y))
+            .y_labels(label_counts(self.dim_in_pixel()).1)
+            .y_label_formatter(&|y| axis_number(*y))
             .label_style(("sans-serif", 13))
             .draw()
             .map_err(e)?;
@@ -506,14 +520,10 @@ impl<DB: DrawingBackend> DrawArea for DrawingArea<DB, Shift> {
             .configure_mesh()
             .x_desc("users (log scale)")
             .y_desc("USD per month (log scale)")
-            .x_label_formatter(&|x| thousands(*x))
-            .y_label_formatter(&|y| {
-                if *y < 10.0 {
-                    format!("${y:.2}")
-                } else {
-                    format!("${}", thousands(*y))
-                }
-            })
+            .x_labels(label_counts(self.dim_in_pixel()).0)
+            .y_labels(label_counts(self.dim_in_pixel()).1)
+            .x_label_formatter(&|x| axis_number(*x))
+            .y_label_formatter(&|y| usd_label(*y))
             .label_style(("sans-serif", 13))
             .draw()
             .map_err(e)?;
@@ -551,6 +561,173 @@ impl<DB: DrawingBackend> DrawArea for DrawingArea<DB, Shift> {
             .map_err(e)?;
         Ok(())
     }
+}
+
+/// Axis label counts for a plot of `(width, height)` pixels: one label per
+/// ~130 px across (a label like "1,000,000" is ~60 px at 13 px type, so
+/// neighbours never touch) and per ~60 px up.
+fn label_counts((width, height): (u32, u32)) -> (usize, usize) {
+    (
+        (width as usize / 130).clamp(2, 12),
+        (height as usize / 60).clamp(2, 12),
+    )
+}
+
+/// One number format on every axis: 950, 1.5k, 20k, 1M (no separators,
+/// which small type turns into look-alike dots and commas), cents below 10.
+fn axis_number(value: f64) -> String {
+    let trim = |v: f64| {
+        let text = format!("{v:.1}");
+        text.trim_end_matches(".0").to_string()
+    };
+    let magnitude = value.abs();
+    if magnitude >= 1e6 {
+        format!("{}M", trim(value / 1e6))
+    } else if magnitude >= 1e3 {
+        format!("{}k", trim(value / 1e3))
+    } else if magnitude != 0.0 && magnitude < 10.0 && value.fract() != 0.0 {
+        format!("{value:.2}")
+    } else {
+        format!("{value:.0}")
+    }
+}
+
+fn usd_label(y: f64) -> String {
+    format!("${}", axis_number(y))
+}
+
+/// The stacked cost chart on either users axis (log or linear).
+fn paint_cost<'a, DB: DrawingBackend + 'a, X>(
+    mut chart: ChartContext<'a, DB, Cartesian2d<X, RangedCoordf64>>,
+    data: &CostChart,
+    (x_labels, y_labels): (usize, usize),
+    x_desc: &str,
+) -> Result<(), String>
+where
+    X: Ranged<ValueType = f64> + ValueFormatter<f64>,
+{
+    let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    let y_max = data.y_max;
+    chart
+        .configure_mesh()
+        .x_desc(x_desc)
+        .y_desc("USD per month")
+        .x_labels(x_labels)
+        .y_labels(y_labels)
+        .x_label_formatter(&|x| axis_number(*x))
+        .y_label_formatter(&|y| usd_label(*y))
+        .label_style(("sans-serif", 13))
+        .draw()
+        .map_err(e)?;
+    let middle = |lo: f64, hi: f64| {
+        if data.log_x {
+            (lo.ln() + (hi.ln() - lo.ln()) / 2.0).exp()
+        } else {
+            lo + (hi - lo) / 2.0
+        }
+    };
+    let centered_top = plotters::style::text_anchor::Pos::new(
+        plotters::style::text_anchor::HPos::Center,
+        plotters::style::text_anchor::VPos::Top,
+    );
+    for (i, (lo, hi, name)) in data.bands.iter().enumerate() {
+        let shade = if i % 2 == 0 {
+            RGBColor(235, 240, 250)
+        } else {
+            RGBColor(250, 245, 230)
+        };
+        chart
+            .draw_series(std::iter::once(Rectangle::new(
+                [(*lo, 0.0), (*hi, y_max)],
+                shade.filled(),
+            )))
+            .map_err(e)?;
+        // The label that fits the band's width (at ~0.6 em a character),
+        // else none: labels never run into their neighbours.
+        let band_px = (chart.backend_coord(&(*hi, 0.0)).0 - chart.backend_coord(&(*lo, 0.0)).0)
+            .unsigned_abs() as f64;
+        let fits = |text: &str| text.chars().count() as f64 * 14.0 * 0.6 + 8.0 <= band_px;
+        let label = [format!("stage: {name}"), name.clone()]
+            .into_iter()
+            .find(|text| fits(text));
+        if let Some(label) = label {
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    label,
+                    (middle(*lo, *hi), y_max * 0.97),
+                    ("sans-serif", 14)
+                        .into_font()
+                        .color(&BLACK)
+                        .pos(centered_top),
+                )))
+                .map_err(e)?;
+        }
+    }
+    if let Some((from, _)) = &data.cut {
+        // Users no mix serves: shaded, and said in words on the image.
+        let red = RGBColor(200, 30, 30);
+        chart
+            .draw_series(std::iter::once(Rectangle::new(
+                [(*from, 0.0), (data.x.1, y_max)],
+                red.mix(0.08).filled(),
+            )))
+            .map_err(e)?;
+    }
+    for layer in (0..data.names.len()).rev() {
+        let color = PALETTE[layer % PALETTE.len()];
+        chart
+            .draw_series(
+                AreaSeries::new(
+                    data.steps.iter().map(|(x, c)| (*x, c[layer])),
+                    0.0,
+                    color.mix(0.75),
+                )
+                .border_style(color),
+            )
+            .map_err(e)?
+            .label(data.names[layer].clone())
+            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], color.filled()));
+    }
+    if let (Some(label), false) = (&data.fan_label, data.fan.is_empty()) {
+        // The band: P5 left to right, then P95 back.
+        let outline: Vec<(f64, f64)> = data
+            .fan
+            .iter()
+            .map(|f| (f.0, f.1))
+            .chain(data.fan.iter().rev().map(|f| (f.0, f.3)))
+            .collect();
+        let shade = RGBColor(40, 40, 40);
+        chart
+            .draw_series(std::iter::once(Polygon::new(
+                outline,
+                shade.mix(0.18).filled(),
+            )))
+            .map_err(e)?
+            .label(label.clone())
+            .legend(move |(x, y)| {
+                Rectangle::new([(x, y - 5), (x + 12, y + 5)], shade.mix(0.18).filled())
+            });
+        chart
+            .draw_series(LineSeries::new(
+                data.fan.iter().map(|f| (f.0, f.2)),
+                shade.stroke_width(2),
+            ))
+            .map_err(e)?
+            .label("P50 of the worlds")
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 12, y)], shade.stroke_width(2))
+            });
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::MiddleLeft)
+        .margin(24)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .label_font(("sans-serif", 13))
+        .draw()
+        .map_err(e)?;
+    Ok(())
 }
 
 fn render_with(

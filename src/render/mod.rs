@@ -4,6 +4,7 @@
 
 pub mod chart;
 pub mod csv;
+pub mod html;
 pub mod markdown;
 pub mod table;
 pub mod views;

@@ -79,8 +79,15 @@ fn sweep_formats() {
     ] {
         assert!(header.split(',').any(|h| h == column), "{header}");
     }
-    // The summary, 3 points and 4 components at each.
-    assert_eq!(csv.lines().count(), 1 + 1 + 3 + 12);
+    // 3 points and 4 components at each, in their own sections.
+    let in_section = |name: &str| {
+        csv.lines()
+            .filter(|l| l.starts_with(&format!("{name},")))
+            .count()
+    };
+    assert_eq!(in_section("rows"), 3);
+    assert_eq!(in_section("rows.components"), 12);
+    assert_eq!(in_section("rows.usage"), 3 * 3);
     let (code, table, _) = run(&["sweep", "--from", "1000", "--to", "20000", "--points", "3"]);
     assert_eq!(code, 0);
     assert!(
@@ -347,8 +354,15 @@ fn compare_chart_draws_each_stack_at_its_compare_cost() {
         .descendants()
         .filter(|n| n.tag_name().name() == "text" && n.attribute("text-anchor") == Some("end"))
         .filter_map(|n| {
-            let label = n.text()?.trim().strip_prefix('$')?.replace(',', "");
-            Some((n.attribute("y")?.parse().ok()?, label.parse().ok()?))
+            // Axis numbers read "$950", "$1.5k", "$2M".
+            let label = n.text()?.trim().strip_prefix('$')?.to_string();
+            let (number, scale) = match label.chars().last()? {
+                'k' => (&label[..label.len() - 1], 1e3),
+                'M' => (&label[..label.len() - 1], 1e6),
+                _ => (label.as_str(), 1.0),
+            };
+            let value: f64 = number.parse().ok()?;
+            Some((n.attribute("y")?.parse().ok()?, value * scale))
         })
         .collect();
     assert!(ticks.len() >= 2, "{ticks:?}");
@@ -452,4 +466,153 @@ fn compare_chart_draws_each_stack_at_its_compare_cost() {
         assert!(stderr.contains(needle), "{all:?}: {stderr}");
         assert!(!out.exists(), "nothing written on failure");
     }
+}
+
+/// The chart's texts: (x, y, font size, anchor, text), rotated ones left out.
+fn svg_texts(svg: &str) -> Vec<(f64, f64, f64, String, String)> {
+    let document = roxmltree::Document::parse(svg).expect("the chart is SVG");
+    document
+        .descendants()
+        .filter(|n| n.has_tag_name("text") && n.attribute("transform").is_none())
+        .map(|n| {
+            let number = |name: &str| {
+                n.attribute(name)
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(0.0)
+            };
+            (
+                number("x"),
+                number("y"),
+                number("font-size"),
+                n.attribute("text-anchor").unwrap_or("start").to_string(),
+                n.text().unwrap_or("").trim().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// A text's horizontal extent, at 0.6 em a character (DejaVu Sans averages
+/// about 0.55 em for digits and lower case).
+fn extent(text: &(f64, f64, f64, String, String)) -> (f64, f64) {
+    let width = text.4.chars().count() as f64 * text.2 * 0.6;
+    match text.3.as_str() {
+        "middle" => (text.0 - width / 2.0, text.0 + width / 2.0),
+        "end" => (text.0 - width, text.0),
+        _ => (text.0, text.0 + width),
+    }
+}
+
+#[test]
+fn chart_labels_never_overlap_and_share_one_number_format() {
+    let dir = scratch_dir("chart-labels");
+    for (scenario, axis) in [
+        ("scenarios/interview-prep-api.yaml", "log"),
+        ("scenarios/ai-interview-coach.yaml", "linear"),
+    ] {
+        for width in [400, 640, 1000, 1600] {
+            let out = dir.join(format!("labels-{width}-{axis}.svg"));
+            let (code, _, stderr) = run(&[
+                "chart",
+                "--scenario",
+                scenario,
+                "--from",
+                "1k",
+                "--to",
+                "50k",
+                "--users-axis",
+                axis,
+                "--width",
+                &width.to_string(),
+                "--height",
+                "500",
+                "--out",
+                out.to_str().unwrap(),
+            ]);
+            assert_eq!(code, 0, "{stderr}");
+            let mut texts = svg_texts(&std::fs::read_to_string(&out).unwrap());
+            // plotters draws a log axis's decade label twice at one spot:
+            // the same text at the same place is one label to a reader.
+            texts.dedup_by(|b, a| a.0 == b.0 && a.1 == b.1 && a.4 == b.4);
+            // Texts on one line must not run into each other.
+            for (i, a) in texts.iter().enumerate() {
+                for b in &texts[i + 1..] {
+                    if (a.1 - b.1).abs() > a.2.max(b.2) * 0.9 {
+                        continue;
+                    }
+                    let (a0, a1) = extent(a);
+                    let (b0, b1) = extent(b);
+                    assert!(
+                        a1 <= b0 || b1 <= a0,
+                        "{scenario} at {width} px: '{}' and '{}' overlap",
+                        a.4,
+                        b.4
+                    );
+                }
+            }
+            // Axis numbers: 950, 1.5k, $20k, 1M, $0.50; never "1,000" beside "1.000".
+            let numbers: Vec<&str> = texts
+                .iter()
+                .map(|t| t.4.as_str())
+                .filter(|t| {
+                    t.trim_start_matches('$')
+                        .starts_with(|c: char| c.is_ascii_digit())
+                })
+                .collect();
+            assert!(numbers.len() >= 4, "{numbers:?}");
+            for number in &numbers {
+                let body = number.trim_start_matches('$').trim_end_matches(['k', 'M']);
+                assert!(
+                    body.parse::<f64>().is_ok() && !body.contains(','),
+                    "{width} px: axis label '{number}'"
+                );
+            }
+            if axis == "linear" {
+                // Evenly spaced ticks on a linear axis.
+                let mut xs: Vec<f64> = texts
+                    .iter()
+                    .filter(|t| t.3 == "middle" && t.4.ends_with('k') && !t.4.starts_with('$'))
+                    .map(|t| t.0)
+                    .collect();
+                xs.sort_by(f64::total_cmp);
+                let gaps: Vec<f64> = xs.windows(2).map(|w| w[1] - w[0]).collect();
+                assert!(!gaps.is_empty(), "{xs:?}");
+                assert!(gaps.iter().all(|g| (g - gaps[0]).abs() <= 2.0), "{gaps:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn chart_says_where_and_why_a_range_is_cut_and_itemizes_usage() {
+    let dir = scratch_dir("chart-cut");
+    let out = dir.join("cut.svg");
+    let (code, stdout, stderr) = run(&["chart", "--to", "2M", "--out", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("warning: the chart stops at"), "{stderr}");
+    assert!(stderr.contains("can satisfy storage"), "{stderr}");
+    assert!(stdout.contains("note: the chart stops at"), "{stdout}");
+    let svg = std::fs::read_to_string(&out).unwrap();
+    let texts = svg_texts(&svg);
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.4.starts_with("No feasible plan from ")),
+        "the image does not say where the range stops"
+    );
+    // The largest usage items get their own layers in the legend.
+    for item in [
+        "question generation, output tokens",
+        "question generation, input tokens",
+        "API and export egress",
+    ] {
+        assert!(texts.iter().any(|t| t.4 == item), "legend lacks {item}");
+    }
+    assert!(
+        !texts.iter().any(|t| t.4 == "usage"),
+        "one lumped usage layer"
+    );
+    // Within the served range nothing is cut and nothing is said.
+    let (code, _, stderr) = run(&["chart", "--to", "100k", "--out", out.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert!(!stderr.contains("stops at"), "{stderr}");
 }

@@ -62,7 +62,7 @@ pub fn thousands(value: f64) -> String {
     }
 }
 
-pub(super) fn money(value: f64) -> String {
+pub(crate) fn money(value: f64) -> String {
     // A credit reads "-$5.00", not "$-5.00".
     if value < 0.0 && -value >= 0.005 {
         return format!("-{}", money(-value));

@@ -1,0 +1,100 @@
+//! `capplan init`: write a commented starter scenario for a stack.
+
+use super::compare::load_stacks;
+use super::recommend::parse_users;
+use super::tiers::load_catalog;
+use super::{Failure, Output};
+use capplan::init::{InitOptions, starter_scenario};
+use clap::Args;
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+#[command(
+    about = "Write a commented starter scenario for a stack and app shape",
+    after_help = "Examples:
+  capplan init                                   # scenario.yaml: Render + Atlas + Redis Cloud, 5,000 users
+  capplan init my.yaml --stack aws --users 20k --rps 40 --worker --llm
+  capplan init - --stack fly | less              # print it instead of writing a file
+
+Stacks are those of `capplan compare` (stacks/stacks.yaml): render (alias
+render-atlas-redis), render-postgres, aws, gcp, fly, railway, heroku,
+digitalocean, supabase-vercel, render-neon, azure."
+)]
+pub struct InitArgs {
+    /// Where to write the scenario (`-` prints it)
+    #[arg(default_value = "scenario.yaml")]
+    path: PathBuf,
+    /// The platforms to plan on (a `capplan compare` stack id)
+    #[arg(long, default_value = "render")]
+    stack: String,
+    /// Registered users to plan for: 5000, 5k, 1.2M
+    #[arg(long, default_value = "5000", value_parser = parse_users)]
+    users: f64,
+    /// Peak requests per second at those users, if known (sets the per-user rate)
+    #[arg(long, value_name = "R")]
+    rps: Option<f64>,
+    /// Add a background worker with a job queue
+    #[arg(long)]
+    worker: bool,
+    /// Add LLM token costs (per job with --worker, else per request)
+    #[arg(long)]
+    llm: bool,
+    /// Replace the file if it exists
+    #[arg(long)]
+    force: bool,
+}
+
+pub fn run(args: InitArgs) -> Result<Output, Failure> {
+    let id = match args.stack.as_str() {
+        "render-atlas-redis" => "render".to_string(),
+        other => other.to_string(),
+    };
+    let stack = load_stacks(None, std::slice::from_ref(&id))
+        .map_err(|f| Failure::input(f.message.replace("--stacks", "--stack")))?
+        .remove(0);
+    let options = InitOptions {
+        users: args.users,
+        peak_rps: args.rps,
+        worker: args.worker,
+        llm: args.llm,
+    };
+    let (catalog, _) = load_catalog(&[])?;
+    let text = starter_scenario(&stack, &options, &catalog).map_err(Failure::input)?;
+    // The file must pass `check` as written: validated before it is written.
+    let name = args.path.display().to_string();
+    let file = capplan::scenario::parse_scenario(&name, &text).map_err(|e| {
+        Failure::input(format!(
+            "init: the starter scenario does not parse (a bug): {e}"
+        ))
+    })?;
+    let problems = capplan::scenario::validate(&file, &catalog).map_err(|e| {
+        Failure::input(format!(
+            "init: the starter scenario is invalid (a bug): {e}"
+        ))
+    })?;
+    if let Some(problem) = problems
+        .iter()
+        .find(|p| p.severity == capplan::problem::Severity::Error)
+    {
+        return Err(Failure::input(format!(
+            "init: the starter scenario is invalid (a bug): {problem}"
+        )));
+    }
+    if args.path.as_os_str() == "-" {
+        return Ok(Output::ok(text));
+    }
+    if args.path.exists() && !args.force {
+        return Err(Failure::input(format!(
+            "{name} exists; pass --force to replace it, or give another path"
+        )));
+    }
+    capplan::fsio::write_atomically(&args.path, text.as_bytes())
+        .map_err(|e| Failure::input(format!("{name}: {e}")))?;
+    Ok(Output::ok(format!(
+        "wrote {name} (stack {}, {} users{}{}); next:\n  capplan recommend --scenario {name}\n  capplan check {name}\n",
+        stack.id,
+        args.users,
+        if args.worker { ", worker" } else { "" },
+        if args.llm { ", LLM tokens" } else { "" },
+    )))
+}

@@ -1,0 +1,326 @@
+//! `capplan init`: a commented starter scenario for a stack and an app
+//! shape. Every assumption is written out with its meaning and unit, so the
+//! file is a checklist of what to measure; as written it passes `check` and
+//! `recommend`.
+
+use crate::catalog::Catalog;
+use crate::compare::Stack;
+use crate::scenario::ComponentRole;
+
+/// The shape of the app to start from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InitOptions {
+    /// Registered users to plan for.
+    pub users: f64,
+    /// Peak requests per second at `users`, if known (sets the per-user rate).
+    pub peak_rps: Option<f64>,
+    /// A background worker running jobs.
+    pub worker: bool,
+    /// LLM calls (priced per token), in the worker's jobs or per request.
+    pub llm: bool,
+}
+
+/// Ratios the starter file assumes (a typical consumer web app).
+const DAILY_ACTIVE_RATIO: f64 = 0.3;
+const PEAK_ONLINE_RATIO: f64 = 0.1;
+const REQUESTS_PER_ONLINE_USER_PER_MIN: f64 = 3.0;
+
+/// The starter scenario text for `stack`, or why the stack cannot hold it.
+pub fn starter_scenario(
+    stack: &Stack,
+    options: &InitOptions,
+    catalog: &Catalog,
+) -> Result<String, String> {
+    if !(options.users.is_finite() && options.users >= 1.0) {
+        return Err(format!(
+            "--users: expected at least 1 user, got {}",
+            options.users
+        ));
+    }
+    if let Some(rps) = options.peak_rps
+        && !(rps.is_finite() && rps > 0.0)
+    {
+        return Err(format!("--rps: expected a positive rate, got {rps}"));
+    }
+    let offerings = |role: ComponentRole| -> Result<String, String> {
+        let list = stack.offerings(role).unwrap_or_default();
+        if list.is_empty() {
+            return Err(format!(
+                "stack '{}' has no {} offering; choose another --stack or leave the {} out",
+                stack.id,
+                role.as_str(),
+                role.as_str()
+            ));
+        }
+        Ok(format!("[{}]", list.join(", ")))
+    };
+    let accepted = |role: ComponentRole| -> String {
+        match stack.accept_unverified_limits.get(&role) {
+            Some(limits) if !limits.is_empty() => format!(
+                "    # The catalog does not publish these limits for this platform; planning\n    # accepts them unchecked (remove a name to insist on a published figure).\n    accept_unverified_limits: [{}]\n",
+                limits
+                    .iter()
+                    .map(|l| l.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            _ => String::new(),
+        }
+    };
+    // A cache is sized by memory: offerings whose tiers publish none
+    // cannot be planned, so the file says so instead of failing later.
+    let caches = stack.offerings(ComponentRole::Cache).unwrap_or_default();
+    let sized = caches.iter().any(|reference| {
+        catalog.offering(reference).is_some_and(|(_, offering)| {
+            offering
+                .tiers
+                .iter()
+                .any(|t| t.capacity.memory_mb.is_some())
+        })
+    });
+    let users = options.users.round();
+    let online_at_peak = users * DAILY_ACTIVE_RATIO * PEAK_ONLINE_RATIO;
+    let rate = match options.peak_rps {
+        Some(rps) => format!(
+            "  # From --rps {rps}: {rps} requests/s at {users} users, {online} online at the peak\n  # hour, is {rate} requests a minute per online user.\n  requests_per_online_user_per_min: {rate}\n",
+            users = users,
+            online = trim(online_at_peak),
+            rate = trim(rps * 60.0 / online_at_peak),
+        ),
+        None => format!(
+            "  # API calls a minute per online user (page loads, polling, actions).\n  requests_per_online_user_per_min: {}\n",
+            trim(REQUESTS_PER_ONLINE_USER_PER_MIN)
+        ),
+    };
+    let mut text = format!(
+        "# capplan starter scenario: stack '{id}' ({name}).\n\
+         # Written by `capplan init`. Every number below is an assumption with its\n\
+         # unit in the field name; replace each with a measurement when you have one\n\
+         # (`capplan calibrate` fits several from load tests). Then:\n\
+         #   capplan recommend --scenario THIS_FILE\n\
+         #   capplan check THIS_FILE\n\
+         # docs/scenarios.md describes every field.\n\
+         version: 1\n\
+         name: My app on {id}\n\
+         \n\
+         workload:\n\
+         \x20 # Registered users to plan for (`--users` overrides it on every command).\n\
+         \x20 users: {users}\n\
+         \x20 # Share of users active on a given day (0-1).\n\
+         \x20 daily_active_ratio: {dar}\n\
+         \x20 # Share of the day's active users online in the busiest hour (0-1).\n\
+         \x20 peak_online_ratio: {por}\n\
+         {rate}\
+         \x20 # Data stored per registered user, in MB (rows, documents, indexes).\n\
+         \x20 storage_mb_per_user: 1\n\
+         \x20 # Share of the data read often enough to belong in database RAM (0-1).\n\
+         \x20 working_set_ratio: 0.2\n\
+         \x20 # Cache memory per online user, in KB (sessions, per-user keys).\n\
+         \x20 cache_kb_per_online_user: 50\n\
+         \x20 # Cache memory shared by everyone, in MB (hot lists, config).\n\
+         \x20 cache_hot_data_mb: 10\n\
+         \x20 # Outbound data per daily active user, in MB a day (responses, downloads).\n\
+         \x20 egress_mb_per_active_user_per_day: 2\n",
+        id = stack.id,
+        name = stack.name.as_deref().unwrap_or(&stack.id),
+        users = users,
+        dar = DAILY_ACTIVE_RATIO,
+        por = PEAK_ONLINE_RATIO,
+        rate = rate,
+    );
+    if options.worker {
+        text.push_str(
+            "  jobs:\n\
+             \x20   # Background jobs per daily active user per day.\n\
+             \x20   - { name: background, per_active_user_per_day: 2 }\n",
+        );
+    }
+    text.push_str(&format!(
+        "\ncomponents:\n\
+         \x20 - name: api\n\
+         \x20   role: web\n\
+         \x20   # The offerings the planner may choose from (provider/offering).\n\
+         \x20   candidates: {web}\n\
+         \x20   # CPU time per request, in ms (profile a handler, or `capplan calibrate`).\n\
+         \x20   cpu_ms: 20\n\
+         \x20   # Variability of that time: 1.0 is exponential, 0 constant.\n\
+         \x20   cv: 1.0\n\
+         \x20   # Time per request spent waiting on the database, cache and APIs, in ms.\n\
+         \x20   io_ms: 30\n\
+         \x20   # Memory per server process, in MB, and per request in flight.\n\
+         \x20   memory_mb_per_worker: 200\n\
+         \x20   memory_mb_per_request: 1\n\
+         \x20   # Database operations per request, and connections per instance (pool size).\n\
+         \x20   db_ops_per_request: 2\n\
+         \x20   db_pool_per_instance: 10\n\
+         {api_cache}\
+         \x20   # At least two instances, so one can fail or restart without an outage.\n\
+         \x20   high_availability: true\n\
+         \x20   slo:\n\
+         \x20     percentile: 95\n\
+         \x20     response_ms: 300           # 95% of requests answered within 300 ms\n\
+         \x20     max_utilization: 0.7       # keep CPU below 70% at the peak hour\n\
+         {web_limits}",
+        web = offerings(ComponentRole::Web)?,
+        web_limits = accepted(ComponentRole::Web),
+        api_cache = if sized {
+            "    # Cache operations per request, and connections per instance.\n    cache_ops_per_request: 1\n    cache_connections_per_instance: 2\n"
+        } else {
+            ""
+        },
+    ));
+    if options.worker {
+        let llm_job = if options.llm {
+            "      # An LLM call: mostly waiting on the model, little CPU.\n      - { class: background, duration_s: 5, cpu_ms: 50, cv: 1.0 }\n"
+        } else {
+            "      # A typical job: its wall-clock duration and CPU time.\n      - { class: background, duration_s: 2, cpu_ms: 200, cv: 1.0 }\n"
+        };
+        text.push_str(&format!(
+            "\n  - name: worker\n\
+             \x20   role: worker\n\
+             \x20   candidates: {worker}\n\
+             \x20   # Jobs one instance runs at once (its queue concurrency).\n\
+             \x20   concurrency_per_instance: 10\n\
+             \x20   jobs:\n\
+             {llm_job}\
+             \x20   memory_mb_per_job: 50\n\
+             \x20   # Database operations per job, and connections per instance.\n\
+             \x20   db_ops_per_job: 5\n\
+             \x20   db_pool_per_instance: 5\n\
+             {worker_cache}\
+             \x20   min_instances: 1\n\
+             \x20   slo:\n\
+             \x20     percentile: 95\n\
+             \x20     wait_s: 30                 # 95% of jobs start within 30 s\n\
+             \x20     max_utilization: 0.7\n\
+             {worker_limits}",
+            worker = offerings(ComponentRole::Worker)?,
+            worker_limits = accepted(ComponentRole::Worker),
+            worker_cache = if sized {
+                "    # Cache operations per job, and connections per instance (queue clients).\n    cache_ops_per_job: 2\n    cache_connections_per_instance: 3\n"
+            } else {
+                ""
+            },
+        ));
+    }
+    text.push_str(&format!(
+        "\n  - name: db\n\
+         \x20   role: database\n\
+         \x20   candidates: {database}\n\
+         \x20   # Storage to provision per GB of data (indexes, growth).\n\
+         \x20   storage_headroom: 1.5\n\
+         \x20   # Simple indexed operations a second one vCPU serves, where a tier\n\
+         \x20   # publishes no operations limit.\n\
+         \x20   ops_per_vcpu: 1000\n\
+         \x20   slo:\n\
+         \x20     max_utilization: 0.7\n\
+         {database_limits}",
+        database = offerings(ComponentRole::Database)?,
+        database_limits = accepted(ComponentRole::Database),
+    ));
+    if !caches.is_empty() && !sized {
+        text.push_str(&format!(
+            "\n  # No cache: the catalog publishes no memory size for {}, so a cache there\n  # cannot be sized. Add one with its memory in a catalog overlay (`--tiers`).\n",
+            caches.join(", ")
+        ));
+    }
+    if sized {
+        text.push_str(&format!(
+            "\n  - name: cache\n\
+             \x20   role: cache\n\
+             \x20   candidates: {cache}\n\
+             \x20   # Memory to provision per MB of cached data.\n\
+             \x20   memory_headroom: 1.25\n\
+             {cache_limits}",
+            cache = offerings(ComponentRole::Cache)?,
+            cache_limits = accepted(ComponentRole::Cache),
+        ));
+    }
+    text.push_str(
+        "\nusage:\n\
+         \x20 # Outbound data, priced at the egress rate of the platform the API runs on.\n\
+         \x20 - name: egress\n\
+         \x20   served_by: api\n\
+         \x20   driver: egress_gb\n",
+    );
+    if options.llm {
+        // Per job, every job calls the model; per request, about one in ten
+        // does, so the averages are a tenth of a call's tokens.
+        let (driver, per, input, output) = if options.worker {
+            ("jobs\n    class: background", "job", 800, 400)
+        } else {
+            ("requests", "request (one in ten calls the model)", 80, 40)
+        };
+        text.push_str(&format!(
+            "  # LLM tokens per {per} (prompt in, completion out), priced per 1M tokens.\n\
+             \x20 - name: LLM input tokens\n\
+             \x20   price: openai/gpt-4o-mini-input\n\
+             \x20   driver: {driver}\n\
+             \x20   amount: {input}                 # input tokens per {per}\n\
+             \x20   cache_hit_ratio: 0.2        # share answered from a cache, not the model\n\
+             \x20 - name: LLM output tokens\n\
+             \x20   price: openai/gpt-4o-mini-output\n\
+             \x20   driver: {driver}\n\
+             \x20   amount: {output}                 # output tokens per {per}\n\
+             \x20   cache_hit_ratio: 0.2        # as for the input\n"
+        ));
+    }
+    text.push_str(&format!(
+        "\n# What `capplan check` holds this file to; set your own budget and targets.\n\
+         assert:\n\
+         \x20 - {{ users: {users}, max_p95_ms: 300 }}\n"
+    ));
+    Ok(text)
+}
+
+/// A number without trailing zeros (at most 3 decimals).
+fn trim(value: f64) -> String {
+    let text = format!("{value:.3}");
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn catalog() -> Catalog {
+        crate::catalog::load().unwrap()
+    }
+
+    fn stacks() -> Vec<Stack> {
+        crate::compare::parse_stacks(crate::compare::SHIPPED_STACKS, "stacks.yaml").unwrap()
+    }
+
+    #[test]
+    fn rps_sets_the_per_user_rate() {
+        let render = stacks().into_iter().find(|s| s.id == "render").unwrap();
+        let options = InitOptions {
+            users: 10000.0,
+            peak_rps: Some(50.0),
+            worker: false,
+            llm: false,
+        };
+        let text = starter_scenario(&render, &options, &catalog()).unwrap();
+        // 10,000 × 0.3 × 0.1 = 300 online; 50/s × 60 / 300 = 10 a minute each.
+        assert!(
+            text.contains("requests_per_online_user_per_min: 10\n"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_stack_without_workers_refuses_a_worker() {
+        let vercel = stacks()
+            .into_iter()
+            .find(|s| s.id == "supabase-vercel")
+            .unwrap();
+        let options = InitOptions {
+            users: 1000.0,
+            peak_rps: None,
+            worker: true,
+            llm: false,
+        };
+        let error = starter_scenario(&vercel, &options, &catalog()).unwrap_err();
+        assert!(error.contains("no worker offering"), "{error}");
+    }
+}
