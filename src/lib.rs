@@ -18,6 +18,7 @@ pub mod parallel;
 pub mod plan_report;
 pub mod planner;
 pub mod problem;
+pub mod progress;
 pub mod queue_report;
 pub mod queueing;
 pub mod recommend;

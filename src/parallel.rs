@@ -8,8 +8,23 @@ pub fn map<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |t| t.get())
         .min(n.max(1));
-    if threads <= 1 || IN_WORKER.with(|w| w.get()) {
+    if IN_WORKER.with(|w| w.get()) {
         return (0..n).map(f).collect();
+    }
+    // Only the outermost map reports progress: nested work is part of an item.
+    let task = crate::progress::Task::start("planning", n as u64, crate::progress::Unit::Items);
+    let task = &task;
+    let f = |i: usize| {
+        let out = f(i);
+        task.advance(1);
+        out
+    };
+    if threads <= 1 {
+        // As a worker would: maps nested in `f` run without their own progress.
+        IN_WORKER.with(|w| w.set(true));
+        let out = (0..n).map(f).collect();
+        IN_WORKER.with(|w| w.set(false));
+        return out;
     }
     let chunk = n.div_ceil(threads).max(1);
     let f = &f;

@@ -1,6 +1,7 @@
 //! `capplan check` and `capplan diff`: the CI commands.
 
 use super::rate::RateArgs;
+use super::recommend::ScenarioArgs;
 use super::recommend::{load_inputs, parse_users};
 use super::{Failure, Output};
 use crate::render::table::wrap_line;
@@ -297,22 +298,14 @@ pub fn run_diff(args: DiffArgs) -> Result<Output, Failure> {
 A claim is flagged when the computed value is off by more than 25%, or outside a claimed range."
 )]
 pub struct StagesArgs {
-    /// Scenario file, YAML or TOML (default: the embedded scenario)
-    #[arg(long, value_name = "FILE")]
-    scenario: Option<PathBuf>,
-    /// Scenario patch applied over the scenario (repeatable, in order;
-    /// e.g. from `capplan calibrate`)
-    #[arg(long = "patch", value_name = "FILE")]
-    patches: Vec<PathBuf>,
-    /// Overlay catalog file or folder (repeatable)
-    #[arg(long = "tiers", value_name = "PATH")]
-    overlays: Vec<PathBuf>,
+    #[command(flatten)]
+    files: ScenarioArgs,
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
 }
 
 pub fn run_stages(args: StagesArgs) -> Result<Output, Failure> {
-    let (file, catalog, _) = load_inputs(args.scenario.as_ref(), &args.patches, &args.overlays)?;
+    let (file, catalog, _) = args.files.load()?;
     if !file.scenario.stages.iter().any(|s| !s.mix.is_empty()) {
         return Err(Failure::input(format!(
             "{}: the scenario has no stage templates (stages with a mix); see docs/scenarios.md",

@@ -1,6 +1,7 @@
 //! `capplan compare`: the scenario planned on several stacks side by side.
 
-use super::recommend::{load_inputs, parse_users};
+use super::recommend::ScenarioArgs;
+use super::recommend::parse_users;
 use super::{Failure, Output};
 use crate::render::{self, Format, views};
 use capplan::compare::{SHIPPED_STACKS, Stack, check_stacks, compare, parse_stacks};
@@ -32,16 +33,8 @@ pub struct CompareArgs {
     /// that exists replaces it)
     #[arg(long = "stacks-file", value_name = "FILE")]
     stacks_file: Option<PathBuf>,
-    /// Scenario file, YAML or TOML (default: the embedded scenario)
-    #[arg(long, value_name = "FILE")]
-    scenario: Option<PathBuf>,
-    /// Scenario patch applied over the scenario (repeatable, in order;
-    /// e.g. from `capplan calibrate`)
-    #[arg(long = "patch", value_name = "FILE")]
-    patches: Vec<PathBuf>,
-    /// Overlay catalog file or folder (repeatable)
-    #[arg(long = "tiers", value_name = "PATH")]
-    overlays: Vec<PathBuf>,
+    #[command(flatten)]
+    files: ScenarioArgs,
     /// Output format
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
@@ -80,8 +73,7 @@ pub(crate) fn load_stacks(
 }
 
 pub fn run_compare(args: CompareArgs) -> Result<Output, Failure> {
-    let (file, catalog, warnings) =
-        load_inputs(args.scenario.as_ref(), &args.patches, &args.overlays)?;
+    let (file, catalog, warnings) = args.files.load()?;
     let stacks = load_stacks(args.stacks_file.as_ref(), &args.stacks)?;
     let problems = check_stacks(&stacks, &catalog);
     if !problems.is_empty() {

@@ -1,7 +1,8 @@
 //! `capplan sweep`, `capplan forecast` and `capplan chart`.
 
 use super::rate::RateArgs;
-use super::recommend::{load_inputs, parse_users};
+use super::recommend::ScenarioArgs;
+use super::recommend::parse_users;
 use super::{Failure, Output};
 use crate::render::chart::{ImageFormat, compare_chart, cost_chart, forecast_chart};
 use crate::render::views::thousands;
@@ -21,16 +22,8 @@ use std::path::PathBuf;
 /// Scenario and catalog options shared by the curve commands.
 #[derive(Debug, Args)]
 pub struct Inputs {
-    /// Scenario file, YAML or TOML (default: the embedded scenario)
-    #[arg(long, value_name = "FILE")]
-    scenario: Option<PathBuf>,
-    /// Scenario patch applied over the scenario (repeatable, in order;
-    /// e.g. from `capplan calibrate`)
-    #[arg(long = "patch", value_name = "FILE")]
-    patches: Vec<PathBuf>,
-    /// Overlay catalog file or folder (repeatable)
-    #[arg(long = "tiers", value_name = "PATH")]
-    overlays: Vec<PathBuf>,
+    #[command(flatten)]
+    files: ScenarioArgs,
     #[command(flatten)]
     rate: RateArgs,
     #[command(flatten)]
@@ -41,8 +34,7 @@ impl Inputs {
     /// The scenario (with a given rate applied at `rate_users`), the
     /// catalog, the input warnings and the rate's note.
     fn load(&self, rate_users: Option<f64>) -> Result<Loaded, Failure> {
-        let (file, catalog, mut warnings) =
-            load_inputs(self.scenario.as_ref(), &self.patches, &self.overlays)?;
+        let (file, catalog, mut warnings) = self.files.load()?;
         let rate_given = self.rate.per_second()?.is_some();
         let inputs = super::uncertainty::inputs_for_run(&file, rate_given, &mut warnings);
         let sampling = self.uncertainty.options(&inputs)?;

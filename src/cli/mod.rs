@@ -7,6 +7,7 @@ mod compare;
 mod curves;
 mod docs;
 mod init;
+mod progress;
 mod queue;
 mod rate;
 mod recommend;
@@ -120,6 +121,7 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
+    progress::install();
     render::configure(render::Options {
         layout: render::Layout::detect(cli.wide),
         csv_table: cli.table.clone(),

@@ -33,16 +33,8 @@ pub struct RecommendArgs {
     users: Option<String>,
     #[command(flatten)]
     rate: RateArgs,
-    /// Scenario file, YAML or TOML (default: the embedded scenario)
-    #[arg(long, value_name = "FILE")]
-    scenario: Option<PathBuf>,
-    /// Scenario patch applied over the scenario (repeatable, in order;
-    /// e.g. from `capplan calibrate`)
-    #[arg(long = "patch", value_name = "FILE")]
-    patches: Vec<PathBuf>,
-    /// Overlay catalog file or folder (repeatable)
-    #[arg(long = "tiers", value_name = "PATH")]
-    overlays: Vec<PathBuf>,
+    #[command(flatten)]
+    files: ScenarioArgs,
     /// Show the arithmetic behind each component (with intervals: the
     /// sampled inputs' percentiles)
     #[arg(long)]
@@ -79,6 +71,28 @@ pub fn parse_users(text: &str) -> Result<f64, String> {
     }
 }
 
+/// The scenario and catalog flags every planning command takes.
+#[derive(Debug, Args)]
+pub struct ScenarioArgs {
+    /// Scenario file, YAML or TOML (default: the embedded scenario)
+    #[arg(long, value_name = "FILE")]
+    pub scenario: Option<PathBuf>,
+    /// Scenario patch applied over the scenario (repeatable, in order;
+    /// e.g. from `capplan calibrate`)
+    #[arg(long = "patch", value_name = "FILE")]
+    pub patches: Vec<PathBuf>,
+    /// Overlay catalog file or folder (repeatable)
+    #[arg(long = "tiers", value_name = "PATH")]
+    pub overlays: Vec<PathBuf>,
+}
+
+impl ScenarioArgs {
+    /// The scenario (validated) and the catalog with overlays, with warnings.
+    pub fn load(&self) -> Result<(ScenarioFile, Catalog, Vec<String>), Failure> {
+        load_inputs(self.scenario.as_ref(), &self.patches, &self.overlays)
+    }
+}
+
 /// The scenario (validated against the catalog) and the catalog with overlays.
 pub fn load_inputs(
     scenario: Option<&PathBuf>,
@@ -104,8 +118,7 @@ pub fn run(args: RecommendArgs) -> Result<Output, Failure> {
         .map(parse_users)
         .transpose()
         .map_err(Failure::input)?;
-    let (file, catalog, mut input_warnings) =
-        load_inputs(args.scenario.as_ref(), &args.patches, &args.overlays)?;
+    let (file, catalog, mut input_warnings) = args.files.load()?;
     let patched = file.patched.clone();
     let rate_given = args.rate.per_second()?.is_some();
     let inputs = super::uncertainty::inputs_for_run(&file, rate_given, &mut input_warnings);

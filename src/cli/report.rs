@@ -1,6 +1,7 @@
 //! `capplan report`: the shareable HTML page.
 
-use super::recommend::{load_inputs, parse_users};
+use super::recommend::ScenarioArgs;
+use super::recommend::parse_users;
 use super::{Failure, Output};
 use crate::render::chart::{ImageFormat, cost_chart};
 use crate::render::html;
@@ -26,15 +27,8 @@ pub struct ReportArgs {
     /// User counts to plan for (repeatable; default: the scenario's users)
     #[arg(long = "users", value_name = "N", value_parser = parse_users)]
     users: Vec<f64>,
-    /// Scenario file, YAML or TOML (default: the embedded scenario)
-    #[arg(long, value_name = "FILE")]
-    scenario: Option<PathBuf>,
-    /// Scenario patch applied over the scenario (repeatable, in order)
-    #[arg(long = "patch", value_name = "FILE")]
-    patches: Vec<PathBuf>,
-    /// Overlay catalog file or folder (repeatable)
-    #[arg(long = "tiers", value_name = "PATH")]
-    overlays: Vec<PathBuf>,
+    #[command(flatten)]
+    files: ScenarioArgs,
 }
 
 pub fn run(args: ReportArgs) -> Result<Output, Failure> {
@@ -49,8 +43,7 @@ pub fn run(args: ReportArgs) -> Result<Output, Failure> {
             args.out.display()
         )));
     }
-    let (file, catalog, warnings) =
-        load_inputs(args.scenario.as_ref(), &args.patches, &args.overlays)?;
+    let (file, catalog, warnings) = args.files.load()?;
     let users = if args.users.is_empty() {
         vec![file.scenario.workload.users.unwrap_or(5000.0)]
     } else {

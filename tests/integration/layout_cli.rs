@@ -146,40 +146,76 @@ fn piped_output_is_80_columns_and_wide_keeps_full_rows() {
     assert_eq!(String::from_utf8_lossy(&odd.stdout), text);
 }
 
-#[test]
-fn no_escape_codes_when_piped_and_colour_on_a_terminal_unless_no_color() {
-    let (_, piped) = output_at(None, &["recommend", "--users", "5000"]);
-    assert!(!piped.contains('\u{1b}'), "escape codes in piped output");
-    // `script` gives the command a terminal; without it this part is skipped.
+/// What capplan prints on a terminal (`script` gives it one) with `env`
+/// set; `None` when `script` (util-linux) is not installed.
+fn on_terminal(arguments: &str, env: &[(&str, &str)], remove: &[&str]) -> Option<String> {
     if std::process::Command::new("script")
         .arg("--version")
         .output()
         .is_err()
     {
         eprintln!("skipping the terminal half: `script` (util-linux) is not installed");
-        return;
+        return None;
     }
     let binary = assert_cmd::cargo::cargo_bin("capplan");
-    let on_terminal = |no_color: bool| {
-        let mut command = std::process::Command::new("script");
-        command
-            .args(["-qec", &format!("{} stages", binary.display()), "/dev/null"])
-            .env("COLUMNS", "100")
-            .env("TERM", "xterm");
-        if no_color {
-            command.env("NO_COLOR", "1");
-        } else {
-            command.env_remove("NO_COLOR");
-        }
-        let output = command.output().expect("script runs");
-        String::from_utf8_lossy(&output.stdout).into_owned()
+    let mut command = std::process::Command::new("script");
+    command
+        .args([
+            "-qec",
+            &format!("{} {arguments}", binary.display()),
+            "/dev/null",
+        ])
+        .env("TERM", "xterm");
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    for name in remove {
+        command.env_remove(name);
+    }
+    let output = command.output().expect("script runs");
+    Some(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+#[test]
+fn no_escape_codes_when_piped_and_colour_on_a_terminal_unless_no_color() {
+    let (_, piped) = output_at(None, &["recommend", "--users", "5000"]);
+    assert!(!piped.contains('\u{1b}'), "escape codes in piped output");
+    let Some(coloured) = on_terminal("stages", &[("COLUMNS", "100")], &["NO_COLOR"]) else {
+        return;
     };
-    let coloured = on_terminal(false);
     assert!(
         coloured.contains("\u{1b}[1m"),
         "no bold on a terminal:\n{coloured}"
     );
-    let plain = on_terminal(true);
+    let plain = on_terminal("stages", &[("COLUMNS", "100"), ("NO_COLOR", "1")], &[])
+        .expect("script was found above");
     assert!(plain.contains("stage audit"), "{plain}");
     assert!(!plain.contains("\u{1b}["), "NO_COLOR ignored:\n{plain}");
+}
+
+#[test]
+fn progress_shows_on_a_terminal_and_never_in_a_pipe() {
+    // Piped: nothing on stderr but what the command says.
+    let output = capplan()
+        .env("CAPPLAN_PROGRESS_AFTER_MS", "0")
+        .args(["recommend", "--samples", "300", "--format", "json"])
+        .output()
+        .expect("runs");
+    assert!(output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        !stderr.contains("planning") && !stderr.contains('█'),
+        "{stderr}"
+    );
+    let Some(terminal) = on_terminal(
+        "recommend --samples 300 --format json > /dev/null",
+        &[("CAPPLAN_PROGRESS_AFTER_MS", "0")],
+        &[],
+    ) else {
+        return;
+    };
+    assert!(
+        terminal.contains("planning"),
+        "no progress bar on the terminal:\n{terminal}"
+    );
 }

@@ -97,7 +97,12 @@ pub fn read_file(
         )));
     }
     let file = std::fs::File::open(path).map_err(|e| fail(format!("cannot read: {e}")))?;
-    let mut reader = std::io::BufReader::with_capacity(1 << 16, file);
+    let label = format!("reading {path}");
+    let mut reader = crate::progress::CountingReader::new(
+        std::io::BufReader::with_capacity(1 << 16, file),
+        &label,
+        meta.len(),
+    );
     let head = reader
         .fill_buf()
         .map_err(|e| fail(format!("cannot read: {e}")))?;
