@@ -51,7 +51,9 @@ pub fn run(args: InitArgs) -> Result<Output, Failure> {
     };
     let stack = load_stacks(None, std::slice::from_ref(&id))
         .map_err(|f| Failure::input(f.message.replace("--stacks", "--stack")))?
-        .remove(0);
+        .into_iter()
+        .next()
+        .ok_or_else(|| Failure::input(format!("--stack: unknown stack '{id}'")))?;
     let options = InitOptions {
         users: args.users,
         peak_rps: args.rps,

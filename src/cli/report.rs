@@ -44,11 +44,14 @@ pub fn run(args: ReportArgs) -> Result<Output, Failure> {
         )));
     }
     let (file, catalog, warnings) = args.files.load()?;
-    let users = if args.users.is_empty() {
-        vec![file.scenario.workload.users.unwrap_or(5000.0)]
-    } else {
-        args.users.clone()
-    };
+    let users =
+        if args.users.is_empty() {
+            vec![file.scenario.workload.users.ok_or_else(|| {
+                Failure::input("give --users N: the scenario sets no workload.users")
+            })?]
+        } else {
+            args.users.clone()
+        };
     let report = plan_report(&file.scenario, &catalog, &users, 200).map_err(Failure::infeasible)?;
     let (svg, notes) = cost_chart(&report.curve, ImageFormat::Svg, 1000, 560, true)
         .map_err(Failure::infeasible)?;

@@ -622,6 +622,12 @@ pub(crate) fn plan_fee_line(
 /// is still the answer, its line reported unpriced. Never shown as a cost.
 pub(crate) const UNPRICED_RANK_USD: f64 = 1e12;
 
+/// Whether a ranking cost is a price (no unpriced line counted in it), so
+/// it may be shown as money.
+pub(crate) fn is_price(cost: f64) -> bool {
+    cost < UNPRICED_RANK_USD
+}
+
 /// The sum of priced lines for ranking, each unpriced one counted as
 /// [`UNPRICED_RANK_USD`].
 pub(crate) fn total(lines: &[UsageLine]) -> f64 {

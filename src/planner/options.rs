@@ -393,7 +393,7 @@ impl<'a> Planner<'a> {
         let mut ignored = Vec::new();
         self.component_options(component, &demand, Some(serverless), &mut ignored)
             .into_iter()
-            .filter(|o| o.cost.is_finite())
+            .filter(|o| charges::is_price(o.cost))
             .min_by(|a, b| a.cost.total_cmp(&b.cost))
             .map(|o| (o.tier.reference(), o.count, o.cost))
     }
@@ -444,7 +444,7 @@ impl<'a> Planner<'a> {
                     _ => Ok(option),
                 });
             match option {
-                Ok(option) if option.cost < chosen_usd - 1e-9 => lines.push(format!(
+                Ok(option) if option.cost < chosen_usd - 1e-9 && charges::is_price(option.cost) => lines.push(format!(
                     "not chosen {reference}: {} × costs {} alone, but the whole mix is cheaper with {chosen} (database or cache connections, or a plan fee shared with other components)",
                     option.count,
                     money(option.cost)

@@ -427,6 +427,7 @@ impl<DB: DrawingBackend> DrawArea for DrawingArea<DB, Shift> {
     ) -> Result<(), String> {
         let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
         self.fill(&WHITE).map_err(e)?;
+        let labels = label_counts(self.dim_in_pixel());
         let months = points.last().map_or(1, |p| p.0).max(1);
         let cost_max = points.iter().map(|p| p.1).fold(1.0, f64::max) * 1.12;
         let users_max = points.iter().map(|p| p.2).fold(1.0, f64::max) * 1.12;
@@ -443,8 +444,8 @@ impl<DB: DrawingBackend> DrawArea for DrawingArea<DB, Shift> {
             .configure_mesh()
             .x_desc("month")
             .y_desc("USD per month")
-            .x_labels(label_counts(self.dim_in_pixel()).0)
-            .y_labels(label_counts(self.dim_in_pixel()).1)
+            .x_labels(labels.0)
+            .y_labels(labels.1)
             .y_label_formatter(&|y| usd_label(*y))
             .label_style(("sans-serif", 13))
             .draw()
@@ -452,7 +453,7 @@ impl<DB: DrawingBackend> DrawArea for DrawingArea<DB, Shift> {
         chart
             .configure_secondary_axes()
             .y_desc("users")
-            .y_labels(label_counts(self.dim_in_pixel()).1)
+            .y_labels(labels.1)
             .y_label_formatter(&|y| axis_number(*y))
             .label_style(("sans-serif", 13))
             .draw()
@@ -509,6 +510,7 @@ impl<DB: DrawingBackend> DrawArea for DrawingArea<DB, Shift> {
     ) -> Result<(), String> {
         let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
         self.fill(&WHITE).map_err(e)?;
+        let labels = label_counts(self.dim_in_pixel());
         let mut chart = ChartBuilder::on(self)
             .caption(title, ("sans-serif", 18))
             .margin(16)
@@ -520,8 +522,8 @@ impl<DB: DrawingBackend> DrawArea for DrawingArea<DB, Shift> {
             .configure_mesh()
             .x_desc("users (log scale)")
             .y_desc("USD per month (log scale)")
-            .x_labels(label_counts(self.dim_in_pixel()).0)
-            .y_labels(label_counts(self.dim_in_pixel()).1)
+            .x_labels(labels.0)
+            .y_labels(labels.1)
             .x_label_formatter(&|x| axis_number(*x))
             .y_label_formatter(&|y| usd_label(*y))
             .label_style(("sans-serif", 13))

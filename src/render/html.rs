@@ -145,10 +145,7 @@ fn table(section: &Section) -> String {
     for row in &section.rows {
         out.push_str("<tr>");
         for cell in row {
-            let numeric = cell.chars().count() <= 28
-                && cell
-                    .trim_start_matches(['$', '-', '+', '~'])
-                    .starts_with(|c: char| c.is_ascii_digit());
+            let numeric = super::table::is_figure(cell);
             let class = if numeric { " class=\"num\"" } else { "" };
             out.push_str(&format!("<td{class}>{}</td>", escape(cell)));
         }

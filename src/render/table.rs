@@ -34,7 +34,7 @@ pub fn render(doc: &Document, layout: &Layout) -> String {
 }
 
 /// Figures right-aligned; sentences that happen to start with a digit are not.
-fn is_figure(cell: &str) -> bool {
+pub(crate) fn is_figure(cell: &str) -> bool {
     cell.chars().count() <= 28
         && cell
             .trim_start_matches(['$', '-', '+', '~', '≥', '≤', '<', '>'])

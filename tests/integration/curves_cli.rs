@@ -591,6 +591,15 @@ fn chart_says_where_and_why_a_range_is_cut_and_itemizes_usage() {
     assert!(stderr.contains("warning: the chart stops at"), "{stderr}");
     assert!(stderr.contains("can satisfy storage"), "{stderr}");
     assert!(stdout.contains("note: the chart stops at"), "{stdout}");
+    // The counts it names, checked by recommend: the last one served is
+    // served, the first one cut is not.
+    let count_after = |marker: &str| -> String {
+        let rest = &stderr[stderr.find(marker).expect(marker) + marker.len()..];
+        rest.split(' ').next().unwrap().replace(',', "")
+    };
+    let (last, first_cut) = (count_after("stops at "), count_after("no mix serves "));
+    assert_eq!(run(&["recommend", "--users", &last]).0, 0, "{last} users");
+    assert_eq!(run(&["recommend", "--users", &first_cut]).0, 1, "{first_cut} users");
     let svg = std::fs::read_to_string(&out).unwrap();
     let texts = svg_texts(&svg);
     assert!(
