@@ -599,7 +599,11 @@ fn chart_says_where_and_why_a_range_is_cut_and_itemizes_usage() {
     };
     let (last, first_cut) = (count_after("stops at "), count_after("no mix serves "));
     assert_eq!(run(&["recommend", "--users", &last]).0, 0, "{last} users");
-    assert_eq!(run(&["recommend", "--users", &first_cut]).0, 1, "{first_cut} users");
+    assert_eq!(
+        run(&["recommend", "--users", &first_cut]).0,
+        1,
+        "{first_cut} users"
+    );
     let svg = std::fs::read_to_string(&out).unwrap();
     let texts = svg_texts(&svg);
     assert!(
