@@ -237,7 +237,7 @@ fn mean_wait_factor(cv: f64, rho: f64, c: f64) -> f64 {
 }
 
 /// Root of a decreasing function f with f(0) > 0, starting from a scale hint.
-fn solve_decreasing(f: impl Fn(f64) -> f64, hint: f64) -> f64 {
+pub(crate) fn solve_decreasing(f: impl Fn(f64) -> f64, hint: f64) -> f64 {
     let mut lo = 0.0;
     let mut f_lo = f(lo);
     if f_lo <= 0.0 {
