@@ -2,7 +2,7 @@
 //! (unique ids, positive numbers, provenance, dates, ordered tiers).
 
 use super::load::LoadedFile;
-use super::{Provider, STALE_AFTER_DAYS, days_between, parse_date, today};
+use super::{Capacity, Provider, STALE_AFTER_DAYS, days_between, parse_date, today};
 use crate::locate::{Step, field_path, line_of};
 pub use crate::problem::{Problem, Severity};
 use std::collections::HashSet;
@@ -332,6 +332,51 @@ impl Checker<'_> {
                         format!("expected a share of a vCPU above 0 and at most 1, found {b}"),
                     );
                 }
+                if let Some(burst) = &c.burst {
+                    let mut bpath = cpath.clone();
+                    bpath.push(key("burst"));
+                    self.positive(
+                        &bpath,
+                        "max_balance_vcpu_hours",
+                        Some(burst.max_balance_vcpu_hours),
+                        true,
+                    );
+                    self.positive(&bpath, "ceiling_vcpu", burst.ceiling_vcpu, false);
+                    if c.baseline_cpu.is_none() {
+                        self.error(
+                            &bpath,
+                            "a burst balance needs the baseline it accrues from: add capacity.baseline_cpu".into(),
+                        );
+                    }
+                }
+                for (field, basis) in &c.estimates {
+                    let mut epath = cpath.clone();
+                    epath.push(key("estimates"));
+                    epath.push(key(field));
+                    if !Capacity::FIELDS.contains(&field.as_str()) {
+                        self.error(
+                            &epath,
+                            format!(
+                                "expected a capacity field ({}), found '{field}'",
+                                Capacity::FIELDS.join(", ")
+                            ),
+                        );
+                    } else if !capacity_has(c, field) {
+                        self.error(
+                            &epath,
+                            format!(
+                                "'{field}' is marked estimated but capacity gives no value for it"
+                            ),
+                        );
+                    }
+                    if basis.trim().is_empty() {
+                        self.error(
+                            &epath,
+                            "expected the estimate's basis (its rule and source), found nothing"
+                                .into(),
+                        );
+                    }
+                }
                 for quota in &t.quotas {
                     let mut qpath = tpath.clone();
                     qpath.push(key("quotas"));
@@ -509,4 +554,22 @@ fn valid_id(id: &str) -> bool {
         && id.chars().all(|c| {
             c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '.' | '+' | '_')
         })
+}
+
+/// Whether a capacity field named in `estimates` has a value.
+fn capacity_has(c: &Capacity, field: &str) -> bool {
+    match field {
+        "vcpu" => c.vcpu.is_some(),
+        "memory_mb" => c.memory_mb.is_some(),
+        "storage_gb" => c.storage_gb.is_some(),
+        "max_storage_gb" => c.max_storage_gb.is_some(),
+        "max_connections" => c.max_connections.is_some(),
+        "max_ops_per_sec" => c.max_ops_per_sec.is_some(),
+        "bandwidth_gb_per_month" => c.bandwidth_gb_per_month.is_some(),
+        "max_instances" => c.max_instances.is_some(),
+        "credits_per_month" => c.credits_per_month.is_some(),
+        "max_databases" => c.max_databases.is_some(),
+        "baseline_cpu" => c.baseline_cpu.is_some(),
+        _ => false,
+    }
 }

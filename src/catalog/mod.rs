@@ -227,8 +227,62 @@ pub struct Capacity {
     pub free_hours_per_month: Option<f64>,
     pub credits_per_month: Option<f64>,
     pub max_databases: Option<f64>,
-    /// Burstable CPU: the share of each vCPU it sustains (t3.micro 0.1).
+    /// Burstable or shared CPU: the share of each vCPU it sustains
+    /// (t3.micro 0.1, Fly shared-cpu 1/16).
     pub baseline_cpu: Option<f64>,
+    /// The balance a burstable instance banks below its baseline and the
+    /// rate it may burst to from it.
+    pub burst: Option<Burst>,
+    /// Capacity fields whose value is an estimate, each with its basis
+    /// (the rule and its source); every other field given is published.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub estimates: BTreeMap<String, String>,
+}
+
+/// Banked CPU of a burstable instance: it accrues `baseline_cpu × vcpu`
+/// vCPU-hours an hour less what it uses, up to the maximum, and may run
+/// at up to `ceiling_vcpu` while the balance lasts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Burst {
+    /// The most vCPU-hours (at 100%) one instance can bank.
+    pub max_balance_vcpu_hours: f64,
+    /// The most vCPUs it runs at while bursting (default: its vCPUs).
+    pub ceiling_vcpu: Option<f64>,
+}
+
+/// Where a limit the planner checks comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LimitBasis {
+    /// The tier's catalog entry gives it, with the entry's source.
+    Published,
+    /// A figure with the rule it came from (the catalog's `estimates`, or
+    /// a role default such as `ops_per_vcpu`).
+    Estimated,
+}
+
+impl Capacity {
+    /// Names of the capacity fields `estimates` may mark.
+    pub const FIELDS: [&'static str; 11] = [
+        "vcpu",
+        "memory_mb",
+        "storage_gb",
+        "max_storage_gb",
+        "max_connections",
+        "max_ops_per_sec",
+        "bandwidth_gb_per_month",
+        "max_instances",
+        "credits_per_month",
+        "max_databases",
+        "baseline_cpu",
+    ];
+
+    /// The basis of an estimated field, `None` where the field is published
+    /// (or absent).
+    pub fn estimate_basis(&self, field: &str) -> Option<&str> {
+        self.estimates.get(field).map(String::as_str)
+    }
 }
 
 /// What a tier costs. `monthly_usd` or `hourly_usd` (monthly = hourly × 730);

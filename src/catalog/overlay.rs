@@ -137,8 +137,10 @@ fn merge_capacity(base: &mut Capacity, over: Capacity) {
         free_hours_per_month,
         credits_per_month,
         max_databases,
-        baseline_cpu
+        baseline_cpu,
+        burst
     );
+    base.estimates.extend(over.estimates);
 }
 
 fn merge_usage(base: &mut UsagePrice, over: UsagePrice, stamp: &Stamp) {

@@ -53,31 +53,43 @@ impl ComputeModel<'_> {
             };
         }
         match (c.role, self.station) {
-            (ComponentRole::Web, Some(station)) if self.blocking => {
-                let speed = (self.vcpu / self.processes as f64).min(1.0);
-                explain.push(format!(
-                    "{}: peak {} req/s; blocking: {} worker(s) × {} thread(s) per instance, each held for CPU {} (at {} vCPU) + I/O {} → service {} (cv {})",
-                    self.tier.reference(),
-                    trim_float(station.arrival_rate, 3),
-                    self.processes,
-                    self.per_instance / self.processes.max(1),
-                    format_duration(c.cpu_ms.unwrap_or(0.0) / 1000.0 / speed),
-                    trim_float(speed, 2),
-                    format_duration(self.io_s),
-                    format_duration(station.service_time),
-                    trim_float(station.cv, 2)
-                ));
-            }
             (ComponentRole::Web, Some(station)) => {
-                explain.push(format!(
-                    "{}: peak {} req/s; {} worker(s) per instance at {} vCPU each → service {} (cv {})",
-                    self.tier.reference(),
-                    trim_float(station.arrival_rate, 3),
-                    self.per_instance,
-                    trim_float((self.vcpu / self.per_instance as f64).min(1.0), 2),
-                    format_duration(station.service_time),
-                    trim_float(station.cv, 2)
-                ));
+                let speed = self.vcpu.min(1.0);
+                let cpu = format_duration(c.cpu_ms.unwrap_or(0.0) / 1000.0 / speed);
+                explain.push(if self.blocking {
+                    format!(
+                        "{}: peak {} req/s; blocking: {} worker(s) × {} thread(s) per instance, each held for CPU {cpu} (at {} vCPU) + I/O {} → service {} (cv {})",
+                        self.tier.reference(),
+                        trim_float(station.arrival_rate, 3),
+                        self.processes,
+                        self.per_instance / self.processes.max(1),
+                        trim_float(speed, 2),
+                        format_duration(self.io_s),
+                        format_duration(station.service_time),
+                        trim_float(station.cv, 2)
+                    )
+                } else {
+                    format!(
+                        "{}: peak {} req/s; {} worker(s) per instance at {} vCPU each → service {} (cv {})",
+                        self.tier.reference(),
+                        trim_float(station.arrival_rate, 3),
+                        self.per_instance,
+                        trim_float(speed, 2),
+                        format_duration(station.service_time),
+                        trim_float(station.cv, 2)
+                    )
+                });
+                if let Some(shared) = &self.shared {
+                    explain.push(format!(
+                        "the {} slots share {} vCPU: that service is a request's time alone; it slows only while more than {} requests are on the CPU (flow-equivalent server): one instance completes {} req/s with 1 in service, at most {} req/s with all {}",
+                        self.per_instance,
+                        trim_float(self.vcpu, 2),
+                        trim_float(self.vcpu, 2),
+                        trim_float(shared.throughput(1), 2),
+                        trim_float(shared.max_throughput(), 2),
+                        self.per_instance
+                    ));
+                }
             }
             (ComponentRole::Worker, Some(station)) => {
                 explain.push(format!(
@@ -94,15 +106,20 @@ impl ComputeModel<'_> {
             _ => explain.push(format!("{}: no load at peak", self.tier.reference())),
         }
         if let (ComponentRole::Web, Some(station)) = (c.role, self.station) {
+            let queue = |slots: u32| {
+                if self.shared.is_some() {
+                    format!("flow-equivalent server of {slots} slots")
+                } else {
+                    format!("M/G/{slots} queue")
+                }
+            };
             let mode = match c.balancing.unwrap_or_default() {
                 Balancing::RoundRobin => format!(
-                    "round-robin: each instance an M/G/{} queue at {} req/s",
-                    self.per_instance,
+                    "round-robin: each instance an {} at {} req/s",
+                    queue(self.per_instance),
                     trim_float(station.arrival_rate / count as f64, 3)
                 ),
-                Balancing::Pooled => {
-                    format!("pooled: one M/G/{} queue", count * self.per_instance)
-                }
+                Balancing::Pooled => format!("pooled: one {}", queue(count * self.per_instance)),
             };
             explain.push(format!("{count} instance(s), {mode}"));
             if let Some(usl) = self.usl {
@@ -134,18 +151,26 @@ impl ComputeModel<'_> {
             trim_float(self.memory_mb, 0)
         ));
         if let (Some(station), Some(occupancy)) = (self.station_at(count), check.occupancy) {
-            explain.push(format!(
-                "slots: {} arrivals/s × {} in a slot over {} × {} slots = {:.1}% busy{}",
-                trim_float(station.arrival_rate, 4),
-                format_duration(station.service_time),
-                count,
-                self.per_instance,
-                occupancy * 100.0,
-                check.queue.map_or(String::new(), |q| format!(
-                    "; {:.1}% of arrivals wait",
-                    q.wait_probability * 100.0
-                ))
-            ));
+            let waits = check.queue.as_ref().map_or(String::new(), |q| {
+                format!("; {:.1}% of arrivals wait", q.wait_probability() * 100.0)
+            });
+            explain.push(match &self.shared {
+                Some(shared) => format!(
+                    "slots: {} arrivals/s against {} × {} req/s the full slots complete = {:.1}% of capacity{waits}",
+                    trim_float(station.arrival_rate, 4),
+                    count,
+                    trim_float(shared.max_throughput() / self.slowdown(count), 2),
+                    occupancy * 100.0,
+                ),
+                None => format!(
+                    "slots: {} arrivals/s × {} in a slot over {} × {} slots = {:.1}% busy{waits}",
+                    trim_float(station.arrival_rate, 4),
+                    format_duration(station.service_time),
+                    count,
+                    self.per_instance,
+                    occupancy * 100.0,
+                ),
+            });
         }
         if let (Some(p95), Some(slo)) = (p95_s, self.slos.first()) {
             let what = match (c.role, self.blocking) {

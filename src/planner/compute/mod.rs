@@ -6,7 +6,7 @@ mod explain;
 use super::{Binding, fits};
 use crate::catalog::TierRef;
 use crate::demand::Demand;
-use crate::queueing::{Evaluation, Queue, Slo, Station, TimeMetric};
+use crate::queueing::{Evaluation, SharedCpu, SharedQueue, Slo, Station, TimeMetric};
 use crate::scenario::{Balancing, Component, ComponentRole, Concurrency, Usl, UslScope};
 use crate::units::trim_float;
 
@@ -61,6 +61,10 @@ pub(crate) struct ComputeModel<'a> {
     /// Web: contention across instances or workers.
     usl: Option<Usl>,
     station: Option<Station>,
+    /// Web: workers that outnumber the vCPUs share them, each request
+    /// slowed only by the requests on the CPU with it (a flow-equivalent
+    /// server); `None` where every request runs at one speed (M/G/c).
+    shared: Option<SharedCpu>,
     slos: Vec<Slo>,
     /// CPU seconds per second across the component (worker CPU fit).
     cpu_load: f64,
@@ -76,7 +80,7 @@ pub(crate) struct ComputeModel<'a> {
 /// What the model says about one instance count.
 #[derive(Debug, Clone)]
 pub(crate) struct Check {
-    queue: Option<Queue>,
+    queue: Option<InstanceQueue>,
     pub utilization: f64,
     /// Slots busy at the peak (may exceed 1: the queue is then unstable).
     pub occupancy: Option<f64>,
@@ -84,11 +88,63 @@ pub(crate) struct Check {
     pub failing: Option<Binding>,
 }
 
+/// The queue of a count: the engine's answer at the load each instance
+/// (or the pool) sees, in time stretched by USL contention.
+#[derive(Debug, Clone)]
+struct InstanceQueue {
+    queue: SharedQueue,
+    /// Contention's slowdown: every time is this many times longer.
+    stretch: f64,
+}
+
+impl InstanceQueue {
+    fn response_percentile(&self, p: f64) -> f64 {
+        self.queue.response_percentile(p) * self.stretch
+    }
+
+    fn wait_percentile(&self, p: f64) -> f64 {
+        self.queue.wait_percentile(p) * self.stretch
+    }
+
+    fn mean_response(&self) -> f64 {
+        self.queue.mean_response() * self.stretch
+    }
+
+    fn wait_probability(&self) -> f64 {
+        self.queue.wait_probability()
+    }
+
+    fn meets(&self, slo: &Slo) -> bool {
+        let stretch = self.stretch;
+        match *slo {
+            Slo::Percentile {
+                metric,
+                percentile,
+                limit,
+            } => {
+                let tail = match metric {
+                    TimeMetric::Wait => self.queue.wait_tail(limit / stretch),
+                    TimeMetric::Response => self.queue.response_tail(limit / stretch),
+                };
+                fits(tail, 1.0 - percentile / 100.0)
+            }
+            Slo::Mean { metric, limit } => fits(
+                match metric {
+                    TimeMetric::Wait => self.queue.mean_wait() * stretch,
+                    TimeMetric::Response => self.mean_response(),
+                },
+                limit,
+            ),
+            Slo::Utilization { max } => fits(self.queue.slot_occupancy(), max),
+        }
+    }
+}
+
 impl Check {
     /// The reported p95: response including I/O (web) or queue wait
     /// (worker). Computed on demand: sizing probes only need tails.
     fn p95_s(&self, model: &ComputeModel<'_>) -> Option<f64> {
-        self.queue.map(|q| match model.component.role {
+        self.queue.as_ref().map(|q| match model.component.role {
             ComponentRole::Web => q.response_percentile(0.95) + model.io_after_service(),
             _ => q.wait_percentile(0.95),
         })
@@ -162,6 +218,7 @@ impl<'a> ComputeModel<'a> {
             blocking: false,
             usl: None,
             station: None,
+            shared: None,
             slos: Vec::new(),
             cpu_load: 0.0,
             max_utilization,
@@ -176,7 +233,6 @@ impl<'a> ComputeModel<'a> {
                 let workers = component
                     .workers_per_instance
                     .unwrap_or((vcpu.floor() as u32).max(1));
-                let speed = (vcpu / workers as f64).min(1.0);
                 model.blocking = component.concurrency == Some(Concurrency::Blocking);
                 model.io_s = component.io_ms.unwrap_or(0.0) / 1000.0;
                 // A blocking worker is held for the request's CPU and its
@@ -186,10 +242,20 @@ impl<'a> ComputeModel<'a> {
                 } else {
                     1
                 };
-                let service_s = component.cpu_ms.unwrap_or(0.0) / 1000.0 / speed
-                    + if model.blocking { model.io_s } else { 0.0 };
                 model.processes = workers;
                 model.per_instance = workers.saturating_mul(threads);
+                let cpu_s = component.cpu_ms.unwrap_or(0.0) / 1000.0;
+                let held_io_s = if model.blocking { model.io_s } else { 0.0 };
+                let cv = component.cv.unwrap_or(1.0);
+                // A request alone on the instance runs at full speed (a
+                // fractional vCPU caps it); more slots than vCPUs slow it
+                // only while the CPU is shared.
+                let service_s = cpu_s / vcpu.min(1.0) + held_io_s;
+                if cpu_s + held_io_s > 0.0 {
+                    let shared = SharedCpu::new(model.per_instance, vcpu, cpu_s, held_io_s, cv)
+                        .map_err(|e| reject(Binding::P95, e.to_string()))?;
+                    model.shared = (!shared.is_linear()).then_some(shared);
+                }
                 model.usl = component.usl;
                 let target = slo.response_ms.unwrap_or(DEFAULT_RESPONSE_MS) / 1000.0
                     - model.io_after_service();
@@ -312,7 +378,10 @@ impl<'a> ComputeModel<'a> {
     fn usl_peak(&self) -> Option<(u32, f64)> {
         let usl = self.usl.filter(|u| u.across == UslScope::Instances)?;
         let station = self.station?;
-        let per_instance = self.per_instance as f64 / station.service_time;
+        let per_instance = self.shared.as_ref().map_or(
+            self.per_instance as f64 / station.service_time,
+            SharedCpu::max_throughput,
+        );
         let peak = usl.peak_n()?;
         let candidates = [peak.floor().max(1.0) as u32, peak.ceil().max(1.0) as u32];
         candidates
@@ -374,36 +443,69 @@ impl<'a> ComputeModel<'a> {
         (needed.max(0.0) as u32).clamp(self.lo, self.hi)
     }
 
+    /// The queue at `n` instances, `None` when it is unstable.
+    fn queue_at(&self, n: u32, station: &Station) -> Option<InstanceQueue> {
+        let n_f = n as f64;
+        let balancing = self.component.balancing.unwrap_or_default();
+        if let Some(shared) = &self.shared {
+            // Contention stretches every demand by one factor: the shared
+            // instance at λ·s, its times × s.
+            let stretch = self.slowdown(n);
+            let rate = station.arrival_rate * stretch;
+            let queue = match balancing {
+                Balancing::RoundRobin => shared.at_rate(rate / n_f),
+                Balancing::Pooled => shared.pooled(n, rate),
+            }?;
+            return Some(InstanceQueue { queue, stretch });
+        }
+        let evaluation = match (self.component.role, balancing) {
+            (ComponentRole::Web, Balancing::RoundRobin) => {
+                Station::new(station.arrival_rate / n_f, station.service_time, station.cv)
+                    .ok()
+                    .and_then(|s| s.with_servers(self.per_instance as u64).ok())
+            }
+            _ => station
+                .with_servers(n as u64 * self.per_instance as u64)
+                .ok(),
+        };
+        match evaluation {
+            Some(Evaluation::Stable(q)) => Some(InstanceQueue {
+                queue: SharedQueue::Erlang(q),
+                stretch: 1.0,
+            }),
+            _ => None,
+        }
+    }
+
+    /// Slots busy at `n` instances: offered load over the slots, or for
+    /// shared vCPUs the arrivals over what the slots can complete (above 1
+    /// the queue grows without bound).
+    fn occupancy_at(&self, n: u32) -> Option<f64> {
+        let station = self.station_at(n)?;
+        let n_f = n as f64;
+        Some(match &self.shared {
+            Some(shared) => {
+                station.arrival_rate * self.slowdown(n) / (n_f * shared.max_throughput())
+            }
+            None => station.arrival_rate * station.service_time / (n_f * self.per_instance as f64),
+        })
+    }
+
     /// Evaluates `n` instances.
     pub(crate) fn check(&self, n: u32) -> Check {
         let n_f = n as f64;
         let utilization = self.cpu_load / (n_f * self.vcpu);
         let (queue, stable) = match &self.station_at(n) {
             None => (None, true),
-            Some(station) => {
-                let evaluation = match (
-                    self.component.role,
-                    self.component.balancing.unwrap_or_default(),
-                ) {
-                    (ComponentRole::Web, Balancing::RoundRobin) => {
-                        Station::new(station.arrival_rate / n_f, station.service_time, station.cv)
-                            .ok()
-                            .and_then(|s| s.with_servers(self.per_instance as u64).ok())
-                    }
-                    _ => station
-                        .with_servers(n as u64 * self.per_instance as u64)
-                        .ok(),
-                };
-                match evaluation {
-                    Some(Evaluation::Stable(q)) => (Some(q), true),
-                    _ => (None, false),
-                }
-            }
+            Some(station) => match self.queue_at(n, station) {
+                Some(q) => (Some(q), true),
+                None => (None, false),
+            },
         };
         let per_instance_rate = self.station.map_or(0.0, |s| s.arrival_rate / n_f);
         let memory_mb = match self.component.role {
             ComponentRole::Web => {
-                let in_flight = queue.map_or(0.0, |q| {
+                let in_flight = queue.as_ref().map_or(0.0, |q| {
                     per_instance_rate * (q.mean_response() + self.io_after_service())
                 });
                 self.processes as f64 * self.component.memory_mb_per_worker.unwrap_or(0.0)
@@ -411,14 +513,15 @@ impl<'a> ComputeModel<'a> {
             }
             _ => self.per_instance as f64 * self.component.memory_mb_per_job.unwrap_or(0.0),
         };
-        let occupancy = self
-            .station_at(n)
-            .map(|s| s.arrival_rate * s.service_time / (n_f * self.per_instance as f64));
+        let occupancy = self.occupancy_at(n);
         let failing = if !stable {
             Some(Binding::Occupancy)
         } else if !fits(utilization, self.max_utilization) {
             Some(Binding::Utilization)
-        } else if queue.is_some_and(|q| !self.slos.iter().all(|s| s.is_met(&q))) {
+        } else if queue
+            .as_ref()
+            .is_some_and(|q| !self.slos.iter().all(|s| q.meets(s)))
+        {
             Some(Binding::P95)
         } else if !fits(memory_mb, self.max_memory) {
             Some(Binding::Memory)
