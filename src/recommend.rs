@@ -124,6 +124,12 @@ pub struct ComponentRow {
     pub total_monthly_usd: Option<f64>,
     /// Limits the tier does not publish that the scenario accepted.
     pub unverified_limits: Vec<&'static str>,
+    /// Every limit the size was checked against: demand, limit, and
+    /// whether the limit is published or estimated (with its rule).
+    pub limits: Vec<crate::planner::LimitCheck>,
+    /// Burstable or shared CPU: the group against its baselines over the
+    /// day; null for dedicated CPUs.
+    pub baseline: Option<crate::planner::BaselineUse>,
     pub source: Option<String>,
     pub as_of: Option<String>,
     pub confidence: Option<&'static str>,
@@ -424,6 +430,8 @@ fn build(
                 charges: c.charges.clone(),
                 total_monthly_usd: c.total_monthly_usd(),
                 unverified_limits: c.unverified_limits.iter().map(|l| l.as_str()).collect(),
+                limits: c.sized.limits.clone(),
+                baseline: c.sized.baseline.clone(),
                 source: provenance.source,
                 as_of: provenance.as_of,
                 confidence: provenance.confidence.map(|c| c.as_str()),

@@ -84,12 +84,21 @@ pub struct ScenarioArgs {
     /// Overlay catalog file or folder (repeatable)
     #[arg(long = "tiers", value_name = "PATH")]
     pub overlays: Vec<PathBuf>,
+    /// Plan datastores on published limits only: a limit the catalog or a
+    /// role default only estimates (marked ≈) counts as unpublished
+    #[arg(long)]
+    pub strict_limits: bool,
 }
 
 impl ScenarioArgs {
     /// The scenario (validated) and the catalog with overlays, with warnings.
     pub fn load(&self) -> Result<(ScenarioFile, Catalog, Vec<String>), Failure> {
-        load_inputs(self.scenario.as_ref(), &self.patches, &self.overlays)
+        let (mut file, catalog, warnings) =
+            load_inputs(self.scenario.as_ref(), &self.patches, &self.overlays)?;
+        if self.strict_limits {
+            file.scenario.require_published_limits();
+        }
+        Ok((file, catalog, warnings))
     }
 }
 

@@ -93,6 +93,8 @@ pub(super) fn serverless_sized(
         binding: cost.binding,
         feasible: true,
         explain,
+        baseline: None,
+        limits: Vec::new(),
     }
 }
 

@@ -4,8 +4,8 @@
 use super::charges::{max_storage_gb, quota_charges, storage_charge, storage_need_gb};
 use super::compute::{DEFAULT_MAX_MEMORY_UTILIZATION, DEFAULT_MAX_UTILIZATION, Rejection};
 use super::usage::UsageLine;
-use super::{Binding, Sized, fits};
-use crate::catalog::{Catalog, TierRef};
+use super::{Binding, LimitCheck, Sized, fits};
+use crate::catalog::{Catalog, LimitBasis, TierRef};
 use crate::demand::Demand;
 use crate::scenario::{Component, ComponentRole, UnverifiedLimit};
 use crate::units::trim_float;
@@ -15,12 +15,20 @@ pub const DEFAULT_STORAGE_HEADROOM: f64 = 1.5;
 pub const DEFAULT_MEMORY_HEADROOM: f64 = 1.25;
 pub const DEFAULT_OPS_PER_VCPU: f64 = 1000.0;
 
+/// Cache operations a vCPU is taken to serve where a cache tier publishes
+/// no limit: redis-benchmark's documented figures are 100,000+ GET/SET a
+/// second on one core without pipelining (redis.io, "Redis benchmark");
+/// a tenth of that leaves room for larger values, TLS and scripts.
+pub const DEFAULT_CACHE_OPS_PER_VCPU: f64 = 10_000.0;
+
 /// One constraint's demand against the tier's limit.
 struct Need {
     binding: Binding,
     what: &'static str,
     needed: f64,
     limit: Option<f64>,
+    /// The rule an estimated limit came from; `None` where published.
+    estimate: Option<String>,
     unit: &'static str,
     /// The limit the load depends on: a tier that does not publish it is
     /// chosen only where the component accepts it unverified.
@@ -184,6 +192,13 @@ pub(crate) fn check_datastore(
                 } else {
                     cap.storage_gb
                 },
+                estimate: cap
+                    .estimate_basis(if add_on {
+                        "max_storage_gb"
+                    } else {
+                        "storage_gb"
+                    })
+                    .map(str::to_string),
                 unit: "GB",
                 required: Some(if add_on {
                     UnverifiedLimit::MaxStorage
@@ -191,23 +206,41 @@ pub(crate) fn check_datastore(
                     UnverifiedLimit::Storage
                 }),
             });
-            // Shared clusters that publish no memory (Atlas M0, Flex) hold
-            // the working set on the vendor's servers; wherever memory is
-            // published, shared CPU or not, the working set must fit it.
-            if cap.shared_cpu != Some(true) || cap.memory_mb.is_some() {
-                needs.push(Need {
-                    binding: Binding::Memory,
-                    what: "working set in RAM",
-                    needed: demand.working_set_gb * 1024.0,
-                    limit: cap.memory_mb.map(|m| m * usable_memory * max_mem),
-                    unit: "MB",
-                    required: None,
-                });
-            }
-            let ops_limit = cap.max_ops_per_sec.or_else(|| {
-                cap.vcpu
-                    .map(|v| v * component.ops_per_vcpu.unwrap_or(DEFAULT_OPS_PER_VCPU) * max_util)
+            // The working set must fit the RAM of every tier that publishes
+            // or estimates it; where neither, the plan says it was not
+            // checked (a warning, not a refusal).
+            needs.push(Need {
+                binding: Binding::Memory,
+                what: "working set in RAM",
+                needed: demand.working_set_gb * 1024.0,
+                limit: cap.memory_mb.map(|m| m * usable_memory * max_mem),
+                estimate: cap.estimate_basis("memory_mb").map(str::to_string),
+                unit: "MB",
+                required: None,
             });
+            let ops_per_vcpu = component.ops_per_vcpu.unwrap_or(DEFAULT_OPS_PER_VCPU);
+            let (ops_limit, ops_estimate) = match (cap.max_ops_per_sec, cap.vcpu) {
+                (Some(ops), _) => (
+                    Some(ops),
+                    cap.estimate_basis("max_ops_per_sec").map(str::to_string),
+                ),
+                (None, Some(v)) => (
+                    Some(v * ops_per_vcpu * max_util),
+                    Some(format!(
+                        "{} vCPU × {} ops/s per vCPU ({}) × the {:.0}% cap",
+                        trim_float(v, 2),
+                        trim_float(ops_per_vcpu, 0),
+                        if component.ops_per_vcpu.is_some() {
+                            "the component's ops_per_vcpu"
+                        } else {
+                            "the database role default ops_per_vcpu"
+                        },
+                        max_util * 100.0
+                    )),
+                ),
+                (None, None) => (None, None),
+            };
+            let (ops_limit, ops_estimate) = published_only(component, ops_limit, ops_estimate);
             let split = read_split(component, demand.db_ops_per_s, ops_limit, nodes);
             let replicas = split.map_err(|reason| Rejection {
                 tier: tier.reference(),
@@ -224,6 +257,7 @@ pub(crate) fn check_datastore(
                 },
                 needed: replicas.busiest_node_ops,
                 limit: ops_limit,
+                estimate: ops_estimate,
                 unit: "ops/s",
                 required: Some(UnverifiedLimit::Ops),
             });
@@ -235,9 +269,13 @@ pub(crate) fn check_datastore(
                     binding: Binding::Baseline,
                     what: "average operations within the CPU baseline",
                     needed: replicas.busiest_node_ops / demand.peak_to_average,
-                    limit: Some(
-                        vcpu * component.ops_per_vcpu.unwrap_or(DEFAULT_OPS_PER_VCPU) * baseline,
-                    ),
+                    limit: Some(vcpu * ops_per_vcpu * baseline),
+                    estimate: Some(format!(
+                        "{} vCPU × {} ops/s per vCPU × the {}% baseline",
+                        trim_float(vcpu, 2),
+                        trim_float(ops_per_vcpu, 0),
+                        trim_float(baseline * 100.0, 2)
+                    )),
                     unit: "ops/s",
                     required: None,
                 });
@@ -250,14 +288,38 @@ pub(crate) fn check_datastore(
                 what: "memory",
                 needed: demand.cache_mb * headroom,
                 limit: cap.memory_mb.map(|m| m * usable_memory),
+                estimate: cap.estimate_basis("memory_mb").map(str::to_string),
                 unit: "MB",
                 required: None,
             });
+            let ops_per_vcpu = component.ops_per_vcpu.unwrap_or(DEFAULT_CACHE_OPS_PER_VCPU);
+            let (ops_limit, ops_estimate) = match (cap.max_ops_per_sec, cap.vcpu) {
+                (Some(ops), _) => (
+                    Some(ops),
+                    cap.estimate_basis("max_ops_per_sec").map(str::to_string),
+                ),
+                (None, Some(v)) => (
+                    Some(v * ops_per_vcpu),
+                    Some(format!(
+                        "{} vCPU × {} ops/s per vCPU ({})",
+                        trim_float(v, 2),
+                        trim_float(ops_per_vcpu, 0),
+                        if component.ops_per_vcpu.is_some() {
+                            "the component's ops_per_vcpu".to_string()
+                        } else {
+                            "the cache role default: a tenth of redis-benchmark's 100,000 ops/s per core, redis.io".to_string()
+                        }
+                    )),
+                ),
+                (None, None) => (None, None),
+            };
+            let (ops_limit, ops_estimate) = published_only(component, ops_limit, ops_estimate);
             needs.push(Need {
                 binding: Binding::Ops,
                 what: "operations",
                 needed: demand.cache_ops_per_s,
-                limit: cap.max_ops_per_sec,
+                limit: ops_limit,
+                estimate: ops_estimate,
                 unit: "ops/s",
                 // Usage-priced caches (quotas with overage) scale by use.
                 required: tier.tier.quotas.is_empty().then_some(UnverifiedLimit::Ops),
@@ -269,10 +331,15 @@ pub(crate) fn check_datastore(
         what: "connections",
         needed: connections,
         limit: cap.max_connections,
+        estimate: cap.estimate_basis("max_connections").map(str::to_string),
         unit: "connections",
         required: Some(UnverifiedLimit::Connections),
     });
+    for need in &mut needs {
+        (need.limit, need.estimate) = published_only(component, need.limit, need.estimate.take());
+    }
     let mut warnings = Vec::new();
+    let mut limits = Vec::new();
     let mut explain = if explain_it {
         vec![tier.reference()]
     } else {
@@ -330,13 +397,29 @@ pub(crate) fn check_datastore(
                 }
                 if explain_it {
                     explain.push(format!(
-                        "{}: {} of {} {} ({:.1}%)",
+                        "{}: {} of {}{} {} ({:.1}%){}",
                         need.what,
                         trim_float(need.needed, 2),
+                        if need.estimate.is_some() { "≈" } else { "" },
                         trim_float(limit, 2),
                         need.unit,
-                        ratio * 100.0
+                        ratio * 100.0,
+                        need.estimate
+                            .as_ref()
+                            .map_or(String::new(), |b| format!(", estimated: {b}"))
                     ));
+                    limits.push(LimitCheck {
+                        what: need.what.to_string(),
+                        needed: need.needed,
+                        limit,
+                        unit: need.unit.to_string(),
+                        basis: if need.estimate.is_some() {
+                            LimitBasis::Estimated
+                        } else {
+                            LimitBasis::Published
+                        },
+                        estimate: need.estimate.clone(),
+                    });
                 }
             }
             None if need.needed > 0.0 => {
@@ -433,9 +516,24 @@ pub(crate) fn check_datastore(
             binding,
             feasible: true,
             explain,
+            baseline: None,
+            limits,
         },
         warnings,
         charges,
         unverified,
     })
+}
+
+/// With `strict_limits`, an estimated limit counts as unpublished.
+fn published_only(
+    component: &Component,
+    limit: Option<f64>,
+    estimate: Option<String>,
+) -> (Option<f64>, Option<String>) {
+    if component.strict_limits == Some(true) && estimate.is_some() {
+        (None, None)
+    } else {
+        (limit, estimate)
+    }
 }

@@ -79,6 +79,8 @@ pub(crate) fn check_media(
             binding: Binding::Credits,
             feasible: true,
             explain,
+            baseline: None,
+            limits: Vec::new(),
         },
         warnings,
     ))

@@ -30,11 +30,12 @@ mod usage_compute;
 pub use autoscale::{AutoscaleCounts, SAMPLES_PER_HOUR};
 pub use capacity::{Change, USER_LIMIT};
 pub use compute::{Rejection, instance_limit};
+// BaselineUse and LimitCheck are defined below and reported as they are.
 pub use environments::{EnvironmentComponent, EnvironmentCost};
 pub use media::credits_per_month;
 pub use usage::{UsageLine, usage_lines};
 
-use crate::catalog::{Catalog, PurchaseOption, Role, TierRef};
+use crate::catalog::{Catalog, LimitBasis, PurchaseOption, Role, TierRef};
 use crate::demand::{Demand, demand};
 use crate::scenario::{Component, ComponentRole, Scenario};
 use assemble::{Pricing, serverless_sized};
@@ -113,6 +114,44 @@ pub struct Sized {
     pub binding: Binding,
     pub feasible: bool,
     pub explain: Vec<String>,
+    /// Burstable or shared CPU: the group against its baselines over the day.
+    pub baseline: Option<BaselineUse>,
+    /// Every limit the size was checked against, with where it comes from.
+    pub limits: Vec<LimitCheck>,
+}
+
+/// A burstable or shared CPU group against its baselines over the day.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct BaselineUse {
+    /// Share of each vCPU the tier sustains.
+    pub baseline_share: f64,
+    /// Whether that share is an estimate (`published` or `estimated`).
+    pub basis: crate::catalog::LimitBasis,
+    /// The day's average CPU over the instances' baselines (1 = exactly
+    /// the sustained rate).
+    pub average_of_baseline: f64,
+    /// The busiest hour's CPU over the baselines.
+    pub peak_of_baseline: f64,
+    /// The most the group banks, vCPU-hours.
+    pub max_balance_vcpu_hours: f64,
+    /// The lowest the balance falls over the day, vCPU-hours.
+    pub lowest_balance_vcpu_hours: f64,
+    /// CPU beyond baselines and balance, vCPU-hours a day (billed in
+    /// unlimited mode; 0 wherever CPU beyond it would be throttled).
+    pub deficit_vcpu_hours_per_day: f64,
+}
+
+/// One limit a tier was checked against: the demand, the limit and
+/// whether the limit is published or estimated (with its basis).
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct LimitCheck {
+    pub what: String,
+    pub needed: f64,
+    pub limit: f64,
+    pub unit: String,
+    pub basis: crate::catalog::LimitBasis,
+    /// The rule an estimate came from; null for a published limit.
+    pub estimate: Option<String>,
 }
 
 /// One component's chosen tier and count.
@@ -249,6 +288,81 @@ pub struct Planner<'a> {
 }
 
 impl<'a> Planner<'a> {
+    /// A burstable or shared CPU group against its baselines over the day:
+    /// the figures for the report and, with `--explain`, the balance hour
+    /// by hour.
+    fn baseline_use(
+        &self,
+        component: &Component,
+        tier: &TierRef<'_>,
+        model: &ComputeModel<'_>,
+        count: f64,
+        sized: &mut Sized,
+    ) {
+        let Some(rule) = charges::burst_mode(component, tier) else {
+            return;
+        };
+        let shares = &self.hourly_shares;
+        let day = charges::burst_day(&rule, model.cpu_load(), shares, count);
+        let sustained = count * rule.sustained();
+        let hours = shares.len().max(1) as f64;
+        let average = shares.iter().map(|s| model.cpu_load() * s).sum::<f64>() / hours;
+        let busiest = shares.iter().copied().fold(0.0, f64::max) * model.cpu_load();
+        let estimate = tier.tier.capacity.estimate_basis("baseline_cpu");
+        let use_ = BaselineUse {
+            baseline_share: rule.baseline,
+            basis: if estimate.is_some() {
+                LimitBasis::Estimated
+            } else {
+                LimitBasis::Published
+            },
+            average_of_baseline: average / sustained,
+            peak_of_baseline: busiest / sustained,
+            max_balance_vcpu_hours: day.max_balance,
+            lowest_balance_vcpu_hours: day.balance.iter().copied().fold(f64::INFINITY, f64::min),
+            deficit_vcpu_hours_per_day: day.deficit_per_day,
+        };
+        sized.limits.push(LimitCheck {
+            what: "average CPU within the baselines".into(),
+            needed: average,
+            limit: sustained,
+            unit: "vCPU".into(),
+            basis: use_.basis,
+            estimate: estimate.map(str::to_string),
+        });
+        if self.explain {
+            let trim = crate::units::trim_float;
+            sized.explain.push(format!(
+                "baseline{}: {}% of each vCPU sustained = {} vCPU over {} instance(s); the day's CPU averages {:.1}% of it, the busiest hour {:.1}%",
+                estimate.map_or(String::new(), |b| format!(" ≈ (estimated: {b})")),
+                trim(rule.baseline * 100.0, 2),
+                trim(sustained, 3),
+                trim(count, 2),
+                use_.average_of_baseline * 100.0,
+                use_.peak_of_baseline * 100.0
+            ));
+            let by_hour: Vec<String> = day.balance.iter().map(|b| trim(*b, 2)).collect();
+            sized.explain.push(format!(
+                "banked CPU balance by hour (0-23, vCPU-hours, at most {}): {}; {}",
+                trim(day.max_balance, 2),
+                by_hour.join(" "),
+                if day.deficit_per_day > 1e-9 {
+                    format!(
+                        "{} vCPU-hours a day beyond baselines and balance ({})",
+                        trim(day.deficit_per_day, 3),
+                        match rule.mode {
+                            crate::scenario::BurstMode::Unlimited => "billed as surplus",
+                            crate::scenario::BurstMode::Standard => "throttled",
+                        }
+                    )
+                } else {
+                    "never spent: no hour is throttled or billed".into()
+                }
+            ));
+        }
+        sized.baseline = Some(use_);
+    }
+
     pub fn new(scenario: &'a Scenario, catalog: &'a Catalog) -> Self {
         Planner {
             scenario,
@@ -466,7 +580,15 @@ impl<'a> Planner<'a> {
                 ),
                 None => (
                     ComputeModel::new(component, option.tier, &demand)
-                        .map(|m| m.sized(option.count, option.binding, self.explain))
+                        .map(|m| {
+                            let mut sized = m.sized(option.count, option.binding, self.explain);
+                            let count = option
+                                .autoscale
+                                .as_ref()
+                                .map_or(option.count as f64, |a| a.average_count);
+                            self.baseline_use(component, &option.tier, &m, count, &mut sized);
+                            sized
+                        })
                         .map_err(|r| infeasible(component, vec![(option.tier, r)]))?,
                     self.instance_pricing(
                         component,

@@ -127,27 +127,25 @@ impl<'a> Planner<'a> {
             });
         }
         let mut surplus = None;
-        // Burstable tiers (fixed counts; autoscaled groups are priced when
-        // integrated): standard mode must keep the day's average within the
-        // baseline; unlimited mode pays for CPU above it, or runs the more
-        // instances whose baselines cover it, whichever costs less.
-        if let (Some((baseline, mode)), None) = (burst_mode(component, &tier), component.autoscale)
-        {
+        // Burstable and shared CPUs (fixed counts; autoscaled groups are
+        // priced when integrated): hour by hour over the profile the CPU
+        // must stay within the baselines and the banked balance; unlimited
+        // mode pays for CPU beyond them, or runs the more instances whose
+        // baselines cover it, whichever costs less.
+        if let (Some(rule), None) = (burst_mode(component, &tier), component.autoscale) {
             let shares = &self.hourly_shares;
-            let covering = baseline_count(model.cpu_load(), shares, model.vcpu(), baseline);
-            let credits = |n: u32| {
-                surplus_vcpu_hours(model.cpu_load(), shares, n as f64, model.vcpu(), baseline)
-            };
+            let covering = baseline_count(&rule, model.cpu_load(), shares);
+            let credits = |n: u32| surplus_vcpu_hours(&rule, model.cpu_load(), shares, n as f64);
             let candidate = covering.max(count);
-            match mode {
+            match rule.mode {
                 crate::scenario::BurstMode::Standard => {
                     if candidate > model.max_count() {
                         return Err(Rejection {
                             tier: tier.reference(),
                             binding: Binding::Baseline,
                             reason: format!(
-                                "{candidate} instances are needed to keep the average CPU within the {}% baseline (standard mode); the limit is {}",
-                                crate::units::trim_float(baseline * 100.0, 1),
+                                "{candidate} instances are needed to keep the CPU within the {}% baseline and the banked balance hour by hour (standard mode: CPU beyond it is throttled); the limit is {}",
+                                crate::units::trim_float(rule.baseline * 100.0, 2),
                                 model.max_count()
                             ),
                         });
@@ -158,8 +156,13 @@ impl<'a> Planner<'a> {
                 }
                 crate::scenario::BurstMode::Unlimited => {
                     let cost_at = |n: u32| {
-                        let line =
-                            surplus_charge(component, &tier, credits(n), baseline, self.catalog);
+                        let line = surplus_charge(
+                            component,
+                            &tier,
+                            credits(n),
+                            rule.baseline,
+                            self.catalog,
+                        );
                         let extra = line
                             .as_ref()
                             .map_or(0.0, |l| l.monthly_usd.unwrap_or(f64::INFINITY));
@@ -210,21 +213,20 @@ impl<'a> Planner<'a> {
         egress: Vec<UsageLine>,
     ) -> Result<Vec<UsageLine>, Rejection> {
         let mut lines = Vec::new();
-        if let Some((baseline, mode)) = burst_mode(component, tier) {
+        if let Some(rule) = burst_mode(component, tier) {
             let hours = surplus_vcpu_hours(
+                &rule,
                 model.cpu_load(),
                 &self.hourly_shares,
                 counts.average_count,
-                model.vcpu(),
-                baseline,
             );
-            if hours > 0.0 && mode == crate::scenario::BurstMode::Standard {
+            if hours > 0.0 && rule.mode == crate::scenario::BurstMode::Standard {
                 return Err(Rejection {
                     tier: tier.reference(),
                     binding: Binding::Baseline,
                     reason: format!(
-                        "the group's average CPU exceeds the {}% baseline (standard mode)",
-                        crate::units::trim_float(baseline * 100.0, 1)
+                        "the group's CPU exceeds the {}% baseline and the banked balance (standard mode: CPU beyond it is throttled)",
+                        crate::units::trim_float(rule.baseline * 100.0, 2)
                     ),
                 });
             }
@@ -232,7 +234,7 @@ impl<'a> Planner<'a> {
                 component,
                 tier,
                 hours,
-                baseline,
+                rule.baseline,
                 self.catalog,
             ));
         }

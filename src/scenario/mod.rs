@@ -42,6 +42,9 @@ pub struct Scenario {
     /// Assertions `capplan check` evaluates (budgets, stages, latency).
     #[serde(default, rename = "assert")]
     pub assertions: Vec<Assertion>,
+    /// Plan on published limits only: a limit the catalog or a role
+    /// default only estimates counts as unpublished (`--strict-limits`).
+    pub strict_limits: Option<bool>,
 }
 
 /// What must hold at one load; every limit given is checked.
@@ -321,6 +324,9 @@ pub struct Component {
     /// still be chosen; the plan is then marked as resting on them.
     #[serde(default)]
     pub accept_unverified_limits: Vec<UnverifiedLimit>,
+    /// Datastores: plan on published limits only (an estimate counts as
+    /// unpublished). Defaults to the scenario's `strict_limits`.
+    pub strict_limits: Option<bool>,
     /// Web: at least two instances; database and cache: a tier run with
     /// its offering's standby or replica nodes. Defaults to the scenario's.
     pub high_availability: Option<bool>,
@@ -520,11 +526,21 @@ impl Scenario {
         self.components.iter().find(|c| c.name == name)
     }
 
-    /// Gives each component the scenario's `high_availability` where it
-    /// states none (done once, when the scenario is read).
+    /// Gives each component the scenario's `high_availability` and
+    /// `strict_limits` where it states none (done once, when the scenario
+    /// is read).
     pub fn resolve_high_availability(&mut self) {
         for component in &mut self.components {
             component.high_availability = component.high_availability.or(self.high_availability);
+            component.strict_limits = component.strict_limits.or(self.strict_limits);
+        }
+    }
+
+    /// Published limits only, for every component (`--strict-limits`).
+    pub fn require_published_limits(&mut self) {
+        self.strict_limits = Some(true);
+        for component in &mut self.components {
+            component.strict_limits = Some(true);
         }
     }
 }

@@ -50,6 +50,8 @@ impl ComputeModel<'_> {
                 binding,
                 feasible: check.failing.is_none(),
                 explain,
+                baseline: None,
+                limits: Vec::new(),
             };
         }
         match (c.role, self.station) {
@@ -219,6 +221,8 @@ impl ComputeModel<'_> {
             binding,
             feasible: check.failing.is_none(),
             explain,
+            baseline: None,
+            limits: Vec::new(),
         }
     }
 }

@@ -2,6 +2,7 @@
 
 use super::{money, rate_note, signed_money, thousands};
 use crate::render::{Document, Section};
+use capplan::catalog::LimitBasis;
 use capplan::recommend::RecommendReport;
 use capplan::units::trim_float;
 
@@ -89,10 +90,26 @@ pub fn recommend(r: &RecommendReport, explain: bool) -> Document {
                         Some(m) if c.usage_priced && m == 0.0 => "by use".into(),
                         other => other.map_or("unpriced".into(), money),
                     },
-                    match (c.utilization, c.occupancy) {
-                        (Some(u), Some(o)) => format!("{:.1} % / {:.1} %", u * 100.0, o * 100.0),
-                        (Some(u), None) => format!("{:.1} %", u * 100.0),
-                        _ => "—".into(),
+                    {
+                        let cpu = match (c.utilization, c.occupancy) {
+                            (Some(u), Some(o)) => {
+                                format!("{:.1} % / {:.1} %", u * 100.0, o * 100.0)
+                            }
+                            (Some(u), None) => format!("{:.1} %", u * 100.0),
+                            _ => "—".into(),
+                        };
+                        match &c.baseline {
+                            Some(b) => format!(
+                                "{cpu}; avg {}{:.0} % of baseline",
+                                if b.basis == LimitBasis::Estimated {
+                                    "≈"
+                                } else {
+                                    ""
+                                },
+                                b.average_of_baseline * 100.0
+                            ),
+                            None => cpu,
+                        }
                     },
                     c.p95_ms.map_or("—".into(), |p| {
                         format!(
@@ -101,7 +118,11 @@ pub fn recommend(r: &RecommendReport, explain: bool) -> Document {
                             if c.role == "worker" { " wait" } else { "" }
                         )
                     }),
-                    c.binding.to_string(),
+                    if c.limits.iter().any(|l| l.basis == LimitBasis::Estimated) {
+                        format!("{} (≈ estimated limits)", c.binding)
+                    } else {
+                        c.binding.to_string()
+                    },
                 ]
             })
             .collect(),

@@ -7,6 +7,10 @@
 //! like any usage item; an unpriced charge makes its option unpriced,
 //! never free.
 
+mod burst;
+
+pub(crate) use burst::{baseline_count, burst_day, burst_mode, surplus_charge, surplus_vcpu_hours};
+
 use super::Binding;
 use super::compute::Rejection;
 use super::usage::{UsageLine, unit_multiple};
@@ -15,7 +19,7 @@ use crate::catalog::{
     LCU_PROCESSED_GB_PER_HOUR, QuotaMetric, StorageMetering, StorageRule, TierRef,
 };
 use crate::demand::{DAYS_PER_MONTH, Demand};
-use crate::scenario::{BurstMode, Component, Scenario};
+use crate::scenario::{Component, Scenario};
 use crate::units::trim_float;
 
 /// Seconds in the 730-hour month every monthly figure uses.
@@ -307,65 +311,6 @@ pub(crate) fn quota_charges(
         ));
     }
     Ok(lines)
-}
-
-/// CPU-hours a month a burstable group uses beyond what its baseline
-/// covers: the day's CPU use against `average_count` instances each
-/// sustaining `baseline` of every vCPU (AWS bills the 24-hour average).
-pub(crate) fn surplus_vcpu_hours(
-    peak_cpu_load: f64,
-    shares: &[f64],
-    average_count: f64,
-    vcpu: f64,
-    baseline: f64,
-) -> f64 {
-    let used_per_day: f64 = shares.iter().map(|s| peak_cpu_load * s).sum();
-    let covered_per_day = average_count * vcpu * baseline * shares.len() as f64;
-    (used_per_day - covered_per_day).max(0.0) * DAYS_PER_MONTH
-}
-
-/// The fewest instances whose baseline covers the day's CPU use.
-pub(crate) fn baseline_count(peak_cpu_load: f64, shares: &[f64], vcpu: f64, baseline: f64) -> u32 {
-    let average_load = shares.iter().map(|s| peak_cpu_load * s).sum::<f64>() / shares.len() as f64;
-    ((average_load / (vcpu * baseline)) - 1e-9).ceil().max(0.0) as u32
-}
-
-/// How a burstable compute tier runs for this component: its baseline and
-/// whether surplus is billed (unlimited, where the offering prices it).
-pub(crate) fn burst_mode(component: &Component, tier: &TierRef<'_>) -> Option<(f64, BurstMode)> {
-    let baseline = tier.tier.capacity.baseline_cpu?;
-    let priced = tier.offering.cpu_surplus.is_some();
-    let mode = match component.burst {
-        Some(BurstMode::Unlimited) if priced => BurstMode::Unlimited,
-        Some(_) => BurstMode::Standard,
-        None if priced => BurstMode::Unlimited,
-        None => BurstMode::Standard,
-    };
-    Some((baseline, mode))
-}
-
-/// The surplus CPU line of a burstable tier in unlimited mode.
-pub(crate) fn surplus_charge(
-    component: &Component,
-    tier: &TierRef<'_>,
-    vcpu_hours: f64,
-    baseline: f64,
-    catalog: &Catalog,
-) -> Option<UsageLine> {
-    let id = tier.offering.cpu_surplus.as_ref()?;
-    (vcpu_hours > 0.0).then(|| {
-        charge_line(
-            catalog,
-            tier,
-            id,
-            format!(
-                "CPU above the {}% baseline (unlimited mode)",
-                trim_float(baseline * 100.0, 1)
-            ),
-            vcpu_hours,
-            &component.name,
-        )
-    })
 }
 
 /// Outbound data served by a component, at the egress rate of the

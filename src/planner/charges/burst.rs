@@ -1,0 +1,166 @@
+//! Burstable and shared CPU: what a tier sustains (its baseline share of
+//! each vCPU), the balance it banks below it, and the CPU a group runs
+//! beyond both, hour by hour over the load profile. Unlimited modes pay
+//! for that surplus; everywhere else it is a count too small.
+
+use super::super::usage::UsageLine;
+use super::charge_line;
+use crate::catalog::{Burst, Catalog, TierRef};
+use crate::demand::DAYS_PER_MONTH;
+use crate::scenario::{BurstMode, Component};
+use crate::units::trim_float;
+
+/// How a burstable tier runs for a component.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct BurstRule {
+    /// Share of each vCPU sustained.
+    pub baseline: f64,
+    pub vcpu: f64,
+    /// vCPU-hours one instance can bank (0: nothing is banked, the
+    /// baseline is the sustained limit every hour).
+    pub max_balance: f64,
+    pub mode: BurstMode,
+}
+
+impl BurstRule {
+    /// vCPUs one instance sustains.
+    pub(crate) fn sustained(&self) -> f64 {
+        self.baseline * self.vcpu
+    }
+}
+
+/// A group's CPU balance over one day of the load profile, in its
+/// periodic steady state (the day repeated until it starts where it ends).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct BalanceDay {
+    /// The group's balance at the end of each hour, vCPU-hours.
+    pub balance: Vec<f64>,
+    /// CPU used beyond the baselines and the balance, vCPU-hours a day:
+    /// billed in unlimited mode, throttled (so not allowed) otherwise.
+    pub deficit_per_day: f64,
+    /// The most the group can bank, vCPU-hours.
+    pub max_balance: f64,
+}
+
+/// Hour by hour: the balance accrues the baselines less the CPU used, up
+/// to the maximum; what it cannot cover is the deficit.
+pub(crate) fn burst_day(
+    rule: &BurstRule,
+    peak_cpu_load: f64,
+    shares: &[f64],
+    count: f64,
+) -> BalanceDay {
+    let accrual = count * rule.sustained();
+    let max_balance = count * rule.max_balance;
+    let mut start = max_balance;
+    let mut day = BalanceDay {
+        balance: Vec::with_capacity(shares.len()),
+        deficit_per_day: 0.0,
+        max_balance,
+    };
+    // Each pass starts no higher than the last (the balance only falls
+    // from full), so a few passes reach the cycle.
+    for _ in 0..64 {
+        day.balance.clear();
+        day.deficit_per_day = 0.0;
+        let mut balance = start;
+        for share in shares {
+            balance += accrual - peak_cpu_load * share;
+            if balance < 0.0 {
+                day.deficit_per_day -= balance;
+                balance = 0.0;
+            }
+            balance = balance.min(max_balance);
+            day.balance.push(balance);
+        }
+        if (balance - start).abs() <= 1e-9 * max_balance.max(1.0) {
+            break;
+        }
+        start = balance;
+    }
+    day
+}
+
+/// CPU-hours a month a burstable group of `count` instances runs beyond
+/// its baselines and banked balance (what unlimited mode bills).
+pub(crate) fn surplus_vcpu_hours(
+    rule: &BurstRule,
+    peak_cpu_load: f64,
+    shares: &[f64],
+    count: f64,
+) -> f64 {
+    burst_day(rule, peak_cpu_load, shares, count).deficit_per_day * DAYS_PER_MONTH
+}
+
+/// The fewest instances whose baselines and balance cover the day's CPU
+/// hour by hour: between the count whose baselines cover the day's
+/// average and the one whose baselines cover the peak hour.
+pub(crate) fn baseline_count(rule: &BurstRule, peak_cpu_load: f64, shares: &[f64]) -> u32 {
+    let per_instance = rule.sustained();
+    let hours = shares.len().max(1) as f64;
+    let average = shares.iter().map(|s| peak_cpu_load * s).sum::<f64>() / hours;
+    let busiest = shares.iter().copied().fold(0.0, f64::max) * peak_cpu_load;
+    let bound = |load: f64| ((load / per_instance) - 1e-9).ceil().max(0.0) as u32;
+    let (mut lo, mut hi) = (bound(average), bound(busiest).max(bound(average)));
+    let covered = |n: u32| burst_day(rule, peak_cpu_load, shares, n as f64).deficit_per_day <= 1e-9;
+    if covered(lo) {
+        return lo;
+    }
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        if covered(mid) {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    hi
+}
+
+/// How a burstable compute tier runs for this component: its baseline,
+/// balance and whether surplus is billed (unlimited, where the offering
+/// prices it).
+pub(crate) fn burst_mode(component: &Component, tier: &TierRef<'_>) -> Option<BurstRule> {
+    let capacity = &tier.tier.capacity;
+    let baseline = capacity.baseline_cpu?;
+    let vcpu = capacity.vcpu?;
+    let priced = tier.offering.cpu_surplus.is_some();
+    let mode = match component.burst {
+        Some(BurstMode::Unlimited) if priced => BurstMode::Unlimited,
+        Some(_) => BurstMode::Standard,
+        None if priced => BurstMode::Unlimited,
+        None => BurstMode::Standard,
+    };
+    Some(BurstRule {
+        baseline,
+        vcpu,
+        max_balance: capacity
+            .burst
+            .map_or(0.0, |b: Burst| b.max_balance_vcpu_hours),
+        mode,
+    })
+}
+
+/// The surplus CPU line of a burstable tier in unlimited mode.
+pub(crate) fn surplus_charge(
+    component: &Component,
+    tier: &TierRef<'_>,
+    vcpu_hours: f64,
+    baseline: f64,
+    catalog: &Catalog,
+) -> Option<UsageLine> {
+    let id = tier.offering.cpu_surplus.as_ref()?;
+    (vcpu_hours > 0.0).then(|| {
+        charge_line(
+            catalog,
+            tier,
+            id,
+            format!(
+                "CPU above the {}% baseline (unlimited mode)",
+                trim_float(baseline * 100.0, 1)
+            ),
+            vcpu_hours,
+            &component.name,
+        )
+    })
+}
