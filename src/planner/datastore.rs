@@ -29,6 +29,9 @@ struct Need {
     limit: Option<f64>,
     /// The rule an estimated limit came from; `None` where published.
     estimate: Option<String>,
+    /// The estimate is the role's long-standing default (database
+    /// operations from vCPUs), kept under `strict_limits` too.
+    role_default: bool,
     unit: &'static str,
     /// The limit the load depends on: a tier that does not publish it is
     /// chosen only where the component accepts it unverified.
@@ -199,6 +202,7 @@ pub(crate) fn check_datastore(
                         "storage_gb"
                     })
                     .map(str::to_string),
+                role_default: false,
                 unit: "GB",
                 required: Some(if add_on {
                     UnverifiedLimit::MaxStorage
@@ -215,6 +219,7 @@ pub(crate) fn check_datastore(
                 needed: demand.working_set_gb * 1024.0,
                 limit: cap.memory_mb.map(|m| m * usable_memory * max_mem),
                 estimate: cap.estimate_basis("memory_mb").map(str::to_string),
+                role_default: false,
                 unit: "MB",
                 required: None,
             });
@@ -240,7 +245,6 @@ pub(crate) fn check_datastore(
                 ),
                 (None, None) => (None, None),
             };
-            let (ops_limit, ops_estimate) = published_only(component, ops_limit, ops_estimate);
             let split = read_split(component, demand.db_ops_per_s, ops_limit, nodes);
             let replicas = split.map_err(|reason| Rejection {
                 tier: tier.reference(),
@@ -256,6 +260,7 @@ pub(crate) fn check_datastore(
                     "operations"
                 },
                 needed: replicas.busiest_node_ops,
+                role_default: cap.max_ops_per_sec.is_none(),
                 limit: ops_limit,
                 estimate: ops_estimate,
                 unit: "ops/s",
@@ -276,6 +281,7 @@ pub(crate) fn check_datastore(
                         trim_float(ops_per_vcpu, 0),
                         trim_float(baseline * 100.0, 2)
                     )),
+                    role_default: true,
                     unit: "ops/s",
                     required: None,
                 });
@@ -289,6 +295,7 @@ pub(crate) fn check_datastore(
                 needed: demand.cache_mb * headroom,
                 limit: cap.memory_mb.map(|m| m * usable_memory),
                 estimate: cap.estimate_basis("memory_mb").map(str::to_string),
+                role_default: false,
                 unit: "MB",
                 required: None,
             });
@@ -313,13 +320,13 @@ pub(crate) fn check_datastore(
                 ),
                 (None, None) => (None, None),
             };
-            let (ops_limit, ops_estimate) = published_only(component, ops_limit, ops_estimate);
             needs.push(Need {
                 binding: Binding::Ops,
                 what: "operations",
                 needed: demand.cache_ops_per_s,
                 limit: ops_limit,
                 estimate: ops_estimate,
+                role_default: false,
                 unit: "ops/s",
                 // Usage-priced caches (quotas with overage) scale by use.
                 required: tier.tier.quotas.is_empty().then_some(UnverifiedLimit::Ops),
@@ -332,10 +339,11 @@ pub(crate) fn check_datastore(
         needed: connections,
         limit: cap.max_connections,
         estimate: cap.estimate_basis("max_connections").map(str::to_string),
+        role_default: false,
         unit: "connections",
         required: Some(UnverifiedLimit::Connections),
     });
-    for need in &mut needs {
+    for need in needs.iter_mut().filter(|n| !n.role_default) {
         (need.limit, need.estimate) = published_only(component, need.limit, need.estimate.take());
     }
     let mut warnings = Vec::new();

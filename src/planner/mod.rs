@@ -304,7 +304,8 @@ impl<'a> Planner<'a> {
         };
         let shares = &self.hourly_shares;
         let day = charges::burst_day(&rule, model.cpu_load(), shares, count);
-        let sustained = count * rule.sustained();
+        // Shown against the whole baseline; checked within the headroom.
+        let sustained = count * rule.baseline * rule.vcpu;
         let hours = shares.len().max(1) as f64;
         let average = shares.iter().map(|s| model.cpu_load() * s).sum::<f64>() / hours;
         let busiest = shares.iter().copied().fold(0.0, f64::max) * model.cpu_load();
@@ -343,9 +344,19 @@ impl<'a> Planner<'a> {
             ));
             let by_hour: Vec<String> = day.balance.iter().map(|b| trim(*b, 2)).collect();
             sized.explain.push(format!(
-                "banked CPU balance by hour (0-23, vCPU-hours, at most {}): {}; {}",
-                trim(day.max_balance, 2),
-                by_hour.join(" "),
+                "{}; {}",
+                if day.max_balance > 0.0 {
+                    format!(
+                        "banked CPU balance by hour (0-23, vCPU-hours, at most {}): {}",
+                        trim(day.max_balance, 2),
+                        by_hour.join(" ")
+                    )
+                } else {
+                    format!(
+                        "no CPU balance is banked (the catalog has none for the tier): the baseline is the sustained CPU, held to the {:.0}% cap",
+                        rule.usable * 100.0
+                    )
+                },
                 if day.deficit_per_day > 1e-9 {
                     format!(
                         "{} vCPU-hours a day beyond baselines and balance ({})",
@@ -654,16 +665,21 @@ impl<'a> Planner<'a> {
                         )),
                     }
                 }
-                let check = check_datastore(
+                // Checked in full: the limits it rests on are reported
+                // whether or not the arithmetic is.
+                let mut check = check_datastore(
                     component,
                     &chosen.tier,
                     &demand,
                     conns,
-                    self.explain,
+                    true,
                     None,
                     self.catalog,
                 )
                 .map_err(|r| infeasible(component, vec![(chosen.tier, r)]))?;
+                if !self.explain {
+                    check.sized.explain.clear();
+                }
                 let pricing = self.instance_pricing(component, &chosen.tier, &demand, None);
                 let mut plan = self.component_plan(
                     component,

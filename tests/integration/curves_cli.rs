@@ -589,7 +589,7 @@ fn chart_says_where_and_why_a_range_is_cut_and_itemizes_usage() {
     let (code, stdout, stderr) = run(&["chart", "--to", "2M", "--out", out.to_str().unwrap()]);
     assert_eq!(code, 0, "{stderr}");
     assert!(stderr.contains("warning: the chart stops at"), "{stderr}");
-    assert!(stderr.contains("can satisfy storage"), "{stderr}");
+    assert!(stderr.contains("can satisfy memory"), "{stderr}");
     assert!(stdout.contains("note: the chart stops at"), "{stdout}");
     // The counts it names, checked by recommend: the last one served is
     // served, the first one cut is not.

@@ -12,6 +12,7 @@ mod docs_cli;
 mod hostile_cli;
 mod init_cli;
 mod layout_cli;
+mod machine_cli;
 mod occupancy_cli;
 mod one_answer_cli;
 mod options_cli;

@@ -297,10 +297,21 @@ fn egress_gb(active_users: f64, mb_per_day: f64) -> f64 {
 #[test]
 fn fly_bills_machines_postgres_plan_stored_data_egress_and_an_address() {
     let report = recommend("scenarios/examples/fly.yaml");
-    // API: 16.7 requests/s × 12 ms = 0.2 vCPU; a 300 MB process needs the
-    // 512 MB preset ($3.32); high availability asks for two.
+    // API: 16.7 requests/s × 12 ms = 0.2 vCPU all day (a flat profile); a
+    // 300 MB process needs a 512 MB preset; high availability asks for
+    // two. A shared vCPU sustains 1/16 of a core: two shared-cpu-1x
+    // sustain 0.125 vCPU, so their 500 s balances run dry and the CPU is
+    // throttled; two shared-cpu-2x ($4.04) sustain 0.25 vCPU, cheaper than
+    // four 1x ($3.32 each).
     let api = component(&report, "api");
-    assert_eq!(tier_and_count(api), ("shared-cpu-1x-512mb", 2));
+    assert_eq!(tier_and_count(api), ("shared-cpu-2x-512mb", 2));
+    let baseline = &api["baseline"];
+    assert!(close(
+        usd(&baseline["average_of_baseline"]),
+        0.2 / 0.25,
+        1e-9
+    ));
+    assert_eq!(baseline["deficit_vcpu_hours_per_day"], 0.0);
     // Postgres: 20,000 × 1 MB = 19.53 GB, 5% hot = 1,000 MB in RAM; Basic
     // holds 1,024 MB × 85% = 870 MB, Starter 1,741 MB: Starter, $72.
     let db = component(&report, "db");
@@ -313,23 +324,35 @@ fn fly_bills_machines_postgres_plan_stored_data_egress_and_an_address() {
     let gb = egress_gb(5000.0, 20.0);
     let egress = charge(api, "fly/egress-na-eu");
     assert!(close(usd(&egress["quantity"]), gb, 1e-9));
-    let hand = 2.0 * 3.32 + 72.0 + stored * 0.28 + gb * 0.02 + 2.0;
+    let hand = 2.0 * 4.04 + 72.0 + stored * 0.28 + gb * 0.02 + 2.0;
     assert!(close(usd(&report["monthly_usd"]), hand, 1e-9));
-    assert!(close(hand, 145.52, 1e-4));
-    // The next step is the database's: Starter's 1,740.8 MB at 85% holds
-    // the working set (1 MB × 5% a user) of 34,816 users.
-    assert_eq!(report["next_upgrade"]["at_users"], 34_817.0);
-    assert_eq!(report["next_upgrade"]["change"], "db starter → launch");
+    assert!(close(hand, 146.96, 1e-4));
+    // The next step is the API's: 1e-5 vCPU a user fills the two 2x
+    // baselines (0.25 vCPU) at 25,000 users.
+    assert_eq!(report["next_upgrade"]["at_users"], 25_001.0);
+    assert_eq!(
+        report["next_upgrade"]["change"],
+        "api 2 → 3 × shared-cpu-2x-512mb"
+    );
 }
 
 #[test]
 fn heroku_moves_up_the_postgres_ladder_when_bundled_storage_runs_out() {
     let report = recommend("scenarios/examples/heroku.yaml");
-    // 10 requests/s × 25 ms = 0.25 vCPU over Standard-1X's inferred 0.25
-    // vCPU each: two dynos run at 50% (high availability's two suffice).
+    // 10 requests/s × 25 ms = 0.25 vCPU all day. Standard-1X is estimated
+    // at 0.64 vCPU sustaining a quarter (its 1x CPU share of a 4x
+    // ceiling), no balance banked: 0.16 vCPU, 0.112 within the 70% cap, so
+    // 0.25 / 0.112 = 2.2 → three dynos, at 0.25 / (3 × 0.64) = 13% CPU.
     let web = component(&report, "web");
-    assert_eq!(tier_and_count(web), ("standard-1x", 2));
-    assert!(close(usd(&web["utilization"]), 0.5, 1e-9));
+    assert_eq!(tier_and_count(web), ("standard-1x", 3));
+    assert_eq!(web["binding"], "baseline");
+    assert!(close(usd(&web["utilization"]), 0.25 / (3.0 * 0.64), 1e-9));
+    assert_eq!(web["baseline"]["basis"], "estimated");
+    assert!(close(
+        usd(&web["baseline"]["average_of_baseline"]),
+        0.25 / (3.0 * 0.16),
+        1e-9
+    ));
     // 10,000 × 2 MB × 1.5 headroom = 29.3 GB: above Essential-1's 10 GB,
     // inside Essential-2's 32 GB ($20); no add-on storage exists.
     let db = component(&report, "db");
@@ -348,7 +371,7 @@ fn heroku_moves_up_the_postgres_ladder_when_bundled_storage_runs_out() {
     assert_eq!(usd(&egress["monthly_usd"]), 0.0);
     assert!(close(
         usd(&report["monthly_usd"]),
-        2.0 * 25.0 + 20.0 + 3.0,
+        3.0 * 25.0 + 20.0 + 3.0,
         1e-12
     ));
     // 32 GB / (2 MB × 1.5) = 10,922.7 users: at 10,923 the data no longer
@@ -394,18 +417,16 @@ fn azure_app_service_plan_limits_and_free_backup_up_to_provisioned_storage() {
 #[test]
 fn compute_engine_with_a_commitment_memorystore_bands_and_tiered_egress() {
     let report = recommend("scenarios/examples/gcp-compute-engine.yaml");
-    // 50 requests/s × 30 ms = 1.5 vCPU; e2-small has 0.5 vCPU: 1.5 / (0.5 ×
-    // 0.7) = 4.3 → 5 VMs at 60%, each at the 1-year commitment ($7.70).
+    // 50 requests/s × 30 ms = 1.5 vCPU all day. The shared cores sustain
+    // 0.25 (e2-micro) and 0.5 vCPU (e2-small) of their 2 and bank nothing,
+    // so the 70% cap applies to the baseline: e2-micro 1.5 / 0.175 = 8.6 →
+    // 9 at the 1-year commitment ($3.85) = $34.65, below 5 × e2-small
+    // ($7.70) = $38.50.
     let api = component(&report, "api");
-    assert_eq!(tier_and_count(api), ("e2-small", 5));
+    assert_eq!(tier_and_count(api), ("e2-micro", 9));
+    assert_eq!(api["binding"], "baseline");
     assert_eq!(api["purchase_option"], "reserved_1y");
-    assert!(close(usd(&api["monthly_usd"]), 5.0 * 7.70, 1e-12));
-    // On demand the same VMs cost 5 × $0.0167529 × 730.
-    assert!(close(
-        usd(&api["on_demand_monthly_usd"]),
-        5.0 * 0.0167529 * 730.0,
-        1e-9
-    ));
+    assert!(close(usd(&api["monthly_usd"]), 9.0 * 3.85, 1e-9));
     // Cloud SQL: 48.83 GB, 10% hot = 5,000 MB; db-custom-1 holds 3,840 ×
     // 85% = 3,264 MB, db-custom-2 6,528: $98.63. SSD 73.24 GB at $0.17,
     // backups 48.83 GB at $0.08.
@@ -426,7 +447,7 @@ fn compute_engine_with_a_commitment_memorystore_bands_and_tiered_egress() {
         1024.0 * 0.12 + (gb - 1024.0) * 0.11,
         1e-9
     ));
-    let hand = 5.0 * 7.70
+    let hand = 9.0 * 3.85
         + 98.63
         + data * 1.5 * 0.17
         + data * 0.08
@@ -434,7 +455,7 @@ fn compute_engine_with_a_commitment_memorystore_bands_and_tiered_egress() {
         + 1024.0 * 0.12
         + (gb - 1024.0) * 0.11;
     assert!(close(usd(&report["monthly_usd"]), hand, 1e-9));
-    assert!(close(hand, 425.65, 1e-4));
+    assert!(close(hand, 421.80, 1e-4));
 }
 
 /// The usage table names each model's price; the notes say where each

@@ -146,32 +146,21 @@ fn atlas_custom_storage_beats_the_tier_jump() {
 }
 
 #[test]
-fn atlas_storage_beyond_a_published_maximum_needs_the_opt_in() {
-    // 4.5 MB × 20,000 × 1.5 = 131.84 GB: over M10's 128 GB maximum. M20 and
-    // M40 publish no maximum, so by default the cheapest tier that includes
-    // it is M50 (160 GB, $2.00/h = $1,460).
-    let text = |accept: &str| {
-        scenario(
-            "  requests_per_online_user_per_min: 1
+fn atlas_storage_beyond_the_default_plans_on_an_estimated_maximum() {
+    // 4.5 MB × 20,000 × 1.5 = 131.84 GB: over M10's published 128 GB
+    // maximum. M20's maximum is estimated (4 GB RAM × the 60:1 disk-to-RAM
+    // ratio Atlas enforces = 240 GB), so M20 ($0.20/h = $146) takes custom
+    // storage, all 131.84 GB billed at $0.4015, and the plan says the limit
+    // it rests on is an estimate.
+    let text = scenario(
+        "  requests_per_online_user_per_min: 1
   storage_mb_per_user: 4.5
   working_set_ratio: 0.01",
-            "    candidates: [render/web]\n    db_ops_per_request: 1",
-            &format!("{ATLAS_DB}\n{accept}"),
-            "  []",
-        )
-    };
-    let report = plan("atlas-max-default", &text(""), "20000");
-    let db = component(&report, "db");
-    assert_eq!(db["tier"], "m50");
-    assert_eq!(db["charges"], Value::Array(vec![]));
-    assert!(close(usd(&db["monthly_usd"]), 1460.0, 1e-9));
-    // Accepted unverified: M20 ($0.20/h = $146) + 131.84 GB × $0.4015,
-    // and the plan says what it rests on.
-    let report = plan(
-        "atlas-max-accepted",
-        &text("    accept_unverified_limits: [max_storage]"),
-        "20000",
+        "    candidates: [render/web]\n    db_ops_per_request: 1",
+        ATLAS_DB,
+        "  []",
     );
+    let report = plan("atlas-max-estimated", &text, "20000");
     let db = component(&report, "db");
     assert_eq!(db["tier"], "m20");
     let provisioned = 20_000.0 * 4.5 / 1024.0 * 1.5;
@@ -180,31 +169,59 @@ fn atlas_storage_beyond_a_published_maximum_needs_the_opt_in() {
         146.0 + provisioned * 0.4015,
         1e-9
     ));
-    assert_eq!(db["unverified_limits"], serde_json::json!(["max_storage"]));
+    let storage = db["limits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["what"] == "storage (with add-on storage)")
+        .expect("the storage limit is reported");
+    assert_eq!(storage["basis"], "estimated");
+    assert_eq!(storage["limit"], 240.0);
+    assert!(close(usd(&storage["needed"]), provisioned, 1e-12));
+    assert!(storage["estimate"].as_str().unwrap().contains("60"));
+    assert_eq!(db["unverified_limits"], serde_json::json!([]));
     let dir = scratch_dir("atlas-max-table");
-    let path = write_file(
-        &dir,
-        "s.yaml",
-        &text("    accept_unverified_limits: [max_storage]"),
-    );
-    let (code, stdout, _) = run(&["recommend", "--scenario", &path, "--users", "20000"]);
+    let path = write_file(&dir, "s.yaml", &text);
+    let (code, stdout, _) = run(&[
+        "recommend",
+        "--scenario",
+        &path,
+        "--users",
+        "20000",
+        "--wide",
+    ]);
     assert_eq!(code, 0);
     assert!(
-        stdout.contains("db: custom storage, all 131.8 GB billed"),
+        stdout.contains("db: custom storage, all 131.8 GB billed")
+            && stdout.contains("≈ estimated limits"),
         "{stdout}"
     );
-    assert!(
-        stdout.contains("rests on limits atlas/cluster/m20 does not publish (max_storage)"),
-        "{stdout}"
+    // Published limits only: M20–M40's maxima are estimates, so the
+    // cheapest tier that includes the storage is M50 (160 GB, $2.00/h).
+    let report = run_json(
+        &[
+            "recommend",
+            "--scenario",
+            &path,
+            "--users",
+            "20000",
+            "--format",
+            "json",
+            "--strict-limits",
+        ],
+        0,
     );
+    let db = component(&report, "db");
+    assert_eq!(db["tier"], "m50");
+    assert!(close(usd(&db["monthly_usd"]), 1460.0, 1e-9));
 }
 
 #[test]
 fn a_257_mb_cache_gets_the_smallest_elasticache_node_that_holds_it() {
     // 257 MB of hot data × 1.25 headroom = 321 MB: cache.t4g.micro holds
     // 0.5 GiB (512 MB). Redis OSS $0.016/h = $11.68; Valkey $0.0128/h =
-    // $9.344. ElastiCache publishes no operations or connection limit in
-    // the catalog's sources: accepted unverified.
+    // $9.344. ElastiCache publishes no operations limit per node: the
+    // catalog estimates one (marked as such), and no opt-in is needed.
     let cache = |candidates: &str, accept: &str| {
         scenario(
             "  requests_per_online_user_per_min: 1
@@ -214,7 +231,6 @@ fn a_257_mb_cache_gets_the_smallest_elasticache_node_that_holds_it() {
             "  []",
         )
     };
-    let accept = "    accept_unverified_limits: [ops, connections]";
     for (name, candidates, offering, hourly) in [
         (
             "elasticache-both",
@@ -229,19 +245,45 @@ fn a_257_mb_cache_gets_the_smallest_elasticache_node_that_holds_it() {
             0.016,
         ),
     ] {
-        let report = plan(name, &cache(candidates, accept), "1000");
+        let report = plan(name, &cache(candidates, ""), "1000");
         let row = component(&report, "cache");
         assert_eq!(row["tier"], "cache.t4g.micro", "{row}");
         assert_eq!(row["offering"], offering);
         assert!(close(usd(&row["monthly_usd"]), hourly * 730.0, 1e-9));
+        let limit = |what: &str| {
+            row["limits"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|l| l["what"] == what)
+                .cloned()
+                .unwrap_or_else(|| panic!("no {what} limit in {row}"))
+        };
+        let ops = limit("operations");
+        assert_eq!(ops["basis"], "estimated", "{ops}");
+        assert!(ops["estimate"].as_str().is_some_and(|b| !b.is_empty()));
+        let memory = limit("memory");
+        assert_eq!(memory["basis"], "published");
+        assert!(close(usd(&memory["needed"]), 257.0 * 1.25, 1e-12));
     }
-    // Without the opt-in no node is chosen, and the error says which limit
-    // is unpublished and how to accept it.
+    // Published limits only: no node publishes its operations, so none is
+    // chosen, and the error says which limit is unpublished.
     let dir = scratch_dir("elasticache-strict");
     let path = write_file(&dir, "s.yaml", &cache("aws/elasticache-valkey", ""));
-    let (code, _, stderr) = run(&["recommend", "--scenario", &path, "--users", "1000"]);
+    let (code, _, stderr) = run(&[
+        "recommend",
+        "--scenario",
+        &path,
+        "--users",
+        "1000",
+        "--strict-limits",
+    ]);
     assert_eq!(code, 1, "{stderr}");
-    assert!(stderr.contains("accept_unverified_limits"), "{stderr}");
+    assert!(
+        stderr.contains("publishes no operations limit")
+            && stderr.contains("accept_unverified_limits"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -287,7 +329,9 @@ fn burstable_cpu_above_the_baseline_is_priced_or_covered_by_more_instances() {
     // of load need 20 instances at the 70% cap (67.5% each), and their
     // baselines cover 4 vCPUs: 23 vCPU × 730 h × $0.05 = $839.50 of
     // credits. One more instance costs $6.13 and saves 0.2 × 730 × $0.05 =
-    // $7.30, so 135 instances (27 / 0.2) cost less: $827.82.
+    // $7.30, so 135 instances (27 / 0.2) cost less: $827.82. (AWS banks
+    // 24 hours of credits, 4.8 vCPU-hours for a t4g.micro: the balance
+    // carries the swings, so the whole baseline counts.)
     let dir = scratch_dir("burst");
     let overlay = aws_overlay(
         &dir,
@@ -297,7 +341,7 @@ fn burstable_cpu_above_the_baseline_is_priced_or_covered_by_more_instances() {
     billing: hourly
     cpu_surplus: ec2-cpu-credits
     tiers:
-      - { id: t4g.micro, capacity: { vcpu: 2, memory_mb: 1024, baseline_cpu: 0.1 }, price: { hourly_usd: 0.0084 } }
+      - { id: t4g.micro, capacity: { vcpu: 2, memory_mb: 1024, baseline_cpu: 0.1, burst: { max_balance_vcpu_hours: 4.8 } }, price: { hourly_usd: 0.0084 } }
 ",
     );
     let invoke = |extra: &str, format: &[&str]| {

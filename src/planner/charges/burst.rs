@@ -20,12 +20,16 @@ pub(crate) struct BurstRule {
     /// baseline is the sustained limit every hour).
     pub max_balance: f64,
     pub mode: BurstMode,
+    /// Share of the baseline the plan may use: with nothing banked the
+    /// baseline *is* the CPU, so the component's utilization cap applies
+    /// to it; a balance absorbs the swings, so all of it.
+    pub usable: f64,
 }
 
 impl BurstRule {
-    /// vCPUs one instance sustains.
+    /// vCPUs one instance sustains within the plan's headroom.
     pub(crate) fn sustained(&self) -> f64 {
-        self.baseline * self.vcpu
+        self.baseline * self.vcpu * self.usable
     }
 }
 
@@ -131,13 +135,22 @@ pub(crate) fn burst_mode(component: &Component, tier: &TierRef<'_>) -> Option<Bu
         None if priced => BurstMode::Unlimited,
         None => BurstMode::Standard,
     };
+    let max_balance = capacity
+        .burst
+        .map_or(0.0, |b: Burst| b.max_balance_vcpu_hours);
+    let cap = match component.autoscale {
+        Some(a) => a.target_utilization,
+        None => component
+            .slo
+            .max_utilization
+            .unwrap_or(super::super::compute::DEFAULT_MAX_UTILIZATION),
+    };
     Some(BurstRule {
         baseline,
         vcpu,
-        max_balance: capacity
-            .burst
-            .map_or(0.0, |b: Burst| b.max_balance_vcpu_hours),
+        max_balance,
         mode,
+        usable: if max_balance > 0.0 { 1.0 } else { cap },
     })
 }
 

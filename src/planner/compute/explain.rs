@@ -117,7 +117,8 @@ impl ComputeModel<'_> {
             };
             let mode = match c.balancing.unwrap_or_default() {
                 Balancing::RoundRobin => format!(
-                    "round-robin: each instance an {} at {} req/s",
+                    "round-robin: each instance {} {} at {} req/s",
+                    if self.shared.is_some() { "a" } else { "an" },
                     queue(self.per_instance),
                     trim_float(station.arrival_rate / count as f64, 3)
                 ),
@@ -197,7 +198,14 @@ impl ComputeModel<'_> {
             explain.push(format!(
                 "{} instance(s) would fail {} (CPU {:.1}%, slots {}, p95 {})",
                 count - 1,
-                fewer.failing.map_or("nothing", |b| b.as_str()),
+                fewer.failing.map_or(
+                    if binding == Binding::Baseline {
+                        "baseline"
+                    } else {
+                        "nothing"
+                    },
+                    |b| b.as_str()
+                ),
                 fewer.utilization * 100.0,
                 fewer
                     .occupancy
