@@ -15,6 +15,23 @@ fn erlang(c: &mut Criterion) {
     }
 }
 
+fn shared_cpu(c: &mut Criterion) {
+    // gunicorn's 4 sync workers on 1.28 vCPUs, 45 ms CPU + 30 ms I/O: the
+    // inner network once per tier, then a p95 per probed count.
+    c.bench_function("shared_cpu/build_4_workers", |b| {
+        b.iter(|| capplan::queueing::SharedCpu::new(4, 1.28, 0.045, 0.03, 1.0).unwrap())
+    });
+    let shared = capplan::queueing::SharedCpu::new(16, 2.0, 0.02, 0.02, 1.0).unwrap();
+    c.bench_function("shared_cpu/p95_16_workers_at_85pct", |b| {
+        b.iter(|| {
+            shared
+                .at_rate(0.85 * shared.max_throughput())
+                .unwrap()
+                .response_percentile(0.95)
+        })
+    });
+}
+
 fn sizing(c: &mut Criterion) {
     // ≈ 950 Erlangs: the answer is about 1,000 servers.
     let station = Station::new(19_000.0, 0.05, 1.0).unwrap();
@@ -52,7 +69,7 @@ fn batch(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, erlang, sizing, batch);
+criterion_group!(benches, erlang, shared_cpu, sizing, batch);
 
 fn planning(c: &mut Criterion) {
     let catalog = capplan::catalog::load().unwrap();
