@@ -125,6 +125,11 @@ impl SharedCpu {
         if instances == 0 || !(arrival_rate.is_finite() && arrival_rate > 0.0) {
             return None;
         }
+        // At or past what the slots complete the queue grows without bound
+        // (checked here so that rounding in ρ cannot call λ = X(W) stable).
+        if arrival_rate >= instances as f64 * self.max_throughput() {
+            return None;
+        }
         if self.is_linear() {
             let station = Station::new(arrival_rate, self.unshared_service_time(), self.cv).ok()?;
             let servers = instances as u64 * self.workers as u64;
