@@ -43,18 +43,33 @@ pub struct SharedCpu {
     vcpu: f64,
     cpu_s: f64,
     held_io_s: f64,
+    /// cv of a lone request's in-slot time (the fixed-speed M/G/c case).
     cv: f64,
+    /// cv of a request's CPU demand and of its held I/O.
+    cpu_cv: f64,
+    io_cv: f64,
     /// `X(1..=W)`, requests per second.
     throughput: Vec<f64>,
 }
 
 impl SharedCpu {
+    /// `cv` is the variability of each phase's demand (CPU and held I/O).
     pub fn new(
         workers: u32,
         vcpu: f64,
         cpu_s: f64,
         held_io_s: f64,
         cv: f64,
+    ) -> Result<SharedCpu, ParamError> {
+        Self::with_phases(workers, vcpu, (cpu_s, cv), (held_io_s, cv))
+    }
+
+    /// Each phase as `(mean seconds, cv)`: the CPU demand and the held I/O.
+    pub fn with_phases(
+        workers: u32,
+        vcpu: f64,
+        (cpu_s, cpu_cv): (f64, f64),
+        (held_io_s, io_cv): (f64, f64),
     ) -> Result<SharedCpu, ParamError> {
         if workers == 0 {
             return Err(ParamError::Servers(0));
@@ -67,18 +82,56 @@ impl SharedCpu {
         {
             return Err(ParamError::ServiceTime(cpu_s + held_io_s));
         }
-        if !(cv.is_finite() && (0.0..=10.0).contains(&cv)) {
-            return Err(ParamError::Cv(cv));
+        for cv in [cpu_cv, io_cv] {
+            if !(cv.is_finite() && (0.0..=10.0).contains(&cv)) {
+                return Err(ParamError::Cv(cv));
+            }
         }
         let throughput = inner_throughput(workers, vcpu, cpu_s, held_io_s);
+        // The fixed-speed case sees one in-slot time: CPU then I/O.
+        let cpu = cpu_s / vcpu.min(1.0);
+        let cv = ((cpu * cpu_cv).powi(2) + (held_io_s * io_cv).powi(2)).sqrt() / (cpu + held_io_s);
         Ok(SharedCpu {
             workers,
             vcpu,
             cpu_s,
             held_io_s,
             cv,
+            cpu_cv,
+            io_cv,
             throughput,
         })
+    }
+
+    /// cv of a request's time in its slot when it is the k-th in service.
+    /// Its CPU residence `k/X(k) − I/O` is its demand (cv of the demand)
+    /// stretched by sharing; the stretch follows the others' comings and
+    /// goings, so it varies like an exponential (cv 1) would. The held I/O
+    /// adds its own variance.
+    fn in_slot_cv(&self, k: u32) -> f64 {
+        let alone = self.cpu_s / self.vcpu.min(1.0);
+        let residence = (k as f64 / self.throughput(k) - self.held_io_s).max(alone);
+        if residence + self.held_io_s <= 0.0 {
+            return self.cpu_cv;
+        }
+        let stretched = if residence > 0.0 {
+            1.0 - alone / residence
+        } else {
+            0.0
+        };
+        let cpu_cv = self.cpu_cv + (1.0 - self.cpu_cv) * stretched.powi(3);
+        ((residence * cpu_cv).powi(2) + (self.held_io_s * self.io_cv).powi(2)).sqrt()
+            / (residence + self.held_io_s)
+    }
+
+    /// Squared cv of the time between departures with every slot busy:
+    /// the CPU's demand where it is the bottleneck, the I/O's elsewhere.
+    fn departure_cv2(&self) -> f64 {
+        if self.cpu_s == 0.0 {
+            return self.io_cv.powi(2);
+        }
+        let busy = (self.max_throughput() * self.cpu_s / self.vcpu).clamp(0.0, 1.0);
+        busy * self.cpu_cv.powi(2) + (1.0 - busy) * self.io_cv.powi(2)
     }
 
     pub fn workers(&self) -> u32 {
@@ -333,19 +386,23 @@ impl FlowQueue {
         let below: f64 = p[..full as usize].iter().sum();
         let total = below + tail_mass;
         let wait_probability = tail_mass / total;
-        // E[N] and E[min(N, full)] over the chain.
-        let mut in_system = 0.0;
-        let mut in_service = 0.0;
-        for (n, &pn) in p[..full as usize].iter().enumerate() {
-            in_system += n as f64 * pn;
-            in_service += n as f64 * pn;
-        }
-        in_system += p_full * (full as f64 / (1.0 - rho) + rho / ((1.0 - rho) * (1.0 - rho)));
-        in_service += full as f64 * tail_mass;
-        let (in_system, in_service) = (in_system / total, in_service / total);
-        let wait_decay = full_rate - arrival_rate;
+        // E[min(N, full)] over the chain: the requests in service.
+        let in_service = (p[..full as usize]
+            .iter()
+            .enumerate()
+            .map(|(n, &pn)| n as f64 * pn)
+            .sum::<f64>()
+            + full as f64 * tail_mass)
+            / total;
+        // The chain's queue is the M/M one; less variable departures thin
+        // it by the Allen–Cunneen factor (c_a² + c_d²)/2 with Poisson
+        // arrivals (c_a = 1), as the M/G/c model does. 1 when exponential.
+        let variability = (1.0 + model.departure_cv2()) / 2.0;
+        let wait_decay = (full_rate - arrival_rate) / variability;
         let mean_wait = wait_probability / wait_decay;
-        let mean_response = in_system / arrival_rate;
+        // Little on the slots: E[min(N, full)] / λ is the mean time in one.
+        let mean_in_slot = in_service / arrival_rate;
+        let mean_response = mean_in_slot + mean_wait;
         // Arrivals that find n < full busy join an instance with
         // floor(n / instances) in service: they become request k on it.
         let mut by_k = vec![0.0; w as usize + 1];
@@ -357,20 +414,19 @@ impl FlowQueue {
             .map(|k| by_k[k as usize] * slot_mean(k))
             .sum::<f64>()
             + wait_probability * slot_mean(slots);
-        // Little on the slots: E[min(N, full)] / λ is the exact mean.
-        let scale = (mean_response - mean_wait) / raw_mean;
+        let scale = mean_in_slot / raw_mean;
         let immediate = (1..=slots)
             .filter(|&k| by_k[k as usize] > 0.0)
             .map(|k| {
                 (
                     by_k[k as usize],
-                    ServiceTime::new(slot_mean(k) * scale, model.cv),
+                    ServiceTime::new(slot_mean(k) * scale, model.in_slot_cv(k)),
                 )
             })
             .collect();
         Some(FlowQueue {
             immediate,
-            after_wait: ServiceTime::new(slot_mean(slots) * scale, model.cv),
+            after_wait: ServiceTime::new(slot_mean(slots) * scale, model.in_slot_cv(slots)),
             wait_probability,
             wait_decay,
             mean_response,
@@ -403,7 +459,9 @@ mod tests {
         let shared = SharedCpu::new(2, 2.0, 0.04, 0.01, 1.0).unwrap();
         assert!(shared.is_linear());
         let q = shared.at_rate(30.0).unwrap();
-        let Evaluation::Stable(erlang) = Station::new(30.0, 0.05, 1.0)
+        // CPU then I/O, each exponential: cv √(0.04² + 0.01²)/0.05.
+        let cv = (0.04f64.powi(2) + 0.01f64.powi(2)).sqrt() / 0.05;
+        let Evaluation::Stable(erlang) = Station::new(30.0, 0.05, cv)
             .unwrap()
             .with_servers(2)
             .unwrap()
