@@ -450,6 +450,28 @@ fn check_limits(
             report.usd_per_user <= max + 1e-12,
         );
     }
+    if a.published_limits_only == Some(true) {
+        let estimated: Vec<String> = report
+            .components
+            .iter()
+            .flat_map(|c| {
+                c.limits
+                    .iter()
+                    .filter(|l| l.basis == crate::catalog::LimitBasis::Estimated)
+                    .map(move |l| format!("{} {} ≈ {}", c.name, l.what, trim_float(l.limit, 0)))
+            })
+            .collect();
+        push(
+            "published_limits_only",
+            "no estimated limit".into(),
+            if estimated.is_empty() {
+                "none estimated".into()
+            } else {
+                format!("estimated: {}", estimated.join(", "))
+            },
+            estimated.is_empty(),
+        );
+    }
     if let Some(stage) = &a.stage {
         let actual = report
             .stage

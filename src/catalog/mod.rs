@@ -71,6 +71,46 @@ pub enum Role {
     Media,
 }
 
+/// The engine a datastore offering runs: what its unpublished limits
+/// default to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Engine {
+    Postgres,
+    Mysql,
+    Mongodb,
+    Redis,
+    Valkey,
+}
+
+impl Engine {
+    /// The engine's own default connection limit and where it is
+    /// documented; MongoDB has none (it follows the OS's file limits).
+    pub fn default_max_connections(self) -> Option<(f64, &'static str)> {
+        match self {
+            Engine::Postgres => Some((
+                100.0,
+                "PostgreSQL's default max_connections (100, postgresql.org/docs/current/runtime-config-connection.html)",
+            )),
+            Engine::Mysql => Some((
+                151.0,
+                "MySQL's default max_connections (151, dev.mysql.com/doc/refman/8.4/en/server-system-variables.html)",
+            )),
+            Engine::Redis | Engine::Valkey => Some((
+                10_000.0,
+                "the engine's default maxclients (10,000, redis.io/docs/latest/develop/reference/clients)",
+            )),
+            Engine::Mongodb => None,
+        }
+    }
+
+    /// Whether commands run on one thread whatever the vCPUs (Redis and
+    /// Valkey execute commands on one main thread).
+    pub fn single_threaded(self) -> bool {
+        matches!(self, Engine::Redis | Engine::Valkey)
+    }
+}
+
 impl Role {
     pub fn as_str(self) -> &'static str {
         match self {
@@ -131,6 +171,8 @@ pub struct Offering {
     pub id: String,
     pub name: Option<String>,
     pub role: Option<Role>,
+    /// Datastores: the engine, whose defaults estimate unpublished limits.
+    pub engine: Option<Engine>,
     pub billing: Option<Billing>,
     /// Most instances of one service (Render: 100).
     pub max_instances: Option<u32>,

@@ -62,6 +62,7 @@ fn merge_offering(base: &mut Offering, over: Offering, stamp: &Stamp) {
         over,
         name,
         role,
+        engine,
         billing,
         max_instances,
         serverless,

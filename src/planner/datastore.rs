@@ -224,27 +224,15 @@ pub(crate) fn check_datastore(
                 required: None,
             });
             let ops_per_vcpu = component.ops_per_vcpu.unwrap_or(DEFAULT_OPS_PER_VCPU);
-            let (ops_limit, ops_estimate) = match (cap.max_ops_per_sec, cap.vcpu) {
-                (Some(ops), _) => (
-                    Some(ops),
-                    cap.estimate_basis("max_ops_per_sec").map(str::to_string),
-                ),
-                (None, Some(v)) => (
-                    Some(v * ops_per_vcpu * max_util),
-                    Some(format!(
-                        "{} vCPU × {} ops/s per vCPU ({}) × the {:.0}% cap",
-                        trim_float(v, 2),
-                        trim_float(ops_per_vcpu, 0),
-                        if component.ops_per_vcpu.is_some() {
-                            "the component's ops_per_vcpu"
-                        } else {
-                            "the database role default ops_per_vcpu"
-                        },
-                        max_util * 100.0
-                    )),
-                ),
-                (None, None) => (None, None),
-            };
+            let (ops_limit, ops_estimate) = ops_limit(
+                component,
+                tier,
+                OpsRule {
+                    per_vcpu: ops_per_vcpu,
+                    share: max_util,
+                    default_basis: "the database role default ops_per_vcpu",
+                },
+            );
             let split = read_split(component, demand.db_ops_per_s, ops_limit, nodes);
             let replicas = split.map_err(|reason| Rejection {
                 tier: tier.reference(),
@@ -299,27 +287,15 @@ pub(crate) fn check_datastore(
                 unit: "MB",
                 required: None,
             });
-            let ops_per_vcpu = component.ops_per_vcpu.unwrap_or(DEFAULT_CACHE_OPS_PER_VCPU);
-            let (ops_limit, ops_estimate) = match (cap.max_ops_per_sec, cap.vcpu) {
-                (Some(ops), _) => (
-                    Some(ops),
-                    cap.estimate_basis("max_ops_per_sec").map(str::to_string),
-                ),
-                (None, Some(v)) => (
-                    Some(v * ops_per_vcpu),
-                    Some(format!(
-                        "{} vCPU × {} ops/s per vCPU ({})",
-                        trim_float(v, 2),
-                        trim_float(ops_per_vcpu, 0),
-                        if component.ops_per_vcpu.is_some() {
-                            "the component's ops_per_vcpu".to_string()
-                        } else {
-                            "the cache role default: a tenth of redis-benchmark's 100,000 ops/s per core, redis.io".to_string()
-                        }
-                    )),
-                ),
-                (None, None) => (None, None),
-            };
+            let (ops_limit, ops_estimate) = ops_limit(
+                component,
+                tier,
+                OpsRule {
+                    per_vcpu: component.ops_per_vcpu.unwrap_or(DEFAULT_CACHE_OPS_PER_VCPU),
+                    share: 1.0,
+                    default_basis: "the cache role default: a tenth of redis-benchmark's 100,000 ops/s per core, redis.io",
+                },
+            );
             needs.push(Need {
                 binding: Binding::Ops,
                 what: "operations",
@@ -333,12 +309,13 @@ pub(crate) fn check_datastore(
             });
         }
     }
+    let (connection_limit, connection_estimate) = connection_limit(component, tier);
     needs.push(Need {
         binding: Binding::Connections,
         what: "connections",
         needed: connections,
-        limit: cap.max_connections,
-        estimate: cap.estimate_basis("max_connections").map(str::to_string),
+        limit: connection_limit,
+        estimate: connection_estimate,
         role_default: false,
         unit: "connections",
         required: Some(UnverifiedLimit::Connections),
@@ -531,6 +508,83 @@ pub(crate) fn check_datastore(
         charges,
         unverified,
     })
+}
+
+/// How a role estimates operations from vCPUs where a tier publishes no
+/// limit.
+struct OpsRule {
+    per_vcpu: f64,
+    /// The share of that capacity planned on (the utilization cap).
+    share: f64,
+    default_basis: &'static str,
+}
+
+/// A tier's operations limit and, where estimated, its basis: the
+/// published figure; else its vCPUs × the per-vCPU rate; else, for an
+/// engine that runs commands on one thread, one core's worth.
+fn ops_limit(
+    component: &Component,
+    tier: &TierRef<'_>,
+    rule: OpsRule,
+) -> (Option<f64>, Option<String>) {
+    let cap = &tier.tier.capacity;
+    if let Some(ops) = cap.max_ops_per_sec {
+        return (
+            Some(ops),
+            cap.estimate_basis("max_ops_per_sec").map(str::to_string),
+        );
+    }
+    let single_threaded = tier.offering.engine.is_some_and(|e| e.single_threaded());
+    let (vcpu, vcpu_basis) = match cap.vcpu {
+        Some(v) => (v, format!("{} vCPU", trim_float(v, 2))),
+        None if single_threaded => (
+            1.0,
+            "1 core (vCPUs unpublished; the engine runs commands on one thread)".to_string(),
+        ),
+        None => return (None, None),
+    };
+    let share = if rule.share < 1.0 {
+        format!(" × the {:.0}% cap", rule.share * 100.0)
+    } else {
+        String::new()
+    };
+    let basis = format!(
+        "{vcpu_basis} × {} ops/s per vCPU ({}){share}",
+        trim_float(rule.per_vcpu, 0),
+        if component.ops_per_vcpu.is_some() {
+            "the component's ops_per_vcpu"
+        } else {
+            rule.default_basis
+        },
+    );
+    (Some(vcpu * rule.per_vcpu * rule.share), Some(basis))
+}
+
+/// A tier's connection limit: published, else its engine's own default
+/// (not under `strict_limits`); `None` where unknown.
+pub(super) fn connection_limit(
+    component: &Component,
+    tier: &TierRef<'_>,
+) -> (Option<f64>, Option<String>) {
+    let cap = &tier.tier.capacity;
+    let (limit, estimate) = match cap.max_connections {
+        Some(c) => (
+            Some(c),
+            cap.estimate_basis("max_connections").map(str::to_string),
+        ),
+        None => match tier
+            .offering
+            .engine
+            .and_then(|e| e.default_max_connections())
+        {
+            Some((limit, basis)) => (
+                Some(limit),
+                Some(format!("{basis}; the catalog publishes none for this tier")),
+            ),
+            None => (None, None),
+        },
+    };
+    published_only(component, limit, estimate)
 }
 
 /// With `strict_limits`, an estimated limit counts as unpublished.

@@ -54,9 +54,10 @@ impl<'a> Planner<'a> {
                             .unwrap_or(f64::INFINITY)
                     })
                     .sum();
-                // An unpublished limit the component does not accept
-                // admits no connection at all.
-                let connection_limit = match tier.tier.capacity.max_connections {
+                // An unknown limit the component does not accept admits no
+                // connection at all.
+                let connection_limit = match super::datastore::connection_limit(component, &tier).0
+                {
                     Some(limit) => Some(limit),
                     None if component
                         .accept_unverified_limits

@@ -72,6 +72,9 @@ pub struct Assertion {
     pub component: Option<String>,
     /// Whether a feasible plan must exist (default true).
     pub feasible: Option<bool>,
+    /// `true`: the plan may rest on no estimated limit (every limit it is
+    /// checked on is published); the failure lists the estimates.
+    pub published_limits_only: Option<bool>,
 }
 
 /// Users and what they do.

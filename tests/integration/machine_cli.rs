@@ -3,7 +3,7 @@
 //! burstable baselines, and limits estimated instead of refused. The
 //! scenarios are in `tests/fixtures/machine/`.
 
-use crate::common::{close, run_json};
+use crate::common::{close, run, run_json};
 use serde_json::Value;
 
 fn plan(file: &str) -> Value {
@@ -169,4 +169,69 @@ fn a_hand_written_render_postgres_scenario_plans_without_an_opt_in() {
     assert_eq!(ops["basis"], "estimated");
     assert!(close(num(&ops["limit"]), 70.0, 1e-9));
     assert_eq!(db["unverified_limits"], serde_json::json!([]));
+}
+
+fn limit<'a>(component: &'a Value, what: &str) -> &'a Value {
+    component["limits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["what"] == what)
+        .unwrap_or_else(|| panic!("no limit {what} on {}", component["name"]))
+}
+
+#[test]
+fn unpublished_limits_fall_back_to_the_engine_defaults() {
+    // Railway publishes no connection limit for its Postgres: PostgreSQL's
+    // own default of 100 is used, marked estimated. Render Key Value
+    // publishes no vCPUs: Redis runs commands on one thread, so one core ×
+    // 10,000 ops/s. Nothing is written to accept them.
+    let report = plan("railway-pg.yaml");
+    let db = component(&report, "db");
+    let connections = limit(db, "connections");
+    assert_eq!(connections["basis"], "estimated");
+    assert_eq!(num(&connections["limit"]), 100.0);
+    let basis = connections["estimate"].as_str().unwrap();
+    assert!(
+        basis.contains("PostgreSQL's default max_connections"),
+        "{basis}"
+    );
+    let cache = component(&report, "cache");
+    let ops = limit(cache, "operations");
+    assert_eq!(ops["basis"], "estimated");
+    assert_eq!(num(&ops["limit"]), 10_000.0);
+    assert!(ops["estimate"].as_str().unwrap().contains("one thread"));
+    // Published figures stay published.
+    assert_eq!(limit(cache, "connections")["basis"], "published");
+    assert_eq!(db["unverified_limits"], serde_json::json!([]));
+}
+
+#[test]
+fn strict_limits_and_the_check_assertion_refuse_estimates() {
+    let path = format!(
+        "{}/tests/fixtures/machine/railway-pg.yaml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let (code, _, stderr) = run(&["recommend", "--scenario", &path, "--strict-limits"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("publishes no connections limit"),
+        "{stderr}"
+    );
+    // The scenario asserts `published_limits_only: true`: check names
+    // every estimate the plan rests on and fails.
+    let (code, stdout, stderr) = run(&["check", &path]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    let text = stdout
+        .replace('\n', " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    for expected in [
+        "published_limits_only",
+        "db connections ≈ 100",
+        "cache operations ≈ 10000",
+    ] {
+        assert!(text.contains(expected), "{expected} missing: {text}");
+    }
 }
