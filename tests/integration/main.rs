@@ -26,6 +26,7 @@ mod recommend_cli;
 mod report_cli;
 mod schema_cli;
 mod seeds_cli;
+mod shared_cpu_real;
 mod shared_cpu_simulation;
 mod simulation;
 mod stages_cli;
