@@ -135,13 +135,13 @@ pub fn check_stacks(stacks: &[Stack], catalog: &Catalog) -> Vec<String> {
             ComponentRole::Cache,
         ] {
             for reference in stack.offerings(role).unwrap_or(&[]) {
-                match catalog.offering(reference) {
-                    None => problems.push(format!(
-                        "stack '{}': unknown offering '{reference}' for {}: expected provider/offering as listed by `capplan tiers`",
+                match catalog.candidate(reference).map(|c| c.offering) {
+                    Err(_) => problems.push(format!(
+                        "stack '{}': unknown offering '{reference}' for {}: expected provider/offering or provider/offering/tier as listed by `capplan tiers`",
                         stack.id,
                         role.as_str()
                     )),
-                    Some((_, offering)) => {
+                    Ok(offering) => {
                         if !offering
                             .role
                             .is_some_and(|r| role.offering_roles().contains(&r))

@@ -448,6 +448,35 @@ pub struct Catalog {
     pub providers: Vec<Provider>,
 }
 
+/// A resolved candidate of a component: an offering, or one of its tiers.
+#[derive(Debug, Clone, Copy)]
+pub struct Candidate<'a> {
+    pub provider: &'a Provider,
+    pub offering: &'a Offering,
+    /// `Some` when the candidate names one tier.
+    pub tier: Option<&'a Tier>,
+}
+
+impl<'a> Candidate<'a> {
+    /// The tiers the candidate lets the planner choose from: the named
+    /// tier (whether or not still sold: it is what runs), else every
+    /// available tier of the offering.
+    pub fn tiers(self) -> Vec<TierRef<'a>> {
+        let all = self.tier.map_or_else(
+            || self.offering.tiers.iter().collect::<Vec<_>>(),
+            |t| vec![t],
+        );
+        all.into_iter()
+            .map(|tier| TierRef {
+                provider: self.provider,
+                offering: self.offering,
+                tier,
+            })
+            .filter(|r| self.tier.is_some() || r.available())
+            .collect()
+    }
+}
+
 /// A tier with the offering and provider it belongs to.
 #[derive(Debug, Clone, Copy)]
 pub struct TierRef<'a> {
@@ -467,6 +496,32 @@ impl Catalog {
         let provider = self.provider(provider)?;
         let offering = provider.offerings.iter().find(|o| o.id == offering)?;
         Some((provider, offering))
+    }
+
+    /// A component's candidate: `provider/offering` (its every tier) or
+    /// `provider/offering/tier` (that tier only). `Err` names what is
+    /// unknown: the offering (`None`) or the tier of a known offering.
+    pub fn candidate(
+        &self,
+        reference: &str,
+    ) -> Result<Candidate<'_>, Option<(&Provider, &Offering)>> {
+        if let Some(found) = self.offering(reference) {
+            return Ok(Candidate {
+                provider: found.0,
+                offering: found.1,
+                tier: None,
+            });
+        }
+        let (offering_ref, tier_id) = reference.rsplit_once('/').ok_or(None)?;
+        let (provider, offering) = self.offering(offering_ref).ok_or(None)?;
+        match offering.tiers.iter().find(|t| t.id == tier_id) {
+            Some(tier) => Ok(Candidate {
+                provider,
+                offering,
+                tier: Some(tier),
+            }),
+            None => Err(Some((provider, offering))),
+        }
     }
 
     /// `render/web/standard` → the tier.

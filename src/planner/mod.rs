@@ -408,22 +408,12 @@ impl<'a> Planner<'a> {
         if let Some(pin) = pin {
             return self.catalog.tier(pin).into_iter().collect();
         }
-        let mut out = Vec::new();
-        for reference in &component.candidates {
-            if let Some((provider, offering)) = self.catalog.offering(reference) {
-                for tier in &offering.tiers {
-                    let r = TierRef {
-                        provider,
-                        offering,
-                        tier,
-                    };
-                    if r.available() {
-                        out.push(r);
-                    }
-                }
-            }
-        }
-        out
+        component
+            .candidates
+            .iter()
+            .filter_map(|reference| self.catalog.candidate(reference).ok())
+            .flat_map(|candidate| candidate.tiers())
+            .collect()
     }
 
     fn unit_price(

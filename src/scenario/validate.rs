@@ -311,8 +311,28 @@ impl Validator<'_> {
                     .join(" or ")
             };
             for candidate in &c.candidates {
-                match catalog.offering(candidate) {
-                    None => {
+                match catalog
+                    .candidate(candidate)
+                    .map(|c| (c.provider, c.offering))
+                {
+                    Err(Some((provider, offering))) => {
+                        let tier = candidate.rsplit('/').next().unwrap_or_default();
+                        self.error(
+                            &cp("candidates"),
+                            format!(
+                                "unknown tier '{tier}' of {}/{}: expected one of {}",
+                                provider.provider,
+                                offering.id,
+                                offering
+                                    .tiers
+                                    .iter()
+                                    .map(|t| t.id.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                        );
+                    }
+                    Err(None) => {
                         let known: Vec<String> = catalog
                             .providers
                             .iter()
@@ -326,12 +346,12 @@ impl Validator<'_> {
                         self.error(
                             &cp("candidates"),
                             format!(
-                                "unknown offering '{candidate}': expected one of {}",
+                                "unknown offering '{candidate}': expected provider/offering or provider/offering/tier, offerings: {}",
                                 known.join(", ")
                             ),
                         );
                     }
-                    Some((_, offering))
+                    Ok((_, offering))
                         if !offering.role.is_some_and(|r| expected_roles.contains(&r)) =>
                     {
                         self.error(

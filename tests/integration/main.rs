@@ -2,6 +2,7 @@
 
 mod availability_cli;
 mod calibrate_cli;
+mod candidates_cli;
 mod check_cli;
 mod common;
 mod compare_cli;
