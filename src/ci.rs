@@ -450,6 +450,19 @@ fn check_limits(
             report.usd_per_user <= max + 1e-12,
         );
     }
+    if let Some(expected) = a.current_holds {
+        let (value, pass) = match &report.current {
+            None => ("no current: mix in the scenario".to_string(), false),
+            Some(c) => (
+                match &c.failing {
+                    None => "true".to_string(),
+                    Some(f) => format!("false ({f})"),
+                },
+                c.holds == expected,
+            ),
+        };
+        push("current_holds", expected.to_string(), value, pass);
+    }
     if a.published_limits_only == Some(true) {
         let estimated: Vec<String> = report
             .components

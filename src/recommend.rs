@@ -53,6 +53,10 @@ pub struct RecommendReport {
     /// sampled worlds and the least-regret mix (docs/uncertainty.md).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uncertainty: Option<crate::uncertainty::UncertaintyReport>,
+    /// The scenario's `current:` mix at this load beside the
+    /// recommendation; absent when the scenario gives none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current: Option<crate::planner::CurrentMix>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
@@ -271,6 +275,7 @@ pub fn recommend(
     report.stage_template = template;
     report.next_stage = next_stage;
     report.serverless = crate::breakeven::compare(&planner, users);
+    report.current = planner.current(users, &plan);
     Ok(report)
 }
 
@@ -498,5 +503,6 @@ fn build(
         given_rate: None,
         patched: Vec::new(),
         uncertainty: None,
+        current: None,
     }
 }

@@ -42,7 +42,17 @@ impl<'a> Planner<'a> {
                 let failing = match ComputeModel::new(component, tier, &demand) {
                     Err(rejection) => Some(rejection.binding),
                     Ok(_) if *count == 0 => Some(Binding::MinInstances),
-                    Ok(model) => model.check(*count).failing,
+                    Ok(model) => model.check(*count).failing.or_else(|| {
+                        // The planner's baseline rule, as it sizes: a
+                        // throttled (standard-mode) shared CPU needs the
+                        // instances whose baselines cover the day.
+                        let rule = burst_mode(component, &tier)?;
+                        (component.autoscale.is_none()
+                            && rule.mode == crate::scenario::BurstMode::Standard
+                            && baseline_count(&rule, model.cpu_load(), &self.hourly_shares)
+                                > *count)
+                            .then_some(Binding::Baseline)
+                    }),
                 };
                 if let Some(binding) = failing {
                     return Some((component.name.clone(), binding));

@@ -15,6 +15,7 @@ mod autoscale;
 mod capacity;
 mod charges;
 mod compute;
+mod current;
 mod datastore;
 mod datastore_choice;
 use datastore_choice::{DatastoreChoice, first_fitting};
@@ -30,6 +31,7 @@ mod usage_compute;
 pub use autoscale::{AutoscaleCounts, SAMPLES_PER_HOUR};
 pub use capacity::{Change, USER_LIMIT};
 pub use compute::{Rejection, instance_limit};
+pub use current::{CurrentChange, CurrentComponent, CurrentMix, VsRecommended};
 // BaselineUse and LimitCheck are defined below and reported as they are.
 pub use environments::{EnvironmentComponent, EnvironmentCost};
 pub use media::credits_per_month;

@@ -45,6 +45,10 @@ pub struct Scenario {
     /// Plan on published limits only: a limit the catalog or a role
     /// default only estimates counts as unpublished (`--strict-limits`).
     pub strict_limits: Option<bool>,
+    /// The mix that runs today, by component: priced and checked beside
+    /// the recommendation.
+    #[serde(default)]
+    pub current: Option<std::collections::BTreeMap<String, StageTier>>,
 }
 
 /// What must hold at one load; every limit given is checked.
@@ -75,6 +79,8 @@ pub struct Assertion {
     /// `true`: the plan may rest on no estimated limit (every limit it is
     /// checked on is published); the failure lists the estimates.
     pub published_limits_only: Option<bool>,
+    /// Whether the scenario's `current:` mix must hold the load.
+    pub current_holds: Option<bool>,
 }
 
 /// Users and what they do.

@@ -936,6 +936,20 @@ impl Validator<'_> {
                 }
             }
         }
+        if let Some(current) = &s.current {
+            let cp = || vec![key("current")];
+            for c in &s.components {
+                if !current.contains_key(&c.name) {
+                    self.error(
+                        &cp(),
+                        format!("the current mix gives no tier for component '{}'", c.name),
+                    );
+                }
+            }
+            for (name, choice) in current {
+                self.mix_entry(&cp(), s, catalog, name, choice);
+            }
+        }
         let mut environment_names = HashSet::new();
         for environment in &s.environments {
             let ep = |k: &str| vec![key("environments"), named(&environment.name), key(k)];

@@ -8,6 +8,7 @@ mod common;
 mod compare_cli;
 mod concurrency_cli;
 mod csv_cli;
+mod current_cli;
 mod curves_cli;
 mod docs_cli;
 mod hostile_cli;

@@ -171,6 +171,9 @@ pub fn recommend(r: &RecommendReport, explain: bool) -> Document {
     if !r.environments.is_empty() {
         sections.push(environments_section(&r.environments));
     }
+    if let Some(current) = &r.current {
+        sections.push(current_section(current));
+    }
     let (uncertain_sections, uncertain_notes) = r
         .uncertainty
         .as_ref()
@@ -382,6 +385,77 @@ fn environments_section(environments: &[capplan::planner::EnvironmentCost]) -> S
                 ]
             })
             .collect(),
+    }
+}
+
+/// The mix that runs today beside the recommendation: per component its
+/// cost and what the recommendation changes, then the verdict.
+fn current_section(current: &capplan::planner::CurrentMix) -> Section {
+    let mut rows: Vec<Vec<String>> = current
+        .components
+        .iter()
+        .map(|c| {
+            let change = current
+                .vs_recommended
+                .changes
+                .iter()
+                .find(|ch| ch.component == c.name);
+            vec![
+                c.name.clone(),
+                format!("{} × {}", c.count, c.tier),
+                c.monthly_usd.map_or("unpriced".into(), money),
+                change.map_or("keep".into(), |ch| {
+                    let delta = ch.delta_usd.map_or(String::new(), |d| {
+                        format!(
+                            " ({}{}/month)",
+                            if d < 0.0 { "−" } else { "+" },
+                            money(d.abs())
+                        )
+                    });
+                    format!("→ {}{delta}", ch.to)
+                }),
+            ]
+        })
+        .collect();
+    let verdict = match (&current.failing, current.max_users) {
+        (Some(failing), max) => format!(
+            "does not hold: {failing} fails{}",
+            max.map_or(String::new(), |m| format!(
+                "; holds up to {} users",
+                thousands(m)
+            ))
+        ),
+        (None, Some(max)) => format!(
+            "holds, up to {} users{}",
+            thousands(max),
+            current
+                .binding
+                .as_ref()
+                .map_or(String::new(), |b| format!(" ({b} binds first)"))
+        ),
+        (None, None) => "holds beyond 10¹² users".into(),
+    };
+    rows.push(vec![
+        "total".into(),
+        verdict,
+        format!("{} ({})", money(current.monthly_usd), current.cost_basis),
+        current.vs_recommended.delta_usd.map_or("—".into(), |d| {
+            format!(
+                "recommended {}{}/month",
+                if d < 0.0 { "−" } else { "+" },
+                money(d.abs())
+            )
+        }),
+    ]);
+    Section {
+        heading: Some("Current mix (scenario `current:`)".into()),
+        headers: vec![
+            "component".into(),
+            "runs today".into(),
+            "$/month".into(),
+            "recommended change".into(),
+        ],
+        rows,
     }
 }
 

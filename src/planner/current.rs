@@ -1,0 +1,157 @@
+//! The mix that runs today (`current:` in a scenario): what it costs at the
+//! load with every line the recommendation carries, whether it holds and
+//! which constraint fails, how far it goes, and what the recommendation
+//! would change.
+
+use super::{Plan, Planner, repin_counts};
+use serde::Serialize;
+
+/// One component of the current mix.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct CurrentComponent {
+    pub name: String,
+    /// `provider/offering/tier`.
+    pub tier: String,
+    pub count: u32,
+    /// Its instances and charges at the load (instances only when the mix
+    /// does not hold); null when unpriced.
+    pub monthly_usd: Option<f64>,
+}
+
+/// What the recommendation changes in one component.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct CurrentChange {
+    pub component: String,
+    /// `count × provider/offering/tier` today.
+    pub from: String,
+    /// `count × provider/offering/tier` recommended.
+    pub to: String,
+    /// Recommended minus current for this component, USD per month
+    /// (negative: a saving); null when either side is unpriced.
+    pub delta_usd: Option<f64>,
+}
+
+/// The recommendation beside the current mix.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct VsRecommended {
+    /// Recommended total minus current total (negative: a saving); null
+    /// when the current total is not comparable (the mix does not hold).
+    pub delta_usd: Option<f64>,
+    pub changes: Vec<CurrentChange>,
+}
+
+/// The current mix at the requested load.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct CurrentMix {
+    /// Every line (instances, charges, usage, plan fees) when it holds;
+    /// instances only when it does not (its usage at a load it cannot
+    /// serve means nothing). Unpriced items are left out.
+    pub monthly_usd: f64,
+    /// `all lines` or `instances only`.
+    pub cost_basis: String,
+    pub holds: bool,
+    /// `component: constraint` that fails at the load; null when it holds.
+    pub failing: Option<String>,
+    /// Largest user count it holds (0: none; null: beyond 10¹²).
+    pub max_users: Option<f64>,
+    /// `component: constraint` that fails one user beyond `max_users`.
+    pub binding: Option<String>,
+    pub components: Vec<CurrentComponent>,
+    pub vs_recommended: VsRecommended,
+}
+
+impl<'a> Planner<'a> {
+    /// The scenario's current mix at `users` beside `recommended`; `None`
+    /// when the scenario gives none.
+    pub fn current(&self, users: f64, recommended: &Plan) -> Option<CurrentMix> {
+        let current = self.scenario.current.as_ref()?;
+        let mix: Vec<(String, u32)> = self
+            .scenario
+            .components
+            .iter()
+            .map(|c| {
+                current
+                    .get(&c.name)
+                    .map_or((String::new(), 0), |t| (t.tier.clone(), t.count))
+            })
+            .collect();
+        let failing = self.mix_failure(&mix, users);
+        let mut pinned = self.scenario.clone();
+        let counts: Vec<Option<u32>> = mix.iter().map(|(_, n)| Some(*n)).collect();
+        repin_counts(&mut pinned, self.scenario, &counts);
+        let tiers: Vec<String> = mix.iter().map(|(t, _)| t.clone()).collect();
+        let plan = failing
+            .is_none()
+            .then(|| {
+                Planner::pinned(&pinned, self.catalog, tiers)
+                    .plan(users)
+                    .ok()
+            })
+            .flatten();
+        let demand = crate::demand::demand(self.scenario, users);
+        let components: Vec<CurrentComponent> = self
+            .scenario
+            .components
+            .iter()
+            .zip(&mix)
+            .enumerate()
+            .map(|(i, (component, (tier, count)))| CurrentComponent {
+                name: component.name.clone(),
+                tier: tier.clone(),
+                count: *count,
+                monthly_usd: match &plan {
+                    Some(p) => p.components[i].total_monthly_usd(),
+                    None => self
+                        .catalog
+                        .tier(tier)
+                        .and_then(|t| self.unit_price(component, &t, &demand))
+                        .map(|unit| unit * *count as f64),
+                },
+            })
+            .collect();
+        let monthly_usd = match &plan {
+            Some(p) => p.monthly_usd,
+            None => components.iter().filter_map(|c| c.monthly_usd).sum(),
+        };
+        let max_users = if self.mix_holds(&mix, 1.0) {
+            self.capacity(&mix, 1.0)
+        } else {
+            Some(0.0)
+        };
+        let binding = max_users.and_then(|u| self.mix_failure(&mix, u + 1.0));
+        let name =
+            |f: Option<(String, super::Binding)>| f.map(|(c, b)| format!("{c}: {}", b.as_str()));
+        let changes = recommended
+            .components
+            .iter()
+            .zip(&components)
+            .filter(|(r, c)| r.tier_ref != c.tier || r.count != c.count)
+            .map(|(r, c)| CurrentChange {
+                component: c.name.clone(),
+                from: format!("{} × {}", c.count, c.tier),
+                to: format!("{} × {}", r.count, r.tier_ref),
+                delta_usd: r.total_monthly_usd().zip(c.monthly_usd).map(|(r, c)| r - c),
+            })
+            .collect();
+        Some(CurrentMix {
+            monthly_usd,
+            cost_basis: if plan.is_some() {
+                "all lines"
+            } else {
+                "instances only"
+            }
+            .into(),
+            holds: plan.is_some(),
+            failing: name(failing),
+            max_users,
+            binding: name(binding),
+            components,
+            vs_recommended: VsRecommended {
+                delta_usd: plan
+                    .as_ref()
+                    .map(|p| recommended.monthly_usd - p.monthly_usd),
+                changes,
+            },
+        })
+    }
+}
