@@ -7,6 +7,7 @@ mod check_cli;
 mod common;
 mod compare_cli;
 mod concurrency_cli;
+mod cost_regression;
 mod csv_cli;
 mod current_cli;
 mod curves_cli;
