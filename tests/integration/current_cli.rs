@@ -114,6 +114,23 @@ fn the_recommendation_names_each_change_and_its_cost() {
     assert_eq!(code, 0);
     assert!(stdout.contains("Current mix"), "{stdout}");
     assert!(stdout.contains("does not hold"), "{stdout}");
+    // And every other format, from the same report.
+    for (format, expected) in [
+        ("markdown", "**Current mix"),
+        ("csv", "current.components,"),
+    ] {
+        let (code, stdout, _) = run(&[
+            "recommend",
+            "--scenario",
+            &fixture(),
+            "--users",
+            "2000",
+            "--format",
+            format,
+        ]);
+        assert_eq!(code, 0);
+        assert!(stdout.contains(expected), "{format}: {stdout}");
+    }
 }
 
 #[test]
