@@ -12,6 +12,7 @@ pub mod compare;
 pub mod demand;
 pub mod diff;
 pub mod fsio;
+pub mod import;
 pub mod init;
 pub mod locate;
 pub mod parallel;

@@ -6,6 +6,7 @@ mod check;
 mod compare;
 mod curves;
 mod docs;
+mod import;
 mod init;
 mod progress;
 mod queue;
@@ -58,6 +59,7 @@ enum Command {
     Calibrate(calibrate::CalibrateArgs),
     Report(report::ReportArgs),
     Init(init::InitArgs),
+    Import(import::ImportArgs),
     Completions(docs::CompletionsArgs),
     Man(docs::ManArgs),
 }
@@ -140,6 +142,7 @@ pub fn main() -> ExitCode {
         Command::Calibrate(args) => calibrate::run(args),
         Command::Report(args) => report::run(args),
         Command::Init(args) => init::run(args),
+        Command::Import(args) => import::run(args),
         Command::Completions(args) => docs::completions(args),
         Command::Man(args) => docs::man(args),
     };

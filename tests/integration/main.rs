@@ -13,6 +13,7 @@ mod current_cli;
 mod curves_cli;
 mod docs_cli;
 mod hostile_cli;
+mod import_cli;
 mod init_cli;
 mod layout_cli;
 mod machine_cli;

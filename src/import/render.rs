@@ -1,0 +1,182 @@
+//! Render Blueprints (`render.yaml`): `services[]` (web, pserv, worker,
+//! keyvalue/redis; `plan`, `numInstances`, `scaling`) and `databases[]`
+//! (`plan`, `diskSizeGB`). Cron jobs and static sites are listed as not
+//! imported. Docs: render.com/docs/blueprint-spec.
+
+use super::{ImportError, ImportResult, Imported, known_tier};
+use crate::catalog::Catalog;
+use serde_yaml_ng::Value;
+
+/// The plan Render assumes when a Blueprint gives none; said in a comment.
+const ASSUMED_PLAN: &str = "starter";
+
+pub fn import(file: &str, text: &str, catalog: &Catalog) -> Result<ImportResult, ImportError> {
+    let doc: Value = serde_yaml_ng::from_str(text).map_err(|e| match e.location() {
+        Some(at) => format!("{file}:{}:{}: not YAML: {e}", at.line(), at.column()),
+        None => format!("{file}: not YAML: {e}"),
+    })?;
+    if !doc.is_mapping() {
+        return Err(format!(
+            "{file}: expected a Blueprint mapping with services or databases"
+        ));
+    }
+    let mut result = ImportResult::default();
+    // Services and databases at the top, and in projects[].environments[]
+    // (the newer layout).
+    read_services(file, "", &doc, catalog, &mut result)?;
+    if let Some(Value::Sequence(projects)) = doc.get("projects") {
+        for (p, project) in projects.iter().enumerate() {
+            if let Some(Value::Sequence(environments)) = project.get("environments") {
+                for (e, environment) in environments.iter().enumerate() {
+                    let prefix = format!("projects[{p}].environments[{e}].");
+                    read_services(file, &prefix, environment, catalog, &mut result)?;
+                }
+            }
+        }
+    }
+    if result.components.is_empty() {
+        return Err(format!("{file}: no services or databases to import"));
+    }
+    Ok(result)
+}
+
+/// The `services` and `databases` of one mapping (the file, or one
+/// project environment), `prefix` locating them in the file.
+fn read_services(
+    file: &str,
+    prefix: &str,
+    source: &Value,
+    catalog: &Catalog,
+    result: &mut ImportResult,
+) -> Result<(), ImportError> {
+    let list = |key: &str| -> Result<Vec<Value>, ImportError> {
+        match source.get(key) {
+            None | Some(Value::Null) => Ok(Vec::new()),
+            Some(Value::Sequence(items)) => Ok(items.clone()),
+            Some(_) => Err(format!("{file}: {prefix}{key}: expected a list")),
+        }
+    };
+    for (i, service) in list("services")?.iter().enumerate() {
+        let at = format!("{prefix}services[{i}]");
+        let text_of = |key: &str| service.get(key).and_then(Value::as_str).map(str::to_string);
+        let name = text_of("name").unwrap_or_else(|| format!("service-{i}"));
+        let kind = text_of("type").ok_or_else(|| {
+            format!("{file}: {at}.type: expected web, pserv, worker, cron, keyvalue or redis")
+        })?;
+        let (role, offering) = match kind.as_str() {
+            "web" | "pserv" => ("web", "render/web"),
+            "worker" => ("worker", "render/worker"),
+            "keyvalue" | "redis" => ("cache", "render/key-value"),
+            "cron" | "static" => {
+                result
+                    .skipped
+                    .push(format!("{name} ({kind}: not modelled)"));
+                continue;
+            }
+            other => {
+                return Err(format!(
+                    "{file}: {at}.type: unknown service type '{other}': expected web, pserv, worker, cron, keyvalue or redis"
+                ));
+            }
+        };
+        let mut notes = Vec::new();
+        if kind == "pserv" {
+            notes.push("a private service, priced as a web service of the same plan".into());
+        }
+        let tier = plan_id(text_of("plan"), &mut notes);
+        known_tier(catalog, file, &format!("{at}.plan"), offering, &tier)?;
+        let count = instances(file, &at, service, &mut notes)?;
+        result.components.push(Imported {
+            name,
+            role,
+            offering: offering.into(),
+            tier,
+            count,
+            notes,
+        });
+    }
+    for (i, database) in list("databases")?.iter().enumerate() {
+        let at = format!("{prefix}databases[{i}]");
+        let name = database
+            .get("name")
+            .and_then(Value::as_str)
+            .map_or_else(|| format!("database-{i}"), str::to_string);
+        let mut notes = Vec::new();
+        let tier = plan_id(
+            database
+                .get("plan")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+            &mut notes,
+        );
+        known_tier(
+            catalog,
+            file,
+            &format!("{at}.plan"),
+            "render/postgres",
+            &tier,
+        )?;
+        if let Some(gb) = database.get("diskSizeGB").and_then(Value::as_f64) {
+            notes.push(format!(
+                "diskSizeGB {gb} in the file: set storage_mb_per_user so the data comes to it"
+            ));
+        }
+        result.components.push(Imported {
+            name,
+            role: "database",
+            offering: "render/postgres".into(),
+            tier,
+            count: 1,
+            notes,
+        });
+    }
+    Ok(())
+}
+
+/// `Starter`, `pro plus` → the catalog's ids (`starter`, `pro-plus`).
+fn plan_id(plan: Option<String>, notes: &mut Vec<String>) -> String {
+    match plan {
+        Some(p) => p.trim().to_lowercase().replace(' ', "-"),
+        None => {
+            notes.push(format!("no plan in the file: assumed {ASSUMED_PLAN}"));
+            ASSUMED_PLAN.into()
+        }
+    }
+}
+
+/// `numInstances`, or `scaling.minInstances` for an autoscaled service.
+fn instances(
+    file: &str,
+    at: &str,
+    service: &Value,
+    notes: &mut Vec<String>,
+) -> Result<u32, ImportError> {
+    let count = |key: &str, v: &Value| -> Result<u32, ImportError> {
+        v.as_u64()
+            .filter(|&n| (1..=1000).contains(&n))
+            .map(|n| n as u32)
+            .ok_or_else(|| {
+                format!("{file}: {at}.{key}: expected a whole number from 1 to 1000, found {v:?}")
+            })
+    };
+    if let Some(scaling) = service.get("scaling") {
+        let min = scaling
+            .get("minInstances")
+            .map(|v| count("scaling.minInstances", v))
+            .transpose()?
+            .unwrap_or(1);
+        let max = scaling
+            .get("maxInstances")
+            .map(|v| count("scaling.maxInstances", v))
+            .transpose()?;
+        notes.push(format!(
+            "autoscaled from {min}{} in the file: priced at its minimum",
+            max.map_or(String::new(), |m| format!(" to {m}"))
+        ));
+        return Ok(min);
+    }
+    match service.get("numInstances") {
+        Some(v) => count("numInstances", v),
+        None => Ok(1),
+    }
+}

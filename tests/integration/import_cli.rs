@@ -1,0 +1,141 @@
+//! `capplan import` on real Render Blueprints (`tests/fixtures/import/`,
+//! provenance in its PROVENANCE.md): each imports into a scenario that
+//! `recommend` prices, or fails located (issue 29, part 3: Render only).
+
+use crate::common::{close, run, run_json, scratch_dir, write_file};
+
+fn blueprint(name: &str) -> String {
+    format!(
+        "{}/tests/fixtures/import/render/{name}.render.yaml",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+fn imported(name: &str) -> String {
+    let dir = scratch_dir(&format!("import-{name}"));
+    let out = dir.join("scenario.yaml").to_string_lossy().into_owned();
+    let (code, stdout, stderr) = run(&["import", &blueprint(name), "--out", &out]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains("wrote"), "{stdout}");
+    out
+}
+
+#[test]
+fn the_dify_blueprint_prices_its_current_mix_by_hand() {
+    // projects[0].environments[0]: web standard $25, worker standard $25,
+    // web starter $7, Key Value starter $10, Postgres basic-256mb $6 plus
+    // its storage: 5,000 users × 1 MB × 1.5 headroom at $0.30/GB-month.
+    let scenario = imported("dify");
+    let report = run_json(
+        &["recommend", "--scenario", &scenario, "--format", "json"],
+        0,
+    );
+    let current = &report["current"];
+    assert_eq!(current["holds"], true);
+    let storage = 5000.0 * 1.0 * 1.5 / 1024.0 * 0.30;
+    assert!(
+        close(
+            current["monthly_usd"].as_f64().unwrap(),
+            25.0 + 25.0 + 7.0 + 10.0 + 6.0 + storage,
+            1e-9
+        ),
+        "{current}"
+    );
+    let tiers: Vec<&str> = current["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["tier"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        tiers,
+        [
+            "render/web/standard",
+            "render/worker/standard",
+            "render/web/starter",
+            "render/key-value/starter",
+            "render/postgres/basic-256mb"
+        ]
+    );
+}
+
+#[test]
+fn every_real_blueprint_imports_or_fails_located() {
+    for name in ["temporal", "langfuse4", "scheduled-sync-pro-plus"] {
+        let scenario = imported(name);
+        let report = run_json(
+            &["recommend", "--scenario", &scenario, "--format", "json"],
+            0,
+        );
+        assert!(
+            report["current"]["monthly_usd"].as_f64().unwrap() > 0.0,
+            "{name}: {}",
+            report["current"]
+        );
+    }
+    // "pro plus" is today's pro-plus ($175).
+    let report = run_json(
+        &[
+            "recommend",
+            "--scenario",
+            &imported("scheduled-sync-pro-plus"),
+            "--format",
+            "json",
+        ],
+        0,
+    );
+    assert_eq!(
+        report["current"]["components"][0]["tier"],
+        "render/web/pro-plus"
+    );
+    // Autoscaling is said, and priced at the minimum.
+    let (_, text, _) = run(&["import", &blueprint("temporal")]);
+    assert!(
+        text.contains("autoscaled from 1 to 3 in the file"),
+        "{text}"
+    );
+    // Legacy Postgres plans are refused with where and what is sold now.
+    for name in ["mastodon", "posthog"] {
+        let (code, stdout, stderr) = run(&["import", &blueprint(name)]);
+        assert_eq!(code, 2, "{name}: {stdout}");
+        assert!(
+            stderr.contains("databases[0].plan: unknown plan"),
+            "{stderr}"
+        );
+        assert!(stderr.contains("basic-256mb"), "{stderr}");
+        assert!(stdout.is_empty());
+    }
+}
+
+#[test]
+fn bad_files_are_located_and_nothing_is_written() {
+    let dir = scratch_dir("import-bad");
+    let broken = write_file(
+        &dir,
+        "render.yaml",
+        "services:\n  - type: web\n    plan: [starter\n",
+    );
+    let out = dir.join("out.yaml");
+    let out_arg = out.to_string_lossy().into_owned();
+    let (code, _, stderr) = run(&["import", &broken, "--out", &out_arg]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("render.yaml:"), "{stderr}");
+    assert!(!out.exists());
+    let unknown = write_file(
+        &dir,
+        "kind.yaml",
+        "services:\n  - type: lambda\n    name: f\n",
+    );
+    let (code, _, stderr) = run(&["import", &unknown]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("services[0].type: unknown service type 'lambda'"),
+        "{stderr}"
+    );
+    // An existing --out is kept unless --force.
+    std::fs::write(&out, "mine").unwrap();
+    let (code, _, stderr) = run(&["import", &blueprint("dify"), "--out", &out_arg]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--force"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "mine");
+}
