@@ -2,6 +2,7 @@
 //! founder already has. One module per file format; each returns the
 //! components it found, and [`scenario_text`] writes the one scenario.
 
+pub mod fly;
 pub mod render;
 
 use crate::catalog::Catalog;

@@ -139,3 +139,81 @@ fn bad_files_are_located_and_nothing_is_written() {
     assert!(stderr.contains("--force"), "{stderr}");
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "mine");
 }
+
+fn fly(name: &str) -> String {
+    format!(
+        "{}/tests/fixtures/import/fly/{name}.fly.toml",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+#[test]
+fn a_fly_toml_imports_its_machines_and_says_the_count_was_assumed() {
+    // mosslet: [[vm]] cpu_kind shared, cpus 2, memory 2gb → shared-cpu-2x-2gb
+    // ($11.83 a month); no count in the file, min_machines_running = 2.
+    let (code, text, stderr) = run(&["import", &fly("mosslet")]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        text.contains("{ tier: fly/machines/shared-cpu-2x-2gb, count: 2 }"),
+        "{text}"
+    );
+    assert!(
+        text.contains("the Machine count is not in fly.toml: assumed 2 (min_machines_running); give --count app=N"),
+        "{text}"
+    );
+    // --count gives it, and the mix is priced at that count.
+    let dir = scratch_dir("import-fly");
+    let out = dir.join("s.yaml").to_string_lossy().into_owned();
+    let (code, _, stderr) = run(&["import", &fly("mosslet"), "--count", "app=4", "--out", &out]);
+    assert_eq!(code, 0, "{stderr}");
+    let report = run_json(&["recommend", "--scenario", &out, "--format", "json"], 0);
+    assert!(close(
+        report["current"]["monthly_usd"].as_f64().unwrap(),
+        4.0 * 11.83,
+        1e-9
+    ));
+    // Process groups without an http_service are workers.
+    let (_, text, _) = run(&["import", &fly("verdad-prefect")]);
+    assert!(text.contains("role: worker"), "{text}");
+    // Every real file imports and prices, except the GPU ones, refused located.
+    for name in [
+        "openstatus-checker",
+        "openstatus-screenshot",
+        "unkey-agent-production",
+        "verdad-processing-worker",
+    ] {
+        let out = dir
+            .join(format!("{name}.yaml"))
+            .to_string_lossy()
+            .into_owned();
+        let (code, _, stderr) = run(&["import", &fly(name), "--out", &out]);
+        assert_eq!(code, 0, "{name}: {stderr}");
+        let report = run_json(&["recommend", "--scenario", &out, "--format", "json"], 0);
+        assert!(
+            report["current"]["monthly_usd"].as_f64().unwrap() > 0.0,
+            "{name}"
+        );
+    }
+    for (name, field) in [
+        ("ollama-open-webui", "vm[0].gpu_kind"),
+        ("vllm-demo", "vm[0].gpu_kind"),
+    ] {
+        let (code, _, stderr) = run(&["import", &fly(name)]);
+        assert_eq!(code, 2, "{name}");
+        assert!(stderr.contains(field), "{stderr}");
+    }
+    // An unknown group in --count, and a count on a Render file, are errors.
+    let (code, _, stderr) = run(&["import", &fly("mosslet"), "--count", "web=2"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("no process group 'web': expected one of app"),
+        "{stderr}"
+    );
+    let (code, _, _) = run(&["import", &blueprint("dify"), "--count", "app=2"]);
+    assert_eq!(code, 2);
+    // Broken TOML is located.
+    let broken = write_file(&dir, "fly.toml", "app = \"x\"\n[[vm]]\n  cpus = \n");
+    let (code, _, stderr) = run(&["import", &broken]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("fly.toml:3:"), "{stderr}");
+}
