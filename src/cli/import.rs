@@ -84,8 +84,13 @@ pub fn run(args: ImportArgs) -> Result<Output, Failure> {
     capplan::fsio::write_atomically(&out, scenario.as_bytes())
         .map_err(|e| Failure::input(format!("{out_name}: {e}")))?;
     Ok(Output::ok(format!(
-        "wrote {out_name} ({} components from {name}{}); next:\n  capplan recommend --scenario {out_name}\n",
+        "wrote {out_name} ({} component{} from {name}{}); next:\n  capplan recommend --scenario {out_name}\n",
         imported.components.len(),
+        if imported.components.len() == 1 {
+            ""
+        } else {
+            "s"
+        },
         if imported.skipped.is_empty() {
             String::new()
         } else {

@@ -75,19 +75,20 @@ impl<'a> Planner<'a> {
                     .map_or((String::new(), 0), |t| (t.tier.clone(), t.count))
             })
             .collect();
-        let failing = self.mix_failure(&mix, users);
         let mut pinned = self.scenario.clone();
         let counts: Vec<Option<u32>> = mix.iter().map(|(_, n)| Some(*n)).collect();
         repin_counts(&mut pinned, self.scenario, &counts);
         let tiers: Vec<String> = mix.iter().map(|(t, _)| t.clone()).collect();
-        let plan = failing
-            .is_none()
-            .then(|| {
-                Planner::pinned(&pinned, self.catalog, tiers)
-                    .plan(users)
-                    .ok()
-            })
-            .flatten();
+        // The mix holds when the planner, held to it, plans it; what fails
+        // is the fixed-mix check's answer, else the planner's.
+        let planned = Planner::pinned(&pinned, self.catalog, tiers).plan(users);
+        let failing = match &planned {
+            Ok(_) => None,
+            Err(e) => self
+                .mix_failure(&mix, users)
+                .or_else(|| Some((e.component.clone(), e.constraint))),
+        };
+        let plan = planned.ok();
         let demand = crate::demand::demand(self.scenario, users);
         let components: Vec<CurrentComponent> = self
             .scenario

@@ -67,6 +67,15 @@ fn the_heroku_mix_costs_330_and_holds_up_to_its_baseline() {
     assert_eq!(costs, vec![150.0, 100.0, 50.0, 30.0]);
 }
 
+fn by_name<'a>(components: &'a Value, name: &str) -> &'a Value {
+    components
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == name)
+        .unwrap_or_else(|| panic!("no component {name}"))
+}
+
 #[test]
 fn the_recommendation_names_each_change_and_its_cost() {
     let report = run_json(
@@ -90,18 +99,8 @@ fn the_recommendation_names_each_change_and_its_cost() {
     ));
     for change in current["vs_recommended"]["changes"].as_array().unwrap() {
         let name = change["component"].as_str().unwrap();
-        let rec = report["components"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|c| c["name"] == name)
-            .unwrap();
-        let now = current["components"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|c| c["name"] == name)
-            .unwrap();
+        let rec = by_name(&report["components"], name);
+        let now = by_name(&current["components"], name);
         assert!(close(
             change["delta_usd"].as_f64().unwrap(),
             rec["total_monthly_usd"].as_f64().unwrap() - now["monthly_usd"].as_f64().unwrap(),

@@ -26,6 +26,7 @@
 //! or `W = 1`, the model equals M/M/W (M/M/1 at speed `min(V, 1)`) to 1e-9
 //! relative, and an arrival rate of `X(W)` or more has no queue.
 
+use crate::simulation::Rng;
 use capplan::queueing::{Evaluation, SharedCpu, Station};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -38,28 +39,6 @@ const NOISE_SHARE: f64 = 1.0 / 3.0;
 /// standard errors.
 const WARMUP: usize = 40_000;
 const BATCHES: usize = 20;
-
-/// SplitMix64: small, fast and good enough for simulation.
-struct Rng(u64);
-
-impl Rng {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in (0, 1).
-    fn uniform(&mut self) -> f64 {
-        ((self.next_u64() >> 11) as f64 + 0.5) / (1u64 << 53) as f64
-    }
-
-    fn exponential(&mut self, mean: f64) -> f64 {
-        -mean * self.uniform().ln()
-    }
-}
 
 /// A demand distribution of the simulation.
 #[derive(Debug, Clone, Copy, PartialEq)]

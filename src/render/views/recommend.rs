@@ -402,7 +402,9 @@ fn current_section(current: &capplan::planner::CurrentMix) -> Section {
                 .find(|ch| ch.component == c.name);
             vec![
                 c.name.clone(),
-                format!("{} × {}", c.count, c.tier),
+                // Tier first: a cell that starts with a number reads as a
+                // figure and is set right-aligned.
+                format!("{} × {}", c.tier, c.count),
                 c.monthly_usd.map_or("unpriced".into(), money),
                 change.map_or("keep".into(), |ch| {
                     let delta = ch.delta_usd.map_or(String::new(), |d| {
