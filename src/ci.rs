@@ -434,7 +434,43 @@ fn check_limits(
     } else {
         format!(" (excludes unpriced: {})", report.unpriced.join(", "))
     };
-    if let Some(max) = a.max_monthly_usd {
+    let on_current = a.target == Some(crate::scenario::AssertionTarget::Current);
+    if on_current && (a.max_monthly_usd.is_some() || a.max_usd_per_user.is_some()) {
+        // The current mix's bill; a mix that does not hold fails the
+        // budget whatever it costs (its usage at that load means nothing).
+        let (value, pass) = match &report.current {
+            None => ("no current: mix in the scenario".to_string(), false),
+            Some(c) if !c.holds => (
+                format!(
+                    "${:.2} ({}); the current mix does not hold: {}",
+                    c.monthly_usd,
+                    c.cost_basis,
+                    c.failing.as_deref().unwrap_or("?")
+                ),
+                false,
+            ),
+            Some(c) => (format!("${:.2} (current mix)", c.monthly_usd), true),
+        };
+        let current_usd = report.current.as_ref().map_or(f64::NAN, |c| c.monthly_usd);
+        if let Some(max) = a.max_monthly_usd {
+            push(
+                "max_monthly_usd",
+                format!("${max:.2} (current mix)"),
+                value.clone(),
+                pass && current_usd <= max + 1e-9,
+            );
+        }
+        if let Some(max) = a.max_usd_per_user {
+            let per_user = current_usd / report.users.max(1.0);
+            push(
+                "max_usd_per_user",
+                format!("${max:.4} (current mix)"),
+                format!("${per_user:.4} (current mix)"),
+                pass && per_user <= max + 1e-12,
+            );
+        }
+    }
+    if let (Some(max), false) = (a.max_monthly_usd, on_current) {
         push(
             "max_monthly_usd",
             format!("${max:.2}"),
@@ -442,7 +478,7 @@ fn check_limits(
             report.monthly_usd <= max + 1e-9,
         );
     }
-    if let Some(max) = a.max_usd_per_user {
+    if let (Some(max), false) = (a.max_usd_per_user, on_current) {
         push(
             "max_usd_per_user",
             format!("${max:.4}"),

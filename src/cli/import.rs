@@ -8,26 +8,44 @@ use std::path::PathBuf;
 
 #[derive(Debug, Args)]
 #[command(
-    about = "Write a scenario with the mix that runs today, read from a platform file",
+    about = "Write a scenario with the mix that runs today, read from platform files",
     after_help = "Examples:
   capplan import render.yaml                        # prints the scenario
   capplan import render.yaml --users 3000 --out scenario.yaml
   capplan recommend --scenario scenario.yaml        # what it costs, whether it holds, what to change
 
   capplan import fly.toml --count app=3 --count worker=1
+  capplan import app.json Procfile                  # Heroku: formation and add-ons
+  capplan import .do/app.yaml                       # DigitalOcean App Platform
+  capplan import docker-compose.yml --platform render
+  terraform show -json plan.tfplan > plan.json && capplan import plan.json
+  capplan import render.yaml --current db=atlas/cluster/m10   # a tier the files do not hold
 
-Formats: a Render Blueprint (render.yaml) and a Fly.io fly.toml (any
-file ending in .toml). The file gives the tiers and counts (fly.toml holds
-no Machine count: --count, else min_machines_running, else 1); the
-workload (users' activity, CPU per request) is written as commented
-defaults to replace with measurements (`capplan calibrate`)."
+Formats (found from the file name and its keys; --format to say): a Render
+Blueprint (render.yaml), a Fly.io fly.toml, a Heroku app.json (with its
+Procfile), a DigitalOcean App Platform spec, a docker-compose file (mapped
+to the cheapest tier that fits on --platform) and a Terraform plan in JSON
+(`terraform show -json`). The files give the tiers and counts; the workload
+(users' activity, CPU per request) is written as commented defaults to
+replace with measurements (`capplan calibrate`). docs/import.md lists what
+each format gives, what is assumed and what is ignored."
 )]
 pub struct ImportArgs {
-    /// The platform file (render.yaml, fly.toml)
-    file: PathBuf,
+    /// The platform files (render.yaml, fly.toml, app.json, Procfile, .do/app.yaml, docker-compose.yml, plan.json)
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Read every file as this format instead of detecting it
+    #[arg(long, value_name = "FORMAT", value_parser = ["render", "fly", "heroku", "procfile", "digitalocean", "compose", "terraform"])]
+    format: Option<String>,
     /// Machines of a fly.toml process group, GROUP=N (repeatable)
     #[arg(long, value_name = "GROUP=N", value_parser = parse_count)]
     count: Vec<(String, u32)>,
+    /// The platform a docker-compose file runs on: render, fly, heroku, digitalocean, railway, aws, gcp, azure
+    #[arg(long, value_name = "PROVIDER")]
+    platform: Option<String>,
+    /// A component's current tier, COMPONENT=provider/offering/tier[:N|:MIN-MAX]: adds one the files lack or replaces what they say (repeatable)
+    #[arg(long, value_name = "COMPONENT=TIER", value_parser = capplan::import::CurrentOverride::parse)]
+    current: Vec<capplan::import::CurrentOverride>,
     /// Registered users to plan for: 5000, 5k, 1.2M
     #[arg(long, default_value = "5000", value_parser = parse_users)]
     users: f64,
@@ -40,23 +58,61 @@ pub struct ImportArgs {
 }
 
 pub fn run(args: ImportArgs) -> Result<Output, Failure> {
-    let name = args.file.display().to_string();
-    let text =
-        std::fs::read_to_string(&args.file).map_err(|e| Failure::input(format!("{name}: {e}")))?;
+    use capplan::import::{Format, ImportOptions};
     let (catalog, _) = load_catalog(&[])?;
-    let is_toml = args.file.extension().is_some_and(|e| e == "toml");
-    if !is_toml && !args.count.is_empty() {
+    let mut files = Vec::new();
+    for path in &args.files {
+        let name = path.display().to_string();
+        let text =
+            std::fs::read_to_string(path).map_err(|e| Failure::input(format!("{name}: {e}")))?;
+        let format = match &args.format {
+            Some(f) => Format::parse(f).expect("clap checks the format"),
+            None => Format::detect(&name, &text).ok_or_else(|| {
+                Failure::input(format!(
+                    "{name}: not a format capplan imports (render.yaml, fly.toml, app.json, Procfile, App Platform spec, docker-compose, Terraform plan JSON); pass --format to say which"
+                ))
+            })?,
+        };
+        files.push((name, text, format));
+    }
+    let has = |f: Format| files.iter().any(|(_, _, g)| *g == f);
+    if !args.count.is_empty() && !has(Format::Fly) {
         return Err(Failure::input(
             "--count applies to fly.toml process groups only",
         ));
     }
-    let imported = if is_toml {
-        let counts = args.count.iter().cloned().collect();
-        capplan::import::fly::import(&name, &text, &catalog, &counts)
-    } else {
-        capplan::import::render::import(&name, &text, &catalog)
+    if args.platform.is_some() && !has(Format::Compose) {
+        return Err(Failure::input(
+            "--platform applies to docker-compose files only",
+        ));
     }
-    .map_err(Failure::input)?;
+    // A Procfile beside an app.json names its process types; alone it is
+    // read on its own (and says what it lacks).
+    let procfile = files
+        .iter()
+        .find(|(_, _, f)| *f == Format::Procfile)
+        .map(|(name, text, _)| (name.clone(), text.clone()));
+    let options = ImportOptions {
+        counts: args.count.iter().cloned().collect(),
+        platform: args.platform.clone(),
+        procfile: procfile.clone().filter(|_| has(Format::Heroku)),
+    };
+    let mut results = Vec::new();
+    for (name, text, format) in &files {
+        if *format == Format::Procfile && options.procfile.is_some() {
+            continue;
+        }
+        let result = capplan::import::import_file(*format, name, text, &catalog, &options)
+            .map_err(Failure::input)?;
+        results.push((name.clone(), result));
+    }
+    let imported =
+        capplan::import::combine(results, &args.current, &catalog).map_err(Failure::input)?;
+    let name = files
+        .iter()
+        .map(|(n, _, _)| n.as_str())
+        .collect::<Vec<_>>()
+        .join(" + ");
     let scenario = capplan::import::scenario_text(&name, args.users, &imported);
     // What is written must plan as it stands: checked before writing.
     // Parsed as the YAML it is, whatever the input file's extension.

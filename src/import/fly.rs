@@ -208,7 +208,8 @@ pub fn import(
             role: if is_web { "web" } else { "worker" },
             offering: OFFERING.into(),
             tier,
-            count,
+            count: super::Count::Fixed(count),
+            storage_gb: None,
             notes,
         });
     }

@@ -3,7 +3,7 @@
 //! (`plan`, `diskSizeGB`). Cron jobs and static sites are listed as not
 //! imported. Docs: render.com/docs/blueprint-spec.
 
-use super::{ImportError, ImportResult, Imported, known_tier};
+use super::{Count, ImportError, ImportResult, Imported, known_tier};
 use crate::catalog::Catalog;
 use serde_yaml_ng::Value;
 
@@ -92,6 +92,7 @@ fn read_services(
             offering: offering.into(),
             tier,
             count,
+            storage_gb: None,
             notes,
         });
     }
@@ -116,17 +117,26 @@ fn read_services(
             "render/postgres",
             &tier,
         )?;
-        if let Some(gb) = database.get("diskSizeGB").and_then(Value::as_f64) {
-            notes.push(format!(
-                "diskSizeGB {gb} in the file: set storage_mb_per_user so the data comes to it"
-            ));
+        let storage_gb = match database.get("diskSizeGB") {
+            None | Some(Value::Null) => None,
+            Some(v) => Some(v.as_f64().filter(|gb| *gb > 0.0).ok_or_else(|| {
+                format!("{file}: {at}.diskSizeGB: expected a size in GB above 0, found {v:?}")
+            })?),
+        };
+        if database
+            .get("storageAutoscalingEnabled")
+            .and_then(Value::as_bool)
+            == Some(true)
+        {
+            notes.push("storage autoscaling is on: the disk grows past diskSizeGB as data does; storage_gb is today's size".into());
         }
         result.components.push(Imported {
             name,
             role: "database",
             offering: "render/postgres".into(),
             tier,
-            count: 1,
+            count: Count::Fixed(1),
+            storage_gb,
             notes,
         });
     }
@@ -144,13 +154,14 @@ fn plan_id(plan: Option<String>, notes: &mut Vec<String>) -> String {
     }
 }
 
-/// `numInstances`, or `scaling.minInstances` for an autoscaled service.
+/// `numInstances`, or `scaling` (`minInstances`, `maxInstances`,
+/// `targetCPUPercent`) for an autoscaled service.
 fn instances(
     file: &str,
     at: &str,
     service: &Value,
     notes: &mut Vec<String>,
-) -> Result<u32, ImportError> {
+) -> Result<Count, ImportError> {
     let count = |key: &str, v: &Value| -> Result<u32, ImportError> {
         v.as_u64()
             .filter(|&n| (1..=1000).contains(&n))
@@ -168,15 +179,35 @@ fn instances(
         let max = scaling
             .get("maxInstances")
             .map(|v| count("scaling.maxInstances", v))
-            .transpose()?;
-        notes.push(format!(
-            "autoscaled from {min}{} in the file: priced at its minimum",
-            max.map_or(String::new(), |m| format!(" to {m}"))
-        ));
-        return Ok(min);
+            .transpose()?
+            .unwrap_or(min);
+        if max < min {
+            return Err(format!(
+                "{file}: {at}.scaling.maxInstances: expected at least minInstances ({min}), found {max}"
+            ));
+        }
+        let target_cpu = match scaling.get("targetCPUPercent") {
+            None => None,
+            Some(v) => Some(
+                v.as_f64()
+                    .filter(|p| *p > 0.0 && *p <= 100.0)
+                    .map(|p| p / 100.0)
+                    .ok_or_else(|| {
+                        format!("{file}: {at}.scaling.targetCPUPercent: expected a percentage from 1 to 100, found {v:?}")
+                    })?,
+            ),
+        };
+        if scaling.get("targetMemoryPercent").is_some() {
+            notes.push("targetMemoryPercent is not modelled: the autoscaler is sized on CPU".into());
+        }
+        return Ok(Count::Autoscaled {
+            min,
+            max,
+            target_cpu,
+        });
     }
     match service.get("numInstances") {
-        Some(v) => count("numInstances", v),
-        None => Ok(1),
+        Some(v) => count("numInstances", v).map(Count::Fixed),
+        None => Ok(Count::Fixed(1)),
     }
 }

@@ -182,18 +182,27 @@ pub(crate) fn check_datastore(
             let needed = storage_need_gb(component, tier, demand);
             let add_on =
                 tier.offering.storage.is_some() && !fits(needed, cap.storage_gb.unwrap_or(0.0));
+            let sold = if add_on {
+                max_storage_gb(tier)
+            } else {
+                cap.storage_gb
+            };
+            // Storage given by the scenario (what runs today) is the limit,
+            // within what the tier can be given.
+            let given = component
+                .storage_gb
+                .filter(|_| tier.offering.storage.is_some());
             needs.push(Need {
                 binding: Binding::Storage,
-                what: if add_on {
-                    "storage (with add-on storage)"
-                } else {
-                    "storage"
+                what: match (given, add_on) {
+                    (Some(_), _) => "storage (as provisioned)",
+                    (None, true) => "storage (with add-on storage)",
+                    (None, false) => "storage",
                 },
                 needed,
-                limit: if add_on {
-                    max_storage_gb(tier)
-                } else {
-                    cap.storage_gb
+                limit: match given {
+                    Some(gb) => Some(sold.map_or(gb, |max| max.min(gb))),
+                    None => sold,
                 },
                 estimate: cap
                     .estimate_basis(if add_on {
@@ -368,11 +377,12 @@ pub(crate) fn check_datastore(
                         tier: tier.reference(),
                         binding: need.binding,
                         reason: format!(
-                            "{} needs {} {}, the tier allows {}",
+                            "{} needs {} {}, the tier allows {} {}",
                             need.what,
                             trim_float(need.needed, 2),
                             need.unit,
-                            trim_float(limit, 2)
+                            trim_float(limit, 2),
+                            need.unit
                         ),
                     });
                 }

@@ -730,6 +730,7 @@ pub fn repin_counts(pinned: &mut Scenario, original: &Scenario, counts: &[Option
 /// The error for a component none of whose tiers fits: the constraint and
 /// the limit of its largest tier.
 fn infeasible(component: &Component, rejections: Vec<(TierRef<'_>, Rejection)>) -> Infeasible {
+    let only_one = rejections.len() == 1;
     let largest = rejections.into_iter().max_by(|(a, _), (b, _)| {
         let size = |t: &TierRef<'_>| {
             let c = &t.tier.capacity;
@@ -748,7 +749,11 @@ fn infeasible(component: &Component, rejections: Vec<(TierRef<'_>, Rejection)>) 
         Some((_, rejection)) => Infeasible {
             component: component.name.clone(),
             constraint: rejection.binding,
-            detail: format!("the largest tier, {}: {}", rejection.tier, rejection.reason),
+            detail: if only_one {
+                format!("{}: {}", rejection.tier, rejection.reason)
+            } else {
+                format!("the largest tier, {}: {}", rejection.tier, rejection.reason)
+            },
         },
         None => Infeasible {
             component: component.name.clone(),

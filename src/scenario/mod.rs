@@ -48,7 +48,7 @@ pub struct Scenario {
     /// The mix that runs today, by component: priced and checked beside
     /// the recommendation.
     #[serde(default)]
-    pub current: Option<std::collections::BTreeMap<String, StageTier>>,
+    pub current: Option<std::collections::BTreeMap<String, CurrentTier>>,
 }
 
 /// What must hold at one load; every limit given is checked.
@@ -81,6 +81,17 @@ pub struct Assertion {
     pub published_limits_only: Option<bool>,
     /// Whether the scenario's `current:` mix must hold the load.
     pub current_holds: Option<bool>,
+    /// What `max_monthly_usd` and `max_usd_per_user` bound: the
+    /// recommendation (default) or the scenario's `current:` mix.
+    pub target: Option<AssertionTarget>,
+}
+
+/// The mix a budget assertion is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum AssertionTarget {
+    Recommended,
+    Current,
 }
 
 /// Users and what they do.
@@ -341,6 +352,11 @@ pub struct Component {
     pub high_availability: Option<bool>,
     // database
     pub storage_headroom: Option<f64>,
+    /// The storage the database is given, GB, where its offering sells
+    /// storage: billed as provisioned whatever is stored, and a tier is
+    /// refused when the data (with its headroom) outgrows it. Default:
+    /// the need with its headroom.
+    pub storage_gb: Option<f64>,
     /// Backup storage as a multiple of the data stored (default 1: one
     /// full copy; more with long retention; 0: no backups).
     pub backup_size_ratio: Option<f64>,
@@ -505,6 +521,42 @@ pub struct StageTier {
 
 fn one_instance() -> u32 {
     1
+}
+
+/// What one component runs today (`current:`): a tier with a fixed count,
+/// or an autoscaler's range, and for a database the storage it was given.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CurrentTier {
+    /// `provider/offering/tier`; retired tiers are allowed.
+    pub tier: String,
+    /// Instances (default 1; not with `min`/`max`).
+    pub count: Option<u32>,
+    /// Autoscaled: the fewest instances the autoscaler keeps.
+    pub min: Option<u32>,
+    /// Autoscaled: the most instances it may start.
+    pub max: Option<u32>,
+    /// A database's provisioned storage, GB (billed whatever is stored;
+    /// the mix fails when the data outgrows it).
+    pub storage_gb: Option<f64>,
+}
+
+impl CurrentTier {
+    /// The autoscaler's range when one is given, else the fixed count
+    /// as a range of one.
+    pub fn range(&self) -> (u32, u32) {
+        match (self.min, self.max) {
+            (Some(min), Some(max)) => (min, max),
+            _ => {
+                let n = self.count.unwrap_or(1);
+                (n, n)
+            }
+        }
+    }
+
+    pub fn is_autoscaled(&self) -> bool {
+        self.min.is_some() || self.max.is_some()
+    }
 }
 
 /// A claimed figure: one value or a range `[low, high]`.

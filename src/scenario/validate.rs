@@ -148,34 +148,89 @@ impl Validator<'_> {
         s: &Scenario,
         catalog: &Catalog,
         name: &str,
-        choice: &super::StageTier,
+        tier: &str,
+        count: u32,
     ) {
         let Some(component) = s.component(name) else {
             self.error(path, format!("unknown component '{name}' in the mix"));
             return;
         };
         let expected = component.role.offering_roles();
-        match catalog.tier(&choice.tier) {
-            None => self.error(path, format!("unknown tier '{}' for component '{name}': expected provider/offering/tier as listed by `capplan tiers show`", choice.tier)),
+        match catalog.tier(tier) {
+            None => self.error(path, format!("unknown tier '{tier}' for component '{name}': expected provider/offering/tier as listed by `capplan tiers show`")),
             Some(t) if !t.offering.role.is_some_and(|r| expected.contains(&r)) => self.error(
                 path,
                 format!(
-                    "'{}' is not a {} tier, as component '{name}' needs",
-                    choice.tier,
+                    "'{tier}' is not a {} tier, as component '{name}' needs",
                     expected.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(" or ")
                 ),
             ),
             Some(t) if t.offering.role == Some(Role::Serverless) => self.error(
                 path,
-                format!("'{}' is serverless; a fixed mix names instance tiers", choice.tier),
+                format!("'{tier}' is serverless; a fixed mix names instance tiers"),
             ),
             _ => {}
         }
-        if choice.count == 0 {
+        if count == 0 {
             self.error(
                 path,
                 format!("component '{name}': expected at least 1 instance, found 0"),
             );
+        }
+    }
+
+    /// One component of the current mix: a mix entry, with either a count
+    /// or an autoscaler's range (compute only), and storage for a database
+    /// whose offering sells it.
+    fn current_entry(
+        &mut self,
+        path: &[Step],
+        s: &Scenario,
+        catalog: &Catalog,
+        name: &str,
+        choice: &super::CurrentTier,
+    ) {
+        let (min, _) = choice.range();
+        self.mix_entry(path, s, catalog, name, &choice.tier, min.max(1));
+        let at = |k: &str| [path, &[key(k)]].concat();
+        let compute = s.component(name).is_some_and(|c| c.role.is_compute());
+        match (choice.count, choice.min, choice.max) {
+            (Some(_), Some(_), _) | (Some(_), _, Some(_)) => self.error(
+                &at("count"),
+                format!("component '{name}': expected count (a fixed mix) or min and max (autoscaled), found both"),
+            ),
+            (None, Some(_), None) | (None, None, Some(_)) => self.error(
+                &at(if choice.min.is_some() { "max" } else { "min" }),
+                format!("component '{name}': an autoscaled component needs both min and max"),
+            ),
+            (None, Some(_), Some(_)) if !compute => self.error(
+                &at("min"),
+                format!("component '{name}': min and max are for web and worker components; give count"),
+            ),
+            (None, Some(lo), Some(hi)) if lo == 0 || lo > hi => self.error(
+                &at("min"),
+                format!("component '{name}': expected 1 ≤ min ≤ max, found min {lo}, max {hi}"),
+            ),
+            _ => {}
+        }
+        if let Some(gb) = choice.storage_gb {
+            let sells_storage = catalog
+                .tier(&choice.tier)
+                .is_some_and(|t| t.offering.storage.is_some());
+            if !(gb.is_finite() && gb > 0.0) {
+                self.error(
+                    &at("storage_gb"),
+                    format!("expected a storage size in GB above 0, found {gb}"),
+                );
+            } else if !sells_storage {
+                self.error(
+                    &at("storage_gb"),
+                    format!(
+                        "'{}' sells no storage beyond the tier's own: remove storage_gb",
+                        choice.tier
+                    ),
+                );
+            }
         }
     }
 
@@ -485,6 +540,11 @@ impl Validator<'_> {
                     &[ComponentRole::Database],
                 ),
                 (
+                    "storage_gb",
+                    c.storage_gb.is_some(),
+                    &[ComponentRole::Database],
+                ),
+                (
                     "backup_size_ratio",
                     c.backup_size_ratio.is_some(),
                     &[ComponentRole::Database],
@@ -577,6 +637,12 @@ impl Validator<'_> {
                 c.backup_size_ratio,
                 |v| v >= 0.0,
                 "zero (no backups) or a positive multiple of the data stored",
+            );
+            self.number(
+                &cp("storage_gb"),
+                c.storage_gb,
+                |v| v > 0.0 && v <= 1e7,
+                "a storage size in GB above 0",
             );
             self.number(
                 &cp("storage_headroom"),
@@ -925,7 +991,7 @@ impl Validator<'_> {
                 }
             }
             for (name, choice) in &stage.mix {
-                self.mix_entry(&sp("mix"), s, catalog, name, choice);
+                self.mix_entry(&sp("mix"), s, catalog, name, &choice.tier, choice.count);
             }
             for class in stage.claims.jobs_per_day.keys() {
                 if !w.jobs.iter().any(|j| &j.name == class) {
@@ -947,7 +1013,7 @@ impl Validator<'_> {
                 }
             }
             for (name, choice) in current {
-                self.mix_entry(&cp(), s, catalog, name, choice);
+                self.current_entry(&[key("current"), key(name)], s, catalog, name, choice);
             }
         }
         let mut environment_names = HashSet::new();
@@ -985,7 +1051,7 @@ impl Validator<'_> {
                 self.error(&ep("copies"), "expected at least 1 copy, found 0".into());
             }
             for (name, choice) in &environment.mix {
-                self.mix_entry(&ep("mix"), s, catalog, name, choice);
+                self.mix_entry(&ep("mix"), s, catalog, name, &choice.tier, choice.count);
             }
         }
         let mut last = 0.0;

@@ -79,6 +79,18 @@ pub(crate) fn storage_need_gb(component: &Component, tier: &TierRef<'_>, demand:
     (demand.storage_gb * headroom).max(if demand.storage_gb > 0.0 { min } else { 0.0 })
 }
 
+/// The storage a database is billed for: what the component was given
+/// (`storage_gb`), else the need with its headroom.
+pub(crate) fn provisioned_storage_gb(
+    component: &Component,
+    tier: &TierRef<'_>,
+    demand: &Demand,
+) -> f64 {
+    component
+        .storage_gb
+        .unwrap_or_else(|| storage_need_gb(component, tier, demand))
+}
+
 /// The largest storage a tier can be given: the tier's own maximum, else
 /// the offering's, else (without storage pricing) what it includes.
 pub(crate) fn max_storage_gb(tier: &TierRef<'_>) -> Option<f64> {
@@ -100,7 +112,7 @@ pub(crate) fn storage_charge(
 ) -> Option<UsageLine> {
     let pricing = tier.offering.storage.as_ref()?;
     let included = tier.tier.capacity.storage_gb.unwrap_or(0.0);
-    let provisioned = storage_need_gb(component, tier, demand);
+    let provisioned = provisioned_storage_gb(component, tier, demand);
     if crate::planner::fits(provisioned, included) {
         return None;
     }
@@ -156,7 +168,7 @@ pub(crate) fn backup_charge(
     // storage), else the provisioned size.
     let storage = match tier.offering.storage.as_ref().map(|s| s.metered) {
         Some(StorageMetering::Used) => demand.storage_gb,
-        _ => storage_need_gb(component, tier, demand)
+        _ => provisioned_storage_gb(component, tier, demand)
             .max(tier.tier.capacity.storage_gb.unwrap_or(0.0)),
     };
     let free = storage * rule.free_share_of_storage.unwrap_or(0.0);

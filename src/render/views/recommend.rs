@@ -390,6 +390,18 @@ fn environments_section(environments: &[capplan::planner::EnvironmentCost]) -> S
 
 /// The mix that runs today beside the recommendation: per component its
 /// cost and what the recommendation changes, then the verdict.
+/// `tier × 2`, `tier × 1–3 (autoscaled; 2 at the peak)`, `+ 40 GB`.
+fn runs_today(c: &capplan::planner::CurrentComponent) -> String {
+    let count = match (c.min, c.max) {
+        (Some(lo), Some(hi)) => format!("{lo}–{hi} (autoscaled; {} at the peak)", c.count),
+        _ => c.count.to_string(),
+    };
+    let storage = c
+        .storage_gb
+        .map_or(String::new(), |gb| format!(", {} GB storage", trim_float(gb, 1)));
+    format!("{} × {count}{storage}", c.tier)
+}
+
 fn current_section(current: &capplan::planner::CurrentMix) -> Section {
     let mut rows: Vec<Vec<String>> = current
         .components
@@ -404,7 +416,7 @@ fn current_section(current: &capplan::planner::CurrentMix) -> Section {
                 c.name.clone(),
                 // Tier first: a cell that starts with a number reads as a
                 // figure and is set right-aligned.
-                format!("{} × {}", c.tier, c.count),
+                runs_today(c),
                 c.monthly_usd.map_or("unpriced".into(), money),
                 change.map_or("keep".into(), |ch| {
                     let delta = ch.delta_usd.map_or(String::new(), |d| {
@@ -421,7 +433,11 @@ fn current_section(current: &capplan::planner::CurrentMix) -> Section {
         .collect();
     let verdict = match (&current.failing, current.max_users) {
         (Some(failing), max) => format!(
-            "does not hold: {failing} fails{}",
+            "does not hold: {failing} fails{}{}",
+            current
+                .failing_detail
+                .as_ref()
+                .map_or(String::new(), |d| format!(" ({d})")),
             max.map_or(String::new(), |m| format!(
                 "; holds up to {} users",
                 thousands(m)

@@ -1,0 +1,8 @@
+//! DigitalOcean App Platform specs: not read yet.
+
+use super::{ImportError, ImportResult};
+use crate::catalog::Catalog;
+
+pub fn import(file: &str, _text: &str, _catalog: &Catalog) -> Result<ImportResult, ImportError> {
+    Err(format!("{file}: App Platform specs are not read yet"))
+}
