@@ -113,7 +113,7 @@ pub fn run(args: ImportArgs) -> Result<Output, Failure> {
         .map(|(n, _, _)| n.as_str())
         .collect::<Vec<_>>()
         .join(" + ");
-    let scenario = capplan::import::scenario_text(&name, args.users, &imported);
+    let scenario = capplan::import::scenario_text(&name, args.users, &imported, &catalog);
     // What is written must plan as it stands: checked before writing.
     // Parsed as the YAML it is, whatever the input file's extension.
     let file = capplan::scenario::parse_scenario("imported-scenario.yaml", &scenario)

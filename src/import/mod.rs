@@ -83,15 +83,32 @@ impl Format {
         if services.is_some_and(serde_yaml_ng::Value::is_mapping) {
             return Some(Format::Compose);
         }
-        let app_platform_keys = ["spec", "workers", "static_sites", "jobs", "functions", "region", "ingress"];
+        let app_platform_keys = [
+            "spec",
+            "workers",
+            "static_sites",
+            "jobs",
+            "functions",
+            "region",
+            "ingress",
+        ];
         let has_slug = |list: Option<&serde_yaml_ng::Value>| {
-            list.and_then(serde_yaml_ng::Value::as_sequence).is_some_and(|items| {
-                items.iter().any(|i| {
-                    ["instance_size_slug", "instance_count", "http_port", "engine", "github", "git", "environment_slug"]
+            list.and_then(serde_yaml_ng::Value::as_sequence)
+                .is_some_and(|items| {
+                    items.iter().any(|i| {
+                        [
+                            "instance_size_slug",
+                            "instance_count",
+                            "http_port",
+                            "engine",
+                            "github",
+                            "git",
+                            "environment_slug",
+                        ]
                         .iter()
                         .any(|k| i.get(k).is_some())
+                    })
                 })
-            })
         };
         if app_platform_keys.iter().any(|k| doc.get(k).is_some())
             || has_slug(services)
@@ -223,9 +240,31 @@ pub(crate) fn known_tier(
     ))
 }
 
+/// What `recommend` may move a component within: its compute offering;
+/// for a datastore, every offering of its provider with the same role and
+/// engine (Heroku Postgres Essential, Standard and Premium).
+fn candidates(catalog: &Catalog, component: &Imported) -> Vec<String> {
+    let Some((provider, own)) = catalog.offering(&component.offering) else {
+        return vec![component.offering.clone()];
+    };
+    if !matches!(component.role, "database" | "cache") {
+        return vec![component.offering.clone()];
+    }
+    let mut found: Vec<String> = provider
+        .offerings
+        .iter()
+        .filter(|o| o.role == own.role && o.engine == own.engine && !o.tiers.is_empty())
+        .map(|o| format!("{}/{}", provider.provider, o.id))
+        .collect();
+    if !found.contains(&component.offering) {
+        found.insert(0, component.offering.clone());
+    }
+    found
+}
+
 /// The scenario: commented workload defaults to measure, the components
 /// with their platform's offering as candidates, and `current:`.
-pub fn scenario_text(name: &str, users: f64, imported: &ImportResult) -> String {
+pub fn scenario_text(name: &str, users: f64, imported: &ImportResult, catalog: &Catalog) -> String {
     let has_worker = imported.components.iter().any(|c| c.role == "worker");
     let mut out = format!(
         "# Imported by `capplan import` from {name}. The tiers and counts under\n\
@@ -251,7 +290,9 @@ pub fn scenario_text(name: &str, users: f64, imported: &ImportResult) -> String 
         }
         out.push_str(&format!(
             "  - name: {:?}\n    role: {}\n    candidates: [{}]\n",
-            c.name, c.role, c.offering
+            c.name,
+            c.role,
+            candidates(catalog, c).join(", ")
         ));
         match c.role {
             "web" => out.push_str(
@@ -326,7 +367,9 @@ impl CurrentOverride {
                         .parse::<u32>()
                         .ok()
                         .filter(|n| (1..=1000).contains(n))
-                        .ok_or_else(|| format!("expected a count from 1 to 1000 after ':', found '{n}'"))
+                        .ok_or_else(|| {
+                            format!("expected a count from 1 to 1000 after ':', found '{n}'")
+                        })
                 };
                 let count = match n.split_once('-') {
                     Some((lo, hi)) => {

@@ -198,7 +198,8 @@ fn instances(
             ),
         };
         if scaling.get("targetMemoryPercent").is_some() {
-            notes.push("targetMemoryPercent is not modelled: the autoscaler is sized on CPU".into());
+            notes
+                .push("targetMemoryPercent is not modelled: the autoscaler is sized on CPU".into());
         }
         return Ok(Count::Autoscaled {
             min,

@@ -2,6 +2,8 @@
 //! whether a given tier and count per component holds a load, what it
 //! costs, and the largest user count it serves.
 
+use super::autoscale::autoscale_counts;
+use super::charges::surplus_vcpu_hours;
 use super::*;
 
 impl<'a> Planner<'a> {
@@ -45,13 +47,31 @@ impl<'a> Planner<'a> {
                     Ok(model) => model.check(*count).failing.or_else(|| {
                         // The planner's baseline rule, as it sizes: a
                         // throttled (standard-mode) shared CPU needs the
-                        // instances whose baselines cover the day.
+                        // instances whose baselines cover the day; an
+                        // autoscaler runs the count its target asks for,
+                        // whose CPU must stay within the baselines.
                         let rule = burst_mode(component, &tier)?;
-                        (component.autoscale.is_none()
-                            && rule.mode == crate::scenario::BurstMode::Standard
-                            && baseline_count(&rule, model.cpu_load(), &self.hourly_shares)
-                                > *count)
-                            .then_some(Binding::Baseline)
+                        if rule.mode != crate::scenario::BurstMode::Standard {
+                            return None;
+                        }
+                        let throttled = match component.autoscale {
+                            None => {
+                                baseline_count(&rule, model.cpu_load(), &self.hourly_shares)
+                                    > *count
+                            }
+                            Some(_) => {
+                                autoscale_counts(component, tier, &demand, &self.hourly_shares)
+                                    .is_ok_and(|counts| {
+                                        surplus_vcpu_hours(
+                                            &rule,
+                                            model.cpu_load(),
+                                            &self.hourly_shares,
+                                            counts.average_count,
+                                        ) > 0.0
+                                    })
+                            }
+                        };
+                        throttled.then_some(Binding::Baseline)
                     }),
                 };
                 if let Some(binding) = failing {

@@ -88,11 +88,40 @@ fn every_real_blueprint_imports_or_fails_located() {
         report["current"]["components"][0]["tier"],
         "render/web/pro-plus"
     );
-    // Autoscaling is said, and priced at the minimum.
+    // Autoscaling is carried: the range into current:, the CPU target
+    // (targetCPUPercent 80) into the component's autoscale.
     let (_, text, _) = run(&["import", &blueprint("temporal")]);
     assert!(
-        text.contains("autoscaled from 1 to 3 in the file"),
+        text.contains("\"temporal-frontend\": { tier: render/web/starter, min: 1, max: 3 }"),
         "{text}"
+    );
+    assert!(
+        text.contains("autoscale: { min: 1, max: 3, target_utilization: 0.8 }"),
+        "{text}"
+    );
+    // diskSizeGB 1 is the database's provisioned storage: 5,000 users ×
+    // 1 MB × 1.5 headroom need 7.3 GB, so the mix fails on storage and
+    // holds up to 682 users (682 × 1.5 / 1024 = 0.999 GB).
+    let report = run_json(
+        &[
+            "recommend",
+            "--scenario",
+            &imported("temporal"),
+            "--format",
+            "json",
+        ],
+        0,
+    );
+    let current = &report["current"];
+    assert_eq!(current["holds"], false, "{current}");
+    assert_eq!(current["failing"], "temporal-db: storage");
+    assert_eq!(current["max_users"], 682.0);
+    assert!(
+        current["failing_detail"]
+            .as_str()
+            .unwrap()
+            .contains("needs 7.32 GB, the tier allows 1 GB"),
+        "{current}"
     );
     // Legacy Postgres plans are refused with where and what is sold now.
     for name in ["mastodon", "posthog"] {

@@ -396,9 +396,9 @@ fn runs_today(c: &capplan::planner::CurrentComponent) -> String {
         (Some(lo), Some(hi)) => format!("{lo}–{hi} (autoscaled; {} at the peak)", c.count),
         _ => c.count.to_string(),
     };
-    let storage = c
-        .storage_gb
-        .map_or(String::new(), |gb| format!(", {} GB storage", trim_float(gb, 1)));
+    let storage = c.storage_gb.map_or(String::new(), |gb| {
+        format!(", {} GB storage", trim_float(gb, 1))
+    });
     format!("{} × {count}{storage}", c.tier)
 }
 
