@@ -143,6 +143,28 @@ fn planning(c: &mut Criterion) {
     }
 }
 
+/// `recommend` on the Heroku mix with and without its `current:` block
+/// (issue 29's target: with it, under 2× the plain recommend).
+fn current_mix(c: &mut Criterion) {
+    let catalog = capplan::catalog::load().unwrap();
+    let path = std::path::Path::new("tests/fixtures/machine/heroku-current.yaml");
+    let with = capplan::scenario::load_scenario(Some(path)).unwrap().scenario;
+    let mut without = with.clone();
+    without.current = None;
+    for (name, scenario) in [("heroku_with_current", &with), ("heroku_plain", &without)] {
+        c.bench_function(&format!("recommend/{name}"), |b| {
+            b.iter(|| {
+                capplan::recommend::recommend(
+                    scenario,
+                    &catalog,
+                    black_box(2000.0),
+                    Default::default(),
+                )
+            })
+        });
+    }
+}
+
 /// The default scenario with its API and worker copied into `services`
 /// separate services (half web, half workers), each with its own database
 /// and cache pools, all sharing one database and one cache whose
@@ -187,7 +209,7 @@ fn joint_search(c: &mut Criterion) {
     }
 }
 
-criterion_group!(planning_benches, planning, joint_search);
+criterion_group!(planning_benches, planning, joint_search, current_mix);
 /// Calibration of a million samples (issue 13: under 1 s, bounded memory):
 /// a Prometheus request-counter matrix and a Locust history, written once.
 fn calibration(c: &mut Criterion) {
