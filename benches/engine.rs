@@ -148,7 +148,9 @@ fn planning(c: &mut Criterion) {
 fn current_mix(c: &mut Criterion) {
     let catalog = capplan::catalog::load().unwrap();
     let path = std::path::Path::new("tests/fixtures/machine/heroku-current.yaml");
-    let with = capplan::scenario::load_scenario(Some(path)).unwrap().scenario;
+    let with = capplan::scenario::load_scenario(Some(path))
+        .unwrap()
+        .scenario;
     let mut without = with.clone();
     without.current = None;
     for (name, scenario) in [("heroku_with_current", &with), ("heroku_plain", &without)] {

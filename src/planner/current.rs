@@ -21,6 +21,8 @@ pub struct CurrentComponent {
     pub max: Option<u32>,
     /// A database's provisioned storage, GB; null when not given.
     pub storage_gb: Option<f64>,
+    /// Its lines the catalog cannot price (left out of `monthly_usd`).
+    pub unpriced: Vec<String>,
     /// Its instances and charges at the load (instances only when the mix
     /// does not hold); null when unpriced.
     pub monthly_usd: Option<f64>,
@@ -55,6 +57,9 @@ pub struct CurrentMix {
     /// instances only when it does not (its usage at a load it cannot
     /// serve means nothing). Unpriced items are left out.
     pub monthly_usd: f64,
+    /// Of `monthly_usd`, the lines of no one component: plan fees
+    /// (Render's Pro for autoscaling) and the scenario's usage.
+    pub shared_usd: f64,
     /// `all lines` or `instances only`.
     pub cost_basis: String,
     pub holds: bool,
@@ -130,8 +135,17 @@ impl<'a> Planner<'a> {
                     min: autoscaled.then_some(min),
                     max: autoscaled.then_some(*max),
                     storage_gb: entry.and_then(|e| e.storage_gb),
+                    unpriced: plan.as_ref().map_or_else(Vec::new, |p| {
+                        p.components[i]
+                            .charges
+                            .iter()
+                            .filter(|l| l.monthly_usd.is_none())
+                            .map(|l| l.name.clone())
+                            .collect()
+                    }),
                     monthly_usd: match &plan {
-                        Some(p) => p.components[i].total_monthly_usd(),
+                        // The priced lines; the unpriced are named apart.
+                        Some(p) => p.components[i].priced_monthly_usd(),
                         None => self
                             .catalog
                             .tier(tier)
@@ -141,9 +155,10 @@ impl<'a> Planner<'a> {
                 }
             })
             .collect();
+        let components_usd: f64 = components.iter().filter_map(|c| c.monthly_usd).sum();
         let monthly_usd = match &plan {
             Some(p) => p.monthly_usd,
-            None => components.iter().filter_map(|c| c.monthly_usd).sum(),
+            None => components_usd,
         };
         let max_users = if held.mix_holds(&mix, 1.0) {
             held.capacity(&mix, 1.0)
@@ -165,7 +180,10 @@ impl<'a> Planner<'a> {
                     _ => format!("{} × {}", c.count, c.tier),
                 },
                 to: format!("{} × {}", r.count, r.tier_ref),
-                delta_usd: r.total_monthly_usd().zip(c.monthly_usd).map(|(r, c)| r - c),
+                delta_usd: r
+                    .priced_monthly_usd()
+                    .zip(c.monthly_usd)
+                    .map(|(r, c)| r - c),
             })
             .collect();
         Some(CurrentMix {
@@ -179,6 +197,13 @@ impl<'a> Planner<'a> {
             holds: plan.is_some(),
             failing: name(failing),
             failing_detail,
+            // Plan fees and the scenario's usage (tokens, egress): the
+            // total's lines that belong to no one component.
+            shared_usd: if plan.is_some() {
+                monthly_usd - components_usd
+            } else {
+                0.0
+            },
             max_users,
             binding: name(binding),
             components,

@@ -195,6 +195,13 @@ impl ComponentPlan {
     }
 
     /// Instances plus charges; `None` when anything is unpriced.
+    /// The instances and every charge the catalog prices (`None` when
+    /// the instances are unpriced); the unpriced charges are left out.
+    pub fn priced_monthly_usd(&self) -> Option<f64> {
+        let priced: f64 = self.charges.iter().filter_map(|l| l.monthly_usd).sum();
+        self.monthly_usd.map(|instances| instances + priced)
+    }
+
     pub fn total_monthly_usd(&self) -> Option<f64> {
         let mut total = self.monthly_usd?;
         for line in &self.charges {

@@ -359,3 +359,47 @@ fn current_overrides_add_and_replace_components() {
     assert_eq!(code, 2);
     assert!(stderr.contains("is also in"), "{stderr}");
 }
+
+#[test]
+fn the_seed_guides_render_snippet_imports_and_prices() {
+    // The Stage 2 render.yaml of the first seed guide, with the guide's
+    // Atlas M10 and Redis Cloud 250 MB given with --current: 2 Standard
+    // instances at $25 (autoscaled 2–4; the default load needs the floor),
+    // M10 $56.94, 250 MB $5, and Render's Pro workspace plan ($25) that
+    // autoscaling needs: $136.94, with Atlas backups named as unpriced.
+    let report = recommend_imported(
+        "seed-intervai",
+        &[&fixture("render/seed-intervai.render.yaml")],
+        &[
+            "--current",
+            "db=atlas/cluster/m10",
+            "--current",
+            "cache=redis-cloud/essentials/250mb",
+        ],
+    );
+    let current = &report["current"];
+    assert_eq!(current["holds"], true, "{current}");
+    assert!(
+        close(current["monthly_usd"].as_f64().unwrap(), 136.94, 1e-9),
+        "{current}"
+    );
+    assert!(
+        close(current["shared_usd"].as_f64().unwrap(), 25.0, 1e-9),
+        "{current}"
+    );
+    let api = component(&report, "intervai-api");
+    assert_eq!(
+        (
+            api["min"].as_u64(),
+            api["max"].as_u64(),
+            api["count"].as_u64()
+        ),
+        (Some(2), Some(4), Some(2))
+    );
+    let db = component(&report, "db");
+    assert!(
+        close(db["monthly_usd"].as_f64().unwrap(), 56.94, 1e-9),
+        "{db}"
+    );
+    assert_eq!(db["unpriced"][0], "backups");
+}

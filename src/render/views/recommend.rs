@@ -417,7 +417,13 @@ fn current_section(current: &capplan::planner::CurrentMix) -> Section {
                 // Tier first: a cell that starts with a number reads as a
                 // figure and is set right-aligned.
                 runs_today(c),
-                c.monthly_usd.map_or("unpriced".into(), money),
+                match (c.monthly_usd, c.unpriced.is_empty()) {
+                    (None, _) => "unpriced".into(),
+                    (Some(usd), true) => money(usd),
+                    (Some(usd), false) => {
+                        format!("{} + unpriced {}", money(usd), c.unpriced.join(", "))
+                    }
+                },
                 change.map_or("keep".into(), |ch| {
                     let delta = ch.delta_usd.map_or(String::new(), |d| {
                         format!(
@@ -431,6 +437,14 @@ fn current_section(current: &capplan::planner::CurrentMix) -> Section {
             ]
         })
         .collect();
+    if current.shared_usd.abs() >= 0.005 {
+        rows.push(vec![
+            "plan fees and usage".into(),
+            "lines of no one component".into(),
+            money(current.shared_usd),
+            String::new(),
+        ]);
+    }
     let verdict = match (&current.failing, current.max_users) {
         (Some(failing), max) => format!(
             "does not hold: {failing} fails{}{}",
