@@ -13,30 +13,47 @@ struct Stamp {
     confidence: Option<super::Confidence>,
 }
 
+/// `base.field = value` for every field the overlay gives (`Some`).
 macro_rules! take {
-    ($base:expr, $over:expr, $($field:ident),+) => {
-        $( if $over.$field.is_some() { $base.$field = $over.$field; } )+
+    ($base:expr, $($field:ident),+) => {
+        $( if $field.is_some() { $base.$field = $field; } )+
     };
 }
 
+// Every merge destructures the overlay's struct whole, without `..`: a
+// field added to the catalog that the merge does not handle fails to
+// compile, so an overlay can never be accepted and then ignored.
+
 pub(crate) fn merge_provider(base: &mut Provider, overlay: Provider) {
+    let Provider {
+        version: _,
+        provider: _,
+        name,
+        currency,
+        source,
+        as_of,
+        confidence,
+        note,
+        offerings,
+        usage,
+    } = overlay;
     let stamp = Stamp {
-        source: overlay.source.clone(),
-        as_of: overlay.as_of.clone(),
-        confidence: overlay.confidence,
+        source,
+        as_of,
+        confidence,
     };
-    take!(base, overlay, name, currency, note);
-    for offering in overlay.offerings {
+    take!(base, name, currency, note);
+    for offering in offerings {
         let stamp = stamp.within(&offering.source, &offering.as_of, offering.confidence);
         match base.offerings.iter_mut().find(|o| o.id == offering.id) {
             Some(existing) => merge_offering(existing, offering, &stamp),
             None => base.offerings.push(stamp_offering(offering, &stamp)),
         }
     }
-    for usage in overlay.usage {
-        match base.usage.iter_mut().find(|u| u.id == usage.id) {
-            Some(existing) => merge_usage(existing, usage, &stamp),
-            None => base.usage.push(stamp_usage(usage, &stamp)),
+    for price in usage {
+        match base.usage.iter_mut().find(|u| u.id == price.id) {
+            Some(existing) => merge_usage(existing, price, &stamp),
+            None => base.usage.push(stamp_usage(price, &stamp)),
         }
     }
 }
@@ -57,9 +74,33 @@ impl Stamp {
 }
 
 fn merge_offering(base: &mut Offering, over: Offering, stamp: &Stamp) {
+    let Offering {
+        id: _,
+        name,
+        role,
+        engine,
+        billing,
+        max_instances,
+        purchase_options,
+        serverless,
+        storage,
+        backup,
+        capacity_units,
+        usage_compute,
+        cpu_surplus,
+        egress,
+        load_balancer,
+        requires,
+        high_availability,
+        // The offering's own provenance is already in `stamp`.
+        source: _,
+        as_of: _,
+        confidence: _,
+        note,
+        tiers,
+    } = over;
     take!(
         base,
-        over,
         name,
         role,
         engine,
@@ -69,22 +110,23 @@ fn merge_offering(base: &mut Offering, over: Offering, stamp: &Stamp) {
         storage,
         backup,
         capacity_units,
+        usage_compute,
         cpu_surplus,
         egress,
         load_balancer,
         high_availability,
         note
     );
-    if !over.requires.is_empty() {
-        base.requires = over.requires;
+    if !requires.is_empty() {
+        base.requires = requires;
     }
-    for (option, mut price) in over.purchase_options {
+    for (option, mut price) in purchase_options {
         price.source = price.source.or_else(|| stamp.source.clone());
         price.as_of = price.as_of.or_else(|| stamp.as_of.clone());
         price.confidence = price.confidence.or(stamp.confidence);
         base.purchase_options.insert(option, price);
     }
-    for tier in over.tiers {
+    for tier in tiers {
         match base.tiers.iter_mut().find(|t| t.id == tier.id) {
             Some(existing) => merge_tier(existing, tier, stamp),
             None => base.tiers.push(stamp_tier(tier, stamp)),
@@ -93,38 +135,89 @@ fn merge_offering(base: &mut Offering, over: Offering, stamp: &Stamp) {
 }
 
 fn merge_tier(base: &mut Tier, over: Tier, stamp: &Stamp) {
-    let changes_numbers = over.capacity != Capacity::default()
-        || over.price != Price::default()
-        || !over.quotas.is_empty();
-    take!(base, over, name, available, high_availability, backup, note);
-    merge_capacity(&mut base.capacity, over.capacity);
-    let price = over.price;
-    take!(base.price, price, monthly_usd, hourly_usd);
-    if price.monthly_usd.is_some() && price.hourly_usd.is_none() {
-        base.price.hourly_usd = None; // a new monthly price supersedes the old hourly one
+    let Tier {
+        id: _,
+        name,
+        available,
+        capacity,
+        price,
+        quotas,
+        high_availability,
+        backup,
+        credit,
+        source,
+        as_of,
+        confidence,
+        note,
+    } = over;
+    let changes_numbers = capacity != Capacity::default()
+        || price != Price::default()
+        || !quotas.is_empty()
+        || credit.is_some();
+    take!(
+        base,
+        name,
+        available,
+        high_availability,
+        backup,
+        credit,
+        note
+    );
+    merge_capacity(&mut base.capacity, capacity);
+    merge_price(&mut base.price, price);
+    if !quotas.is_empty() {
+        base.quotas = quotas;
     }
-    if price.hourly_usd.is_some() && price.monthly_usd.is_none() {
-        base.price.monthly_usd = None;
-    }
-    if !price.steps.is_empty() {
-        base.price.steps = price.steps;
-    }
-    base.price.purchase_options.extend(price.purchase_options);
-    take!(base.price, price, per_seat);
-    if !over.quotas.is_empty() {
-        base.quotas = over.quotas;
-    }
-    if changes_numbers || over.source.is_some() {
-        base.source = over.source.or_else(|| stamp.source.clone());
-        base.as_of = over.as_of.or_else(|| stamp.as_of.clone());
-        base.confidence = over.confidence.or(stamp.confidence);
+    if changes_numbers || source.is_some() {
+        base.source = source.or_else(|| stamp.source.clone());
+        base.as_of = as_of.or_else(|| stamp.as_of.clone());
+        base.confidence = confidence.or(stamp.confidence);
     }
 }
 
+fn merge_price(base: &mut Price, over: Price) {
+    let Price {
+        monthly_usd,
+        hourly_usd,
+        steps,
+        purchase_options,
+        per_seat,
+    } = over;
+    // A new monthly price supersedes the old hourly one, and the reverse.
+    if monthly_usd.is_some() && hourly_usd.is_none() {
+        base.hourly_usd = None;
+    }
+    if hourly_usd.is_some() && monthly_usd.is_none() {
+        base.monthly_usd = None;
+    }
+    take!(base, monthly_usd, hourly_usd, per_seat);
+    if !steps.is_empty() {
+        base.steps = steps;
+    }
+    base.purchase_options.extend(purchase_options);
+}
+
 fn merge_capacity(base: &mut Capacity, over: Capacity) {
+    let Capacity {
+        vcpu,
+        shared_cpu,
+        memory_mb,
+        storage_gb,
+        max_storage_gb,
+        max_connections,
+        max_ops_per_sec,
+        bandwidth_gb_per_month,
+        max_instances,
+        sleeps_when_idle,
+        free_hours_per_month,
+        credits_per_month,
+        max_databases,
+        baseline_cpu,
+        burst,
+        estimates,
+    } = over;
     take!(
         base,
-        over,
         vcpu,
         shared_cpu,
         memory_mb,
@@ -141,16 +234,38 @@ fn merge_capacity(base: &mut Capacity, over: Capacity) {
         baseline_cpu,
         burst
     );
-    base.estimates.extend(over.estimates);
+    base.estimates.extend(estimates);
 }
 
 fn merge_usage(base: &mut UsagePrice, over: UsagePrice, stamp: &Stamp) {
-    take!(base, over, name, free_quantity, batch_discount, note);
-    base.unit = over.unit;
-    base.price_tiers = over.price_tiers;
-    base.source = over.source.or_else(|| stamp.source.clone());
-    base.as_of = over.as_of.or_else(|| stamp.as_of.clone());
-    base.confidence = over.confidence.or(stamp.confidence);
+    let UsagePrice {
+        id: _,
+        name,
+        unit,
+        free_quantity,
+        price_tiers,
+        batch_discount,
+        long_context,
+        source,
+        as_of,
+        confidence,
+        note,
+    } = over;
+    take!(
+        base,
+        name,
+        free_quantity,
+        batch_discount,
+        long_context,
+        note
+    );
+    // Unit and price tiers are required fields: an overlay of a usage
+    // price restates them.
+    base.unit = unit;
+    base.price_tiers = price_tiers;
+    base.source = source.or_else(|| stamp.source.clone());
+    base.as_of = as_of.or_else(|| stamp.as_of.clone());
+    base.confidence = confidence.or(stamp.confidence);
 }
 
 fn stamp_offering(mut offering: Offering, stamp: &Stamp) -> Offering {
@@ -172,4 +287,105 @@ fn stamp_usage(mut usage: UsagePrice, stamp: &Stamp) -> UsagePrice {
     usage.as_of = usage.as_of.or_else(|| stamp.as_of.clone());
     usage.confidence = usage.confidence.or(stamp.confidence);
     usage
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{Value, json};
+
+    /// Drops provenance (which an overlay stamps by its own rules) so that
+    /// what remains is the catalog's content.
+    fn content(mut value: Value) -> Value {
+        match &mut value {
+            Value::Object(map) => {
+                for key in ["source", "as_of", "confidence"] {
+                    map.remove(key);
+                }
+                for v in map.values_mut() {
+                    *v = content(v.take());
+                }
+            }
+            Value::Array(items) => {
+                for v in items.iter_mut() {
+                    *v = content(v.take());
+                }
+            }
+            _ => {}
+        }
+        value
+    }
+
+    /// A provider with the same ids and nothing else: what a merge starts
+    /// from when every field must come from the overlay.
+    fn skeleton(provider: &Provider) -> Provider {
+        let offerings: Vec<Value> = provider
+            .offerings
+            .iter()
+            .map(|o| {
+                json!({
+                    "id": o.id,
+                    "tiers": o.tiers.iter().map(|t| json!({ "id": t.id })).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        let usage: Vec<Value> = provider
+            .usage
+            .iter()
+            .map(|u| json!({ "id": u.id, "unit": "x", "price_tiers": [] }))
+            .collect();
+        serde_json::from_value(json!({
+            "version": provider.version,
+            "provider": provider.provider,
+            "offerings": offerings,
+            "usage": usage,
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn every_field_of_every_shipped_catalog_lands_through_an_overlay() {
+        // Each shipped catalog, used as an overlay on a skeleton of its
+        // own ids, must come out whole: a field the merge forgot (as
+        // `long_context`, `credit` and `usage_compute` once were) differs.
+        let catalog = crate::catalog::load().unwrap();
+        for provider in &catalog.providers {
+            let mut merged = skeleton(provider);
+            merge_provider(&mut merged, provider.clone());
+            let got = content(serde_json::to_value(&merged).unwrap());
+            let want = content(serde_json::to_value(provider).unwrap());
+            assert_eq!(got, want, "{}", provider.provider);
+        }
+    }
+
+    #[test]
+    fn an_overlay_of_a_long_context_price_replaces_it() {
+        let catalog = crate::catalog::load().unwrap();
+        let mut anthropic = catalog
+            .providers
+            .iter()
+            .find(|p| p.provider == "anthropic")
+            .unwrap()
+            .clone();
+        let overlay: Provider = serde_json::from_value(json!({
+            "version": 1,
+            "provider": "anthropic",
+            "source": "negotiated",
+            "usage": [{
+                "id": "claude-sonnet-4-input",
+                "unit": "1M tokens",
+                "price_tiers": [{ "start": 0, "usd": 3.0 }],
+                "long_context": { "above_tokens": 200000, "usd": 12.0 },
+            }],
+        }))
+        .unwrap();
+        merge_provider(&mut anthropic, overlay);
+        let input = anthropic
+            .usage
+            .iter()
+            .find(|u| u.id == "claude-sonnet-4-input")
+            .unwrap();
+        assert_eq!(input.long_context.as_ref().map(|l| l.usd), Some(12.0));
+        assert_eq!(input.source.as_deref(), Some("negotiated"));
+    }
 }
