@@ -44,12 +44,13 @@ pub struct Layout {
     pub color: bool,
 }
 
-/// The width tables fit when stdout is not a terminal and `COLUMNS` is unset.
+/// The width tables fit on a terminal whose width cannot be read.
 pub const DEFAULT_WIDTH: usize = 80;
 
 impl Layout {
     /// `--wide` keeps full width; otherwise `COLUMNS`, else the terminal's
-    /// width, else 80. Colour only on a terminal, never with `NO_COLOR` set
+    /// width (80 when it cannot be read); piped without `COLUMNS`, full
+    /// width. Colour only on a terminal, never with `NO_COLOR` set
     /// (to anything non-empty, as no-color.org asks) or `TERM=dumb`.
     pub fn detect(wide: bool) -> Layout {
         use std::io::IsTerminal;
@@ -69,7 +70,9 @@ impl Layout {
                     .map_or(DEFAULT_WIDTH, usize::from),
             )
         } else {
-            Some(DEFAULT_WIDTH)
+            // Piped or redirected with no COLUMNS: a file or a pager has no
+            // width to fit, so rows stay whole (as ripgrep and most CLIs do).
+            None
         };
         Layout {
             width,

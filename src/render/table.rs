@@ -93,6 +93,7 @@ fn fit_table(headers: &[String], rows: &[Vec<String>], layout: &Layout) -> Strin
     let overhead = 1 + 3 * columns; // "│ " … " ┆ " … " │"
     let mut widths = Vec::with_capacity(columns);
     let mut floors = Vec::with_capacity(columns);
+    let mut figure_column = Vec::with_capacity(columns);
     for (index, header) in headers.iter().enumerate() {
         let cells: Vec<&str> = rows
             .iter()
@@ -107,25 +108,43 @@ fn fit_table(headers: &[String], rows: &[Vec<String>], layout: &Layout) -> Strin
             .unwrap_or(1)
             .max(1);
         let figures = !cells.is_empty() && cells.iter().all(|cell| is_figure(cell) || *cell == "—");
+        // A column never narrows below its longest unbreakable piece: a
+        // number with its unit for figures, a word (or a path's piece up
+        // to a `/`) for text, headers included, so nothing is split inside
+        // a word. When the floors do not fit, rows become records.
         let floor = if figures {
             cells
                 .iter()
                 .flat_map(|cell| cell.split_whitespace())
+                .chain(unbreakable_pieces(header))
                 .map(|token| token.chars().count())
                 .max()
                 .unwrap_or(1)
         } else {
-            MIN_TEXT_COLUMN
+            cells
+                .iter()
+                .copied()
+                .chain(std::iter::once(header.as_str()))
+                .flat_map(unbreakable_pieces)
+                .map(|piece| piece.chars().count())
+                .max()
+                .unwrap_or(1)
+                .max(MIN_TEXT_COLUMN)
         };
         widths.push(natural);
         floors.push(floor.min(natural));
+        figure_column.push(figures);
     }
     let available = width.saturating_sub(overhead);
+    // Text gives first (it wraps between words); figures keep their
+    // whole width until no text column can give more.
     while widths.iter().sum::<usize>() > available {
-        let Some(widest) = (0..columns)
-            .filter(|&i| widths[i] > floors[i])
-            .max_by_key(|&i| (widths[i], std::cmp::Reverse(i)))
-        else {
+        let widest_of = |want_figures: bool| {
+            (0..columns)
+                .filter(|&i| widths[i] > floors[i] && figure_column[i] == want_figures)
+                .max_by_key(|&i| (widths[i], std::cmp::Reverse(i)))
+        };
+        let Some(widest) = widest_of(false).or_else(|| widest_of(true)) else {
             break;
         };
         widths[widest] -= 1;
@@ -166,6 +185,15 @@ fn records(headers: &[String], rows: &[Vec<String>], width: usize, layout: &Layo
             width,
         )));
         for (header, value) in headers.iter().zip(row) {
+            // A value with a piece wider than its column (a long id in a
+            // source) goes under its label at full width, not cut.
+            if unbreakable_pieces(value).any(|piece| piece.chars().count() > value_width) {
+                out.push(format!("{header} │"));
+                for line in wrap_cell(value, width.saturating_sub(2)) {
+                    out.push(format!("  {line}").trim_end().to_string());
+                }
+                continue;
+            }
             let label_lines = wrap_cell(header, label_width);
             let value_lines = wrap_cell(value, value_width);
             for line in 0..label_lines.len().max(value_lines.len()) {
@@ -261,8 +289,16 @@ pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
+/// The pieces a cell may be broken into: words, and a path's parts each
+/// with its `/` (`render/`, `web/`, `starter`).
+fn unbreakable_pieces(text: &str) -> impl Iterator<Item = &str> {
+    text.split_whitespace()
+        .flat_map(|word| word.split_inclusive('/'))
+}
+
 /// A cell's text in lines of at most `width`: broken at spaces, else after
-/// `/`, `-`, `_` or `,` (a path or an id reads well split there), else cut.
+/// a `/` (a path reads well split there), else cut (a piece longer than
+/// the column, which the column floors avoid).
 fn wrap_cell(text: &str, width: usize) -> Vec<String> {
     let width = width.max(1);
     let mut out = Vec::new();
@@ -272,10 +308,7 @@ fn wrap_cell(text: &str, width: usize) -> Vec<String> {
             let window = &rest[..=width];
             let cut = if let Some(space) = window.iter().rposition(|&c| c == ' ') {
                 (space, space + 1)
-            } else if let Some(mark) = window[..width]
-                .iter()
-                .rposition(|&c| matches!(c, '/' | '-' | '_' | ','))
-            {
+            } else if let Some(mark) = window[..width].iter().rposition(|&c| c == '/') {
                 (mark + 1, mark + 1)
             } else {
                 (width, width)

@@ -102,10 +102,47 @@ fn figures(text: &str) -> Vec<String> {
     out
 }
 
+/// The pieces of a text a table may break it into: words between spaces
+/// and rules, and a path's parts each ending in its `/`.
+fn pieces(text: &str) -> std::collections::BTreeSet<String> {
+    text.split(|c: char| c.is_whitespace() || "│┆─═┌┐└┘├┤┬┴┼╞╡╪╪[]".contains(c))
+        .flat_map(|word| word.split_inclusive('/'))
+        // Bare numbers are left to the figures check (records number
+        // their rows).
+        .filter(|piece| !piece.is_empty() && !piece.chars().all(|c| c.is_ascii_digit()))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn every_command_fits_60_to_160_columns_and_splits_no_word() {
+    for (name, args) in commands() {
+        let (wide_code, wide) = output_at(None, &[args.as_slice(), &["--wide"]].concat());
+        let whole = pieces(&wide);
+        for columns in [60, 160] {
+            let (code, text) = output_at(Some(columns), &args);
+            assert_eq!(code, wide_code, "{name} at {columns}");
+            assert!(
+                widest(&text) <= columns,
+                "{name} at {columns} columns has a {}-column line:\n{text}",
+                widest(&text)
+            );
+            // Every piece of the fitted output is a whole word (or path
+            // part) of the wide one: nothing was cut inside a word.
+            let split: Vec<String> = pieces(&text).difference(&whole).cloned().collect();
+            assert!(
+                split.is_empty(),
+                "{name} at {columns}: split words {split:?} in:\n{text}"
+            );
+        }
+    }
+}
+
 #[test]
 fn every_command_fits_80_and_100_columns_and_keeps_its_figures() {
     for (name, args) in commands() {
         let (wide_code, wide) = output_at(None, &[args.as_slice(), &["--wide"]].concat());
+        let whole = pieces(&wide);
         for columns in [80, 100] {
             let (code, text) = output_at(Some(columns), &args);
             assert_eq!(code, wide_code, "{name} at {columns}");
@@ -123,18 +160,27 @@ fn every_command_fits_80_and_100_columns_and_keeps_its_figures() {
                     "{name} at {columns}: {figure} of the wide output is missing:\n{text}"
                 );
             }
+            let split: Vec<String> = pieces(&text).difference(&whole).cloned().collect();
+            assert!(
+                split.is_empty(),
+                "{name} at {columns}: split words {split:?} in:\n{text}"
+            );
             insta::assert_snapshot!(format!("layout_{name}_{columns}"), text);
         }
     }
 }
 
 #[test]
-fn piped_output_is_80_columns_and_wide_keeps_full_rows() {
+fn piped_output_keeps_full_rows_and_columns_fits_it() {
+    // Piped with no COLUMNS, tables print at their natural width (a file
+    // or pager has no width to fit), the same as --wide.
     let (_, piped) = output_at(None, &["tiers", "show", "atlas"]);
-    assert!(widest(&piped) <= 80, "{piped}");
     let (_, wide) = output_at(None, &["tiers", "show", "atlas", "--wide"]);
     assert!(widest(&wide) > 200, "--wide keeps one line per tier");
-    // A nonsense COLUMNS falls back to 80 rather than failing.
+    assert_eq!(piped, wide);
+    let (_, fitted) = output_at(Some(80), &["tiers", "show", "atlas"]);
+    assert!(widest(&fitted) <= 80, "{fitted}");
+    // A nonsense COLUMNS is ignored rather than failing.
     let (code, text) = output_at(None, &["stages"]);
     let mut command = capplan();
     let odd = command
