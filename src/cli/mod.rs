@@ -35,11 +35,12 @@ struct Cli {
     #[command(subcommand)]
     command: Command,
     /// Keep tables at full width instead of fitting them to the terminal
-    /// (the width is `COLUMNS`, else the terminal's, else 80 when piped).
+    /// (the width is `COLUMNS`, else the terminal's; piped, full width).
     #[arg(long, global = true)]
     wide: bool,
-    /// With `--format csv`: print only this table (e.g. `components`), with
-    /// its own columns and no `section` column.
+    /// With `--format csv`: print this table instead of the command's main
+    /// one (e.g. `summary`, `components.charges`), or `all` for every table
+    /// with a `section` column.
     #[arg(long, global = true, value_name = "NAME")]
     table: Option<String>,
 }

@@ -1,15 +1,22 @@
 //! CSV (RFC 4180) for spreadsheets and pandas, built from the report's JSON
-//! so every cell is the exact figure the JSON carries (raw numbers: no `$`,
-//! thousands separators or `%`) under the JSON's own snake_case names, whose
-//! suffixes give the unit (`monthly_usd`, `p95_ms`, `storage_gb`).
+//! so every cell is the figure the JSON carries (raw numbers: no `$`,
+//! thousands separators or `%`; monthly dollar amounts in cents, other
+//! figures without float noise) under the JSON's own snake_case names,
+//! whose suffixes give the unit (`monthly_usd`, `p95_ms`, `storage_gb`).
 //!
-//! The report becomes tables: `summary` (the report's own figures, nested
-//! objects flattened as `stage_name`, `next_upgrade_users`: the totals,
-//! capacity and next upgrade) and one table per list of records, named by
-//! its path (`components`, `components.charges`, `points`). A nested table
-//! has a `parent` column naming its record. By default all tables go into
-//! one CSV with a leading `section` column; `--table NAME` prints one table
-//! with only its own columns.
+//! By default a command prints one rectangular table, its main one: the
+//! report's first list of records (`components` of recommend, `rows` of
+//! sweep, `months` of forecast), or each record's `points` where every
+//! record holds some (compare: one row per stack × user count, the stack
+//! first). A row's `components` become columns named by component
+//! (`api_count`, `api_total_monthly_usd`); other nested lists are left to
+//! `--table`. Without a list the report's own figures are the table.
+//!
+//! `--table NAME` prints another table with its own columns: `summary`
+//! (the report's figures, nested objects flattened as `stage_name`) or a
+//! list of records by its path (`components.charges`, with a `parent`
+//! column naming its record). `--table all` prints every table in one CSV
+//! with a leading `section` column (a sparse union).
 
 use serde_json::{Map, Value};
 
@@ -37,6 +44,8 @@ impl Table {
 pub fn render(report: &Value, table: Option<&str>) -> Result<String, String> {
     let tables = tables(report);
     match table {
+        None => Ok(write(std::slice::from_ref(&main_table(report)), false)),
+        Some("all") => Ok(write(&tables, true)),
         Some(name) => {
             let Some(found) = tables.iter().find(|t| t.name == name) else {
                 let names: Vec<&str> = tables.iter().map(|t| t.name.as_str()).collect();
@@ -47,7 +56,89 @@ pub fn render(report: &Value, table: Option<&str>) -> Result<String, String> {
             };
             Ok(write(std::slice::from_ref(found), false))
         }
-        None => Ok(write(&tables, true)),
+    }
+}
+
+/// The command's main table (see the module comment): one row per record
+/// of the first list of records, their `components` pivoted to columns.
+fn main_table(report: &Value) -> Table {
+    let Some(map) = report.as_object() else {
+        return tables(report).into_iter().next().unwrap_or_default();
+    };
+    let first_list = map.iter().find_map(|(key, value)| {
+        let items = value.as_array()?;
+        (!items.is_empty() && items.iter().all(Value::is_object)).then_some((key, items))
+    });
+    let Some((key, items)) = first_list else {
+        return tables(report).into_iter().next().unwrap_or_default();
+    };
+    let mut table = Table {
+        name: key.clone(),
+        ..Table::default()
+    };
+    let nested_points = items.iter().all(|item| {
+        item.get("points")
+            .and_then(Value::as_array)
+            .is_some_and(|p| !p.is_empty())
+    });
+    for item in items {
+        let Some(record) = item.as_object() else {
+            continue;
+        };
+        if nested_points {
+            // compare: each stack's points, the stack named first.
+            let stack = identity(record).unwrap_or_default();
+            for point in item["points"].as_array().into_iter().flatten() {
+                let mut row = vec![(key_singular(key), stack.clone())];
+                if let Some(point) = point.as_object() {
+                    pivot_row(point, &mut row);
+                }
+                table.push(row);
+            }
+        } else {
+            let mut row = Vec::new();
+            pivot_row(record, &mut row);
+            table.push(row);
+        }
+    }
+    table
+}
+
+/// `stacks` → `stack`: the column naming a nested row's record.
+fn key_singular(key: &str) -> String {
+    key.strip_suffix('s').unwrap_or(key).to_string()
+}
+
+/// A record's scalars (nested objects prefixed with their key), its
+/// `components` as `<component>_<field>` columns; other lists left out.
+fn pivot_row(record: &Map<String, Value>, row: &mut Vec<(String, String)>) {
+    for (key, value) in record {
+        match value {
+            Value::Array(items) if key == "components" => {
+                for component in items.iter().filter_map(Value::as_object) {
+                    let Some(name) = identity(component) else {
+                        continue;
+                    };
+                    let mut scalars = Vec::new();
+                    let mut ignored = Vec::new();
+                    flatten(component, "", "", None, &mut scalars, &mut ignored);
+                    for (field, cell) in scalars {
+                        if field != "name" {
+                            row.push((format!("{name}_{field}"), cell));
+                        }
+                    }
+                }
+            }
+            Value::Array(items) if items.iter().any(Value::is_object) => {}
+            _ => {
+                let mut scalars = Vec::new();
+                let mut ignored = Vec::new();
+                let single: Map<String, Value> =
+                    std::iter::once((key.clone(), value.clone())).collect();
+                flatten(&single, "", "", None, &mut scalars, &mut ignored);
+                row.extend(scalars);
+            }
+        }
     }
 }
 
@@ -135,9 +226,17 @@ fn flatten(
                 records(&table_path, items, parent, tables)
             }
             Value::Array(items) => {
-                row.push((column, items.iter().map(cell).collect::<Vec<_>>().join(";")))
+                let text = items
+                    .iter()
+                    .map(|v| number_cell(&column, v))
+                    .collect::<Vec<_>>()
+                    .join(";");
+                row.push((column, text))
             }
-            scalar => row.push((column, cell(scalar))),
+            scalar => {
+                let text = number_cell(&column, scalar);
+                row.push((column, text))
+            }
         }
     }
 }
@@ -195,6 +294,27 @@ fn identity(map: &Map<String, Value>) -> Option<String> {
         })
 }
 
+/// A cell as the column means it: a monthly dollar amount (a column
+/// ending in `_usd` that is not a rate: no `hourly`, `per` or `unit`) to
+/// the cent; any other fractional number to 10 significant digits, so
+/// float noise (`0.9000000000000001`) does not reach the spreadsheet.
+fn number_cell(column: &str, value: &Value) -> String {
+    let Some(x) = value.as_f64().filter(|_| value.is_f64()) else {
+        return cell(value);
+    };
+    let rate = ["hourly", "per", "unit"].iter().any(|w| column.contains(w));
+    let rounded = if column.ends_with("_usd") && !rate {
+        (x * 100.0).round() / 100.0
+    } else if x == 0.0 || !x.is_finite() {
+        x
+    } else {
+        let digits = 10 - (x.abs().log10().floor() as i32 + 1);
+        let scale = 10f64.powi(digits.clamp(-300, 300));
+        (x * scale).round() / scale
+    };
+    serde_json::Number::from_f64(rounded).map_or_else(|| cell(value), |n| n.to_string())
+}
+
 fn cell(value: &Value) -> String {
     match value {
         Value::Null => String::new(),
@@ -246,8 +366,35 @@ mod tests {
     }
 
     #[test]
-    fn one_csv_with_a_section_column_and_raw_figures() {
+    fn the_main_table_is_the_first_list_of_records() {
         let text = super::render(&report(), None).unwrap();
+        assert_eq!(
+            text,
+            "name,monthly_usd,autoscale,autoscale_min_count\napi,7.0,,\ndb,56.94,,1\n"
+        );
+        // A row's components become columns; money to the cent.
+        let sweep = json!({"rows": [
+            {"users": 1000.0, "monthly_usd": 36.745714, "share": 0.9000000000000001,
+             "components": [{"name": "api", "count": 1, "total_monthly_usd": 7.004}]},
+        ]});
+        assert_eq!(
+            super::render(&sweep, None).unwrap(),
+            "users,monthly_usd,share,api_count,api_total_monthly_usd\n1000.0,36.75,0.9,1,7.0\n"
+        );
+        // compare: each stack's points, the stack first.
+        let compare = json!({"stacks": [
+            {"id": "a", "points": [{"users": 10.0}, {"users": 20.0}]},
+            {"id": "b", "points": [{"users": 10.0}]},
+        ]});
+        assert_eq!(
+            super::render(&compare, None).unwrap(),
+            "stack,users\na,10.0\na,20.0\nb,10.0\n"
+        );
+    }
+
+    #[test]
+    fn all_tables_in_one_csv_with_a_section_column() {
+        let text = super::render(&report(), Some("all")).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(
             lines[0],

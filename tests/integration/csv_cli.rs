@@ -1,4 +1,6 @@
-//! CSV is the JSON in rows: parsed back, every figure equals the JSON's.
+//! CSV is the JSON in rows: parsed back, every figure equals the JSON's
+//! (monthly dollars to the cent). By default one rectangular table per
+//! command; `--table all` the union of every table with a `section`.
 
 use crate::common::{run, run_json};
 
@@ -54,18 +56,19 @@ fn recommend_csv_parses_back_to_the_json_figures() {
         "scenarios/ai-interview-coach.yaml",
     ];
     let json = run_json(&[&args[..], &["--format", "json"]].concat(), 0);
-    let (code, text, _) = run(&[&args[..], &["--format", "csv"]].concat());
+    let (code, text, _) = run(&[&args[..], &["--format", "csv", "--table", "all"]].concat());
     assert_eq!(code, 0);
     let rows = parse(&text);
     assert_eq!(rows[0][0], "section");
+    let cents = |csv: &str, json: f64| (number(csv) - json).abs() <= 0.005 + 1e-9;
     for row in &rows {
         assert_eq!(row.len(), rows[0].len(), "ragged row {row:?}");
     }
     let summary = &section(&rows, "summary")[0];
-    assert_eq!(
-        number(&summary["monthly_usd"]),
+    assert!(cents(
+        &summary["monthly_usd"],
         json["monthly_usd"].as_f64().unwrap()
-    );
+    ));
     assert_eq!(
         number(&summary["max_users"]),
         json["max_users"].as_f64().unwrap()
@@ -86,9 +89,17 @@ fn recommend_csv_parses_back_to_the_json_figures() {
         assert_eq!(row["name"], component["name"].as_str().unwrap());
         assert_eq!(row["tier"], component["tier"].as_str().unwrap());
         assert_eq!(number(&row["count"]), component["count"].as_f64().unwrap());
-        for field in ["monthly_usd", "utilization", "p95_ms"] {
+        match component["monthly_usd"].as_f64() {
+            Some(value) => assert!(cents(&row["monthly_usd"], value)),
+            None => assert_eq!(row["monthly_usd"], ""),
+        }
+        // Other figures to 10 significant digits.
+        for field in ["utilization", "p95_ms"] {
             match component[field].as_f64() {
-                Some(value) => assert_eq!(number(&row[field]), value, "{field}"),
+                Some(value) => assert!(
+                    (number(&row[field]) - value).abs() <= value.abs() * 1e-9,
+                    "{field}"
+                ),
                 None => assert_eq!(row[field], "", "{field}"),
             }
         }
@@ -96,17 +107,67 @@ fn recommend_csv_parses_back_to_the_json_figures() {
     let usage = section(&rows, "usage");
     let expected = json["usage"].as_array().unwrap();
     assert_eq!(usage.len(), expected.len());
-    let csv_total: f64 = usage.iter().map(|u| number(&u["monthly_usd"])).sum();
-    let json_total: f64 = expected
-        .iter()
-        .map(|u| u["monthly_usd"].as_f64().unwrap())
-        .sum();
-    assert_eq!(csv_total, json_total);
+    for (row, item) in usage.iter().zip(expected) {
+        assert!(cents(
+            &row["monthly_usd"],
+            item["monthly_usd"].as_f64().unwrap()
+        ));
+    }
+    // The default is the components table alone, the same rows.
+    let (_, default, _) = run(&[&args[..], &["--format", "csv"]].concat());
+    let default = parse(&default);
+    assert_eq!(&default[0][..2], ["name", "role"]);
+    assert_eq!(default.len() - 1, components.len());
+}
+
+#[test]
+fn sweep_csv_is_one_row_per_user_count_with_columns_per_component() {
+    let args = ["sweep", "--from", "1000", "--to", "50000", "--points", "3"];
+    let json = run_json(&[&args[..], &["--format", "json"]].concat(), 0);
+    let (code, text, _) = run(&[&args[..], &["--format", "csv"]].concat());
+    assert_eq!(code, 0);
+    let rows = parse(&text);
+    let header = &rows[0];
+    assert_eq!(header[0], "users");
+    let points = json["rows"].as_array().unwrap();
+    assert_eq!(rows.len() - 1, points.len());
+    for (row, point) in rows[1..].iter().zip(points) {
+        let cell = |name: &str| {
+            let index = header
+                .iter()
+                .position(|h| h == name)
+                .unwrap_or_else(|| panic!("no {name} in {header:?}"));
+            row[index].clone()
+        };
+        assert_eq!(number(&cell("users")), point["users"].as_f64().unwrap());
+        assert!(
+            (number(&cell("monthly_usd")) - point["monthly_usd"].as_f64().unwrap()).abs() <= 0.005
+        );
+        for component in point["components"].as_array().unwrap() {
+            let name = component["name"].as_str().unwrap();
+            assert_eq!(
+                cell(&format!("{name}_tier")),
+                component["tier"].as_str().unwrap()
+            );
+            assert_eq!(
+                number(&cell(&format!("{name}_count"))),
+                component["count"].as_f64().unwrap()
+            );
+        }
+    }
 }
 
 #[test]
 fn one_table_by_name_has_its_own_columns() {
-    let (code, all, _) = run(&["recommend", "--users", "5000", "--format", "csv"]);
+    let (code, all, _) = run(&[
+        "recommend",
+        "--users",
+        "5000",
+        "--format",
+        "csv",
+        "--table",
+        "all",
+    ]);
     assert_eq!(code, 0);
     let (code, one, _) = run(&[
         "recommend",
@@ -180,11 +241,38 @@ fn every_command_writes_rectangular_csv_of_raw_figures() {
         vec!["tiers", "show", "atlas"],
         vec!["tiers", "show", "openai"],
     ] {
+        let (code, all, stderr) =
+            run(&[&args[..], &["--format", "csv", "--table", "all"]].concat());
+        assert!(code == 0 || code == 1, "{args:?}: {stderr}");
+        assert_eq!(parse(&all)[0][0], "section", "{args:?}");
         let (code, text, stderr) = run(&[&args[..], &["--format", "csv"]].concat());
         assert!(code == 0 || code == 1, "{args:?}: {stderr}");
         let rows = parse(&text);
         assert!(rows.len() > 1, "{args:?}: {text}");
-        assert_eq!(rows[0][0], "section", "{args:?}");
+        assert_ne!(rows[0][0], "section", "{args:?}: the default is one table");
+        // Money columns hold raw numbers (or nothing, where unpriced),
+        // to the cent where they are monthly amounts.
+        for (index, column) in rows[0].iter().enumerate() {
+            if !column.ends_with("_usd") {
+                continue;
+            }
+            for row in &rows[1..] {
+                let cell = &row[index];
+                if cell.is_empty() {
+                    continue;
+                }
+                let value: f64 = cell
+                    .parse()
+                    .unwrap_or_else(|_| panic!("{args:?}: {column} '{cell}' is not a number"));
+                let rate = ["hourly", "per", "unit"].iter().any(|w| column.contains(w));
+                if !rate {
+                    assert!(
+                        (value * 100.0 - (value * 100.0).round()).abs() < 1e-6,
+                        "{args:?}: {column} {cell} is not in cents"
+                    );
+                }
+            }
+        }
         for name in &rows[0] {
             assert!(
                 !name.is_empty()

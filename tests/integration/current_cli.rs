@@ -126,6 +126,8 @@ fn the_recommendation_names_each_change_and_its_cost() {
             "2000",
             "--format",
             format,
+            "--table",
+            "all",
         ]);
         assert_eq!(code, 0);
         assert!(stdout.contains(expected), "{format}: {stdout}");

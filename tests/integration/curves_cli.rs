@@ -63,7 +63,8 @@ fn sweep_rows_equal_recommend_at_the_same_users() {
 #[test]
 fn sweep_formats() {
     let (code, csv, _) = run(&[
-        "sweep", "--from", "1000", "--to", "20000", "--points", "3", "--format", "csv",
+        "sweep", "--from", "1000", "--to", "20000", "--points", "3", "--format", "csv", "--table",
+        "all",
     ]);
     assert_eq!(code, 0);
     let header = csv.lines().next().unwrap();

@@ -312,7 +312,8 @@ fn formats_render_the_same_report() {
     );
     let (_, csv, _) = run(&["recommend", "--users", "5000", "--format", "csv"]);
     assert!(
-        csv.contains(",api,web,render,web,starter,1,7.0,on_demand,"),
+        csv.starts_with("name,role,provider")
+            && csv.contains("\napi,web,render,web,starter,1,7.0,7.0,on_demand,"),
         "{csv}"
     );
     let (_, explained, _) = run(&["recommend", "--users", "5000", "--explain"]);
