@@ -119,29 +119,116 @@ pub fn run(args: QueueArgs) -> Result<Output, Failure> {
     ))
 }
 
-/// JSON Lines in, JSON Lines out, in order; a bad line is answered with
-/// `{"line": N, "error": "..."}` and makes the exit code 1.
+/// The longest batch line read (a problem is a few hundred bytes); the
+/// rest of a longer line is skipped, so memory stays bounded whatever the
+/// input (a 2 GB file of NULs, a line that never ends).
+const MAX_BATCH_LINE: usize = 1 << 20;
+
+/// One line of a batch: its bytes (at most [`MAX_BATCH_LINE`]) and whether
+/// it was longer; `None` at the end of the input.
+fn next_line(reader: &mut impl BufRead, line: &mut Vec<u8>) -> std::io::Result<Option<bool>> {
+    line.clear();
+    let mut too_long = false;
+    let mut read_any = false;
+    loop {
+        let available = match reader.fill_buf() {
+            Ok(buffer) => buffer,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if available.is_empty() {
+            return Ok(read_any.then_some(too_long));
+        }
+        read_any = true;
+        let (chunk, found_end) = match available.iter().position(|&b| b == b'\n') {
+            Some(end) => (&available[..end], true),
+            None => (available, false),
+        };
+        let room = MAX_BATCH_LINE.saturating_sub(line.len());
+        if chunk.len() > room {
+            too_long = true;
+        }
+        line.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        let used = chunk.len() + usize::from(found_end);
+        reader.consume(used);
+        if found_end {
+            return Ok(Some(too_long));
+        }
+    }
+}
+
+/// JSON Lines in, JSON Lines out, in order: every non-blank line gets one
+/// answer, and a bad line (not UTF-8, not JSON, bad values, too long) is
+/// answered with `{"line": N, "error": "..."}`, the batch goes on, and the
+/// exit code is 1. Input is read from a regular file, a named pipe or `-`
+/// (stdin); a device such as /dev/zero is refused.
 fn batch(path: &str) -> Result<Output, Failure> {
     let reader: Box<dyn Read> = if path == "-" {
         Box::new(std::io::stdin())
     } else {
+        let meta = std::fs::metadata(path)
+            .map_err(|e| Failure::input(format!("--batch: cannot open '{path}': {e}")))?;
+        #[cfg(unix)]
+        let is_fifo = std::os::unix::fs::FileTypeExt::is_fifo(&meta.file_type());
+        #[cfg(not(unix))]
+        let is_fifo = false;
+        if !meta.is_file() && !is_fifo {
+            return Err(Failure::input(format!(
+                "--batch: '{path}': expected a file of JSON lines, a named pipe or - (stdin), found {}",
+                if meta.is_dir() {
+                    "a folder"
+                } else {
+                    "a device"
+                }
+            )));
+        }
         Box::new(
             std::fs::File::open(path)
                 .map_err(|e| Failure::input(format!("--batch: cannot open '{path}': {e}")))?,
         )
     };
-    // Answers are streamed: memory stays bounded whatever the line count.
+    // Answers are streamed: memory stays bounded whatever the line count,
+    // and they are flushed whenever the input would block, so an
+    // interactive or stopped producer has every answer so far.
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut input = BufReader::with_capacity(64 * 1024, reader);
     let mut failed = false;
-    for (index, line) in BufReader::new(reader).lines().enumerate() {
-        let number = index + 1;
-        let line =
-            line.map_err(|e| Failure::input(format!("--batch: {path}: line {number}: {e}")))?;
-        if line.trim().is_empty() {
-            continue;
+    let mut line = Vec::new();
+    let mut number = 0usize;
+    loop {
+        if input.buffer().is_empty()
+            && let Err(e) = out.flush()
+        {
+            return batch_end(e, failed);
         }
-        let written = match solve_batch_line(&line) {
+        let too_long = match next_line(&mut input, &mut line) {
+            Ok(Some(too_long)) => too_long,
+            Ok(None) => break,
+            Err(e) => {
+                return Err(Failure::input(format!(
+                    "--batch: {path}: line {}: {e}",
+                    number + 1
+                )));
+            }
+        };
+        number += 1;
+        let answer = if too_long {
+            Err(format!(
+                "the line is longer than {} MB: expected one JSON problem per line",
+                MAX_BATCH_LINE >> 20
+            ))
+        } else {
+            match std::str::from_utf8(&line) {
+                Err(e) => Err(format!(
+                    "the line is not UTF-8 text (invalid byte at column {})",
+                    e.valid_up_to() + 1
+                )),
+                Ok(text) if text.trim().is_empty() => continue,
+                Ok(text) => solve_batch_line(text).map_err(|e| e.to_string()),
+            }
+        };
+        let written = match answer {
             Ok(report) => serde_json::to_writer(&mut out, &versioned(&report)),
             Err(error) => {
                 failed = true;

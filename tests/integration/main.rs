@@ -12,6 +12,7 @@ mod csv_cli;
 mod current_cli;
 mod curves_cli;
 mod docs_cli;
+mod hostile_batch;
 mod hostile_cli;
 mod import_cli;
 mod import_heroku_do;

@@ -1,0 +1,132 @@
+//! `queue --batch` under hostile input (issue 33, part 2): every non-blank
+//! line gets exactly one answer, a bad line is its own error and the batch
+//! goes on, memory stays bounded, and devices are refused.
+
+use crate::common::{capplan, scratch_dir};
+use std::io::Write;
+
+const GOOD: &str = r#"{"arrival_rate": 5, "service_time_s": 0.2, "servers": 2}"#;
+
+fn answers(stdout: &[u8]) -> Vec<serde_json::Value> {
+    String::from_utf8(stdout.to_vec())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn a_line_that_is_not_utf8_is_answered_and_the_batch_goes_on() {
+    let dir = scratch_dir("batch-utf8");
+    let path = dir.join("in.jsonl");
+    let mut bytes = format!("{GOOD}\n").into_bytes();
+    bytes.extend_from_slice(b"\xff\xfe{\"arrival_rate\": 1}\n");
+    bytes.extend_from_slice(format!("{GOOD}\n").as_bytes());
+    std::fs::write(&path, bytes).unwrap();
+    let output = capplan()
+        .args(["queue", "--batch", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let lines = answers(&output.stdout);
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    assert_eq!(lines[1]["line"], 2);
+    assert!(lines[1]["error"].as_str().unwrap().contains("not UTF-8"));
+    assert_eq!(lines[2]["servers"], 2);
+}
+
+#[test]
+fn a_line_without_end_is_one_bounded_error() {
+    // 64 MB of NULs and no newline (a sparse file reads as such), then a
+    // good line: the first is refused as too long, read in bounded chunks.
+    let dir = scratch_dir("batch-sparse");
+    let path = dir.join("sparse.jsonl");
+    {
+        let mut file = std::fs::File::create(&path).unwrap();
+        file.set_len(64 << 20).unwrap();
+        use std::io::Seek;
+        file.seek(std::io::SeekFrom::End(0)).unwrap();
+        writeln!(file).unwrap();
+        writeln!(file, "{GOOD}").unwrap();
+    }
+    let output = capplan()
+        .args(["queue", "--batch", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let lines = answers(&output.stdout);
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(
+        lines[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("longer than 1 MB")
+    );
+    assert_eq!(lines[1]["servers"], 2);
+}
+
+#[cfg(unix)]
+#[test]
+fn devices_are_refused_and_a_named_pipe_with_a_writer_is_read() {
+    for device in ["/dev/zero", "/dev/full"] {
+        if !std::path::Path::new(device).exists() {
+            continue;
+        }
+        let output = capplan()
+            .args(["queue", "--batch", device])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{device}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("found a device"), "{stderr}");
+    }
+    let dir = scratch_dir("batch-fifo");
+    let fifo = dir.join("in.fifo");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("skipping the named-pipe half: mkfifo is not available");
+        return;
+    }
+    let writer_path = fifo.clone();
+    let writer = std::thread::spawn(move || {
+        let mut pipe = std::fs::OpenOptions::new()
+            .write(true)
+            .open(writer_path)
+            .unwrap();
+        for _ in 0..3 {
+            writeln!(pipe, "{GOOD}").unwrap();
+        }
+    });
+    let output = capplan()
+        .args(["queue", "--batch", fifo.to_str().unwrap()])
+        .output()
+        .unwrap();
+    writer.join().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(answers(&output.stdout).len(), 3);
+}
+
+#[test]
+fn every_line_of_a_large_stdin_is_answered_once() {
+    let count = 20_000;
+    let input: String = (0..count)
+        .map(|i| {
+            if i % 1000 == 7 {
+                "not json\n".to_string()
+            } else {
+                format!("{GOOD}\n")
+            }
+        })
+        .collect();
+    let output = capplan()
+        .args(["queue", "--batch", "-"])
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let lines = answers(&output.stdout);
+    assert_eq!(lines.len(), count);
+    let errors: Vec<u64> = lines.iter().filter_map(|l| l["line"].as_u64()).collect();
+    assert_eq!(errors.len(), count / 1000);
+    assert_eq!(errors[0], 8);
+}
