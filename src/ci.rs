@@ -75,7 +75,17 @@ fn collect(paths: &[PathBuf], problems: &mut Vec<Problem>) -> Vec<PathBuf> {
             )),
             Ok(meta) if meta.is_dir() => {
                 let before = files.len();
-                walk(path, &mut files, problems, 0);
+                let mut visited = std::collections::HashSet::new();
+                walk(path, &mut files, problems, &mut visited);
+                if files.len() >= MAX_FILES {
+                    problems.push(Problem::error(
+                        &name,
+                        None,
+                        None,
+                        "",
+                        &format!("the folder holds {MAX_FILES} or more files to check: give a smaller folder"),
+                    ));
+                }
                 if files.len() == before {
                     problems.push(Problem::error(
                         &name,
@@ -92,8 +102,20 @@ fn collect(paths: &[PathBuf], problems: &mut Vec<Problem>) -> Vec<PathBuf> {
     files
 }
 
-fn walk(dir: &Path, files: &mut Vec<PathBuf>, problems: &mut Vec<Problem>, depth: usize) {
-    if depth > 16 {
+/// The most files `check` collects from its folders: far above a real
+/// repository's scenarios, low enough that a runaway tree fails fast.
+const MAX_FILES: usize = 10_000;
+
+/// Collects the folder's scenario and catalog files, each folder once
+/// (by its real path: a symlink back up the tree is not a loop).
+fn walk(
+    dir: &Path,
+    files: &mut Vec<PathBuf>,
+    problems: &mut Vec<Problem>,
+    visited: &mut std::collections::HashSet<PathBuf>,
+) {
+    let real = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    if !visited.insert(real) {
         return;
     }
     let entries = match std::fs::read_dir(dir) {
@@ -112,8 +134,11 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, problems: &mut Vec<Problem>, depth
     let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
     for path in paths {
+        if files.len() >= MAX_FILES {
+            return;
+        }
         if path.is_dir() {
-            walk(&path, files, problems, depth + 1);
+            walk(&path, files, problems, visited);
         } else if matches!(
             path.extension().and_then(|e| e.to_str()),
             Some("yaml" | "yml" | "toml")

@@ -1,4 +1,5 @@
-//! `queue --batch` under hostile input (issue 33, part 2): every non-blank
+//! Hostile input and output places (issue 33, parts 2 and 3): `queue
+//! --batch` answers every non-blank
 //! line gets exactly one answer, a bad line is its own error and the batch
 //! goes on, memory stays bounded, and devices are refused.
 
@@ -129,4 +130,27 @@ fn every_line_of_a_large_stdin_is_answered_once() {
     let errors: Vec<u64> = lines.iter().filter_map(|l| l["line"].as_u64()).collect();
     assert_eq!(errors.len(), count / 1000);
     assert_eq!(errors[0], 8);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_loop_in_a_checked_folder_is_walked_once() {
+    let dir = scratch_dir("check-symlink-loop");
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/scenarios/interview-prep-api.yaml"
+        ),
+        dir.join("app.yaml"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(&dir, dir.join("sub/back")).unwrap();
+    let output = capplan()
+        .args(["check", dir.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("checked 1 file(s)"), "{stdout}");
 }
