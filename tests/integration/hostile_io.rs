@@ -1,7 +1,7 @@
-//! Hostile input and output places (issue 33, parts 2 and 3): `queue
-//! --batch` answers every non-blank
-//! line gets exactly one answer, a bad line is its own error and the batch
-//! goes on, memory stays bounded, and devices are refused.
+//! Hostile input places (issue 33, parts 2 and 3): `queue --batch` gives
+//! every non-blank line exactly one answer, a bad line is its own error and
+//! the batch goes on, memory stays bounded, devices are refused; `check`
+//! walks a folder with a symlink loop once.
 
 use crate::common::{capplan, scratch_dir};
 use std::io::Write;
