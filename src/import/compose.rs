@@ -286,16 +286,25 @@ impl Reader<'_> {
         mut s: Service,
     ) -> Result<Imported, ImportError> {
         if let Some(store) = s.store {
+            let (tiers, also) = store_tiers(platform, store);
             let first = self.stores.iter().find(|(role, _)| *role == store.role);
             let instance = if store.engine.is_none() {
                 format!("no provider in the catalog sells a managed {}", store.label)
+            } else if tiers.is_empty() {
+                format!(
+                    "{} sells no managed {} in the catalog{}",
+                    platform.provider.provider,
+                    store.label,
+                    elsewhere(catalog, store, &s.name)
+                )
             } else if let Some((_, first)) = first {
                 // A scenario has one database and one cache: the first of each.
                 format!(
                     "a scenario has one {} component, and {first} is it",
                     store.role
                 )
-            } else if let Some(tier) = self.managed(platform, store, &mut s)? {
+            } else {
+                let tier = self.managed(&tiers, also, store, &mut s)?;
                 if s.count > 1 {
                     s.notes.push(format!(
                         "{} replicas in the file: a managed {} is counted as one",
@@ -304,13 +313,6 @@ impl Reader<'_> {
                 }
                 self.stores.push((store.role, s.name.clone()));
                 return Ok(imported(s, store.role, tier, 1));
-            } else {
-                format!(
-                    "{} sells no managed {} in the catalog{}",
-                    platform.provider.provider,
-                    store.label,
-                    elsewhere(catalog, store, &s.name)
-                )
             };
             s.notes.push(format!(
                 "a {} image on a compute instance: {instance}",
@@ -423,52 +425,20 @@ impl Reader<'_> {
         Ok(imported(s, role, tier, count))
     }
 
-    /// The platform's managed offering for the image's engine (a
-    /// Redis-compatible one for Redis or Valkey): the cheapest tier with
-    /// at least the memory limit. `None`: the platform sells none.
+    /// Of the platform's managed tiers for the image's engine, the
+    /// cheapest with at least the memory limit (any, with none).
     fn managed<'a>(
         &self,
-        platform: &Platform<'a>,
+        tiers: &[TierRef<'a>],
+        also: &str,
         store: Store,
         s: &mut Service,
-    ) -> Result<Option<TierRef<'a>>, ImportError> {
-        let Some(engine) = store.engine else {
-            return Ok(None);
-        };
-        let role = if store.role == "database" {
-            Role::Database
-        } else {
-            Role::Cache
-        };
-        let of = |e: Engine| -> Vec<&'a Offering> {
-            platform
-                .provider
-                .offerings
-                .iter()
-                .filter(|o| o.role == Some(role) && o.engine == Some(e))
-                .collect()
-        };
-        let compatible = match engine {
-            Engine::Redis => Some(Engine::Valkey),
-            Engine::Valkey => Some(Engine::Redis),
-            _ => None,
-        };
-        let mut tiers = platform.tiers(&of(engine), 1);
-        let mut also = "";
-        if tiers.is_empty()
-            && let Some(other) = compatible
-        {
-            tiers = platform.tiers(&of(other), 1);
-            also = " (Redis and Valkey speak the same protocol)";
-        }
-        if tiers.is_empty() {
-            return Ok(None);
-        }
+    ) -> Result<TierRef<'a>, ImportError> {
         let fits = |t: &TierRef<'_>| {
             s.memory_mb
                 .is_none_or(|need| t.tier.capacity.memory_mb.is_some_and(|m| m + 1e-9 >= need))
         };
-        let Some(tier) = cheapest(&tiers, fits) else {
+        let Some(tier) = cheapest(tiers, fits) else {
             let largest = tiers
                 .iter()
                 .filter_map(|t| t.tier.capacity.memory_mb)
@@ -478,11 +448,11 @@ impl Reader<'_> {
                 self.at(&["services", &s.name], true),
                 num(s.memory_mb.unwrap_or(0.0)),
                 store.label,
-                platform.provider.provider,
+                tiers.first().map_or("", |t| t.provider.provider.as_str()),
                 num(largest)
             ));
         };
-        let offering = format!("{}/{}", platform.provider.provider, tier.offering.id);
+        let offering = format!("{}/{}", tier.provider.provider, tier.offering.id);
         s.notes.push(match s.memory_mb {
             Some(mb) => format!(
                 "a {} image: the managed {offering}{also}; needs {} MB: its cheapest tier with at least that memory is {}",
@@ -498,7 +468,41 @@ impl Reader<'_> {
                 "the CPU limit is not used: a managed datastore's tier is chosen by memory".into(),
             );
         }
-        Ok(Some(tier))
+        Ok(tier)
+    }
+}
+
+/// The tiers of the platform's managed offerings for the image's engine,
+/// else of a Redis-compatible one for Redis or Valkey (with that said).
+fn store_tiers<'a>(platform: &Platform<'a>, store: Store) -> (Vec<TierRef<'a>>, &'static str) {
+    let Some(engine) = store.engine else {
+        return (Vec::new(), "");
+    };
+    let role = if store.role == "database" {
+        Role::Database
+    } else {
+        Role::Cache
+    };
+    let of = |e: Engine| -> Vec<&'a Offering> {
+        platform
+            .provider
+            .offerings
+            .iter()
+            .filter(|o| o.role == Some(role) && o.engine == Some(e))
+            .collect()
+    };
+    let tiers = platform.tiers(&of(engine), 1);
+    let compatible = match engine {
+        Engine::Redis => Some(Engine::Valkey),
+        Engine::Valkey => Some(Engine::Redis),
+        _ => None,
+    };
+    match compatible {
+        Some(other) if tiers.is_empty() => (
+            platform.tiers(&of(other), 1),
+            " (Redis and Valkey speak the same protocol)",
+        ),
+        _ => (tiers, ""),
     }
 }
 
