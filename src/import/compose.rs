@@ -542,3 +542,41 @@ fn imported(s: Service, role: &'static str, tier: TierRef<'_>, count: u32) -> Im
         notes: s.notes,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hostile_files_fail_located_or_import_without_panicking() {
+        let catalog = crate::catalog::load().expect("the embedded catalog loads");
+        let run = |text: &str| import("c.yml", text, &catalog, Some("render"));
+        for text in [
+            "",
+            "services: []",
+            "services: {}",
+            "services:\n  a: ~\n",
+            "services:\n  1: {image: x}\n",
+            "services:\n  a: {deploy: {resources: {limits: {cpus: .inf, memory: .nan}}}}\n",
+            "services:\n  a: {deploy: {replicas: -1}}\n",
+            "services:\n  a: {deploy: {resources: {limits: {cpus: '-2'}}}}\n",
+            "services:\n  a: {deploy: {resources: {limits: {memory: '\u{e9}\u{e9}G'}}}}\n",
+            "services:\n  a: {deploy: {resources: {limits: {memory: '${X:-${Y}}'}}}}\n",
+            "services:\n  a: {deploy: {resources: [1, 2]}, ports: {x: 1}, profiles: nope}\n",
+            "services:\n  a: {<<: 3}\n",
+            "services:\n  a: {image: [postgres], depends_on: [b]}\n",
+            "services:\n  a: !custom {image: x}\n",
+            "services:\n  a: {image: '${}', mem_limit: '$'}\n",
+        ] {
+            match run(text) {
+                Ok(result) => assert!(!result.components.is_empty(), "{text}"),
+                Err(e) => assert!(e.starts_with("c.yml"), "{text}: {e}"),
+            }
+        }
+        assert!(
+            run("services:\n  a: {deploy: {replicas: -1}}\n")
+                .unwrap_err()
+                .starts_with("c.yml:2:")
+        );
+    }
+}

@@ -166,7 +166,7 @@ impl Reader<'_> {
                 if !defaults.is_empty() {
                     notes.push(format!(
                         "{} is '{raw}' in the file: the default, {text}, is used (the environment may set another)",
-                        path[2..].join(".")
+                        path.get(2..).unwrap_or(path).join(".")
                     ));
                 }
                 Ok(Some(text))
@@ -281,6 +281,22 @@ impl Reader<'_> {
         let resources = deploy.and_then(|d| d.get("resources"));
         let limits = resources.and_then(|r| r.get("limits"));
         let reservations = resources.and_then(|r| r.get("reservations"));
+        for (keys, value) in [
+            (&["deploy"][..], deploy),
+            (&["deploy", "resources"], resources),
+            (&["deploy", "resources", "limits"], limits),
+            (&["deploy", "resources", "reservations"], reservations),
+        ] {
+            if let Some(v) = value
+                && !matches!(v, Value::Mapping(_) | Value::Null)
+            {
+                return Err(format!(
+                    "{}: expected a mapping, found {}",
+                    self.at(&path(keys), false),
+                    shown(v)
+                ));
+            }
+        }
         if let Some(Value::Sequence(devices)) = reservations.and_then(|r| r.get("devices"))
             && devices.iter().any(|d| {
                 d.get("capabilities")
