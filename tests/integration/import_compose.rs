@@ -15,8 +15,14 @@ fn fixture(name: &str) -> String {
 
 /// Imports `file` onto `platform` and returns the scenario's path and text.
 fn imported(file: &str, platform: &str) -> (String, String) {
-    let base = file.rsplit('/').next().unwrap_or(file);
-    let dir = scratch_dir(&format!("compose-{base}-{}", platform.replace('/', "-")));
+    // Named by the file's folder and name, so that tests running at once
+    // do not share a folder.
+    let tail: Vec<&str> = file.rsplit('/').take(2).collect();
+    let dir = scratch_dir(&format!(
+        "compose-{}-{}",
+        tail.join("-"),
+        platform.replace('/', "-")
+    ));
     let out = dir.join("scenario.yaml").to_string_lossy().into_owned();
     let (code, stdout, stderr) = run(&["import", file, "--platform", platform, "--out", &out]);
     assert_eq!(code, 0, "{stdout}{stderr}");
