@@ -295,7 +295,7 @@ impl Reader<'_> {
                     "{} sells no managed {} in the catalog{}",
                     platform.provider.provider,
                     store.label,
-                    elsewhere(catalog, store, &s.name)
+                    elsewhere(catalog, platform.provider, store, &s.name)
                 )
             } else if let Some((_, first)) = first {
                 // A scenario has one database and one cache: the first of each.
@@ -507,13 +507,14 @@ fn store_tiers<'a>(platform: &Platform<'a>, store: Store) -> (Vec<TierRef<'a>>, 
 }
 
 /// Other providers that sell the engine managed, as a `--current` hint.
-fn elsewhere(catalog: &Catalog, store: Store, name: &str) -> String {
+fn elsewhere(catalog: &Catalog, platform: &Provider, store: Store, name: &str) -> String {
     let Some(engine) = store.engine else {
         return String::new();
     };
     let sellers: Vec<String> = catalog
         .providers
         .iter()
+        .filter(|p| p.provider != platform.provider)
         .flat_map(|p| {
             p.offerings
                 .iter()

@@ -8,6 +8,7 @@ use crate::catalog::Engine;
 use crate::import::{ImportError, ImportResult};
 use serde_yaml_ng::Value;
 use std::collections::BTreeMap;
+
 /// The most replicas read as a count (render.yaml's numInstances too).
 const MAX_REPLICAS: u32 = 1000;
 
