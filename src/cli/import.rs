@@ -40,8 +40,8 @@ pub struct ImportArgs {
     /// Machines of a fly.toml process group, GROUP=N (repeatable)
     #[arg(long, value_name = "GROUP=N", value_parser = parse_count)]
     count: Vec<(String, u32)>,
-    /// The platform a docker-compose file runs on: render, fly, heroku, digitalocean, railway, aws, gcp, azure
-    #[arg(long, value_name = "PROVIDER")]
+    /// The platform a docker-compose file runs on: render, fly, heroku, digitalocean, railway, aws, gcp, azure; or PROVIDER/OFFERING for one offering (gcp/cloud-run)
+    #[arg(long, value_name = "PROVIDER[/OFFERING]")]
     platform: Option<String>,
     /// A component's current tier, COMPONENT=provider/offering/tier[:N|:MIN-MAX]: adds one the files lack or replaces what they say (repeatable)
     #[arg(long, value_name = "COMPONENT=TIER", value_parser = capplan::import::CurrentOverride::parse)]

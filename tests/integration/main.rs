@@ -15,6 +15,7 @@ mod docs_cli;
 mod hostile_cli;
 mod hostile_io;
 mod import_cli;
+mod import_compose;
 mod import_heroku_do;
 mod init_cli;
 mod layout_cli;
