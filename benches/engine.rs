@@ -248,7 +248,7 @@ fn calibration(c: &mut Criterion) {
     let mut group = c.benchmark_group("calibrate");
     group.sample_size(10);
     for (name, path) in [("prometheus_1M", &prom), ("locust_history_1M", &locust)] {
-        let inputs = vec![(path.to_string_lossy().into_owned(), None, None)];
+        let inputs = vec![(path.clone(), None, None)];
         group.bench_function(name, |b| {
             b.iter(|| capplan::calibrate::calibrate(black_box(&inputs), &setup))
         });

@@ -183,7 +183,7 @@ impl CalibrateError {
 
 /// Reads, joins and fits: the whole calibration of a set of files.
 pub fn calibrate(
-    inputs: &[(String, Option<Metric>, Option<InputFormat>)],
+    inputs: &[(std::path::PathBuf, Option<Metric>, Option<InputFormat>)],
     setup: &Setup,
 ) -> Result<Calibration, CalibrateError> {
     let mut sources = Vec::new();

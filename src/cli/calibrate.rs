@@ -39,7 +39,7 @@ What each format gives and the exact commands: docs/calibrate.md."
 pub struct CalibrateArgs {
     /// Measurement files, each optionally prefixed by the metric it holds (METRIC=FILE)
     #[arg(required = true, value_name = "FILE")]
-    files: Vec<String>,
+    files: Vec<std::ffi::OsString>,
     /// The component the measurements are of (default: the scenario's first web component)
     #[arg(long, value_name = "NAME")]
     component: Option<String>,
@@ -147,7 +147,13 @@ pub fn run(args: CalibrateArgs) -> Result<Output, Failure> {
             }
         };
     let mut inputs = Vec::new();
-    for spec in &args.files {
+    for raw in &args.files {
+        // METRIC=FILE needs a UTF-8 prefix; a path that is not UTF-8 is a
+        // file as it stands.
+        let Some(spec) = raw.to_str() else {
+            inputs.push((std::path::PathBuf::from(raw), None, args.input_format));
+            continue;
+        };
         let (metric, path) = match spec.split_once('=') {
             Some((name, path)) if !std::path::Path::new(spec).exists() => {
                 let metric = Metric::from_name(name).ok_or_else(|| {
@@ -156,9 +162,9 @@ pub fn run(args: CalibrateArgs) -> Result<Output, Failure> {
                         calibrate::METRICS.map(|m| m.name()).join(", ")
                     ))
                 })?;
-                (Some(metric), path.to_string())
+                (Some(metric), std::path::PathBuf::from(path))
             }
-            _ => (None, spec.clone()),
+            _ => (None, std::path::PathBuf::from(spec)),
         };
         inputs.push((path, metric, args.input_format));
     }

@@ -54,7 +54,7 @@ pub struct QueueArgs {
     slo: Vec<String>,
     /// JSON Lines problems from FILE, or - for standard input
     #[arg(long, value_name = "FILE", conflicts_with_all = ["arrival_rate", "service_time"])]
-    batch: Option<String>,
+    batch: Option<std::path::PathBuf>,
     /// Output format (batch mode always writes JSON Lines)
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
@@ -162,11 +162,14 @@ fn next_line(reader: &mut impl BufRead, line: &mut Vec<u8>) -> std::io::Result<O
 /// answered with `{"line": N, "error": "..."}`, the batch goes on, and the
 /// exit code is 1. Input is read from a regular file, a named pipe or `-`
 /// (stdin); a device such as /dev/zero is refused.
-fn batch(path: &str) -> Result<Output, Failure> {
+fn batch(file: &std::path::Path) -> Result<Output, Failure> {
+    // Any path the OS accepts (not only UTF-8); messages show it lossily.
+    let shown = file.display().to_string();
+    let path = shown.as_str();
     let reader: Box<dyn Read> = if path == "-" {
         Box::new(std::io::stdin())
     } else {
-        let meta = std::fs::metadata(path)
+        let meta = std::fs::metadata(file)
             .map_err(|e| Failure::input(format!("--batch: cannot open '{path}': {e}")))?;
         #[cfg(unix)]
         let is_fifo = std::os::unix::fs::FileTypeExt::is_fifo(&meta.file_type());
@@ -183,7 +186,7 @@ fn batch(path: &str) -> Result<Output, Failure> {
             )));
         }
         Box::new(
-            std::fs::File::open(path)
+            std::fs::File::open(file)
                 .map_err(|e| Failure::input(format!("--batch: cannot open '{path}': {e}")))?,
         )
     };

@@ -154,3 +154,55 @@ fn a_symlink_loop_in_a_checked_folder_is_walked_once() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.contains("checked 1 file(s)"), "{stdout}");
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn paths_that_are_not_utf8_are_read_where_the_os_accepts_them() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let dir = scratch_dir("non-utf8-paths");
+    let at = |name: &[u8]| dir.join(OsStr::from_bytes(name));
+    let scenario = at(b"sc\xff.yaml");
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/scenarios/interview-prep-api.yaml"
+        ),
+        &scenario,
+    )
+    .unwrap();
+    let batch = at(b"q\xfe.jsonl");
+    std::fs::write(&batch, format!("{GOOD}\n")).unwrap();
+    let k6 = at(b"k6\xfd.json");
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/calibrate/k6/summary-export.json"
+        ),
+        &k6,
+    )
+    .unwrap();
+    let runs: Vec<Vec<&OsStr>> = vec![
+        vec![
+            OsStr::new("recommend"),
+            OsStr::new("--scenario"),
+            scenario.as_os_str(),
+        ],
+        vec![OsStr::new("check"), scenario.as_os_str()],
+        vec![
+            OsStr::new("queue"),
+            OsStr::new("--batch"),
+            batch.as_os_str(),
+        ],
+        vec![OsStr::new("calibrate"), k6.as_os_str()],
+    ];
+    for args in runs {
+        let output = capplan().args(&args).output().unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}

@@ -80,12 +80,15 @@ pub const MAX_MEASUREMENT_BYTES: u64 = 1 << 30;
 /// result without a metric name) measures; `format` forces the format.
 pub fn read_file(
     index: usize,
-    path: &str,
+    file: &std::path::Path,
     metric: Option<Metric>,
     format: Option<InputFormat>,
 ) -> Result<Read, CalibrateError> {
+    // Any path the OS accepts (not only UTF-8); messages show it lossily.
+    let shown = file.display().to_string();
+    let path = shown.as_str();
     let fail = |m: String| CalibrateError::at(path, "", m);
-    let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read: {e}")))?;
+    let meta = std::fs::metadata(file).map_err(|e| fail(format!("cannot read: {e}")))?;
     if !meta.is_file() {
         return Err(fail("expected a regular file".into()));
     }
@@ -96,7 +99,7 @@ pub fn read_file(
             MAX_MEASUREMENT_BYTES >> 20
         )));
     }
-    let file = std::fs::File::open(path).map_err(|e| fail(format!("cannot read: {e}")))?;
+    let file = std::fs::File::open(file).map_err(|e| fail(format!("cannot read: {e}")))?;
     let label = format!("reading {path}");
     let mut reader = crate::progress::CountingReader::new(
         std::io::BufReader::with_capacity(1 << 16, file),
