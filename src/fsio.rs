@@ -23,6 +23,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    remove_stale_temporaries(dir, &name);
     let temp = dir.join(format!(".{name}.capplan-{}.tmp", std::process::id()));
     let result = (|| {
         let mut file = std::fs::File::create(&temp)?;
@@ -36,9 +37,52 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     result
 }
 
+/// Temporaries of the same target left by a run that was killed (`kill
+/// -9` leaves no chance to clean up): removed when their process is gone.
+/// Only where a process can be looked up (`/proc`); elsewhere left alone.
+fn remove_stale_temporaries(dir: &Path, name: &str) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let prefix = format!(".{name}.capplan-");
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(pid) = file_name
+            .to_str()
+            .and_then(|n| n.strip_prefix(&prefix))
+            .and_then(|rest| rest.strip_suffix(".tmp"))
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_killed_run_s_temporary_is_removed_by_the_next_write() {
+        let dir = std::env::temp_dir().join(format!("capplan-fsio-stale-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        // A process id far above any running one (pid_max is at most 2^22).
+        let stale = dir.join(".chart.png.capplan-4194304999.tmp");
+        std::fs::write(&stale, b"half a chart").unwrap();
+        let other = dir.join(".other.png.capplan-4194304999.tmp");
+        std::fs::write(&other, b"not ours").unwrap();
+        write_atomically(&dir.join("chart.png"), b"png").unwrap();
+        assert!(!stale.exists());
+        assert!(other.exists(), "another target's temporary is left alone");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn replaces_whole_files_and_leaves_no_temporary() {

@@ -55,10 +55,87 @@ impl fmt::Display for Problem {
             write!(f, ": warning")?;
         }
         if !self.field.is_empty() {
-            write!(f, ": {}", self.field)?;
+            write!(f, ": {}", concise(&self.field))?;
         }
-        write!(f, ": {}", self.message)
+        write!(f, ": {}", concise(&self.message))
     }
+}
+
+/// The longest quoted value an error echoes: a 1 MB key is shown by its
+/// first characters and an ellipsis.
+const MAX_ECHO: usize = 80;
+/// The most items a `one of a, b, c` list shows before `and N more`.
+const MAX_LISTED: usize = 20;
+/// The longest message shown whole.
+const MAX_MESSAGE: usize = 2000;
+
+/// A message made short enough to read: quoted values (in backticks,
+/// single or double quotes) cut to [`MAX_ECHO`] characters, the list after
+/// each `one of ` cut to [`MAX_LISTED`] items with how many more, and the
+/// whole cut at [`MAX_MESSAGE`].
+pub fn concise(message: &str) -> String {
+    let mut out = cut_quoted(message);
+    let mut from = 0;
+    while let Some(found) = out[from..].find("one of ") {
+        let start = from + found + "one of ".len();
+        let rest = &out[start..];
+        // The list runs to the first `;`, `(`, `)` or newline.
+        let end = rest.find([';', '(', ')', '\n']).unwrap_or(rest.len());
+        let items: Vec<&str> = rest[..end].split(", ").collect();
+        if items.len() > MAX_LISTED + 1 {
+            let trailing = if rest[..end].ends_with(' ') { " " } else { "" };
+            let shown = format!(
+                "{}, and {} more{trailing}",
+                items[..MAX_LISTED].join(", "),
+                items.len() - MAX_LISTED
+            );
+            out = format!("{}{shown}{}", &out[..start], &rest[end..]);
+            from = start + shown.len();
+        } else {
+            from = start;
+        }
+    }
+    if out.chars().count() > MAX_MESSAGE {
+        out = out.chars().take(MAX_MESSAGE).collect::<String>() + "…";
+    }
+    out
+}
+
+/// Each quoted run longer than [`MAX_ECHO`] characters cut to it.
+fn cut_quoted(message: &str) -> String {
+    let chars: Vec<char> = message.chars().collect();
+    let mut out = String::with_capacity(message.len().min(4 * MAX_MESSAGE));
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        // A quote opens a value when it follows a space, a start or an
+        // opening bracket (so apostrophes in words are left alone).
+        let opens = matches!(c, '`' | '\'' | '"')
+            && (i == 0 || matches!(chars[i - 1], ' ' | '(' | '[' | '{' | ':' | '='));
+        let close = if opens {
+            chars[i + 1..]
+                .iter()
+                .position(|&d| d == c)
+                .map(|p| i + 1 + p)
+        } else {
+            None
+        };
+        match close {
+            Some(end) if end - i - 1 > MAX_ECHO => {
+                out.push(c);
+                out.extend(&chars[i + 1..i + 1 + MAX_ECHO - 1]);
+                out.push('…');
+                out.push(c);
+                out.push_str(&format!(" ({} characters)", end - i - 1));
+                i = end + 1;
+            }
+            _ => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    out
 }
 
 /// The error-severity problems, one per line: the message of a failed load.
@@ -404,5 +481,29 @@ mod tests {
         let problems = parse_yaml_all::<Doc>("x.yaml", "a: many\n").unwrap_err();
         assert_eq!(problems.len(), 1);
         assert!(parse_yaml_all::<Doc>("x.yaml", "a: 1\nb: 2.5\n").is_ok());
+    }
+}
+
+#[cfg(test)]
+mod concise_tests {
+    use super::concise;
+
+    #[test]
+    fn long_values_and_lists_are_cut_and_short_ones_kept() {
+        let key = "k".repeat(1_000_000);
+        let message = format!("unknown field `{key}`, expected `version`");
+        let short = concise(&message);
+        assert!(short.len() < 200, "{short}");
+        assert!(short.contains("(1000000 characters)"), "{short}");
+        assert!(short.ends_with("expected `version`"), "{short}");
+        let classes: Vec<String> = (0..5000).map(|i| format!("job{i}")).collect();
+        let listed = concise(&format!(
+            "unknown class 'x': expected one of {}; add it",
+            classes.join(", ")
+        ));
+        assert!(listed.contains("job19, and 4980 more; add it"), "{listed}");
+        assert!(!listed.contains("job20,"), "{listed}");
+        let plain = "the tier's 'max' is 3, expected one of a, b, c";
+        assert_eq!(concise(plain), plain);
     }
 }

@@ -165,7 +165,10 @@ pub fn main() -> ExitCode {
             }
         }
         Err(failure) => {
-            stderr_line(&format!("error: {}", failure.message));
+            stderr_line(&format!(
+                "error: {}",
+                capplan::problem::concise(&failure.message)
+            ));
             ExitCode::from(failure.code)
         }
     }
