@@ -14,6 +14,7 @@ mod curves_cli;
 mod docs_cli;
 mod hostile_cli;
 mod import_cli;
+mod import_terraform;
 mod init_cli;
 mod layout_cli;
 mod machine_cli;

@@ -180,8 +180,14 @@ impl Reader<'_, '_> {
             && (low != units.min || high != units.max)
         {
             db.notes.push(format!(
-                "serverlessv2_scaling_configuration {low}–{high} ACU: the catalog prices {}–{} ACU following the load; the plan's range is not held",
-                units.min, units.max
+                "serverlessv2_scaling_configuration {low}–{high} ACU: the catalog prices the ACUs the load needs, from {} to {}{}",
+                units.min,
+                units.max,
+                if low > units.min {
+                    format!("; the plan's floor of {low} ACU is not priced where the load needs less")
+                } else {
+                    String::new()
+                }
             ));
         }
         match serverless.len() {
@@ -310,13 +316,13 @@ impl Reader<'_, '_> {
                 (
                     s.saturating_mul(per),
                     format!(
-                        " (cluster mode: {s} shard(s) × {per} node(s); shards are not modelled)"
+                        ", cluster mode: {s} shard(s) × {per} node(s) (shards are not modelled)"
                     ),
                 )
             }
             None => (
                 1,
-                " (no num_cache_clusters or num_node_groups in the plan: assumed 1)".into(),
+                ", no num_cache_clusters or num_node_groups in the plan: assumed 1".into(),
             ),
         })
     }

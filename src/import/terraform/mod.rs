@@ -186,15 +186,16 @@ fn from_change<'a>(
         }
     };
     let name = entry.get("name").and_then(Value::as_str).unwrap_or("");
+    let address = address(entry, kind, name);
+    // The module from module_address, else from the address itself.
+    let module = match entry.get("module_address").and_then(Value::as_str) {
+        Some(module) => module_path(module),
+        None => module_path(&address),
+    };
     Ok(Some(Resource {
         at: format!("{at}.change.after"),
-        address: address(entry, kind, name),
-        module: module_path(
-            entry
-                .get("module_address")
-                .and_then(Value::as_str)
-                .unwrap_or(""),
-        ),
+        address,
+        module,
         kind,
         name,
         values,
@@ -292,8 +293,8 @@ fn address(entry: &Map<String, Value>, kind: &str, name: &str) -> String {
         .map_or_else(|| format!("{kind}.{name}"), str::to_string)
 }
 
-/// `module.a["x.y"].module.b[0]` → `["a", "b"]`: the module calls, without
-/// their count or for_each keys.
+/// `module.a["x.y"].module.b[0]` (or a resource address within it) →
+/// `["a", "b"]`: the module calls, without their count or for_each keys.
 fn module_path(address: &str) -> Vec<String> {
     let mut parts = Vec::new();
     let mut current = String::new();
@@ -456,6 +457,8 @@ mod tests {
             module_path("module.db.module.db_1[0].module.x[\"a.b]\"]"),
             ["db", "db_1", "x"]
         );
+        assert_eq!(module_path("module.app.aws_instance.web[0]"), ["app"]);
+        assert!(module_path("aws_instance.web").is_empty());
         assert!(module_path("").is_empty());
     }
 
