@@ -564,3 +564,62 @@ fn bad_plans_are_refused_located() {
         "{stderr}"
     );
 }
+
+#[test]
+fn one_resource_block_of_two_instance_types_is_two_components() {
+    // `instance_type = var.types[count.index]`: web[0] and web[2] t3.small,
+    // web[1] t3.medium; and an instance named like the database.
+    let text = plan(vec![
+        change(
+            "aws_instance.web[0]",
+            "aws_instance",
+            &["no-op"],
+            json!({ "instance_type": "t3.small" }),
+        ),
+        change(
+            "aws_instance.web[1]",
+            "aws_instance",
+            &["no-op"],
+            json!({ "instance_type": "t3.medium" }),
+        ),
+        change(
+            "aws_instance.web[2]",
+            "aws_instance",
+            &["no-op"],
+            json!({ "instance_type": "t3.small" }),
+        ),
+        change(
+            "aws_instance.database",
+            "aws_instance",
+            &["no-op"],
+            json!({ "instance_type": "t3.micro" }),
+        ),
+        change(
+            "aws_db_instance.main",
+            "aws_db_instance",
+            &["no-op"],
+            json!({ "engine": "postgres", "instance_class": "db.t4g.micro", "allocated_storage": 5 }),
+        ),
+    ]);
+    let dir = scratch_dir("tf-types");
+    let file = write_file(&dir, "types.json", &text);
+    let (scenario, current) = import_and_price(&dir, "types.yaml", &file);
+    for said in [
+        "\"web-t3.small\": { tier: aws/ec2/t3.small, count: 2 }",
+        "\"web-t3.medium\": { tier: aws/ec2/t3.medium, count: 1 }",
+        "\"database\": { tier: aws/ec2/t3.micro, count: 1 }",
+        "\"database-2\": { tier: aws/rds-postgres/db.t4g.micro, count: 1, storage_gb: 20 }",
+        "allocated_storage 5 GB is below the 20 GB the catalog sells (gp2/gp3): priced at 20 GB",
+    ] {
+        assert!(scenario.contains(said), "{said}\n{scenario}");
+    }
+    assert_eq!(current["holds"], true, "{current}");
+    // rds-postgres db.t4g.micro at $0.016/h and 20 GB of rds-storage at
+    // $0.115, billed whatever is stored (4.9 GB, its backup within the
+    // free 100%).
+    let db = component(&current, "database-2");
+    assert!(
+        close(usd(&db["monthly_usd"]), 0.016 * 730.0 + 20.0 * 0.115, 1e-9),
+        "{db}"
+    );
+}

@@ -43,6 +43,9 @@ pub(super) struct Reader<'p, 'a> {
     pub(super) catalog: &'p Catalog,
     pub(super) plan: &'p Plan<'a>,
     pub(super) used: Vec<bool>,
+    /// The autoscaling group a policy scales, the cluster an Aurora
+    /// instance belongs to (by index), found once.
+    pub(super) points_at: Vec<Option<usize>>,
     pub(super) ec2: Vec<Ec2>,
     pub(super) database: Option<Imported>,
     pub(super) cache: Option<Imported>,
@@ -62,6 +65,27 @@ pub(super) fn import(
         catalog,
         plan,
         used: vec![false; plan.resources.len()],
+        points_at: plan
+            .resources
+            .iter()
+            .map(|r| match r.kind {
+                "aws_autoscaling_policy" => plan.referenced(
+                    r,
+                    text(r, "autoscaling_group_name"),
+                    &["name", "id"],
+                    "autoscaling_group_name",
+                    &["aws_autoscaling_group"],
+                ),
+                "aws_rds_cluster_instance" => plan.referenced(
+                    r,
+                    text(r, "cluster_identifier"),
+                    &["cluster_identifier", "id"],
+                    "cluster_identifier",
+                    &["aws_rds_cluster"],
+                ),
+                _ => None,
+            })
+            .collect(),
         ec2: Vec::new(),
         database: None,
         cache: None,
@@ -194,12 +218,28 @@ impl<'p, 'a> Reader<'p, 'a> {
         let total = self.ec2.len();
         let mut components = Vec::new();
         let mut with_lb = 0;
-        for g in std::mem::take(&mut self.ec2) {
+        let groups = std::mem::take(&mut self.ec2);
+        let mut blocks: std::collections::HashMap<(&[String], &str), usize> =
+            std::collections::HashMap::new();
+        for g in &groups {
+            *blocks.entry((&g.module, &g.leaf)).or_default() += 1;
+        }
+        for g in &groups {
+            // One resource block of several instance types (a type per
+            // count index) is one component per type.
+            let shared = blocks
+                .get(&(g.module.as_slice(), g.leaf.as_str()))
+                .copied()
+                .unwrap_or(1);
+            let mut parts = g.module.clone();
+            parts.push(if shared > 1 {
+                format!("{}-{}", g.leaf, g.tier)
+            } else {
+                g.leaf.clone()
+            });
             let name = if total == 1 {
                 "web".to_string()
             } else {
-                let mut parts = g.module.clone();
-                parts.push(g.leaf.clone());
                 parts.join(".")
             };
             let mut c = Imported::new(&name, "web", EC2, &g.tier, 0);
@@ -232,7 +272,7 @@ impl<'p, 'a> Reader<'p, 'a> {
                     listed.join(", ")
                 ));
             }
-            c.notes.extend(g.notes);
+            c.notes.extend(g.notes.iter().cloned());
             if g.ebs_gb > 0.0 {
                 self.skipped.push(format!("{name}: {} GB of EBS volumes on its instances (root_block_device, ebs_block_device: not modelled)", g.ebs_gb));
             }
@@ -278,12 +318,13 @@ impl<'p, 'a> Reader<'p, 'a> {
         components.extend(self.database.take());
         components.extend(self.cache.take());
         // Names stay unique: a compute resource may be called `database`.
-        for i in 1..components.len() {
-            let base = components[i].name.clone();
+        let mut taken = std::collections::HashSet::new();
+        for c in &mut components {
+            let base = c.name.clone();
             let mut n = 1;
-            while components[..i].iter().any(|c| c.name == components[i].name) {
+            while !taken.insert(c.name.clone()) {
                 n += 1;
-                components[i].name = format!("{base}-{n}");
+                c.name = format!("{base}-{n}");
             }
         }
         let regions: Vec<String> = plan

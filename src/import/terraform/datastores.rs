@@ -117,13 +117,7 @@ impl Reader<'_, '_> {
                 let m = &plan.resources[j];
                 m.kind == "aws_rds_cluster_instance"
                     && !self.used[j]
-                    && plan.referenced(
-                        m,
-                        text(m, "cluster_identifier"),
-                        &["cluster_identifier", "id"],
-                        "cluster_identifier",
-                        &["aws_rds_cluster"],
-                    ) == Some(i)
+                    && self.points_at[j] == Some(i)
             })
             .collect();
         let (serverless, provisioned): (Vec<usize>, Vec<usize>) = instances

@@ -282,15 +282,7 @@ impl Reader<'_, '_> {
             if policy.kind != "aws_autoscaling_policy" || self.used[p] {
                 continue;
             }
-            let name = text(policy, "autoscaling_group_name");
-            let points_at = plan.referenced(
-                policy,
-                name,
-                &["name", "id"],
-                "autoscaling_group_name",
-                &["aws_autoscaling_group"],
-            );
-            if points_at != Some(asg) {
+            if self.points_at[p] != Some(asg) {
                 continue;
             }
             self.used[p] = true;
