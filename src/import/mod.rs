@@ -151,7 +151,8 @@ pub struct Imported {
     pub storage_gb: Option<f64>,
     /// Component fields the file implies, written under the component as
     /// `key: value` (YAML): `high_availability: true` for a Multi-AZ
-    /// database or a cache with a replica node.
+    /// database or a cache with a replica node, `accept_unverified_limits`
+    /// for a database whose limits are unpublished (Aurora).
     pub fields: Vec<(&'static str, String)>,
     /// What was assumed or read beyond the plan and count, written as
     /// comments next to the component.

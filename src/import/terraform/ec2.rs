@@ -54,6 +54,7 @@ impl Reader<'_, '_> {
         {
             Some(g) => &mut self.ec2[g],
             None => {
+                let g = self.ec2.len();
                 self.ec2.push(Ec2 {
                     module: r.module.clone(),
                     leaf: r.name.to_string(),
@@ -64,7 +65,7 @@ impl Reader<'_, '_> {
                     ebs_gb: 0.0,
                     notes: Vec::new(),
                 });
-                self.ec2.last_mut().expect("just pushed")
+                &mut self.ec2[g]
             }
         };
         if let Count::Fixed(n) = &mut group.count {
