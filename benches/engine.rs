@@ -330,9 +330,74 @@ fn uncertainty(c: &mut Criterion) {
 }
 
 criterion_group!(uncertainty_benches, uncertainty);
+/// A Terraform plan of about 1 MB (issue 29: `import` under 100 ms): the
+/// tf014 fixture's resource changes repeated in modules `copy0`, `copy1`,
+/// … (each copy 12 instances in 2 groups, 2 MySQL databases and their
+/// groups and roles) beside its configuration section, as compact JSON
+/// as `terraform show -json` writes it. Read alone, and read into the
+/// validated scenario text the command writes.
+fn import(c: &mut Criterion) {
+    let fixture: serde_json::Value = serde_json::from_str(include_str!(
+        "../tests/fixtures/import/terraform/infracost-tf014-modules.plan.json"
+    ))
+    .unwrap();
+    let changes = fixture["resource_changes"].as_array().unwrap();
+    let mut repeated = Vec::new();
+    let mut text = String::new();
+    for copy in 0.. {
+        for change in changes {
+            let mut change = change.clone();
+            let module = match change["module_address"].as_str() {
+                Some(m) => format!("module.copy{copy}.{m}"),
+                None => format!("module.copy{copy}"),
+            };
+            let address = format!("module.copy{copy}.{}", change["address"].as_str().unwrap());
+            change["module_address"] = module.into();
+            change["address"] = address.into();
+            repeated.push(change);
+        }
+        let mut plan = fixture.clone();
+        plan["resource_changes"] = serde_json::Value::Array(repeated.clone());
+        text = plan.to_string();
+        if text.len() >= 1_000_000 {
+            break;
+        }
+    }
+    let catalog = capplan::catalog::load().unwrap();
+    let options = capplan::import::ImportOptions::default();
+    let read = || {
+        capplan::import::import_file(
+            capplan::import::Format::Terraform,
+            "plan.json",
+            black_box(&text),
+            &catalog,
+            &options,
+        )
+        .unwrap()
+    };
+    assert_eq!(read().components.len(), repeated.len() / changes.len() * 2);
+    let mut group = c.benchmark_group("import");
+    group.bench_function(format!("terraform_plan_{}_kb", text.len() / 1000), |b| {
+        b.iter(read)
+    });
+    group.bench_function(
+        format!("terraform_plan_{}_kb_to_scenario", text.len() / 1000),
+        |b| {
+            b.iter(|| {
+                let scenario = capplan::import::scenario_text("plan.json", 5000.0, &read());
+                let file = capplan::scenario::parse_scenario("imported.yaml", &scenario).unwrap();
+                capplan::scenario::validate(&file, &catalog).unwrap()
+            })
+        },
+    );
+    group.finish();
+}
+
+criterion_group!(import_benches, import);
 criterion_main!(
     benches,
     planning_benches,
     calibration_benches,
-    uncertainty_benches
+    uncertainty_benches,
+    import_benches
 );

@@ -540,6 +540,7 @@ fn imported(s: Service, role: &'static str, tier: TierRef<'_>, count: u32) -> Im
         tier: tier.tier.id.clone(),
         count: Count::Fixed(count),
         storage_gb: None,
+        fields: Vec::new(),
         notes: s.notes,
     }
 }

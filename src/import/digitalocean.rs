@@ -229,14 +229,17 @@ fn datastore(
         }
     };
     known_tier(catalog, file, &format!("{at}.size"), offering, &tier)?;
+    let mut imported = Imported::new(&name, role, offering, &tier, 1);
     if let Some(nodes) = database.get("num_nodes").and_then(Value::as_u64)
         && nodes > 1
     {
         notes.push(format!(
-            "num_nodes {nodes}: standby nodes; set high_availability: true on the component to price them"
+            "num_nodes {nodes}: a primary and standby nodes, priced as high availability"
         ));
+        imported
+            .fields
+            .push(("high_availability", "true".to_string()));
     }
-    let mut imported = Imported::new(&name, role, offering, &tier, 1);
     imported.notes = notes;
     Ok(Some(imported))
 }

@@ -210,6 +210,7 @@ pub fn import(
             tier,
             count: super::Count::Fixed(count),
             storage_gb: None,
+            fields: Vec::new(),
             notes,
         });
     }

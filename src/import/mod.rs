@@ -166,6 +166,11 @@ pub struct Imported {
     pub count: Count,
     /// A database's provisioned storage, GB, where the file gives it.
     pub storage_gb: Option<f64>,
+    /// Component fields the file implies, written under the component as
+    /// `key: value` (YAML): `high_availability: true` for a Multi-AZ
+    /// database or a cache with a replica node, `accept_unverified_limits`
+    /// for a database whose limits are unpublished (Aurora).
+    pub fields: Vec<(&'static str, String)>,
     /// What was assumed or read beyond the plan and count, written as
     /// comments next to the component.
     pub notes: Vec<String>,
@@ -194,6 +199,7 @@ impl Imported {
             tier: tier.to_string(),
             count: Count::Fixed(count),
             storage_gb: None,
+            fields: Vec::new(),
             notes: Vec::new(),
         }
     }
@@ -294,6 +300,9 @@ pub fn scenario_text(name: &str, users: f64, imported: &ImportResult, catalog: &
             c.role,
             candidates(catalog, c).join(", ")
         ));
+        for (key, value) in &c.fields {
+            out.push_str(&format!("    {key}: {value}\n"));
+        }
         match c.role {
             "web" => out.push_str(
                 "    cpu_ms: 20                   # CPU per request: measure it\n\

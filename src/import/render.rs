@@ -93,6 +93,7 @@ fn read_services(
             tier,
             count,
             storage_gb: None,
+            fields: Vec::new(),
             notes,
         });
     }
@@ -137,6 +138,7 @@ fn read_services(
             tier,
             count: Count::Fixed(1),
             storage_gb,
+            fields: Vec::new(),
             notes,
         });
     }

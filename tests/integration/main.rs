@@ -17,6 +17,7 @@ mod hostile_io;
 mod import_cli;
 mod import_compose;
 mod import_heroku_do;
+mod import_terraform;
 mod init_cli;
 mod layout_cli;
 mod machine_cli;
