@@ -384,7 +384,8 @@ fn import(c: &mut Criterion) {
         format!("terraform_plan_{}_kb_to_scenario", text.len() / 1000),
         |b| {
             b.iter(|| {
-                let scenario = capplan::import::scenario_text("plan.json", 5000.0, &read());
+                let scenario =
+                    capplan::import::scenario_text("plan.json", 5000.0, &read(), &catalog);
                 let file = capplan::scenario::parse_scenario("imported.yaml", &scenario).unwrap();
                 capplan::scenario::validate(&file, &catalog).unwrap()
             })
