@@ -27,6 +27,17 @@ pub struct Demand {
     pub egress_gb_per_month: f64,
     /// Peak hour ÷ average hour of the load profile.
     pub peak_to_average: f64,
+    /// The providers the web and worker components may run on (their
+    /// candidates'): a datastore elsewhere sends its replies out of its
+    /// platform, which bills them as egress.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub compute_providers: Vec<String>,
+    /// Components whose outbound data the scenario's usage items give
+    /// (`served_by`): what they send is not estimated again.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub egress_served_by: Vec<String>,
 }
 
 pub const DAYS_PER_MONTH: f64 = HOURS_PER_MONTH / 24.0;
@@ -226,6 +237,15 @@ pub fn demand(scenario: &Scenario, users: f64) -> Demand {
         }
     }
     let storage_gb = users * w.storage_mb_per_user / 1024.0;
+    let mut compute_providers: Vec<String> = Vec::new();
+    for c in scenario.components.iter().filter(|c| c.role.is_compute()) {
+        for candidate in &c.candidates {
+            let provider = candidate.split('/').next().unwrap_or("");
+            if !compute_providers.iter().any(|p| p == provider) {
+                compute_providers.push(provider.to_string());
+            }
+        }
+    }
     Demand {
         users,
         daily_active_users: daily_active,
@@ -244,5 +264,11 @@ pub fn demand(scenario: &Scenario, users: f64) -> Demand {
         egress_gb_per_month: daily_active * w.egress_mb_per_active_user_per_day / 1024.0
             * DAYS_PER_MONTH,
         peak_to_average: ratio,
+        compute_providers,
+        egress_served_by: scenario
+            .usage
+            .iter()
+            .filter_map(|u| u.served_by.clone())
+            .collect(),
     }
 }

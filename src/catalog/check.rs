@@ -266,12 +266,28 @@ impl Checker<'_> {
                 if let Some(id) = &rule.requests {
                     refs.push((vec!["usage_compute", "requests"], id));
                 }
+                if let Some(id) = &rule.edge_requests {
+                    refs.push((vec!["usage_compute", "edge_requests"], id));
+                }
             }
             if let Some(id) = &o.cpu_surplus {
                 refs.push((vec!["cpu_surplus"], id));
             }
             if let Some(id) = &o.egress {
                 refs.push((vec!["egress"], id));
+            }
+            if let Some(id) = &o.public_ipv4 {
+                refs.push((vec!["public_ipv4"], id));
+            }
+            if let Some(id) = &o.origin_transfer {
+                refs.push((vec!["origin_transfer"], id));
+            }
+            if let Some(volume) = &o.root_volume {
+                refs.push((vec!["root_volume", "price"], &volume.price));
+            }
+            if let Some(nat) = &o.nat_gateway {
+                refs.push((vec!["nat_gateway", "hours"], &nat.hours));
+                refs.push((vec!["nat_gateway", "processed"], &nat.processed));
             }
             if let Some(lb) = &o.load_balancer {
                 refs.push((vec!["load_balancer", "capacity_unit"], &lb.capacity_unit));

@@ -25,7 +25,7 @@ pub use rules::{
     PlanCredit, Quota, QuotaMetric, Scaling, StorageMetering, StoragePricing, StorageRule,
     TierBackup, UsageCompute, seconds_per_unit,
 };
-pub use rules::{Basis, IdlePricing};
+pub use rules::{Basis, IdlePricing, NatGateway, RootVolume};
 pub use view::{
     OfferingSummary, TierListReport, TierRow, TierShowReport, UsageRow, offering_summaries,
     tier_rows, usage_rows,
@@ -197,6 +197,16 @@ pub struct Offering {
     pub egress: Option<String>,
     /// A load balancer needed in front of several instances.
     pub load_balancer: Option<LoadBalancerRule>,
+    /// Usage id priced per public IPv4 address-hour: one per instance not
+    /// in a private subnet (AWS, since 2024-02-01).
+    pub public_ipv4: Option<String>,
+    /// The boot disk every instance carries, priced per GB-month.
+    pub root_volume: Option<RootVolume>,
+    /// The NAT gateway a component in a private subnet reaches out by.
+    pub nat_gateway: Option<NatGateway>,
+    /// Usage id priced per GB that a function's responses travel from the
+    /// functions to the edge (Vercel Fast Origin Transfer), beside `egress`.
+    pub origin_transfer: Option<String>,
     /// Paid plans that features of this offering require.
     #[serde(default)]
     pub requires: Vec<FeatureFee>,

@@ -90,6 +90,10 @@ fn merge_offering(base: &mut Offering, over: Offering, stamp: &Stamp) {
         cpu_surplus,
         egress,
         load_balancer,
+        public_ipv4,
+        root_volume,
+        nat_gateway,
+        origin_transfer,
         requires,
         high_availability,
         // The offering's own provenance is already in `stamp`.
@@ -114,6 +118,10 @@ fn merge_offering(base: &mut Offering, over: Offering, stamp: &Stamp) {
         cpu_surplus,
         egress,
         load_balancer,
+        public_ipv4,
+        root_volume,
+        nat_gateway,
+        origin_transfer,
         high_availability,
         note
     );

@@ -123,6 +123,33 @@ pub struct LoadBalancerRule {
     pub capacity_unit: String,
     /// From this many instances on (default 2).
     pub min_instances: Option<u32>,
+    /// Public IPv4 addresses the load balancer holds (one per
+    /// availability zone: an ALB spans at least 2), priced at the
+    /// offering's `public_ipv4`.
+    pub public_ipv4_addresses: Option<u32>,
+}
+
+/// The boot disk of every instance (AWS: an EBS gp3 root volume).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RootVolume {
+    /// Usage id of the same provider priced per GB-month.
+    pub price: String,
+    /// The size when the component gives none (`root_volume_gb`).
+    pub default_gb: f64,
+    pub source: Option<String>,
+}
+
+/// A NAT gateway: its hours and the data it processes, and the public
+/// IPv4 it holds (the offering's `public_ipv4`).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NatGateway {
+    /// Usage id priced per hour.
+    pub hours: String,
+    /// Usage id priced per GB processed.
+    pub processed: String,
+    pub source: Option<String>,
 }
 
 /// A feature that needs a paid plan of the platform (Render autoscaling
@@ -238,6 +265,9 @@ pub struct UsageCompute {
     pub memory: Option<Metered>,
     /// Usage id priced per `1M requests` (web components).
     pub requests: Option<String>,
+    /// Usage id priced per request reaching the platform's edge, one per
+    /// function call (Vercel Edge Requests), beside `requests`.
+    pub edge_requests: Option<String>,
     /// Instances kept warm by the component's `min_instances` are billed
     /// at these rates while they serve no request (Cloud Run idle price).
     pub idle: Option<IdlePricing>,

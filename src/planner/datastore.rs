@@ -1,7 +1,9 @@
 //! Database and cache components: one instance of the cheapest tier whose
 //! storage, memory, connections and operations cover the demand.
 
-use super::charges::{max_storage_gb, quota_charges, storage_charge, storage_need_gb};
+use super::charges::{
+    max_storage_gb, quota_charges, reply_transfer_charges, storage_charge, storage_need_gb,
+};
 use super::compute::{DEFAULT_MAX_MEMORY_UTILIZATION, DEFAULT_MAX_UTILIZATION, Rejection};
 use super::usage::UsageLine;
 use super::{Binding, LimitCheck, Sized, fits};
@@ -484,6 +486,9 @@ pub(crate) fn check_datastore(
     }
     count += standby;
     let mut charges = quota_charges(component, tier, demand, catalog, explain_it)?;
+    charges.extend(reply_transfer_charges(
+        component, tier, demand, catalog, explain_it,
+    )?);
     if component.role == ComponentRole::Database
         && let Some(line) = storage_charge(component, tier, demand, catalog)
     {

@@ -44,8 +44,8 @@ use assemble::{Pricing, serverless_sized};
 use autoscale::{autoscale_counts, billed_lower_bound};
 use charges::{
     backup_charge, baseline_count, burst_mode, capacity_unit_charge, egress_charges,
-    load_balancer_charges, plan_credit_lines, plan_fee_line, plan_reason, required_plans,
-    surplus_charge, surplus_vcpu_hours,
+    instance_charges, load_balancer_charges, plan_credit_lines, plan_fee_line, plan_reason,
+    required_plans, surplus_charge, surplus_vcpu_hours,
 };
 use compute::ComputeModel;
 use datastore::check_datastore;

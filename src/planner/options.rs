@@ -181,6 +181,12 @@ impl<'a> Planner<'a> {
         }
         let mut lines: Vec<UsageLine> = surplus.into_iter().collect();
         lines.extend(egress(count as f64));
+        lines.extend(instance_charges(
+            component,
+            &tier,
+            count as f64,
+            self.catalog,
+        ));
         if component.autoscale.is_none() {
             lines.extend(self.load_balancer(component, &tier, count, demand));
         }
@@ -239,6 +245,12 @@ impl<'a> Planner<'a> {
             ));
         }
         lines.extend(egress);
+        lines.extend(instance_charges(
+            component,
+            tier,
+            counts.billed_count,
+            self.catalog,
+        ));
         lines.extend(self.load_balancer(component, tier, counts.peak_count, demand));
         Ok(lines)
     }

@@ -203,6 +203,16 @@ pub(crate) fn usage_compute_cost(
             name,
         ));
     }
+    if let (Some(id), ComponentRole::Web) = (&rule.edge_requests, component.role) {
+        lines.push(charge_line(
+            catalog,
+            &tier,
+            id,
+            "edge requests (one per function call)".into(),
+            peak.requests_per_month,
+            name,
+        ));
+    }
     let counts =
         (rule.scaling == Scaling::Automatic).then(|| summarize(&counts, Billing::PerSecond));
     Ok(UsageComputeCost { counts, lines })

@@ -331,6 +331,12 @@ pub struct Component {
     pub max_instances: Option<u32>,
     pub db_pool_per_instance: Option<f64>,
     pub cache_connections_per_instance: Option<f64>,
+    /// Each instance's boot disk, GB, where the offering bills one
+    /// (default: the offering's, 8 GB gp3 on EC2).
+    pub root_volume_gb: Option<f64>,
+    /// Instances without public addresses, reaching out through a NAT
+    /// gateway (priced where the offering has one); default false.
+    pub private_subnet: Option<bool>,
     pub purchase_option: Option<crate::catalog::PurchaseOption>,
     pub autoscale: Option<Autoscale>,
     /// Web: contention across instances or workers (Universal Scalability
@@ -362,6 +368,10 @@ pub struct Component {
     pub backup_size_ratio: Option<f64>,
     pub ops_per_vcpu: Option<f64>,
     pub read_replicas: Option<ReadReplicas>,
+    /// Database and cache: the bytes one operation returns, KB (default
+    /// 1): replies to compute on another platform are billed as the
+    /// datastore's egress, and count against a plan's bandwidth.
+    pub result_kb_per_operation: Option<f64>,
     // cache
     pub memory_headroom: Option<f64>,
     // media (credits: 1 per GB stored, GB delivered or 1,000 transformations)

@@ -545,6 +545,21 @@ impl Validator<'_> {
                     &[ComponentRole::Database],
                 ),
                 (
+                    "result_kb_per_operation",
+                    c.result_kb_per_operation.is_some(),
+                    &[ComponentRole::Database, ComponentRole::Cache],
+                ),
+                (
+                    "root_volume_gb",
+                    c.root_volume_gb.is_some(),
+                    &[ComponentRole::Web, ComponentRole::Worker],
+                ),
+                (
+                    "private_subnet",
+                    c.private_subnet.is_some(),
+                    &[ComponentRole::Web, ComponentRole::Worker],
+                ),
+                (
                     "backup_size_ratio",
                     c.backup_size_ratio.is_some(),
                     &[ComponentRole::Database],
@@ -637,6 +652,18 @@ impl Validator<'_> {
                 c.backup_size_ratio,
                 |v| v >= 0.0,
                 "zero (no backups) or a positive multiple of the data stored",
+            );
+            self.number(
+                &cp("result_kb_per_operation"),
+                c.result_kb_per_operation,
+                |v| (0.0..=1e6).contains(&v),
+                "a reply size in KB of at least 0",
+            );
+            self.number(
+                &cp("root_volume_gb"),
+                c.root_volume_gb,
+                |v| (1.0..=65536.0).contains(&v),
+                "a volume size in GB from 1 to 65,536",
             );
             self.number(
                 &cp("storage_gb"),

@@ -52,7 +52,7 @@ fn failed_assertion_exits_1_with_value_and_limit() {
     assert_eq!(code, 1, "{stdout}");
     assert!(
         stdout.contains("FAIL")
-            && stdout.contains("max_monthly_usd $144.67 (excludes unpriced: db: backups (atlas/cluster: no published backup rate)) (limit $100.00)"),
+            && stdout.contains("max_monthly_usd $151.57 (excludes unpriced: db: backups (atlas/cluster: no published backup rate)) (limit $100.00)"),
         "{stdout}"
     );
     assert!(stdout.contains("stage Scale (limit Growth)"), "{stdout}");
@@ -77,7 +77,7 @@ fn failed_assertion_exits_1_with_value_and_limit() {
     assert_eq!(failed[0]["line"], line);
     let (code, github, _) = run(&["check", &path, "--format", "github"]);
     assert_eq!(code, 1);
-    assert!(github.contains(&format!("::error file={path},line={line}::assertion failed at users=5000: max_monthly_usd is $144.67 (excludes unpriced: db: backups (atlas/cluster: no published backup rate)), limit $100.00")), "{github}");
+    assert!(github.contains(&format!("::error file={path},line={line}::assertion failed at users=5000: max_monthly_usd is $151.57 (excludes unpriced: db: backups (atlas/cluster: no published backup rate)), limit $100.00")), "{github}");
 }
 
 #[test]
@@ -350,7 +350,7 @@ fn diff_shows_per_component_change_and_fails_above_a_limit() {
     ]);
     assert_eq!(code, 0);
     assert!(
-        markdown.contains("| 5,000 | Starter | $144.67 | $151.67 | +$7.00 (+4.8%) |"),
+        markdown.contains("| 5,000 | Starter | $151.57 | $158.57 | +$7.00 (+4.6%) |"),
         "{markdown}"
     );
     assert!(

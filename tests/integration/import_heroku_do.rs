@@ -366,7 +366,11 @@ fn the_seed_guides_render_snippet_imports_and_prices() {
     // Atlas M10 and Redis Cloud 250 MB given with --current: 2 Standard
     // instances at $25 (autoscaled 2–4; the default load needs the floor),
     // M10 $56.94, 250 MB $5, and Render's Pro workspace plan ($25) that
-    // autoscaling needs: $136.94, with Atlas backups named as unpriced.
+    // autoscaling needs: $136.94; and the database's replies to Render,
+    // another platform, at Atlas's $0.09/GB: 10 operations/s (5 req/s × 2,
+    // a flat day) × 2,628,000 s × 1 KB = 25.06 GB = $2.26. Atlas backups
+    // are named as unpriced.
+    let replies = 10.0 * 2_628_000.0 / 1024.0 / 1024.0 * 0.09;
     let report = recommend_imported(
         "seed-intervai",
         &[&fixture("render/seed-intervai.render.yaml")],
@@ -380,7 +384,11 @@ fn the_seed_guides_render_snippet_imports_and_prices() {
     let current = &report["current"];
     assert_eq!(current["holds"], true, "{current}");
     assert!(
-        close(current["monthly_usd"].as_f64().unwrap(), 136.94, 1e-9),
+        close(
+            current["monthly_usd"].as_f64().unwrap(),
+            136.94 + replies,
+            1e-9
+        ),
         "{current}"
     );
     assert!(
@@ -398,7 +406,7 @@ fn the_seed_guides_render_snippet_imports_and_prices() {
     );
     let db = component(&report, "db");
     assert!(
-        close(db["monthly_usd"].as_f64().unwrap(), 56.94, 1e-9),
+        close(db["monthly_usd"].as_f64().unwrap(), 56.94 + replies, 1e-9),
         "{db}"
     );
     assert_eq!(db["unpriced"][0], "backups");

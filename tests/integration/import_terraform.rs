@@ -66,7 +66,9 @@ fn plan(changes: Vec<Value>) -> String {
 fn the_real_plans_import_and_price_or_fail_located() {
     let dir = scratch_dir("tf-real");
     // infracost-example: one aws_instance m5.4xlarge at $0.768/h, so
-    // 0.768 × 730 = $560.64; one instance, so no load balancer line; no
+    // 0.768 × 730 = $560.64, its public IPv4 ($0.005/h × 730 = $3.65) and
+    // its 1,050 GB of EBS volumes (root 50 + attached 1,000) at gp3's
+    // $0.08/GB-month = $84.00; one instance, so no load balancer line; no
     // egress beyond the 100 GB free. The wrapper-prefixed file is the same
     // plan captured through hashicorp/setup-terraform.
     for file in [
@@ -76,12 +78,17 @@ fn the_real_plans_import_and_price_or_fail_located() {
         let (scenario, current) = import_and_price(&dir, "example.yaml", &fixture(file));
         assert_eq!(current["holds"], true, "{file}: {current}");
         assert!(
-            close(usd(&current["monthly_usd"]), 0.768 * 730.0, 1e-9),
+            close(
+                usd(&current["monthly_usd"]),
+                0.768 * 730.0 + 0.005 * 730.0 + 1050.0 * 0.08,
+                1e-9
+            ),
             "{file}: {current}"
         );
         assert_eq!(component(&current, "web")["tier"], "aws/ec2/m5.4xlarge");
         assert!(
-            scenario.contains("# not imported: web: 1050 GB of EBS volumes"),
+            scenario.contains("1050 GB of EBS volumes on its instances (root_block_device, ebs_block_device): 1050 GB per instance, priced as gp3")
+                && scenario.contains("    root_volume_gb: 1050\n"),
             "{scenario}"
         );
         assert!(
@@ -96,14 +103,20 @@ fn the_real_plans_import_and_price_or_fail_located() {
     // ALB to each: 0.0225 × 730 = $16.425, and its capacity units at the
     // default workload's 5 req/s peak (5,000 users × 0.3 × 0.1 × 2/min):
     // 5/25 = 0.2 LCU × 730 h × $0.008 = $1.168. Per group:
-    // 6 × 0.0052 × 730 + 16.425 + 1.168 = $40.369. Its two MySQL
-    // databases are not priced and are said so.
+    // 6 × 0.0052 × 730 + 16.425 + 1.168 = $40.369, plus the addresses
+    // (6 instances and the ALB's 2, $3.65 each: $29.20) and the plan's
+    // 24 GB of EBS volumes per group, 4 GB per instance at $0.08: $1.92.
+    // Its two MySQL databases are not priced and are said so.
     let (scenario, current) = import_and_price(
         &dir,
         "tf014.yaml",
         &fixture("infracost-tf014-modules.plan.json"),
     );
-    let group = 6.0 * 0.0052 * 730.0 + 0.0225 * 730.0 + 0.2 * 730.0 * 0.008;
+    let group = 6.0 * 0.0052 * 730.0
+        + 0.0225 * 730.0
+        + 0.2 * 730.0 * 0.008
+        + 8.0 * 0.005 * 730.0
+        + 24.0 * 0.08;
     for name in ["ec2-t3.nano", "instances.ec2-t3.nano"] {
         let c = component(&current, name);
         assert_eq!(
@@ -224,7 +237,15 @@ fn the_issue_plan_prices_every_line_by_hand() {
     // 5 req/s peak: 5 new connections/s ÷ 25 = 0.2 LCU (the 150 online
     // users' active connections ÷ 3,000 = 0.05 LCU and no egress are
     // below it) × 730 h × $0.008 = $1.168.
-    let web = 2.0 * 0.0168 * 730.0 + 0.0225 * 730.0 + 0.2 * 730.0 * 0.008;
+    // Each instance holds a public IPv4 ($0.005/h) and an 8 GB gp3 root
+    // volume ($0.08/GB-month), and the ALB one IPv4 per availability zone
+    // (2): 2 × 3.65 + 2 × 0.64 + 2 × 3.65 = $15.88.
+    let web = 2.0 * 0.0168 * 730.0
+        + 0.0225 * 730.0
+        + 0.2 * 730.0 * 0.008
+        + 2.0 * 0.005 * 730.0
+        + 2.0 * 8.0 * 0.08
+        + 2.0 * 0.005 * 730.0;
     // database: rds-postgres-multi-az db.t4g.medium at $0.129/h = $94.17,
     // plus 20 GB of rds-storage-multi-az at $0.23 = $4.60 (backups of the
     // 7.3 GB stored are within the free 100% of provisioned storage).
@@ -256,7 +277,7 @@ fn the_issue_plan_prices_every_line_by_hand() {
         close(usd(&current["monthly_usd"]), web + database + cache, 1e-9),
         "{current}"
     );
-    assert!(close(web + database + cache, 164.251, 1e-12));
+    assert!(close(web + database + cache, 180.131, 1e-12));
     assert_eq!(component(&current, "database")["storage_gb"], 20.0);
     // What the scenario says about each line, and what was left out.
     for said in [
@@ -282,7 +303,7 @@ fn the_issue_plan_prices_every_line_by_hand() {
     assert!(
         close(
             usd(&component(&current, "web")["monthly_usd"]),
-            0.0168 * 730.0,
+            0.0168 * 730.0 + 0.005 * 730.0 + 8.0 * 0.08,
             1e-9
         ),
         "{current}"
@@ -318,7 +339,7 @@ fn planned_values_and_nested_modules_are_read_without_resource_changes() {
     let file = write_file(&dir, "planned.json", &text);
     let (_, current) = import_and_price(&dir, "planned.yaml", &file);
     assert!(
-        close(usd(&current["monthly_usd"]), 164.251, 1e-9),
+        close(usd(&current["monthly_usd"]), 180.131, 1e-9),
         "{current}"
     );
 }
@@ -367,7 +388,8 @@ fn an_autoscaling_group_takes_its_launch_template_and_cpu_target() {
     }
     assert!(!scenario.contains("not imported: aws_launch"), "{scenario}");
     // At the default load the group runs its floor of 2 t3.small ($0.0208/h)
-    // behind the rule's ALB; the fixed group 1 t3.micro ($0.0104/h).
+    // behind the rule's ALB; the fixed group 1 t3.micro ($0.0104/h) with
+    // its public IPv4 ($3.65) and 8 GB root volume ($0.64).
     assert_eq!(current["holds"], true, "{current}");
     let app = component(&current, "app.app");
     assert_eq!(
@@ -376,7 +398,11 @@ fn an_autoscaling_group_takes_its_launch_template_and_cpu_target() {
     );
     let jobs = component(&current, "jobs");
     assert!(
-        close(usd(&jobs["monthly_usd"]), 0.0104 * 730.0, 1e-9),
+        close(
+            usd(&jobs["monthly_usd"]),
+            0.0104 * 730.0 + 0.005 * 730.0 + 8.0 * 0.08,
+            1e-9
+        ),
         "{jobs}"
     );
 }

@@ -1,6 +1,7 @@
 //! The integration tests: the real executable and the public library API.
 
 mod availability_cli;
+mod bill_lines;
 mod calibrate_cli;
 mod candidates_cli;
 mod check_cli;

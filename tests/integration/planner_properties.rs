@@ -54,6 +54,11 @@ fn twenty_four_copies_of_the_default_api_plan_within_the_shared_connection_limit
         scenario.components.insert(0, copy);
     }
     scenario.usage.retain(|u| u.served_by.is_none());
+    // 24 APIs' cache replies would outgrow Redis Cloud Essentials'
+    // bandwidth; connections are what this test is about.
+    for c in scenario.components.iter_mut().filter(|c| c.name == "cache") {
+        c.result_kb_per_operation = Some(0.0);
+    }
     let plan = Planner::new(&scenario, &catalog).plan(200_000.0).unwrap();
     let copies: Vec<_> = plan
         .components

@@ -254,7 +254,24 @@ fn vercel_bills_active_cpu_and_busy_memory_and_supabase_credits_compute() {
         (vercel_fee["quantity"].as_f64(), vercel_fee["unit"].as_str()),
         (Some(2.0), Some("seat-month"))
     );
-    let total = cpu + memory + invocations + 40.0 + 10.0 + 25.0 - 10.0;
+    // Every call is also an Edge Request: 26.28 M beyond the 10 M
+    // included at $2 per million. Pro's $20 usage credit comes off. The
+    // database's replies to Vercel (10 operations/s × 1 KB = 25.06 GB) are
+    // within Supabase Pro's 250 GB.
+    let edge = (10.0 * MONTH_S / 1e6 - 10.0) * 2.0;
+    assert!(close(
+        usd(&charge(api, "vercel/edge-requests")["monthly_usd"]),
+        edge,
+        1e-9
+    ));
+    let replies = charge(component(&report, "db"), "supabase/egress");
+    assert!(close(
+        usd(&replies["quantity"]),
+        10.0 * MONTH_S / 1024.0 / 1024.0,
+        1e-9
+    ));
+    assert!(close(usd(&replies["monthly_usd"]), 0.0, 1e-12));
+    let total = cpu + memory + invocations + edge + 40.0 - 20.0 + 10.0 + 25.0 - 10.0;
     assert!(
         close(usd(&report["monthly_usd"]), total, 1e-9),
         "{}",

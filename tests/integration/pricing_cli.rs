@@ -84,10 +84,13 @@ pub(crate) fn usd(value: &Value) -> f64 {
         .unwrap_or_else(|| panic!("not a number: {value}"))
 }
 
+// Replies to the Render compute (Atlas's egress) are priced in
+// bill_lines.rs; these storage and backup cases leave them out.
 const ATLAS_DB: &str = "  - name: db
     role: database
     candidates: [atlas/cluster]
-    backup_size_ratio: 0";
+    backup_size_ratio: 0
+    result_kb_per_operation: 0";
 
 #[test]
 fn atlas_custom_storage_beats_the_tier_jump() {
@@ -431,7 +434,8 @@ fn upstash_free_is_never_chosen_past_its_command_quota() {
         scenario(
             &format!("  requests_per_online_user_per_min: {rate}\n  cache_hot_data_mb: 5"),
             "    candidates: [render/web]\n    cache_ops_per_request: 1",
-            "  - name: cache\n    role: cache\n    candidates: [upstash/redis]\n    accept_unverified_limits: [connections]",
+            // Replies against the fixed plans' bandwidth: bill_lines.rs.
+            "  - name: cache\n    role: cache\n    candidates: [upstash/redis]\n    accept_unverified_limits: [connections]\n    result_kb_per_operation: 0",
             "  []",
         )
     };
@@ -672,7 +676,9 @@ fn a_compute_savings_plan_prices_ec2_at_its_per_type_rate() {
     // on demand, $0.003/h under the plan).
     let text = scenario(
         "  requests_per_online_user_per_min: 1",
-        "    cpu_ms: 100\n    candidates: [aws/ec2]\n    purchase_option: savings_plan_1y\n    high_availability: false",
+        // One type: with each instance's address and root volume billed,
+        // fewer larger instances win; the rate is what is checked here.
+        "    cpu_ms: 100\n    candidates: [aws/ec2/t4g.nano]\n    purchase_option: savings_plan_1y\n    high_availability: false",
         "",
         "  []",
     )
@@ -753,7 +759,7 @@ fn backups_are_billed_beyond_the_free_allowance_and_atlas_backups_are_unpriced()
         let text = scenario(
             "  requests_per_online_user_per_min: 1\n  storage_mb_per_user: 1",
             "    candidates: [render/web]\n    db_ops_per_request: 1",
-            "  - name: db\n    role: database\n    candidates: [atlas/cluster]",
+            "  - name: db\n    role: database\n    candidates: [atlas/cluster]\n    result_kb_per_operation: 0",
             "  []",
         );
         plan(&format!("backup-atlas-{users}"), &text, users)

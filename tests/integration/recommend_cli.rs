@@ -117,6 +117,12 @@ fn total_is_the_sum_of_priced_lines_and_prices_trace_to_the_catalog() {
         );
         assert_eq!(c["source"], tier["source"]);
         sum += unit * count;
+        // The component's own lines (its database's replies to Render,
+        // storage…), each priced from its catalog entry; unpriced ones
+        // are left out of the total.
+        for line in c["charges"].as_array().unwrap() {
+            sum += line["monthly_usd"].as_f64().unwrap_or(0.0);
+        }
     }
     for u in json["usage"].as_array().unwrap() {
         sum += u["monthly_usd"].as_f64().unwrap();

@@ -273,8 +273,18 @@ impl<'p, 'a> Reader<'p, 'a> {
                 ));
             }
             c.notes.extend(g.notes.iter().cloned());
-            if g.ebs_gb > 0.0 {
-                self.skipped.push(format!("{name}: {} GB of EBS volumes on its instances (root_block_device, ebs_block_device: not modelled)", g.ebs_gb));
+            let instances: u32 = g.sources.iter().map(|(_, n)| n).sum();
+            if g.ebs_gb > 0.0 && instances > 0 {
+                // The catalog prices each instance's root volume (gp3): the
+                // plan's volumes, root and attached, per instance.
+                let per_instance = g.ebs_gb / instances as f64;
+                c.fields
+                    .push(("root_volume_gb", crate::units::trim_float(per_instance, 1)));
+                c.notes.push(format!(
+                    "{} GB of EBS volumes on its instances (root_block_device, ebs_block_device): {} GB per instance, priced as gp3",
+                    g.ebs_gb,
+                    crate::units::trim_float(per_instance, 1)
+                ));
             }
             let most = match g.count {
                 Count::Fixed(n) => n,

@@ -8,8 +8,12 @@
 //! never free.
 
 mod burst;
+mod instance_lines;
+mod reply_transfer;
 
 pub(crate) use burst::{baseline_count, burst_day, burst_mode, surplus_charge, surplus_vcpu_hours};
+pub(crate) use instance_lines::instance_charges;
+pub(crate) use reply_transfer::reply_transfer_charges;
 
 use super::Binding;
 use super::compute::Rejection;
@@ -342,7 +346,7 @@ pub(crate) fn egress_charges(
         .usage
         .iter()
         .filter(|u| u.served_by.as_deref() == Some(component.name.as_str()))
-        .map(|u| {
+        .flat_map(|u| {
             let gb = super::usage::base_quantity(u, demand);
             // The pooled allowance covers the items in order.
             let included = gb.min(allowance);
@@ -356,7 +360,7 @@ pub(crate) fn egress_charges(
             } else {
                 u.name.clone()
             };
-            match &tier.offering.egress {
+            let served = match &tier.offering.egress {
                 Some(id) => charge_line(catalog, tier, id, name, gb - included, &component.name),
                 None => UsageLine {
                     name: u.name.clone(),
@@ -371,7 +375,20 @@ pub(crate) fn egress_charges(
                     as_of: None,
                     component: Some(component.name.clone()),
                 },
-            }
+            };
+            // The same bytes cross from the functions to the edge first
+            // (Vercel Fast Origin Transfer), billed apart.
+            let origin = tier.offering.origin_transfer.as_ref().map(|id| {
+                charge_line(
+                    catalog,
+                    tier,
+                    id,
+                    format!("{} (from the functions to the edge)", u.name),
+                    gb,
+                    &component.name,
+                )
+            });
+            std::iter::once(served).chain(origin)
         })
         .collect()
 }
@@ -450,7 +467,19 @@ pub(crate) fn load_balancer_charges(
         lcu_per_day * DAYS_PER_MONTH,
         &component.name,
     );
-    vec![hours, units]
+    let mut lines = vec![hours, units];
+    // One public address per availability zone the balancer spans.
+    if let (Some(addresses), Some(id)) = (rule.public_ipv4_addresses, &tier.offering.public_ipv4) {
+        lines.push(charge_line(
+            catalog,
+            tier,
+            id,
+            format!("public IPv4 addresses of the load balancer ({addresses}, one per availability zone)"),
+            addresses as f64 * HOURS_PER_MONTH,
+            &component.name,
+        ));
+    }
+    lines
 }
 
 /// The platform plans this component's features need on this tier, as
