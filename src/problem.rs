@@ -310,7 +310,7 @@ const ALLOWED_TAGS: [&str; 7] = [
 /// `- - -` sequences), and tags outside the core schema. Quoted scalars and
 /// comments are skipped; a bracket inside a plain scalar counts, which only
 /// makes the bound stricter by a level or two.
-fn structure_problem(name: &str, text: &str) -> Option<Problem> {
+pub fn structure_problem(name: &str, text: &str) -> Option<Problem> {
     let mut indents: Vec<usize> = Vec::new();
     let mut flow = 0usize;
     let mut quote: Option<char> = None;

@@ -78,6 +78,10 @@ impl Format {
         if lower.contains("compose") || lower.contains("docker-stack") {
             return Some(Format::Compose);
         }
+        // Too deep to be a platform file: not parsed (import_file says why).
+        if crate::problem::structure_problem(file_name, text).is_some() {
+            return Some(Format::Render);
+        }
         let doc: serde_yaml_ng::Value = serde_yaml_ng::from_str(text).ok()?;
         let services = doc.get("services");
         if services.is_some_and(serde_yaml_ng::Value::is_mapping) {
@@ -142,6 +146,15 @@ pub fn import_file(
     catalog: &Catalog,
     options: &ImportOptions,
 ) -> Result<ImportResult, ImportError> {
+    // YAML formats get the same bounded pass as scenarios and catalogs
+    // before the parser sees them (nesting depth, tags).
+    if matches!(
+        format,
+        Format::Render | Format::DigitalOcean | Format::Compose
+    ) && let Some(problem) = crate::problem::structure_problem(file, text)
+    {
+        return Err(problem.to_string());
+    }
     match format {
         Format::Render => render::import(file, text, catalog),
         Format::Fly => fly::import(file, text, catalog, &options.counts),

@@ -206,3 +206,35 @@ fn paths_that_are_not_utf8_are_read_where_the_os_accepts_them() {
         );
     }
 }
+
+#[test]
+fn platform_files_nested_100000_deep_are_refused_at_their_line() {
+    // YAML, JSON and TOML files given to `capplan import`: each stops at
+    // its location with exit 2 (a YAML file used to hang the parser).
+    let dir = scratch_dir("import-deep");
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    for (name, text, found) in [
+        (
+            "render.yaml",
+            format!("services: {deep}\n"),
+            "render.yaml:1:",
+        ),
+        (
+            "app.json",
+            format!("{{\"formation\": {deep}}}\n"),
+            "app.json:1:",
+        ),
+        ("fly.toml", format!("app = {deep}\n"), "fly.toml:1:"),
+        (
+            "docker-compose.yml",
+            format!("services:\n  web: {deep}\n"),
+            "docker-compose.yml:2:",
+        ),
+    ] {
+        let path = crate::common::write_file(&dir, name, &text);
+        let output = capplan().args(["import", &path]).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{name}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(found), "{name}: {stderr}");
+    }
+}
