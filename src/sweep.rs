@@ -328,14 +328,18 @@ pub fn forecast(
             (Some((before, before_row)), Some(after)) => {
                 if before.managed_mix() != after.managed_mix() {
                     let upgrade = describe_upgrade(before, after, row.users);
+                    // The step's own cost (the instances that change), apart
+                    // from the whole bill's growth since the month before.
                     events.push(ForecastEvent {
                         month,
                         users: row.users,
                         kind: "upgrade",
                         description: format!(
-                            "month {month}: {}, {}",
+                            "month {month}: {}, {}/month in instances (the whole bill {}/month since month {})",
                             upgrade.change,
-                            signed_usd(upgrade.delta_usd)
+                            crate::units::signed_money(upgrade.instances_delta_usd),
+                            crate::units::signed_money(upgrade.delta_usd),
+                            month.saturating_sub(1)
                         ),
                         change: upgrade.change.clone(),
                         delta_usd: Some(upgrade.delta_usd),
@@ -395,15 +399,6 @@ pub fn forecast(
         events,
         uncertainty: None,
     }
-}
-
-/// `+$25.00/month`, `-$7.00/month`.
-pub fn signed_usd(delta: f64) -> String {
-    format!(
-        "{}${:.2}/month",
-        if delta < 0.0 { "-" } else { "+" },
-        delta.abs()
-    )
 }
 
 #[cfg(test)]

@@ -65,7 +65,7 @@ impl<'a> Planner<'a> {
     pub fn next_change(&self, plan: &Plan, holds_up_to: Option<f64>) -> Option<Change> {
         let key = plan.managed_mix();
         let start = plan.demand.users;
-        let end = holds_up_to.map_or(USER_LIMIT, |c| (c + 1.0).min(USER_LIMIT));
+        let mut end = holds_up_to.map_or(USER_LIMIT, |c| (c + 1.0).min(USER_LIMIT));
         // The plan at a user count, and whether it keeps the managed mix.
         let same = |users: f64| {
             let plan = self.plan(users);
@@ -76,6 +76,14 @@ impl<'a> Planner<'a> {
         let mut good = start;
         let (mut bad, mut next) = loop {
             if good >= end {
+                // The fixed-mix bound is conservative where a component's
+                // count follows the load (it is checked at its largest
+                // count): the planner still keeps the mix there, so the
+                // search goes on to the limit.
+                if end < USER_LIMIT {
+                    end = USER_LIMIT;
+                    continue;
+                }
                 return None;
             }
             let step = (good * 1.01).floor().max(good + 1.0).min(end);

@@ -22,6 +22,7 @@ mod import_terraform;
 mod init_cli;
 mod layout_cli;
 mod machine_cli;
+mod next_upgrade_cli;
 mod occupancy_cli;
 mod one_answer_cli;
 mod options_cli;

@@ -44,43 +44,7 @@ pub(super) fn usd(value: Option<f64>) -> String {
     value.map_or("unpriced".to_string(), |v| format!("${v:.2}"))
 }
 
-/// `1234567` → `1,234,567`.
-pub fn thousands(value: f64) -> String {
-    let rounded = value.round();
-    let digits = format!("{}", rounded.abs() as u64);
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    if rounded < 0.0 {
-        format!("-{out}")
-    } else {
-        out
-    }
-}
-
-pub(crate) fn money(value: f64) -> String {
-    // A credit reads "-$5.00", not "$-5.00".
-    if value < 0.0 && -value >= 0.005 {
-        return format!("-{}", money(-value));
-    }
-    if value.abs() >= 1000.0 {
-        format!("${}", thousands(value))
-    } else {
-        format!("${value:.2}")
-    }
-}
-
-pub(super) fn signed_money(value: f64) -> String {
-    format!(
-        "{}{}",
-        if value < 0.0 { "-" } else { "+" },
-        money(value.abs())
-    )
-}
+pub use capplan::units::{money, signed_money, thousands};
 
 /// The note a given `--rpm`/`--rps` leaves on every report.
 pub(super) fn rate_note(rate: Option<&capplan::demand::RateNote>) -> Option<String> {
