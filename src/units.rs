@@ -115,6 +115,45 @@ pub fn fits(needed: f64, limit: f64) -> bool {
     needed <= limit + limit.abs() * 1e-9 + 1e-12
 }
 
+/// `1234567` → `1,234,567` (rounded to a whole number).
+pub fn thousands(value: f64) -> String {
+    let rounded = value.round();
+    let digits = format!("{}", rounded.abs() as u64);
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if rounded < 0.0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+/// Dollars as people read them: `$7.00`, `$1,234`, a credit `-$5.00`.
+pub fn money(value: f64) -> String {
+    if value < 0.0 && -value >= 0.005 {
+        return format!("-{}", money(-value));
+    }
+    if value.abs() >= 1000.0 {
+        format!("${}", thousands(value))
+    } else {
+        format!("${value:.2}")
+    }
+}
+
+/// `+$7.00`, `-$1,234`.
+pub fn signed_money(value: f64) -> String {
+    format!(
+        "{}{}",
+        if value < 0.0 { "-" } else { "+" },
+        money(value.abs())
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::fits;
@@ -175,43 +214,4 @@ mod tests {
         assert_eq!(format_duration(150.0), "2.5 min");
         assert_eq!(trim_float(2.50, 2), "2.5");
     }
-}
-
-/// `1234567` → `1,234,567` (rounded to a whole number).
-pub fn thousands(value: f64) -> String {
-    let rounded = value.round();
-    let digits = format!("{}", rounded.abs() as u64);
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    if rounded < 0.0 {
-        format!("-{out}")
-    } else {
-        out
-    }
-}
-
-/// Dollars as people read them: `$7.00`, `$1,234`, a credit `-$5.00`.
-pub fn money(value: f64) -> String {
-    if value < 0.0 && -value >= 0.005 {
-        return format!("-{}", money(-value));
-    }
-    if value.abs() >= 1000.0 {
-        format!("${}", thousands(value))
-    } else {
-        format!("${value:.2}")
-    }
-}
-
-/// `+$7.00`, `-$1,234`.
-pub fn signed_money(value: f64) -> String {
-    format!(
-        "{}{}",
-        if value < 0.0 { "-" } else { "+" },
-        money(value.abs())
-    )
 }
