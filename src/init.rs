@@ -111,6 +111,12 @@ pub fn starter_scenario(
          \x20 # Share of the day's active users online in the busiest hour (0-1).\n\
          \x20 peak_online_ratio: {por}\n\
          {rate}\
+         \x20 # Relative load in each hour of the day (24 values, the busiest 1.0): a\n\
+         \x20 # daytime shape, quiet at night. Replace it with your own hourly\n\
+         \x20 # traffic; without it every hour is the peak, and usage (egress,\n\
+         \x20 # tokens, autoscaled instances) is billed at the peak rate all month.\n\
+         \x20 load_profile: [0.15, 0.1, 0.1, 0.1, 0.1, 0.15, 0.25, 0.4, 0.55, 0.65, 0.7, 0.7,\n\
+         \x20                0.7, 0.7, 0.7, 0.7, 0.75, 0.85, 0.95, 1.0, 1.0, 0.85, 0.6, 0.3]\n\
          \x20 # Data stored per registered user, in MB (rows, documents, indexes).\n\
          \x20 storage_mb_per_user: 1\n\
          \x20 # Share of the data read often enough to belong in database RAM (0-1).\n\

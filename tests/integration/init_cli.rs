@@ -123,3 +123,49 @@ fn refuses_to_replace_a_file_without_force_and_prints_with_a_dash() {
     assert_eq!(code, 2);
     assert!(stderr.contains("no worker offering"), "{stderr}");
 }
+
+#[test]
+fn the_starter_scenario_has_a_daytime_profile_so_usage_is_not_billed_at_the_peak() {
+    // Issue 31: without a profile the average hour was the peak hour, and
+    // per-request usage (here LLM tokens) was billed at the peak rate.
+    let dir = scratch_dir("init-profile");
+    let path = dir.join("s.yaml").to_string_lossy().into_owned();
+    let (code, _, stderr) = run(&["init", &path, "--llm"]);
+    assert_eq!(code, 0, "{stderr}");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("  load_profile: [0.15,"), "{text}");
+    let tokens = |report: &serde_json::Value| -> f64 {
+        report["usage"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|u| {
+                u["unit"]
+                    .as_str()
+                    .is_some_and(|unit| unit.contains("tokens"))
+            })
+            .map(|u| u["quantity"].as_f64().unwrap())
+            .sum()
+    };
+    let with = tokens(&run_json(
+        &["recommend", "--scenario", &path, "--format", "json"],
+        0,
+    ));
+    let flat: String = text
+        .lines()
+        .filter(|l| !l.contains("load_profile") && !l.trim_start().starts_with("0.7, 0.7"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let flat_path = dir.join("flat.yaml").to_string_lossy().into_owned();
+    std::fs::write(&flat_path, flat).unwrap();
+    let without = tokens(&run_json(
+        &["recommend", "--scenario", &flat_path, "--format", "json"],
+        0,
+    ));
+    // The profile's 24 hours sum to 13.05: the average hour is 13.05/24 of
+    // the peak, and so are the month's tokens.
+    assert!(
+        (with / without - 13.05 / 24.0).abs() < 1e-9,
+        "{with} vs {without}"
+    );
+}
