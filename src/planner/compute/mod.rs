@@ -590,12 +590,22 @@ impl<'a> ComputeModel<'a> {
                 bad = mid;
             }
         }
-        let binding = if good == self.lo {
-            self.lo_binding
-        } else {
-            self.check(good - 1).failing.unwrap_or(self.lo_binding)
-        };
-        Ok((good, binding))
+        Ok((good, self.binding_at(good)))
+    }
+
+    /// What sets a count that holds: the constraint one instance fewer
+    /// fails. At the floor (`min_instances`, high availability) the floor,
+    /// unless the load alone would need as many (one fewer fails a
+    /// constraint of its own): then that constraint, as the one a
+    /// founder must watch.
+    fn binding_at(&self, count: u32) -> Binding {
+        if count <= 1 {
+            return self.lo_binding;
+        }
+        match self.check(count - 1).failing {
+            Some(binding) => binding,
+            None => self.lo_binding,
+        }
     }
 
     /// Sizing when instances contend: past the USL peak more instances
@@ -633,12 +643,7 @@ impl<'a> ComputeModel<'a> {
         let last = peak_n.max(self.lo);
         for n in self.lo..=last {
             if self.check(n).failing.is_none() {
-                let binding = if n == self.lo {
-                    self.lo_binding
-                } else {
-                    self.check(n - 1).failing.unwrap_or(self.lo_binding)
-                };
-                return Ok((n, binding));
+                return Ok((n, self.binding_at(n)));
             }
         }
         let (n, check) = (last, self.check(last));
