@@ -459,6 +459,8 @@ impl Checker<'_> {
                     format!("expected batch_discount from 0 to below 1, found {d}"),
                 );
             }
+            self.positive(&upath, "priority_usd", u.priority_usd, true);
+            self.retirement(p, &upath, u);
             if let Some(long) = &u.long_context {
                 let mut lpath = upath.clone();
                 lpath.push(key("long_context"));
@@ -484,6 +486,45 @@ impl Checker<'_> {
                 }
                 last = tier.start;
             }
+        }
+    }
+
+    /// `retired` is a date; `successor` names a model id, warned about when
+    /// this catalog prices no such model (its replacement may be newer
+    /// than the catalog).
+    fn retirement(&mut self, p: &Provider, upath: &[Step], u: &super::UsagePrice) {
+        if let Some(text) = &u.retired
+            && parse_date(text).is_none()
+        {
+            let mut path = upath.to_vec();
+            path.push(key("retired"));
+            self.error(
+                &path,
+                format!("expected the retirement date YYYY-MM-DD, found '{text}'"),
+            );
+        }
+        let Some(successor) = &u.successor else {
+            return;
+        };
+        let mut path = upath.to_vec();
+        path.push(key("successor"));
+        if !valid_id(successor) {
+            self.error(
+                &path,
+                format!("expected a model id of this provider, found '{successor}'"),
+            );
+            return;
+        }
+        let prefix = format!("{successor}-");
+        let priced = |p: &Provider| p.usage.iter().any(|x| x.id.starts_with(&prefix));
+        if !(priced(p) || self.base.is_some_and(priced)) {
+            self.push(
+                Severity::Warning,
+                &path,
+                format!(
+                    "successor '{successor}' has no price in this catalog (no '{successor}-input' entry): scenarios are told to move to a model they cannot price here"
+                ),
+            );
         }
     }
 
