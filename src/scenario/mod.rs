@@ -4,6 +4,7 @@
 //! by field in `docs/scenarios.md`.
 
 mod load;
+mod model_items;
 mod patch;
 mod validate;
 
@@ -449,14 +450,25 @@ pub struct UsageItem {
     /// of the offering the planner puts it on.
     pub served_by: Option<String>,
     /// An AI model, `provider/model` (`anthropic/claude-sonnet-4-5`):
-    /// priced by the catalog's `<model>-input`, `-cached-input` and
-    /// `-output` token prices, with the token counts below per driver unit
-    /// (a call); `amount` multiplies them.
+    /// priced by the catalog's `<model>-input`, `-cached-input`,
+    /// `-cache-write-5m`, `-cache-write-1h` and `-output` token prices,
+    /// with the token counts below per driver unit (a call); `amount`
+    /// multiplies them.
     pub model: Option<String>,
     /// Prompt tokens per call billed at the input price.
     pub input_tokens: Option<f64>,
-    /// Prompt tokens per call read from the provider's prompt cache.
+    /// Prompt tokens per call served from the provider's prompt cache (a
+    /// system prompt every call repeats): read at the cached-input price,
+    /// or written at the cache-write price by calls that find the cache
+    /// expired (with `cache_write`).
     pub cached_input_tokens: Option<f64>,
+    /// With `cached_input_tokens`: the lifetime the cached prompt is
+    /// written with, `5m` or `1h`. One cache entry serves every call of
+    /// the item and each read renews it; a call that comes after the
+    /// lifetime has passed without a call writes the cached tokens instead
+    /// of reading them (Poisson calls at each hour's rate of the load
+    /// profile). Absent: every call reads, no write is priced.
+    pub cache_write: Option<CacheLifetime>,
     /// Generated tokens per call.
     pub output_tokens: Option<f64>,
     pub driver: UsageDriver,
@@ -472,6 +484,45 @@ pub struct UsageItem {
     /// Use the price's batch discount.
     #[serde(default)]
     pub batch: bool,
+    /// Use the price's priority tier (`priority_usd`: OpenAI Priority
+    /// processing, now Fast mode); not with `batch`.
+    #[serde(default)]
+    pub priority: bool,
+}
+
+/// How long a prompt written to a provider's cache lives (Anthropic: 5
+/// minutes at 1.25× the input price, 1 hour at 2×).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
+pub enum CacheLifetime {
+    #[serde(rename = "5m")]
+    FiveMinutes,
+    #[serde(rename = "1h")]
+    OneHour,
+}
+
+impl CacheLifetime {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CacheLifetime::FiveMinutes => "5m",
+            CacheLifetime::OneHour => "1h",
+        }
+    }
+
+    /// The lifetime in seconds.
+    pub fn seconds(self) -> f64 {
+        match self {
+            CacheLifetime::FiveMinutes => 300.0,
+            CacheLifetime::OneHour => 3600.0,
+        }
+    }
+
+    /// The token kind of the write price (`<model>-cache-write-5m`).
+    pub fn kind(self) -> &'static str {
+        match self {
+            CacheLifetime::FiveMinutes => "cache-write-5m",
+            CacheLifetime::OneHour => "cache-write-1h",
+        }
+    }
 }
 
 fn one() -> f64 {
