@@ -53,6 +53,7 @@ pub(crate) fn check_provider(
         problems: Vec::new(),
         today: today(),
         max_age_days,
+        unpriced_successors: HashSet::new(),
     };
     checker.provider(&file.provider);
     checker.problems
@@ -64,6 +65,8 @@ struct Checker<'a> {
     problems: Vec<Problem>,
     today: String,
     max_age_days: i64,
+    /// Successors already warned about (once per file, not per entry).
+    unpriced_successors: HashSet<String>,
 }
 
 impl Checker<'_> {
@@ -465,7 +468,7 @@ impl Checker<'_> {
                 let mut lpath = upath.clone();
                 lpath.push(key("long_context"));
                 self.positive(&lpath, "above_tokens", Some(long.above_tokens), false);
-                self.positive(&lpath, "usd", Some(long.usd), true);
+                self.positive(&lpath, "usd", long.usd, true);
             }
             if u.price_tiers.is_empty() {
                 self.error(&upath, "expected at least one price tier".into());
@@ -489,9 +492,9 @@ impl Checker<'_> {
         }
     }
 
-    /// `retired` is a date; `successor` names a model id, warned about when
-    /// this catalog prices no such model (its replacement may be newer
-    /// than the catalog).
+    /// `retired` is a date; `successor` names a model id, warned about (once
+    /// per file) when this catalog prices no such model: the replacement
+    /// may be newer than the catalog.
     fn retirement(&mut self, p: &Provider, upath: &[Step], u: &super::UsagePrice) {
         if let Some(text) = &u.retired
             && parse_date(text).is_none()
@@ -517,7 +520,9 @@ impl Checker<'_> {
         }
         let prefix = format!("{successor}-");
         let priced = |p: &Provider| p.usage.iter().any(|x| x.id.starts_with(&prefix));
-        if !(priced(p) || self.base.is_some_and(priced)) {
+        if !(priced(p) || self.base.is_some_and(priced))
+            && self.unpriced_successors.insert(successor.clone())
+        {
             self.push(
                 Severity::Warning,
                 &path,

@@ -434,7 +434,7 @@ mod tests {
             .iter()
             .find(|u| u.id == "claude-sonnet-4-input")
             .unwrap();
-        assert_eq!(input.long_context.as_ref().map(|l| l.usd), Some(12.0));
+        assert_eq!(input.long_context.as_ref().and_then(|l| l.usd), Some(12.0));
         assert_eq!(input.source.as_deref(), Some("negotiated"));
     }
 }

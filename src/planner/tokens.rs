@@ -91,7 +91,7 @@ fn cost(
                 crate::units::trim_float(long.above_tokens, 0)
             ));
             source = long.source.clone();
-            Some(quantity * long.usd)
+            long.usd.map(|usd| quantity * usd)
         }
         None => price.cost(quantity),
     };
