@@ -14,13 +14,13 @@ mod overlay;
 mod rules;
 mod view;
 
-pub use models::{Retirement, TOKEN_KINDS};
 pub use check::{CatalogCheckReport, Problem, Severity, check_catalog, check_catalog_aged};
 pub use dates::{STALE_AFTER_DAYS, days_between, parse_civil_date, parse_date, today};
 pub use load::{
     CatalogError, LoadedFile, catalog_paths, embedded_files, embedded_providers, load, load_file,
     load_with_overlays, parse_file, split_field, strip_location,
 };
+pub use models::{Retirement, TOKEN_KINDS};
 pub use rules::{
     BackupPricing, CapacityUnits, Feature, FeatureFee, HighAvailability, LCU_ACTIVE_CONNECTIONS,
     LCU_NEW_CONNECTIONS_PER_S, LCU_PROCESSED_GB_PER_HOUR, LoadBalancerRule, LongContext, Metered,
@@ -254,7 +254,8 @@ pub struct Tier {
     #[serde(default, deserialize_with = "dates::date_text")]
     pub as_of: Option<String>,
     pub confidence: Option<Confidence>,
-    pub note: Option<String>,    /// Mirrors and secondary posts that confirm `source`.
+    pub note: Option<String>,
+    /// Mirrors and secondary posts that confirm `source`.
     pub evidence: Option<String>,
 }
 

@@ -76,10 +76,8 @@ impl Catalog {
             .map(String::as_str)
             .collect();
         let expected = if same.is_empty() {
-            let mut providers: Vec<&str> = models
-                .iter()
-                .filter_map(|m| m.split('/').next())
-                .collect();
+            let mut providers: Vec<&str> =
+                models.iter().filter_map(|m| m.split('/').next()).collect();
             providers.dedup();
             format!(
                 "provider/model of a provider with model prices, one of {}",

@@ -437,4 +437,50 @@ mod tests {
         assert_eq!(input.long_context.as_ref().and_then(|l| l.usd), Some(12.0));
         assert_eq!(input.source.as_deref(), Some("negotiated"));
     }
+
+    #[test]
+    fn an_overlay_price_drops_the_evidence_of_the_price_it_replaces() {
+        let catalog = crate::catalog::load().unwrap();
+        let mut anthropic = catalog.provider("anthropic").unwrap().clone();
+        let find = |p: &Provider, id: &str| p.usage.iter().find(|u| u.id == id).unwrap().clone();
+        assert!(find(&anthropic, "claude-sonnet-5-input").evidence.is_some());
+        let overlay: Provider = serde_json::from_value(json!({
+            "version": 1,
+            "provider": "anthropic",
+            "source": "our Anthropic contract, 2026-12",
+            "evidence": "signed order form",
+            "usage": [
+                {
+                    "id": "claude-sonnet-5-input",
+                    "unit": "1M tokens",
+                    "price_tiers": [{ "start": 0, "usd": 1.6 }],
+                },
+                {
+                    "id": "claude-opus-4-6-input",
+                    "unit": "1M tokens",
+                    "price_tiers": [{ "start": 0, "usd": 5.0 }],
+                    "source": "a reseller's page",
+                    "retired": "2027-02-05",
+                    "successor": "claude-opus-5-5",
+                    "priority_usd": 9.0,
+                },
+            ],
+        }))
+        .unwrap();
+        merge_provider(&mut anthropic, overlay);
+        let sonnet = find(&anthropic, "claude-sonnet-5-input");
+        // The contract's price, confirmed by the overlay's own evidence,
+        // not by the mirrors that confirmed the list price.
+        assert_eq!(
+            sonnet.source.as_deref(),
+            Some("our Anthropic contract, 2026-12")
+        );
+        assert_eq!(sonnet.evidence.as_deref(), Some("signed order form"));
+        let opus = find(&anthropic, "claude-opus-4-6-input");
+        assert_eq!(opus.source.as_deref(), Some("a reseller's page"));
+        assert_eq!(opus.evidence, None);
+        assert_eq!(opus.retired.as_deref(), Some("2027-02-05"));
+        assert_eq!(opus.successor.as_deref(), Some("claude-opus-5-5"));
+        assert_eq!(opus.priority_usd, Some(9.0));
+    }
 }

@@ -124,9 +124,9 @@ pub(crate) fn model_lines(
     let calls = base_quantity(item, demand);
     // The whole prompt of one call, however much of it the cache serves.
     let prompt = item.input_tokens.unwrap_or(0.0) + item.cached_input_tokens.unwrap_or(0.0);
-    let write_share = item
-        .cache_write
-        .map_or(0.0, |lifetime| cache_write_share(calls, shares, lifetime.seconds()));
+    let write_share = item.cache_write.map_or(0.0, |lifetime| {
+        cache_write_share(calls, shares, lifetime.seconds())
+    });
     kinds(item, write_share)
         .into_iter()
         .map(|Kind { kind, what, tokens }| {

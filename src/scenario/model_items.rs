@@ -84,7 +84,11 @@ pub(super) fn check_item(v: &mut Validator<'_>, u: &UsageItem, catalog: &Catalog
         let reference = format!("{model}-{kind}");
         match catalog.usage(&reference) {
             None => {
-                let at = if field == "cache_write" { "cache_write" } else { "model" };
+                let at = if field == "cache_write" {
+                    "cache_write"
+                } else {
+                    "model"
+                };
                 v.error(&up(at), format!("no {kind} token price for model '{model}': expected provider/model with a '{model}-{kind}' entry, as listed by `capplan tiers show {provider}`"));
             }
             Some((_, price)) if u.priority && price.priority_usd.is_none() => {
@@ -100,12 +104,7 @@ pub(super) fn check_item(v: &mut Validator<'_>, u: &UsageItem, catalog: &Catalog
 
 /// One warning per retired model (or retired usage price) the scenario's
 /// usage items name, at the first item naming it.
-pub(super) fn warn_retired(
-    v: &mut Validator<'_>,
-    s: &Scenario,
-    catalog: &Catalog,
-    today: &str,
-) {
+pub(super) fn warn_retired(v: &mut Validator<'_>, s: &Scenario, catalog: &Catalog, today: &str) {
     let mut seen = HashSet::new();
     for u in &s.usage {
         let (name, references, field) = match (&u.model, &u.price) {
