@@ -7,6 +7,8 @@ use crate::locate::{Step, field_path, line_of};
 pub use crate::problem::{Problem, Severity};
 use std::collections::HashSet;
 
+mod retirement;
+
 /// The result of `capplan tiers check` (its JSON contract).
 #[derive(Debug, serde::Serialize, schemars::JsonSchema)]
 pub struct CatalogCheckReport {
@@ -489,47 +491,6 @@ impl Checker<'_> {
                 }
                 last = tier.start;
             }
-        }
-    }
-
-    /// `retired` is a date; `successor` names a model id, warned about (once
-    /// per file) when this catalog prices no such model: the replacement
-    /// may be newer than the catalog.
-    fn retirement(&mut self, p: &Provider, upath: &[Step], u: &super::UsagePrice) {
-        if let Some(text) = &u.retired
-            && parse_date(text).is_none()
-        {
-            let mut path = upath.to_vec();
-            path.push(key("retired"));
-            self.error(
-                &path,
-                format!("expected the retirement date YYYY-MM-DD, found '{text}'"),
-            );
-        }
-        let Some(successor) = &u.successor else {
-            return;
-        };
-        let mut path = upath.to_vec();
-        path.push(key("successor"));
-        if !valid_id(successor) {
-            self.error(
-                &path,
-                format!("expected a model id of this provider, found '{successor}'"),
-            );
-            return;
-        }
-        let prefix = format!("{successor}-");
-        let priced = |p: &Provider| p.usage.iter().any(|x| x.id.starts_with(&prefix));
-        if !(priced(p) || self.base.is_some_and(priced))
-            && self.unpriced_successors.insert(successor.clone())
-        {
-            self.push(
-                Severity::Warning,
-                &path,
-                format!(
-                    "successor '{successor}' has no price in this catalog (no '{successor}-input' entry): scenarios are told to move to a model they cannot price here"
-                ),
-            );
         }
     }
 

@@ -260,7 +260,16 @@ pub fn offering_summaries(catalog: &Catalog) -> Vec<OfferingSummary> {
                 offering: "(usage prices)".into(),
                 role: None,
                 tiers: provider.usage.len(),
-                available_tiers: provider.usage.len(),
+                // A usage price still sold: not retired by today.
+                available_tiers: provider
+                    .usage
+                    .iter()
+                    .filter(|u| {
+                        u.retired
+                            .as_deref()
+                            .is_none_or(|d| days_between(d, &now).is_none_or(|age| age < 0))
+                    })
+                    .count(),
                 unpriced_tiers: provider
                     .usage
                     .iter()

@@ -8,6 +8,8 @@ mod model_items;
 mod patch;
 mod validate;
 
+pub use model_items::CacheLifetime;
+
 pub use load::{
     DEFAULT_SCENARIO, ScenarioError, ScenarioFile, load_patched, load_scenario, parse_scenario,
 };
@@ -488,41 +490,6 @@ pub struct UsageItem {
     /// processing, now Fast mode); not with `batch`.
     #[serde(default)]
     pub priority: bool,
-}
-
-/// How long a prompt written to a provider's cache lives (Anthropic: 5
-/// minutes at 1.25× the input price, 1 hour at 2×).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
-pub enum CacheLifetime {
-    #[serde(rename = "5m")]
-    FiveMinutes,
-    #[serde(rename = "1h")]
-    OneHour,
-}
-
-impl CacheLifetime {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CacheLifetime::FiveMinutes => "5m",
-            CacheLifetime::OneHour => "1h",
-        }
-    }
-
-    /// The lifetime in seconds.
-    pub fn seconds(self) -> f64 {
-        match self {
-            CacheLifetime::FiveMinutes => 300.0,
-            CacheLifetime::OneHour => 3600.0,
-        }
-    }
-
-    /// The token kind of the write price (`<model>-cache-write-5m`).
-    pub fn kind(self) -> &'static str {
-        match self {
-            CacheLifetime::FiveMinutes => "cache-write-5m",
-            CacheLifetime::OneHour => "cache-write-1h",
-        }
-    }
 }
 
 fn one() -> f64 {

@@ -4,8 +4,9 @@
 
 use super::validate::{Validator, key, named};
 use super::{Scenario, UsageItem};
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, TOKEN_KINDS};
 use crate::locate::Step;
+use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
 /// Every check of one item's model fields (`model`, token counts,
@@ -116,7 +117,17 @@ pub(super) fn warn_retired(v: &mut Validator<'_>, s: &Scenario, catalog: &Catalo
                     .collect();
                 (format!("model '{model}'"), references, "model")
             }
-            (None, Some(price)) => (format!("'{price}'"), vec![price.clone()], "price"),
+            // A token price names its model: one warning for the model,
+            // however many of its prices the items name.
+            (None, Some(price)) => match TOKEN_KINDS
+                .iter()
+                .filter_map(|kind| price.strip_suffix(&format!("-{kind}")))
+                // `-cached-input` before `-input`: the shortest model id.
+                .min_by_key(|model| model.len())
+            {
+                Some(model) => (format!("model '{model}'"), vec![price.clone()], "price"),
+                None => (format!("'{price}'"), vec![price.clone()], "price"),
+            },
             (None, None) => continue,
         };
         if !seen.insert(name.clone()) {
@@ -128,6 +139,41 @@ pub(super) fn warn_retired(v: &mut Validator<'_>, s: &Scenario, catalog: &Catalo
         if let Some(retirement) = found {
             let path: Vec<Step> = vec![key("usage"), named(&u.name), key(field)];
             v.warning(&path, retirement.message());
+        }
+    }
+}
+
+/// How long a prompt written to a provider's cache lives (Anthropic: 5
+/// minutes at 1.25× the input price, 1 hour at 2×).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
+pub enum CacheLifetime {
+    #[serde(rename = "5m")]
+    FiveMinutes,
+    #[serde(rename = "1h")]
+    OneHour,
+}
+
+impl CacheLifetime {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CacheLifetime::FiveMinutes => "5m",
+            CacheLifetime::OneHour => "1h",
+        }
+    }
+
+    /// The lifetime in seconds.
+    pub fn seconds(self) -> f64 {
+        match self {
+            CacheLifetime::FiveMinutes => 300.0,
+            CacheLifetime::OneHour => 3600.0,
+        }
+    }
+
+    /// The token kind of the write price (`<model>-cache-write-5m`).
+    pub fn kind(self) -> &'static str {
+        match self {
+            CacheLifetime::FiveMinutes => "cache-write-5m",
+            CacheLifetime::OneHour => "cache-write-1h",
         }
     }
 }

@@ -394,7 +394,7 @@ fn a_retirement_is_told_by_the_day_and_follows_retired_successors() {
         before[0]
     );
     assert!(
-        before[1].contains("'openai/gpt-4o-mini-input' retires on 2027-01-14")
+        before[1].contains("model 'openai/gpt-4o-mini' retires on 2027-01-14")
             && before[1].contains("openai/gpt-6-luna (not priced in this catalog"),
         "{}",
         before[1]
@@ -420,12 +420,12 @@ fn a_retirement_is_told_by_the_day_and_follows_retired_successors() {
         ],
         0,
     );
+    // Its four items name GPT-4's input and output prices: one warning.
     let seed = warnings_of(&seed);
+    assert_eq!(seed.len(), 1, "{seed:?}");
     assert!(
-        seed.iter().any(
-            |w| w.contains("'openai/gpt-4-input' was retired on 2026-10-23")
-                && w.contains("openai/gpt-5.6-sol")
-        ),
+        seed[0].contains("model 'openai/gpt-4' was retired on 2026-10-23")
+            && seed[0].contains("its successor is openai/gpt-5.6-sol"),
         "{seed:?}"
     );
 }
