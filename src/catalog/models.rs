@@ -130,7 +130,7 @@ impl Retirement {
     pub fn message(&self) -> String {
         let when = if self.past {
             format!(
-                "was retired on {} (requests to it fail); it is priced at its last published price",
+                "was retired on {}, priced here at its last published price",
                 self.date
             )
         } else {
