@@ -18,7 +18,16 @@ pub struct InitOptions {
     pub worker: bool,
     /// LLM calls (priced per token), in the worker's jobs or per request.
     pub llm: bool,
+    /// The model of the LLM calls, `provider/model` (default
+    /// [`DEFAULT_LLM_MODEL`]).
+    pub model: Option<String>,
 }
+
+/// The model a starter file's LLM calls use unless `--model` names
+/// another: the cheapest current model whose prices come from the
+/// provider's own page with high confidence (Claude Haiku 5.5, $0.10 /
+/// $0.50 per 1M tokens up to 100,000-token prompts).
+pub const DEFAULT_LLM_MODEL: &str = "anthropic/claude-haiku-5-5";
 
 /// Ratios the starter file assumes (a typical consumer web app).
 const DAILY_ACTIVE_RATIO: f64 = 0.3;
@@ -250,25 +259,33 @@ pub fn starter_scenario(
          \x20   driver: egress_gb\n",
     );
     if options.llm {
-        // Per job, every job calls the model; per request, about one in ten
-        // does, so the averages are a tenth of a call's tokens.
-        let (driver, per, input, output) = if options.worker {
-            ("jobs\n    class: background", "job", 800, 400)
+        let model = options.model.as_deref().unwrap_or(DEFAULT_LLM_MODEL);
+        catalog
+            .resolve_model(model)
+            .map_err(|e| format!("--model: {e}"))?;
+        let provider = model.split('/').next().unwrap_or(model);
+        // Per job, every job calls the model; per request, about one in
+        // ten does.
+        let (driver, per) = if options.worker {
+            ("jobs\n    class: background", "one call a job")
         } else {
-            ("requests", "request (one in ten calls the model)", 80, 40)
+            (
+                "requests\n    amount: 0.1                 # calls per request: one request in ten calls the model",
+                "one call in ten requests",
+            )
         };
         text.push_str(&format!(
-            "  # LLM tokens per {per} (prompt in, completion out), priced per 1M tokens.\n\
-             \x20 - name: LLM input tokens\n\
-             \x20   price: openai/gpt-4o-mini-input\n\
+            "  # LLM calls ({per}), priced per 1M tokens at the catalog's prices\n\
+             \x20 # for the model (`capplan tiers show {provider}`); tokens are per call.\n\
+             \x20 - name: LLM calls\n\
+             \x20   model: {model}\n\
              \x20   driver: {driver}\n\
-             \x20   amount: {input}                 # input tokens per {per}\n\
-             \x20   cache_hit_ratio: 0.2        # share answered from a cache, not the model\n\
-             \x20 - name: LLM output tokens\n\
-             \x20   price: openai/gpt-4o-mini-output\n\
-             \x20   driver: {driver}\n\
-             \x20   amount: {output}                 # output tokens per {per}\n\
-             \x20   cache_hit_ratio: 0.2        # as for the input\n"
+             \x20   input_tokens: 800           # prompt tokens per call\n\
+             \x20   output_tokens: 400          # completion tokens per call\n\
+             \x20   cache_hit_ratio: 0.2        # share answered from your own cache, not the model\n\
+             \x20 # A prompt prefix every call repeats (a system prompt) costs less read from\n\
+             \x20 # the provider's prompt cache: see cached_input_tokens and cache_write in\n\
+             \x20 # docs/scenarios.md.\n"
         ));
     }
     text.push_str(&format!(
@@ -305,6 +322,7 @@ mod tests {
             peak_rps: Some(50.0),
             worker: false,
             llm: false,
+            model: None,
         };
         let text = starter_scenario(&render, &options, &catalog()).unwrap();
         // 10,000 × 0.3 × 0.1 = 300 online; 50/s × 60 / 300 = 10 a minute each.
@@ -325,6 +343,7 @@ mod tests {
             peak_rps: None,
             worker: true,
             llm: false,
+            model: None,
         };
         let error = starter_scenario(&vercel, &options, &catalog()).unwrap_err();
         assert!(error.contains("no worker offering"), "{error}");

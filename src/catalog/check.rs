@@ -7,6 +7,8 @@ use crate::locate::{Step, field_path, line_of};
 pub use crate::problem::{Problem, Severity};
 use std::collections::HashSet;
 
+mod retirement;
+
 /// The result of `capplan tiers check` (its JSON contract).
 #[derive(Debug, serde::Serialize, schemars::JsonSchema)]
 pub struct CatalogCheckReport {
@@ -53,6 +55,7 @@ pub(crate) fn check_provider(
         problems: Vec::new(),
         today: today(),
         max_age_days,
+        unpriced_successors: HashSet::new(),
     };
     checker.provider(&file.provider);
     checker.problems
@@ -64,6 +67,8 @@ struct Checker<'a> {
     problems: Vec<Problem>,
     today: String,
     max_age_days: i64,
+    /// Successors already warned about (once per file, not per entry).
+    unpriced_successors: HashSet<String>,
 }
 
 impl Checker<'_> {
@@ -475,11 +480,13 @@ impl Checker<'_> {
                     format!("expected batch_discount from 0 to below 1, found {d}"),
                 );
             }
+            self.positive(&upath, "priority_usd", u.priority_usd, true);
+            self.retirement(p, &upath, u);
             if let Some(long) = &u.long_context {
                 let mut lpath = upath.clone();
                 lpath.push(key("long_context"));
                 self.positive(&lpath, "above_tokens", Some(long.above_tokens), false);
-                self.positive(&lpath, "usd", Some(long.usd), true);
+                self.positive(&lpath, "usd", long.usd, true);
             }
             if u.price_tiers.is_empty() {
                 self.error(&upath, "expected at least one price tier".into());

@@ -9,6 +9,7 @@
 mod check;
 mod dates;
 mod load;
+mod models;
 mod overlay;
 mod rules;
 mod view;
@@ -19,6 +20,7 @@ pub use load::{
     CatalogError, LoadedFile, catalog_paths, embedded_files, embedded_providers, load, load_file,
     load_with_overlays, parse_file, split_field, strip_location,
 };
+pub use models::{Retirement, TOKEN_KINDS};
 pub use rules::{
     BackupPricing, CapacityUnits, Feature, FeatureFee, HighAvailability, LCU_ACTIVE_CONNECTIONS,
     LCU_NEW_CONNECTIONS_PER_S, LCU_PROCESSED_GB_PER_HOUR, LoadBalancerRule, LongContext, Metered,
@@ -158,6 +160,9 @@ pub struct Provider {
     pub as_of: Option<String>,
     pub confidence: Option<Confidence>,
     pub note: Option<String>,
+    /// Mirrors and secondary posts that confirm what `source` (the
+    /// provider's own page) says.
+    pub evidence: Option<String>,
     #[serde(default)]
     pub offerings: Vec<Offering>,
     #[serde(default)]
@@ -217,6 +222,8 @@ pub struct Offering {
     pub as_of: Option<String>,
     pub confidence: Option<Confidence>,
     pub note: Option<String>,
+    /// Mirrors and secondary posts that confirm `source`.
+    pub evidence: Option<String>,
     #[serde(default)]
     pub tiers: Vec<Tier>,
 }
@@ -258,6 +265,8 @@ pub struct Tier {
     pub as_of: Option<String>,
     pub confidence: Option<Confidence>,
     pub note: Option<String>,
+    /// Mirrors and secondary posts that confirm `source`.
+    pub evidence: Option<String>,
 }
 
 /// What a tier can do. `None` means not published (unknown, not zero).
@@ -434,13 +443,28 @@ pub struct UsagePrice {
     pub price_tiers: Vec<VolumeTier>,
     /// Fraction off for batch use (OpenAI Batch API: 0.5).
     pub batch_discount: Option<f64>,
+    /// USD per unit on the provider's priority tier (OpenAI Priority
+    /// processing, named Fast mode since 2026-07-30): a flat price, for
+    /// prompts below any `long_context` threshold.
+    pub priority_usd: Option<f64>,
     /// A higher price for long prompts (token prices).
     pub long_context: Option<LongContext>,
+    /// The date the provider stops (or stopped) selling this: the last
+    /// price stays, so documents that use it still price, and planning
+    /// warns when a scenario uses it.
+    #[serde(default, deserialize_with = "dates::date_text")]
+    pub retired: Option<String>,
+    /// The model the provider names as the replacement (a model id of the
+    /// same provider, `claude-sonnet-4-6`), whether or not priced here.
+    pub successor: Option<String>,
     pub source: Option<String>,
     #[serde(default, deserialize_with = "dates::date_text")]
     pub as_of: Option<String>,
     pub confidence: Option<Confidence>,
     pub note: Option<String>,
+    /// Mirrors and secondary posts that confirm what `source` (the
+    /// provider's own page) says.
+    pub evidence: Option<String>,
 }
 
 /// One volume tier; `usd: null` means the price at that volume is unknown.
@@ -730,11 +754,15 @@ mod tests {
                 },
             ],
             batch_discount: None,
+            priority_usd: None,
             long_context: None,
+            retired: None,
+            successor: None,
             source: None,
             as_of: None,
             confidence: None,
             note: None,
+            evidence: None,
         };
         assert_eq!(usage.cost(50.0), Some(0.0));
         assert!((usage.cost(1100.0).unwrap() - 90.0).abs() < 1e-9);

@@ -11,6 +11,9 @@ struct Stamp {
     source: Option<String>,
     as_of: Option<String>,
     confidence: Option<super::Confidence>,
+    /// What confirms the overlay's `source`: it replaces the evidence of
+    /// whatever the overlay changes, which confirmed the old source.
+    evidence: Option<String>,
 }
 
 /// `base.field = value` for every field the overlay gives (`Some`).
@@ -34,6 +37,7 @@ pub(crate) fn merge_provider(base: &mut Provider, overlay: Provider) {
         as_of,
         confidence,
         note,
+        evidence,
         offerings,
         usage,
     } = overlay;
@@ -41,10 +45,16 @@ pub(crate) fn merge_provider(base: &mut Provider, overlay: Provider) {
         source,
         as_of,
         confidence,
+        evidence,
     };
     take!(base, name, currency, note);
     for offering in offerings {
-        let stamp = stamp.within(&offering.source, &offering.as_of, offering.confidence);
+        let stamp = stamp.within(
+            &offering.source,
+            &offering.as_of,
+            offering.confidence,
+            &offering.evidence,
+        );
         match base.offerings.iter_mut().find(|o| o.id == offering.id) {
             Some(existing) => merge_offering(existing, offering, &stamp),
             None => base.offerings.push(stamp_offering(offering, &stamp)),
@@ -64,11 +74,19 @@ impl Stamp {
         source: &Option<String>,
         as_of: &Option<String>,
         confidence: Option<super::Confidence>,
+        evidence: &Option<String>,
     ) -> Stamp {
+        // A source of its own brings its own evidence, or none.
+        let evidence = if source.is_some() {
+            evidence.clone()
+        } else {
+            evidence.clone().or_else(|| self.evidence.clone())
+        };
         Stamp {
             source: source.clone().or_else(|| self.source.clone()),
             as_of: as_of.clone().or_else(|| self.as_of.clone()),
             confidence: confidence.or(self.confidence),
+            evidence,
         }
     }
 }
@@ -100,6 +118,7 @@ fn merge_offering(base: &mut Offering, over: Offering, stamp: &Stamp) {
         source: _,
         as_of: _,
         confidence: _,
+        evidence: _,
         note,
         tiers,
     } = over;
@@ -157,6 +176,7 @@ fn merge_tier(base: &mut Tier, over: Tier, stamp: &Stamp) {
         as_of,
         confidence,
         note,
+        evidence,
     } = over;
     let changes_numbers = capacity != Capacity::default()
         || price != Price::default()
@@ -177,9 +197,15 @@ fn merge_tier(base: &mut Tier, over: Tier, stamp: &Stamp) {
         base.quotas = quotas;
     }
     if changes_numbers || source.is_some() {
+        base.evidence = match &source {
+            Some(_) => evidence,
+            None => evidence.or_else(|| stamp.evidence.clone()),
+        };
         base.source = source.or_else(|| stamp.source.clone());
         base.as_of = as_of.or_else(|| stamp.as_of.clone());
         base.confidence = confidence.or(stamp.confidence);
+    } else {
+        take!(base, evidence);
     }
 }
 
@@ -253,30 +279,45 @@ fn merge_usage(base: &mut UsagePrice, over: UsagePrice, stamp: &Stamp) {
         free_quantity,
         price_tiers,
         batch_discount,
+        priority_usd,
         long_context,
+        retired,
+        successor,
         source,
         as_of,
         confidence,
         note,
+        evidence,
     } = over;
     take!(
         base,
         name,
         free_quantity,
         batch_discount,
+        priority_usd,
         long_context,
+        retired,
+        successor,
         note
     );
     // Unit and price tiers are required fields: an overlay of a usage
     // price restates them.
     base.unit = unit;
     base.price_tiers = price_tiers;
+    base.evidence = match &source {
+        Some(_) => evidence,
+        None => evidence.or_else(|| stamp.evidence.clone()),
+    };
     base.source = source.or_else(|| stamp.source.clone());
     base.as_of = as_of.or_else(|| stamp.as_of.clone());
     base.confidence = confidence.or(stamp.confidence);
 }
 
 fn stamp_offering(mut offering: Offering, stamp: &Stamp) -> Offering {
+    // An entry with a source of its own keeps its own evidence (or none).
+    if offering.source.is_none() {
+        offering.evidence = offering.evidence.or_else(|| stamp.evidence.clone());
+    }
     offering.source = offering.source.or_else(|| stamp.source.clone());
     offering.as_of = offering.as_of.or_else(|| stamp.as_of.clone());
     offering.confidence = offering.confidence.or(stamp.confidence);
@@ -284,6 +325,10 @@ fn stamp_offering(mut offering: Offering, stamp: &Stamp) -> Offering {
 }
 
 fn stamp_tier(mut tier: Tier, stamp: &Stamp) -> Tier {
+    // An entry with a source of its own keeps its own evidence (or none).
+    if tier.source.is_none() {
+        tier.evidence = tier.evidence.or_else(|| stamp.evidence.clone());
+    }
     tier.source = tier.source.or_else(|| stamp.source.clone());
     tier.as_of = tier.as_of.or_else(|| stamp.as_of.clone());
     tier.confidence = tier.confidence.or(stamp.confidence);
@@ -291,6 +336,10 @@ fn stamp_tier(mut tier: Tier, stamp: &Stamp) -> Tier {
 }
 
 fn stamp_usage(mut usage: UsagePrice, stamp: &Stamp) -> UsagePrice {
+    // An entry with a source of its own keeps its own evidence (or none).
+    if usage.source.is_none() {
+        usage.evidence = usage.evidence.or_else(|| stamp.evidence.clone());
+    }
     usage.source = usage.source.or_else(|| stamp.source.clone());
     usage.as_of = usage.as_of.or_else(|| stamp.as_of.clone());
     usage.confidence = usage.confidence.or(stamp.confidence);
@@ -307,7 +356,7 @@ mod tests {
     fn content(mut value: Value) -> Value {
         match &mut value {
             Value::Object(map) => {
-                for key in ["source", "as_of", "confidence"] {
+                for key in ["source", "as_of", "confidence", "evidence"] {
                     map.remove(key);
                 }
                 for v in map.values_mut() {
@@ -393,7 +442,53 @@ mod tests {
             .iter()
             .find(|u| u.id == "claude-sonnet-4-input")
             .unwrap();
-        assert_eq!(input.long_context.as_ref().map(|l| l.usd), Some(12.0));
+        assert_eq!(input.long_context.as_ref().and_then(|l| l.usd), Some(12.0));
         assert_eq!(input.source.as_deref(), Some("negotiated"));
+    }
+
+    #[test]
+    fn an_overlay_price_drops_the_evidence_of_the_price_it_replaces() {
+        let catalog = crate::catalog::load().unwrap();
+        let mut anthropic = catalog.provider("anthropic").unwrap().clone();
+        let find = |p: &Provider, id: &str| p.usage.iter().find(|u| u.id == id).unwrap().clone();
+        assert!(find(&anthropic, "claude-sonnet-5-input").evidence.is_some());
+        let overlay: Provider = serde_json::from_value(json!({
+            "version": 1,
+            "provider": "anthropic",
+            "source": "our Anthropic contract, 2026-12",
+            "evidence": "signed order form",
+            "usage": [
+                {
+                    "id": "claude-sonnet-5-input",
+                    "unit": "1M tokens",
+                    "price_tiers": [{ "start": 0, "usd": 1.6 }],
+                },
+                {
+                    "id": "claude-opus-4-6-input",
+                    "unit": "1M tokens",
+                    "price_tiers": [{ "start": 0, "usd": 5.0 }],
+                    "source": "a reseller's page",
+                    "retired": "2027-02-05",
+                    "successor": "claude-opus-5-5",
+                    "priority_usd": 9.0,
+                },
+            ],
+        }))
+        .unwrap();
+        merge_provider(&mut anthropic, overlay);
+        let sonnet = find(&anthropic, "claude-sonnet-5-input");
+        // The contract's price, confirmed by the overlay's own evidence,
+        // not by the mirrors that confirmed the list price.
+        assert_eq!(
+            sonnet.source.as_deref(),
+            Some("our Anthropic contract, 2026-12")
+        );
+        assert_eq!(sonnet.evidence.as_deref(), Some("signed order form"));
+        let opus = find(&anthropic, "claude-opus-4-6-input");
+        assert_eq!(opus.source.as_deref(), Some("a reseller's page"));
+        assert_eq!(opus.evidence, None);
+        assert_eq!(opus.retired.as_deref(), Some("2027-02-05"));
+        assert_eq!(opus.successor.as_deref(), Some("claude-opus-5-5"));
+        assert_eq!(opus.priority_usd, Some(9.0));
     }
 }

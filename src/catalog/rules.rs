@@ -346,16 +346,18 @@ pub struct PlanCredit {
 }
 
 /// A higher price per token for prompts above a size (Gemini 2.5 Pro,
-/// Claude Sonnet 4.5 with the 1M-token context: above 200,000 tokens the
-/// whole request is billed at the higher rate).
+/// Claude Sonnet 4.5 with the 1M-token context: above 200,000 tokens;
+/// Claude Haiku 5.5: above 100,000): the whole request is billed at the
+/// higher rate.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LongContext {
-    /// Prompt tokens (input and cached input of one call) above which
-    /// `usd` applies.
+    /// Prompt tokens of one call (input, cache reads and cache writes)
+    /// above which `usd` applies.
     pub above_tokens: f64,
-    /// USD per the item's unit.
-    pub usd: f64,
+    /// USD per the item's unit; null when the provider publishes no price
+    /// above the threshold: such prompts are unpriced, not priced low.
+    pub usd: Option<f64>,
     pub source: Option<String>,
 }
 

@@ -120,10 +120,20 @@ pub struct UsageRow {
     /// unpriced at that volume).
     pub price_tiers: Vec<super::VolumeTier>,
     pub batch_discount: Option<f64>,
+    /// USD per unit on the priority (fast) tier.
+    pub priority_usd: Option<f64>,
+    /// The price above a prompt size (token prices).
+    pub long_context: Option<super::LongContext>,
+    /// When the provider stops (or stopped) selling it.
+    pub retired: Option<String>,
+    /// The model the provider names as its replacement.
+    pub successor: Option<String>,
     pub source: Option<String>,
     pub as_of: Option<String>,
     pub confidence: Option<&'static str>,
     pub note: Option<String>,
+    /// Mirrors and secondary posts that confirm `source`.
+    pub evidence: Option<String>,
 }
 
 /// One offering in `capplan tiers`: counts, date and age.
@@ -195,6 +205,15 @@ pub fn usage_rows(catalog: &Catalog, provider_id: &str) -> Vec<UsageRow> {
             free_quantity: u.free_quantity,
             price_tiers: u.price_tiers.clone(),
             batch_discount: u.batch_discount,
+            priority_usd: u.priority_usd,
+            long_context: u.long_context.clone(),
+            retired: u.retired.clone(),
+            successor: u.successor.clone(),
+            evidence: match &u.source {
+                // Evidence confirms its own entry's source only.
+                Some(_) => u.evidence.clone(),
+                None => u.evidence.clone().or_else(|| provider.evidence.clone()),
+            },
             source: u.source.clone().or_else(|| provider.source.clone()),
             as_of: u.as_of.clone().or_else(|| provider.as_of.clone()),
             confidence: u.confidence.or(provider.confidence).map(|c| c.as_str()),
@@ -241,7 +260,16 @@ pub fn offering_summaries(catalog: &Catalog) -> Vec<OfferingSummary> {
                 offering: "(usage prices)".into(),
                 role: None,
                 tiers: provider.usage.len(),
-                available_tiers: provider.usage.len(),
+                // A usage price still sold: not retired by today.
+                available_tiers: provider
+                    .usage
+                    .iter()
+                    .filter(|u| {
+                        u.retired
+                            .as_deref()
+                            .is_none_or(|d| days_between(d, &now).is_none_or(|age| age < 0))
+                    })
+                    .count(),
                 unpriced_tiers: provider
                     .usage
                     .iter()

@@ -422,7 +422,13 @@ pub fn run_chart(args: ChartArgs) -> Result<Output, Failure> {
 pub(super) fn append(text: &mut String, warnings: &[String], format: Format) {
     for w in warnings {
         match format {
-            Format::Table | Format::Markdown => text.push_str(&format!("warning: {w}\n")),
+            // Wrapped to the terminal like the table above it.
+            Format::Table => text.push_str(&crate::render::table::wrap_line(
+                &format!("warning: {w}"),
+                render::layout().width,
+                "    ",
+            )),
+            Format::Markdown => text.push_str(&format!("warning: {w}\n")),
             _ => super::stderr_line(&format!("warning: {w}")),
         }
     }

@@ -14,6 +14,7 @@ use std::path::PathBuf;
     after_help = "Examples:
   capplan init                                   # scenario.yaml: Render + Atlas + Redis Cloud, 5,000 users
   capplan init my.yaml --stack aws --users 20k --rps 40 --worker --llm
+  capplan init my.yaml --llm --model openai/gpt-5.6-luna
   capplan init - --stack fly | less              # print it instead of writing a file
 
 Stacks are those of `capplan compare` (stacks/stacks.yaml): render (alias
@@ -39,6 +40,11 @@ pub struct InitArgs {
     /// Add LLM token costs (per job with --worker, else per request)
     #[arg(long)]
     llm: bool,
+    /// The model of the LLM calls: provider/model, any model with input and
+    /// output prices in the catalog (`capplan tiers show anthropic`);
+    /// default anthropic/claude-haiku-5-5
+    #[arg(long, value_name = "PROVIDER/MODEL", requires = "llm")]
+    model: Option<String>,
     /// Replace the file if it exists
     #[arg(long)]
     force: bool,
@@ -59,6 +65,7 @@ pub fn run(args: InitArgs) -> Result<Output, Failure> {
         peak_rps: args.rps,
         worker: args.worker,
         llm: args.llm,
+        model: args.model.clone(),
     };
     let (catalog, _) = load_catalog(&[])?;
     let text = starter_scenario(&stack, &options, &catalog).map_err(Failure::input)?;
@@ -92,11 +99,19 @@ pub fn run(args: InitArgs) -> Result<Output, Failure> {
     }
     capplan::fsio::write_atomically(&args.path, text.as_bytes())
         .map_err(|e| Failure::input(format!("{name}: {e}")))?;
+    // A retired model is allowed (any catalog model is): say so now.
+    let warnings: String = problems.iter().map(|p| format!("{p}\n")).collect();
+    let llm = match (args.llm, &args.model) {
+        (false, _) => String::new(),
+        (true, model) => format!(
+            ", LLM tokens on {}",
+            model.as_deref().unwrap_or(capplan::init::DEFAULT_LLM_MODEL)
+        ),
+    };
     Ok(Output::ok(format!(
-        "wrote {name} (stack {}, {} users{}{}); next:\n  capplan recommend --scenario {name}\n  capplan check {name}\n",
+        "wrote {name} (stack {}, {} users{}{llm}); next:\n  capplan recommend --scenario {name}\n  capplan check {name}\n{warnings}",
         stack.id,
         args.users,
         if args.worker { ", worker" } else { "" },
-        if args.llm { ", LLM tokens" } else { "" },
     )))
 }

@@ -155,7 +155,12 @@ fn expand_for_check(path: &std::path::Path, problems: &mut Vec<Problem>) -> Vec<
 fn append_warnings(text: &mut String, warnings: &[Problem], format: Format) {
     for warning in warnings {
         match format {
-            Format::Table | Format::Markdown => text.push_str(&format!("warning: {warning}\n")),
+            Format::Table => text.push_str(&crate::render::table::wrap_line(
+                &format!("warning: {warning}"),
+                crate::render::layout().width,
+                "    ",
+            )),
+            Format::Markdown => text.push_str(&format!("warning: {warning}\n")),
             Format::Json | Format::Csv => super::stderr_line(&format!("warning: {warning}")),
         }
     }

@@ -57,80 +57,6 @@ pub(crate) fn base_quantity(item: &UsageItem, demand: &Demand) -> f64 {
     driver * item.amount * (1.0 - item.cache_hit_ratio)
 }
 
-/// The token lines of a model item: input, cached input and output, each
-/// at the model's price for that kind (the long-context price where one
-/// call's prompt is above its threshold), the batch discount applied.
-fn model_lines(
-    item: &UsageItem,
-    model: &str,
-    catalog: &Catalog,
-    demand: &Demand,
-) -> Vec<UsageLine> {
-    let calls = base_quantity(item, demand);
-    let prompt = item.input_tokens.unwrap_or(0.0) + item.cached_input_tokens.unwrap_or(0.0);
-    [
-        ("input", "input tokens", item.input_tokens),
-        (
-            "cached-input",
-            "cached input tokens",
-            item.cached_input_tokens,
-        ),
-        ("output", "output tokens", item.output_tokens),
-    ]
-    .into_iter()
-    .filter_map(|(suffix, what, tokens)| {
-        let tokens = tokens?;
-        let reference = format!("{model}-{suffix}");
-        let name = format!("{} ({what})", item.name);
-        let Some((provider, price)) = catalog.usage(&reference) else {
-            return Some(UsageLine {
-                name,
-                price: reference,
-                quantity: calls * tokens / 1e6,
-                unit: "1M tokens".into(),
-                monthly_usd: None,
-                source: None,
-                as_of: None,
-                component: None,
-            });
-        };
-        let quantity = calls * tokens / unit_multiple(&price.unit);
-        let discount = if item.batch {
-            price.batch_discount.unwrap_or(0.0)
-        } else {
-            0.0
-        };
-        let (cost, name, source) = match &price.long_context {
-            Some(long) if prompt > long.above_tokens => (
-                Some(quantity * long.usd),
-                format!(
-                    "{name}, prompts above {} tokens",
-                    crate::units::trim_float(long.above_tokens, 0)
-                ),
-                long.source.clone(),
-            ),
-            _ => (price.cost(quantity), name, None),
-        };
-        Some(UsageLine {
-            name: if item.batch && discount > 0.0 {
-                format!("{name}, batch")
-            } else {
-                name
-            },
-            price: reference,
-            quantity,
-            unit: price.unit.clone(),
-            monthly_usd: cost.map(|c| c * (1.0 - discount)),
-            source: source
-                .or_else(|| price.source.clone())
-                .or_else(|| provider.source.clone()),
-            as_of: price.as_of.clone().or_else(|| provider.as_of.clone()),
-            component: None,
-        })
-    })
-    .collect()
-}
-
 /// The line of an item priced by a usage id (or a tier per
 /// instance-month); `None` for egress priced with the component serving it.
 fn priced_line(item: &UsageItem, catalog: &Catalog, demand: &Demand) -> Option<UsageLine> {
@@ -158,12 +84,18 @@ fn priced_line(item: &UsageItem, catalog: &Catalog, demand: &Demand) -> Option<U
     } else {
         0.0
     };
+    // Priority applies to token prices (validation refuses it elsewhere).
+    let cost = if item.priority {
+        price.priority_usd.map(|p| quantity * p)
+    } else {
+        price.cost(quantity)
+    };
     Some(UsageLine {
         name: item.name.clone(),
         price: reference.to_string(),
         quantity,
         unit: price.unit.clone(),
-        monthly_usd: price.cost(quantity).map(|c| c * (1.0 - discount)),
+        monthly_usd: cost.map(|c| c * (1.0 - discount)),
         source: price.source.clone().or_else(|| provider.source.clone()),
         as_of: price.as_of.clone().or_else(|| provider.as_of.clone()),
         component: None,
@@ -171,10 +103,13 @@ fn priced_line(item: &UsageItem, catalog: &Catalog, demand: &Demand) -> Option<U
 }
 
 pub fn usage_lines(scenario: &Scenario, catalog: &Catalog, demand: &Demand) -> Vec<UsageLine> {
+    let shares = crate::demand::hourly_shares(scenario);
     let mut lines = Vec::new();
     for item in &scenario.usage {
         match &item.model {
-            Some(model) => lines.extend(model_lines(item, model, catalog, demand)),
+            Some(model) => lines.extend(super::tokens::model_lines(
+                item, model, catalog, demand, &shares,
+            )),
             None => lines.extend(priced_line(item, catalog, demand)),
         }
     }

@@ -4,8 +4,11 @@
 //! by field in `docs/scenarios.md`.
 
 mod load;
+mod model_items;
 mod patch;
 mod validate;
+
+pub use model_items::CacheLifetime;
 
 pub use load::{
     DEFAULT_SCENARIO, ScenarioError, ScenarioFile, load_patched, load_scenario, parse_scenario,
@@ -459,14 +462,25 @@ pub struct UsageItem {
     /// of the offering the planner puts it on.
     pub served_by: Option<String>,
     /// An AI model, `provider/model` (`anthropic/claude-sonnet-4-5`):
-    /// priced by the catalog's `<model>-input`, `-cached-input` and
-    /// `-output` token prices, with the token counts below per driver unit
-    /// (a call); `amount` multiplies them.
+    /// priced by the catalog's `<model>-input`, `-cached-input`,
+    /// `-cache-write-5m`, `-cache-write-1h` and `-output` token prices,
+    /// with the token counts below per driver unit (a call); `amount`
+    /// multiplies them.
     pub model: Option<String>,
     /// Prompt tokens per call billed at the input price.
     pub input_tokens: Option<f64>,
-    /// Prompt tokens per call read from the provider's prompt cache.
+    /// Prompt tokens per call served from the provider's prompt cache (a
+    /// system prompt every call repeats): read at the cached-input price,
+    /// or written at the cache-write price by calls that find the cache
+    /// expired (with `cache_write`).
     pub cached_input_tokens: Option<f64>,
+    /// With `cached_input_tokens`: the lifetime the cached prompt is
+    /// written with, `5m` or `1h`. One cache entry serves every call of
+    /// the item and each read renews it; a call that comes after the
+    /// lifetime has passed without a call writes the cached tokens instead
+    /// of reading them (Poisson calls at each hour's rate of the load
+    /// profile). Absent: every call reads, no write is priced.
+    pub cache_write: Option<CacheLifetime>,
     /// Generated tokens per call.
     pub output_tokens: Option<f64>,
     pub driver: UsageDriver,
@@ -482,6 +496,10 @@ pub struct UsageItem {
     /// Use the price's batch discount.
     #[serde(default)]
     pub batch: bool,
+    /// Use the price's priority tier (`priority_usd`: OpenAI Priority
+    /// processing, now Fast mode); not with `batch`.
+    #[serde(default)]
+    pub priority: bool,
 }
 
 fn one() -> f64 {

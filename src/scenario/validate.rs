@@ -17,6 +17,7 @@ pub fn validate(file: &ScenarioFile, catalog: &Catalog) -> Result<Vec<Problem>, 
         problems: Vec::new(),
     };
     v.scenario(&file.scenario, catalog);
+    super::model_items::warn_retired(&mut v, &file.scenario, catalog, &crate::catalog::today());
     if v.problems.iter().any(|p| p.severity == Severity::Error) {
         Err(ScenarioError {
             problems: v.problems,
@@ -26,21 +27,29 @@ pub fn validate(file: &ScenarioFile, catalog: &Catalog) -> Result<Vec<Problem>, 
     }
 }
 
-struct Validator<'a> {
+pub(super) struct Validator<'a> {
     file: &'a ScenarioFile,
     problems: Vec<Problem>,
 }
 
-fn key(k: &str) -> Step {
+pub(super) fn key(k: &str) -> Step {
     Step::Key(k.to_string())
 }
 
-fn named(n: &str) -> Step {
+pub(super) fn named(n: &str) -> Step {
     Step::Name(n.to_string())
 }
 
 impl Validator<'_> {
-    fn error(&mut self, path: &[Step], message: String) {
+    pub(super) fn error(&mut self, path: &[Step], message: String) {
+        self.push(Severity::Error, path, message);
+    }
+
+    pub(super) fn warning(&mut self, path: &[Step], message: String) {
+        self.push(Severity::Warning, path, message);
+    }
+
+    fn push(&mut self, severity: Severity, path: &[Step], message: String) {
         let field = field_path(path);
         // A field a patch set is located in the patch (the last one that set it).
         let patched = self
@@ -54,7 +63,7 @@ impl Validator<'_> {
             None => (self.file.name.clone(), line_of(&self.file.text, path)),
         };
         self.problems.push(Problem {
-            severity: Severity::Error,
+            severity,
             file,
             line,
             column: None,
@@ -67,7 +76,13 @@ impl Validator<'_> {
     /// Every number of a scenario is finite and at most 10^15 in size, so
     /// that no product the planner forms from them (users up to 10^12 times
     /// a few ratios) can overflow to infinity.
-    fn number(&mut self, path: &[Step], value: Option<f64>, ok: impl Fn(f64) -> bool, what: &str) {
+    pub(super) fn number(
+        &mut self,
+        path: &[Step],
+        value: Option<f64>,
+        ok: impl Fn(f64) -> bool,
+        what: &str,
+    ) {
         if let Some(v) = value {
             if !(v.is_finite() && ok(v)) {
                 self.error(path, format!("expected {what}, found {}", show(v)));
@@ -850,39 +865,7 @@ impl Validator<'_> {
         }
         for u in &s.usage {
             let up = |k: &str| vec![key("usage"), named(&u.name), key(k)];
-            if let Some(model) = &u.model {
-                if u.price.is_some() || u.served_by.is_some() {
-                    self.error(&up("model"), "give 'model' (with token counts) or 'price' or 'served_by', not more than one".into());
-                }
-                let kinds = [
-                    ("input_tokens", u.input_tokens, "input"),
-                    ("cached_input_tokens", u.cached_input_tokens, "cached-input"),
-                    ("output_tokens", u.output_tokens, "output"),
-                ];
-                if kinds.iter().all(|(_, v, _)| v.is_none()) {
-                    self.error(&up("model"), "a model item needs at least one of 'input_tokens', 'cached_input_tokens', 'output_tokens' (tokens per call)".into());
-                }
-                for (field, value, suffix) in kinds {
-                    self.number(
-                        &up(field),
-                        value,
-                        |v| v >= 0.0,
-                        "zero or a positive token count per call",
-                    );
-                    if value.is_some() && catalog.usage(&format!("{model}-{suffix}")).is_none() {
-                        let provider = model.split('/').next().unwrap_or("");
-                        self.error(&up("model"), format!("no {suffix} token price for model '{model}': expected provider/model with a '{model}-{suffix}' entry, as listed by `capplan tiers show {provider}`"));
-                    }
-                }
-            } else if u.input_tokens.is_some()
-                || u.cached_input_tokens.is_some()
-                || u.output_tokens.is_some()
-            {
-                self.error(
-                    &up("input_tokens"),
-                    "token counts apply only with 'model' (provider/model)".into(),
-                );
-            }
+            super::model_items::check_item(self, u, catalog);
             match (&u.price, &u.served_by) {
                 _ if u.model.is_some() => {}
                 (Some(price), None) => {

@@ -1,5 +1,6 @@
 //! The integration tests: the real executable and the public library API.
 
+mod ai_prices_cli;
 mod availability_cli;
 mod bill_lines;
 mod calibrate_cli;

@@ -496,7 +496,13 @@ fn usage_table_names_the_model_and_its_price_source() {
         input["as_of"].as_str().unwrap()
     );
     assert!(stdout.contains(&note), "missing {note}\n{stdout}");
-    assert!(input["source"].as_str().unwrap().contains("litellm"));
+    // The provider's own page, not the mirrors that confirmed it.
+    assert!(
+        input["source"]
+            .as_str()
+            .unwrap()
+            .starts_with("platform.claude.com/docs/en/about-claude/pricing")
+    );
     let credit = stdout
         .lines()
         .find(|l| l.contains("usage included in the fee"))

@@ -336,7 +336,7 @@ fn yaml_and_toml_give_identical_json() {
     let dir = scratch_dir("toml");
     let path = write_file(&dir, "default.toml", &toml_text);
     let yaml = run_json(&["recommend", "--users", "7000", "--format", "json"], 0);
-    let toml = run_json(
+    let mut toml = run_json(
         &[
             "recommend",
             "--users",
@@ -348,6 +348,19 @@ fn yaml_and_toml_give_identical_json() {
         ],
         0,
     );
+    // A warning about the scenario names its file (and the YAML line):
+    // the rest of it is the same.
+    let unlocated = |report: &mut serde_json::Value| {
+        for warning in report["warnings"].as_array_mut().unwrap() {
+            let text = warning.as_str().unwrap().to_string();
+            if let Some((_, rest)) = text.split_once(": warning: ") {
+                *warning = serde_json::Value::String(rest.to_string());
+            }
+        }
+    };
+    let mut yaml = yaml;
+    unlocated(&mut yaml);
+    unlocated(&mut toml);
     assert_eq!(yaml, toml);
 }
 

@@ -161,22 +161,41 @@ pub fn tier_show(selector: &str, rows: &[TierRow], usage: &[UsageRow]) -> Docume
             rows: usage
                 .iter()
                 .map(|u| {
+                    let mut prices: Vec<String> = u
+                        .price_tiers
+                        .iter()
+                        .map(|t| {
+                            format!(
+                                "from {}: {}",
+                                t.start,
+                                t.usd
+                                    .map_or("unpriced".to_string(), |usd| format!("${usd}"))
+                            )
+                        })
+                        .collect();
+                    if let Some(long) = &u.long_context {
+                        prices.push(format!(
+                            "prompts above {}: {}",
+                            trim_float(long.above_tokens, 0),
+                            long.usd
+                                .map_or("unpriced".to_string(), |usd| format!("${usd}"))
+                        ));
+                    }
+                    if let Some(priority) = u.priority_usd {
+                        prices.push(format!("priority: ${priority}"));
+                    }
+                    let usage = match (&u.retired, &u.successor) {
+                        (Some(date), Some(next)) => {
+                            format!("{} (retired {date}; successor {next})", u.usage)
+                        }
+                        (Some(date), None) => format!("{} (retired {date})", u.usage),
+                        _ => u.usage.clone(),
+                    };
                     vec![
-                        u.usage.clone(),
+                        usage,
                         u.unit.clone(),
                         u.free_quantity.map_or("—".into(), |f| trim_float(f, 3)),
-                        u.price_tiers
-                            .iter()
-                            .map(|t| {
-                                format!(
-                                    "from {}: {}",
-                                    t.start,
-                                    t.usd
-                                        .map_or("unpriced".to_string(), |usd| format!("${usd}"))
-                                )
-                            })
-                            .collect::<Vec<_>>()
-                            .join("; "),
+                        prices.join("; "),
                         u.confidence.unwrap_or("—").to_string(),
                         u.as_of.clone().unwrap_or_else(|| "—".into()),
                         u.source.clone().unwrap_or_else(|| "—".into()),
