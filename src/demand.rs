@@ -11,6 +11,8 @@ use serde::Serialize;
 pub struct Demand {
     pub users: f64,
     pub daily_active_users: f64,
+    /// Registered users × `monthly_active_ratio` (all of them without it).
+    pub monthly_active_users: f64,
     pub online_users: f64,
     pub peak_rps: f64,
     pub peak_rpm: f64,
@@ -236,7 +238,7 @@ pub fn demand(scenario: &Scenario, users: f64) -> Demand {
             _ => {}
         }
     }
-    let storage_gb = users * w.storage_mb_per_user / 1024.0;
+    let storage_gb = users * w.storage_mb_per_user / 1024.0 + w.fixed_data_gb.unwrap_or(0.0);
     let mut compute_providers: Vec<String> = Vec::new();
     for c in scenario.components.iter().filter(|c| c.role.is_compute()) {
         for candidate in &c.candidates {
@@ -249,6 +251,7 @@ pub fn demand(scenario: &Scenario, users: f64) -> Demand {
     Demand {
         users,
         daily_active_users: daily_active,
+        monthly_active_users: users * w.monthly_active_ratio.unwrap_or(1.0),
         online_users: online,
         peak_rps,
         peak_rpm: peak_rps * 60.0,

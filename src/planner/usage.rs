@@ -46,7 +46,9 @@ pub(crate) fn base_quantity(item: &UsageItem, demand: &Demand) -> f64 {
     let driver = match item.driver {
         UsageDriver::Requests => demand.requests_per_month,
         UsageDriver::Jobs => demand.monthly_jobs(item.class.as_deref().unwrap_or("")),
-        UsageDriver::ActiveUsers => demand.daily_active_users,
+        UsageDriver::DailyActiveUsers => demand.daily_active_users,
+        UsageDriver::MonthlyActiveUsers => demand.monthly_active_users,
+        UsageDriver::RegisteredUsers => demand.users,
         UsageDriver::EgressGb => demand.egress_gb_per_month,
         UsageDriver::StorageGb => demand.storage_gb,
         UsageDriver::DbOperations => {

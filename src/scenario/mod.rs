@@ -118,6 +118,12 @@ pub struct Workload {
     /// Share of stored data that is hot and should fit in database RAM.
     #[serde(default)]
     pub working_set_ratio: f64,
+    /// Share of registered users active in a month (0–1), for prices per
+    /// monthly active user; absent, every registered user counts.
+    pub monthly_active_ratio: Option<f64>,
+    /// Data the database holds whatever the user count (shared reference
+    /// data, map geometry), GB: added to the users' data.
+    pub fixed_data_gb: Option<f64>,
     /// Cache memory per online user, KB.
     #[serde(default)]
     pub cache_kb_per_online_user: f64,
@@ -435,8 +441,16 @@ pub enum UsageDriver {
     Requests,
     /// Jobs of `class` per month.
     Jobs,
-    /// Daily active users (a count, for per-user fees).
-    ActiveUsers,
+    /// Daily active users (a count, for per-user fees); `active_users`
+    /// is the older name.
+    #[serde(alias = "active_users")]
+    DailyActiveUsers,
+    /// Monthly active users: registered users × `monthly_active_ratio`
+    /// (without it, every registered user: the most a provider bills).
+    MonthlyActiveUsers,
+    /// Registered users (per-seat and per-account fees; with `amount` in
+    /// GB per user, files stored per user).
+    RegisteredUsers,
     /// Outbound GB per month from the workload.
     EgressGb,
     /// Database operations per month (average load): with `served_by` a

@@ -267,6 +267,20 @@ impl Validator<'_> {
             |v| v > 0.0 && v <= 1.0,
             "a fraction above 0 and at most 1",
         );
+        // A day's actives are also the month's: at least that share.
+        let daily = w.daily_active_ratio;
+        self.number(
+            &wp("monthly_active_ratio"),
+            w.monthly_active_ratio,
+            |v| v >= daily && v <= 1.0,
+            "a fraction from the daily_active_ratio to 1 (a day's active users are active that month)",
+        );
+        self.number(
+            &wp("fixed_data_gb"),
+            w.fixed_data_gb,
+            |v| (0.0..=1e7).contains(&v),
+            "a size in GB of at least 0",
+        );
         self.number(
             &wp("peak_online_ratio"),
             Some(w.peak_online_ratio),

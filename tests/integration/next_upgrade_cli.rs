@@ -55,3 +55,100 @@ fn a_forecast_event_prices_the_step_apart_from_the_bills_growth() {
         "{text}"
     );
 }
+
+#[test]
+fn a_price_per_monthly_active_user_counts_the_months_actives() {
+    // Issue 31, part 4: 100,000 registered users, 40% active in a month:
+    // a $0.00325-per-MAU auth line bills 40,000 MAU = $130.00; without the
+    // ratio every registered user counts ($325.00). Shared map data of
+    // 50 GB is stored whatever the users: 100,000 × 0.1 MB = 9.77 GB plus
+    // 50 GB.
+    let dir = crate::common::scratch_dir("mau");
+    let base = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/interview-prep-api.yaml"
+    ))
+    .unwrap();
+    let overlay = crate::common::write_file(
+        &dir,
+        "auth.yaml",
+        "version: 1\nprovider: authco\nsource: test price\nas_of: 2026-12-01\nusage:\n  - { id: mau, name: Auth per MAU, unit: MAU, price_tiers: [{ start: 0, usd: 0.00325 }] }\n",
+    );
+    let with_ratio = base
+        .replace(
+            "  storage_mb_per_user: 1\n",
+            "  storage_mb_per_user: 0.1\n  monthly_active_ratio: 0.4\n  fixed_data_gb: 50\n",
+        )
+        .replace(
+            "usage:\n",
+            "usage:\n  - { name: auth, price: authco/mau, driver: monthly_active_users }\n",
+        );
+    let path = crate::common::write_file(&dir, "mau.yaml", &with_ratio);
+    let report = run_json(
+        &[
+            "recommend",
+            "--scenario",
+            &path,
+            "--tiers",
+            &overlay,
+            "--users",
+            "100000",
+            "--format",
+            "json",
+        ],
+        0,
+    );
+    let auth = report["usage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["name"] == "auth")
+        .unwrap()
+        .clone();
+    assert!(
+        close(auth["quantity"].as_f64().unwrap(), 40_000.0, 1e-12),
+        "{auth}"
+    );
+    assert!(
+        close(auth["monthly_usd"].as_f64().unwrap(), 130.0, 1e-9),
+        "{auth}"
+    );
+    assert!(close(
+        report["demand"]["storage_gb"].as_f64().unwrap(),
+        100_000.0 * 0.1 / 1024.0 + 50.0,
+        1e-12
+    ));
+    let without = with_ratio.replace("  monthly_active_ratio: 0.4\n", "");
+    let path = crate::common::write_file(&dir, "all.yaml", &without);
+    let report = run_json(
+        &[
+            "recommend",
+            "--scenario",
+            &path,
+            "--tiers",
+            &overlay,
+            "--users",
+            "100000",
+            "--format",
+            "json",
+        ],
+        0,
+    );
+    let auth = report["usage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["name"] == "auth")
+        .unwrap()
+        .clone();
+    assert!(
+        close(auth["monthly_usd"].as_f64().unwrap(), 325.0, 1e-9),
+        "{auth}"
+    );
+    // A monthly share below the daily one is refused, located.
+    let bad = with_ratio.replace("monthly_active_ratio: 0.4", "monthly_active_ratio: 0.1");
+    let path = crate::common::write_file(&dir, "bad.yaml", &bad);
+    let (code, _, stderr) = run(&["recommend", "--scenario", &path]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("workload.monthly_active_ratio"), "{stderr}");
+}
