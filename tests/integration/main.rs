@@ -38,4 +38,5 @@ mod shared_cpu_simulation;
 mod simulation;
 mod stages_cli;
 mod tiers_cli;
+mod tiers_import;
 mod uncertainty_cli;

@@ -162,12 +162,9 @@ impl<R: BufRead> Records<R> {
                         }
                     }
                 }
+                // Inside quotes the line break was kept as part of the cell.
                 if ended && !quoted {
                     break;
-                }
-                if quoted {
-                    // The line break is part of the quoted cell.
-                    self.text.push('\n');
                 }
             }
             if !any {

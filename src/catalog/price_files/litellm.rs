@@ -5,8 +5,8 @@
 //! `<model>-input`, `-cached-input`, `-output`, and the prompt-cache writes
 //! `-cache-write` (5 minutes) and `-cache-write-1h`, per 1M tokens.
 //!
-//! Per token × 10⁶ is done on the decimal digits (3e-06 → 3, not
-//! 3.0000000000000004). `*_batches` prices become `batch_discount`, the
+//! Per token × 10⁶ is done on the decimal digits (2e-07 → 0.2, not
+//! 0.19999999999999998). `*_batches` prices become `batch_discount`, the
 //! lowest `*_above_<N>k_tokens` price `long_context`; priority prices and
 //! non-token charges are not read. A dated snapshot (`…-20250929`) is left
 //! out when its undated model is in the file at the same prices, unless
@@ -353,7 +353,9 @@ mod tests {
         assert_eq!(per_million(2.25e-05), 22.5);
         assert_eq!(per_million(7.5e-08), 0.075);
         assert_eq!(per_million(0.0), 0.0);
-        assert_ne!(3e-06 * 1e6, 3.0, "the naive product is what this avoids");
+        // Gemini 3.1 Pro's cache read: the naive product is 0.19999999999999998.
+        assert_eq!(per_million(2e-07), 0.2);
+        assert_ne!(2e-07 * 1e6, 0.2, "the naive product is what this avoids");
     }
 
     #[test]
