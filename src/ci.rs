@@ -332,8 +332,10 @@ fn stale_prices(file: &str, reports: &[RecommendReport], max_age_days: i64) -> V
                 .or_insert((line.as_of.clone(), line.source.clone()));
         }
     }
-    // Source → (entry, as_of, age), in entry order.
-    let mut by_source: Vec<(Option<String>, Vec<(String, String, i64)>)> = Vec::new();
+    /// (entry, as_of, age in days).
+    type Stale = (String, String, i64);
+    // Source → its stale entries, in entry order.
+    let mut by_source: Vec<(Option<String>, Vec<Stale>)> = Vec::new();
     for (entry, (as_of, source)) in seen {
         let Some(as_of) = as_of else { continue };
         let Some(age) = days_between(&as_of, &today) else {

@@ -162,13 +162,23 @@ impl Checker<'_> {
                     field if field.is_empty() => "the provider".to_string(),
                     field => field,
                 };
-                let others: Vec<String> = group[1..].iter().map(|e| entry(&e.path)).collect();
+                // The first few by name: an imported overlay cites one file
+                // from thousands of entries.
+                const NAMED: usize = 10;
+                let others = group.len() - 1;
+                let mut named: Vec<String> = group[1..]
+                    .iter()
+                    .take(NAMED)
+                    .map(|e| entry(&e.path))
+                    .collect();
+                if others > NAMED {
+                    named.push(format!("and {} more", others - NAMED));
+                }
                 message.push_str(&format!(
-                    "; it is cited by {} more entr{} of this file dated more than {} days ago: {}",
-                    others.len(),
-                    if others.len() == 1 { "y" } else { "ies" },
+                    "; it is cited by {others} more entr{} of this file dated more than {} days ago: {}",
+                    if others == 1 { "y" } else { "ies" },
                     self.max_age_days,
-                    others.join(", ")
+                    named.join(", ")
                 ));
             }
             let path = oldest.path.clone();

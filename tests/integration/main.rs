@@ -39,4 +39,5 @@ mod simulation;
 mod stages_cli;
 mod tiers_cli;
 mod tiers_import;
+mod tiers_import_aws;
 mod uncertainty_cli;

@@ -346,6 +346,130 @@ fn memory_mb(text: &str) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::{burstable, memory_mb};
+    use crate::catalog::PurchaseOption;
+    use crate::catalog::price_files::{ImportOptions, PriceFormat, import};
+
+    /// AmazonRDS's header as published (the 58 columns of the 2026-04-28
+    /// offer quoted in block/Version-Guard's aurora pricing test); the rows
+    /// are made up for this test, each cell in its column.
+    const RDS_HEADER: &str = "\"SKU\",\"OfferTermCode\",\"RateCode\",\"TermType\",\"PriceDescription\",\"EffectiveDate\",\"StartingRange\",\"EndingRange\",\"Unit\",\"PricePerUnit\",\"Currency\",\"RelatedTo\",\"LeaseContractLength\",\"PurchaseOption\",\"OfferingClass\",\"Product Family\",\"serviceCode\",\"Location\",\"Location Type\",\"Instance Type\",\"Current Generation\",\"Instance Family\",\"vCPU\",\"Physical Processor\",\"Clock Speed\",\"Memory\",\"Storage\",\"Network Performance\",\"Processor Architecture\",\"Storage Media\",\"Volume Type\",\"Min Volume Size\",\"Max Volume Size\",\"Engine Code\",\"Database Engine\",\"Database Edition\",\"License Model\",\"Deployment Option\",\"Group\",\"Group Description\",\"usageType\",\"operation\",\"ACU\",\"Dedicated EBS Throughput\",\"Deployment Model\",\"Engine Major Version\",\"Engine Media Type\",\"Enhanced Networking Supported\",\"Extended Support Pricing Year\",\"Instance Type Family\",\"LimitlessPreview\",\"Normalization Size Factor\",\"Processor Features\",\"Region Code\",\"serviceName\",\"Unbundled Licensing\",\"Volume Name\",\"WindowsLicenseMultiplier\"";
+
+    fn rds_row(set: &[(&str, &str)]) -> String {
+        let names: Vec<&str> = RDS_HEADER.split(',').map(|n| n.trim_matches('"')).collect();
+        let cells: Vec<String> = names
+            .iter()
+            .map(|n| {
+                let value = set.iter().find(|(k, _)| k == n).map_or("", |(_, v)| *v);
+                format!("\"{value}\"")
+            })
+            .collect();
+        cells.join(",")
+    }
+
+    #[test]
+    fn rds_rows_map_to_single_and_multi_az_offerings() {
+        let common = [
+            ("Product Family", "Database Instance"),
+            ("Database Engine", "PostgreSQL"),
+            ("Region Code", "us-east-1"),
+            ("Currency", "USD"),
+            ("Unit", "Hrs"),
+            ("Instance Type", "db.m5.large"),
+            ("vCPU", "2"),
+            ("Memory", "8 GiB"),
+        ];
+        let row = |extra: &[(&str, &str)]| {
+            let mut all = common.to_vec();
+            all.extend_from_slice(extra);
+            rds_row(&all)
+        };
+        let text = [
+            "\"FormatVersion\",\"v1.0\"".to_string(),
+            "\"Disclaimer\",\"This pricing list is for informational purposes only.\"".into(),
+            "\"Publication Date\",\"2026-04-28T17:07:46Z\"".into(),
+            "\"Version\",\"20260428170746\"".into(),
+            "\"OfferCode\",\"AmazonRDS\"".into(),
+            RDS_HEADER.into(),
+            row(&[
+                ("TermType", "OnDemand"),
+                ("Deployment Option", "Single-AZ"),
+                ("PricePerUnit", "0.1780000000"),
+            ]),
+            row(&[
+                ("TermType", "OnDemand"),
+                ("Deployment Option", "Multi-AZ"),
+                ("PricePerUnit", "0.3560000000"),
+            ]),
+            row(&[
+                ("TermType", "Reserved"),
+                ("Deployment Option", "Single-AZ"),
+                ("PricePerUnit", "0.1110000000"),
+                ("LeaseContractLength", "1yr"),
+                ("PurchaseOption", "No Upfront"),
+            ]),
+            row(&[
+                ("TermType", "Reserved"),
+                ("Deployment Option", "Single-AZ"),
+                ("PricePerUnit", "0"),
+                ("LeaseContractLength", "1yr"),
+                ("PurchaseOption", "All Upfront"),
+            ]),
+            row(&[
+                ("TermType", "OnDemand"),
+                ("Deployment Option", "Single-AZ"),
+                ("PricePerUnit", "9"),
+                ("Database Engine", "MySQL"),
+            ]),
+            row(&[
+                ("TermType", "OnDemand"),
+                ("Deployment Option", "Multi-AZ (readable standbys)"),
+                ("PricePerUnit", "9"),
+            ]),
+        ]
+        .join("\n");
+        let dir = std::env::temp_dir().join(format!("capplan-rds-offer-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("AmazonRDS.csv");
+        std::fs::write(&path, text).unwrap();
+        let catalog = crate::catalog::load().unwrap();
+        let result = import(
+            PriceFormat::AwsOffer,
+            &[path],
+            &catalog,
+            &ImportOptions::default(),
+        )
+        .unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+        let aws = &result.providers[0];
+        let tier = |offering: &str| {
+            aws.offerings
+                .iter()
+                .find(|o| o.id == offering)
+                .and_then(|o| o.tiers.iter().find(|t| t.id == "db.m5.large"))
+                .unwrap_or_else(|| panic!("{offering}/db.m5.large"))
+        };
+        let single = tier("rds-postgres");
+        assert_eq!(single.price.hourly_usd, Some(0.178));
+        assert_eq!(single.as_of.as_deref(), Some("2026-04-28"));
+        let multi = tier("rds-postgres-multi-az");
+        assert_eq!(multi.price.hourly_usd, Some(0.356));
+        // Reserved only where the catalog models it for the offering.
+        let modeled = catalog
+            .offering("aws/rds-postgres")
+            .map(|(_, o)| {
+                !o.purchase_options.is_empty()
+                    || o.tiers.iter().any(|t| !t.price.purchase_options.is_empty())
+            })
+            .unwrap();
+        assert_eq!(
+            single
+                .price
+                .purchase_options
+                .get(&PurchaseOption::Reserved1y)
+                .and_then(|p| p.hourly_usd),
+            modeled.then_some(0.111)
+        );
+    }
 
     #[test]
     fn burstable_families() {

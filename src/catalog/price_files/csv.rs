@@ -18,7 +18,7 @@ pub struct Records<R> {
     text: String,
     ends: Vec<usize>,
     /// The next line to be read (1-based).
-    line: usize,
+    next_line: usize,
     /// The line the current record starts on.
     start: usize,
     raw: Vec<u8>,
@@ -37,7 +37,7 @@ impl<R: BufRead> Records<R> {
             reader,
             text: String::new(),
             ends: Vec::new(),
-            line: 1,
+            next_line: 1,
             start: 1,
             raw: Vec::new(),
         }
@@ -78,7 +78,7 @@ impl<R: BufRead> Records<R> {
         loop {
             self.text.clear();
             self.ends.clear();
-            self.start = self.line;
+            self.start = self.next_line;
             let mut quoted = false;
             let mut any = false;
             // A quoted cell's closing quote, to tell `""` from the end.
@@ -89,7 +89,7 @@ impl<R: BufRead> Records<R> {
                     self.reader
                         .read_until(b'\n', &mut self.raw)
                         .map_err(|e| RecordError {
-                            line: self.line,
+                            line: self.next_line,
                             message: format!("cannot read: {e}"),
                         })?;
                 if read == 0 {
@@ -107,7 +107,7 @@ impl<R: BufRead> Records<R> {
                     }
                     return Ok(false);
                 }
-                self.line += 1;
+                self.next_line += 1;
                 if self.text.len() + self.raw.len() > MAX_RECORD_BYTES {
                     return Err(RecordError {
                         line: self.start,
@@ -118,7 +118,7 @@ impl<R: BufRead> Records<R> {
                     });
                 }
                 let chunk = std::str::from_utf8(&self.raw).map_err(|e| RecordError {
-                    line: self.line - 1,
+                    line: self.next_line - 1,
                     message: format!(
                         "not UTF-8 text (invalid byte at column {})",
                         e.valid_up_to() + 1

@@ -241,6 +241,7 @@ fn model_prices(
                 .and_then(|rest| rest.strip_prefix("_above_"))
                 .and_then(|rest| rest.strip_suffix("k_tokens"))
                 .and_then(|n| n.parse::<f64>().ok())
+                .filter(|n| n.is_finite() && *n > 0.0)
             else {
                 continue;
             };

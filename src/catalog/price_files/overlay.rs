@@ -181,6 +181,32 @@ impl<'a> Overlay<'a> {
                 .filter(|s| *s != old.shared_cpu.unwrap_or(false)),
             ..Capacity::default()
         };
+        if existing.is_some() {
+            let changed: Vec<String> = [
+                ("vcpu", tier.capacity.vcpu, old.vcpu),
+                ("memory_mb", tier.capacity.memory_mb, old.memory_mb),
+                (
+                    "bandwidth_gb_per_month",
+                    tier.capacity.bandwidth_gb_per_month,
+                    old.bandwidth_gb_per_month,
+                ),
+            ]
+            .into_iter()
+            .filter_map(|(field, new, old)| {
+                let new = new?;
+                Some(match old {
+                    Some(old) => format!("{field} {old} → {new}"),
+                    None => format!("{field} {new} (the catalog gives none)"),
+                })
+            })
+            .collect();
+            if !changed.is_empty() {
+                self.note(format!(
+                    "{reference}: the file's capacity differs from the catalog's: {}",
+                    changed.join(", ")
+                ));
+            }
+        }
         if tier.price == Price::default() && tier.capacity == Capacity::default() {
             self.skip(format!("{provider}/{offering}: no price capplan models"));
             return;
