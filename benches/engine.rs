@@ -395,10 +395,97 @@ fn import(c: &mut Criterion) {
 }
 
 criterion_group!(import_benches, import);
+
+/// A 300 MB AmazonEC2 offer CSV in the layout of the committed excerpt
+/// (its metadata rows, header and first record as every row's template):
+/// about 2,000 instance types of 90 rows each, three of which pass the
+/// filters. Issue 30's target: a few seconds and under 100 MB of memory.
+fn price_import(c: &mut Criterion) {
+    use capplan::catalog::price_files::{self, ImportOptions, PriceFormat, csv::Records};
+    use std::io::Write;
+    let excerpt =
+        std::fs::read_to_string("tests/fixtures/prices/aws-ec2-offer-excerpt.csv").unwrap();
+    let mut records = Records::new(excerpt.as_bytes());
+    for _ in 0..6 {
+        assert!(records.next_record().unwrap());
+    }
+    let header: Vec<String> = records.cells().map(str::to_string).collect();
+    assert!(records.next_record().unwrap());
+    let template: Vec<String> = records.cells().map(str::to_string).collect();
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let dir = std::env::temp_dir().join(format!("capplan-bench-offer-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("AmazonEC2.csv");
+    let mut file = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    for line in excerpt.lines().take(6) {
+        writeln!(file, "{line}").unwrap();
+    }
+    let (mut written, mut types) = (0usize, 0usize);
+    while written < 300 << 20 {
+        let instance = format!("gen{types}.xlarge");
+        let price = 0.1 + types as f64 / 10_000.0;
+        for variant in 0..90usize {
+            let mut cells = template.clone();
+            let (term, lease, purchase, usd) = match variant {
+                0 => ("OnDemand", "", "", price),
+                1 => ("Reserved", "1yr", "No Upfront", price * 0.6),
+                2 => ("Reserved", "3yr", "No Upfront", price * 0.4),
+                _ => ("OnDemand", "", "", price * 2.0),
+            };
+            for (name, value) in [
+                ("SKU", format!("GEN{types:06}{variant:03}")),
+                ("TermType", term.to_string()),
+                ("PriceDescription", "generated".to_string()),
+                ("Unit", "Hrs".to_string()),
+                ("PricePerUnit", format!("{usd:.10}")),
+                ("LeaseContractLength", lease.to_string()),
+                ("PurchaseOption", purchase.to_string()),
+                ("OfferingClass", "standard".to_string()),
+                (
+                    "Operating System",
+                    if variant < 3 { "Linux" } else { "Windows" }.to_string(),
+                ),
+                ("Tenancy", "Shared".to_string()),
+                ("Pre Installed S/W", "NA".to_string()),
+                ("CapacityStatus", "Used".to_string()),
+                ("Region Code", "us-east-1".to_string()),
+                ("Instance Type", instance.clone()),
+                ("vCPU", "4".to_string()),
+                ("Memory", "16 GiB".to_string()),
+            ] {
+                cells[column(name)] = value;
+            }
+            let row: Vec<String> = cells.iter().map(|c| format!("\"{c}\"")).collect();
+            let row = row.join(",") + "\n";
+            written += row.len();
+            file.write_all(row.as_bytes()).unwrap();
+        }
+        types += 1;
+    }
+    file.flush().unwrap();
+    drop(file);
+    let catalog = capplan::catalog::load().unwrap();
+    let options = ImportOptions::default();
+    let paths = vec![path.clone()];
+    let mut group = c.benchmark_group("tiers_import");
+    group.sample_size(10);
+    group.measurement_time(std::time::Duration::from_secs(30));
+    group.bench_function("aws_offer_csv_300mb", |b| {
+        b.iter(|| {
+            price_files::import(PriceFormat::AwsOffer, black_box(&paths), &catalog, &options)
+                .unwrap()
+        })
+    });
+    group.finish();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+criterion_group!(price_file_benches, price_import);
 criterion_main!(
     benches,
     planning_benches,
     calibration_benches,
     uncertainty_benches,
-    import_benches
+    import_benches,
+    price_file_benches
 );

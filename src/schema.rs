@@ -60,6 +60,7 @@ pub fn schemas() -> Vec<(&'static str, serde_json::Value)> {
         one::<crate::catalog::TierListReport>("tiers-list"),
         one::<crate::catalog::TierShowReport>("tiers-show"),
         one::<crate::catalog::CatalogCheckReport>("tiers-check"),
+        one::<crate::catalog::TierDiffReport>("tiers-diff"),
         one::<crate::calibrate::CalibrateReport>("calibrate"),
     ]
 }

@@ -56,8 +56,10 @@ pub(crate) fn check_provider(
         today: today(),
         max_age_days,
         unpriced_successors: HashSet::new(),
+        stale: Vec::new(),
     };
     checker.provider(&file.provider);
+    checker.stale_warnings();
     checker.problems
 }
 
@@ -69,6 +71,17 @@ struct Checker<'a> {
     max_age_days: i64,
     /// Successors already warned about (once per file, not per entry).
     unpriced_successors: HashSet<String>,
+    /// Entries dated more than `max_age_days` ago, with the source they
+    /// cite: warned about once per source, after the whole file.
+    stale: Vec<Stale>,
+}
+
+/// One entry whose `as_of` is old.
+struct Stale {
+    source: String,
+    as_of: String,
+    age: i64,
+    path: Vec<Step>,
 }
 
 impl Checker<'_> {
@@ -103,7 +116,9 @@ impl Checker<'_> {
         }
     }
 
-    fn date(&mut self, path: &[Step], as_of: &Option<String>) {
+    /// Checks an `as_of`; `source` is the one the entry cites (its own or
+    /// the nearest enclosing one), which its staleness warning names.
+    fn date(&mut self, path: &[Step], as_of: &Option<String>, source: Option<&str>) {
         let Some(text) = as_of else { return };
         let mut full = path.to_vec();
         full.push(key("as_of"));
@@ -117,14 +132,62 @@ impl Checker<'_> {
         if let Some(age) = days_between(text, &self.today)
             && age > self.max_age_days
         {
-            self.push(
-                Severity::Warning,
-                &full,
-                format!(
-                    "as_of {text} is {age} days old (more than {}): re-check the source",
-                    self.max_age_days
-                ),
+            self.stale.push(Stale {
+                source: source.unwrap_or_default().to_string(),
+                as_of: text.clone(),
+                age,
+                path: full,
+            });
+        }
+    }
+
+    /// One warning per cited source, at its oldest entry, naming how many
+    /// other entries cite it (a source re-checked fixes them all).
+    fn stale_warnings(&mut self) {
+        let mut groups: Vec<Vec<Stale>> = Vec::new();
+        for entry in std::mem::take(&mut self.stale) {
+            match groups.iter_mut().find(|g| g[0].source == entry.source) {
+                Some(group) => group.push(entry),
+                None => groups.push(vec![entry]),
+            }
+        }
+        for mut group in groups {
+            group.sort_by_key(|e| std::cmp::Reverse(e.age));
+            let oldest = &group[0];
+            let mut message = format!(
+                "as_of {} is {} days old (more than {}): re-check the source",
+                oldest.as_of, oldest.age, self.max_age_days
             );
+            if !oldest.source.is_empty() {
+                message.push_str(&format!(" '{}'", oldest.source));
+            }
+            if group.len() > 1 {
+                let entry = |path: &[Step]| match field_path(&path[..path.len().saturating_sub(1)])
+                {
+                    field if field.is_empty() => "the provider".to_string(),
+                    field => field,
+                };
+                // The first few by name: an imported overlay cites one file
+                // from thousands of entries.
+                const NAMED: usize = 10;
+                let others = group.len() - 1;
+                let mut named: Vec<String> = group[1..]
+                    .iter()
+                    .take(NAMED)
+                    .map(|e| entry(&e.path))
+                    .collect();
+                if others > NAMED {
+                    named.push(format!("and {} more", others - NAMED));
+                }
+                message.push_str(&format!(
+                    "; it is cited by {others} more entr{} of this file dated more than {} days ago: {}",
+                    if others == 1 { "y" } else { "ies" },
+                    self.max_age_days,
+                    named.join(", ")
+                ));
+            }
+            let path = oldest.path.clone();
+            self.push(Severity::Warning, &path, message);
         }
     }
 
@@ -157,7 +220,7 @@ impl Checker<'_> {
                 "missing 'as_of': every catalog file says when its numbers were true".into(),
             );
         }
-        self.date(&root, &p.as_of);
+        self.date(&root, &p.as_of, p.source.as_deref());
         let mut offering_ids = HashSet::new();
         for o in &p.offerings {
             let opath = vec![key("offerings"), Step::Id(o.id.clone())];
@@ -170,7 +233,8 @@ impl Checker<'_> {
                     format!("expected a lower-case id, found '{}'", o.id),
                 );
             }
-            self.date(&opath, &o.as_of);
+            let offering_source = o.source.as_deref().or(p.source.as_deref());
+            self.date(&opath, &o.as_of, offering_source);
             let mut refs: Vec<(Vec<&str>, &str)> = Vec::new();
             if let Some(pricing) = &o.serverless {
                 refs.push((vec!["serverless", "requests"], &pricing.requests));
@@ -307,7 +371,7 @@ impl Checker<'_> {
             for (option, price) in &o.purchase_options {
                 let mut ppath = opath.clone();
                 ppath.extend([key("purchase_options"), key(option.as_str())]);
-                self.option_price(&ppath, price);
+                self.option_price(&ppath, price, offering_source);
             }
             let mut tier_ids = HashSet::new();
             for t in &o.tiers {
@@ -325,7 +389,8 @@ impl Checker<'_> {
                         format!("expected a lower-case id, found '{}'", t.id),
                     );
                 }
-                self.date(&tpath, &t.as_of);
+                let tier_source = t.source.as_deref().or(offering_source);
+                self.date(&tpath, &t.as_of, tier_source);
                 let c = &t.capacity;
                 let mut cpath = tpath.clone();
                 cpath.push(key("capacity"));
@@ -454,7 +519,7 @@ impl Checker<'_> {
                 for (option, price) in &t.price.purchase_options {
                     let mut opath2 = ppath.clone();
                     opath2.extend([key("purchase_options"), key(option.as_str())]);
-                    self.option_price(&opath2, price);
+                    self.option_price(&opath2, price, tier_source);
                 }
             }
         }
@@ -470,7 +535,11 @@ impl Checker<'_> {
                     "expected a unit such as GB or 1M requests, found ''".into(),
                 );
             }
-            self.date(&upath, &u.as_of);
+            self.date(
+                &upath,
+                &u.as_of,
+                u.source.as_deref().or(p.source.as_deref()),
+            );
             self.positive(&upath, "free_quantity", u.free_quantity, true);
             if let Some(d) = u.batch_discount
                 && !(0.0..1.0).contains(&d)
@@ -548,7 +617,7 @@ impl Checker<'_> {
         }
     }
 
-    fn option_price(&mut self, path: &[Step], price: &super::OptionPrice) {
+    fn option_price(&mut self, path: &[Step], price: &super::OptionPrice, source: Option<&str>) {
         self.positive(path, "monthly_usd", price.monthly_usd, true);
         self.positive(path, "hourly_usd", price.hourly_usd, true);
         if let Some(d) = price.discount
@@ -564,7 +633,7 @@ impl Checker<'_> {
         if price.monthly_usd.is_none() && price.hourly_usd.is_none() && price.discount.is_none() {
             self.error(path, "expected monthly_usd, hourly_usd or discount".into());
         }
-        self.date(path, &price.as_of);
+        self.date(path, &price.as_of, price.source.as_deref().or(source));
     }
 }
 

@@ -20,6 +20,12 @@ pub fn today() -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
+/// The UTC date (`YYYY-MM-DD`) of a time in seconds since 1970-01-01.
+pub fn date_of_unix_seconds(seconds: u64) -> String {
+    let (y, m, d) = civil_from_days((seconds / 86_400) as i64);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
 /// Days since 1970-01-01 of a `YYYY-MM-DD` date. `YYYY-MM` and `YYYY` (for
 /// sources dated only that precisely) take the first day; a range `A .. B`
 /// takes B.
@@ -125,5 +131,7 @@ mod tests {
         assert_eq!(parse_date("soon"), None);
         assert_eq!(parse_date("2025"), parse_date("2025-01-01"));
         assert_eq!(parse_date("2025-12"), parse_date("2025-12-01"));
+        assert_eq!(date_of_unix_seconds(0), "1970-01-01");
+        assert_eq!(date_of_unix_seconds(1_757_717_588), "2025-09-12");
     }
 }

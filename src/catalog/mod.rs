@@ -8,14 +8,19 @@
 
 mod check;
 mod dates;
+mod diff;
 mod load;
 mod models;
 mod overlay;
+pub mod price_files;
 mod rules;
 mod view;
 
 pub use check::{CatalogCheckReport, Problem, Severity, check_catalog, check_catalog_aged};
-pub use dates::{STALE_AFTER_DAYS, days_between, parse_civil_date, parse_date, today};
+pub use dates::{
+    STALE_AFTER_DAYS, date_of_unix_seconds, days_between, parse_civil_date, parse_date, today,
+};
+pub use diff::{PriceChange, TierDiffReport, tier_diff};
 pub use load::{
     CatalogError, LoadedFile, catalog_paths, embedded_files, embedded_providers, load, load_file,
     load_with_overlays, parse_file, split_field, strip_location,

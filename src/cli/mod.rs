@@ -14,6 +14,7 @@ mod rate;
 mod recommend;
 mod report;
 mod tiers;
+mod tiers_import;
 mod uncertainty;
 
 use crate::render;

@@ -18,7 +18,9 @@ use std::path::PathBuf;
   capplan tiers show atlas --format json
   capplan tiers show render --tiers my-prices.yaml   # with a negotiated-price overlay
   capplan tiers check                        # validate the embedded catalogs
-  capplan tiers check tiers/ my-prices.yaml  # validate files or folders"
+  capplan tiers check tiers/ my-prices.yaml  # validate files or folders
+  capplan tiers import litellm model_prices_and_context_window.json --out ai-prices.yaml
+  capplan tiers diff --tiers ai-prices.yaml  # what an overlay changes, price by price"
 )]
 pub struct TiersArgs {
     #[command(subcommand)]
@@ -45,6 +47,10 @@ enum TiersCommand {
         /// Catalog files or folders
         paths: Vec<PathBuf>,
     },
+    /// Read a provider's price file into a dated overlay (litellm, aws-offer, azure-retail, digitalocean)
+    Import(super::tiers_import::ImportArgs),
+    /// What --tiers overlays change against the embedded catalog, price by price
+    Diff,
 }
 
 /// Loads the embedded catalogs plus overlays; a bad overlay is exit 2.
@@ -97,6 +103,10 @@ pub fn run(args: TiersArgs) -> Result<Output, Failure> {
             Ok(Output::ok(text))
         }
         TiersCommand::Check { paths } => check(&paths, args.format),
+        TiersCommand::Import(import) => {
+            super::tiers_import::run(import, &args.overlays, args.format)
+        }
+        TiersCommand::Diff => super::tiers_import::diff(&args.overlays, args.format),
     }
 }
 
@@ -152,7 +162,7 @@ fn expand_for_check(path: &std::path::Path, problems: &mut Vec<Problem>) -> Vec<
 
 /// Overlay warnings (stale dates) go after the output in text formats and
 /// to stderr otherwise, so JSON and CSV stay machine-readable.
-fn append_warnings(text: &mut String, warnings: &[Problem], format: Format) {
+pub(crate) fn append_warnings(text: &mut String, warnings: &[Problem], format: Format) {
     for warning in warnings {
         match format {
             Format::Table => text.push_str(&crate::render::table::wrap_line(

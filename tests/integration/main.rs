@@ -42,4 +42,6 @@ mod shared_cpu_simulation;
 mod simulation;
 mod stages_cli;
 mod tiers_cli;
+mod tiers_import;
+mod tiers_import_aws;
 mod uncertainty_cli;

@@ -150,6 +150,10 @@ fn every_json_output_validates_against_its_schema() {
         ("tiers-show", vec!["tiers", "show", "openai"]),
         ("tiers-show", vec!["tiers", "show", "aws/ec2"]),
         ("tiers-check", vec!["tiers", "check"]),
+        (
+            "tiers-diff",
+            vec!["tiers", "diff", "--tiers", "scenarios/prices/smriti.yaml"],
+        ),
         ("calibrate", vec!["calibrate", k6]),
     ];
     for (name, mut args) in cases {

@@ -9,6 +9,7 @@ mod queue;
 mod recommend;
 mod stages;
 mod tiers;
+mod tiers_diff;
 mod uncertainty;
 
 pub use calibrate::calibrate;
@@ -19,6 +20,7 @@ pub use queue::queue;
 pub use recommend::recommend;
 pub use stages::stages;
 pub use tiers::{tier_check, tier_list, tier_show};
+pub use tiers_diff::tier_diff;
 
 use capplan::units::trim_float;
 
