@@ -1,8 +1,8 @@
 //! Queueing-engine benchmarks. Targets (issue 2): a 1,000-server sizing under
 //! 50 µs; the 10,000-line batch is also measured as a whole process (README).
 
-use capplan::queue_report::solve_batch_line;
 use capplan::queueing::{Slo, Station, erlang_c, size};
+use capplan::report::queue::solve_batch_line;
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 
@@ -80,7 +80,7 @@ fn planning(c: &mut Criterion) {
     });
     c.bench_function("recommend/default_5000_users", |b| {
         b.iter(|| {
-            capplan::recommend::recommend(
+            capplan::report::recommend::recommend(
                 &file.scenario,
                 &catalog,
                 black_box(5000.0),
@@ -92,10 +92,11 @@ fn planning(c: &mut Criterion) {
     // Every shipped stack at three user counts, with how far each goes
     // (issue 14's target: 10 stacks × 3 counts under 50 ms).
     let stacks =
-        capplan::compare::parse_stacks(capplan::compare::SHIPPED_STACKS, "stacks").unwrap();
+        capplan::report::compare::parse_stacks(capplan::report::compare::SHIPPED_STACKS, "stacks")
+            .unwrap();
     c.bench_function("compare/all_stacks_3_counts", |b| {
         b.iter(|| {
-            capplan::compare::compare(
+            capplan::report::compare::compare(
                 &file.scenario,
                 &catalog,
                 &stacks,
@@ -132,7 +133,7 @@ fn planning(c: &mut Criterion) {
         });
         c.bench_function(&format!("recommend/{name}"), |b| {
             b.iter(|| {
-                capplan::recommend::recommend(
+                capplan::report::recommend::recommend(
                     &file.scenario,
                     &catalog,
                     black_box(users),
@@ -156,7 +157,7 @@ fn current_mix(c: &mut Criterion) {
     for (name, scenario) in [("heroku_with_current", &with), ("heroku_plain", &without)] {
         c.bench_function(&format!("recommend/{name}"), |b| {
             b.iter(|| {
-                capplan::recommend::recommend(
+                capplan::report::recommend::recommend(
                     scenario,
                     &catalog,
                     black_box(2000.0),
@@ -312,15 +313,16 @@ fn uncertainty(c: &mut Criterion) {
         inputs: &file.uncertain,
         seed: capplan::uncertainty::DEFAULT_SEED,
     };
-    let users = capplan::sweep::user_points(100.0, 1e6, 200, true);
+    let users = capplan::report::sweep::user_points(100.0, 1e6, 200, true);
     group.bench_function("sweep_200_points", |b| {
         b.iter(|| {
-            let mut report = capplan::sweep::sweep(&file.scenario, &catalog, black_box(&users));
-            capplan::uncertainty::add_bands(
+            let mut report =
+                capplan::report::sweep::sweep(&file.scenario, &catalog, black_box(&users));
+            capplan::report::bands::add_bands(
                 &mut report,
                 &worlds,
                 &catalog,
-                capplan::uncertainty::CURVE_SAMPLES,
+                capplan::report::bands::CURVE_SAMPLES,
             )
             .unwrap();
             report

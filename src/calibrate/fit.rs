@@ -699,7 +699,7 @@ fn check_wanted(c: &Calibration, setup: &Setup) -> Result<(), CalibrateError> {
         .map(|s| s.file.as_str())
         .collect::<Vec<_>>()
         .join(", ");
-    let problems: Vec<crate::problem::Problem> = setup
+    let problems: Vec<crate::input::problem::Problem> = setup
         .wanted
         .iter()
         .filter(|f| !fitted(f))
@@ -709,7 +709,13 @@ fn check_wanted(c: &Calibration, setup: &Setup) -> Result<(), CalibrateError> {
                 .iter()
                 .find(|n| &n.field == f)
                 .map_or("not fitted".to_string(), |n| n.reason.clone());
-            crate::problem::Problem::error(&files, None, None, f, &format!("cannot fit: {reason}"))
+            crate::input::problem::Problem::error(
+                &files,
+                None,
+                None,
+                f,
+                &format!("cannot fit: {reason}"),
+            )
         })
         .collect();
     let nothing = c.cpu_ms.is_none()

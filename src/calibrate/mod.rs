@@ -19,7 +19,7 @@ pub use fit::{
 pub use patch_out::patch_yaml;
 pub use read::{InputFormat, read_file};
 
-use crate::problem::Problem;
+use crate::input::problem::Problem;
 use serde::Serialize;
 
 /// A measured quantity. Latencies are in ms, CPU in cores (CPU seconds per
@@ -162,7 +162,7 @@ pub struct CalibrateError {
 
 impl std::fmt::Display for CalibrateError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&crate::problem::error_lines(&self.problems))
+        f.write_str(&crate::input::problem::error_lines(&self.problems))
     }
 }
 

@@ -3,8 +3,8 @@
 
 use super::load::LoadedFile;
 use super::{Capacity, Provider, STALE_AFTER_DAYS, days_between, parse_date, today};
-use crate::locate::{Step, field_path, line_of};
-pub use crate::problem::{Problem, Severity};
+use crate::input::locate::{Step, field_path, line_of};
+pub use crate::input::problem::{Problem, Severity};
 use std::collections::HashSet;
 
 mod retirement;

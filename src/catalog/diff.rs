@@ -157,7 +157,7 @@ fn usage_changes(
             price: if i == 0 {
                 "price".into()
             } else {
-                format!("price from {}", crate::units::trim_float(start, 0))
+                format!("price from {}", crate::input::units::trim_float(start, 0))
             },
             unit: unit.clone(),
             old: o.and_then(|t| t.usd),

@@ -67,7 +67,7 @@ pub struct CatalogError {
 
 impl fmt::Display for CatalogError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&crate::problem::error_lines(&self.problems))
+        f.write_str(&crate::input::problem::error_lines(&self.problems))
     }
 }
 
@@ -224,7 +224,7 @@ pub fn catalog_paths(path: &Path) -> Result<Vec<PathBuf>, CatalogError> {
 
 /// Reads and parses one catalog file (one provider per YAML document).
 pub fn load_file(path: &Path) -> Result<Vec<LoadedFile>, CatalogError> {
-    let text = crate::problem::read_input(path).map_err(CatalogError::single)?;
+    let text = crate::input::problem::read_input(path).map_err(CatalogError::single)?;
     parse_file(&path.display().to_string(), &text)
 }
 
@@ -288,8 +288,8 @@ fn parse_document(name: &str, text: &str) -> Result<LoadedFile, CatalogError> {
             "the catalog is empty: missing field `version` (and provider, source, as_of)",
         )));
     }
-    let provider: Provider =
-        crate::problem::parse_yaml_all(name, text).map_err(|problems| CatalogError { problems })?;
+    let provider: Provider = crate::input::problem::parse_yaml_all(name, text)
+        .map_err(|problems| CatalogError { problems })?;
     Ok(LoadedFile {
         name: name.to_string(),
         text: text.to_string(),

@@ -3,8 +3,8 @@
 use super::{Failure, Output};
 use crate::render::{self, views};
 use capplan::calibrate::{self, InputFormat, Metric, Setup};
-use capplan::fsio::write_atomically;
 use capplan::scenario::{ComponentRole, load_patched};
+use capplan::support::fsio::write_atomically;
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 

@@ -6,9 +6,9 @@ use super::recommend::{load_inputs, parse_users};
 use super::{Failure, Output};
 use crate::render::table::wrap_line;
 use crate::render::{self, Format, views};
-use capplan::ci::{CiReport, check, github_escape};
-use capplan::diff::{Threshold, diff};
-use capplan::problem::Severity;
+use capplan::input::problem::Severity;
+use capplan::report::check::{CiReport, check, github_escape};
+use capplan::report::diff::{Threshold, diff};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 
@@ -312,7 +312,7 @@ pub fn run_stages(args: StagesArgs) -> Result<Output, Failure> {
             file.name
         )));
     }
-    let report = capplan::stages::stages(&file.scenario, &catalog);
+    let report = capplan::report::stages::stages(&file.scenario, &catalog);
     Ok(Output::ok(
         render::render(args.format, &report, || views::stages(&report)).map_err(Failure::input)?,
     ))

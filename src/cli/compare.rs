@@ -4,7 +4,7 @@ use super::recommend::ScenarioArgs;
 use super::recommend::parse_users;
 use super::{Failure, Output};
 use crate::render::{self, Format, views};
-use capplan::compare::{SHIPPED_STACKS, Stack, check_stacks, compare, parse_stacks};
+use capplan::report::compare::{SHIPPED_STACKS, Stack, check_stacks, compare, parse_stacks};
 use clap::Args;
 use std::path::PathBuf;
 
@@ -47,7 +47,8 @@ pub(crate) fn load_stacks(
 ) -> Result<Vec<Stack>, Failure> {
     let mut stacks = parse_stacks(SHIPPED_STACKS, "stacks/stacks.yaml").map_err(Failure::input)?;
     if let Some(path) = file {
-        let text = capplan::problem::read_input(path).map_err(|e| Failure::input(e.to_string()))?;
+        let text =
+            capplan::input::problem::read_input(path).map_err(|e| Failure::input(e.to_string()))?;
         for stack in parse_stacks(&text, &path.display().to_string()).map_err(Failure::input)? {
             match stacks.iter_mut().find(|s| s.id == stack.id) {
                 Some(existing) => *existing = stack,

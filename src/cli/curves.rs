@@ -8,14 +8,14 @@ use crate::render::chart::{ImageFormat, compare_chart, cost_chart, forecast_char
 use crate::render::views::thousands;
 use crate::render::{self, Format, views};
 use capplan::catalog::Catalog;
-use capplan::compare::{check_stacks, compare};
 use capplan::demand::RateNote;
-use capplan::fsio::write_atomically;
+use capplan::report::bands::{CURVE_SAMPLES, add_bands, forecast_events};
+use capplan::report::compare::{check_stacks, compare};
+use capplan::report::sweep::{Growth, SweepReport, forecast, sweep, user_points};
 use capplan::scenario::Scenario;
-use capplan::sweep::{Growth, SweepReport, forecast, sweep, user_points};
-use capplan::uncertainty::{
-    CURVE_SAMPLES, UncertainInput, UncertaintyOptions, Worlds, add_bands, forecast_events,
-};
+use capplan::scenario::uncertain::UncertainInput;
+use capplan::support::fsio::write_atomically;
+use capplan::uncertainty::{UncertaintyOptions, Worlds};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 

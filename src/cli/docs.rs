@@ -50,7 +50,7 @@ pub fn man(args: ManArgs) -> Result<Output, Failure> {
             .map_err(|e| Failure::input(format!("--out-dir {}: {e}", dir.display())))?;
         for (name, page) in &pages {
             let path = dir.join(format!("{name}.1"));
-            capplan::fsio::write_atomically(&path, page.as_bytes())
+            capplan::support::fsio::write_atomically(&path, page.as_bytes())
                 .map_err(|e| Failure::input(format!("{}: {e}", path.display())))?;
         }
         return Ok(Output::ok(format!(

@@ -122,7 +122,7 @@ pub fn run(args: ImportArgs) -> Result<Output, Failure> {
         .map_err(|e| Failure::input(format!("import: the scenario is invalid: {e}")))?;
     if let Some(problem) = problems
         .iter()
-        .find(|p| p.severity == capplan::problem::Severity::Error)
+        .find(|p| p.severity == capplan::input::problem::Severity::Error)
     {
         return Err(Failure::input(format!(
             "import: the scenario is invalid: {problem}"
@@ -137,7 +137,7 @@ pub fn run(args: ImportArgs) -> Result<Output, Failure> {
             "{out_name} exists; pass --force to replace it, or give another path"
         )));
     }
-    capplan::fsio::write_atomically(&out, scenario.as_bytes())
+    capplan::support::fsio::write_atomically(&out, scenario.as_bytes())
         .map_err(|e| Failure::input(format!("{out_name}: {e}")))?;
     Ok(Output::ok(format!(
         "wrote {out_name} ({} component{} from {name}{}); next:\n  capplan recommend --scenario {out_name}\n",

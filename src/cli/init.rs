@@ -4,7 +4,7 @@ use super::compare::load_stacks;
 use super::recommend::parse_users;
 use super::tiers::load_catalog;
 use super::{Failure, Output};
-use capplan::init::{InitOptions, starter_scenario};
+use capplan::scenario::starter::{InitOptions, starter_scenario};
 use clap::Args;
 use std::path::PathBuf;
 
@@ -83,7 +83,7 @@ pub fn run(args: InitArgs) -> Result<Output, Failure> {
     })?;
     if let Some(problem) = problems
         .iter()
-        .find(|p| p.severity == capplan::problem::Severity::Error)
+        .find(|p| p.severity == capplan::input::problem::Severity::Error)
     {
         return Err(Failure::input(format!(
             "init: the starter scenario is invalid (a bug): {problem}"
@@ -97,7 +97,7 @@ pub fn run(args: InitArgs) -> Result<Output, Failure> {
             "{name} exists; pass --force to replace it, or give another path"
         )));
     }
-    capplan::fsio::write_atomically(&args.path, text.as_bytes())
+    capplan::support::fsio::write_atomically(&args.path, text.as_bytes())
         .map_err(|e| Failure::input(format!("{name}: {e}")))?;
     // A retired model is allowed (any catalog model is): say so now.
     let warnings: String = problems.iter().map(|p| format!("{p}\n")).collect();
@@ -105,7 +105,9 @@ pub fn run(args: InitArgs) -> Result<Output, Failure> {
         (false, _) => String::new(),
         (true, model) => format!(
             ", LLM tokens on {}",
-            model.as_deref().unwrap_or(capplan::init::DEFAULT_LLM_MODEL)
+            model
+                .as_deref()
+                .unwrap_or(capplan::scenario::starter::DEFAULT_LLM_MODEL)
         ),
     };
     Ok(Output::ok(format!(

@@ -168,7 +168,7 @@ pub fn main() -> ExitCode {
         Err(failure) => {
             stderr_line(&format!(
                 "error: {}",
-                capplan::problem::concise(&failure.message)
+                capplan::input::problem::concise(&failure.message)
             ));
             ExitCode::from(failure.code)
         }

@@ -2,7 +2,7 @@
 //! and only for work still running after a second, so quick commands and
 //! pipes never see it.
 
-use capplan::progress::{Sink, Unit};
+use capplan::support::progress::{Sink, Unit};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -62,7 +62,7 @@ impl Sink for Bar {
 pub fn install() {
     use std::io::IsTerminal;
     if std::io::stderr().is_terminal() {
-        capplan::progress::install(Box::new(Bar {
+        capplan::support::progress::install(Box::new(Bar {
             current: Mutex::new(None),
             show_after: show_after(),
         }));

@@ -2,10 +2,10 @@
 
 use super::{Failure, Output};
 use crate::render::{self, Format, views};
-use capplan::queue_report::{QueueFailure, QueueTask, solve, solve_batch_line};
+use capplan::input::units::{parse_duration, parse_rate};
 use capplan::queueing::{MAX_SERVERS, Slo, Station};
-use capplan::schema::{BatchError, versioned};
-use capplan::units::{parse_duration, parse_rate};
+use capplan::report::queue::{QueueFailure, QueueTask, solve, solve_batch_line};
+use capplan::report::schema::{BatchError, versioned};
 use clap::Args;
 use std::io::{BufRead, BufReader, Read, Write};
 

@@ -4,8 +4,8 @@
 
 use super::Failure;
 use capplan::demand::{GivenRate, RateNote};
+use capplan::input::units::parse_rate;
 use capplan::scenario::Scenario;
-use capplan::units::parse_rate;
 use clap::Args;
 
 #[derive(Debug, Args)]

@@ -4,7 +4,7 @@ use super::rate::RateArgs;
 use super::{Failure, Output};
 use crate::render::{self, Format, views};
 use capplan::catalog::Catalog;
-use capplan::recommend::{RecommendOptions, recommend};
+use capplan::report::recommend::{RecommendOptions, recommend};
 use capplan::scenario::{ScenarioFile, load_patched, validate};
 use clap::Args;
 use std::path::PathBuf;

@@ -5,8 +5,8 @@ use super::recommend::parse_users;
 use super::{Failure, Output};
 use crate::render::chart::{ImageFormat, cost_chart};
 use crate::render::html;
-use capplan::fsio::write_atomically;
-use capplan::plan_report::plan_report;
+use capplan::report::page::plan_report;
+use capplan::support::fsio::write_atomically;
 use clap::Args;
 use std::path::PathBuf;
 

@@ -133,7 +133,7 @@ fn check(paths: &[PathBuf], format: Format) -> Result<Output, Failure> {
         }
     }
     problems.extend(check_catalog(&files));
-    let (errors, warnings) = capplan::problem::tally(&problems);
+    let (errors, warnings) = capplan::input::problem::tally(&problems);
     let report = CatalogCheckReport {
         errors,
         warnings,

@@ -126,7 +126,7 @@ pub fn run(args: ImportArgs, overlays: &[PathBuf], format: Format) -> Result<Out
         return Ok(Output::ok(text));
     };
     let name = out.display().to_string();
-    capplan::fsio::write_atomically(&out, text.as_bytes())
+    capplan::support::fsio::write_atomically(&out, text.as_bytes())
         .map_err(|e| Failure::input(format!("{name}: {e}")))?;
     let mut message = format!("wrote {name} from {}: ", files.join(", "));
     message.push_str(&summary.join("\n  "));

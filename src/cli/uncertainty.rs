@@ -3,7 +3,8 @@
 
 use super::Failure;
 use capplan::scenario::ScenarioFile;
-use capplan::uncertainty::{RegretWeights, UncertainInput, UncertaintyOptions};
+use capplan::scenario::uncertain::UncertainInput;
+use capplan::uncertainty::{RegretWeights, UncertaintyOptions};
 use clap::Args;
 
 #[derive(Debug, Args, Clone)]
@@ -68,7 +69,8 @@ pub fn inputs_for_run(
     rate_given: bool,
     warnings: &mut Vec<String>,
 ) -> Vec<UncertainInput> {
-    let (inputs, dropped) = capplan::uncertainty::sampled_inputs(&file.uncertain, rate_given);
+    let (inputs, dropped) =
+        capplan::scenario::uncertain::sampled_inputs(&file.uncertain, rate_given);
     for field in dropped {
         warnings.push(format!(
             "{field}: the given rate sets the per-user request rate; its interval is not sampled"

@@ -73,13 +73,13 @@ pub(super) fn serverless_sized(
             format!(
                 "{}: one execution per request, {} ms billed at {} MB",
                 option.tier.reference(),
-                crate::units::trim_float(cost.duration_s * 1e3, 1),
-                crate::units::trim_float(cost.memory_mb, 0)
+                crate::input::units::trim_float(cost.duration_s * 1e3, 1),
+                crate::input::units::trim_float(cost.memory_mb, 0)
             ),
             format!(
                 "{} concurrent executions at the peak (rate × duration); p95 {} ms without queueing",
                 option.count,
-                crate::units::trim_float(cost.p95_s * 1e3, 1)
+                crate::input::units::trim_float(cost.p95_s * 1e3, 1)
             ),
         ]
     } else {

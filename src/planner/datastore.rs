@@ -9,8 +9,8 @@ use super::usage::UsageLine;
 use super::{Binding, LimitCheck, Sized, fits};
 use crate::catalog::{Catalog, LimitBasis, TierRef};
 use crate::demand::Demand;
+use crate::input::units::trim_float;
 use crate::scenario::{Component, ComponentRole, UnverifiedLimit};
-use crate::units::trim_float;
 
 /// Default headrooms (docs/scenarios.md).
 pub const DEFAULT_STORAGE_HEADROOM: f64 = 1.5;

@@ -5,8 +5,8 @@ use super::compute::Rejection;
 use super::{Binding, Sized};
 use crate::catalog::TierRef;
 use crate::demand::{DAYS_PER_MONTH, Demand};
+use crate::input::units::trim_float;
 use crate::scenario::Component;
-use crate::units::trim_float;
 
 /// Credits a month the component's media use needs at this demand.
 pub fn credits_per_month(component: &Component, demand: &Demand) -> f64 {
@@ -38,7 +38,7 @@ pub(crate) fn check_media(
     let limit = tier.tier.capacity.credits_per_month;
     let mut warnings = Vec::new();
     let utilization = match limit {
-        Some(limit) if !crate::units::fits(needed, limit) => {
+        Some(limit) if !crate::input::units::fits(needed, limit) => {
             return Err(Rejection {
                 tier: tier.reference(),
                 binding: Binding::Credits,

@@ -83,7 +83,7 @@ pub enum Binding {
     Occupancy,
 }
 
-pub(crate) use crate::units::fits;
+pub(crate) use crate::input::units::fits;
 
 impl Binding {
     pub fn as_str(self) -> &'static str {
@@ -342,7 +342,7 @@ impl<'a> Planner<'a> {
             estimate: estimate.map(str::to_string),
         });
         if self.explain {
-            let trim = crate::units::trim_float;
+            let trim = crate::input::units::trim_float;
             sized.explain.push(format!(
                 "baseline{}: {}% of each vCPU sustained = {} vCPU over {} instance(s); the day's CPU averages {:.1}% of it, the busiest hour {:.1}%",
                 estimate.map_or(String::new(), |b| format!(" ≈ (estimated: {b})")),
@@ -616,7 +616,7 @@ impl<'a> Planner<'a> {
                 plan.sized.explain.push(format!(
                     "autoscaled by hour (0-23): {}; billed {} on average ({})",
                     hours.join(" "),
-                    crate::units::trim_float(a.billed_count, 2),
+                    crate::input::units::trim_float(a.billed_count, 2),
                     a.billing
                 ));
             }

@@ -145,7 +145,7 @@ impl<'a> Planner<'a> {
                             binding: Binding::Baseline,
                             reason: format!(
                                 "{candidate} instances are needed to keep the CPU within the {}% baseline and the banked balance hour by hour (standard mode: CPU beyond it is throttled); the limit is {}",
-                                crate::units::trim_float(rule.baseline * 100.0, 2),
+                                crate::input::units::trim_float(rule.baseline * 100.0, 2),
                                 model.max_count()
                             ),
                         });
@@ -232,7 +232,7 @@ impl<'a> Planner<'a> {
                     binding: Binding::Baseline,
                     reason: format!(
                         "the group's CPU exceeds the {}% baseline and the banked balance (standard mode: CPU beyond it is throttled)",
-                        crate::units::trim_float(rule.baseline * 100.0, 2)
+                        crate::input::units::trim_float(rule.baseline * 100.0, 2)
                     ),
                 });
             }

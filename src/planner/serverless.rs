@@ -5,9 +5,9 @@ use super::Binding;
 use super::compute::{DEFAULT_MAX_MEMORY_UTILIZATION, DEFAULT_RESPONSE_MS, Rejection};
 use crate::catalog::{Catalog, TierRef};
 use crate::demand::Demand;
+use crate::input::units::trim_float;
 use crate::queueing::ServiceTime;
 use crate::scenario::Component;
-use crate::units::trim_float;
 
 /// A serverless tier (a memory setting) at one load.
 #[derive(Debug, Clone, PartialEq)]
@@ -50,7 +50,7 @@ pub(crate) fn serverless_cost(
     // One execution serves one request: a process plus one request's memory.
     let needed = component.memory_mb_per_worker.unwrap_or(0.0)
         + component.memory_mb_per_request.unwrap_or(0.0);
-    if !crate::units::fits(needed, max_memory) {
+    if !crate::input::units::fits(needed, max_memory) {
         return Err(reject(
             Binding::Memory,
             format!(

@@ -88,7 +88,7 @@ fn cost(
         Some(long) => {
             notes.push(format!(
                 "prompts above {} tokens",
-                crate::units::trim_float(long.above_tokens, 0)
+                crate::input::units::trim_float(long.above_tokens, 0)
             ));
             source = long.source.clone();
             long.usd.map(|usd| quantity * usd)

@@ -25,8 +25,8 @@ use super::compute::ComputeModel;
 use super::usage::UsageLine;
 use crate::catalog::{Basis, Billing, Catalog, Scaling, TierRef, seconds_per_unit};
 use crate::demand::{DAYS_PER_MONTH, Demand};
+use crate::input::units::trim_float;
 use crate::scenario::{Component, ComponentRole};
-use crate::units::trim_float;
 
 /// What usage-priced compute bills for one component on one tier.
 pub(crate) struct UsageComputeCost {

@@ -21,7 +21,7 @@ impl fmt::Display for SizingError {
             SizingError::Unreachable { slo, best } => write!(
                 f,
                 "no server count can meet '{slo}': with no waiting at all the service time alone gives {}",
-                crate::units::format_duration(*best)
+                crate::input::units::format_duration(*best)
             ),
             SizingError::TooManyServers { needed_at_least } => write!(
                 f,

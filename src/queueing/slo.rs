@@ -2,8 +2,8 @@
 //! `utilization <= 0.7`.
 
 use super::model::Queue;
-use crate::units::fits;
-use crate::units::{format_duration, parse_duration, trim_float};
+use crate::input::units::fits;
+use crate::input::units::{format_duration, parse_duration, trim_float};
 use std::fmt;
 
 /// Which time an objective constrains.

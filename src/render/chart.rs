@@ -2,8 +2,8 @@
 //! no system font or graphics library is needed.
 
 use super::views::thousands;
-use capplan::compare::CompareReport;
-use capplan::sweep::{ForecastReport, SweepReport};
+use capplan::report::compare::CompareReport;
+use capplan::report::sweep::{ForecastReport, SweepReport};
 use plotters::coord::Shift;
 use plotters::coord::ranged1d::ValueFormatter;
 use plotters::coord::types::RangedCoordf64;

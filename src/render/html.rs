@@ -6,7 +6,7 @@
 
 use super::views::{self, money, thousands};
 use super::{Document, Section};
-use capplan::plan_report::PlanReport;
+use capplan::report::page::PlanReport;
 
 /// The page for `report`, with the cost curve as inline SVG.
 pub fn page(report: &PlanReport, curve_svg: &str, curve_notes: &[String]) -> String {

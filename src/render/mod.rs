@@ -164,7 +164,7 @@ pub fn render<T: Serialize>(
         Format::Table => table::render(&view(), &options.layout),
         Format::Markdown => markdown::render(&view()),
         Format::Csv => {
-            let value = serde_json::to_value(capplan::schema::versioned(report))
+            let value = serde_json::to_value(capplan::report::schema::versioned(report))
                 .map_err(|e| format!("serializing the report failed: {e}"))?;
             csv::render(&value, options.csv_table.as_deref())?
         }
@@ -175,7 +175,7 @@ pub fn render<T: Serialize>(
 pub fn json<T: Serialize>(report: &T) -> String {
     // Reports hold only strings, numbers, options and vectors: serializing
     // them cannot fail, but an error is still shown rather than a panic.
-    let mut text = serde_json::to_string_pretty(&capplan::schema::versioned(report))
+    let mut text = serde_json::to_string_pretty(&capplan::report::schema::versioned(report))
         .unwrap_or_else(|e| format!("{{\"error\": \"serializing the report failed: {e}\"}}"));
     text.push('\n');
     text

@@ -2,11 +2,12 @@
 //! cheapest plan's P5/P50/P95 at each user count) and the months of
 //! `forecast`'s events over sampled worlds.
 
-use super::{Interval, Percentiles, Worlds};
 use crate::catalog::Catalog;
+use crate::input::interval::{Interval, Stream};
 use crate::planner::Planner;
+use crate::report::sweep::{ForecastReport, Growth, SweepReport, forecast};
 use crate::scenario::Scenario;
-use crate::sweep::{ForecastReport, Growth, SweepReport, forecast};
+use crate::uncertainty::{Percentiles, Worlds};
 use serde::Serialize;
 
 /// How a curve's worlds were sampled.
@@ -40,7 +41,7 @@ pub fn cost_bands(
     let scenarios: Vec<Scenario> = (0..samples)
         .map(|i| worlds.world(i).map(|(s, _)| s))
         .collect::<Result<_, _>>()?;
-    let costs: Vec<Option<f64>> = crate::parallel::map(users.len() * samples, |k| {
+    let costs: Vec<Option<f64>> = crate::support::parallel::map(users.len() * samples, |k| {
         let (point, world) = (k / samples, k % samples);
         Planner::new(&scenarios[world], catalog)
             .plan(users[point])
@@ -146,13 +147,13 @@ pub fn forecast_events(
     samples: usize,
 ) -> Result<ForecastUncertainty, String> {
     let samples = samples.max(1);
-    let runs: Vec<Result<Vec<WorldEvent>, String>> = crate::parallel::map(samples, |i| {
+    let runs: Vec<Result<Vec<WorldEvent>, String>> = crate::support::parallel::map(samples, |i| {
         let (scenario, _) = worlds.world(i)?;
         let growth = match growth_interval {
             None => growth,
             Some(interval) => {
                 // The growth is the world's next draw after its inputs.
-                let mut stream = super::Stream::for_world(worlds.seed, i as u64);
+                let mut stream = Stream::for_world(worlds.seed, i as u64);
                 for _ in worlds.inputs {
                     stream.next_unit();
                 }

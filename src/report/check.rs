@@ -4,11 +4,11 @@
 use crate::catalog::{
     Catalog, check_catalog_aged, days_between, load_with_overlays, parse_file, today,
 };
-use crate::locate::line_of_item;
-use crate::problem::{Problem, Severity, read_input};
-use crate::recommend::{RecommendOptions, RecommendReport, recommend};
+use crate::input::locate::line_of_item;
+use crate::input::problem::{Problem, Severity, read_input};
+use crate::input::units::trim_float;
+use crate::report::recommend::{RecommendOptions, RecommendReport, recommend};
 use crate::scenario::{Assertion, ScenarioFile, parse_scenario, validate};
-use crate::units::trim_float;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -150,7 +150,7 @@ fn walk(
 
 /// A catalog file names a `provider`; anything else is read as a scenario.
 fn is_catalog(name: &str, text: &str) -> bool {
-    !crate::problem::is_toml(name)
+    !crate::input::problem::is_toml(name)
         && text
             .lines()
             .any(|l| l.starts_with("provider:") || l.starts_with("\"provider\":"))
@@ -268,8 +268,8 @@ pub fn check(paths: &[PathBuf], overlays: &[PathBuf], max_price_age_days: i64) -
                 // Report what validation finds too, on the scenario as parsed
                 // with the bad lines left out.
                 if parse_failed
-                    && !crate::problem::is_toml(&name)
-                    && let (Some(scenario), _) = crate::problem::parse_yaml_recovering::<
+                    && !crate::input::problem::is_toml(&name)
+                    && let (Some(scenario), _) = crate::input::problem::parse_yaml_recovering::<
                         crate::scenario::Scenario,
                     >(&name, &text)
                 {
@@ -300,7 +300,7 @@ pub fn check(paths: &[PathBuf], overlays: &[PathBuf], max_price_age_days: i64) -
     // One line per problem, whichever pass found it first.
     let mut seen = std::collections::HashSet::new();
     problems.retain(|p| seen.insert(p.to_string()));
-    let (errors, warnings) = crate::problem::tally(&problems);
+    let (errors, warnings) = crate::input::problem::tally(&problems);
     CiReport {
         errors,
         warnings,
@@ -479,7 +479,8 @@ fn evaluate(
         };
         check_limits(a, &report, &mut push);
         if a.max_monthly_usd_p95.is_some() || a.min_slo_probability.is_some() {
-            let (inputs, _) = crate::uncertainty::sampled_inputs(&file.uncertain, a.rpm.is_some());
+            let (inputs, _) =
+                crate::scenario::uncertain::sampled_inputs(&file.uncertain, a.rpm.is_some());
             let analysis = crate::uncertainty::analyse(
                 &scenario,
                 catalog,
@@ -499,7 +500,7 @@ fn evaluate(
 
 fn check_limits(
     a: &Assertion,
-    report: &crate::recommend::RecommendReport,
+    report: &crate::report::recommend::RecommendReport,
     push: &mut impl FnMut(&str, String, String, bool),
 ) {
     let excluded = if report.unpriced.is_empty() {

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The stacks shipped with capplan (documented in docs/compare.md).
-pub const SHIPPED_STACKS: &str = include_str!("../stacks/stacks.yaml");
+pub const SHIPPED_STACKS: &str = include_str!("../../stacks/stacks.yaml");
 
 /// A stacks file.
 #[derive(Debug, Clone, Deserialize)]

@@ -2,7 +2,7 @@
 //! per component and in total, at one or more user counts.
 
 use crate::catalog::Catalog;
-use crate::recommend::{RecommendOptions, RecommendReport, recommend};
+use crate::report::recommend::{RecommendOptions, RecommendReport, recommend};
 use crate::scenario::Scenario;
 use serde::Serialize;
 
@@ -144,7 +144,7 @@ pub fn diff(
     }
 }
 
-fn describe(c: &crate::recommend::ComponentRow) -> String {
+fn describe(c: &crate::report::recommend::ComponentRow) -> String {
     format!("{} × {}/{}/{}", c.count, c.provider, c.offering, c.tier)
 }
 

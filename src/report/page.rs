@@ -4,10 +4,10 @@
 //! date of every price those plans use. The HTML page renders this.
 
 use crate::catalog::Catalog;
-use crate::recommend::{RecommendOptions, RecommendReport, recommend};
+use crate::report::recommend::{RecommendOptions, RecommendReport, recommend};
+use crate::report::stages::StagesReport;
+use crate::report::sweep::SweepReport;
 use crate::scenario::Scenario;
-use crate::stages::StagesReport;
-use crate::sweep::SweepReport;
 use serde::Serialize;
 
 /// Where one price used in the report comes from.
@@ -55,16 +55,16 @@ pub fn plan_report(
     let largest = users.iter().copied().fold(0.0, f64::max);
     let from = (smallest / 10.0).round().max(1.0);
     let to = (largest * 10.0).round().max(from * 10.0);
-    let curve = crate::sweep::sweep(
+    let curve = crate::report::sweep::sweep(
         scenario,
         catalog,
-        &crate::sweep::user_points(from, to, curve_points, true),
+        &crate::report::sweep::user_points(from, to, curve_points, true),
     );
     let stages = scenario
         .stages
         .iter()
         .any(|s| !s.mix.is_empty())
-        .then(|| crate::stages::stages(scenario, catalog));
+        .then(|| crate::report::stages::stages(scenario, catalog));
     let mut sources: Vec<PriceSource> = Vec::new();
     let mut add = |source: PriceSource| {
         if !sources.iter().any(|s| s.price == source.price) {

@@ -32,7 +32,7 @@ pub struct RecommendReport {
     pub unpriced: Vec<String>,
     /// Web components with serverless and instance candidates: both costs
     /// and the break-even request volume.
-    pub serverless: Vec<crate::breakeven::ServerlessComparison>,
+    pub serverless: Vec<crate::report::breakeven::ServerlessComparison>,
     pub next_upgrade: Option<NextUpgrade>,
     /// The first stage template of the ladder that holds the load (when the
     /// scenario has templates), its cost against the optimizer's mix.
@@ -255,11 +255,13 @@ pub fn recommend(
             index: t.index,
             max_users,
         }),
-        None => crate::stages::stage_at(&planner, users).map(|(index, name)| StageSummary {
-            name,
-            index,
-            max_users,
-        }),
+        None => {
+            crate::report::stages::stage_at(&planner, users).map(|(index, name)| StageSummary {
+                name,
+                index,
+                max_users,
+            })
+        }
     };
     let mut report = build(
         scenario,
@@ -274,7 +276,7 @@ pub fn recommend(
     report.mix_max_users = holds_up_to;
     report.stage_template = template;
     report.next_stage = next_stage;
-    report.serverless = crate::breakeven::compare(&planner, users);
+    report.serverless = crate::report::breakeven::compare(&planner, users);
     report.current = planner.current(users, &plan);
     Ok(report)
 }
@@ -288,7 +290,7 @@ fn template_for(
 ) -> (Option<StageTemplate>, Option<NextStage>) {
     let scenario = planner.scenario;
     let users = plan.demand.users;
-    let templates = crate::stages::templates(scenario);
+    let templates = crate::report::stages::templates(scenario);
     if templates.is_empty() {
         return (None, None);
     }
@@ -304,7 +306,7 @@ fn template_for(
         return (None, None);
     };
     let (index, stage, mix) = &templates[position];
-    let capacity = crate::stages::mix_capacity(planner, mix);
+    let capacity = crate::report::stages::mix_capacity(planner, mix);
     let cost = planner.mix_cost(mix, load);
     let instances: f64 = plan.components.iter().filter_map(|c| c.monthly_usd).sum();
     let template = StageTemplate {
@@ -317,7 +319,7 @@ fn template_for(
     // The stage one user beyond the template's capacity, by the rule every
     // command uses (a later template when the next one does not hold either).
     let next = capacity.and_then(|max| {
-        let (_, name) = crate::stages::stage_at(planner, max + 1.0)?;
+        let (_, name) = crate::report::stages::stage_at(planner, max + 1.0)?;
         Some(NextStage {
             name,
             at_users: max + 1.0,

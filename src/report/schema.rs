@@ -48,15 +48,15 @@ pub fn schemas() -> Vec<(&'static str, serde_json::Value)> {
         )
     }
     vec![
-        one::<crate::recommend::RecommendReport>("recommend"),
-        one::<crate::queue_report::QueueReport>("queue"),
+        one::<crate::report::recommend::RecommendReport>("recommend"),
+        one::<crate::report::queue::QueueReport>("queue"),
         one::<BatchError>("queue-batch-error"),
-        one::<crate::sweep::SweepReport>("sweep"),
-        one::<crate::sweep::ForecastReport>("forecast"),
-        one::<crate::ci::CiReport>("check"),
-        one::<crate::diff::DiffReport>("diff"),
-        one::<crate::compare::CompareReport>("compare"),
-        one::<crate::stages::StagesReport>("stages"),
+        one::<crate::report::sweep::SweepReport>("sweep"),
+        one::<crate::report::sweep::ForecastReport>("forecast"),
+        one::<crate::report::check::CiReport>("check"),
+        one::<crate::report::diff::DiffReport>("diff"),
+        one::<crate::report::compare::CompareReport>("compare"),
+        one::<crate::report::stages::StagesReport>("stages"),
         one::<crate::catalog::TierListReport>("tiers-list"),
         one::<crate::catalog::TierShowReport>("tiers-show"),
         one::<crate::catalog::CatalogCheckReport>("tiers-check"),

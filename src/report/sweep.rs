@@ -4,9 +4,9 @@
 
 use crate::catalog::Catalog;
 use crate::planner::{Plan, Planner};
-use crate::recommend::describe_upgrade;
+use crate::report::recommend::describe_upgrade;
+use crate::report::stages::stage_at;
 use crate::scenario::Scenario;
-use crate::stages::stage_at;
 use serde::Serialize;
 
 /// One component at one point.
@@ -51,7 +51,7 @@ pub struct SweepRow {
     pub usd_per_user: Option<f64>,
     /// With intervals: the cheapest plan's cost over the sampled worlds.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub band: Option<crate::uncertainty::CostBand>,
+    pub band: Option<crate::report::bands::CostBand>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
@@ -63,7 +63,7 @@ pub struct SweepReport {
     pub given_rate: Option<crate::demand::RateNote>,
     /// With intervals: how the rows' bands were sampled.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sampling: Option<crate::uncertainty::SampleInfo>,
+    pub sampling: Option<crate::report::bands::SampleInfo>,
     pub rows: Vec<SweepRow>,
 }
 
@@ -92,7 +92,8 @@ pub fn user_points(from: f64, to: f64, points: usize, log: bool) -> Vec<f64> {
 /// Plans every user count, in parallel where there are several cores.
 pub fn sweep(scenario: &Scenario, catalog: &Catalog, users: &[f64]) -> SweepReport {
     let planner = Planner::new(scenario, catalog);
-    let rows: Vec<SweepRow> = crate::parallel::map(users.len(), |i| row(&planner, users[i]));
+    let rows: Vec<SweepRow> =
+        crate::support::parallel::map(users.len(), |i| row(&planner, users[i]));
     SweepReport {
         scenario: scenario.name.clone(),
         catalog_as_of: oldest_date(catalog, &rows),
@@ -216,7 +217,7 @@ impl Growth {
     /// percentiles). Returns the point growth (the median) and the interval.
     pub fn parse_range(
         text: &str,
-    ) -> Result<(Growth, Option<crate::uncertainty::Interval>), String> {
+    ) -> Result<(Growth, Option<crate::input::interval::Interval>), String> {
         if !text.contains("..") {
             return Growth::parse(text).map(|g| (g, None));
         }
@@ -252,7 +253,7 @@ impl Growth {
         let (low, high) = (values[0], values[values.len() - 1]);
         let mid = (values.len() == 3).then(|| values[1]);
         let interval =
-            crate::uncertainty::Interval::new(low, mid, high, None, false).map_err(fail)?;
+            crate::input::interval::Interval::new(low, mid, high, None, false).map_err(fail)?;
         let point = match parts[0] {
             Growth::Compound { .. } => Growth::Compound { rate: interval.mid },
             Growth::Linear { .. } => Growth::Linear {
@@ -304,7 +305,7 @@ pub struct ForecastReport {
     /// With intervals or an uncertain growth: the month of each event over
     /// the sampled worlds.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub uncertainty: Option<crate::uncertainty::ForecastUncertainty>,
+    pub uncertainty: Option<crate::report::bands::ForecastUncertainty>,
 }
 
 /// Month 0 to `months`: users, plan and the events between months.
@@ -337,8 +338,8 @@ pub fn forecast(
                         description: format!(
                             "month {month}: {}, {}/month in instances (the whole bill {}/month since month {})",
                             upgrade.change,
-                            crate::units::signed_money(upgrade.instances_delta_usd),
-                            crate::units::signed_money(upgrade.delta_usd),
+                            crate::input::units::signed_money(upgrade.instances_delta_usd),
+                            crate::input::units::signed_money(upgrade.delta_usd),
                             month.saturating_sub(1)
                         ),
                         change: upgrade.change.clone(),

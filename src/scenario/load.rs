@@ -2,7 +2,7 @@
 //! with errors located by file, line and column.
 
 use super::Scenario;
-use crate::problem::Problem;
+use crate::input::problem::Problem;
 use std::fmt;
 use std::path::Path;
 
@@ -22,7 +22,7 @@ pub struct ScenarioFile {
     /// Fields set by `--patch` files, in the order applied.
     pub patched: Vec<super::PatchedField>,
     /// Fields given as intervals; `scenario` holds their medians.
-    pub uncertain: Vec<crate::uncertainty::UncertainInput>,
+    pub uncertain: Vec<crate::scenario::uncertain::UncertainInput>,
 }
 
 /// Every problem that makes a scenario unusable.
@@ -33,7 +33,7 @@ pub struct ScenarioError {
 
 impl fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&crate::problem::error_lines(&self.problems))
+        f.write_str(&crate::input::problem::error_lines(&self.problems))
     }
 }
 
@@ -73,7 +73,8 @@ pub fn load_patched(
         ),
         Some(path) => (
             path.display().to_string(),
-            crate::problem::read_input(path).map_err(|p| ScenarioError { problems: vec![p] })?,
+            crate::input::problem::read_input(path)
+                .map_err(|p| ScenarioError { problems: vec![p] })?,
         ),
     };
     let mut file = parse_unresolved(&name, &text)?;
@@ -95,7 +96,7 @@ pub fn parse_scenario(name: &str, text: &str) -> Result<ScenarioFile, ScenarioEr
 
 /// Parses scenario text without resolving component defaults.
 fn parse_unresolved(name: &str, original: &str) -> Result<ScenarioFile, ScenarioError> {
-    let toml = crate::problem::is_toml(name);
+    let toml = crate::input::problem::is_toml(name);
     // A scenario of plain numbers parses as it is. Only one that does not
     // can hold intervals: they are replaced by their medians in place
     // (lines unchanged), so the strict parser reads a point scenario and
@@ -103,7 +104,7 @@ fn parse_unresolved(name: &str, original: &str) -> Result<ScenarioFile, Scenario
     let (scenario, uncertain) = match parse_point(name, original, toml) {
         Ok(scenario) => (scenario, Vec::new()),
         Err(error) => {
-            let (text, uncertain) = crate::uncertainty::extract(name, original)
+            let (text, uncertain) = crate::scenario::uncertain::extract(name, original)
                 .map_err(|problems| ScenarioError { problems })?;
             if uncertain.is_empty() {
                 return Err(error);
@@ -114,7 +115,10 @@ fn parse_unresolved(name: &str, original: &str) -> Result<ScenarioFile, Scenario
     if scenario.version != 1 {
         return Err(ScenarioError::single(
             name,
-            crate::locate::line_of(original, &[crate::locate::Step::Key("version".into())]),
+            crate::input::locate::line_of(
+                original,
+                &[crate::input::locate::Step::Key("version".into())],
+            ),
             None,
             "version",
             &format!("expected version 1, found {}", scenario.version),
@@ -126,7 +130,7 @@ fn parse_unresolved(name: &str, original: &str) -> Result<ScenarioFile, Scenario
         .iter()
         .filter_map(|input| {
             let value = input.interval.mid;
-            crate::uncertainty::set_number(&mut probe, &input.path, value)
+            crate::scenario::uncertain::set_number(&mut probe, &input.path, value)
                 .err()
                 .map(|message| Problem::error(name, input.line, None, &input.field, &message))
         })
@@ -162,7 +166,7 @@ fn parse_point(name: &str, text: &str, toml: bool) -> Result<Scenario, ScenarioE
             "the scenario is empty: expected a mapping with version, name, workload and components",
         ));
     }
-    crate::problem::parse_yaml_all(name, text).map_err(|problems| ScenarioError { problems })
+    crate::input::problem::parse_yaml_all(name, text).map_err(|problems| ScenarioError { problems })
 }
 
 /// 1-based line and column of a byte offset.

@@ -6,6 +6,8 @@
 mod load;
 mod model_items;
 mod patch;
+pub mod starter;
+pub mod uncertain;
 mod validate;
 
 pub use model_items::CacheLifetime;

@@ -5,7 +5,7 @@
 use super::validate::{Validator, key, named};
 use super::{Scenario, UsageItem};
 use crate::catalog::{Catalog, TOKEN_KINDS};
-use crate::locate::Step;
+use crate::input::locate::Step;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 

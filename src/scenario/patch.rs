@@ -7,8 +7,8 @@
 //! figures came from one.
 
 use super::{Scenario, ScenarioError};
-use crate::locate::{Step, field_path, line_of};
-use crate::problem::Problem;
+use crate::input::locate::{Step, field_path, line_of};
+use crate::input::problem::Problem;
 use serde::Serialize;
 use serde_yaml_ng::{Mapping, Value};
 
@@ -36,7 +36,7 @@ const NAMED_LISTS: &[&str] = &["components", "usage", "stages", "environments", 
 impl Patch {
     /// Parses patch text: YAML, or TOML when the name ends in `.toml`.
     pub fn parse(name: &str, text: &str) -> Result<Patch, ScenarioError> {
-        let value: Value = if crate::problem::is_toml(name) {
+        let value: Value = if crate::input::problem::is_toml(name) {
             let table: toml::Value = toml::from_str(text).map_err(|e| {
                 let line = e
                     .span()
@@ -85,8 +85,8 @@ impl Patch {
     /// Reads and parses a patch file.
     pub fn read(path: &std::path::Path) -> Result<Patch, ScenarioError> {
         let name = path.display().to_string();
-        let text =
-            crate::problem::read_input(path).map_err(|p| ScenarioError { problems: vec![p] })?;
+        let text = crate::input::problem::read_input(path)
+            .map_err(|p| ScenarioError { problems: vec![p] })?;
         Patch::parse(&name, &text)
     }
 }
@@ -225,7 +225,7 @@ fn collect(
                     }
                     _ => problems.push(Problem::error(
                         &patch.name,
-                        crate::locate::line_of_item(&patch.text, key, i).or_else(|| line_of(&patch.text, path)),
+                        crate::input::locate::line_of_item(&patch.text, key, i).or_else(|| line_of(&patch.text, path)),
                         None,
                         &field_path(path),
                         &format!(

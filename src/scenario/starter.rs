@@ -4,7 +4,7 @@
 //! `recommend`.
 
 use crate::catalog::Catalog;
-use crate::compare::Stack;
+use crate::report::compare::Stack;
 use crate::scenario::ComponentRole;
 
 /// The shape of the app to start from.
@@ -311,7 +311,8 @@ mod tests {
     }
 
     fn stacks() -> Vec<Stack> {
-        crate::compare::parse_stacks(crate::compare::SHIPPED_STACKS, "stacks.yaml").unwrap()
+        crate::report::compare::parse_stacks(crate::report::compare::SHIPPED_STACKS, "stacks.yaml")
+            .unwrap()
     }
 
     #[test]

@@ -3,8 +3,8 @@
 
 use super::{ComponentRole, Scenario, ScenarioError, ScenarioFile, UsageDriver};
 use crate::catalog::{Catalog, Role};
-use crate::locate::{Step, field_path, line_of};
-use crate::problem::{Problem, Severity};
+use crate::input::locate::{Step, field_path, line_of};
+use crate::input::problem::{Problem, Severity};
 use std::collections::HashSet;
 
 /// The largest number a scenario field may hold (see `Checker::number`).

@@ -12,7 +12,11 @@ pub fn map<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
         return (0..n).map(f).collect();
     }
     // Only the outermost map reports progress: nested work is part of an item.
-    let task = crate::progress::Task::start("planning", n as u64, crate::progress::Unit::Items);
+    let task = crate::support::progress::Task::start(
+        "planning",
+        n as u64,
+        crate::support::progress::Unit::Items,
+    );
     let task = &task;
     let f = |i: usize| {
         let out = f(i);

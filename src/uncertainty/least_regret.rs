@@ -183,7 +183,7 @@ pub fn analyse(
     };
     let samples = options.samples.unwrap_or(DEFAULT_SAMPLES).max(1);
     let optima: Vec<WorldOptimum> =
-        crate::parallel::map(samples, |i| optimum_of(&worlds, catalog, users, i))
+        crate::support::parallel::map(samples, |i| optimum_of(&worlds, catalog, users, i))
             .into_iter()
             .collect::<Result<_, _>>()?;
     let n = optima.len();
@@ -230,7 +230,7 @@ pub fn analyse(
         ));
     }
     // Every candidate in every world (the world's own optimum is known).
-    let outcomes: Vec<Vec<Outcome>> = crate::parallel::map(n, |i| {
+    let outcomes: Vec<Vec<Outcome>> = crate::support::parallel::map(n, |i| {
         let world = &optima[i];
         let mut pinned = world.scenario.clone();
         candidates
@@ -401,7 +401,7 @@ fn capacity(
     mix: &Mix,
     users: f64,
 ) -> Option<Percentiles> {
-    let mut capacities: Vec<f64> = crate::parallel::map(optima.len(), |i| {
+    let mut capacities: Vec<f64> = crate::support::parallel::map(optima.len(), |i| {
         let scenario = &optima[i].scenario;
         let planner = Planner::new(scenario, catalog);
         let fixed: Vec<(String, u32)> = scenario

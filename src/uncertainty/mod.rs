@@ -4,21 +4,14 @@
 //! its SLOs, and the mix that is least regretted across the worlds.
 //! `docs/uncertainty.md` explains each figure and the choices behind it.
 
-mod curves;
-mod extract;
-mod fields;
-pub mod interval;
 mod least_regret;
 mod report;
 mod worlds;
 
-pub use curves::{
-    CURVE_SAMPLES, CostBand, EventMonths, ForecastUncertainty, SampleInfo, add_bands, cost_bands,
-    forecast_events,
-};
-pub use extract::{UncertainInput, extract, parse_interval, sampled_inputs};
-pub use fields::set_number;
-pub use interval::{Interval, Shape, Stream, percentile};
+// The inputs this analysis samples are read with the scenario, and their
+// interval arithmetic is pure math below both.
+use crate::input::interval::{Shape, Stream, percentile};
+use crate::scenario::uncertain::{UncertainInput, fields};
 pub use least_regret::{DEFAULT_SAMPLES, UncertaintyOptions, analyse};
 pub use report::{FailureCount, InputReport, MixPart, MixReport, RegretWeights, UncertaintyReport};
 pub use worlds::Worlds;

@@ -498,7 +498,7 @@ proptest! {
         if let Ok(file) = capplan::scenario::parse_scenario("fuzz.yaml", &text)
             && capplan::scenario::validate(&file, &catalog).is_ok()
         {
-            let _ = capplan::recommend::recommend(&file.scenario, &catalog, 5000.0, Default::default());
+            let _ = capplan::report::recommend::recommend(&file.scenario, &catalog, 5000.0, Default::default());
         }
     }
 

@@ -82,7 +82,7 @@ fn every_stack_and_shape_passes_check_and_recommend_as_written() {
                 .map(|c| c["name"].as_str().unwrap())
                 .collect();
             assert_eq!(names.contains(&"worker"), worker, "{stack}: {names:?}");
-            // The default model: Claude Haiku 5.5 (capplan::init::DEFAULT_LLM_MODEL).
+            // The default model: Claude Haiku 5.5 (capplan::scenario::starter::DEFAULT_LLM_MODEL).
             let tokens = json["usage"].as_array().unwrap().iter().any(|u| {
                 u["price"]
                     .as_str()

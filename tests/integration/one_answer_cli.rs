@@ -6,7 +6,7 @@ use super::common::{close, run, run_json, scratch_dir, write_file};
 use capplan::catalog::load;
 use capplan::demand::GivenRate;
 use capplan::planner::Planner;
-use capplan::recommend::{RecommendOptions, recommend};
+use capplan::report::recommend::{RecommendOptions, recommend};
 use capplan::scenario::{load_scenario, parse_scenario};
 
 const LAMBDA_OR_RENDER: &str = include_str!("../fixtures/lambda-or-render.yaml");
@@ -289,8 +289,8 @@ fn every_command_names_the_same_stage() {
     let catalog = load().unwrap();
     for name in [None, Some("scenarios/smriti.yaml")] {
         let file = load_scenario(name.map(std::path::Path::new)).unwrap();
-        let users = capplan::sweep::user_points(10.0, 2_000_000.0, 40, true);
-        let swept = capplan::sweep::sweep(&file.scenario, &catalog, &users);
+        let users = capplan::report::sweep::user_points(10.0, 2_000_000.0, 40, true);
+        let swept = capplan::report::sweep::sweep(&file.scenario, &catalog, &users);
         for row in &swept.rows {
             let Ok(report) = recommend(
                 &file.scenario,

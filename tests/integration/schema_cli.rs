@@ -17,7 +17,7 @@ fn schemas_on_disk_match_the_report_types() {
     let update = std::env::var_os("CAPPLAN_UPDATE_SCHEMAS").is_some();
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas");
     let mut stale = Vec::new();
-    for (name, generated) in capplan::schema::schemas() {
+    for (name, generated) in capplan::report::schema::schemas() {
         let path = dir.join(format!("{name}.json"));
         let text = serde_json::to_string_pretty(&generated).expect("schemas serialize") + "\n";
         if update {
@@ -48,7 +48,7 @@ fn validate(name: &str, document: &serde_json::Value, what: &str) {
     );
     assert_eq!(
         document["schema_version"],
-        capplan::schema::SCHEMA_VERSION,
+        capplan::report::schema::SCHEMA_VERSION,
         "{what}"
     );
 }

@@ -101,7 +101,7 @@ pub fn read_file(
     }
     let file = std::fs::File::open(file).map_err(|e| fail(format!("cannot read: {e}")))?;
     let label = format!("reading {path}");
-    let mut reader = crate::progress::CountingReader::new(
+    let mut reader = crate::support::progress::CountingReader::new(
         std::io::BufReader::with_capacity(1 << 16, file),
         &label,
         meta.len(),

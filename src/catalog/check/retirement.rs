@@ -3,7 +3,7 @@
 
 use super::{Checker, Severity, key, valid_id};
 use crate::catalog::{Provider, UsagePrice, parse_date};
-use crate::locate::Step;
+use crate::input::locate::Step;
 
 impl Checker<'_> {
     /// `retired` is a date; `successor` names a model id, warned about (once

@@ -152,7 +152,7 @@ pub(super) fn read(
     if let Some((name, link)) = last_link {
         overlay.note(format!(
             "{name} names a next page ({}): pages not given are not imported; save every page until NextPageLink is null",
-            crate::problem::concise(&format!("'{link}'"))
+            crate::input::problem::concise(&format!("'{link}'"))
         ));
     }
     apply(rows, overlay);

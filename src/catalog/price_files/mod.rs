@@ -112,12 +112,12 @@ impl fmt::Display for PriceFileError {
             .iter()
             .map(|p| {
                 if p.file.is_empty() && p.field.is_empty() {
-                    crate::problem::concise(&p.message)
+                    crate::input::problem::concise(&p.message)
                 } else if p.file.is_empty() {
                     format!(
                         "{}: {}",
-                        crate::problem::concise(&p.field),
-                        crate::problem::concise(&p.message)
+                        crate::input::problem::concise(&p.field),
+                        crate::input::problem::concise(&p.message)
                     )
                 } else {
                     p.to_string()
@@ -231,7 +231,7 @@ pub(crate) fn undated_file_date(
 /// A price file read whole as UTF-8 JSON text within the input limit.
 pub(crate) fn read_json(path: &Path) -> Result<(String, serde_json::Value), PriceFileError> {
     let name = path.display().to_string();
-    let text = crate::problem::read_input(path)?;
+    let text = crate::input::problem::read_input(path)?;
     let value = serde_json::from_str(&text).map_err(|e| {
         let message = e.to_string();
         let message = match message.rfind(" at line ") {
@@ -290,11 +290,11 @@ pub(crate) fn json_number(
         None | Some(serde_json::Value::Null) => return Ok(None),
         Some(serde_json::Value::Number(n)) => n.as_f64(),
         Some(serde_json::Value::String(s)) => s.trim().parse::<f64>().ok(),
-        Some(other) => return Err(at(crate::problem::concise(&other.to_string()))),
+        Some(other) => return Err(at(crate::input::problem::concise(&other.to_string()))),
     };
     match value {
         Some(v) if v.is_finite() && v >= 0.0 => Ok(Some(v)),
-        _ => Err(at(crate::problem::concise(
+        _ => Err(at(crate::input::problem::concise(
             &object.get(key).map(|v| v.to_string()).unwrap_or_default(),
         ))),
     }

@@ -278,12 +278,14 @@ impl<'p, 'a> Reader<'p, 'a> {
                 // The catalog prices each instance's root volume (gp3): the
                 // plan's volumes, root and attached, per instance.
                 let per_instance = g.ebs_gb / instances as f64;
-                c.fields
-                    .push(("root_volume_gb", crate::units::trim_float(per_instance, 1)));
+                c.fields.push((
+                    "root_volume_gb",
+                    crate::input::units::trim_float(per_instance, 1),
+                ));
                 c.notes.push(format!(
                     "{} GB of EBS volumes on its instances (root_block_device, ebs_block_device): {} GB per instance, priced as gp3",
                     g.ebs_gb,
-                    crate::units::trim_float(per_instance, 1)
+                    crate::input::units::trim_float(per_instance, 1)
                 ));
             }
             let most = match g.count {

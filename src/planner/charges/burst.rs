@@ -7,8 +7,8 @@ use super::super::usage::UsageLine;
 use super::charge_line;
 use crate::catalog::{Burst, Catalog, TierRef};
 use crate::demand::DAYS_PER_MONTH;
+use crate::input::units::trim_float;
 use crate::scenario::{BurstMode, Component};
-use crate::units::trim_float;
 
 /// How a burstable tier runs for a component.
 #[derive(Debug, Clone, Copy, PartialEq)]

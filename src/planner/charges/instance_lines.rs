@@ -5,9 +5,9 @@
 
 use super::charge_line;
 use crate::catalog::{Catalog, HOURS_PER_MONTH, TierRef};
+use crate::input::units::trim_float;
 use crate::planner::UsageLine;
 use crate::scenario::Component;
-use crate::units::trim_float;
 
 /// The lines of `instances` instances (their monthly average where the
 /// count follows the load) of a tier.

@@ -23,8 +23,8 @@ use crate::catalog::{
     LCU_PROCESSED_GB_PER_HOUR, QuotaMetric, StorageMetering, StorageRule, TierRef,
 };
 use crate::demand::{DAYS_PER_MONTH, Demand};
+use crate::input::units::trim_float;
 use crate::scenario::{Component, Scenario};
-use crate::units::trim_float;
 
 /// Seconds in the 730-hour month every monthly figure uses.
 const SECONDS_PER_MONTH: f64 = HOURS_PER_MONTH * 3600.0;

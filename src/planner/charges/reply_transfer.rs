@@ -11,10 +11,10 @@
 use super::{charge_line, monthly_volume};
 use crate::catalog::{Catalog, QuotaMetric, TierRef};
 use crate::demand::Demand;
+use crate::input::units::trim_float;
 use crate::planner::compute::Rejection;
 use crate::planner::{Binding, UsageLine};
 use crate::scenario::{Component, ComponentRole};
-use crate::units::trim_float;
 
 /// The reply size when a component gives none, KB.
 pub(crate) const DEFAULT_RESULT_KB: f64 = 1.0;

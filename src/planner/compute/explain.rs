@@ -2,10 +2,10 @@
 //! failing count and the `--explain` arithmetic of a chosen one.
 
 use super::{Check, ComputeModel};
+use crate::input::units::{format_duration, trim_float};
 use crate::planner::{Binding, Sized};
 use crate::queueing::Slo;
 use crate::scenario::{Balancing, ComponentRole, UslScope};
-use crate::units::{format_duration, trim_float};
 
 impl ComputeModel<'_> {
     /// What a failing check falls short of, in figures: "slots 512.3% busy",

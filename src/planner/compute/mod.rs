@@ -6,9 +6,9 @@ mod explain;
 use super::{Binding, fits};
 use crate::catalog::TierRef;
 use crate::demand::Demand;
+use crate::input::units::trim_float;
 use crate::queueing::{Evaluation, SharedCpu, SharedQueue, Slo, Station, TimeMetric};
 use crate::scenario::{Balancing, Component, ComponentRole, Concurrency, Usl, UslScope};
-use crate::units::trim_float;
 
 /// Default targets (docs/scenarios.md).
 pub const DEFAULT_PERCENTILE: f64 = 95.0;

@@ -3,7 +3,7 @@
 
 use super::{money, thousands};
 use crate::render::{Document, Section};
-use capplan::compare::CompareReport;
+use capplan::report::compare::CompareReport;
 
 pub fn compare(r: &CompareReport) -> Document {
     let mut sections = Vec::new();

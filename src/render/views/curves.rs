@@ -2,8 +2,8 @@
 
 use super::{money, rate_note, thousands};
 use crate::render::{Document, Section};
-use capplan::sweep::{ForecastReport, Growth, SweepReport, SweepRow};
-use capplan::units::trim_float;
+use capplan::input::units::trim_float;
+use capplan::report::sweep::{ForecastReport, Growth, SweepReport, SweepRow};
 
 fn sweep_header(rows: &[SweepRow], expanded: bool) -> Vec<String> {
     let mut headers = vec![

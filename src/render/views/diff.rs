@@ -2,7 +2,7 @@
 
 use super::{money, rate_note, signed_money, thousands, trim_float};
 use crate::render::{Document, Section};
-use capplan::diff::DiffReport;
+use capplan::report::diff::DiffReport;
 
 /// `capplan diff`: the totals per user count, then what changed.
 pub fn diff(r: &DiffReport) -> Document {

@@ -22,7 +22,7 @@ pub use stages::stages;
 pub use tiers::{tier_check, tier_list, tier_show};
 pub use tiers_diff::tier_diff;
 
-use capplan::units::trim_float;
+use capplan::input::units::trim_float;
 
 pub(super) fn ms(value: Option<f64>) -> String {
     value.map_or("—".to_string(), |v| format!("{} ms", trim_float(v, 3)))
@@ -46,7 +46,7 @@ pub(super) fn usd(value: Option<f64>) -> String {
     value.map_or("unpriced".to_string(), |v| format!("${v:.2}"))
 }
 
-pub use capplan::units::{money, signed_money, thousands};
+pub use capplan::input::units::{money, signed_money, thousands};
 
 /// The note a given `--rpm`/`--rps` leaves on every report.
 pub(super) fn rate_note(rate: Option<&capplan::demand::RateNote>) -> Option<String> {

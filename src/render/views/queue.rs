@@ -2,8 +2,8 @@
 
 use super::{ms, num};
 use crate::render::{Document, Section};
-use capplan::queue_report::QueueReport;
-use capplan::units::trim_float;
+use capplan::input::units::trim_float;
+use capplan::report::queue::QueueReport;
 
 /// `capplan queue`: one row per metric for one problem.
 pub fn queue(report: &QueueReport) -> Document {

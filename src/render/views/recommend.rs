@@ -3,8 +3,8 @@
 use super::{money, rate_note, signed_money, thousands};
 use crate::render::{Document, Section};
 use capplan::catalog::LimitBasis;
-use capplan::recommend::RecommendReport;
-use capplan::units::trim_float;
+use capplan::input::units::trim_float;
+use capplan::report::recommend::RecommendReport;
 
 /// `capplan recommend`.
 pub fn recommend(r: &RecommendReport, explain: bool) -> Document {

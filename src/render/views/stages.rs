@@ -2,8 +2,8 @@
 
 use super::{money, thousands};
 use crate::render::{Document, Section};
+use capplan::report::stages::StagesReport;
 use capplan::scenario::ClaimValue;
-use capplan::stages::StagesReport;
 
 fn claim_text(what: &str, value: &ClaimValue) -> String {
     let one = |v: f64| {

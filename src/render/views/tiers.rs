@@ -3,7 +3,7 @@
 use super::{opt, usd};
 use crate::render::{Document, Section};
 use capplan::catalog::{OfferingSummary, Problem, STALE_AFTER_DAYS, Severity, TierRow, UsageRow};
-use capplan::units::trim_float;
+use capplan::input::units::trim_float;
 
 /// `capplan tiers`: one row per offering.
 pub fn tier_list(rows: &[OfferingSummary]) -> Document {

@@ -2,7 +2,7 @@
 
 use crate::render::{Document, Section};
 use capplan::catalog::TierDiffReport;
-use capplan::units::trim_float;
+use capplan::input::units::trim_float;
 
 pub fn tier_diff(report: &TierDiffReport) -> Document {
     let figure = |value: Option<f64>, unit: &str| match value {

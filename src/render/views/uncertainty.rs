@@ -3,8 +3,8 @@
 
 use super::{money, thousands};
 use crate::render::Section;
+use capplan::input::units::trim_float;
 use capplan::uncertainty::{MixReport, Percentiles, UncertaintyReport};
-use capplan::units::trim_float;
 
 fn pct(share: f64) -> String {
     format!("{} %", trim_float(share * 100.0, 1))

@@ -4,9 +4,9 @@
 //! are kept apart for sampling.
 
 use super::fields;
-use super::interval::Interval;
-use crate::locate::{Step, field_path, line_of};
-use crate::problem::Problem;
+use crate::input::interval::Interval;
+use crate::input::locate::{Step, field_path, line_of};
+use crate::input::problem::Problem;
 use serde::Serialize;
 use serde_yaml_ng::Value;
 
@@ -45,7 +45,7 @@ const NOT_INPUTS: &[&str] = &["version", "stages", "assert", "environments", "se
 /// median (line count unchanged). Text that does not parse is returned as
 /// is, for the strict parser to report.
 pub fn extract(name: &str, text: &str) -> Result<(String, Vec<UncertainInput>), Vec<Problem>> {
-    let toml = crate::problem::is_toml(name);
+    let toml = crate::input::problem::is_toml(name);
     let value: Option<Value> = if toml {
         toml::from_str::<toml::Value>(text)
             .ok()

@@ -3,7 +3,7 @@
 //! usage item) may take an interval; targets (SLOs, budgets), stage
 //! templates and counts are decisions or whole numbers and may not.
 
-use crate::locate::{Step, field_path};
+use crate::input::locate::{Step, field_path};
 use crate::scenario::{Component, Scenario};
 
 /// Fields that are shares of a whole: samples are kept within 0 to 1.

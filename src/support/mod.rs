@@ -1,0 +1,6 @@
+//! Support with no domain knowledge: atomic file writes, the worker pool,
+//! progress lines.
+
+pub mod fsio;
+pub mod parallel;
+pub mod progress;
