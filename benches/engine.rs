@@ -91,9 +91,11 @@ fn planning(c: &mut Criterion) {
     c.bench_function("catalog/load_embedded", |b| b.iter(capplan::catalog::load));
     // Every shipped stack at three user counts, with how far each goes
     // (issue 14's target: 10 stacks × 3 counts under 50 ms).
-    let stacks =
-        capplan::report::compare::parse_stacks(capplan::report::compare::SHIPPED_STACKS, "stacks")
-            .unwrap();
+    let stacks = capplan::scenario::stacks::parse_stacks(
+        capplan::scenario::stacks::SHIPPED_STACKS,
+        "stacks",
+    )
+    .unwrap();
     c.bench_function("compare/all_stacks_3_counts", |b| {
         b.iter(|| {
             capplan::report::compare::compare(

@@ -4,7 +4,8 @@ use super::recommend::ScenarioArgs;
 use super::recommend::parse_users;
 use super::{Failure, Output};
 use crate::render::{self, Format, views};
-use capplan::report::compare::{SHIPPED_STACKS, Stack, check_stacks, compare, parse_stacks};
+use capplan::report::compare::compare;
+use capplan::scenario::stacks::{SHIPPED_STACKS, Stack, check_stacks, parse_stacks};
 use clap::Args;
 use std::path::PathBuf;
 

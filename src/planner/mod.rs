@@ -25,6 +25,7 @@ mod media;
 mod options;
 mod search;
 mod serverless;
+pub mod stages;
 mod tokens;
 mod usage;
 mod usage_compute;

@@ -256,7 +256,7 @@ pub fn recommend(
             max_users,
         }),
         None => {
-            crate::report::stages::stage_at(&planner, users).map(|(index, name)| StageSummary {
+            crate::planner::stages::stage_at(&planner, users).map(|(index, name)| StageSummary {
                 name,
                 index,
                 max_users,
@@ -290,7 +290,7 @@ fn template_for(
 ) -> (Option<StageTemplate>, Option<NextStage>) {
     let scenario = planner.scenario;
     let users = plan.demand.users;
-    let templates = crate::report::stages::templates(scenario);
+    let templates = crate::planner::stages::templates(scenario);
     if templates.is_empty() {
         return (None, None);
     }
@@ -306,7 +306,7 @@ fn template_for(
         return (None, None);
     };
     let (index, stage, mix) = &templates[position];
-    let capacity = crate::report::stages::mix_capacity(planner, mix);
+    let capacity = crate::planner::stages::mix_capacity(planner, mix);
     let cost = planner.mix_cost(mix, load);
     let instances: f64 = plan.components.iter().filter_map(|c| c.monthly_usd).sum();
     let template = StageTemplate {
@@ -319,7 +319,7 @@ fn template_for(
     // The stage one user beyond the template's capacity, by the rule every
     // command uses (a later template when the next one does not hold either).
     let next = capacity.and_then(|max| {
-        let (_, name) = crate::report::stages::stage_at(planner, max + 1.0)?;
+        let (_, name) = crate::planner::stages::stage_at(planner, max + 1.0)?;
         Some(NextStage {
             name,
             at_users: max + 1.0,

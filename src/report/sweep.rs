@@ -3,9 +3,9 @@
 //! events between consecutive points.
 
 use crate::catalog::Catalog;
+use crate::planner::stages::stage_at;
 use crate::planner::{Plan, Planner};
 use crate::report::recommend::describe_upgrade;
-use crate::report::stages::stage_at;
 use crate::scenario::Scenario;
 use serde::Serialize;
 

@@ -6,6 +6,7 @@
 mod load;
 mod model_items;
 mod patch;
+pub mod stacks;
 pub mod starter;
 pub mod uncertain;
 mod validate;

@@ -4,8 +4,8 @@
 //! `recommend`.
 
 use crate::catalog::Catalog;
-use crate::report::compare::Stack;
 use crate::scenario::ComponentRole;
+use crate::scenario::stacks::Stack;
 
 /// The shape of the app to start from.
 #[derive(Debug, Clone, PartialEq)]
@@ -311,8 +311,11 @@ mod tests {
     }
 
     fn stacks() -> Vec<Stack> {
-        crate::report::compare::parse_stacks(crate::report::compare::SHIPPED_STACKS, "stacks.yaml")
-            .unwrap()
+        crate::scenario::stacks::parse_stacks(
+            crate::scenario::stacks::SHIPPED_STACKS,
+            "stacks.yaml",
+        )
+        .unwrap()
     }
 
     #[test]

@@ -21,6 +21,7 @@ mod import_compose;
 mod import_heroku_do;
 mod import_terraform;
 mod init_cli;
+mod layers;
 mod layout_cli;
 mod machine_cli;
 mod next_upgrade_cli;

@@ -52,7 +52,7 @@ fn template_capacity_is_tight() {
     let planner = Planner::new(&file.scenario, &catalog);
     let report = capplan::report::stages::stages(&file.scenario, &catalog);
     for (stage, row) in file.scenario.stages.iter().zip(&report.stages) {
-        let mix = capplan::report::stages::stage_mix(&file.scenario, stage).unwrap();
+        let mix = capplan::planner::stages::stage_mix(&file.scenario, stage).unwrap();
         let max = row.max_users.unwrap();
         if max > 0.0 {
             assert!(planner.mix_holds(&mix, max), "{}", row.name);

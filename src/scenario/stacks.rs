@@ -1,0 +1,159 @@
+//! Stacks: each component role mapped to one platform's offerings, shipped
+//! in `stacks/stacks.yaml` or given in a file; applied to a scenario,
+//! they give the scenario planned on that platform (`capplan compare`,
+//! `capplan init --stack`).
+
+use crate::catalog::Catalog;
+use crate::scenario::{ComponentRole, Scenario, UnverifiedLimit, UsageDriver};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The stacks shipped with capplan (documented in docs/compare.md).
+pub const SHIPPED_STACKS: &str = include_str!("../../stacks/stacks.yaml");
+
+/// A stacks file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StackFile {
+    pub version: u32,
+    pub stacks: Vec<Stack>,
+}
+
+/// One platform choice per component role.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Stack {
+    pub id: String,
+    pub name: Option<String>,
+    #[serde(default)]
+    pub web: Vec<String>,
+    #[serde(default)]
+    pub worker: Vec<String>,
+    #[serde(default)]
+    pub database: Vec<String>,
+    #[serde(default)]
+    pub cache: Vec<String>,
+    /// Limits the stack's catalogs leave unpublished that the comparison
+    /// accepts, by role (`database: [connections]`).
+    #[serde(default)]
+    pub accept_unverified_limits: BTreeMap<ComponentRole, Vec<UnverifiedLimit>>,
+    pub note: Option<String>,
+}
+
+impl Stack {
+    /// The offerings of a role; `None` where the stack does not say (media
+    /// components keep their own).
+    pub fn offerings(&self, role: ComponentRole) -> Option<&[String]> {
+        match role {
+            ComponentRole::Web => Some(&self.web),
+            ComponentRole::Worker => Some(&self.worker),
+            ComponentRole::Database => Some(&self.database),
+            ComponentRole::Cache => Some(&self.cache),
+            ComponentRole::Media => None,
+        }
+    }
+
+    /// The scenario with every component on this stack's offerings, its
+    /// accepted limits added, and outbound data priced by the platform
+    /// that serves the web component (the scenario's own egress price
+    /// belongs to its platform). Stage templates, fixed-mix environments
+    /// and assertions name the scenario's own tiers and are left out.
+    pub fn apply(&self, scenario: &Scenario) -> Result<Scenario, String> {
+        let mut out = scenario.clone();
+        for component in &mut out.components {
+            let Some(offerings) = self.offerings(component.role) else {
+                continue;
+            };
+            if offerings.is_empty() {
+                return Err(format!(
+                    "the stack has no {} offering for component '{}'",
+                    component.role.as_str(),
+                    component.name
+                ));
+            }
+            component.candidates = offerings.to_vec();
+            if let Some(limits) = self.accept_unverified_limits.get(&component.role) {
+                for limit in limits {
+                    if !component.accept_unverified_limits.contains(limit) {
+                        component.accept_unverified_limits.push(*limit);
+                    }
+                }
+            }
+            // Purchase options are a platform's own (AWS reservations).
+            component.purchase_option = None;
+        }
+        let web = out
+            .components
+            .iter()
+            .find(|c| c.role == ComponentRole::Web)
+            .map(|c| c.name.clone());
+        if let Some(web) = web {
+            for item in &mut out.usage {
+                if item.driver == UsageDriver::EgressGb && item.price.is_some() {
+                    item.price = None;
+                    item.served_by = Some(web.clone());
+                }
+            }
+        }
+        out.stages.clear();
+        out.assertions.clear();
+        out.environments.retain(|e| e.mix.is_empty());
+        Ok(out)
+    }
+}
+
+/// Parses a stacks file (YAML), naming the line of a problem.
+pub fn parse_stacks(text: &str, file: &str) -> Result<Vec<Stack>, String> {
+    let parsed: StackFile = serde_yaml_ng::from_str(text).map_err(|e| match e.location() {
+        Some(at) => format!("{file}:{}:{}: {e}", at.line(), at.column()),
+        None => format!("{file}: {e}"),
+    })?;
+    if parsed.version != 1 {
+        return Err(format!(
+            "{file}: expected version 1, found {}",
+            parsed.version
+        ));
+    }
+    Ok(parsed.stacks)
+}
+
+/// Every problem of stacks against the catalog: duplicate ids, unknown
+/// offerings, offerings of the wrong role.
+pub fn check_stacks(stacks: &[Stack], catalog: &Catalog) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for stack in stacks {
+        if !seen.insert(stack.id.as_str()) {
+            problems.push(format!("duplicate stack id '{}'", stack.id));
+        }
+        for role in [
+            ComponentRole::Web,
+            ComponentRole::Worker,
+            ComponentRole::Database,
+            ComponentRole::Cache,
+        ] {
+            for reference in stack.offerings(role).unwrap_or(&[]) {
+                match catalog.candidate(reference).map(|c| c.offering) {
+                    Err(_) => problems.push(format!(
+                        "stack '{}': unknown offering '{reference}' for {}: expected provider/offering or provider/offering/tier as listed by `capplan tiers`",
+                        stack.id,
+                        role.as_str()
+                    )),
+                    Ok(offering) => {
+                        if !offering
+                            .role
+                            .is_some_and(|r| role.offering_roles().contains(&r))
+                        {
+                            problems.push(format!(
+                                "stack '{}': '{reference}' is not a {} offering",
+                                stack.id,
+                                role.as_str()
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    problems
+}
