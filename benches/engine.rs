@@ -320,11 +320,11 @@ fn uncertainty(c: &mut Criterion) {
         b.iter(|| {
             let mut report =
                 capplan::report::sweep::sweep(&file.scenario, &catalog, black_box(&users));
-            capplan::report::bands::add_bands(
+            capplan::report::sweep::bands::add_bands(
                 &mut report,
                 &worlds,
                 &catalog,
-                capplan::report::bands::CURVE_SAMPLES,
+                capplan::report::sweep::bands::CURVE_SAMPLES,
             )
             .unwrap();
             report

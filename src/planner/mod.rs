@@ -26,7 +26,6 @@ mod options;
 mod search;
 mod serverless;
 pub mod stages;
-mod tokens;
 mod usage;
 mod usage_compute;
 

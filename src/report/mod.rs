@@ -1,7 +1,6 @@
 //! One module per command's report: the library's JSON contracts, each
 //! built from the planner's results and rendered by the binary.
 
-pub mod bands;
 pub mod breakeven;
 pub mod check;
 pub mod compare;

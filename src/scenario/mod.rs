@@ -4,14 +4,13 @@
 //! by field in `docs/scenarios.md`.
 
 mod load;
-mod model_items;
 mod patch;
 pub mod stacks;
 pub mod starter;
 pub mod uncertain;
 mod validate;
 
-pub use model_items::CacheLifetime;
+pub use validate::CacheLifetime;
 
 pub use load::{
     DEFAULT_SCENARIO, ScenarioError, ScenarioFile, load_patched, load_scenario, parse_scenario,

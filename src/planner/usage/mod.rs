@@ -6,6 +6,8 @@ use crate::demand::Demand;
 use crate::scenario::{Scenario, UsageDriver, UsageItem};
 use serde::Serialize;
 
+mod tokens;
+
 /// One priced usage item.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct UsageLine {
@@ -109,9 +111,7 @@ pub fn usage_lines(scenario: &Scenario, catalog: &Catalog, demand: &Demand) -> V
     let mut lines = Vec::new();
     for item in &scenario.usage {
         match &item.model {
-            Some(model) => lines.extend(super::tokens::model_lines(
-                item, model, catalog, demand, &shares,
-            )),
+            Some(model) => lines.extend(tokens::model_lines(item, model, catalog, demand, &shares)),
             None => lines.extend(priced_line(item, catalog, demand)),
         }
     }

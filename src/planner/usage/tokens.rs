@@ -3,7 +3,7 @@
 //! long-prompt price where one call's prompt is above its threshold; the
 //! batch discount or the priority price.
 
-use super::usage::{UsageLine, base_quantity, unit_multiple};
+use super::{UsageLine, base_quantity, unit_multiple};
 use crate::catalog::{Catalog, HOURS_PER_MONTH, UsagePrice};
 use crate::demand::Demand;
 use crate::scenario::UsageItem;

@@ -2,10 +2,10 @@
 //! cheapest plan's P5/P50/P95 at each user count) and the months of
 //! `forecast`'s events over sampled worlds.
 
+use super::{ForecastReport, Growth, SweepReport, forecast};
 use crate::catalog::Catalog;
 use crate::input::interval::{Interval, Stream};
 use crate::planner::Planner;
-use crate::report::sweep::{ForecastReport, Growth, SweepReport, forecast};
 use crate::scenario::Scenario;
 use crate::uncertainty::{Percentiles, Worlds};
 use serde::Serialize;

@@ -9,6 +9,8 @@ use crate::report::recommend::describe_upgrade;
 use crate::scenario::Scenario;
 use serde::Serialize;
 
+pub mod bands;
+
 /// One component at one point.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct SweepCell {
@@ -51,7 +53,7 @@ pub struct SweepRow {
     pub usd_per_user: Option<f64>,
     /// With intervals: the cheapest plan's cost over the sampled worlds.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub band: Option<crate::report::bands::CostBand>,
+    pub band: Option<bands::CostBand>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
@@ -63,7 +65,7 @@ pub struct SweepReport {
     pub given_rate: Option<crate::demand::RateNote>,
     /// With intervals: how the rows' bands were sampled.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sampling: Option<crate::report::bands::SampleInfo>,
+    pub sampling: Option<bands::SampleInfo>,
     pub rows: Vec<SweepRow>,
 }
 
@@ -305,7 +307,7 @@ pub struct ForecastReport {
     /// With intervals or an uncertain growth: the month of each event over
     /// the sampled worlds.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub uncertainty: Option<crate::report::bands::ForecastUncertainty>,
+    pub uncertainty: Option<bands::ForecastUncertainty>,
 }
 
 /// Month 0 to `months`: users, plan and the events between months.

@@ -7,6 +7,9 @@ use crate::input::locate::{Step, field_path, line_of};
 use crate::input::problem::{Problem, Severity};
 use std::collections::HashSet;
 
+mod model_items;
+pub use model_items::CacheLifetime;
+
 /// The largest number a scenario field may hold (see `Checker::number`).
 pub const MAX_MAGNITUDE: f64 = 1e15;
 
@@ -17,7 +20,7 @@ pub fn validate(file: &ScenarioFile, catalog: &Catalog) -> Result<Vec<Problem>, 
         problems: Vec::new(),
     };
     v.scenario(&file.scenario, catalog);
-    super::model_items::warn_retired(&mut v, &file.scenario, catalog, &crate::catalog::today());
+    model_items::warn_retired(&mut v, &file.scenario, catalog, &crate::catalog::today());
     if v.problems.iter().any(|p| p.severity == Severity::Error) {
         Err(ScenarioError {
             problems: v.problems,
@@ -879,7 +882,7 @@ impl Validator<'_> {
         }
         for u in &s.usage {
             let up = |k: &str| vec![key("usage"), named(&u.name), key(k)];
-            super::model_items::check_item(self, u, catalog);
+            model_items::check_item(self, u, catalog);
             match (&u.price, &u.served_by) {
                 _ if u.model.is_some() => {}
                 (Some(price), None) => {

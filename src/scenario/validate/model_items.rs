@@ -2,10 +2,10 @@
 //! prompt cache, batch or priority, and a warning for each retired model
 //! (or retired usage price) a scenario still uses.
 
-use super::validate::{Validator, key, named};
-use super::{Scenario, UsageItem};
+use super::{Validator, key, named};
 use crate::catalog::{Catalog, TOKEN_KINDS};
 use crate::input::locate::Step;
+use crate::scenario::{Scenario, UsageItem};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
