@@ -2,7 +2,7 @@
 //! job rates, database and cache operations, storage, cache memory, egress.
 //! Instance sizing uses the peak hour; usage costs use the 24-hour average.
 
-use crate::catalog::HOURS_PER_MONTH;
+use crate::catalog::{HOURS_PER_MONTH, QuotaMetric};
 use crate::scenario::{ComponentRole, Scenario};
 use serde::Serialize;
 
@@ -45,6 +45,20 @@ pub struct Demand {
 pub const DAYS_PER_MONTH: f64 = HOURS_PER_MONTH / 24.0;
 
 impl Demand {
+    /// A quota metric's monthly volume (average load, not the peak): what
+    /// a provider's monthly quota counts.
+    pub fn monthly_volume(&self, metric: QuotaMetric) -> f64 {
+        let seconds_per_month = HOURS_PER_MONTH * 3600.0;
+        let average = |peak_per_s: f64| peak_per_s / self.peak_to_average * seconds_per_month;
+        match metric {
+            QuotaMetric::CacheCommands => average(self.cache_ops_per_s),
+            QuotaMetric::DbOperations => average(self.db_ops_per_s),
+            QuotaMetric::Requests => self.requests_per_month,
+            QuotaMetric::CacheGb => self.cache_mb / 1024.0,
+            QuotaMetric::EgressGb => self.egress_gb_per_month,
+        }
+    }
+
     /// The demand when the request and job rates are `factor` × the peak
     /// (an hour of the load profile); sizes and monthly volumes unchanged.
     pub fn at_share_of_peak(&self, factor: f64) -> Demand {

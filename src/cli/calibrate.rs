@@ -135,7 +135,7 @@ pub fn run(args: CalibrateArgs) -> Result<Output, Failure> {
         match &args.tier {
             None => None,
             Some(tier) => {
-                let (catalog, _) = super::tiers::load_catalog(&args.overlays)?;
+                let (catalog, _) = super::output::load_catalog(&args.overlays)?;
                 let found = catalog.tier(tier).ok_or_else(|| {
                     Failure::input(format!(
                         "--tier: no tier '{tier}' in the catalog (`capplan tiers` lists them)"

@@ -105,7 +105,7 @@ pub fn run_compare(args: CompareArgs) -> Result<Output, Failure> {
     let format = args.format;
     let mut text =
         render::render(format, &report, || views::compare(&report)).map_err(Failure::input)?;
-    super::curves::append(&mut text, &warnings, format);
+    super::output::append_warnings(&mut text, &warnings, format);
     let any = report
         .stacks
         .iter()

@@ -270,7 +270,7 @@ pub fn run_sweep(args: SweepArgs) -> Result<Output, Failure> {
         views::sweep(&report, format == Format::Csv)
     })
     .map_err(Failure::input)?;
-    append(&mut text, &warnings, format);
+    super::output::append_warnings(&mut text, &warnings, format);
     Ok(Output::ok(text))
 }
 
@@ -306,7 +306,7 @@ pub fn run_forecast(args: ForecastArgs) -> Result<Output, Failure> {
         views::forecast(&report, format == Format::Csv)
     })
     .map_err(Failure::input)?;
-    append(&mut text, &warnings, format);
+    super::output::append_warnings(&mut text, &warnings, format);
     Ok(Output::ok(text))
 }
 
@@ -417,20 +417,4 @@ pub fn run_chart(args: ChartArgs) -> Result<Output, Failure> {
         text.push_str(&format!("note: {note}\n"));
     }
     Ok(Output::ok(text))
-}
-
-/// Input warnings after the output in text formats, to stderr otherwise.
-pub(super) fn append(text: &mut String, warnings: &[String], format: Format) {
-    for w in warnings {
-        match format {
-            // Wrapped to the terminal like the table above it.
-            Format::Table => text.push_str(&crate::render::table::wrap_line(
-                &format!("warning: {w}"),
-                render::layout().width,
-                "    ",
-            )),
-            Format::Markdown => text.push_str(&format!("warning: {w}\n")),
-            _ => super::stderr_line(&format!("warning: {w}")),
-        }
-    }
 }

@@ -1,7 +1,7 @@
 //! `capplan import`: a scenario with its `current:` mix from a platform file.
 
+use super::output::load_catalog;
 use super::recommend::parse_users;
-use super::tiers::load_catalog;
 use super::{Failure, Output};
 use clap::Args;
 use std::path::PathBuf;

@@ -1,8 +1,8 @@
 //! `capplan init`: write a commented starter scenario for a stack.
 
 use super::compare::load_stacks;
+use super::output::load_catalog;
 use super::recommend::parse_users;
-use super::tiers::load_catalog;
 use super::{Failure, Output};
 use capplan::scenario::starter::{InitOptions, starter_scenario};
 use clap::Args;

@@ -8,6 +8,7 @@ mod curves;
 mod docs;
 mod import;
 mod init;
+mod output;
 mod progress;
 mod queue;
 mod rate;

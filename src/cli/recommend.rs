@@ -108,7 +108,7 @@ pub fn load_inputs(
     patches: &[PathBuf],
     overlays: &[PathBuf],
 ) -> Result<(ScenarioFile, Catalog, Vec<String>), Failure> {
-    let (catalog, catalog_warnings) = super::tiers::load_catalog(overlays)?;
+    let (catalog, catalog_warnings) = super::output::load_catalog(overlays)?;
     let file = load_patched(scenario.map(|p| p.as_path()), patches)
         .map_err(|e| Failure::input(e.to_string()))?;
     let problems = validate(&file, &catalog).map_err(|e| Failure::input(e.to_string()))?;

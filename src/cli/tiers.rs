@@ -1,10 +1,11 @@
 //! `capplan tiers`: list, show and check the tier catalogs.
 
+use super::output::{append_warnings, load_catalog};
 use super::{Failure, Output};
 use crate::render::{self, Format, views};
 use capplan::catalog::{
-    self, Catalog, CatalogCheckReport, LoadedFile, Problem, TierListReport, TierShowReport,
-    check_catalog, embedded_files, load_with_overlays, offering_summaries, tier_rows, usage_rows,
+    self, CatalogCheckReport, LoadedFile, Problem, TierListReport, TierShowReport, check_catalog,
+    embedded_files, offering_summaries, tier_rows, usage_rows,
 };
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
@@ -54,10 +55,6 @@ enum TiersCommand {
 }
 
 /// Loads the embedded catalogs plus overlays; a bad overlay is exit 2.
-pub(crate) fn load_catalog(overlays: &[PathBuf]) -> Result<(Catalog, Vec<Problem>), Failure> {
-    load_with_overlays(overlays).map_err(|e| Failure::input(e.to_string()))
-}
-
 pub fn run(args: TiersArgs) -> Result<Output, Failure> {
     match args.command.unwrap_or(TiersCommand::List) {
         TiersCommand::List => {
@@ -156,22 +153,6 @@ fn expand_for_check(path: &std::path::Path, problems: &mut Vec<Problem>) -> Vec<
         Err(e) => {
             problems.extend(e.problems);
             Vec::new()
-        }
-    }
-}
-
-/// Overlay warnings (stale dates) go after the output in text formats and
-/// to stderr otherwise, so JSON and CSV stay machine-readable.
-pub(crate) fn append_warnings(text: &mut String, warnings: &[Problem], format: Format) {
-    for warning in warnings {
-        match format {
-            Format::Table => text.push_str(&crate::render::table::wrap_line(
-                &format!("warning: {warning}"),
-                crate::render::layout().width,
-                "    ",
-            )),
-            Format::Markdown => text.push_str(&format!("warning: {warning}\n")),
-            Format::Json | Format::Csv => super::stderr_line(&format!("warning: {warning}")),
         }
     }
 }

@@ -78,7 +78,7 @@ pub fn run(args: ImportArgs, overlays: &[PathBuf], format: Format) -> Result<Out
             out.display()
         )));
     }
-    let (catalog, _) = super::tiers::load_catalog(&[])?;
+    let (catalog, _) = super::output::load_catalog(&[])?;
     let options = ImportOptions {
         as_of: args.as_of.clone(),
         region: args.region.clone(),
@@ -138,12 +138,12 @@ pub fn run(args: ImportArgs, overlays: &[PathBuf], format: Format) -> Result<Out
 
 /// `capplan tiers diff`: the overlays against the embedded catalog.
 pub fn diff(overlays: &[PathBuf], format: Format) -> Result<Output, Failure> {
-    let (embedded, _) = super::tiers::load_catalog(&[])?;
-    let (overlaid, warnings) = super::tiers::load_catalog(overlays)?;
+    let (embedded, _) = super::output::load_catalog(&[])?;
+    let (overlaid, warnings) = super::output::load_catalog(overlays)?;
     let names: Vec<String> = overlays.iter().map(|p| p.display().to_string()).collect();
     let report = capplan::catalog::tier_diff(&embedded, &overlaid, &names);
     let mut text =
         render::render(format, &report, || views::tier_diff(&report)).map_err(Failure::input)?;
-    super::tiers::append_warnings(&mut text, &warnings, format);
+    super::output::append_warnings(&mut text, &warnings, format);
     Ok(Output::ok(text))
 }

@@ -237,7 +237,7 @@ fn pin_current(scenario: &Scenario, entries: &[Option<&CurrentTier>]) -> Scenari
                     component
                         .slo
                         .max_utilization
-                        .unwrap_or(super::compute::DEFAULT_MAX_UTILIZATION)
+                        .unwrap_or(super::defaults::DEFAULT_MAX_UTILIZATION)
                 },
                 |a| a.target_utilization,
             );

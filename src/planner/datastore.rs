@@ -4,24 +4,14 @@
 use super::charges::{
     max_storage_gb, quota_charges, reply_transfer_charges, storage_charge, storage_need_gb,
 };
-use super::compute::{DEFAULT_MAX_MEMORY_UTILIZATION, DEFAULT_MAX_UTILIZATION, Rejection};
+use super::compute::Rejection;
+use super::defaults::*;
 use super::usage::UsageLine;
 use super::{Binding, LimitCheck, Sized, fits};
 use crate::catalog::{Catalog, LimitBasis, TierRef};
 use crate::demand::Demand;
 use crate::input::units::trim_float;
 use crate::scenario::{Component, ComponentRole, UnverifiedLimit};
-
-/// Default headrooms (docs/scenarios.md).
-pub const DEFAULT_STORAGE_HEADROOM: f64 = 1.5;
-pub const DEFAULT_MEMORY_HEADROOM: f64 = 1.25;
-pub const DEFAULT_OPS_PER_VCPU: f64 = 1000.0;
-
-/// Cache operations a vCPU is taken to serve where a cache tier publishes
-/// no limit: redis-benchmark's documented figures are 100,000+ GET/SET a
-/// second on one core without pipelining (redis.io, "Redis benchmark");
-/// a tenth of that leaves room for larger values, TLS and scripts.
-pub const DEFAULT_CACHE_OPS_PER_VCPU: f64 = 10_000.0;
 
 /// One constraint's demand against the tier's limit.
 struct Need {

@@ -18,6 +18,7 @@ mod compute;
 mod current;
 mod datastore;
 mod datastore_choice;
+pub mod defaults;
 use datastore_choice::{DatastoreChoice, first_fitting};
 mod environments;
 mod fixed_mix;

@@ -2,7 +2,8 @@
 //! request, priced by requests and GB-seconds after the free tier.
 
 use super::Binding;
-use super::compute::{DEFAULT_MAX_MEMORY_UTILIZATION, DEFAULT_RESPONSE_MS, Rejection};
+use super::compute::Rejection;
+use super::defaults::{DEFAULT_MAX_MEMORY_UTILIZATION, DEFAULT_RESPONSE_MS};
 use crate::catalog::{Catalog, TierRef};
 use crate::demand::Demand;
 use crate::input::units::trim_float;

@@ -235,7 +235,7 @@ pub(crate) fn datastore_usage_lines(
     let month_s = crate::catalog::HOURS_PER_MONTH * 3600.0;
     let ops_per_vcpu = component
         .ops_per_vcpu
-        .unwrap_or(super::datastore::DEFAULT_OPS_PER_VCPU);
+        .unwrap_or(super::defaults::DEFAULT_OPS_PER_VCPU);
     let ops = match component.role {
         ComponentRole::Cache => demand.cache_ops_per_s,
         _ => demand.db_ops_per_s,

@@ -143,7 +143,7 @@ pub(crate) fn burst_mode(component: &Component, tier: &TierRef<'_>) -> Option<Bu
         None => component
             .slo
             .max_utilization
-            .unwrap_or(super::super::compute::DEFAULT_MAX_UTILIZATION),
+            .unwrap_or(super::super::defaults::DEFAULT_MAX_UTILIZATION),
     };
     Some(BurstRule {
         baseline,

@@ -20,14 +20,13 @@ use super::compute::Rejection;
 use super::usage::{UsageLine, unit_multiple};
 use crate::catalog::{
     Catalog, HOURS_PER_MONTH, LCU_ACTIVE_CONNECTIONS, LCU_NEW_CONNECTIONS_PER_S,
-    LCU_PROCESSED_GB_PER_HOUR, QuotaMetric, StorageMetering, StorageRule, TierRef,
+    LCU_PROCESSED_GB_PER_HOUR, StorageMetering, StorageRule, TierRef,
 };
 use crate::demand::{DAYS_PER_MONTH, Demand};
 use crate::input::units::trim_float;
 use crate::scenario::{Component, Scenario};
 
 /// Seconds in the 730-hour month every monthly figure uses.
-const SECONDS_PER_MONTH: f64 = HOURS_PER_MONTH * 3600.0;
 
 /// A line priced by usage entry `id` of the tier's provider, for
 /// `quantity` in the unit's base (GB, commands, hours). A usage id the
@@ -73,7 +72,7 @@ pub(crate) fn charge_line(
 pub(crate) fn storage_need_gb(component: &Component, tier: &TierRef<'_>, demand: &Demand) -> f64 {
     let headroom = component
         .storage_headroom
-        .unwrap_or(super::datastore::DEFAULT_STORAGE_HEADROOM);
+        .unwrap_or(super::defaults::DEFAULT_STORAGE_HEADROOM);
     let min = tier
         .offering
         .storage
@@ -225,16 +224,16 @@ pub(crate) fn capacity_unit_charge(
     let max_memory = component
         .slo
         .max_memory_utilization
-        .unwrap_or(super::compute::DEFAULT_MAX_MEMORY_UTILIZATION);
+        .unwrap_or(super::defaults::DEFAULT_MAX_MEMORY_UTILIZATION);
     let max_util = component
         .slo
         .max_utilization
-        .unwrap_or(super::compute::DEFAULT_MAX_UTILIZATION);
+        .unwrap_or(super::defaults::DEFAULT_MAX_UTILIZATION);
     let for_memory = demand.working_set_gb * 1024.0 / max_memory / units.memory_mb_per_unit;
     let per_unit_ops = units.vcpu_per_unit.map(|v| {
         v * component
             .ops_per_vcpu
-            .unwrap_or(super::datastore::DEFAULT_OPS_PER_VCPU)
+            .unwrap_or(super::defaults::DEFAULT_OPS_PER_VCPU)
             * max_util
     });
     let hours: Vec<f64> = shares
@@ -265,18 +264,6 @@ pub(crate) fn capacity_unit_charge(
     ))
 }
 
-/// A quota metric's monthly volume from the demand (average load).
-pub(crate) fn monthly_volume(metric: QuotaMetric, demand: &Demand) -> f64 {
-    let average = |peak_per_s: f64| peak_per_s / demand.peak_to_average * SECONDS_PER_MONTH;
-    match metric {
-        QuotaMetric::CacheCommands => average(demand.cache_ops_per_s),
-        QuotaMetric::DbOperations => average(demand.db_ops_per_s),
-        QuotaMetric::Requests => demand.requests_per_month,
-        QuotaMetric::CacheGb => demand.cache_mb / 1024.0,
-        QuotaMetric::EgressGb => demand.egress_gb_per_month,
-    }
-}
-
 /// The tier's monthly quotas against the demand: overage where the tier
 /// prices it, a rejection where the quota is a hard limit.
 pub(crate) fn quota_charges(
@@ -288,7 +275,9 @@ pub(crate) fn quota_charges(
 ) -> Result<Vec<UsageLine>, Rejection> {
     let mut lines = Vec::new();
     for quota in &tier.tier.quotas {
-        let volume = monthly_volume(quota.metric, demand).max(quota.minimum.unwrap_or(0.0));
+        let volume = demand
+            .monthly_volume(quota.metric)
+            .max(quota.minimum.unwrap_or(0.0));
         if crate::planner::fits(volume, quota.per_month) {
             continue;
         }

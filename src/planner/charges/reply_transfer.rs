@@ -8,7 +8,7 @@
 //! component the scenario's usage items serve egress from (`served_by`)
 //! is left to them.
 
-use super::{charge_line, monthly_volume};
+use super::charge_line;
 use crate::catalog::{Catalog, QuotaMetric, TierRef};
 use crate::demand::Demand;
 use crate::input::units::trim_float;
@@ -31,8 +31,8 @@ pub(crate) fn reply_transfer_charges(
         return Ok(Vec::new());
     }
     let operations = match component.role {
-        ComponentRole::Database => monthly_volume(QuotaMetric::DbOperations, demand),
-        ComponentRole::Cache => monthly_volume(QuotaMetric::CacheCommands, demand),
+        ComponentRole::Database => demand.monthly_volume(QuotaMetric::DbOperations),
+        ComponentRole::Cache => demand.monthly_volume(QuotaMetric::CacheCommands),
         _ => return Ok(Vec::new()),
     };
     let kb = component

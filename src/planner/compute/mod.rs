@@ -10,12 +10,10 @@ use crate::input::units::trim_float;
 use crate::queueing::{Evaluation, SharedCpu, SharedQueue, Slo, Station, TimeMetric};
 use crate::scenario::{Balancing, Component, ComponentRole, Concurrency, Usl, UslScope};
 
-/// Default targets (docs/scenarios.md).
-pub const DEFAULT_PERCENTILE: f64 = 95.0;
-pub const DEFAULT_RESPONSE_MS: f64 = 500.0;
-pub const DEFAULT_WAIT_S: f64 = 30.0;
-pub const DEFAULT_MAX_UTILIZATION: f64 = 0.7;
-pub const DEFAULT_MAX_MEMORY_UTILIZATION: f64 = 0.85;
+use super::defaults::{
+    DEFAULT_MAX_MEMORY_UTILIZATION, DEFAULT_MAX_UTILIZATION, DEFAULT_PERCENTILE,
+    DEFAULT_RESPONSE_MS, DEFAULT_WAIT_S,
+};
 /// Used where neither the scenario nor the catalog caps instances.
 const DEFAULT_INSTANCE_CAP: u32 = 1000;
 

@@ -54,7 +54,7 @@ pub(crate) fn base_quantity(item: &UsageItem, demand: &Demand) -> f64 {
         UsageDriver::EgressGb => demand.egress_gb_per_month,
         UsageDriver::StorageGb => demand.storage_gb,
         UsageDriver::DbOperations => {
-            super::charges::monthly_volume(crate::catalog::QuotaMetric::DbOperations, demand)
+            demand.monthly_volume(crate::catalog::QuotaMetric::DbOperations)
         }
         UsageDriver::Fixed => 1.0,
     };
