@@ -26,8 +26,6 @@ use crate::demand::{DAYS_PER_MONTH, Demand};
 use crate::input::units::trim_float;
 use crate::scenario::{Component, Scenario};
 
-/// Seconds in the 730-hour month every monthly figure uses.
-
 /// A line priced by usage entry `id` of the tier's provider, for
 /// `quantity` in the unit's base (GB, commands, hours). A usage id the
 /// catalog lacks gives an unpriced line.
