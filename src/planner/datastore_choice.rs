@@ -56,17 +56,17 @@ impl<'a> Planner<'a> {
                     .sum();
                 // An unknown limit the component does not accept admits no
                 // connection at all.
-                let connection_limit = match super::datastore::connection_limit(component, &tier).0
-                {
-                    Some(limit) => Some(limit),
-                    None if component
-                        .accept_unverified_limits
-                        .contains(&crate::scenario::UnverifiedLimit::Connections) =>
-                    {
-                        None
-                    }
-                    None => Some(0.0),
-                };
+                let connection_limit =
+                    match super::datastore_needs::connection_limit(component, &tier).0 {
+                        Some(limit) => Some(limit),
+                        None if component
+                            .accept_unverified_limits
+                            .contains(&crate::scenario::UnverifiedLimit::Connections) =>
+                        {
+                            None
+                        }
+                        None => Some(0.0),
+                    };
                 Some(DatastoreChoice {
                     connection_limit,
                     cost: self

@@ -18,6 +18,7 @@ mod compute;
 mod current;
 mod datastore;
 mod datastore_choice;
+mod datastore_needs;
 pub mod defaults;
 mod environments;
 mod fixed_mix;
