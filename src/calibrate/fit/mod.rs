@@ -7,6 +7,13 @@ use super::{CalibrateError, InputFormat, Metric, Row, Setup, Source};
 use crate::scenario::{Concurrency, UslScope};
 use serde::Serialize;
 
+mod model;
+mod profile;
+mod usl;
+use model::infer_model;
+use profile::profile;
+use usl::usl;
+
 /// Share of the peak throughput a level must reach to count as the plateau.
 const PLATEAU_SHARE: f64 = 0.95;
 /// Fewest load levels a USL fit needs (three parameters, three to spare).
@@ -166,13 +173,37 @@ pub fn fit(
         not_fitted: Vec::new(),
         cpu_ms_from_scenario: None,
     };
+    let cpu_ms = fit_cpu_ms(&mut c, &rows, setup);
+    fit_low_load(&mut c, &rows, setup, cpu_ms);
+    fit_slots(&mut c, &rows, setup, cpu_ms);
+    let mut skipped = Vec::new();
     let mut skip = |field: &str, reason: String| {
-        c.not_fitted.push(NotFitted {
+        skipped.push(NotFitted {
             field: field.to_string(),
             reason,
         })
     };
-    // CPU time per request: CPU cores against throughput across loads.
+    c.usl = usl(&rows, &mut skip);
+    c.load_profile = profile(&rows, &mut skip);
+    c.not_fitted.extend(skipped);
+    fit_requests_per_user(&mut c, &rows);
+    check_wanted(&c, setup)?;
+    Ok(c)
+}
+
+impl Calibration {
+    /// Records why `field` was not fitted.
+    fn skip(&mut self, field: &str, reason: String) {
+        self.not_fitted.push(NotFitted {
+            field: field.to_string(),
+            reason,
+        });
+    }
+}
+
+/// CPU time per request: the slope of CPU cores against throughput across
+/// loads; the fitted value, if any.
+fn fit_cpu_ms(c: &mut Calibration, rows: &[Row], setup: &Setup) -> Option<f64> {
     let cpu_points: Vec<(f64, f64)> = rows
         .iter()
         .filter_map(|r| Some((r.get(Metric::RequestsPerS)?, cores(r, setup)?)))
@@ -180,7 +211,7 @@ pub fn fit(
     let has_percent = rows.iter().any(|r| r.get(Metric::CpuPercent).is_some());
     let mut cpu_ms = None;
     if cpu_points.is_empty() {
-        skip(
+        c.skip(
             "cpu_ms",
             if has_percent && setup.vcpus.is_none() {
                 "cpu_percent needs the vCPUs of an instance: pass --tier PROVIDER/OFFERING/TIER"
@@ -197,13 +228,13 @@ pub fn fit(
                 (lo.min(p.0), hi.max(p.0))
             });
         match line(&cpu_points) {
-            _ if hi < 1.2 * lo => skip(
+            _ if hi < 1.2 * lo => c.skip(
                 "cpu_ms",
                 format!(
                     "the request rate did not vary enough ({lo:.3} to {hi:.3} req/s) to separate per-request CPU from idle CPU"
                 ),
             ),
-            None => skip(
+            None => c.skip(
                 "cpu_ms",
                 format!(
                     "{} row(s) with rate and CPU; at least 3 are needed",
@@ -211,7 +242,7 @@ pub fn fit(
                 ),
             ),
             Some(l) if l.slope <= 0.0 => {
-                skip("cpu_ms", "CPU did not grow with the request rate".into())
+                c.skip("cpu_ms", "CPU did not grow with the request rate".into())
             }
             Some(l) => {
                 cpu_ms = Some(l.slope * 1000.0);
@@ -228,12 +259,17 @@ pub fn fit(
             }
         }
     }
-    // Latency at the lowest load: no queueing, so it is what a request holds.
-    let low = lowest_load(&rows);
+    cpu_ms
+}
+
+/// Latency at the lowest load (no queueing, so it is what a request
+/// holds): the service-time cv, the holding time and the I/O part of it.
+fn fit_low_load(c: &mut Calibration, rows: &[Row], setup: &Setup, cpu_ms: Option<f64>) {
+    let low = lowest_load(rows);
     let split_cpu = cpu_ms.or(setup.scenario_cpu_ms);
     if low.is_empty() {
-        skip("io_ms", "no rows with latency (mean_ms or p50_ms)".into());
-        skip("cv", "no rows with latency percentiles".into());
+        c.skip("io_ms", "no rows with latency (mean_ms or p50_ms)".into());
+        c.skip("cv", "no rows with latency percentiles".into());
     } else {
         let avg = |m: Metric| {
             let v: Vec<f64> = low.iter().filter_map(|r| r.get(m)).collect();
@@ -278,7 +314,7 @@ pub fn fit(
                     ),
                 });
             }
-            None => skip(
+            None => c.skip(
                 "cv",
                 "needs p50_ms with p95_ms, p99_ms or mean_ms at low load".into(),
             ),
@@ -326,29 +362,33 @@ pub fn fit(
                         ),
                     });
                 }
-                Some(cpu) => skip(
+                Some(cpu) => c.skip(
                     "io_ms",
                     format!(
                         "the latency at low load ({h:.1} ms) is below the CPU time per request ({cpu:.1} ms)"
                     ),
                 ),
-                None => skip("io_ms", "no CPU time to split the latency with".into()),
+                None => c.skip("io_ms", "no CPU time to split the latency with".into()),
             }
         }
     }
-    // The plateau of a ramp: throughput × holding time = requests in service.
+}
+
+/// The plateau of a ramp: throughput × holding time = requests in
+/// service, and whether workers or CPU bound it.
+fn fit_slots(c: &mut Calibration, rows: &[Row], setup: &Setup, cpu_ms: Option<f64>) {
     let levels: Vec<&Row> = rows
         .iter()
         .filter(|r| r.get(Metric::Concurrency).is_some() && r.get(Metric::RequestsPerS).is_some())
         .collect();
     match (&c.holding_ms, levels.len()) {
-        (_, n) if n < 3 => skip(
+        (_, n) if n < 3 => c.skip(
             "workers",
             format!(
                 "{n} load level(s) with concurrency and throughput; a ramped test with at least 3 is needed"
             ),
         ),
-        (None, _) => skip(
+        (None, _) => c.skip(
             "workers",
             "no latency at low load to turn throughput into requests in service".into(),
         ),
@@ -370,7 +410,7 @@ pub fn fit(
                 || top.and_then(|r| r.get(Metric::RequestsPerS)).unwrap_or(0.0)
                     < PLATEAU_SHARE * peak
             {
-                skip(
+                c.skip(
                     "workers",
                     "the throughput was still rising at the highest load: no plateau; ramp the test further".into(),
                 );
@@ -395,7 +435,7 @@ pub fn fit(
                 });
                 c.model = infer_model(per_instance, cpu_at_peak, setup);
                 if c.model.is_none() {
-                    skip(
+                    c.skip(
                         "workers",
                         "whether workers or CPU bound the plateau needs CPU figures and the instance's vCPUs (--tier), or --workers".into(),
                     );
@@ -403,8 +443,11 @@ pub fn fit(
             }
         }
     }
-    c.usl = usl(&rows, &mut skip);
-    c.load_profile = profile(&rows, &mut skip);
+}
+
+/// Requests per online user: requests/s against online users through the
+/// origin.
+fn fit_requests_per_user(c: &mut Calibration, rows: &[Row]) {
     let per_user: Vec<(f64, f64)> = rows
         .iter()
         .filter_map(|r| {
@@ -427,7 +470,7 @@ pub fn fit(
                 ),
             });
         }
-        _ => skip(
+        _ => c.skip(
             "requests_per_online_user_per_min",
             format!(
                 "{} row(s) with online_users and requests_per_s; at least 3 are needed",
@@ -435,8 +478,6 @@ pub fn fit(
             ),
         ),
     }
-    check_wanted(&c, setup)?;
-    Ok(c)
 }
 
 /// CPU cores of a row: measured, or CPU % of the instances' vCPUs.
@@ -487,199 +528,6 @@ fn low_label(low: &[&Row]) -> String {
         Some(c) => format!("{} client(s), {} row(s)", c, low.len()),
         None => format!("{} row(s)", low.len()),
     }
-}
-
-/// Blocking workers when the plateau comes with idle CPU; async when CPU
-/// is what saturates.
-fn infer_model(per_instance: f64, cpu_at_peak: Option<f64>, setup: &Setup) -> Option<Model> {
-    let rounded = per_instance.round().max(1.0) as u32;
-    if let Some(workers) = setup.workers {
-        let threads = (per_instance / workers as f64).round().max(1.0) as u32;
-        return Some(Model {
-            concurrency: Concurrency::Blocking,
-            workers: Some(workers),
-            threads: Some(threads),
-            reason: format!(
-                "{per_instance:.2} requests in service per instance at the plateau over the {workers} worker(s) given: {threads} thread(s) each"
-            ),
-        });
-    }
-    let (busy, vcpus) = (cpu_at_peak?, setup.vcpus?);
-    let share = busy / vcpus;
-    if share < 0.6 {
-        Some(Model {
-            concurrency: Concurrency::Blocking,
-            workers: Some(rounded),
-            threads: None,
-            reason: format!(
-                "throughput levels off with CPU at {:.0}% of {vcpus} vCPU(s): requests wait for one of {per_instance:.2} ≈ {rounded} worker(s), not for CPU",
-                share * 100.0
-            ),
-        })
-    } else if share > 0.85 {
-        Some(Model {
-            concurrency: Concurrency::Async,
-            workers: None,
-            threads: None,
-            reason: format!(
-                "throughput levels off with CPU at {:.0}% of {vcpus} vCPU(s): CPU is what saturates",
-                share * 100.0
-            ),
-        })
-    } else {
-        None
-    }
-}
-
-/// USL over instances (rows whose instance count varies) or the load
-/// test's clients (concurrency levels).
-fn usl(rows: &[Row], skip: &mut impl FnMut(&str, String)) -> Option<UslFit> {
-    let distinct = |m: Metric| {
-        let mut v: Vec<f64> = rows
-            .iter()
-            .filter(|r| r.get(Metric::RequestsPerS).is_some())
-            .filter_map(|r| r.get(m))
-            .collect();
-        v.sort_by(f64::total_cmp);
-        v.dedup();
-        v.len()
-    };
-    let (metric, over, across) = if distinct(Metric::Instances) >= 2 {
-        (Metric::Instances, "instances", Some(UslScope::Instances))
-    } else {
-        (Metric::Concurrency, "clients", None)
-    };
-    let points: Vec<(f64, f64)> = rows
-        .iter()
-        .filter_map(|r| Some((r.get(metric)?, r.get(Metric::RequestsPerS)?)))
-        .filter(|p| p.0 >= 1.0 && p.1 > 0.0)
-        .collect();
-    let levels = distinct(metric);
-    if levels < USL_MIN_LEVELS {
-        skip(
-            "usl",
-            format!(
-                "{levels} distinct {over} level(s) with throughput; the Universal Scalability Law needs at least {USL_MIN_LEVELS}"
-            ),
-        );
-        return None;
-    }
-    // N/X = 1/λ + (σ/λ)(N−1) + (κ/λ)N(N−1): linear in its coefficients.
-    let solve = |use_sigma: bool, use_kappa: bool| -> Option<(f64, f64, f64)> {
-        let rows: Vec<([f64; 3], f64)> = points
-            .iter()
-            .map(|&(n, x)| {
-                (
-                    [
-                        1.0,
-                        if use_sigma { n - 1.0 } else { 0.0 },
-                        if use_kappa { n * (n - 1.0) } else { 0.0 },
-                    ],
-                    n / x,
-                )
-            })
-            .collect();
-        let c = match (use_sigma, use_kappa) {
-            (true, true) => three(&rows)?,
-            _ => {
-                // One slope: a straight line in the feature that is used.
-                let k = if use_sigma { 1 } else { 2 };
-                let pts: Vec<(f64, f64)> = rows.iter().map(|(f, y)| (f[k], *y)).collect();
-                let l = if use_sigma || use_kappa {
-                    line(&pts)?
-                } else {
-                    return None;
-                };
-                let mut c = [l.intercept, 0.0, 0.0];
-                c[k] = l.slope;
-                c
-            }
-        };
-        (c[0] > 0.0).then(|| (1.0 / c[0], c[1] / c[0], c[2] / c[0]))
-    };
-    let mut fit = solve(true, true);
-    if let Some((_, s, k)) = fit
-        && (s < 0.0 || k < 0.0)
-    {
-        fit = if s < 0.0 {
-            solve(false, true)
-        } else {
-            solve(true, false)
-        };
-    }
-    let Some((lambda, sigma, kappa)) = fit.filter(|f| f.1 >= 0.0 && f.2 >= 0.0) else {
-        skip(
-            "usl",
-            format!(
-                "the throughput over {levels} {over} levels does not follow the Universal Scalability Law"
-            ),
-        );
-        return None;
-    };
-    let x = |n: f64| lambda * n / (1.0 + sigma * (n - 1.0) + kappa * n * (n - 1.0));
-    let mean = points.iter().map(|p| p.1).sum::<f64>() / points.len() as f64;
-    let total: f64 = points.iter().map(|p| (p.1 - mean).powi(2)).sum();
-    let residual: f64 = points.iter().map(|p| (p.1 - x(p.0)).powi(2)).sum();
-    let peak_n = (kappa > 0.0).then(|| ((1.0 - sigma) / kappa).sqrt());
-    Some(UslFit {
-        sigma,
-        kappa,
-        lambda1: lambda,
-        over: over.to_string(),
-        levels,
-        r2: if total > 0.0 {
-            1.0 - residual / total
-        } else {
-            1.0
-        },
-        peak_n,
-        peak_rps: peak_n.map(x),
-        across,
-    })
-}
-
-/// The 24-hour shape of the request rate (UTC hours), from at least a day.
-fn profile(rows: &[Row], skip: &mut impl FnMut(&str, String)) -> Option<Profile> {
-    let series: Vec<(f64, f64)> = rows
-        .iter()
-        .filter(|r| r.span.is_none())
-        .filter_map(|r| Some((r.t?, r.get(Metric::RequestsPerS)?)))
-        .collect();
-    let mut sums = [(0.0, 0usize); 24];
-    for (t, v) in &series {
-        let hour = (t.rem_euclid(86400.0) / 3600.0) as usize % 24;
-        sums[hour].0 += v;
-        sums[hour].1 += 1;
-    }
-    let missing = sums.iter().filter(|s| s.1 == 0).count();
-    if series.is_empty() || missing > 0 {
-        skip(
-            "load_profile",
-            format!(
-                "a request-rate time series covering every hour of the day is needed; {} of 24 hours have samples",
-                24 - missing
-            ),
-        );
-        return None;
-    }
-    let means: Vec<f64> = sums.iter().map(|(s, n)| s / *n as f64).collect();
-    let peak = means.iter().copied().fold(0.0, f64::max);
-    if peak <= 0.0 {
-        skip("load_profile", "the request rate is zero throughout".into());
-        return None;
-    }
-    let average = means.iter().sum::<f64>() / 24.0;
-    let first = series.first().map_or(0.0, |s| s.0);
-    let last = series.last().map_or(0.0, |s| s.0);
-    Some(Profile {
-        hours: means
-            .iter()
-            .map(|m| (m / peak * 1000.0).round() / 1000.0)
-            .collect(),
-        peak_to_average: peak / average,
-        days: (last - first) / 86400.0,
-        samples: series.len(),
-    })
 }
 
 /// Every field asked for with `--fit` must have been fitted.
