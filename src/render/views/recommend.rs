@@ -8,11 +8,65 @@ use capplan::report::recommend::RecommendReport;
 
 /// `capplan recommend`.
 pub fn recommend(r: &RecommendReport, explain: bool) -> Document {
-    let d = &r.demand;
     let stage = r.stage.as_ref().map_or(String::new(), |s| {
         format!(" — stage {}: {}", s.index, s.name)
     });
-    let mut sections = vec![Section {
+    let mut sections = vec![demand_section(r), mix_section(r)];
+    sections.extend(charges_section(r));
+    if !r.environments.is_empty() {
+        sections.push(environments_section(&r.environments));
+    }
+    if let Some(current) = &r.current {
+        sections.push(current_section(current));
+    }
+    let (uncertain_sections, uncertain_notes) = r
+        .uncertainty
+        .as_ref()
+        .map(|u| super::uncertainty::sections(u, explain))
+        .unwrap_or_default();
+    sections.extend(uncertain_sections);
+    if explain {
+        sections.push(explain_section(r));
+    }
+    let mut notes = total_notes(r);
+    notes.extend(component_notes(r));
+    notes.extend(serverless_notes(r));
+    notes.extend(capacity_notes(r));
+    notes.extend(rate_note(r.given_rate.as_ref()));
+    if !r.patched.is_empty() {
+        let fields: Vec<String> = r
+            .patched
+            .iter()
+            .map(|p| match p.line {
+                Some(line) => format!("{} = {} ({}:{line})", p.field, p.value, p.file),
+                None => format!("{} = {} ({})", p.field, p.value, p.file),
+            })
+            .collect();
+        notes.push(format!("From patches: {}.", fields.join("; ")));
+    }
+    notes.extend(uncertain_notes);
+    notes.extend(usage_sources(&r.usage));
+    if let Some(date) = &r.catalog_as_of {
+        notes.push(format!("Prices from the catalogs (oldest entry used: {date}); `capplan tiers show` lists sources."));
+    }
+    for warning in &r.warnings {
+        notes.push(format!("warning: {warning}"));
+    }
+    Document {
+        title: Some(format!(
+            "{} — {} users{stage}",
+            r.scenario,
+            thousands(r.users)
+        )),
+        sections,
+        notes,
+    }
+}
+
+/// The demand at the peak hour, one quantity per row with its unit.
+fn demand_section(r: &RecommendReport) -> Section {
+    let d = &r.demand;
+    Section {
         heading: Some("Demand at the peak hour".into()),
         headers: vec!["quantity".into(), "value".into()],
         rows: {
@@ -62,8 +116,13 @@ pub fn recommend(r: &RecommendReport, explain: bool) -> Document {
             ]);
             rows
         },
-    }];
-    sections.push(Section {
+    }
+}
+
+/// The instance mix: per component its tier, count, cost, how busy and
+/// what set its size.
+fn mix_section(r: &RecommendReport) -> Section {
+    Section {
         heading: Some("Instance mix".into()),
         headers: vec![
             "component (role)".into(),
@@ -126,18 +185,24 @@ pub fn recommend(r: &RecommendReport, explain: bool) -> Document {
                 ]
             })
             .collect(),
-    });
-    // The tiers' own charges (storage add-ons, credits, egress, load
-    // balancers) first, then the scenario's usage items and plan fees.
+    }
+}
+
+/// The tiers' own charges (storage add-ons, credits, egress, load
+/// balancers) first, then the scenario's usage items and plan fees.
+fn charges_section(r: &RecommendReport) -> Option<Section> {
     let lines: Vec<&capplan::planner::UsageLine> = r
         .components
         .iter()
         .flat_map(|c| &c.charges)
         .chain(&r.usage)
         .collect();
-    if !lines.is_empty() {
+    if lines.is_empty() {
+        return None;
+    }
+    {
         let has_charges = r.components.iter().any(|c| !c.charges.is_empty());
-        sections.push(Section {
+        Some(Section {
             heading: Some(
                 if has_charges {
                     "Add-ons and usage-priced items (average load)"
@@ -166,35 +231,30 @@ pub fn recommend(r: &RecommendReport, explain: bool) -> Document {
                     ]
                 })
                 .collect(),
-        });
+        })
     }
-    if !r.environments.is_empty() {
-        sections.push(environments_section(&r.environments));
+}
+
+/// The arithmetic behind each size (`--explain`).
+fn explain_section(r: &RecommendReport) -> Section {
+    Section {
+        heading: Some("How each size was set".into()),
+        headers: vec!["component".into(), "arithmetic".into()],
+        rows: r
+            .components
+            .iter()
+            .flat_map(|c| {
+                c.explain
+                    .iter()
+                    .map(move |line| vec![c.name.clone(), line.clone()])
+            })
+            .collect(),
     }
-    if let Some(current) = &r.current {
-        sections.push(current_section(current));
-    }
-    let (uncertain_sections, uncertain_notes) = r
-        .uncertainty
-        .as_ref()
-        .map(|u| super::uncertainty::sections(u, explain))
-        .unwrap_or_default();
-    sections.extend(uncertain_sections);
-    if explain {
-        sections.push(Section {
-            heading: Some("How each size was set".into()),
-            headers: vec!["component".into(), "arithmetic".into()],
-            rows: r
-                .components
-                .iter()
-                .flat_map(|c| {
-                    c.explain
-                        .iter()
-                        .map(move |line| vec![c.name.clone(), line.clone()])
-                })
-                .collect(),
-        });
-    }
+}
+
+/// The total, per user and what it leaves out; production against the
+/// other environments.
+fn total_notes(r: &RecommendReport) -> Vec<String> {
     let mut notes = vec![format!(
         "Total: {}/month ({} per user per month){}",
         money(r.monthly_usd),
@@ -217,6 +277,13 @@ pub fn recommend(r: &RecommendReport, explain: bool) -> Document {
             money(others)
         ));
     }
+    notes
+}
+
+/// Per component: limits accepted unpublished, purchase-option savings,
+/// autoscaling.
+fn component_notes(r: &RecommendReport) -> Vec<String> {
+    let mut notes = Vec::new();
     for c in &r.components {
         if !c.unverified_limits.is_empty() {
             notes.push(format!(
@@ -262,6 +329,12 @@ pub fn recommend(r: &RecommendReport, explain: bool) -> Document {
             ));
         }
     }
+    notes
+}
+
+/// Serverless against instances for each web component that could be either.
+fn serverless_notes(r: &RecommendReport) -> Vec<String> {
+    let mut notes = Vec::new();
     for s in &r.serverless {
         notes.push(format!(
             "{}: serverless {} costs {}/month; instances ({} × {}) {}/month. {}",
@@ -281,6 +354,12 @@ pub fn recommend(r: &RecommendReport, explain: bool) -> Document {
             }
         ));
     }
+    notes
+}
+
+/// How far the mix goes: capacity, stage template, next stage, next upgrade.
+fn capacity_notes(r: &RecommendReport) -> Vec<String> {
+    let mut notes = Vec::new();
     let beyond = |v: Option<f64>| v.map_or("more than 10^12".into(), thousands);
     notes.push(match (r.max_users, r.mix_max_users) {
         (Some(max), holds) if holds.is_none_or(|h| h > max) => format!(
@@ -320,35 +399,7 @@ pub fn recommend(r: &RecommendReport, explain: bool) -> Document {
         )),
         None => notes.push("Next upgrade: none found.".into()),
     }
-    notes.extend(rate_note(r.given_rate.as_ref()));
-    if !r.patched.is_empty() {
-        let fields: Vec<String> = r
-            .patched
-            .iter()
-            .map(|p| match p.line {
-                Some(line) => format!("{} = {} ({}:{line})", p.field, p.value, p.file),
-                None => format!("{} = {} ({})", p.field, p.value, p.file),
-            })
-            .collect();
-        notes.push(format!("From patches: {}.", fields.join("; ")));
-    }
-    notes.extend(uncertain_notes);
-    notes.extend(usage_sources(&r.usage));
-    if let Some(date) = &r.catalog_as_of {
-        notes.push(format!("Prices from the catalogs (oldest entry used: {date}); `capplan tiers show` lists sources."));
-    }
-    for warning in &r.warnings {
-        notes.push(format!("warning: {warning}"));
-    }
-    Document {
-        title: Some(format!(
-            "{} — {} users{stage}",
-            r.scenario,
-            thousands(r.users)
-        )),
-        sections,
-        notes,
-    }
+    notes
 }
 
 /// Environments besides production: load or fixed mix, what runs, and
