@@ -187,39 +187,11 @@ pub fn analyse(
             .into_iter()
             .collect::<Result<_, _>>()?;
     let n = optima.len();
-    // Candidates: the world optima by frequency (first seen breaks ties),
-    // and the mix of the plan at the medians.
-    let mut counted: Vec<(Mix, usize)> = Vec::new();
-    for mix in optima.iter().filter_map(|w| w.mix.as_ref()) {
-        match counted.iter_mut().find(|(m, _)| m == mix) {
-            Some((_, count)) => *count += 1,
-            None => counted.push((mix.clone(), 1)),
-        }
-    }
-    counted.sort_by_key(|c| std::cmp::Reverse(c.1));
-    let mut candidates: Vec<(Mix, usize)> = counted.iter().take(CANDIDATES).cloned().collect();
-    // Hedges: each component at the q-quantile (by its cost) of what the
-    // worlds chose for it. The worlds' own optima are sized for one world
-    // each; these are sized for most of them at once.
-    for q in HEDGES {
-        let Some(hedge) = hedge(&optima, q) else {
-            continue;
-        };
-        if !candidates.iter().any(|(m, _)| *m == hedge) {
-            let count = counted.iter().find(|(m, _)| *m == hedge).map_or(0, |c| c.1);
-            candidates.push((hedge, count));
-        }
-    }
     let point_mix = Planner::new(scenario, catalog)
         .plan(users)
         .ok()
         .map(|p| p.managed_mix());
-    if let Some(point) = &point_mix
-        && !candidates.iter().any(|(m, _)| m == point)
-    {
-        let count = counted.iter().find(|(m, _)| m == point).map_or(0, |c| c.1);
-        candidates.push((point.clone(), count));
-    }
+    let candidates = candidate_mixes(&optima, point_mix.as_ref());
     if candidates.is_empty() {
         let (component, constraint) = optima
             .iter()
@@ -269,25 +241,7 @@ pub fn analyse(
                 .iter()
                 .filter_map(|row| row[c].clone().ok())
                 .collect();
-            let mut failures: Vec<FailureCount> = Vec::new();
-            for (component, constraint) in outcomes.iter().filter_map(|row| row[c].clone().err()) {
-                match failures
-                    .iter_mut()
-                    .find(|f| f.component == component && f.constraint == constraint)
-                {
-                    Some(f) => f.worlds += 1,
-                    None => failures.push(FailureCount {
-                        component,
-                        constraint,
-                        worlds: 1,
-                        share: 0.0,
-                    }),
-                }
-            }
-            for f in &mut failures {
-                f.share = f.worlds as f64 / n as f64;
-            }
-            failures.sort_by_key(|f| std::cmp::Reverse(f.worlds));
+            let failures = failure_counts(&outcomes, c, n);
             MixReport {
                 mix: scenario
                     .components
@@ -506,6 +460,66 @@ fn describe(scenario: &Scenario, mix: &Mix) -> String {
         })
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// The mixes every world is priced with: the world optima by frequency
+/// (first seen breaks ties), hedges at the quantiles of what the worlds
+/// chose per component, and the plan at the medians; each with the number
+/// of worlds whose optimum it is.
+fn candidate_mixes(optima: &[WorldOptimum], point_mix: Option<&Mix>) -> Vec<(Mix, usize)> {
+    let mut counted: Vec<(Mix, usize)> = Vec::new();
+    for mix in optima.iter().filter_map(|w| w.mix.as_ref()) {
+        match counted.iter_mut().find(|(m, _)| m == mix) {
+            Some((_, count)) => *count += 1,
+            None => counted.push((mix.clone(), 1)),
+        }
+    }
+    counted.sort_by_key(|c| std::cmp::Reverse(c.1));
+    let mut candidates: Vec<(Mix, usize)> = counted.iter().take(CANDIDATES).cloned().collect();
+    // Hedges: each component at the q-quantile (by its cost) of what the
+    // worlds chose for it. The worlds' own optima are sized for one world
+    // each; these are sized for most of them at once.
+    for q in HEDGES {
+        let Some(hedge) = hedge(optima, q) else {
+            continue;
+        };
+        if !candidates.iter().any(|(m, _)| *m == hedge) {
+            let count = counted.iter().find(|(m, _)| *m == hedge).map_or(0, |c| c.1);
+            candidates.push((hedge, count));
+        }
+    }
+    if let Some(point) = point_mix
+        && !candidates.iter().any(|(m, _)| m == point)
+    {
+        let count = counted.iter().find(|(m, _)| m == point).map_or(0, |c| c.1);
+        candidates.push((point.clone(), count));
+    }
+    candidates
+}
+
+/// Why a candidate failed in the worlds it did not serve: each component
+/// and constraint with its number and share of worlds, most frequent first.
+fn failure_counts(outcomes: &[Vec<Outcome>], c: usize, n: usize) -> Vec<FailureCount> {
+    let mut failures: Vec<FailureCount> = Vec::new();
+    for (component, constraint) in outcomes.iter().filter_map(|row| row[c].clone().err()) {
+        match failures
+            .iter_mut()
+            .find(|f| f.component == component && f.constraint == constraint)
+        {
+            Some(f) => f.worlds += 1,
+            None => failures.push(FailureCount {
+                component,
+                constraint,
+                worlds: 1,
+                share: 0.0,
+            }),
+        }
+    }
+    for f in &mut failures {
+        f.share = f.worlds as f64 / n as f64;
+    }
+    failures.sort_by_key(|f| std::cmp::Reverse(f.worlds));
+    failures
 }
 
 #[cfg(test)]
