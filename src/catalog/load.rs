@@ -12,42 +12,21 @@ use std::path::{Path, PathBuf};
 const EMBEDDED: [(&str, &str); 18] = [
     ("tiers/render.yaml", include_str!("../../tiers/render.yaml")),
     ("tiers/atlas.yaml", include_str!("../../tiers/atlas.yaml")),
-    (
-        "tiers/redis-cloud.yaml",
-        include_str!("../../tiers/redis-cloud.yaml"),
-    ),
+    ("tiers/redis-cloud.yaml", include_str!("../../tiers/redis-cloud.yaml")),
     ("tiers/aws.yaml", include_str!("../../tiers/aws.yaml")),
     ("tiers/openai.yaml", include_str!("../../tiers/openai.yaml")),
-    (
-        "tiers/cloudinary.yaml",
-        include_str!("../../tiers/cloudinary.yaml"),
-    ),
-    (
-        "tiers/upstash.yaml",
-        include_str!("../../tiers/upstash.yaml"),
-    ),
+    ("tiers/cloudinary.yaml", include_str!("../../tiers/cloudinary.yaml")),
+    ("tiers/upstash.yaml", include_str!("../../tiers/upstash.yaml")),
     ("tiers/neon.yaml", include_str!("../../tiers/neon.yaml")),
     ("tiers/gcp.yaml", include_str!("../../tiers/gcp.yaml")),
     ("tiers/fly.yaml", include_str!("../../tiers/fly.yaml")),
-    (
-        "tiers/railway.yaml",
-        include_str!("../../tiers/railway.yaml"),
-    ),
+    ("tiers/railway.yaml", include_str!("../../tiers/railway.yaml")),
     ("tiers/heroku.yaml", include_str!("../../tiers/heroku.yaml")),
-    (
-        "tiers/digitalocean.yaml",
-        include_str!("../../tiers/digitalocean.yaml"),
-    ),
-    (
-        "tiers/supabase.yaml",
-        include_str!("../../tiers/supabase.yaml"),
-    ),
+    ("tiers/digitalocean.yaml", include_str!("../../tiers/digitalocean.yaml")),
+    ("tiers/supabase.yaml", include_str!("../../tiers/supabase.yaml")),
     ("tiers/vercel.yaml", include_str!("../../tiers/vercel.yaml")),
     ("tiers/azure.yaml", include_str!("../../tiers/azure.yaml")),
-    (
-        "tiers/anthropic.yaml",
-        include_str!("../../tiers/anthropic.yaml"),
-    ),
+    ("tiers/anthropic.yaml", include_str!("../../tiers/anthropic.yaml")),
     ("tiers/gemini.yaml", include_str!("../../tiers/gemini.yaml")),
 ];
 
@@ -75,9 +54,7 @@ impl std::error::Error for CatalogError {}
 
 impl CatalogError {
     fn single(problem: Problem) -> Self {
-        CatalogError {
-            problems: vec![problem],
-        }
+        CatalogError { problems: vec![problem] }
     }
 }
 
@@ -95,10 +72,7 @@ pub fn embedded_providers() -> Result<Vec<Provider>, CatalogError> {
         serde_json::from_str::<std::collections::HashMap<&str, Provider>>(EMBEDDED_JSON)
         && EMBEDDED.iter().all(|(name, _)| direct.contains_key(name))
     {
-        return Ok(EMBEDDED
-            .iter()
-            .filter_map(|(name, _)| direct.remove(name))
-            .collect());
+        return Ok(EMBEDDED.iter().filter_map(|(name, _)| direct.remove(name)).collect());
     }
     let converted: serde_json::Map<String, serde_json::Value> =
         serde_json::from_str(EMBEDDED_JSON).unwrap_or_default();
@@ -148,20 +122,13 @@ pub fn load_with_overlays(paths: &[PathBuf]) -> Result<(Catalog, Vec<Problem>), 
     let mut warnings = Vec::new();
     catalog.providers = embedded_providers()?;
     for file in overlay_files(paths)? {
-        let base = catalog
-            .providers
-            .iter()
-            .find(|p| p.provider == file.provider.provider);
+        let base = catalog.providers.iter().find(|p| p.provider == file.provider.provider);
         let problems = check_provider(&file, base, super::STALE_AFTER_DAYS);
         if problems.iter().any(|p| p.severity == Severity::Error) {
             return Err(CatalogError { problems });
         }
         warnings.extend(problems);
-        match catalog
-            .providers
-            .iter_mut()
-            .find(|p| p.provider == file.provider.provider)
-        {
+        match catalog.providers.iter_mut().find(|p| p.provider == file.provider.provider) {
             Some(base) => merge_provider(base, file.provider),
             // A provider new to the catalog keeps its own provenance.
             None => catalog.providers.push(file.provider),
@@ -185,13 +152,7 @@ pub fn overlay_files(paths: &[PathBuf]) -> Result<Vec<LoadedFile>, CatalogError>
 pub fn catalog_paths(path: &Path) -> Result<Vec<PathBuf>, CatalogError> {
     let name = path.display().to_string();
     let meta = std::fs::metadata(path).map_err(|e| {
-        CatalogError::single(Problem::error(
-            &name,
-            None,
-            None,
-            "",
-            &format!("cannot read: {e}"),
-        ))
+        CatalogError::single(Problem::error(&name, None, None, "", &format!("cannot read: {e}")))
     })?;
     if !meta.is_dir() {
         return Ok(vec![path.to_path_buf()]);
@@ -244,11 +205,7 @@ pub fn parse_file(name: &str, text: &str) -> Result<Vec<LoadedFile>, CatalogErro
             Err(e) => problems.extend(e.problems),
         }
     }
-    if problems.is_empty() {
-        Ok(files)
-    } else {
-        Err(CatalogError { problems })
-    }
+    if problems.is_empty() { Ok(files) } else { Err(CatalogError { problems }) }
 }
 
 /// The documents of a YAML stream, each as the whole file's text with the
@@ -290,11 +247,7 @@ fn parse_document(name: &str, text: &str) -> Result<LoadedFile, CatalogError> {
     }
     let provider: Provider = crate::input::problem::parse_yaml_all(name, text)
         .map_err(|problems| CatalogError { problems })?;
-    Ok(LoadedFile {
-        name: name.to_string(),
-        text: text.to_string(),
-        provider,
-    })
+    Ok(LoadedFile { name: name.to_string(), text: text.to_string(), provider })
 }
 
 /// serde_yaml_ng appends " at line L column C"; the location is reported apart.

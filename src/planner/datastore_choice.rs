@@ -97,17 +97,9 @@ impl<'a> Planner<'a> {
             .tiers(component)
             .into_iter()
             .filter_map(|tier| {
-                check_datastore(
-                    component,
-                    &tier,
-                    demand,
-                    connections,
-                    true,
-                    None,
-                    self.catalog,
-                )
-                .err()
-                .map(|r| (tier, r))
+                check_datastore(component, &tier, demand, connections, true, None, self.catalog)
+                    .err()
+                    .map(|r| (tier, r))
             })
             .collect();
         infeasible(component, rejections)
@@ -134,11 +126,5 @@ pub(super) fn first_fitting<'a>(
     tiers: &[DatastoreChoice<'a>],
     connections: f64,
 ) -> Option<DatastoreChoice<'a>> {
-    tiers
-        .iter()
-        .find(|t| {
-            t.connection_limit
-                .is_none_or(|limit| fits(connections, limit))
-        })
-        .cloned()
+    tiers.iter().find(|t| t.connection_limit.is_none_or(|limit| fits(connections, limit))).cloned()
 }

@@ -13,23 +13,14 @@ impl<'a> ComputeModel<'a> {
         tier: TierRef<'a>,
         demand: &Demand,
     ) -> Result<Self, Rejection> {
-        let reject = |binding, reason: String| Rejection {
-            tier: tier.reference(),
-            binding,
-            reason,
-        };
+        let reject =
+            |binding, reason: String| Rejection { tier: tier.reference(), binding, reason };
         let cap = &tier.tier.capacity;
         let vcpu = cap.vcpu.ok_or_else(|| {
-            reject(
-                Binding::Utilization,
-                "the catalog publishes no vCPU count for this tier".into(),
-            )
+            reject(Binding::Utilization, "the catalog publishes no vCPU count for this tier".into())
         })?;
         let memory_mb = cap.memory_mb.ok_or_else(|| {
-            reject(
-                Binding::Memory,
-                "the catalog publishes no memory size for this tier".into(),
-            )
+            reject(Binding::Memory, "the catalog publishes no memory size for this tier".into())
         })?;
         let slo = &component.slo;
         let percentile = slo.percentile.unwrap_or(DEFAULT_PERCENTILE);
@@ -38,10 +29,8 @@ impl<'a> ComputeModel<'a> {
             Some(a) => a.target_utilization.min(slo.max_utilization.unwrap_or(1.0)),
             None => slo.max_utilization.unwrap_or(DEFAULT_MAX_UTILIZATION),
         };
-        let max_memory = memory_mb
-            * slo
-                .max_memory_utilization
-                .unwrap_or(DEFAULT_MAX_MEMORY_UTILIZATION);
+        let max_memory =
+            memory_mb * slo.max_memory_utilization.unwrap_or(DEFAULT_MAX_MEMORY_UTILIZATION);
         let min = match component.autoscale {
             Some(a) => Some(a.min),
             None => component.min_instances,
@@ -99,11 +88,7 @@ impl<'a> ComputeModel<'a> {
 
     /// A rejection of this tier.
     fn reject(&self, binding: Binding, reason: String) -> Rejection {
-        Rejection {
-            tier: self.tier.reference(),
-            binding,
-            reason,
-        }
+        Rejection { tier: self.tier.reference(), binding, reason }
     }
 
     /// A web component: workers and threads per instance, CPU shared by
@@ -112,18 +97,12 @@ impl<'a> ComputeModel<'a> {
     fn model_web(&mut self, demand: &Demand, percentile: f64) -> Result<(), Rejection> {
         let component = self.component;
         let slo = &component.slo;
-        let workers = component
-            .workers_per_instance
-            .unwrap_or((self.vcpu.floor() as u32).max(1));
+        let workers = component.workers_per_instance.unwrap_or((self.vcpu.floor() as u32).max(1));
         self.blocking = component.concurrency == Some(Concurrency::Blocking);
         self.io_s = component.io_ms.unwrap_or(0.0) / 1000.0;
         // A blocking worker is held for the request's CPU and its
         // I/O; an async one only for its CPU.
-        let threads = if self.blocking {
-            component.threads_per_worker.unwrap_or(1)
-        } else {
-            1
-        };
+        let threads = if self.blocking { component.threads_per_worker.unwrap_or(1) } else { 1 };
         self.processes = workers;
         self.per_instance = workers.saturating_mul(threads);
         let cpu_s = component.cpu_ms.unwrap_or(0.0) / 1000.0;
@@ -167,11 +146,8 @@ impl<'a> ComputeModel<'a> {
             let station = Station::new(demand.peak_rps, service_s, component.cv.unwrap_or(1.0))
                 .map_err(|e| self.reject(Binding::P95, e.to_string()))?;
             self.station = Some(station);
-            self.slos = vec![Slo::Percentile {
-                metric: TimeMetric::Response,
-                percentile,
-                limit: target,
-            }];
+            self.slos =
+                vec![Slo::Percentile { metric: TimeMetric::Response, percentile, limit: target }];
         }
         self.cpu_load = demand.peak_rps * component.cpu_ms.unwrap_or(0.0) / 1000.0;
         Ok(())
