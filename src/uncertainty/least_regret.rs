@@ -197,51 +197,8 @@ pub fn analyse(
             .collect()
     });
     let weights = options.weights;
-    // Regret of each candidate in each world (0 where no mix serves).
-    let regrets: Vec<Vec<f64>> = (0..candidates.len())
-        .map(|c| {
-            optima
-                .iter()
-                .zip(&outcomes)
-                .map(|(world, row)| match (&world.optimum, &row[c]) {
-                    (Err(_), _) => 0.0,
-                    (Ok(best), Ok(cost)) => weights.over * (cost - best).max(0.0),
-                    (Ok(best), Err(_)) => weights.under * best,
-                })
-                .collect()
-        })
-        .collect();
-    let regret = |c: usize| regrets[c].iter().sum::<f64>() / n as f64;
-    let mut reports: Vec<MixReport> = candidates
-        .iter()
-        .enumerate()
-        .map(|(c, (mix, count))| {
-            let mut held: Vec<f64> =
-                outcomes.iter().filter_map(|row| row[c].clone().ok()).collect();
-            let failures = failure_counts(&outcomes, c, n);
-            MixReport {
-                mix: scenario
-                    .components
-                    .iter()
-                    .zip(mix)
-                    .map(|(component, (tier, count))| MixPart {
-                        component: component.name.clone(),
-                        tier: tier.clone(),
-                        count: *count,
-                    })
-                    .collect(),
-                description: describe(scenario, mix),
-                point_plan: point_mix.as_ref() == Some(mix),
-                optimal_share: *count as f64 / n as f64,
-                mean_regret_usd: regret(c),
-                slo_probability: held.len() as f64 / n as f64,
-                monthly_usd: Percentiles::of(&mut held),
-                max_users: None,
-                failures,
-                lost_because: Vec::new(),
-            }
-        })
-        .collect();
+    let (mut reports, regrets) =
+        mix_reports(scenario, &candidates, &optima, &outcomes, weights, point_mix.as_ref());
     // Least regret first; ties to the cheaper median, then to frequency.
     let mut order: Vec<usize> = (0..reports.len()).collect();
     order.sort_by(|&a, &b| {
@@ -427,6 +384,67 @@ fn describe(scenario: &Scenario, mix: &Mix) -> String {
         })
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// Each candidate's report over the worlds, and its regret in each world: its regret against each
+/// world's optimum (0 where no mix serves; a world it fails costs
+/// `weights.under` × the optimum), the share of worlds it serves, its cost
+/// percentiles and why it failed.
+fn mix_reports(
+    scenario: &Scenario,
+    candidates: &[(Mix, usize)],
+    optima: &[WorldOptimum],
+    outcomes: &[Vec<Outcome>],
+    weights: RegretWeights,
+    point_mix: Option<&Mix>,
+) -> (Vec<MixReport>, Vec<Vec<f64>>) {
+    let n = optima.len();
+    // Regret of each candidate in each world (0 where no mix serves).
+    let regrets: Vec<Vec<f64>> = (0..candidates.len())
+        .map(|c| {
+            optima
+                .iter()
+                .zip(outcomes)
+                .map(|(world, row)| match (&world.optimum, &row[c]) {
+                    (Err(_), _) => 0.0,
+                    (Ok(best), Ok(cost)) => weights.over * (cost - best).max(0.0),
+                    (Ok(best), Err(_)) => weights.under * best,
+                })
+                .collect()
+        })
+        .collect();
+    let regret = |c: usize| regrets[c].iter().sum::<f64>() / n as f64;
+    let reports = candidates
+        .iter()
+        .enumerate()
+        .map(|(c, (mix, count))| {
+            let mut held: Vec<f64> =
+                outcomes.iter().filter_map(|row| row[c].clone().ok()).collect();
+            let failures = failure_counts(outcomes, c, n);
+            MixReport {
+                mix: scenario
+                    .components
+                    .iter()
+                    .zip(mix)
+                    .map(|(component, (tier, count))| MixPart {
+                        component: component.name.clone(),
+                        tier: tier.clone(),
+                        count: *count,
+                    })
+                    .collect(),
+                description: describe(scenario, mix),
+                point_plan: point_mix == Some(mix),
+                optimal_share: *count as f64 / n as f64,
+                mean_regret_usd: regret(c),
+                slo_probability: held.len() as f64 / n as f64,
+                monthly_usd: Percentiles::of(&mut held),
+                max_users: None,
+                failures,
+                lost_because: Vec::new(),
+            }
+        })
+        .collect();
+    (reports, regrets)
 }
 
 /// The mixes every world is priced with: the world optima by frequency
