@@ -87,7 +87,7 @@ impl<'a> Planner<'a> {
                 &built
             }
         };
-        let (mut count, mut binding) = model.size()?;
+        let (count, binding) = model.size()?;
         let unit = self.unit_price(component, &tier, demand);
         if tier.offering.usage_compute.is_some() {
             let usage = usage_compute_cost(
@@ -116,13 +116,45 @@ impl<'a> Planner<'a> {
                 plans: required_plans(component, &tier),
             });
         }
+        let (count, binding, surplus) =
+            self.within_baselines(component, &tier, model, (count, binding), unit)?;
+        let mut lines: Vec<UsageLine> = surplus.into_iter().collect();
+        lines.extend(egress(count as f64));
+        lines.extend(instance_charges(component, &tier, count as f64, self.catalog));
+        if component.autoscale.is_none() {
+            lines.extend(self.load_balancer(component, &tier, count, demand));
+        }
+        let (db_connections, cache_connections) = per_instance(count as f64);
+        Ok(ComputeOption {
+            tier,
+            count,
+            binding,
+            // Fixed at the peak until integrated (autoscaled components).
+            cost: unit.map_or(f64::INFINITY, |p| p * count as f64) + charges::total(&lines),
+            db_connections,
+            cache_connections,
+            autoscale: None,
+            serverless: None,
+            charges: lines,
+            plans: required_plans(component, &tier),
+        })
+    }
+
+    /// Burstable and shared CPUs (fixed counts; autoscaled groups are
+    /// priced when integrated): hour by hour over the profile the CPU
+    /// must stay within the baselines and the banked balance; unlimited
+    /// mode pays for CPU beyond them, or runs the more instances whose
+    /// baselines cover it, whichever costs less.
+    fn within_baselines(
+        &self,
+        component: &Component,
+        tier: &TierRef<'a>,
+        model: &ComputeModel<'_>,
+        (mut count, mut binding): (u32, Binding),
+        unit: Option<f64>,
+    ) -> Result<(u32, Binding, Option<UsageLine>), Rejection> {
         let mut surplus = None;
-        // Burstable and shared CPUs (fixed counts; autoscaled groups are
-        // priced when integrated): hour by hour over the profile the CPU
-        // must stay within the baselines and the banked balance; unlimited
-        // mode pays for CPU beyond them, or runs the more instances whose
-        // baselines cover it, whichever costs less.
-        if let (Some(rule), None) = (burst_mode(component, &tier), component.autoscale) {
+        if let (Some(rule), None) = (burst_mode(component, tier), component.autoscale) {
             let shares = &self.hourly_shares;
             let covering = baseline_count(&rule, model.cpu_load(), shares);
             let credits = |n: u32| surplus_vcpu_hours(&rule, model.cpu_load(), shares, n as f64);
@@ -148,7 +180,7 @@ impl<'a> Planner<'a> {
                     let cost_at = |n: u32| {
                         let line = surplus_charge(
                             component,
-                            &tier,
+                            tier,
                             credits(n),
                             rule.baseline,
                             self.catalog,
@@ -168,26 +200,7 @@ impl<'a> Planner<'a> {
                 }
             }
         }
-        let mut lines: Vec<UsageLine> = surplus.into_iter().collect();
-        lines.extend(egress(count as f64));
-        lines.extend(instance_charges(component, &tier, count as f64, self.catalog));
-        if component.autoscale.is_none() {
-            lines.extend(self.load_balancer(component, &tier, count, demand));
-        }
-        let (db_connections, cache_connections) = per_instance(count as f64);
-        Ok(ComputeOption {
-            tier,
-            count,
-            binding,
-            // Fixed at the peak until integrated (autoscaled components).
-            cost: unit.map_or(f64::INFINITY, |p| p * count as f64) + charges::total(&lines),
-            db_connections,
-            cache_connections,
-            autoscale: None,
-            serverless: None,
-            charges: lines,
-            plans: required_plans(component, &tier),
-        })
+        Ok((count, binding, surplus))
     }
 
     /// The charges of an autoscaled group over the day: CPU credits above
