@@ -54,6 +54,93 @@ impl ComputeModel<'_> {
                 limits: Vec::new(),
             };
         }
+        explain.extend(self.station_lines(count));
+        explain.push(format!(
+            "CPU {} vCPU-s/s over {} × {} vCPU = {:.1}% (cap {:.0}%); memory {} MB of {} MB per instance",
+            trim_float(self.cpu_load, 3),
+            count,
+            trim_float(self.vcpu, 2),
+            check.utilization * 100.0,
+            self.max_utilization * 100.0,
+            trim_float(check.memory_mb, 1),
+            trim_float(self.memory_mb, 0)
+        ));
+        if let (Some(station), Some(occupancy)) = (self.station_at(count), check.occupancy) {
+            let waits = check.queue.as_ref().map_or(String::new(), |q| {
+                format!("; {:.1}% of arrivals wait", q.wait_probability() * 100.0)
+            });
+            explain.push(match &self.shared {
+                Some(shared) => format!(
+                    "slots: {} arrivals/s against {} × {} req/s the full slots complete = {:.1}% of capacity{waits}",
+                    trim_float(station.arrival_rate, 4),
+                    count,
+                    trim_float(shared.max_throughput() / self.slowdown(count), 2),
+                    occupancy * 100.0,
+                ),
+                None => format!(
+                    "slots: {} arrivals/s × {} in a slot over {} × {} slots = {:.1}% busy{waits}",
+                    trim_float(station.arrival_rate, 4),
+                    format_duration(station.service_time),
+                    count,
+                    self.per_instance,
+                    occupancy * 100.0,
+                ),
+            });
+        }
+        if let (Some(p95), Some(slo)) = (p95_s, self.slos.first()) {
+            let what = match (c.role, self.blocking) {
+                (ComponentRole::Web, true) => "response (queue + CPU + io, io holding the worker)",
+                (ComponentRole::Web, false) => "response (queue + io)",
+                _ => "wait",
+            };
+            let target = match slo {
+                Slo::Percentile { limit, .. } if c.role == ComponentRole::Web => {
+                    format_duration(limit + self.io_after_service())
+                }
+                Slo::Percentile { limit, .. } => format_duration(*limit),
+                _ => slo.to_string(),
+            };
+            explain
+                .push(format!("p95 {what} {} against the target {target}", format_duration(p95)));
+        }
+        if count > self.lo {
+            let fewer = self.check(count - 1);
+            explain.push(format!(
+                "{} instance(s) would fail {} (CPU {:.1}%, slots {}, p95 {})",
+                count - 1,
+                fewer.failing.map_or(
+                    if binding == Binding::Baseline { "baseline" } else { "nothing" },
+                    |b| b.as_str()
+                ),
+                fewer.utilization * 100.0,
+                fewer.occupancy.map_or("—".to_string(), |o| format!("{:.1}% busy", o * 100.0)),
+                fewer.p95_s(self).map_or("unstable".to_string(), format_duration)
+            ));
+        } else {
+            explain.push(if self.lo_binding == Binding::HighAvailability {
+                format!("{count} is the fewest instances high availability allows")
+            } else {
+                format!("{count} is the minimum instance count")
+            });
+        }
+        Sized {
+            count,
+            utilization: Some(check.utilization),
+            occupancy: check.occupancy,
+            p95_ms: p95_s.map(|s| s * 1e3),
+            binding,
+            feasible: check.failing.is_none(),
+            explain,
+            baseline: None,
+            limits: Vec::new(),
+        }
+    }
+
+    /// The arithmetic of the station: what one request holds and how the
+    /// instances share the load.
+    fn station_lines(&self, count: u32) -> Vec<String> {
+        let c = self.component;
+        let mut explain = Vec::new();
         match (c.role, self.station) {
             (ComponentRole::Web, Some(station)) => {
                 let speed = self.vcpu.min(1.0);
@@ -143,84 +230,6 @@ impl ComputeModel<'_> {
                 ));
             }
         }
-        explain.push(format!(
-            "CPU {} vCPU-s/s over {} × {} vCPU = {:.1}% (cap {:.0}%); memory {} MB of {} MB per instance",
-            trim_float(self.cpu_load, 3),
-            count,
-            trim_float(self.vcpu, 2),
-            check.utilization * 100.0,
-            self.max_utilization * 100.0,
-            trim_float(check.memory_mb, 1),
-            trim_float(self.memory_mb, 0)
-        ));
-        if let (Some(station), Some(occupancy)) = (self.station_at(count), check.occupancy) {
-            let waits = check.queue.as_ref().map_or(String::new(), |q| {
-                format!("; {:.1}% of arrivals wait", q.wait_probability() * 100.0)
-            });
-            explain.push(match &self.shared {
-                Some(shared) => format!(
-                    "slots: {} arrivals/s against {} × {} req/s the full slots complete = {:.1}% of capacity{waits}",
-                    trim_float(station.arrival_rate, 4),
-                    count,
-                    trim_float(shared.max_throughput() / self.slowdown(count), 2),
-                    occupancy * 100.0,
-                ),
-                None => format!(
-                    "slots: {} arrivals/s × {} in a slot over {} × {} slots = {:.1}% busy{waits}",
-                    trim_float(station.arrival_rate, 4),
-                    format_duration(station.service_time),
-                    count,
-                    self.per_instance,
-                    occupancy * 100.0,
-                ),
-            });
-        }
-        if let (Some(p95), Some(slo)) = (p95_s, self.slos.first()) {
-            let what = match (c.role, self.blocking) {
-                (ComponentRole::Web, true) => "response (queue + CPU + io, io holding the worker)",
-                (ComponentRole::Web, false) => "response (queue + io)",
-                _ => "wait",
-            };
-            let target = match slo {
-                Slo::Percentile { limit, .. } if c.role == ComponentRole::Web => {
-                    format_duration(limit + self.io_after_service())
-                }
-                Slo::Percentile { limit, .. } => format_duration(*limit),
-                _ => slo.to_string(),
-            };
-            explain
-                .push(format!("p95 {what} {} against the target {target}", format_duration(p95)));
-        }
-        if count > self.lo {
-            let fewer = self.check(count - 1);
-            explain.push(format!(
-                "{} instance(s) would fail {} (CPU {:.1}%, slots {}, p95 {})",
-                count - 1,
-                fewer.failing.map_or(
-                    if binding == Binding::Baseline { "baseline" } else { "nothing" },
-                    |b| b.as_str()
-                ),
-                fewer.utilization * 100.0,
-                fewer.occupancy.map_or("—".to_string(), |o| format!("{:.1}% busy", o * 100.0)),
-                fewer.p95_s(self).map_or("unstable".to_string(), format_duration)
-            ));
-        } else {
-            explain.push(if self.lo_binding == Binding::HighAvailability {
-                format!("{count} is the fewest instances high availability allows")
-            } else {
-                format!("{count} is the minimum instance count")
-            });
-        }
-        Sized {
-            count,
-            utilization: Some(check.utilization),
-            occupancy: check.occupancy,
-            p95_ms: p95_s.map(|s| s * 1e3),
-            binding,
-            feasible: check.failing.is_none(),
-            explain,
-            baseline: None,
-            limits: Vec::new(),
-        }
+        explain
     }
 }
