@@ -48,27 +48,6 @@ pub fn starter_scenario(
     {
         return Err(format!("--rps: expected a positive rate, got {rps}"));
     }
-    let offerings = |role: ComponentRole| -> Result<String, String> {
-        let list = stack.offerings(role).unwrap_or_default();
-        if list.is_empty() {
-            return Err(format!(
-                "stack '{}' has no {} offering; choose another --stack or leave the {} out",
-                stack.id,
-                role.as_str(),
-                role.as_str()
-            ));
-        }
-        Ok(format!("[{}]", list.join(", ")))
-    };
-    let accepted = |role: ComponentRole| -> String {
-        match stack.accept_unverified_limits.get(&role) {
-            Some(limits) if !limits.is_empty() => format!(
-                "    # The catalog does not publish these limits for this platform; planning\n    # accepts them unchecked (remove a name to insist on a published figure).\n    accept_unverified_limits: [{}]\n",
-                limits.iter().map(|l| l.as_str()).collect::<Vec<_>>().join(", ")
-            ),
-            _ => String::new(),
-        }
-    };
     // A cache is sized by memory: offerings whose tiers publish none
     // cannot be planned, so the file says so instead of failing later.
     let caches = stack.offerings(ComponentRole::Cache).unwrap_or_default();
@@ -77,6 +56,55 @@ pub fn starter_scenario(
             offering.tiers.iter().any(|t| t.capacity.memory_mb.is_some())
         })
     });
+    let users = options.users.round();
+    let mut text = workload_text(stack, options);
+    text.push_str(&components_text(stack, options, caches, sized)?);
+    text.push_str(
+        "\nusage:\n\
+         \x20 # Outbound data, priced at the egress rate of the platform the API runs on.\n\
+         \x20 - name: egress\n\
+         \x20   served_by: api\n\
+         \x20   driver: egress_gb\n",
+    );
+    if options.llm {
+        let model = options.model.as_deref().unwrap_or(DEFAULT_LLM_MODEL);
+        catalog.resolve_model(model).map_err(|e| format!("--model: {e}"))?;
+        let provider = model.split('/').next().unwrap_or(model);
+        // Per job, every job calls the model; per request, about one in
+        // ten does.
+        let (driver, per) = if options.worker {
+            ("jobs\n    class: background", "one call a job")
+        } else {
+            (
+                "requests\n    amount: 0.1                 # calls per request: one request in ten calls the model",
+                "one call in ten requests",
+            )
+        };
+        text.push_str(&format!(
+            "  # LLM calls ({per}), priced per 1M tokens at the catalog's prices\n\
+             \x20 # for the model (`capplan tiers show {provider}`); tokens are per call.\n\
+             \x20 - name: LLM calls\n\
+             \x20   model: {model}\n\
+             \x20   driver: {driver}\n\
+             \x20   input_tokens: 800           # prompt tokens per call\n\
+             \x20   output_tokens: 400          # completion tokens per call\n\
+             \x20   cache_hit_ratio: 0.2        # share answered from your own cache, not the model\n\
+             \x20 # A prompt prefix every call repeats (a system prompt) costs less read from\n\
+             \x20 # the provider's prompt cache: see cached_input_tokens and cache_write in\n\
+             \x20 # docs/scenarios.md.\n"
+        ));
+    }
+    text.push_str(&format!(
+        "\n# What `capplan check` holds this file to; set your own budget and targets.\n\
+         assert:\n\
+         \x20 - {{ users: {users}, max_p95_ms: 300 }}\n"
+    ));
+    Ok(text)
+}
+
+/// The header and the workload: users, ratios, the rate (from `--rps` if
+/// given), the daily profile, sizes, and a job class with `--worker`.
+fn workload_text(stack: &Stack, options: &InitOptions) -> String {
     let users = options.users.round();
     let online_at_peak = users * DAILY_ACTIVE_RATIO * PEAK_ONLINE_RATIO;
     let rate = match options.peak_rps {
@@ -140,6 +168,18 @@ pub fn starter_scenario(
              \x20   - { name: background, per_active_user_per_day: 2 }\n",
         );
     }
+    text
+}
+
+/// The components: an API, a worker (with `--worker`), the database and a
+/// cache where the stack's cache tiers publish their memory.
+fn components_text(
+    stack: &Stack,
+    options: &InitOptions,
+    caches: &[String],
+    sized: bool,
+) -> Result<String, String> {
+    let mut text = String::new();
     text.push_str(&format!(
         "\ncomponents:\n\
          \x20 - name: api\n\
@@ -166,8 +206,8 @@ pub fn starter_scenario(
          \x20     response_ms: 300           # 95% of requests answered within 300 ms\n\
          \x20     max_utilization: 0.7       # keep CPU below 70% at the peak hour\n\
          {web_limits}",
-        web = offerings(ComponentRole::Web)?,
-        web_limits = accepted(ComponentRole::Web),
+        web = offerings(stack, ComponentRole::Web)?,
+        web_limits = accepted(stack, ComponentRole::Web),
         api_cache = if sized {
             "    # Cache operations per request, and connections per instance.\n    cache_ops_per_request: 1\n    cache_connections_per_instance: 2\n"
         } else {
@@ -199,8 +239,8 @@ pub fn starter_scenario(
              \x20     wait_s: 30                 # 95% of jobs start within 30 s\n\
              \x20     max_utilization: 0.7\n\
              {worker_limits}",
-            worker = offerings(ComponentRole::Worker)?,
-            worker_limits = accepted(ComponentRole::Worker),
+            worker = offerings(stack, ComponentRole::Worker)?,
+            worker_limits = accepted(stack, ComponentRole::Worker),
             worker_cache = if sized {
                 "    # Cache operations per job, and connections per instance (queue clients).\n    cache_ops_per_job: 2\n    cache_connections_per_instance: 3\n"
             } else {
@@ -220,8 +260,8 @@ pub fn starter_scenario(
          \x20   slo:\n\
          \x20     max_utilization: 0.7\n\
          {database_limits}",
-        database = offerings(ComponentRole::Database)?,
-        database_limits = accepted(ComponentRole::Database),
+        database = offerings(stack, ComponentRole::Database)?,
+        database_limits = accepted(stack, ComponentRole::Database),
     ));
     if !caches.is_empty() && !sized {
         text.push_str(&format!(
@@ -237,51 +277,37 @@ pub fn starter_scenario(
              \x20   # Memory to provision per MB of cached data.\n\
              \x20   memory_headroom: 1.25\n\
              {cache_limits}",
-            cache = offerings(ComponentRole::Cache)?,
-            cache_limits = accepted(ComponentRole::Cache),
+            cache = offerings(stack, ComponentRole::Cache)?,
+            cache_limits = accepted(stack, ComponentRole::Cache),
         ));
     }
-    text.push_str(
-        "\nusage:\n\
-         \x20 # Outbound data, priced at the egress rate of the platform the API runs on.\n\
-         \x20 - name: egress\n\
-         \x20   served_by: api\n\
-         \x20   driver: egress_gb\n",
-    );
-    if options.llm {
-        let model = options.model.as_deref().unwrap_or(DEFAULT_LLM_MODEL);
-        catalog.resolve_model(model).map_err(|e| format!("--model: {e}"))?;
-        let provider = model.split('/').next().unwrap_or(model);
-        // Per job, every job calls the model; per request, about one in
-        // ten does.
-        let (driver, per) = if options.worker {
-            ("jobs\n    class: background", "one call a job")
-        } else {
-            (
-                "requests\n    amount: 0.1                 # calls per request: one request in ten calls the model",
-                "one call in ten requests",
-            )
-        };
-        text.push_str(&format!(
-            "  # LLM calls ({per}), priced per 1M tokens at the catalog's prices\n\
-             \x20 # for the model (`capplan tiers show {provider}`); tokens are per call.\n\
-             \x20 - name: LLM calls\n\
-             \x20   model: {model}\n\
-             \x20   driver: {driver}\n\
-             \x20   input_tokens: 800           # prompt tokens per call\n\
-             \x20   output_tokens: 400          # completion tokens per call\n\
-             \x20   cache_hit_ratio: 0.2        # share answered from your own cache, not the model\n\
-             \x20 # A prompt prefix every call repeats (a system prompt) costs less read from\n\
-             \x20 # the provider's prompt cache: see cached_input_tokens and cache_write in\n\
-             \x20 # docs/scenarios.md.\n"
-        ));
-    }
-    text.push_str(&format!(
-        "\n# What `capplan check` holds this file to; set your own budget and targets.\n\
-         assert:\n\
-         \x20 - {{ users: {users}, max_p95_ms: 300 }}\n"
-    ));
     Ok(text)
+}
+
+/// The stack's offerings for `role` as a YAML list, or why it has none.
+fn offerings(stack: &Stack, role: ComponentRole) -> Result<String, String> {
+    let list = stack.offerings(role).unwrap_or_default();
+    if list.is_empty() {
+        return Err(format!(
+            "stack '{}' has no {} offering; choose another --stack or leave the {} out",
+            stack.id,
+            role.as_str(),
+            role.as_str()
+        ));
+    }
+    Ok(format!("[{}]", list.join(", ")))
+}
+
+/// The limits the stack's catalog does not publish for `role`, accepted
+/// in the file with a comment saying so.
+fn accepted(stack: &Stack, role: ComponentRole) -> String {
+    match stack.accept_unverified_limits.get(&role) {
+        Some(limits) if !limits.is_empty() => format!(
+            "    # The catalog does not publish these limits for this platform; planning\n    # accepts them unchecked (remove a name to insist on a published figure).\n    accept_unverified_limits: [{}]\n",
+            limits.iter().map(|l| l.as_str()).collect::<Vec<_>>().join(", ")
+        ),
+        _ => String::new(),
+    }
 }
 
 /// A number without trailing zeros (at most 3 decimals).
