@@ -6,6 +6,48 @@ use crate::render::{Document, Section};
 use capplan::calibrate::{Calibration, Estimate};
 
 pub fn calibrate(c: &Calibration, component: &str) -> Document {
+    let rows = fitted_rows(c);
+    let fitted = Section {
+        heading: Some(format!("Fitted for {component}")),
+        headers: vec![
+            "field".into(),
+            "value".into(),
+            "range (95%)".into(),
+            "samples".into(),
+            "how".into(),
+        ],
+        rows,
+    };
+    let levels = levels_section(c);
+    let mut notes: Vec<String> = c
+        .sources
+        .iter()
+        .map(|s| {
+            format!(
+                "Read {} as {} ({} sample(s), {} row(s)).",
+                s.file,
+                s.format.name(),
+                s.samples,
+                s.rows
+            )
+        })
+        .collect();
+    if c.levels.len() > 30 {
+        notes.push(format!("Showing 30 of {} rows.", c.levels.len()));
+    }
+    if let Some(cpu) = c.cpu_ms_from_scenario {
+        notes.push(format!(
+            "No CPU in the data: io_ms splits the latency with the scenario's cpu_ms ({cpu} ms)."
+        ));
+    }
+    for n in &c.not_fitted {
+        notes.push(format!("Not fitted: {}: {}.", n.field, n.reason));
+    }
+    Document { title: Some("capplan calibrate".into()), sections: vec![fitted, levels], notes }
+}
+
+/// One row per fitted field: value, 95% range, samples and method.
+fn fitted_rows(c: &Calibration) -> Vec<Vec<String>> {
     let mut rows = Vec::new();
     let mut add = |field: &str, unit: &str, e: &Option<Estimate>| {
         if let Some(e) = e {
@@ -84,18 +126,12 @@ pub fn calibrate(c: &Calibration, component: &str) -> Document {
             format!("hourly means over {:.1} day(s), UTC hours", p.days),
         ]);
     }
-    let fitted = Section {
-        heading: Some(format!("Fitted for {component}")),
-        headers: vec![
-            "field".into(),
-            "value".into(),
-            "range (95%)".into(),
-            "samples".into(),
-            "how".into(),
-        ],
-        rows,
-    };
-    let levels = Section {
+    rows
+}
+
+/// The load levels the fit used (the first 30).
+fn levels_section(c: &Calibration) -> Section {
+    Section {
         heading: Some("Load levels and samples used".into()),
         headers: vec![
             "clients".into(),
@@ -120,30 +156,5 @@ pub fn calibrate(c: &Calibration, component: &str) -> Document {
                 ]
             })
             .collect(),
-    };
-    let mut notes: Vec<String> = c
-        .sources
-        .iter()
-        .map(|s| {
-            format!(
-                "Read {} as {} ({} sample(s), {} row(s)).",
-                s.file,
-                s.format.name(),
-                s.samples,
-                s.rows
-            )
-        })
-        .collect();
-    if c.levels.len() > 30 {
-        notes.push(format!("Showing 30 of {} rows.", c.levels.len()));
     }
-    if let Some(cpu) = c.cpu_ms_from_scenario {
-        notes.push(format!(
-            "No CPU in the data: io_ms splits the latency with the scenario's cpu_ms ({cpu} ms)."
-        ));
-    }
-    for n in &c.not_fitted {
-        notes.push(format!("Not fitted: {}: {}.", n.field, n.reason));
-    }
-    Document { title: Some("capplan calibrate".into()), sections: vec![fitted, levels], notes }
 }

@@ -6,7 +6,77 @@ use capplan::report::diff::DiffReport;
 
 /// `capplan diff`: the totals per user count, then what changed.
 pub fn diff(r: &DiffReport) -> Document {
-    let totals = Section {
+    let totals = totals_section(r);
+    let changed: Vec<Vec<String>> = r
+        .points
+        .iter()
+        .flat_map(|p| {
+            p.components.iter().filter(|c| c.changed).map(move |c| {
+                vec![
+                    thousands(p.users),
+                    c.name.clone(),
+                    c.base.clone().unwrap_or_else(|| "—".into()),
+                    c.head.clone().unwrap_or_else(|| "—".into()),
+                    signed_money(c.delta_usd),
+                ]
+            })
+        })
+        .collect();
+    let mut sections = vec![totals];
+    if !changed.is_empty() {
+        sections.push(Section {
+            heading: Some("Components that change".into()),
+            headers: vec![
+                "users".into(),
+                "component".into(),
+                "base".into(),
+                "head".into(),
+                "$/month".into(),
+            ],
+            rows: changed,
+        });
+    }
+    let usage = usage_rows(r);
+    if !usage.is_empty() {
+        sections.push(Section {
+            heading: Some("Usage and add-ons that change".into()),
+            headers: vec![
+                "users".into(),
+                "item".into(),
+                "base".into(),
+                "head".into(),
+                "$/month".into(),
+            ],
+            rows: usage,
+        });
+    }
+    let mut notes = Vec::new();
+    for p in &r.points {
+        if let Some(e) = &p.base_error {
+            notes.push(format!("base at {} users: {e}", thousands(p.users)));
+        }
+        if let Some(e) = &p.head_error {
+            notes.push(format!("head at {} users: {e}", thousands(p.users)));
+        }
+    }
+    if sections.len() == 1 {
+        notes.push("No component changes tier or count, and no usage line changes.".into());
+    }
+    for (side, rate) in [("base", &r.base_rate), ("head", &r.head_rate)] {
+        if let Some(note) = rate_note(rate.as_ref()) {
+            notes.push(format!("{side}: {note}"));
+        }
+    }
+    Document {
+        title: Some(format!("capplan cost impact: {} → {}", r.base, r.head)),
+        sections,
+        notes,
+    }
+}
+
+/// Both sides' totals at each user count, the stage and the change.
+fn totals_section(r: &DiffReport) -> Section {
+    Section {
         heading: None,
         headers: vec![
             "users".into(),
@@ -44,38 +114,12 @@ pub fn diff(r: &DiffReport) -> Document {
                 ]
             })
             .collect(),
-    };
-    let changed: Vec<Vec<String>> = r
-        .points
-        .iter()
-        .flat_map(|p| {
-            p.components.iter().filter(|c| c.changed).map(move |c| {
-                vec![
-                    thousands(p.users),
-                    c.name.clone(),
-                    c.base.clone().unwrap_or_else(|| "—".into()),
-                    c.head.clone().unwrap_or_else(|| "—".into()),
-                    signed_money(c.delta_usd),
-                ]
-            })
-        })
-        .collect();
-    let mut sections = vec![totals];
-    if !changed.is_empty() {
-        sections.push(Section {
-            heading: Some("Components that change".into()),
-            headers: vec![
-                "users".into(),
-                "component".into(),
-                "base".into(),
-                "head".into(),
-                "$/month".into(),
-            ],
-            rows: changed,
-        });
     }
-    let usage: Vec<Vec<String>> = r
-        .points
+}
+
+/// The usage and add-on lines that change, quantity and cost on each side.
+fn usage_rows(r: &DiffReport) -> Vec<Vec<String>> {
+    r.points
         .iter()
         .flat_map(|p| {
             p.usage.iter().filter(|l| l.changed).map(move |l| {
@@ -97,40 +141,5 @@ pub fn diff(r: &DiffReport) -> Document {
                 ]
             })
         })
-        .collect();
-    if !usage.is_empty() {
-        sections.push(Section {
-            heading: Some("Usage and add-ons that change".into()),
-            headers: vec![
-                "users".into(),
-                "item".into(),
-                "base".into(),
-                "head".into(),
-                "$/month".into(),
-            ],
-            rows: usage,
-        });
-    }
-    let mut notes = Vec::new();
-    for p in &r.points {
-        if let Some(e) = &p.base_error {
-            notes.push(format!("base at {} users: {e}", thousands(p.users)));
-        }
-        if let Some(e) = &p.head_error {
-            notes.push(format!("head at {} users: {e}", thousands(p.users)));
-        }
-    }
-    if sections.len() == 1 {
-        notes.push("No component changes tier or count, and no usage line changes.".into());
-    }
-    for (side, rate) in [("base", &r.base_rate), ("head", &r.head_rate)] {
-        if let Some(note) = rate_note(rate.as_ref()) {
-            notes.push(format!("{side}: {note}"));
-        }
-    }
-    Document {
-        title: Some(format!("capplan cost impact: {} → {}", r.base, r.head)),
-        sections,
-        notes,
-    }
+        .collect()
 }

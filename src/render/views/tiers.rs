@@ -139,65 +139,71 @@ pub fn tier_show(selector: &str, rows: &[TierRow], usage: &[UsageRow]) -> Docume
             .collect(),
     });
     if !usage.is_empty() {
-        sections.push(Section {
-            heading: Some("Usage prices".into()),
-            headers: vec![
-                "usage".into(),
-                "unit".into(),
-                "free per month".into(),
-                "price (USD per unit, by volume)".into(),
-                "confidence".into(),
-                "as_of".into(),
-                "source".into(),
-            ],
-            rows: usage
-                .iter()
-                .map(|u| {
-                    let mut prices: Vec<String> = u
-                        .price_tiers
-                        .iter()
-                        .map(|t| {
-                            format!(
-                                "from {}: {}",
-                                t.start,
-                                t.usd.map_or("unpriced".to_string(), |usd| format!("${usd}"))
-                            )
-                        })
-                        .collect();
-                    if let Some(long) = &u.long_context {
-                        prices.push(format!(
-                            "prompts above {}: {}",
-                            trim_float(long.above_tokens, 0),
-                            long.usd.map_or("unpriced".to_string(), |usd| format!("${usd}"))
-                        ));
-                    }
-                    if let Some(priority) = u.priority_usd {
-                        prices.push(format!("priority: ${priority}"));
-                    }
-                    let usage = match (&u.retired, &u.successor) {
-                        (Some(date), Some(next)) => {
-                            format!("{} (retired {date}; successor {next})", u.usage)
-                        }
-                        (Some(date), None) => format!("{} (retired {date})", u.usage),
-                        _ => u.usage.clone(),
-                    };
-                    vec![
-                        usage,
-                        u.unit.clone(),
-                        u.free_quantity.map_or("—".into(), |f| trim_float(f, 3)),
-                        prices.join("; "),
-                        u.confidence.unwrap_or("—").to_string(),
-                        u.as_of.clone().unwrap_or_else(|| "—".into()),
-                        u.source.clone().unwrap_or_else(|| "—".into()),
-                    ]
-                })
-                .collect(),
-        });
+        sections.push(usage_section(usage));
     }
     Document {
         title: Some(format!("Tiers of {selector} (USD; monthly = hourly × 730)")),
         sections,
         notes: vec!["'unpriced' means no sourced price: it is never counted as $0.".into()],
+    }
+}
+
+/// A provider's usage prices: unit, free quantity, volume tiers, long
+/// context and priority prices, retirement, provenance.
+fn usage_section(usage: &[UsageRow]) -> Section {
+    Section {
+        heading: Some("Usage prices".into()),
+        headers: vec![
+            "usage".into(),
+            "unit".into(),
+            "free per month".into(),
+            "price (USD per unit, by volume)".into(),
+            "confidence".into(),
+            "as_of".into(),
+            "source".into(),
+        ],
+        rows: usage
+            .iter()
+            .map(|u| {
+                let mut prices: Vec<String> = u
+                    .price_tiers
+                    .iter()
+                    .map(|t| {
+                        format!(
+                            "from {}: {}",
+                            t.start,
+                            t.usd.map_or("unpriced".to_string(), |usd| format!("${usd}"))
+                        )
+                    })
+                    .collect();
+                if let Some(long) = &u.long_context {
+                    prices.push(format!(
+                        "prompts above {}: {}",
+                        trim_float(long.above_tokens, 0),
+                        long.usd.map_or("unpriced".to_string(), |usd| format!("${usd}"))
+                    ));
+                }
+                if let Some(priority) = u.priority_usd {
+                    prices.push(format!("priority: ${priority}"));
+                }
+                let usage = match (&u.retired, &u.successor) {
+                    (Some(date), Some(next)) => {
+                        format!("{} (retired {date}; successor {next})", u.usage)
+                    }
+                    (Some(date), None) => format!("{} (retired {date})", u.usage),
+                    _ => u.usage.clone(),
+                };
+                vec![
+                    usage,
+                    u.unit.clone(),
+                    u.free_quantity.map_or("—".into(), |f| trim_float(f, 3)),
+                    prices.join("; "),
+                    u.confidence.unwrap_or("—").to_string(),
+                    u.as_of.clone().unwrap_or_else(|| "—".into()),
+                    u.source.clone().unwrap_or_else(|| "—".into()),
+                ]
+            })
+            .collect(),
     }
 }
 
