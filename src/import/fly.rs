@@ -122,51 +122,7 @@ pub fn import(
                     .push("no [[vm]] for it in the file: assumed shared-cpu-1x with 256 MB".into());
                 tier_id("shared", 1, 256)
             }
-            Some((i, vm)) => {
-                let at = format!("vm[{i}]");
-                if vm.contains_key("gpu_kind") || vm.contains_key("gpus") {
-                    return Err(format!(
-                        "{file}: {at}.gpu_kind: GPU Machines are not in the catalog, so this mix cannot be priced"
-                    ));
-                }
-                let size = vm.get("size").and_then(Value::as_str);
-                let (mut kind, mut cpus, mut memory) = match size {
-                    Some(s) => preset(s).ok_or_else(|| {
-                        format!("{file}: {at}.size: unknown size '{s}': expected shared-cpu-Nx or performance-Nx (GPU Machines are not in the catalog)")
-                    })?,
-                    None => ("shared", 1, 256),
-                };
-                if let Some(k) = vm.get("cpu_kind").and_then(Value::as_str) {
-                    kind = match k {
-                        "shared" => "shared",
-                        "performance" => "performance",
-                        other => {
-                            return Err(format!(
-                                "{file}: {at}.cpu_kind: expected shared or performance, found '{other}'"
-                            ));
-                        }
-                    };
-                }
-                if let Some(n) = vm.get("cpus") {
-                    cpus = n
-                        .as_integer()
-                        .and_then(|n| u32::try_from(n).ok())
-                        .filter(|&n| n >= 1)
-                        .ok_or_else(|| {
-                        format!("{file}: {at}.cpus: expected a whole number of CPUs, found {n}")
-                    })?;
-                    if size.is_none() && vm.get("memory").is_none() && vm.get("memory_mb").is_none()
-                    {
-                        memory = if kind == "shared" { 256 * cpus } else { 2048 * cpus };
-                    }
-                }
-                if let Some(m) = vm.get("memory").or_else(|| vm.get("memory_mb")) {
-                    memory = memory_mb(m).ok_or_else(|| format!("{file}: {at}.memory: expected a size such as \"512mb\" or \"2gb\", found {m}"))?;
-                }
-                let id = tier_id(kind, cpus, memory);
-                known_tier(catalog, file, &at, OFFERING, &id)?;
-                id
-            }
+            Some((i, vm)) => vm_tier(file, catalog, i, vm)?,
         };
         let is_web = web_groups.contains(group);
         let count = match (counts.get(group), is_web.then_some(min_running).flatten()) {
@@ -194,4 +150,54 @@ pub fn import(
         });
     }
     Ok(result)
+}
+
+/// The Fly.io tier of one `[[vm]]` entry: its size preset, CPU kind, CPUs
+/// and memory; GPU Machines and unknown sizes are located errors.
+fn vm_tier(
+    file: &str,
+    catalog: &Catalog,
+    i: usize,
+    vm: &toml::Table,
+) -> Result<String, ImportError> {
+    let at = format!("vm[{i}]");
+    if vm.contains_key("gpu_kind") || vm.contains_key("gpus") {
+        return Err(format!(
+            "{file}: {at}.gpu_kind: GPU Machines are not in the catalog, so this mix cannot be priced"
+        ));
+    }
+    let size = vm.get("size").and_then(Value::as_str);
+    let (mut kind, mut cpus, mut memory) = match size {
+        Some(s) => preset(s).ok_or_else(|| {
+            format!("{file}: {at}.size: unknown size '{s}': expected shared-cpu-Nx or performance-Nx (GPU Machines are not in the catalog)")
+        })?,
+        None => ("shared", 1, 256),
+    };
+    if let Some(k) = vm.get("cpu_kind").and_then(Value::as_str) {
+        kind = match k {
+            "shared" => "shared",
+            "performance" => "performance",
+            other => {
+                return Err(format!(
+                    "{file}: {at}.cpu_kind: expected shared or performance, found '{other}'"
+                ));
+            }
+        };
+    }
+    if let Some(n) = vm.get("cpus") {
+        cpus = n.as_integer().and_then(|n| u32::try_from(n).ok()).filter(|&n| n >= 1).ok_or_else(
+            || format!("{file}: {at}.cpus: expected a whole number of CPUs, found {n}"),
+        )?;
+        if size.is_none() && vm.get("memory").is_none() && vm.get("memory_mb").is_none() {
+            memory = if kind == "shared" { 256 * cpus } else { 2048 * cpus };
+        }
+    }
+    if let Some(m) = vm.get("memory").or_else(|| vm.get("memory_mb")) {
+        memory = memory_mb(m).ok_or_else(|| {
+            format!("{file}: {at}.memory: expected a size such as \"512mb\" or \"2gb\", found {m}")
+        })?;
+    }
+    let id = tier_id(kind, cpus, memory);
+    known_tier(catalog, file, &at, OFFERING, &id)?;
+    Ok(id)
 }
