@@ -218,37 +218,7 @@ impl<'p, 'a> Reader<'p, 'a> {
             let name = if total == 1 { "web".to_string() } else { parts.join(".") };
             let mut c = Imported::new(&name, "web", EC2, &g.tier, 0);
             c.count = g.count;
-            if !g.sources.is_empty() {
-                let n: u32 = g.sources.iter().map(|(_, n)| n).sum();
-                let mut listed: Vec<String> = g
-                    .sources
-                    .iter()
-                    .take(6)
-                    .map(|(a, k)| if *k > 1 { format!("{a} ({k})") } else { a.clone() })
-                    .collect();
-                if g.sources.len() > 6 {
-                    listed.push(format!("and {} more", g.sources.len() - 6));
-                }
-                let created = match g.created {
-                    0 => String::new(),
-                    k if k == n && n == 1 => ", created by this plan (priced as running)".into(),
-                    k => format!("; {k} of them created by this plan (priced as running)"),
-                };
-                c.notes.push(format!("{n} × {} from {}{created}", g.tier, listed.join(", ")));
-            }
-            c.notes.extend(g.notes.iter().cloned());
-            let instances: u32 = g.sources.iter().map(|(_, n)| n).sum();
-            if g.ebs_gb > 0.0 && instances > 0 {
-                // The catalog prices each instance's root volume (gp3): the
-                // plan's volumes, root and attached, per instance.
-                let per_instance = g.ebs_gb / instances as f64;
-                c.fields.push(("root_volume_gb", crate::input::units::trim_float(per_instance, 1)));
-                c.notes.push(format!(
-                    "{} GB of EBS volumes on its instances (root_block_device, ebs_block_device): {} GB per instance, priced as gp3",
-                    g.ebs_gb,
-                    crate::input::units::trim_float(per_instance, 1)
-                ));
-            }
+            instance_notes(g, &mut c);
             let most = match g.count {
                 Count::Fixed(n) => n,
                 Count::Autoscaled { max, .. } => max,
@@ -290,16 +260,7 @@ impl<'p, 'a> Reader<'p, 'a> {
         }
         components.extend(self.database.take());
         components.extend(self.cache.take());
-        // Names stay unique: a compute resource may be called `database`.
-        let mut taken = std::collections::HashSet::new();
-        for c in &mut components {
-            let base = c.name.clone();
-            let mut n = 1;
-            while !taken.insert(c.name.clone()) {
-                n += 1;
-                c.name = format!("{base}-{n}");
-            }
-        }
+        unique_names(&mut components);
         let regions: Vec<String> =
             plan.regions().into_iter().filter(|r| r != "us-east-1").collect();
         if let Some(first) = components.first_mut()
@@ -325,5 +286,55 @@ impl<'p, 'a> Reader<'p, 'a> {
             ));
         }
         Ok(ImportResult { components, skipped: self.skipped })
+    }
+}
+
+/// Where a group's instances come from (at most six resources named), how
+/// many the plan creates, and the EBS volumes priced as each instance's
+/// root volume.
+fn instance_notes(g: &Ec2, c: &mut Imported) {
+    if !g.sources.is_empty() {
+        let n: u32 = g.sources.iter().map(|(_, n)| n).sum();
+        let mut listed: Vec<String> = g
+            .sources
+            .iter()
+            .take(6)
+            .map(|(a, k)| if *k > 1 { format!("{a} ({k})") } else { a.clone() })
+            .collect();
+        if g.sources.len() > 6 {
+            listed.push(format!("and {} more", g.sources.len() - 6));
+        }
+        let created = match g.created {
+            0 => String::new(),
+            k if k == n && n == 1 => ", created by this plan (priced as running)".into(),
+            k => format!("; {k} of them created by this plan (priced as running)"),
+        };
+        c.notes.push(format!("{n} × {} from {}{created}", g.tier, listed.join(", ")));
+    }
+    c.notes.extend(g.notes.iter().cloned());
+    let instances: u32 = g.sources.iter().map(|(_, n)| n).sum();
+    if g.ebs_gb > 0.0 && instances > 0 {
+        // The catalog prices each instance's root volume (gp3): the
+        // plan's volumes, root and attached, per instance.
+        let per_instance = g.ebs_gb / instances as f64;
+        c.fields.push(("root_volume_gb", crate::input::units::trim_float(per_instance, 1)));
+        c.notes.push(format!(
+            "{} GB of EBS volumes on its instances (root_block_device, ebs_block_device): {} GB per instance, priced as gp3",
+            g.ebs_gb,
+            crate::input::units::trim_float(per_instance, 1)
+        ));
+    }
+}
+
+/// Names stay unique: a compute resource may be called `database`.
+fn unique_names(components: &mut [Imported]) {
+    let mut taken = std::collections::HashSet::new();
+    for c in components.iter_mut() {
+        let base = c.name.clone();
+        let mut n = 1;
+        while !taken.insert(c.name.clone()) {
+            n += 1;
+            c.name = format!("{base}-{n}");
+        }
     }
 }
