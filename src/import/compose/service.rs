@@ -294,8 +294,39 @@ impl Reader<'_> {
                 self.at(&path(&["deploy", "resources", "reservations", "devices"]), false)
             ));
         }
-        // Each size from the first place that gives it: the limit, the
-        // older service-level key, then the reservation.
+        let (cpus, memory_mb) = self.sizes(name, service, limits, reservations, &mut notes)?;
+        let image = service.get("image").and_then(Value::as_str);
+        let store = match image {
+            Some(image) => store_of(image),
+            None => store_of(name),
+        };
+        let web = service.get("ports").and_then(Value::as_sequence).is_some_and(|p| !p.is_empty());
+        Ok(Some(Service {
+            name: name.to_string(),
+            store,
+            web,
+            cpus,
+            memory_mb,
+            count,
+            count_at: count_path.iter().map(|k| k.to_string()).collect(),
+            notes,
+        }))
+    }
+
+    /// A service's CPUs and memory, each from the first place that gives
+    /// it: the limit, the older service-level key, then the reservation
+    /// (said in a note).
+    fn sizes(
+        &mut self,
+        name: &str,
+        service: &Value,
+        limits: Option<&Value>,
+        reservations: Option<&Value>,
+        notes: &mut Vec<String>,
+    ) -> Result<(Option<f64>, Option<f64>), ImportError> {
+        let base = ["services", name];
+        let path =
+            |rest: &[&'static str]| -> Vec<&str> { base.iter().chain(rest).copied().collect() };
         let cpu_places = [
             (
                 path(&["deploy", "resources", "limits", "cpus"]),
@@ -312,7 +343,7 @@ impl Reader<'_> {
         let mut cpus = None;
         for (at, value, reserved) in &cpu_places {
             let expected = "a number of CPUs such as '0.5' or 2";
-            if let Some(t) = self.text_of(at, *value, expected, &mut notes)? {
+            if let Some(t) = self.text_of(at, *value, expected, notes)? {
                 let c = values::cpus(&t).ok_or_else(|| {
                     format!(
                         "{}: expected {expected}, found {}",
@@ -349,7 +380,7 @@ impl Reader<'_> {
         let mut memory_mb = None;
         for (at, value, reserved) in &memory_places {
             let expected = "a size such as 512M or 1G";
-            if let Some(t) = self.text_of(at, *value, expected, &mut notes)? {
+            if let Some(t) = self.text_of(at, *value, expected, notes)? {
                 let mb = values::memory_mb(&t).map_err(|why| {
                     format!(
                         "{}: expected {expected}, found {} ({why})",
@@ -367,21 +398,6 @@ impl Reader<'_> {
                 break;
             }
         }
-        let image = service.get("image").and_then(Value::as_str);
-        let store = match image {
-            Some(image) => store_of(image),
-            None => store_of(name),
-        };
-        let web = service.get("ports").and_then(Value::as_sequence).is_some_and(|p| !p.is_empty());
-        Ok(Some(Service {
-            name: name.to_string(),
-            store,
-            web,
-            cpus,
-            memory_mb,
-            count,
-            count_at: count_path.iter().map(|k| k.to_string()).collect(),
-            notes,
-        }))
+        Ok((cpus, memory_mb))
     }
 }
