@@ -84,25 +84,7 @@ fn read_file(path: &Path, region: &str, overlay: &mut Overlay) -> Result<(), Pri
     let next = |records: &mut Records<_>| -> Result<bool, PriceFileError> {
         records.next_record().map_err(|e| PriceFileError::at(&name, Some(e.line), "", &e.message))
     };
-    let mut metadata = BTreeMap::new();
-    for key in METADATA {
-        if !next(&mut records)? {
-            return Err(fail(
-                None,
-                format!("the file ends before its '{key}' row: not an AWS offer CSV, or truncated"),
-            ));
-        }
-        if records.cell(0).trim_start_matches('\u{feff}') != key || records.count() < 2 {
-            return Err(fail(
-                Some(records.line()),
-                format!(
-                    "expected the metadata row \"{key}\",\"…\" (an AWS offer CSV starts with FormatVersion, Disclaimer, Publication Date, Version, OfferCode), found '{}'",
-                    records.cells().collect::<Vec<_>>().join(",")
-                ),
-            ));
-        }
-        metadata.insert(key, records.cell(1).to_string());
-    }
+    let metadata = read_metadata(&mut records, &name)?;
     let published = metadata["Publication Date"].clone();
     let as_of = published.get(..10).unwrap_or_default().to_string();
     if crate::catalog::parse_civil_date(&as_of).is_none() {
@@ -146,37 +128,8 @@ fn read_file(path: &Path, region: &str, overlay: &mut Overlay) -> Result<(), Pri
         {
             continue;
         }
-        let offering = match columns.offering_by {
-            Some((column, values)) => {
-                let value = records.cell(column);
-                match values.iter().find(|(v, _)| *v == value) {
-                    Some((_, offering)) => *offering,
-                    None => continue,
-                }
-            }
-            None => columns.offering,
-        };
-        let term = match (records.cell(columns.term), records.cell(columns.unit)) {
-            // Capacity reservations and applied reservations are listed as
-            // on-demand rows at $0: not the on-demand price.
-            ("OnDemand", "Hrs")
-                if records.cell(columns.description).contains("reserved instance applied")
-                    || records.cell(columns.description).contains("Reservation") =>
-            {
-                continue;
-            }
-            ("OnDemand", "Hrs") => None,
-            ("Reserved", "Hrs")
-                if records.cell(columns.purchase) == "No Upfront"
-                    && matches!(records.cell(columns.class), "" | "standard") =>
-            {
-                match records.cell(columns.lease) {
-                    "1yr" => Some(PurchaseOption::Reserved1y),
-                    "3yr" => Some(PurchaseOption::Reserved3y),
-                    _ => continue,
-                }
-            }
-            _ => continue,
+        let Some((offering, term)) = classify(&records, &columns) else {
+            continue;
         };
         let currency = records.cell(columns.currency);
         if currency != "USD" {
@@ -225,6 +178,84 @@ fn read_file(path: &Path, region: &str, overlay: &mut Overlay) -> Result<(), Pri
         overlay.tier("aws", offering, &instance, entry.price, &stamp);
     }
     Ok(())
+}
+
+/// The offering and purchase term of a row the reader keeps: on demand
+/// (`None`) or a no-upfront standard reservation; `None` for every other
+/// row (other offerings, capacity reservations, other terms).
+fn classify<R: std::io::BufRead>(
+    records: &Records<R>,
+    columns: &Columns,
+) -> Option<(&'static str, Option<PurchaseOption>)> {
+    let offering = match columns.offering_by {
+        Some((column, values)) => {
+            let value = records.cell(column);
+            match values.iter().find(|(v, _)| *v == value) {
+                Some((_, offering)) => *offering,
+                None => return None,
+            }
+        }
+        None => columns.offering,
+    };
+    let term = match (records.cell(columns.term), records.cell(columns.unit)) {
+        // Capacity reservations and applied reservations are listed as
+        // on-demand rows at $0: not the on-demand price.
+        ("OnDemand", "Hrs")
+            if records.cell(columns.description).contains("reserved instance applied")
+                || records.cell(columns.description).contains("Reservation") =>
+        {
+            return None;
+        }
+        ("OnDemand", "Hrs") => None,
+        ("Reserved", "Hrs")
+            if records.cell(columns.purchase) == "No Upfront"
+                && matches!(records.cell(columns.class), "" | "standard") =>
+        {
+            match records.cell(columns.lease) {
+                "1yr" => Some(PurchaseOption::Reserved1y),
+                "3yr" => Some(PurchaseOption::Reserved3y),
+                _ => return None,
+            }
+        }
+        _ => return None,
+    };
+    Some((offering, term))
+}
+
+/// The metadata rows an AWS offer CSV starts with, by key.
+fn read_metadata<R: std::io::BufRead>(
+    records: &mut Records<R>,
+    name: &str,
+) -> Result<BTreeMap<&'static str, String>, PriceFileError> {
+    let fail = |line: Option<usize>, message: String| PriceFileError::at(name, line, "", &message);
+    let mut metadata = BTreeMap::new();
+    for key in METADATA {
+        if !next_record(records, name)? {
+            return Err(fail(
+                None,
+                format!("the file ends before its '{key}' row: not an AWS offer CSV, or truncated"),
+            ));
+        }
+        if records.cell(0).trim_start_matches('\u{feff}') != key || records.count() < 2 {
+            return Err(fail(
+                Some(records.line()),
+                format!(
+                    "expected the metadata row \"{key}\",\"…\" (an AWS offer CSV starts with FormatVersion, Disclaimer, Publication Date, Version, OfferCode), found '{}'",
+                    records.cells().collect::<Vec<_>>().join(",")
+                ),
+            ));
+        }
+        metadata.insert(key, records.cell(1).to_string());
+    }
+    Ok(metadata)
+}
+
+/// The next record, or a located error.
+fn next_record<R: std::io::BufRead>(
+    records: &mut Records<R>,
+    name: &str,
+) -> Result<bool, PriceFileError> {
+    records.next_record().map_err(|e| PriceFileError::at(name, Some(e.line), "", &e.message))
 }
 
 /// The columns and filters of one offer, found by their header names.
