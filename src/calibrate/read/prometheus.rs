@@ -127,41 +127,7 @@ pub fn read(
     text: &str,
     given: Option<Metric>,
 ) -> Result<(Vec<Row>, usize), CalibrateError> {
-    let response: Response = serde_json::from_str(text).map_err(|e| {
-        CalibrateError::at(
-            path,
-            &e.line().to_string(),
-            format!("not a Prometheus query result (column {}): {e}", e.column()),
-        )
-    })?;
-    if response.status.as_deref() == Some("error") {
-        return Err(CalibrateError::at(
-            path,
-            "error",
-            format!("the query failed: {}", response.error.unwrap_or_default()),
-        ));
-    }
-    let data = response
-        .data
-        .ok_or_else(|| CalibrateError::at(path, "data", "missing: expected the query's data"))?;
-    let instant = match data.result_type.as_str() {
-        "matrix" => false,
-        "vector" => true,
-        other => {
-            return Err(CalibrateError::at(
-                path,
-                "data.resultType",
-                format!("expected matrix or vector, found {other}"),
-            ));
-        }
-    };
-    if data.result.is_empty() {
-        return Err(CalibrateError::at(
-            path,
-            "data.result",
-            "no series: the query matched nothing",
-        ));
-    }
+    let (data, instant) = query_data(path, text)?;
     // (timestamp in ms, metric, value), summed per timestamp at the end:
     // one flat vector sorted once, not a map per timestamp.
     let mut entries: Vec<(i64, Metric, f64)> = Vec::new();
@@ -272,6 +238,53 @@ pub fn read(
             }
         }
     }
+    Ok((rows_by_time(entries, file), samples))
+}
+
+/// The query's data and whether it is an instant vector (else a range
+/// matrix); a failed or empty query is an error.
+fn query_data(path: &str, text: &str) -> Result<(Data, bool), CalibrateError> {
+    let response: Response = serde_json::from_str(text).map_err(|e| {
+        CalibrateError::at(
+            path,
+            &e.line().to_string(),
+            format!("not a Prometheus query result (column {}): {e}", e.column()),
+        )
+    })?;
+    if response.status.as_deref() == Some("error") {
+        return Err(CalibrateError::at(
+            path,
+            "error",
+            format!("the query failed: {}", response.error.unwrap_or_default()),
+        ));
+    }
+    let data = response
+        .data
+        .ok_or_else(|| CalibrateError::at(path, "data", "missing: expected the query's data"))?;
+    let instant = match data.result_type.as_str() {
+        "matrix" => false,
+        "vector" => true,
+        other => {
+            return Err(CalibrateError::at(
+                path,
+                "data.resultType",
+                format!("expected matrix or vector, found {other}"),
+            ));
+        }
+    };
+    if data.result.is_empty() {
+        return Err(CalibrateError::at(
+            path,
+            "data.result",
+            "no series: the query matched nothing",
+        ));
+    }
+    Ok((data, instant))
+}
+
+/// One row per timestamp: rates, cores and counts summed over series,
+/// latencies averaged.
+fn rows_by_time(mut entries: Vec<(i64, Metric, f64)>, file: usize) -> Vec<Row> {
     entries.sort_by_key(|e| (e.0, e.1));
     let mut rows: Vec<Row> = Vec::new();
     let mut i = 0;
@@ -292,7 +305,7 @@ pub fn read(
         }
         rows.push(row);
     }
-    Ok((rows, samples))
+    rows
 }
 
 fn parse_le(text: &str) -> f64 {

@@ -263,6 +263,36 @@ impl Reader<'_> {
         if service.get("extends").is_some() {
             notes.push("extends is not followed: sized from this service's own keys".into());
         }
+        let (limits, reservations) = self.resources(name, deploy)?;
+        let (cpus, memory_mb) = self.sizes(name, service, limits, reservations, &mut notes)?;
+        let image = service.get("image").and_then(Value::as_str);
+        let store = match image {
+            Some(image) => store_of(image),
+            None => store_of(name),
+        };
+        let web = service.get("ports").and_then(Value::as_sequence).is_some_and(|p| !p.is_empty());
+        Ok(Some(Service {
+            name: name.to_string(),
+            store,
+            web,
+            cpus,
+            memory_mb,
+            count,
+            count_at: count_path.iter().map(|k| k.to_string()).collect(),
+            notes,
+        }))
+    }
+
+    /// A service's `deploy.resources` limits and reservations, each a
+    /// mapping; a GPU reservation cannot be priced.
+    fn resources<'v>(
+        &self,
+        name: &str,
+        deploy: Option<&'v Value>,
+    ) -> Result<(Option<&'v Value>, Option<&'v Value>), ImportError> {
+        let base = ["services", name];
+        let path =
+            |rest: &[&'static str]| -> Vec<&str> { base.iter().chain(rest).copied().collect() };
         let resources = deploy.and_then(|d| d.get("resources"));
         let limits = resources.and_then(|r| r.get("limits"));
         let reservations = resources.and_then(|r| r.get("reservations"));
@@ -294,23 +324,7 @@ impl Reader<'_> {
                 self.at(&path(&["deploy", "resources", "reservations", "devices"]), false)
             ));
         }
-        let (cpus, memory_mb) = self.sizes(name, service, limits, reservations, &mut notes)?;
-        let image = service.get("image").and_then(Value::as_str);
-        let store = match image {
-            Some(image) => store_of(image),
-            None => store_of(name),
-        };
-        let web = service.get("ports").and_then(Value::as_sequence).is_some_and(|p| !p.is_empty());
-        Ok(Some(Service {
-            name: name.to_string(),
-            store,
-            web,
-            cpus,
-            memory_mb,
-            count,
-            count_at: count_path.iter().map(|k| k.to_string()).collect(),
-            notes,
-        }))
+        Ok((limits, reservations))
     }
 
     /// A service's CPUs and memory, each from the first place that gives
