@@ -308,7 +308,7 @@ fn interval_errors_are_located() {
 }
 
 #[test]
-fn sweep_bands_forecast_months_and_check_assertions() {
+fn sweep_bands_are_the_cheapest_plan_over_the_same_worlds() {
     let path = scenario_with("unc-curves", "app.yaml", FIVE_RANGES);
     let r = run_json(
         &[
@@ -410,7 +410,10 @@ fn sweep_bands_forecast_months_and_check_assertions() {
         0,
     );
     assert!(plain["rows"][0].get("band").is_none());
+}
 
+#[test]
+fn an_uncertain_growth_moves_each_forecast_event_month() {
     // Forecast: an uncertain growth alone moves the month of each event.
     let f = run_json(
         &[
@@ -443,7 +446,11 @@ fn sweep_bands_forecast_months_and_check_assertions() {
     let (code, _, err) = run(&["forecast", "--users", "2000", "--growth", "20%..5%/month"]);
     assert_eq!(code, 2);
     assert!(err.contains("low ≤ high"), "{err}");
+}
 
+#[test]
+fn check_holds_percentile_assertions_on_the_least_regret_mix() {
+    let path = scenario_with("unc-check", "app.yaml", FIVE_RANGES);
     // check: percentile assertions pass and fail on the least-regret mix.
     let text = std::fs::read_to_string(&path).unwrap().replacen(
         "\nassert:\n",
