@@ -19,7 +19,6 @@ pub use fit::{
 pub use patch_out::patch_yaml;
 pub use read::{InputFormat, read_file};
 
-use crate::input::problem::Problem;
 use serde::Serialize;
 
 /// A measured quantity. Latencies are in ms, CPU in cores (CPU seconds per
@@ -147,29 +146,7 @@ pub struct Setup {
 }
 
 /// Every problem that stops a calibration: located in its file.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CalibrateError {
-    pub problems: Vec<Problem>,
-}
-
-impl std::fmt::Display for CalibrateError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&crate::input::problem::error_lines(&self.problems))
-    }
-}
-
-impl std::error::Error for CalibrateError {}
-
-impl CalibrateError {
-    pub fn at(file: &str, at: &str, message: impl Into<String>) -> Self {
-        // A line number goes in the line slot; a JSON path in the field slot.
-        let (line, field) = match at.parse::<usize>() {
-            Ok(line) => (Some(line), String::new()),
-            Err(_) => (None, at.to_string()),
-        };
-        CalibrateError { problems: vec![Problem::error(file, line, None, &field, &message.into())] }
-    }
-}
+pub type CalibrateError = crate::input::problem::Problems;
 
 /// Reads, joins and fits: the whole calibration of a set of files.
 pub fn calibrate(

@@ -100,8 +100,7 @@ pub fn run(args: CalibrateArgs) -> Result<Output, Failure> {
     if args.workers == Some(0) {
         return Err(Failure::input("--workers: expected at least 1 worker"));
     }
-    let file = load_patched(args.scenario.as_deref(), &args.patches)
-        .map_err(|e| Failure::input(e.to_string()))?;
+    let file = load_patched(args.scenario.as_deref(), &args.patches)?;
     let component = match &args.component {
         Some(name) => file.scenario.component(name).ok_or_else(|| {
             Failure::input(format!(
@@ -168,8 +167,7 @@ pub fn run(args: CalibrateArgs) -> Result<Output, Failure> {
         scenario_cpu_ms: component.cpu_ms,
         wanted: args.fit.clone(),
     };
-    let calibration =
-        calibrate::calibrate(&inputs, &setup).map_err(|e| Failure::input(e.to_string()))?;
+    let calibration = calibrate::calibrate(&inputs, &setup)?;
     let patch = calibrate::patch_yaml(&calibration, &component.name, &capplan::catalog::today());
     // The patch must read back as a valid patch of this scenario.
     let mut check = file.scenario.clone();

@@ -69,7 +69,7 @@ impl Loaded {
                 &self.catalog,
                 options.samples.unwrap_or(CURVE_SAMPLES),
             )
-            .map_err(Failure::input),
+            .map_err(Failure::from),
         }
     }
 }
@@ -262,18 +262,15 @@ pub fn run_forecast(args: ForecastArgs) -> Result<Output, Failure> {
         (None, None) => None,
     };
     if let Some(options) = sampling {
-        report.uncertainty = Some(
-            forecast_events(
-                &loaded.worlds(&options),
-                &loaded.catalog,
-                start,
-                growth,
-                growth_interval,
-                months,
-                options.samples.unwrap_or(CURVE_SAMPLES),
-            )
-            .map_err(Failure::input)?,
-        );
+        report.uncertainty = Some(forecast_events(
+            &loaded.worlds(&options),
+            &loaded.catalog,
+            start,
+            growth,
+            growth_interval,
+            months,
+            options.samples.unwrap_or(CURVE_SAMPLES),
+        )?);
     }
     let warnings = loaded.warnings;
     let format = args.format;

@@ -19,6 +19,7 @@ mod tiers_import;
 mod uncertainty;
 
 use crate::render;
+use capplan::support::error::ErrorKind;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::io::Write;
 use std::process::ExitCode;
@@ -74,15 +75,48 @@ pub struct Failure {
     pub message: String,
 }
 
+/// The one place a kind of failure becomes an exit code: 1 when the input
+/// was read and no answer or check held, 2 when the input itself is wrong.
+fn exit_code(kind: ErrorKind) -> u8 {
+    match kind {
+        ErrorKind::Infeasible | ErrorKind::CheckFailed => 1,
+        ErrorKind::Input | ErrorKind::Io => 2,
+    }
+}
+
 impl Failure {
+    fn of(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Failure { code: exit_code(kind), message: message.into() }
+    }
+
     /// Bad input or usage: exit 2.
     pub fn input(message: impl Into<String>) -> Self {
-        Failure { code: 2, message: message.into() }
+        Failure::of(ErrorKind::Input, message)
     }
 
     /// Valid input with no feasible answer, or a failed check: exit 1.
     pub fn infeasible(message: impl Into<String>) -> Self {
-        Failure { code: 1, message: message.into() }
+        Failure::of(ErrorKind::Infeasible, message)
+    }
+}
+
+impl From<capplan::support::error::Error> for Failure {
+    fn from(e: capplan::support::error::Error) -> Self {
+        Failure::of(e.kind, e.message)
+    }
+}
+
+/// Located problems in a catalog, scenario or measurement file.
+impl From<capplan::input::problem::Problems> for Failure {
+    fn from(e: capplan::input::problem::Problems) -> Self {
+        Failure::of(ErrorKind::Input, e.to_string())
+    }
+}
+
+/// No tier or mix serves the load.
+impl From<capplan::planner::Infeasible> for Failure {
+    fn from(e: capplan::planner::Infeasible) -> Self {
+        Failure::of(ErrorKind::Infeasible, e.to_string())
     }
 }
 

@@ -102,9 +102,8 @@ pub fn load_inputs(
     overlays: &[PathBuf],
 ) -> Result<(ScenarioFile, Catalog, Vec<String>), Failure> {
     let (catalog, catalog_warnings) = super::output::load_catalog(overlays)?;
-    let file = load_patched(scenario.map(|p| p.as_path()), patches)
-        .map_err(|e| Failure::input(e.to_string()))?;
-    let problems = validate(&file, &catalog).map_err(|e| Failure::input(e.to_string()))?;
+    let file = load_patched(scenario.map(|p| p.as_path()), patches)?;
+    let problems = validate(&file, &catalog)?;
     let warnings = catalog_warnings.iter().chain(problems.iter()).map(|p| p.to_string()).collect();
     Ok((file, catalog, warnings))
 }
@@ -121,15 +120,17 @@ pub fn run(args: RecommendArgs) -> Result<Output, Failure> {
         Failure::input("give --users N (or --rpm/--rps): the scenario sets no workload.users")
     })?;
     let mut report =
-        recommend(&scenario, &catalog, users, RecommendOptions { explain: args.explain })
-            .map_err(|e| Failure::infeasible(e.to_string()))?;
+        recommend(&scenario, &catalog, users, RecommendOptions { explain: args.explain })?;
     report.given_rate = given_rate;
     report.patched = patched;
     if let Some(options) = sampling {
-        report.uncertainty = Some(
-            capplan::uncertainty::analyse(&scenario, &catalog, &inputs, report.users, options)
-                .map_err(Failure::infeasible)?,
-        );
+        report.uncertainty = Some(capplan::uncertainty::analyse(
+            &scenario,
+            &catalog,
+            &inputs,
+            report.users,
+            options,
+        )?);
     }
     input_warnings.append(&mut report.warnings);
     report.warnings = input_warnings;

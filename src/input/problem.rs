@@ -145,6 +145,48 @@ pub fn error_lines(problems: &[Problem]) -> String {
         .join("\n")
 }
 
+/// Every problem that makes an input unusable (a catalog, a scenario, a
+/// measurement file), each located: the one error type for bad input.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problems {
+    pub problems: Vec<Problem>,
+}
+
+impl Problems {
+    /// One error problem.
+    pub fn one(problem: Problem) -> Self {
+        Problems { problems: vec![problem] }
+    }
+
+    /// One error at a file's line, column and field.
+    pub fn error(
+        file: &str,
+        line: Option<usize>,
+        column: Option<usize>,
+        field: &str,
+        message: &str,
+    ) -> Self {
+        Problems::one(Problem::error(file, line, column, field, message))
+    }
+
+    /// One error `at` a line number or, for structured files, a field path.
+    pub fn at(file: &str, at: &str, message: impl Into<String>) -> Self {
+        let (line, field) = match at.parse::<usize>() {
+            Ok(line) => (Some(line), String::new()),
+            Err(_) => (None, at.to_string()),
+        };
+        Problems::error(file, line, None, &field, &message.into())
+    }
+}
+
+impl fmt::Display for Problems {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&error_lines(&self.problems))
+    }
+}
+
+impl std::error::Error for Problems {}
+
 /// (errors, warnings) among problems.
 pub fn tally(problems: &[Problem]) -> (usize, usize) {
     let errors = problems.iter().filter(|p| p.severity == Severity::Error).count();

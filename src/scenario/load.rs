@@ -3,7 +3,6 @@
 
 use super::Scenario;
 use crate::input::problem::Problem;
-use std::fmt;
 use std::path::Path;
 
 /// The scenario used when none is given (compiled in).
@@ -24,30 +23,7 @@ pub struct ScenarioFile {
 }
 
 /// Every problem that makes a scenario unusable.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ScenarioError {
-    pub problems: Vec<Problem>,
-}
-
-impl fmt::Display for ScenarioError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&crate::input::problem::error_lines(&self.problems))
-    }
-}
-
-impl std::error::Error for ScenarioError {}
-
-impl ScenarioError {
-    pub(crate) fn single(
-        file: &str,
-        line: Option<usize>,
-        column: Option<usize>,
-        field: &str,
-        message: &str,
-    ) -> Self {
-        ScenarioError { problems: vec![Problem::error(file, line, column, field, message)] }
-    }
-}
+pub type ScenarioError = crate::input::problem::Problems;
 
 /// Reads a scenario file (`.toml` is TOML, anything else YAML), or the
 /// embedded default when `path` is `None`.
@@ -106,7 +82,7 @@ fn parse_unresolved(name: &str, original: &str) -> Result<ScenarioFile, Scenario
         }
     };
     if scenario.version != 1 {
-        return Err(ScenarioError::single(
+        return Err(ScenarioError::error(
             name,
             crate::input::locate::line_of(
                 original,
@@ -147,11 +123,11 @@ fn parse_point(name: &str, text: &str, toml: bool) -> Result<Scenario, ScenarioE
         return toml::from_str(text).map_err(|e| {
             let (line, column) = e.span().map(|span| line_column(text, span.start)).unzip();
             let message = e.message().to_string();
-            ScenarioError::single(name, line, column, "", &message)
+            ScenarioError::error(name, line, column, "", &message)
         });
     }
     if text.trim().is_empty() {
-        return Err(ScenarioError::single(
+        return Err(ScenarioError::error(
             name,
             None,
             None,

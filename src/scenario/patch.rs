@@ -40,16 +40,16 @@ impl Patch {
             let table: toml::Value = toml::from_str(text).map_err(|e| {
                 let line =
                     e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
-                ScenarioError::single(name, line, None, "", e.message())
+                ScenarioError::error(name, line, None, "", e.message())
             })?;
             serde_yaml_ng::to_value(table)
-                .map_err(|e| ScenarioError::single(name, None, None, "", &e.to_string()))?
+                .map_err(|e| ScenarioError::error(name, None, None, "", &e.to_string()))?
         } else {
             serde_yaml_ng::from_str(text).map_err(|e| {
                 let location = e.location();
                 let message = e.to_string();
                 let message = message.split(" at line ").next().unwrap_or(&message);
-                ScenarioError::single(
+                ScenarioError::error(
                     name,
                     location.as_ref().map(|l| l.line()),
                     location.as_ref().map(|l| l.column()),
@@ -62,7 +62,7 @@ impl Patch {
             Value::Mapping(m) => m,
             Value::Null => Mapping::new(),
             other => {
-                return Err(ScenarioError::single(
+                return Err(ScenarioError::error(
                     name,
                     Some(1),
                     None,
@@ -102,7 +102,7 @@ pub fn apply_patch(
     let mut problems = Vec::new();
     collect(&patch.root, &mut Vec::new(), &mut leaves, &mut problems, patch);
     let base = serde_yaml_ng::to_value(&*scenario)
-        .map_err(|e| ScenarioError::single(&patch.name, None, None, "", &e.to_string()))?;
+        .map_err(|e| ScenarioError::error(&patch.name, None, None, "", &e.to_string()))?;
     let mut merged = base.clone();
     for leaf in &leaves {
         if let Err(message) = set(&mut merged, &leaf.path, leaf.value.clone()) {

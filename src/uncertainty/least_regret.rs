@@ -21,6 +21,7 @@ use super::{Percentiles, UncertainInput};
 use crate::catalog::Catalog;
 use crate::planner::{Planner, USER_LIMIT, instance_limit, repin_counts};
 use crate::scenario::Scenario;
+use crate::support::error::Error;
 
 #[derive(Debug, Clone, Copy)]
 pub struct UncertaintyOptions {
@@ -88,7 +89,7 @@ fn optimum_of(
     catalog: &Catalog,
     users: f64,
     index: usize,
-) -> Result<WorldOptimum, String> {
+) -> Result<WorldOptimum, Error> {
     let (scenario, values) = worlds.world(index)?;
     let plan = Planner::new(&scenario, catalog).plan(users);
     Ok(match plan {
@@ -162,7 +163,7 @@ pub fn analyse(
     inputs: &[UncertainInput],
     users: f64,
     options: UncertaintyOptions,
-) -> Result<UncertaintyReport, String> {
+) -> Result<UncertaintyReport, Error> {
     // Stage templates and assertions play no part in a plan: worlds
     // without them are cheaper to copy.
     let mut base = scenario.clone();
@@ -180,9 +181,9 @@ pub fn analyse(
     if candidates.is_empty() {
         let (component, constraint) =
             optima.iter().find_map(|w| w.optimum.clone().err()).unwrap_or_default();
-        return Err(format!(
+        return Err(Error::infeasible(format!(
             "no mix serves {users} users in any of the {n} sampled worlds (first failure: {component} {constraint})"
-        ));
+        )));
     }
     // Every candidate in every world (the world's own optimum is known).
     let outcomes: Vec<Vec<Outcome>> = crate::support::parallel::map(n, |i| {

@@ -84,7 +84,8 @@ pub(super) fn evaluate(
                 &inputs,
                 report.users,
                 crate::uncertainty::UncertaintyOptions { capacity: false, ..Default::default() },
-            );
+            )
+            .map_err(|e| e.message);
             check_percentiles(a, analysis, &mut push);
         }
         reports.push(report);

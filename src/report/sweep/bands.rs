@@ -7,6 +7,7 @@ use crate::catalog::Catalog;
 use crate::input::interval::{Interval, Stream};
 use crate::planner::Planner;
 use crate::scenario::Scenario;
+use crate::support::error::Error;
 use crate::uncertainty::{Percentiles, Worlds};
 use serde::Serialize;
 
@@ -36,7 +37,7 @@ pub fn cost_bands(
     catalog: &Catalog,
     samples: usize,
     users: &[f64],
-) -> Result<Vec<CostBand>, String> {
+) -> Result<Vec<CostBand>, Error> {
     let samples = samples.max(1);
     let scenarios: Vec<Scenario> =
         (0..samples).map(|i| worlds.world(i).map(|(s, _)| s)).collect::<Result<_, _>>()?;
@@ -62,7 +63,7 @@ pub fn add_bands(
     worlds: &Worlds<'_>,
     catalog: &Catalog,
     samples: usize,
-) -> Result<(), String> {
+) -> Result<(), Error> {
     let users: Vec<f64> = report.rows.iter().map(|r| r.users).collect();
     let bands = cost_bands(worlds, catalog, samples, &users)?;
     for (row, band) in report.rows.iter_mut().zip(bands) {
@@ -138,9 +139,9 @@ pub fn forecast_events(
     growth_interval: Option<Interval>,
     months: u32,
     samples: usize,
-) -> Result<ForecastUncertainty, String> {
+) -> Result<ForecastUncertainty, Error> {
     let samples = samples.max(1);
-    let runs: Vec<Result<Vec<WorldEvent>, String>> = crate::support::parallel::map(samples, |i| {
+    let runs: Vec<Result<Vec<WorldEvent>, Error>> = crate::support::parallel::map(samples, |i| {
         let (scenario, _) = worlds.world(i)?;
         let growth = match growth_interval {
             None => growth,
