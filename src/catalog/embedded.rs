@@ -14,23 +14,19 @@ mod generated {
 
 pub use generated::{PROVIDER_IDS, STACK_IDS};
 
-/// The providers as build.rs parsed them (JSON of the typed values).
-const PROVIDERS_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/providers.json"));
+/// The providers as build.rs parsed them, written out as the Rust code
+/// that builds them (types are this folder's, maps collect from pairs).
+#[allow(clippy::all)]
+mod providers {
+    use crate::catalog::rules::*;
+    use crate::catalog::types::*;
+    include!(concat!(env!("OUT_DIR"), "/providers.rs"));
+}
 
 /// The embedded providers for planning, in file-name order. build.rs has
-/// already parsed and checked them; this only decodes its output.
-pub fn embedded_providers() -> Result<Vec<Provider>, CatalogError> {
-    serde_json::from_str(PROVIDERS_JSON).map_err(|e| {
-        // build.rs reads the form back before writing it: unreachable
-        // unless OUT_DIR was tampered with, and then still no panic.
-        CatalogError::single(Problem::error(
-            "tiers/",
-            None,
-            None,
-            "",
-            &format!("the embedded catalogs do not decode: {e}"),
-        ))
-    })
+/// already parsed and checked them; this only builds the values.
+pub fn embedded_providers() -> Vec<Provider> {
+    providers::providers()
 }
 
 /// The embedded catalog files, parsed from their YAML: for `tiers check`,
@@ -53,7 +49,7 @@ pub fn load() -> Result<Catalog, CatalogError> {
 /// whole load; warnings are returned with the catalog.
 pub fn load_with_overlays(paths: &[PathBuf]) -> Result<(Catalog, Vec<Problem>), CatalogError> {
     let mut catalog = Catalog {
-        providers: embedded_providers()?,
+        providers: embedded_providers(),
     };
     let warnings = apply_overlays(&mut catalog, overlay_files(paths)?)?;
     Ok((catalog, warnings))
@@ -83,7 +79,7 @@ mod tests {
             .into_iter()
             .map(|f| f.provider)
             .collect();
-        assert_eq!(embedded_providers().unwrap(), from_yaml);
+        assert_eq!(embedded_providers(), from_yaml);
     }
 
     #[test]
@@ -122,7 +118,6 @@ mod tests {
             .collect();
         stems.sort();
         let ids: Vec<String> = embedded_providers()
-            .unwrap()
             .into_iter()
             .map(|p| p.provider)
             .collect();
