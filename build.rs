@@ -2,10 +2,11 @@
 //! keep), parsed and checked by the very code `capplan tiers check` runs
 //! (the modules below are included from `src/`), and a file with an error
 //! fails the build with its file:line:column and field. The parsed
-//! providers are written in a form start-up reads without any YAML
-//! (OUT_DIR/providers.json), with a table of the files and ids
-//! (OUT_DIR/catalogs.rs) and the ids of the shipped stacks, so help texts
-//! list what is really compiled in.
+//! providers are written out as the Rust code that builds them
+//! (OUT_DIR/providers.rs, by build/rust_code.rs), so start-up parses
+//! nothing; OUT_DIR/catalogs.rs holds the file table, the provider ids
+//! and the ids of the shipped stacks, so help texts list what is really
+//! compiled in. Measured against the alternatives in docs/catalogs.md.
 
 // The catalog's own parsing and checking, compiled into this script.
 // Outside src/catalog/ only the two input helpers they use are included.
