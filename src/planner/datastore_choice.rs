@@ -17,9 +17,16 @@ impl<'a> Planner<'a> {
             .tiers(component)
             .into_iter()
             .filter_map(|tier| {
-                let check =
-                    check_datastore(component, &tier, demand, 0.0, false, None, self.catalog)
-                        .ok()?;
+                let check = check_datastore(
+                    component,
+                    &tier,
+                    demand,
+                    0.0,
+                    Detail::Search,
+                    None,
+                    self.catalog,
+                )
+                .ok()?;
                 let mut lines = egress_charges(
                     self.scenario,
                     component,
@@ -102,7 +109,7 @@ impl<'a> Planner<'a> {
                     &tier,
                     demand,
                     connections,
-                    true,
+                    Detail::Explain,
                     None,
                     self.catalog,
                 )

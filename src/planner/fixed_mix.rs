@@ -105,7 +105,7 @@ impl<'a> Planner<'a> {
                 &tier,
                 &demand,
                 conns,
-                false,
+                Detail::Search,
                 Some(*count),
                 self.catalog,
             ) {
