@@ -68,11 +68,7 @@ fn main() {
         }
     }
     problems.extend(unique_providers(&files));
-    problems.extend(
-        check_catalog(&files)
-            .into_iter()
-            .filter(|p| p.severity == Severity::Error),
-    );
+    problems.extend(check_catalog(&files).into_iter().filter(|p| p.severity == Severity::Error));
     let stack_ids = match stack_ids(&files) {
         Ok(ids) => ids,
         Err(found) => {
@@ -91,10 +87,7 @@ fn main() {
         );
         std::process::exit(1);
     }
-    write_if_changed(
-        &out_dir.join("providers.rs"),
-        provider_code(&files).as_bytes(),
-    );
+    write_if_changed(&out_dir.join("providers.rs"), provider_code(&files).as_bytes());
     let table = file_table(&files, &stack_ids);
     write_if_changed(&out_dir.join("catalogs.rs"), table.as_bytes());
 }
@@ -118,15 +111,8 @@ fn catalog_files(dir: &Path) -> Vec<PathBuf> {
 /// holds `provider: acme`), so a provider's file is found by its id.
 fn read_catalog(path: &Path) -> Result<LoadedFile, Vec<Problem>> {
     let name = format!("{TIERS}/{}", path.file_name().unwrap().to_string_lossy());
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        vec![Problem::error(
-            &name,
-            None,
-            None,
-            "",
-            &format!("cannot read: {e}"),
-        )]
-    })?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| vec![Problem::error(&name, None, None, "", &format!("cannot read: {e}"))])?;
     let mut parsed = parse_file(&name, &text).map_err(|e| e.problems)?;
     if parsed.len() != 1 {
         return Err(vec![Problem::error(
@@ -179,15 +165,8 @@ fn unique_providers(files: &[LoadedFile]) -> Vec<Problem> {
 /// checked against the catalogs (the role rules are `compare`'s own and
 /// tested there).
 fn stack_ids(files: &[LoadedFile]) -> Result<Vec<String>, Vec<Problem>> {
-    let text = std::fs::read_to_string(STACKS).map_err(|e| {
-        vec![Problem::error(
-            STACKS,
-            None,
-            None,
-            "",
-            &format!("cannot read: {e}"),
-        )]
-    })?;
+    let text = std::fs::read_to_string(STACKS)
+        .map_err(|e| vec![Problem::error(STACKS, None, None, "", &format!("cannot read: {e}"))])?;
     let value: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text).map_err(|e| {
         let at = e.location();
         vec![Problem::error(
@@ -230,11 +209,7 @@ fn stack_ids(files: &[LoadedFile]) -> Result<Vec<String>, Vec<Problem>> {
             }
         }
     }
-    if problems.is_empty() {
-        Ok(ids)
-    } else {
-        Err(problems)
-    }
+    if problems.is_empty() { Ok(ids) } else { Err(problems) }
 }
 
 fn offering_exists(files: &[LoadedFile], reference: &str) -> bool {
@@ -307,12 +282,7 @@ fn provider_code(files: &[LoadedFile]) -> String {
     for (i, file) in files.iter().enumerate() {
         let code = rust_code::to_rust(&file.provider)
             .unwrap_or_else(|e| fail(&format!("{}: {e}", file.name)));
-        writeln!(
-            out,
-            "\n// {}\nfn provider_{i}() -> Provider {{\n{code}\n}}",
-            file.name
-        )
-        .unwrap();
+        writeln!(out, "\n// {}\nfn provider_{i}() -> Provider {{\n{code}\n}}", file.name).unwrap();
     }
     out
 }

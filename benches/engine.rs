@@ -23,12 +23,7 @@ fn shared_cpu(c: &mut Criterion) {
     });
     let shared = capplan::queueing::SharedCpu::new(16, 2.0, 0.02, 0.02, 1.0).unwrap();
     c.bench_function("shared_cpu/p95_16_workers_at_85pct", |b| {
-        b.iter(|| {
-            shared
-                .at_rate(0.85 * shared.max_throughput())
-                .unwrap()
-                .response_percentile(0.95)
-        })
+        b.iter(|| shared.at_rate(0.85 * shared.max_throughput()).unwrap().response_percentile(0.95))
     });
 }
 
@@ -75,9 +70,7 @@ fn planning(c: &mut Criterion) {
     let catalog = capplan::catalog::load().unwrap();
     let file = capplan::scenario::load_scenario(None).unwrap();
     let planner = capplan::planner::Planner::new(&file.scenario, &catalog);
-    c.bench_function("plan/default_5000_users", |b| {
-        b.iter(|| planner.plan(black_box(5000.0)))
-    });
+    c.bench_function("plan/default_5000_users", |b| b.iter(|| planner.plan(black_box(5000.0))));
     c.bench_function("recommend/default_5000_users", |b| {
         b.iter(|| {
             capplan::report::recommend::recommend(
@@ -122,17 +115,11 @@ fn planning(c: &mut Criterion) {
         ("smriti", 5000.0, "scenarios/smriti.yaml"),
         // Lambda until Render instances undercut it in a narrow band: the
         // next-change search plans at every instance breakpoint.
-        (
-            "lambda_or_render",
-            1000.0,
-            "tests/fixtures/lambda-or-render.yaml",
-        ),
+        ("lambda_or_render", 1000.0, "tests/fixtures/lambda-or-render.yaml"),
     ] {
         let file = capplan::scenario::load_scenario(Some(std::path::Path::new(path))).unwrap();
         let planner = capplan::planner::Planner::new(&file.scenario, &catalog);
-        c.bench_function(&format!("plan/{name}"), |b| {
-            b.iter(|| planner.plan(black_box(users)))
-        });
+        c.bench_function(&format!("plan/{name}"), |b| b.iter(|| planner.plan(black_box(users))));
         c.bench_function(&format!("recommend/{name}"), |b| {
             b.iter(|| {
                 capplan::report::recommend::recommend(
@@ -151,9 +138,7 @@ fn planning(c: &mut Criterion) {
 fn current_mix(c: &mut Criterion) {
     let catalog = capplan::catalog::load().unwrap();
     let path = std::path::Path::new("tests/fixtures/machine/heroku-current.yaml");
-    let with = capplan::scenario::load_scenario(Some(path))
-        .unwrap()
-        .scenario;
+    let with = capplan::scenario::load_scenario(Some(path)).unwrap().scenario;
     let mut without = with.clone();
     without.current = None;
     for (name, scenario) in [("heroku_with_current", &with), ("heroku_plain", &without)] {
@@ -184,11 +169,7 @@ fn microservices(
     let worker = scenario.component("worker").unwrap().clone();
     scenario.components.retain(|c| !c.role.is_compute());
     for i in 0..services {
-        let mut copy = if i % 2 == 0 {
-            api.clone()
-        } else {
-            worker.clone()
-        };
+        let mut copy = if i % 2 == 0 { api.clone() } else { worker.clone() };
         copy.name = format!("{}-{i}", copy.name);
         // Pools large enough that the database and cache are sized by
         // their connection limits at 20,000 users.
@@ -276,18 +257,9 @@ fn uncertainty(c: &mut Criterion) {
             "  peak_online_ratio: 0.1\n",
             "  peak_online_ratio: { low: 0.06, mid: 0.1, high: 0.15 }\n",
         ),
-        (
-            "  requests_per_online_user_per_min: 3\n",
-            "  requests_per_online_user_per_min: [2, 6]\n",
-        ),
-        (
-            "    cpu_ms: 25\n",
-            "    cpu_ms: { low: 15, mid: 25, high: 50 }\n",
-        ),
-        (
-            "  storage_mb_per_user: 1\n",
-            "  storage_mb_per_user: { low: 0.5, mid: 1, high: 3 }\n",
-        ),
+        ("  requests_per_online_user_per_min: 3\n", "  requests_per_online_user_per_min: [2, 6]\n"),
+        ("    cpu_ms: 25\n", "    cpu_ms: { low: 15, mid: 25, high: 50 }\n"),
+        ("  storage_mb_per_user: 1\n", "  storage_mb_per_user: { low: 0.5, mid: 1, high: 3 }\n"),
     ] {
         text = text.replacen(old, new, 1);
     }
@@ -381,20 +353,14 @@ fn import(c: &mut Criterion) {
     };
     assert_eq!(read().components.len(), repeated.len() / changes.len() * 2);
     let mut group = c.benchmark_group("import");
-    group.bench_function(format!("terraform_plan_{}_kb", text.len() / 1000), |b| {
-        b.iter(read)
+    group.bench_function(format!("terraform_plan_{}_kb", text.len() / 1000), |b| b.iter(read));
+    group.bench_function(format!("terraform_plan_{}_kb_to_scenario", text.len() / 1000), |b| {
+        b.iter(|| {
+            let scenario = capplan::import::scenario_text("plan.json", 5000.0, &read(), &catalog);
+            let file = capplan::scenario::parse_scenario("imported.yaml", &scenario).unwrap();
+            capplan::scenario::validate(&file, &catalog).unwrap()
+        })
     });
-    group.bench_function(
-        format!("terraform_plan_{}_kb_to_scenario", text.len() / 1000),
-        |b| {
-            b.iter(|| {
-                let scenario =
-                    capplan::import::scenario_text("plan.json", 5000.0, &read(), &catalog);
-                let file = capplan::scenario::parse_scenario("imported.yaml", &scenario).unwrap();
-                capplan::scenario::validate(&file, &catalog).unwrap()
-            })
-        },
-    );
     group.finish();
 }
 
@@ -445,10 +411,7 @@ fn price_import(c: &mut Criterion) {
                 ("LeaseContractLength", lease.to_string()),
                 ("PurchaseOption", purchase.to_string()),
                 ("OfferingClass", "standard".to_string()),
-                (
-                    "Operating System",
-                    if variant < 3 { "Linux" } else { "Windows" }.to_string(),
-                ),
+                ("Operating System", if variant < 3 { "Linux" } else { "Windows" }.to_string()),
                 ("Tenancy", "Shared".to_string()),
                 ("Pre Installed S/W", "NA".to_string()),
                 ("CapacityStatus", "Used".to_string()),

@@ -46,9 +46,9 @@ fn camel(serde_name: &str) -> String {
         .split('_')
         .map(|part| {
             let mut chars = part.chars();
-            chars.next().map_or_else(String::new, |c| {
-                c.to_ascii_uppercase().to_string() + chars.as_str()
-            })
+            chars
+                .next()
+                .map_or_else(String::new, |c| c.to_ascii_uppercase().to_string() + chars.as_str())
         })
         .collect()
 }
@@ -321,11 +321,7 @@ impl Struct<'_> {
 /// A serde name that is a Rust keyword is written raw (`type` → `r#type`).
 fn field_name(key: &str) -> String {
     const KEYWORDS: [&str; 8] = ["type", "match", "fn", "in", "ref", "use", "mod", "loop"];
-    if KEYWORDS.contains(&key) {
-        format!("r#{key}")
-    } else {
-        key.to_string()
-    }
+    if KEYWORDS.contains(&key) { format!("r#{key}") } else { key.to_string() }
 }
 
 impl ser::SerializeStruct for Struct<'_> {

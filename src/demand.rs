@@ -74,17 +74,11 @@ impl Demand {
     }
 
     pub fn peak_jobs(&self, class: &str) -> f64 {
-        self.peak_jobs_per_s
-            .iter()
-            .find(|(c, _)| c == class)
-            .map_or(0.0, |(_, r)| *r)
+        self.peak_jobs_per_s.iter().find(|(c, _)| c == class).map_or(0.0, |(_, r)| *r)
     }
 
     pub fn monthly_jobs(&self, class: &str) -> f64 {
-        self.jobs_per_month
-            .iter()
-            .find(|(c, _)| c == class)
-            .map_or(0.0, |(_, r)| *r)
+        self.jobs_per_month.iter().find(|(c, _)| c == class).map_or(0.0, |(_, r)| *r)
     }
 }
 
@@ -105,11 +99,7 @@ pub fn hourly_shares(scenario: &Scenario) -> Vec<f64> {
     match &scenario.workload.load_profile {
         Some(profile) if !profile.is_empty() => {
             let max = profile.iter().cloned().fold(0.0, f64::max);
-            if max > 0.0 {
-                profile.iter().map(|v| v / max).collect()
-            } else {
-                vec![1.0; 24]
-            }
+            if max > 0.0 { profile.iter().map(|v| v / max).collect() } else { vec![1.0; 24] }
         }
         _ => vec![1.0; 24],
     }
@@ -239,12 +229,7 @@ pub fn demand(scenario: &Scenario, users: f64) -> Demand {
                 let jobs: f64 = c
                     .jobs
                     .iter()
-                    .map(|j| {
-                        peak_jobs
-                            .iter()
-                            .find(|(n, _)| *n == j.class)
-                            .map_or(0.0, |(_, r)| *r)
-                    })
+                    .map(|j| peak_jobs.iter().find(|(n, _)| *n == j.class).map_or(0.0, |(_, r)| *r))
                     .sum();
                 db_ops += jobs * c.db_ops_per_job.unwrap_or(0.0);
                 cache_ops += jobs * c.cache_ops_per_job.unwrap_or(0.0);
@@ -282,10 +267,6 @@ pub fn demand(scenario: &Scenario, users: f64) -> Demand {
             * DAYS_PER_MONTH,
         peak_to_average: ratio,
         compute_providers,
-        egress_served_by: scenario
-            .usage
-            .iter()
-            .filter_map(|u| u.served_by.clone())
-            .collect(),
+        egress_served_by: scenario.usage.iter().filter_map(|u| u.served_by.clone()).collect(),
     }
 }

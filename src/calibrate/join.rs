@@ -13,9 +13,7 @@ pub fn join(sources: &[Source]) -> Vec<Row> {
     let summaries: Vec<Row> = all().filter(|r| r.t.is_none()).cloned().collect();
     let levels: Vec<Row> = all().filter(|r| r.span.is_some()).cloned().collect();
     let points: Vec<&Row> = {
-        let mut p: Vec<&Row> = all()
-            .filter(|r| r.t.is_some() && r.span.is_none())
-            .collect();
+        let mut p: Vec<&Row> = all().filter(|r| r.t.is_some() && r.span.is_none()).collect();
         p.sort_by(|a, b| a.t.unwrap_or(0.0).total_cmp(&b.t.unwrap_or(0.0)));
         p
     };
@@ -27,9 +25,7 @@ pub fn join(sources: &[Source]) -> Vec<Row> {
                     return level;
                 };
                 let start = points.partition_point(|p| p.t.unwrap_or(0.0) < t0);
-                let inside = points[start..]
-                    .iter()
-                    .take_while(|p| p.t.unwrap_or(0.0) <= t1);
+                let inside = points[start..].iter().take_while(|p| p.t.unwrap_or(0.0) <= t1);
                 let mut sums = [(0.0, 0usize); METRICS.len()];
                 for p in inside {
                     for (slot, m) in sums.iter_mut().zip(METRICS) {
@@ -57,11 +53,8 @@ pub fn join(sources: &[Source]) -> Vec<Row> {
 /// Rows with a request rate, each given the nearest value (within half
 /// the typical step) of every metric it lacks from rows of other files.
 fn nearest(points: &[&Row]) -> Vec<Row> {
-    let primary: Vec<&Row> = points
-        .iter()
-        .copied()
-        .filter(|r| r.get(super::Metric::RequestsPerS).is_some())
-        .collect();
+    let primary: Vec<&Row> =
+        points.iter().copied().filter(|r| r.get(super::Metric::RequestsPerS).is_some()).collect();
     if primary.is_empty() {
         return points.iter().map(|r| (*r).clone()).collect();
     }
@@ -71,9 +64,7 @@ fn nearest(points: &[&Row]) -> Vec<Row> {
         .filter(|d| *d > 0.0)
         .collect();
     steps.sort_by(f64::total_cmp);
-    let tolerance = steps
-        .get(steps.len() / 2)
-        .map_or(1.0, |s| (s / 2.0).max(0.5));
+    let tolerance = steps.get(steps.len() / 2).map_or(1.0, |s| (s / 2.0).max(0.5));
     let file = primary[0].file;
     primary
         .iter()

@@ -79,10 +79,7 @@ impl Metric {
 
     /// Latencies: converted from seconds where a source stores seconds.
     pub fn is_latency(self) -> bool {
-        matches!(
-            self,
-            Metric::MeanMs | Metric::P50Ms | Metric::P95Ms | Metric::P99Ms
-        )
+        matches!(self, Metric::MeanMs | Metric::P50Ms | Metric::P95Ms | Metric::P99Ms)
     }
 }
 
@@ -102,12 +99,7 @@ pub struct Row {
 
 impl Row {
     pub fn new(file: usize) -> Self {
-        Row {
-            t: None,
-            span: None,
-            values: [f64::NAN; METRICS.len()],
-            file,
-        }
+        Row { t: None, span: None, values: [f64::NAN; METRICS.len()], file }
     }
 
     pub fn get(&self, metric: Metric) -> Option<f64> {
@@ -175,9 +167,7 @@ impl CalibrateError {
             Ok(line) => (Some(line), String::new()),
             Err(_) => (None, at.to_string()),
         };
-        CalibrateError {
-            problems: vec![Problem::error(file, line, None, &field, &message.into())],
-        }
+        CalibrateError { problems: vec![Problem::error(file, line, None, &field, &message.into())] }
     }
 }
 

@@ -31,10 +31,7 @@ fn comment(e: &Estimate) -> String {
 /// Whether the latency shape is the service time's shape: a blocking
 /// server holds a request for all of it; an async one only for its CPU.
 fn cv_applies(c: &Calibration) -> bool {
-    let blocking = c
-        .model
-        .as_ref()
-        .is_some_and(|m| m.concurrency == Concurrency::Blocking);
+    let blocking = c.model.as_ref().is_some_and(|m| m.concurrency == Concurrency::Blocking);
     let io_share = match (&c.io_ms, &c.holding_ms) {
         (Some(io), Some(h)) if h.value > 0.0 => io.value / h.value,
         _ => 1.0,
@@ -72,18 +69,10 @@ pub fn patch_yaml(c: &Calibration, component: &str, today: &str) -> String {
     }
     let mut fields = String::new();
     if let Some(e) = &c.cpu_ms {
-        fields.push_str(&format!(
-            "    # {}\n    cpu_ms: {}\n",
-            comment(e),
-            sig(e.value)
-        ));
+        fields.push_str(&format!("    # {}\n    cpu_ms: {}\n", comment(e), sig(e.value)));
     }
     if let Some(e) = &c.io_ms {
-        fields.push_str(&format!(
-            "    # {}\n    io_ms: {}\n",
-            comment(e),
-            sig(e.value)
-        ));
+        fields.push_str(&format!("    # {}\n    io_ms: {}\n", comment(e), sig(e.value)));
     }
     if let Some(e) = c.cv.as_ref().filter(|_| cv_applies(c)) {
         fields.push_str(&format!("    # {}\n    cv: {}\n", comment(e), sig(e.value)));

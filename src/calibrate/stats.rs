@@ -18,9 +18,7 @@ pub struct Line {
 
 /// The two-sided 95% Student t quantile with `df` degrees of freedom.
 pub fn t95(df: usize) -> f64 {
-    StudentsT::new(0.0, 1.0, df.max(1) as f64)
-        .map(|t| t.inverse_cdf(0.975))
-        .unwrap_or(1.96)
+    StudentsT::new(0.0, 1.0, df.max(1) as f64).map(|t| t.inverse_cdf(0.975)).unwrap_or(1.96)
 }
 
 /// Ordinary least squares over (x, y); `None` with fewer than 3 points or
@@ -41,10 +39,7 @@ pub fn line(points: &[(f64, f64)]) -> Option<Line> {
     }
     let slope = sxy / sxx;
     let intercept = my - slope * mx;
-    let residual: f64 = points
-        .iter()
-        .map(|p| (p.1 - intercept - slope * p.0).powi(2))
-        .sum();
+    let residual: f64 = points.iter().map(|p| (p.1 - intercept - slope * p.0).powi(2)).sum();
     let se = (residual / (nf - 2.0) / sxx).sqrt();
     Some(Line {
         slope,
@@ -155,10 +150,7 @@ mod tests {
         let rows: Vec<([f64; 3], f64)> = (1..=8)
             .map(|n| {
                 let n = n as f64;
-                (
-                    [1.0, n - 1.0, n * (n - 1.0)],
-                    0.5 + 0.1 * (n - 1.0) + 0.01 * n * (n - 1.0),
-                )
+                ([1.0, n - 1.0, n * (n - 1.0)], 0.5 + 0.1 * (n - 1.0) + 0.01 * n * (n - 1.0))
             })
             .collect();
         let c = three(&rows).unwrap();

@@ -108,11 +108,8 @@ impl Checker<'_> {
         if !ok {
             let mut full = path.to_vec();
             full.push(key(name));
-            let expected = if allow_zero {
-                "zero or a positive number"
-            } else {
-                "a positive number"
-            };
+            let expected =
+                if allow_zero { "zero or a positive number" } else { "a positive number" };
             self.error(&full, format!("expected {expected}, found {v}"));
         }
     }
@@ -172,11 +169,8 @@ impl Checker<'_> {
                 // from thousands of entries.
                 const NAMED: usize = 10;
                 let others = group.len() - 1;
-                let mut named: Vec<String> = group[1..]
-                    .iter()
-                    .take(NAMED)
-                    .map(|e| entry(&e.path))
-                    .collect();
+                let mut named: Vec<String> =
+                    group[1..].iter().take(NAMED).map(|e| entry(&e.path)).collect();
                 if others > NAMED {
                     named.push(format!("and {} more", others - NAMED));
                 }
@@ -195,10 +189,7 @@ impl Checker<'_> {
     fn provider(&mut self, p: &Provider) {
         let root: Vec<Step> = vec![];
         if p.version != 1 {
-            self.error(
-                &[key("version")],
-                format!("expected version 1, found {}", p.version),
-            );
+            self.error(&[key("version")], format!("expected version 1, found {}", p.version));
         }
         if !valid_id(&p.provider) {
             self.error(
@@ -229,10 +220,7 @@ impl Checker<'_> {
                 self.error(&opath, format!("duplicate offering id '{}'", o.id));
             }
             if !valid_id(&o.id) {
-                self.error(
-                    &opath,
-                    format!("expected a lower-case id, found '{}'", o.id),
-                );
+                self.error(&opath, format!("expected a lower-case id, found '{}'", o.id));
             }
             let offering_source = o.source.as_deref().or(p.source.as_deref());
             self.date(&opath, &o.as_of, offering_source);
@@ -277,10 +265,7 @@ impl Checker<'_> {
                     path.push(key("max"));
                     self.error(
                         &path,
-                        format!(
-                            "expected max at least min ({}), found {}",
-                            units.min, units.max
-                        ),
+                        format!("expected max at least min ({}), found {}", units.min, units.max),
                     );
                 }
             }
@@ -290,12 +275,7 @@ impl Checker<'_> {
                 }
                 let mut bpath = opath.clone();
                 bpath.push(key("backup"));
-                self.positive(
-                    &bpath,
-                    "free_share_of_storage",
-                    backup.free_share_of_storage,
-                    true,
-                );
+                self.positive(&bpath, "free_share_of_storage", backup.free_share_of_storage, true);
             }
             if let Some(rule) = &o.usage_compute {
                 let mut timed: Vec<(Vec<&str>, &str)> = Vec::new();
@@ -385,10 +365,7 @@ impl Checker<'_> {
                     );
                 }
                 if !valid_id(&t.id) {
-                    self.error(
-                        &tpath,
-                        format!("expected a lower-case id, found '{}'", t.id),
-                    );
+                    self.error(&tpath, format!("expected a lower-case id, found '{}'", t.id));
                 }
                 let tier_source = t.source.as_deref().or(offering_source);
                 self.date(&tpath, &t.as_of, tier_source);
@@ -531,24 +508,14 @@ impl Checker<'_> {
                 self.error(&upath, format!("duplicate usage id '{}'", u.id));
             }
             if u.unit.trim().is_empty() {
-                self.error(
-                    &upath,
-                    "expected a unit such as GB or 1M requests, found ''".into(),
-                );
+                self.error(&upath, "expected a unit such as GB or 1M requests, found ''".into());
             }
-            self.date(
-                &upath,
-                &u.as_of,
-                u.source.as_deref().or(p.source.as_deref()),
-            );
+            self.date(&upath, &u.as_of, u.source.as_deref().or(p.source.as_deref()));
             self.positive(&upath, "free_quantity", u.free_quantity, true);
             if let Some(d) = u.batch_discount
                 && !(0.0..1.0).contains(&d)
             {
-                self.error(
-                    &upath,
-                    format!("expected batch_discount from 0 to below 1, found {d}"),
-                );
+                self.error(&upath, format!("expected batch_discount from 0 to below 1, found {d}"));
             }
             self.positive(&upath, "priority_usd", u.priority_usd, true);
             self.retirement(p, &upath, u);
@@ -602,9 +569,7 @@ impl Checker<'_> {
     fn tier_ref(&mut self, p: &Provider, base: &[Step], fields: &[&str], reference: &str) {
         let has = |p: &Provider| {
             reference.split_once('/').is_some_and(|(offering, tier)| {
-                p.offerings
-                    .iter()
-                    .any(|o| o.id == offering && o.tiers.iter().any(|t| t.id == tier))
+                p.offerings.iter().any(|o| o.id == offering && o.tiers.iter().any(|t| t.id == tier))
             })
         };
         let found = has(p) || self.base.is_some_and(has);
@@ -626,10 +591,7 @@ impl Checker<'_> {
         {
             let mut full = path.to_vec();
             full.push(key("discount"));
-            self.error(
-                &full,
-                format!("expected a discount from 0 to below 1, found {d}"),
-            );
+            self.error(&full, format!("expected a discount from 0 to below 1, found {d}"));
         }
         if price.monthly_usd.is_none() && price.hourly_usd.is_none() && price.discount.is_none() {
             self.error(path, "expected monthly_usd, hourly_usd or discount".into());

@@ -50,9 +50,7 @@ pub fn parse_date(text: &str) -> Option<i64> {
 
 /// Days since 1970-01-01 of a full `YYYY-MM-DD` date (calendar-checked).
 pub fn parse_civil_date(text: &str) -> Option<i64> {
-    (text.len() == 10 && text.matches('-').count() == 2)
-        .then(|| parse_date(text))
-        .flatten()
+    (text.len() == 10 && text.matches('-').count() == 2).then(|| parse_date(text)).flatten()
 }
 
 fn days_in_month(y: i64, m: u32) -> u32 {
@@ -76,12 +74,10 @@ where
         Text(String),
         Year(u32),
     }
-    Ok(
-        <Option<Date> as serde::Deserialize>::deserialize(deserializer)?.map(|d| match d {
-            Date::Text(text) => text,
-            Date::Year(year) => year.to_string(),
-        }),
-    )
+    Ok(<Option<Date> as serde::Deserialize>::deserialize(deserializer)?.map(|d| match d {
+        Date::Text(text) => text,
+        Date::Year(year) => year.to_string(),
+    }))
 }
 
 /// Days between two dates (b − a), when both parse.
@@ -122,14 +118,8 @@ mod tests {
         assert_eq!(parse_date("1970-01-01"), Some(0));
         assert_eq!(days_between("2025-11-21", "2026-11-21"), Some(365));
         assert_eq!(days_between("2024-01-01", "2025-01-01"), Some(366));
-        assert_eq!(
-            civil_from_days(parse_date("2026-02-28").unwrap() + 1),
-            (2026, 3, 1)
-        );
-        assert_eq!(
-            parse_date("2022-09-26 .. 2026-10-05"),
-            parse_date("2026-10-05")
-        );
+        assert_eq!(civil_from_days(parse_date("2026-02-28").unwrap() + 1), (2026, 3, 1));
+        assert_eq!(parse_date("2022-09-26 .. 2026-10-05"), parse_date("2026-10-05"));
         assert_eq!(parse_date("2026-13-01"), None);
         assert_eq!(parse_date("2026-02-30"), None);
         assert_eq!(parse_date("2026-04-31"), None);

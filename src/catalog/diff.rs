@@ -66,11 +66,7 @@ pub fn tier_diff(base: &Catalog, overlaid: &Catalog, overlays: &[String]) -> Tie
     for provider in &overlaid.providers {
         for offering in &provider.offerings {
             for tier in &offering.tiers {
-                let new = TierRef {
-                    provider,
-                    offering,
-                    tier,
-                };
+                let new = TierRef { provider, offering, tier };
                 let old = base.tier(&new.reference());
                 tier_changes(&mut report, old, &new);
             }
@@ -81,9 +77,7 @@ pub fn tier_diff(base: &Catalog, overlaid: &Catalog, overlays: &[String]) -> Tie
             usage_changes(&mut report, old_provider, old, provider, usage);
         }
     }
-    report
-        .changes
-        .sort_by(|a, b| (&a.entry, &a.price).cmp(&(&b.entry, &b.price)));
+    report.changes.sort_by(|a, b| (&a.entry, &a.price).cmp(&(&b.entry, &b.price)));
     report
 }
 
@@ -103,10 +97,7 @@ fn tier_changes(report: &mut TierDiffReport, old: Option<TierRef<'_>>, new: &Tie
         new: new.monthly_usd(),
     }];
     for option in OPTIONS {
-        let (o, n) = (
-            old.and_then(|o| o.monthly_usd_with(option)),
-            new.monthly_usd_with(option),
-        );
+        let (o, n) = (old.and_then(|o| o.monthly_usd_with(option)), new.monthly_usd_with(option));
         if o.is_some() || n.is_some() {
             figures.push(Figure {
                 price: option.as_str().into(),
@@ -144,14 +135,9 @@ fn usage_changes(
 ) {
     let unit = format!("USD/{}", new.unit);
     let mut figures = Vec::new();
-    let steps = old
-        .map_or(0, |o| o.price_tiers.len())
-        .max(new.price_tiers.len());
+    let steps = old.map_or(0, |o| o.price_tiers.len()).max(new.price_tiers.len());
     for i in 0..steps {
-        let (o, n) = (
-            old.and_then(|u| u.price_tiers.get(i)),
-            new.price_tiers.get(i),
-        );
+        let (o, n) = (old.and_then(|u| u.price_tiers.get(i)), new.price_tiers.get(i));
         let start = n.or(o).map_or(0.0, |t| t.start);
         figures.push(Figure {
             price: if i == 0 {
@@ -186,9 +172,7 @@ fn usage_changes(
         let u = u?;
         Some((
             u.as_of.clone().or_else(|| p.and_then(|p| p.as_of.clone())),
-            u.source
-                .clone()
-                .or_else(|| p.and_then(|p| p.source.clone())),
+            u.source.clone().or_else(|| p.and_then(|p| p.source.clone())),
         ))
     };
     let (old_as_of, old_source) = provenance(old_provider, old).unwrap_or((None, None));

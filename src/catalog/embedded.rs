@@ -48,9 +48,7 @@ pub fn load() -> Result<Catalog, CatalogError> {
 /// `.yaml`/`.yml` files) applied in order. Any error in any file fails the
 /// whole load; warnings are returned with the catalog.
 pub fn load_with_overlays(paths: &[PathBuf]) -> Result<(Catalog, Vec<Problem>), CatalogError> {
-    let mut catalog = Catalog {
-        providers: embedded_providers(),
-    };
+    let mut catalog = Catalog { providers: embedded_providers() };
     let warnings = apply_overlays(&mut catalog, overlay_files(paths)?)?;
     Ok((catalog, warnings))
 }
@@ -74,11 +72,8 @@ mod tests {
     /// The decoded form is the YAML's meaning, file by file.
     #[test]
     fn embedded_form_matches_the_yaml() {
-        let from_yaml: Vec<Provider> = embedded_files()
-            .unwrap()
-            .into_iter()
-            .map(|f| f.provider)
-            .collect();
+        let from_yaml: Vec<Provider> =
+            embedded_files().unwrap().into_iter().map(|f| f.provider).collect();
         assert_eq!(embedded_providers(), from_yaml);
     }
 
@@ -117,10 +112,7 @@ mod tests {
             .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
             .collect();
         stems.sort();
-        let ids: Vec<String> = embedded_providers()
-            .into_iter()
-            .map(|p| p.provider)
-            .collect();
+        let ids: Vec<String> = embedded_providers().into_iter().map(|p| p.provider).collect();
         assert_eq!(ids, stems);
         assert_eq!(PROVIDER_IDS.to_vec(), stems);
         let names: Vec<&str> = generated::FILES.iter().map(|(n, _)| *n).collect();

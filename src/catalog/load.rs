@@ -23,9 +23,7 @@ impl std::error::Error for CatalogError {}
 
 impl CatalogError {
     pub(crate) fn single(problem: Problem) -> Self {
-        CatalogError {
-            problems: vec![problem],
-        }
+        CatalogError { problems: vec![problem] }
     }
 }
 
@@ -44,13 +42,7 @@ pub fn overlay_files(paths: &[PathBuf]) -> Result<Vec<LoadedFile>, CatalogError>
 pub fn catalog_paths(path: &Path) -> Result<Vec<PathBuf>, CatalogError> {
     let name = path.display().to_string();
     let meta = std::fs::metadata(path).map_err(|e| {
-        CatalogError::single(Problem::error(
-            &name,
-            None,
-            None,
-            "",
-            &format!("cannot read: {e}"),
-        ))
+        CatalogError::single(Problem::error(&name, None, None, "", &format!("cannot read: {e}")))
     })?;
     if !meta.is_dir() {
         return Ok(vec![path.to_path_buf()]);
@@ -103,11 +95,7 @@ pub fn parse_file(name: &str, text: &str) -> Result<Vec<LoadedFile>, CatalogErro
             Err(e) => problems.extend(e.problems),
         }
     }
-    if problems.is_empty() {
-        Ok(files)
-    } else {
-        Err(CatalogError { problems })
-    }
+    if problems.is_empty() { Ok(files) } else { Err(CatalogError { problems }) }
 }
 
 /// The documents of a YAML stream, each as the whole file's text with the
@@ -149,11 +137,7 @@ fn parse_document(name: &str, text: &str) -> Result<LoadedFile, CatalogError> {
     }
     let provider: Provider = crate::input::problem::parse_yaml_all(name, text)
         .map_err(|problems| CatalogError { problems })?;
-    Ok(LoadedFile {
-        name: name.to_string(),
-        text: text.to_string(),
-        provider,
-    })
+    Ok(LoadedFile { name: name.to_string(), text: text.to_string(), provider })
 }
 
 /// serde_yaml_ng appends " at line L column C"; the location is reported apart.

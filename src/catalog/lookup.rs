@@ -27,16 +27,10 @@ impl<'a> Candidate<'a> {
     /// tier (whether or not still sold: it is what runs), else every
     /// available tier of the offering.
     pub fn tiers(self) -> Vec<TierRef<'a>> {
-        let all = self.tier.map_or_else(
-            || self.offering.tiers.iter().collect::<Vec<_>>(),
-            |t| vec![t],
-        );
+        let all =
+            self.tier.map_or_else(|| self.offering.tiers.iter().collect::<Vec<_>>(), |t| vec![t]);
         all.into_iter()
-            .map(|tier| TierRef {
-                provider: self.provider,
-                offering: self.offering,
-                tier,
-            })
+            .map(|tier| TierRef { provider: self.provider, offering: self.offering, tier })
             .filter(|r| self.tier.is_some() || r.available())
             .collect()
     }
@@ -71,20 +65,12 @@ impl Catalog {
         reference: &str,
     ) -> Result<Candidate<'_>, Option<(&Provider, &Offering)>> {
         if let Some(found) = self.offering(reference) {
-            return Ok(Candidate {
-                provider: found.0,
-                offering: found.1,
-                tier: None,
-            });
+            return Ok(Candidate { provider: found.0, offering: found.1, tier: None });
         }
         let (offering_ref, tier_id) = reference.rsplit_once('/').ok_or(None)?;
         let (provider, offering) = self.offering(offering_ref).ok_or(None)?;
         match offering.tiers.iter().find(|t| t.id == tier_id) {
-            Some(tier) => Ok(Candidate {
-                provider,
-                offering,
-                tier: Some(tier),
-            }),
+            Some(tier) => Ok(Candidate { provider, offering, tier: Some(tier) }),
             None => Err(Some((provider, offering))),
         }
     }
@@ -94,11 +80,7 @@ impl Catalog {
         let (offering_ref, tier) = reference.rsplit_once('/')?;
         let (provider, offering) = self.offering(offering_ref)?;
         let tier = offering.tiers.iter().find(|t| t.id == tier)?;
-        Some(TierRef {
-            provider,
-            offering,
-            tier,
-        })
+        Some(TierRef { provider, offering, tier })
     }
 
     /// The oldest `as_of` among the tiers named (`provider/offering/tier`):
@@ -125,10 +107,7 @@ impl Catalog {
 
     /// The oldest `as_of` date of any provider, for report titles.
     pub fn oldest_as_of(&self) -> Option<&str> {
-        self.providers
-            .iter()
-            .filter_map(|p| p.as_of.as_deref())
-            .min()
+        self.providers.iter().filter_map(|p| p.as_of.as_deref()).min()
     }
 }
 
@@ -154,10 +133,7 @@ impl TierRef<'_> {
             .purchase_options
             .get(&option)
             .or_else(|| self.offering.purchase_options.get(&option))?;
-        if let Some(monthly) = price
-            .monthly_usd
-            .or(price.hourly_usd.map(|h| h * HOURS_PER_MONTH))
-        {
+        if let Some(monthly) = price.monthly_usd.or(price.hourly_usd.map(|h| h * HOURS_PER_MONTH)) {
             return Some(monthly);
         }
         Some(self.monthly_usd()? * (1.0 - price.discount?))
@@ -184,8 +160,7 @@ impl TierRef<'_> {
             return self.monthly_usd();
         }
         let step = steps.iter().find(|s| ops_per_sec <= s.max_ops_per_sec)?;
-        step.monthly_usd
-            .or(step.hourly_usd.map(|h| h * HOURS_PER_MONTH))
+        step.monthly_usd.or(step.hourly_usd.map(|h| h * HOURS_PER_MONTH))
     }
 
     /// The nearest provenance: tier, then offering, then provider.
@@ -214,10 +189,7 @@ impl TierRef<'_> {
 
     /// `render/web/standard`.
     pub fn reference(&self) -> String {
-        format!(
-            "{}/{}/{}",
-            self.provider.provider, self.offering.id, self.tier.id
-        )
+        format!("{}/{}/{}", self.provider.provider, self.offering.id, self.tier.id)
     }
 }
 
@@ -225,20 +197,15 @@ impl Price {
     /// The on-demand monthly price: `monthly_usd`, else `hourly_usd` × 730,
     /// else the first price step.
     pub fn monthly(&self) -> Option<f64> {
-        self.monthly_usd
-            .or(self.hourly_usd.map(|h| h * HOURS_PER_MONTH))
-            .or_else(|| {
-                let first = self.steps.first()?;
-                first
-                    .monthly_usd
-                    .or(first.hourly_usd.map(|h| h * HOURS_PER_MONTH))
-            })
+        self.monthly_usd.or(self.hourly_usd.map(|h| h * HOURS_PER_MONTH)).or_else(|| {
+            let first = self.steps.first()?;
+            first.monthly_usd.or(first.hourly_usd.map(|h| h * HOURS_PER_MONTH))
+        })
     }
 
     /// The hourly price when the tier is priced by the hour.
     pub fn hourly(&self) -> Option<f64> {
-        self.hourly_usd
-            .or_else(|| self.steps.first().and_then(|s| s.hourly_usd))
+        self.hourly_usd.or_else(|| self.steps.first().and_then(|s| s.hourly_usd))
     }
 }
 
@@ -250,10 +217,7 @@ impl UsagePrice {
         let billable = (quantity - self.free_quantity.unwrap_or(0.0)).max(0.0);
         let mut total = 0.0;
         for (i, tier) in self.price_tiers.iter().enumerate() {
-            let end = self
-                .price_tiers
-                .get(i + 1)
-                .map_or(f64::INFINITY, |next| next.start);
+            let end = self.price_tiers.get(i + 1).map_or(f64::INFINITY, |next| next.start);
             let amount = (billable.min(end) - tier.start).max(0.0);
             if amount > 0.0 {
                 total += amount * tier.usd?;
@@ -276,14 +240,8 @@ mod tests {
             unit: "GB".into(),
             free_quantity: Some(100.0),
             price_tiers: vec![
-                VolumeTier {
-                    start: 0.0,
-                    usd: Some(0.09),
-                },
-                VolumeTier {
-                    start: 10_240.0,
-                    usd: Some(0.085),
-                },
+                VolumeTier { start: 0.0, usd: Some(0.09) },
+                VolumeTier { start: 10_240.0, usd: Some(0.085) },
             ],
             batch_discount: None,
             priority_usd: None,

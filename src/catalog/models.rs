@@ -6,13 +6,8 @@
 use super::{Catalog, UsagePrice, days_between};
 
 /// The token kinds a model is priced by, as usage-id suffixes.
-pub const TOKEN_KINDS: [&str; 5] = [
-    "input",
-    "cached-input",
-    "cache-write-5m",
-    "cache-write-1h",
-    "output",
-];
+pub const TOKEN_KINDS: [&str; 5] =
+    ["input", "cached-input", "cache-write-5m", "cache-write-1h", "output"];
 
 /// A retired (or retiring) catalog entry as a scenario meets it.
 #[derive(Debug, Clone, PartialEq)]
@@ -129,10 +124,7 @@ impl Retirement {
     /// The warning a scenario gets: what retired when, and what replaces it.
     pub fn message(&self) -> String {
         let when = if self.past {
-            format!(
-                "was retired on {}, priced here at its last published price",
-                self.date
-            )
+            format!("was retired on {}, priced here at its last published price", self.date)
         } else {
             format!("retires on {}", self.date)
         };

@@ -24,11 +24,7 @@ pub fn apply_overlays(
             return Err(CatalogError { problems });
         }
         warnings.extend(problems);
-        match catalog
-            .providers
-            .iter_mut()
-            .find(|p| p.provider == file.provider.provider)
-        {
+        match catalog.providers.iter_mut().find(|p| p.provider == file.provider.provider) {
             Some(base) => merge_provider(base, file.provider),
             // A provider new to the catalog keeps its own provenance.
             None => catalog.providers.push(file.provider),
@@ -73,12 +69,7 @@ pub(crate) fn merge_provider(base: &mut Provider, overlay: Provider) {
         offerings,
         usage,
     } = overlay;
-    let stamp = Stamp {
-        source,
-        as_of,
-        confidence,
-        evidence,
-    };
+    let stamp = Stamp { source, as_of, confidence, evidence };
     take!(base, name, currency, note);
     for offering in offerings {
         let stamp = stamp.within(
@@ -214,15 +205,7 @@ fn merge_tier(base: &mut Tier, over: Tier, stamp: &Stamp) {
         || price != Price::default()
         || !quotas.is_empty()
         || credit.is_some();
-    take!(
-        base,
-        name,
-        available,
-        high_availability,
-        backup,
-        credit,
-        note
-    );
+    take!(base, name, available, high_availability, backup, credit, note);
     merge_capacity(&mut base.capacity, capacity);
     merge_price(&mut base.price, price);
     if !quotas.is_empty() {
@@ -242,13 +225,7 @@ fn merge_tier(base: &mut Tier, over: Tier, stamp: &Stamp) {
 }
 
 fn merge_price(base: &mut Price, over: Price) {
-    let Price {
-        monthly_usd,
-        hourly_usd,
-        steps,
-        purchase_options,
-        per_seat,
-    } = over;
+    let Price { monthly_usd, hourly_usd, steps, purchase_options, per_seat } = over;
     // A new monthly price supersedes the old hourly one, and the reverse.
     if monthly_usd.is_some() && hourly_usd.is_none() {
         base.hourly_usd = None;
@@ -450,12 +427,8 @@ mod tests {
     #[test]
     fn an_overlay_of_a_long_context_price_replaces_it() {
         let catalog = crate::catalog::load().unwrap();
-        let mut anthropic = catalog
-            .providers
-            .iter()
-            .find(|p| p.provider == "anthropic")
-            .unwrap()
-            .clone();
+        let mut anthropic =
+            catalog.providers.iter().find(|p| p.provider == "anthropic").unwrap().clone();
         let overlay: Provider = serde_json::from_value(json!({
             "version": 1,
             "provider": "anthropic",
@@ -469,11 +442,7 @@ mod tests {
         }))
         .unwrap();
         merge_provider(&mut anthropic, overlay);
-        let input = anthropic
-            .usage
-            .iter()
-            .find(|u| u.id == "claude-sonnet-4-input")
-            .unwrap();
+        let input = anthropic.usage.iter().find(|u| u.id == "claude-sonnet-4-input").unwrap();
         assert_eq!(input.long_context.as_ref().and_then(|l| l.usd), Some(12.0));
         assert_eq!(input.source.as_deref(), Some("negotiated"));
     }
@@ -511,10 +480,7 @@ mod tests {
         let sonnet = find(&anthropic, "claude-sonnet-5-input");
         // The contract's price, confirmed by the overlay's own evidence,
         // not by the mirrors that confirmed the list price.
-        assert_eq!(
-            sonnet.source.as_deref(),
-            Some("our Anthropic contract, 2026-12")
-        );
+        assert_eq!(sonnet.source.as_deref(), Some("our Anthropic contract, 2026-12"));
         assert_eq!(sonnet.evidence.as_deref(), Some("signed order form"));
         let opus = find(&anthropic, "claude-opus-4-6-input");
         assert_eq!(opus.source.as_deref(), Some("a reseller's page"));

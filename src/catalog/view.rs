@@ -82,9 +82,7 @@ impl TierRow {
                     ids.extend(u.memory.iter().map(|m| &m.price));
                     ids.extend(u.requests.iter());
                 }
-                ids.iter()
-                    .map(|id| format!("{}/{id}", r.provider.provider))
-                    .collect()
+                ids.iter().map(|id| format!("{}/{id}", r.provider.provider)).collect()
             },
             price_steps: r
                 .tier
@@ -179,11 +177,7 @@ pub fn tier_rows(catalog: &Catalog, selector: &str) -> Option<Vec<TierRow>> {
             continue;
         }
         for tier in &offering.tiers {
-            rows.push(TierRow::from_ref(&TierRef {
-                provider,
-                offering,
-                tier,
-            }));
+            rows.push(TierRow::from_ref(&TierRef { provider, offering, tier }));
         }
     }
     (offering_id.is_none() || !rows.is_empty()).then_some(rows)
@@ -229,11 +223,7 @@ pub fn offering_summaries(catalog: &Catalog) -> Vec<OfferingSummary> {
     for provider in &catalog.providers {
         for offering in &provider.offerings {
             let as_of = offering.as_of.clone().or_else(|| provider.as_of.clone());
-            let refs = offering.tiers.iter().map(|tier| TierRef {
-                provider,
-                offering,
-                tier,
-            });
+            let refs = offering.tiers.iter().map(|tier| TierRef { provider, offering, tier });
             out.push(OfferingSummary {
                 provider: provider.provider.clone(),
                 provider_name: provider.name.clone(),

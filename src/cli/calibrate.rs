@@ -77,12 +77,8 @@ pub struct CalibrateArgs {
 }
 
 fn input_format(text: &str) -> Result<InputFormat, String> {
-    InputFormat::from_name(text).ok_or_else(|| {
-        format!(
-            "expected one of {}",
-            InputFormat::ALL.map(|f| f.name()).join(", ")
-        )
-    })
+    InputFormat::from_name(text)
+        .ok_or_else(|| format!("expected one of {}", InputFormat::ALL.map(|f| f.name()).join(", ")))
 }
 
 pub fn run(args: CalibrateArgs) -> Result<Output, Failure> {
@@ -119,17 +115,14 @@ pub fn run(args: CalibrateArgs) -> Result<Output, Failure> {
                     .join(", ")
             ))
         })?,
-        None => file
-            .scenario
-            .components
-            .iter()
-            .find(|c| c.role == ComponentRole::Web)
-            .ok_or_else(|| {
+        None => file.scenario.components.iter().find(|c| c.role == ComponentRole::Web).ok_or_else(
+            || {
                 Failure::input(format!(
                     "{}: no web component; name one with --component",
                     file.name
                 ))
-            })?,
+            },
+        )?,
     };
     let vcpus =
         match &args.tier {
@@ -192,11 +185,8 @@ pub fn run(args: CalibrateArgs) -> Result<Output, Failure> {
     } else {
         CalibrateFormat::Yaml
     });
-    let report = calibrate::CalibrateReport {
-        component: component.name.clone(),
-        calibration,
-        patch,
-    };
+    let report =
+        calibrate::CalibrateReport { component: component.name.clone(), calibration, patch };
     let view = || views::calibrate(&report.calibration, &report.component);
     Ok(Output::ok(match format {
         CalibrateFormat::Yaml => report.patch.clone(),

@@ -49,21 +49,14 @@ pub struct CheckArgs {
 }
 
 pub fn run_check(args: CheckArgs) -> Result<Output, Failure> {
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from("scenarios")]
-    } else {
-        args.paths
-    };
+    let paths = if args.paths.is_empty() { vec![PathBuf::from("scenarios")] } else { args.paths };
     let report = check(&paths, &args.overlays, args.max_price_age);
     let text = match args.format {
         CheckFormat::Json => render::json(&report),
         CheckFormat::Human => human(&report),
         CheckFormat::Github => github(&report),
     };
-    Ok(Output {
-        text,
-        code: report.exit_code(),
-    })
+    Ok(Output { text, code: report.exit_code() })
 }
 
 fn human(r: &CiReport) -> String {
@@ -80,11 +73,7 @@ fn human(r: &CiReport) -> String {
     }
     for a in &r.assertions {
         let location = a.line.map_or(a.file.clone(), |l| format!("{}:{l}", a.file));
-        let status = if a.pass {
-            layout.green("ok  ")
-        } else {
-            layout.red("FAIL")
-        };
+        let status = if a.pass { layout.green("ok  ") } else { layout.red("FAIL") };
         let line = format!(
             "{status} {location}: at {}: {} {} (limit {})",
             a.at, a.check, a.value, a.limit
@@ -115,34 +104,22 @@ fn github(r: &CiReport) -> String {
         if let Some(col) = p.column {
             props.push_str(&format!(",col={col}"));
         }
-        let level = if p.severity == Severity::Error {
-            "error"
-        } else {
-            "warning"
-        };
+        let level = if p.severity == Severity::Error { "error" } else { "warning" };
         let message = if p.field.is_empty() {
             p.message.clone()
         } else {
             format!("{}: {}", p.field, p.message)
         };
-        out.push_str(&format!(
-            "::{level} {props}::{}\n",
-            github_escape(&message, false)
-        ));
+        out.push_str(&format!("::{level} {props}::{}\n", github_escape(&message, false)));
     }
     for a in r.assertions.iter().filter(|a| !a.pass) {
         let mut props = format!("file={}", github_escape(&a.file, true));
         if let Some(line) = a.line {
             props.push_str(&format!(",line={line}"));
         }
-        let message = format!(
-            "assertion failed at {}: {} is {}, limit {}",
-            a.at, a.check, a.value, a.limit
-        );
-        out.push_str(&format!(
-            "::error {props}::{}\n",
-            github_escape(&message, false)
-        ));
+        let message =
+            format!("assertion failed at {}: {} is {}, limit {}", a.at, a.check, a.value, a.limit);
+        out.push_str(&format!("::error {props}::{}\n", github_escape(&message, false)));
     }
     out.push_str(&format!(
         "capplan check: {} file(s), {} error(s), {} warning(s), {} of {} assertion check(s) failed\n",
@@ -199,24 +176,13 @@ fn scenario_path(text: &str) -> Option<PathBuf> {
 }
 
 pub fn run_diff(args: DiffArgs) -> Result<Output, Failure> {
-    let threshold = args
-        .fail_above
-        .as_deref()
-        .map(Threshold::parse)
-        .transpose()
-        .map_err(Failure::input)?;
-    let head_name = args
-        .head
-        .clone()
-        .filter(|h| h != "-")
-        .unwrap_or_else(|| args.base.clone());
+    let threshold =
+        args.fail_above.as_deref().map(Threshold::parse).transpose().map_err(Failure::input)?;
+    let head_name = args.head.clone().filter(|h| h != "-").unwrap_or_else(|| args.base.clone());
     let (base_file, base_catalog, _) =
         load_inputs(scenario_path(&args.base).as_ref(), &[], &args.tiers_base)?;
-    let (head_file, head_catalog, _) = load_inputs(
-        scenario_path(&head_name).as_ref(),
-        &args.patches,
-        &args.tiers_head,
-    )?;
+    let (head_file, head_catalog, _) =
+        load_inputs(scenario_path(&head_name).as_ref(), &args.patches, &args.tiers_head)?;
     let given: Vec<f64> = args
         .users
         .iter()
@@ -231,9 +197,7 @@ pub fn run_diff(args: DiffArgs) -> Result<Output, Failure> {
                 "--users: a given --rpm/--rps describes one user count; give at most one --users with it",
             ));
         }
-        Some(_) => args
-            .rate
-            .apply(base_file.scenario, given.first().copied())?,
+        Some(_) => args.rate.apply(base_file.scenario, given.first().copied())?,
         None => (base_file.scenario, None, None),
     };
     let (head_scenario, _, head_rate) = match base_users {
@@ -255,18 +219,11 @@ pub fn run_diff(args: DiffArgs) -> Result<Output, Failure> {
         label
     };
     let mut report = diff(
-        (
-            &base_scenario,
-            &base_catalog,
-            &label(&args.base, &args.tiers_base),
-        ),
+        (&base_scenario, &base_catalog, &label(&args.base, &args.tiers_base)),
         (
             &head_scenario,
             &head_catalog,
-            &label(
-                &head_name,
-                &[args.patches.as_slice(), args.tiers_head.as_slice()].concat(),
-            ),
+            &label(&head_name, &[args.patches.as_slice(), args.tiers_head.as_slice()].concat()),
         ),
         &users,
     );
@@ -281,10 +238,7 @@ pub fn run_diff(args: DiffArgs) -> Result<Output, Failure> {
             args.fail_above.unwrap_or_default()
         ));
     }
-    Ok(Output {
-        text,
-        code: u8::from(failed),
-    })
+    Ok(Output { text, code: u8::from(failed) })
 }
 
 #[derive(Debug, Args)]

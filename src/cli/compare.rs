@@ -131,12 +131,6 @@ pub fn run_compare(args: CompareArgs) -> Result<Output, Failure> {
     let mut text =
         render::render(format, &report, || views::compare(&report)).map_err(Failure::input)?;
     super::output::append_warnings(&mut text, &warnings, format);
-    let any = report
-        .stacks
-        .iter()
-        .any(|s| s.points.iter().any(|p| p.feasible));
-    Ok(Output {
-        text,
-        code: if any { 0 } else { 1 },
-    })
+    let any = report.stacks.iter().any(|s| s.points.iter().any(|p| p.feasible));
+    Ok(Output { text, code: if any { 0 } else { 1 } })
 }

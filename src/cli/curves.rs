@@ -40,14 +40,7 @@ impl Inputs {
         let inputs = super::uncertainty::inputs_for_run(&file, rate_given, &mut warnings);
         let sampling = self.uncertainty.options(&inputs)?;
         let (scenario, _, note) = self.rate.apply(file.scenario, rate_users)?;
-        Ok(Loaded {
-            scenario,
-            catalog,
-            warnings,
-            note,
-            inputs,
-            sampling,
-        })
+        Ok(Loaded { scenario, catalog, warnings, note, inputs, sampling })
     }
 }
 
@@ -63,11 +56,7 @@ struct Loaded {
 
 impl Loaded {
     fn worlds(&self, options: &UncertaintyOptions) -> Worlds<'_> {
-        Worlds {
-            base: &self.scenario,
-            inputs: &self.inputs,
-            seed: options.seed,
-        }
+        Worlds { base: &self.scenario, inputs: &self.inputs, seed: options.seed }
     }
 
     /// The cost band at every row's user count, when sampling.
@@ -195,12 +184,7 @@ pub struct ChartArgs {
     #[arg(long, value_name = "N")]
     users: Option<String>,
     /// Growth (forecast chart): 15%/month or +500/month
-    #[arg(
-        long,
-        value_name = "RATE",
-        default_value = "15%/month",
-        allow_hyphen_values = true
-    )]
+    #[arg(long, value_name = "RATE", default_value = "15%/month", allow_hyphen_values = true)]
     growth: String,
     /// Months (forecast chart)
     #[arg(long, value_name = "M", default_value = "24")]
@@ -251,25 +235,16 @@ fn range(from: &str, to: &str) -> Result<(f64, f64), Failure> {
 pub fn run_sweep(args: SweepArgs) -> Result<Output, Failure> {
     let (from, to) = range(&args.from, &args.to)?;
     let points = whole("--points", &args.points, 1..=10_000)? as usize;
-    let rate_users = args
-        .users
-        .as_deref()
-        .map(|u| users("--users", u))
-        .transpose()?;
+    let rate_users = args.users.as_deref().map(|u| users("--users", u)).transpose()?;
     let loaded = args.inputs.load(rate_users)?;
-    let mut report = sweep(
-        &loaded.scenario,
-        &loaded.catalog,
-        &user_points(from, to, points, args.log),
-    );
+    let mut report =
+        sweep(&loaded.scenario, &loaded.catalog, &user_points(from, to, points, args.log));
     report.given_rate = loaded.note.clone();
     loaded.add_bands(&mut report)?;
     let warnings = loaded.warnings;
     let format = args.format;
-    let mut text = render::render(format, &report, || {
-        views::sweep(&report, format == Format::Csv)
-    })
-    .map_err(Failure::input)?;
+    let mut text = render::render(format, &report, || views::sweep(&report, format == Format::Csv))
+        .map_err(Failure::input)?;
     super::output::append_warnings(&mut text, &warnings, format);
     Ok(Output::ok(text))
 }
@@ -302,38 +277,29 @@ pub fn run_forecast(args: ForecastArgs) -> Result<Output, Failure> {
     }
     let warnings = loaded.warnings;
     let format = args.format;
-    let mut text = render::render(format, &report, || {
-        views::forecast(&report, format == Format::Csv)
-    })
-    .map_err(Failure::input)?;
+    let mut text =
+        render::render(format, &report, || views::forecast(&report, format == Format::Csv))
+            .map_err(Failure::input)?;
     super::output::append_warnings(&mut text, &warnings, format);
     Ok(Output::ok(text))
 }
 
 pub fn run_chart(args: ChartArgs) -> Result<Output, Failure> {
-    let format = match args
-        .out
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
-        Some("svg") => ImageFormat::Svg,
-        Some("png") => ImageFormat::Png,
-        _ => {
-            return Err(Failure::input(format!(
-                "--out: expected a file name ending in .svg or .png, got '{}'",
-                args.out.display()
-            )));
-        }
-    };
+    let format =
+        match args.out.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref()
+        {
+            Some("svg") => ImageFormat::Svg,
+            Some("png") => ImageFormat::Png,
+            _ => {
+                return Err(Failure::input(format!(
+                    "--out: expected a file name ending in .svg or .png, got '{}'",
+                    args.out.display()
+                )));
+            }
+        };
     let width = whole("--width", &args.width, 200..=8000)? as u32;
     let height = whole("--height", &args.height, 150..=8000)? as u32;
-    let given_users = args
-        .users
-        .as_deref()
-        .map(|u| users("--users", u))
-        .transpose()?;
+    let given_users = args.users.as_deref().map(|u| users("--users", u)).transpose()?;
     let mut notes = Vec::new();
     let bytes = match args.kind {
         ChartKind::Cost if args.compare => {
@@ -369,27 +335,19 @@ pub fn run_chart(args: ChartArgs) -> Result<Output, Failure> {
         ChartKind::Cost => {
             let (from, to) = range(&args.from, &args.to)?;
             let loaded = args.inputs.load(given_users)?;
-            let mut report = sweep(
-                &loaded.scenario,
-                &loaded.catalog,
-                &user_points(from, to, 400, true),
-            );
+            let mut report =
+                sweep(&loaded.scenario, &loaded.catalog, &user_points(from, to, 400, true));
             loaded.add_bands(&mut report)?;
-            cost_chart(
-                &report,
-                format,
-                width,
-                height,
-                args.users_axis == AxisScale::Log,
+            cost_chart(&report, format, width, height, args.users_axis == AxisScale::Log).map(
+                |(bytes, cut)| {
+                    // A range cut short is said on stderr as well as on the image.
+                    for note in cut {
+                        super::stderr_line(&format!("warning: {note}"));
+                        notes.push(note);
+                    }
+                    bytes
+                },
             )
-            .map(|(bytes, cut)| {
-                // A range cut short is said on stderr as well as on the image.
-                for note in cut {
-                    super::stderr_line(&format!("warning: {note}"));
-                    notes.push(note);
-                }
-                bytes
-            })
         }
         ChartKind::Forecast => {
             let start = given_users.unwrap_or(2000.0);
@@ -408,11 +366,8 @@ pub fn run_chart(args: ChartArgs) -> Result<Output, Failure> {
     write_atomically(&args.out, &bytes).map_err(|e| {
         Failure::input(format!("--out: cannot write '{}': {e}", args.out.display()))
     })?;
-    let mut text = format!(
-        "wrote {} ({} bytes, {width}×{height})\n",
-        args.out.display(),
-        bytes.len()
-    );
+    let mut text =
+        format!("wrote {} ({} bytes, {width}×{height})\n", args.out.display(), bytes.len());
     for note in notes {
         text.push_str(&format!("note: {note}\n"));
     }

@@ -53,15 +53,9 @@ pub fn man(args: ManArgs) -> Result<Output, Failure> {
             capplan::support::fsio::write_atomically(&path, page.as_bytes())
                 .map_err(|e| Failure::input(format!("{}: {e}", path.display())))?;
         }
-        return Ok(Output::ok(format!(
-            "wrote {} man pages to {}\n",
-            pages.len(),
-            dir.display()
-        )));
+        return Ok(Output::ok(format!("wrote {} man pages to {}\n", pages.len(), dir.display())));
     }
-    let wanted = args
-        .command
-        .map_or("capplan".to_string(), |c| format!("capplan-{c}"));
+    let wanted = args.command.map_or("capplan".to_string(), |c| format!("capplan-{c}"));
     pages
         .into_iter()
         .find(|(name, _)| *name == wanted)
@@ -81,10 +75,7 @@ fn pages() -> Result<Vec<(String, String)>, Failure> {
     let mut pages = vec![("capplan".to_string(), render(command.clone())?)];
     for sub in command.get_subcommands() {
         let name = format!("capplan-{}", sub.get_name());
-        let page = sub
-            .clone()
-            .name(name.clone())
-            .bin_name(format!("capplan {}", sub.get_name()));
+        let page = sub.clone().name(name.clone()).bin_name(format!("capplan {}", sub.get_name()));
         pages.push((name, render(page)?));
     }
     Ok(pages)

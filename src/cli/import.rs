@@ -77,14 +77,10 @@ pub fn run(args: ImportArgs) -> Result<Output, Failure> {
     }
     let has = |f: Format| files.iter().any(|(_, _, g)| *g == f);
     if !args.count.is_empty() && !has(Format::Fly) {
-        return Err(Failure::input(
-            "--count applies to fly.toml process groups only",
-        ));
+        return Err(Failure::input("--count applies to fly.toml process groups only"));
     }
     if args.platform.is_some() && !has(Format::Compose) {
-        return Err(Failure::input(
-            "--platform applies to docker-compose files only",
-        ));
+        return Err(Failure::input("--platform applies to docker-compose files only"));
     }
     // A Procfile beside an app.json names its process types; alone it is
     // read on its own (and says what it lacks).
@@ -108,11 +104,7 @@ pub fn run(args: ImportArgs) -> Result<Output, Failure> {
     }
     let imported =
         capplan::import::combine(results, &args.current, &catalog).map_err(Failure::input)?;
-    let name = files
-        .iter()
-        .map(|(n, _, _)| n.as_str())
-        .collect::<Vec<_>>()
-        .join(" + ");
+    let name = files.iter().map(|(n, _, _)| n.as_str()).collect::<Vec<_>>().join(" + ");
     let scenario = capplan::import::scenario_text(&name, args.users, &imported, &catalog);
     // What is written must plan as it stands: checked before writing.
     // Parsed as the YAML it is, whatever the input file's extension.
@@ -120,13 +112,10 @@ pub fn run(args: ImportArgs) -> Result<Output, Failure> {
         .map_err(|e| Failure::input(format!("import: the scenario does not parse (a bug): {e}")))?;
     let problems = capplan::scenario::validate(&file, &catalog)
         .map_err(|e| Failure::input(format!("import: the scenario is invalid: {e}")))?;
-    if let Some(problem) = problems
-        .iter()
-        .find(|p| p.severity == capplan::input::problem::Severity::Error)
+    if let Some(problem) =
+        problems.iter().find(|p| p.severity == capplan::input::problem::Severity::Error)
     {
-        return Err(Failure::input(format!(
-            "import: the scenario is invalid: {problem}"
-        )));
+        return Err(Failure::input(format!("import: the scenario is invalid: {problem}")));
     }
     let Some(out) = args.out else {
         return Ok(Output::ok(scenario));
@@ -142,11 +131,7 @@ pub fn run(args: ImportArgs) -> Result<Output, Failure> {
     Ok(Output::ok(format!(
         "wrote {out_name} ({} component{} from {name}{}); next:\n  capplan recommend --scenario {out_name}\n",
         imported.components.len(),
-        if imported.components.len() == 1 {
-            ""
-        } else {
-            "s"
-        },
+        if imported.components.len() == 1 { "" } else { "s" },
         if imported.skipped.is_empty() {
             String::new()
         } else {

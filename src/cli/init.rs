@@ -74,18 +74,13 @@ pub fn run(args: InitArgs) -> Result<Output, Failure> {
     // The file must pass `check` as written: validated before it is written.
     let name = args.path.display().to_string();
     let file = capplan::scenario::parse_scenario(&name, &text).map_err(|e| {
-        Failure::input(format!(
-            "init: the starter scenario does not parse (a bug): {e}"
-        ))
+        Failure::input(format!("init: the starter scenario does not parse (a bug): {e}"))
     })?;
     let problems = capplan::scenario::validate(&file, &catalog).map_err(|e| {
-        Failure::input(format!(
-            "init: the starter scenario is invalid (a bug): {e}"
-        ))
+        Failure::input(format!("init: the starter scenario is invalid (a bug): {e}"))
     })?;
-    if let Some(problem) = problems
-        .iter()
-        .find(|p| p.severity == capplan::input::problem::Severity::Error)
+    if let Some(problem) =
+        problems.iter().find(|p| p.severity == capplan::input::problem::Severity::Error)
     {
         return Err(Failure::input(format!(
             "init: the starter scenario is invalid (a bug): {problem}"
@@ -107,9 +102,7 @@ pub fn run(args: InitArgs) -> Result<Output, Failure> {
         (false, _) => String::new(),
         (true, model) => format!(
             ", LLM tokens on {}",
-            model
-                .as_deref()
-                .unwrap_or(capplan::scenario::starter::DEFAULT_LLM_MODEL)
+            model.as_deref().unwrap_or(capplan::scenario::starter::DEFAULT_LLM_MODEL)
         ),
     };
     Ok(Output::ok(format!(

@@ -77,18 +77,12 @@ pub struct Failure {
 impl Failure {
     /// Bad input or usage: exit 2.
     pub fn input(message: impl Into<String>) -> Self {
-        Failure {
-            code: 2,
-            message: message.into(),
-        }
+        Failure { code: 2, message: message.into() }
     }
 
     /// Valid input with no feasible answer, or a failed check: exit 1.
     pub fn infeasible(message: impl Into<String>) -> Self {
-        Failure {
-            code: 1,
-            message: message.into(),
-        }
+        Failure { code: 1, message: message.into() }
     }
 }
 
@@ -109,9 +103,7 @@ impl Output {
 /// instead of failing as an unknown flag).
 fn parse() -> Result<Cli, clap::Error> {
     fn negatives(command: clap::Command) -> clap::Command {
-        command
-            .allow_negative_numbers(true)
-            .mut_subcommands(negatives)
+        command.allow_negative_numbers(true).mut_subcommands(negatives)
     }
     let matches = negatives(Cli::command()).try_get_matches()?;
     Cli::from_arg_matches(&matches)
@@ -152,10 +144,7 @@ pub fn main() -> ExitCode {
     match result {
         Ok(output) => {
             let mut stdout = std::io::stdout().lock();
-            match stdout
-                .write_all(output.text.as_bytes())
-                .and_then(|_| stdout.flush())
-            {
+            match stdout.write_all(output.text.as_bytes()).and_then(|_| stdout.flush()) {
                 Ok(()) => ExitCode::from(output.code),
                 // A closed pipe (`capplan … | head`) is not an error.
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(output.code),
@@ -167,10 +156,7 @@ pub fn main() -> ExitCode {
             }
         }
         Err(failure) => {
-            stderr_line(&format!(
-                "error: {}",
-                capplan::input::problem::concise(&failure.message)
-            ));
+            stderr_line(&format!("error: {}", capplan::input::problem::concise(&failure.message)));
             ExitCode::from(failure.code)
         }
     }

@@ -19,11 +19,9 @@ pub(crate) fn append_warnings<W: Display>(text: &mut String, warnings: &[W], for
     for warning in warnings {
         let line = format!("warning: {warning}");
         match format {
-            Format::Table => text.push_str(&render::table::wrap_line(
-                &line,
-                render::layout().width,
-                "    ",
-            )),
+            Format::Table => {
+                text.push_str(&render::table::wrap_line(&line, render::layout().width, "    "))
+            }
             Format::Markdown => {
                 text.push_str(&line);
                 text.push('\n');

@@ -31,20 +31,10 @@ pub struct QueueArgs {
     )]
     arrival_rate: Option<String>,
     /// Mean service time: 50ms, 0.05s, 3s, 2min; a plain number is seconds
-    #[arg(
-        long,
-        value_name = "DUR",
-        required_unless_present = "batch",
-        allow_hyphen_values = true
-    )]
+    #[arg(long, value_name = "DUR", required_unless_present = "batch", allow_hyphen_values = true)]
     service_time: Option<String>,
     /// Coefficient of variation of the service time (0 constant, 1 exponential)
-    #[arg(
-        long,
-        value_name = "X",
-        default_value = "1",
-        allow_hyphen_values = true
-    )]
+    #[arg(long, value_name = "X", default_value = "1", allow_hyphen_values = true)]
     cv: String,
     /// Evaluate this many servers
     #[arg(long, value_name = "C", conflicts_with_all = ["slo", "batch"], allow_hyphen_values = true)]
@@ -178,11 +168,7 @@ fn batch(file: &std::path::Path) -> Result<Output, Failure> {
         if !meta.is_file() && !is_fifo {
             return Err(Failure::input(format!(
                 "--batch: '{path}': expected a file of JSON lines, a named pipe or - (stdin), found {}",
-                if meta.is_dir() {
-                    "a folder"
-                } else {
-                    "a device"
-                }
+                if meta.is_dir() { "a folder" } else { "a device" }
             )));
         }
         Box::new(
@@ -209,10 +195,7 @@ fn batch(file: &std::path::Path) -> Result<Output, Failure> {
             Ok(Some(too_long)) => too_long,
             Ok(None) => break,
             Err(e) => {
-                return Err(Failure::input(format!(
-                    "--batch: {path}: line {}: {e}",
-                    number + 1
-                )));
+                return Err(Failure::input(format!("--batch: {path}: line {}: {e}", number + 1)));
             }
         };
         number += 1;
@@ -235,13 +218,7 @@ fn batch(file: &std::path::Path) -> Result<Output, Failure> {
             Ok(report) => serde_json::to_writer(&mut out, &versioned(&report)),
             Err(error) => {
                 failed = true;
-                serde_json::to_writer(
-                    &mut out,
-                    &versioned(BatchError {
-                        line: number,
-                        error,
-                    }),
-                )
+                serde_json::to_writer(&mut out, &versioned(BatchError { line: number, error }))
             }
         }
         .map_err(std::io::Error::from)
@@ -252,10 +229,7 @@ fn batch(file: &std::path::Path) -> Result<Output, Failure> {
     }
     match out.flush() {
         Err(e) => batch_end(e, failed),
-        Ok(()) => Ok(Output {
-            text: String::new(),
-            code: u8::from(failed),
-        }),
+        Ok(()) => Ok(Output { text: String::new(), code: u8::from(failed) }),
     }
 }
 
@@ -263,12 +237,7 @@ fn batch(file: &std::path::Path) -> Result<Output, Failure> {
 /// quietly, as for every command; any other failure is an error.
 fn batch_end(error: std::io::Error, failed: bool) -> Result<Output, Failure> {
     if error.kind() == std::io::ErrorKind::BrokenPipe {
-        return Ok(Output {
-            text: String::new(),
-            code: u8::from(failed),
-        });
+        return Ok(Output { text: String::new(), code: u8::from(failed) });
     }
-    Err(Failure::input(format!(
-        "writing the output failed: {error}"
-    )))
+    Err(Failure::input(format!("writing the output failed: {error}")))
 }

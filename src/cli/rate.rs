@@ -29,9 +29,9 @@ impl RateArgs {
             (Some(rpm), _) => parse_rate(rpm)
                 .map(|per_s| Some(per_s / 60.0))
                 .map_err(|e| Failure::input(format!("--rpm: {e}"))),
-            (None, Some(rps)) => parse_rate(rps)
-                .map(Some)
-                .map_err(|e| Failure::input(format!("--rps: {e}"))),
+            (None, Some(rps)) => {
+                parse_rate(rps).map(Some).map_err(|e| Failure::input(format!("--rps: {e}")))
+            }
             (None, None) => Ok(None),
         }
     }

@@ -48,21 +48,14 @@ pub struct RecommendArgs {
 
 /// Parses a user count: `5000`, `5,000`, `5_000`, `5k`, `1.2M`.
 pub fn parse_users(text: &str) -> Result<f64, String> {
-    let cleaned: String = text
-        .trim()
-        .chars()
-        .filter(|c| *c != ',' && *c != '_')
-        .collect();
+    let cleaned: String = text.trim().chars().filter(|c| *c != ',' && *c != '_').collect();
     let (number, scale) = match cleaned.chars().last() {
         Some('k' | 'K') => (&cleaned[..cleaned.len() - 1], 1e3),
         Some('M' | 'm') => (&cleaned[..cleaned.len() - 1], 1e6),
         _ => (cleaned.as_str(), 1.0),
     };
     // One rule: a count is rounded to whole users and must be at least 1.
-    let value = number
-        .parse::<f64>()
-        .ok()
-        .and_then(|n| capplan::demand::whole_users(n * scale));
+    let value = number.parse::<f64>().ok().and_then(|n| capplan::demand::whole_users(n * scale));
     match value {
         Some(v) if v <= 1e12 => Ok(v),
         _ => Err(format!(
@@ -112,21 +105,12 @@ pub fn load_inputs(
     let file = load_patched(scenario.map(|p| p.as_path()), patches)
         .map_err(|e| Failure::input(e.to_string()))?;
     let problems = validate(&file, &catalog).map_err(|e| Failure::input(e.to_string()))?;
-    let warnings = catalog_warnings
-        .iter()
-        .chain(problems.iter())
-        .map(|p| p.to_string())
-        .collect();
+    let warnings = catalog_warnings.iter().chain(problems.iter()).map(|p| p.to_string()).collect();
     Ok((file, catalog, warnings))
 }
 
 pub fn run(args: RecommendArgs) -> Result<Output, Failure> {
-    let users = args
-        .users
-        .as_deref()
-        .map(parse_users)
-        .transpose()
-        .map_err(Failure::input)?;
+    let users = args.users.as_deref().map(parse_users).transpose().map_err(Failure::input)?;
     let (file, catalog, mut input_warnings) = args.files.load()?;
     let patched = file.patched.clone();
     let rate_given = args.rate.per_second()?.is_some();
@@ -136,15 +120,9 @@ pub fn run(args: RecommendArgs) -> Result<Output, Failure> {
     let users = users.or(scenario.workload.users).ok_or_else(|| {
         Failure::input("give --users N (or --rpm/--rps): the scenario sets no workload.users")
     })?;
-    let mut report = recommend(
-        &scenario,
-        &catalog,
-        users,
-        RecommendOptions {
-            explain: args.explain,
-        },
-    )
-    .map_err(|e| Failure::infeasible(e.to_string()))?;
+    let mut report =
+        recommend(&scenario, &catalog, users, RecommendOptions { explain: args.explain })
+            .map_err(|e| Failure::infeasible(e.to_string()))?;
     report.given_rate = given_rate;
     report.patched = patched;
     if let Some(options) = sampling {

@@ -59,9 +59,7 @@ pub fn run(args: TiersArgs) -> Result<Output, Failure> {
     match args.command.unwrap_or(TiersCommand::List) {
         TiersCommand::List => {
             let (catalog, warnings) = load_catalog(&args.overlays)?;
-            let report = TierListReport {
-                offerings: offering_summaries(&catalog),
-            };
+            let report = TierListReport { offerings: offering_summaries(&catalog) };
             let mut text =
                 render::render(args.format, &report, || views::tier_list(&report.offerings))
                     .map_err(Failure::input)?;
@@ -82,16 +80,10 @@ pub fn run(args: TiersArgs) -> Result<Output, Failure> {
                 ))
             })?;
             let provider = selector.split('/').next().unwrap_or_default();
-            let usage = if selector.contains('/') {
-                Vec::new()
-            } else {
-                usage_rows(&catalog, provider)
-            };
-            let report = TierShowReport {
-                selector: selector.clone(),
-                tiers: rows,
-                usage_prices: usage,
-            };
+            let usage =
+                if selector.contains('/') { Vec::new() } else { usage_rows(&catalog, provider) };
+            let report =
+                TierShowReport { selector: selector.clone(), tiers: rows, usage_prices: usage };
             let mut text = render::render(args.format, &report, || {
                 views::tier_show(&selector, &report.tiers, &report.usage_prices)
             })
@@ -131,20 +123,11 @@ fn check(paths: &[PathBuf], format: Format) -> Result<Output, Failure> {
     }
     problems.extend(check_catalog(&files));
     let (errors, warnings) = capplan::input::problem::tally(&problems);
-    let report = CatalogCheckReport {
-        errors,
-        warnings,
-        files: names,
-        problems,
-    };
-    let text = render::render(format, &report, || {
-        views::tier_check(&report.files, &report.problems)
-    })
-    .map_err(Failure::input)?;
-    Ok(Output {
-        text,
-        code: u8::from(report.errors > 0),
-    })
+    let report = CatalogCheckReport { errors, warnings, files: names, problems };
+    let text =
+        render::render(format, &report, || views::tier_check(&report.files, &report.problems))
+            .map_err(Failure::input)?;
+    Ok(Output { text, code: u8::from(report.errors > 0) })
 }
 
 fn expand_for_check(path: &std::path::Path, problems: &mut Vec<Problem>) -> Vec<PathBuf> {

@@ -59,9 +59,7 @@ pub fn run(args: ImportArgs, overlays: &[PathBuf], format: Format) -> Result<Out
         ));
     }
     if format != Format::Table {
-        return Err(Failure::input(
-            "tiers import writes a YAML overlay: --format does not apply",
-        ));
+        return Err(Failure::input("tiers import writes a YAML overlay: --format does not apply"));
     }
     let Some(price_format) = PriceFormat::parse(&args.price_format) else {
         return Err(Failure::input(format!(
@@ -112,13 +110,10 @@ pub fn run(args: ImportArgs, overlays: &[PathBuf], format: Format) -> Result<Out
         files.join(" "),
         env!("CARGO_PKG_VERSION"),
         capplan::catalog::today(),
-        args.out
-            .as_ref()
-            .map_or("OVERLAY".to_string(), |o| o.display().to_string())
+        args.out.as_ref().map_or("OVERLAY".to_string(), |o| o.display().to_string())
     );
-    let text = imported
-        .overlay_text(&catalog, &header)
-        .map_err(|e| Failure::input(e.to_string()))?;
+    let text =
+        imported.overlay_text(&catalog, &header).map_err(|e| Failure::input(e.to_string()))?;
     let Some(out) = args.out else {
         for line in &summary {
             super::stderr_line(&format!("tiers import: {line}"));

@@ -40,10 +40,9 @@ impl UncertaintyArgs {
 
     /// The options whatever the scenario holds (an uncertain `--growth`).
     pub fn forced(&self) -> Result<UncertaintyOptions, Failure> {
-        for (flag, w) in [
-            ("--under-weight", self.under_weight),
-            ("--over-weight", self.over_weight),
-        ] {
+        for (flag, w) in
+            [("--under-weight", self.under_weight), ("--over-weight", self.over_weight)]
+        {
             if !(w.is_finite() && w >= 0.0) {
                 return Err(Failure::input(format!(
                     "{flag}: expected a weight of 0 or more, got {w}"
@@ -53,10 +52,7 @@ impl UncertaintyArgs {
         Ok(UncertaintyOptions {
             samples: self.samples.map(|n| n as usize),
             seed: self.seed,
-            weights: RegretWeights {
-                over: self.over_weight,
-                under: self.under_weight,
-            },
+            weights: RegretWeights { over: self.over_weight, under: self.under_weight },
             capacity: true,
         })
     }

@@ -19,10 +19,8 @@ use service::{Reader, Service, Store, one_off_jobs};
 use values::{num, shown};
 
 /// Compute offerings in the catalog that cannot run a container image.
-const NOT_CONTAINERS: [(&str, &str); 1] = [(
-    "vercel/functions",
-    "Vercel Functions run code bundles, not container images",
-)];
+const NOT_CONTAINERS: [(&str, &str); 1] =
+    [("vercel/functions", "Vercel Functions run code bundles, not container images")];
 
 pub fn import(
     file: &str,
@@ -43,13 +41,8 @@ pub fn import(
             doc.get("services").map_or("none".into(), shown)
         ));
     };
-    let mut reader = Reader {
-        file,
-        text,
-        unresolved: Vec::new(),
-        first_variable: None,
-        stores: Vec::new(),
-    };
+    let mut reader =
+        Reader { file, text, unresolved: Vec::new(), first_variable: None, stores: Vec::new() };
     let one_offs = one_off_jobs(services);
     let mut result = ImportResult::default();
     let mut read = Vec::new();
@@ -74,9 +67,7 @@ pub fn import(
         ));
     }
     for service in read {
-        result
-            .components
-            .push(reader.component(catalog, &platform, service)?);
+        result.components.push(reader.component(catalog, &platform, service)?);
     }
     if result.components.is_empty() {
         return Err(format!(
@@ -131,11 +122,8 @@ impl<'a> Platform<'a> {
                 "command line: --platform {name}: unknown platform '{provider_id}': expected one of {valid}"
             ));
         };
-        let compute: Vec<&Offering> = provider
-            .offerings
-            .iter()
-            .filter(|o| runs_containers(provider, o))
-            .collect();
+        let compute: Vec<&Offering> =
+            provider.offerings.iter().filter(|o| runs_containers(provider, o)).collect();
         if compute.is_empty() {
             let why = NOT_CONTAINERS
                 .iter()
@@ -158,11 +146,7 @@ impl<'a> Platform<'a> {
                 )
             })?),
         };
-        Ok(Platform {
-            name: name.to_string(),
-            provider,
-            only,
-        })
+        Ok(Platform { name: name.to_string(), provider, only })
     }
 
     /// The offerings a web or worker container may go on: the one named
@@ -172,12 +156,8 @@ impl<'a> Platform<'a> {
         if let Some(only) = self.only {
             return vec![only];
         }
-        let all: Vec<&'a Offering> = self
-            .provider
-            .offerings
-            .iter()
-            .filter(|o| runs_containers(self.provider, o))
-            .collect();
+        let all: Vec<&'a Offering> =
+            self.provider.offerings.iter().filter(|o| runs_containers(self.provider, o)).collect();
         let named: Vec<&'a Offering> = all.iter().copied().filter(|o| o.id == role).collect();
         if named.is_empty() { all } else { named }
     }
@@ -186,11 +166,7 @@ impl<'a> Platform<'a> {
         offerings
             .iter()
             .flat_map(|o| {
-                o.tiers.iter().map(|tier| TierRef {
-                    provider: self.provider,
-                    offering: o,
-                    tier,
-                })
+                o.tiers.iter().map(|tier| TierRef { provider: self.provider, offering: o, tier })
             })
             .filter(|t| usable(t, count))
             .collect()
@@ -242,25 +218,15 @@ fn described(t: &TierRef<'_>, with_offering: bool) -> String {
     let c = &t.tier.capacity;
     let mut parts = Vec::new();
     if let Some(v) = c.vcpu {
-        let shared = if c.shared_cpu == Some(true) {
-            " shared"
-        } else {
-            ""
-        };
+        let shared = if c.shared_cpu == Some(true) { " shared" } else { "" };
         parts.push(format!("{} vCPU{shared}", num(v)));
     }
     if let Some(m) = c.memory_mb {
         parts.push(format!("{} MB", num(m)));
     }
-    parts.push(
-        t.monthly_usd()
-            .map_or("billed by use".into(), |usd| format!("${usd:.2}/month")),
-    );
-    let id = if with_offering {
-        format!("{}/{}", t.offering.id, t.tier.id)
-    } else {
-        t.tier.id.clone()
-    };
+    parts.push(t.monthly_usd().map_or("billed by use".into(), |usd| format!("${usd:.2}/month")));
+    let id =
+        if with_offering { format!("{}/{}", t.offering.id, t.tier.id) } else { t.tier.id.clone() };
     format!("{id} ({})", parts.join(", "))
 }
 
@@ -270,9 +236,7 @@ fn graviton(t: &TierRef<'_>) -> bool {
     let family = t.tier.id.split('.').next().unwrap_or("");
     t.provider.provider == "aws"
         && family.find(|c: char| c.is_ascii_digit()).is_some_and(|i| {
-            family[i..]
-                .trim_start_matches(|c: char| c.is_ascii_digit())
-                .contains('g')
+            family[i..].trim_start_matches(|c: char| c.is_ascii_digit()).contains('g')
         })
 }
 
@@ -299,10 +263,7 @@ impl Reader<'_> {
                 )
             } else if let Some((_, first)) = first {
                 // A scenario has one database and one cache: the first of each.
-                format!(
-                    "a scenario has one {} component, and {first} is it",
-                    store.role
-                )
+                format!("a scenario has one {} component, and {first} is it", store.role)
             } else {
                 let tier = self.managed(&tiers, also, store, &mut s)?;
                 if s.count > 1 {
@@ -314,16 +275,9 @@ impl Reader<'_> {
                 self.stores.push((store.role, s.name.clone()));
                 return Ok(imported(s, store.role, tier, 1));
             };
-            s.notes.push(format!(
-                "a {} image on a compute instance: {instance}",
-                store.label
-            ));
+            s.notes.push(format!("a {} image on a compute instance: {instance}", store.label));
         }
-        let role = if s.web && s.store.is_none() {
-            "web"
-        } else {
-            "worker"
-        };
+        let role = if s.web && s.store.is_none() { "web" } else { "worker" };
         let offerings = platform.compute(role);
         let tiers = platform.tiers(&offerings, s.count);
         let several = offerings.len() > 1;
@@ -343,10 +297,8 @@ impl Reader<'_> {
         }
         let fits = |t: &TierRef<'_>| {
             let c = &t.tier.capacity;
-            s.cpus
-                .is_none_or(|need| c.vcpu.is_some_and(|v| v + 1e-9 >= need))
-                && s.memory_mb
-                    .is_none_or(|need| c.memory_mb.is_some_and(|m| m + 1e-9 >= need))
+            s.cpus.is_none_or(|need| c.vcpu.is_some_and(|v| v + 1e-9 >= need))
+                && s.memory_mb.is_none_or(|need| c.memory_mb.is_some_and(|m| m + 1e-9 >= need))
         };
         let need = match (s.cpus, s.memory_mb) {
             (Some(c), Some(m)) => format!("{} CPU and {} MB", num(c), num(m)),
@@ -355,17 +307,11 @@ impl Reader<'_> {
             (None, None) => String::new(),
         };
         let Some(tier) = cheapest(&tiers, fits) else {
-            let instances = if s.count > 1 {
-                format!(" for {} instances", s.count)
-            } else {
-                String::new()
-            };
+            let instances =
+                if s.count > 1 { format!(" for {} instances", s.count) } else { String::new() };
             let largest = tiers.iter().max_by(|a, b| {
                 let size = |t: &TierRef<'_>| {
-                    (
-                        t.tier.capacity.vcpu.unwrap_or(0.0),
-                        t.tier.capacity.memory_mb.unwrap_or(0.0),
-                    )
+                    (t.tier.capacity.vcpu.unwrap_or(0.0), t.tier.capacity.memory_mb.unwrap_or(0.0))
                 };
                 let (a, b) = (size(a), size(b));
                 a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1))
@@ -439,10 +385,8 @@ impl Reader<'_> {
                 .is_none_or(|need| t.tier.capacity.memory_mb.is_some_and(|m| m + 1e-9 >= need))
         };
         let Some(tier) = cheapest(tiers, fits) else {
-            let largest = tiers
-                .iter()
-                .filter_map(|t| t.tier.capacity.memory_mb)
-                .fold(0.0, f64::max);
+            let largest =
+                tiers.iter().filter_map(|t| t.tier.capacity.memory_mb).fold(0.0, f64::max);
             return Err(format!(
                 "{}: needs {} MB: the largest managed {} tier {} sells has {} MB",
                 self.at(&["services", &s.name], true),
@@ -478,11 +422,7 @@ fn store_tiers<'a>(platform: &Platform<'a>, store: Store) -> (Vec<TierRef<'a>>, 
     let Some(engine) = store.engine else {
         return (Vec::new(), "");
     };
-    let role = if store.role == "database" {
-        Role::Database
-    } else {
-        Role::Cache
-    };
+    let role = if store.role == "database" { Role::Database } else { Role::Cache };
     let of = |e: Engine| -> Vec<&'a Offering> {
         platform
             .provider
@@ -498,10 +438,9 @@ fn store_tiers<'a>(platform: &Platform<'a>, store: Store) -> (Vec<TierRef<'a>>, 
         _ => None,
     };
     match compatible {
-        Some(other) if tiers.is_empty() => (
-            platform.tiers(&of(other), 1),
-            " (Redis and Valkey speak the same protocol)",
-        ),
+        Some(other) if tiers.is_empty() => {
+            (platform.tiers(&of(other), 1), " (Redis and Valkey speak the same protocol)")
+        }
         _ => (tiers, ""),
     }
 }
@@ -525,10 +464,9 @@ fn elsewhere(catalog: &Catalog, platform: &Provider, store: Store, name: &str) -
         .collect();
     match sellers.first() {
         None => String::new(),
-        Some(first) => format!(
-            " (sold by {}: --current {name}={first}/TIER to price one)",
-            sellers.join(", ")
-        ),
+        Some(first) => {
+            format!(" (sold by {}: --current {name}={first}/TIER to price one)", sellers.join(", "))
+        }
     }
 }
 
@@ -576,9 +514,7 @@ mod tests {
             }
         }
         assert!(
-            run("services:\n  a: {deploy: {replicas: -1}}\n")
-                .unwrap_err()
-                .starts_with("c.yml:2:")
+            run("services:\n  a: {deploy: {replicas: -1}}\n").unwrap_err().starts_with("c.yml:2:")
         );
     }
 }

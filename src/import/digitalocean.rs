@@ -37,9 +37,7 @@ pub fn import(file: &str, text: &str, catalog: &Catalog) -> Result<ImportResult,
     for (key, role) in [("services", "web"), ("workers", "worker")] {
         for (i, component) in list(file, prefix, spec, key)?.iter().enumerate() {
             let at = format!("{prefix}{key}[{i}]");
-            result
-                .components
-                .push(container(file, &at, component, role, catalog)?);
+            result.components.push(container(file, &at, component, role, catalog)?);
         }
     }
     for key in ["jobs", "functions", "static_sites"] {
@@ -55,9 +53,7 @@ pub fn import(file: &str, text: &str, catalog: &Catalog) -> Result<ImportResult,
         }
     }
     if result.components.is_empty() {
-        return Err(format!(
-            "{file}: no services, workers or databases to import"
-        ));
+        return Err(format!("{file}: no services, workers or databases to import"));
     }
     Ok(result)
 }
@@ -104,22 +100,11 @@ fn container(
             "{file}: {at}.instance_size_slug: '{slug}' is a legacy size (apps created before 2024-05-07) the catalog does not price; DigitalOcean is retiring them: expected one of today's sizes, such as apps-s-1vcpu-0.5gb, apps-s-1vcpu-1gb, apps-d-1vcpu-0.5gb (`capplan tiers show digitalocean`)"
         ));
     }
-    known_tier(
-        catalog,
-        file,
-        &format!("{at}.instance_size_slug"),
-        APPS,
-        &slug,
-    )?;
+    known_tier(catalog, file, &format!("{at}.instance_size_slug"), APPS, &slug)?;
     let whole = |key: &str, v: &Value, least: u64| -> Result<u32, ImportError> {
-        v.as_u64()
-            .filter(|&n| (least..=1000).contains(&n))
-            .map(|n| n as u32)
-            .ok_or_else(|| {
-                format!(
-                    "{file}: {at}.{key}: expected a whole number from {least} to 1000, found {v:?}"
-                )
-            })
+        v.as_u64().filter(|&n| (least..=1000).contains(&n)).map(|n| n as u32).ok_or_else(|| {
+            format!("{file}: {at}.{key}: expected a whole number from {least} to 1000, found {v:?}")
+        })
     };
     let count = match component.get("autoscaling") {
         Some(scaling) if scaling.is_mapping() => {
@@ -136,10 +121,8 @@ fn container(
                     "{file}: {at}.autoscaling.max_instance_count: expected at least min_instance_count ({min}), found {max}"
                 ));
             }
-            let percent = scaling
-                .get("metrics")
-                .and_then(|m| m.get("cpu"))
-                .and_then(|c| c.get("percent"));
+            let percent =
+                scaling.get("metrics").and_then(|m| m.get("cpu")).and_then(|c| c.get("percent"));
             let target_cpu = match percent {
                 None => None,
                 Some(p) => Some(
@@ -151,11 +134,7 @@ fn container(
                         })?,
                 ),
             };
-            Count::Autoscaled {
-                min,
-                max,
-                target_cpu,
-            }
+            Count::Autoscaled { min, max, target_cpu }
         }
         Some(other) if !other.is_null() => {
             return Err(format!(
@@ -189,15 +168,12 @@ fn datastore(
     let name = text_of(database, "name")
         .or_else(|| text_of(database, "cluster_name"))
         .unwrap_or_else(|| engine.to_lowercase());
-    let production = database
-        .get("production")
-        .and_then(Value::as_bool)
-        .unwrap_or(false);
+    let production = database.get("production").and_then(Value::as_bool).unwrap_or(false);
     let size = text_of(database, "size");
     if !production || size.as_deref() == Some("db-s-dev-database") {
-        result.skipped.push(format!(
-            "{name} (a development database: not in the catalog, unpriced)"
-        ));
+        result
+            .skipped
+            .push(format!("{name} (a development database: not in the catalog, unpriced)"));
         return Ok(None);
     }
     let mut notes = Vec::new();
@@ -213,9 +189,7 @@ fn datastore(
             ("cache", "digitalocean/valkey", ASSUMED_CACHE)
         }
         other => {
-            result
-                .skipped
-                .push(format!("{name} ({other}: not in the catalog, unpriced)"));
+            result.skipped.push(format!("{name} ({other}: not in the catalog, unpriced)"));
             return Ok(None);
         }
     };
@@ -236,9 +210,7 @@ fn datastore(
         notes.push(format!(
             "num_nodes {nodes}: a primary and standby nodes, priced as high availability"
         ));
-        imported
-            .fields
-            .push(("high_availability", "true".to_string()));
+        imported.fields.push(("high_availability", "true".to_string()));
     }
     imported.notes = notes;
     Ok(Some(imported))

@@ -23,11 +23,7 @@ fn preset(size: &str) -> Option<(&'static str, u32, u32)> {
         return None;
     };
     let cpus: u32 = rest.strip_suffix('x')?.parse().ok()?;
-    let memory = if kind == "shared" {
-        256 * cpus
-    } else {
-        2048 * cpus
-    };
+    let memory = if kind == "shared" { 256 * cpus } else { 2048 * cpus };
     Some((kind, cpus, memory))
 }
 
@@ -38,10 +34,7 @@ fn memory_mb(value: &Value) -> Option<u32> {
         Value::String(s) => {
             let s = s.trim().to_lowercase();
             if let Some(gb) = s.strip_suffix("gb") {
-                gb.trim()
-                    .parse::<f64>()
-                    .ok()
-                    .map(|g| (g * 1024.0).round() as u32)
+                gb.trim().parse::<f64>().ok().map(|g| (g * 1024.0).round() as u32)
             } else {
                 s.strip_suffix("mb").unwrap_or(&s).trim().parse().ok()
             }
@@ -66,10 +59,7 @@ fn tier_id(kind: &str, cpus: u32, memory: u32) -> String {
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
-    let col = before
-        .rfind('\n')
-        .map_or(before.len(), |i| before.len() - i - 1)
-        + 1;
+    let col = before.rfind('\n').map_or(before.len(), |i| before.len() - i - 1) + 1;
     (line, col)
 }
 
@@ -90,9 +80,7 @@ pub fn import(
         Some(Value::Table(t)) if !t.is_empty() => t.keys().cloned().collect(),
         Some(Value::Table(_)) | None => vec!["app".into()],
         Some(_) => {
-            return Err(format!(
-                "{file}: processes: expected a table of process groups"
-            ));
+            return Err(format!("{file}: processes: expected a table of process groups"));
         }
     };
     for group in counts.keys() {
@@ -105,11 +93,9 @@ pub fn import(
     }
     let http = doc.get("http_service").and_then(Value::as_table);
     let web_groups: Vec<String> = match http.and_then(|h| h.get("processes")) {
-        Some(Value::Array(list)) => list
-            .iter()
-            .filter_map(Value::as_str)
-            .map(str::to_string)
-            .collect(),
+        Some(Value::Array(list)) => {
+            list.iter().filter_map(Value::as_str).map(str::to_string).collect()
+        }
         _ if http.is_some() => vec![groups[0].clone()],
         _ => Vec::new(),
     };
@@ -126,13 +112,10 @@ pub fn import(
     let mut result = ImportResult::default();
     for group in &groups {
         let mut notes = Vec::new();
-        let found = vms
-            .iter()
-            .enumerate()
-            .find(|(_, vm)| match vm.get("processes") {
-                Some(Value::Array(list)) => list.iter().any(|p| p.as_str() == Some(group.as_str())),
-                _ => true,
-            });
+        let found = vms.iter().enumerate().find(|(_, vm)| match vm.get("processes") {
+            Some(Value::Array(list)) => list.iter().any(|p| p.as_str() == Some(group.as_str())),
+            _ => true,
+        });
         let tier = match found {
             None => {
                 notes
@@ -170,15 +153,11 @@ pub fn import(
                         .and_then(|n| u32::try_from(n).ok())
                         .filter(|&n| n >= 1)
                         .ok_or_else(|| {
-                            format!("{file}: {at}.cpus: expected a whole number of CPUs, found {n}")
-                        })?;
+                        format!("{file}: {at}.cpus: expected a whole number of CPUs, found {n}")
+                    })?;
                     if size.is_none() && vm.get("memory").is_none() && vm.get("memory_mb").is_none()
                     {
-                        memory = if kind == "shared" {
-                            256 * cpus
-                        } else {
-                            2048 * cpus
-                        };
+                        memory = if kind == "shared" { 256 * cpus } else { 2048 * cpus };
                     }
                 }
                 if let Some(m) = vm.get("memory").or_else(|| vm.get("memory_mb")) {

@@ -30,9 +30,7 @@ pub fn import(
         )
     })?;
     let Some(app) = doc.as_object() else {
-        return Err(format!(
-            "{file}: expected an app.json object with formation or addons"
-        ));
+        return Err(format!("{file}: expected an app.json object with formation or addons"));
     };
     let mut result = ImportResult::default();
     let formation = match app.get("formation") {
@@ -60,9 +58,7 @@ pub fn import(
             })? as u32,
         };
         if quantity == 0 {
-            result
-                .skipped
-                .push(format!("{process} (quantity 0: not running)"));
+            result.skipped.push(format!("{process} (quantity 0: not running)"));
             continue;
         }
         let mut notes = Vec::new();
@@ -86,9 +82,7 @@ pub fn import(
             ));
         }
         known_tier(catalog, file, &format!("{at}.size"), DYNOS, &size)?;
-        result
-            .components
-            .push(dyno(process, &size, quantity, notes));
+        result.components.push(dyno(process, &size, quantity, notes));
     }
     if let Some((procfile_name, procfile_text)) = procfile {
         for (line, process) in process_types(procfile_text) {
@@ -98,9 +92,7 @@ pub fn import(
             let notes = vec![format!(
                 "in {procfile_name} (line {line}) but not in the formation: assumed 1 × {ASSUMED_SIZE}; give --current {process}={DYNOS}/SIZE:N"
             )];
-            result
-                .components
-                .push(dyno(&process, ASSUMED_SIZE, 1, notes));
+            result.components.push(dyno(&process, ASSUMED_SIZE, 1, notes));
         }
     }
     read_addons(file, app.get("addons"), catalog, &mut result)?;
@@ -129,14 +121,10 @@ pub fn import_procfile(
         let notes = vec![format!(
             "{file} line {line} names the process type only: assumed 1 × {ASSUMED_SIZE}; give app.json beside it, or --current {process}={DYNOS}/SIZE:N"
         )];
-        result
-            .components
-            .push(dyno(&process, ASSUMED_SIZE, 1, notes));
+        result.components.push(dyno(&process, ASSUMED_SIZE, 1, notes));
     }
     if result.components.is_empty() {
-        return Err(format!(
-            "{file}: no process types (lines such as `web: gunicorn app:app`)"
-        ));
+        return Err(format!("{file}: no process types (lines such as `web: gunicorn app:app`)"));
     }
     Ok(result)
 }
@@ -166,9 +154,7 @@ fn process_types(text: &str) -> Vec<(usize, String)> {
             let (name, _) = line.split_once(':')?;
             let name = name.trim();
             let valid = !name.is_empty()
-                && name
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
             valid.then(|| (i + 1, name.to_string()))
         })
         .collect()
@@ -186,10 +172,7 @@ fn read_addons(
         None | Some(Value::Null) => return Ok(()),
         Some(Value::Array(list)) => list,
         Some(other) => {
-            return Err(format!(
-                "{file}: addons: expected a list, found {}",
-                kind(other)
-            ));
+            return Err(format!("{file}: addons: expected a list, found {}", kind(other)));
         }
     };
     for (i, addon) in list.iter().enumerate() {
@@ -219,9 +202,7 @@ fn read_addons(
             "heroku-postgresql" => ("database", alias.unwrap_or("database")),
             "heroku-redis" => ("cache", alias.unwrap_or("cache")),
             _ => {
-                result
-                    .skipped
-                    .push(format!("{spec} (add-on not in the catalog: unpriced)"));
+                result.skipped.push(format!("{spec} (add-on not in the catalog: unpriced)"));
                 continue;
             }
         };
@@ -229,9 +210,7 @@ fn read_addons(
         let mut notes = Vec::new();
         let plan = match plan.as_deref() {
             Some("in-dyno") => {
-                result
-                    .skipped
-                    .push(format!("{spec} (Heroku CI's in-dyno test database)"));
+                result.skipped.push(format!("{spec} (Heroku CI's in-dyno test database)"));
                 continue;
             }
             Some(p) => p.to_string(),

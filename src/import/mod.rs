@@ -87,32 +87,24 @@ impl Format {
         if services.is_some_and(serde_yaml_ng::Value::is_mapping) {
             return Some(Format::Compose);
         }
-        let app_platform_keys = [
-            "spec",
-            "workers",
-            "static_sites",
-            "jobs",
-            "functions",
-            "region",
-            "ingress",
-        ];
+        let app_platform_keys =
+            ["spec", "workers", "static_sites", "jobs", "functions", "region", "ingress"];
         let has_slug = |list: Option<&serde_yaml_ng::Value>| {
-            list.and_then(serde_yaml_ng::Value::as_sequence)
-                .is_some_and(|items| {
-                    items.iter().any(|i| {
-                        [
-                            "instance_size_slug",
-                            "instance_count",
-                            "http_port",
-                            "engine",
-                            "github",
-                            "git",
-                            "environment_slug",
-                        ]
-                        .iter()
-                        .any(|k| i.get(k).is_some())
-                    })
+            list.and_then(serde_yaml_ng::Value::as_sequence).is_some_and(|items| {
+                items.iter().any(|i| {
+                    [
+                        "instance_size_slug",
+                        "instance_count",
+                        "http_port",
+                        "engine",
+                        "github",
+                        "git",
+                        "environment_slug",
+                    ]
+                    .iter()
+                    .any(|k| i.get(k).is_some())
                 })
+            })
         };
         if app_platform_keys.iter().any(|k| doc.get(k).is_some())
             || has_slug(services)
@@ -148,10 +140,8 @@ pub fn import_file(
 ) -> Result<ImportResult, ImportError> {
     // YAML formats get the same bounded pass as scenarios and catalogs
     // before the parser sees them (nesting depth, tags).
-    if matches!(
-        format,
-        Format::Render | Format::DigitalOcean | Format::Compose
-    ) && let Some(problem) = crate::input::problem::structure_problem(file, text)
+    if matches!(format, Format::Render | Format::DigitalOcean | Format::Compose)
+        && let Some(problem) = crate::input::problem::structure_problem(file, text)
     {
         return Err(problem.to_string());
     }
@@ -241,21 +231,14 @@ pub(crate) fn known_tier(
     tier: &str,
 ) -> Result<(), ImportError> {
     let Some((_, found)) = catalog.offering(offering) else {
-        return Err(format!(
-            "{file}: {at}: the catalog has no offering {offering}"
-        ));
+        return Err(format!("{file}: {at}: the catalog has no offering {offering}"));
     };
     if found.tiers.iter().any(|t| t.id == tier) {
         return Ok(());
     }
     Err(format!(
         "{file}: {at}: unknown plan '{tier}' for {offering} (a legacy plan? the catalog has today's): expected one of {}",
-        found
-            .tiers
-            .iter()
-            .map(|t| t.id.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
+        found.tiers.iter().map(|t| t.id.as_str()).collect::<Vec<_>>().join(", ")
     ))
 }
 
@@ -327,20 +310,11 @@ pub fn scenario_text(name: &str, users: f64, imported: &ImportResult, catalog: &
             ),
             _ => {}
         }
-        if let Count::Autoscaled {
-            min,
-            max,
-            target_cpu,
-        } = c.count
-        {
+        if let Count::Autoscaled { min, max, target_cpu } = c.count {
             out.push_str(&format!(
                 "    autoscale: {{ min: {min}, max: {max}, target_utilization: {} }}{}\n",
                 target_cpu.unwrap_or(DEFAULT_TARGET_CPU),
-                if target_cpu.is_none() {
-                    "   # no CPU target in the file: assumed"
-                } else {
-                    ""
-                }
+                if target_cpu.is_none() { "   # no CPU target in the file: assumed" } else { "" }
             ));
         }
     }
@@ -350,9 +324,7 @@ pub fn scenario_text(name: &str, users: f64, imported: &ImportResult, catalog: &
             Count::Fixed(n) => format!("count: {n}"),
             Count::Autoscaled { min, max, .. } => format!("min: {min}, max: {max}"),
         };
-        let storage = c
-            .storage_gb
-            .map_or(String::new(), |gb| format!(", storage_gb: {gb}"));
+        let storage = c.storage_gb.map_or(String::new(), |gb| format!(", storage_gb: {gb}"));
         out.push_str(&format!(
             "  {:?}: {{ tier: {}/{}, {count}{storage} }}\n",
             c.name, c.offering, c.tier
@@ -385,13 +357,9 @@ impl CurrentOverride {
             None => (rest, None),
             Some((tier, n)) => {
                 let number = |s: &str| {
-                    s.trim()
-                        .parse::<u32>()
-                        .ok()
-                        .filter(|n| (1..=1000).contains(n))
-                        .ok_or_else(|| {
-                            format!("expected a count from 1 to 1000 after ':', found '{n}'")
-                        })
+                    s.trim().parse::<u32>().ok().filter(|n| (1..=1000).contains(n)).ok_or_else(
+                        || format!("expected a count from 1 to 1000 after ':', found '{n}'"),
+                    )
                 };
                 let count = match n.split_once('-') {
                     Some((lo, hi)) => {
@@ -399,11 +367,7 @@ impl CurrentOverride {
                         if min > max {
                             return Err(format!("expected MIN-MAX with MIN ≤ MAX, found '{n}'"));
                         }
-                        Count::Autoscaled {
-                            min,
-                            max,
-                            target_cpu: None,
-                        }
+                        Count::Autoscaled { min, max, target_cpu: None }
                     }
                     None => Count::Fixed(number(n)?),
                 };
@@ -466,11 +430,7 @@ pub fn combine(
             }
         };
         let (offering, id) = o.tier.rsplit_once('/').expect("three parts checked");
-        match combined
-            .components
-            .iter_mut()
-            .find(|c| c.name == o.component)
-        {
+        match combined.components.iter_mut().find(|c| c.name == o.component) {
             Some(existing) => {
                 if existing.role != role && !(role == "web" && existing.role == "worker") {
                     return Err(format!(

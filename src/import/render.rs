@@ -16,9 +16,7 @@ pub fn import(file: &str, text: &str, catalog: &Catalog) -> Result<ImportResult,
         None => format!("{file}: not YAML: {e}"),
     })?;
     if !doc.is_mapping() {
-        return Err(format!(
-            "{file}: expected a Blueprint mapping with services or databases"
-        ));
+        return Err(format!("{file}: expected a Blueprint mapping with services or databases"));
     }
     let mut result = ImportResult::default();
     // Services and databases at the top, and in projects[].environments[]
@@ -68,9 +66,7 @@ fn read_services(
             "worker" => ("worker", "render/worker"),
             "keyvalue" | "redis" => ("cache", "render/key-value"),
             "cron" | "static" => {
-                result
-                    .skipped
-                    .push(format!("{name} ({kind}: not modelled)"));
+                result.skipped.push(format!("{name} ({kind}: not modelled)"));
                 continue;
             }
             other => {
@@ -104,31 +100,16 @@ fn read_services(
             .and_then(Value::as_str)
             .map_or_else(|| format!("database-{i}"), str::to_string);
         let mut notes = Vec::new();
-        let tier = plan_id(
-            database
-                .get("plan")
-                .and_then(Value::as_str)
-                .map(str::to_string),
-            &mut notes,
-        );
-        known_tier(
-            catalog,
-            file,
-            &format!("{at}.plan"),
-            "render/postgres",
-            &tier,
-        )?;
+        let tier =
+            plan_id(database.get("plan").and_then(Value::as_str).map(str::to_string), &mut notes);
+        known_tier(catalog, file, &format!("{at}.plan"), "render/postgres", &tier)?;
         let storage_gb = match database.get("diskSizeGB") {
             None | Some(Value::Null) => None,
             Some(v) => Some(v.as_f64().filter(|gb| *gb > 0.0).ok_or_else(|| {
                 format!("{file}: {at}.diskSizeGB: expected a size in GB above 0, found {v:?}")
             })?),
         };
-        if database
-            .get("storageAutoscalingEnabled")
-            .and_then(Value::as_bool)
-            == Some(true)
-        {
+        if database.get("storageAutoscalingEnabled").and_then(Value::as_bool) == Some(true) {
             notes.push("storage autoscaling is on: the disk grows past diskSizeGB as data does; storage_gb is today's size".into());
         }
         result.components.push(Imported {
@@ -165,12 +146,9 @@ fn instances(
     notes: &mut Vec<String>,
 ) -> Result<Count, ImportError> {
     let count = |key: &str, v: &Value| -> Result<u32, ImportError> {
-        v.as_u64()
-            .filter(|&n| (1..=1000).contains(&n))
-            .map(|n| n as u32)
-            .ok_or_else(|| {
-                format!("{file}: {at}.{key}: expected a whole number from 1 to 1000, found {v:?}")
-            })
+        v.as_u64().filter(|&n| (1..=1000).contains(&n)).map(|n| n as u32).ok_or_else(|| {
+            format!("{file}: {at}.{key}: expected a whole number from 1 to 1000, found {v:?}")
+        })
     };
     if let Some(scaling) = service.get("scaling") {
         let min = scaling
@@ -203,11 +181,7 @@ fn instances(
             notes
                 .push("targetMemoryPercent is not modelled: the autoscaler is sized on CPU".into());
         }
-        return Ok(Count::Autoscaled {
-            min,
-            max,
-            target_cpu,
-        });
+        return Ok(Count::Autoscaled { min, max, target_cpu });
     }
     match service.get("numInstances") {
         Some(v) => count("numInstances", v).map(Count::Fixed),

@@ -75,16 +75,12 @@ impl Interval {
             ));
         }
         if high < low {
-            return Err(format!(
-                "expected low ≤ high, found low {low} > high {high}"
-            ));
+            return Err(format!("expected low ≤ high, found low {low} > high {high}"));
         }
         if let Some(m) = mid
             && !(low..=high).contains(&m)
         {
-            return Err(format!(
-                "expected low ≤ mid ≤ high, found {low}, {m}, {high}"
-            ));
+            return Err(format!("expected low ≤ mid ≤ high, found {low}, {m}, {high}"));
         }
         if uniform {
             if confidence.is_some() {
@@ -113,21 +109,13 @@ impl Interval {
             ));
         }
         let positive = low > 0.0;
-        let mid = mid.unwrap_or(if positive {
-            (low * high).sqrt()
-        } else {
-            (low + high) / 2.0
-        });
+        let mid = mid.unwrap_or(if positive { (low * high).sqrt() } else { (low + high) / 2.0 });
         Ok(Interval {
             low,
             mid,
             high,
             confidence,
-            shape: if positive {
-                Shape::SplitLognormal
-            } else {
-                Shape::SplitNormal
-            },
+            shape: if positive { Shape::SplitLognormal } else { Shape::SplitNormal },
         })
     }
 
@@ -209,10 +197,7 @@ mod tests {
     fn quantiles_pass_through_the_interval() {
         for (low, mid, high) in [(2.0, 3.0, 6.0), (0.0, 1.0, 5.0), (10.0, 10.0, 10.0)] {
             let i = Interval::new(low, Some(mid), high, None, false).unwrap();
-            assert!(
-                (i.quantile(0.05) - low).abs() < 1e-9 * high.max(1.0),
-                "{i:?}"
-            );
+            assert!((i.quantile(0.05) - low).abs() < 1e-9 * high.max(1.0), "{i:?}");
             assert!((i.quantile(0.5) - mid).abs() < 1e-9 * high.max(1.0));
             assert!((i.quantile(0.95) - high).abs() < 1e-9 * high.max(1.0));
         }
@@ -237,10 +222,7 @@ mod tests {
     fn stream_is_seeded_and_uniform() {
         let a: Vec<u64> = (0..3).map(|_| Stream::for_world(7, 1).next_u64()).collect();
         assert!(a.windows(2).all(|w| w[0] == w[1]));
-        assert_ne!(
-            Stream::for_world(7, 1).next_u64(),
-            Stream::for_world(7, 2).next_u64()
-        );
+        assert_ne!(Stream::for_world(7, 1).next_u64(), Stream::for_world(7, 2).next_u64());
         let mut s = Stream::for_world(1, 0);
         let mean: f64 = (0..100_000).map(|_| s.next_unit()).sum::<f64>() / 1e5;
         assert!((mean - 0.5).abs() < 0.005, "{mean}");

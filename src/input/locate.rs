@@ -49,9 +49,7 @@ pub fn line_of(text: &str, path: &[Step]) -> Option<usize> {
 /// top-level `key`, e.g. the third `- ` entry below `assert:`.
 pub fn line_of_item(text: &str, key: &str, index: usize) -> Option<usize> {
     let lines: Vec<&str> = text.lines().collect();
-    let start = lines
-        .iter()
-        .position(|l| has_key(l, key).is_some() && !l.starts_with(' '))?;
+    let start = lines.iter().position(|l| has_key(l, key).is_some() && !l.starts_with(' '))?;
     lines
         .iter()
         .enumerate()
@@ -115,22 +113,13 @@ mod tests {
         ];
         assert_eq!(line_of(DOC, &path), Some(9));
         assert_eq!(
-            line_of(
-                DOC,
-                &[Step::Id("free".into()), Step::Key("monthly_usd".into())]
-            ),
+            line_of(DOC, &[Step::Id("free".into()), Step::Key("monthly_usd".into())]),
             Some(6)
         );
         assert_eq!(line_of(DOC, &[Step::Id("worker".into())]), Some(10));
         assert_eq!(line_of(DOC, &[Step::Id("nope".into())]), None);
         let toml = "[[components]]\nname = \"api\"\ncpu_ms = -3\n";
-        assert_eq!(
-            line_of(
-                toml,
-                &[Step::Name("api".into()), Step::Key("cpu_ms".into())]
-            ),
-            Some(3)
-        );
+        assert_eq!(line_of(toml, &[Step::Name("api".into()), Step::Key("cpu_ms".into())]), Some(3));
         assert_eq!(
             line_of(
                 "  - { id: standard-plus }\n  - { id: standard }\n",

@@ -113,10 +113,7 @@ fn cut_quoted(message: &str) -> String {
         let opens = matches!(c, '`' | '\'' | '"')
             && (i == 0 || matches!(chars[i - 1], ' ' | '(' | '[' | '{' | ':' | '='));
         let close = if opens {
-            chars[i + 1..]
-                .iter()
-                .position(|&d| d == c)
-                .map(|p| i + 1 + p)
+            chars[i + 1..].iter().position(|&d| d == c).map(|p| i + 1 + p)
         } else {
             None
         };
@@ -150,10 +147,7 @@ pub fn error_lines(problems: &[Problem]) -> String {
 
 /// (errors, warnings) among problems.
 pub fn tally(problems: &[Problem]) -> (usize, usize) {
-    let errors = problems
-        .iter()
-        .filter(|p| p.severity == Severity::Error)
-        .count();
+    let errors = problems.iter().filter(|p| p.severity == Severity::Error).count();
     (errors, problems.len() - errors)
 }
 
@@ -172,9 +166,7 @@ pub fn read_input(path: &std::path::Path) -> Result<String, Problem> {
     // A named pipe or a device never ends or never holds a document:
     // reading one would hang or grow without bound.
     if !meta.is_file() {
-        return Err(fail(
-            "expected a regular file, found a named pipe, socket or device".into(),
-        ));
+        return Err(fail("expected a regular file, found a named pipe, socket or device".into()));
     }
     let too_big = |size: u64| {
         fail(format!(
@@ -278,10 +270,7 @@ pub fn parse_yaml_recovering<T: serde::de::DeserializeOwned>(
                 let recoverable = rest.starts_with("unknown field")
                     || rest.starts_with("invalid type")
                     || rest.starts_with("invalid value");
-                match line
-                    .filter(|_| recoverable)
-                    .and_then(|l| blank_scalar_line(&text, l))
-                {
+                match line.filter(|_| recoverable).and_then(|l| blank_scalar_line(&text, l)) {
                     Some((next, key)) => {
                         text = next;
                         blanked = Some(key);
@@ -301,9 +290,7 @@ pub const MAX_DEPTH: usize = 64;
 /// Tags a scenario or catalog may carry: YAML's core schema. Others
 /// (`!!binary`, `!!timestamp`, application tags) would be read silently as
 /// something else, so they are errors.
-const ALLOWED_TAGS: [&str; 7] = [
-    "!!str", "!!int", "!!float", "!!bool", "!!null", "!!seq", "!!map",
-];
+const ALLOWED_TAGS: [&str; 7] = ["!!str", "!!int", "!!float", "!!bool", "!!null", "!!seq", "!!map"];
 
 /// A quick pass over the text before the YAML parser sees it: nesting
 /// deeper than [`MAX_DEPTH`] (flow brackets, block indentation and
@@ -324,13 +311,7 @@ pub fn structure_problem(name: &str, text: &str) -> Option<Problem> {
         // character would make a long line quadratic.
         let located = |offset: usize, message: &str| {
             let column = line[..offset].chars().count() + 1;
-            Some(Problem::error(
-                name,
-                Some(number),
-                Some(column),
-                "",
-                message,
-            ))
+            Some(Problem::error(name, Some(number), Some(column), "", message))
         };
         while let Some((offset, c)) = chars.next() {
             if let Some(q) = quote {
@@ -424,17 +405,13 @@ fn blank_scalar_line(text: &str, line: usize) -> Option<(String, String)> {
     let indent = target.len() - trimmed.len();
     let (key, value) = trimmed.split_once(':')?;
     if key.is_empty()
-        || !key
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
         || value.trim().is_empty()
     {
         return None;
     }
-    let next_indent = lines[line..]
-        .iter()
-        .find(|l| !l.trim().is_empty())
-        .map(|l| l.len() - l.trim_start().len());
+    let next_indent =
+        lines[line..].iter().find(|l| !l.trim().is_empty()).map(|l| l.len() - l.trim_start().len());
     if next_indent.is_some_and(|n| n > indent) {
         return None;
     }
@@ -497,10 +474,8 @@ mod concise_tests {
         assert!(short.contains("(1000000 characters)"), "{short}");
         assert!(short.ends_with("expected `version`"), "{short}");
         let classes: Vec<String> = (0..5000).map(|i| format!("job{i}")).collect();
-        let listed = concise(&format!(
-            "unknown class 'x': expected one of {}; add it",
-            classes.join(", ")
-        ));
+        let listed =
+            concise(&format!("unknown class 'x': expected one of {}; add it", classes.join(", ")));
         assert!(listed.contains("job19, and 4980 more; add it"), "{listed}");
         assert!(!listed.contains("job20,"), "{listed}");
         let plain = "the tier's 'max' is 3, expected one of a, b, c";

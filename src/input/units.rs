@@ -38,10 +38,7 @@ fn split_number(text: &str) -> Option<(f64, &str)> {
 /// A duration in seconds: `50ms`, `0.05s`, `3s`, `2min`, `1h`, `250us`; a
 /// plain number is seconds.
 pub fn parse_duration(text: &str) -> Result<f64, QuantityError> {
-    let error = || QuantityError {
-        expected: DURATION,
-        found: text.to_string(),
-    };
+    let error = || QuantityError { expected: DURATION, found: text.to_string() };
     let (value, unit) = split_number(text).ok_or_else(error)?;
     let scale = match unit {
         "" | "s" | "sec" | "secs" => 1.0,
@@ -52,20 +49,13 @@ pub fn parse_duration(text: &str) -> Result<f64, QuantityError> {
         _ => return Err(error()),
     };
     let seconds = value * scale;
-    if seconds > 0.0 && seconds.is_finite() {
-        Ok(seconds)
-    } else {
-        Err(error())
-    }
+    if seconds > 0.0 && seconds.is_finite() { Ok(seconds) } else { Err(error()) }
 }
 
 /// A rate per second: `120/s`, `7200/min`, `432000/h`, `5000rpm`; a plain
 /// number is per second.
 pub fn parse_rate(text: &str) -> Result<f64, QuantityError> {
-    let error = || QuantityError {
-        expected: RATE,
-        found: text.to_string(),
-    };
+    let error = || QuantityError { expected: RATE, found: text.to_string() };
     let (value, unit) = split_number(text).ok_or_else(error)?;
     let per = match unit {
         "" | "/s" | "/sec" | "rps" => 1.0,
@@ -75,11 +65,7 @@ pub fn parse_rate(text: &str) -> Result<f64, QuantityError> {
         _ => return Err(error()),
     };
     let rate = value / per;
-    if rate > 0.0 && rate.is_finite() {
-        Ok(rate)
-    } else {
-        Err(error())
-    }
+    if rate > 0.0 && rate.is_finite() { Ok(rate) } else { Err(error()) }
 }
 
 /// Formats seconds for people: `850 µs`, `42.5 ms`, `3.20 s`, `2.5 min`.
@@ -132,11 +118,7 @@ pub fn thousands(value: f64) -> String {
         }
         out.push(ch);
     }
-    if rounded < 0.0 {
-        format!("-{out}")
-    } else {
-        out
-    }
+    if rounded < 0.0 { format!("-{out}") } else { out }
 }
 
 /// Dollars as people read them: `$7.00`, `$1,234`, a credit `-$5.00`.
@@ -144,20 +126,12 @@ pub fn money(value: f64) -> String {
     if value < 0.0 && -value >= 0.005 {
         return format!("-{}", money(-value));
     }
-    if value.abs() >= 1000.0 {
-        format!("${}", thousands(value))
-    } else {
-        format!("${value:.2}")
-    }
+    if value.abs() >= 1000.0 { format!("${}", thousands(value)) } else { format!("${value:.2}") }
 }
 
 /// `+$7.00`, `-$1,234`.
 pub fn signed_money(value: f64) -> String {
-    format!(
-        "{}{}",
-        if value < 0.0 { "-" } else { "+" },
-        money(value.abs())
-    )
+    format!("{}{}", if value < 0.0 { "-" } else { "+" }, money(value.abs()))
 }
 
 #[cfg(test)]
@@ -187,17 +161,7 @@ mod tests {
         assert_eq!(parse_duration("1.5").unwrap(), 1.5);
         assert_eq!(parse_duration("1e-3s").unwrap(), 1e-3);
         assert_eq!(parse_duration(" 200 ms ").unwrap(), 0.2);
-        for bad in [
-            "",
-            "ms",
-            "-1s",
-            "0",
-            "5 parsecs",
-            "NaN",
-            "inf",
-            "1e400s",
-            "1..2s",
-        ] {
+        for bad in ["", "ms", "-1s", "0", "5 parsecs", "NaN", "inf", "1e400s", "1..2s"] {
             assert!(parse_duration(bad).is_err(), "{bad}");
         }
     }
@@ -239,11 +203,7 @@ mod tests {
         values.extend((0..50).map(|k| -(3f64.powi(k / 2))));
         for value in values {
             for decimals in [0, 1, 2, 3] {
-                assert_eq!(
-                    trim_float(value, decimals),
-                    general(value, decimals),
-                    "{value}"
-                );
+                assert_eq!(trim_float(value, decimals), general(value, decimals), "{value}");
             }
         }
     }

@@ -44,11 +44,7 @@ fn single_point_of_failure(
         }
         ComponentRole::Database => {
             let standby_included = tier.tier.high_availability != Some(false)
-                && tier
-                    .offering
-                    .high_availability
-                    .as_ref()
-                    .is_some_and(|ha| ha.standby_nodes == 0);
+                && tier.offering.high_availability.as_ref().is_some_and(|ha| ha.standby_nodes == 0);
             (count == 1 && !standby_included).then(|| {
                 format!(
                     "{}: {} is a single node with no standby; set high_availability: true to plan one (or false to accept a single node)",
@@ -109,12 +105,7 @@ impl<'a> Planner<'a> {
         billed: Option<f64>,
     ) -> Pricing {
         let (unit, option, unit_on_demand) = self.unit_pricing(component, tier, demand);
-        Pricing::Instances {
-            unit,
-            option,
-            unit_on_demand,
-            billed,
-        }
+        Pricing::Instances { unit, option, unit_on_demand, billed }
     }
 
     /// The cheapest credit plan of a media component that covers the demand.
@@ -128,9 +119,7 @@ impl<'a> Planner<'a> {
         for tier in self.tiers(component) {
             match check_media(component, &tier, demand, self.explain) {
                 Ok(checked) => {
-                    let cost = self
-                        .unit_price(component, &tier, demand)
-                        .unwrap_or(f64::INFINITY);
+                    let cost = self.unit_price(component, &tier, demand).unwrap_or(f64::INFINITY);
                     if best.as_ref().is_none_or(|(c, ..)| cost < *c) {
                         best = Some((cost, tier, checked));
                     }
@@ -155,19 +144,9 @@ impl<'a> Planner<'a> {
     ) -> ComponentPlan {
         let count = sized.count as f64;
         let (unit, option, monthly, on_demand) = match pricing {
-            Pricing::Instances {
-                unit,
-                option,
-                unit_on_demand,
-                billed,
-            } => {
+            Pricing::Instances { unit, option, unit_on_demand, billed } => {
                 let paid = billed.unwrap_or(count);
-                (
-                    unit,
-                    option,
-                    unit.map(|u| u * paid),
-                    unit_on_demand.map(|u| u * paid),
-                )
+                (unit, option, unit.map(|u| u * paid), unit_on_demand.map(|u| u * paid))
             }
             Pricing::Usage { monthly } => (None, PurchaseOption::OnDemand, monthly, monthly),
         };

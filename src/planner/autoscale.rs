@@ -127,10 +127,8 @@ pub(crate) fn billed_lower_bound(
     tier: TierRef<'_>,
     shares: &[f64],
 ) -> f64 {
-    let counts: Vec<u32> = samples(shares)
-        .into_iter()
-        .map(|share| model.cpu_floor(share))
-        .collect();
+    let counts: Vec<u32> =
+        samples(shares).into_iter().map(|share| model.cpu_floor(share)).collect();
     billed(&counts, tier.offering.billing.unwrap_or(Billing::Monthly))
 }
 

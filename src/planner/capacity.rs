@@ -126,10 +126,7 @@ impl<'a> Planner<'a> {
                 }
             }
         }
-        Some(Change {
-            at_users: bad,
-            next,
-        })
+        Some(Change { at_users: bad, next })
     }
 
     /// The largest user count (from `from`) at which `ladder.count`
@@ -188,13 +185,8 @@ impl<'a> Breakpoints<'a> {
                 else {
                     continue;
                 };
-                let mut ladder = Ladder {
-                    component: index,
-                    tier,
-                    count,
-                    holds_up_to: None,
-                    unit_usd,
-                };
+                let mut ladder =
+                    Ladder { component: index, tier, count, holds_up_to: None, unit_usd };
                 ladder.holds_up_to = planner.option_capacity(&ladder, start);
                 ladders.push(ladder);
             }
@@ -215,9 +207,8 @@ impl<'a> Breakpoints<'a> {
                     points.push(point);
                 }
                 ladder.count += 1;
-                ladder.holds_up_to = planner
-                    .option_capacity(ladder, point)
-                    .filter(|&next| next > point);
+                ladder.holds_up_to =
+                    planner.option_capacity(ladder, point).filter(|&next| next > point);
             }
         }
         points.sort_by(f64::total_cmp);

@@ -80,12 +80,8 @@ impl<'a> Planner<'a> {
     /// when the scenario gives none.
     pub fn current(&self, users: f64, recommended: &Plan) -> Option<CurrentMix> {
         let current = self.scenario.current.as_ref()?;
-        let entries: Vec<Option<&CurrentTier>> = self
-            .scenario
-            .components
-            .iter()
-            .map(|c| current.get(&c.name))
-            .collect();
+        let entries: Vec<Option<&CurrentTier>> =
+            self.scenario.components.iter().map(|c| current.get(&c.name)).collect();
         // The fixed-mix checks see each component at the most instances it
         // may run: its count, or its autoscaler's max.
         let mix: Vec<(String, u32)> = entries
@@ -100,9 +96,9 @@ impl<'a> Planner<'a> {
         let planned = Planner::pinned(&pinned, self.catalog, tiers).plan(users);
         let failing = match &planned {
             Ok(_) => None,
-            Err(e) => held
-                .mix_failure(&mix, users)
-                .or_else(|| Some((e.component.clone(), e.constraint))),
+            Err(e) => {
+                held.mix_failure(&mix, users).or_else(|| Some((e.component.clone(), e.constraint)))
+            }
         };
         // The numbers behind the failure, where the planner's refusal is
         // about the same component.
@@ -160,11 +156,8 @@ impl<'a> Planner<'a> {
             Some(p) => p.monthly_usd,
             None => components_usd,
         };
-        let max_users = if held.mix_holds(&mix, 1.0) {
-            held.capacity(&mix, 1.0)
-        } else {
-            Some(0.0)
-        };
+        let max_users =
+            if held.mix_holds(&mix, 1.0) { held.capacity(&mix, 1.0) } else { Some(0.0) };
         let binding = max_users.and_then(|u| held.mix_failure(&mix, u + 1.0));
         let name =
             |f: Option<(String, super::Binding)>| f.map(|(c, b)| format!("{c}: {}", b.as_str()));
@@ -180,37 +173,23 @@ impl<'a> Planner<'a> {
                     _ => format!("{} × {}", c.count, c.tier),
                 },
                 to: format!("{} × {}", r.count, r.tier_ref),
-                delta_usd: r
-                    .priced_monthly_usd()
-                    .zip(c.monthly_usd)
-                    .map(|(r, c)| r - c),
+                delta_usd: r.priced_monthly_usd().zip(c.monthly_usd).map(|(r, c)| r - c),
             })
             .collect();
         Some(CurrentMix {
             monthly_usd,
-            cost_basis: if plan.is_some() {
-                "all lines"
-            } else {
-                "instances only"
-            }
-            .into(),
+            cost_basis: if plan.is_some() { "all lines" } else { "instances only" }.into(),
             holds: plan.is_some(),
             failing: name(failing),
             failing_detail,
             // Plan fees and the scenario's usage (tokens, egress): the
             // total's lines that belong to no one component.
-            shared_usd: if plan.is_some() {
-                monthly_usd - components_usd
-            } else {
-                0.0
-            },
+            shared_usd: if plan.is_some() { monthly_usd - components_usd } else { 0.0 },
             max_users,
             binding: name(binding),
             components,
             vs_recommended: VsRecommended {
-                delta_usd: plan
-                    .as_ref()
-                    .map(|p| recommended.monthly_usd - p.monthly_usd),
+                delta_usd: plan.as_ref().map(|p| recommended.monthly_usd - p.monthly_usd),
                 changes,
             },
         })
@@ -241,11 +220,7 @@ fn pin_current(scenario: &Scenario, entries: &[Option<&CurrentTier>]) -> Scenari
                 },
                 |a| a.target_utilization,
             );
-            component.autoscale = Some(Autoscale {
-                min,
-                max,
-                target_utilization,
-            });
+            component.autoscale = Some(Autoscale { min, max, target_utilization });
             component.min_instances = None;
             component.max_instances = None;
         } else {

@@ -32,10 +32,7 @@ fn high_availability(component: &Component, tier: &TierRef<'_>) -> Result<(u32, 
     if !component.wants_high_availability() {
         return Ok((0, 1.0));
     }
-    match (
-        &tier.offering.high_availability,
-        tier.tier.high_availability,
-    ) {
+    match (&tier.offering.high_availability, tier.tier.high_availability) {
         (Some(ha), None | Some(true)) => Ok((ha.standby_nodes, ha.usable_memory.unwrap_or(1.0))),
         (Some(_), Some(false)) => Err(Rejection {
             tier: tier.reference(),
@@ -103,14 +100,8 @@ pub(crate) fn check_datastore(
     let nodes = nodes.map(|n| n.saturating_sub(standby).max(1));
     let targets = Targets {
         usable_memory,
-        max_util: component
-            .slo
-            .max_utilization
-            .unwrap_or(DEFAULT_MAX_UTILIZATION),
-        max_mem: component
-            .slo
-            .max_memory_utilization
-            .unwrap_or(DEFAULT_MAX_MEMORY_UTILIZATION),
+        max_util: component.slo.max_utilization.unwrap_or(DEFAULT_MAX_UTILIZATION),
+        max_mem: component.slo.max_memory_utilization.unwrap_or(DEFAULT_MAX_MEMORY_UTILIZATION),
         basis_text: explain_it,
     };
     let (mut needs, mut count) = match component.role {
@@ -131,18 +122,11 @@ pub(crate) fn check_datastore(
     for need in needs.iter_mut().filter(|n| !n.role_default) {
         (need.limit, need.estimate) = published_only(component, need.limit, need.estimate.take());
     }
-    let mut explain = if arithmetic {
-        vec![tier.reference()]
-    } else {
-        Vec::new()
-    };
+    let mut explain = if arithmetic { vec![tier.reference()] } else { Vec::new() };
     let weighed = weigh_needs(component, tier, &needs, detail, &mut explain)?;
     let (utilization, binding) = weighed.tightest.unwrap_or((0.0, Binding::Storage));
     if count > 1 && arithmetic {
-        explain.push(format!(
-            "1 primary + {} read replica(s) of the same tier",
-            count - 1
-        ));
+        explain.push(format!("1 primary + {} read replica(s) of the same tier", count - 1));
     }
     if arithmetic && component.wants_high_availability() {
         explain.push(match (standby, usable_memory < 1.0) {
@@ -309,12 +293,7 @@ fn weigh_needs(
             None => {}
         }
     }
-    Ok(Weighed {
-        tightest,
-        limits,
-        unverified,
-        warnings,
-    })
+    Ok(Weighed { tightest, limits, unverified, warnings })
 }
 
 /// The charges the tier's pricing rules add for this demand: quota
@@ -330,9 +309,7 @@ fn datastore_charges(
 ) -> Result<Vec<UsageLine>, Rejection> {
     let explain_it = detail != Detail::Search;
     let mut charges = quota_charges(component, tier, demand, catalog, explain_it)?;
-    charges.extend(reply_transfer_charges(
-        component, tier, demand, catalog, explain_it,
-    )?);
+    charges.extend(reply_transfer_charges(component, tier, demand, catalog, explain_it)?);
     if component.role == ComponentRole::Database
         && let Some(line) = storage_charge(component, tier, demand, catalog)
     {
@@ -346,8 +323,7 @@ fn datastore_charges(
                 trim_float(line.quantity, 3),
                 line.unit,
                 line.price,
-                line.monthly_usd
-                    .map_or("unpriced".to_string(), |m| format!("${m:.2}/month"))
+                line.monthly_usd.map_or("unpriced".to_string(), |m| format!("${m:.2}/month"))
             ));
         }
     }

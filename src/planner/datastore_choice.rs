@@ -141,11 +141,5 @@ pub(super) fn first_fitting<'a>(
     tiers: &[DatastoreChoice<'a>],
     connections: f64,
 ) -> Option<DatastoreChoice<'a>> {
-    tiers
-        .iter()
-        .find(|t| {
-            t.connection_limit
-                .is_none_or(|limit| fits(connections, limit))
-        })
-        .cloned()
+    tiers.iter().find(|t| t.connection_limit.is_none_or(|limit| fits(connections, limit))).cloned()
 }

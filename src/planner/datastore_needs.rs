@@ -51,27 +51,16 @@ pub(super) fn database_needs(
     targets: &Targets,
 ) -> Result<(Vec<Need>, u32), Rejection> {
     let cap = &tier.tier.capacity;
-    let Targets {
-        usable_memory,
-        max_util,
-        max_mem,
-        basis_text,
-    } = *targets;
+    let Targets { usable_memory, max_util, max_mem, basis_text } = *targets;
     let mut needs = Vec::new();
     // With storage sold apart the limit is the largest size the
     // tier can be given; without, what it includes.
     let needed = storage_need_gb(component, tier, demand);
     let add_on = tier.offering.storage.is_some() && !fits(needed, cap.storage_gb.unwrap_or(0.0));
-    let sold = if add_on {
-        max_storage_gb(tier)
-    } else {
-        cap.storage_gb
-    };
+    let sold = if add_on { max_storage_gb(tier) } else { cap.storage_gb };
     // Storage given by the scenario (what runs today) is the limit,
     // within what the tier can be given.
-    let given = component
-        .storage_gb
-        .filter(|_| tier.offering.storage.is_some());
+    let given = component.storage_gb.filter(|_| tier.offering.storage.is_some());
     needs.push(Need {
         binding: Binding::Storage,
         what: match (given, add_on) {
@@ -85,19 +74,11 @@ pub(super) fn database_needs(
             None => sold,
         },
         estimate: cap
-            .estimate_basis(if add_on {
-                "max_storage_gb"
-            } else {
-                "storage_gb"
-            })
+            .estimate_basis(if add_on { "max_storage_gb" } else { "storage_gb" })
             .map(str::to_string),
         role_default: false,
         unit: "GB",
-        required: Some(if add_on {
-            UnverifiedLimit::MaxStorage
-        } else {
-            UnverifiedLimit::Storage
-        }),
+        required: Some(if add_on { UnverifiedLimit::MaxStorage } else { UnverifiedLimit::Storage }),
     });
     // The working set must fit the RAM of every tier that publishes
     // or estimates it; where neither, the plan says it was not
@@ -132,11 +113,7 @@ pub(super) fn database_needs(
     let count = 1 + replicas.replicas;
     needs.push(Need {
         binding: Binding::Ops,
-        what: if replicas.replicas > 0 {
-            "operations on the busiest node"
-        } else {
-            "operations"
-        },
+        what: if replicas.replicas > 0 { "operations on the busiest node" } else { "operations" },
         needed: replicas.busiest_node_ops,
         role_default: cap.max_ops_per_sec.is_none(),
         limit: ops_limit,
@@ -183,11 +160,8 @@ pub(super) fn cache_needs(
     // A cache is sized by its memory: a tier that does not publish it
     // cannot be chosen (unknown is not enough), unless it is billed by the
     // GB held (a quota on cache_gb).
-    let billed_by_memory = tier
-        .tier
-        .quotas
-        .iter()
-        .any(|q| q.metric == crate::catalog::QuotaMetric::CacheGb);
+    let billed_by_memory =
+        tier.tier.quotas.iter().any(|q| q.metric == crate::catalog::QuotaMetric::CacheGb);
     if cap.memory_mb.is_none() && demand.cache_mb > 0.0 && !billed_by_memory {
         return Err(Rejection {
             tier: tier.reference(),
@@ -248,9 +222,8 @@ fn read_split(
     limit: Option<f64>,
     nodes: Option<u32>,
 ) -> Result<ReadSplit, String> {
-    let (min, max, share) = component
-        .read_replicas
-        .map_or((0, 0, 0.0), |r| (r.min, r.max, r.read_share));
+    let (min, max, share) =
+        component.read_replicas.map_or((0, 0, 0.0), |r| (r.min, r.max, r.read_share));
     let load = |replicas: u32| {
         if replicas == 0 || share == 0.0 {
             ops
@@ -280,10 +253,7 @@ fn read_split(
             trim_float(limit, 2)
         ));
     }
-    Ok(ReadSplit {
-        replicas,
-        busiest_node_ops: load(replicas),
-    })
+    Ok(ReadSplit { replicas, busiest_node_ops: load(replicas) })
 }
 
 /// How a role estimates operations from vCPUs where a tier publishes no
@@ -307,10 +277,7 @@ fn ops_limit(
 ) -> (Option<f64>, Option<String>) {
     let cap = &tier.tier.capacity;
     if let Some(ops) = cap.max_ops_per_sec {
-        return (
-            Some(ops),
-            cap.estimate_basis("max_ops_per_sec").map(str::to_string),
-        );
+        return (Some(ops), cap.estimate_basis("max_ops_per_sec").map(str::to_string));
     }
     let single_threaded = tier.offering.engine.is_some_and(|e| e.single_threaded());
     let vcpu = match cap.vcpu {
@@ -351,19 +318,11 @@ pub(super) fn connection_limit(
 ) -> (Option<f64>, Option<String>) {
     let cap = &tier.tier.capacity;
     let (limit, estimate) = match cap.max_connections {
-        Some(c) => (
-            Some(c),
-            cap.estimate_basis("max_connections").map(str::to_string),
-        ),
-        None => match tier
-            .offering
-            .engine
-            .and_then(|e| e.default_max_connections())
-        {
-            Some((limit, basis)) => (
-                Some(limit),
-                Some(format!("{basis}; the catalog publishes none for this tier")),
-            ),
+        Some(c) => (Some(c), cap.estimate_basis("max_connections").map(str::to_string)),
+        None => match tier.offering.engine.and_then(|e| e.default_max_connections()) {
+            Some((limit, basis)) => {
+                (Some(limit), Some(format!("{basis}; the catalog publishes none for this tier")))
+            }
             None => (None, None),
         },
     };

@@ -56,11 +56,7 @@ impl<'a> Planner<'a> {
     pub(crate) fn planned_environments(&self) -> Result<&[PlannedEnvironment], Infeasible> {
         self.environments
             .get_or_init(|| {
-                self.scenario
-                    .environments
-                    .iter()
-                    .map(|e| self.plan_environment(e))
-                    .collect()
+                self.scenario.environments.iter().map(|e| self.plan_environment(e)).collect()
             })
             .as_deref()
             .map_err(Clone::clone)
@@ -134,9 +130,7 @@ impl<'a> Planner<'a> {
             let cost = environment_cost(planned, &plan.required_plans);
             plan.monthly_usd += cost.monthly_usd;
             plan.unpriced.extend(
-                cost.unpriced
-                    .iter()
-                    .map(|item| format!("environment {}: {item}", cost.name)),
+                cost.unpriced.iter().map(|item| format!("environment {}: {item}", cost.name)),
             );
             plan.environments.push(cost);
         }

@@ -46,10 +46,7 @@ impl<'a> Planner<'a> {
     ) -> Option<DatastoreSide<'a>> {
         let components = &self.scenario.components;
         let index = components.iter().position(|c| c.role == role)?;
-        Some(DatastoreSide {
-            index,
-            tiers: self.datastore_tiers(&components[index], demand),
-        })
+        Some(DatastoreSide { index, tiers: self.datastore_tiers(&components[index], demand) })
     }
 
     /// The cheapest combination of one option per compute component and
@@ -76,17 +73,12 @@ impl<'a> Planner<'a> {
         let fees: Vec<f64> = plan_ids
             .iter()
             .map(|plan| {
-                plan_fee_line(self.catalog, plan, seats, "")
-                    .monthly_usd
-                    .unwrap_or(f64::INFINITY)
+                plan_fee_line(self.catalog, plan, seats, "").monthly_usd.unwrap_or(f64::INFINITY)
             })
             .collect();
         let plan_bits = |plans: &[String]| {
             plans.iter().fold(0u64, |bits, plan| {
-                bits | plan_ids
-                    .iter()
-                    .position(|p| p == plan)
-                    .map_or(0, |i| 1u64 << i.min(63))
+                bits | plan_ids.iter().position(|p| p == plan).map_or(0, |i| 1u64 << i.min(63))
             })
         };
         let items: Vec<Vec<search::Item>> = compute
@@ -105,10 +97,7 @@ impl<'a> Planner<'a> {
             })
             .collect();
         let steps = |side: &DatastoreSide<'a>| -> Vec<(Option<f64>, f64)> {
-            side.tiers
-                .iter()
-                .map(|t| (t.connection_limit, t.cost))
-                .collect()
+            side.tiers.iter().map(|t| (t.connection_limit, t.cost)).collect()
         };
         let db_steps = database.map(steps);
         let cache_steps = cache.map(steps);
@@ -124,10 +113,7 @@ impl<'a> Planner<'a> {
         // The fewest connections any combination opens: the datastore
         // that cannot take even those is the one to name.
         let fewest = |pick: fn(&search::Item) -> f64| -> f64 {
-            items
-                .iter()
-                .map(|options| options.iter().map(pick).fold(f64::INFINITY, f64::min))
-                .sum()
+            items.iter().map(|options| options.iter().map(pick).fold(f64::INFINITY, f64::min)).sum()
         };
         for (side, connections) in [(database, fewest(|i| i.db)), (cache, fewest(|i| i.cache))] {
             if let Some(side) = side
@@ -156,9 +142,7 @@ impl<'a> Planner<'a> {
         let (sized, pricing) = match &option.serverless {
             Some(cost) => (
                 serverless_sized(option, cost, self.explain),
-                Pricing::Usage {
-                    monthly: cost.monthly_usd,
-                },
+                Pricing::Usage { monthly: cost.monthly_usd },
             ),
             None => (
                 ComputeModel::new(component, option.tier, demand)
@@ -221,31 +205,21 @@ impl<'a> Planner<'a> {
             connections,
             // The arithmetic only when it is shown: every search step
             // plans the chosen tier again.
-            if self.explain {
-                Detail::Explain
-            } else {
-                Detail::Chosen
-            },
+            if self.explain { Detail::Explain } else { Detail::Chosen },
             None,
             self.catalog,
         )
         .map_err(|r| infeasible(component, vec![(chosen.tier, r)]))?;
         let pricing = self.instance_pricing(component, &chosen.tier, demand, None);
-        let mut plan = self.component_plan(
-            component,
-            &chosen.tier,
-            check.sized,
-            pricing,
-            check.warnings,
-        );
+        let mut plan =
+            self.component_plan(component, &chosen.tier, check.sized, pricing, check.warnings);
         plan.charges = check.charges;
         // Lines that depend on the tier (egress it serves, capacity
         // units) were weighed with it; backups depend on the data,
         // not the tier, and follow it.
         plan.charges.extend(chosen.lines);
         if component.role == ComponentRole::Database {
-            plan.charges
-                .extend(backup_charge(component, &chosen.tier, demand, self.catalog));
+            plan.charges.extend(backup_charge(component, &chosen.tier, demand, self.catalog));
         }
         plan.unverified_limits = check.unverified;
         Ok(plan)

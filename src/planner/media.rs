@@ -12,15 +12,11 @@ use crate::scenario::Component;
 pub fn credits_per_month(component: &Component, demand: &Demand) -> f64 {
     let stored_gb = demand.users * component.media_storage_mb_per_user.unwrap_or(0.0) / 1024.0;
     let delivered_gb = demand.daily_active_users
-        * component
-            .media_delivery_mb_per_active_user_per_day
-            .unwrap_or(0.0)
+        * component.media_delivery_mb_per_active_user_per_day.unwrap_or(0.0)
         / 1024.0
         * DAYS_PER_MONTH;
     let transformations = demand.daily_active_users
-        * component
-            .transformations_per_active_user_per_day
-            .unwrap_or(0.0)
+        * component.transformations_per_active_user_per_day.unwrap_or(0.0)
         * DAYS_PER_MONTH;
     stored_gb + delivered_gb + transformations / 1000.0
 }

@@ -101,11 +101,7 @@ impl<'a> Planner<'a> {
         let estimate = tier.tier.capacity.estimate_basis("baseline_cpu");
         let use_ = BaselineUse {
             baseline_share: rule.baseline,
-            basis: if estimate.is_some() {
-                LimitBasis::Estimated
-            } else {
-                LimitBasis::Published
-            },
+            basis: if estimate.is_some() { LimitBasis::Estimated } else { LimitBasis::Published },
             average_of_baseline: average / sustained,
             peak_of_baseline: busiest / sustained,
             max_balance_vcpu_hours: day.max_balance,
@@ -187,11 +183,7 @@ impl<'a> Planner<'a> {
     /// The available tiers of a component's candidate offerings.
     fn tiers(&self, component: &Component) -> Vec<TierRef<'a>> {
         let pin = self.pinned.as_ref().and_then(|tiers| {
-            let index = self
-                .scenario
-                .components
-                .iter()
-                .position(|c| std::ptr::eq(c, component))?;
+            let index = self.scenario.components.iter().position(|c| std::ptr::eq(c, component))?;
             tiers.get(index)
         });
         if let Some(pin) = pin {
@@ -239,9 +231,7 @@ impl<'a> Planner<'a> {
             let price = tier.monthly_usd_at_ops(ops);
             return (price, PurchaseOption::OnDemand, price);
         }
-        let wanted = component
-            .purchase_option
-            .unwrap_or(PurchaseOption::OnDemand);
+        let wanted = component.purchase_option.unwrap_or(PurchaseOption::OnDemand);
         let (price, applied) = tier.monthly_usd_preferring(wanted);
         (price, applied, tier.monthly_usd())
     }
@@ -284,11 +274,7 @@ impl<'a> Planner<'a> {
                 continue;
             };
             let component = &components[side.index];
-            let chosen = side
-                .tiers
-                .into_iter()
-                .nth(chosen)
-                .expect("the search chose one of these");
+            let chosen = side.tiers.into_iter().nth(chosen).expect("the search chose one of these");
             for plan in &chosen.plans {
                 self.add_plan_fee(&mut fees, component, &chosen.tier, plan);
             }
@@ -306,11 +292,8 @@ impl<'a> Planner<'a> {
 /// (`None`: the count follows the load, as autoscaled groups and
 /// serverless functions do): with [`Planner::pinned`], a fixed mix.
 pub fn repin_counts(pinned: &mut Scenario, original: &Scenario, counts: &[Option<u32>]) {
-    for ((component, own), count) in pinned
-        .components
-        .iter_mut()
-        .zip(&original.components)
-        .zip(counts)
+    for ((component, own), count) in
+        pinned.components.iter_mut().zip(&original.components).zip(counts)
     {
         match (component.role.is_compute(), count) {
             (true, Some(n)) => {

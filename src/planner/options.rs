@@ -60,14 +60,7 @@ impl<'a> Planner<'a> {
             )
         };
         let egress = |instances: f64| {
-            egress_charges(
-                self.scenario,
-                component,
-                &tier,
-                demand,
-                self.catalog,
-                instances,
-            )
+            egress_charges(self.scenario, component, &tier, demand, self.catalog, instances)
         };
         if tier.offering.role == Some(Role::Serverless) {
             let egress = egress(0.0);
@@ -106,10 +99,7 @@ impl<'a> Planner<'a> {
                 &self.hourly_shares,
                 self.catalog,
             )?;
-            let billed = usage
-                .counts
-                .as_ref()
-                .map_or(count as f64, |c| c.billed_count);
+            let billed = usage.counts.as_ref().map_or(count as f64, |c| c.billed_count);
             let mut lines = usage.lines;
             lines.extend(egress(billed));
             let (db_connections, cache_connections) = per_instance(count as f64);
@@ -163,9 +153,8 @@ impl<'a> Planner<'a> {
                             rule.baseline,
                             self.catalog,
                         );
-                        let extra = line
-                            .as_ref()
-                            .map_or(0.0, |l| l.monthly_usd.unwrap_or(f64::INFINITY));
+                        let extra =
+                            line.as_ref().map_or(0.0, |l| l.monthly_usd.unwrap_or(f64::INFINITY));
                         (unit.map_or(f64::INFINITY, |p| p * n as f64) + extra, line)
                     };
                     let (at_count, line) = cost_at(count);
@@ -181,12 +170,7 @@ impl<'a> Planner<'a> {
         }
         let mut lines: Vec<UsageLine> = surplus.into_iter().collect();
         lines.extend(egress(count as f64));
-        lines.extend(instance_charges(
-            component,
-            &tier,
-            count as f64,
-            self.catalog,
-        ));
+        lines.extend(instance_charges(component, &tier, count as f64, self.catalog));
         if component.autoscale.is_none() {
             lines.extend(self.load_balancer(component, &tier, count, demand));
         }
@@ -236,21 +220,10 @@ impl<'a> Planner<'a> {
                     ),
                 });
             }
-            lines.extend(surplus_charge(
-                component,
-                tier,
-                hours,
-                rule.baseline,
-                self.catalog,
-            ));
+            lines.extend(surplus_charge(component, tier, hours, rule.baseline, self.catalog));
         }
         lines.extend(egress);
-        lines.extend(instance_charges(
-            component,
-            tier,
-            counts.billed_count,
-            self.catalog,
-        ));
+        lines.extend(instance_charges(component, tier, counts.billed_count, self.catalog));
         lines.extend(self.load_balancer(component, tier, counts.peak_count, demand));
         Ok(lines)
     }
@@ -318,9 +291,7 @@ impl<'a> Planner<'a> {
             match ComputeModel::new(component, tier, demand) {
                 Err(rejection) => rejections.push((tier, rejection)),
                 Ok(model) => {
-                    let unit = self
-                        .unit_price(component, &tier, demand)
-                        .unwrap_or(f64::INFINITY);
+                    let unit = self.unit_price(component, &tier, demand).unwrap_or(f64::INFINITY);
                     let floor = model.cpu_floor(1.0) as f64;
                     let count = match component.autoscale {
                         Some(_) => billed_lower_bound(&model, tier, &self.hourly_shares),
@@ -449,13 +420,14 @@ impl<'a> Planner<'a> {
                     }
                 }
             };
-            let option = self
-                .compute_option(component, tier, model.as_ref(), demand)
-                .and_then(|option| match (component.autoscale, &model) {
-                    (Some(_), Some(model)) if tier.offering.usage_compute.is_none() => {
-                        self.integrate_autoscaling(component, model, demand, option)
+            let option =
+                self.compute_option(component, tier, model.as_ref(), demand).and_then(|option| {
+                    match (component.autoscale, &model) {
+                        (Some(_), Some(model)) if tier.offering.usage_compute.is_none() => {
+                            self.integrate_autoscaling(component, model, demand, option)
+                        }
+                        _ => Ok(option),
                     }
-                    _ => Ok(option),
                 });
             match option {
                 Ok(option) if option.cost < chosen_usd - 1e-9 && charges::is_price(option.cost) => lines.push(format!(

@@ -192,10 +192,7 @@ pub struct Plan {
 impl Plan {
     /// (tier, count) per component: what "the same mix" means.
     pub fn mix(&self) -> Vec<(String, u32)> {
-        self.components
-            .iter()
-            .map(|c| (c.tier_ref.clone(), c.count))
-            .collect()
+        self.components.iter().map(|c| (c.tier_ref.clone(), c.count)).collect()
     }
 
     /// The mix an operator changes by hand: an autoscaled group's or a
@@ -203,10 +200,7 @@ impl Plan {
     /// tier counts. Two plans with the same managed mix are the same
     /// recommendation; an upgrade is a change of it.
     pub fn managed_mix(&self) -> Vec<(String, Option<u32>)> {
-        self.components
-            .iter()
-            .map(|c| (c.tier_ref.clone(), c.managed_count()))
-            .collect()
+        self.components.iter().map(|c| (c.tier_ref.clone(), c.managed_count())).collect()
     }
 }
 
@@ -249,9 +243,7 @@ pub(super) fn infeasible(
                 c.max_ops_per_sec.unwrap_or(0.0),
             )
         };
-        size(a)
-            .partial_cmp(&size(b))
-            .unwrap_or(std::cmp::Ordering::Equal)
+        size(a).partial_cmp(&size(b)).unwrap_or(std::cmp::Ordering::Equal)
     });
     match largest {
         Some((_, rejection)) => Infeasible {
@@ -266,10 +258,7 @@ pub(super) fn infeasible(
         None => Infeasible {
             component: component.name.clone(),
             constraint: Binding::MinInstances,
-            detail: format!(
-                "no available tier among {}",
-                component.candidates.join(", ")
-            ),
+            detail: format!("no available tier among {}", component.candidates.join(", ")),
         },
     }
 }

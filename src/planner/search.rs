@@ -107,10 +107,7 @@ pub(crate) fn cheapest(problem: &Problem<'_>) -> Option<Solution> {
     // The cheapest completion of components k.. (no connections counted).
     let mut rest_min = vec![0.0; n + 1];
     for k in (0..n).rev() {
-        let min = problem.components[k]
-            .iter()
-            .map(|o| o.cost)
-            .fold(f64::INFINITY, f64::min);
+        let min = problem.components[k].iter().map(|o| o.cost).fold(f64::INFINITY, f64::min);
         rest_min[k] = rest_min[k + 1] + min;
     }
     let mut bound = greedy_bound(problem);
@@ -184,10 +181,9 @@ pub(crate) fn cheapest(problem: &Problem<'_>) -> Option<Solution> {
     // (state index, its solution with an empty choice) of the best.
     let mut best: Option<(usize, Solution)> = None;
     for (i, state) in last.iter().enumerate() {
-        let (Some((database, db_cost)), Some((cache, cache_cost))) = (
-            step_for(problem.database, state.db),
-            step_for(problem.cache, state.cache),
-        ) else {
+        let (Some((database, db_cost)), Some((cache, cache_cost))) =
+            (step_for(problem.database, state.db), step_for(problem.cache, state.cache))
+        else {
             continue;
         };
         let total = state.cost + db_cost + cache_cost;
@@ -198,13 +194,7 @@ pub(crate) fn cheapest(problem: &Problem<'_>) -> Option<Solution> {
         if better {
             best = Some((
                 i,
-                Solution {
-                    choice: Vec::new(),
-                    database,
-                    cache,
-                    total,
-                    instances: state.instances,
-                },
+                Solution { choice: Vec::new(), database, cache, total, instances: state.instances },
             ));
         }
     }
@@ -244,10 +234,7 @@ fn greedy_bound(problem: &Problem<'_>) -> f64 {
         pick(&|o| (o.cache, o.cost)),
         pick(&|o| (o.db + o.cache, o.cost)),
     ];
-    candidates
-        .iter()
-        .filter_map(|choice| total_of(problem, choice))
-        .fold(f64::INFINITY, f64::min)
+    candidates.iter().filter_map(|choice| total_of(problem, choice)).fold(f64::INFINITY, f64::min)
 }
 
 /// The total of one combination, `None` when a datastore cannot take it.
@@ -272,13 +259,7 @@ mod tests {
     use super::*;
 
     fn item(cost: f64, db: f64) -> Item {
-        Item {
-            cost,
-            db,
-            cache: 0.0,
-            instances: 1,
-            plans: 0,
-        }
+        Item { cost, db, cache: 0.0, instances: 1, plans: 0 }
     }
 
     #[test]
@@ -291,12 +272,8 @@ mod tests {
             vec![item(10.0, 60.0), item(15.0, 20.0)],
         ];
         let db = [(Some(100.0), 5.0), (None, 100.0)];
-        let problem = Problem {
-            components: &components,
-            fees: &[],
-            database: Some(&db),
-            cache: None,
-        };
+        let problem =
+            Problem { components: &components, fees: &[], database: Some(&db), cache: None };
         let solution = cheapest(&problem).unwrap();
         assert_eq!(solution.total, 30.0);
         assert_eq!(solution.database, Some(0));
@@ -310,19 +287,12 @@ mod tests {
         // Option A $10 needs plan 0 ($25); option B $30 needs none. One
         // component alone: B ($30 < $35). Two components: A + A = $45 <
         // B + B = $60.
-        let a = Item {
-            plans: 1,
-            ..item(10.0, 0.0)
-        };
+        let a = Item { plans: 1, ..item(10.0, 0.0) };
         let b = item(30.0, 0.0);
         for (n, expected) in [(1usize, 30.0), (2, 45.0)] {
             let components = vec![vec![a, b]; n];
-            let problem = Problem {
-                components: &components,
-                fees: &[25.0],
-                database: None,
-                cache: None,
-            };
+            let problem =
+                Problem { components: &components, fees: &[25.0], database: None, cache: None };
             assert_eq!(cheapest(&problem).unwrap().total, expected);
         }
     }
@@ -331,12 +301,8 @@ mod tests {
     fn an_exact_fit_at_the_limit_is_accepted() {
         let components = vec![vec![item(1.0, 70.0)]];
         let db = [(Some(70.0 * (1.0 + 1e-12)), 5.0)];
-        let problem = Problem {
-            components: &components,
-            fees: &[],
-            database: Some(&db),
-            cache: None,
-        };
+        let problem =
+            Problem { components: &components, fees: &[], database: Some(&db), cache: None };
         assert_eq!(cheapest(&problem).unwrap().total, 6.0);
     }
 
@@ -347,12 +313,8 @@ mod tests {
         let mut best: Option<(f64, u32)> = None;
         loop {
             if let Some(total) = total_of(problem, &choice) {
-                let instances: u32 = problem
-                    .components
-                    .iter()
-                    .zip(&choice)
-                    .map(|(o, &i)| o[i].instances)
-                    .sum();
+                let instances: u32 =
+                    problem.components.iter().zip(&choice).map(|(o, &i)| o[i].instances).sum();
                 let better = best.is_none_or(|(t, k)| {
                     total < t - EPSILON || (total <= t + EPSILON && instances < k)
                 });

@@ -32,22 +32,12 @@ pub(crate) fn serverless_cost(
     demand: &Demand,
     catalog: &Catalog,
 ) -> Result<ServerlessCost, Rejection> {
-    let reject = |binding, reason: String| Rejection {
-        tier: tier.reference(),
-        binding,
-        reason,
-    };
+    let reject = |binding, reason: String| Rejection { tier: tier.reference(), binding, reason };
     let memory_mb = tier.tier.capacity.memory_mb.ok_or_else(|| {
-        reject(
-            Binding::Memory,
-            "the catalog gives no memory size for this setting".into(),
-        )
+        reject(Binding::Memory, "the catalog gives no memory size for this setting".into())
     })?;
-    let max_memory = memory_mb
-        * component
-            .slo
-            .max_memory_utilization
-            .unwrap_or(DEFAULT_MAX_MEMORY_UTILIZATION);
+    let max_memory =
+        memory_mb * component.slo.max_memory_utilization.unwrap_or(DEFAULT_MAX_MEMORY_UTILIZATION);
     // One execution serves one request: a process plus one request's memory.
     let needed = component.memory_mb_per_worker.unwrap_or(0.0)
         + component.memory_mb_per_request.unwrap_or(0.0);

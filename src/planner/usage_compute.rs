@@ -62,11 +62,7 @@ pub(crate) fn meter(
     let mut m = Meters::default();
     for (&share, &n) in samples.iter().zip(counts) {
         let in_flight = model.in_flight(share);
-        let idle_share = if n == 0 {
-            1.0
-        } else {
-            (-in_flight / n as f64).exp()
-        };
+        let idle_share = if n == 0 { 1.0 } else { (-in_flight / n as f64).exp() };
         m.cpu_used_s += model.cpu_load() * share;
         m.instance_s += n as f64;
         m.busy_s += n as f64 * (1.0 - idle_share);
@@ -121,10 +117,7 @@ pub(crate) fn usage_compute_cost(
     catalog: &Catalog,
 ) -> Result<UsageComputeCost, Rejection> {
     let Some(rule) = &tier.offering.usage_compute else {
-        return Ok(UsageComputeCost {
-            counts: None,
-            lines: Vec::new(),
-        });
+        return Ok(UsageComputeCost { counts: None, lines: Vec::new() });
     };
     let (samples, counts) = match rule.scaling {
         Scaling::Automatic => sample_counts(component, tier, peak, shares)?,
@@ -134,11 +127,7 @@ pub(crate) fn usage_compute_cost(
             (samples, counts)
         }
     };
-    let warm = component
-        .autoscale
-        .map(|a| a.min)
-        .or(component.min_instances)
-        .unwrap_or(0);
+    let warm = component.autoscale.map(|a| a.min).or(component.min_instances).unwrap_or(0);
     let m = meter(model, &samples, &counts, warm);
     let vcpu = model.vcpu();
     let memory_gb = model.memory_mb() / 1024.0;
@@ -150,24 +139,21 @@ pub(crate) fn usage_compute_cost(
     if let Some(cpu) = &rule.cpu {
         let (seconds, what) = match cpu.basis {
             Basis::Used => (m.cpu_used_s, "CPU time of the work".to_string()),
-            Basis::Allocated => (
-                m.instance_s * vcpu,
-                format!("{} vCPU while running", trim_float(vcpu, 2)),
-            ),
-            Basis::Busy => (
-                m.busy_s * vcpu,
-                format!("{} vCPU while serving requests", trim_float(vcpu, 2)),
-            ),
+            Basis::Allocated => {
+                (m.instance_s * vcpu, format!("{} vCPU while running", trim_float(vcpu, 2)))
+            }
+            Basis::Busy => {
+                (m.busy_s * vcpu, format!("{} vCPU while serving requests", trim_float(vcpu, 2)))
+            }
         };
         priced(&cpu.price, what, seconds);
     }
     if let Some(memory) = &rule.memory {
         let (gb_seconds, what) = match memory.basis {
             Basis::Used => (m.memory_used_gb_s, "memory the processes hold".to_string()),
-            Basis::Allocated => (
-                m.instance_s * memory_gb,
-                format!("{} GB while running", trim_float(memory_gb, 3)),
-            ),
+            Basis::Allocated => {
+                (m.instance_s * memory_gb, format!("{} GB while running", trim_float(memory_gb, 3)))
+            }
             Basis::Busy => (
                 m.busy_s * memory_gb,
                 format!("{} GB while serving requests", trim_float(memory_gb, 3)),
@@ -179,18 +165,10 @@ pub(crate) fn usage_compute_cost(
         && m.idle_s > 0.0
     {
         if let Some(id) = &idle.cpu {
-            priced(
-                id,
-                format!("{warm} warm instance(s), idle vCPU"),
-                m.idle_s * vcpu,
-            );
+            priced(id, format!("{warm} warm instance(s), idle vCPU"), m.idle_s * vcpu);
         }
         if let Some(id) = &idle.memory {
-            priced(
-                id,
-                format!("{warm} warm instance(s), idle memory"),
-                m.idle_s * memory_gb,
-            );
+            priced(id, format!("{warm} warm instance(s), idle memory"), m.idle_s * memory_gb);
         }
     }
     if let (Some(id), ComponentRole::Web) = (&rule.requests, component.role) {
@@ -233,9 +211,7 @@ pub(crate) fn datastore_usage_lines(
         return Vec::new();
     };
     let month_s = crate::catalog::HOURS_PER_MONTH * 3600.0;
-    let ops_per_vcpu = component
-        .ops_per_vcpu
-        .unwrap_or(super::defaults::DEFAULT_OPS_PER_VCPU);
+    let ops_per_vcpu = component.ops_per_vcpu.unwrap_or(super::defaults::DEFAULT_OPS_PER_VCPU);
     let ops = match component.role {
         ComponentRole::Cache => demand.cache_ops_per_s,
         _ => demand.db_ops_per_s,
@@ -245,14 +221,7 @@ pub(crate) fn datastore_usage_lines(
     let nodes = nodes as f64;
     let mut lines = Vec::new();
     let mut priced = |id: &str, what: String, seconds: f64| {
-        lines.push(timed_line(
-            catalog,
-            tier,
-            id,
-            what,
-            seconds,
-            &component.name,
-        ));
+        lines.push(timed_line(catalog, tier, id, what, seconds, &component.name));
     };
     if let Some(cpu) = &rule.cpu {
         let seconds = match cpu.basis {

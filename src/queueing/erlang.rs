@@ -40,10 +40,7 @@ pub(crate) struct ErlangBTable {
 
 impl ErlangBTable {
     pub(crate) fn new(load: f64) -> Self {
-        ErlangBTable {
-            load,
-            values: vec![1.0],
-        }
+        ErlangBTable { load, values: vec![1.0] }
     }
 
     pub(crate) fn get(&mut self, c: u64) -> f64 {
@@ -96,10 +93,7 @@ mod tests {
     fn large_server_counts_stay_finite() {
         for &(a, c) in &[(9.0e4, 100_000u64), (99_900.0, 100_000), (10.0, 100_000)] {
             let value = erlang_c(a, c).unwrap();
-            assert!(
-                value.is_finite() && (0.0..=1.0).contains(&value),
-                "{a} {c} {value}"
-            );
+            assert!(value.is_finite() && (0.0..=1.0).contains(&value), "{a} {c} {value}");
         }
         // Heavy traffic: Halfin–Whitt regime, a = c − β√c with β = 1 gives C ≈ 0.22.
         let c = 100_000u64;

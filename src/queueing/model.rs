@@ -23,26 +23,16 @@ impl fmt::Display for ParamError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ParamError::ArrivalRate(v) => {
-                write!(
-                    f,
-                    "arrival rate must be a positive finite number per second, got {v}"
-                )
+                write!(f, "arrival rate must be a positive finite number per second, got {v}")
             }
             ParamError::ServiceTime(v) => {
-                write!(
-                    f,
-                    "service time must be a positive finite number of seconds, got {v}"
-                )
+                write!(f, "service time must be a positive finite number of seconds, got {v}")
             }
-            ParamError::Cv(v) => write!(
-                f,
-                "service-time coefficient of variation must be between 0 and 10, got {v}"
-            ),
+            ParamError::Cv(v) => {
+                write!(f, "service-time coefficient of variation must be between 0 and 10, got {v}")
+            }
             ParamError::Servers(v) => {
-                write!(
-                    f,
-                    "server count must be between 1 and {MAX_SERVERS}, got {v}"
-                )
+                write!(f, "server count must be between 1 and {MAX_SERVERS}, got {v}")
             }
         }
     }
@@ -72,11 +62,7 @@ impl Station {
         if !(cv.is_finite() && (0.0..=10.0).contains(&cv)) {
             return Err(ParamError::Cv(cv));
         }
-        Ok(Station {
-            arrival_rate,
-            service_time,
-            cv,
-        })
+        Ok(Station { arrival_rate, service_time, cv })
     }
 
     /// Offered load a = λ·s in Erlangs.
@@ -156,12 +142,7 @@ impl Queue {
         let wait_probability = erlang_c_from_b(erlang_b, rho);
         let mmc_decay = c / station.service_time - station.arrival_rate;
         let factor = mean_wait_factor(station.cv, rho, c);
-        Queue {
-            station,
-            servers,
-            wait_probability,
-            wait_decay: mmc_decay / factor,
-        }
+        Queue { station, servers, wait_probability, wait_decay: mmc_decay / factor }
     }
 
     pub fn utilization(&self) -> f64 {

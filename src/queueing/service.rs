@@ -27,10 +27,7 @@ impl ServiceTime {
             ServiceTime::Exponential { mean }
         } else {
             let shape = 1.0 / (cv * cv);
-            ServiceTime::Gamma {
-                shape,
-                rate: shape / mean,
-            }
+            ServiceTime::Gamma { shape, rate: shape / mean }
         }
     }
 
@@ -200,10 +197,7 @@ mod tests {
         for &(theta, t) in &[(0.5, 1.3), (4.0, 0.2), (40.0, 0.9)] {
             let exact = hypoexponential_survival(2.0, theta, t);
             let gamma = gamma_plus_exponential_survival(1.0, 2.0, theta, t);
-            assert!(
-                (exact - gamma).abs() < 1e-9,
-                "θ={theta} t={t}: {exact} vs {gamma}"
-            );
+            assert!((exact - gamma).abs() < 1e-9, "θ={theta} t={t}: {exact} vs {gamma}");
         }
     }
 

@@ -93,16 +93,7 @@ impl SharedCpu {
         // The fixed-speed case sees one in-slot time: CPU then I/O.
         let cpu = cpu_s / vcpu.min(1.0);
         let cv = ((cpu * cpu_cv).powi(2) + (held_io_s * io_cv).powi(2)).sqrt() / (cpu + held_io_s);
-        Ok(SharedCpu {
-            workers,
-            vcpu,
-            cpu_s,
-            held_io_s,
-            cv,
-            cpu_cv,
-            io_cv,
-            throughput,
-        })
+        Ok(SharedCpu { workers, vcpu, cpu_s, held_io_s, cv, cpu_cv, io_cv, throughput })
     }
 
     /// cv of a request's time in its slot when it is the k-th in service.
@@ -116,11 +107,7 @@ impl SharedCpu {
         if residence + self.held_io_s <= 0.0 {
             return self.cpu_cv;
         }
-        let stretched = if residence > 0.0 {
-            1.0 - alone / residence
-        } else {
-            0.0
-        };
+        let stretched = if residence > 0.0 { 1.0 - alone / residence } else { 0.0 };
         let cpu_cv = self.cpu_cv + (1.0 - self.cpu_cv) * stretched.powi(3);
         ((residence * cpu_cv).powi(2) + (self.held_io_s * self.io_cv).powi(2)).sqrt()
             / (residence + self.held_io_s)
@@ -389,13 +376,10 @@ impl FlowQueue {
         let total = below + tail_mass;
         let wait_probability = tail_mass / total;
         // E[min(N, full)] over the chain: the requests in service.
-        let in_service = (p[..full as usize]
-            .iter()
-            .enumerate()
-            .map(|(n, &pn)| n as f64 * pn)
-            .sum::<f64>()
-            + full as f64 * tail_mass)
-            / total;
+        let in_service =
+            (p[..full as usize].iter().enumerate().map(|(n, &pn)| n as f64 * pn).sum::<f64>()
+                + full as f64 * tail_mass)
+                / total;
         // The chain's queue is the M/M one; less variable departures thin
         // it by the Allen–Cunneen factor (c_a² + c_d²)/2 with Poisson
         // arrivals (c_a = 1), as the M/G/c model does. 1 when exponential.
@@ -412,9 +396,7 @@ impl FlowQueue {
             by_k[(n as u64 / n_inst) as usize + 1] += pn / total;
         }
         let slot_mean = |k: u32| k as f64 / model.throughput(k);
-        let raw_mean: f64 = (1..=slots)
-            .map(|k| by_k[k as usize] * slot_mean(k))
-            .sum::<f64>()
+        let raw_mean: f64 = (1..=slots).map(|k| by_k[k as usize] * slot_mean(k)).sum::<f64>()
             + wait_probability * slot_mean(slots);
         let scale = mean_in_slot / raw_mean;
         // The arrivals served at once hold their slot for a mixture of
@@ -459,14 +441,8 @@ impl FlowQueue {
         if t <= 0.0 {
             return 1.0;
         }
-        self.immediate
-            .iter()
-            .map(|(p, s)| p * s.survival(t))
-            .sum::<f64>()
-            + self.wait_probability
-                * self
-                    .after_wait
-                    .survival_plus_exponential(self.wait_decay, t)
+        self.immediate.iter().map(|(p, s)| p * s.survival(t)).sum::<f64>()
+            + self.wait_probability * self.after_wait.survival_plus_exponential(self.wait_decay, t)
     }
 }
 
@@ -482,18 +458,13 @@ mod tests {
         let q = shared.at_rate(30.0).unwrap();
         // CPU then I/O, each exponential: cv √(0.04² + 0.01²)/0.05.
         let cv = (0.04f64.powi(2) + 0.01f64.powi(2)).sqrt() / 0.05;
-        let Evaluation::Stable(erlang) = Station::new(30.0, 0.05, cv)
-            .unwrap()
-            .with_servers(2)
-            .unwrap()
+        let Evaluation::Stable(erlang) =
+            Station::new(30.0, 0.05, cv).unwrap().with_servers(2).unwrap()
         else {
             panic!("stable")
         };
         assert_eq!(q.mean_response(), erlang.mean_response());
-        assert_eq!(
-            q.response_percentile(0.95),
-            erlang.response_percentile(0.95)
-        );
+        assert_eq!(q.response_percentile(0.95), erlang.response_percentile(0.95));
     }
 
     #[test]
@@ -531,11 +502,7 @@ mod tests {
         // takes 75 ms, not the 4/2 × 45 + 30 of a static split.
         let shared = SharedCpu::new(4, 2.0, 0.045, 0.03, 1.0).unwrap();
         let q = shared.at_rate(0.01).unwrap();
-        assert!(
-            (q.mean_response() - 0.075).abs() < 1e-3,
-            "{}",
-            q.mean_response()
-        );
+        assert!((q.mean_response() - 0.075).abs() < 1e-3, "{}", q.mean_response());
     }
 
     #[test]

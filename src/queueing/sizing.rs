@@ -54,9 +54,7 @@ pub fn size(station: &Station, slos: &[Slo]) -> Result<Queue, SizingError> {
     }
     let start = start.max(1);
     if start > MAX_SERVERS {
-        return Err(SizingError::TooManyServers {
-            needed_at_least: start,
-        });
+        return Err(SizingError::TooManyServers { needed_at_least: start });
     }
     let mut table = ErlangBTable::new(load);
     let mut probe = |c: u64| -> Option<Queue> {
@@ -74,9 +72,7 @@ pub fn size(station: &Station, slos: &[Slo]) -> Result<Queue, SizingError> {
     let (mut feasible, mut best) = loop {
         let candidate = start.saturating_add(step);
         if candidate > MAX_SERVERS {
-            return Err(SizingError::TooManyServers {
-                needed_at_least: infeasible + 1,
-            });
+            return Err(SizingError::TooManyServers { needed_at_least: infeasible + 1 });
         }
         if let Some(queue) = probe(candidate) {
             break (candidate, queue);
@@ -102,11 +98,7 @@ pub fn size(station: &Station, slos: &[Slo]) -> Result<Queue, SizingError> {
 fn unreachable(station: &Station, slo: &Slo) -> Option<f64> {
     let service = station.service();
     match *slo {
-        Slo::Percentile {
-            metric: TimeMetric::Response,
-            percentile,
-            limit,
-        } => {
+        Slo::Percentile { metric: TimeMetric::Response, percentile, limit } => {
             let allowed = 1.0 - percentile / 100.0;
             // With no waiting the response time is the service time. Strictly
             // below: at any finite c waiting only adds to the tail.
@@ -114,10 +106,9 @@ fn unreachable(station: &Station, slo: &Slo) -> Option<f64> {
                 && !(station.cv == 0.0 && limit >= station.service_time))
                 .then(|| service_quantile(station, percentile / 100.0))
         }
-        Slo::Mean {
-            metric: TimeMetric::Response,
-            limit,
-        } => (station.service_time >= limit).then_some(station.service_time),
+        Slo::Mean { metric: TimeMetric::Response, limit } => {
+            (station.service_time >= limit).then_some(station.service_time)
+        }
         _ => None,
     }
 }

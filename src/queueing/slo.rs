@@ -27,18 +27,9 @@ impl TimeMetric {
 /// One objective; times in seconds, percentiles in percent (95.0, 99.9).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Slo {
-    Percentile {
-        metric: TimeMetric,
-        percentile: f64,
-        limit: f64,
-    },
-    Mean {
-        metric: TimeMetric,
-        limit: f64,
-    },
-    Utilization {
-        max: f64,
-    },
+    Percentile { metric: TimeMetric, percentile: f64, limit: f64 },
+    Mean { metric: TimeMetric, limit: f64 },
+    Utilization { max: f64 },
 }
 
 /// An objective that could not be read.
@@ -65,10 +56,7 @@ impl Slo {
     /// Parses `pNN response <= DUR`, `pNN wait <= DUR`, `mean response <= DUR`,
     /// `mean wait <= DUR` or `utilization <= X` (NN from 1 to 99.9).
     pub fn parse(text: &str) -> Result<Slo, SloError> {
-        let fail = |reason: &str| SloError {
-            found: text.to_string(),
-            reason: reason.to_string(),
-        };
+        let fail = |reason: &str| SloError { found: text.to_string(), reason: reason.to_string() };
         let (left, right) = text.split_once("<=").ok_or_else(|| fail("missing '<='"))?;
         let words: Vec<&str> = left.split_whitespace().collect();
         let right = right.trim();
@@ -78,11 +66,7 @@ impl Slo {
                     .trim_end_matches('%')
                     .parse()
                     .map_err(|_| fail("the utilization limit is not a number"))?;
-                let max = if right.ends_with('%') {
-                    max / 100.0
-                } else {
-                    max
-                };
+                let max = if right.ends_with('%') { max / 100.0 } else { max };
                 if !(max > 0.0 && max < 1.0) {
                     return Err(fail("utilization must be above 0 and below 1 (or 100%)"));
                 }
@@ -98,20 +82,14 @@ impl Slo {
                 if *stat == "mean" {
                     return Ok(Slo::Mean { metric, limit });
                 }
-                let percentile: f64 = stat
-                    .strip_prefix('p')
-                    .and_then(|n| n.parse().ok())
-                    .ok_or_else(|| {
+                let percentile: f64 =
+                    stat.strip_prefix('p').and_then(|n| n.parse().ok()).ok_or_else(|| {
                         fail("the statistic must be 'mean' or a percentile such as p95")
                     })?;
                 if !(1.0..=99.9).contains(&percentile) {
                     return Err(fail("percentiles run from p1 to p99.9"));
                 }
-                Ok(Slo::Percentile {
-                    metric,
-                    percentile,
-                    limit,
-                })
+                Ok(Slo::Percentile { metric, percentile, limit })
             }
             _ => Err(fail("expected '<statistic> <metric> <= <limit>'")),
         }
@@ -120,11 +98,7 @@ impl Slo {
     /// Whether the queue meets the objective.
     pub fn is_met(&self, queue: &Queue) -> bool {
         match *self {
-            Slo::Percentile {
-                metric,
-                percentile,
-                limit,
-            } => {
+            Slo::Percentile { metric, percentile, limit } => {
                 let allowed = 1.0 - percentile / 100.0;
                 let tail = match metric {
                     TimeMetric::Wait => queue.wait_tail(limit),
@@ -144,9 +118,7 @@ impl Slo {
     /// fraction for utilization).
     pub fn value(&self, queue: &Queue) -> f64 {
         match *self {
-            Slo::Percentile {
-                metric, percentile, ..
-            } => match metric {
+            Slo::Percentile { metric, percentile, .. } => match metric {
                 TimeMetric::Wait => queue.wait_percentile(percentile / 100.0),
                 TimeMetric::Response => queue.response_percentile(percentile / 100.0),
             },
@@ -171,23 +143,16 @@ impl Slo {
 impl fmt::Display for Slo {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Slo::Percentile {
-                metric,
-                percentile,
-                limit,
-            } => write!(
+            Slo::Percentile { metric, percentile, limit } => write!(
                 f,
                 "p{} {} <= {}",
                 trim_float(*percentile, 1),
                 metric.name(),
                 format_duration(*limit).replace(' ', "")
             ),
-            Slo::Mean { metric, limit } => write!(
-                f,
-                "mean {} <= {}",
-                metric.name(),
-                format_duration(*limit).replace(' ', "")
-            ),
+            Slo::Mean { metric, limit } => {
+                write!(f, "mean {} <= {}", metric.name(), format_duration(*limit).replace(' ', ""))
+            }
             Slo::Utilization { max } => write!(f, "utilization <= {}", trim_float(*max, 4)),
         }
     }
@@ -201,35 +166,18 @@ mod tests {
     fn parses_every_form() {
         assert_eq!(
             Slo::parse("p95 response <= 200ms").unwrap(),
-            Slo::Percentile {
-                metric: TimeMetric::Response,
-                percentile: 95.0,
-                limit: 0.2
-            }
+            Slo::Percentile { metric: TimeMetric::Response, percentile: 95.0, limit: 0.2 }
         );
         assert_eq!(
             Slo::parse("p99.9 wait <= 2s").unwrap(),
-            Slo::Percentile {
-                metric: TimeMetric::Wait,
-                percentile: 99.9,
-                limit: 2.0
-            }
+            Slo::Percentile { metric: TimeMetric::Wait, percentile: 99.9, limit: 2.0 }
         );
         assert_eq!(
             Slo::parse("mean response<=300ms").unwrap(),
-            Slo::Mean {
-                metric: TimeMetric::Response,
-                limit: 0.3
-            }
+            Slo::Mean { metric: TimeMetric::Response, limit: 0.3 }
         );
-        assert_eq!(
-            Slo::parse("utilization <= 0.7").unwrap(),
-            Slo::Utilization { max: 0.7 }
-        );
-        assert_eq!(
-            Slo::parse("utilization <= 70%").unwrap(),
-            Slo::Utilization { max: 0.7 }
-        );
+        assert_eq!(Slo::parse("utilization <= 0.7").unwrap(), Slo::Utilization { max: 0.7 });
+        assert_eq!(Slo::parse("utilization <= 70%").unwrap(), Slo::Utilization { max: 0.7 });
     }
 
     #[test]
@@ -252,12 +200,9 @@ mod tests {
 
     #[test]
     fn display_round_trips() {
-        for text in [
-            "p95 response <= 200ms",
-            "p99.9 wait <= 2s",
-            "mean wait <= 1.5s",
-            "utilization <= 0.7",
-        ] {
+        for text in
+            ["p95 response <= 200ms", "p99.9 wait <= 2s", "mean wait <= 1.5s", "utilization <= 0.7"]
+        {
             let slo = Slo::parse(text).unwrap();
             assert_eq!(slo.to_string(), text);
             assert_eq!(Slo::parse(&slo.to_string()).unwrap(), slo);

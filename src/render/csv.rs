@@ -72,15 +72,10 @@ fn main_table(report: &Value) -> Table {
     let Some((key, items)) = first_list else {
         return tables(report).into_iter().next().unwrap_or_default();
     };
-    let mut table = Table {
-        name: key.clone(),
-        ..Table::default()
-    };
-    let nested_points = items.iter().all(|item| {
-        item.get("points")
-            .and_then(Value::as_array)
-            .is_some_and(|p| !p.is_empty())
-    });
+    let mut table = Table { name: key.clone(), ..Table::default() };
+    let nested_points = items
+        .iter()
+        .all(|item| item.get("points").and_then(Value::as_array).is_some_and(|p| !p.is_empty()));
     for item in items {
         let Some(record) = item.as_object() else {
             continue;
@@ -183,10 +178,7 @@ pub fn tables(report: &Value) -> Vec<Table> {
     let mut all = Vec::with_capacity(tables.len() + 1);
     // A summary holding only the schema version says nothing on its own.
     if summary.iter().any(|(column, _)| column != "schema_version") {
-        let mut table = Table {
-            name: "summary".into(),
-            ..Table::default()
-        };
+        let mut table = Table { name: "summary".into(), ..Table::default() };
         table.push(summary);
         all.push(table);
     }
@@ -206,31 +198,19 @@ fn flatten(
 ) {
     for (key, value) in map {
         let column = format!("{prefix}{key}");
-        let table_path = if path.is_empty() {
-            key.clone()
-        } else {
-            format!("{path}.{key}")
-        };
+        let table_path = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
         match value {
-            Value::Object(inner) => flatten(
-                inner,
-                &format!("{column}_"),
-                &table_path,
-                parent,
-                row,
-                tables,
-            ),
+            Value::Object(inner) => {
+                flatten(inner, &format!("{column}_"), &table_path, parent, row, tables)
+            }
             // An empty list has no rows and, unknown in kind, no column.
             Value::Array(items) if items.is_empty() => {}
             Value::Array(items) if items.iter().any(Value::is_object) => {
                 records(&table_path, items, parent, tables)
             }
             Value::Array(items) => {
-                let text = items
-                    .iter()
-                    .map(|v| number_cell(&column, v))
-                    .collect::<Vec<_>>()
-                    .join(";");
+                let text =
+                    items.iter().map(|v| number_cell(&column, v)).collect::<Vec<_>>().join(";");
                 row.push((column, text))
             }
             scalar => {
@@ -260,10 +240,7 @@ fn records(path: &str, items: &[Value], parent: Option<&str>, tables: &mut Vec<T
         let index = match tables.iter().position(|t| t.name == path) {
             Some(index) => index,
             None => {
-                tables.push(Table {
-                    name: path.to_string(),
-                    ..Table::default()
-                });
+                tables.push(Table { name: path.to_string(), ..Table::default() });
                 tables.len() - 1
             }
         };
@@ -287,11 +264,7 @@ fn records(path: &str, items: &[Value], parent: Option<&str>, tables: &mut Vec<T
 fn identity(map: &Map<String, Value>) -> Option<String> {
     ["name", "id", "class", "label", "stack", "users", "month"]
         .iter()
-        .find_map(|key| {
-            map.get(*key)
-                .filter(|v| !v.is_null() && !v.is_object())
-                .map(cell)
-        })
+        .find_map(|key| map.get(*key).filter(|v| !v.is_null() && !v.is_object()).map(cell))
 }
 
 /// A cell as the column means it: a monthly dollar amount (a column
@@ -386,10 +359,7 @@ mod tests {
             {"id": "a", "points": [{"users": 10.0}, {"users": 20.0}]},
             {"id": "b", "points": [{"users": 10.0}]},
         ]});
-        assert_eq!(
-            super::render(&compare, None).unwrap(),
-            "stack,users\na,10.0\na,20.0\nb,10.0\n"
-        );
+        assert_eq!(super::render(&compare, None).unwrap(), "stack,users\na,10.0\na,20.0\nb,10.0\n");
     }
 
     #[test]
@@ -412,9 +382,6 @@ mod tests {
         let text = super::render(&report(), Some("components.charges")).unwrap();
         assert_eq!(text, "parent,name,monthly_usd\napi,egress,1.5\n");
         let error = super::render(&report(), Some("nope")).unwrap_err();
-        assert!(
-            error.contains("summary, components, components.charges"),
-            "{error}"
-        );
+        assert!(error.contains("summary, components, components.charges"), "{error}");
     }
 }

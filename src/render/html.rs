@@ -29,12 +29,9 @@ pub fn page(report: &PlanReport, curve_svg: &str, curve_notes: &[String]) -> Str
     body.push_str("<section class=\"cards\">\n");
     for r in &report.recommendations {
         let stage = r.stage.as_ref().map_or("—".to_string(), |s| s.name.clone());
-        let next = r
-            .next_upgrade
-            .as_ref()
-            .map_or("none within the search".to_string(), |n| {
-                format!("at {} users: {}", thousands(n.at_users), n.change)
-            });
+        let next = r.next_upgrade.as_ref().map_or("none within the search".to_string(), |n| {
+            format!("at {} users: {}", thousands(n.at_users), n.change)
+        });
         body.push_str(&format!(
             "<div class=\"card\"><div class=\"users\">{} users</div><div class=\"total\" data-users=\"{}\" data-usd=\"{}\">{}<span class=\"unit\">/month</span></div><div>stage: <b>{}</b></div><div>serves {}</div><div>next upgrade: {}</div></div>\n",
             thousands(r.users),
@@ -49,10 +46,7 @@ pub fn page(report: &PlanReport, curve_svg: &str, curve_notes: &[String]) -> Str
     }
     body.push_str("</section>\n");
     for r in &report.recommendations {
-        body.push_str(&format!(
-            "<section><h2>At {} users</h2>\n",
-            thousands(r.users)
-        ));
+        body.push_str(&format!("<section><h2>At {} users</h2>\n", thousands(r.users)));
         body.push_str(&document(&views::recommend(r, true)));
         body.push_str("</section>\n");
     }
@@ -71,9 +65,7 @@ pub fn page(report: &PlanReport, curve_svg: &str, curve_notes: &[String]) -> Str
     body.push_str("<section><h2>Sources of every price used</h2>\n");
     body.push_str(&table(&Section {
         heading: None,
-        headers: ["price", "source", "as of", "confidence"]
-            .map(String::from)
-            .to_vec(),
+        headers: ["price", "source", "as of", "confidence"].map(String::from).to_vec(),
         rows: report
             .sources
             .iter()
@@ -126,11 +118,7 @@ fn document(doc: &Document) -> String {
         out.push_str(&table(section));
     }
     for note in &doc.notes {
-        let class = if note.starts_with("warning") {
-            "warning"
-        } else {
-            "note"
-        };
+        let class = if note.starts_with("warning") { "warning" } else { "note" };
         out.push_str(&format!("<p class=\"{class}\">{}</p>\n", escape(note)));
     }
     out
@@ -182,10 +170,7 @@ fn responsive_svg(svg: &str) -> String {
 }
 
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 #[cfg(test)]
@@ -200,9 +185,6 @@ mod tests {
 
     #[test]
     fn text_is_escaped() {
-        assert_eq!(
-            super::escape("<a & \"b\">"),
-            "&lt;a &amp; &quot;b&quot;&gt;"
-        );
+        assert_eq!(super::escape("<a & \"b\">"), "&lt;a &amp; &quot;b&quot;&gt;");
     }
 }

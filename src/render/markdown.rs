@@ -13,24 +13,12 @@ pub fn render(doc: &Document) -> String {
             out.push_str(&format!("**{}**\n\n", escape(heading)));
         }
         let line = |cells: &[String]| {
-            format!(
-                "| {} |\n",
-                cells
-                    .iter()
-                    .map(|c| escape(c))
-                    .collect::<Vec<_>>()
-                    .join(" | ")
-            )
+            format!("| {} |\n", cells.iter().map(|c| escape(c)).collect::<Vec<_>>().join(" | "))
         };
         out.push_str(&line(&section.headers));
         out.push_str(&format!(
             "|{}|\n",
-            section
-                .headers
-                .iter()
-                .map(|_| " --- ")
-                .collect::<Vec<_>>()
-                .join("|")
+            section.headers.iter().map(|_| " --- ").collect::<Vec<_>>().join("|")
         ));
         for row in &section.rows {
             out.push_str(&line(row));

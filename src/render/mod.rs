@@ -64,20 +64,13 @@ impl Layout {
         {
             Some(columns)
         } else if terminal {
-            Some(
-                comfy_table::Table::new()
-                    .width()
-                    .map_or(DEFAULT_WIDTH, usize::from),
-            )
+            Some(comfy_table::Table::new().width().map_or(DEFAULT_WIDTH, usize::from))
         } else {
             // Piped or redirected with no COLUMNS: a file or a pager has no
             // width to fit, so rows stay whole (as ripgrep and most CLIs do).
             None
         };
-        Layout {
-            width,
-            color: terminal && color_allowed(),
-        }
+        Layout { width, color: terminal && color_allowed() }
     }
 
     /// `text` in red when colour is on (failures and errors).
@@ -91,11 +84,7 @@ impl Layout {
     }
 
     fn paint(&self, code: &str, text: &str) -> String {
-        if self.color {
-            format!("\u{1b}[{code}m{text}\u{1b}[0m")
-        } else {
-            text.to_string()
-        }
+        if self.color { format!("\u{1b}[{code}m{text}\u{1b}[0m") } else { text.to_string() }
     }
 
     /// Bold each line of `text` when colour is on.
@@ -105,9 +94,7 @@ impl Layout {
         }
         text.split_inclusive('\n')
             .map(|line| {
-                let (body, end) = line
-                    .strip_suffix('\n')
-                    .map_or((line, ""), |body| (body, "\n"));
+                let (body, end) = line.strip_suffix('\n').map_or((line, ""), |body| (body, "\n"));
                 format!("\u{1b}[1m{body}\u{1b}[0m{end}")
             })
             .collect()
@@ -143,10 +130,7 @@ pub fn layout() -> Layout {
 
 fn options() -> Options {
     OPTIONS.get().cloned().unwrap_or(Options {
-        layout: Layout {
-            width: Some(DEFAULT_WIDTH),
-            color: false,
-        },
+        layout: Layout { width: Some(DEFAULT_WIDTH), color: false },
         csv_table: None,
     })
 }

@@ -43,9 +43,7 @@ pub(crate) fn is_figure(cell: &str) -> bool {
 
 fn build(headers: &[String], rows: &[Vec<String>], layout: &Layout) -> Table {
     let mut table = Table::new();
-    table
-        .load_style(UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Disabled);
+    table.load_style(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Disabled);
     if layout.color {
         table.enforce_styling();
     } else {
@@ -53,28 +51,19 @@ fn build(headers: &[String], rows: &[Vec<String>], layout: &Layout) -> Table {
     }
     table.set_header(headers.iter().map(|header| {
         let cell = Cell::new(header);
-        if layout.color {
-            cell.add_attribute(Attribute::Bold)
-        } else {
-            cell
-        }
+        if layout.color { cell.add_attribute(Attribute::Bold) } else { cell }
     }));
     for row in rows {
         table.add_row(row.iter().map(|cell| {
             let out = Cell::new(cell);
-            if is_figure(cell) {
-                out.set_alignment(CellAlignment::Right)
-            } else {
-                out
-            }
+            if is_figure(cell) { out.set_alignment(CellAlignment::Right) } else { out }
         }));
     }
     table
 }
 
 fn fits(text: &str, width: usize) -> bool {
-    text.lines()
-        .all(|line| strip_ansi(line).chars().count() <= width)
+    text.lines().all(|line| strip_ansi(line).chars().count() <= width)
 }
 
 fn fit_table(headers: &[String], rows: &[Vec<String>], layout: &Layout) -> String {
@@ -95,10 +84,8 @@ fn fit_table(headers: &[String], rows: &[Vec<String>], layout: &Layout) -> Strin
     let mut floors = Vec::with_capacity(columns);
     let mut figure_column = Vec::with_capacity(columns);
     for (index, header) in headers.iter().enumerate() {
-        let cells: Vec<&str> = rows
-            .iter()
-            .filter_map(|row| row.get(index).map(String::as_str))
-            .collect();
+        let cells: Vec<&str> =
+            rows.iter().filter_map(|row| row.get(index).map(String::as_str)).collect();
         let longest_line = |text: &str| text.lines().map(|l| l.chars().count()).max().unwrap_or(0);
         let natural = cells
             .iter()
@@ -151,10 +138,7 @@ fn fit_table(headers: &[String], rows: &[Vec<String>], layout: &Layout) -> Strin
     }
     if widths.iter().sum::<usize>() <= available {
         let wrap_row = |row: &[String]| -> Vec<String> {
-            row.iter()
-                .zip(&widths)
-                .map(|(cell, &w)| wrap_cell(cell, w).join("\n"))
-                .collect()
+            row.iter().zip(&widths).map(|(cell, &w)| wrap_cell(cell, w).join("\n")).collect()
         };
         let headers = wrap_row(headers);
         let rows: Vec<Vec<String>> = rows.iter().map(|row| wrap_row(row)).collect();
@@ -168,22 +152,14 @@ fn fit_table(headers: &[String], rows: &[Vec<String>], layout: &Layout) -> Strin
 
 /// Each row as a block of `header │ value` lines, values wrapped to the width.
 fn records(headers: &[String], rows: &[Vec<String>], width: usize, layout: &Layout) -> String {
-    let label_width = headers
-        .iter()
-        .map(|h| h.chars().count())
-        .max()
-        .unwrap_or(0)
-        .min(width / 2);
+    let label_width = headers.iter().map(|h| h.chars().count()).max().unwrap_or(0).min(width / 2);
     let value_width = width.saturating_sub(label_width + 3).max(1);
     let mut out = Vec::new();
     for (index, row) in rows.iter().enumerate() {
         let name = row.first().map(String::as_str).unwrap_or("");
         let rule = format!("─[ {} {} ]", index + 1, name);
         let fill = width.saturating_sub(rule.chars().count());
-        out.push(layout.bold(&truncate_rule(
-            &format!("{rule}{}", "─".repeat(fill)),
-            width,
-        )));
+        out.push(layout.bold(&truncate_rule(&format!("{rule}{}", "─".repeat(fill)), width)));
         for (header, value) in headers.iter().zip(row) {
             // A value with a piece wider than its column (a long id in a
             // source) goes under its label at full width, not cut.
@@ -200,11 +176,7 @@ fn records(headers: &[String], rows: &[Vec<String>], width: usize, layout: &Layo
                 let label = label_lines.get(line).map(String::as_str).unwrap_or("");
                 let value = value_lines.get(line).map(String::as_str).unwrap_or("");
                 let pad = label_width.saturating_sub(label.chars().count());
-                out.push(
-                    format!("{label}{} │ {value}", " ".repeat(pad))
-                        .trim_end()
-                        .to_string(),
-                );
+                out.push(format!("{label}{} │ {value}", " ".repeat(pad)).trim_end().to_string());
             }
         }
     }
@@ -212,11 +184,7 @@ fn records(headers: &[String], rows: &[Vec<String>], width: usize, layout: &Layo
 }
 
 fn truncate_rule(rule: &str, width: usize) -> String {
-    rule.chars()
-        .take(width)
-        .collect::<String>()
-        .trim_end()
-        .to_string()
+    rule.chars().take(width).collect::<String>().trim_end().to_string()
 }
 
 /// One line of prose wrapped at spaces to the width (continuations indented),
@@ -292,8 +260,7 @@ pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
 /// The pieces a cell may be broken into: words, and a path's parts each
 /// with its `/` (`render/`, `web/`, `starter`).
 fn unbreakable_pieces(text: &str) -> impl Iterator<Item = &str> {
-    text.split_whitespace()
-        .flat_map(|word| word.split_inclusive('/'))
+    text.split_whitespace().flat_map(|word| word.split_inclusive('/'))
 }
 
 /// A cell's text in lines of at most `width`: broken at spaces, else after
@@ -314,13 +281,7 @@ fn wrap_cell(text: &str, width: usize) -> Vec<String> {
                 (width, width)
             };
             let (end, next) = if cut.0 == 0 { (width, width) } else { cut };
-            out.push(
-                rest[..end]
-                    .iter()
-                    .collect::<String>()
-                    .trim_end()
-                    .to_string(),
-            );
+            out.push(rest[..end].iter().collect::<String>().trim_end().to_string());
             rest.drain(..next);
         }
         out.push(rest.into_iter().collect());
@@ -352,10 +313,7 @@ mod tests {
     use crate::render::Section;
 
     fn layout(width: Option<usize>) -> Layout {
-        Layout {
-            width,
-            color: false,
-        }
+        Layout { width, color: false }
     }
 
     fn wide_doc() -> Document {
@@ -379,10 +337,7 @@ mod tests {
 
     fn figures_whole(text: &str) {
         for figure in ["$1,234.56", "$388.80", "$1,623.36/month;"] {
-            assert!(
-                text.contains(figure),
-                "{figure} was split or lost in:\n{text}"
-            );
+            assert!(text.contains(figure), "{figure} was split or lost in:\n{text}");
         }
     }
 
@@ -400,12 +355,9 @@ mod tests {
     #[test]
     fn wide_keeps_each_row_on_one_line() {
         let text = render(&wide_doc(), &layout(None));
-        assert!(
-            text.lines()
-                .any(|l| l.contains("render/web/standard-plus-with-a-long-name")
-                    && l.contains("$1,234.56")
-                    && l.contains("p95 response <= 200ms at the peak hour"))
-        );
+        assert!(text.lines().any(|l| l.contains("render/web/standard-plus-with-a-long-name")
+            && l.contains("$1,234.56")
+            && l.contains("p95 response <= 200ms at the peak hour")));
     }
 
     #[test]

@@ -50,9 +50,8 @@ fn comparison(
     // there is no break-even (`None`).
     let gap = |u: f64| -> Option<f64> {
         let load = u;
-        let serverless = planner
-            .cheapest_alone(component, load, true)
-            .map_or(f64::INFINITY, |c| c.2);
+        let serverless =
+            planner.cheapest_alone(component, load, true).map_or(f64::INFINITY, |c| c.2);
         let instances = planner.cheapest_alone(component, load, false)?.2;
         Some(serverless - instances)
     };

@@ -94,11 +94,7 @@ pub fn compare(
             .collect()
     });
     let catalog_as_of = catalog.oldest_tier_as_of(
-        results
-            .iter()
-            .flat_map(|s| &s.points)
-            .flat_map(|p| &p.components)
-            .map(|c| c.tier.as_str()),
+        results.iter().flat_map(|s| &s.points).flat_map(|p| &p.components).map(|c| c.tier.as_str()),
     );
     CompareReport {
         scenario: scenario.name.clone(),
@@ -120,10 +116,7 @@ fn stack_result(
             return StackResult {
                 id: stack.id.clone(),
                 name: stack.name.clone(),
-                points: users
-                    .iter()
-                    .map(|&u| infeasible_point(u, why.clone()))
-                    .collect(),
+                points: users.iter().map(|&u| infeasible_point(u, why.clone())).collect(),
                 feasible_up_to: None,
                 searched_up_to: search_limit(users),
                 stops_because: Some(why),

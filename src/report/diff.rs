@@ -93,11 +93,7 @@ impl Threshold {
         if !(value.is_finite() && value >= 0.0) {
             return Err(fail());
         }
-        Ok(if percent {
-            Threshold::Percent(value)
-        } else {
-            Threshold::Usd(value)
-        })
+        Ok(if percent { Threshold::Percent(value) } else { Threshold::Usd(value) })
     }
 
     /// Whether a point's increase exceeds the threshold; an infeasible head
@@ -166,15 +162,12 @@ fn point<E: std::fmt::Display>(
         .into_iter()
         .map(|name| {
             let find = |r: Option<&RecommendReport>| {
-                r.and_then(|r| r.components.iter().find(|c| c.name == name))
-                    .cloned()
+                r.and_then(|r| r.components.iter().find(|c| c.name == name)).cloned()
             };
             let (bc, hc) = (find(b), find(h));
             let (bd, hd) = (bc.as_ref().map(describe), hc.as_ref().map(describe));
-            let (bu, hu) = (
-                bc.as_ref().and_then(|c| c.monthly_usd),
-                hc.as_ref().and_then(|c| c.monthly_usd),
-            );
+            let (bu, hu) =
+                (bc.as_ref().and_then(|c| c.monthly_usd), hc.as_ref().and_then(|c| c.monthly_usd));
             ComponentDiff {
                 changed: bd != hd || (bu.unwrap_or(0.0) - hu.unwrap_or(0.0)).abs() > 1e-9,
                 name,
@@ -196,10 +189,7 @@ fn point<E: std::fmt::Display>(
         base_usd,
         head_usd,
         delta_usd: delta,
-        delta_pct: delta
-            .zip(base_usd)
-            .filter(|(_, x)| *x > 0.0)
-            .map(|(d, x)| d / x * 100.0),
+        delta_pct: delta.zip(base_usd).filter(|(_, x)| *x > 0.0).map(|(d, x)| d / x * 100.0),
         base_error: base.err().map(|e| e.to_string()),
         head_error: head.err().map(|e| e.to_string()),
         components,
@@ -216,11 +206,7 @@ fn line_diffs(b: Option<&RecommendReport>, h: Option<&RecommendReport>) -> Vec<L
         report
             .components
             .iter()
-            .flat_map(|c| {
-                c.charges
-                    .iter()
-                    .map(move |l| (format!("{}: {}", c.name, l.name), l))
-            })
+            .flat_map(|c| c.charges.iter().map(move |l| (format!("{}: {}", c.name, l.name), l)))
             .chain(report.usage.iter().map(|l| (l.name.clone(), l)))
             .collect()
     }
@@ -241,10 +227,8 @@ fn line_diffs(b: Option<&RecommendReport>, h: Option<&RecommendReport>) -> Vec<L
                 side.iter().find(|(name, _)| name == item).map(|(_, l)| *l)
             }
             let (bl, hl) = (find(&base, item), find(&head, item));
-            let (base_usd, head_usd) = (
-                bl.and_then(|l| l.monthly_usd),
-                hl.and_then(|l| l.monthly_usd),
-            );
+            let (base_usd, head_usd) =
+                (bl.and_then(|l| l.monthly_usd), hl.and_then(|l| l.monthly_usd));
             let (base_quantity, head_quantity) = (bl.map(|l| l.quantity), hl.map(|l| l.quantity));
             let either = hl.or(bl);
             LineDiff {

@@ -74,10 +74,7 @@ pub fn plan_report(
     for report in &recommendations {
         for component in &report.components {
             add(PriceSource {
-                price: format!(
-                    "{}/{}/{}",
-                    component.provider, component.offering, component.tier
-                ),
+                price: format!("{}/{}/{}", component.provider, component.offering, component.tier),
                 source: component.source.clone(),
                 as_of: component.as_of.clone(),
                 confidence: component.confidence,
@@ -91,9 +88,7 @@ pub fn plan_report(
         }
     }
     Ok(PlanReport {
-        scenario: recommendations
-            .first()
-            .map_or_else(String::new, |r| r.scenario.clone()),
+        scenario: recommendations.first().map_or_else(String::new, |r| r.scenario.clone()),
         made_on: crate::catalog::today(),
         recommendations,
         curve,

@@ -63,9 +63,8 @@ impl std::fmt::Display for QueueFailure {
 pub fn solve(station: &Station, task: &QueueTask) -> Result<QueueReport, QueueFailure> {
     match task {
         QueueTask::Evaluate { servers } => {
-            let evaluation = station
-                .with_servers(*servers)
-                .map_err(|e| QueueFailure::Input(e.to_string()))?;
+            let evaluation =
+                station.with_servers(*servers).map_err(|e| QueueFailure::Input(e.to_string()))?;
             Ok(report(station, evaluation, None))
         }
         QueueTask::Size { slos } => {

@@ -233,14 +233,8 @@ pub fn recommend(
     let max_users = change.as_ref().map(|c| c.at_users - 1.0);
     let next_upgrade = match change {
         None => None,
-        Some(Change {
-            at_users,
-            next: Ok(next),
-        }) => Some(describe_upgrade(&plan, &next, at_users)),
-        Some(Change {
-            at_users,
-            next: Err(e),
-        }) => {
+        Some(Change { at_users, next: Ok(next) }) => Some(describe_upgrade(&plan, &next, at_users)),
+        Some(Change { at_users, next: Err(e) }) => {
             warnings.push(format!(
                 "beyond {} users no mix in the catalog serves the load: {e}",
                 at_users as u64 - 1
@@ -250,28 +244,11 @@ pub fn recommend(
     };
     let (template, next_stage) = template_for(&planner, &plan, &mut warnings);
     let stage = match &template {
-        Some(t) => Some(StageSummary {
-            name: t.name.clone(),
-            index: t.index,
-            max_users,
-        }),
-        None => {
-            crate::planner::stages::stage_at(&planner, users).map(|(index, name)| StageSummary {
-                name,
-                index,
-                max_users,
-            })
-        }
+        Some(t) => Some(StageSummary { name: t.name.clone(), index: t.index, max_users }),
+        None => crate::planner::stages::stage_at(&planner, users)
+            .map(|(index, name)| StageSummary { name, index, max_users }),
     };
-    let mut report = build(
-        scenario,
-        catalog,
-        &plan,
-        stage,
-        next_upgrade,
-        warnings,
-        options,
-    );
+    let mut report = build(scenario, catalog, &plan, stage, next_upgrade, warnings, options);
     report.max_users = max_users;
     report.mix_max_users = holds_up_to;
     report.stage_template = template;
@@ -295,14 +272,9 @@ fn template_for(
         return (None, None);
     }
     let load = users;
-    let Some(position) = templates
-        .iter()
-        .position(|(_, _, mix)| planner.mix_holds(mix, load))
+    let Some(position) = templates.iter().position(|(_, _, mix)| planner.mix_holds(mix, load))
     else {
-        warnings.push(format!(
-            "no stage template of the ladder holds {} users",
-            users as u64
-        ));
+        warnings.push(format!("no stage template of the ladder holds {} users", users as u64));
         return (None, None);
     };
     let (index, stage, mix) = &templates[position];
@@ -320,10 +292,7 @@ fn template_for(
     // command uses (a later template when the next one does not hold either).
     let next = capacity.and_then(|max| {
         let (_, name) = crate::planner::stages::stage_at(planner, max + 1.0)?;
-        Some(NextStage {
-            name,
-            at_users: max + 1.0,
-        })
+        Some(NextStage { name, at_users: max + 1.0 })
     });
     (Some(template), next)
 }
@@ -340,13 +309,7 @@ pub fn describe_upgrade(current: &Plan, next: &Plan, at_users: f64) -> NextUpgra
         names.push(a.name.clone());
         let short = |r: &str| r.rsplit('/').next().unwrap_or(r).to_string();
         changes.push(if a.tier_ref == b.tier_ref {
-            format!(
-                "{} {} → {} × {}",
-                a.name,
-                a.count,
-                b.count,
-                short(&b.tier_ref)
-            )
+            format!("{} {} → {} × {}", a.name, a.count, b.count, short(&b.tier_ref))
         } else if a.count == 1 && b.count == 1 {
             format!("{} {} → {}", a.name, short(&a.tier_ref), short(&b.tier_ref))
         } else {
@@ -398,10 +361,7 @@ fn build(
                 parts.next().unwrap_or_default().to_string(),
                 parts.next().unwrap_or_default().to_string(),
             );
-            let provenance = catalog
-                .tier(&c.tier_ref)
-                .map(|t| t.provenance())
-                .unwrap_or_default();
+            let provenance = catalog.tier(&c.tier_ref).map(|t| t.provenance()).unwrap_or_default();
             if let Some(date) = &provenance.as_of {
                 dates.push(date.clone());
             }
@@ -442,24 +402,14 @@ fn build(
                 source: provenance.source,
                 as_of: provenance.as_of,
                 confidence: provenance.confidence.map(|c| c.as_str()),
-                explain: if options.explain {
-                    c.sized.explain.clone()
-                } else {
-                    Vec::new()
-                },
+                explain: if options.explain { c.sized.explain.clone() } else { Vec::new() },
             }
         })
         .collect();
     dates.extend(plan.usage.iter().filter_map(|u| u.as_of.clone()));
-    dates.extend(
-        plan.components
-            .iter()
-            .flat_map(|c| &c.charges)
-            .filter_map(|u| u.as_of.clone()),
-    );
-    let catalog_as_of = dates
-        .into_iter()
-        .min_by_key(|d| crate::catalog::parse_date(d).unwrap_or(i64::MAX));
+    dates.extend(plan.components.iter().flat_map(|c| &c.charges).filter_map(|u| u.as_of.clone()));
+    let catalog_as_of =
+        dates.into_iter().min_by_key(|d| crate::catalog::parse_date(d).unwrap_or(i64::MAX));
     RecommendReport {
         scenario: scenario.name.clone(),
         users: d.users,
@@ -490,11 +440,7 @@ fn build(
         usage: plan.usage.clone(),
         environments: plan.environments.clone(),
         monthly_usd: plan.monthly_usd,
-        usd_per_user: if d.users > 0.0 {
-            plan.monthly_usd / d.users
-        } else {
-            0.0
-        },
+        usd_per_user: if d.users > 0.0 { plan.monthly_usd / d.users } else { 0.0 },
         unpriced: plan.unpriced.clone(),
         serverless: Vec::new(),
         next_upgrade,

@@ -21,10 +21,7 @@ pub struct Versioned<T> {
 
 /// `report` with the current schema version.
 pub fn versioned<T>(report: T) -> Versioned<T> {
-    Versioned {
-        schema_version: SCHEMA_VERSION,
-        report,
-    }
+    Versioned { schema_version: SCHEMA_VERSION, report }
 }
 
 /// One `capplan queue --batch` answer that failed: the input line and why.
@@ -39,13 +36,8 @@ pub fn schemas() -> Vec<(&'static str, serde_json::Value)> {
     fn one<T: JsonSchema>(name: &'static str) -> (&'static str, serde_json::Value) {
         // The contract of what capplan writes: fields skipped when empty
         // are optional.
-        let generator = SchemaSettings::draft2020_12()
-            .for_serialize()
-            .into_generator();
-        (
-            name,
-            generator.into_root_schema_for::<Versioned<T>>().to_value(),
-        )
+        let generator = SchemaSettings::draft2020_12().for_serialize().into_generator();
+        (name, generator.into_root_schema_for::<Versioned<T>>().to_value())
     }
     vec![
         one::<crate::report::recommend::RecommendReport>("recommend"),

@@ -52,12 +52,7 @@ fn check_claim(what: String, claimed: ClaimValue, computed: f64) -> ClaimCheck {
         ClaimValue::One(0.0) => computed.abs() < 1e-9,
         ClaimValue::One(value) => ((computed - value) / value).abs() <= CLAIM_TOLERANCE,
     };
-    ClaimCheck {
-        what,
-        claimed,
-        computed,
-        ok,
-    }
+    ClaimCheck { what, claimed, computed, ok }
 }
 
 pub fn stages(scenario: &Scenario, catalog: &Catalog) -> StagesReport {
@@ -81,21 +76,13 @@ pub fn stages(scenario: &Scenario, catalog: &Catalog) -> StagesReport {
                     ClaimValue::One(v) => v,
                     ClaimValue::Range([_, high]) => high,
                 };
-                claims.push(check_claim(
-                    "users".into(),
-                    ClaimValue::One(capacity),
-                    computed_users,
-                ));
+                claims.push(check_claim("users".into(), ClaimValue::One(capacity), computed_users));
             }
             if let (Some(rpm), Some(d)) = (stage.claims.rpm, &demand_at_max) {
                 claims.push(check_claim(
                     "rpm".into(),
                     ClaimValue::One(rpm),
-                    if max_users == Some(0.0) {
-                        0.0
-                    } else {
-                        d.peak_rpm
-                    },
+                    if max_users == Some(0.0) { 0.0 } else { d.peak_rpm },
                 ));
             }
             for (class, per_day) in &stage.claims.jobs_per_day {
@@ -128,10 +115,7 @@ pub fn stages(scenario: &Scenario, catalog: &Catalog) -> StagesReport {
             })
         })
         .collect();
-    StagesReport {
-        scenario: scenario.name.clone(),
-        stages: rows,
-    }
+    StagesReport { scenario: scenario.name.clone(), stages: rows }
 }
 
 #[cfg(test)]

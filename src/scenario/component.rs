@@ -296,10 +296,6 @@ impl Component {
 
     /// The fewest instances high availability asks of a compute component.
     pub fn availability_floor(&self) -> u32 {
-        if self.role == ComponentRole::Web && self.wants_high_availability() {
-            2
-        } else {
-            1
-        }
+        if self.role == ComponentRole::Web && self.wants_high_availability() { 2 } else { 1 }
     }
 }

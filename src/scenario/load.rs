@@ -7,10 +7,8 @@ use std::fmt;
 use std::path::Path;
 
 /// The scenario used when none is given (compiled in).
-pub const DEFAULT_SCENARIO: (&str, &str) = (
-    "scenarios/interview-prep-api.yaml",
-    include_str!("../../scenarios/interview-prep-api.yaml"),
-);
+pub const DEFAULT_SCENARIO: (&str, &str) =
+    ("scenarios/interview-prep-api.yaml", include_str!("../../scenarios/interview-prep-api.yaml"));
 
 /// A scenario as read, with its text for locating later problems.
 #[derive(Debug, Clone)]
@@ -47,9 +45,7 @@ impl ScenarioError {
         field: &str,
         message: &str,
     ) -> Self {
-        ScenarioError {
-            problems: vec![Problem::error(file, line, column, field, message)],
-        }
+        ScenarioError { problems: vec![Problem::error(file, line, column, field, message)] }
     }
 }
 
@@ -67,10 +63,7 @@ pub fn load_patched(
     patches: &[std::path::PathBuf],
 ) -> Result<ScenarioFile, ScenarioError> {
     let (name, text) = match path {
-        None => (
-            DEFAULT_SCENARIO.0.to_string(),
-            DEFAULT_SCENARIO.1.to_string(),
-        ),
+        None => (DEFAULT_SCENARIO.0.to_string(), DEFAULT_SCENARIO.1.to_string()),
         Some(path) => (
             path.display().to_string(),
             crate::input::problem::read_input(path)

@@ -38,9 +38,8 @@ impl Patch {
     pub fn parse(name: &str, text: &str) -> Result<Patch, ScenarioError> {
         let value: Value = if crate::input::problem::is_toml(name) {
             let table: toml::Value = toml::from_str(text).map_err(|e| {
-                let line = e
-                    .span()
-                    .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+                let line =
+                    e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
                 ScenarioError::single(name, line, None, "", e.message())
             })?;
             serde_yaml_ng::to_value(table)
@@ -75,11 +74,7 @@ impl Patch {
                 ));
             }
         };
-        Ok(Patch {
-            name: name.to_string(),
-            text: text.to_string(),
-            root,
-        })
+        Ok(Patch { name: name.to_string(), text: text.to_string(), root })
     }
 
     /// Reads and parses a patch file.
@@ -105,13 +100,7 @@ pub fn apply_patch(
 ) -> Result<Vec<PatchedField>, ScenarioError> {
     let mut leaves = Vec::new();
     let mut problems = Vec::new();
-    collect(
-        &patch.root,
-        &mut Vec::new(),
-        &mut leaves,
-        &mut problems,
-        patch,
-    );
+    collect(&patch.root, &mut Vec::new(), &mut leaves, &mut problems, patch);
     let base = serde_yaml_ng::to_value(&*scenario)
         .map_err(|e| ScenarioError::single(&patch.name, None, None, "", &e.to_string()))?;
     let mut merged = base.clone();
@@ -137,13 +126,7 @@ pub fn apply_patch(
                 }
             }
             if problems.is_empty() {
-                problems.push(Problem::error(
-                    &patch.name,
-                    None,
-                    None,
-                    "",
-                    &serde_message(&whole),
-                ));
+                problems.push(Problem::error(&patch.name, None, None, "", &serde_message(&whole)));
             }
             return Err(ScenarioError { problems });
         }
@@ -160,24 +143,14 @@ pub fn apply_patch(
 }
 
 fn located(patch: &Patch, path: &[Step], message: &str) -> Problem {
-    Problem::error(
-        &patch.name,
-        line_of(&patch.text, path),
-        None,
-        &field_path(path),
-        message,
-    )
+    Problem::error(&patch.name, line_of(&patch.text, path), None, &field_path(path), message)
 }
 
 /// serde's message without the location serde_yaml_ng appends (a merged
 /// value has no lines of its own).
 fn serde_message(e: &serde_yaml_ng::Error) -> String {
     let message = e.to_string();
-    message
-        .split(" at line ")
-        .next()
-        .unwrap_or(&message)
-        .to_string()
+    message.split(" at line ").next().unwrap_or(&message).to_string()
 }
 
 /// The leaves of a patch mapping, with named-list items kept apart.
@@ -204,10 +177,7 @@ fn collect(
             collect(inner, path, leaves, problems, patch);
         } else if let (true, Value::Sequence(items)) = (NAMED_LISTS.contains(&key), value) {
             for (i, item) in items.iter().enumerate() {
-                let name = item
-                    .as_mapping()
-                    .and_then(|m| m.get("name"))
-                    .and_then(Value::as_str);
+                let name = item.as_mapping().and_then(|m| m.get("name")).and_then(Value::as_str);
                 match (item, name) {
                     (Value::Mapping(inner), Some(name)) => {
                         path.push(Step::Name(name.to_string()));
@@ -236,10 +206,7 @@ fn collect(
                 }
             }
         } else {
-            leaves.push(Leaf {
-                path: path.clone(),
-                value: value.clone(),
-            });
+            leaves.push(Leaf { path: path.clone(), value: value.clone() });
         }
         path.pop();
     }
@@ -316,10 +283,9 @@ fn kind(value: &Value) -> &'static str {
 /// A value as one line of YAML: `12.5`, `blocking`, `[1.0, 0.8]`.
 fn inline(value: &Value) -> String {
     match value {
-        Value::Sequence(items) => format!(
-            "[{}]",
-            items.iter().map(inline).collect::<Vec<_>>().join(", ")
-        ),
+        Value::Sequence(items) => {
+            format!("[{}]", items.iter().map(inline).collect::<Vec<_>>().join(", "))
+        }
         Value::Mapping(m) => format!(
             "{{{}}}",
             m.iter()
@@ -379,10 +345,7 @@ mod tests {
         let patch = Patch::parse("p.yaml", "components:\n  - name: nope\n    cpu_ms: 3\n").unwrap();
         let e = apply_patch(&mut s, &patch).unwrap_err();
         assert!(e.to_string().contains("p.yaml:3"), "{e}");
-        assert!(
-            e.to_string().contains("no components item named 'nope'"),
-            "{e}"
-        );
+        assert!(e.to_string().contains("no components item named 'nope'"), "{e}");
         let web = s.components[0].name.clone();
         let patch = Patch::parse(
             "p.yaml",
@@ -394,11 +357,6 @@ mod tests {
         assert!(e.to_string().contains("unknown field `cpu_msx`"), "{e}");
         assert!(Patch::parse("p.yaml", "- 1\n").is_err());
         let patch = Patch::parse("p.yaml", "version: 2\n").unwrap();
-        assert!(
-            apply_patch(&mut s, &patch)
-                .unwrap_err()
-                .to_string()
-                .contains("version")
-        );
+        assert!(apply_patch(&mut s, &patch).unwrap_err().to_string().contains("version"));
     }
 }

@@ -82,11 +82,8 @@ impl Stack {
             // Purchase options are a platform's own (AWS reservations).
             component.purchase_option = None;
         }
-        let web = out
-            .components
-            .iter()
-            .find(|c| c.role == ComponentRole::Web)
-            .map(|c| c.name.clone());
+        let web =
+            out.components.iter().find(|c| c.role == ComponentRole::Web).map(|c| c.name.clone());
         if let Some(web) = web {
             for item in &mut out.usage {
                 if item.driver == UsageDriver::EgressGb && item.price.is_some() {
@@ -109,10 +106,7 @@ pub fn parse_stacks(text: &str, file: &str) -> Result<Vec<Stack>, String> {
         None => format!("{file}: {e}"),
     })?;
     if parsed.version != 1 {
-        return Err(format!(
-            "{file}: expected version 1, found {}",
-            parsed.version
-        ));
+        return Err(format!("{file}: expected version 1, found {}", parsed.version));
     }
     Ok(parsed.stacks)
 }

@@ -41,10 +41,7 @@ pub fn starter_scenario(
     catalog: &Catalog,
 ) -> Result<String, String> {
     if !(options.users.is_finite() && options.users >= 1.0) {
-        return Err(format!(
-            "--users: expected at least 1 user, got {}",
-            options.users
-        ));
+        return Err(format!("--users: expected at least 1 user, got {}", options.users));
     }
     if let Some(rps) = options.peak_rps
         && !(rps.is_finite() && rps > 0.0)
@@ -67,11 +64,7 @@ pub fn starter_scenario(
         match stack.accept_unverified_limits.get(&role) {
             Some(limits) if !limits.is_empty() => format!(
                 "    # The catalog does not publish these limits for this platform; planning\n    # accepts them unchecked (remove a name to insist on a published figure).\n    accept_unverified_limits: [{}]\n",
-                limits
-                    .iter()
-                    .map(|l| l.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                limits.iter().map(|l| l.as_str()).collect::<Vec<_>>().join(", ")
             ),
             _ => String::new(),
         }
@@ -81,10 +74,7 @@ pub fn starter_scenario(
     let caches = stack.offerings(ComponentRole::Cache).unwrap_or_default();
     let sized = caches.iter().any(|reference| {
         catalog.offering(reference).is_some_and(|(_, offering)| {
-            offering
-                .tiers
-                .iter()
-                .any(|t| t.capacity.memory_mb.is_some())
+            offering.tiers.iter().any(|t| t.capacity.memory_mb.is_some())
         })
     });
     let users = options.users.round();
@@ -260,9 +250,7 @@ pub fn starter_scenario(
     );
     if options.llm {
         let model = options.model.as_deref().unwrap_or(DEFAULT_LLM_MODEL);
-        catalog
-            .resolve_model(model)
-            .map_err(|e| format!("--model: {e}"))?;
+        catalog.resolve_model(model).map_err(|e| format!("--model: {e}"))?;
         let provider = model.split('/').next().unwrap_or(model);
         // Per job, every job calls the model; per request, about one in
         // ten does.
@@ -330,25 +318,14 @@ mod tests {
         };
         let text = starter_scenario(&render, &options, &catalog()).unwrap();
         // 10,000 × 0.3 × 0.1 = 300 online; 50/s × 60 / 300 = 10 a minute each.
-        assert!(
-            text.contains("requests_per_online_user_per_min: 10\n"),
-            "{text}"
-        );
+        assert!(text.contains("requests_per_online_user_per_min: 10\n"), "{text}");
     }
 
     #[test]
     fn a_stack_without_workers_refuses_a_worker() {
-        let vercel = stacks()
-            .into_iter()
-            .find(|s| s.id == "supabase-vercel")
-            .unwrap();
-        let options = InitOptions {
-            users: 1000.0,
-            peak_rps: None,
-            worker: true,
-            llm: false,
-            model: None,
-        };
+        let vercel = stacks().into_iter().find(|s| s.id == "supabase-vercel").unwrap();
+        let options =
+            InitOptions { users: 1000.0, peak_rps: None, worker: true, llm: false, model: None };
         let error = starter_scenario(&vercel, &options, &catalog()).unwrap_err();
         assert!(error.contains("no worker offering"), "{error}");
     }

@@ -5,9 +5,7 @@
 /// Called from inside another `map` (a forecast per sampled world), it
 /// runs on the calling thread: the cores are already busy.
 pub fn map<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |t| t.get())
-        .min(n.max(1));
+    let threads = std::thread::available_parallelism().map_or(1, |t| t.get()).min(n.max(1));
     if IN_WORKER.with(|w| w.get()) {
         return (0..n).map(f).collect();
     }

@@ -46,10 +46,7 @@ impl Task {
             }
             None => false,
         };
-        Task {
-            done: AtomicU64::new(0),
-            active,
-        }
+        Task { done: AtomicU64::new(0), active }
     }
 
     /// `n` more units done (callable from many threads).
@@ -81,10 +78,7 @@ pub struct CountingReader<R> {
 
 impl<R> CountingReader<R> {
     pub fn new(inner: R, label: &str, total_bytes: u64) -> Self {
-        CountingReader {
-            inner,
-            task: Task::start(label, total_bytes, Unit::Bytes),
-        }
+        CountingReader { inner, task: Task::start(label, total_bytes, Unit::Bytes) }
     }
 }
 

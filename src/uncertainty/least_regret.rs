@@ -69,10 +69,8 @@ struct WorldOptimum {
 
 /// Each component at the `q` quantile, by its cost, of the world optima.
 fn hedge(optima: &[WorldOptimum], q: f64) -> Option<Mix> {
-    let plans: Vec<(&Mix, &Vec<f64>)> = optima
-        .iter()
-        .filter_map(|w| Some((w.mix.as_ref()?, &w.component_usd)))
-        .collect();
+    let plans: Vec<(&Mix, &Vec<f64>)> =
+        optima.iter().filter_map(|w| Some((w.mix.as_ref()?, &w.component_usd))).collect();
     let components = plans.first()?.0.len();
     (0..components)
         .map(|c| {
@@ -150,15 +148,9 @@ fn precision_pct(sorted: &[f64]) -> f64 {
             let centre = super::percentile(sorted, p).unwrap_or(0.0);
             let spread = 1.96 * (n as f64 * p * (1.0 - p)).sqrt();
             let at = |k: f64| sorted[(k.max(0.0) as usize).min(n - 1)];
-            let (lo, hi) = (
-                at((n as f64 * p - spread).floor()),
-                at((n as f64 * p + spread).ceil()),
-            );
-            if centre > 0.0 {
-                (hi - lo) / 2.0 / centre * 100.0
-            } else {
-                0.0
-            }
+            let (lo, hi) =
+                (at((n as f64 * p - spread).floor()), at((n as f64 * p + spread).ceil()));
+            if centre > 0.0 { (hi - lo) / 2.0 / centre * 100.0 } else { 0.0 }
         })
         .fold(0.0, f64::max)
 }
@@ -176,11 +168,7 @@ pub fn analyse(
     let mut base = scenario.clone();
     base.stages.clear();
     base.assertions.clear();
-    let worlds = Worlds {
-        base: &base,
-        inputs,
-        seed: options.seed,
-    };
+    let worlds = Worlds { base: &base, inputs, seed: options.seed };
     let samples = options.samples.unwrap_or(DEFAULT_SAMPLES).max(1);
     let optima: Vec<WorldOptimum> =
         crate::support::parallel::map(samples, |i| optimum_of(&worlds, catalog, users, i))
@@ -210,10 +198,7 @@ pub fn analyse(
             candidates.push((hedge, count));
         }
     }
-    let point_mix = Planner::new(scenario, catalog)
-        .plan(users)
-        .ok()
-        .map(|p| p.managed_mix());
+    let point_mix = Planner::new(scenario, catalog).plan(users).ok().map(|p| p.managed_mix());
     if let Some(point) = &point_mix
         && !candidates.iter().any(|(m, _)| m == point)
     {
@@ -221,10 +206,8 @@ pub fn analyse(
         candidates.push((point.clone(), count));
     }
     if candidates.is_empty() {
-        let (component, constraint) = optima
-            .iter()
-            .find_map(|w| w.optimum.clone().err())
-            .unwrap_or_default();
+        let (component, constraint) =
+            optima.iter().find_map(|w| w.optimum.clone().err()).unwrap_or_default();
         return Err(format!(
             "no mix serves {users} users in any of the {n} sampled worlds (first failure: {component} {constraint})"
         ));
@@ -236,11 +219,7 @@ pub fn analyse(
         candidates
             .iter()
             .map(|(mix, _)| match world {
-                WorldOptimum {
-                    optimum: Ok(cost),
-                    mix: Some(m),
-                    ..
-                } if m == mix => Ok(*cost),
+                WorldOptimum { optimum: Ok(cost), mix: Some(m), .. } if m == mix => Ok(*cost),
                 _ => outcome(&mut pinned, &world.scenario, catalog, mix, users),
             })
             .collect()
@@ -265,10 +244,8 @@ pub fn analyse(
         .iter()
         .enumerate()
         .map(|(c, (mix, count))| {
-            let mut held: Vec<f64> = outcomes
-                .iter()
-                .filter_map(|row| row[c].clone().ok())
-                .collect();
+            let mut held: Vec<f64> =
+                outcomes.iter().filter_map(|row| row[c].clone().ok()).collect();
             let mut failures: Vec<FailureCount> = Vec::new();
             for (component, constraint) in outcomes.iter().filter_map(|row| row[c].clone().err()) {
                 match failures
@@ -276,12 +253,9 @@ pub fn analyse(
                     .find(|f| f.component == component && f.constraint == constraint)
                 {
                     Some(f) => f.worlds += 1,
-                    None => failures.push(FailureCount {
-                        component,
-                        constraint,
-                        worlds: 1,
-                        share: 0.0,
-                    }),
+                    None => {
+                        failures.push(FailureCount { component, constraint, worlds: 1, share: 0.0 })
+                    }
                 }
             }
             for f in &mut failures {
@@ -314,22 +288,14 @@ pub fn analyse(
     // Least regret first; ties to the cheaper median, then to frequency.
     let mut order: Vec<usize> = (0..reports.len()).collect();
     order.sort_by(|&a, &b| {
-        let key = |r: &MixReport| {
-            (
-                r.mean_regret_usd,
-                r.monthly_usd.map_or(f64::INFINITY, |p| p.p50),
-            )
-        };
+        let key =
+            |r: &MixReport| (r.mean_regret_usd, r.monthly_usd.map_or(f64::INFINITY, |p| p.p50));
         let (ka, kb) = (key(&reports[a]), key(&reports[b]));
-        ka.0.total_cmp(&kb.0)
-            .then(ka.1.total_cmp(&kb.1))
-            .then(a.cmp(&b))
+        ka.0.total_cmp(&kb.0).then(ka.1.total_cmp(&kb.1)).then(a.cmp(&b))
     });
     let best = order[0];
-    let mut best_costs: Vec<f64> = outcomes
-        .iter()
-        .filter_map(|row| row[best].clone().ok())
-        .collect();
+    let mut best_costs: Vec<f64> =
+        outcomes.iter().filter_map(|row| row[best].clone().ok()).collect();
     best_costs.sort_by(f64::total_cmp);
     let precision = precision_pct(&best_costs);
     if options.capacity {
@@ -354,10 +320,8 @@ pub fn analyse(
             alternative
         })
         .collect();
-    let mut optimum_costs: Vec<f64> = optima
-        .iter()
-        .filter_map(|w| w.optimum.clone().ok())
-        .collect();
+    let mut optimum_costs: Vec<f64> =
+        optima.iter().filter_map(|w| w.optimum.clone().ok()).collect();
     Ok(UncertaintyReport {
         samples: n,
         seed: options.seed,

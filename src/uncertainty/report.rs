@@ -15,10 +15,7 @@ pub struct RegretWeights {
 
 impl Default for RegretWeights {
     fn default() -> Self {
-        RegretWeights {
-            over: 1.0,
-            under: 4.0,
-        }
+        RegretWeights { over: 1.0, under: 4.0 }
     }
 }
 

@@ -21,9 +21,7 @@ fn usage_line<'a>(report: &'a Value, price: &str) -> &'a Value {
 }
 
 fn usd(line: &Value) -> f64 {
-    line["monthly_usd"]
-        .as_f64()
-        .unwrap_or_else(|| panic!("unpriced: {line}"))
+    line["monthly_usd"].as_f64().unwrap_or_else(|| panic!("unpriced: {line}"))
 }
 
 fn recommend_file(path: &str) -> Value {
@@ -32,11 +30,7 @@ fn recommend_file(path: &str) -> Value {
 
 /// `capplan ARGS` on a given day (retirements are dated).
 fn run_on(day: &str, args: &[&str]) -> (i32, String, String) {
-    let output = capplan()
-        .env("CAPPLAN_TODAY", day)
-        .args(args)
-        .output()
-        .expect("capplan runs");
+    let output = capplan().env("CAPPLAN_TODAY", day).args(args).output().expect("capplan runs");
     (
         output.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -56,22 +50,12 @@ fn a_claude_sonnet_5_app_prices_the_reads_and_writes_of_its_cached_system_prompt
     // 2.617M tokens, $6.54; the other 24,972 calls read it at $0.20:
     // 49.94M tokens, $9.99.
     let write = usage_line(&report, "anthropic/claude-sonnet-5-cache-write-5m");
-    assert!(close(
-        write["quantity"].as_f64().unwrap(),
-        writes * 2000.0 / 1e6,
-        1e-9
-    ));
-    assert!(
-        close(usd(write), writes * 2000.0 / 1e6 * 2.50, 1e-9),
-        "{write}"
-    );
+    assert!(close(write["quantity"].as_f64().unwrap(), writes * 2000.0 / 1e6, 1e-9));
+    assert!(close(usd(write), writes * 2000.0 / 1e6 * 2.50, 1e-9), "{write}");
     assert!(close(usd(write), 6.54, 1e-3));
     let read = usage_line(&report, "anthropic/claude-sonnet-5-cached-input");
     let reads = calls - writes;
-    assert!(
-        close(usd(read), reads * 2000.0 / 1e6 * 0.20, 1e-9),
-        "{read}"
-    );
+    assert!(close(usd(read), reads * 2000.0 / 1e6 * 0.20, 1e-9), "{read}");
     assert!(close(usd(read), 9.99, 1e-3));
     // The rest of the prompt at $2 and the reply at $10 per 1M tokens.
     let input = usage_line(&report, "anthropic/claude-sonnet-5-input");
@@ -108,13 +92,7 @@ fn the_write_share_follows_the_load_profile_and_haiku_5_5_switches_price_above_1
         )
     };
     let text = |prompt, cached| {
-        scenario(
-            workload,
-            "    candidates: [render/web]",
-            "",
-            &usage(prompt, cached),
-        )
-        .replace(
+        scenario(workload, "    candidates: [render/web]", "", &usage(prompt, cached)).replace(
             "[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]",
             "[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]",
         )
@@ -130,16 +108,9 @@ fn the_write_share_follows_the_load_profile_and_haiku_5_5_switches_price_above_1
     let share = (-rate * 3600.0).exp();
     // A 91,000-token prompt: below 100,000, the base prices.
     let write = usage_line(&report, "anthropic/claude-haiku-5-5-cache-write-1h");
-    assert!(
-        close(usd(write), calls * share * 90_000.0 / 1e6 * 0.20, 1e-9),
-        "{write}"
-    );
+    assert!(close(usd(write), calls * share * 90_000.0 / 1e6 * 0.20, 1e-9), "{write}");
     let read = usage_line(&report, "anthropic/claude-haiku-5-5-cached-input");
-    assert!(close(
-        usd(read),
-        calls * (1.0 - share) * 90_000.0 / 1e6 * 0.01,
-        1e-9
-    ));
+    assert!(close(usd(read), calls * (1.0 - share) * 90_000.0 / 1e6 * 0.01, 1e-9));
     let output = usage_line(&report, "anthropic/claude-haiku-5-5-output");
     assert!(close(usd(output), calls * 100.0 / 1e6 * 0.50, 1e-9));
     // 11,000 more input tokens: a 101,000-token prompt bills the whole
@@ -148,25 +119,12 @@ fn the_write_share_follows_the_load_profile_and_haiku_5_5_switches_price_above_1
     let long = write_file(&dir, "long.yaml", &text(11_000, 90_000));
     let report = recommend_file(&long);
     let write = usage_line(&report, "anthropic/claude-haiku-5-5-cache-write-1h");
-    assert!(close(
-        usd(write),
-        calls * share * 90_000.0 / 1e6 * 1.00,
-        1e-9
-    ));
-    assert!(
-        write["name"]
-            .as_str()
-            .unwrap()
-            .contains("prompts above 100000 tokens")
-    );
+    assert!(close(usd(write), calls * share * 90_000.0 / 1e6 * 1.00, 1e-9));
+    assert!(write["name"].as_str().unwrap().contains("prompts above 100000 tokens"));
     let input = usage_line(&report, "anthropic/claude-haiku-5-5-input");
     assert!(close(usd(input), calls * 11_000.0 / 1e6 * 0.50, 1e-9));
     let read = usage_line(&report, "anthropic/claude-haiku-5-5-cached-input");
-    assert!(close(
-        usd(read),
-        calls * (1.0 - share) * 90_000.0 / 1e6 * 0.05,
-        1e-9
-    ));
+    assert!(close(usd(read), calls * (1.0 - share) * 90_000.0 / 1e6 * 0.05, 1e-9));
     let output = usage_line(&report, "anthropic/claude-haiku-5-5-output");
     assert!(close(usd(output), calls * 100.0 / 1e6 * 2.50, 1e-9));
 }
@@ -186,10 +144,7 @@ fn a_long_prompt_without_a_published_long_price_is_unpriced_not_cheap() {
     let read = usage_line(&report, "anthropic/claude-sonnet-4-5-cached-input");
     assert!(read["monthly_usd"].is_null(), "{read}");
     let unpriced = report["unpriced"].to_string();
-    assert!(
-        unpriced.contains("anthropic/claude-sonnet-4-5-cached-input"),
-        "{unpriced}"
-    );
+    assert!(unpriced.contains("anthropic/claude-sonnet-4-5-cached-input"), "{unpriced}");
     // The input and output above 200,000 tokens have prices ($6.00 and
     // $22.50 per 1M); the total counts them and says what it leaves out.
     let input = usage_line(&report, "anthropic/claude-sonnet-4-5-input");
@@ -204,15 +159,9 @@ fn a_long_prompt_without_a_published_long_price_is_unpriced_not_cheap() {
         .map(|c| c["total_monthly_usd"].as_f64().unwrap())
         .sum();
     let total = report["monthly_usd"].as_f64().unwrap();
-    assert!(
-        close(total, instances + usd(input) + usd(output), 1e-9),
-        "{total}"
-    );
+    assert!(close(total, instances + usd(input) + usd(output), 1e-9), "{total}");
     let warned = report["warnings"].to_string();
-    assert!(
-        warned.contains("anthropic/claude-sonnet-4-5-cached-input is unpriced"),
-        "{warned}"
-    );
+    assert!(warned.contains("anthropic/claude-sonnet-4-5-cached-input is unpriced"), "{warned}");
 }
 
 #[test]
@@ -234,10 +183,7 @@ fn priority_uses_the_published_priority_price_and_refuses_what_has_none() {
     // twice the standard $2 / $12.
     let calls = 1000.0 * 0.1 / 60.0 * MONTH_S / 100.0;
     let input = usage_line(&report, "openai/gpt-5.6-terra-input");
-    assert!(
-        close(usd(input), calls * 1000.0 / 1e6 * 4.0, 1e-9),
-        "{input}"
-    );
+    assert!(close(usd(input), calls * 1000.0 / 1e6 * 4.0, 1e-9), "{input}");
     assert!(input["name"].as_str().unwrap().ends_with(", priority"));
     let output = usage_line(&report, "openai/gpt-5.6-terra-output");
     assert!(close(usd(output), calls * 200.0 / 1e6 * 24.0, 1e-9));
@@ -255,10 +201,7 @@ fn priority_uses_the_published_priority_price_and_refuses_what_has_none() {
     );
     let (code, _, stderr) = run(&["recommend", "--scenario", &path]);
     assert_eq!(code, 2);
-    assert!(
-        stderr.contains("no priority price for 'anthropic/claude-sonnet-5-input'"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("no priority price for 'anthropic/claude-sonnet-5-input'"), "{stderr}");
     assert!(stderr.contains("usage.answer.priority"), "{stderr}");
     let both = write_file(
         &dir,
@@ -273,10 +216,7 @@ fn priority_uses_the_published_priority_price_and_refuses_what_has_none() {
     let (code, _, stderr) = run(&["check", &both]);
     assert_eq!(code, 2, "{stderr}");
     let (_, stdout, _) = run(&["check", &both]);
-    assert!(
-        stdout.contains("give 'batch' or 'priority', not both"),
-        "{stdout}"
-    );
+    assert!(stdout.contains("give 'batch' or 'priority', not both"), "{stdout}");
 }
 
 #[test]
@@ -294,12 +234,7 @@ fn cache_writes_need_a_cached_prompt_and_a_write_price() {
             "no cache-write-1h token price for model 'openai/gpt-5.6-luna'",
         ),
     ] {
-        let text = scenario(
-            workload,
-            "    candidates: [render/web]",
-            "",
-            &format!("  - {item}"),
-        );
+        let text = scenario(workload, "    candidates: [render/web]", "", &format!("  - {item}"));
         let path = write_file(&dir, "scenario.yaml", &text);
         let (code, _, stderr) = run(&["recommend", "--scenario", &path]);
         assert_eq!(code, 2, "{item}");
@@ -332,10 +267,8 @@ fn a_retired_model_warns_once_naming_its_successor_in_recommend_and_check() {
         "scenario.yaml",
         &scenario(workload, "    candidates: [render/web]", "", usage),
     );
-    let (code, stdout, stderr) = run_on(
-        "2026-12-07",
-        &["recommend", "--scenario", &path, "--format", "json"],
-    );
+    let (code, stdout, stderr) =
+        run_on("2026-12-07", &["recommend", "--scenario", &path, "--format", "json"]);
     assert_eq!(code, 0, "{stderr}");
     let report: Value = serde_json::from_str(&stdout).unwrap();
     let warnings = warnings_of(&report);
@@ -350,20 +283,13 @@ fn a_retired_model_warns_once_naming_its_successor_in_recommend_and_check() {
     // first item's line).
     let input = usage_line(&report, "anthropic/claude-sonnet-4-input");
     let calls = 1000.0 * 0.1 / 60.0 * MONTH_S / 100.0;
-    assert!(
-        close(usd(input), calls * 1000.0 / 1e6 * 3.0, 1e-9),
-        "{input}"
-    );
+    assert!(close(usd(input), calls * 1000.0 / 1e6 * 3.0, 1e-9), "{input}");
     // `check` says the same, located at the first item's model.
     let (code, stdout, _) = run_on("2026-12-07", &["check", &path]);
     assert_eq!(code, 0, "{stdout}");
     let lines: Vec<&str> = stdout.lines().filter(|l| l.contains("retired")).collect();
     assert_eq!(lines.len(), 1, "{stdout}");
-    assert!(
-        lines[0].contains("scenario.yaml:") && lines[0].contains("warning"),
-        "{}",
-        lines[0]
-    );
+    assert!(lines[0].contains("scenario.yaml:") && lines[0].contains("warning"), "{}", lines[0]);
     assert!(lines[0].contains("usage.summarise.model"), "{}", lines[0]);
 }
 
@@ -388,11 +314,7 @@ fn a_retirement_is_told_by_the_day_and_follows_retired_successors() {
     // 2.5 Flash is still sold; GPT-4o mini retires in January.
     let before = warnings("2026-11-21");
     assert_eq!(before.len(), 2, "{before:?}");
-    assert!(
-        before[0].contains("its successor is gemini/gemini-2.5-flash"),
-        "{}",
-        before[0]
-    );
+    assert!(before[0].contains("its successor is gemini/gemini-2.5-flash"), "{}", before[0]);
     assert!(
         before[1].contains("model 'openai/gpt-4o-mini' retires on 2027-01-14")
             && before[1].contains("openai/gpt-6-luna (not priced in this catalog"),
@@ -411,13 +333,7 @@ fn a_retirement_is_told_by_the_day_and_follows_retired_successors() {
     );
     // A seed scenario modelled on a guide that used GPT-4 warns too.
     let seed = run_json(
-        &[
-            "recommend",
-            "--scenario",
-            "scenarios/ai-interview-coach.yaml",
-            "--format",
-            "json",
-        ],
+        &["recommend", "--scenario", "scenarios/ai-interview-coach.yaml", "--format", "json"],
         0,
     );
     // Its four items name GPT-4's input and output prices: one warning.
@@ -433,20 +349,15 @@ fn a_retirement_is_told_by_the_day_and_follows_retired_successors() {
 #[test]
 fn init_llm_model_writes_a_scenario_priced_at_that_models_prices() {
     let dir = scratch_dir("ai-init-model");
-    for (model, input_usd, output_usd) in [
-        ("anthropic/claude-haiku-5-5", 0.10, 0.50),
-        ("openai/gpt-5.6-luna", 0.20, 1.20),
-    ] {
+    for (model, input_usd, output_usd) in
+        [("anthropic/claude-haiku-5-5", 0.10, 0.50), ("openai/gpt-5.6-luna", 0.20, 1.20)]
+    {
         let path = dir.join(format!("{}.yaml", model.replace('/', "-")));
         let path = path.to_str().unwrap();
-        let (code, stdout, stderr) = run(&[
-            "init", path, "--llm", "--model", model, "--users", "20k", "--rps", "40",
-        ]);
+        let (code, stdout, stderr) =
+            run(&["init", path, "--llm", "--model", model, "--users", "20k", "--rps", "40"]);
         assert_eq!(code, 0, "{stderr}");
-        assert!(
-            stdout.contains(&format!("LLM tokens on {model}")),
-            "{stdout}"
-        );
+        assert!(stdout.contains(&format!("LLM tokens on {model}")), "{stdout}");
         let text = std::fs::read_to_string(path).unwrap();
         assert!(text.contains(&format!("model: {model}\n")), "{text}");
         let report = recommend_file(path);
@@ -456,26 +367,15 @@ fn init_llm_model_writes_a_scenario_priced_at_that_models_prices() {
         // cache: 4,572,720 calls of 800 input and 400 output tokens.
         let calls = 40.0 * 13.05 / 24.0 * MONTH_S * 0.1 * (1.0 - 0.2);
         let input = usage_line(&report, &format!("{model}-input"));
-        assert!(
-            close(usd(input), calls * 800.0 / 1e6 * input_usd, 1e-9),
-            "{input}"
-        );
+        assert!(close(usd(input), calls * 800.0 / 1e6 * input_usd, 1e-9), "{input}");
         let output = usage_line(&report, &format!("{model}-output"));
-        assert!(
-            close(usd(output), calls * 400.0 / 1e6 * output_usd, 1e-9),
-            "{output}"
-        );
+        assert!(close(usd(output), calls * 400.0 / 1e6 * output_usd, 1e-9), "{output}");
     }
     // An unknown model is refused before anything is written, listing the
     // provider's models.
     let path = dir.join("unknown.yaml");
-    let (code, _, stderr) = run(&[
-        "init",
-        path.to_str().unwrap(),
-        "--llm",
-        "--model",
-        "anthropic/claude-haiku-9",
-    ]);
+    let (code, _, stderr) =
+        run(&["init", path.to_str().unwrap(), "--llm", "--model", "anthropic/claude-haiku-9"]);
     assert_eq!(code, 2);
     assert!(
         stderr.contains("--model: unknown model 'anthropic/claude-haiku-9': expected one of anthropic/claude-sonnet-5"),
@@ -492,17 +392,8 @@ fn init_llm_model_writes_a_scenario_priced_at_that_models_prices() {
     let path = dir.join("retired.yaml");
     let (code, stdout, _) = run_on(
         "2026-12-07",
-        &[
-            "init",
-            path.to_str().unwrap(),
-            "--llm",
-            "--model",
-            "anthropic/claude-sonnet-4",
-        ],
+        &["init", path.to_str().unwrap(), "--llm", "--model", "anthropic/claude-sonnet-4"],
     );
     assert_eq!(code, 0);
-    assert!(
-        stdout.contains("warning") && stdout.contains("was retired on 2026-06-15"),
-        "{stdout}"
-    );
+    assert!(stdout.contains("warning") && stdout.contains("was retired on 2026-06-15"), "{stdout}");
 }

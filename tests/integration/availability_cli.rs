@@ -29,20 +29,11 @@ fn small_app(availability: &str) -> String {
         DATASTORES,
         "  []",
     );
-    text.replacen(
-        "name: pricing test\n",
-        &format!("name: pricing test\n{availability}"),
-        1,
-    )
+    text.replacen("name: pricing test\n", &format!("name: pricing test\n{availability}"), 1)
 }
 
 fn warnings(report: &Value) -> Vec<String> {
-    report["warnings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|w| w.as_str().unwrap().to_string())
-        .collect()
+    report["warnings"].as_array().unwrap().iter().map(|w| w.as_str().unwrap().to_string()).collect()
 }
 
 #[test]
@@ -62,20 +53,12 @@ fn high_availability_plans_two_web_instances_a_multi_az_database_and_a_cache_rep
     assert_eq!(db["offering"], "rds-postgres-multi-az", "{db}");
     assert_eq!(db["tier"], "db.t4g.micro");
     assert!(close(usd(&db["monthly_usd"]), 0.032 * 730.0, 1e-9));
-    assert!(close(
-        usd(&db["total_monthly_usd"]),
-        0.032 * 730.0 + 20.0 * 0.23,
-        1e-9
-    ));
+    assert!(close(usd(&db["total_monthly_usd"]), 0.032 * 730.0 + 20.0 * 0.23, 1e-9));
     let cache = component(&report, "cache");
     assert_eq!(cache["tier"], "cache.t4g.micro");
     assert_eq!(cache["count"], 2);
     assert!(close(usd(&cache["monthly_usd"]), 2.0 * 0.016 * 730.0, 1e-9));
-    assert!(
-        !warnings(&report).iter().any(|w| w.contains("single")),
-        "{:?}",
-        warnings(&report)
-    );
+    assert!(!warnings(&report).iter().any(|w| w.contains("single")), "{:?}", warnings(&report));
 
     // Without it: one (free) instance, Single-AZ ($0.016/h, storage $0.115), one
     // cache node, and a warning for each single point of failure.
@@ -83,11 +66,7 @@ fn high_availability_plans_two_web_instances_a_multi_az_database_and_a_cache_rep
     assert_eq!(component(&report, "api")["count"], 1);
     let db = component(&report, "db");
     assert_eq!(db["offering"], "rds-postgres");
-    assert!(close(
-        usd(&db["total_monthly_usd"]),
-        0.016 * 730.0 + 20.0 * 0.115,
-        1e-9
-    ));
+    assert!(close(usd(&db["total_monthly_usd"]), 0.016 * 730.0 + 20.0 * 0.115, 1e-9));
     assert_eq!(component(&report, "cache")["count"], 1);
     let all = warnings(&report);
     assert!(
@@ -117,10 +96,7 @@ fn a_component_overrides_the_scenario_availability() {
     );
     let report = plan("ha-component", &text, "1000");
     assert_eq!(component(&report, "api")["count"], 1);
-    assert_eq!(
-        component(&report, "db")["offering"],
-        "rds-postgres-multi-az"
-    );
+    assert_eq!(component(&report, "db")["offering"], "rds-postgres-multi-az");
     assert_eq!(component(&report, "cache")["count"], 1);
 }
 
@@ -140,16 +116,11 @@ fn replication_halves_redis_cloud_memory() {
             "  []",
         )
     };
-    for (hot, availability, tier, price) in [
-        (90, "true", "250mb", 5.0),
-        (110, "false", "250mb", 5.0),
-        (110, "true", "1gb", 15.0),
-    ] {
-        let report = plan(
-            &format!("redis-ha-{hot}-{availability}"),
-            &app(hot, availability),
-            "100",
-        );
+    for (hot, availability, tier, price) in
+        [(90, "true", "250mb", 5.0), (110, "false", "250mb", 5.0), (110, "true", "1gb", 15.0)]
+    {
+        let report =
+            plan(&format!("redis-ha-{hot}-{availability}"), &app(hot, availability), "100");
         let cache = component(&report, "cache");
         assert_eq!(cache["tier"], tier, "{hot} MB, HA {availability}: {cache}");
         assert_eq!(cache["count"], 1);
@@ -211,17 +182,9 @@ fn environments_are_planned_at_their_own_load_and_priced_into_the_total() {
     let staging = &environments[0];
     assert_eq!(staging["name"], "staging");
     assert_eq!(staging["users"], 200.0);
-    assert!(close(
-        usd(&staging["monthly_usd"]),
-        usd(&staging_alone["monthly_usd"]),
-        1e-9
-    ));
-    let staging_tiers: Vec<&Value> = staging["components"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| &c["tier_ref"])
-        .collect();
+    assert!(close(usd(&staging["monthly_usd"]), usd(&staging_alone["monthly_usd"]), 1e-9));
+    let staging_tiers: Vec<&Value> =
+        staging["components"].as_array().unwrap().iter().map(|c| &c["tier_ref"]).collect();
     let alone_tiers: Vec<Value> = staging_alone["components"]
         .as_array()
         .unwrap()
@@ -268,22 +231,11 @@ fn environments_are_planned_at_their_own_load_and_priced_into_the_total() {
         0,
     );
     let row = &sweep["rows"][0];
-    assert!(close(
-        usd(&row["monthly_usd"]),
-        usd(&report["monthly_usd"]),
-        1e-12
-    ));
-    assert!(close(
-        usd(&row["environments_usd"]),
-        usd(&staging_alone["monthly_usd"]) + 21.0,
-        1e-9
-    ));
+    assert!(close(usd(&row["monthly_usd"]), usd(&report["monthly_usd"]), 1e-12));
+    assert!(close(usd(&row["environments_usd"]), usd(&staging_alone["monthly_usd"]) + 21.0, 1e-9));
     let (code, stdout, _) = run(&["recommend", "--scenario", &path, "--users", "5000"]);
     assert_eq!(code, 0);
-    assert!(
-        stdout.contains("Other environments (in the total)"),
-        "{stdout}"
-    );
+    assert!(stdout.contains("Other environments (in the total)"), "{stdout}");
     assert!(
         stdout.contains(&format!(
             "Of which production ${:.2}/month and other environments ${:.2}/month.",
@@ -293,24 +245,12 @@ fn environments_are_planned_at_their_own_load_and_priced_into_the_total() {
         "{stdout}"
     );
     // The sweep table's column carries the same figure.
-    let (code, table, _) = run(&[
-        "sweep",
-        "--scenario",
-        &path,
-        "--from",
-        "5000",
-        "--to",
-        "5000",
-        "--points",
-        "1",
-    ]);
+    let (code, table, _) =
+        run(&["sweep", "--scenario", &path, "--from", "5000", "--to", "5000", "--points", "1"]);
     assert_eq!(code, 0);
     assert!(table.contains("other environments $/month"), "{table}");
     assert!(
-        table.contains(&format!(
-            "${:.2}",
-            usd(&staging_alone["monthly_usd"]) + 21.0
-        )),
+        table.contains(&format!("${:.2}", usd(&staging_alone["monthly_usd"]) + 21.0)),
         "{table}"
     );
 }
@@ -330,23 +270,12 @@ fn an_environment_shares_the_workspace_production_pays_for() {
     );
     let report = plan("env-shared-fee", &text, "5000");
     let staging = &report["environments"][0];
-    assert_eq!(
-        staging["shared_plans"],
-        serde_json::json!(["render/workspace/pro"])
-    );
+    assert_eq!(staging["shared_plans"], serde_json::json!(["render/workspace/pro"]));
     assert!(
-        staging["usage"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|u| u["price"] != "render/workspace/pro")
+        staging["usage"].as_array().unwrap().iter().all(|u| u["price"] != "render/workspace/pro")
     );
-    let instances: f64 = staging["components"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| usd(&c["monthly_usd"]))
-        .sum();
+    let instances: f64 =
+        staging["components"].as_array().unwrap().iter().map(|c| usd(&c["monthly_usd"])).sum();
     assert!(close(usd(&staging["monthly_usd"]), instances, 1e-12));
 }
 
@@ -412,8 +341,5 @@ fn a_usage_item_priced_by_a_tier_is_paid_by_each_environment() {
         .iter()
         .find(|u| u["price"] == "aws/elb/alb")
         .unwrap_or_else(|| panic!("{staging}"));
-    assert!(
-        close(usd(&line["monthly_usd"]), 0.0225 * 730.0, 1e-9),
-        "{line}"
-    );
+    assert!(close(usd(&line["monthly_usd"]), 0.0225 * 730.0, 1e-9), "{line}");
 }

@@ -12,10 +12,7 @@ const HOURS: f64 = 730.0;
 const SECONDS: f64 = 730.0 * 3600.0;
 
 fn fixture(name: &str) -> String {
-    format!(
-        "{}/tests/fixtures/bill-lines/{name}.yaml",
-        env!("CARGO_MANIFEST_DIR")
-    )
+    format!("{}/tests/fixtures/bill-lines/{name}.yaml", env!("CARGO_MANIFEST_DIR"))
 }
 
 fn report(path: &str) -> Value {
@@ -34,9 +31,7 @@ fn lines(report: &Value) -> Vec<(String, f64, Option<f64>)> {
             (
                 format!(
                     "{}{}",
-                    l["component"]
-                        .as_str()
-                        .map_or(String::new(), |c| format!("{c}: ")),
+                    l["component"].as_str().map_or(String::new(), |c| format!("{c}: ")),
                     l["name"].as_str().unwrap()
                 ),
                 l["quantity"].as_f64().unwrap(),
@@ -65,10 +60,7 @@ fn an_aws_app_behind_an_alb_carries_its_addresses_and_root_volumes() {
     assert!(close(hours, 2.0 * HOURS, 1e-12) && close(usd, 2.0 * HOURS * 0.005, 1e-9));
     let (gb, usd) = line(&report, "web: root volume, 8 GB per instance");
     assert!(close(gb, 16.0, 1e-12) && close(usd, 16.0 * 0.08, 1e-9));
-    let (hours, usd) = line(
-        &report,
-        "web: public IPv4 addresses of the load balancer (2",
-    );
+    let (hours, usd) = line(&report, "web: public IPv4 addresses of the load balancer (2");
     assert!(close(hours, 2.0 * HOURS, 1e-12) && close(usd, 7.30, 1e-9));
     // The whole bill by hand: instances 2 × 0.0168 × 730, addresses
     // 4 × 3.65, root volumes 1.28, ALB 0.0225 × 730 and its capacity
@@ -89,11 +81,7 @@ fn an_aws_app_behind_an_alb_carries_its_addresses_and_root_volumes() {
         "{} vs {hand}",
         report["monthly_usd"]
     );
-    assert!(
-        lines(&report)
-            .iter()
-            .all(|(n, _, _)| !n.contains("replies"))
-    );
+    assert!(lines(&report).iter().all(|(n, _, _)| !n.contains("replies")));
 }
 
 #[test]
@@ -107,8 +95,7 @@ fn instances_in_a_private_subnet_reach_out_through_a_nat_gateway() {
     let report = report(&path);
     let all = lines(&report);
     assert!(
-        all.iter()
-            .all(|(n, _, _)| n != "web: public IPv4 address, one per instance"),
+        all.iter().all(|(n, _, _)| n != "web: public IPv4 address, one per instance"),
         "{all:?}"
     );
     let (_, usd) = line(&report, "web: NAT gateway for the private subnet");
@@ -143,10 +130,7 @@ fn vercel_and_supabase_carry_edge_requests_origin_transfer_the_credit_and_db_egr
     // $0.06/GB) and the edge for the users (Fast Data Transfer, 1 TB
     // included, $0.15/GB).
     let gb = 4000.0 * 10.0 / 1024.0 * (HOURS / 24.0);
-    let (quantity, usd) = line(
-        &report,
-        "api: API responses (from the functions to the edge)",
-    );
+    let (quantity, usd) = line(&report, "api: API responses (from the functions to the edge)");
     assert!(close(quantity, gb, 1e-9) && close(usd, (gb - 100.0) * 0.06, 1e-9));
     let (_, usd) = line(&report, "api: API responses");
     assert!(close(usd, (gb - 1000.0) * 0.15, 1e-9));
@@ -171,10 +155,7 @@ fn neon_bills_its_transfer_and_upstash_its_bandwidth_beyond_the_plan() {
     // 100 cache operations/s × 1 KB = 250.6 GB against Fixed 1 GB's 100
     // GB a month: the rest at $0.03/GB (low confidence).
     let upstash = 100.0 * SECONDS / 1024.0 / 1024.0;
-    let (quantity, usd) = line(
-        &report,
-        "cache: replies beyond the 100 GB the plan includes",
-    );
+    let (quantity, usd) = line(&report, "cache: replies beyond the 100 GB the plan includes");
     assert!(close(quantity, upstash - 100.0, 1e-9) && close(usd, (upstash - 100.0) * 0.03, 1e-9));
     // A plan whose bandwidth is a hard limit (Redis Cloud's Essentials
     // sell no more) is refused, with the numbers.

@@ -32,9 +32,7 @@ fn cannot_fit(dir: &std::path::Path, name: &str, text: &str, field: &str, messag
 }
 
 fn value(report: &serde_json::Value, field: &str) -> f64 {
-    report[field]["value"]
-        .as_f64()
-        .unwrap_or_else(|| panic!("{field} not fitted: {report}"))
+    report[field]["value"].as_f64().unwrap_or_else(|| panic!("{field} not fitted: {report}"))
 }
 
 #[test]
@@ -63,11 +61,7 @@ fn cpu_time_is_the_slope_of_cpu_against_throughput() {
     for i in 0..60 {
         let rps = 10.0 + 1.5 * i as f64;
         let cores = 0.05 + rps * 0.012;
-        pct.push_str(&format!(
-            "{},{rps},{},2\n",
-            1_795_000_000 + 60 * i,
-            cores / 4.0 * 100.0
-        ));
+        pct.push_str(&format!("{},{rps},{},2\n", 1_795_000_000 + 60 * i, cores / 4.0 * 100.0));
     }
     let path = write_file(&dir, "pct.csv", &pct);
     let tiers = write_file(&dir, "box.yaml", &box_tiers());
@@ -101,11 +95,7 @@ fn requests_per_user_and_the_daily_profile_come_from_a_rate_series() {
     }
     let path = write_file(&dir, "rate.csv", &csv);
     let r = calibrate_json(&[&path]);
-    assert!(close(
-        value(&r, "requests_per_online_user_per_min"),
-        3.0,
-        0.05
-    ));
+    assert!(close(value(&r, "requests_per_online_user_per_min"), 3.0, 0.05));
     let hours: Vec<f64> = r["load_profile"]["hours"]
         .as_array()
         .unwrap()
@@ -116,49 +106,22 @@ fn requests_per_user_and_the_daily_profile_come_from_a_rate_series() {
         assert!(close(*got, want, 0.05), "{hours:?}");
     }
     let average = shape.iter().sum::<f64>() / 24.0;
-    assert!(close(
-        r["load_profile"]["peak_to_average"].as_f64().unwrap(),
-        1.0 / average,
-        0.05
-    ));
+    assert!(close(r["load_profile"]["peak_to_average"].as_f64().unwrap(), 1.0 / average, 0.05));
     // The patch carries both, commented, and plans like the edited scenario.
     let patch = r["patch"].as_str().unwrap();
-    assert!(
-        patch.contains("  requests_per_online_user_per_min: 3"),
-        "{patch}"
-    );
+    assert!(patch.contains("  requests_per_online_user_per_min: 3"), "{patch}");
     assert!(patch.contains("  load_profile: [0.2"), "{patch}");
     let patch_path = write_file(&dir, "patch.yaml", patch);
-    let plan = run_json(
-        &[
-            "recommend",
-            "--users",
-            "5000",
-            "--patch",
-            &patch_path,
-            "--format",
-            "json",
-        ],
-        0,
-    );
+    let plan =
+        run_json(&["recommend", "--users", "5000", "--patch", &patch_path, "--format", "json"], 0);
     assert!(close(
         plan["demand"]["peak_rpm"].as_f64().unwrap() / 5000.0,
         plan["demand"]["online_users"].as_f64().unwrap() / 5000.0 * 3.0,
         0.05
     ));
     // Half a day does not give a daily profile.
-    let half: String = csv
-        .lines()
-        .take(1 + 12 * 12)
-        .map(|l| format!("{l}\n"))
-        .collect();
-    cannot_fit(
-        &dir,
-        "half.csv",
-        &half,
-        "load_profile",
-        "12 of 24 hours have samples",
-    );
+    let half: String = csv.lines().take(1 + 12 * 12).map(|l| format!("{l}\n")).collect();
+    cannot_fit(&dir, "half.csv", &half, "load_profile", "12 of 24 hours have samples");
 }
 
 #[test]
@@ -176,24 +139,10 @@ fn usl_over_instances_is_recovered_and_patched() {
     let usl = &r["usl"];
     assert!(close(usl["sigma"].as_f64().unwrap(), sigma, 0.05), "{usl}");
     assert!(close(usl["kappa"].as_f64().unwrap(), kappa, 0.05), "{usl}");
-    assert!(
-        close(usl["lambda1"].as_f64().unwrap(), lambda, 0.05),
-        "{usl}"
-    );
-    assert!(
-        close(
-            usl["peak_n"].as_f64().unwrap(),
-            ((1.0 - sigma) / kappa).sqrt(),
-            0.05
-        ),
-        "{usl}"
-    );
+    assert!(close(usl["lambda1"].as_f64().unwrap(), lambda, 0.05), "{usl}");
+    assert!(close(usl["peak_n"].as_f64().unwrap(), ((1.0 - sigma) / kappa).sqrt(), 0.05), "{usl}");
     assert_eq!(usl["across"], "instances");
-    assert!(
-        r["patch"].as_str().unwrap().contains("usl: {sigma: 0.03"),
-        "{}",
-        r["patch"]
-    );
+    assert!(r["patch"].as_str().unwrap().contains("usl: {sigma: 0.03"), "{}", r["patch"]);
     // Five levels are too few.
     let five: String = csv.lines().take(6).map(|l| format!("{l}\n")).collect();
     cannot_fit(
@@ -231,11 +180,7 @@ fn ramp(slots: f64, cpu_ms: f64) -> String {
     let mut csv = String::from("concurrency,requests_per_s,mean_ms,cpu_cores\n");
     for n in 1..=10 {
         let x = (n as f64).min(slots) / 0.05;
-        csv.push_str(&format!(
-            "{n},{x},{},{}\n",
-            n as f64 / x * 1000.0,
-            x * cpu_ms / 1000.0
-        ));
+        csv.push_str(&format!("{n},{x},{},{}\n", n as f64 / x * 1000.0, x * cpu_ms / 1000.0));
     }
     csv
 }
@@ -248,16 +193,9 @@ fn the_plateau_tells_blocking_workers_from_cpu() {
     let r = calibrate_json(&[&idle, "--tiers", &tiers, "--tier", "testbox/vm/two"]);
     assert_eq!(r["model"]["concurrency"], "blocking", "{}", r["model"]);
     assert_eq!(r["model"]["workers"], 4);
-    assert!(close(
-        r["slots"]["saturation_rps"].as_f64().unwrap(),
-        80.0,
-        1e-9
-    ));
+    assert!(close(r["slots"]["saturation_rps"].as_f64().unwrap(), 80.0, 1e-9));
     let patch = r["patch"].as_str().unwrap();
-    assert!(
-        patch.contains("concurrency: blocking\n    workers_per_instance: 4\n"),
-        "{patch}"
-    );
+    assert!(patch.contains("concurrency: blocking\n    workers_per_instance: 4\n"), "{patch}");
     // CPU-bound: 25 ms of CPU per request saturates both vCPUs at 80 req/s.
     let busy = write_file(&dir, "busy.csv", &ramp(4.0, 25.0));
     let r = calibrate_json(&[&busy, "--tiers", &tiers, "--tier", "testbox/vm/two"]);
@@ -265,22 +203,12 @@ fn the_plateau_tells_blocking_workers_from_cpu() {
     // Without vCPUs it says what is missing; with --workers it splits threads.
     let r = calibrate_json(&[&idle]);
     assert!(r["model"].is_null());
-    assert!(
-        r["not_fitted"].to_string().contains("--tier"),
-        "{}",
-        r["not_fitted"]
-    );
+    assert!(r["not_fitted"].to_string().contains("--tier"), "{}", r["not_fitted"]);
     let eight = write_file(&dir, "eight.csv", &ramp(8.0, 2.0));
     let r = calibrate_json(&[&eight, "--workers", "2"]);
     assert_eq!(r["model"]["threads"], 4, "{}", r["model"]);
     // Still rising at the top: no plateau.
-    cannot_fit(
-        &dir,
-        "rising.csv",
-        &ramp(20.0, 2.0),
-        "workers",
-        "still rising at the highest load",
-    );
+    cannot_fit(&dir, "rising.csv", &ramp(20.0, 2.0), "workers", "still rising at the highest load");
 }
 
 #[test]
@@ -304,11 +232,7 @@ fn prometheus_counters_and_cloudwatch_queries_give_cpu_time() {
     }
     let result: Vec<String> = (0..4)
         .map(|k| {
-            let name = if k < 2 {
-                "http_requests_total"
-            } else {
-                "process_cpu_seconds_total"
-            };
+            let name = if k < 2 { "http_requests_total" } else { "process_cpu_seconds_total" };
             format!(
                 "{{\"metric\":{{\"__name__\":\"{name}\",\"pod\":\"p{}\"}},\"values\":[{}]}}",
                 k % 2,
@@ -350,10 +274,7 @@ fn prometheus_counters_and_cloudwatch_queries_give_cpu_time() {
     // The output alone cannot be read: the ids need their queries.
     let (code, _, stderr) = run(&["calibrate", &out]);
     assert_eq!(code, 2);
-    assert!(
-        stderr.contains("MetricDataResults[0].Id: no query names id 'cpu'"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("MetricDataResults[0].Id: no query names id 'cpu'"), "{stderr}");
 }
 
 const LOCUST: &str = "tests/fixtures/calibrate/locust-gunicorn";
@@ -411,11 +332,7 @@ components:
     assert_eq!(r["model"]["workers"], WORKERS);
     assert_eq!(r["model"]["concurrency"], "blocking");
     // Exponential holding plus the fixed overhead measured above 40 ms.
-    assert!(
-        close(value(&r, "cv"), HOLD_MS / holding, 0.10),
-        "{}",
-        r["cv"]
-    );
+    assert!(close(value(&r, "cv"), HOLD_MS / holding, 0.10), "{}", r["cv"]);
     // Open-loop Poisson at 70 req/s (70% of 4 workers / 40 ms): measured p95.
     let text = std::fs::read_to_string(format!("{LOCUST}/open_loop_70rps.csv")).unwrap();
     let mut measured: Vec<f64> = text.lines().skip(1).map(|l| l.parse().unwrap()).collect();
@@ -444,11 +361,7 @@ components:
         close(predicted, measured_p95, 0.15),
         "predicted p95 {predicted} ms, measured {measured_p95} ms"
     );
-    assert!(
-        plan["patched"].to_string().contains("workers_per_instance"),
-        "{}",
-        plan["patched"]
-    );
+    assert!(plan["patched"].to_string().contains("workers_per_instance"), "{}", plan["patched"]);
 }
 
 #[test]
@@ -490,11 +403,7 @@ fn bad_measurements_are_located_and_exit_2_without_writing() {
             "requests_per_s,p50_ms\n1,fast\n",
             "text.csv:2: p50_ms: expected a number, found 'fast'",
         ),
-        (
-            "cells.csv",
-            "requests_per_s,p50_ms\n1\n",
-            "cells.csv:2: expected 2 cells",
-        ),
+        ("cells.csv", "requests_per_s,p50_ms\n1\n", "cells.csv:2: expected 2 cells"),
         (
             "prom.json",
             r#"{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"__name__":"http_requests_total"},"values":[[10,"1"],[5,"2"]]}]}}"#,
@@ -513,10 +422,7 @@ fn bad_measurements_are_located_and_exit_2_without_writing() {
         assert_eq!(code, 2, "{name}: {stderr}");
         assert!(stdout.is_empty());
         assert!(stderr.contains(message), "{name}: {stderr}");
-        assert_eq!(
-            std::fs::read_to_string(&out).unwrap(),
-            "# the previous patch\n"
-        );
+        assert_eq!(std::fs::read_to_string(&out).unwrap(), "# the previous patch\n");
     }
     let k6 = "tests/fixtures/calibrate/k6/summary-export.json";
     let (code, _, stderr) = run(&["calibrate", k6, "--fit", "cpu_ms"]);
@@ -552,10 +458,6 @@ fn prometheus_fixture_recovers_the_servers_cpu_time() {
     let cpu = value(&r, "cpu_ms");
     assert!(close(cpu, 20.0, 0.10), "cpu_ms {cpu}: {}", r["cpu_ms"]);
     let holding = value(&r, "holding_ms");
-    assert!(
-        close(holding, 30.0, 0.10),
-        "holding {holding}: {}",
-        r["holding_ms"]
-    );
+    assert!(close(holding, 30.0, 0.10), "holding {holding}: {}", r["holding_ms"]);
     assert!(close(value(&r, "io_ms"), holding - cpu, 1e-9));
 }

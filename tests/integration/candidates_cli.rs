@@ -4,10 +4,7 @@
 use crate::common::{close, run, run_json, scratch_dir, write_file};
 
 fn fixture(name: &str) -> String {
-    format!(
-        "{}/tests/fixtures/machine/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    )
+    format!("{}/tests/fixtures/machine/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
 #[test]
@@ -16,34 +13,16 @@ fn a_tier_candidate_plans_on_that_tier_only() {
     // 45 ms CPU needs far less than one dyno, and high availability asks
     // for two, so 2 × $250.
     let report = run_json(
-        &[
-            "recommend",
-            "--scenario",
-            &fixture("django-pinned.yaml"),
-            "--format",
-            "json",
-        ],
+        &["recommend", "--scenario", &fixture("django-pinned.yaml"), "--format", "json"],
         0,
     );
     let api = &report["components"][0];
     assert_eq!(api["tier"], "performance-m");
     assert_eq!(api["count"], 2);
-    assert!(close(
-        api["total_monthly_usd"].as_f64().unwrap(),
-        500.0,
-        1e-12
-    ));
+    assert!(close(api["total_monthly_usd"].as_f64().unwrap(), 500.0, 1e-12));
     // The offering as a candidate chooses Standard-2X instead.
-    let free = run_json(
-        &[
-            "recommend",
-            "--scenario",
-            &fixture("django.yaml"),
-            "--format",
-            "json",
-        ],
-        0,
-    );
+    let free =
+        run_json(&["recommend", "--scenario", &fixture("django.yaml"), "--format", "json"], 0);
     assert_eq!(free["components"][0]["tier"], "standard-2x");
 }
 
@@ -72,18 +51,8 @@ fn a_stack_may_name_a_tier() {
         "stacks.yaml",
         "version: 1\nstacks:\n  - id: pinned\n    name: Heroku Standard-2X web only\n    web: [heroku/dynos/standard-2x]\n    worker: [heroku/dynos]\n    database: [heroku/postgres-standard]\n    cache: [heroku/key-value]\n",
     );
-    let report = run_json(
-        &[
-            "compare",
-            "--users",
-            "5000",
-            "--stacks-file",
-            &stacks,
-            "--format",
-            "json",
-        ],
-        0,
-    );
+    let report =
+        run_json(&["compare", "--users", "5000", "--stacks-file", &stacks, "--format", "json"], 0);
     let stack = report["stacks"]
         .as_array()
         .unwrap()

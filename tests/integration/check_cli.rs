@@ -12,33 +12,12 @@ fn default_text() -> String {
 fn shipped_scenarios_pass() {
     let (code, stdout, stderr) = run(&["check"]);
     assert_eq!(code, 0, "{stdout}{stderr}");
-    assert!(
-        stdout.contains("0 error(s)") && stdout.contains("0 failed"),
-        "{stdout}"
-    );
+    assert!(stdout.contains("0 error(s)") && stdout.contains("0 failed"), "{stdout}");
     let json = run_json(&["check", "scenarios", "tiers", "--format", "json"], 0);
     assert_eq!(json["errors"], 0);
-    assert!(
-        json["files"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|f| f["kind"] == "catalog")
-    );
-    assert!(
-        json["files"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|f| f["kind"] == "scenario")
-    );
-    assert!(
-        json["assertions"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|a| a["pass"] == true)
-    );
+    assert!(json["files"].as_array().unwrap().iter().any(|f| f["kind"] == "catalog"));
+    assert!(json["files"].as_array().unwrap().iter().any(|f| f["kind"] == "scenario"));
+    assert!(json["assertions"].as_array().unwrap().iter().all(|a| a["pass"] == true));
 }
 
 #[test]
@@ -56,22 +35,11 @@ fn failed_assertion_exits_1_with_value_and_limit() {
         "{stdout}"
     );
     assert!(stdout.contains("stage Scale (limit Growth)"), "{stdout}");
-    let line = text
-        .lines()
-        .position(|l| l.contains("max_monthly_usd: 100"))
-        .unwrap()
-        + 1;
-    assert!(
-        stdout.contains(&format!("tight.yaml:{line}: at users=5000")),
-        "{stdout}"
-    );
+    let line = text.lines().position(|l| l.contains("max_monthly_usd: 100")).unwrap() + 1;
+    assert!(stdout.contains(&format!("tight.yaml:{line}: at users=5000")), "{stdout}");
     let json = run_json(&["check", &path, "--format", "json"], 1);
-    let failed: Vec<&serde_json::Value> = json["assertions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|a| a["pass"] == false)
-        .collect();
+    let failed: Vec<&serde_json::Value> =
+        json["assertions"].as_array().unwrap().iter().filter(|a| a["pass"] == false).collect();
     assert_eq!(failed.len(), 2);
     assert_eq!(failed[0]["check"], "max_monthly_usd");
     assert_eq!(failed[0]["line"], line);
@@ -84,29 +52,20 @@ fn failed_assertion_exits_1_with_value_and_limit() {
 fn every_problem_in_a_file_is_reported() {
     let dir = scratch_dir("problems");
     let text = default_text()
-        .replace(
-            "  daily_active_ratio: 0.3\n",
-            "  daily_active_ratio: 3\n  bogus: 1\n",
-        )
+        .replace("  daily_active_ratio: 0.3\n", "  daily_active_ratio: 3\n  bogus: 1\n")
         .replace("    cpu_ms: 25\n", "    cpu_ms: fast\n")
         .replace("candidates: [render/worker]", "candidates: [render/nope]");
     let path = write_file(&dir, "bad.yaml", &text);
     let json = run_json(&["check", &path, "--format", "json"], 2);
     let problems = json["problems"].as_array().unwrap();
-    let messages: Vec<&str> = problems
-        .iter()
-        .map(|p| p["message"].as_str().unwrap())
-        .collect();
+    let messages: Vec<&str> = problems.iter().map(|p| p["message"].as_str().unwrap()).collect();
     for needle in [
         "unknown field `bogus`",
         "invalid type: string \"fast\"",
         "expected a fraction above 0 and at most 1, found 3",
         "unknown offering 'render/nope'",
     ] {
-        assert!(
-            messages.iter().any(|m| m.contains(needle)),
-            "missing {needle}: {messages:?}"
-        );
+        assert!(messages.iter().any(|m| m.contains(needle)), "missing {needle}: {messages:?}");
     }
     assert!(
         problems.iter().all(|p| p["line"].is_number()),
@@ -132,26 +91,17 @@ fn hostile_inputs_exit_2_with_a_located_message() {
     );
     let mut previous = 'a';
     for name in "bcdefghijk".chars() {
-        bomb.push_str(&format!(
-            "  - &{name} [{}]\n",
-            vec![format!("*{previous}"); 9].join(",")
-        ));
+        bomb.push_str(&format!("  - &{name} [{}]\n", vec![format!("*{previous}"); 9].join(",")));
         previous = name;
     }
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
         ("empty.yaml", Vec::new(), "empty"),
         (
             "garbage.yaml",
-            (0..4096u32)
-                .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
-                .collect(),
+            (0..4096u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect(),
             "not UTF-8",
         ),
-        (
-            "latin1.yaml",
-            b"version: 1\nname: \"caf\xe9\"\n".to_vec(),
-            "not UTF-8",
-        ),
+        ("latin1.yaml", b"version: 1\nname: \"caf\xe9\"\n".to_vec(), "not UTF-8"),
         (
             "deep.yaml",
             base.replace(
@@ -164,54 +114,41 @@ fn hostile_inputs_exit_2_with_a_located_message() {
         ("bomb.yaml", bomb.into_bytes(), "description"),
         (
             "duplicate.yaml",
-            base.replacen("version: 1\n", "version: 1\nversion: 1\n", 1)
-                .into_bytes(),
+            base.replacen("version: 1\n", "version: 1\nversion: 1\n", 1).into_bytes(),
             "duplicate field `version`",
         ),
         (
             "unknown.yaml",
-            base.replace("    io_ms: 40\n", "    io_ms: 40\n    io_mss: 4\n")
-                .into_bytes(),
+            base.replace("    io_ms: 40\n", "    io_ms: 40\n    io_mss: 4\n").into_bytes(),
             "unknown field `io_mss`",
         ),
         (
             "wrong-type.yaml",
-            base.replace("peak_online_ratio: 0.1", "peak_online_ratio: [0.1]")
-                .into_bytes(),
+            base.replace("peak_online_ratio: 0.1", "peak_online_ratio: [0.1]").into_bytes(),
             "invalid type",
         ),
         (
             "missing.yaml",
-            base.replace("  requests_per_online_user_per_min: 3\n", "")
-                .into_bytes(),
+            base.replace("  requests_per_online_user_per_min: 3\n", "").into_bytes(),
             "missing field `requests_per_online_user_per_min`",
         ),
         (
             "negative.yaml",
-            base.replace("storage_mb_per_user: 1", "storage_mb_per_user: -1")
-                .into_bytes(),
+            base.replace("storage_mb_per_user: 1", "storage_mb_per_user: -1").into_bytes(),
             "found -1",
         ),
         (
             "zero.yaml",
-            base.replace(
-                "concurrency_per_instance: 10",
-                "concurrency_per_instance: 0",
-            )
-            .into_bytes(),
+            base.replace("concurrency_per_instance: 10", "concurrency_per_instance: 0")
+                .into_bytes(),
             "expected at least 1, found 0",
         ),
         (
             "nan.yaml",
-            base.replace("daily_active_ratio: 0.3", "daily_active_ratio: .nan")
-                .into_bytes(),
+            base.replace("daily_active_ratio: 0.3", "daily_active_ratio: .nan").into_bytes(),
             "found NaN",
         ),
-        (
-            "inf.yaml",
-            base.replace("cpu_ms: 25", "cpu_ms: .inf").into_bytes(),
-            "found inf",
-        ),
+        ("inf.yaml", base.replace("cpu_ms: 25", "cpu_ms: .inf").into_bytes(), "found inf"),
         (
             "huge-users.yaml",
             base.replacen("users: 5000", "users: 1e308", 1).into_bytes(),
@@ -219,14 +156,12 @@ fn hostile_inputs_exit_2_with_a_located_message() {
         ),
         (
             "provider.yaml",
-            base.replace("candidates: [atlas/cluster]", "candidates: [mongo/cluster]")
-                .into_bytes(),
+            base.replace("candidates: [atlas/cluster]", "candidates: [mongo/cluster]").into_bytes(),
             "unknown offering 'mongo/cluster'",
         ),
         (
             "usage.yaml",
-            base.replace("price: render/bandwidth", "price: render/teleport")
-                .into_bytes(),
+            base.replace("price: render/bandwidth", "price: render/teleport").into_bytes(),
             "unknown usage price 'render/teleport'",
         ),
         (
@@ -253,10 +188,7 @@ fn hostile_inputs_exit_2_with_a_located_message() {
                 "{name} via {}: expected '{message}' in {text}",
                 args[0]
             );
-            assert!(
-                text.contains(name),
-                "{name}: the message names the file: {text}"
-            );
+            assert!(text.contains(name), "{name}: the message names the file: {text}");
         }
     }
     // A 50 MB file is refused before it is read.
@@ -280,29 +212,17 @@ fn hostile_inputs_exit_2_with_a_located_message() {
 fn unreadable_paths_and_empty_folders_exit_2() {
     let (code, stdout, _) = run(&["check", "/nonexistent/scenarios"]);
     assert_eq!(code, 2);
-    assert!(
-        stdout.contains("/nonexistent/scenarios: cannot read"),
-        "{stdout}"
-    );
+    assert!(stdout.contains("/nonexistent/scenarios: cannot read"), "{stdout}");
     let dir = scratch_dir("empty-folder");
     let (code, stdout, _) = run(&["check", dir.to_str().unwrap()]);
     assert_eq!(code, 2);
-    assert!(
-        stdout.contains("holds no scenario or catalog files"),
-        "{stdout}"
-    );
+    assert!(stdout.contains("holds no scenario or catalog files"), "{stdout}");
     let (code, _, stderr) = run(&["recommend", "--scenario", dir.to_str().unwrap()]);
     assert_eq!(code, 2);
-    assert!(
-        stderr.contains("expected a file, found a folder"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("expected a file, found a folder"), "{stderr}");
     let (code, _, stderr) = run(&["recommend", "--scenario", "/nonexistent.yaml"]);
     assert_eq!(code, 2);
-    assert!(
-        stderr.contains("/nonexistent.yaml: cannot read"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("/nonexistent.yaml: cannot read"), "{stderr}");
 }
 
 #[test]
@@ -318,36 +238,25 @@ fn diff_shows_per_component_change_and_fails_above_a_limit() {
         ),
     );
     let json = run_json(
-        &[
-            "diff", "default", &head, "--users", "5000", "--users", "20000", "--format", "json",
-        ],
+        &["diff", "default", &head, "--users", "5000", "--users", "20000", "--format", "json"],
         0,
     );
     let at5k = &json["points"][0];
     assert_eq!(at5k["users"], 5000.0);
-    assert!(
-        (at5k["delta_usd"].as_f64().unwrap() - 7.0).abs() < 1e-9,
-        "{at5k}"
-    );
+    assert!((at5k["delta_usd"].as_f64().unwrap() - 7.0).abs() < 1e-9, "{at5k}");
     assert!(
         (at5k["delta_pct"].as_f64().unwrap() - 7.0 / at5k["base_usd"].as_f64().unwrap() * 100.0)
             .abs()
             < 1e-9
     );
-    let api = at5k["components"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["name"] == "api")
-        .unwrap();
+    let api = at5k["components"].as_array().unwrap().iter().find(|c| c["name"] == "api").unwrap();
     assert_eq!(api["base"], "1 × render/web/starter");
     assert_eq!(api["head"], "2 × render/web/starter");
     assert_eq!(api["changed"], true);
     // At 20,000 users three instances are needed anyway: no change.
     assert!(json["points"][1]["delta_usd"].as_f64().unwrap().abs() < 1e-9);
-    let (code, markdown, _) = run(&[
-        "diff", "default", &head, "--users", "5000", "--format", "markdown",
-    ]);
+    let (code, markdown, _) =
+        run(&["diff", "default", &head, "--users", "5000", "--format", "markdown"]);
     assert_eq!(code, 0);
     assert!(
         markdown.contains("| 5,000 | Starter | $151.57 | $158.57 | +$7.00 (+4.6%) |"),
@@ -358,45 +267,13 @@ fn diff_shows_per_component_change_and_fails_above_a_limit() {
             .contains("| 5,000 | api | 1 × render/web/starter | 2 × render/web/starter | +$7.00 |"),
         "{markdown}"
     );
-    let (code, _, _) = run(&[
-        "diff",
-        "default",
-        &head,
-        "--users",
-        "5000",
-        "--fail-above",
-        "5%",
-    ]);
+    let (code, _, _) = run(&["diff", "default", &head, "--users", "5000", "--fail-above", "5%"]);
     assert_eq!(code, 0, "+4.8% is within 5%");
-    let (code, _, _) = run(&[
-        "diff",
-        "default",
-        &head,
-        "--users",
-        "5000",
-        "--fail-above",
-        "4%",
-    ]);
+    let (code, _, _) = run(&["diff", "default", &head, "--users", "5000", "--fail-above", "4%"]);
     assert_eq!(code, 1);
-    let (code, _, _) = run(&[
-        "diff",
-        "default",
-        &head,
-        "--users",
-        "5000",
-        "--fail-above",
-        "6usd",
-    ]);
+    let (code, _, _) = run(&["diff", "default", &head, "--users", "5000", "--fail-above", "6usd"]);
     assert_eq!(code, 1);
-    let (code, _, _) = run(&[
-        "diff",
-        "default",
-        &head,
-        "--users",
-        "5000",
-        "--fail-above",
-        "7usd",
-    ]);
+    let (code, _, _) = run(&["diff", "default", &head, "--users", "5000", "--fail-above", "7usd"]);
     assert_eq!(code, 0);
     // One scenario, two price overlays.
     let prices = write_file(
@@ -405,16 +282,7 @@ fn diff_shows_per_component_change_and_fails_above_a_limit() {
         "version: 1\nprovider: atlas\nsource: \"negotiated\"\nas_of: 2026-11-01\nofferings:\n  - id: cluster\n    tiers:\n      - { id: m10, price: { monthly_usd: 40 } }\n",
     );
     let json = run_json(
-        &[
-            "diff",
-            "default",
-            "--tiers-head",
-            &prices,
-            "--users",
-            "5000",
-            "--format",
-            "json",
-        ],
+        &["diff", "default", "--tiers-head", &prices, "--users", "5000", "--format", "json"],
         0,
     );
     assert!((json["points"][0]["delta_usd"].as_f64().unwrap() + 16.94).abs() < 1e-9);
@@ -446,17 +314,18 @@ fn the_ci_example_workflow_runs_against_the_shipped_scenarios() {
             .unwrap()
             .replace("scenarios/app.yaml", "scenarios/interview-prep-api.yaml");
         let base = dir.join("base.yaml");
-        let args: Vec<String> = command
-            .split_whitespace()
-            .skip(1)
-            .map(|a| {
-                if a == "base.yaml" {
-                    base.to_str().unwrap().to_string()
-                } else {
-                    a.to_string()
-                }
-            })
-            .collect();
+        let args: Vec<String> =
+            command
+                .split_whitespace()
+                .skip(1)
+                .map(|a| {
+                    if a == "base.yaml" {
+                        base.to_str().unwrap().to_string()
+                    } else {
+                        a.to_string()
+                    }
+                })
+                .collect();
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let (code, stdout, stderr) = run(&args);
         assert_eq!(code, 0, "{command}: {stdout}{stderr}");
@@ -479,11 +348,7 @@ fn mutate(text: &str, edits: &[(usize, usize, String)]) -> String {
 
 fn edits() -> impl Strategy<Value = Vec<(usize, usize, String)>> {
     proptest::collection::vec(
-        (
-            0usize..20_000,
-            0usize..40,
-            "[ a-z0-9:\\-\\[\\]{}&*!|>#,.\"'\n]{0,12}",
-        ),
+        (0usize..20_000, 0usize..40, "[ a-z0-9:\\-\\[\\]{}&*!|>#,.\"'\n]{0,12}"),
         1..6,
     )
 }
@@ -519,14 +384,8 @@ proptest! {
 fn max_price_age_warns_on_the_prices_a_plan_uses() {
     let scenario = "scenarios/examples/railway.yaml";
     let stale = |age: &str| -> Vec<String> {
-        let (code, stdout, stderr) = run_on_day(&[
-            "check",
-            scenario,
-            "--max-price-age",
-            age,
-            "--format",
-            "json",
-        ]);
+        let (code, stdout, stderr) =
+            run_on_day(&["check", scenario, "--max-price-age", age, "--format", "json"]);
         assert_eq!(code, 0, "{stderr}");
         let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
         json["problems"]
@@ -544,10 +403,7 @@ fn max_price_age_warns_on_the_prices_a_plan_uses() {
         "railway/plan/hobby",
         "anthropic/claude-sonnet-4-5-input",
     ] {
-        assert!(
-            at_100.iter().any(|m| m.contains(entry)),
-            "{entry} missing from {at_100:#?}"
-        );
+        assert!(at_100.iter().any(|m| m.contains(entry)), "{entry} missing from {at_100:#?}");
     }
     // One warning per source: the six Railway entries cite one page.
     let railway: Vec<&String> = at_100.iter().filter(|m| m.contains("railway/")).collect();
@@ -559,10 +415,7 @@ fn max_price_age_warns_on_the_prices_a_plan_uses() {
         "{at_100:#?}"
     );
     let at_110 = stale("110");
-    assert!(
-        !at_110.iter().any(|m| m.contains("railway/")),
-        "{at_110:#?}"
-    );
+    assert!(!at_110.iter().any(|m| m.contains("railway/")), "{at_110:#?}");
     assert!(
         at_110
             .iter()

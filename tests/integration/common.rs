@@ -24,10 +24,7 @@ pub fn run(args: &[&str]) -> (i32, String, String) {
 /// Runs capplan and parses stdout as JSON, asserting the exit code.
 pub fn run_json(args: &[&str], code: i32) -> serde_json::Value {
     let (actual, stdout, stderr) = run(args);
-    assert_eq!(
-        actual, code,
-        "capplan {args:?}\nstdout: {stdout}\nstderr: {stderr}"
-    );
+    assert_eq!(actual, code, "capplan {args:?}\nstdout: {stdout}\nstderr: {stderr}");
     serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}"))
 }
 
@@ -52,11 +49,8 @@ pub fn write_file(dir: &std::path::Path, name: &str, text: &str) -> String {
 
 /// Runs capplan with a fixed "today" so ages in reports are reproducible.
 pub fn run_on_day(args: &[&str]) -> (i32, String, String) {
-    let output = capplan()
-        .env("CAPPLAN_TODAY", "2026-11-21")
-        .args(args)
-        .output()
-        .expect("capplan runs");
+    let output =
+        capplan().env("CAPPLAN_TODAY", "2026-11-21").args(args).output().expect("capplan runs");
     (
         output.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&output.stdout).into_owned(),

@@ -47,10 +47,7 @@ fn mm1_p95(mu: f64, lambda: f64) -> f64 {
 fn blocking_workers_queue_on_cpu_plus_io_and_async_ones_on_cpu_only() {
     let dir = scratch_dir("blocking");
     let blocking = write_file(&dir, "blocking.yaml", &scenario("blocking", ""));
-    let report = run_json(
-        &["recommend", "--scenario", &blocking, "--format", "json"],
-        0,
-    );
+    let report = run_json(&["recommend", "--scenario", &blocking, "--format", "json"], 0);
     // Each instance is an M/M/1 queue with μ = 1 / 100 ms at 40/n per
     // second; the p95 target of 500 ms needs 10 − 40/n ≥ ln 20 / 0.5, so
     // n = 10 (9 would give 539 ms).
@@ -58,10 +55,7 @@ fn blocking_workers_queue_on_cpu_plus_io_and_async_ones_on_cpu_only() {
     assert_eq!(n, 10.0);
     assert!(mm1_p95(10.0, 40.0 / (n - 1.0)) > 0.5);
     let p95 = api(&report)["p95_ms"].as_f64().unwrap();
-    assert!(
-        (p95 / (mm1_p95(10.0, 40.0 / n) * 1e3) - 1.0).abs() < 1e-6,
-        "{p95}"
-    );
+    assert!((p95 / (mm1_p95(10.0, 40.0 / n) * 1e3) - 1.0).abs() < 1e-6, "{p95}");
     assert_eq!(api(&report)["binding"], "p95");
     // Slots busy: 40/s × 100 ms over 10 workers; CPU only counts 20 ms.
     assert!((api(&report)["occupancy"].as_f64().unwrap() - 0.4).abs() < 1e-9);
@@ -69,16 +63,10 @@ fn blocking_workers_queue_on_cpu_plus_io_and_async_ones_on_cpu_only() {
     // The same server as an event loop: one instance is an M/M/1 queue on
     // the 20 ms of CPU alone, with the 80 ms of I/O added after it.
     let asynchronous = write_file(&dir, "async.yaml", &scenario("async", ""));
-    let report = run_json(
-        &["recommend", "--scenario", &asynchronous, "--format", "json"],
-        0,
-    );
+    let report = run_json(&["recommend", "--scenario", &asynchronous, "--format", "json"], 0);
     assert_eq!(api(&report)["count"], 1);
     let p95 = api(&report)["p95_ms"].as_f64().unwrap();
-    assert!(
-        (p95 / ((mm1_p95(50.0, 40.0) + 0.08) * 1e3) - 1.0).abs() < 1e-6,
-        "{p95}"
-    );
+    assert!((p95 / ((mm1_p95(50.0, 40.0) + 0.08) * 1e3) - 1.0).abs() < 1e-6, "{p95}");
 
     // Threads multiply the servers of a blocking worker: 4 threads per
     // instance hold 4 requests, so 40/s × 100 ms fills 4/n of them.
@@ -90,17 +78,8 @@ fn blocking_workers_queue_on_cpu_plus_io_and_async_ones_on_cpu_only() {
             "workers_per_instance: 1\n    threads_per_worker: 4\n",
         ),
     );
-    let report = run_json(
-        &[
-            "recommend",
-            "--scenario",
-            &threaded,
-            "--format",
-            "json",
-            "--explain",
-        ],
-        0,
-    );
+    let report =
+        run_json(&["recommend", "--scenario", &threaded, "--format", "json", "--explain"], 0);
     let n = api(&report)["count"].as_f64().unwrap();
     assert!(n < 10.0, "threads need fewer instances than single workers");
     // The four threads outnumber t4g.small's 2 vCPUs: they share them, so
@@ -154,10 +133,7 @@ fn concurrency_fields_are_checked_with_their_location() {
     );
     let (code, _, stderr) = run(&["recommend", "--scenario", &zero]);
     assert_eq!(code, 2, "{stderr}");
-    assert!(
-        stderr.contains("threads_per_worker") && stderr.contains("at least 1"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("threads_per_worker") && stderr.contains("at least 1"), "{stderr}");
 }
 
 /// One tier with one full vCPU, so the service time is the CPU time.
@@ -195,15 +171,8 @@ fn usl_contention_stretches_service_and_names_the_peak_it_cannot_pass() {
     let tiers = write_file(&dir, "box.yaml", &box_tiers());
     let plan = |name: &str, text: &str, code: i32| {
         let path = write_file(&dir, name, text);
-        let (actual, stdout, stderr) = run(&[
-            "recommend",
-            "--scenario",
-            &path,
-            "--tiers",
-            &tiers,
-            "--format",
-            "json",
-        ]);
+        let (actual, stdout, stderr) =
+            run(&["recommend", "--scenario", &path, "--tiers", &tiers, "--format", "json"]);
         assert_eq!(actual, code, "{stdout}{stderr}");
         (stdout, stderr)
     };
@@ -241,10 +210,7 @@ fn usl_contention_stretches_service_and_names_the_peak_it_cannot_pass() {
     // Just below the peak the queue at N* is still too slow: the error
     // names the count and the USL, not the catalog's instance limit.
     let (_, stderr) = plan("near.yaml", &contended(36_000, usl), 1);
-    assert!(
-        stderr.contains("at 22 instance(s), the USL peak N*"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("at 22 instance(s), the USL peak N*"), "{stderr}");
     // And recommend's capacity stops below the peak load.
     let (stdout, _) = plan("reach.yaml", &contended(20_000, usl), 0);
     let report: Value = serde_json::from_str(&stdout).unwrap();
@@ -254,8 +220,5 @@ fn usl_contention_stretches_service_and_names_the_peak_it_cannot_pass() {
     // Bad parameters are located errors.
     let bad = contended(20_000, "    usl: { sigma: 1.2, kappa: -1 }\n");
     let (_, stderr) = plan("bad.yaml", &bad, 2);
-    assert!(
-        stderr.contains("usl.sigma") && stderr.contains("usl.kappa"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("usl.sigma") && stderr.contains("usl.kappa"), "{stderr}");
 }

@@ -28,15 +28,8 @@ fn shipped_scenario_totals() {
     let mut table = String::from("scenario | users | $/month | mix\n");
     for file in &files {
         for users in USER_COUNTS {
-            let (code, stdout, stderr) = run(&[
-                "recommend",
-                "--scenario",
-                file,
-                "--users",
-                users,
-                "--format",
-                "json",
-            ]);
+            let (code, stdout, stderr) =
+                run(&["recommend", "--scenario", file, "--users", users, "--format", "json"]);
             let line = if code == 0 {
                 let report: serde_json::Value =
                     serde_json::from_str(&stdout).expect("recommend prints JSON");

@@ -42,19 +42,12 @@ fn section(rows: &[Vec<String>], name: &str) -> Vec<std::collections::HashMap<St
 }
 
 fn number(cell: &str) -> f64 {
-    cell.parse()
-        .unwrap_or_else(|_| panic!("'{cell}' is not a raw number"))
+    cell.parse().unwrap_or_else(|_| panic!("'{cell}' is not a raw number"))
 }
 
 #[test]
 fn recommend_csv_parses_back_to_the_json_figures() {
-    let args = [
-        "recommend",
-        "--users",
-        "5000",
-        "--scenario",
-        "scenarios/ai-interview-coach.yaml",
-    ];
+    let args = ["recommend", "--users", "5000", "--scenario", "scenarios/ai-interview-coach.yaml"];
     let json = run_json(&[&args[..], &["--format", "json"]].concat(), 0);
     let (code, text, _) = run(&[&args[..], &["--format", "csv", "--table", "all"]].concat());
     assert_eq!(code, 0);
@@ -65,19 +58,10 @@ fn recommend_csv_parses_back_to_the_json_figures() {
         assert_eq!(row.len(), rows[0].len(), "ragged row {row:?}");
     }
     let summary = &section(&rows, "summary")[0];
-    assert!(cents(
-        &summary["monthly_usd"],
-        json["monthly_usd"].as_f64().unwrap()
-    ));
-    assert_eq!(
-        number(&summary["max_users"]),
-        json["max_users"].as_f64().unwrap()
-    );
+    assert!(cents(&summary["monthly_usd"], json["monthly_usd"].as_f64().unwrap()));
+    assert_eq!(number(&summary["max_users"]), json["max_users"].as_f64().unwrap());
     assert_eq!(number(&summary["users"]), 5000.0);
-    assert_eq!(
-        summary["stage_name"],
-        json["stage"]["name"].as_str().unwrap()
-    );
+    assert_eq!(summary["stage_name"], json["stage"]["name"].as_str().unwrap());
     assert_eq!(
         number(&summary["next_upgrade_at_users"]),
         json["next_upgrade"]["at_users"].as_f64().unwrap()
@@ -96,10 +80,9 @@ fn recommend_csv_parses_back_to_the_json_figures() {
         // Other figures to 10 significant digits.
         for field in ["utilization", "p95_ms"] {
             match component[field].as_f64() {
-                Some(value) => assert!(
-                    (number(&row[field]) - value).abs() <= value.abs() * 1e-9,
-                    "{field}"
-                ),
+                Some(value) => {
+                    assert!((number(&row[field]) - value).abs() <= value.abs() * 1e-9, "{field}")
+                }
                 None => assert_eq!(row[field], "", "{field}"),
             }
         }
@@ -108,10 +91,7 @@ fn recommend_csv_parses_back_to_the_json_figures() {
     let expected = json["usage"].as_array().unwrap();
     assert_eq!(usage.len(), expected.len());
     for (row, item) in usage.iter().zip(expected) {
-        assert!(cents(
-            &row["monthly_usd"],
-            item["monthly_usd"].as_f64().unwrap()
-        ));
+        assert!(cents(&row["monthly_usd"], item["monthly_usd"].as_f64().unwrap()));
     }
     // The default is the components table alone, the same rows.
     let (_, default, _) = run(&[&args[..], &["--format", "csv"]].concat());
@@ -145,10 +125,7 @@ fn sweep_csv_is_one_row_per_user_count_with_columns_per_component() {
         );
         for component in point["components"].as_array().unwrap() {
             let name = component["name"].as_str().unwrap();
-            assert_eq!(
-                cell(&format!("{name}_tier")),
-                component["tier"].as_str().unwrap()
-            );
+            assert_eq!(cell(&format!("{name}_tier")), component["tier"].as_str().unwrap());
             assert_eq!(
                 number(&cell(&format!("{name}_count"))),
                 component["count"].as_f64().unwrap()
@@ -159,25 +136,11 @@ fn sweep_csv_is_one_row_per_user_count_with_columns_per_component() {
 
 #[test]
 fn one_table_by_name_has_its_own_columns() {
-    let (code, all, _) = run(&[
-        "recommend",
-        "--users",
-        "5000",
-        "--format",
-        "csv",
-        "--table",
-        "all",
-    ]);
+    let (code, all, _) =
+        run(&["recommend", "--users", "5000", "--format", "csv", "--table", "all"]);
     assert_eq!(code, 0);
-    let (code, one, _) = run(&[
-        "recommend",
-        "--users",
-        "5000",
-        "--format",
-        "csv",
-        "--table",
-        "components",
-    ]);
+    let (code, one, _) =
+        run(&["recommend", "--users", "5000", "--format", "csv", "--table", "components"]);
     assert_eq!(code, 0);
     let one = parse(&one);
     assert_eq!(&one[0][..3], ["name", "role", "provider"]);
@@ -189,15 +152,8 @@ fn one_table_by_name_has_its_own_columns() {
             assert_eq!(&expected[column], cell, "{column}");
         }
     }
-    let (code, _, stderr) = run(&[
-        "recommend",
-        "--users",
-        "5000",
-        "--format",
-        "csv",
-        "--table",
-        "nope",
-    ]);
+    let (code, _, stderr) =
+        run(&["recommend", "--users", "5000", "--format", "csv", "--table", "nope"]);
     assert_eq!(code, 2);
     assert!(
         stderr.contains("its tables are summary, demand.peak_jobs_per_s, components"),
@@ -209,25 +165,9 @@ fn one_table_by_name_has_its_own_columns() {
 fn every_command_writes_rectangular_csv_of_raw_figures() {
     for args in [
         vec!["recommend", "--users", "5000"],
-        vec![
-            "queue",
-            "--arrival-rate",
-            "50/s",
-            "--service-time",
-            "80ms",
-            "--servers",
-            "5",
-        ],
+        vec!["queue", "--arrival-rate", "50/s", "--service-time", "80ms", "--servers", "5"],
         vec!["sweep", "--from", "1000", "--to", "50000", "--points", "5"],
-        vec![
-            "forecast",
-            "--users",
-            "1000",
-            "--growth",
-            "20%/month",
-            "--months",
-            "6",
-        ],
+        vec!["forecast", "--users", "1000", "--growth", "20%/month", "--months", "6"],
         vec!["compare", "--users", "5000"],
         vec!["stages"],
         vec![
@@ -289,10 +229,7 @@ fn every_command_writes_rectangular_csv_of_raw_figures() {
                     cell.starts_with('$') && cell[1..].starts_with(|c: char| c.is_ascii_digit());
                 let percent =
                     cell.ends_with(" %") && cell.starts_with(|c: char| c.is_ascii_digit());
-                assert!(
-                    !formatted_money && !percent,
-                    "{args:?}: formatted figure '{cell}'"
-                );
+                assert!(!formatted_money && !percent, "{args:?}: formatted figure '{cell}'");
             }
         }
     }

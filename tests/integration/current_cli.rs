@@ -8,25 +8,12 @@ use crate::common::{close, run, run_json, scratch_dir, write_file};
 use serde_json::Value;
 
 fn fixture() -> String {
-    format!(
-        "{}/tests/fixtures/machine/heroku-current.yaml",
-        env!("CARGO_MANIFEST_DIR")
-    )
+    format!("{}/tests/fixtures/machine/heroku-current.yaml", env!("CARGO_MANIFEST_DIR"))
 }
 
 fn current_at(users: &str) -> Value {
-    let report = run_json(
-        &[
-            "recommend",
-            "--scenario",
-            &fixture(),
-            "--users",
-            users,
-            "--format",
-            "json",
-        ],
-        0,
-    );
+    let report =
+        run_json(&["recommend", "--scenario", &fixture(), "--users", users, "--format", "json"], 0);
     report["current"].clone()
 }
 
@@ -37,11 +24,7 @@ fn the_heroku_mix_costs_330_and_holds_up_to_its_baseline() {
     let at_2000 = current_at("2000");
     assert_eq!(at_2000["holds"], true);
     assert_eq!(at_2000["cost_basis"], "all lines");
-    assert!(close(
-        at_2000["monthly_usd"].as_f64().unwrap(),
-        330.0,
-        1e-12
-    ));
+    assert!(close(at_2000["monthly_usd"].as_f64().unwrap(), 330.0, 1e-12));
     // Shared dynos run at their 25% baseline (estimated) within the 70%
     // utilization cap: 3 × 1.28 vCPU × 0.25 × 0.7 = 0.672 vCPU against
     // 0.8 × 0.2 × 2.4/60 req/s × 45 ms = 0.000288 vCPU per user at the peak.
@@ -54,16 +37,9 @@ fn the_heroku_mix_costs_330_and_holds_up_to_its_baseline() {
     assert_eq!(at_3000["holds"], false);
     assert_eq!(at_3000["failing"], "web: baseline");
     assert_eq!(at_3000["cost_basis"], "instances only");
-    assert!(close(
-        at_3000["monthly_usd"].as_f64().unwrap(),
-        330.0,
-        1e-12
-    ));
+    assert!(close(at_3000["monthly_usd"].as_f64().unwrap(), 330.0, 1e-12));
     let components = at_3000["components"].as_array().unwrap();
-    let costs: Vec<f64> = components
-        .iter()
-        .map(|c| c["monthly_usd"].as_f64().unwrap())
-        .collect();
+    let costs: Vec<f64> = components.iter().map(|c| c["monthly_usd"].as_f64().unwrap()).collect();
     assert_eq!(costs, vec![150.0, 100.0, 50.0, 30.0]);
 }
 
@@ -79,15 +55,7 @@ fn by_name<'a>(components: &'a Value, name: &str) -> &'a Value {
 #[test]
 fn the_recommendation_names_each_change_and_its_cost() {
     let report = run_json(
-        &[
-            "recommend",
-            "--scenario",
-            &fixture(),
-            "--users",
-            "2000",
-            "--format",
-            "json",
-        ],
+        &["recommend", "--scenario", &fixture(), "--users", "2000", "--format", "json"],
         0,
     );
     let current = &report["current"];
@@ -114,10 +82,7 @@ fn the_recommendation_names_each_change_and_its_cost() {
     assert!(stdout.contains("Current mix"), "{stdout}");
     assert!(stdout.contains("does not hold"), "{stdout}");
     // And every other format, from the same report.
-    for (format, expected) in [
-        ("markdown", "**Current mix"),
-        ("csv", "current.components,"),
-    ] {
+    for (format, expected) in [("markdown", "**Current mix"), ("csv", "current.components,")] {
         let (code, stdout, _) = run(&[
             "recommend",
             "--scenario",
@@ -154,18 +119,12 @@ fn a_current_mix_must_name_every_component_and_known_tiers() {
     let text = std::fs::read_to_string(fixture())
         .unwrap()
         .replace("  cache: { tier: heroku/key-value/premium-1 }\n", "")
-        .replace(
-            "heroku/postgres-standard/standard-0",
-            "heroku/postgres-standard/standard-9",
-        );
+        .replace("heroku/postgres-standard/standard-0", "heroku/postgres-standard/standard-9");
     let dir = scratch_dir("current-bad");
     let path = write_file(&dir, "mix.yaml", &text);
     let (code, _, stderr) = run(&["recommend", "--scenario", &path]);
     assert_eq!(code, 2, "{stderr}");
-    assert!(
-        stderr.contains("the current mix gives no tier for component 'cache'"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("the current mix gives no tier for component 'cache'"), "{stderr}");
     assert!(stderr.contains("standard-9"), "{stderr}");
 }
 
@@ -184,19 +143,15 @@ fn budgets_can_bound_the_current_mix() {
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert!(stdout.contains("$330.00 (current mix)"), "{stdout}");
     for (assertion, why) in [
-        (
-            "{ users: 2000, max_monthly_usd: 329.99, target: current }",
-            "$330.00 (current mix)",
-        ),
+        ("{ users: 2000, max_monthly_usd: 329.99, target: current }", "$330.00 (current mix)"),
         (
             "{ users: 3000, max_monthly_usd: 10000, target: current }",
             "the current mix does not hold: web: baseline",
         ),
     ] {
-        let text = std::fs::read_to_string(fixture()).unwrap().replace(
-            "  - { users: 3000, current_holds: false }\n",
-            &format!("  - {assertion}\n"),
-        );
+        let text = std::fs::read_to_string(fixture())
+            .unwrap()
+            .replace("  - { users: 3000, current_holds: false }\n", &format!("  - {assertion}\n"));
         let path = write_file(&dir, "mix.yaml", &text);
         let (code, stdout, _) = run(&["check", &path]);
         assert_eq!(code, 1, "{assertion}: {stdout}");
@@ -221,28 +176,12 @@ fn an_autoscaled_current_component_is_priced_in_its_range() {
         "mix.yaml",
         &with_web("web: { tier: heroku/dynos/performance-m, min: 1, max: 4 }"),
     );
-    let report = run_json(
-        &[
-            "recommend",
-            "--scenario",
-            &path,
-            "--users",
-            "3000",
-            "--format",
-            "json",
-        ],
-        0,
-    );
+    let report =
+        run_json(&["recommend", "--scenario", &path, "--users", "3000", "--format", "json"], 0);
     let web = by_name(&report["current"]["components"], "web");
-    assert_eq!(
-        (web["min"].as_u64(), web["max"].as_u64()),
-        (Some(1), Some(4))
-    );
+    assert_eq!((web["min"].as_u64(), web["max"].as_u64()), (Some(1), Some(4)));
     assert_eq!(web["count"], 2, "{web}");
-    assert!(
-        close(web["monthly_usd"].as_f64().unwrap(), 500.0, 1e-9),
-        "{web}"
-    );
+    assert!(close(web["monthly_usd"].as_f64().unwrap(), 500.0, 1e-9), "{web}");
     assert_eq!(report["current"]["holds"], true);
     // Standard-2X autoscaled 2–6: the autoscaler holds each dyno at 70%
     // of its 1.28 vCPU burst, far above the 0.32 vCPU it keeps under
@@ -254,15 +193,7 @@ fn an_autoscaled_current_component_is_priced_in_its_range() {
         &with_web("web: { tier: heroku/dynos/standard-2x, min: 2, max: 6 }"),
     );
     let current = run_json(
-        &[
-            "recommend",
-            "--scenario",
-            &path,
-            "--users",
-            "2000",
-            "--format",
-            "json",
-        ],
+        &["recommend", "--scenario", &path, "--users", "2000", "--format", "json"],
         0,
     )["current"]
         .clone();
@@ -293,9 +224,7 @@ fn an_autoscaled_current_component_is_priced_in_its_range() {
             "expected 1 ≤ min ≤ max, found min 4, max 2",
         ),
     ] {
-        let text = std::fs::read_to_string(fixture())
-            .unwrap()
-            .replace(from, to);
+        let text = std::fs::read_to_string(fixture()).unwrap().replace(from, to);
         let path = write_file(&dir, "bad.yaml", &text);
         let (code, _, stderr) = run(&["recommend", "--scenario", &path]);
         assert_eq!(code, 2, "{to}: {stderr}");

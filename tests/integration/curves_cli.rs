@@ -30,9 +30,7 @@ fn sweep_cost_never_decreases_with_users() {
 #[test]
 fn sweep_rows_equal_recommend_at_the_same_users() {
     let json = run_json(
-        &[
-            "sweep", "--from", "1000", "--to", "41000", "--points", "5", "--format", "json",
-        ],
+        &["sweep", "--from", "1000", "--to", "41000", "--points", "5", "--format", "json"],
         0,
     );
     for row in json["rows"].as_array().unwrap() {
@@ -42,11 +40,8 @@ fn sweep_rows_equal_recommend_at_the_same_users() {
             (rec["monthly_usd"].as_f64().unwrap() - row["monthly_usd"].as_f64().unwrap()).abs()
                 < 1e-9
         );
-        for (cell, component) in row["components"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .zip(rec["components"].as_array().unwrap())
+        for (cell, component) in
+            row["components"].as_array().unwrap().iter().zip(rec["components"].as_array().unwrap())
         {
             let reference = format!(
                 "{}/{}/{}",
@@ -81,23 +76,16 @@ fn sweep_formats() {
         assert!(header.split(',').any(|h| h == column), "{header}");
     }
     // 3 points and 4 components at each, in their own sections.
-    let in_section = |name: &str| {
-        csv.lines()
-            .filter(|l| l.starts_with(&format!("{name},")))
-            .count()
-    };
+    let in_section =
+        |name: &str| csv.lines().filter(|l| l.starts_with(&format!("{name},"))).count();
     assert_eq!(in_section("rows"), 3);
     assert_eq!(in_section("rows.components"), 12);
     assert_eq!(in_section("rows.usage"), 3 * 3);
     let (code, table, _) = run(&["sweep", "--from", "1000", "--to", "20000", "--points", "3"]);
     assert_eq!(code, 0);
-    assert!(
-        table.contains("× starter ($7.00)") && table.contains("total $/month"),
-        "{table}"
-    );
-    let (_, markdown, _) = run(&[
-        "sweep", "--from", "1000", "--to", "20000", "--points", "3", "--format", "markdown",
-    ]);
+    assert!(table.contains("× starter ($7.00)") && table.contains("total $/month"), "{table}");
+    let (_, markdown, _) =
+        run(&["sweep", "--from", "1000", "--to", "20000", "--points", "3", "--format", "markdown"]);
     assert!(markdown.contains("| users |"));
 }
 
@@ -146,16 +134,10 @@ fn forecast_events_match_the_sweep_tier_changes() {
     assert_eq!(upgrades, expected);
     assert!(!upgrades.is_empty());
     let stage_changes = events.iter().filter(|e| e["kind"] == "stage").count();
-    assert!(
-        stage_changes >= 1,
-        "2,000 → 57,000 users crosses from Starter to Growth"
-    );
+    assert!(stage_changes >= 1, "2,000 → 57,000 users crosses from Starter to Growth");
     let first = events.iter().find(|e| e["kind"] == "upgrade").unwrap();
     assert!(
-        first["description"]
-            .as_str()
-            .unwrap()
-            .starts_with(&format!("month {}: ", first["month"]))
+        first["description"].as_str().unwrap().starts_with(&format!("month {}: ", first["month"]))
     );
     // Linear growth.
     let linear = run_json(
@@ -172,12 +154,8 @@ fn forecast_events_match_the_sweep_tier_changes() {
         ],
         0,
     );
-    let users: Vec<f64> = linear["months"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["users"].as_f64().unwrap())
-        .collect();
+    let users: Vec<f64> =
+        linear["months"].as_array().unwrap().iter().map(|m| m["users"].as_f64().unwrap()).collect();
     assert_eq!(users, vec![1000.0, 1500.0, 2000.0, 2500.0, 3000.0]);
 }
 
@@ -185,15 +163,8 @@ fn forecast_events_match_the_sweep_tier_changes() {
 fn png_chart_decodes_at_the_requested_size_and_is_not_blank() {
     let dir = scratch_dir("png");
     let path = dir.join("cost.png");
-    let (code, stdout, stderr) = run(&[
-        "chart",
-        "--out",
-        path.to_str().unwrap(),
-        "--width",
-        "900",
-        "--height",
-        "500",
-    ]);
+    let (code, stdout, stderr) =
+        run(&["chart", "--out", path.to_str().unwrap(), "--width", "900", "--height", "500"]);
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.contains("wrote"));
     let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&path).unwrap()));
@@ -203,11 +174,7 @@ fn png_chart_decodes_at_the_requested_size_and_is_not_blank() {
     assert_eq!((info.width, info.height), (900, 500));
     let pixels = &buffer[..info.buffer_size()];
     let distinct: std::collections::HashSet<&[u8]> = pixels.chunks(3).collect();
-    assert!(
-        distinct.len() > 20,
-        "only {} colours: blank?",
-        distinct.len()
-    );
+    assert!(distinct.len() > 20, "only {} colours: blank?", distinct.len());
     let non_white = pixels.chunks(3).filter(|p| p != &[255, 255, 255]).count();
     assert!(non_white > 900 * 500 / 10, "mostly white");
 }
@@ -236,26 +203,13 @@ fn svg_chart_holds_titles_stages_and_scenario() {
         assert!(all.contains(needle), "missing {needle}");
     }
     assert!(all.contains("catalogs as of"));
-    assert!(
-        !all.contains("stage: Free"),
-        "no user count is in the Free stage"
-    );
+    assert!(!all.contains("stage: Free"), "no user count is in the Free stage");
     let forecast = dir.join("forecast.svg");
-    let (code, _, _) = run(&[
-        "chart",
-        "--kind",
-        "forecast",
-        "--out",
-        forecast.to_str().unwrap(),
-    ]);
+    let (code, _, _) = run(&["chart", "--kind", "forecast", "--out", forecast.to_str().unwrap()]);
     assert_eq!(code, 0);
     let text = std::fs::read_to_string(&forecast).unwrap();
     let doc = roxmltree::Document::parse(&text).unwrap();
-    let all: String = doc
-        .descendants()
-        .filter_map(|n| n.text())
-        .collect::<Vec<_>>()
-        .join("\n");
+    let all: String = doc.descendants().filter_map(|n| n.text()).collect::<Vec<_>>().join("\n");
     for needle in ["month", "users", "USD per month", "forecast"] {
         assert!(all.contains(needle), "missing {needle}");
     }
@@ -267,32 +221,18 @@ fn chart_failures_leave_the_previous_file_untouched() {
     let path = dir.join("cost.svg");
     std::fs::write(&path, "previous").unwrap();
     // No feasible plan at these counts: exit 1, nothing written.
-    let (code, _, stderr) = run(&[
-        "chart",
-        "--out",
-        path.to_str().unwrap(),
-        "--from",
-        "2M",
-        "--to",
-        "3M",
-    ]);
+    let (code, _, stderr) =
+        run(&["chart", "--out", path.to_str().unwrap(), "--from", "2M", "--to", "3M"]);
     assert_eq!(code, 1, "{stderr}");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "previous");
     let (code, _, stderr) = run(&["chart", "--out", dir.join("cost.gif").to_str().unwrap()]);
     assert_eq!(code, 2);
     assert!(stderr.contains(".svg or .png"), "{stderr}");
-    let (code, _, stderr) = run(&[
-        "chart",
-        "--out",
-        dir.join("missing/cost.svg").to_str().unwrap(),
-    ]);
+    let (code, _, stderr) =
+        run(&["chart", "--out", dir.join("missing/cost.svg").to_str().unwrap()]);
     assert_eq!(code, 2);
     assert!(stderr.contains("cannot write"), "{stderr}");
-    assert_eq!(
-        std::fs::read_dir(&dir).unwrap().count(),
-        1,
-        "no temporary files left"
-    );
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1, "no temporary files left");
 }
 
 #[test]
@@ -302,9 +242,7 @@ fn curve_input_errors_exit_2() {
         &["sweep", "--from", "0", "--to", "100"],
         &["sweep", "--from", "1", "--to", "100", "--points", "0"],
         &["forecast", "--users", "100", "--growth", "fast"],
-        &[
-            "forecast", "--users", "100", "--growth", "10%", "--months", "0",
-        ],
+        &["forecast", "--users", "100", "--growth", "10%", "--months", "0"],
         &["chart", "--out", "x.svg", "--width", "10"],
     ] {
         let (code, stdout, stderr) = run(args);
@@ -375,8 +313,7 @@ fn compare_chart_draws_each_stack_at_its_compare_cost() {
             .find(|n| {
                 n.tag_name().name() == "polyline"
                     && n.attribute("stroke") == Some(color)
-                    && n.attribute("points")
-                        .is_some_and(|p| p.split(' ').count() > 5)
+                    && n.attribute("points").is_some_and(|p| p.split(' ').count() > 5)
             })
             .unwrap_or_else(|| panic!("no line in {color}"));
         node.attribute("points")
@@ -391,15 +328,11 @@ fn compare_chart_draws_each_stack_at_its_compare_cost() {
     // Stacks take the palette in the order given: gcp blue, aws orange.
     let (gcp, aws) = (line("#1F77B4"), line("#FF7F0E"));
     let compared = run_json(
-        &[
-            "compare", "--users", "100", "--users", "1M", "--stacks", "gcp,aws", "--format", "json",
-        ],
+        &["compare", "--users", "100", "--users", "1M", "--stacks", "gcp,aws", "--format", "json"],
         0,
     );
     let cost = |stack: usize, point: usize| {
-        compared["stacks"][stack]["points"][point]["monthly_usd"]
-            .as_f64()
-            .unwrap()
+        compared["stacks"][stack]["points"][point]["monthly_usd"].as_f64().unwrap()
     };
     // One pixel is about 1.2% on this axis.
     for (drawn, expected) in [
@@ -419,33 +352,14 @@ fn compare_chart_draws_each_stack_at_its_compare_cost() {
         .lines()
         .find_map(|l| l.strip_prefix("note: gcp: stops at "))
         .unwrap_or_else(|| panic!("{stdout}"));
-    let up_to: f64 = note
-        .split(" users")
-        .next()
-        .unwrap()
-        .replace(',', "")
-        .parse()
-        .unwrap();
-    assert!(text.contains(&format!(
-        "gcp: stops at {}",
-        note.split(" (").next().unwrap()
-    )));
+    let up_to: f64 = note.split(" users").next().unwrap().replace(',', "").parse().unwrap();
+    assert!(text.contains(&format!("gcp: stops at {}", note.split(" (").next().unwrap())));
     let served = |users: f64| {
         let json = run_json(
-            &[
-                "compare",
-                "--users",
-                &format!("{users}"),
-                "--stacks",
-                "gcp",
-                "--format",
-                "json",
-            ],
+            &["compare", "--users", &format!("{users}"), "--stacks", "gcp", "--format", "json"],
             if users <= up_to { 0 } else { 1 },
         );
-        json["stacks"][0]["points"][0]["feasible"]
-            .as_bool()
-            .unwrap()
+        json["stacks"][0]["points"][0]["feasible"].as_bool().unwrap()
     };
     assert!(served(up_to));
     assert!(!served((up_to * 1.002).ceil()));
@@ -454,10 +368,7 @@ fn compare_chart_draws_each_stack_at_its_compare_cost() {
     for (args, needle) in [
         (vec!["--stacks", "gcp"], "--compare"),
         (vec!["--compare", "--kind", "forecast"], "--kind"),
-        (
-            vec!["--compare", "--stacks", "nope"],
-            "unknown stack 'nope'",
-        ),
+        (vec!["--compare", "--stacks", "nope"], "unknown stack 'nope'"),
     ] {
         let out = dir.join("bad.svg");
         let mut all = vec!["chart", "--out", out.to_str().unwrap()];
@@ -476,11 +387,7 @@ fn svg_texts(svg: &str) -> Vec<(f64, f64, f64, String, String)> {
         .descendants()
         .filter(|n| n.has_tag_name("text") && n.attribute("transform").is_none())
         .map(|n| {
-            let number = |name: &str| {
-                n.attribute(name)
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or(0.0)
-            };
+            let number = |name: &str| n.attribute(name).and_then(|v| v.parse().ok()).unwrap_or(0.0);
             (
                 number("x"),
                 number("y"),
@@ -554,10 +461,7 @@ fn chart_labels_never_overlap_and_share_one_number_format() {
             let numbers: Vec<&str> = texts
                 .iter()
                 .map(|t| t.4.as_str())
-                .filter(|t| {
-                    t.trim_start_matches('$')
-                        .starts_with(|c: char| c.is_ascii_digit())
-                })
+                .filter(|t| t.trim_start_matches('$').starts_with(|c: char| c.is_ascii_digit()))
                 .collect();
             assert!(numbers.len() >= 4, "{numbers:?}");
             for number in &numbers {
@@ -600,17 +504,11 @@ fn chart_says_where_and_why_a_range_is_cut_and_itemizes_usage() {
     };
     let (last, first_cut) = (count_after("stops at "), count_after("no mix serves "));
     assert_eq!(run(&["recommend", "--users", &last]).0, 0, "{last} users");
-    assert_eq!(
-        run(&["recommend", "--users", &first_cut]).0,
-        1,
-        "{first_cut} users"
-    );
+    assert_eq!(run(&["recommend", "--users", &first_cut]).0, 1, "{first_cut} users");
     let svg = std::fs::read_to_string(&out).unwrap();
     let texts = svg_texts(&svg);
     assert!(
-        texts
-            .iter()
-            .any(|t| t.4.starts_with("No feasible plan from ")),
+        texts.iter().any(|t| t.4.starts_with("No feasible plan from ")),
         "the image does not say where the range stops"
     );
     // The largest usage items get their own layers in the legend.
@@ -621,10 +519,7 @@ fn chart_says_where_and_why_a_range_is_cut_and_itemizes_usage() {
     ] {
         assert!(texts.iter().any(|t| t.4 == item), "legend lacks {item}");
     }
-    assert!(
-        !texts.iter().any(|t| t.4 == "usage"),
-        "one lumped usage layer"
-    );
+    assert!(!texts.iter().any(|t| t.4 == "usage"), "one lumped usage layer");
     // Within the served range nothing is cut and nothing is said.
     let (code, _, stderr) = run(&["chart", "--to", "100k", "--out", out.to_str().unwrap()]);
     assert_eq!(code, 0);

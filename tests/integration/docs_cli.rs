@@ -43,15 +43,8 @@ fn bash_completes_subcommands_and_flags() {
              COMP_POINT=${{#COMP_LINE}}; _capplan capplan \"${{COMP_WORDS[$COMP_CWORD]}}\" \
              \"${{COMP_WORDS[$COMP_CWORD-1]}}\"; printf '%s\\n' \"${{COMPREPLY[@]}}\""
         );
-        let output = Command::new("bash")
-            .args(["-c", &program])
-            .output()
-            .expect("bash runs");
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        let output = Command::new("bash").args(["-c", &program]).output().expect("bash runs");
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
         String::from_utf8_lossy(&output.stdout).into_owned()
     };
     let subcommands = complete("capplan rec", 1);
@@ -72,24 +65,14 @@ fn zsh_accepts_the_script() {
     let dir = scratch_dir("completions-zsh");
     let (_, script, _) = run(&["completions", "zsh"]);
     let path = write_file(&dir, "_capplan", &script);
-    let output = Command::new("zsh")
-        .args(["-n", &path])
-        .output()
-        .expect("zsh runs");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let output = Command::new("zsh").args(["-n", &path]).output().expect("zsh runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     // Loaded for real: compinit, then the function is defined.
     let program = format!(
         "autoload -Uz compinit && compinit -u -d '{dir}/zcompdump' && source '{path}' && whence -w _capplan",
         dir = dir.display()
     );
-    let output = Command::new("zsh")
-        .args(["-f", "-c", &program])
-        .output()
-        .expect("zsh runs");
+    let output = Command::new("zsh").args(["-f", "-c", &program]).output().expect("zsh runs");
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         stdout.contains("_capplan: function"),
@@ -102,10 +85,7 @@ fn zsh_accepts_the_script() {
 fn man_pages_render_for_capplan_and_every_subcommand() {
     let (code, page, _) = run(&["man"]);
     assert_eq!(code, 0);
-    assert!(
-        page.starts_with(".ie \\n(.g .ds Aq") || page.contains(".TH capplan 1"),
-        "{page}"
-    );
+    assert!(page.starts_with(".ie \\n(.g .ds Aq") || page.contains(".TH capplan 1"), "{page}");
     let dir = scratch_dir("man-pages");
     let out = dir.join("man1");
     let (code, stdout, stderr) = run(&["man", "--out-dir", out.to_str().unwrap()]);
@@ -115,18 +95,10 @@ fn man_pages_render_for_capplan_and_every_subcommand() {
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
         .collect();
     pages.sort();
-    for expected in [
-        "capplan.1",
-        "capplan-recommend.1",
-        "capplan-calibrate.1",
-        "capplan-man.1",
-    ] {
+    for expected in ["capplan.1", "capplan-recommend.1", "capplan-calibrate.1", "capplan-man.1"] {
         assert!(pages.iter().any(|p| p == expected), "{pages:?}");
     }
-    assert!(
-        stdout.contains(&format!("wrote {} man pages", pages.len())),
-        "{stdout}"
-    );
+    assert!(stdout.contains(&format!("wrote {} man pages", pages.len())), "{stdout}");
     let (code, _, stderr) = run(&["man", "nope"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("no subcommand 'nope'"), "{stderr}");
@@ -140,14 +112,7 @@ fn man_pages_render_for_capplan_and_every_subcommand() {
         .output()
         .expect("man runs");
     let text = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(
-        text.contains("capplan-recommend") && text.contains("Recommend the stage"),
-        "{text}"
-    );
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(text.contains("capplan-recommend") && text.contains("Recommend the stage"), "{text}");
     assert!(text.contains("--users"), "{text}");
 }

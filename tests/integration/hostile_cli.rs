@@ -45,12 +45,7 @@ fn output_to_a_full_device_is_an_error_and_a_full_stderr_no_panic() {
         eprintln!("skipped: /dev/full is not available");
         return;
     }
-    let full = || {
-        std::fs::OpenOptions::new()
-            .write(true)
-            .open("/dev/full")
-            .unwrap()
-    };
+    let full = || std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
     for args in [
         vec!["recommend", "--format", "json"],
         vec!["sweep", "--from", "1000", "--to", "5000", "--points", "3"],
@@ -64,10 +59,7 @@ fn output_to_a_full_device_is_an_error_and_a_full_stderr_no_panic() {
             .unwrap();
         assert_eq!(output.status.code(), Some(2), "{args:?}");
         let stderr = String::from_utf8_lossy(&output.stderr);
-        assert!(
-            stderr.contains("writing the output failed"),
-            "{args:?}: {stderr}"
-        );
+        assert!(stderr.contains("writing the output failed"), "{args:?}: {stderr}");
     }
     // A full stderr: the error cannot be shown, but the exit code says it.
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_capplan"))
@@ -86,10 +78,7 @@ fn negative_numbers_reach_validation_as_values() {
             vec!["sweep", "--from", "1", "--to", "100", "--points", "-1"],
             "--points: expected a whole number from 1 to 10000, got '-1'",
         ),
-        (
-            vec!["recommend", "--users", "-5"],
-            "--users: expected a user count",
-        ),
+        (vec!["recommend", "--users", "-5"], "--users: expected a user count"),
     ] {
         let (code, _, stderr) = run(&args);
         assert_eq!(code, 2, "{args:?}");
@@ -105,25 +94,15 @@ fn a_scenario_without_components_or_with_duplicate_stages_or_bad_claims_is_rejec
     let no_components = format!("{}\ncomponents: []{}", &base[..start], &base[end..]);
     let duplicate_stage = base.replacen("name: Growth", "name: Starter", 1);
     let bad_claims = base
-        .replacen(
-            "      users: [0, 1000]\n      rpm: 100 ",
-            "      users: .nan\n      rpm: -5 ",
-            1,
-        )
+        .replacen("      users: [0, 1000]\n      rpm: 100 ", "      users: .nan\n      rpm: -5 ", 1)
         .replacen(
             "jobs_per_day: { question-generation: 1000, export: 100 }",
             "jobs_per_day: { question-generation: .inf, export: -1 }",
             1,
         );
     for (text, expected) in [
-        (
-            &no_components,
-            vec!["components: expected at least one component, found none"],
-        ),
-        (
-            &duplicate_stage,
-            vec!["stages.Starter.name: duplicate stage name 'Starter'"],
-        ),
+        (&no_components, vec!["components: expected at least one component, found none"]),
+        (&duplicate_stage, vec!["stages.Starter.name: duplicate stage name 'Starter'"]),
         (
             &bad_claims,
             vec![
@@ -191,15 +170,9 @@ fn a_batch_answer_streams_and_stops_quietly_at_a_closed_pipe() {
         })
         .collect();
     let path = write_file(&dir, "in.jsonl", &lines);
-    let output = capplan()
-        .args(["queue", "--batch", &path])
-        .output()
-        .unwrap();
+    let output = capplan().args(["queue", "--batch", &path]).output().unwrap();
     assert_eq!(output.status.code(), Some(0));
-    assert_eq!(
-        String::from_utf8_lossy(&output.stdout).lines().count(),
-        2000
-    );
+    assert_eq!(String::from_utf8_lossy(&output.stdout).lines().count(), 2000);
 }
 
 #[test]
@@ -207,11 +180,8 @@ fn nesting_100000_deep_is_refused_at_its_line_for_scenarios_and_overlays() {
     // Issue 12: "nesting 100,000 deep (scenario or overlay) runs past 20 s".
     let dir = scratch_dir("deep-nesting");
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
-    let scenario = write_file(
-        &dir,
-        "deep.yaml",
-        &format!("version: 1\nname: deep\nworkload: {deep}\n"),
-    );
+    let scenario =
+        write_file(&dir, "deep.yaml", &format!("version: 1\nname: deep\nworkload: {deep}\n"));
     let overlay = write_file(
         &dir,
         "deep-overlay.yaml",
@@ -224,10 +194,7 @@ fn nesting_100000_deep_is_refused_at_its_line_for_scenarios_and_overlays() {
     );
     for (args, location) in [
         (vec!["recommend", "--scenario", &scenario], "deep.yaml:3:74"),
-        (
-            vec!["recommend", "--tiers", &overlay],
-            "deep-overlay.yaml:3:70",
-        ),
+        (vec!["recommend", "--tiers", &overlay], "deep-overlay.yaml:3:70"),
         (vec!["recommend", "--scenario", &dashes], "dashes.yaml:3:"),
     ] {
         let (code, _, stderr) = run(&args);
@@ -279,17 +246,11 @@ fn a_binary_tag_is_refused_with_its_location() {
     let path = write_file(
         &dir,
         "binary.yaml",
-        &default_text().replace(
-            "name: Interview Prep API (default)",
-            "name: !!binary aGVsbG8=",
-        ),
+        &default_text().replace("name: Interview Prep API (default)", "name: !!binary aGVsbG8="),
     );
     let (code, _, stderr) = run(&["recommend", "--scenario", &path]);
     assert_eq!(code, 2, "{stderr}");
-    assert!(
-        stderr.contains("binary.yaml:9:7: unsupported YAML tag `!!binary`"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("binary.yaml:9:7: unsupported YAML tag `!!binary`"), "{stderr}");
     // Core-schema tags stay readable.
     let path = write_file(
         &dir,
@@ -350,11 +311,7 @@ fn enormous_numbers_are_located_errors_not_infinite_results() {
             "egress_mb_per_active_user_per_day: 1e300",
             "workload.egress_mb_per_active_user_per_day",
         ),
-        (
-            "amount: 900",
-            "amount: 1e300",
-            "usage.question generation, output tokens.amount",
-        ),
+        ("amount: 900", "amount: 1e300", "usage.question generation, output tokens.amount"),
     ] {
         let path = write_file(&dir, "huge.yaml", &default_text().replace(from, to));
         let (code, stdout, stderr) = run(&["recommend", "--scenario", &path]);
@@ -373,8 +330,5 @@ fn enormous_numbers_are_located_errors_not_infinite_results() {
     );
     let (code, _, stderr) = run(&["recommend", "--rps", "1e11"]);
     assert_eq!(code, 2);
-    assert!(
-        stderr.contains("more than the 10^12 capplan plans"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("more than the 10^12 capplan plans"), "{stderr}");
 }

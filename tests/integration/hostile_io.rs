@@ -24,10 +24,7 @@ fn a_line_that_is_not_utf8_is_answered_and_the_batch_goes_on() {
     bytes.extend_from_slice(b"\xff\xfe{\"arrival_rate\": 1}\n");
     bytes.extend_from_slice(format!("{GOOD}\n").as_bytes());
     std::fs::write(&path, bytes).unwrap();
-    let output = capplan()
-        .args(["queue", "--batch", path.to_str().unwrap()])
-        .output()
-        .unwrap();
+    let output = capplan().args(["queue", "--batch", path.to_str().unwrap()]).output().unwrap();
     assert_eq!(output.status.code(), Some(1));
     let lines = answers(&output.stdout);
     assert_eq!(lines.len(), 3, "{lines:?}");
@@ -50,19 +47,11 @@ fn a_line_without_end_is_one_bounded_error() {
         writeln!(file).unwrap();
         writeln!(file, "{GOOD}").unwrap();
     }
-    let output = capplan()
-        .args(["queue", "--batch", path.to_str().unwrap()])
-        .output()
-        .unwrap();
+    let output = capplan().args(["queue", "--batch", path.to_str().unwrap()]).output().unwrap();
     assert_eq!(output.status.code(), Some(1));
     let lines = answers(&output.stdout);
     assert_eq!(lines.len(), 2, "{lines:?}");
-    assert!(
-        lines[0]["error"]
-            .as_str()
-            .unwrap()
-            .contains("longer than 1 MB")
-    );
+    assert!(lines[0]["error"].as_str().unwrap().contains("longer than 1 MB"));
     assert_eq!(lines[1]["servers"], 2);
 }
 
@@ -73,10 +62,7 @@ fn devices_are_refused_and_a_named_pipe_with_a_writer_is_read() {
         if !std::path::Path::new(device).exists() {
             continue;
         }
-        let output = capplan()
-            .args(["queue", "--batch", device])
-            .output()
-            .unwrap();
+        let output = capplan().args(["queue", "--batch", device]).output().unwrap();
         assert_eq!(output.status.code(), Some(2), "{device}");
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(stderr.contains("found a device"), "{stderr}");
@@ -90,18 +76,12 @@ fn devices_are_refused_and_a_named_pipe_with_a_writer_is_read() {
     }
     let writer_path = fifo.clone();
     let writer = std::thread::spawn(move || {
-        let mut pipe = std::fs::OpenOptions::new()
-            .write(true)
-            .open(writer_path)
-            .unwrap();
+        let mut pipe = std::fs::OpenOptions::new().write(true).open(writer_path).unwrap();
         for _ in 0..3 {
             writeln!(pipe, "{GOOD}").unwrap();
         }
     });
-    let output = capplan()
-        .args(["queue", "--batch", fifo.to_str().unwrap()])
-        .output()
-        .unwrap();
+    let output = capplan().args(["queue", "--batch", fifo.to_str().unwrap()]).output().unwrap();
     writer.join().unwrap();
     assert_eq!(output.status.code(), Some(0));
     assert_eq!(answers(&output.stdout).len(), 3);
@@ -111,19 +91,9 @@ fn devices_are_refused_and_a_named_pipe_with_a_writer_is_read() {
 fn every_line_of_a_large_stdin_is_answered_once() {
     let count = 20_000;
     let input: String = (0..count)
-        .map(|i| {
-            if i % 1000 == 7 {
-                "not json\n".to_string()
-            } else {
-                format!("{GOOD}\n")
-            }
-        })
+        .map(|i| if i % 1000 == 7 { "not json\n".to_string() } else { format!("{GOOD}\n") })
         .collect();
-    let output = capplan()
-        .args(["queue", "--batch", "-"])
-        .write_stdin(input)
-        .output()
-        .unwrap();
+    let output = capplan().args(["queue", "--batch", "-"]).write_stdin(input).output().unwrap();
     assert_eq!(output.status.code(), Some(1));
     let lines = answers(&output.stdout);
     assert_eq!(lines.len(), count);
@@ -138,18 +108,12 @@ fn a_symlink_loop_in_a_checked_folder_is_walked_once() {
     let dir = scratch_dir("check-symlink-loop");
     std::fs::create_dir_all(dir.join("sub")).unwrap();
     std::fs::copy(
-        concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/scenarios/interview-prep-api.yaml"
-        ),
+        concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/interview-prep-api.yaml"),
         dir.join("app.yaml"),
     )
     .unwrap();
     std::os::unix::fs::symlink(&dir, dir.join("sub/back")).unwrap();
-    let output = capplan()
-        .args(["check", dir.to_str().unwrap()])
-        .output()
-        .unwrap();
+    let output = capplan().args(["check", dir.to_str().unwrap()]).output().unwrap();
     assert_eq!(output.status.code(), Some(0));
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.contains("checked 1 file(s)"), "{stdout}");
@@ -164,10 +128,7 @@ fn paths_that_are_not_utf8_are_read_where_the_os_accepts_them() {
     let at = |name: &[u8]| dir.join(OsStr::from_bytes(name));
     let scenario = at(b"sc\xff.yaml");
     std::fs::copy(
-        concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/scenarios/interview-prep-api.yaml"
-        ),
+        concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/interview-prep-api.yaml"),
         &scenario,
     )
     .unwrap();
@@ -175,25 +136,14 @@ fn paths_that_are_not_utf8_are_read_where_the_os_accepts_them() {
     std::fs::write(&batch, format!("{GOOD}\n")).unwrap();
     let k6 = at(b"k6\xfd.json");
     std::fs::copy(
-        concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/calibrate/k6/summary-export.json"
-        ),
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/calibrate/k6/summary-export.json"),
         &k6,
     )
     .unwrap();
     let runs: Vec<Vec<&OsStr>> = vec![
-        vec![
-            OsStr::new("recommend"),
-            OsStr::new("--scenario"),
-            scenario.as_os_str(),
-        ],
+        vec![OsStr::new("recommend"), OsStr::new("--scenario"), scenario.as_os_str()],
         vec![OsStr::new("check"), scenario.as_os_str()],
-        vec![
-            OsStr::new("queue"),
-            OsStr::new("--batch"),
-            batch.as_os_str(),
-        ],
+        vec![OsStr::new("queue"), OsStr::new("--batch"), batch.as_os_str()],
         vec![OsStr::new("calibrate"), k6.as_os_str()],
     ];
     for args in runs {
@@ -214,22 +164,10 @@ fn platform_files_nested_100000_deep_are_refused_at_their_line() {
     let dir = scratch_dir("import-deep");
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
     for (name, text, found) in [
-        (
-            "render.yaml",
-            format!("services: {deep}\n"),
-            "render.yaml:1:",
-        ),
-        (
-            "app.json",
-            format!("{{\"formation\": {deep}}}\n"),
-            "app.json:1:",
-        ),
+        ("render.yaml", format!("services: {deep}\n"), "render.yaml:1:"),
+        ("app.json", format!("{{\"formation\": {deep}}}\n"), "app.json:1:"),
         ("fly.toml", format!("app = {deep}\n"), "fly.toml:1:"),
-        (
-            "docker-compose.yml",
-            format!("services:\n  web: {deep}\n"),
-            "docker-compose.yml:2:",
-        ),
+        ("docker-compose.yml", format!("services:\n  web: {deep}\n"), "docker-compose.yml:2:"),
     ] {
         let path = crate::common::write_file(&dir, name, &text);
         let output = capplan().args(["import", &path]).output().unwrap();

@@ -5,10 +5,7 @@
 use crate::common::{close, run, run_json, scratch_dir, write_file};
 
 fn blueprint(name: &str) -> String {
-    format!(
-        "{}/tests/fixtures/import/render/{name}.render.yaml",
-        env!("CARGO_MANIFEST_DIR")
-    )
+    format!("{}/tests/fixtures/import/render/{name}.render.yaml", env!("CARGO_MANIFEST_DIR"))
 }
 
 fn imported(name: &str) -> String {
@@ -26,10 +23,7 @@ fn the_dify_blueprint_prices_its_current_mix_by_hand() {
     // web starter $7, Key Value starter $10, Postgres basic-256mb $6 plus
     // its storage: 5,000 users × 1 MB × 1.5 headroom at $0.30/GB-month.
     let scenario = imported("dify");
-    let report = run_json(
-        &["recommend", "--scenario", &scenario, "--format", "json"],
-        0,
-    );
+    let report = run_json(&["recommend", "--scenario", &scenario, "--format", "json"], 0);
     let current = &report["current"];
     assert_eq!(current["holds"], true);
     let storage = 5000.0 * 1.0 * 1.5 / 1024.0 * 0.30;
@@ -63,10 +57,7 @@ fn the_dify_blueprint_prices_its_current_mix_by_hand() {
 fn every_real_blueprint_imports_or_fails_located() {
     for name in ["temporal", "langfuse4", "scheduled-sync-pro-plus"] {
         let scenario = imported(name);
-        let report = run_json(
-            &["recommend", "--scenario", &scenario, "--format", "json"],
-            0,
-        );
+        let report = run_json(&["recommend", "--scenario", &scenario, "--format", "json"], 0);
         assert!(
             report["current"]["monthly_usd"].as_f64().unwrap() > 0.0,
             "{name}: {}",
@@ -75,19 +66,10 @@ fn every_real_blueprint_imports_or_fails_located() {
     }
     // "pro plus" is today's pro-plus ($175).
     let report = run_json(
-        &[
-            "recommend",
-            "--scenario",
-            &imported("scheduled-sync-pro-plus"),
-            "--format",
-            "json",
-        ],
+        &["recommend", "--scenario", &imported("scheduled-sync-pro-plus"), "--format", "json"],
         0,
     );
-    assert_eq!(
-        report["current"]["components"][0]["tier"],
-        "render/web/pro-plus"
-    );
+    assert_eq!(report["current"]["components"][0]["tier"], "render/web/pro-plus");
     // Autoscaling is carried: the range into current:, the CPU target
     // (targetCPUPercent 80) into the component's autoscale.
     let (_, text, _) = run(&["import", &blueprint("temporal")]);
@@ -95,42 +77,25 @@ fn every_real_blueprint_imports_or_fails_located() {
         text.contains("\"temporal-frontend\": { tier: render/web/starter, min: 1, max: 3 }"),
         "{text}"
     );
-    assert!(
-        text.contains("autoscale: { min: 1, max: 3, target_utilization: 0.8 }"),
-        "{text}"
-    );
+    assert!(text.contains("autoscale: { min: 1, max: 3, target_utilization: 0.8 }"), "{text}");
     // diskSizeGB 1 is the database's provisioned storage: 5,000 users ×
     // 1 MB × 1.5 headroom need 7.3 GB, so the mix fails on storage and
     // holds up to 682 users (682 × 1.5 / 1024 = 0.999 GB).
-    let report = run_json(
-        &[
-            "recommend",
-            "--scenario",
-            &imported("temporal"),
-            "--format",
-            "json",
-        ],
-        0,
-    );
+    let report =
+        run_json(&["recommend", "--scenario", &imported("temporal"), "--format", "json"], 0);
     let current = &report["current"];
     assert_eq!(current["holds"], false, "{current}");
     assert_eq!(current["failing"], "temporal-db: storage");
     assert_eq!(current["max_users"], 682.0);
     assert!(
-        current["failing_detail"]
-            .as_str()
-            .unwrap()
-            .contains("needs 7.32 GB, the tier allows 1 GB"),
+        current["failing_detail"].as_str().unwrap().contains("needs 7.32 GB, the tier allows 1 GB"),
         "{current}"
     );
     // Legacy Postgres plans are refused with where and what is sold now.
     for name in ["mastodon", "posthog"] {
         let (code, stdout, stderr) = run(&["import", &blueprint(name)]);
         assert_eq!(code, 2, "{name}: {stdout}");
-        assert!(
-            stderr.contains("databases[0].plan: unknown plan"),
-            "{stderr}"
-        );
+        assert!(stderr.contains("databases[0].plan: unknown plan"), "{stderr}");
         assert!(stderr.contains("basic-256mb"), "{stderr}");
         assert!(stdout.is_empty());
     }
@@ -139,28 +104,17 @@ fn every_real_blueprint_imports_or_fails_located() {
 #[test]
 fn bad_files_are_located_and_nothing_is_written() {
     let dir = scratch_dir("import-bad");
-    let broken = write_file(
-        &dir,
-        "render.yaml",
-        "services:\n  - type: web\n    plan: [starter\n",
-    );
+    let broken = write_file(&dir, "render.yaml", "services:\n  - type: web\n    plan: [starter\n");
     let out = dir.join("out.yaml");
     let out_arg = out.to_string_lossy().into_owned();
     let (code, _, stderr) = run(&["import", &broken, "--out", &out_arg]);
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("render.yaml:"), "{stderr}");
     assert!(!out.exists());
-    let unknown = write_file(
-        &dir,
-        "kind.yaml",
-        "services:\n  - type: lambda\n    name: f\n",
-    );
+    let unknown = write_file(&dir, "kind.yaml", "services:\n  - type: lambda\n    name: f\n");
     let (code, _, stderr) = run(&["import", &unknown]);
     assert_eq!(code, 2);
-    assert!(
-        stderr.contains("services[0].type: unknown service type 'lambda'"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("services[0].type: unknown service type 'lambda'"), "{stderr}");
     // An existing --out is kept unless --force.
     std::fs::write(&out, "mine").unwrap();
     let (code, _, stderr) = run(&["import", &blueprint("dify"), "--out", &out_arg]);
@@ -170,10 +124,7 @@ fn bad_files_are_located_and_nothing_is_written() {
 }
 
 fn fly(name: &str) -> String {
-    format!(
-        "{}/tests/fixtures/import/fly/{name}.fly.toml",
-        env!("CARGO_MANIFEST_DIR")
-    )
+    format!("{}/tests/fixtures/import/fly/{name}.fly.toml", env!("CARGO_MANIFEST_DIR"))
 }
 
 #[test]
@@ -182,10 +133,7 @@ fn a_fly_toml_imports_its_machines_and_says_the_count_was_assumed() {
     // ($11.83 a month); no count in the file, min_machines_running = 2.
     let (code, text, stderr) = run(&["import", &fly("mosslet")]);
     assert_eq!(code, 0, "{stderr}");
-    assert!(
-        text.contains("{ tier: fly/machines/shared-cpu-2x-2gb, count: 2 }"),
-        "{text}"
-    );
+    assert!(text.contains("{ tier: fly/machines/shared-cpu-2x-2gb, count: 2 }"), "{text}");
     assert!(
         text.contains("the Machine count is not in fly.toml: assumed 2 (min_machines_running); give --count app=N"),
         "{text}"
@@ -196,11 +144,7 @@ fn a_fly_toml_imports_its_machines_and_says_the_count_was_assumed() {
     let (code, _, stderr) = run(&["import", &fly("mosslet"), "--count", "app=4", "--out", &out]);
     assert_eq!(code, 0, "{stderr}");
     let report = run_json(&["recommend", "--scenario", &out, "--format", "json"], 0);
-    assert!(close(
-        report["current"]["monthly_usd"].as_f64().unwrap(),
-        4.0 * 11.83,
-        1e-9
-    ));
+    assert!(close(report["current"]["monthly_usd"].as_f64().unwrap(), 4.0 * 11.83, 1e-9));
     // Process groups without an http_service are workers.
     let (_, text, _) = run(&["import", &fly("verdad-prefect")]);
     assert!(text.contains("role: worker"), "{text}");
@@ -211,22 +155,14 @@ fn a_fly_toml_imports_its_machines_and_says_the_count_was_assumed() {
         "unkey-agent-production",
         "verdad-processing-worker",
     ] {
-        let out = dir
-            .join(format!("{name}.yaml"))
-            .to_string_lossy()
-            .into_owned();
+        let out = dir.join(format!("{name}.yaml")).to_string_lossy().into_owned();
         let (code, _, stderr) = run(&["import", &fly(name), "--out", &out]);
         assert_eq!(code, 0, "{name}: {stderr}");
         let report = run_json(&["recommend", "--scenario", &out, "--format", "json"], 0);
-        assert!(
-            report["current"]["monthly_usd"].as_f64().unwrap() > 0.0,
-            "{name}"
-        );
+        assert!(report["current"]["monthly_usd"].as_f64().unwrap() > 0.0, "{name}");
     }
-    for (name, field) in [
-        ("ollama-open-webui", "vm[0].gpu_kind"),
-        ("vllm-demo", "vm[0].gpu_kind"),
-    ] {
+    for (name, field) in [("ollama-open-webui", "vm[0].gpu_kind"), ("vllm-demo", "vm[0].gpu_kind")]
+    {
         let (code, _, stderr) = run(&["import", &fly(name)]);
         assert_eq!(code, 2, "{name}");
         assert!(stderr.contains(field), "{stderr}");
@@ -234,10 +170,7 @@ fn a_fly_toml_imports_its_machines_and_says_the_count_was_assumed() {
     // An unknown group in --count, and a count on a Render file, are errors.
     let (code, _, stderr) = run(&["import", &fly("mosslet"), "--count", "web=2"]);
     assert_eq!(code, 2);
-    assert!(
-        stderr.contains("no process group 'web': expected one of app"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("no process group 'web': expected one of app"), "{stderr}");
     let (code, _, _) = run(&["import", &blueprint("dify"), "--count", "app=2"]);
     assert_eq!(code, 2);
     // Broken TOML is located.

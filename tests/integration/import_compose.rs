@@ -7,10 +7,7 @@
 use crate::common::{close, run, run_json, scratch_dir, write_file};
 
 fn fixture(name: &str) -> String {
-    format!(
-        "{}/tests/fixtures/import/compose/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    )
+    format!("{}/tests/fixtures/import/compose/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
 /// Imports `file` onto `platform` and returns the scenario's path and text.
@@ -18,11 +15,7 @@ fn imported(file: &str, platform: &str) -> (String, String) {
     // Named by the file's folder and name, so that tests running at once
     // do not share a folder.
     let tail: Vec<&str> = file.rsplit('/').take(2).collect();
-    let dir = scratch_dir(&format!(
-        "compose-{}-{}",
-        tail.join("-"),
-        platform.replace('/', "-")
-    ));
+    let dir = scratch_dir(&format!("compose-{}-{}", tail.join("-"), platform.replace('/', "-")));
     let out = dir.join("scenario.yaml").to_string_lossy().into_owned();
     let (code, stdout, stderr) = run(&["import", file, "--platform", platform, "--out", &out]);
     assert_eq!(code, 0, "{stdout}{stderr}");
@@ -34,10 +27,7 @@ fn imported(file: &str, platform: &str) -> (String, String) {
 /// `recommend`'s current mix: its monthly cost and each component's
 /// (name, tier, count).
 fn current(scenario: &str) -> (f64, Vec<(String, String, u64)>) {
-    let report = run_json(
-        &["recommend", "--scenario", scenario, "--format", "json"],
-        0,
-    );
+    let report = run_json(&["recommend", "--scenario", scenario, "--format", "json"], 0);
     let current = &report["current"];
     let components = current["components"]
         .as_array()
@@ -58,9 +48,7 @@ fn current(scenario: &str) -> (f64, Vec<(String, String, u64)>) {
 }
 
 fn mix(rows: &[(&str, &str, u64)]) -> Vec<(String, String, u64)> {
-    rows.iter()
-        .map(|(n, t, c)| (n.to_string(), t.to_string(), *c))
-        .collect()
+    rows.iter().map(|(n, t, c)| (n.to_string(), t.to_string(), *c)).collect()
 }
 
 #[test]
@@ -84,18 +72,12 @@ fn swarmpit_maps_to_the_cheapest_tier_that_fits_by_hand() {
         ])
     );
     assert!(close(usd, 25.0 + 7.0 + 25.0 + 7.0, 1e-9), "{usd}");
-    assert!(
-        text.contains("role: web\n    candidates: [render/web]"),
-        "{text}"
-    );
+    assert!(text.contains("role: web\n    candidates: [render/web]"), "{text}");
     assert!(
         text.contains("# influxdb: needs 0.6 CPU and 512 MB: the cheapest render/worker tier with at least that is standard (1 vCPU, 2048 MB, $25.00/month)"),
         "{text}"
     );
-    assert!(
-        text.contains("# agent: deploy.mode global runs one per node: counted as 1"),
-        "{text}"
-    );
+    assert!(text.contains("# agent: deploy.mode global runs one per node: counted as 1"), "{text}");
 
     // tiers/digitalocean.yaml: Droplets undercut App Platform at every
     // size that fits (512 MB: $4 vs $5; 1 GB: $6 vs $10). app needs 1 GB:
@@ -146,10 +128,7 @@ fn the_voting_app_prices_managed_datastores_and_replicas_by_hand() {
     let (_, components) = current(&scenario);
     assert_eq!(components[0].1, "digitalocean/valkey/1gb");
     assert_eq!(components[1].1, "digitalocean/postgres/db-s-1vcpu-1gb");
-    assert!(
-        text.contains("Redis and Valkey speak the same protocol"),
-        "{text}"
-    );
+    assert!(text.contains("Redis and Valkey speak the same protocol"), "{text}");
 }
 
 #[test]
@@ -172,14 +151,8 @@ fn the_otel_demo_imports_on_fly_and_aws() {
     // is a Machine, the cheapest being shared-cpu-1x-256mb ($2.02); ad's
     // 300M needs shared-cpu-1x-512mb ($3.32).
     assert_eq!(tier_of(&components, "astronomy-db"), "fly/postgres/basic");
-    assert_eq!(
-        tier_of(&components, "valkey-cart"),
-        "fly/machines/shared-cpu-1x-256mb"
-    );
-    assert_eq!(
-        tier_of(&components, "ad"),
-        "fly/machines/shared-cpu-1x-512mb"
-    );
+    assert_eq!(tier_of(&components, "valkey-cart"), "fly/machines/shared-cpu-1x-256mb");
+    assert_eq!(tier_of(&components, "ad"), "fly/machines/shared-cpu-1x-512mb");
     assert!(
         text.contains("# valkey-cart: a Valkey image on a compute instance: fly sells no managed Valkey in the catalog"),
         "{text}"
@@ -251,10 +224,7 @@ fn reservations_and_the_older_keys_size_a_service_without_limits() {
     let (usd, components) = current(&scenario);
     assert_eq!(
         components,
-        mix(&[
-            ("reserved", "render/worker/standard", 1),
-            ("legacy", "render/worker/starter", 1),
-        ])
+        mix(&[("reserved", "render/worker/standard", 1), ("legacy", "render/worker/starter", 1),])
     );
     assert!(close(usd, 25.0 + 7.0, 1e-9), "{usd}");
     assert!(
@@ -278,10 +248,7 @@ fn a_platform_is_needed_and_must_run_containers() {
         stderr.contains("one of aws, azure, digitalocean, fly, gcp, heroku, railway, render"),
         "{stderr}"
     );
-    assert!(
-        stderr.contains(&format!("capplan import {file} --platform render")),
-        "{stderr}"
-    );
+    assert!(stderr.contains(&format!("capplan import {file} --platform render")), "{stderr}");
 
     let (code, _, stderr) = run(&["import", &file, "--platform", "nope"]);
     assert_eq!(code, 2);
@@ -294,19 +261,12 @@ fn a_platform_is_needed_and_must_run_containers() {
     assert!(stderr.contains("not container images"), "{stderr}");
     let (code, _, stderr) = run(&["import", &file, "--platform", "render/postgres"]);
     assert_eq!(code, 2);
-    assert!(
-        stderr.contains("expected render/web, render/worker"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("expected render/web, render/worker"), "{stderr}");
 
     // One offering: every container on App Platform, not Droplets.
     let (scenario, _) = imported(&file, "digitalocean/app-platform");
     let (usd, components) = current(&scenario);
-    assert!(
-        components
-            .iter()
-            .all(|c| c.1.starts_with("digitalocean/app-platform/"))
-    );
+    assert!(components.iter().all(|c| c.1.starts_with("digitalocean/app-platform/")));
     // app 1 GB: apps-s-1vcpu-1gb-fixed ($10); the rest apps-s-1vcpu-0.5gb ($5).
     assert!(close(usd, 10.0 + 3.0 * 5.0, 1e-9), "{usd} {components:?}");
 }
@@ -319,16 +279,8 @@ fn environment_placeholders_in_sizes_are_located_or_their_defaults_said() {
     let out = dir.join("out.yaml");
     let out_arg = out.to_string_lossy().into_owned();
     let file = fixture("osl-runner.docker-compose.yaml.tpl");
-    let (code, stdout, stderr) = run(&[
-        "import",
-        &file,
-        "--format",
-        "compose",
-        "--platform",
-        "render",
-        "--out",
-        &out_arg,
-    ]);
+    let (code, stdout, stderr) =
+        run(&["import", &file, "--format", "compose", "--platform", "render", "--out", &out_arg]);
     assert_eq!(code, 2, "{stdout}{stderr}");
     for line in [
         ":16:17: services.runner.deploy.replicas: expected a whole number of replicas from 0 to 1000, found '${DOCKER_REPLICAS}'",
@@ -337,10 +289,7 @@ fn environment_placeholders_in_sizes_are_located_or_their_defaults_said() {
         ":22:17: services.runner.deploy.resources.reservations.cpus:",
         ":23:19: services.runner.deploy.resources.reservations.memory:",
     ] {
-        assert!(
-            stderr.contains(&format!("{file}{line}")),
-            "{line}\n{stderr}"
-        );
+        assert!(stderr.contains(&format!("{file}{line}")), "{line}\n{stderr}");
     }
     assert!(stderr.contains("${DOCKER_REPLICAS:-VALUE}"), "{stderr}");
     assert!(stderr.contains("docker compose config"), "{stderr}");
@@ -411,25 +360,16 @@ fn malformed_sizes_and_yaml_are_located() {
         let file = write_file(&dir, name, &service(deploy));
         let (code, stdout, stderr) = run(&["import", &file, "--platform", "render"]);
         assert_eq!(code, 2, "{name}: {stdout}{stderr}");
-        assert!(
-            stderr.contains(&format!("{file}{expected}")),
-            "{name}: {stderr}"
-        );
+        assert!(stderr.contains(&format!("{file}{expected}")), "{name}: {stderr}");
     }
     let broken = write_file(&dir, "compose.yaml", "services:\n  web:\n    image: [x\n");
     let (code, _, stderr) = run(&["import", &broken, "--platform", "render"]);
     assert_eq!(code, 2);
-    assert!(
-        stderr.contains(&format!("{broken}:4:1: not YAML")),
-        "{stderr}"
-    );
+    assert!(stderr.contains(&format!("{broken}:4:1: not YAML")), "{stderr}");
     let none = write_file(&dir, "stack.yml", "version: \"3\"\n");
     let (code, _, stderr) = run(&["import", &none, "--format", "compose", "--platform", "fly"]);
     assert_eq!(code, 2);
-    assert!(
-        stderr.contains("expected a top-level services mapping"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("expected a top-level services mapping"), "{stderr}");
 }
 
 #[test]

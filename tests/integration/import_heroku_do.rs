@@ -5,10 +5,7 @@
 use crate::common::{close, run, run_json, scratch_dir, write_file};
 
 fn fixture(path: &str) -> String {
-    format!(
-        "{}/tests/fixtures/import/{path}",
-        env!("CARGO_MANIFEST_DIR")
-    )
+    format!("{}/tests/fixtures/import/{path}", env!("CARGO_MANIFEST_DIR"))
 }
 
 /// Imports `files` (with `extra` arguments) into a scenario and returns
@@ -42,24 +39,14 @@ fn treeherder_app_json_prices_its_formation_by_hand() {
     // cloudamqp, papertrail, jawsdb and scheduler are third-party.
     let report = recommend_imported(
         "treeherder",
-        &[
-            &fixture("heroku/treeherder.app.json"),
-            &fixture("heroku/treeherder.Procfile"),
-        ],
+        &[&fixture("heroku/treeherder.app.json"), &fixture("heroku/treeherder.Procfile")],
         &[],
     );
     let current = &report["current"];
     assert_eq!(current["holds"], true, "{current}");
-    assert!(close(
-        current["monthly_usd"].as_f64().unwrap(),
-        13.0 * 25.0 + 15.0,
-        1e-9
-    ));
+    assert!(close(current["monthly_usd"].as_f64().unwrap(), 13.0 * 25.0 + 15.0, 1e-9));
     assert_eq!(component(&report, "worker_store_pulse_data")["count"], 4);
-    assert_eq!(
-        component(&report, "web")["tier"],
-        "heroku/dynos/standard-1x"
-    );
+    assert_eq!(component(&report, "web")["tier"], "heroku/dynos/standard-1x");
     let (_, text, _) = run(&["import", &fixture("heroku/treeherder.app.json")]);
     for skipped in [
         "# not imported: celery_scheduler (quantity 0: not running)",
@@ -89,17 +76,10 @@ fn procfile_types_without_a_formation_are_assumed_and_said() {
     assert!(text.contains("heroku-postgresql:in-dyno (Heroku CI's in-dyno test database)"));
     let report = recommend_imported(
         "codetriage",
-        &[
-            &fixture("heroku/codetriage.app.json"),
-            &fixture("heroku/codetriage.Procfile"),
-        ],
+        &[&fixture("heroku/codetriage.app.json"), &fixture("heroku/codetriage.Procfile")],
         &[],
     );
-    assert!(close(
-        report["current"]["monthly_usd"].as_f64().unwrap(),
-        50.0,
-        1e-9
-    ));
+    assert!(close(report["current"]["monthly_usd"].as_f64().unwrap(), 50.0, 1e-9));
     // hasura: no size (assumed Standard-1X) and the retired Mini Postgres,
     // priced as the Essential-0 that replaced it: $25 + $5. Its 1 GB
     // cannot hold 5,000 users' 7.3 GB; the recommendation may move to the
@@ -108,11 +88,7 @@ fn procfile_types_without_a_formation_are_assumed_and_said() {
     let database = component(&report, "database");
     assert_eq!(database["tier"], "heroku/postgres-essential/essential-0");
     assert!(close(database["monthly_usd"].as_f64().unwrap(), 5.0, 1e-9));
-    assert!(close(
-        component(&report, "web")["monthly_usd"].as_f64().unwrap(),
-        25.0,
-        1e-9
-    ));
+    assert!(close(component(&report, "web")["monthly_usd"].as_f64().unwrap(), 25.0, 1e-9));
     assert_eq!(report["current"]["failing"], "database: storage");
     assert_eq!(report["components"][1]["offering"], "postgres-standard");
 }
@@ -136,14 +112,8 @@ fn the_issue_heroku_mix_as_an_app_json_costs_330() {
     );
     let report = recommend_imported("heroku-mix", &[&app], &["--users", "3000"]);
     let current = &report["current"];
-    assert!(
-        close(current["monthly_usd"].as_f64().unwrap(), 330.0, 1e-9),
-        "{current}"
-    );
-    assert_eq!(
-        component(&report, "redis")["tier"],
-        "heroku/key-value/premium-1"
-    );
+    assert!(close(current["monthly_usd"].as_f64().unwrap(), 330.0, 1e-9), "{current}");
+    assert_eq!(component(&report, "redis")["tier"], "heroku/key-value/premium-1");
     assert_eq!(component(&report, "web")["count"], 3);
 }
 
@@ -153,38 +123,21 @@ fn heroku_errors_are_located() {
     let (code, stdout, stderr) = run(&["import", &fixture("heroku/zass-commented.app.json")]);
     assert_eq!(code, 2);
     assert!(stdout.is_empty());
-    assert!(
-        stderr.contains("zass-commented.app.json:1:1: not JSON"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("zass-commented.app.json:1:1: not JSON"), "{stderr}");
     // Eco dynos are a shared pool of hours: refused with what to do.
     let (code, _, stderr) = run(&["import", &fixture("heroku/n8n-heroku.app.json")]);
     assert_eq!(code, 2);
     assert!(stderr.contains("formation.web.size: Eco dynos"), "{stderr}");
     let dir = scratch_dir("import-heroku-bad");
-    let app = write_file(
-        &dir,
-        "app.json",
-        r#"{"formation": {"web": {"size": "hobby"}}}"#,
-    );
+    let app = write_file(&dir, "app.json", r#"{"formation": {"web": {"size": "hobby"}}}"#);
     let (code, _, stderr) = run(&["import", &app]);
     assert_eq!(code, 2);
-    assert!(
-        stderr.contains("formation.web.size: unknown plan 'hobby'"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("formation.web.size: unknown plan 'hobby'"), "{stderr}");
     assert!(stderr.contains("standard-2x"), "{stderr}");
-    let app = write_file(
-        &dir,
-        "app.json",
-        r#"{"formation": {"web": {"quantity": -1}}}"#,
-    );
+    let app = write_file(&dir, "app.json", r#"{"formation": {"web": {"quantity": -1}}}"#);
     let (code, _, stderr) = run(&["import", &app]);
     assert_eq!(code, 2);
-    assert!(
-        stderr.contains("formation.web.quantity: expected a whole number"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("formation.web.quantity: expected a whole number"), "{stderr}");
 }
 
 #[test]
@@ -196,43 +149,21 @@ fn laravel_app_platform_template_prices_autoscaled_components_by_hand() {
     // components run their minimum: 2×29 + 29 + 29 + 15 + 15 = $146.
     let report = recommend_imported(
         "laravel",
-        &[&fixture(
-            "digitalocean/laravel-appplatform.deploy.template.yaml",
-        )],
+        &[&fixture("digitalocean/laravel-appplatform.deploy.template.yaml")],
         &[],
     );
     let current = &report["current"];
     assert_eq!(current["holds"], true, "{current}");
-    assert!(
-        close(current["monthly_usd"].as_f64().unwrap(), 146.0, 1e-9),
-        "{current}"
-    );
+    assert!(close(current["monthly_usd"].as_f64().unwrap(), 146.0, 1e-9), "{current}");
     let web = component(&report, "web");
-    assert_eq!(
-        (web["min"].as_u64(), web["max"].as_u64()),
-        (Some(2), Some(4))
-    );
-    assert_eq!(
-        component(&report, "scheduler")["min"],
-        serde_json::Value::Null
-    );
-    assert_eq!(
-        component(&report, "laravel-valkey")["tier"],
-        "digitalocean/valkey/1gb"
-    );
+    assert_eq!((web["min"].as_u64(), web["max"].as_u64()), (Some(2), Some(4)));
+    assert_eq!(component(&report, "scheduler")["min"], serde_json::Value::Null);
+    assert_eq!(component(&report, "laravel-valkey")["tier"], "digitalocean/valkey/1gb");
     // The autoscaler's target is carried into the component.
-    let (_, text, _) = run(&[
-        "import",
-        &fixture("digitalocean/laravel-appplatform.deploy.template.yaml"),
-    ]);
-    assert!(
-        text.contains("autoscale: { min: 2, max: 4, target_utilization: 0.7 }"),
-        "{text}"
-    );
-    assert!(
-        text.contains("autoscale: { min: 1, max: 2, target_utilization: 0.75 }"),
-        "{text}"
-    );
+    let (_, text, _) =
+        run(&["import", &fixture("digitalocean/laravel-appplatform.deploy.template.yaml")]);
+    assert!(text.contains("autoscale: { min: 2, max: 4, target_utilization: 0.7 }"), "{text}");
+    assert!(text.contains("autoscale: { min: 1, max: 2, target_utilization: 0.75 }"), "{text}");
     assert!(
         text.contains("the cluster's size is not in the app spec: assumed db-s-1vcpu-1gb"),
         "{text}"
@@ -242,28 +173,14 @@ fn laravel_app_platform_template_prices_autoscaled_components_by_hand() {
 #[test]
 fn app_specs_with_and_without_the_spec_wrapper_import() {
     // sample-inngest: `spec:` around an app.yaml; one apps-d-2vcpu-4gb ($78).
-    let report = recommend_imported(
-        "inngest",
-        &[&fixture("digitalocean/sample-inngest.app.yaml")],
-        &[],
-    );
-    assert!(close(
-        report["current"]["monthly_usd"].as_f64().unwrap(),
-        78.0,
-        1e-9
-    ));
+    let report =
+        recommend_imported("inngest", &[&fixture("digitalocean/sample-inngest.app.yaml")], &[]);
+    assert!(close(report["current"]["monthly_usd"].as_f64().unwrap(), 78.0, 1e-9));
     // sample-nodejs-kafka: no sizes, no counts: the smallest container
     // ($5) for the service and the worker, each said.
-    let report = recommend_imported(
-        "kafka",
-        &[&fixture("digitalocean/sample-nodejs-kafka.app.yaml")],
-        &[],
-    );
-    assert!(close(
-        report["current"]["monthly_usd"].as_f64().unwrap(),
-        10.0,
-        1e-9
-    ));
+    let report =
+        recommend_imported("kafka", &[&fixture("digitalocean/sample-nodejs-kafka.app.yaml")], &[]);
+    assert!(close(report["current"]["monthly_usd"].as_f64().unwrap(), 10.0, 1e-9));
     assert_eq!(
         component(&report, "consumer")["tier"],
         "digitalocean/app-platform/apps-s-1vcpu-0.5gb"
@@ -292,45 +209,22 @@ fn current_overrides_add_and_replace_components() {
     let fly = fixture("fly/mosslet.fly.toml");
     let (code, text, stderr) = run(&["import", &fly, "--current", "mongo=atlas/cluster/m10"]);
     assert_eq!(code, 0, "{stderr}");
-    assert!(
-        text.contains("\"mongo\": { tier: atlas/cluster/m10, count: 1 }"),
-        "{text}"
-    );
+    assert!(text.contains("\"mongo\": { tier: atlas/cluster/m10, count: 1 }"), "{text}");
     assert!(text.contains("role: database"), "{text}");
-    let report = recommend_imported(
-        "fly-atlas",
-        &[&fly],
-        &["--current", "mongo=atlas/cluster/m10"],
-    );
+    let report =
+        recommend_imported("fly-atlas", &[&fly], &["--current", "mongo=atlas/cluster/m10"]);
     assert_eq!(component(&report, "mongo")["tier"], "atlas/cluster/m10");
     let render = fixture("render/dify.render.yaml");
     // A count, and a range, replace what the file said.
     let (_, text, _) = run(&["import", &render, "--current", "dify-api=render/web/pro:3"]);
-    assert!(
-        text.contains("\"dify-api\": { tier: render/web/pro, count: 3 }"),
-        "{text}"
-    );
-    assert!(
-        text.contains("from --current (the file said render/web/standard)"),
-        "{text}"
-    );
-    let (_, text, _) = run(&[
-        "import",
-        &render,
-        "--current",
-        "dify-api=render/web/pro:2-5",
-    ]);
-    assert!(
-        text.contains("\"dify-api\": { tier: render/web/pro, min: 2, max: 5 }"),
-        "{text}"
-    );
+    assert!(text.contains("\"dify-api\": { tier: render/web/pro, count: 3 }"), "{text}");
+    assert!(text.contains("from --current (the file said render/web/standard)"), "{text}");
+    let (_, text, _) = run(&["import", &render, "--current", "dify-api=render/web/pro:2-5"]);
+    assert!(text.contains("\"dify-api\": { tier: render/web/pro, min: 2, max: 5 }"), "{text}");
     // Bad overrides are usage errors naming what was expected.
     for (arg, expected) in [
         ("mongo", "expected COMPONENT=provider/offering/tier"),
-        (
-            "dify-api=render/web/pro:0",
-            "expected a count from 1 to 1000",
-        ),
+        ("dify-api=render/web/pro:0", "expected a count from 1 to 1000"),
         ("dify-api=render/web/pro:5-2", "MIN ≤ MAX"),
     ] {
         let (code, _, stderr) = run(&["import", &render, "--current", arg]);
@@ -339,21 +233,11 @@ fn current_overrides_add_and_replace_components() {
     }
     let (code, _, stderr) = run(&["import", &render, "--current", "dify-api=render/web/huge"]);
     assert_eq!(code, 2);
-    assert!(
-        stderr.contains("unknown plan 'huge' for render/web"),
-        "{stderr}"
-    );
-    let (code, _, stderr) = run(&[
-        "import",
-        &render,
-        "--current",
-        "dify-api=render/postgres/basic-1gb",
-    ]);
+    assert!(stderr.contains("unknown plan 'huge' for render/web"), "{stderr}");
+    let (code, _, stderr) =
+        run(&["import", &render, "--current", "dify-api=render/postgres/basic-1gb"]);
     assert_eq!(code, 2);
-    assert!(
-        stderr.contains("is a database tier but component 'dify-api' is a web"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("is a database tier but component 'dify-api' is a web"), "{stderr}");
     // The same component name from two files is an error naming both.
     let (code, _, stderr) = run(&["import", &render, &render]);
     assert_eq!(code, 2);
@@ -374,40 +258,18 @@ fn the_seed_guides_render_snippet_imports_and_prices() {
     let report = recommend_imported(
         "seed-intervai",
         &[&fixture("render/seed-intervai.render.yaml")],
-        &[
-            "--current",
-            "db=atlas/cluster/m10",
-            "--current",
-            "cache=redis-cloud/essentials/250mb",
-        ],
+        &["--current", "db=atlas/cluster/m10", "--current", "cache=redis-cloud/essentials/250mb"],
     );
     let current = &report["current"];
     assert_eq!(current["holds"], true, "{current}");
-    assert!(
-        close(
-            current["monthly_usd"].as_f64().unwrap(),
-            136.94 + replies,
-            1e-9
-        ),
-        "{current}"
-    );
-    assert!(
-        close(current["shared_usd"].as_f64().unwrap(), 25.0, 1e-9),
-        "{current}"
-    );
+    assert!(close(current["monthly_usd"].as_f64().unwrap(), 136.94 + replies, 1e-9), "{current}");
+    assert!(close(current["shared_usd"].as_f64().unwrap(), 25.0, 1e-9), "{current}");
     let api = component(&report, "intervai-api");
     assert_eq!(
-        (
-            api["min"].as_u64(),
-            api["max"].as_u64(),
-            api["count"].as_u64()
-        ),
+        (api["min"].as_u64(), api["max"].as_u64(), api["count"].as_u64()),
         (Some(2), Some(4), Some(2))
     );
     let db = component(&report, "db");
-    assert!(
-        close(db["monthly_usd"].as_f64().unwrap(), 56.94 + replies, 1e-9),
-        "{db}"
-    );
+    assert!(close(db["monthly_usd"].as_f64().unwrap(), 56.94 + replies, 1e-9), "{db}");
     assert_eq!(db["unpriced"][0], "backups");
 }

@@ -9,10 +9,7 @@ use crate::common::{close, run, run_json, scratch_dir, write_file};
 use serde_json::{Value, json};
 
 fn fixture(name: &str) -> String {
-    format!(
-        "{}/tests/fixtures/import/terraform/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    )
+    format!("{}/tests/fixtures/import/terraform/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
 /// Imports `plan` into `dir/out`, then returns the scenario text and the
@@ -22,10 +19,7 @@ fn import_and_price(dir: &std::path::Path, out: &str, plan: &str) -> (String, Va
     let (code, stdout, stderr) = run(&["import", plan, "--out", &out, "--force"]);
     assert_eq!(code, 0, "{plan}: {stdout}{stderr}");
     let report = run_json(&["recommend", "--scenario", &out, "--format", "json"], 0);
-    (
-        std::fs::read_to_string(&out).expect("the scenario was written"),
-        report["current"].clone(),
-    )
+    (std::fs::read_to_string(&out).expect("the scenario was written"), report["current"].clone())
 }
 
 fn component<'a>(current: &'a Value, name: &str) -> &'a Value {
@@ -38,9 +32,7 @@ fn component<'a>(current: &'a Value, name: &str) -> &'a Value {
 }
 
 fn usd(value: &Value) -> f64 {
-    value
-        .as_f64()
-        .unwrap_or_else(|| panic!("not a number: {value}"))
+    value.as_f64().unwrap_or_else(|| panic!("not a number: {value}"))
 }
 
 /// One entry of `resource_changes`.
@@ -71,10 +63,7 @@ fn the_real_plans_import_and_price_or_fail_located() {
     // $0.08/GB-month = $84.00; one instance, so no load balancer line; no
     // egress beyond the 100 GB free. The wrapper-prefixed file is the same
     // plan captured through hashicorp/setup-terraform.
-    for file in [
-        "infracost-example.plan.json",
-        "infracost-wrapper-prefixed.plan.json",
-    ] {
+    for file in ["infracost-example.plan.json", "infracost-wrapper-prefixed.plan.json"] {
         let (scenario, current) = import_and_price(&dir, "example.yaml", &fixture(file));
         assert_eq!(current["holds"], true, "{file}: {current}");
         assert!(
@@ -107,11 +96,8 @@ fn the_real_plans_import_and_price_or_fail_located() {
     // (6 instances and the ALB's 2, $3.65 each: $29.20) and the plan's
     // 24 GB of EBS volumes per group, 4 GB per instance at $0.08: $1.92.
     // Its two MySQL databases are not priced and are said so.
-    let (scenario, current) = import_and_price(
-        &dir,
-        "tf014.yaml",
-        &fixture("infracost-tf014-modules.plan.json"),
-    );
+    let (scenario, current) =
+        import_and_price(&dir, "tf014.yaml", &fixture("infracost-tf014-modules.plan.json"));
     let group = 6.0 * 0.0052 * 730.0
         + 0.0225 * 730.0
         + 0.2 * 730.0 * 0.008
@@ -119,16 +105,10 @@ fn the_real_plans_import_and_price_or_fail_located() {
         + 24.0 * 0.08;
     for name in ["ec2-t3.nano", "instances.ec2-t3.nano"] {
         let c = component(&current, name);
-        assert_eq!(
-            (c["tier"].as_str(), c["count"].as_u64()),
-            (Some("aws/ec2/t3.nano"), Some(6))
-        );
+        assert_eq!((c["tier"].as_str(), c["count"].as_u64()), (Some("aws/ec2/t3.nano"), Some(6)));
         assert!(close(usd(&c["monthly_usd"]), group, 1e-9), "{c}");
     }
-    assert!(
-        close(usd(&current["monthly_usd"]), 2.0 * group, 1e-9),
-        "{current}"
-    );
+    assert!(close(usd(&current["monthly_usd"]), 2.0 * group, 1e-9), "{current}");
     assert!(
         scenario.contains("6 × t3.nano from aws_instance.instance_1, aws_instance.instance_2, aws_instance.instance_counted (2), aws_instance.instance_named (2); 3 of them created by this plan"),
         "{scenario}"
@@ -163,10 +143,7 @@ fn the_real_plans_import_and_price_or_fail_located() {
         "{stderr}"
     );
     let (_, _, stderr) = run(&["import", &fixture("checkov-terragoat.plan.json")]);
-    assert!(
-        stderr.contains("expected one of t3.nano, t3.micro"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("expected one of t3.nano, t3.micro"), "{stderr}");
 }
 
 /// The issue's case: 2 × t4g.small, RDS PostgreSQL db.t4g.medium Multi-AZ
@@ -210,18 +187,8 @@ fn acceptance_changes() -> Vec<Value> {
             &["create"],
             json!({ "port": 80 }),
         ),
-        change(
-            "aws_security_group.web",
-            "aws_security_group",
-            &["create"],
-            json!({}),
-        ),
-        change(
-            "aws_security_group.db",
-            "aws_security_group",
-            &["create"],
-            json!({}),
-        ),
+        change("aws_security_group.web", "aws_security_group", &["create"], json!({})),
+        change("aws_security_group.db", "aws_security_group", &["create"], json!({})),
         change("aws_instance.old", "aws_instance", &["delete"], json!(null)),
     ]
 }
@@ -257,26 +224,14 @@ fn the_issue_plan_prices_every_line_by_hand() {
     assert_eq!(current["cost_basis"], "all lines");
     for (name, tier, count, expected) in [
         ("web", "aws/ec2/t4g.small", 2, web),
-        (
-            "database",
-            "aws/rds-postgres-multi-az/db.t4g.medium",
-            1,
-            database,
-        ),
+        ("database", "aws/rds-postgres-multi-az/db.t4g.medium", 1, database),
         ("cache", "aws/elasticache-redis/cache.t4g.micro", 2, cache),
     ] {
         let c = component(&current, name);
-        assert_eq!(
-            (c["tier"].as_str(), c["count"].as_u64()),
-            (Some(tier), Some(count)),
-            "{c}"
-        );
+        assert_eq!((c["tier"].as_str(), c["count"].as_u64()), (Some(tier), Some(count)), "{c}");
         assert!(close(usd(&c["monthly_usd"]), expected, 1e-9), "{name}: {c}");
     }
-    assert!(
-        close(usd(&current["monthly_usd"]), web + database + cache, 1e-9),
-        "{current}"
-    );
+    assert!(close(usd(&current["monthly_usd"]), web + database + cache, 1e-9), "{current}");
     assert!(close(web + database + cache, 180.131, 1e-12));
     assert_eq!(component(&current, "database")["storage_gb"], 20.0);
     // What the scenario says about each line, and what was left out.
@@ -324,9 +279,8 @@ fn planned_values_and_nested_modules_are_read_without_resource_changes() {
         .filter(|c| c["change"]["after"].is_object())
         .map(|c| json!({ "address": c["address"], "mode": "managed", "type": c["type"], "name": c["name"], "values": c["change"]["after"] }))
         .collect();
-    let (root, nested): (Vec<Value>, Vec<Value>) = values
-        .into_iter()
-        .partition(|r| r["type"] == "aws_instance");
+    let (root, nested): (Vec<Value>, Vec<Value>) =
+        values.into_iter().partition(|r| r["type"] == "aws_instance");
     let text = json!({
         "format_version": "0.2",
         "planned_values": { "root_module": {
@@ -338,10 +292,7 @@ fn planned_values_and_nested_modules_are_read_without_resource_changes() {
     let dir = scratch_dir("tf-planned");
     let file = write_file(&dir, "planned.json", &text);
     let (_, current) = import_and_price(&dir, "planned.yaml", &file);
-    assert!(
-        close(usd(&current["monthly_usd"]), 180.131, 1e-9),
-        "{current}"
-    );
+    assert!(close(usd(&current["monthly_usd"]), 180.131, 1e-9), "{current}");
 }
 
 #[test]
@@ -392,17 +343,10 @@ fn an_autoscaling_group_takes_its_launch_template_and_cpu_target() {
     // its public IPv4 ($3.65) and 8 GB root volume ($0.64).
     assert_eq!(current["holds"], true, "{current}");
     let app = component(&current, "app.app");
-    assert_eq!(
-        (app["min"].as_u64(), app["max"].as_u64()),
-        (Some(2), Some(6))
-    );
+    assert_eq!((app["min"].as_u64(), app["max"].as_u64()), (Some(2), Some(6)));
     let jobs = component(&current, "jobs");
     assert!(
-        close(
-            usd(&jobs["monthly_usd"]),
-            0.0104 * 730.0 + 0.005 * 730.0 + 8.0 * 0.08,
-            1e-9
-        ),
+        close(usd(&jobs["monthly_usd"]), 0.0104 * 730.0 + 0.005 * 730.0 + 8.0 * 0.08, 1e-9),
         "{jobs}"
     );
 }
@@ -471,17 +415,10 @@ fn datastores_the_catalog_prices_and_those_it_does_not() {
     ] {
         assert!(scenario.contains(said), "{said}\n{scenario}");
     }
-    assert!(
-        !scenario.contains("aws_rds_cluster_instance ×"),
-        "{scenario}"
-    );
+    assert!(!scenario.contains("aws_rds_cluster_instance ×"), "{scenario}");
     // Valkey cache.t4g.small at $0.0256/h, primary and standby.
     assert!(
-        close(
-            usd(&component(&current, "cache")["monthly_usd"]),
-            2.0 * 0.0256 * 730.0,
-            1e-9
-        ),
+        close(usd(&component(&current, "cache")["monthly_usd"]), 2.0 * 0.0256 * 730.0, 1e-9),
         "{current}"
     );
     // Aurora at the default load: the tier's 0.5 ACU × $0.12 = $0.06/h
@@ -490,14 +427,7 @@ fn datastores_the_catalog_prices_and_those_it_does_not() {
     // all month = 26.28 M at $0.20 per million.
     let stored = 5000.0 / 1024.0;
     let aurora = 0.06 * 730.0 + stored * 0.10 + stored * 0.021 + 10.0 * 3600.0 * 730.0 / 1e6 * 0.20;
-    assert!(
-        close(
-            usd(&component(&current, "database")["monthly_usd"]),
-            aurora,
-            1e-9
-        ),
-        "{current}"
-    );
+    assert!(close(usd(&component(&current, "database")["monthly_usd"]), aurora, 1e-9), "{current}");
 }
 
 #[test]
@@ -505,12 +435,7 @@ fn bad_plans_are_refused_located() {
     let dir = scratch_dir("tf-bad");
     // An instance type the catalog does not sell: where, and what it sells.
     let text = plan(vec![
-        change(
-            "aws_s3_bucket.assets",
-            "aws_s3_bucket",
-            &["create"],
-            json!({}),
-        ),
+        change("aws_s3_bucket.assets", "aws_s3_bucket", &["create"], json!({})),
         change(
             "aws_instance.web",
             "aws_instance",
@@ -525,10 +450,7 @@ fn bad_plans_are_refused_located() {
         stderr.contains("type.json: resource_changes[1].change.after.instance_type (aws_instance.web): unknown plan 't2.micro' for aws/ec2"),
         "{stderr}"
     );
-    assert!(
-        stderr.contains("expected one of t3.nano, t3.micro, t3.small"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("expected one of t3.nano, t3.micro, t3.small"), "{stderr}");
     // Broken JSON: line and column.
     let file = write_file(
         &dir,
@@ -540,19 +462,9 @@ fn bad_plans_are_refused_located() {
     assert!(stderr.contains("broken.json:4:6: not JSON:"), "{stderr}");
     // Nothing capplan prices: said, with what was found.
     let text = plan(vec![
-        change(
-            "aws_s3_bucket.assets",
-            "aws_s3_bucket",
-            &["create"],
-            json!({}),
-        ),
+        change("aws_s3_bucket.assets", "aws_s3_bucket", &["create"], json!({})),
         change("aws_s3_bucket.logs", "aws_s3_bucket", &["no-op"], json!({})),
-        change(
-            "aws_instance.gone",
-            "aws_instance",
-            &["delete"],
-            json!(null),
-        ),
+        change("aws_instance.gone", "aws_instance", &["delete"], json!(null)),
         change(
             "aws_db_instance.shop",
             "aws_db_instance",
@@ -563,10 +475,7 @@ fn bad_plans_are_refused_located() {
     let file = write_file(&dir, "none.json", &text);
     let (code, _, stderr) = run(&["import", &file, "--format", "terraform"]);
     assert_eq!(code, 2);
-    assert!(
-        stderr.contains("none.json: no resource capplan prices (aws_instance"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("none.json: no resource capplan prices (aws_instance"), "{stderr}");
     assert!(
         stderr.contains("found aws_db_instance.shop (mariadb db.t3.micro): the catalog prices RDS for PostgreSQL only; unpriced, aws_s3_bucket × 2 (not modelled)"),
         "{stderr}"
@@ -587,10 +496,7 @@ fn bad_plans_are_refused_located() {
     );
     let file = write_file(&dir, "state.json", "{\"format_version\": \"1.0\"}");
     let (_, _, stderr) = run(&["import", &file, "--format", "terraform"]);
-    assert!(
-        stderr.contains("expected resource_changes or planned_values"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("expected resource_changes or planned_values"), "{stderr}");
 }
 
 #[test]
@@ -646,8 +552,5 @@ fn one_resource_block_of_two_instance_types_is_two_components() {
     // $0.115, billed whatever is stored (4.9 GB, its backup within the
     // free 100%).
     let db = component(&current, "database-2");
-    assert!(
-        close(usd(&db["monthly_usd"]), 0.016 * 730.0 + 20.0 * 0.115, 1e-9),
-        "{db}"
-    );
+    assert!(close(usd(&db["monthly_usd"]), 0.016 * 730.0 + 20.0 * 0.115, 1e-9), "{db}");
 }

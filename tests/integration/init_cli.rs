@@ -24,9 +24,7 @@ fn every_number_is_explained(text: &str) -> Result<(), String> {
     for (index, line) in lines.iter().enumerate() {
         let body = line.trim_start().trim_start_matches("- ");
         let sets_number = body.split_once(": ").is_some_and(|(_, value)| {
-            value
-                .trim_start()
-                .starts_with(|c: char| c.is_ascii_digit() || c == '{')
+            value.trim_start().starts_with(|c: char| c.is_ascii_digit() || c == '{')
         }) || body.starts_with('{');
         if !sets_number || line.contains('#') {
             continue;
@@ -53,9 +51,7 @@ fn every_stack_and_shape_passes_check_and_recommend_as_written() {
             }
             let path = dir.join(format!("{stack}-{worker}-{llm}.yaml"));
             let path = path.to_str().unwrap();
-            let mut args = vec![
-                "init", path, "--stack", stack, "--users", "20k", "--rps", "40",
-            ];
+            let mut args = vec!["init", path, "--stack", stack, "--users", "20k", "--rps", "40"];
             if worker {
                 args.push("--worker");
             }
@@ -84,10 +80,7 @@ fn every_stack_and_shape_passes_check_and_recommend_as_written() {
             assert_eq!(names.contains(&"worker"), worker, "{stack}: {names:?}");
             // The default model: Claude Haiku 5.5 (capplan::scenario::starter::DEFAULT_LLM_MODEL).
             let tokens = json["usage"].as_array().unwrap().iter().any(|u| {
-                u["price"]
-                    .as_str()
-                    .unwrap_or("")
-                    .starts_with("anthropic/claude-haiku-5-5-")
+                u["price"].as_str().unwrap_or("").starts_with("anthropic/claude-haiku-5-5-")
             });
             assert_eq!(tokens, llm, "{stack}");
         }
@@ -103,18 +96,10 @@ fn refuses_to_replace_a_file_without_force_and_prints_with_a_dash() {
     let (code, _, stderr) = run(&["init", path_text]);
     assert_eq!(code, 2);
     assert!(stderr.contains("exists; pass --force"), "{stderr}");
-    assert_eq!(
-        std::fs::read_to_string(&path).unwrap(),
-        "mine\n",
-        "the file was touched"
-    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "mine\n", "the file was touched");
     let (code, _, stderr) = run(&["init", path_text, "--force", "--stack", "aws"]);
     assert_eq!(code, 0, "{stderr}");
-    assert!(
-        std::fs::read_to_string(&path)
-            .unwrap()
-            .contains("candidates: [aws/ec2, aws/lambda]")
-    );
+    assert!(std::fs::read_to_string(&path).unwrap().contains("candidates: [aws/ec2, aws/lambda]"));
     let (code, printed, _) = run(&["init", "-", "--stack", "render-atlas-redis"]);
     assert_eq!(code, 0);
     assert!(printed.contains("candidates: [atlas/cluster]"), "{printed}");
@@ -141,18 +126,11 @@ fn the_starter_scenario_has_a_daytime_profile_so_usage_is_not_billed_at_the_peak
             .as_array()
             .unwrap()
             .iter()
-            .filter(|u| {
-                u["unit"]
-                    .as_str()
-                    .is_some_and(|unit| unit.contains("tokens"))
-            })
+            .filter(|u| u["unit"].as_str().is_some_and(|unit| unit.contains("tokens")))
             .map(|u| u["quantity"].as_f64().unwrap())
             .sum()
     };
-    let with = tokens(&run_json(
-        &["recommend", "--scenario", &path, "--format", "json"],
-        0,
-    ));
+    let with = tokens(&run_json(&["recommend", "--scenario", &path, "--format", "json"], 0));
     let flat: String = text
         .lines()
         .filter(|l| !l.contains("load_profile") && !l.trim_start().starts_with("0.7, 0.7"))
@@ -160,14 +138,9 @@ fn the_starter_scenario_has_a_daytime_profile_so_usage_is_not_billed_at_the_peak
         .collect();
     let flat_path = dir.join("flat.yaml").to_string_lossy().into_owned();
     std::fs::write(&flat_path, flat).unwrap();
-    let without = tokens(&run_json(
-        &["recommend", "--scenario", &flat_path, "--format", "json"],
-        0,
-    ));
+    let without =
+        tokens(&run_json(&["recommend", "--scenario", &flat_path, "--format", "json"], 0));
     // The profile's 24 hours sum to 13.05: the average hour is 13.05/24 of
     // the peak, and so are the month's tokens.
-    assert!(
-        (with / without - 13.05 / 24.0).abs() < 1e-9,
-        "{with} vs {without}"
-    );
+    assert!((with / without - 13.05 / 24.0).abs() < 1e-9, "{with} vs {without}");
 }

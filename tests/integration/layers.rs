@@ -44,20 +44,15 @@ fn sources() -> Vec<Source> {
                 stack.push(path);
             } else if path.extension().is_some_and(|e| e == "rs") {
                 let rel = path.strip_prefix(src_dir()).unwrap();
-                let mut module: Vec<String> = rel
-                    .iter()
-                    .map(|p| p.to_string_lossy().into_owned())
-                    .collect();
+                let mut module: Vec<String> =
+                    rel.iter().map(|p| p.to_string_lossy().into_owned()).collect();
                 let file = module.pop().unwrap();
                 let stem = file.trim_end_matches(".rs");
                 if stem != "mod" {
                     module.push(stem.to_string());
                 }
                 let text = std::fs::read_to_string(&path).unwrap();
-                out.push(Source {
-                    module,
-                    code: code_only(&text),
-                });
+                out.push(Source { module, code: code_only(&text) });
             }
         }
     }
@@ -113,9 +108,7 @@ fn is_ident(b: u8) -> bool {
 fn path_after(text: &str) -> Vec<String> {
     text.split("::")
         .map(|part| {
-            part.chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                .collect::<String>()
+            part.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect::<String>()
         })
         .take_while(|part| {
             !part.is_empty() && part.chars().next().is_some_and(|c| c.is_ascii_lowercase())
@@ -131,25 +124,11 @@ fn each_stage_refers_only_to_the_stages_before_it() {
         .filter_map(|l| l.strip_prefix("pub mod "))
         .map(|l| l.trim_end_matches(';'))
         .collect();
-    assert_eq!(
-        declared,
-        STAGES.iter().copied().collect(),
-        "src/lib.rs declares the stages"
-    );
-    let order = STAGES
-        .iter()
-        .map(|s| format!("`{s}`"))
-        .collect::<Vec<_>>()
-        .join(" → ");
-    let doc: String = lib
-        .lines()
-        .filter_map(|l| l.strip_prefix("//! "))
-        .collect::<Vec<_>>()
-        .join(" ");
-    assert!(
-        doc.contains(&order),
-        "src/lib.rs's doc states the order {order}"
-    );
+    assert_eq!(declared, STAGES.iter().copied().collect(), "src/lib.rs declares the stages");
+    let order = STAGES.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(" → ");
+    let doc: String =
+        lib.lines().filter_map(|l| l.strip_prefix("//! ")).collect::<Vec<_>>().join(" ");
+    assert!(doc.contains(&order), "src/lib.rs's doc states the order {order}");
     let rank = |m: &str| STAGES.iter().position(|s| *s == m);
     let mut backwards = BTreeSet::new();
     for source in sources() {
@@ -168,10 +147,7 @@ fn each_stage_refers_only_to_the_stages_before_it() {
             }
         }
     }
-    assert!(
-        backwards.is_empty(),
-        "references that run back up the pipeline:\n{backwards:#?}"
-    );
+    assert!(backwards.is_empty(), "references that run back up the pipeline:\n{backwards:#?}");
 }
 
 #[test]
@@ -181,12 +157,7 @@ fn no_folder_has_modules_in_a_circle() {
     let mut edges: BTreeMap<Vec<String>, BTreeSet<Vec<String>>> = BTreeMap::new();
     for source in sources() {
         for target in references(&source) {
-            let shared = source
-                .module
-                .iter()
-                .zip(&target)
-                .take_while(|(a, b)| a == b)
-                .count();
+            let shared = source.module.iter().zip(&target).take_while(|(a, b)| a == b).count();
             if shared < source.module.len() && shared < target.len() {
                 let from = source.module[..=shared].to_vec();
                 let to = target[..=shared].to_vec();

@@ -11,41 +11,19 @@ const K6: &str = "tests/fixtures/calibrate/k6/summary-export.json";
 fn commands() -> Vec<(&'static str, Vec<&'static str>)> {
     vec![
         ("recommend", vec!["recommend", "--users", "5000"]),
-        (
-            "recommend_explain",
-            vec!["recommend", "--users", "5000", "--explain"],
-        ),
+        ("recommend_explain", vec!["recommend", "--users", "5000", "--explain"]),
         ("stages", vec!["stages"]),
-        (
-            "sweep",
-            vec!["sweep", "--from", "1000", "--to", "100000", "--points", "4"],
-        ),
+        ("sweep", vec!["sweep", "--from", "1000", "--to", "100000", "--points", "4"]),
         (
             "forecast",
-            vec![
-                "forecast",
-                "--users",
-                "1000",
-                "--growth",
-                "30%/month",
-                "--months",
-                "12",
-            ],
+            vec!["forecast", "--users", "1000", "--growth", "30%/month", "--months", "12"],
         ),
         ("compare", vec!["compare", "--users", "5000"]),
         ("tiers_list", vec!["tiers", "list"]),
         ("tiers_show", vec!["tiers", "show", "atlas"]),
         (
             "queue",
-            vec![
-                "queue",
-                "--arrival-rate",
-                "50/s",
-                "--service-time",
-                "80ms",
-                "--servers",
-                "5",
-            ],
+            vec!["queue", "--arrival-rate", "50/s", "--service-time", "80ms", "--servers", "5"],
         ),
         (
             "diff",
@@ -70,17 +48,11 @@ fn output_at(columns: Option<usize>, args: &[&str]) -> (i32, String) {
         None => command.env_remove("COLUMNS"),
     };
     let output = command.args(args).output().expect("capplan runs");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-    )
+    (output.status.code().unwrap_or(-1), String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
 fn widest(text: &str) -> usize {
-    text.lines()
-        .map(|line| line.chars().count())
-        .max()
-        .unwrap_or(0)
+    text.lines().map(|line| line.chars().count()).max().unwrap_or(0)
 }
 
 /// The figures (numbers with their `$`, `,` and `.`) of a text, in order.
@@ -130,10 +102,7 @@ fn every_command_fits_60_to_160_columns_and_splits_no_word() {
             // Every piece of the fitted output is a whole word (or path
             // part) of the wide one: nothing was cut inside a word.
             let split: Vec<String> = pieces(&text).difference(&whole).cloned().collect();
-            assert!(
-                split.is_empty(),
-                "{name} at {columns}: split words {split:?} in:\n{text}"
-            );
+            assert!(split.is_empty(), "{name} at {columns}: split words {split:?} in:\n{text}");
         }
     }
 }
@@ -161,10 +130,7 @@ fn every_command_fits_80_and_100_columns_and_keeps_its_figures() {
                 );
             }
             let split: Vec<String> = pieces(&text).difference(&whole).cloned().collect();
-            assert!(
-                split.is_empty(),
-                "{name} at {columns}: split words {split:?} in:\n{text}"
-            );
+            assert!(split.is_empty(), "{name} at {columns}: split words {split:?} in:\n{text}");
             insta::assert_snapshot!(format!("layout_{name}_{columns}"), text);
         }
     }
@@ -183,11 +149,7 @@ fn piped_output_keeps_full_rows_and_columns_fits_it() {
     // A nonsense COLUMNS is ignored rather than failing.
     let (code, text) = output_at(None, &["stages"]);
     let mut command = capplan();
-    let odd = command
-        .env("COLUMNS", "banana")
-        .args(["stages"])
-        .output()
-        .expect("runs");
+    let odd = command.env("COLUMNS", "banana").args(["stages"]).output().expect("runs");
     assert_eq!(code, 0);
     assert_eq!(String::from_utf8_lossy(&odd.stdout), text);
 }
@@ -195,22 +157,14 @@ fn piped_output_keeps_full_rows_and_columns_fits_it() {
 /// What capplan prints on a terminal (`script` gives it one) with `env`
 /// set; `None` when `script` (util-linux) is not installed.
 fn on_terminal(arguments: &str, env: &[(&str, &str)], remove: &[&str]) -> Option<String> {
-    if std::process::Command::new("script")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
+    if std::process::Command::new("script").arg("--version").output().is_err() {
         eprintln!("skipping the terminal half: `script` (util-linux) is not installed");
         return None;
     }
     let binary = assert_cmd::cargo::cargo_bin("capplan");
     let mut command = std::process::Command::new("script");
     command
-        .args([
-            "-qec",
-            &format!("{} {arguments}", binary.display()),
-            "/dev/null",
-        ])
+        .args(["-qec", &format!("{} {arguments}", binary.display()), "/dev/null"])
         .env("TERM", "xterm");
     for (name, value) in env {
         command.env(name, value);
@@ -229,10 +183,7 @@ fn no_escape_codes_when_piped_and_colour_on_a_terminal_unless_no_color() {
     let Some(coloured) = on_terminal("stages", &[("COLUMNS", "100")], &["NO_COLOR"]) else {
         return;
     };
-    assert!(
-        coloured.contains("\u{1b}[1m"),
-        "no bold on a terminal:\n{coloured}"
-    );
+    assert!(coloured.contains("\u{1b}[1m"), "no bold on a terminal:\n{coloured}");
     let plain = on_terminal("stages", &[("COLUMNS", "100"), ("NO_COLOR", "1")], &[])
         .expect("script was found above");
     assert!(plain.contains("stage audit"), "{plain}");
@@ -249,10 +200,7 @@ fn progress_shows_on_a_terminal_and_never_in_a_pipe() {
         .expect("runs");
     assert!(output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        !stderr.contains("planning") && !stderr.contains('█'),
-        "{stderr}"
-    );
+    assert!(!stderr.contains("planning") && !stderr.contains('█'), "{stderr}");
     let Some(terminal) = on_terminal(
         "recommend --samples 300 --format json > /dev/null",
         &[("CAPPLAN_PROGRESS_AFTER_MS", "0")],
@@ -260,8 +208,5 @@ fn progress_shows_on_a_terminal_and_never_in_a_pipe() {
     ) else {
         return;
     };
-    assert!(
-        terminal.contains("planning"),
-        "no progress bar on the terminal:\n{terminal}"
-    );
+    assert!(terminal.contains("planning"), "no progress bar on the terminal:\n{terminal}");
 }

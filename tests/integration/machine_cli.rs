@@ -7,21 +7,8 @@ use crate::common::{close, run, run_json};
 use serde_json::Value;
 
 fn plan(file: &str) -> Value {
-    let path = format!(
-        "{}/tests/fixtures/machine/{file}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    run_json(
-        &[
-            "recommend",
-            "--scenario",
-            &path,
-            "--format",
-            "json",
-            "--explain",
-        ],
-        0,
-    )
+    let path = format!("{}/tests/fixtures/machine/{file}", env!("CARGO_MANIFEST_DIR"));
+    run_json(&["recommend", "--scenario", &path, "--format", "json", "--explain"], 0)
 }
 
 fn component<'a>(report: &'a Value, name: &str) -> &'a Value {
@@ -68,18 +55,11 @@ fn gunicorn_on_render_plans_standard_instances_not_pro() {
     // hold the p95 under 500 ms and the CPU at 54%.
     let report = plan("django-render.yaml");
     let api = component(&report, "api");
-    assert_eq!(
-        (api["tier"].as_str(), num(&api["count"])),
-        (Some("standard"), 2.0)
-    );
+    assert_eq!((api["tier"].as_str(), num(&api["count"])), (Some("standard"), 2.0));
     assert!(close(num(&report["monthly_usd"]), 50.0, 1e-9));
     assert!(close(num(&api["utilization"]), 1.08 / 2.0, 1e-9));
     let shared = capplan::queueing::SharedCpu::new(4, 1.0, 0.045, 0.03, 1.0).unwrap();
-    assert!(close(
-        num(&api["occupancy"]),
-        12.0 / shared.max_throughput(),
-        1e-9
-    ));
+    assert!(close(num(&api["occupancy"]), 12.0 / shared.max_throughput(), 1e-9));
     let p95 = shared.at_rate(12.0).unwrap().response_percentile(0.95) * 1e3;
     assert!(close(num(&api["p95_ms"]), p95, 1e-9), "{p95}");
     assert!(p95 < 500.0);
@@ -103,11 +83,7 @@ fn a_go_api_on_fly_is_sized_by_the_shared_baseline_with_the_reason() {
     let performance = 3.0 * 32.19;
     assert!(hand < performance);
     let baseline = &api["baseline"];
-    assert!(close(
-        num(&baseline["average_of_baseline"]),
-        1.6 / 1.625,
-        1e-9
-    ));
+    assert!(close(num(&baseline["average_of_baseline"]), 1.6 / 1.625, 1e-9));
     let explain = api["explain"].to_string();
     assert!(
         explain.contains("6.25% of each vCPU sustained") && explain.contains("banked CPU balance"),
@@ -133,21 +109,14 @@ fn eighty_eight_gb_on_atlas_takes_m30_with_custom_storage_not_m50() {
         .iter()
         .find(|c| c["price"] == "atlas/custom-storage")
         .unwrap();
-    assert!(close(
-        num(&custom["monthly_usd"]),
-        provisioned * 0.4015,
-        1e-9
-    ));
+    assert!(close(num(&custom["monthly_usd"]), provisioned * 0.4015, 1e-9));
     let storage = db["limits"]
         .as_array()
         .unwrap()
         .iter()
         .find(|l| l["what"] == "storage (with add-on storage)")
         .unwrap();
-    assert_eq!(
-        (storage["basis"].as_str(), num(&storage["limit"])),
-        (Some("estimated"), 480.0)
-    );
+    assert_eq!((storage["basis"].as_str(), num(&storage["limit"])), (Some("estimated"), 480.0));
 }
 
 #[test]
@@ -160,12 +129,7 @@ fn a_hand_written_render_postgres_scenario_plans_without_an_opt_in() {
     assert_eq!(db["tier"], "basic-256mb");
     let gb = 20_000.0 * 2.0 / 1024.0 * 1.5;
     assert!(close(num(&db["total_monthly_usd"]), 6.0 + gb * 0.30, 1e-9));
-    let ops = db["limits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|l| l["what"] == "operations")
-        .unwrap();
+    let ops = db["limits"].as_array().unwrap().iter().find(|l| l["what"] == "operations").unwrap();
     assert_eq!(ops["basis"], "estimated");
     assert!(close(num(&ops["limit"]), 70.0, 1e-9));
     assert_eq!(db["unverified_limits"], serde_json::json!([]));
@@ -192,10 +156,7 @@ fn unpublished_limits_fall_back_to_the_engine_defaults() {
     assert_eq!(connections["basis"], "estimated");
     assert_eq!(num(&connections["limit"]), 100.0);
     let basis = connections["estimate"].as_str().unwrap();
-    assert!(
-        basis.contains("PostgreSQL's default max_connections"),
-        "{basis}"
-    );
+    assert!(basis.contains("PostgreSQL's default max_connections"), "{basis}");
     let cache = component(&report, "cache");
     let ops = limit(cache, "operations");
     assert_eq!(ops["basis"], "estimated");
@@ -208,30 +169,17 @@ fn unpublished_limits_fall_back_to_the_engine_defaults() {
 
 #[test]
 fn strict_limits_and_the_check_assertion_refuse_estimates() {
-    let path = format!(
-        "{}/tests/fixtures/machine/railway-pg.yaml",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let path = format!("{}/tests/fixtures/machine/railway-pg.yaml", env!("CARGO_MANIFEST_DIR"));
     let (code, _, stderr) = run(&["recommend", "--scenario", &path, "--strict-limits"]);
     assert_eq!(code, 1, "{stderr}");
-    assert!(
-        stderr.contains("publishes no connections limit"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("publishes no connections limit"), "{stderr}");
     // The scenario asserts `published_limits_only: true`: check names
     // every estimate the plan rests on and fails.
     let (code, stdout, stderr) = run(&["check", &path]);
     assert_eq!(code, 1, "{stdout}{stderr}");
-    let text = stdout
-        .replace('\n', " ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    for expected in [
-        "published_limits_only",
-        "db connections ≈ 100",
-        "cache operations ≈ 10000",
-    ] {
+    let text = stdout.replace('\n', " ").split_whitespace().collect::<Vec<_>>().join(" ");
+    for expected in ["published_limits_only", "db connections ≈ 100", "cache operations ≈ 10000"]
+    {
         assert!(text.contains(expected), "{expected} missing: {text}");
     }
 }

@@ -13,10 +13,7 @@ fn a_usage_billed_web_tier_does_not_hide_the_databases_next_step() {
     assert_eq!(next["component"], "db", "{next}");
     assert_eq!(next["change"], "db micro → small", "{next}");
     // Supabase Small is $15 against Micro's $10: the step's own cost.
-    assert!(
-        close(next["instances_delta_usd"].as_f64().unwrap(), 5.0, 1e-9),
-        "{next}"
-    );
+    assert!(close(next["instances_delta_usd"].as_f64().unwrap(), 5.0, 1e-9), "{next}");
     let at = next["at_users"].as_f64().unwrap();
     assert!(at > 10_000.0 && at < 100_000.0, "{next}");
     assert_eq!(report["max_users"].as_f64().unwrap(), at - 1.0);
@@ -98,21 +95,10 @@ fn a_price_per_monthly_active_user_counts_the_months_actives() {
         ],
         0,
     );
-    let auth = report["usage"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["name"] == "auth")
-        .unwrap()
-        .clone();
-    assert!(
-        close(auth["quantity"].as_f64().unwrap(), 40_000.0, 1e-12),
-        "{auth}"
-    );
-    assert!(
-        close(auth["monthly_usd"].as_f64().unwrap(), 130.0, 1e-9),
-        "{auth}"
-    );
+    let auth =
+        report["usage"].as_array().unwrap().iter().find(|u| u["name"] == "auth").unwrap().clone();
+    assert!(close(auth["quantity"].as_f64().unwrap(), 40_000.0, 1e-12), "{auth}");
+    assert!(close(auth["monthly_usd"].as_f64().unwrap(), 130.0, 1e-9), "{auth}");
     assert!(close(
         report["demand"]["storage_gb"].as_f64().unwrap(),
         100_000.0 * 0.1 / 1024.0 + 50.0,
@@ -134,17 +120,9 @@ fn a_price_per_monthly_active_user_counts_the_months_actives() {
         ],
         0,
     );
-    let auth = report["usage"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["name"] == "auth")
-        .unwrap()
-        .clone();
-    assert!(
-        close(auth["monthly_usd"].as_f64().unwrap(), 325.0, 1e-9),
-        "{auth}"
-    );
+    let auth =
+        report["usage"].as_array().unwrap().iter().find(|u| u["name"] == "auth").unwrap().clone();
+    assert!(close(auth["monthly_usd"].as_f64().unwrap(), 325.0, 1e-9), "{auth}");
     // A monthly share below the daily one is refused, located.
     let bad = with_ratio.replace("monthly_active_ratio: 0.4", "monthly_active_ratio: 0.1");
     let path = crate::common::write_file(&dir, "bad.yaml", &bad);

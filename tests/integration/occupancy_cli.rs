@@ -10,10 +10,7 @@ use super::common::{close, run, run_json, scratch_dir, write_file};
 fn slot_bound_scenario() -> String {
     let text = std::fs::read_to_string("scenarios/interview-prep-api.yaml").unwrap();
     let text = text
-        .replace(
-            "concurrency_per_instance: 10",
-            "concurrency_per_instance: 2",
-        )
+        .replace("concurrency_per_instance: 10", "concurrency_per_instance: 2")
         .replace("memory_mb_per_job: 40", "memory_mb_per_job: 280");
     write_file(&scratch_dir("occupancy"), "slots.yaml", &text)
 }
@@ -21,24 +18,10 @@ fn slot_bound_scenario() -> String {
 #[test]
 fn a_worker_reports_slot_occupancy_beside_cpu_and_names_occupancy_as_its_binding() {
     let path = slot_bound_scenario();
-    let json = run_json(
-        &[
-            "recommend",
-            "--scenario",
-            &path,
-            "--users",
-            "20000",
-            "--format",
-            "json",
-        ],
-        0,
-    );
-    let worker = json["components"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["name"] == "worker")
-        .unwrap();
+    let json =
+        run_json(&["recommend", "--scenario", &path, "--users", "20000", "--format", "json"], 0);
+    let worker =
+        json["components"].as_array().unwrap().iter().find(|c| c["name"] == "worker").unwrap();
     assert_eq!(worker["tier"], "standard");
     assert_eq!(worker["binding"], "occupancy");
     let count = worker["count"].as_f64().unwrap();
@@ -57,14 +40,8 @@ fn a_worker_reports_slot_occupancy_beside_cpu_and_names_occupancy_as_its_binding
     let (questions, exports) = (rate("question-generation"), rate("export"));
     let busy = (questions * 6.0 + exports * 4.0) / (count * 2.0);
     let cpu = (questions * 0.05 + exports * 1.5) / (count * 1.0);
-    assert!(
-        close(worker["occupancy"].as_f64().unwrap(), busy, 1e-9),
-        "{worker}"
-    );
-    assert!(
-        close(worker["utilization"].as_f64().unwrap(), cpu, 1e-9),
-        "{worker}"
-    );
+    assert!(close(worker["occupancy"].as_f64().unwrap(), busy, 1e-9), "{worker}");
+    assert!(close(worker["utilization"].as_f64().unwrap(), cpu, 1e-9), "{worker}");
     // The slots bind: one instance fewer would be over 100% busy, while its
     // CPU would still be far under the 70% cap.
     assert!(busy * count / (count - 1.0) >= 1.0);
@@ -72,23 +49,14 @@ fn a_worker_reports_slot_occupancy_beside_cpu_and_names_occupancy_as_its_binding
     let (code, table, _) = run(&["recommend", "--scenario", &path, "--users", "20000"]);
     assert_eq!(code, 0);
     assert!(table.contains("CPU / slots busy"), "{table}");
-    assert!(
-        table.contains(&format!("{:.1} % / {:.1} %", cpu * 100.0, busy * 100.0)),
-        "{table}"
-    );
+    assert!(table.contains(&format!("{:.1} % / {:.1} %", cpu * 100.0, busy * 100.0)), "{table}");
 }
 
 #[test]
 fn explain_lists_each_cheaper_option_rejected_with_the_reason() {
     let path = slot_bound_scenario();
-    let (code, table, _) = run(&[
-        "recommend",
-        "--scenario",
-        &path,
-        "--users",
-        "20000",
-        "--explain",
-    ]);
+    let (code, table, _) =
+        run(&["recommend", "--scenario", &path, "--users", "20000", "--explain"]);
     assert_eq!(code, 0);
     // The example, in figures: 2 × 280 MB against 85% of 512 MB.
     assert!(

@@ -14,13 +14,8 @@ const LAMBDA_OR_RENDER: &str = include_str!("../fixtures/lambda-or-render.yaml")
 /// recommend's capacity and next upgrade hold against the planner: at
 /// `max_users` the same managed mix, one beyond another, never cheaper.
 fn assert_agrees(planner: &Planner<'_>, users: f64) {
-    let report = recommend(
-        planner.scenario,
-        planner.catalog,
-        users,
-        RecommendOptions::default(),
-    )
-    .unwrap();
+    let report =
+        recommend(planner.scenario, planner.catalog, users, RecommendOptions::default()).unwrap();
     let here = planner.plan(users).unwrap().managed_mix();
     let Some(max) = report.max_users else { return };
     assert_eq!(
@@ -29,12 +24,9 @@ fn assert_agrees(planner: &Planner<'_>, users: f64) {
         "{users}: same mix at max_users {max}"
     );
     match planner.plan(max + 1.0) {
-        Ok(next) => assert_ne!(
-            next.managed_mix(),
-            here,
-            "{users}: the mix changes at {}",
-            max + 1.0
-        ),
+        Ok(next) => {
+            assert_ne!(next.managed_mix(), here, "{users}: the mix changes at {}", max + 1.0)
+        }
         Err(_) => assert!(report.next_upgrade.is_none()),
     }
     if let Some(upgrade) = &report.next_upgrade {
@@ -49,18 +41,7 @@ fn assert_agrees(planner: &Planner<'_>, users: f64) {
 
 /// The issue's case: recommend with `--rps 300 --users 5000`, as JSON.
 fn recommend_at_300_rps() -> serde_json::Value {
-    run_json(
-        &[
-            "recommend",
-            "--rps",
-            "300",
-            "--users",
-            "5000",
-            "--format",
-            "json",
-        ],
-        0,
-    )
+    run_json(&["recommend", "--rps", "300", "--users", "5000", "--format", "json"], 0)
 }
 
 #[test]
@@ -69,16 +50,10 @@ fn rps_300_with_5000_users_sets_the_per_user_rate_and_the_next_upgrade_costs_mor
     // (api 23 → 1 × starter, −$69.94/month)".
     let json = recommend_at_300_rps();
     assert_eq!(json["users"], 5000.0);
-    assert!(close(
-        json["demand"]["peak_rps"].as_f64().unwrap(),
-        300.0,
-        1e-12
-    ));
+    assert!(close(json["demand"]["peak_rps"].as_f64().unwrap(), 300.0, 1e-12));
     // 300/s × 60 ÷ (5,000 × 0.1 daily active × 0.3 online) = 120 per online user per minute.
     assert!(close(
-        json["given_rate"]["requests_per_online_user_per_min"]
-            .as_f64()
-            .unwrap(),
+        json["given_rate"]["requests_per_online_user_per_min"].as_f64().unwrap(),
         120.0,
         1e-12
     ));
@@ -91,30 +66,14 @@ fn rps_300_with_5000_users_sets_the_per_user_rate_and_the_next_upgrade_costs_mor
     let at = |users: f64| {
         let rps = format!("{}", 300.0 * users / 5000.0);
         let users = format!("{users}");
-        run_json(
-            &[
-                "recommend",
-                "--rps",
-                &rps,
-                "--users",
-                &users,
-                "--format",
-                "json",
-            ],
-            0,
-        )
+        run_json(&["recommend", "--rps", &rps, "--users", &users, "--format", "json"], 0)
     };
     let mix = |j: &serde_json::Value| -> Vec<(String, u64)> {
         j["components"]
             .as_array()
             .unwrap()
             .iter()
-            .map(|c| {
-                (
-                    c["tier"].as_str().unwrap().to_string(),
-                    c["count"].as_u64().unwrap(),
-                )
-            })
+            .map(|c| (c["tier"].as_str().unwrap().to_string(), c["count"].as_u64().unwrap()))
             .collect()
     };
     assert_eq!(mix(&at(max)), mix(&json));
@@ -122,10 +81,7 @@ fn rps_300_with_5000_users_sets_the_per_user_rate_and_the_next_upgrade_costs_mor
     assert_ne!(mix(&next), mix(&json));
     // The upgrade's figures: one more Starter ($7, the catalog's price) in
     // instances, and the next plan's total (its own run) minus this one.
-    assert!(
-        close(upgrade["instances_delta_usd"].as_f64().unwrap(), 7.0, 1e-12),
-        "{upgrade}"
-    );
+    assert!(close(upgrade["instances_delta_usd"].as_f64().unwrap(), 7.0, 1e-12), "{upgrade}");
     assert!(close(
         upgrade["delta_usd"].as_f64().unwrap(),
         next["monthly_usd"].as_f64().unwrap() - json["monthly_usd"].as_f64().unwrap(),
@@ -146,38 +102,13 @@ fn rps_7_5_with_100000_users_plans_the_capacity_at_that_per_user_rate() {
     // 100,000 users" (its capacity came from the scenario's own 3/min).
     let catalog = load().unwrap();
     let file = load_scenario(None).unwrap();
-    let run = GivenRate {
-        rps: 7.5,
-        users: Some(100_000.0),
-    }
-    .apply(&file.scenario)
-    .unwrap();
-    assert!(close(
-        run.scenario.workload.requests_per_online_user_per_min,
-        0.15,
-        1e-12
-    ));
+    let run = GivenRate { rps: 7.5, users: Some(100_000.0) }.apply(&file.scenario).unwrap();
+    assert!(close(run.scenario.workload.requests_per_online_user_per_min, 0.15, 1e-12));
     let planner = Planner::new(&run.scenario, &catalog);
     assert_agrees(&planner, run.users);
-    let json = run_json(
-        &[
-            "recommend",
-            "--rps",
-            "7.5",
-            "--users",
-            "100000",
-            "--format",
-            "json",
-        ],
-        0,
-    );
-    let report = recommend(
-        &run.scenario,
-        &catalog,
-        run.users,
-        RecommendOptions::default(),
-    )
-    .unwrap();
+    let json = run_json(&["recommend", "--rps", "7.5", "--users", "100000", "--format", "json"], 0);
+    let report =
+        recommend(&run.scenario, &catalog, run.users, RecommendOptions::default()).unwrap();
     assert_eq!(json["max_users"].as_f64(), report.max_users);
     assert_eq!(json["monthly_usd"].as_f64().unwrap(), report.monthly_usd);
 }
@@ -211,48 +142,26 @@ fn a_given_rate_gives_the_same_plan_in_every_command() {
         ],
         0,
     );
-    assert_eq!(
-        forecast["months"][0]["monthly_usd"].as_f64().unwrap(),
-        total
-    );
-    let diff = run_json(
-        &[
-            "diff", "default", "--users", "5000", "--rps", "300", "--format", "json",
-        ],
-        0,
-    );
+    assert_eq!(forecast["months"][0]["monthly_usd"].as_f64().unwrap(), total);
+    let diff =
+        run_json(&["diff", "default", "--users", "5000", "--rps", "300", "--format", "json"], 0);
     assert_eq!(diff["points"][0]["base_usd"].as_f64().unwrap(), total);
     // An assertion with users and rpm follows the same rule: 300/s = 18,000/min.
     let dir = scratch_dir("given-rate-check");
     let text = load_scenario(None).unwrap().text.replace(
         "assert:",
-        &format!(
-            "assert:\n  - {{ users: 5000, rpm: 18000, max_monthly_usd: {} }}",
-            total - 0.01
-        ),
+        &format!("assert:\n  - {{ users: 5000, rpm: 18000, max_monthly_usd: {} }}", total - 0.01),
     );
     let path = write_file(&dir, "rate.yaml", &text);
     let check = run_json(&["check", &path, "--format", "json"], 1);
-    let failed: Vec<_> = check["assertions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|a| a["pass"] == false)
-        .collect();
+    let failed: Vec<_> =
+        check["assertions"].as_array().unwrap().iter().filter(|a| a["pass"] == false).collect();
     assert_eq!(failed.len(), 1, "{check}");
     assert_eq!(failed[0]["at"], "users=5000 rpm=18000");
-    assert!(
-        failed[0]["value"]
-            .as_str()
-            .unwrap()
-            .contains(&format!("{total:.2}")),
-        "{}",
-        failed[0]
-    );
+    assert!(failed[0]["value"].as_str().unwrap().contains(&format!("{total:.2}")), "{}", failed[0]);
     // More than one user count with a rate is refused, naming why.
-    let (code, _, err) = run(&[
-        "diff", "default", "--users", "5000", "--users", "6000", "--rps", "300",
-    ]);
+    let (code, _, err) =
+        run(&["diff", "default", "--users", "5000", "--users", "6000", "--rps", "300"]);
     assert_eq!(code, 2);
     assert!(err.contains("describes one user count"), "{err}");
 }
@@ -274,11 +183,7 @@ fn fractional_user_counts_follow_one_rule() {
     // A rate too small for one user: one user, making exactly that rate.
     let json = run_json(&["recommend", "--rps", "0.001", "--format", "json"], 0);
     assert_eq!(json["users"], 1.0);
-    assert!(close(
-        json["demand"]["peak_rps"].as_f64().unwrap(),
-        0.001,
-        1e-12
-    ));
+    assert!(close(json["demand"]["peak_rps"].as_f64().unwrap(), 0.001, 1e-12));
 }
 
 #[test]
@@ -292,20 +197,12 @@ fn every_command_names_the_same_stage() {
         let users = capplan::report::sweep::user_points(10.0, 2_000_000.0, 40, true);
         let swept = capplan::report::sweep::sweep(&file.scenario, &catalog, &users);
         for row in &swept.rows {
-            let Ok(report) = recommend(
-                &file.scenario,
-                &catalog,
-                row.users,
-                RecommendOptions::default(),
-            ) else {
+            let Ok(report) =
+                recommend(&file.scenario, &catalog, row.users, RecommendOptions::default())
+            else {
                 continue;
             };
-            assert_eq!(
-                report.stage.map(|s| s.name),
-                row.stage,
-                "{name:?} at {} users",
-                row.users
-            );
+            assert_eq!(report.stage.map(|s| s.name), row.stage, "{name:?} at {} users", row.users);
         }
     }
     // The next stage recommend names is the stage sweep gives one user beyond.
@@ -314,9 +211,7 @@ fn every_command_names_the_same_stage() {
     let at = next["at_users"].as_f64().unwrap();
     let (before, after) = (format!("{}", at - 1.0), format!("{at}"));
     let sweep = run_json(
-        &[
-            "sweep", "--from", &before, "--to", &after, "--points", "2", "--format", "json",
-        ],
+        &["sweep", "--from", &before, "--to", &after, "--points", "2", "--format", "json"],
         0,
     );
     assert_eq!(sweep["rows"][0]["stage"], json["stage"]["name"]);
@@ -343,10 +238,7 @@ fn every_command_names_the_same_stage() {
         .find(|e| e["kind"] == "stage")
         .expect("a stage change within 60 months");
     let users = event["users"].as_f64().unwrap();
-    assert!(
-        users >= at && users < at + 100.0,
-        "stage change at {users}, recommend says {at}"
-    );
+    assert!(users >= at && users < at + 100.0, "stage change at {users}, recommend says {at}");
 }
 
 #[test]
@@ -358,13 +250,7 @@ fn serverless_capacity_and_next_upgrade_agree_with_recommend_beyond_them() {
     let catalog = load().unwrap();
     let file = parse_scenario("lambda-or-render.yaml", LAMBDA_OR_RENDER).unwrap();
     let planner = Planner::new(&file.scenario, &catalog);
-    let report = recommend(
-        &file.scenario,
-        &catalog,
-        1000.0,
-        RecommendOptions::default(),
-    )
-    .unwrap();
+    let report = recommend(&file.scenario, &catalog, 1000.0, RecommendOptions::default()).unwrap();
     let max = report.max_users.expect("Render undercuts Lambda somewhere");
     let start = planner.plan(1000.0).unwrap();
     assert!(start.components[0].serverless);
@@ -372,11 +258,7 @@ fn serverless_capacity_and_next_upgrade_agree_with_recommend_beyond_them() {
     // user checked), and max_users + 1 has.
     let mut users = 1000.0;
     while users <= max {
-        assert_eq!(
-            planner.plan(users).unwrap().managed_mix(),
-            start.managed_mix(),
-            "at {users}"
-        );
+        assert_eq!(planner.plan(users).unwrap().managed_mix(), start.managed_mix(), "at {users}");
         users += 20.0;
     }
     assert_agrees(&planner, 1000.0);
@@ -391,11 +273,7 @@ fn serverless_capacity_and_next_upgrade_agree_with_recommend_beyond_them() {
     ]);
     assert_eq!(code, 0);
     let users = format!("{}", max as u64);
-    let grouped = format!(
-        "{},{}",
-        &users[..users.len() - 3],
-        &users[users.len() - 3..]
-    );
+    let grouped = format!("{},{}", &users[..users.len() - 3], &users[users.len() - 3..]);
     assert!(
         table.contains(&format!("This mix stays the cheapest up to {grouped} users (it holds the load up to more than 10^12")),
         "{table}"
@@ -408,11 +286,8 @@ fn serverless_capacity_and_next_upgrade_agree_with_recommend_beyond_them() {
 #[test]
 fn capacity_and_next_upgrade_agree_in_the_shipped_scenarios() {
     let catalog = load().unwrap();
-    for name in [
-        None,
-        Some("scenarios/smriti.yaml"),
-        Some("scenarios/interview-preparation.yaml"),
-    ] {
+    for name in [None, Some("scenarios/smriti.yaml"), Some("scenarios/interview-preparation.yaml")]
+    {
         let file = load_scenario(name.map(std::path::Path::new)).unwrap();
         let planner = Planner::new(&file.scenario, &catalog);
         for users in [50.0, 1_000.0, 5_000.0, 40_000.0, 300_000.0] {

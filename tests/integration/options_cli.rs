@@ -59,24 +59,18 @@ fn flat_day_autoscales_to_fixed_peak_and_per_second_billing_pays_the_average() {
     let catalog = load().unwrap();
     let mut file = mercenary();
     file.scenario.workload.load_profile = None;
-    let plan = Planner::new(&file.scenario, &catalog)
-        .plan(250_000.0)
-        .unwrap();
+    let plan = Planner::new(&file.scenario, &catalog).plan(250_000.0).unwrap();
     let api = &plan.components[0];
     let a = api.autoscale.as_ref().unwrap();
     assert_eq!((a.min_count, a.peak_count), (api.count, api.count));
     assert_eq!(api.autoscale_saving_usd(), Some(0.0));
     // The default scenario's api on Render (billed per second), autoscaled.
-    let text = std::fs::read_to_string("scenarios/interview-prep-api.yaml")
-        .unwrap()
-        .replace(
-            "    # The guide's render.yaml runs at least one instance.\n    min_instances: 1\n",
-            "    autoscale: { min: 1, max: 10, target_utilization: 0.7 }\n",
-        );
+    let text = std::fs::read_to_string("scenarios/interview-prep-api.yaml").unwrap().replace(
+        "    # The guide's render.yaml runs at least one instance.\n    min_instances: 1\n",
+        "    autoscale: { min: 1, max: 10, target_utilization: 0.7 }\n",
+    );
     let file = parse_scenario("autoscaled.yaml", &text).unwrap();
-    let plan = Planner::new(&file.scenario, &catalog)
-        .plan(60_000.0)
-        .unwrap();
+    let plan = Planner::new(&file.scenario, &catalog).plan(60_000.0).unwrap();
     let api = &plan.components[0];
     let a = api.autoscale.as_ref().expect("autoscale parsed");
     assert_eq!(a.billing, "per_second");
@@ -88,16 +82,8 @@ fn flat_day_autoscales_to_fixed_peak_and_per_second_billing_pays_the_average() {
 
 #[test]
 fn recommend_reports_autoscaling_and_the_purchase_option_saving() {
-    let json = run_json(
-        &[
-            "recommend",
-            "--scenario",
-            "scenarios/mercenary.yaml",
-            "--format",
-            "json",
-        ],
-        0,
-    );
+    let json =
+        run_json(&["recommend", "--scenario", "scenarios/mercenary.yaml", "--format", "json"], 0);
     let api = &json["components"][0];
     let a = &api["autoscale"];
     let unit = api["unit_monthly_usd"].as_f64().unwrap();
@@ -106,28 +92,19 @@ fn recommend_reports_autoscaling_and_the_purchase_option_saving() {
     assert!((a["fixed_peak_monthly_usd"].as_f64().unwrap() - unit * peak).abs() < 1e-9);
     let saving = a["saving_usd"].as_f64().unwrap();
     let cost = api["monthly_usd"].as_f64().unwrap();
-    assert!(
-        (unit * peak - cost - saving).abs() < 1e-6 && saving > 0.0,
-        "{a}"
-    );
+    assert!((unit * peak - cost - saving).abs() < 1e-6 && saving > 0.0, "{a}");
     let min = a["min_count"].as_f64().unwrap();
     assert!((a["fixed_min_monthly_usd"].as_f64().unwrap() - unit * min).abs() < 1e-9);
     // The time-weighted average count lies between the minimum and what
     // hourly billing pays (each hour's largest count).
     let average = a["average_count"].as_f64().unwrap();
-    assert!(
-        average >= min && average <= a["billed_count"].as_f64().unwrap(),
-        "{a}"
-    );
+    assert!(average >= min && average <= a["billed_count"].as_f64().unwrap(), "{a}");
     // The worker runs on spot: 35% of on-demand in the catalog.
     let worker = &json["components"][1];
     assert_eq!(worker["purchase_option"], "spot");
     let on_demand = worker["on_demand_monthly_usd"].as_f64().unwrap();
     let spot = worker["monthly_usd"].as_f64().unwrap();
-    assert!(
-        (spot - on_demand * 0.35).abs() < 1e-9,
-        "{spot} vs {on_demand}"
-    );
+    assert!((spot - on_demand * 0.35).abs() < 1e-9, "{spot} vs {on_demand}");
     assert!((worker["purchase_saving_usd"].as_f64().unwrap() - on_demand * 0.65).abs() < 1e-9);
     let (_, table, _) = run(&["recommend", "--scenario", "scenarios/mercenary.yaml"]);
     assert!(table.contains("worker: spot saves $"), "{table}");
@@ -138,22 +115,17 @@ fn recommend_reports_autoscaling_and_the_purchase_option_saving() {
 #[test]
 fn a_purchase_option_the_tier_does_not_offer_falls_back_to_on_demand() {
     let dir = scratch_dir("purchase-fallback");
-    let text = std::fs::read_to_string("scenarios/interview-prep-api.yaml")
-        .unwrap()
-        .replace(
-            "    candidates: [render/web]\n",
-            "    candidates: [render/web]\n    purchase_option: reserved_1y\n",
-        );
+    let text = std::fs::read_to_string("scenarios/interview-prep-api.yaml").unwrap().replace(
+        "    candidates: [render/web]\n",
+        "    candidates: [render/web]\n    purchase_option: reserved_1y\n",
+    );
     let path = write_file(&dir, "s.yaml", &text);
     let json = run_json(&["recommend", "--scenario", &path, "--format", "json"], 0);
     let api = &json["components"][0];
     assert_eq!(api["purchase_option"], "on_demand");
     assert_eq!(api["purchase_saving_usd"].as_f64(), Some(0.0));
     let warnings = json["warnings"].to_string();
-    assert!(
-        warnings.contains("does not offer reserved_1y; priced on demand"),
-        "{warnings}"
-    );
+    assert!(warnings.contains("does not offer reserved_1y; priced on demand"), "{warnings}");
 }
 
 #[test]
@@ -174,12 +146,9 @@ fn lambda_is_priced_by_requests_and_gb_seconds_after_the_free_tier() {
     let comparison = &json["serverless"][0];
     assert_eq!(comparison["component"], "api");
     let tier = comparison["serverless_tier"].as_str().unwrap();
-    let memory_gb: f64 = tier
-        .trim_start_matches("aws/lambda/")
-        .trim_end_matches("mb")
-        .parse::<f64>()
-        .unwrap()
-        / 1024.0;
+    let memory_gb: f64 =
+        tier.trim_start_matches("aws/lambda/").trim_end_matches("mb").parse::<f64>().unwrap()
+            / 1024.0;
     let file = load_scenario(Some(Path::new("scenarios/smriti.yaml"))).unwrap();
     let requests = demand(&file.scenario, users).requests_per_month;
     // cpu_ms 15 + io_ms 20 billed per request; 1M requests and 400,000
@@ -192,29 +161,19 @@ fn lambda_is_priced_by_requests_and_gb_seconds_after_the_free_tier() {
     let egress_gb = demand(&file.scenario, users).egress_gb_per_month;
     let egress = (egress_gb - 100.0).max(0.0) * 0.09;
     let got = comparison["serverless_monthly_usd"].as_f64().unwrap();
-    assert!(
-        (got - expected - egress).abs() < 1e-9,
-        "{got} vs {expected} + {egress}"
-    );
+    assert!((got - expected - egress).abs() < 1e-9, "{got} vs {expected} + {egress}");
     // The planner picks Lambda here: its count is the peak concurrency,
     // rate × 35 ms by Little's law, rounded up.
     let api = &json["components"][0];
     assert_eq!(api["serverless"], true);
     let lambda = api["monthly_usd"].as_f64().unwrap();
     assert!((lambda - expected).abs() < 1e-9, "{lambda} vs {expected}");
-    let charged: f64 = api["charges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| l["monthly_usd"].as_f64().unwrap())
-        .sum();
+    let charged: f64 =
+        api["charges"].as_array().unwrap().iter().map(|l| l["monthly_usd"].as_f64().unwrap()).sum();
     assert!((charged - egress).abs() < 1e-9, "{charged} vs {egress}");
     assert_eq!(api["charges"][0]["price"], "aws/data-transfer-out");
     let peak_rps = json["demand"]["peak_rps"].as_f64().unwrap();
-    assert_eq!(
-        api["count"].as_f64(),
-        Some((peak_rps * 0.035).ceil().max(1.0))
-    );
+    assert_eq!(api["count"].as_f64(), Some((peak_rps * 0.035).ceil().max(1.0)));
 }
 
 #[test]
@@ -234,14 +193,9 @@ fn the_break_even_is_where_instances_become_cheaper() {
     let path = dir.join("smriti.yaml");
     std::fs::write(&path, without).unwrap();
     let scenario = path.to_str().unwrap();
-    let json = run_json(
-        &["recommend", "--scenario", scenario, "--format", "json"],
-        0,
-    );
+    let json = run_json(&["recommend", "--scenario", scenario, "--format", "json"], 0);
     let at = json["serverless"][0]["break_even_users"].as_f64().unwrap();
-    let requests = json["serverless"][0]["break_even_requests_per_month"]
-        .as_f64()
-        .unwrap();
+    let requests = json["serverless"][0]["break_even_requests_per_month"].as_f64().unwrap();
     let file = load_scenario(Some(&path)).unwrap();
     assert!((demand(&file.scenario, at).requests_per_month - requests).abs() < 1e-3);
     let costs = |users: f64| {
@@ -264,32 +218,15 @@ fn the_break_even_is_where_instances_become_cheaper() {
         )
     };
     let (serverless, instances) = costs(at);
-    assert!(
-        serverless > instances,
-        "at {at}: {serverless} <= {instances}"
-    );
+    assert!(serverless > instances, "at {at}: {serverless} <= {instances}");
     let (serverless, instances) = costs((at / 1.002).floor());
-    assert!(
-        serverless <= instances,
-        "below {at}: {serverless} > {instances}"
-    );
+    assert!(serverless <= instances, "below {at}: {serverless} > {instances}");
     // With its egress, instances never become cheaper before Render's
     // instance limit: no break-even, rather than a false one where
     // instances stop fitting.
-    let json = run_json(
-        &[
-            "recommend",
-            "--scenario",
-            "scenarios/smriti.yaml",
-            "--format",
-            "json",
-        ],
-        0,
-    );
-    assert_eq!(
-        json["serverless"][0]["break_even_users"],
-        serde_json::Value::Null
-    );
+    let json =
+        run_json(&["recommend", "--scenario", "scenarios/smriti.yaml", "--format", "json"], 0);
+    assert_eq!(json["serverless"][0]["break_even_users"], serde_json::Value::Null);
     std::fs::remove_dir_all(&dir).ok();
 }
 
@@ -318,10 +255,7 @@ fn media_plans_follow_the_credits_the_scenario_uses() {
             .find(|c| c["name"] == "media")
             .unwrap()
             .clone();
-        (
-            media["tier"].as_str().unwrap().to_string(),
-            media["utilization"].as_f64().unwrap(),
-        )
+        (media["tier"].as_str().unwrap().to_string(), media["utilization"].as_f64().unwrap())
     };
     let (tier, used) = tier_at("547");
     assert_eq!(tier, "free");
@@ -361,10 +295,7 @@ fn bad_autoscale_media_and_serverless_settings_are_clear_errors() {
         ),
         "'aws/lambda/512mb' is serverless; a fixed mix names instance tiers".to_string(),
     ] {
-        assert!(
-            stderr.contains(&expected),
-            "missing {expected:?} in\n{stderr}"
-        );
+        assert!(stderr.contains(&expected), "missing {expected:?} in\n{stderr}");
     }
 }
 

@@ -8,10 +8,8 @@ const DEFAULT: &str = include_str!("../../scenarios/interview-prep-api.yaml");
 /// The default scenario with the api's cpu_ms and concurrency edited by hand.
 fn edited(cpu_ms: &str) -> String {
     let marker = "  - name: api\n";
-    let at = DEFAULT
-        .find(marker)
-        .expect("the default scenario has an api component")
-        + marker.len();
+    let at =
+        DEFAULT.find(marker).expect("the default scenario has an api component") + marker.len();
     format!(
         "{}    cpu_ms: {cpu_ms}\n    concurrency: blocking\n{}",
         &DEFAULT[..at],
@@ -22,11 +20,7 @@ fn edited(cpu_ms: &str) -> String {
 #[test]
 fn a_patch_plans_exactly_like_the_edited_scenario_and_is_noted() {
     let dir = scratch_dir("patch-equivalence");
-    let first = write_file(
-        &dir,
-        "first.yaml",
-        "components:\n  - name: api\n    cpu_ms: 99\n",
-    );
+    let first = write_file(&dir, "first.yaml", "components:\n  - name: api\n    cpu_ms: 99\n");
     let second = write_file(
         &dir,
         "second.yaml",
@@ -47,18 +41,8 @@ fn a_patch_plans_exactly_like_the_edited_scenario_and_is_noted() {
         ],
         0,
     );
-    let by_hand = run_json(
-        &[
-            "recommend",
-            "--users",
-            "5000",
-            "--scenario",
-            &hand,
-            "--format",
-            "json",
-        ],
-        0,
-    );
+    let by_hand =
+        run_json(&["recommend", "--users", "5000", "--scenario", &hand, "--format", "json"], 0);
     assert_eq!(patched["monthly_usd"], by_hand["monthly_usd"]);
     assert_eq!(patched["components"], by_hand["components"]);
     // Without the patch the plan differs: the patch did something.
@@ -79,9 +63,7 @@ fn a_patch_plans_exactly_like_the_edited_scenario_and_is_noted() {
     // Every command that takes --scenario takes --patch.
     for args in [
         vec!["sweep", "--from", "100", "--to", "1000", "--points", "2"],
-        vec![
-            "forecast", "--users", "1000", "--growth", "10%", "--months", "2",
-        ],
+        vec!["forecast", "--users", "1000", "--growth", "10%", "--months", "2"],
         vec!["compare", "--users", "1000", "--stacks", "render"],
         vec!["stages"],
     ] {
@@ -91,9 +73,7 @@ fn a_patch_plans_exactly_like_the_edited_scenario_and_is_noted() {
         assert!(code == 0 || code == 1, "{with:?}: {stderr}");
     }
     let diff = run_json(
-        &[
-            "diff", "default", "--patch", &second, "--users", "5000", "--format", "json",
-        ],
+        &["diff", "default", "--patch", &second, "--users", "5000", "--format", "json"],
         0,
     );
     let text = diff.to_string();
@@ -128,40 +108,19 @@ fn bad_patches_are_located_and_exit_2() {
             ":3",
             "unknown variant `sometimes`",
         ),
-        (
-            "shape.yaml",
-            "- cpu_ms: 3\n",
-            ":1",
-            "expected a mapping of scenario fields",
-        ),
-        (
-            "nameless.yaml",
-            "components:\n  - cpu_ms: 3\n",
-            ":2",
-            "expected items with a `name`",
-        ),
-        (
-            "syntax.yaml",
-            "components: [\n",
-            "",
-            "did not find expected",
-        ),
+        ("shape.yaml", "- cpu_ms: 3\n", ":1", "expected a mapping of scenario fields"),
+        ("nameless.yaml", "components:\n  - cpu_ms: 3\n", ":2", "expected items with a `name`"),
+        ("syntax.yaml", "components: [\n", "", "did not find expected"),
     ];
     for (name, text, line, message) in cases {
         let path = write_file(&dir, name, text);
         let (code, stdout, stderr) = run(&["recommend", "--patch", &path]);
         assert_eq!(code, 2, "{name}: {stderr}");
         assert!(stdout.is_empty(), "{name}: {stdout}");
-        assert!(
-            stderr.contains(&format!("{name}{line}")),
-            "{name}: {stderr}"
-        );
+        assert!(stderr.contains(&format!("{name}{line}")), "{name}: {stderr}");
         assert!(stderr.contains(message), "{name}: {stderr}");
     }
     let (code, _, stderr) = run(&["recommend", "--patch", "/nonexistent/patch.yaml"]);
     assert_eq!(code, 2);
-    assert!(
-        stderr.contains("/nonexistent/patch.yaml: cannot read"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("/nonexistent/patch.yaml: cannot read"), "{stderr}");
 }

@@ -41,9 +41,7 @@ fn twenty_four_copies_of_the_default_api_plan_within_the_shared_connection_limit
     // fewer, larger instances than one copy alone would.
     let catalog = load().unwrap();
     let file = load_scenario(None).unwrap();
-    let alone = Planner::new(&file.scenario, &catalog)
-        .plan(200_000.0)
-        .unwrap();
+    let alone = Planner::new(&file.scenario, &catalog).plan(200_000.0).unwrap();
     let api_alone = alone.components.iter().find(|c| c.name == "api").unwrap();
     let mut scenario = file.scenario.clone();
     let api = scenario.component("api").unwrap().clone();
@@ -60,16 +58,10 @@ fn twenty_four_copies_of_the_default_api_plan_within_the_shared_connection_limit
         c.result_kb_per_operation = Some(0.0);
     }
     let plan = Planner::new(&scenario, &catalog).plan(200_000.0).unwrap();
-    let copies: Vec<_> = plan
-        .components
-        .iter()
-        .filter(|c| c.name.starts_with("api-"))
-        .collect();
+    let copies: Vec<_> = plan.components.iter().filter(|c| c.name.starts_with("api-")).collect();
     assert_eq!(copies.len(), 24);
     assert!(
-        copies
-            .iter()
-            .any(|c| c.tier_ref != api_alone.tier_ref || c.count != api_alone.count),
+        copies.iter().any(|c| c.tier_ref != api_alone.tier_ref || c.count != api_alone.count),
         "the shared limits bind: not every copy is sized as one alone"
     );
     let planner = Planner::new(&scenario, &catalog);
@@ -83,11 +75,7 @@ fn twenty_four_copies_of_the_default_api_plan_within_the_shared_connection_limit
         .filter(|c| c.role.is_compute())
         .map(|c| {
             c.count as f64
-                * scenario
-                    .component(&c.name)
-                    .unwrap()
-                    .db_pool_per_instance
-                    .unwrap_or(0.0)
+                * scenario.component(&c.name).unwrap().db_pool_per_instance.unwrap_or(0.0)
         })
         .sum();
     assert!(connections >= 24.0 * pool);

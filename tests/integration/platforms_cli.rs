@@ -6,12 +6,7 @@ use super::common::{close, run_json};
 use serde_json::Value;
 
 fn component<'a>(report: &'a Value, name: &str) -> &'a Value {
-    report["components"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["name"] == name)
-        .unwrap()
+    report["components"].as_array().unwrap().iter().find(|c| c["name"] == name).unwrap()
 }
 
 fn charge<'a>(component: &'a Value, price: &str) -> &'a Value {
@@ -30,21 +25,12 @@ fn usd(value: &Value) -> f64 {
 #[test]
 fn render_on_neon_launch_costs_what_the_research_figures_add_up_to() {
     let report = run_json(
-        &[
-            "recommend",
-            "--scenario",
-            "scenarios/examples/render-neon.yaml",
-            "--format",
-            "json",
-        ],
+        &["recommend", "--scenario", "scenarios/examples/render-neon.yaml", "--format", "json"],
         0,
     );
     // API: two Render Starter instances (high availability), $7 each.
     let api = component(&report, "api");
-    assert_eq!(
-        (api["tier"].as_str(), api["count"].as_u64()),
-        (Some("starter"), Some(2))
-    );
+    assert_eq!((api["tier"].as_str(), api["count"].as_u64()), (Some("starter"), Some(2)));
     // Neon Launch: 20,000 users × 5 MB = 97.66 GB stored, 5% hot = 4.883
     // GB; in RAM at 85%: 5,882 MB = 1.436 CU of 4 GB, up to the 0.25 step:
     // 1.5 CU every hour. The tier's price is the 0.25 CU minimum ($0.106 ×
@@ -56,20 +42,9 @@ fn render_on_neon_launch_costs_what_the_research_figures_add_up_to() {
     assert_eq!(db["offering"], "postgres-launch");
     assert!(close(usd(&db["monthly_usd"]), 0.106 * 0.25 * 730.0, 1e-9));
     let units = charge(db, "neon/launch-compute");
-    assert!(
-        close(usd(&units["quantity"]), 1.25 * 730.0, 1e-9),
-        "{units}"
-    );
-    assert!(close(
-        usd(&units["monthly_usd"]),
-        1.25 * 730.0 * 0.106,
-        1e-9
-    ));
-    assert!(close(
-        usd(&charge(db, "neon/storage")["monthly_usd"]),
-        stored * 0.35,
-        1e-9
-    ));
+    assert!(close(usd(&units["quantity"]), 1.25 * 730.0, 1e-9), "{units}");
+    assert!(close(usd(&units["monthly_usd"]), 1.25 * 730.0 * 0.106, 1e-9));
+    assert!(close(usd(&charge(db, "neon/storage")["monthly_usd"]), stored * 0.35, 1e-9));
     assert!(close(
         usd(&charge(db, "neon/restore-history")["monthly_usd"]),
         stored * 0.1 * 0.20,
@@ -89,10 +64,7 @@ fn render_on_neon_launch_costs_what_the_research_figures_add_up_to() {
 }
 
 fn recommend(scenario: &str) -> Value {
-    run_json(
-        &["recommend", "--scenario", scenario, "--format", "json"],
-        0,
-    )
+    run_json(&["recommend", "--scenario", scenario, "--format", "json"], 0)
 }
 
 fn usage_line<'a>(report: &'a Value, name_starts: &str) -> &'a Value {
@@ -120,11 +92,7 @@ fn railway_bills_cpu_and_memory_used_and_credits_the_plan_fee() {
     assert!(close(usd(&cpu["quantity"]), 0.5, 1e-9), "{cpu}");
     assert!(close(usd(&cpu["monthly_usd"]), 10.0, 1e-9));
     let memory = charge(api, "railway/memory");
-    assert!(close(
-        usd(&memory["monthly_usd"]),
-        200.0 / 1024.0 * 10.0,
-        1e-9
-    ));
+    assert!(close(usd(&memory["monthly_usd"]), 200.0 / 1024.0 * 10.0, 1e-9));
     // Postgres: 10 operations/s ÷ 1,000 per vCPU-second = 0.01 vCPU × $20;
     // the 1 GB size resident all month × $10; a volume of 1.953 GB × $0.15.
     let db = component(&report, "db");
@@ -132,41 +100,21 @@ fn railway_bills_cpu_and_memory_used_and_credits_the_plan_fee() {
     let db_total = 0.01 * 20.0 + 10.0 + 2000.0 / 1024.0 * 0.15;
     assert!(close(usd(&db["total_monthly_usd"]), db_total, 1e-9), "{db}");
     // The $5 Hobby fee is paid once for both and credited against usage.
-    assert!(close(
-        usd(&usage_line(&report, "Hobby plan, required")["monthly_usd"]),
-        5.0,
-        1e-12
-    ));
-    assert!(close(
-        usd(&usage_line(&report, "Hobby plan: usage")["monthly_usd"]),
-        -5.0,
-        1e-12
-    ));
+    assert!(close(usd(&usage_line(&report, "Hobby plan, required")["monthly_usd"]), 5.0, 1e-12));
+    assert!(close(usd(&usage_line(&report, "Hobby plan: usage")["monthly_usd"]), -5.0, 1e-12));
     // Claude Sonnet 4.5: 26.28M requests × 1/10,000 = 2,628 calls of
     // 250,000 input tokens (above 200,000: $6.00 instead of $3.00) and
     // 1,000 output tokens ($22.50), half off in batch.
     let calls = 10.0 * MONTH_S / 10_000.0;
     let input = usage_line(&report, "contract review (input tokens)");
     assert_eq!(input["price"], "anthropic/claude-sonnet-4-5-input");
-    assert!(close(
-        usd(&input["monthly_usd"]),
-        calls * 0.25 * 6.0 * 0.5,
-        1e-9
-    ));
+    assert!(close(usd(&input["monthly_usd"]), calls * 0.25 * 6.0 * 0.5, 1e-9));
     let output = usage_line(&report, "contract review (output tokens)");
-    assert!(close(
-        usd(&output["monthly_usd"]),
-        calls * 0.001 * 22.5 * 0.5,
-        1e-9
-    ));
+    assert!(close(usd(&output["monthly_usd"]), calls * 0.001 * 22.5 * 0.5, 1e-9));
     let total = 10.0 + 200.0 / 1024.0 * 10.0 + db_total + 5.0 - 5.0
         + calls * 0.25 * 3.0
         + calls * 0.001 * 11.25;
-    assert!(
-        close(usd(&report["monthly_usd"]), total, 1e-9),
-        "{}",
-        report["monthly_usd"]
-    );
+    assert!(close(usd(&report["monthly_usd"]), total, 1e-9), "{}", report["monthly_usd"]);
 }
 
 #[test]
@@ -183,32 +131,13 @@ fn cloud_run_bills_instances_while_they_serve_and_beats_instance_billing_here() 
     let vcpu = (busy - 180_000.0) * 0.000024;
     let memory = (busy * 0.5 - 360_000.0) * 0.0000025;
     let requests = (10.0 * MONTH_S / 1e6 - 2.0) * 0.40;
-    assert!(close(
-        usd(&charge(api, "gcp/run-vcpu-second")["monthly_usd"]),
-        vcpu,
-        1e-9
-    ));
-    assert!(close(
-        usd(&charge(api, "gcp/run-gib-second")["monthly_usd"]),
-        memory,
-        1e-9
-    ));
-    assert!(close(
-        usd(&charge(api, "gcp/run-requests")["monthly_usd"]),
-        requests,
-        1e-9
-    ));
-    assert!(close(
-        usd(&report["monthly_usd"]),
-        vcpu + memory + requests,
-        1e-9
-    ));
+    assert!(close(usd(&charge(api, "gcp/run-vcpu-second")["monthly_usd"]), vcpu, 1e-9));
+    assert!(close(usd(&charge(api, "gcp/run-gib-second")["monthly_usd"]), memory, 1e-9));
+    assert!(close(usd(&charge(api, "gcp/run-requests")["monthly_usd"]), requests, 1e-9));
+    assert!(close(usd(&report["monthly_usd"]), vcpu + memory + requests, 1e-9));
     // The table shows the component as billed by use, with that total.
-    let (code, table, _) = super::common::run(&[
-        "recommend",
-        "--scenario",
-        "scenarios/examples/cloud-run.yaml",
-    ]);
+    let (code, table, _) =
+        super::common::run(&["recommend", "--scenario", "scenarios/examples/cloud-run.yaml"]);
     assert_eq!(code, 0);
     assert!(table.contains("by use"), "{table}");
     let note = format!("billed by use: ${:.2}/month", vcpu + memory + requests);
@@ -230,21 +159,9 @@ fn vercel_bills_active_cpu_and_busy_memory_and_supabase_credits_compute() {
     let cpu = 0.2 * 730.0 * 0.128;
     let memory = (1.0 - (-1.0f64).exp()) * 730.0 * 2.0 * 0.0106;
     let invocations = (10.0 * MONTH_S / 1e6 - 1.0) * 0.60;
-    assert!(close(
-        usd(&charge(api, "vercel/active-cpu")["monthly_usd"]),
-        cpu,
-        1e-9
-    ));
-    assert!(close(
-        usd(&charge(api, "vercel/provisioned-memory")["monthly_usd"]),
-        memory,
-        1e-9
-    ));
-    assert!(close(
-        usd(&charge(api, "vercel/invocations")["monthly_usd"]),
-        invocations,
-        1e-9
-    ));
+    assert!(close(usd(&charge(api, "vercel/active-cpu")["monthly_usd"]), cpu, 1e-9));
+    assert!(close(usd(&charge(api, "vercel/provisioned-memory")["monthly_usd"]), memory, 1e-9));
+    assert!(close(usd(&charge(api, "vercel/invocations")["monthly_usd"]), invocations, 1e-9));
     // Vercel Pro: $20 × 2 seats. Supabase Pro $25 with its $10 compute
     // credit covering the Micro instance ($10).
     let db = component(&report, "db");
@@ -259,24 +176,12 @@ fn vercel_bills_active_cpu_and_busy_memory_and_supabase_credits_compute() {
     // database's replies to Vercel (10 operations/s × 1 KB = 25.06 GB) are
     // within Supabase Pro's 250 GB.
     let edge = (10.0 * MONTH_S / 1e6 - 10.0) * 2.0;
-    assert!(close(
-        usd(&charge(api, "vercel/edge-requests")["monthly_usd"]),
-        edge,
-        1e-9
-    ));
+    assert!(close(usd(&charge(api, "vercel/edge-requests")["monthly_usd"]), edge, 1e-9));
     let replies = charge(component(&report, "db"), "supabase/egress");
-    assert!(close(
-        usd(&replies["quantity"]),
-        10.0 * MONTH_S / 1024.0 / 1024.0,
-        1e-9
-    ));
+    assert!(close(usd(&replies["quantity"]), 10.0 * MONTH_S / 1024.0 / 1024.0, 1e-9));
     assert!(close(usd(&replies["monthly_usd"]), 0.0, 1e-12));
     let total = cpu + memory + invocations + edge + 40.0 - 20.0 + 10.0 + 25.0 - 10.0;
-    assert!(
-        close(usd(&report["monthly_usd"]), total, 1e-9),
-        "{}",
-        report["monthly_usd"]
-    );
+    assert!(close(usd(&report["monthly_usd"]), total, 1e-9), "{}", report["monthly_usd"]);
 }
 
 #[test]
@@ -291,18 +196,11 @@ fn digitalocean_weighs_included_transfer_against_a_larger_droplet() {
     assert_eq!(api["tier"], "s-2vcpu-4gb");
     let overage = charge(api, "digitalocean/droplet-transfer");
     assert!(close(usd(&overage["quantity"]), gb - 4000.0, 1e-9));
-    assert!(close(
-        usd(&report["monthly_usd"]),
-        24.0 + (gb - 4000.0) * 0.01,
-        1e-9
-    ));
+    assert!(close(usd(&report["monthly_usd"]), 24.0 + (gb - 4000.0) * 0.01, 1e-9));
 }
 
 fn tier_and_count(component: &Value) -> (&str, u64) {
-    (
-        component["tier"].as_str().unwrap(),
-        component["count"].as_u64().unwrap(),
-    )
+    (component["tier"].as_str().unwrap(), component["count"].as_u64().unwrap())
 }
 
 /// GB a month of outbound data: active users × MB a day over a 730-hour
@@ -323,11 +221,7 @@ fn fly_bills_machines_postgres_plan_stored_data_egress_and_an_address() {
     let api = component(&report, "api");
     assert_eq!(tier_and_count(api), ("shared-cpu-2x-512mb", 2));
     let baseline = &api["baseline"];
-    assert!(close(
-        usd(&baseline["average_of_baseline"]),
-        0.2 / 0.25,
-        1e-9
-    ));
+    assert!(close(usd(&baseline["average_of_baseline"]), 0.2 / 0.25, 1e-9));
     assert_eq!(baseline["deficit_vcpu_hours_per_day"], 0.0);
     // Postgres: 20,000 × 1 MB = 19.53 GB, 5% hot = 1,000 MB in RAM; Basic
     // holds 1,024 MB × 85% = 870 MB, Starter 1,741 MB: Starter, $72.
@@ -347,10 +241,7 @@ fn fly_bills_machines_postgres_plan_stored_data_egress_and_an_address() {
     // The next step is the API's: 1e-5 vCPU a user fills the two 2x
     // baselines (0.25 vCPU) at 25,000 users.
     assert_eq!(report["next_upgrade"]["at_users"], 25_001.0);
-    assert_eq!(
-        report["next_upgrade"]["change"],
-        "api 2 → 3 × shared-cpu-2x-512mb"
-    );
+    assert_eq!(report["next_upgrade"]["change"], "api 2 → 3 × shared-cpu-2x-512mb");
 }
 
 #[test]
@@ -365,11 +256,7 @@ fn heroku_moves_up_the_postgres_ladder_when_bundled_storage_runs_out() {
     assert_eq!(web["binding"], "baseline");
     assert!(close(usd(&web["utilization"]), 0.25 / (3.0 * 0.64), 1e-9));
     assert_eq!(web["baseline"]["basis"], "estimated");
-    assert!(close(
-        usd(&web["baseline"]["average_of_baseline"]),
-        0.25 / (3.0 * 0.16),
-        1e-9
-    ));
+    assert!(close(usd(&web["baseline"]["average_of_baseline"]), 0.25 / (3.0 * 0.16), 1e-9));
     // 10,000 × 2 MB × 1.5 headroom = 29.3 GB: above Essential-1's 10 GB,
     // inside Essential-2's 32 GB ($20); no add-on storage exists.
     let db = component(&report, "db");
@@ -380,24 +267,13 @@ fn heroku_moves_up_the_postgres_ladder_when_bundled_storage_runs_out() {
     assert_eq!(tier_and_count(cache), ("mini", 1));
     // Outbound data is free on Heroku: the line is there at $0.
     let egress = charge(web, "heroku/bandwidth");
-    assert!(close(
-        usd(&egress["quantity"]),
-        egress_gb(2000.0, 5.0),
-        1e-9
-    ));
+    assert!(close(usd(&egress["quantity"]), egress_gb(2000.0, 5.0), 1e-9));
     assert_eq!(usd(&egress["monthly_usd"]), 0.0);
-    assert!(close(
-        usd(&report["monthly_usd"]),
-        3.0 * 25.0 + 20.0 + 3.0,
-        1e-12
-    ));
+    assert!(close(usd(&report["monthly_usd"]), 3.0 * 25.0 + 20.0 + 3.0, 1e-12));
     // 32 GB / (2 MB × 1.5) = 10,922.7 users: at 10,923 the data no longer
     // fits Essential-2 and the next plan is Standard-0 ($50, +$30).
     assert_eq!(report["next_upgrade"]["at_users"], 10_923.0);
-    assert_eq!(
-        report["next_upgrade"]["change"],
-        "db essential-2 → standard-0"
-    );
+    assert_eq!(report["next_upgrade"]["change"], "db essential-2 → standard-0");
     assert!(close(usd(&report["next_upgrade"]["delta_usd"]), 30.0, 1e-9));
 }
 
@@ -421,11 +297,7 @@ fn azure_app_service_plan_limits_and_free_backup_up_to_provisioned_storage() {
     let storage = charge(db, "azure/postgres-storage");
     assert!(close(usd(&storage["quantity"]), provisioned, 1e-9));
     let backup = charge(db, "azure/postgres-backup");
-    assert!(close(
-        usd(&backup["quantity"]),
-        2.0 * data - provisioned,
-        1e-9
-    ));
+    assert!(close(usd(&backup["quantity"]), 2.0 * data - provisioned, 1e-9));
     let hand = 3.0 * 24.82 + 284.70 + provisioned * 0.138 + (2.0 * data - provisioned) * 0.095;
     assert!(close(usd(&report["monthly_usd"]), hand, 1e-9));
     assert!(close(hand, 371.59, 1e-4));
@@ -459,11 +331,7 @@ fn compute_engine_with_a_commitment_memorystore_bands_and_tiered_egress() {
     // $0.12, the rest at $0.11.
     let gb = egress_gb(10_000.0, 5.0);
     let egress = charge(api, "gcp/egress");
-    assert!(close(
-        usd(&egress["monthly_usd"]),
-        1024.0 * 0.12 + (gb - 1024.0) * 0.11,
-        1e-9
-    ));
+    assert!(close(usd(&egress["monthly_usd"]), 1024.0 * 0.12 + (gb - 1024.0) * 0.11, 1e-9));
     let hand = 9.0 * 3.85
         + 98.63
         + data * 1.5 * 0.17
@@ -503,12 +371,6 @@ fn usage_table_names_the_model_and_its_price_source() {
             .unwrap()
             .starts_with("platform.claude.com/docs/en/about-claude/pricing")
     );
-    let credit = stdout
-        .lines()
-        .find(|l| l.contains("usage included in the fee"))
-        .unwrap();
-    assert!(
-        credit.contains("-$5.00") && !credit.contains("$-"),
-        "{credit}"
-    );
+    let credit = stdout.lines().find(|l| l.contains("usage included in the fee")).unwrap();
+    assert!(credit.contains("-$5.00") && !credit.contains("$-"), "{credit}");
 }

@@ -46,18 +46,7 @@ fn aws_overlay(dir: &std::path::Path, name: &str, offerings: &str) -> String {
 pub(crate) fn plan(name: &str, text: &str, users: &str) -> Value {
     let dir = scratch_dir(name);
     let path = write_file(&dir, "scenario.yaml", text);
-    run_json(
-        &[
-            "recommend",
-            "--scenario",
-            &path,
-            "--users",
-            users,
-            "--format",
-            "json",
-        ],
-        0,
-    )
+    run_json(&["recommend", "--scenario", &path, "--users", users, "--format", "json"], 0)
 }
 
 pub(crate) fn component<'a>(report: &'a Value, name: &str) -> &'a Value {
@@ -79,9 +68,7 @@ pub(crate) fn charge<'a>(row: &'a Value, price: &str) -> &'a Value {
 }
 
 pub(crate) fn usd(value: &Value) -> f64 {
-    value
-        .as_f64()
-        .unwrap_or_else(|| panic!("not a number: {value}"))
+    value.as_f64().unwrap_or_else(|| panic!("not a number: {value}"))
 }
 
 // Replies to the Render compute (Atlas's egress) are priced in
@@ -113,25 +100,10 @@ fn atlas_custom_storage_beats_the_tier_jump() {
     let provisioned = 20_000.0 * 4.0 / 1024.0 * 1.5;
     let line = charge(db, "atlas/custom-storage");
     assert!(close(usd(&line["quantity"]), provisioned, 1e-12), "{line}");
-    assert!(
-        close(usd(&line["monthly_usd"]), provisioned * 0.4015, 1e-9),
-        "{line}"
-    );
-    assert!(
-        close(
-            usd(&db["total_monthly_usd"]),
-            56.94 + provisioned * 0.4015,
-            1e-9
-        ),
-        "{db}"
-    );
+    assert!(close(usd(&line["monthly_usd"]), provisioned * 0.4015, 1e-9), "{line}");
+    assert!(close(usd(&db["total_monthly_usd"]), 56.94 + provisioned * 0.4015, 1e-9), "{db}");
     assert_eq!(line["component"], "db");
-    assert!(
-        line["source"]
-            .as_str()
-            .unwrap()
-            .contains("invoice-breakdown")
-    );
+    assert!(line["source"].as_str().unwrap().contains("invoice-breakdown"));
     // The total carries it.
     let parts: f64 = report["components"]
         .as_array()
@@ -139,12 +111,7 @@ fn atlas_custom_storage_beats_the_tier_jump() {
         .iter()
         .map(|c| usd(&c["total_monthly_usd"]))
         .sum::<f64>()
-        + report["usage"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|u| usd(&u["monthly_usd"]))
-            .sum::<f64>();
+        + report["usage"].as_array().unwrap().iter().map(|u| usd(&u["monthly_usd"])).sum::<f64>();
     assert!(close(usd(&report["monthly_usd"]), parts, 1e-9));
 }
 
@@ -167,11 +134,7 @@ fn atlas_storage_beyond_the_default_plans_on_an_estimated_maximum() {
     let db = component(&report, "db");
     assert_eq!(db["tier"], "m20");
     let provisioned = 20_000.0 * 4.5 / 1024.0 * 1.5;
-    assert!(close(
-        usd(&db["total_monthly_usd"]),
-        146.0 + provisioned * 0.4015,
-        1e-9
-    ));
+    assert!(close(usd(&db["total_monthly_usd"]), 146.0 + provisioned * 0.4015, 1e-9));
     let storage = db["limits"]
         .as_array()
         .unwrap()
@@ -185,14 +148,7 @@ fn atlas_storage_beyond_the_default_plans_on_an_estimated_maximum() {
     assert_eq!(db["unverified_limits"], serde_json::json!([]));
     let dir = scratch_dir("atlas-max-table");
     let path = write_file(&dir, "s.yaml", &text);
-    let (code, stdout, _) = run(&[
-        "recommend",
-        "--scenario",
-        &path,
-        "--users",
-        "20000",
-        "--wide",
-    ]);
+    let (code, stdout, _) = run(&["recommend", "--scenario", &path, "--users", "20000", "--wide"]);
     assert_eq!(code, 0);
     assert!(
         stdout.contains("db: custom storage, all 131.8 GB billed")
@@ -241,12 +197,7 @@ fn a_257_mb_cache_gets_the_smallest_elasticache_node_that_holds_it() {
             "elasticache-valkey",
             0.0128,
         ),
-        (
-            "elasticache-redis",
-            "aws/elasticache-redis",
-            "elasticache-redis",
-            0.016,
-        ),
+        ("elasticache-redis", "aws/elasticache-redis", "elasticache-redis", 0.016),
     ] {
         let report = plan(name, &cache(candidates, ""), "1000");
         let row = component(&report, "cache");
@@ -273,14 +224,8 @@ fn a_257_mb_cache_gets_the_smallest_elasticache_node_that_holds_it() {
     // chosen, and the error says which limit is unpublished.
     let dir = scratch_dir("elasticache-strict");
     let path = write_file(&dir, "s.yaml", &cache("aws/elasticache-valkey", ""));
-    let (code, _, stderr) = run(&[
-        "recommend",
-        "--scenario",
-        &path,
-        "--users",
-        "1000",
-        "--strict-limits",
-    ]);
+    let (code, _, stderr) =
+        run(&["recommend", "--scenario", &path, "--users", "1000", "--strict-limits"]);
     assert_eq!(code, 1, "{stderr}");
     assert!(
         stderr.contains("publishes no operations limit")
@@ -350,15 +295,8 @@ fn burstable_cpu_above_the_baseline_is_priced_or_covered_by_more_instances() {
     let invoke = |extra: &str, format: &[&str]| {
         let text = burst_scenario(extra).replace("[aws/ec2]", "[aws/t4g-only]");
         let path = write_file(&dir, "s.yaml", &text);
-        let mut args = vec![
-            "recommend",
-            "--scenario",
-            &path,
-            "--tiers",
-            &overlay,
-            "--users",
-            "162000",
-        ];
+        let mut args =
+            vec!["recommend", "--scenario", &path, "--tiers", &overlay, "--users", "162000"];
         args.extend(format);
         run(&args)
     };
@@ -401,18 +339,8 @@ fn burstable_against_fixed_performance_on_the_whole_ec2_catalog() {
     // the choice must be the cheapest of the options priced by hand.
     let dir = scratch_dir("burst-all");
     let path = write_file(&dir, "s.yaml", &burst_scenario(""));
-    let report = run_json(
-        &[
-            "recommend",
-            "--scenario",
-            &path,
-            "--users",
-            "162000",
-            "--format",
-            "json",
-        ],
-        0,
-    );
+    let report =
+        run_json(&["recommend", "--scenario", &path, "--users", "162000", "--format", "json"], 0);
     let api = component(&report, "api");
     let chosen = usd(&api["total_monthly_usd"]);
     // Graviton compute-optimised c7g.large: 2 vCPU at $0.0725/h; at the
@@ -489,11 +417,7 @@ fn render_and_ec2_each_carry_their_own_egress_and_load_balancer() {
     let api = component(&report, "api");
     assert!(api["count"].as_u64().unwrap() >= 2, "{api}");
     let line = charge(api, "aws/data-transfer-out");
-    assert!(close(
-        usd(&line["monthly_usd"]),
-        (egress_gb - 100.0) * 0.09,
-        1e-9
-    ));
+    assert!(close(usd(&line["monthly_usd"]), (egress_gb - 100.0) * 0.09, 1e-9));
     let alb = charge(api, "aws/elb/alb");
     assert!(close(usd(&alb["monthly_usd"]), 0.0225 * 730.0, 1e-9));
     let lcu = charge(api, "aws/alb-lcu");
@@ -537,17 +461,10 @@ fn render_autoscaling_adds_the_pro_workspace_once() {
     let name = fees[0]["name"].as_str().unwrap();
     assert!(name.contains("api") && name.contains("worker"), "{name}");
     // Without autoscaling there is no fee.
-    let fixed = text.replace(
-        "    autoscale: { min: 1, max: 5, target_utilization: 0.7 }\n",
-        "",
-    );
+    let fixed = text.replace("    autoscale: { min: 1, max: 5, target_utilization: 0.7 }\n", "");
     let report = plan("render-no-fee", &fixed, "5000");
     assert!(
-        report["usage"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|u| u["price"] != "render/workspace/pro")
+        report["usage"].as_array().unwrap().iter().all(|u| u["price"] != "render/workspace/pro")
     );
 }
 
@@ -596,21 +513,11 @@ fn elasticache_serverless_bills_data_stored_with_its_minimum_and_ecpus() {
     assert!(close(usd(&stored["monthly_usd"]), 0.5 * 61.32, 1e-9));
     let ecpu = charge(cache, "aws/elasticache-serverless-valkey-ecpu");
     assert!(close(usd(&ecpu["quantity"]), ecpu_millions, 1e-9), "{ecpu}");
-    assert!(close(
-        usd(&ecpu["monthly_usd"]),
-        ecpu_millions * 0.0023,
-        1e-9
-    ));
+    assert!(close(usd(&ecpu["monthly_usd"]), ecpu_millions * 0.0023, 1e-9));
     // 50 MB is billed as the 100 MB minimum.
     let report = plan("serverless-cache-min", &text("50"), "1000");
-    let stored = charge(
-        component(&report, "cache"),
-        "aws/elasticache-serverless-valkey-storage",
-    );
-    assert!(
-        close(usd(&stored["monthly_usd"]), 0.1 * 61.32, 1e-9),
-        "{stored}"
-    );
+    let stored = charge(component(&report, "cache"), "aws/elasticache-serverless-valkey-storage");
+    assert!(close(usd(&stored["monthly_usd"]), 0.1 * 61.32, 1e-9), "{stored}");
 }
 
 #[test]
@@ -631,10 +538,7 @@ fn documentdb_bills_the_data_stored_and_io_per_million_operations() {
     assert!(close(usd(&db["monthly_usd"]), 0.072 * 730.0, 1e-9));
     let stored_gb = 10_000.0 * 2.0 / 1024.0;
     let storage = charge(db, "aws/documentdb-storage");
-    assert!(
-        close(usd(&storage["quantity"]), stored_gb, 1e-12),
-        "{storage}"
-    );
+    assert!(close(usd(&storage["quantity"]), stored_gb, 1e-12), "{storage}");
     assert!(close(usd(&storage["monthly_usd"]), stored_gb * 0.10, 1e-9));
     let io_millions = 50.0 * 730.0 * 3600.0 / 1e6;
     let io = charge(db, "aws/documentdb-io");
@@ -690,11 +594,7 @@ fn a_compute_savings_plan_prices_ec2_at_its_per_type_rate() {
     let count = usd(&api["count"]);
     assert!(close(usd(&api["unit_monthly_usd"]), 0.003 * 730.0, 1e-9));
     assert!(close(usd(&api["monthly_usd"]), count * 0.003 * 730.0, 1e-9));
-    assert!(close(
-        usd(&api["on_demand_monthly_usd"]),
-        count * 0.0042 * 730.0,
-        1e-9
-    ));
+    assert!(close(usd(&api["on_demand_monthly_usd"]), count * 0.0042 * 730.0, 1e-9));
 }
 
 #[test]
@@ -718,30 +618,15 @@ fn backups_are_billed_beyond_the_free_allowance_and_atlas_backups_are_unpriced()
     let report = plan("backup-rds-free", &rds(""), "100000");
     let db = component(&report, "db");
     assert!(
-        db["charges"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|l| l["price"] != "aws/rds-backup"),
+        db["charges"].as_array().unwrap().iter().all(|l| l["price"] != "aws/rds-backup"),
         "{db}"
     );
-    let report = plan(
-        "backup-rds-billed",
-        &rds("    backup_size_ratio: 2"),
-        "100000",
-    );
+    let report = plan("backup-rds-billed", &rds("    backup_size_ratio: 2"), "100000");
     let line = charge(component(&report, "db"), "aws/rds-backup");
     let stored = 100_000.0 * 0.768 / 1024.0;
     // The free allowance named is the provisioned 112.5 GB.
-    assert_eq!(
-        line["name"],
-        "backup storage beyond the free 112.5 GB (100% of the storage)"
-    );
-    assert!(close(
-        usd(&line["quantity"]),
-        2.0 * stored - 1.5 * stored,
-        1e-12
-    ));
+    assert_eq!(line["name"], "backup storage beyond the free 112.5 GB (100% of the storage)");
+    assert!(close(usd(&line["quantity"]), 2.0 * stored - 1.5 * stored, 1e-12));
     assert!(close(usd(&line["monthly_usd"]), 0.5 * stored * 0.095, 1e-9));
 
     // DocumentDB: the allowance is 100% of the data stored (its billed
@@ -833,23 +718,12 @@ fn aurora_serverless_v2_bills_acu_hours_above_its_minimum() {
     assert!(close(usd(&db["monthly_usd"]), 0.06 * 730.0, 1e-9));
     let acu = charge(db, "aws/aurora-acu");
     assert!(close(usd(&acu["quantity"]), 730.0, 1e-9), "{acu}");
-    assert_eq!(
-        acu["name"],
-        "capacity units above the 0.5 minimum (up to 1.5 at the peak hour)"
-    );
+    assert_eq!(acu["name"], "capacity units above the 0.5 minimum (up to 1.5 at the peak hour)");
     assert!(close(usd(&acu["monthly_usd"]), 87.60, 1e-9));
     let stored = 10_000.0 / 1024.0;
-    assert!(close(
-        usd(&charge(db, "aws/aurora-storage")["monthly_usd"]),
-        stored * 0.10,
-        1e-9
-    ));
+    assert!(close(usd(&charge(db, "aws/aurora-storage")["monthly_usd"]), stored * 0.10, 1e-9));
     let ops = 10_000.0 * 0.1 * 0.1 / 60.0 * 2_628_000.0;
-    assert!(close(
-        usd(&charge(db, "aws/aurora-io")["monthly_usd"]),
-        ops / 1e6 * 0.20,
-        1e-9
-    ));
+    assert!(close(usd(&charge(db, "aws/aurora-io")["monthly_usd"]), ops / 1e6 * 0.20, 1e-9));
 }
 
 #[test]

@@ -43,41 +43,16 @@ fn evaluate_json_contract_matches_published_mm4() {
     }
     assert_eq!(json["model"], "M/M/c");
     assert_eq!(json["servers"], 4);
-    assert!(close(
-        json["arrival_rate_per_s"].as_f64().unwrap(),
-        0.35 / 60.0,
-        1e-12
-    ));
-    assert!(close(
-        json["service_time_ms"].as_f64().unwrap(),
-        600_000.0,
-        1e-12
-    ));
+    assert!(close(json["arrival_rate_per_s"].as_f64().unwrap(), 0.35 / 60.0, 1e-12));
+    assert!(close(json["service_time_ms"].as_f64().unwrap(), 600_000.0, 1e-12));
     assert!(close(json["utilization"].as_f64().unwrap(), 0.875, 1e-12));
-    assert!(close(
-        json["wait_probability"].as_f64().unwrap(),
-        0.73786,
-        1e-5
-    ));
-    assert!(close(
-        json["mean_wait_ms"].as_f64().unwrap(),
-        14.7572 * 60_000.0,
-        1e-5
-    ));
-    assert!(close(
-        json["mean_response_ms"].as_f64().unwrap(),
-        24.7572 * 60_000.0,
-        1e-5
-    ));
-    let p: Vec<f64> = [
-        "p50_response_ms",
-        "p90_response_ms",
-        "p95_response_ms",
-        "p99_response_ms",
-    ]
-    .iter()
-    .map(|f| json[f].as_f64().unwrap())
-    .collect();
+    assert!(close(json["wait_probability"].as_f64().unwrap(), 0.73786, 1e-5));
+    assert!(close(json["mean_wait_ms"].as_f64().unwrap(), 14.7572 * 60_000.0, 1e-5));
+    assert!(close(json["mean_response_ms"].as_f64().unwrap(), 24.7572 * 60_000.0, 1e-5));
+    let p: Vec<f64> = ["p50_response_ms", "p90_response_ms", "p95_response_ms", "p99_response_ms"]
+        .iter()
+        .map(|f| json[f].as_f64().unwrap())
+        .collect();
     assert!(p.windows(2).all(|w| w[0] < w[1]), "{p:?}");
     // p95 wait in closed form: ln(C / 0.05) / (cμ − λ).
     let theta = 4.0 / 600.0 - 0.35 / 60.0;
@@ -102,16 +77,8 @@ fn mm1_p95_response_is_exact() {
         ],
         0,
     );
-    assert!(close(
-        json["p95_response_ms"].as_f64().unwrap(),
-        4.0 * 20f64.ln() * 1e3,
-        1e-9
-    ));
-    assert!(close(
-        json["mean_response_ms"].as_f64().unwrap(),
-        4000.0,
-        1e-12
-    ));
+    assert!(close(json["p95_response_ms"].as_f64().unwrap(), 4.0 * 20f64.ln() * 1e3, 1e-9));
+    assert!(close(json["mean_response_ms"].as_f64().unwrap(), 4000.0, 1e-12));
 }
 
 #[test]
@@ -196,16 +163,8 @@ fn rate_units_are_equivalent() {
         0,
     );
     for field in ["wait_probability", "p95_response_ms"] {
-        assert!(close(
-            a[field].as_f64().unwrap(),
-            b[field].as_f64().unwrap(),
-            1e-12
-        ));
-        assert!(close(
-            a[field].as_f64().unwrap(),
-            c[field].as_f64().unwrap(),
-            1e-12
-        ));
+        assert!(close(a[field].as_f64().unwrap(), b[field].as_f64().unwrap(), 1e-12));
+        assert!(close(a[field].as_f64().unwrap(), c[field].as_f64().unwrap(), 1e-12));
     }
 }
 
@@ -228,24 +187,13 @@ fn unstable_is_an_answer_not_a_number() {
     );
     assert_eq!(json["stable"], false);
     assert_eq!(json["min_stable_servers"], 11);
-    for field in [
-        "utilization",
-        "wait_probability",
-        "mean_wait_ms",
-        "p95_response_ms",
-        "p95_wait_ms",
-    ] {
+    for field in
+        ["utilization", "wait_probability", "mean_wait_ms", "p95_response_ms", "p95_wait_ms"]
+    {
         assert!(json[field].is_null(), "{field} should be null: {json}");
     }
-    let (code, stdout, _) = run(&[
-        "queue",
-        "--arrival-rate",
-        "10",
-        "--service-time",
-        "1s",
-        "--servers",
-        "3",
-    ]);
+    let (code, stdout, _) =
+        run(&["queue", "--arrival-rate", "10", "--service-time", "1s", "--servers", "3"]);
     assert_eq!(code, 0);
     assert!(stdout.contains("at least 11 servers"), "{stdout}");
 }
@@ -305,23 +253,10 @@ fn mgc_with_cv_one_is_mmc() {
 
 #[test]
 fn table_shows_units() {
-    let (code, stdout, _) = run(&[
-        "queue",
-        "--arrival-rate",
-        "120/s",
-        "--service-time",
-        "50ms",
-        "--servers",
-        "8",
-    ]);
+    let (code, stdout, _) =
+        run(&["queue", "--arrival-rate", "120/s", "--service-time", "50ms", "--servers", "8"]);
     assert_eq!(code, 0);
-    for needle in [
-        "p95 response",
-        "164.558 ms",
-        "75.00 %",
-        "120 /s",
-        "6 Erlangs",
-    ] {
+    for needle in ["p95 response", "164.558 ms", "75.00 %", "120 /s", "6 Erlangs"] {
         assert!(stdout.contains(needle), "missing {needle}: {stdout}");
     }
 }
@@ -340,11 +275,7 @@ fn batch_answers_every_line_in_order() {
         r#"{"arrival_rate": 1, "service_time_s": 1, "slo": ["p100 wait <= 1s"]}"#,
         "\n",
     );
-    let output = capplan()
-        .args(["queue", "--batch", "-"])
-        .write_stdin(input)
-        .output()
-        .unwrap();
+    let output = capplan().args(["queue", "--batch", "-"]).write_stdin(input).output().unwrap();
     assert_eq!(output.status.code(), Some(1));
     let lines: Vec<serde_json::Value> = String::from_utf8(output.stdout)
         .unwrap()
@@ -355,12 +286,7 @@ fn batch_answers_every_line_in_order() {
     assert_eq!(lines[0]["servers"], 8);
     assert_eq!(lines[1]["servers"], 7);
     assert_eq!(lines[2]["line"], 3);
-    assert!(
-        lines[2]["error"]
-            .as_str()
-            .unwrap()
-            .contains("invalid problem")
-    );
+    assert!(lines[2]["error"].as_str().unwrap().contains("invalid problem"));
     assert_eq!(lines[3]["stable"], false);
     assert_eq!(lines[3]["model"], "M/G/c");
     assert_eq!(lines[4]["line"], 6);
@@ -372,19 +298,12 @@ fn batch_of_valid_lines_exits_zero() {
     let dir = std::env::temp_dir().join(format!("capplan-batch-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("problems.jsonl");
-    std::fs::write(
-        &path,
-        "{\"arrival_rate\": 5, \"service_time_s\": 0.2, \"servers\": 2}\n",
-    )
-    .unwrap();
+    std::fs::write(&path, "{\"arrival_rate\": 5, \"service_time_s\": 0.2, \"servers\": 2}\n")
+        .unwrap();
     let (code, stdout, _) = run(&["queue", "--batch", path.to_str().unwrap()]);
     assert_eq!(code, 0);
     assert_eq!(stdout.lines().count(), 1);
-    let (code, _, stderr) = run(&[
-        "queue",
-        "--batch",
-        dir.join("missing.jsonl").to_str().unwrap(),
-    ]);
+    let (code, _, stderr) = run(&["queue", "--batch", dir.join("missing.jsonl").to_str().unwrap()]);
     assert_eq!(code, 2);
     assert!(stderr.contains("cannot open"), "{stderr}");
 }
@@ -392,212 +311,43 @@ fn batch_of_valid_lines_exits_zero() {
 #[test]
 fn bad_input_exits_2_with_one_line_naming_the_argument() {
     let cases: &[(&[&str], &str)] = &[
+        (&["--arrival-rate", "0", "--service-time", "50ms", "--servers", "3"], "--arrival-rate"),
+        (&["--arrival-rate", "-5", "--service-time", "50ms", "--servers", "3"], "--arrival-rate"),
+        (&["--arrival-rate", "NaN", "--service-time", "50ms", "--servers", "3"], "--arrival-rate"),
+        (&["--arrival-rate", "inf", "--service-time", "50ms", "--servers", "3"], "--arrival-rate"),
         (
-            &[
-                "--arrival-rate",
-                "0",
-                "--service-time",
-                "50ms",
-                "--servers",
-                "3",
-            ],
+            &["--arrival-rate", "5/fortnight", "--service-time", "50ms", "--servers", "3"],
             "--arrival-rate",
         ),
+        (&["--arrival-rate", "5", "--service-time", "0", "--servers", "3"], "--service-time"),
+        (&["--arrival-rate", "5", "--service-time", "-1s", "--servers", "3"], "--service-time"),
+        (&["--arrival-rate", "5", "--service-time", "1e999", "--servers", "3"], "--service-time"),
         (
-            &[
-                "--arrival-rate",
-                "-5",
-                "--service-time",
-                "50ms",
-                "--servers",
-                "3",
-            ],
-            "--arrival-rate",
-        ),
-        (
-            &[
-                "--arrival-rate",
-                "NaN",
-                "--service-time",
-                "50ms",
-                "--servers",
-                "3",
-            ],
-            "--arrival-rate",
-        ),
-        (
-            &[
-                "--arrival-rate",
-                "inf",
-                "--service-time",
-                "50ms",
-                "--servers",
-                "3",
-            ],
-            "--arrival-rate",
-        ),
-        (
-            &[
-                "--arrival-rate",
-                "5/fortnight",
-                "--service-time",
-                "50ms",
-                "--servers",
-                "3",
-            ],
-            "--arrival-rate",
-        ),
-        (
-            &[
-                "--arrival-rate",
-                "5",
-                "--service-time",
-                "0",
-                "--servers",
-                "3",
-            ],
+            &["--arrival-rate", "5", "--service-time", "50 parsecs", "--servers", "3"],
             "--service-time",
         ),
+        (&["--arrival-rate", "5", "--service-time", "50ms", "--servers", "0"], "--servers"),
+        (&["--arrival-rate", "5", "--service-time", "50ms", "--servers", "-2"], "--servers"),
+        (&["--arrival-rate", "5", "--service-time", "50ms", "--servers", "2.5"], "--servers"),
         (
-            &[
-                "--arrival-rate",
-                "5",
-                "--service-time",
-                "-1s",
-                "--servers",
-                "3",
-            ],
-            "--service-time",
-        ),
-        (
-            &[
-                "--arrival-rate",
-                "5",
-                "--service-time",
-                "1e999",
-                "--servers",
-                "3",
-            ],
-            "--service-time",
-        ),
-        (
-            &[
-                "--arrival-rate",
-                "5",
-                "--service-time",
-                "50 parsecs",
-                "--servers",
-                "3",
-            ],
-            "--service-time",
-        ),
-        (
-            &[
-                "--arrival-rate",
-                "5",
-                "--service-time",
-                "50ms",
-                "--servers",
-                "0",
-            ],
-            "--servers",
-        ),
-        (
-            &[
-                "--arrival-rate",
-                "5",
-                "--service-time",
-                "50ms",
-                "--servers",
-                "-2",
-            ],
-            "--servers",
-        ),
-        (
-            &[
-                "--arrival-rate",
-                "5",
-                "--service-time",
-                "50ms",
-                "--servers",
-                "2.5",
-            ],
-            "--servers",
-        ),
-        (
-            &[
-                "--arrival-rate",
-                "5",
-                "--service-time",
-                "50ms",
-                "--servers",
-                "2",
-                "--cv",
-                "NaN",
-            ],
+            &["--arrival-rate", "5", "--service-time", "50ms", "--servers", "2", "--cv", "NaN"],
             "--cv",
         ),
         (
-            &[
-                "--arrival-rate",
-                "5",
-                "--service-time",
-                "50ms",
-                "--servers",
-                "2",
-                "--cv",
-                "-1",
-            ],
+            &["--arrival-rate", "5", "--service-time", "50ms", "--servers", "2", "--cv", "-1"],
             "--cv",
         ),
         (
-            &[
-                "--arrival-rate",
-                "5",
-                "--service-time",
-                "50ms",
-                "--slo",
-                "p100 response <= 1s",
-            ],
+            &["--arrival-rate", "5", "--service-time", "50ms", "--slo", "p100 response <= 1s"],
             "--slo",
         ),
         (
-            &[
-                "--arrival-rate",
-                "5",
-                "--service-time",
-                "50ms",
-                "--slo",
-                "utilization <= 1.5",
-            ],
+            &["--arrival-rate", "5", "--service-time", "50ms", "--slo", "utilization <= 1.5"],
             "--slo",
         ),
-        (
-            &[
-                "--arrival-rate",
-                "5",
-                "--service-time",
-                "50ms",
-                "--slo",
-                "p95 response",
-            ],
-            "--slo",
-        ),
-        (
-            &[
-                "--arrival-rate",
-                "5",
-                "--service-time",
-                "50ms",
-                "--slo",
-                "p95 latency <= 1s",
-            ],
-            "--slo",
-        ),
-        (
-            &["--arrival-rate", "5", "--service-time", "50ms"],
-            "--servers",
-        ),
+        (&["--arrival-rate", "5", "--service-time", "50ms", "--slo", "p95 response"], "--slo"),
+        (&["--arrival-rate", "5", "--service-time", "50ms", "--slo", "p95 latency <= 1s"], "--slo"),
+        (&["--arrival-rate", "5", "--service-time", "50ms"], "--servers"),
     ];
     for (args, name) in cases {
         let mut full = vec!["queue"];

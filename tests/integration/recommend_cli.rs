@@ -20,13 +20,7 @@ fn json_contract() {
     ] {
         assert!(json.get(field).is_some(), "missing {field}");
     }
-    for field in [
-        "peak_rps",
-        "peak_rpm",
-        "online_users",
-        "storage_gb",
-        "cache_mb",
-    ] {
+    for field in ["peak_rps", "peak_rpm", "online_users", "storage_gb", "cache_mb"] {
         assert!(json["demand"][field].is_number(), "missing demand.{field}");
     }
     for field in ["name", "index", "max_users"] {
@@ -49,10 +43,7 @@ fn json_contract() {
         }
     }
     for field in ["at_users", "component", "change", "delta_usd"] {
-        assert!(
-            json["next_upgrade"].get(field).is_some(),
-            "missing next_upgrade.{field}"
-        );
+        assert!(json["next_upgrade"].get(field).is_some(), "missing next_upgrade.{field}");
     }
     assert_eq!(json["users"], 5000.0);
     assert_eq!(json["stage"]["name"], "Starter");
@@ -63,27 +54,11 @@ fn json_contract() {
 fn demand_follows_the_scenario_ratios() {
     // 5,000 users × 30% daily active × 10% online × 3 requests/min = 450/min.
     let json = run_json(&["recommend", "--users", "5000", "--format", "json"], 0);
-    assert!(close(
-        json["demand"]["online_users"].as_f64().unwrap(),
-        150.0,
-        1e-12
-    ));
-    assert!(close(
-        json["demand"]["peak_rpm"].as_f64().unwrap(),
-        450.0,
-        1e-12
-    ));
-    assert!(close(
-        json["demand"]["peak_rps"].as_f64().unwrap(),
-        7.5,
-        1e-12
-    ));
+    assert!(close(json["demand"]["online_users"].as_f64().unwrap(), 150.0, 1e-12));
+    assert!(close(json["demand"]["peak_rpm"].as_f64().unwrap(), 450.0, 1e-12));
+    assert!(close(json["demand"]["peak_rps"].as_f64().unwrap(), 7.5, 1e-12));
     // 5,000 × 1 MB = 4.883 GB.
-    assert!(close(
-        json["demand"]["storage_gb"].as_f64().unwrap(),
-        5000.0 / 1024.0,
-        1e-12
-    ));
+    assert!(close(json["demand"]["storage_gb"].as_f64().unwrap(), 5000.0 / 1024.0, 1e-12));
     // 150 online × 50 KB + 10 MB hot data.
     assert!(close(
         json["demand"]["cache_mb"].as_f64().unwrap(),
@@ -97,24 +72,14 @@ fn total_is_the_sum_of_priced_lines_and_prices_trace_to_the_catalog() {
     let json = run_json(&["recommend", "--users", "20000", "--format", "json"], 0);
     let mut sum = 0.0;
     for c in json["components"].as_array().unwrap() {
-        let reference = format!(
-            "{}/{}",
-            c["provider"].as_str().unwrap(),
-            c["offering"].as_str().unwrap()
-        );
+        let reference =
+            format!("{}/{}", c["provider"].as_str().unwrap(), c["offering"].as_str().unwrap());
         let tiers = run_json(&["tiers", "show", &reference, "--format", "json"], 0);
-        let tier = tiers["tiers"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|t| t["tier"] == c["tier"])
-            .unwrap();
+        let tier =
+            tiers["tiers"].as_array().unwrap().iter().find(|t| t["tier"] == c["tier"]).unwrap();
         let unit = tier["monthly_usd"].as_f64().unwrap();
         let count = c["count"].as_f64().unwrap();
-        assert!(
-            close(c["monthly_usd"].as_f64().unwrap(), unit * count, 1e-12),
-            "{c}"
-        );
+        assert!(close(c["monthly_usd"].as_f64().unwrap(), unit * count, 1e-12), "{c}");
         assert_eq!(c["source"], tier["source"]);
         sum += unit * count;
         // The component's own lines (its database's replies to Render,
@@ -128,11 +93,7 @@ fn total_is_the_sum_of_priced_lines_and_prices_trace_to_the_catalog() {
         sum += u["monthly_usd"].as_f64().unwrap();
     }
     assert!(close(json["monthly_usd"].as_f64().unwrap(), sum, 1e-9));
-    assert!(close(
-        json["usd_per_user"].as_f64().unwrap(),
-        sum / 20000.0,
-        1e-9
-    ));
+    assert!(close(json["usd_per_user"].as_f64().unwrap(), sum / 20000.0, 1e-9));
 }
 
 #[test]
@@ -147,11 +108,7 @@ fn usage_costs_are_quantity_times_price() {
         .unwrap();
     let gb = 1500.0 * 2.0 * (730.0 / 24.0) / 1024.0;
     assert!(close(egress["quantity"].as_f64().unwrap(), gb, 1e-12));
-    assert!(close(
-        egress["monthly_usd"].as_f64().unwrap(),
-        gb * 0.15,
-        1e-12
-    ));
+    assert!(close(egress["monthly_usd"].as_f64().unwrap(), gb * 0.15, 1e-12));
     // Output tokens: 1,500 × 3 jobs × 30.42 days × 900 tokens × 0.7 uncached, at $0.60 per 1M.
     let out = json["usage"]
         .as_array()
@@ -161,11 +118,7 @@ fn usage_costs_are_quantity_times_price() {
         .unwrap();
     let tokens = 1500.0 * 3.0 * (730.0 / 24.0) * 900.0 * 0.7 / 1e6;
     assert!(close(out["quantity"].as_f64().unwrap(), tokens, 1e-12));
-    assert!(close(
-        out["monthly_usd"].as_f64().unwrap(),
-        tokens * 0.60,
-        1e-12
-    ));
+    assert!(close(out["monthly_usd"].as_f64().unwrap(), tokens * 0.60, 1e-12));
 }
 
 #[test]
@@ -174,12 +127,8 @@ fn web_size_holds_its_slo_and_one_fewer_does_not() {
     for users in [20_000.0, 100_000.0, 150_000.0] {
         let users_arg = format!("{users}");
         let json = run_json(&["recommend", "--users", &users_arg, "--format", "json"], 0);
-        let api = json["components"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|c| c["name"] == "api")
-            .unwrap();
+        let api =
+            json["components"].as_array().unwrap().iter().find(|c| c["name"] == "api").unwrap();
         assert_eq!(
             api["tier"], "starter",
             "the default candidates make starter the cheapest per CPU"
@@ -199,11 +148,7 @@ fn web_size_holds_its_slo_and_one_fewer_does_not() {
         assert!(close(api["p95_ms"].as_f64().unwrap(), at_n, 1e-9));
         assert!(at_n <= 500.0);
         let utilization = rps * 0.025 / (n as f64 * 0.5);
-        assert!(close(
-            api["utilization"].as_f64().unwrap(),
-            utilization,
-            1e-9
-        ));
+        assert!(close(api["utilization"].as_f64().unwrap(), utilization, 1e-9));
         assert!(utilization <= 0.7);
         match api["binding"].as_str().unwrap() {
             "p95" => assert!(p95(n - 1).is_none_or(|p| p > 500.0)),
@@ -219,16 +164,8 @@ fn next_upgrade_is_where_the_mix_stops_holding() {
     let max = json["stage"]["max_users"].as_f64().unwrap();
     let next = &json["next_upgrade"];
     assert_eq!(next["at_users"].as_f64().unwrap(), max + 1.0);
-    let after = run_json(
-        &[
-            "recommend",
-            "--users",
-            &format!("{}", max + 1.0),
-            "--format",
-            "json",
-        ],
-        0,
-    );
+    let after =
+        run_json(&["recommend", "--users", &format!("{}", max + 1.0), "--format", "json"], 0);
     let changed: Vec<String> = json["components"]
         .as_array()
         .unwrap()
@@ -239,16 +176,7 @@ fn next_upgrade_is_where_the_mix_stops_holding() {
         .collect();
     assert!(!changed.is_empty());
     assert_eq!(next["component"], changed.join(", "));
-    let at_max = run_json(
-        &[
-            "recommend",
-            "--users",
-            &format!("{max}"),
-            "--format",
-            "json",
-        ],
-        0,
-    );
+    let at_max = run_json(&["recommend", "--users", &format!("{max}"), "--format", "json"], 0);
     let same_mix = at_max["components"]
         .as_array()
         .unwrap()
@@ -261,39 +189,18 @@ fn next_upgrade_is_where_the_mix_stops_holding() {
 #[test]
 fn rpm_gives_the_peak_rate_directly() {
     let json = run_json(&["recommend", "--rpm", "3000", "--format", "json"], 0);
-    assert!(close(
-        json["demand"]["peak_rpm"].as_f64().unwrap(),
-        3000.0,
-        1e-12
-    ));
+    assert!(close(json["demand"]["peak_rpm"].as_f64().unwrap(), 3000.0, 1e-12));
     // Users inferred: 3000 / (3 × 0.1 × 0.3) = 33,333.3, made whole; the
     // per-user rate follows so that the peak stays exactly 3,000/min.
     assert_eq!(json["users"], 33_333.0);
     assert!(close(
-        json["given_rate"]["requests_per_online_user_per_min"]
-            .as_f64()
-            .unwrap(),
+        json["given_rate"]["requests_per_online_user_per_min"].as_f64().unwrap(),
         3000.0 / (33_333.0 * 0.1 * 0.3),
         1e-12
     ));
-    let both = run_json(
-        &[
-            "recommend",
-            "--rps",
-            "10",
-            "--users",
-            "1000",
-            "--format",
-            "json",
-        ],
-        0,
-    );
+    let both = run_json(&["recommend", "--rps", "10", "--users", "1000", "--format", "json"], 0);
     assert_eq!(both["users"], 1000.0);
-    assert!(close(
-        both["demand"]["peak_rps"].as_f64().unwrap(),
-        10.0,
-        1e-12
-    ));
+    assert!(close(both["demand"]["peak_rps"].as_f64().unwrap(), 10.0, 1e-12));
 }
 
 #[test]
@@ -312,10 +219,7 @@ fn formats_render_the_same_report() {
         assert!(table.contains(needle), "table lacks {needle}:\n{table}");
     }
     let (_, markdown, _) = run(&["recommend", "--users", "5000", "--format", "markdown"]);
-    assert!(
-        markdown.contains("| api (web) | render/web/starter |"),
-        "{markdown}"
-    );
+    assert!(markdown.contains("| api (web) | render/web/starter |"), "{markdown}");
     let (_, csv, _) = run(&["recommend", "--users", "5000", "--format", "csv"]);
     assert!(
         csv.starts_with("name,role,provider")
@@ -336,18 +240,8 @@ fn yaml_and_toml_give_identical_json() {
     let dir = scratch_dir("toml");
     let path = write_file(&dir, "default.toml", &toml_text);
     let yaml = run_json(&["recommend", "--users", "7000", "--format", "json"], 0);
-    let mut toml = run_json(
-        &[
-            "recommend",
-            "--users",
-            "7000",
-            "--scenario",
-            &path,
-            "--format",
-            "json",
-        ],
-        0,
-    );
+    let mut toml =
+        run_json(&["recommend", "--users", "7000", "--scenario", &path, "--format", "json"], 0);
     // A warning about the scenario names its file (and the YAML line):
     // the rest of it is the same.
     let unlocated = |report: &mut serde_json::Value| {
@@ -424,17 +318,11 @@ fn bad_input_exits_2() {
         assert_eq!(code, 2, "{name}: {stderr}");
         assert!(stdout.is_empty());
         assert!(stderr.contains(message), "{name}: {stderr}");
-        assert!(
-            stderr.contains(&format!("{name}:")),
-            "{name} names the file: {stderr}"
-        );
+        assert!(stderr.contains(&format!("{name}:")), "{name} names the file: {stderr}");
     }
     // Located to the line.
     let path = dir.join("negative.yaml");
     let (_, _, stderr) = run(&["recommend", "--scenario", path.to_str().unwrap()]);
     let line = base.lines().position(|l| l.contains("cpu_ms: 25")).unwrap() + 1;
-    assert!(
-        stderr.contains(&format!("negative.yaml:{line}")),
-        "{stderr}"
-    );
+    assert!(stderr.contains(&format!("negative.yaml:{line}")), "{stderr}");
 }

@@ -11,13 +11,7 @@ fn totals(html: &str) -> Vec<(f64, f64)> {
         .skip(1)
         .filter_map(|rest| {
             let users: f64 = rest.split('"').next()?.parse().ok()?;
-            let usd: f64 = rest
-                .split("data-usd=\"")
-                .nth(1)?
-                .split('"')
-                .next()?
-                .parse()
-                .ok()?;
+            let usd: f64 = rest.split("data-usd=\"").nth(1)?.split('"').next()?.parse().ok()?;
             Some((users, usd))
         })
         .collect()
@@ -25,15 +19,8 @@ fn totals(html: &str) -> Vec<(f64, f64)> {
 
 fn write_report(dir: &Path) -> PathBuf {
     let out = dir.join("plan.html");
-    let (code, stdout, stderr) = run(&[
-        "report",
-        "--users",
-        "5000",
-        "--users",
-        "50000",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let (code, stdout, stderr) =
+        run(&["report", "--users", "5000", "--users", "50000", "--out", out.to_str().unwrap()]);
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.contains("2 recommendation(s)"), "{stdout}");
     out
@@ -48,28 +35,12 @@ fn the_page_is_self_contained_and_its_totals_are_the_json() {
     for fetch in ["<link", "src=", "@import", "url(", "https://"] {
         assert!(!html.contains(fetch), "the page fetches: {fetch}");
     }
-    assert_eq!(
-        html.matches("http://").count(),
-        html.matches("http://www.w3.org/2000/svg").count()
-    );
+    assert_eq!(html.matches("http://").count(), html.matches("http://www.w3.org/2000/svg").count());
     let shown = totals(&html);
     assert_eq!(shown.len(), 2, "{shown:?}");
     for (users, usd) in shown {
-        let json = run_json(
-            &[
-                "recommend",
-                "--users",
-                &users.to_string(),
-                "--format",
-                "json",
-            ],
-            0,
-        );
-        assert_eq!(
-            usd,
-            json["monthly_usd"].as_f64().unwrap(),
-            "at {users} users"
-        );
+        let json = run_json(&["recommend", "--users", &users.to_string(), "--format", "json"], 0);
+        assert_eq!(usd, json["monthly_usd"].as_f64().unwrap(), "at {users} users");
     }
     for part in [
         "Monthly cost by users",
@@ -89,12 +60,7 @@ fn the_page_is_self_contained_and_its_totals_are_the_json() {
 fn chromium() -> Option<&'static str> {
     ["chromium", "chromium-browser", "google-chrome"]
         .into_iter()
-        .find(|name| {
-            Command::new(name)
-                .arg("--version")
-                .output()
-                .is_ok_and(|o| o.status.success())
-        })
+        .find(|name| Command::new(name).arg("--version").output().is_ok_and(|o| o.status.success()))
 }
 
 /// Runs headless Chromium on the page at `width`×`height`: (DOM, log).
@@ -147,23 +113,15 @@ fn chromium_loads_the_page_without_errors_at_phone_and_desktop_widths() {
     for (name, width, height) in [("phone", 390, 844), ("desktop", 1280, 900)] {
         let profile = dir.join(format!("profile-{name}"));
         let (dom, log) = in_browser(browser, &page, &profile, width, height, &["--dump-dom"]);
-        let errors: Vec<&str> = log
-            .lines()
-            .filter(|l| l.contains(":CONSOLE") || l.contains("Uncaught"))
-            .collect();
+        let errors: Vec<&str> =
+            log.lines().filter(|l| l.contains(":CONSOLE") || l.contains("Uncaught")).collect();
         assert!(errors.is_empty(), "{name}: console messages: {errors:#?}");
         // The script on the page marks it when it is wider than the window.
-        assert!(
-            dom.contains("data-overflow=\"false\""),
-            "{name}: the page overflows the window"
-        );
+        assert!(dom.contains("data-overflow=\"false\""), "{name}: the page overflows the window");
         let shown = totals(&dom);
         assert_eq!(shown.len(), 2, "{name}: {shown:?}");
         assert_eq!(shown[0].1, json["monthly_usd"].as_f64().unwrap(), "{name}");
-        assert!(
-            dom.contains(&format!("${:.2}", json["monthly_usd"].as_f64().unwrap())),
-            "{name}"
-        );
+        assert!(dom.contains(&format!("${:.2}", json["monthly_usd"].as_f64().unwrap())), "{name}");
         let shot = dir.join(format!("{name}.png"));
         let shot_arg = format!("--screenshot={}", shot.display());
         in_browser(browser, &page, &profile, width, height, &[&shot_arg]);
@@ -171,10 +129,6 @@ fn chromium_loads_the_page_without_errors_at_phone_and_desktop_widths() {
             std::fs::File::open(&shot).unwrap_or_else(|e| panic!("{name}: no screenshot: {e}")),
         ));
         let reader = decoder.read_info().expect("the screenshot is a PNG");
-        assert_eq!(
-            (reader.info().width, reader.info().height),
-            (width, height),
-            "{name}"
-        );
+        assert_eq!((reader.info().width, reader.info().height), (width, height), "{name}");
     }
 }

@@ -5,9 +5,7 @@ use crate::common::capplan;
 use std::path::Path;
 
 fn schema(name: &str) -> serde_json::Value {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("schemas")
-        .join(format!("{name}.json"));
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas").join(format!("{name}.json"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_json::from_str(&text).expect("a schema is JSON")
 }
@@ -42,28 +40,15 @@ fn validate(name: &str, document: &serde_json::Value, what: &str) {
         .map(|e| format!("{} at {}", e, e.instance_path()))
         .take(5)
         .collect();
-    assert!(
-        errors.is_empty(),
-        "{what} does not match schemas/{name}.json: {errors:#?}"
-    );
-    assert_eq!(
-        document["schema_version"],
-        capplan::report::schema::SCHEMA_VERSION,
-        "{what}"
-    );
+    assert!(errors.is_empty(), "{what} does not match schemas/{name}.json: {errors:#?}");
+    assert_eq!(document["schema_version"], capplan::report::schema::SCHEMA_VERSION, "{what}");
 }
 
 fn json_of(args: &[&str]) -> serde_json::Value {
-    let output = capplan()
-        .env("CAPPLAN_TODAY", "2026-11-21")
-        .args(args)
-        .output()
-        .expect("capplan runs");
+    let output =
+        capplan().env("CAPPLAN_TODAY", "2026-11-21").args(args).output().expect("capplan runs");
     serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!(
-            "{args:?} printed no JSON ({e}): {}",
-            String::from_utf8_lossy(&output.stderr)
-        )
+        panic!("{args:?} printed no JSON ({e}): {}", String::from_utf8_lossy(&output.stderr))
     })
 }
 
@@ -72,17 +57,7 @@ fn every_json_output_validates_against_its_schema() {
     let k6 = "tests/fixtures/calibrate/k6/summary-export.json";
     let cases: Vec<(&str, Vec<&str>)> = vec![
         ("recommend", vec!["recommend", "--users", "5000"]),
-        (
-            "recommend",
-            vec![
-                "recommend",
-                "--users",
-                "5000",
-                "--samples",
-                "200",
-                "--explain",
-            ],
-        ),
+        ("recommend", vec!["recommend", "--users", "5000", "--samples", "200", "--explain"]),
         (
             "recommend",
             vec![
@@ -95,15 +70,7 @@ fn every_json_output_validates_against_its_schema() {
         ),
         (
             "queue",
-            vec![
-                "queue",
-                "--arrival-rate",
-                "50/s",
-                "--service-time",
-                "80ms",
-                "--servers",
-                "5",
-            ],
+            vec!["queue", "--arrival-rate", "50/s", "--service-time", "80ms", "--servers", "5"],
         ),
         (
             "queue",
@@ -117,21 +84,10 @@ fn every_json_output_validates_against_its_schema() {
                 "p95 response <= 400ms",
             ],
         ),
-        (
-            "sweep",
-            vec!["sweep", "--from", "1000", "--to", "50000", "--points", "5"],
-        ),
+        ("sweep", vec!["sweep", "--from", "1000", "--to", "50000", "--points", "5"]),
         (
             "forecast",
-            vec![
-                "forecast",
-                "--users",
-                "1000",
-                "--growth",
-                "20%/month",
-                "--months",
-                "12",
-            ],
+            vec!["forecast", "--users", "1000", "--growth", "20%/month", "--months", "12"],
         ),
         ("check", vec!["check", "scenarios"]),
         (
@@ -150,10 +106,7 @@ fn every_json_output_validates_against_its_schema() {
         ("tiers-show", vec!["tiers", "show", "openai"]),
         ("tiers-show", vec!["tiers", "show", "aws/ec2"]),
         ("tiers-check", vec!["tiers", "check"]),
-        (
-            "tiers-diff",
-            vec!["tiers", "diff", "--tiers", "scenarios/prices/smriti.yaml"],
-        ),
+        ("tiers-diff", vec!["tiers", "diff", "--tiers", "scenarios/prices/smriti.yaml"]),
         ("calibrate", vec!["calibrate", k6]),
     ];
     for (name, mut args) in cases {
@@ -168,10 +121,7 @@ fn a_document_off_the_contract_is_caught() {
     let mut document = json_of(&["recommend", "--users", "5000", "--format", "json"]);
     document["components"][0]["monthly_usd"] = serde_json::json!("$7.00");
     let validator = jsonschema::validator_for(&schema("recommend")).expect("valid schema");
-    assert!(
-        !validator.is_valid(&document),
-        "a price as text passed the schema"
-    );
+    assert!(!validator.is_valid(&document), "a price as text passed the schema");
 }
 
 #[test]
@@ -182,15 +132,10 @@ fn queue_batch_lines_carry_the_version_and_validate() {
         "problems.jsonl",
         "{\"arrival_rate\": 10, \"service_time_s\": 0.05, \"servers\": 2}\n{\"arrival_rate\": 10}\n",
     );
-    let output = capplan()
-        .args(["queue", "--batch", &problems])
-        .output()
-        .expect("capplan runs");
+    let output = capplan().args(["queue", "--batch", &problems]).output().expect("capplan runs");
     let text = String::from_utf8_lossy(&output.stdout);
-    let lines: Vec<serde_json::Value> = text
-        .lines()
-        .map(|line| serde_json::from_str(line).expect("each line is JSON"))
-        .collect();
+    let lines: Vec<serde_json::Value> =
+        text.lines().map(|line| serde_json::from_str(line).expect("each line is JSON")).collect();
     assert_eq!(lines.len(), 2, "{text}");
     validate("queue", &lines[0], "batch answer");
     validate("queue-batch-error", &lines[1], "batch error");
@@ -202,17 +147,12 @@ fn tiers_show_json_lists_usage_prices_as_numbers() {
     let document = json_of(&["tiers", "show", "openai", "--format", "json"]);
     let prices = document["usage_prices"].as_array().expect("usage_prices");
     assert!(prices.len() >= 18, "{} usage prices", prices.len());
-    let mini = prices
-        .iter()
-        .find(|p| p["usage"] == "gpt-4o-mini-output")
-        .expect("gpt-4o-mini-output");
+    let mini =
+        prices.iter().find(|p| p["usage"] == "gpt-4o-mini-output").expect("gpt-4o-mini-output");
     assert_eq!(mini["unit"], "1M tokens");
     assert_eq!(mini["price_tiers"][0]["usd"], 0.6);
     // The table leaves out the empty tier tables and shows the prices.
-    let output = capplan()
-        .args(["tiers", "show", "openai"])
-        .output()
-        .expect("runs");
+    let output = capplan().args(["tiers", "show", "openai"]).output().expect("runs");
     let table = String::from_utf8_lossy(&output.stdout);
     assert!(!table.contains("Capacity and price"), "{table}");
     assert!(table.contains("gpt-4o-mini-output"), "{table}");

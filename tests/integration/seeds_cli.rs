@@ -5,13 +5,8 @@
 
 use crate::common::{run, run_json, run_on_day};
 
-const SEEDS: [&str; 5] = [
-    "interview-prep-api",
-    "ai-interview-coach",
-    "smriti",
-    "mercenary",
-    "interview-preparation",
-];
+const SEEDS: [&str; 5] =
+    ["interview-prep-api", "ai-interview-coach", "smriti", "mercenary", "interview-preparation"];
 
 fn scenario(name: &str) -> String {
     format!("scenarios/{name}.yaml")
@@ -66,19 +61,13 @@ fn every_scenario_runs_through_recommend_and_stages() {
                 .flat_map(|c| c["charges"].as_array().unwrap())
                 .filter_map(|l| l["monthly_usd"].as_f64())
                 .sum::<f64>();
-        assert!(
-            (parts - total).abs() < 1e-6 * total.max(1.0),
-            "{file}: {parts} vs {total}"
-        );
+        assert!((parts - total).abs() < 1e-6 * total.max(1.0), "{file}: {parts} vs {total}");
         let stages = run_json(&["stages", "--scenario", &file, "--format", "json"], 0);
         let rows = stages["stages"].as_array().unwrap();
         assert!(!rows.is_empty(), "{file} has no stage ladder");
         for (i, row) in rows.iter().enumerate() {
             assert_eq!(row["index"].as_u64(), Some(i as u64 + 1), "{file}");
-            assert!(
-                row["monthly_usd"].as_f64().is_some(),
-                "{file}: unpriced template {row}"
-            );
+            assert!(row["monthly_usd"].as_f64().is_some(), "{file}: unpriced template {row}");
         }
         for format in ["table", "markdown"] {
             let (code, out, err) = run(&["stages", "--scenario", &file, "--format", format]);
@@ -92,22 +81,12 @@ fn every_scenario_runs_through_recommend_and_stages() {
 fn check_passes_on_every_scenario_and_overlay() {
     let json = run_json(&["check", "scenarios", "--format", "json"], 0);
     assert_eq!(json["errors"], 0, "{json}");
-    let files: Vec<&str> = json["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["path"].as_str().unwrap())
-        .collect();
+    let files: Vec<&str> =
+        json["files"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
     for seed in SEEDS {
-        assert!(
-            files.iter().any(|f| f.ends_with(&format!("{seed}.yaml"))),
-            "{files:?}"
-        );
+        assert!(files.iter().any(|f| f.ends_with(&format!("{seed}.yaml"))), "{files:?}");
     }
-    assert!(
-        files.iter().any(|f| f.ends_with("prices/smriti.yaml")),
-        "{files:?}"
-    );
+    assert!(files.iter().any(|f| f.ends_with("prices/smriti.yaml")), "{files:?}");
     // Each overlay also loads as --tiers for every scenario it belongs to.
     for seed in ["interview-prep-api", "smriti"] {
         let overlay = format!("scenarios/prices/{seed}.yaml");
@@ -119,13 +98,8 @@ fn check_passes_on_every_scenario_and_overlay() {
 #[test]
 fn seed_stage_audits_snapshot() {
     for seed in SEEDS {
-        let (code, stdout, stderr) = run_on_day(&[
-            "stages",
-            "--scenario",
-            &scenario(seed),
-            "--format",
-            "markdown",
-        ]);
+        let (code, stdout, stderr) =
+            run_on_day(&["stages", "--scenario", &scenario(seed), "--format", "markdown"]);
         assert_eq!(code, 0, "{stderr}");
         insta::assert_snapshot!(format!("stages_{}", seed.replace('-', "_")), stdout);
     }
@@ -141,10 +115,7 @@ fn seed_stage_audits_snapshot() {
             "markdown",
         ]);
         assert_eq!(code, 0, "{stderr}");
-        insta::assert_snapshot!(
-            format!("stages_{}_guide_prices", seed.replace('-', "_")),
-            stdout
-        );
+        insta::assert_snapshot!(format!("stages_{}_guide_prices", seed.replace('-', "_")), stdout);
     }
 }
 
@@ -231,25 +202,15 @@ fn interview_prep_guide_contradicts_its_own_prices() {
 #[test]
 fn a_multi_document_overlay_reports_errors_at_the_file_line() {
     let dir = crate::common::scratch_dir("multidoc");
-    let text = std::fs::read_to_string("scenarios/prices/smriti.yaml")
-        .unwrap()
-        .replace(
-            "{ id: m30, price: { monthly_usd: 193 } }",
-            "{ id: m30, price: { monthly_usd: 193, yearly: 1 } }",
-        );
+    let text = std::fs::read_to_string("scenarios/prices/smriti.yaml").unwrap().replace(
+        "{ id: m30, price: { monthly_usd: 193 } }",
+        "{ id: m30, price: { monthly_usd: 193, yearly: 1 } }",
+    );
     let line = text.lines().position(|l| l.contains("yearly")).unwrap() + 1;
     let path = crate::common::write_file(&dir, "bad.yaml", &text);
-    let (code, _, stderr) = run(&[
-        "stages",
-        "--scenario",
-        "scenarios/smriti.yaml",
-        "--tiers",
-        &path,
-    ]);
+    let (code, _, stderr) =
+        run(&["stages", "--scenario", "scenarios/smriti.yaml", "--tiers", &path]);
     assert_eq!(code, 2, "{stderr}");
-    assert!(
-        stderr.contains(&format!("bad.yaml:{line}:")),
-        "line {line}: {stderr}"
-    );
+    assert!(stderr.contains(&format!("bad.yaml:{line}:")), "line {line}: {stderr}");
     assert!(stderr.contains("unknown field `yearly`"), "{stderr}");
 }

@@ -37,23 +37,17 @@ struct Run {
 
 impl Run {
     fn text(&self, name: &str) -> &str {
-        self.fields
-            .get(name)
-            .unwrap_or_else(|| panic!("results.csv has no column {name}"))
+        self.fields.get(name).unwrap_or_else(|| panic!("results.csv has no column {name}"))
     }
 
     fn num(&self, name: &str) -> f64 {
         let text = self.text(name);
-        text.parse()
-            .unwrap_or_else(|_| panic!("results.csv: {name} = {text:?} is not a number"))
+        text.parse().unwrap_or_else(|_| panic!("results.csv: {name} = {text:?} is not a number"))
     }
 }
 
 fn runs() -> Vec<Run> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/shared_cpu/results.csv"
-    );
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/shared_cpu/results.csv");
     let text = std::fs::read_to_string(path).expect("results.csv is committed");
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().expect("a header").split(',').collect();
@@ -77,11 +71,7 @@ fn runs() -> Vec<Run> {
 fn median(mut xs: Vec<f64>) -> f64 {
     xs.sort_by(f64::total_cmp);
     let n = xs.len();
-    if n % 2 == 1 {
-        xs[n / 2]
-    } else {
-        (xs[n / 2 - 1] + xs[n / 2]) / 2.0
-    }
+    if n % 2 == 1 { xs[n / 2] } else { (xs[n / 2 - 1] + xs[n / 2]) / 2.0 }
 }
 
 /// One configuration at one load, over its valid runs.
@@ -123,9 +113,7 @@ fn points() -> Vec<Point> {
                 .expect("valid parameters");
             // The share of the model's X(W) the run was loaded at.
             let load = first.num("load_fraction");
-            let predicted = model
-                .at_rate(rate)
-                .map(|q| q.response_percentile(0.95) * 1e3);
+            let predicted = model.at_rate(rate).map(|q| q.response_percentile(0.95) * 1e3);
             Point {
                 vcpu,
                 label: format!(
@@ -157,16 +145,12 @@ fn the_model_against_a_real_gunicorn_under_a_cpu_quota() {
             p.label,
             p.load * 100.0,
             p.measured_p95_ms,
-            p.predicted_p95_ms
-                .map_or("past capacity".to_string(), |v| format!("{v:.1}")),
+            p.predicted_p95_ms.map_or("past capacity".to_string(), |v| format!("{v:.1}")),
             error.map_or(String::new(), |e| format!("{:+.1}%", e * 100.0)),
         );
         let Some(error) = error else { continue };
         if p.measured_p95_ms > OVERLOADED_P95_MS {
-            if !p
-                .label
-                .contains("fixed demand, period 100 ms, W 4, V 1, 70 rps")
-            {
+            if !p.label.contains("fixed demand, period 100 ms, W 4, V 1, 70 rps") {
                 failures.push(format!("{}: overloaded, the model serves it", p.label));
             }
             continue;
@@ -185,9 +169,6 @@ fn the_model_against_a_real_gunicorn_under_a_cpu_quota() {
             ));
         }
     }
-    assert!(
-        whole_core_checked >= 8,
-        "only {whole_core_checked} whole-core points"
-    );
+    assert!(whole_core_checked >= 8, "only {whole_core_checked} whole-core points");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

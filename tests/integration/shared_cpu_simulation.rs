@@ -152,20 +152,11 @@ struct Phase {
 
 impl Phase {
     fn new() -> Phase {
-        Phase {
-            keys: [0.0; MAX_SLOTS],
-            arrivals: [0.0; MAX_SLOTS],
-            len: 0,
-            first: 0,
-        }
+        Phase { keys: [0.0; MAX_SLOTS], arrivals: [0.0; MAX_SLOTS], len: 0, first: 0 }
     }
 
     fn first_key(&self) -> f64 {
-        if self.len == 0 {
-            f64::INFINITY
-        } else {
-            self.keys[self.first]
-        }
+        if self.len == 0 { f64::INFINITY } else { self.keys[self.first] }
     }
 
     fn push(&mut self, key: f64, arrival: f64) {
@@ -203,11 +194,7 @@ struct Waiting {
 
 impl Waiting {
     fn new() -> Waiting {
-        Waiting {
-            ring: vec![0.0; 1 << 16],
-            head: 0,
-            len: 0,
-        }
+        Waiting { ring: vec![0.0; 1 << 16], head: 0, len: 0 }
     }
 
     fn push(&mut self, arrival: f64) {
@@ -272,11 +259,7 @@ impl Simulation {
     fn next_response(&mut self) -> f64 {
         loop {
             let on_cpu = self.on_cpu.len;
-            let speed = if on_cpu == 0 {
-                0.0
-            } else {
-                (self.case.vcpu / on_cpu as f64).min(1.0)
-            };
+            let speed = if on_cpu == 0 { 0.0 } else { (self.case.vcpu / on_cpu as f64).min(1.0) };
             let cpu_done = if on_cpu == 0 {
                 f64::INFINITY
             } else {
@@ -338,11 +321,8 @@ fn percentile(samples: &[f64], p: f64) -> f64 {
         below += counts[bin];
         bin += 1;
     }
-    let mut inside: Vec<f64> = samples
-        .iter()
-        .copied()
-        .filter(|&x| (x * scale) as usize == bin)
-        .collect();
+    let mut inside: Vec<f64> =
+        samples.iter().copied().filter(|&x| (x * scale) as usize == bin).collect();
     inside.sort_by(f64::total_cmp);
     inside[rank - below]
 }
@@ -422,13 +402,7 @@ fn cases() -> Vec<Case> {
     let mut out = Vec::new();
     for (workers, vcpu, cpu, io) in shapes {
         for rho in [0.3, 0.6, 0.85] {
-            out.push(Case {
-                workers,
-                vcpu,
-                cpu,
-                io,
-                rho,
-            });
+            out.push(Case { workers, vcpu, cpu, io, rho });
         }
     }
     out
@@ -491,11 +465,8 @@ fn run(case: Case) -> Row {
     let model = case.phased_model();
     let arrival_rate = case.rho * model.max_throughput();
     let queue = model.at_rate(arrival_rate).expect("stable below X(W)");
-    let p95_cv1 = case
-        .model(1.0)
-        .at_rate(arrival_rate)
-        .expect("stable below X(W)")
-        .response_percentile(0.95);
+    let p95_cv1 =
+        case.model(1.0).at_rate(arrival_rate).expect("stable below X(W)").response_percentile(0.95);
     Row {
         case,
         cv,
@@ -550,21 +521,10 @@ fn shared_cpu_model_is_within_targets_of_simulation() {
     for row in &rows {
         println!("{}", row.markdown());
     }
-    let noisy: Vec<String> = rows
-        .iter()
-        .filter(|r| !r.quiet())
-        .map(Row::markdown)
-        .collect();
-    assert!(
-        noisy.is_empty(),
-        "simulation too noisy for the targets:\n{}",
-        noisy.join("\n")
-    );
-    let failures: Vec<String> = rows
-        .iter()
-        .filter(|r| !r.within_targets())
-        .map(Row::markdown)
-        .collect();
+    let noisy: Vec<String> = rows.iter().filter(|r| !r.quiet()).map(Row::markdown).collect();
+    assert!(noisy.is_empty(), "simulation too noisy for the targets:\n{}", noisy.join("\n"));
+    let failures: Vec<String> =
+        rows.iter().filter(|r| !r.within_targets()).map(Row::markdown).collect();
     assert!(
         failures.is_empty(),
         "outside targets (mean {}%, p95 {}%):\n{}",
@@ -583,10 +543,7 @@ fn mmc(arrival_rate: f64, service_s: f64, servers: u64) -> (f64, f64) {
 }
 
 fn assert_close(model: f64, exact: f64, what: &str) {
-    assert!(
-        ((model - exact) / exact).abs() <= 1e-9,
-        "{what}: model {model} vs exact {exact}"
-    );
+    assert!(((model - exact) / exact).abs() <= 1e-9, "{what}: model {model} vs exact {exact}");
 }
 
 #[test]

@@ -86,9 +86,7 @@ fn simulate(servers: usize, rho: f64, cv: f64, customers: usize, seed: u64) -> (
     }
     let n = responses.len();
     let index = ((n as f64) * 0.95).ceil() as usize - 1;
-    let p95 = *responses
-        .select_nth_unstable_by(index, |a, b| a.total_cmp(b))
-        .1;
+    let p95 = *responses.select_nth_unstable_by(index, |a, b| a.total_cmp(b)).1;
     (waits / n as f64, p95)
 }
 
@@ -138,9 +136,5 @@ fn mgc_approximation_is_within_targets() {
     for row in &rows {
         println!("{row}");
     }
-    assert!(
-        failures.is_empty(),
-        "outside targets:\n{}",
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "outside targets:\n{}", failures.join("\n"));
 }

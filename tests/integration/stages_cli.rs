@@ -11,15 +11,7 @@ fn stages_json_contract_and_exact_template_costs() {
     let names: Vec<&str> = stages.iter().map(|s| s["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["Free", "Starter", "Growth", "Scale"]);
     for s in stages {
-        for field in [
-            "name",
-            "index",
-            "monthly_usd",
-            "max_users",
-            "max_rpm",
-            "binding",
-            "claims",
-        ] {
+        for field in ["name", "index", "monthly_usd", "max_users", "max_rpm", "binding", "claims"] {
             assert!(s.get(field).is_some(), "missing {field}");
         }
         for c in s["claims"].as_array().unwrap() {
@@ -31,12 +23,8 @@ fn stages_json_contract_and_exact_template_costs() {
     // Starter: 2 × $25 + 2 × $25 + M10 $56.94 + 250 MB $5, against the guide's "~$50-70".
     let starter = &stages[1];
     assert!((starter["monthly_usd"].as_f64().unwrap() - 161.94).abs() < 1e-9);
-    let cost_claim = starter["claims"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["what"] == "monthly_usd")
-        .unwrap();
+    let cost_claim =
+        starter["claims"].as_array().unwrap().iter().find(|c| c["what"] == "monthly_usd").unwrap();
     assert_eq!(cost_claim["claimed"], serde_json::json!([50.0, 70.0]));
     assert_eq!(cost_claim["ok"], false);
     // Free: 0.1 vCPU makes 25 ms of CPU a 250 ms exponential service: its p95
@@ -76,9 +64,7 @@ fn stages_snapshot() {
 fn recommend_names_the_first_template_that_holds_the_load() {
     let json = run_json(&["recommend", "--users", "5000", "--format", "json"], 0);
     assert_eq!(json["stage_template"]["name"], "Starter");
-    let saving = json["stage_template"]["optimizer_saving_usd"]
-        .as_f64()
-        .unwrap();
+    let saving = json["stage_template"]["optimizer_saving_usd"].as_f64().unwrap();
     let instances: f64 = json["components"]
         .as_array()
         .unwrap()
@@ -89,10 +75,7 @@ fn recommend_names_the_first_template_that_holds_the_load() {
     let stages = run_json(&["stages", "--format", "json"], 0);
     let starter_max = stages["stages"][1]["max_users"].as_f64().unwrap();
     assert_eq!(json["next_stage"]["name"], "Growth");
-    assert_eq!(
-        json["next_stage"]["at_users"].as_f64().unwrap(),
-        starter_max + 1.0
-    );
+    assert_eq!(json["next_stage"]["at_users"].as_f64().unwrap(), starter_max + 1.0);
     let (code, _, stderr) = run(&["stages", "--scenario", "/nonexistent.yaml"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("cannot read"));

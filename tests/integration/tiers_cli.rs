@@ -56,10 +56,7 @@ fn show_json_contract() {
     assert_eq!(m30["provider"], "atlas");
     assert_eq!(m30["offering"], "cluster");
     assert_eq!(m30["hourly_usd"], 0.54);
-    assert!(
-        (m30["monthly_usd"].as_f64().unwrap() - 394.2).abs() < 1e-9,
-        "0.54 × 730"
-    );
+    assert!((m30["monthly_usd"].as_f64().unwrap() - 394.2).abs() < 1e-9, "0.54 × 730");
     assert_eq!(m30["memory_mb"], 8192.0);
     assert_eq!(m30["max_connections"], 3000.0);
     let m5 = rows.iter().find(|r| r["tier"] == "m5").unwrap();
@@ -68,47 +65,17 @@ fn show_json_contract() {
     assert_eq!(m0["monthly_usd"], 0.0);
     assert_eq!(m0["max_ops_per_sec"], 100.0);
 
-    let redis = run_json(
-        &[
-            "tiers",
-            "show",
-            "redis-cloud/essentials",
-            "--format",
-            "json",
-        ],
-        0,
-    );
-    let unpriced = redis["tiers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["tier"] == "2.5gb")
-        .unwrap();
-    assert!(
-        unpriced["monthly_usd"].is_null(),
-        "unpriced is null, never 0"
-    );
-    let gb = redis["tiers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["tier"] == "1gb")
-        .unwrap();
+    let redis = run_json(&["tiers", "show", "redis-cloud/essentials", "--format", "json"], 0);
+    let unpriced =
+        redis["tiers"].as_array().unwrap().iter().find(|r| r["tier"] == "2.5gb").unwrap();
+    assert!(unpriced["monthly_usd"].is_null(), "unpriced is null, never 0");
+    let gb = redis["tiers"].as_array().unwrap().iter().find(|r| r["tier"] == "1gb").unwrap();
     assert_eq!(gb["confidence"], "low");
-    assert!(
-        gb["source"]
-            .as_str()
-            .unwrap()
-            .contains("Scaling Guide - Interview Prep API")
-    );
+    assert!(gb["source"].as_str().unwrap().contains("Scaling Guide - Interview Prep API"));
 
     let ec2 = run_json(&["tiers", "show", "aws/ec2", "--format", "json"], 0);
-    let m5_large = ec2["tiers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["tier"] == "m5.large")
-        .unwrap();
+    let m5_large =
+        ec2["tiers"].as_array().unwrap().iter().find(|r| r["tier"] == "m5.large").unwrap();
     assert!((m5_large["monthly_usd"].as_f64().unwrap() - 70.08).abs() < 1e-9);
     assert_eq!(m5_large["vcpu"], 2.0);
     assert_eq!(m5_large["memory_mb"], 8192.0);
@@ -160,25 +127,11 @@ offerings:
 fn overlay_replaces_a_price_and_adds_a_tier() {
     let dir = scratch_dir("overlay");
     let path = write_file(&dir, "render-deal.yaml", OVERLAY);
-    let rows = run_json(
-        &[
-            "tiers",
-            "show",
-            "render/web",
-            "--tiers",
-            &path,
-            "--format",
-            "json",
-        ],
-        0,
-    );
+    let rows = run_json(&["tiers", "show", "render/web", "--tiers", &path, "--format", "json"], 0);
     let rows = rows["tiers"].as_array().unwrap();
     let standard = rows.iter().find(|r| r["tier"] == "standard").unwrap();
     assert_eq!(standard["monthly_usd"], 20.0);
-    assert_eq!(
-        standard["memory_mb"], 2048.0,
-        "capacity kept from the base catalog"
-    );
+    assert_eq!(standard["memory_mb"], 2048.0, "capacity kept from the base catalog");
     assert_eq!(
         standard["source"], "negotiated contract 2026-11",
         "the price traces to the overlay"
@@ -195,24 +148,10 @@ fn overlay_replaces_a_price_and_adds_a_tier() {
     assert_eq!(mega["vcpu"], 16.0);
     // A folder works the same as a file.
     let rows = run_json(
-        &[
-            "tiers",
-            "show",
-            "render/web",
-            "--tiers",
-            dir.to_str().unwrap(),
-            "--format",
-            "json",
-        ],
+        &["tiers", "show", "render/web", "--tiers", dir.to_str().unwrap(), "--format", "json"],
         0,
     );
-    assert!(
-        rows["tiers"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|r| r["tier"] == "mega")
-    );
+    assert!(rows["tiers"].as_array().unwrap().iter().any(|r| r["tier"] == "mega"));
 }
 
 #[test]
@@ -223,12 +162,7 @@ fn overlay_adds_a_provider() {
         "hetzner.yaml",
         "version: 1\nprovider: hetzner\nname: Hetzner Cloud\nsource: \"hetzner.com/cloud (example)\"\nas_of: 2026-11-01\nofferings:\n  - id: cloud\n    role: compute\n    tiers:\n      - { id: cx22, capacity: { vcpu: 2, memory_mb: 4096 }, price: { monthly_usd: 4.5 } }\n",
     );
-    let rows = run_json(
-        &[
-            "tiers", "show", "hetzner", "--tiers", &path, "--format", "json",
-        ],
-        0,
-    );
+    let rows = run_json(&["tiers", "show", "hetzner", "--tiers", &path, "--format", "json"], 0);
     assert_eq!(rows["tiers"][0]["tier"], "cx22");
     assert_eq!(rows["tiers"][0]["monthly_usd"], 4.5);
     assert_eq!(rows["tiers"][0]["source"], "hetzner.com/cloud (example)");
@@ -272,12 +206,7 @@ fn bad_catalogs_exit_2_with_file_and_line() {
             ":2",
             "missing 'source'",
         ),
-        (
-            "wrong-type.yaml",
-            format!("{header}offerings: 7\n"),
-            ":5:",
-            "invalid type",
-        ),
+        ("wrong-type.yaml", format!("{header}offerings: 7\n"), ":5:", "invalid type"),
         ("empty.yaml", String::new(), "empty.yaml", "missing field"),
     ];
     for (name, text, location, message) in cases {
@@ -296,13 +225,8 @@ fn bad_catalogs_exit_2_with_file_and_line() {
         assert_eq!(code, 1, "{name}: {stdout}");
         assert!(stdout.contains(message), "{name}: {stdout}");
     }
-    let (code, _, stderr) = run(&[
-        "tiers",
-        "show",
-        "render",
-        "--tiers",
-        "/nonexistent/prices.yaml",
-    ]);
+    let (code, _, stderr) =
+        run(&["tiers", "show", "render", "--tiers", "/nonexistent/prices.yaml"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("/nonexistent/prices.yaml"), "{stderr}");
 }

@@ -27,10 +27,7 @@ fn offer_from_bigquery_rows(dir: &Path) -> String {
     let exported = std::fs::read_to_string(fixture("aws-ec2-bigquery-export-rows.csv")).unwrap();
     let mut rows = Records::new(exported.as_bytes());
     assert!(rows.next_record().unwrap());
-    let key = |s: &str| {
-        s.to_ascii_lowercase()
-            .replace(|c: char| !c.is_ascii_alphanumeric(), "")
-    };
+    let key = |s: &str| s.to_ascii_lowercase().replace(|c: char| !c.is_ascii_alphanumeric(), "");
     let exported_names: Vec<String> = rows.cells().map(key).collect();
     let mut text = head.join("\n") + "\n";
     while rows.next_record().unwrap() {
@@ -54,11 +51,7 @@ fn offer_from_bigquery_rows(dir: &Path) -> String {
 fn aws_offer_reserved_hourly_price_equals_the_csv_row() {
     let dir = scratch_dir("import-aws-rows");
     let offer = offer_from_bigquery_rows(&dir);
-    let catalog = import(
-        &dir,
-        "aws.yaml",
-        &["aws-offer", &offer, "--region", "ap-northeast-1"],
-    );
+    let catalog = import(&dir, "aws.yaml", &["aws-offer", &offer, "--region", "ap-northeast-1"]);
     // EP8EJMA4GKSUCMU6: Linux, Shared, NA, Used, c5.xlarge, Reserved 3yr
     // No Upfront standard, "0.0920000000" USD per hour.
     let tier = catalog.tier("aws/ec2/c5.xlarge").unwrap();
@@ -78,10 +71,7 @@ fn aws_offer_reserved_hourly_price_equals_the_csv_row() {
     );
     // No on-demand row passes the filters: the on-demand price stays.
     let embedded = capplan::catalog::load().unwrap();
-    assert_eq!(
-        tier.monthly_usd(),
-        embedded.tier("aws/ec2/c5.xlarge").unwrap().monthly_usd()
-    );
+    assert_eq!(tier.monthly_usd(), embedded.tier("aws/ec2/c5.xlarge").unwrap().monthly_usd());
     assert_eq!(
         catalog.provider("aws").unwrap().name.as_deref(),
         Some("Amazon Web Services (ap-northeast-1)")
@@ -100,19 +90,9 @@ fn aws_offer_filters_leave_nothing_of_the_excerpt_and_say_why() {
             "{stderr}"
         );
     }
-    let (code, _, stderr) = run(&[
-        "tiers",
-        "import",
-        "aws-offer",
-        &file,
-        "--as-of",
-        "2026-01-01",
-    ]);
+    let (code, _, stderr) = run(&["tiers", "import", "aws-offer", &file, "--as-of", "2026-01-01"]);
     assert_eq!(code, 2);
-    assert!(
-        stderr.contains("carries its own publication date"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("carries its own publication date"), "{stderr}");
 }
 
 /// The header and one row of the fixture's offer, with chosen cells.
@@ -168,11 +148,8 @@ fn a_large_offer_file_is_streamed_in_bounded_memory() {
     let mut written = 0usize;
     let mut types = 0usize;
     while written < 110 << 20 {
-        let instance = if types == 0 {
-            "m5.large".to_string()
-        } else {
-            format!("gen{types}.xlarge")
-        };
+        let instance =
+            if types == 0 { "m5.large".to_string() } else { format!("gen{types}.xlarge") };
         let price = 0.1 + types as f64 / 10_000.0;
         for variant in 0..90usize {
             let (term, lease, purchase, unit_price) = match variant {
@@ -187,11 +164,7 @@ fn a_large_offer_file_is_streamed_in_bounded_memory() {
             } else {
                 ["Windows", "RHEL", "SUSE", "Linux"][variant % 4]
             };
-            let region = if variant < 3 || variant % 4 != 3 {
-                "us-east-1"
-            } else {
-                "eu-west-1"
-            };
+            let region = if variant < 3 || variant % 4 != 3 { "us-east-1" } else { "eu-west-1" };
             let row = rows.row(&[
                 ("SKU", &format!("GEN{types:06}{variant:03}")),
                 ("TermType", term),
@@ -200,19 +173,9 @@ fn a_large_offer_file_is_streamed_in_bounded_memory() {
                 ("PricePerUnit", &format!("{unit_price:.10}")),
                 ("LeaseContractLength", lease),
                 ("PurchaseOption", purchase),
-                (
-                    "OfferingClass",
-                    if term == "Reserved" { "standard" } else { "" },
-                ),
+                ("OfferingClass", if term == "Reserved" { "standard" } else { "" }),
                 ("Operating System", os),
-                (
-                    "Tenancy",
-                    if variant % 5 == 4 {
-                        "Dedicated"
-                    } else {
-                        "Shared"
-                    },
-                ),
+                ("Tenancy", if variant % 5 == 4 { "Dedicated" } else { "Shared" }),
                 ("Pre Installed S/W", "NA"),
                 ("CapacityStatus", "Used"),
                 ("Region Code", region),
@@ -256,10 +219,7 @@ fn a_large_offer_file_is_streamed_in_bounded_memory() {
     };
     assert!(status.success(), "import failed: {status}");
     assert!(peak_kb > 0, "no memory figure read from {status_file}");
-    assert!(
-        peak_kb < 100 * 1024,
-        "peak resident memory {peak_kb} kB on a {written}-byte file"
-    );
+    assert!(peak_kb < 100 * 1024, "peak resident memory {peak_kb} kB on a {written}-byte file");
     let (catalog, _) =
         capplan::catalog::load_with_overlays(std::slice::from_ref(&overlay)).unwrap();
     // The one Linux row of m5.large: "0.1000000000" an hour.
@@ -274,9 +234,6 @@ fn a_large_offer_file_is_streamed_in_bounded_memory() {
     );
     assert_eq!(added.tier.price.hourly_usd, Some(0.1007));
     let reserved = &added.tier.price.purchase_options[&PurchaseOption::Reserved3y];
-    assert_eq!(
-        reserved.hourly_usd,
-        Some((0.1007f64 * 0.4 * 1e10).round() / 1e10)
-    );
+    assert_eq!(reserved.hourly_usd, Some((0.1007f64 * 0.4 * 1e10).round() / 1e10));
     let _ = std::fs::remove_file(&path);
 }

@@ -22,26 +22,11 @@ fn scenario_with(dir: &str, name: &str, edits: &[(&str, &str)]) -> String {
 
 /// Honest ranges on five of the default scenario's guessed figures.
 pub const FIVE_RANGES: &[(&str, &str)] = &[
-    (
-        "  daily_active_ratio: 0.3\n",
-        "  daily_active_ratio: { low: 0.2, mid: 0.3, high: 0.4 }\n",
-    ),
-    (
-        "  peak_online_ratio: 0.1\n",
-        "  peak_online_ratio: { low: 0.06, mid: 0.1, high: 0.15 }\n",
-    ),
-    (
-        "  requests_per_online_user_per_min: 3\n",
-        "  requests_per_online_user_per_min: [2, 6]\n",
-    ),
-    (
-        "    cpu_ms: 25\n",
-        "    cpu_ms: { low: 15, mid: 25, high: 50 }\n",
-    ),
-    (
-        "  storage_mb_per_user: 1\n",
-        "  storage_mb_per_user: { low: 0.5, mid: 1, high: 3 }\n",
-    ),
+    ("  daily_active_ratio: 0.3\n", "  daily_active_ratio: { low: 0.2, mid: 0.3, high: 0.4 }\n"),
+    ("  peak_online_ratio: 0.1\n", "  peak_online_ratio: { low: 0.06, mid: 0.1, high: 0.15 }\n"),
+    ("  requests_per_online_user_per_min: 3\n", "  requests_per_online_user_per_min: [2, 6]\n"),
+    ("    cpu_ms: 25\n", "    cpu_ms: { low: 15, mid: 25, high: 50 }\n"),
+    ("  storage_mb_per_user: 1\n", "  storage_mb_per_user: { low: 0.5, mid: 1, high: 3 }\n"),
 ];
 
 /// The output-token amount of question generation, in scenario text: the
@@ -53,18 +38,8 @@ const TOKENS: &str = "    amount: 900\n";
 fn token_cost(name: &str, amount: &str) -> serde_json::Value {
     let edit = format!("    amount: {amount}\n");
     let path = scenario_with("unc-linear", name, &[(TOKENS, &edit)]);
-    let r = run_json(
-        &[
-            "recommend",
-            "--scenario",
-            &path,
-            "--samples",
-            "4000",
-            "--format",
-            "json",
-        ],
-        0,
-    );
+    let r =
+        run_json(&["recommend", "--scenario", &path, "--samples", "4000", "--format", "json"], 0);
     assert_eq!(r["uncertainty"]["least_regret"]["slo_probability"], 1.0);
     r["uncertainty"]["least_regret"]["monthly_usd"].clone()
 }
@@ -96,10 +71,7 @@ fn degenerate_intervals_reproduce_the_point_plan() {
         "unc-degenerate",
         "app.yaml",
         &[
-            (
-                "    cpu_ms: 25\n",
-                "    cpu_ms: { low: 25, mid: 25, high: 25 }\n",
-            ),
+            ("    cpu_ms: 25\n", "    cpu_ms: { low: 25, mid: 25, high: 25 }\n"),
             (
                 "  requests_per_online_user_per_min: 3\n",
                 "  requests_per_online_user_per_min: [3, 3]\n",
@@ -137,11 +109,8 @@ fn degenerate_intervals_reproduce_the_point_plan() {
     }
     assert!(u["alternatives"].as_array().unwrap().is_empty());
     // The mix is the point plan's, tier for tier.
-    for (part, row) in best["mix"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .zip(point["components"].as_array().unwrap())
+    for (part, row) in
+        best["mix"].as_array().unwrap().iter().zip(point["components"].as_array().unwrap())
     {
         let tier = format!(
             "{}/{}/{}",
@@ -180,26 +149,13 @@ fn the_same_seed_gives_identical_output_and_another_seed_does_not() {
 #[test]
 fn percentiles_are_ordered_and_the_table_shows_them() {
     let path = scenario_with("unc-order", "app.yaml", FIVE_RANGES);
-    let r = run_json(
-        &[
-            "recommend",
-            "--scenario",
-            &path,
-            "--samples",
-            "400",
-            "--format",
-            "json",
-        ],
-        0,
-    );
+    let r =
+        run_json(&["recommend", "--scenario", &path, "--samples", "400", "--format", "json"], 0);
     let u = &r["uncertainty"];
     assert_eq!(u["samples"], 400);
     let ordered = |p: &serde_json::Value| {
-        let (a, b, c) = (
-            p["p5"].as_f64().unwrap(),
-            p["p50"].as_f64().unwrap(),
-            p["p95"].as_f64().unwrap(),
-        );
+        let (a, b, c) =
+            (p["p5"].as_f64().unwrap(), p["p50"].as_f64().unwrap(), p["p95"].as_f64().unwrap());
         assert!(a <= b && b <= c, "{p}");
     };
     ordered(&u["optimum_monthly_usd"]);
@@ -214,29 +170,17 @@ fn percentiles_are_ordered_and_the_table_shows_them() {
     // The inputs were drawn from their intervals: the sampled median near mid.
     for input in u["inputs"].as_array().unwrap() {
         ordered(&input["sampled"]);
-        let (mid, p50) = (
-            input["mid"].as_f64().unwrap(),
-            input["sampled"]["p50"].as_f64().unwrap(),
-        );
+        let (mid, p50) =
+            (input["mid"].as_f64().unwrap(), input["sampled"]["p50"].as_f64().unwrap());
         assert!((p50 / mid - 1.0).abs() < 0.08, "{input}");
     }
     // SLO probability: the share of worlds without a failure.
     let best = &u["least_regret"];
-    let failed: f64 = best["failures"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["share"].as_f64().unwrap())
-        .sum();
+    let failed: f64 =
+        best["failures"].as_array().unwrap().iter().map(|f| f["share"].as_f64().unwrap()).sum();
     assert!((best["slo_probability"].as_f64().unwrap() + failed - 1.0).abs() < 1e-9);
-    let (code, table, _) = run(&[
-        "recommend",
-        "--scenario",
-        &path,
-        "--samples",
-        "400",
-        "--explain",
-    ]);
+    let (code, table, _) =
+        run(&["recommend", "--scenario", &path, "--samples", "400", "--explain"]);
     assert_eq!(code, 0);
     for expected in [
         "Across 400 sampled worlds (seed 42)",
@@ -257,40 +201,24 @@ fn a_cost_linear_in_one_uniform_input_has_the_analytic_percentiles() {
     let low = scenario_with("unc-linear", "low.yaml", &[(TOKENS, "    amount: 600\n")]);
     let high = scenario_with("unc-linear", "high.yaml", &[(TOKENS, "    amount: 1200\n")]);
     let (c_low, c_high) = (monthly_at(&low, "5000"), monthly_at(&high, "5000"));
-    assert!(
-        c_high > c_low + 1.0,
-        "the tokens must move the bill: {c_low} {c_high}"
-    );
+    assert!(c_high > c_low + 1.0, "the tokens must move the bill: {c_low} {c_high}");
     let samples = 4000.0;
-    let cost = token_cost(
-        "uniform.yaml",
-        "{ low: 600, high: 1200, distribution: uniform }",
-    );
+    let cost = token_cost("uniform.yaml", "{ low: 600, high: 1200, distribution: uniform }");
     for (p, key) in [(0.05, "p5"), (0.5, "p50"), (0.95, "p95")] {
         let expected = c_low + p * (c_high - c_low);
         // The standard error of a sample quantile of a uniform: √(p(1−p)/N) × range.
         let tolerance = 4.0 * (p * (1.0 - p) / samples).sqrt() * (c_high - c_low);
         let got = cost[key].as_f64().unwrap();
-        assert!(
-            (got - expected).abs() <= tolerance,
-            "{key}: {got} vs {expected} ± {tolerance}"
-        );
+        assert!((got - expected).abs() <= tolerance, "{key}: {got} vs {expected} ± {tolerance}");
     }
     // Fitted (split lognormal): quantiles map through a monotone cost, so
     // the cost's P5 and P95 are the costs at low and high.
     let cost = token_cost("fitted.yaml", "{ low: 600, high: 1200 }");
     let slope = (c_high - c_low) / 600.0;
-    for (key, at) in [
-        ("p5", 600.0),
-        ("p50", (600.0f64 * 1200.0).sqrt()),
-        ("p95", 1200.0),
-    ] {
+    for (key, at) in [("p5", 600.0), ("p50", (600.0f64 * 1200.0).sqrt()), ("p95", 1200.0)] {
         let expected = c_low + slope * (at - 600.0);
         let got = cost[key].as_f64().unwrap();
-        assert!(
-            (got - expected).abs() <= 0.03 * (c_high - c_low),
-            "{key}: {got} vs {expected}"
-        );
+        assert!((got - expected).abs() <= 0.03 * (c_high - c_low), "{key}: {got} vs {expected}");
     }
 }
 
@@ -328,10 +256,7 @@ fn more_samples_shrink_the_spread_across_seeds_as_one_over_root_n() {
     // 16× the samples: a quarter of the spread (sampling noise of a
     // 12-run standard deviation allows a factor of about 1.6 either way).
     let ratio = small / large;
-    assert!(
-        (2.5..6.5).contains(&ratio),
-        "spread {small} at 100, {large} at 1600: ratio {ratio}"
-    );
+    assert!((2.5..6.5).contains(&ratio), "spread {small} at 100, {large} at 1600: ratio {ratio}");
 }
 
 #[test]
@@ -374,11 +299,7 @@ fn interval_errors_are_located() {
         assert_eq!(code, 2, "{err}");
         // Located on the interval's own line.
         let text = std::fs::read_to_string(&path).unwrap();
-        let line = text
-            .lines()
-            .position(|l| l == new.trim_end_matches('\n'))
-            .unwrap()
-            + 1;
+        let line = text.lines().position(|l| l == new.trim_end_matches('\n')).unwrap() + 1;
         assert!(
             err.contains(&format!("{path}:{line}: ")) && err.contains(expected),
             "{expected}\n{err}"
@@ -481,19 +402,11 @@ fn sweep_bands_forecast_months_and_check_assertions() {
         ],
         0,
     );
-    assert_eq!(
-        band["rows"][0]["band"]["monthly_usd"],
-        rec["uncertainty"]["optimum_monthly_usd"]
-    );
-    assert_eq!(
-        band["rows"][0]["band"]["feasible_share"],
-        rec["uncertainty"]["feasible_share"]
-    );
+    assert_eq!(band["rows"][0]["band"]["monthly_usd"], rec["uncertainty"]["optimum_monthly_usd"]);
+    assert_eq!(band["rows"][0]["band"]["feasible_share"], rec["uncertainty"]["feasible_share"]);
     // Without intervals or --samples, no band.
     let plain = run_json(
-        &[
-            "sweep", "--from", "1000", "--to", "5000", "--points", "2", "--format", "json",
-        ],
+        &["sweep", "--from", "1000", "--to", "5000", "--points", "2", "--format", "json"],
         0,
     );
     assert!(plain["rows"][0].get("band").is_none());
@@ -517,21 +430,13 @@ fn sweep_bands_forecast_months_and_check_assertions() {
     );
     let u = &f["uncertainty"];
     assert_eq!(u["growth"]["mid"], 0.1);
-    let growth_stage = u["events"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["change"] == "Starter → Growth")
-        .unwrap();
+    let growth_stage =
+        u["events"].as_array().unwrap().iter().find(|e| e["change"] == "Starter → Growth").unwrap();
     let m = &growth_stage["month"];
     assert!(m["p5"].as_f64() < m["p95"].as_f64(), "{growth_stage}");
     // The point forecast at the median growth (10%) has the event inside the band.
-    let point = f["events"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["change"] == "Starter → Growth")
-        .unwrap();
+    let point =
+        f["events"].as_array().unwrap().iter().find(|e| e["change"] == "Starter → Growth").unwrap();
     let month = point["month"].as_f64().unwrap();
     assert!(m["p5"].as_f64().unwrap() <= month && month <= m["p95"].as_f64().unwrap());
     // Faster growth, earlier: P5 month under 20% growth is the fastest.
@@ -545,26 +450,15 @@ fn sweep_bands_forecast_months_and_check_assertions() {
         "\nassert:\n  - { users: 5000, max_monthly_usd_p95: 5000, min_slo_probability: 0.1 }\n  - { users: 5000, max_monthly_usd_p95: 1, min_slo_probability: 1.0 }\n",
         1,
     );
-    let file = write_file(
-        std::path::Path::new(&path).parent().unwrap(),
-        "checked.yaml",
-        &text,
-    );
+    let file = write_file(std::path::Path::new(&path).parent().unwrap(), "checked.yaml", &text);
     let (code, out, _) = run(&["check", &file]);
     assert_eq!(code, 1, "{out}");
     let percentile_checks =
         |l: &&str| l.contains("max_monthly_usd_p95") || l.contains("min_slo_probability");
-    let passes = out
-        .lines()
-        .filter(|l| l.starts_with("ok"))
-        .filter(percentile_checks)
-        .count();
+    let passes = out.lines().filter(|l| l.starts_with("ok")).filter(percentile_checks).count();
     let fails: Vec<&str> = out.lines().filter(|l| l.starts_with("FAIL")).collect();
     assert_eq!(passes, 2, "{out}");
-    assert!(
-        fails.iter().any(|l| l.contains("max_monthly_usd_p95")) && fails.len() <= 2,
-        "{out}"
-    );
+    assert!(fails.iter().any(|l| l.contains("max_monthly_usd_p95")) && fails.len() <= 2, "{out}");
 }
 
 #[test]

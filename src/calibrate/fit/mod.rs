@@ -124,15 +124,8 @@ pub struct Calibration {
 }
 
 /// Fields `--fit` accepts.
-pub const FIELDS: [&str; 7] = [
-    "cpu_ms",
-    "io_ms",
-    "cv",
-    "workers",
-    "usl",
-    "load_profile",
-    "requests_per_online_user_per_min",
-];
+pub const FIELDS: [&str; 7] =
+    ["cpu_ms", "io_ms", "cv", "workers", "usl", "load_profile", "requests_per_online_user_per_min"];
 
 pub fn fit(
     sources: &[Source],
@@ -177,12 +170,8 @@ pub fn fit(
     fit_low_load(&mut c, &rows, setup, cpu_ms);
     fit_slots(&mut c, &rows, setup, cpu_ms);
     let mut skipped = Vec::new();
-    let mut skip = |field: &str, reason: String| {
-        skipped.push(NotFitted {
-            field: field.to_string(),
-            reason,
-        })
-    };
+    let mut skip =
+        |field: &str, reason: String| skipped.push(NotFitted { field: field.to_string(), reason });
     c.usl = usl(&rows, &mut skip);
     c.load_profile = profile(&rows, &mut skip);
     c.not_fitted.extend(skipped);
@@ -194,10 +183,7 @@ pub fn fit(
 impl Calibration {
     /// Records why `field` was not fitted.
     fn skip(&mut self, field: &str, reason: String) {
-        self.not_fitted.push(NotFitted {
-            field: field.to_string(),
-            reason,
-        });
+        self.not_fitted.push(NotFitted { field: field.to_string(), reason });
     }
 }
 
@@ -224,9 +210,7 @@ fn fit_cpu_ms(c: &mut Calibration, rows: &[Row], setup: &Setup) -> Option<f64> {
     } else {
         let (lo, hi) = cpu_points
             .iter()
-            .fold((f64::INFINITY, 0.0f64), |(lo, hi), p| {
-                (lo.min(p.0), hi.max(p.0))
-            });
+            .fold((f64::INFINITY, 0.0f64), |(lo, hi), p| (lo.min(p.0), hi.max(p.0)));
         match line(&cpu_points) {
             _ if hi < 1.2 * lo => c.skip(
                 "cpu_ms",
@@ -275,12 +259,8 @@ fn fit_low_load(c: &mut Calibration, rows: &[Row], setup: &Setup, cpu_ms: Option
             let v: Vec<f64> = low.iter().filter_map(|r| r.get(m)).collect();
             (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
         };
-        let (mean, p50, p95, p99) = (
-            avg(Metric::MeanMs),
-            avg(Metric::P50Ms),
-            avg(Metric::P95Ms),
-            avg(Metric::P99Ms),
-        );
+        let (mean, p50, p95, p99) =
+            (avg(Metric::MeanMs), avg(Metric::P50Ms), avg(Metric::P95Ms), avg(Metric::P99Ms));
         let mut estimates = Vec::new();
         if let Some(p50) = p50.filter(|v| *v > 0.0) {
             if let Some(p95) = p95 {
@@ -314,10 +294,7 @@ fn fit_low_load(c: &mut Calibration, rows: &[Row], setup: &Setup, cpu_ms: Option
                     ),
                 });
             }
-            None => c.skip(
-                "cv",
-                "needs p50_ms with p95_ms, p99_ms or mean_ms at low load".into(),
-            ),
+            None => c.skip("cv", "needs p50_ms with p95_ms, p99_ms or mean_ms at low load".into()),
         }
         // The mean: measured, or from the median under the fitted shape.
         let holding = mean.or_else(|| {
@@ -334,11 +311,7 @@ fn fit_low_load(c: &mut Calibration, rows: &[Row], setup: &Setup, cpu_ms: Option
                 samples: low.len(),
                 method: format!(
                     "{} latency at the lowest load ({})",
-                    if mean.is_some() {
-                        "mean"
-                    } else {
-                        "median-derived mean"
-                    },
+                    if mean.is_some() { "mean" } else { "median-derived mean" },
                     low_label(&low)
                 ),
             });
@@ -451,10 +424,7 @@ fn fit_requests_per_user(c: &mut Calibration, rows: &[Row]) {
     let per_user: Vec<(f64, f64)> = rows
         .iter()
         .filter_map(|r| {
-            Some((
-                r.get(Metric::OnlineUsers).filter(|u| *u > 0.0)?,
-                r.get(Metric::RequestsPerS)?,
-            ))
+            Some((r.get(Metric::OnlineUsers).filter(|u| *u > 0.0)?, r.get(Metric::RequestsPerS)?))
         })
         .collect();
     match ratio(&per_user) {
@@ -495,12 +465,8 @@ fn lowest_load(rows: &[Row]) -> Vec<&Row> {
         .iter()
         .filter(|r| r.get(Metric::MeanMs).is_some() || r.get(Metric::P50Ms).is_some())
         .collect();
-    let least = |m: Metric| {
-        with_latency
-            .iter()
-            .filter_map(|r| r.get(m))
-            .fold(f64::INFINITY, f64::min)
-    };
+    let least =
+        |m: Metric| with_latency.iter().filter_map(|r| r.get(m)).fold(f64::INFINITY, f64::min);
     let c = least(Metric::Concurrency);
     if c.is_finite() {
         return with_latency
@@ -508,10 +474,8 @@ fn lowest_load(rows: &[Row]) -> Vec<&Row> {
             .filter(|r| r.get(Metric::Concurrency) == Some(c))
             .collect();
     }
-    let mut rates: Vec<f64> = with_latency
-        .iter()
-        .filter_map(|r| r.get(Metric::RequestsPerS))
-        .collect();
+    let mut rates: Vec<f64> =
+        with_latency.iter().filter_map(|r| r.get(Metric::RequestsPerS)).collect();
     if rates.len() >= 4 {
         rates.sort_by(f64::total_cmp);
         let cut = rates[rates.len() / 4];
@@ -541,12 +505,7 @@ fn check_wanted(c: &Calibration, setup: &Setup) -> Result<(), CalibrateError> {
         "load_profile" => c.load_profile.is_some(),
         _ => c.requests_per_online_user_per_min.is_some(),
     };
-    let files = c
-        .sources
-        .iter()
-        .map(|s| s.file.as_str())
-        .collect::<Vec<_>>()
-        .join(", ");
+    let files = c.sources.iter().map(|s| s.file.as_str()).collect::<Vec<_>>().join(", ");
     let problems: Vec<crate::input::problem::Problem> = setup
         .wanted
         .iter()
@@ -583,11 +542,7 @@ fn check_wanted(c: &Calibration, setup: &Setup) -> Result<(), CalibrateError> {
             .map(|n| format!("{}: {}", n.field, n.reason))
             .collect::<Vec<_>>()
             .join("; ");
-        return Err(CalibrateError::at(
-            &files,
-            "",
-            format!("nothing could be fitted: {reasons}"),
-        ));
+        return Err(CalibrateError::at(&files, "", format!("nothing could be fitted: {reasons}")));
     }
     Ok(())
 }

@@ -36,10 +36,7 @@ pub(super) fn profile(rows: &[Row], skip: &mut impl FnMut(&str, String)) -> Opti
     let first = series.first().map_or(0.0, |s| s.0);
     let last = series.last().map_or(0.0, |s| s.0);
     Some(Profile {
-        hours: means
-            .iter()
-            .map(|m| (m / peak * 1000.0).round() / 1000.0)
-            .collect(),
+        hours: means.iter().map(|m| (m / peak * 1000.0).round() / 1000.0).collect(),
         peak_to_average: peak / average,
         days: (last - first) / 86400.0,
         samples: series.len(),

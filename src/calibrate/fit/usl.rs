@@ -72,11 +72,7 @@ pub(super) fn usl(rows: &[Row], skip: &mut impl FnMut(&str, String)) -> Option<U
     if let Some((_, s, k)) = fit
         && (s < 0.0 || k < 0.0)
     {
-        fit = if s < 0.0 {
-            solve(false, true)
-        } else {
-            solve(true, false)
-        };
+        fit = if s < 0.0 { solve(false, true) } else { solve(true, false) };
     }
     let Some((lambda, sigma, kappa)) = fit.filter(|f| f.1 >= 0.0 && f.2 >= 0.0) else {
         skip(
@@ -98,11 +94,7 @@ pub(super) fn usl(rows: &[Row], skip: &mut impl FnMut(&str, String)) -> Option<U
         lambda1: lambda,
         over: over.to_string(),
         levels,
-        r2: if total > 0.0 {
-            1.0 - residual / total
-        } else {
-            1.0
-        },
+        r2: if total > 0.0 { 1.0 - residual / total } else { 1.0 },
         peak_n,
         peak_rps: peak_n.map(x),
         across,

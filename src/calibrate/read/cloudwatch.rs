@@ -65,27 +65,21 @@ impl Queries {
                     "missing: metric math (Expression) results are not read; query the metric itself",
                 )
             })?;
-            let name = stat
-                .pointer("/Metric/MetricName")
-                .and_then(Value::as_str)
-                .ok_or_else(|| {
+            let name =
+                stat.pointer("/Metric/MetricName").and_then(Value::as_str).ok_or_else(|| {
                     CalibrateError::at(path, &at(".MetricStat.Metric.MetricName"), "missing")
                 })?;
-            let statistic = stat
-                .get("Stat")
-                .and_then(Value::as_str)
-                .unwrap_or("Average");
-            let period = stat
-                .get("Period")
-                .and_then(Value::as_f64)
-                .filter(|p| *p > 0.0)
-                .ok_or_else(|| {
-                    CalibrateError::at(
-                        path,
-                        &at(".MetricStat.Period"),
-                        "missing: expected the period in seconds",
-                    )
-                })?;
+            let statistic = stat.get("Stat").and_then(Value::as_str).unwrap_or("Average");
+            let period =
+                stat.get("Period").and_then(Value::as_f64).filter(|p| *p > 0.0).ok_or_else(
+                    || {
+                        CalibrateError::at(
+                            path,
+                            &at(".MetricStat.Period"),
+                            "missing: expected the period in seconds",
+                        )
+                    },
+                )?;
             let latency = |unit_to_ms: f64| -> Result<(Metric, f64), CalibrateError> {
                 let metric = match statistic {
                     "Average" => Metric::MeanMs,
@@ -135,11 +129,7 @@ impl Queries {
                     ));
                 }
             };
-            queries.push(Query {
-                id: id.to_string(),
-                metric,
-                scale,
-            });
+            queries.push(Query { id: id.to_string(), metric, scale });
         }
         Ok(Queries { list: queries })
     }
@@ -148,16 +138,13 @@ impl Queries {
 impl Output {
     pub fn parse(file: usize, path: &str, text: &str) -> Result<Output, CalibrateError> {
         let root = super::json::parse(path, text)?;
-        let results = root
-            .get("MetricDataResults")
-            .and_then(Value::as_array)
-            .ok_or_else(|| {
-                CalibrateError::at(
-                    path,
-                    "MetricDataResults",
-                    "missing: expected get-metric-data output",
-                )
-            })?;
+        let results = root.get("MetricDataResults").and_then(Value::as_array).ok_or_else(|| {
+            CalibrateError::at(
+                path,
+                "MetricDataResults",
+                "missing: expected get-metric-data output",
+            )
+        })?;
         let mut out = Vec::new();
         for (i, r) in results.iter().enumerate() {
             let at = |key: &str| format!("MetricDataResults[{i}].{key}");
@@ -202,11 +189,7 @@ impl Output {
             }
             out.push((id.to_string(), i, times, values));
         }
-        Ok(Output {
-            file,
-            name: path.to_string(),
-            results: out,
-        })
+        Ok(Output { file, name: path.to_string(), results: out })
     }
 }
 

@@ -26,9 +26,7 @@ fn cells(line: &str) -> Vec<&str> {
     line.split(',')
         .map(|c| {
             let c = c.trim();
-            c.strip_prefix('"')
-                .and_then(|c| c.strip_suffix('"'))
-                .unwrap_or(c)
+            c.strip_prefix('"').and_then(|c| c.strip_suffix('"')).unwrap_or(c)
         })
         .collect()
 }
@@ -42,11 +40,7 @@ pub fn plain(
 ) -> Result<(Vec<Row>, usize), CalibrateError> {
     let mut lines = lines(path, reader);
     let Some(first) = lines.next() else {
-        return Err(CalibrateError::at(
-            path,
-            "1",
-            "the file is empty: expected a header row",
-        ));
+        return Err(CalibrateError::at(path, "1", "the file is empty: expected a header row"));
     };
     let (_, header) = first?;
     let mut columns = Vec::new();
@@ -80,11 +74,7 @@ pub fn plain(
             return Err(CalibrateError::at(
                 path,
                 &at,
-                format!(
-                    "expected {} cells like the header, found {}",
-                    columns.len(),
-                    values.len()
-                ),
+                format!("expected {} cells like the header, found {}", columns.len(), values.len()),
             ));
         }
         let mut row = Row::new(file);
@@ -124,11 +114,7 @@ pub fn plain(
         rows.push(row);
     }
     if rows.is_empty() {
-        return Err(CalibrateError::at(
-            path,
-            "2",
-            "no data rows after the header",
-        ));
+        return Err(CalibrateError::at(path, "2", "no data rows after the header"));
     }
     let n = rows.len();
     Ok((rows, n))
@@ -163,9 +149,7 @@ fn cell(
     match values.get(index).copied() {
         None => Err(fail(format!("missing cell '{name}'"))),
         Some("N/A") | Some("") => Ok(None),
-        Some(text) => number(text)
-            .map(Some)
-            .map_err(|e| fail(format!("{name}: {e}"))),
+        Some(text) => number(text).map(Some).map_err(|e| fail(format!("{name}: {e}"))),
     }
 }
 
@@ -205,11 +189,7 @@ pub fn locust_history(
     let c_name = header.find(path, "Name")?;
     let c_count = header.find(path, "Total Request Count")?;
     let c_avg = header.find(path, "Total Average Response Time")?;
-    let c_pct = [
-        header.optional("50%"),
-        header.optional("95%"),
-        header.optional("99%"),
-    ];
+    let c_pct = [header.optional("50%"), header.optional("95%"), header.optional("99%")];
     let mut rows = Vec::new();
     let mut level: Option<Level> = None;
     let mut samples = 0;
@@ -226,9 +206,8 @@ pub fn locust_history(
             row.set(Metric::Concurrency, l.users);
             row.set(Metric::RequestsPerS, (n1 - n0) / (t1 - t0));
             row.set(Metric::MeanMs, (s1 - s0) / (n1 - n0));
-            for (metric, (sum, n)) in [Metric::P50Ms, Metric::P95Ms, Metric::P99Ms]
-                .into_iter()
-                .zip(l.percentiles)
+            for (metric, (sum, n)) in
+                [Metric::P50Ms, Metric::P95Ms, Metric::P99Ms].into_iter().zip(l.percentiles)
             {
                 if n > 0 {
                     row.set(metric, sum / n as f64);
@@ -247,11 +226,7 @@ pub fn locust_history(
             Ok(0) => break,
             Ok(_) => {}
             Err(e) => {
-                return Err(CalibrateError::at(
-                    path,
-                    &n.to_string(),
-                    format!("cannot read: {e}"),
-                ));
+                return Err(CalibrateError::at(path, &n.to_string(), format!("cannot read: {e}")));
             }
         }
         let values = cells(&line);
@@ -325,37 +300,18 @@ pub fn locust_stats(
     reader: impl BufRead,
 ) -> Result<(Vec<Row>, usize), CalibrateError> {
     let mut lines = lines(path, reader);
-    let (_, header) = lines
-        .next()
-        .ok_or_else(|| CalibrateError::at(path, "1", "the file is empty"))??;
+    let (_, header) =
+        lines.next().ok_or_else(|| CalibrateError::at(path, "1", "the file is empty"))??;
     let header = Header(
-        cells(header.trim_start_matches('\u{feff}'))
-            .into_iter()
-            .map(str::to_string)
-            .collect(),
+        cells(header.trim_start_matches('\u{feff}')).into_iter().map(str::to_string).collect(),
     );
     let c_name = header.find(path, "Name")?;
     let fields = [
-        (
-            Metric::RequestsPerS,
-            header.find(path, "Requests/s")?,
-            "Requests/s",
-        ),
-        (
-            Metric::MeanMs,
-            header.find(path, "Average Response Time")?,
-            "Average Response Time",
-        ),
-        (
-            Metric::P50Ms,
-            header.find(path, "Median Response Time")?,
-            "Median Response Time",
-        ),
+        (Metric::RequestsPerS, header.find(path, "Requests/s")?, "Requests/s"),
+        (Metric::MeanMs, header.find(path, "Average Response Time")?, "Average Response Time"),
+        (Metric::P50Ms, header.find(path, "Median Response Time")?, "Median Response Time"),
     ];
-    let pct = [
-        (Metric::P95Ms, header.optional("95%")),
-        (Metric::P99Ms, header.optional("99%")),
-    ];
+    let pct = [(Metric::P95Ms, header.optional("95%")), (Metric::P99Ms, header.optional("99%"))];
     for line in lines {
         let (n, line) = line?;
         let values = cells(&line);
@@ -373,9 +329,5 @@ pub fn locust_stats(
         }
         return Ok((vec![row], 1));
     }
-    Err(CalibrateError::at(
-        path,
-        "",
-        "no Aggregated row: expected Locust's _stats.csv",
-    ))
+    Err(CalibrateError::at(path, "", "no Aggregated row: expected Locust's _stats.csv"))
 }

@@ -30,12 +30,9 @@ fn num(value: Option<&Value>) -> Option<f64> {
 /// `metrics.http_reqs` (rate), flat (`--summary-export`) or under
 /// `values` (`handleSummary`).
 pub fn k6(file: usize, path: &str, root: &Value) -> Result<Vec<Row>, CalibrateError> {
-    let metrics = root
-        .get("metrics")
-        .filter(|m| m.is_object())
-        .ok_or_else(|| {
-            CalibrateError::at(path, "metrics", "missing: expected k6's metrics object")
-        })?;
+    let metrics = root.get("metrics").filter(|m| m.is_object()).ok_or_else(|| {
+        CalibrateError::at(path, "metrics", "missing: expected k6's metrics object")
+    })?;
     let values = |name: &str| {
         let metric = metrics.get(name)?;
         Some(metric.get("values").unwrap_or(metric).clone())
@@ -55,14 +52,10 @@ pub fn k6(file: usize, path: &str, root: &Value) -> Result<Vec<Row>, CalibrateEr
         .with(Metric::P50Ms, num(duration.get("med")))
         .with(Metric::P95Ms, num(duration.get("p(95)")))
         .with(Metric::P99Ms, num(duration.get("p(99)")))
-        .with(
-            Metric::RequestsPerS,
-            reqs.as_ref().and_then(|r| num(r.get("rate"))),
-        )
+        .with(Metric::RequestsPerS, reqs.as_ref().and_then(|r| num(r.get("rate"))))
         .with(
             Metric::Concurrency,
-            vus.as_ref()
-                .and_then(|v| num(v.get("max")).or_else(|| num(v.get("value")))),
+            vus.as_ref().and_then(|v| num(v.get("max")).or_else(|| num(v.get("value")))),
         );
     if row.get(Metric::MeanMs).is_none() && row.get(Metric::P50Ms).is_none() {
         return Err(CalibrateError::at(
@@ -126,11 +119,7 @@ pub fn locust(file: usize, path: &str, root: &Value) -> Result<Vec<Row>, Calibra
         }
     }
     if count <= 0.0 {
-        return Err(CalibrateError::at(
-            path,
-            "[0].num_requests",
-            "no requests in the run",
-        ));
+        return Err(CalibrateError::at(path, "[0].num_requests", "no requests in the run"));
     }
     histogram.sort_by(|a, b| a.0.total_cmp(&b.0));
     let quantile = |q: f64| {
@@ -149,9 +138,6 @@ pub fn locust(file: usize, path: &str, root: &Value) -> Result<Vec<Row>, Calibra
         .with(Metric::P50Ms, quantile(0.5))
         .with(Metric::P95Ms, quantile(0.95))
         .with(Metric::P99Ms, quantile(0.99))
-        .with(
-            Metric::RequestsPerS,
-            (end > start).then(|| count / (end - start)),
-        );
+        .with(Metric::RequestsPerS, (end > start).then(|| count / (end - start)));
     Ok(vec![row])
 }

@@ -106,9 +106,7 @@ pub fn read_file(
         &label,
         meta.len(),
     );
-    let head = reader
-        .fill_buf()
-        .map_err(|e| fail(format!("cannot read: {e}")))?;
+    let head = reader.fill_buf().map_err(|e| fail(format!("cannot read: {e}")))?;
     let head = String::from_utf8_lossy(&head[..head.len().min(4096)]).into_owned();
     let head = head.trim_start_matches('\u{feff}').trim_start();
     let format = match format {
@@ -122,14 +120,8 @@ pub fn read_file(
             )
         })?,
     };
-    let source = |rows, samples| {
-        Read::Source(Source {
-            name: path.to_string(),
-            format,
-            rows,
-            samples,
-        })
-    };
+    let source =
+        |rows, samples| Read::Source(Source { name: path.to_string(), format, rows, samples });
     match format {
         InputFormat::Csv => {
             let (rows, n) = csv::plain(index, path, reader)?;
@@ -154,12 +146,12 @@ pub fn read_file(
                     let (rows, n) = prometheus::read(index, path, text, metric)?;
                     Ok(source(rows, n))
                 }
-                InputFormat::Cloudwatch => Ok(Read::CloudWatchOutput(cloudwatch::Output::parse(
-                    index, path, text,
-                )?)),
-                InputFormat::CloudwatchQueries => Ok(Read::CloudWatchQueries(
-                    cloudwatch::Queries::parse(path, text)?,
-                )),
+                InputFormat::Cloudwatch => {
+                    Ok(Read::CloudWatchOutput(cloudwatch::Output::parse(index, path, text)?))
+                }
+                InputFormat::CloudwatchQueries => {
+                    Ok(Read::CloudWatchQueries(cloudwatch::Queries::parse(path, text)?))
+                }
                 _ => {
                     let value = json::parse(path, text)?;
                     let rows = match format {
@@ -277,10 +269,7 @@ mod tests {
 
     #[test]
     fn detection() {
-        assert_eq!(
-            detect("timestamp,requests_per_s,cpu_percent\n"),
-            Some(InputFormat::Csv)
-        );
+        assert_eq!(detect("timestamp,requests_per_s,cpu_percent\n"), Some(InputFormat::Csv));
         assert_eq!(
             detect("Timestamp,User Count,Type,Name,Requests/s"),
             Some(InputFormat::LocustHistory)

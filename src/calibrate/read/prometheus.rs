@@ -50,12 +50,10 @@ impl<'de> Deserialize<'de> for Sample {
                 mut seq: A,
             ) -> Result<Sample, A::Error> {
                 use serde::de::Error;
-                let t: f64 = seq
-                    .next_element()?
-                    .ok_or_else(|| A::Error::custom("missing timestamp"))?;
-                let v: ValueText = seq
-                    .next_element()?
-                    .ok_or_else(|| A::Error::custom("missing value"))?;
+                let t: f64 =
+                    seq.next_element()?.ok_or_else(|| A::Error::custom("missing timestamp"))?;
+                let v: ValueText =
+                    seq.next_element()?.ok_or_else(|| A::Error::custom("missing value"))?;
                 Ok(Sample(t, v.0))
             }
         }
@@ -109,11 +107,7 @@ enum Kind {
 }
 
 fn kind(series: &Series, given: Option<Metric>) -> Option<Kind> {
-    let name = series
-        .metric
-        .get("__name__")
-        .map(String::as_str)
-        .unwrap_or("");
+    let name = series.metric.get("__name__").map(String::as_str).unwrap_or("");
     if name.ends_with("_bucket") && series.metric.contains_key("le") {
         return Some(Kind::Histogram);
     }
@@ -177,19 +171,12 @@ pub fn read(
     let mut samples = 0;
     for (i, series) in data.result.iter().enumerate() {
         let at = |j: usize| format!("data.result[{i}].values[{j}]");
-        let points: Vec<&Sample> = if instant {
-            series.value.iter().collect()
-        } else {
-            series.values.iter().collect()
-        };
+        let points: Vec<&Sample> =
+            if instant { series.value.iter().collect() } else { series.values.iter().collect() };
         samples += points.len();
         for (j, pair) in points.windows(2).enumerate() {
             if pair[1].0 <= pair[0].0 {
-                return Err(CalibrateError::at(
-                    path,
-                    &at(j + 1),
-                    "timestamps must increase",
-                ));
+                return Err(CalibrateError::at(path, &at(j + 1), "timestamps must increase"));
             }
         }
         let kind = kind(series, given).ok_or_else(|| {
@@ -277,11 +264,8 @@ pub fn read(
     }
     for by_time in histograms.values() {
         for (t, buckets) in by_time {
-            for (metric, q) in [
-                (Metric::P50Ms, 0.5),
-                (Metric::P95Ms, 0.95),
-                (Metric::P99Ms, 0.99),
-            ] {
+            for (metric, q) in [(Metric::P50Ms, 0.5), (Metric::P95Ms, 0.95), (Metric::P99Ms, 0.99)]
+            {
                 if let Some(v) = histogram_quantile(q, buckets) {
                     add(*t as f64 / 1000.0, metric, v * 1000.0);
                 }
@@ -304,14 +288,7 @@ pub fn read(
                 i += 1;
             }
             // Rates, cores and counts add over series; latencies average.
-            row.set(
-                metric,
-                if metric.is_latency() {
-                    sum / n as f64
-                } else {
-                    sum
-                },
-            );
+            row.set(metric, if metric.is_latency() { sum / n as f64 } else { sum });
         }
         rows.push(row);
     }
@@ -376,15 +353,11 @@ mod tests {
 
     #[test]
     fn quantile_interpolates_within_the_bucket() {
-        let buckets: BTreeMap<OrderedLe, f64> = [
-            (0.1, 50.0),
-            (0.2, 90.0),
-            (0.4, 100.0),
-            (f64::INFINITY, 100.0),
-        ]
-        .into_iter()
-        .map(|(l, c)| (OrderedLe(l), c))
-        .collect();
+        let buckets: BTreeMap<OrderedLe, f64> =
+            [(0.1, 50.0), (0.2, 90.0), (0.4, 100.0), (f64::INFINITY, 100.0)]
+                .into_iter()
+                .map(|(l, c)| (OrderedLe(l), c))
+                .collect();
         assert!((histogram_quantile(0.5, &buckets).unwrap() - 0.1).abs() < 1e-12);
         assert!((histogram_quantile(0.7, &buckets).unwrap() - 0.15).abs() < 1e-12);
         assert!((histogram_quantile(0.95, &buckets).unwrap() - 0.3).abs() < 1e-12);

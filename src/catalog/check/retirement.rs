@@ -15,10 +15,7 @@ impl Checker<'_> {
         {
             let mut path = upath.to_vec();
             path.push(key("retired"));
-            self.error(
-                &path,
-                format!("expected the retirement date YYYY-MM-DD, found '{text}'"),
-            );
+            self.error(&path, format!("expected the retirement date YYYY-MM-DD, found '{text}'"));
         }
         let Some(successor) = &u.successor else {
             return;
@@ -26,10 +23,7 @@ impl Checker<'_> {
         let mut path = upath.to_vec();
         path.push(key("successor"));
         if !valid_id(successor) {
-            self.error(
-                &path,
-                format!("expected a model id of this provider, found '{successor}'"),
-            );
+            self.error(&path, format!("expected a model id of this provider, found '{successor}'"));
             return;
         }
         let prefix = format!("{successor}-");

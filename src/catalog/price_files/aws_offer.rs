@@ -23,13 +23,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The metadata rows, in order, before the header.
-const METADATA: [&str; 5] = [
-    "FormatVersion",
-    "Disclaimer",
-    "Publication Date",
-    "Version",
-    "OfferCode",
-];
+const METADATA: [&str; 5] =
+    ["FormatVersion", "Disclaimer", "Publication Date", "Version", "OfferCode"];
 
 pub(super) fn read(
     paths: &[PathBuf],
@@ -87,9 +82,7 @@ fn read_file(path: &Path, region: &str, overlay: &mut Overlay) -> Result<(), Pri
     let file = std::fs::File::open(path).map_err(|e| fail(None, format!("cannot read: {e}")))?;
     let mut records = Records::new(std::io::BufReader::with_capacity(1 << 16, file));
     let next = |records: &mut Records<_>| -> Result<bool, PriceFileError> {
-        records
-            .next_record()
-            .map_err(|e| PriceFileError::at(&name, Some(e.line), "", &e.message))
+        records.next_record().map_err(|e| PriceFileError::at(&name, Some(e.line), "", &e.message))
     };
     let mut metadata = BTreeMap::new();
     for key in METADATA {
@@ -149,10 +142,7 @@ fn read_file(path: &Path, region: &str, overlay: &mut Overlay) -> Result<(), Pri
             ));
         }
         if records.cell(columns.region) != region
-            || columns
-                .filters
-                .iter()
-                .any(|&(c, want)| records.cell(c) != want)
+            || columns.filters.iter().any(|&(c, want)| records.cell(c) != want)
         {
             continue;
         }
@@ -170,9 +160,7 @@ fn read_file(path: &Path, region: &str, overlay: &mut Overlay) -> Result<(), Pri
             // Capacity reservations and applied reservations are listed as
             // on-demand rows at $0: not the on-demand price.
             ("OnDemand", "Hrs")
-                if records
-                    .cell(columns.description)
-                    .contains("reserved instance applied")
+                if records.cell(columns.description).contains("reserved instance applied")
                     || records.cell(columns.description).contains("Reservation") =>
             {
                 continue;
@@ -200,23 +188,14 @@ fn read_file(path: &Path, region: &str, overlay: &mut Overlay) -> Result<(), Pri
             ));
         }
         let text = records.cell(columns.price);
-        let usd = text
-            .parse::<f64>()
-            .ok()
-            .filter(|p| p.is_finite() && *p >= 0.0)
-            .ok_or_else(|| {
-                fail(
-                    Some(line),
-                    format!("PricePerUnit: expected a price in USD, found '{text}'"),
-                )
+        let usd =
+            text.parse::<f64>().ok().filter(|p| p.is_finite() && *p >= 0.0).ok_or_else(|| {
+                fail(Some(line), format!("PricePerUnit: expected a price in USD, found '{text}'"))
             })?;
         let instance = records.cell(columns.instance).to_ascii_lowercase();
         let entry = found
             .entry((offering, instance.clone()))
-            .or_insert_with(|| Found {
-                line,
-                ..Found::default()
-            });
+            .or_insert_with(|| Found { line, ..Found::default() });
         match term {
             None => {
                 if entry.price.hourly_usd.is_some_and(|p| p != usd) {
@@ -240,9 +219,7 @@ fn read_file(path: &Path, region: &str, overlay: &mut Overlay) -> Result<(), Pri
         entry.price.burstable = burstable(&instance);
     }
     if found.is_empty() {
-        overlay.skip(format!(
-            "{offer}: no row for region {region} passes the filters"
-        ));
+        overlay.skip(format!("{offer}: no row for region {region} passes the filters"));
     }
     for ((offering, instance), entry) in found {
         overlay.tier("aws", offering, &instance, entry.price, &stamp);
@@ -291,20 +268,14 @@ fn columns(offer: &str, header: &[String]) -> Result<Columns, String> {
             ];
             columns.offering_by = Some((
                 find("Deployment Option")?,
-                &[
-                    ("Single-AZ", "rds-postgres"),
-                    ("Multi-AZ", "rds-postgres-multi-az"),
-                ],
+                &[("Single-AZ", "rds-postgres"), ("Multi-AZ", "rds-postgres-multi-az")],
             ));
         }
         "AmazonElastiCache" => {
             columns.filters = vec![(find("Product Family")?, "Cache Instance")];
             columns.offering_by = Some((
                 find("Cache Engine")?,
-                &[
-                    ("Redis", "elasticache-redis"),
-                    ("Valkey", "elasticache-valkey"),
-                ],
+                &[("Redis", "elasticache-redis"), ("Valkey", "elasticache-valkey")],
             ));
         }
         other => {
@@ -336,11 +307,7 @@ fn memory_mb(text: &str) -> Option<f64> {
         .or_else(|| text.trim().strip_suffix("Gib"))?
         .trim()
         .replace(',', "");
-    number
-        .parse::<f64>()
-        .ok()
-        .filter(|g| g.is_finite() && *g > 0.0)
-        .map(|g| (g * 1024.0).round())
+    number.parse::<f64>().ok().filter(|g| g.is_finite() && *g > 0.0).map(|g| (g * 1024.0).round())
 }
 
 #[cfg(test)]
@@ -432,13 +399,8 @@ mod tests {
         let path = dir.join("AmazonRDS.csv");
         std::fs::write(&path, text).unwrap();
         let catalog = crate::catalog::load().unwrap();
-        let result = import(
-            PriceFormat::AwsOffer,
-            &[path],
-            &catalog,
-            &ImportOptions::default(),
-        )
-        .unwrap();
+        let result =
+            import(PriceFormat::AwsOffer, &[path], &catalog, &ImportOptions::default()).unwrap();
         let _ = std::fs::remove_dir_all(&dir);
         let aws = &result.providers[0];
         let tier = |offering: &str| {
@@ -473,21 +435,10 @@ mod tests {
 
     #[test]
     fn burstable_families() {
-        for t in [
-            "t3.micro",
-            "t4g.large",
-            "db.t3.medium",
-            "cache.t4g.small",
-            "t3a.nano",
-        ] {
+        for t in ["t3.micro", "t4g.large", "db.t3.medium", "cache.t4g.small", "t3a.nano"] {
             assert!(burstable(t), "{t}");
         }
-        for t in [
-            "trn1.2xlarge",
-            "m5.large",
-            "db.r6g.large",
-            "cache.m7g.xlarge",
-        ] {
+        for t in ["trn1.2xlarge", "m5.large", "db.r6g.large", "cache.m7g.xlarge"] {
             assert!(!burstable(t), "{t}");
         }
     }

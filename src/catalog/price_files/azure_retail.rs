@@ -114,10 +114,7 @@ pub(super) fn read(
                 as_of: as_of.clone(),
                 confidence: Confidence::High,
             };
-            let effective = text("effectiveStartDate")
-                .get(..10)
-                .unwrap_or("")
-                .to_string();
+            let effective = text("effectiveStartDate").get(..10).unwrap_or("").to_string();
             let mut push = |option: Option<PurchaseOption>, usd: f64| {
                 rows.entry((target.clone(), option)).or_default().push(Row {
                     effective: effective.clone(),
@@ -183,10 +180,9 @@ fn target(item: &Map<String, Value>) -> Option<(Target, Option<PurchaseOption>, 
         return None;
     }
     let target = match text("serviceName") {
-        "Azure App Service" if product.ends_with(" Plan - Linux") && hourly => Target::Tier(
-            "app-service-linux",
-            sku.replace(' ', "").to_ascii_lowercase(),
-        ),
+        "Azure App Service" if product.ends_with(" Plan - Linux") && hourly => {
+            Target::Tier("app-service-linux", sku.replace(' ', "").to_ascii_lowercase())
+        }
         "Redis Cache" if hourly => {
             let tier = product.strip_prefix("Azure Redis Cache ")?;
             if !matches!(tier, "Basic" | "Standard" | "Premium") {
@@ -236,10 +232,7 @@ fn postgres(product: &str, sku: &str, meter: &str, hourly: bool) -> Option<Targe
         return None;
     };
     let series = series.to_ascii_lowercase();
-    match sku
-        .strip_suffix(" vCore")
-        .or(if sku == "vCore" { Some("1") } else { None })
-    {
+    match sku.strip_suffix(" vCore").or(if sku == "vCore" { Some("1") } else { None }) {
         Some("1") => Some(Target::VcorePrice(prefix, series)),
         Some(n) => Some(Target::VcoreCount(prefix, series, n.trim().parse().ok()?)),
         None => None,
@@ -323,10 +316,7 @@ fn apply(rows: BTreeMap<(Target, Option<PurchaseOption>), Vec<Row>>, overlay: &m
                             name: None,
                             unit: "GB-month".into(),
                             free_quantity: None,
-                            price_tiers: vec![VolumeTier {
-                                start: 0.0,
-                                usd: Some(row.usd),
-                            }],
+                            price_tiers: vec![VolumeTier { start: 0.0, usd: Some(row.usd) }],
                             batch_discount: None,
                             priority_usd: None,
                             long_context: None,
@@ -372,10 +362,7 @@ mod tests {
 
     #[test]
     fn vcore_tiers_name_their_series() {
-        assert_eq!(
-            vcore_tier("gp-standard-d4s-v3"),
-            Some(("gp-standard", "dsv3".to_string(), 4))
-        );
+        assert_eq!(vcore_tier("gp-standard-d4s-v3"), Some(("gp-standard", "dsv3".to_string(), 4)));
         assert_eq!(
             vcore_tier("gp-standard-d16ds-v5"),
             Some(("gp-standard", "ddsv5".to_string(), 16))

@@ -85,13 +85,9 @@ impl<R: BufRead> Records<R> {
             let mut after_quote = false;
             loop {
                 self.raw.clear();
-                let read =
-                    self.reader
-                        .read_until(b'\n', &mut self.raw)
-                        .map_err(|e| RecordError {
-                            line: self.next_line,
-                            message: format!("cannot read: {e}"),
-                        })?;
+                let read = self.reader.read_until(b'\n', &mut self.raw).map_err(|e| {
+                    RecordError { line: self.next_line, message: format!("cannot read: {e}") }
+                })?;
                 if read == 0 {
                     if quoted {
                         return Err(RecordError {
@@ -184,10 +180,7 @@ mod tests {
         let mut records = Records::new(text.as_bytes());
         let mut out = Vec::new();
         while records.next_record()? {
-            out.push((
-                records.line(),
-                records.cells().map(str::to_string).collect(),
-            ));
+            out.push((records.line(), records.cells().map(str::to_string).collect()));
         }
         Ok(out)
     }
@@ -200,10 +193,7 @@ mod tests {
             got,
             vec![
                 (1, vec!["a".into(), "b, c".into(), "".into(), "d".into()]),
-                (
-                    2,
-                    vec!["say \"hi\"".into(), "two\nlines".into(), "x".into()]
-                ),
+                (2, vec!["say \"hi\"".into(), "two\nlines".into(), "x".into()]),
                 (5, vec!["last".into(), "".into()]),
             ]
         );
@@ -220,10 +210,7 @@ mod tests {
     fn cell_access_past_the_end_is_empty() {
         let mut records = Records::new("x,y".as_bytes());
         assert!(records.next_record().unwrap());
-        assert_eq!(
-            (records.cell(0), records.cell(1), records.cell(7)),
-            ("x", "y", "")
-        );
+        assert_eq!((records.cell(0), records.cell(1), records.cell(7)), ("x", "y", ""));
         assert_eq!(records.count(), 2);
         assert!(!records.next_record().unwrap());
     }

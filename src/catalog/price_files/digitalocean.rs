@@ -26,11 +26,7 @@ pub(super) fn read(
         let (list, endpoint, offering) = if value.get("sizes").is_some() {
             ("sizes", "/v2/sizes", "droplets")
         } else if value.get("instance_sizes").is_some() {
-            (
-                "instance_sizes",
-                "/v2/apps/tiers/instance_sizes",
-                "app-platform",
-            )
+            ("instance_sizes", "/v2/apps/tiers/instance_sizes", "app-platform")
         } else {
             return Err(PriceFileError::at(
                 &name,
@@ -108,10 +104,7 @@ fn droplet(
         overlay.skip("digitalocean/droplets: a GPU Droplet (capplan does not model GPUs)");
         return Ok(None);
     }
-    let description = size
-        .get("description")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
+    let description = size.get("description").and_then(Value::as_str).unwrap_or_default();
     Ok(Some(TierPrice {
         monthly_usd: json_number(file, size, "price_monthly", at)?,
         vcpu: json_number(file, size, "vcpus", at)?.filter(|v| *v > 0.0),
@@ -131,10 +124,7 @@ fn app_size(
     size: &Map<String, Value>,
     at: &[&str],
 ) -> Result<Option<TierPrice>, PriceFileError> {
-    let cpu_type = size
-        .get("cpu_type")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
+    let cpu_type = size.get("cpu_type").and_then(Value::as_str).unwrap_or_default();
     Ok(Some(TierPrice {
         monthly_usd: json_number(file, size, "usd_per_month", at)?,
         vcpu: json_number(file, size, "cpus", at)?.filter(|v| *v > 0.0),

@@ -34,36 +34,11 @@ const MODES: [&str; 4] = ["chat", "completion", "responses", "embedding"];
 
 /// (item suffix, base price key, batch price key, display suffix).
 const KINDS: [(&str, &str, Option<&str>, &str); 5] = [
-    (
-        "input",
-        "input_cost_per_token",
-        Some("input_cost_per_token_batches"),
-        "input",
-    ),
-    (
-        "cached-input",
-        "cache_read_input_token_cost",
-        None,
-        "cached input",
-    ),
-    (
-        "output",
-        "output_cost_per_token",
-        Some("output_cost_per_token_batches"),
-        "output",
-    ),
-    (
-        "cache-write-5m",
-        "cache_creation_input_token_cost",
-        None,
-        "cache write (5 minutes)",
-    ),
-    (
-        "cache-write-1h",
-        "cache_creation_input_token_cost_above_1hr",
-        None,
-        "cache write (1 hour)",
-    ),
+    ("input", "input_cost_per_token", Some("input_cost_per_token_batches"), "input"),
+    ("cached-input", "cache_read_input_token_cost", None, "cached input"),
+    ("output", "output_cost_per_token", Some("output_cost_per_token_batches"), "output"),
+    ("cache-write-5m", "cache_creation_input_token_cost", None, "cache write (5 minutes)"),
+    ("cache-write-1h", "cache_creation_input_token_cost_above_1hr", None, "cache write (1 hour)"),
 ];
 
 pub(super) fn read(
@@ -150,9 +125,7 @@ fn read_models(
             continue;
         }
         if !super::valid_id(&name) {
-            overlay.skip(format!(
-                "{capplan}: a key that is not a model id capplan can use"
-            ));
+            overlay.skip(format!("{capplan}: a key that is not a model id capplan can use"));
             continue;
         }
         let prices = model_prices(file, key, entry, mode == "embedding")?;
@@ -160,17 +133,8 @@ fn read_models(
             overlay.skip(format!("{capplan}: no token price"));
             continue;
         }
-        let deprecation = entry
-            .get("deprecation_date")
-            .and_then(Value::as_str)
-            .map(str::to_string);
-        models.push(Model {
-            key,
-            provider: capplan,
-            name,
-            prices,
-            deprecation,
-        });
+        let deprecation = entry.get("deprecation_date").and_then(Value::as_str).map(str::to_string);
+        models.push(Model { key, provider: capplan, name, prices, deprecation });
     }
     // The Gemini API's own entries first; Vertex only where they lack one.
     let mut chosen: BTreeMap<(&str, String), usize> = BTreeMap::new();
@@ -190,14 +154,9 @@ fn read_models(
         if let Some(undated) = dated_snapshot_of(name)
             && let Some(&j) = chosen.get(&(provider, undated.to_string()))
             && same_prices(&models[j], model)
-            && overlay
-                .base()
-                .usage(&format!("{provider}/{name}-input"))
-                .is_none()
+            && overlay.base().usage(&format!("{provider}/{name}-input")).is_none()
         {
-            overlay.skip(format!(
-                "{provider}: a dated snapshot priced as its undated model"
-            ));
+            overlay.skip(format!("{provider}: a dated snapshot priced as its undated model"));
             continue;
         }
         let stamp = Stamp {
@@ -270,10 +229,7 @@ fn model_prices(
                 name: Some(format!("{key} {display}")),
                 unit: "1M tokens".into(),
                 free_quantity: None,
-                price_tiers: vec![VolumeTier {
-                    start: 0.0,
-                    usd: Some(usd),
-                }],
+                price_tiers: vec![VolumeTier { start: 0.0, usd: Some(usd) }],
                 batch_discount,
                 priority_usd: None,
                 long_context,
@@ -298,9 +254,7 @@ pub(crate) fn per_million(per_token: f64) -> f64 {
         return per_token * 1e6;
     };
     match exponent.parse::<i32>() {
-        Ok(e) => format!("{mantissa}e{}", e + 6)
-            .parse()
-            .unwrap_or(per_token * 1e6),
+        Ok(e) => format!("{mantissa}e{}", e + 6).parse().unwrap_or(per_token * 1e6),
         Err(_) => per_token * 1e6,
     }
 }
@@ -333,14 +287,7 @@ fn same_prices(a: &Model, b: &Model) -> bool {
     let figures = |m: &Model| {
         m.prices
             .iter()
-            .map(|(k, p)| {
-                (
-                    *k,
-                    p.price_tiers.clone(),
-                    p.long_context.clone(),
-                    p.batch_discount,
-                )
-            })
+            .map(|(k, p)| (*k, p.price_tiers.clone(), p.long_context.clone(), p.batch_discount))
             .collect::<Vec<_>>()
     };
     figures(a) == figures(b)
@@ -365,10 +312,7 @@ mod tests {
 
     #[test]
     fn dated_snapshots() {
-        assert_eq!(
-            dated_snapshot_of("claude-sonnet-4-5-20250929"),
-            Some("claude-sonnet-4-5")
-        );
+        assert_eq!(dated_snapshot_of("claude-sonnet-4-5-20250929"), Some("claude-sonnet-4-5"));
         assert_eq!(dated_snapshot_of("gpt-4o-2024-05-13"), Some("gpt-4o"));
         assert_eq!(dated_snapshot_of("gpt-5.4"), None);
         assert_eq!(dated_snapshot_of("gemini-2.5-flash-lite"), None);

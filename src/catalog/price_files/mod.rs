@@ -132,17 +132,13 @@ impl std::error::Error for PriceFileError {}
 
 impl PriceFileError {
     pub(crate) fn at(file: &str, line: Option<usize>, field: &str, message: &str) -> Self {
-        PriceFileError {
-            problems: vec![Problem::error(file, line, None, field, message)],
-        }
+        PriceFileError { problems: vec![Problem::error(file, line, None, field, message)] }
     }
 }
 
 impl From<Problem> for PriceFileError {
     fn from(problem: Problem) -> Self {
-        PriceFileError {
-            problems: vec![problem],
-        }
+        PriceFileError { problems: vec![problem] }
     }
 }
 
@@ -154,12 +150,7 @@ pub fn import(
     options: &ImportOptions,
 ) -> Result<PriceImport, PriceFileError> {
     if paths.is_empty() {
-        return Err(PriceFileError::at(
-            "",
-            None,
-            "",
-            "expected at least one price file",
-        ));
+        return Err(PriceFileError::at("", None, "", "expected at least one price file"));
     }
     if options.as_of.is_some() && format.dated() {
         return Err(PriceFileError::at(
@@ -217,10 +208,7 @@ pub(crate) fn undated_file_date(
     let modified = std::fs::metadata(path)
         .and_then(|m| m.modified())
         .map_err(|e| PriceFileError::at(&name, None, "", &format!("cannot read: {e}")))?;
-    let seconds = modified
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
+    let seconds = modified.duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
     let date = super::dates::date_of_unix_seconds(seconds);
     overlay.note(format!(
         "{name} carries no date: as_of {date} is the day it was last modified (pass --as-of to say when it was downloaded)"

@@ -28,10 +28,7 @@ impl PriceImport {
         let name = "imported overlay";
         let files = crate::catalog::parse_file(name, &text).map_err(|e| bug(&e.to_string()))?;
         for file in &files {
-            let embedded = base
-                .providers
-                .iter()
-                .find(|p| p.provider == file.provider.provider);
+            let embedded = base.providers.iter().find(|p| p.provider == file.provider.provider);
             let problems = crate::catalog::check::check_provider(
                 file,
                 embedded,
@@ -59,10 +56,7 @@ fn bug(message: &str) -> PriceFileError {
 fn compact(value: Value) -> Value {
     match value {
         Value::Object(map) => Value::Object(
-            map.into_iter()
-                .map(|(k, v)| (k, compact(v)))
-                .filter(|(_, v)| !is_empty(v))
-                .collect(),
+            map.into_iter().map(|(k, v)| (k, compact(v))).filter(|(_, v)| !is_empty(v)).collect(),
         ),
         Value::Array(items) => Value::Array(items.into_iter().map(compact).collect()),
         other => other,

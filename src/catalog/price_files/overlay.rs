@@ -110,9 +110,7 @@ impl<'a> Overlay<'a> {
             return;
         }
         if !self.seen.insert(reference.clone()) {
-            self.note(format!(
-                "{reference}: the file prices it more than once; the first is kept"
-            ));
+            self.note(format!("{reference}: the file prices it more than once; the first is kept"));
             return;
         }
         let Some((_, base_offering)) = self.base.offering(&format!("{provider}/{offering}")) else {
@@ -139,18 +137,10 @@ impl<'a> Overlay<'a> {
         }
         let modeled = self.modeled_options(provider, offering);
         let mut tier: Tier = blank(id);
-        tier.name = if existing.is_none() {
-            price.name.clone()
-        } else {
-            None
-        };
+        tier.name = if existing.is_none() { price.name.clone() } else { None };
         tier.price = Price {
             monthly_usd: price.monthly_usd,
-            hourly_usd: if price.monthly_usd.is_some() {
-                None
-            } else {
-                price.hourly_usd
-            },
+            hourly_usd: if price.monthly_usd.is_some() { None } else { price.hourly_usd },
             ..Price::default()
         };
         for (option, hourly) in &price.options {
@@ -176,9 +166,7 @@ impl<'a> Overlay<'a> {
                 price.bandwidth_gb_per_month,
                 old.bandwidth_gb_per_month,
             ),
-            shared_cpu: price
-                .shared_cpu
-                .filter(|s| *s != old.shared_cpu.unwrap_or(false)),
+            shared_cpu: price.shared_cpu.filter(|s| *s != old.shared_cpu.unwrap_or(false)),
             ..Capacity::default()
         };
         if existing.is_some() {
@@ -227,9 +215,7 @@ impl<'a> Overlay<'a> {
     pub fn usage(&mut self, provider: &str, mut usage: UsagePrice, stamp: &Stamp) {
         let reference = format!("{provider}/{}", usage.id);
         if !self.seen.insert(reference.clone()) {
-            self.note(format!(
-                "{reference}: the file prices it more than once; the first is kept"
-            ));
+            self.note(format!("{reference}: the file prices it more than once; the first is kept"));
             return;
         }
         let exists = self.base.usage(&reference).is_some();
@@ -272,14 +258,7 @@ impl<'a> Overlay<'a> {
     /// The overlay complete: each provider stamped with the sources and the
     /// oldest date of what it changes. Nothing imported is an error.
     pub fn finish(self, format: PriceFormat) -> Result<PriceImport, PriceFileError> {
-        let Overlay {
-            mut providers,
-            updated,
-            added,
-            skipped,
-            notes,
-            ..
-        } = self;
+        let Overlay { mut providers, updated, added, skipped, notes, .. } = self;
         for p in &mut providers {
             let mut sources = BTreeSet::new();
             let mut dates = BTreeSet::new();
@@ -300,15 +279,12 @@ impl<'a> Overlay<'a> {
                 format.name(),
                 files.into_iter().collect::<Vec<_>>().join("; ")
             ));
-            p.as_of = dates
-                .into_iter()
-                .min_by_key(|d| crate::catalog::parse_date(d).unwrap_or(i64::MAX));
+            p.as_of =
+                dates.into_iter().min_by_key(|d| crate::catalog::parse_date(d).unwrap_or(i64::MAX));
         }
         if updated + added == 0 {
-            let reasons: Vec<String> = skipped
-                .iter()
-                .map(|(reason, n)| format!("{n} × {reason}"))
-                .collect();
+            let reasons: Vec<String> =
+                skipped.iter().map(|(reason, n)| format!("{n} × {reason}")).collect();
             return Err(PriceFileError::at(
                 "",
                 None,

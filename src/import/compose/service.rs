@@ -16,12 +16,7 @@ const MAX_REPLICAS: u32 = 1000;
 /// first word, the component's role, the engine and its name.
 const STORES: [(&str, &str, Option<Engine>, &str); 10] = [
     ("postgres", "database", Some(Engine::Postgres), "PostgreSQL"),
-    (
-        "postgresql",
-        "database",
-        Some(Engine::Postgres),
-        "PostgreSQL",
-    ),
+    ("postgresql", "database", Some(Engine::Postgres), "PostgreSQL"),
     ("postgis", "database", Some(Engine::Postgres), "PostgreSQL"),
     ("mysql", "database", Some(Engine::Mysql), "MySQL"),
     ("mariadb", "database", Some(Engine::Mysql), "MariaDB"),
@@ -61,8 +56,7 @@ pub(super) fn one_off_jobs(services: &serde_yaml_ng::Mapping) -> BTreeMap<String
                 let done = how.get("condition").and_then(Value::as_str)
                     == Some("service_completed_successfully");
                 if let (true, Some(dep)) = (done, dep.as_str()) {
-                    jobs.entry(dep.to_string())
-                        .or_insert_with(|| name.to_string());
+                    jobs.entry(dep.to_string()).or_insert_with(|| name.to_string());
                 }
             }
         }
@@ -100,22 +94,17 @@ fn store_of(image: &str) -> Option<Store> {
     let no_digest = image.split('@').next().unwrap_or(&image);
     let last = no_digest.rsplit('/').next().unwrap_or(no_digest);
     let repository = last.split(':').next().unwrap_or(last);
-    let words: Vec<&str> = repository
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
+    let words: Vec<&str> =
+        repository.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
     if words.iter().any(|w| TOOLS.contains(w)) {
         return None;
     }
     let first = words.first()?;
-    STORES
-        .iter()
-        .find(|s| s.0 == *first)
-        .map(|&(_, role, engine, label)| Store {
-            role,
-            engine,
-            label,
-        })
+    STORES.iter().find(|s| s.0 == *first).map(|&(_, role, engine, label)| Store {
+        role,
+        engine,
+        label,
+    })
 }
 
 pub(super) struct Reader<'t> {
@@ -218,9 +207,9 @@ impl Reader<'_> {
             return Ok(None);
         }
         if let Some(waiter) = one_offs.get(name) {
-            result.skipped.push(format!(
-                "{name} (a one-off job: {waiter} waits for it to complete)"
-            ));
+            result
+                .skipped
+                .push(format!("{name} (a one-off job: {waiter} waits for it to complete)"));
             return Ok(None);
         }
         let deploy = service.get("deploy");
@@ -230,9 +219,7 @@ impl Reader<'_> {
             Some(Value::String(m)) if m == "replicated" => false,
             Some(Value::String(m)) if m == "global" => true,
             Some(Value::String(m)) if m == "replicated-job" || m == "global-job" => {
-                result
-                    .skipped
-                    .push(format!("{name} (mode {m}: a job that runs to completion)"));
+                result.skipped.push(format!("{name} (mode {m}: a job that runs to completion)"));
                 return Ok(None);
             }
             Some(other) => {
@@ -252,18 +239,15 @@ impl Reader<'_> {
         let expected = "a whole number of replicas from 0 to 1000";
         let mut count = match self.text_of(count_path, count_value, expected, &mut notes)? {
             None => 1,
-            Some(t) => t
-                .trim()
-                .parse::<u32>()
-                .ok()
-                .filter(|n| *n <= MAX_REPLICAS)
-                .ok_or_else(|| {
+            Some(t) => {
+                t.trim().parse::<u32>().ok().filter(|n| *n <= MAX_REPLICAS).ok_or_else(|| {
                     format!(
                         "{}: expected {expected}, found {}",
                         self.at(count_path, false),
                         count_value.map_or("nothing".into(), shown)
                     )
-                })?,
+                })?
+            }
         };
         if count == 0 {
             result.skipped.push(format!("{name} (0 replicas)"));
@@ -307,10 +291,7 @@ impl Reader<'_> {
         {
             return Err(format!(
                 "{}: a GPU reservation: GPU containers are not in the catalog, so this mix cannot be priced",
-                self.at(
-                    &path(&["deploy", "resources", "reservations", "devices"]),
-                    false
-                )
+                self.at(&path(&["deploy", "resources", "reservations", "devices"]), false)
             ));
         }
         // Each size from the first place that gives it: the limit, the
@@ -363,11 +344,7 @@ impl Reader<'_> {
                 reservations.and_then(|r| r.get("memory")),
                 true,
             ),
-            (
-                path(&["mem_reservation"]),
-                service.get("mem_reservation"),
-                true,
-            ),
+            (path(&["mem_reservation"]), service.get("mem_reservation"), true),
         ];
         let mut memory_mb = None;
         for (at, value, reserved) in &memory_places {
@@ -395,10 +372,7 @@ impl Reader<'_> {
             Some(image) => store_of(image),
             None => store_of(name),
         };
-        let web = service
-            .get("ports")
-            .and_then(Value::as_sequence)
-            .is_some_and(|p| !p.is_empty());
+        let web = service.get("ports").and_then(Value::as_sequence).is_some_and(|p| !p.is_empty());
         Ok(Some(Service {
             name: name.to_string(),
             store,

@@ -31,9 +31,8 @@ pub fn interpolate(text: &str) -> Result<(String, Vec<String>), String> {
                 return Err(format!("${{{inner}"));
             };
             let body = &inner[..end];
-            let name_len = body
-                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .unwrap_or(body.len());
+            let name_len =
+                body.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(body.len());
             let (name, op) = body.split_at(name_len);
             let default = op.strip_prefix(":-").or_else(|| op.strip_prefix('-'));
             match default {
@@ -78,10 +77,7 @@ pub fn shown(value: &Value) -> String {
 
 /// `'0.50'`, `0.5`, `2` → CPUs.
 pub fn cpus(text: &str) -> Option<f64> {
-    text.trim()
-        .parse::<f64>()
-        .ok()
-        .filter(|c| c.is_finite() && *c >= 0.0)
+    text.trim().parse::<f64>().ok().filter(|c| c.is_finite() && *c >= 0.0)
 }
 
 /// `512M`, `1G`, `1gb`, `2048m`, `1.5g`, `268435456` (bytes) → MB (MiB:
@@ -89,15 +85,9 @@ pub fn cpus(text: &str) -> Option<f64> {
 /// is wrong, said after what was found.
 pub fn memory_mb(text: &str) -> Result<f64, &'static str> {
     let t = text.trim().to_ascii_lowercase();
-    let split = t
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(t.len());
+    let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(t.len());
     let (number, unit) = t.split_at(split);
-    let number: f64 = number
-        .parse()
-        .ok()
-        .filter(|n: &f64| n.is_finite())
-        .ok_or("not a number")?;
+    let number: f64 = number.parse().ok().filter(|n: &f64| n.is_finite()).ok_or("not a number")?;
     let unit = unit.trim();
     let unit = unit.strip_suffix('b').unwrap_or(unit);
     let unit = unit.strip_suffix('i').unwrap_or(unit);
@@ -151,11 +141,7 @@ struct Walk<'p> {
 impl<'de> DeserializeSeed<'de> for Walk<'_> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        if self.path.is_empty() {
-            d.deserialize_any(Stop)
-        } else {
-            d.deserialize_any(self)
-        }
+        if self.path.is_empty() { d.deserialize_any(Stop) } else { d.deserialize_any(self) }
     }
 }
 
@@ -165,16 +151,10 @@ impl<'de> Visitor<'de> for Walk<'_> {
         f.write_str("any YAML")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let want = Key {
-            want: self.path[0],
-            stop: self.key && self.path.len() == 1,
-        };
+        let want = Key { want: self.path[0], stop: self.key && self.path.len() == 1 };
         while let Some(found) = map.next_key_seed(want)? {
             match found {
-                Found::Want => map.next_value_seed(Walk {
-                    path: &self.path[1..],
-                    ..self
-                })?,
+                Found::Want => map.next_value_seed(Walk { path: &self.path[1..], ..self })?,
                 Found::Merge if self.merges => map.next_value_seed(Merged(self))?,
                 _ => {
                     map.next_value::<IgnoredAny>()?;
@@ -264,11 +244,7 @@ impl<'de> Visitor<'de> for Key<'_> {
             }
             return Ok(Found::Want);
         }
-        Ok(if v == "<<" {
-            Found::Merge
-        } else {
-            Found::Other
-        })
+        Ok(if v == "<<" { Found::Merge } else { Found::Other })
     }
     fn visit_bool<E>(self, _: bool) -> Result<Found, E> {
         Ok(Found::Other)
@@ -336,20 +312,10 @@ mod tests {
     #[test]
     fn interpolation_takes_defaults_and_refuses_bare_variables() {
         assert_eq!(interpolate("0.5"), Ok(("0.5".into(), vec![])));
-        assert_eq!(
-            interpolate("${MEM:-512}M"),
-            Ok(("512M".into(), vec!["${MEM:-512}".into()]))
-        );
+        assert_eq!(interpolate("${MEM:-512}M"), Ok(("512M".into(), vec!["${MEM:-512}".into()])));
         assert_eq!(interpolate("${N-2}").map(|r| r.0), Ok("2".into()));
         assert_eq!(interpolate("$$5").map(|r| r.0), Ok("$5".into()));
-        for bare in [
-            "${DOCKER_REPLICAS}",
-            "$CPUS",
-            "${X:?set X}",
-            "${X:+1}",
-            "${X",
-            "${A:-${B}}",
-        ] {
+        for bare in ["${DOCKER_REPLICAS}", "$CPUS", "${X:?set X}", "${X:+1}", "${X", "${A:-${B}}"] {
             assert!(interpolate(bare).is_err(), "{bare}");
         }
         assert_eq!(interpolate("$CPUS"), Err("$CPUS".into()));
@@ -376,16 +342,10 @@ mod tests {
     #[test]
     fn locate_finds_values_keys_and_merged_keys() {
         let text = "x-d: &d\n  deploy:\n    replicas: 3\nservices:\n  a:\n    deploy:\n      replicas: ${N}\n  b:\n    <<: *d\n";
-        assert_eq!(
-            locate(text, &["services", "a", "deploy", "replicas"], false),
-            Some((7, 17))
-        );
+        assert_eq!(locate(text, &["services", "a", "deploy", "replicas"], false), Some((7, 17)));
         assert_eq!(locate(text, &["services", "b"], true), Some((8, 3)));
         // b's deploy comes from the anchor: located where it is written.
-        assert_eq!(
-            locate(text, &["services", "b", "deploy", "replicas"], false),
-            Some((3, 15))
-        );
+        assert_eq!(locate(text, &["services", "b", "deploy", "replicas"], false), Some((3, 15)));
         assert_eq!(locate(text, &["services", "c"], true), None);
         // Broken YAML: no place, and no panic.
         assert_eq!(locate("a: [", &["b"], false), None);

@@ -116,11 +116,7 @@ pub(super) fn import(
 
 /// A text attribute, trimmed; `None` when absent, null or empty.
 pub(super) fn text<'a>(r: &Resource<'a>, key: &str) -> Option<&'a str> {
-    r.values
-        .get(key)
-        .and_then(Value::as_str)
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
+    r.values.get(key).and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty())
 }
 
 /// `at`'s whole number from `min` to `MOST`; `None` when absent or null.
@@ -134,11 +130,7 @@ pub(super) fn whole(
         None | Some(Value::Null) => Ok(None),
         Some(v) => v
             .as_u64()
-            .or_else(|| {
-                v.as_f64()
-                    .filter(|f| f.fract() == 0.0 && *f >= 0.0)
-                    .map(|f| f as u64)
-            })
+            .or_else(|| v.as_f64().filter(|f| f.fract() == 0.0 && *f >= 0.0).map(|f| f as u64))
             .filter(|n| (min..=MOST).contains(n))
             .map(|n| Some(n as u32))
             .ok_or_else(|| {
@@ -205,16 +197,9 @@ impl<'p, 'a> Reader<'p, 'a> {
                 *self.other.entry(r.kind.to_string()).or_default() += 1;
             }
         }
-        let rule = self
-            .catalog
-            .offering(EC2)
-            .and_then(|(_, o)| o.load_balancer.clone());
+        let rule = self.catalog.offering(EC2).and_then(|(_, o)| o.load_balancer.clone());
         let from = rule.as_ref().map_or(2, |r| r.min_instances.unwrap_or(2));
-        let lbs: Vec<&str> = self
-            .load_balancers
-            .iter()
-            .map(|(a, _)| a.as_str())
-            .collect();
+        let lbs: Vec<&str> = self.load_balancers.iter().map(|(a, _)| a.as_str()).collect();
         let total = self.ec2.len();
         let mut components = Vec::new();
         let mut with_lb = 0;
@@ -227,21 +212,10 @@ impl<'p, 'a> Reader<'p, 'a> {
         for g in &groups {
             // One resource block of several instance types (a type per
             // count index) is one component per type.
-            let shared = blocks
-                .get(&(g.module.as_slice(), g.leaf.as_str()))
-                .copied()
-                .unwrap_or(1);
+            let shared = blocks.get(&(g.module.as_slice(), g.leaf.as_str())).copied().unwrap_or(1);
             let mut parts = g.module.clone();
-            parts.push(if shared > 1 {
-                format!("{}-{}", g.leaf, g.tier)
-            } else {
-                g.leaf.clone()
-            });
-            let name = if total == 1 {
-                "web".to_string()
-            } else {
-                parts.join(".")
-            };
+            parts.push(if shared > 1 { format!("{}-{}", g.leaf, g.tier) } else { g.leaf.clone() });
+            let name = if total == 1 { "web".to_string() } else { parts.join(".") };
             let mut c = Imported::new(&name, "web", EC2, &g.tier, 0);
             c.count = g.count;
             if !g.sources.is_empty() {
@@ -250,13 +224,7 @@ impl<'p, 'a> Reader<'p, 'a> {
                     .sources
                     .iter()
                     .take(6)
-                    .map(|(a, k)| {
-                        if *k > 1 {
-                            format!("{a} ({k})")
-                        } else {
-                            a.clone()
-                        }
-                    })
+                    .map(|(a, k)| if *k > 1 { format!("{a} ({k})") } else { a.clone() })
                     .collect();
                 if g.sources.len() > 6 {
                     listed.push(format!("and {} more", g.sources.len() - 6));
@@ -266,11 +234,7 @@ impl<'p, 'a> Reader<'p, 'a> {
                     k if k == n && n == 1 => ", created by this plan (priced as running)".into(),
                     k => format!("; {k} of them created by this plan (priced as running)"),
                 };
-                c.notes.push(format!(
-                    "{n} × {} from {}{created}",
-                    g.tier,
-                    listed.join(", ")
-                ));
+                c.notes.push(format!("{n} × {} from {}{created}", g.tier, listed.join(", ")));
             }
             c.notes.extend(g.notes.iter().cloned());
             let instances: u32 = g.sources.iter().map(|(_, n)| n).sum();
@@ -278,10 +242,7 @@ impl<'p, 'a> Reader<'p, 'a> {
                 // The catalog prices each instance's root volume (gp3): the
                 // plan's volumes, root and attached, per instance.
                 let per_instance = g.ebs_gb / instances as f64;
-                c.fields.push((
-                    "root_volume_gb",
-                    crate::input::units::trim_float(per_instance, 1),
-                ));
+                c.fields.push(("root_volume_gb", crate::input::units::trim_float(per_instance, 1)));
                 c.notes.push(format!(
                     "{} GB of EBS volumes on its instances (root_block_device, ebs_block_device): {} GB per instance, priced as gp3",
                     g.ebs_gb,
@@ -339,11 +300,8 @@ impl<'p, 'a> Reader<'p, 'a> {
                 c.name = format!("{base}-{n}");
             }
         }
-        let regions: Vec<String> = plan
-            .regions()
-            .into_iter()
-            .filter(|r| r != "us-east-1")
-            .collect();
+        let regions: Vec<String> =
+            plan.regions().into_iter().filter(|r| r != "us-east-1").collect();
         if let Some(first) = components.first_mut()
             && !regions.is_empty()
         {
@@ -366,9 +324,6 @@ impl<'p, 'a> Reader<'p, 'a> {
                 }
             ));
         }
-        Ok(ImportResult {
-            components,
-            skipped: self.skipped,
-        })
+        Ok(ImportResult { components, skipped: self.skipped })
     }
 }

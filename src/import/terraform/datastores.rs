@@ -22,11 +22,7 @@ impl Reader<'_, '_> {
             self.skipped.push(format!(
                 "{} ({}{}): the catalog prices RDS for PostgreSQL only; unpriced",
                 r.address,
-                if engine.is_empty() {
-                    "no engine"
-                } else {
-                    &engine
-                },
+                if engine.is_empty() { "no engine" } else { &engine },
                 class.map_or(String::new(), |c| format!(" {c}"))
             ));
             return Ok(());
@@ -39,18 +35,8 @@ impl Reader<'_, '_> {
             )
         })?;
         let multi_az = r.values.get("multi_az").and_then(Value::as_bool) == Some(true);
-        let offering = if multi_az {
-            "aws/rds-postgres-multi-az"
-        } else {
-            "aws/rds-postgres"
-        };
-        known_tier(
-            self.catalog,
-            self.file,
-            &self.at(r, "instance_class"),
-            offering,
-            class,
-        )?;
+        let offering = if multi_az { "aws/rds-postgres-multi-az" } else { "aws/rds-postgres" };
+        known_tier(self.catalog, self.file, &self.at(r, "instance_class"), offering, class)?;
         if self.database.is_some() {
             self.skipped.push(format!("{} (postgres {class}): a second database; capplan plans one per scenario: not priced", r.address));
             return Ok(());
@@ -61,10 +47,7 @@ impl Reader<'_, '_> {
             db.fields.push(("high_availability", "true".into()));
             db.notes.push(format!("multi_az: a standby in a second zone, in the price of {offering} (2 × Single-AZ) and of its storage"));
         }
-        let storage = self
-            .catalog
-            .offering(offering)
-            .and_then(|(_, o)| o.storage.as_ref());
+        let storage = self.catalog.offering(offering).and_then(|(_, o)| o.storage.as_ref());
         match r.values.get("allocated_storage").and_then(Value::as_f64) {
             Some(gb) if gb.is_finite() && gb > 0.0 => {
                 let least = storage.and_then(|s| s.min_gb).unwrap_or(0.0);
@@ -81,9 +64,7 @@ impl Reader<'_, '_> {
                     "{}: {}: expected a size in GB above 0, found {}",
                     self.file,
                     self.at(r, "allocated_storage"),
-                    r.values
-                        .get("allocated_storage")
-                        .map_or("nothing".into(), shown)
+                    r.values.get("allocated_storage").map_or("nothing".into(), shown)
                 ));
             }
         }
@@ -146,28 +127,16 @@ impl Reader<'_, '_> {
                 text(m, "instance_class").unwrap_or("no instance_class")
             ));
         }
-        known_tier(
-            self.catalog,
-            self.file,
-            &self.at(r, "engine"),
-            AURORA,
-            "standard",
-        )?;
+        known_tier(self.catalog, self.file, &self.at(r, "engine"), AURORA, "standard")?;
         if self.database.is_some() {
             self.skipped.push(format!("{} (Aurora PostgreSQL): a second database; capplan plans one per scenario: not priced", r.address));
             return Ok(());
         }
         let mut db = Imported::new("database", "database", AURORA, "standard", 1);
         db.notes.push(origin(r, "engine"));
-        db.fields.push((
-            "accept_unverified_limits",
-            "[max_storage, ops, connections]".into(),
-        ));
+        db.fields.push(("accept_unverified_limits", "[max_storage, ops, connections]".into()));
         db.notes.push("Aurora publishes no operations or connections per ACU and no storage maximum: accepted (accept_unverified_limits) so that the mix is priced; its limits rest on them".into());
-        let units = self
-            .catalog
-            .offering(AURORA)
-            .and_then(|(_, o)| o.capacity_units.as_ref());
+        let units = self.catalog.offering(AURORA).and_then(|(_, o)| o.capacity_units.as_ref());
         let acu = |key: &str| scaling.and_then(|s| s.get(key)).and_then(Value::as_f64);
         if let (Some(units), Some(low), Some(high)) =
             (units, acu("min_capacity"), acu("max_capacity"))
@@ -205,9 +174,7 @@ impl Reader<'_, '_> {
             ));
             return Ok(());
         }
-        let engine = text(r, "engine")
-            .unwrap_or(if group { "redis" } else { "" })
-            .to_lowercase();
+        let engine = text(r, "engine").unwrap_or(if group { "redis" } else { "" }).to_lowercase();
         let offering = match engine.as_str() {
             "redis" => "aws/elasticache-redis",
             "valkey" => "aws/elasticache-valkey",
@@ -227,20 +194,11 @@ impl Reader<'_, '_> {
                 self.at(r, "node_type")
             )
         })?;
-        known_tier(
-            self.catalog,
-            self.file,
-            &self.at(r, "node_type"),
-            offering,
-            node,
-        )?;
+        known_tier(self.catalog, self.file, &self.at(r, "node_type"), offering, node)?;
         let (nodes, shape) = if group {
             self.group_nodes(r)?
         } else {
-            (
-                self.number(r, "num_cache_nodes", 1)?.unwrap_or(1),
-                String::new(),
-            )
+            (self.number(r, "num_cache_nodes", 1)?.unwrap_or(1), String::new())
         };
         if self.cache.is_some() {
             self.skipped.push(format!(
@@ -314,10 +272,7 @@ impl Reader<'_, '_> {
                     ),
                 )
             }
-            None => (
-                1,
-                ", no num_cache_clusters or num_node_groups in the plan: assumed 1".into(),
-            ),
+            None => (1, ", no num_cache_clusters or num_node_groups in the plan: assumed 1".into()),
         })
     }
 }

@@ -25,16 +25,10 @@ impl Reader<'_, '_> {
             })?,
         };
         known_tier(self.catalog, self.file, &at, EC2, &tier)?;
-        if let Some(before) = r
-            .before
-            .and_then(|b| b.get("instance_type"))
-            .and_then(Value::as_str)
+        if let Some(before) = r.before.and_then(|b| b.get("instance_type")).and_then(Value::as_str)
             && before != tier
         {
-            notes.push(format!(
-                "{}: this plan changes instance_type from {before}",
-                r.address
-            ));
+            notes.push(format!("{}: this plan changes instance_type from {before}", r.address));
         }
         let ebs_gb: f64 = ["root_block_device", "ebs_block_device"]
             .iter()
@@ -100,14 +94,9 @@ impl Reader<'_, '_> {
         ) {
             let spec = "mixed_instances_policy.0.launch_template.0";
             let overrides = nested(r, &format!("{spec}.override")).and_then(Value::as_array);
-            let first = overrides
-                .into_iter()
-                .flatten()
-                .enumerate()
-                .find_map(|(k, o)| {
-                    o.get("instance_type")
-                        .and_then(Value::as_str)
-                        .map(|t| (k, t))
+            let first =
+                overrides.into_iter().flatten().enumerate().find_map(|(k, o)| {
+                    o.get("instance_type").and_then(Value::as_str).map(|t| (k, t))
                 });
             if let Some((k, t)) = first {
                 let all: Vec<&str> = overrides
@@ -124,14 +113,10 @@ impl Reader<'_, '_> {
                 );
                 return Ok(Some((t.to_string(), at)));
             }
-            let id = nested(
-                r,
-                &format!("{spec}.launch_template_specification.0.launch_template_id"),
-            );
-            let name = nested(
-                r,
-                &format!("{spec}.launch_template_specification.0.launch_template_name"),
-            );
+            let id =
+                nested(r, &format!("{spec}.launch_template_specification.0.launch_template_id"));
+            let name =
+                nested(r, &format!("{spec}.launch_template_specification.0.launch_template_name"));
             (
                 "mixed_instances_policy",
                 id.or(name).and_then(Value::as_str),
@@ -160,9 +145,8 @@ impl Reader<'_, '_> {
         } else {
             return Ok(None);
         };
-        let found = paths
-            .iter()
-            .find_map(|path| plan.referenced(r, value, &["id", "name"], path, kinds));
+        let found =
+            paths.iter().find_map(|path| plan.referenced(r, value, &["id", "name"], path, kinds));
         let Some(t) = found else {
             return Err(format!(
                 "{}: {}: the instance type could not be resolved: expected the {} it names in the plan (by its id or name, or by a reference in the configuration section), found {}",
@@ -184,10 +168,7 @@ impl Reader<'_, '_> {
                 self.file,
                 self.at(source, "instance_type"),
                 r.address,
-                source
-                    .values
-                    .get("instance_type")
-                    .map_or("nothing".into(), shown)
+                source.values.get("instance_type").map_or("nothing".into(), shown)
             )
         })?;
         notes.push(format!("instance type from {}", source.address));
@@ -216,8 +197,7 @@ impl Reader<'_, '_> {
             ));
         }
         if max == 0 {
-            self.skipped
-                .push(format!("{} (max_size 0: not running)", r.address));
+            self.skipped.push(format!("{} (max_size 0: not running)", r.address));
             return Ok(());
         }
         let mut notes = vec![origin(r, "max_size")];
@@ -242,19 +222,13 @@ impl Reader<'_, '_> {
                 Some(d) => format!("desired_capacity {d} in the plan: what it starts with; the autoscaler moves between min_size and max_size"),
                 None => "no desired_capacity: AWS starts at min_size".into(),
             });
-            Count::Autoscaled {
-                min: min.max(1),
-                max,
-                target_cpu,
-            }
+            Count::Autoscaled { min: min.max(1), max, target_cpu }
         };
         let index = r.address.rfind('[').filter(|_| r.address.ends_with(']'));
         let leaf = match index {
-            Some(cut) => format!(
-                "{}-{}",
-                r.name,
-                r.address[cut + 1..r.address.len() - 1].trim_matches('"')
-            ),
+            Some(cut) => {
+                format!("{}-{}", r.name, r.address[cut + 1..r.address.len() - 1].trim_matches('"'))
+            }
             None => r.name.to_string(),
         };
         self.ec2.push(Ec2 {

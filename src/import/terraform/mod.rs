@@ -169,10 +169,7 @@ fn from_change<'a>(
         ));
     };
     let actions: Vec<&str> = actions.iter().filter_map(Value::as_str).collect();
-    if !actions
-        .iter()
-        .any(|a| matches!(*a, "create" | "update" | "no-op"))
-    {
+    if !actions.iter().any(|a| matches!(*a, "create" | "update" | "no-op")) {
         return Ok(None);
     }
     let values = match body.get("after") {
@@ -262,10 +259,7 @@ fn list<'a>(
     match module.get(key) {
         Some(Value::Array(items)) => Ok(items),
         Some(Value::Null) | None => Ok(&[]),
-        Some(other) => Err(format!(
-            "{file}: {at}.{key}: expected a list, found {}",
-            shown(other)
-        )),
+        Some(other) => Err(format!("{file}: {at}.{key}: expected a list, found {}", shown(other))),
     }
 }
 
@@ -274,16 +268,12 @@ fn resource_type<'a>(
     at: &str,
     entry: &'a Map<String, Value>,
 ) -> Result<&'a str, ImportError> {
-    entry
-        .get("type")
-        .and_then(Value::as_str)
-        .filter(|t| !t.is_empty())
-        .ok_or_else(|| {
-            format!(
-                "{file}: {at}.type: expected a resource type such as \"aws_instance\", found {}",
-                entry.get("type").map_or("nothing".into(), shown)
-            )
-        })
+    entry.get("type").and_then(Value::as_str).filter(|t| !t.is_empty()).ok_or_else(|| {
+        format!(
+            "{file}: {at}.type: expected a resource type such as \"aws_instance\", found {}",
+            entry.get("type").map_or("nothing".into(), shown)
+        )
+    })
 }
 
 fn address(entry: &Map<String, Value>, kind: &str, name: &str) -> String {
@@ -363,9 +353,7 @@ impl<'a> Plan<'a> {
         if let Some(value) = value.filter(|v| !v.is_empty()) {
             let by_value = self.resources.iter().position(|r| {
                 kinds.contains(&r.kind)
-                    && keys
-                        .iter()
-                        .any(|k| r.values.get(*k).and_then(Value::as_str) == Some(value))
+                    && keys.iter().any(|k| r.values.get(*k).and_then(Value::as_str) == Some(value))
             });
             if by_value.is_some() {
                 return by_value;
@@ -379,21 +367,17 @@ impl<'a> Plan<'a> {
                 Err(_) => node.get(step)?,
             };
         }
-        node.get("references")?
-            .as_array()?
-            .iter()
-            .filter_map(Value::as_str)
-            .find_map(|reference| {
-                let mut parts = reference.split('.');
-                let kind = parts.next()?;
-                let name = parts.next()?.split('[').next()?;
-                if !kinds.contains(&kind) {
-                    return None;
-                }
-                self.resources
-                    .iter()
-                    .position(|r| r.kind == kind && r.name == name && r.module == from.module)
-            })
+        node.get("references")?.as_array()?.iter().filter_map(Value::as_str).find_map(|reference| {
+            let mut parts = reference.split('.');
+            let kind = parts.next()?;
+            let name = parts.next()?.split('[').next()?;
+            if !kinds.contains(&kind) {
+                return None;
+            }
+            self.resources
+                .iter()
+                .position(|r| r.kind == kind && r.name == name && r.module == from.module)
+        })
     }
 
     /// The AWS regions the plan's provider blocks name, as constants or
@@ -453,10 +437,7 @@ mod tests {
 
     #[test]
     fn module_paths_drop_count_and_for_each_keys() {
-        assert_eq!(
-            module_path("module.db.module.db_1[0].module.x[\"a.b]\"]"),
-            ["db", "db_1", "x"]
-        );
+        assert_eq!(module_path("module.db.module.db_1[0].module.x[\"a.b]\"]"), ["db", "db_1", "x"]);
         assert_eq!(module_path("module.app.aws_instance.web[0]"), ["app"]);
         assert!(module_path("aws_instance.web").is_empty());
         assert!(module_path("").is_empty());

@@ -57,11 +57,8 @@ pub(crate) fn burst_day(
     let accrual = count * rule.sustained();
     let max_balance = count * rule.max_balance;
     let mut start = max_balance;
-    let mut day = BalanceDay {
-        balance: Vec::with_capacity(shares.len()),
-        deficit_per_day: 0.0,
-        max_balance,
-    };
+    let mut day =
+        BalanceDay { balance: Vec::with_capacity(shares.len()), deficit_per_day: 0.0, max_balance };
     // Each pass starts no higher than the last (the balance only falls
     // from full), so a few passes reach the cycle.
     for _ in 0..64 {
@@ -135,15 +132,12 @@ pub(crate) fn burst_mode(component: &Component, tier: &TierRef<'_>) -> Option<Bu
         None if priced => BurstMode::Unlimited,
         None => BurstMode::Standard,
     };
-    let max_balance = capacity
-        .burst
-        .map_or(0.0, |b: Burst| b.max_balance_vcpu_hours);
+    let max_balance = capacity.burst.map_or(0.0, |b: Burst| b.max_balance_vcpu_hours);
     let cap = match component.autoscale {
         Some(a) => a.target_utilization,
-        None => component
-            .slo
-            .max_utilization
-            .unwrap_or(super::super::defaults::DEFAULT_MAX_UTILIZATION),
+        None => {
+            component.slo.max_utilization.unwrap_or(super::super::defaults::DEFAULT_MAX_UTILIZATION)
+        }
     };
     Some(BurstRule {
         baseline,
@@ -168,10 +162,7 @@ pub(crate) fn surplus_charge(
             catalog,
             tier,
             id,
-            format!(
-                "CPU above the {}% baseline (unlimited mode)",
-                trim_float(baseline * 100.0, 1)
-            ),
+            format!("CPU above the {}% baseline (unlimited mode)", trim_float(baseline * 100.0, 1)),
             vcpu_hours,
             &component.name,
         )

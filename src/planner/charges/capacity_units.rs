@@ -19,15 +19,11 @@ pub(crate) fn capacity_unit_charge(
         .slo
         .max_memory_utilization
         .unwrap_or(crate::planner::defaults::DEFAULT_MAX_MEMORY_UTILIZATION);
-    let max_util = component
-        .slo
-        .max_utilization
-        .unwrap_or(crate::planner::defaults::DEFAULT_MAX_UTILIZATION);
+    let max_util =
+        component.slo.max_utilization.unwrap_or(crate::planner::defaults::DEFAULT_MAX_UTILIZATION);
     let for_memory = demand.working_set_gb * 1024.0 / max_memory / units.memory_mb_per_unit;
     let per_unit_ops = units.vcpu_per_unit.map(|v| {
-        v * component
-            .ops_per_vcpu
-            .unwrap_or(crate::planner::defaults::DEFAULT_OPS_PER_VCPU)
+        v * component.ops_per_vcpu.unwrap_or(crate::planner::defaults::DEFAULT_OPS_PER_VCPU)
             * max_util
     });
     let hours: Vec<f64> = shares

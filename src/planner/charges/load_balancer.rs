@@ -32,10 +32,7 @@ pub(crate) fn load_balancer_charges(
         Some(lb) => {
             let provenance = lb.provenance();
             UsageLine {
-                name: format!(
-                    "load balancer ({})",
-                    lb.tier.name.as_deref().unwrap_or(&lb.tier.id)
-                ),
+                name: format!("load balancer ({})", lb.tier.name.as_deref().unwrap_or(&lb.tier.id)),
                 price: reference,
                 quantity: HOURS_PER_MONTH,
                 unit: "hour".into(),

@@ -93,8 +93,5 @@ pub(crate) fn is_price(cost: f64) -> bool {
 /// The sum of priced lines for ranking, each unpriced one counted as
 /// [`UNPRICED_RANK_USD`].
 pub(crate) fn total(lines: &[UsageLine]) -> f64 {
-    lines
-        .iter()
-        .map(|l| l.monthly_usd.unwrap_or(UNPRICED_RANK_USD))
-        .sum()
+    lines.iter().map(|l| l.monthly_usd.unwrap_or(UNPRICED_RANK_USD)).sum()
 }

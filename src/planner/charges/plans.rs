@@ -27,10 +27,7 @@ pub(crate) fn plan_reason(component: &Component, tier: &TierRef<'_>, plan: &str)
     if autoscaling && component.autoscale.is_some() {
         format!("autoscaling of {}", component.name)
     } else {
-        format!(
-            "{} on {}/{}",
-            component.name, tier.provider.provider, tier.offering.id
-        )
+        format!("{} on {}/{}", component.name, tier.provider.provider, tier.offering.id)
     }
 }
 

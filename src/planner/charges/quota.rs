@@ -14,9 +14,7 @@ pub(crate) fn quota_charges(
 ) -> Result<Vec<UsageLine>, Rejection> {
     let mut lines = Vec::new();
     for quota in &tier.tier.quotas {
-        let volume = demand
-            .monthly_volume(quota.metric)
-            .max(quota.minimum.unwrap_or(0.0));
+        let volume = demand.monthly_volume(quota.metric).max(quota.minimum.unwrap_or(0.0));
         if crate::planner::fits(volume, quota.per_month) {
             continue;
         }

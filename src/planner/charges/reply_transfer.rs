@@ -35,18 +35,13 @@ pub(crate) fn reply_transfer_charges(
         ComponentRole::Cache => demand.monthly_volume(QuotaMetric::CacheCommands),
         _ => return Ok(Vec::new()),
     };
-    let kb = component
-        .result_kb_per_operation
-        .unwrap_or(DEFAULT_RESULT_KB);
+    let kb = component.result_kb_per_operation.unwrap_or(DEFAULT_RESULT_KB);
     let gb = operations * kb / 1024.0 / 1024.0;
     if gb <= 0.0 {
         return Ok(Vec::new());
     }
-    let size = format!(
-        "{} M operations × {} KB",
-        trim_float(operations / 1e6, 2),
-        trim_float(kb, 2)
-    );
+    let size =
+        format!("{} M operations × {} KB", trim_float(operations / 1e6, 2), trim_float(kb, 2));
     let egress = tier.offering.egress.as_ref();
     if let Some(included) = tier.tier.capacity.bandwidth_gb_per_month {
         if crate::planner::fits(gb, included) {
@@ -71,10 +66,7 @@ pub(crate) fn reply_transfer_charges(
             catalog,
             tier,
             id,
-            format!(
-                "replies beyond the {} GB the plan includes ({size})",
-                trim_float(included, 0)
-            ),
+            format!("replies beyond the {} GB the plan includes ({size})", trim_float(included, 0)),
             gb - included,
             &component.name,
         )]);

@@ -6,15 +6,9 @@ use super::*;
 /// The storage a database component provisions (the need with its
 /// headroom, at least the offering's minimum) and stores.
 pub(crate) fn storage_need_gb(component: &Component, tier: &TierRef<'_>, demand: &Demand) -> f64 {
-    let headroom = component
-        .storage_headroom
-        .unwrap_or(crate::planner::defaults::DEFAULT_STORAGE_HEADROOM);
-    let min = tier
-        .offering
-        .storage
-        .as_ref()
-        .and_then(|s| s.min_gb)
-        .unwrap_or(0.0);
+    let headroom =
+        component.storage_headroom.unwrap_or(crate::planner::defaults::DEFAULT_STORAGE_HEADROOM);
+    let min = tier.offering.storage.as_ref().and_then(|s| s.min_gb).unwrap_or(0.0);
     (demand.storage_gb * headroom).max(if demand.storage_gb > 0.0 { min } else { 0.0 })
 }
 
@@ -25,9 +19,7 @@ pub(crate) fn provisioned_storage_gb(
     tier: &TierRef<'_>,
     demand: &Demand,
 ) -> f64 {
-    component
-        .storage_gb
-        .unwrap_or_else(|| storage_need_gb(component, tier, demand))
+    component.storage_gb.unwrap_or_else(|| storage_need_gb(component, tier, demand))
 }
 
 /// The largest storage a tier can be given: the tier's own maximum, else
@@ -74,14 +66,7 @@ pub(crate) fn storage_charge(
             ),
         ),
     };
-    Some(charge_line(
-        catalog,
-        tier,
-        &pricing.price,
-        name,
-        billed,
-        &component.name,
-    ))
+    Some(charge_line(catalog, tier, &pricing.price, name, billed, &component.name))
 }
 
 /// Backup storage beyond the offering's free share of the provisioned

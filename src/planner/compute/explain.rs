@@ -188,10 +188,8 @@ impl ComputeModel<'_> {
                 Slo::Percentile { limit, .. } => format_duration(*limit),
                 _ => slo.to_string(),
             };
-            explain.push(format!(
-                "p95 {what} {} against the target {target}",
-                format_duration(p95)
-            ));
+            explain
+                .push(format!("p95 {what} {} against the target {target}", format_duration(p95)));
         }
         if count > self.lo {
             let fewer = self.check(count - 1);
@@ -199,20 +197,12 @@ impl ComputeModel<'_> {
                 "{} instance(s) would fail {} (CPU {:.1}%, slots {}, p95 {})",
                 count - 1,
                 fewer.failing.map_or(
-                    if binding == Binding::Baseline {
-                        "baseline"
-                    } else {
-                        "nothing"
-                    },
+                    if binding == Binding::Baseline { "baseline" } else { "nothing" },
                     |b| b.as_str()
                 ),
                 fewer.utilization * 100.0,
-                fewer
-                    .occupancy
-                    .map_or("—".to_string(), |o| format!("{:.1}% busy", o * 100.0)),
-                fewer
-                    .p95_s(self)
-                    .map_or("unstable".to_string(), format_duration)
+                fewer.occupancy.map_or("—".to_string(), |o| format!("{:.1}% busy", o * 100.0)),
+                fewer.p95_s(self).map_or("unstable".to_string(), format_duration)
             ));
         } else {
             explain.push(if self.lo_binding == Binding::HighAvailability {

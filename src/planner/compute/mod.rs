@@ -115,11 +115,7 @@ impl InstanceQueue {
     fn meets(&self, slo: &Slo) -> bool {
         let stretch = self.stretch;
         match *slo {
-            Slo::Percentile {
-                metric,
-                percentile,
-                limit,
-            } => {
+            Slo::Percentile { metric, percentile, limit } => {
                 let tail = match metric {
                     TimeMetric::Wait => self.queue.wait_tail(limit / stretch),
                     TimeMetric::Response => self.queue.response_tail(limit / stretch),
@@ -155,23 +151,14 @@ impl<'a> ComputeModel<'a> {
         tier: TierRef<'a>,
         demand: &Demand,
     ) -> Result<Self, Rejection> {
-        let reject = |binding, reason: String| Rejection {
-            tier: tier.reference(),
-            binding,
-            reason,
-        };
+        let reject =
+            |binding, reason: String| Rejection { tier: tier.reference(), binding, reason };
         let cap = &tier.tier.capacity;
         let vcpu = cap.vcpu.ok_or_else(|| {
-            reject(
-                Binding::Utilization,
-                "the catalog publishes no vCPU count for this tier".into(),
-            )
+            reject(Binding::Utilization, "the catalog publishes no vCPU count for this tier".into())
         })?;
         let memory_mb = cap.memory_mb.ok_or_else(|| {
-            reject(
-                Binding::Memory,
-                "the catalog publishes no memory size for this tier".into(),
-            )
+            reject(Binding::Memory, "the catalog publishes no memory size for this tier".into())
         })?;
         let slo = &component.slo;
         let percentile = slo.percentile.unwrap_or(DEFAULT_PERCENTILE);
@@ -180,10 +167,8 @@ impl<'a> ComputeModel<'a> {
             Some(a) => a.target_utilization.min(slo.max_utilization.unwrap_or(1.0)),
             None => slo.max_utilization.unwrap_or(DEFAULT_MAX_UTILIZATION),
         };
-        let max_memory = memory_mb
-            * slo
-                .max_memory_utilization
-                .unwrap_or(DEFAULT_MAX_MEMORY_UTILIZATION);
+        let max_memory =
+            memory_mb * slo.max_memory_utilization.unwrap_or(DEFAULT_MAX_MEMORY_UTILIZATION);
         let min = match component.autoscale {
             Some(a) => Some(a.min),
             None => component.min_instances,
@@ -228,18 +213,14 @@ impl<'a> ComputeModel<'a> {
         };
         match component.role {
             ComponentRole::Web => {
-                let workers = component
-                    .workers_per_instance
-                    .unwrap_or((vcpu.floor() as u32).max(1));
+                let workers =
+                    component.workers_per_instance.unwrap_or((vcpu.floor() as u32).max(1));
                 model.blocking = component.concurrency == Some(Concurrency::Blocking);
                 model.io_s = component.io_ms.unwrap_or(0.0) / 1000.0;
                 // A blocking worker is held for the request's CPU and its
                 // I/O; an async one only for its CPU.
-                let threads = if model.blocking {
-                    component.threads_per_worker.unwrap_or(1)
-                } else {
-                    1
-                };
+                let threads =
+                    if model.blocking { component.threads_per_worker.unwrap_or(1) } else { 1 };
                 model.processes = workers;
                 model.per_instance = workers.saturating_mul(threads);
                 let cpu_s = component.cpu_ms.unwrap_or(0.0) / 1000.0;
@@ -376,10 +357,10 @@ impl<'a> ComputeModel<'a> {
     fn usl_peak(&self) -> Option<(u32, f64)> {
         let usl = self.usl.filter(|u| u.across == UslScope::Instances)?;
         let station = self.station?;
-        let per_instance = self.shared.as_ref().map_or(
-            self.per_instance as f64 / station.service_time,
-            SharedCpu::max_throughput,
-        );
+        let per_instance = self
+            .shared
+            .as_ref()
+            .map_or(self.per_instance as f64 / station.service_time, SharedCpu::max_throughput);
         let peak = usl.peak_n()?;
         let candidates = [peak.floor().max(1.0) as u32, peak.ceil().max(1.0) as u32];
         candidates
@@ -402,9 +383,8 @@ impl<'a> ComputeModel<'a> {
     /// peak (Little's law: arrivals × the time each holds, CPU and I/O;
     /// queueing waits left out).
     pub(crate) fn in_flight(&self, share: f64) -> f64 {
-        self.station.map_or(0.0, |s| {
-            s.arrival_rate * share * (s.service_time + self.io_after_service())
-        })
+        self.station
+            .map_or(0.0, |s| s.arrival_rate * share * (s.service_time + self.io_after_service()))
     }
 
     /// Memory the processes of `n` instances hold with `in_flight` requests
@@ -430,8 +410,7 @@ impl<'a> ComputeModel<'a> {
     /// The most instances the scenario and the tier allow, and that help:
     /// under USL contention, none beyond the peak N*.
     pub(crate) fn max_count(&self) -> u32 {
-        self.usl_peak()
-            .map_or(self.hi, |(peak_n, _)| peak_n.max(self.lo).min(self.hi))
+        self.usl_peak().map_or(self.hi, |(peak_n, _)| peak_n.max(self.lo).min(self.hi))
     }
 
     /// The fewest instances the CPU cap allows at `share` of the peak load
@@ -462,15 +441,12 @@ impl<'a> ComputeModel<'a> {
                     .ok()
                     .and_then(|s| s.with_servers(self.per_instance as u64).ok())
             }
-            _ => station
-                .with_servers(n as u64 * self.per_instance as u64)
-                .ok(),
+            _ => station.with_servers(n as u64 * self.per_instance as u64).ok(),
         };
         match evaluation {
-            Some(Evaluation::Stable(q)) => Some(InstanceQueue {
-                queue: SharedQueue::Erlang(q),
-                stretch: 1.0,
-            }),
+            Some(Evaluation::Stable(q)) => {
+                Some(InstanceQueue { queue: SharedQueue::Erlang(q), stretch: 1.0 })
+            }
             _ => None,
         }
     }
@@ -516,23 +492,14 @@ impl<'a> ComputeModel<'a> {
             Some(Binding::Occupancy)
         } else if !fits(utilization, self.max_utilization) {
             Some(Binding::Utilization)
-        } else if queue
-            .as_ref()
-            .is_some_and(|q| !self.slos.iter().all(|s| q.meets(s)))
-        {
+        } else if queue.as_ref().is_some_and(|q| !self.slos.iter().all(|s| q.meets(s))) {
             Some(Binding::P95)
         } else if !fits(memory_mb, self.max_memory) {
             Some(Binding::Memory)
         } else {
             None
         };
-        Check {
-            queue,
-            utilization,
-            occupancy,
-            memory_mb,
-            failing,
-        }
+        Check { queue, utilization, occupancy, memory_mb, failing }
     }
 
     /// The smallest feasible count and the constraint that set it:
@@ -616,11 +583,7 @@ impl<'a> ComputeModel<'a> {
         peak_rps: f64,
     ) -> Result<(u32, Binding), Rejection> {
         let arrivals = self.station.map_or(0.0, |s| s.arrival_rate);
-        let usl = self.usl.unwrap_or(Usl {
-            sigma: 0.0,
-            kappa: 0.0,
-            across: UslScope::Instances,
-        });
+        let usl = self.usl.unwrap_or(Usl { sigma: 0.0, kappa: 0.0, across: UslScope::Instances });
         let reject = |binding: Binding, reason: String| Rejection {
             tier: self.tier.reference(),
             binding,

@@ -83,17 +83,10 @@ fn priced_line(item: &UsageItem, catalog: &Catalog, demand: &Demand) -> Option<U
         });
     };
     let quantity = base / unit_multiple(&price.unit);
-    let discount = if item.batch {
-        price.batch_discount.unwrap_or(0.0)
-    } else {
-        0.0
-    };
+    let discount = if item.batch { price.batch_discount.unwrap_or(0.0) } else { 0.0 };
     // Priority applies to token prices (validation refuses it elsewhere).
-    let cost = if item.priority {
-        price.priority_usd.map(|p| quantity * p)
-    } else {
-        price.cost(quantity)
-    };
+    let cost =
+        if item.priority { price.priority_usd.map(|p| quantity * p) } else { price.cost(quantity) };
     Some(UsageLine {
         name: item.name.clone(),
         price: reference.to_string(),

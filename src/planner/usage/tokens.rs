@@ -45,21 +45,13 @@ fn kinds(item: &UsageItem, write_share: f64) -> Vec<Kind> {
     let mut kinds = Vec::new();
     let mut push = |kind: &'static str, what: &str, tokens: Option<f64>| {
         if let Some(tokens) = tokens {
-            kinds.push(Kind {
-                kind,
-                what: what.to_string(),
-                tokens,
-            });
+            kinds.push(Kind { kind, what: what.to_string(), tokens });
         }
     };
     push("input", "input tokens", item.input_tokens);
     match (item.cached_input_tokens, item.cache_write) {
         (Some(cached), Some(lifetime)) => {
-            push(
-                "cached-input",
-                "cached input tokens",
-                Some(cached * (1.0 - write_share)),
-            );
+            push("cached-input", "cached input tokens", Some(cached * (1.0 - write_share)));
             let what = format!("cache writes, {} lifetime", lifetime.as_str());
             push(lifetime.kind(), &what, Some(cached * write_share));
         }
@@ -79,10 +71,7 @@ fn cost(
     item: &UsageItem,
 ) -> (Option<f64>, Vec<String>, Option<String>) {
     let mut notes = Vec::new();
-    let long = price
-        .long_context
-        .as_ref()
-        .filter(|long| prompt > long.above_tokens);
+    let long = price.long_context.as_ref().filter(|long| prompt > long.above_tokens);
     let mut source = None;
     let mut usd = match long {
         Some(long) => {
@@ -102,11 +91,7 @@ fn cost(
             None => price.priority_usd.map(|p| quantity * p),
         };
     }
-    let discount = if item.batch {
-        price.batch_discount.unwrap_or(0.0)
-    } else {
-        0.0
-    };
+    let discount = if item.batch { price.batch_discount.unwrap_or(0.0) } else { 0.0 };
     if discount > 0.0 {
         notes.push("batch".into());
     }
@@ -124,9 +109,9 @@ pub(crate) fn model_lines(
     let calls = base_quantity(item, demand);
     // The whole prompt of one call, however much of it the cache serves.
     let prompt = item.input_tokens.unwrap_or(0.0) + item.cached_input_tokens.unwrap_or(0.0);
-    let write_share = item.cache_write.map_or(0.0, |lifetime| {
-        cache_write_share(calls, shares, lifetime.seconds())
-    });
+    let write_share = item
+        .cache_write
+        .map_or(0.0, |lifetime| cache_write_share(calls, shares, lifetime.seconds()));
     kinds(item, write_share)
         .into_iter()
         .map(|Kind { kind, what, tokens }| {
@@ -146,20 +131,15 @@ pub(crate) fn model_lines(
             };
             let quantity = calls * tokens / unit_multiple(&price.unit);
             let (monthly_usd, notes, source) = cost(price, quantity, prompt, item);
-            let name = if notes.is_empty() {
-                name
-            } else {
-                format!("{name}, {}", notes.join(", "))
-            };
+            let name =
+                if notes.is_empty() { name } else { format!("{name}, {}", notes.join(", ")) };
             UsageLine {
                 name,
                 price: reference,
                 quantity,
                 unit: price.unit.clone(),
                 monthly_usd,
-                source: source
-                    .or_else(|| price.source.clone())
-                    .or_else(|| provider.source.clone()),
+                source: source.or_else(|| price.source.clone()).or_else(|| provider.source.clone()),
                 as_of: price.as_of.clone().or_else(|| provider.as_of.clone()),
                 component: None,
             }

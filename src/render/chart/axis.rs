@@ -4,10 +4,7 @@
 /// ~130 px across (a label like "1,000,000" is ~60 px at 13 px type, so
 /// neighbours never touch) and per ~60 px up.
 pub(super) fn label_counts((width, height): (u32, u32)) -> (usize, usize) {
-    (
-        (width as usize / 130).clamp(2, 12),
-        (height as usize / 60).clamp(2, 12),
-    )
+    ((width as usize / 130).clamp(2, 12), (height as usize / 60).clamp(2, 12))
 }
 
 /// One number format on every axis: 950, 1.5k, 20k, 1M (no separators,

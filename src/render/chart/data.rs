@@ -79,9 +79,8 @@ pub(super) fn cost_data(
         })
         .filter(|(u, ..)| (x0..=x1).contains(u))
         .collect();
-    let fan_label = report
-        .sampling
-        .map(|s| format!("P5–P95 over {} worlds", thousands(s.samples as f64)));
+    let fan_label =
+        report.sampling.map(|s| format!("P5–P95 over {} worlds", thousands(s.samples as f64)));
     let y_max = steps
         .iter()
         .map(|(_, c)| c.last().copied().unwrap_or(0.0))
@@ -104,18 +103,8 @@ pub(super) fn cost_data(
             )
         })
         .collect();
-    let chart = CostChart {
-        title,
-        x: (x0, x1),
-        y_max,
-        log_x,
-        bands,
-        names,
-        steps,
-        fan,
-        fan_label,
-        cut,
-    };
+    let chart =
+        CostChart { title, x: (x0, x1), y_max, log_x, bands, names, steps, fan, fan_label, cut };
     Ok((chart, notes))
 }
 
@@ -135,15 +124,9 @@ fn usage_layers(rows: &[&SweepRow]) -> (Vec<String>, bool) {
     }
     usage_totals.sort_by(|a, b| b.1.total_cmp(&a.1));
     usage_totals.retain(|(_, total)| *total > 0.0);
-    let own_layer = if usage_totals.len() <= USAGE_LAYERS + 1 {
-        usage_totals.len()
-    } else {
-        USAGE_LAYERS
-    };
-    let top: Vec<String> = usage_totals[..own_layer]
-        .iter()
-        .map(|(n, _)| n.clone())
-        .collect();
+    let own_layer =
+        if usage_totals.len() <= USAGE_LAYERS + 1 { usage_totals.len() } else { USAGE_LAYERS };
+    let top: Vec<String> = usage_totals[..own_layer].iter().map(|(n, _)| n.clone()).collect();
     let with_other = usage_totals.len() > own_layer;
     (top, with_other)
 }
@@ -166,12 +149,8 @@ fn cumulative_steps(
         }
         let mut in_layers = 0.0;
         for name in top {
-            let usd: f64 = row
-                .usage
-                .iter()
-                .filter(|u| &u.name == name)
-                .filter_map(|u| u.monthly_usd)
-                .sum();
+            let usd: f64 =
+                row.usage.iter().filter(|u| &u.name == name).filter_map(|u| u.monthly_usd).sum();
             in_layers += usd;
             sum += usd;
             cumulative.push(sum);
@@ -205,11 +184,7 @@ fn stage_bands(rows: &[&SweepRow], x0: f64, last_feasible: f64) -> Vec<(f64, f64
                 if let Some(band) = bands.last_mut() {
                     band.1 = row.users;
                 }
-                bands.push((
-                    row.users.max(x0),
-                    row.users.min(last_feasible),
-                    stage.clone(),
-                ));
+                bands.push((row.users.max(x0), row.users.min(last_feasible), stage.clone()));
             }
         }
     }

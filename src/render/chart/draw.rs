@@ -55,11 +55,7 @@ impl<DB: DrawingBackend> DrawArea for DrawingArea<DB, Shift> {
             let room = (width as f64 / (12.0 * 0.6)) as usize;
             let mut text = format!("No feasible plan from {} users: {why}", thousands(*from));
             if text.chars().count() > room {
-                text = text
-                    .chars()
-                    .take(room.saturating_sub(1))
-                    .collect::<String>()
-                    + "…";
+                text = text.chars().take(room.saturating_sub(1)).collect::<String>() + "…";
             }
             let centered = plotters::style::text_anchor::Pos::new(
                 plotters::style::text_anchor::HPos::Center,
@@ -68,10 +64,7 @@ impl<DB: DrawingBackend> DrawArea for DrawingArea<DB, Shift> {
             // In the bottom margin, below the axis title.
             self.draw_text(
                 &text,
-                &("sans-serif", 12)
-                    .into_font()
-                    .color(&RGBColor(200, 30, 30))
-                    .pos(centered),
+                &("sans-serif", 12).into_font().color(&RGBColor(200, 30, 30)).pos(centered),
                 (width as i32 / 2, height as i32 - 3),
             )
             .map_err(e)?;
@@ -84,14 +77,11 @@ impl<DB: DrawingBackend> DrawArea for DrawingArea<DB, Shift> {
             .y_label_area_size(80);
         let labels = label_counts(self.dim_in_pixel());
         if data.log_x {
-            let chart = builder
-                .build_cartesian_2d((x0..x1).log_scale(), 0.0..data.y_max)
-                .map_err(e)?;
+            let chart =
+                builder.build_cartesian_2d((x0..x1).log_scale(), 0.0..data.y_max).map_err(e)?;
             paint_cost(chart, data, labels, "users (log scale)")
         } else {
-            let chart = builder
-                .build_cartesian_2d(x0..x1, 0.0..data.y_max)
-                .map_err(e)?;
+            let chart = builder.build_cartesian_2d(x0..x1, 0.0..data.y_max).map_err(e)?;
             paint_cost(chart, data, labels, "users")
         }
     }
@@ -266,22 +256,14 @@ where
         .draw()
         .map_err(e)?;
     let middle = |lo: f64, hi: f64| {
-        if data.log_x {
-            (lo.ln() + (hi.ln() - lo.ln()) / 2.0).exp()
-        } else {
-            lo + (hi - lo) / 2.0
-        }
+        if data.log_x { (lo.ln() + (hi.ln() - lo.ln()) / 2.0).exp() } else { lo + (hi - lo) / 2.0 }
     };
     let centered_top = plotters::style::text_anchor::Pos::new(
         plotters::style::text_anchor::HPos::Center,
         plotters::style::text_anchor::VPos::Top,
     );
     for (i, (lo, hi, name)) in data.bands.iter().enumerate() {
-        let shade = if i % 2 == 0 {
-            RGBColor(235, 240, 250)
-        } else {
-            RGBColor(250, 245, 230)
-        };
+        let shade = if i % 2 == 0 { RGBColor(235, 240, 250) } else { RGBColor(250, 245, 230) };
         chart
             .draw_series(std::iter::once(Rectangle::new(
                 [(*lo, 0.0), (*hi, y_max)],
@@ -293,18 +275,13 @@ where
         let band_px = (chart.backend_coord(&(*hi, 0.0)).0 - chart.backend_coord(&(*lo, 0.0)).0)
             .unsigned_abs() as f64;
         let fits = |text: &str| text.chars().count() as f64 * 14.0 * 0.6 + 8.0 <= band_px;
-        let label = [format!("stage: {name}"), name.clone()]
-            .into_iter()
-            .find(|text| fits(text));
+        let label = [format!("stage: {name}"), name.clone()].into_iter().find(|text| fits(text));
         if let Some(label) = label {
             chart
                 .draw_series(std::iter::once(Text::new(
                     label,
                     (middle(*lo, *hi), y_max * 0.97),
-                    ("sans-serif", 14)
-                        .into_font()
-                        .color(&BLACK)
-                        .pos(centered_top),
+                    ("sans-serif", 14).into_font().color(&BLACK).pos(centered_top),
                 )))
                 .map_err(e)?;
         }
@@ -344,10 +321,7 @@ where
             .collect();
         let shade = RGBColor(40, 40, 40);
         chart
-            .draw_series(std::iter::once(Polygon::new(
-                outline,
-                shade.mix(0.18).filled(),
-            )))
+            .draw_series(std::iter::once(Polygon::new(outline, shade.mix(0.18).filled())))
             .map_err(e)?
             .label(label.clone())
             .legend(move |(x, y)| {

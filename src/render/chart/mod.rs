@@ -35,9 +35,7 @@ pub fn cost_chart(
     log_x: bool,
 ) -> Result<(Vec<u8>, Vec<String>), String> {
     let (chart, notes) = data::cost_data(report, log_x)?;
-    let bytes = render_with(format, width, height, |root: &dyn DrawArea| {
-        root.draw_cost(&chart)
-    })?;
+    let bytes = render_with(format, width, height, |root: &dyn DrawArea| root.draw_cost(&chart))?;
     Ok((bytes, notes))
 }
 
@@ -59,11 +57,8 @@ pub fn compare_chart(
         .stacks
         .iter()
         .map(|stack| {
-            let points: Vec<(f64, f64)> = stack
-                .points
-                .iter()
-                .filter_map(|p| Some((p.users, p.monthly_usd?)))
-                .collect();
+            let points: Vec<(f64, f64)> =
+                stack.points.iter().filter_map(|p| Some((p.users, p.monthly_usd?))).collect();
             let name = &stack.id;
             let stops_inside = stack.stops_below(x1);
             let label = match (points.last(), stops_inside) {
@@ -71,23 +66,15 @@ pub fn compare_chart(
                 (Some(_), Some(up_to)) => format!("{name}: stops at {} users", thousands(up_to)),
                 (Some(_), None) => name.clone(),
             };
-            StackLine {
-                label,
-                stop: stops_inside.and(points.last().copied()),
-                points,
-            }
+            StackLine { label, stop: stops_inside.and(points.last().copied()), points }
         })
         .collect();
     let costs = lines.iter().flat_map(|l| l.points.iter().map(|p| p.1));
     let y_max = costs.clone().fold(1.0, f64::max) * 1.5;
     // A free tier costs $0, which a log axis cannot show: such points sit on
     // the axis floor, a little below the cheapest bill that is not free.
-    let y_min = (costs
-        .filter(|&c| c > 0.0)
-        .fold(f64::INFINITY, f64::min)
-        .min(y_max)
-        / 1.5)
-        .max(0.01);
+    let y_min =
+        (costs.filter(|&c| c > 0.0).fold(f64::INFINITY, f64::min).min(y_max) / 1.5).max(0.01);
     if lines.iter().all(|l| l.points.len() < 2) {
         return Err(
             "no stack has a feasible plan at two user counts: nothing to draw (widen --from/--to)"
@@ -125,12 +112,8 @@ pub fn forecast_chart(
         report.scenario,
         report.catalog_as_of.as_deref().unwrap_or("unknown")
     );
-    let upgrades: Vec<u32> = report
-        .events
-        .iter()
-        .filter(|e| e.kind == "upgrade")
-        .map(|e| e.month)
-        .collect();
+    let upgrades: Vec<u32> =
+        report.events.iter().filter(|e| e.kind == "upgrade").map(|e| e.month).collect();
     let draw = |root: &dyn DrawArea| -> Result<(), String> {
         root.draw_forecast(&title, &points, &upgrades)
     };

@@ -26,11 +26,7 @@ pub fn calibrate(c: &Calibration, component: &str) -> Document {
     add("holding time", "ms", &c.holding_ms);
     add("io_ms", "ms", &c.io_ms);
     add("cv", "", &c.cv);
-    add(
-        "requests_per_online_user_per_min",
-        "",
-        &c.requests_per_online_user_per_min,
-    );
+    add("requests_per_online_user_per_min", "", &c.requests_per_online_user_per_min);
     if let Some(s) = &c.slots {
         rows.push(vec![
             "saturation".into(),
@@ -54,8 +50,7 @@ pub fn calibrate(c: &Calibration, component: &str) -> Document {
             format!(
                 "{:?}{}",
                 m.concurrency,
-                m.workers
-                    .map_or(String::new(), |w| format!(", {w} worker(s)"))
+                m.workers.map_or(String::new(), |w| format!(", {w} worker(s)"))
             )
             .to_lowercase(),
             "—".into(),
@@ -76,11 +71,7 @@ pub fn calibrate(c: &Calibration, component: &str) -> Document {
                 u.r2,
                 num(u.peak_rps, 1),
                 num(u.peak_n, 1),
-                if u.across.is_none() {
-                    " (the test's clients: not applied)"
-                } else {
-                    ""
-                }
+                if u.across.is_none() { " (the test's clients: not applied)" } else { "" }
             ),
         ]);
     }
@@ -154,9 +145,5 @@ pub fn calibrate(c: &Calibration, component: &str) -> Document {
     for n in &c.not_fitted {
         notes.push(format!("Not fitted: {}: {}.", n.field, n.reason));
     }
-    Document {
-        title: Some("capplan calibrate".into()),
-        sections: vec![fitted, levels],
-        notes,
-    }
+    Document { title: Some("capplan calibrate".into()), sections: vec![fitted, levels], notes }
 }

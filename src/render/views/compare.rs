@@ -40,11 +40,7 @@ pub fn compare(r: &CompareReport) -> Document {
                         s.id.clone(),
                         total,
                         p.usd_per_user.map_or("—".into(), |u| format!("${u:.4}")),
-                        if p.feasible {
-                            mix
-                        } else {
-                            p.error.clone().unwrap_or_default()
-                        },
+                        if p.feasible { mix } else { p.error.clone().unwrap_or_default() },
                         binds,
                     ],
                 )
@@ -65,11 +61,7 @@ pub fn compare(r: &CompareReport) -> Document {
     }
     sections.push(Section {
         heading: Some("How far each stack goes".into()),
-        headers: vec![
-            "stack".into(),
-            "feasible up to (users)".into(),
-            "what stops it".into(),
-        ],
+        headers: vec!["stack".into(), "feasible up to (users)".into(), "what stops it".into()],
         rows: r
             .stacks
             .iter()
@@ -99,9 +91,5 @@ pub fn compare(r: &CompareReport) -> Document {
             notes.push(format!("{}: {name}", s.id));
         }
     }
-    Document {
-        title: Some(format!("{}: stacks compared", r.scenario)),
-        sections,
-        notes,
-    }
+    Document { title: Some(format!("{}: stacks compared", r.scenario)), sections, notes }
 }

@@ -6,11 +6,7 @@ use capplan::input::units::trim_float;
 use capplan::report::sweep::{ForecastReport, Growth, SweepReport, SweepRow};
 
 fn sweep_header(rows: &[SweepRow], expanded: bool) -> Vec<String> {
-    let mut headers = vec![
-        "users".to_string(),
-        "peak requests/min".into(),
-        "stage".into(),
-    ];
+    let mut headers = vec!["users".to_string(), "peak requests/min".into(), "stage".into()];
     if let Some(first) = rows.iter().find(|r| r.feasible) {
         for c in &first.components {
             if expanded {
@@ -25,37 +21,16 @@ fn sweep_header(rows: &[SweepRow], expanded: bool) -> Vec<String> {
             }
         }
     }
-    headers.push(
-        if expanded {
-            "usage USD/month"
-        } else {
-            "usage $/month"
-        }
-        .to_string(),
-    );
+    headers.push(if expanded { "usage USD/month" } else { "usage $/month" }.to_string());
     if has_environments(rows) {
         headers.push(
-            if expanded {
-                "other environments USD/month"
-            } else {
-                "other environments $/month"
-            }
-            .to_string(),
+            if expanded { "other environments USD/month" } else { "other environments $/month" }
+                .to_string(),
         );
     }
     headers.extend([
-        if expanded {
-            "total USD/month"
-        } else {
-            "total $/month"
-        }
-        .to_string(),
-        if expanded {
-            "USD per user"
-        } else {
-            "$ per user"
-        }
-        .to_string(),
+        if expanded { "total USD/month" } else { "total $/month" }.to_string(),
+        if expanded { "USD per user" } else { "$ per user" }.to_string(),
     ]);
     if has_bands(rows) {
         let unit = if expanded { "USD/month" } else { "$/month" };
@@ -83,11 +58,7 @@ fn band_cells(row: &SweepRow, expanded: bool) -> Vec<String> {
         return vec![String::new(); 4];
     };
     let cell = |v: f64| {
-        if expanded {
-            format!("{v:.2}")
-        } else {
-            money(v)
-        }
+        if expanded { format!("{v:.2}") } else { money(v) }
     };
     let mut cells: Vec<String> = match band.monthly_usd {
         Some(p) => vec![cell(p.p5), cell(p.p50), cell(p.p95)],
@@ -110,16 +81,8 @@ fn sweep_cells(
     bands: bool,
 ) -> Vec<String> {
     let mut cells = vec![
-        if expanded {
-            format!("{}", row.users)
-        } else {
-            thousands(row.users)
-        },
-        if expanded {
-            trim_float(row.peak_rpm, 3)
-        } else {
-            thousands(row.peak_rpm)
-        },
+        if expanded { format!("{}", row.users) } else { thousands(row.users) },
+        if expanded { trim_float(row.peak_rpm, 3) } else { thousands(row.peak_rpm) },
         row.stage.clone().unwrap_or_default(),
     ];
     if !row.feasible {
@@ -128,11 +91,7 @@ fn sweep_cells(
         let short = error.split(": the largest").next().unwrap_or(&error);
         cells.push(format!("infeasible: {short}"));
         // Keep the band: other worlds may still be served here.
-        let band = if bands {
-            band_cells(row, expanded)
-        } else {
-            Vec::new()
-        };
+        let band = if bands { band_cells(row, expanded) } else { Vec::new() };
         cells.resize(width - band.len() - usize::from(!expanded), String::new());
         cells.extend(band);
         if !expanded {
@@ -146,9 +105,7 @@ fn sweep_cells(
             cells.extend([
                 c.tier.clone(),
                 c.count.to_string(),
-                c.total_monthly_usd
-                    .or(c.monthly_usd)
-                    .map_or(String::new(), |v| format!("{v:.2}")),
+                c.total_monthly_usd.or(c.monthly_usd).map_or(String::new(), |v| format!("{v:.2}")),
                 c.binding.to_string(),
             ]);
         } else {
@@ -156,45 +113,30 @@ fn sweep_cells(
                 "{} × {} ({})",
                 c.count,
                 short,
-                c.total_monthly_usd
-                    .or(c.monthly_usd)
-                    .map_or("unpriced".into(), money)
+                c.total_monthly_usd.or(c.monthly_usd).map_or("unpriced".into(), money)
             ));
         }
     }
     let total = row.monthly_usd.unwrap_or(0.0);
     let usage = |v: f64| {
-        if expanded {
-            format!("{v:.2}")
-        } else {
-            money(v)
-        }
+        if expanded { format!("{v:.2}") } else { money(v) }
     };
     cells.push(usage(row.usage_usd));
     if environments {
         cells.push(usage(row.environments_usd));
     }
     if expanded {
-        cells.extend([
-            format!("{total:.2}"),
-            format!("{:.4}", row.usd_per_user.unwrap_or(0.0)),
-        ]);
+        cells.extend([format!("{total:.2}"), format!("{:.4}", row.usd_per_user.unwrap_or(0.0))]);
         if bands {
             cells.extend(band_cells(row, expanded));
         }
     } else {
-        cells.extend([
-            money(total),
-            format!("${:.4}", row.usd_per_user.unwrap_or(0.0)),
-        ]);
+        cells.extend([money(total), format!("${:.4}", row.usd_per_user.unwrap_or(0.0))]);
         if bands {
             cells.extend(band_cells(row, expanded));
         }
-        let bindings: Vec<String> = row
-            .components
-            .iter()
-            .map(|c| format!("{}: {}", c.name, c.binding))
-            .collect();
+        let bindings: Vec<String> =
+            row.components.iter().map(|c| format!("{}: {}", c.name, c.binding)).collect();
         cells.push(bindings.join(", "));
     }
     cells
@@ -259,12 +201,7 @@ pub fn forecast(r: &ForecastReport, expanded: bool) -> Document {
     if !r.events.is_empty() {
         sections.push(Section {
             heading: Some("Events".into()),
-            headers: vec![
-                "month".into(),
-                "users".into(),
-                "kind".into(),
-                "event".into(),
-            ],
+            headers: vec!["month".into(), "users".into(), "kind".into(), "event".into()],
             rows: r
                 .events
                 .iter()

@@ -21,11 +21,9 @@ pub fn diff(r: &DiffReport) -> Document {
             .map(|p| {
                 let stage = match (&p.base_stage, &p.head_stage) {
                     (Some(a), Some(b)) if a == b => a.clone(),
-                    (a, b) => format!(
-                        "{} → {}",
-                        a.as_deref().unwrap_or("—"),
-                        b.as_deref().unwrap_or("—")
-                    ),
+                    (a, b) => {
+                        format!("{} → {}", a.as_deref().unwrap_or("—"), b.as_deref().unwrap_or("—"))
+                    }
                 };
                 let change = match (p.delta_usd, p.delta_pct) {
                     (Some(d), Some(pct)) => format!(

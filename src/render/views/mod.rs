@@ -34,11 +34,7 @@ pub(super) fn num(value: Option<f64>, decimals: usize) -> String {
 
 pub(super) fn opt(value: Option<f64>, unit: &str) -> String {
     value.map_or("—".to_string(), |v| {
-        if unit.is_empty() {
-            trim_float(v, 3)
-        } else {
-            format!("{} {unit}", trim_float(v, 3))
-        }
+        if unit.is_empty() { trim_float(v, 3) } else { format!("{} {unit}", trim_float(v, 3)) }
     })
 }
 

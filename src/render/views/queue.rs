@@ -9,31 +9,20 @@ use capplan::report::queue::QueueReport;
 pub fn queue(report: &QueueReport) -> Document {
     let mut rows = vec![
         vec!["servers".into(), report.servers.to_string()],
-        vec![
-            "arrival rate".into(),
-            format!("{} /s", trim_float(report.arrival_rate_per_s, 6)),
-        ],
-        vec![
-            "service time".into(),
-            format!("{} ms", trim_float(report.service_time_ms, 6)),
-        ],
+        vec!["arrival rate".into(), format!("{} /s", trim_float(report.arrival_rate_per_s, 6))],
+        vec!["service time".into(), format!("{} ms", trim_float(report.service_time_ms, 6))],
         vec!["service cv".into(), trim_float(report.cv, 4)],
         vec![
             "offered load".into(),
             format!("{} Erlangs", trim_float(report.offered_load_erlangs, 4)),
         ],
-        vec![
-            "stable".into(),
-            if report.stable { "yes" } else { "no" }.into(),
-        ],
+        vec!["stable".into(), if report.stable { "yes" } else { "no" }.into()],
     ];
     if report.stable {
         rows.extend([
             vec![
                 "utilization".into(),
-                report
-                    .utilization
-                    .map_or("—".into(), |u| format!("{:.2} %", u * 100.0)),
+                report.utilization.map_or("—".into(), |u| format!("{:.2} %", u * 100.0)),
             ],
             vec!["wait probability".into(), num(report.wait_probability, 6)],
             vec!["mean wait".into(), ms(report.mean_wait_ms)],
@@ -53,10 +42,7 @@ pub fn queue(report: &QueueReport) -> Document {
             ],
         ]);
     }
-    rows.push(vec![
-        "min stable servers".into(),
-        report.min_stable_servers.to_string(),
-    ]);
+    rows.push(vec!["min stable servers".into(), report.min_stable_servers.to_string()]);
     let mut notes = Vec::new();
     if let Some(slos) = &report.slo {
         notes.push(format!(

@@ -8,9 +8,8 @@ use capplan::report::recommend::RecommendReport;
 
 /// `capplan recommend`.
 pub fn recommend(r: &RecommendReport, explain: bool) -> Document {
-    let stage = r.stage.as_ref().map_or(String::new(), |s| {
-        format!(" — stage {}: {}", s.index, s.name)
-    });
+    let stage =
+        r.stage.as_ref().map_or(String::new(), |s| format!(" — stage {}: {}", s.index, s.name));
     let mut sections = vec![demand_section(r), mix_section(r)];
     sections.extend(charges_section(r));
     if !r.environments.is_empty() {
@@ -53,11 +52,7 @@ pub fn recommend(r: &RecommendReport, explain: bool) -> Document {
         notes.push(format!("warning: {warning}"));
     }
     Document {
-        title: Some(format!(
-            "{} — {} users{stage}",
-            r.scenario,
-            thousands(r.users)
-        )),
+        title: Some(format!("{} — {} users{stage}", r.scenario, thousands(r.users))),
         sections,
         notes,
     }
@@ -75,11 +70,7 @@ fn demand_section(r: &RecommendReport) -> Section {
                 vec!["online at peak".into(), thousands(d.online_users)],
                 vec![
                     "requests".into(),
-                    format!(
-                        "{} /min ({} /s)",
-                        thousands(d.peak_rpm),
-                        trim_float(d.peak_rps, 2)
-                    ),
+                    format!("{} /min ({} /s)", thousands(d.peak_rpm), trim_float(d.peak_rps, 2)),
                 ],
             ];
             for job in &d.peak_jobs_per_s {
@@ -93,26 +84,11 @@ fn demand_section(r: &RecommendReport) -> Section {
                 ]);
             }
             rows.extend([
-                vec![
-                    "database operations".into(),
-                    format!("{} /s", trim_float(d.db_ops_per_s, 1)),
-                ],
-                vec![
-                    "cache operations".into(),
-                    format!("{} /s", trim_float(d.cache_ops_per_s, 1)),
-                ],
-                vec![
-                    "stored data".into(),
-                    format!("{} GB", trim_float(d.storage_gb, 2)),
-                ],
-                vec![
-                    "cache memory".into(),
-                    format!("{} MB", trim_float(d.cache_mb, 1)),
-                ],
-                vec![
-                    "egress".into(),
-                    format!("{} GB/month", trim_float(d.egress_gb_per_month, 1)),
-                ],
+                vec!["database operations".into(), format!("{} /s", trim_float(d.db_ops_per_s, 1))],
+                vec!["cache operations".into(), format!("{} /s", trim_float(d.cache_ops_per_s, 1))],
+                vec!["stored data".into(), format!("{} GB", trim_float(d.storage_gb, 2))],
+                vec!["cache memory".into(), format!("{} MB", trim_float(d.cache_mb, 1))],
+                vec!["egress".into(), format!("{} GB/month", trim_float(d.egress_gb_per_month, 1))],
             ]);
             rows
         },
@@ -160,11 +136,7 @@ fn mix_section(r: &RecommendReport) -> Section {
                         match &c.baseline {
                             Some(b) => format!(
                                 "{cpu}; avg {}{:.0} % of baseline",
-                                if b.basis == LimitBasis::Estimated {
-                                    "≈"
-                                } else {
-                                    ""
-                                },
+                                if b.basis == LimitBasis::Estimated { "≈" } else { "" },
                                 b.average_of_baseline * 100.0
                             ),
                             None => cpu,
@@ -191,12 +163,8 @@ fn mix_section(r: &RecommendReport) -> Section {
 /// The tiers' own charges (storage add-ons, credits, egress, load
 /// balancers) first, then the scenario's usage items and plan fees.
 fn charges_section(r: &RecommendReport) -> Option<Section> {
-    let lines: Vec<&capplan::planner::UsageLine> = r
-        .components
-        .iter()
-        .flat_map(|c| &c.charges)
-        .chain(&r.usage)
-        .collect();
+    let lines: Vec<&capplan::planner::UsageLine> =
+        r.components.iter().flat_map(|c| &c.charges).chain(&r.usage).collect();
     if lines.is_empty() {
         return None;
     }
@@ -211,12 +179,7 @@ fn charges_section(r: &RecommendReport) -> Option<Section> {
                 }
                 .into(),
             ),
-            headers: vec![
-                "item".into(),
-                "price".into(),
-                "quantity".into(),
-                "$/month".into(),
-            ],
+            headers: vec!["item".into(), "price".into(), "quantity".into(), "$/month".into()],
             rows: lines
                 .iter()
                 .map(|u| {
@@ -243,11 +206,7 @@ fn explain_section(r: &RecommendReport) -> Section {
         rows: r
             .components
             .iter()
-            .flat_map(|c| {
-                c.explain
-                    .iter()
-                    .map(move |line| vec![c.name.clone(), line.clone()])
-            })
+            .flat_map(|c| c.explain.iter().map(move |line| vec![c.name.clone(), line.clone()]))
             .collect(),
     }
 }
@@ -383,11 +342,7 @@ fn capacity_notes(r: &RecommendReport) -> Vec<String> {
         ));
     }
     if let Some(n) = &r.next_stage {
-        notes.push(format!(
-            "Next stage: {} at ~{} users.",
-            n.name,
-            thousands(n.at_users)
-        ));
+        notes.push(format!("Next stage: {} at ~{} users.", n.name, thousands(n.at_users)));
     }
     match &r.next_upgrade {
         Some(u) => notes.push(format!(
@@ -428,8 +383,7 @@ fn environments_section(environments: &[capplan::planner::EnvironmentCost]) -> S
                 }
                 vec![
                     e.name.clone(),
-                    e.users
-                        .map_or("fixed mix".into(), |u| format!("{} users", thousands(u))),
+                    e.users.map_or("fixed mix".into(), |u| format!("{} users", thousands(u))),
                     e.copies.to_string(),
                     mix.join(", "),
                     cost,
@@ -447,9 +401,8 @@ fn runs_today(c: &capplan::planner::CurrentComponent) -> String {
         (Some(lo), Some(hi)) => format!("{lo}–{hi} (autoscaled; {} at the peak)", c.count),
         _ => c.count.to_string(),
     };
-    let storage = c.storage_gb.map_or(String::new(), |gb| {
-        format!(", {} GB storage", trim_float(gb, 1))
-    });
+    let storage =
+        c.storage_gb.map_or(String::new(), |gb| format!(", {} GB storage", trim_float(gb, 1)));
     format!("{} × {count}{storage}", c.tier)
 }
 
@@ -458,11 +411,7 @@ fn current_section(current: &capplan::planner::CurrentMix) -> Section {
         .components
         .iter()
         .map(|c| {
-            let change = current
-                .vs_recommended
-                .changes
-                .iter()
-                .find(|ch| ch.component == c.name);
+            let change = current.vs_recommended.changes.iter().find(|ch| ch.component == c.name);
             vec![
                 c.name.clone(),
                 // Tier first: a cell that starts with a number reads as a
@@ -477,11 +426,7 @@ fn current_section(current: &capplan::planner::CurrentMix) -> Section {
                 },
                 change.map_or("keep".into(), |ch| {
                     let delta = ch.delta_usd.map_or(String::new(), |d| {
-                        format!(
-                            " ({}{}/month)",
-                            if d < 0.0 { "−" } else { "+" },
-                            money(d.abs())
-                        )
+                        format!(" ({}{}/month)", if d < 0.0 { "−" } else { "+" }, money(d.abs()))
                     });
                     format!("→ {}{delta}", ch.to)
                 }),
@@ -499,22 +444,13 @@ fn current_section(current: &capplan::planner::CurrentMix) -> Section {
     let verdict = match (&current.failing, current.max_users) {
         (Some(failing), max) => format!(
             "does not hold: {failing} fails{}{}",
-            current
-                .failing_detail
-                .as_ref()
-                .map_or(String::new(), |d| format!(" ({d})")),
-            max.map_or(String::new(), |m| format!(
-                "; holds up to {} users",
-                thousands(m)
-            ))
+            current.failing_detail.as_ref().map_or(String::new(), |d| format!(" ({d})")),
+            max.map_or(String::new(), |m| format!("; holds up to {} users", thousands(m)))
         ),
         (None, Some(max)) => format!(
             "holds, up to {} users{}",
             thousands(max),
-            current
-                .binding
-                .as_ref()
-                .map_or(String::new(), |b| format!(" ({b} binds first)"))
+            current.binding.as_ref().map_or(String::new(), |b| format!(" ({b} binds first)"))
         ),
         (None, None) => "holds beyond 10¹² users".into(),
     };
@@ -523,11 +459,7 @@ fn current_section(current: &capplan::planner::CurrentMix) -> Section {
         verdict,
         format!("{} ({})", money(current.monthly_usd), current.cost_basis),
         current.vs_recommended.delta_usd.map_or("—".into(), |d| {
-            format!(
-                "recommended {}{}/month",
-                if d < 0.0 { "−" } else { "+" },
-                money(d.abs())
-            )
+            format!("recommended {}{}/month", if d < 0.0 { "−" } else { "+" }, money(d.abs()))
         }),
     ]);
     Section {

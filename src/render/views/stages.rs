@@ -7,11 +7,7 @@ use capplan::scenario::ClaimValue;
 
 fn claim_text(what: &str, value: &ClaimValue) -> String {
     let one = |v: f64| {
-        if what == "monthly_usd" {
-            money(v)
-        } else {
-            thousands(v)
-        }
+        if what == "monthly_usd" { money(v) } else { thousands(v) }
     };
     match value {
         ClaimValue::One(v) => one(*v),

@@ -7,10 +7,7 @@ use capplan::input::units::trim_float;
 
 /// `capplan tiers`: one row per offering.
 pub fn tier_list(rows: &[OfferingSummary]) -> Document {
-    let stale = rows
-        .iter()
-        .filter(|r| r.age_days.is_some_and(|d| d > STALE_AFTER_DAYS))
-        .count();
+    let stale = rows.iter().filter(|r| r.age_days.is_some_and(|d| d > STALE_AFTER_DAYS)).count();
     let mut notes = vec![
         "Show the tiers of one offering with `capplan tiers show PROVIDER/OFFERING`.".to_string(),
     ];
@@ -81,18 +78,13 @@ pub fn tier_show(selector: &str, rows: &[TierRow], usage: &[UsageRow]) -> Docume
                 vec![
                     format!("{}/{}", r.offering, r.tier),
                     if r.available { "yes" } else { "retired" }.into(),
-                    if r.shared_cpu == Some(true) {
-                        "shared".into()
-                    } else {
-                        opt(r.vcpu, "")
-                    },
+                    if r.shared_cpu == Some(true) { "shared".into() } else { opt(r.vcpu, "") },
                     opt(r.memory_mb, "MB"),
                     opt(r.storage_gb, "GB"),
                     opt(r.max_connections, ""),
                     opt(r.max_ops_per_sec, ""),
                     monthly,
-                    r.hourly_usd
-                        .map_or("—".into(), |h| format!("${}", trim_float(h, 4))),
+                    r.hourly_usd.map_or("—".into(), |h| format!("${}", trim_float(h, 4))),
                 ]
             })
             .collect(),
@@ -168,8 +160,7 @@ pub fn tier_show(selector: &str, rows: &[TierRow], usage: &[UsageRow]) -> Docume
                             format!(
                                 "from {}: {}",
                                 t.start,
-                                t.usd
-                                    .map_or("unpriced".to_string(), |usd| format!("${usd}"))
+                                t.usd.map_or("unpriced".to_string(), |usd| format!("${usd}"))
                             )
                         })
                         .collect();
@@ -177,8 +168,7 @@ pub fn tier_show(selector: &str, rows: &[TierRow], usage: &[UsageRow]) -> Docume
                         prices.push(format!(
                             "prompts above {}: {}",
                             trim_float(long.above_tokens, 0),
-                            long.usd
-                                .map_or("unpriced".to_string(), |usd| format!("${usd}"))
+                            long.usd.map_or("unpriced".to_string(), |usd| format!("${usd}"))
                         ));
                     }
                     if let Some(priority) = u.priority_usd {
@@ -213,10 +203,7 @@ pub fn tier_show(selector: &str, rows: &[TierRow], usage: &[UsageRow]) -> Docume
 
 /// `capplan tiers check`: every problem with its location.
 pub fn tier_check(files: &[String], problems: &[Problem]) -> Document {
-    let errors = problems
-        .iter()
-        .filter(|p| p.severity == Severity::Error)
-        .count();
+    let errors = problems.iter().filter(|p| p.severity == Severity::Error).count();
     let warnings = problems.len() - errors;
     Document {
         title: Some(format!(

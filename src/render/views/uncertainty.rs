@@ -11,11 +11,7 @@ fn pct(share: f64) -> String {
 }
 
 fn users(value: f64) -> String {
-    if value >= capplan::planner::USER_LIMIT {
-        "no limit".into()
-    } else {
-        thousands(value)
-    }
+    if value >= capplan::planner::USER_LIMIT { "no limit".into() } else { thousands(value) }
 }
 
 fn row(label: &str, p: Option<Percentiles>, cell: fn(f64) -> String) -> Vec<String> {
@@ -47,11 +43,7 @@ pub fn sections(u: &UncertaintyReport, explain: bool) -> (Vec<Section>, Vec<Stri
         headers: vec!["figure".into(), "P5".into(), "P50".into(), "P95".into()],
         rows: vec![
             row("least-regret mix, $/month", best.monthly_usd, money),
-            row(
-                "each world's cheapest mix, $/month",
-                u.optimum_monthly_usd,
-                money,
-            ),
+            row("each world's cheapest mix, $/month", u.optimum_monthly_usd, money),
             row("least-regret mix, max users", best.max_users, users),
         ],
     }];
@@ -102,9 +94,7 @@ pub fn sections(u: &UncertaintyReport, explain: bool) -> (Vec<Section>, Vec<Stri
                 .inputs
                 .iter()
                 .map(|i| {
-                    let at = i
-                        .line
-                        .map_or(String::new(), |l| format!(" ({}:{l})", i.file));
+                    let at = i.line.map_or(String::new(), |l| format!(" ({}:{l})", i.file));
                     let f = |v: f64| trim_float(v, 4);
                     vec![
                         format!("{}{at}", i.field),
@@ -151,10 +141,7 @@ pub fn sections(u: &UncertaintyReport, explain: bool) -> (Vec<Section>, Vec<Stri
         ));
     }
     if u.feasible_share < 1.0 {
-        notes.push(format!(
-            "No mix serves the load in {} of worlds.",
-            pct(1.0 - u.feasible_share)
-        ));
+        notes.push(format!("No mix serves the load in {} of worlds.", pct(1.0 - u.feasible_share)));
     }
     notes.push(format!(
         "Sampling: the least-regret mix's cost percentiles are known to ±{} % (95% interval); more --samples narrow it.",

@@ -16,10 +16,7 @@ pub(super) fn evaluate(
         // request rate at the assertion's users (or the users it implies).
         let (scenario, load, at) = match (a.users, a.rpm) {
             (users, Some(rpm)) => {
-                let given = crate::demand::GivenRate {
-                    rps: rpm / 60.0,
-                    users,
-                };
+                let given = crate::demand::GivenRate { rps: rpm / 60.0, users };
                 let at = match users {
                     Some(u) => format!("users={} rpm={}", trim_float(u, 0), trim_float(rpm, 1)),
                     None => format!("rpm={}", trim_float(rpm, 1)),
@@ -72,12 +69,7 @@ pub(super) fn evaluate(
             }
             Ok(report) => {
                 if a.feasible.is_some() || !expect_feasible {
-                    push(
-                        "feasible",
-                        expect_feasible.to_string(),
-                        "true".into(),
-                        expect_feasible,
-                    );
+                    push("feasible", expect_feasible.to_string(), "true".into(), expect_feasible);
                 }
                 report
             }
@@ -91,10 +83,7 @@ pub(super) fn evaluate(
                 catalog,
                 &inputs,
                 report.users,
-                crate::uncertainty::UncertaintyOptions {
-                    capacity: false,
-                    ..Default::default()
-                },
+                crate::uncertainty::UncertaintyOptions { capacity: false, ..Default::default() },
             );
             check_percentiles(a, analysis, &mut push);
         }
@@ -145,10 +134,7 @@ fn check_limits(
         );
     }
     if let Some(stage) = &a.stage {
-        let actual = report
-            .stage
-            .as_ref()
-            .map_or("—".to_string(), |s| s.name.clone());
+        let actual = report.stage.as_ref().map_or("—".to_string(), |s| s.name.clone());
         push("stage", stage.clone(), actual.clone(), &actual == stage);
     }
     if let Some(max) = a.max_p95_ms {
@@ -158,13 +144,10 @@ fn check_limits(
             .filter(|c| a.component.as_ref().is_none_or(|name| &c.name == name))
             .filter_map(|c| Some((c.name.clone(), c.p95_ms?)))
             .collect();
-        let worst = candidates
-            .iter()
-            .cloned()
-            .fold(None::<(String, f64)>, |acc, c| match acc {
-                Some(a) if a.1 >= c.1 => Some(a),
-                _ => Some(c),
-            });
+        let worst = candidates.iter().cloned().fold(None::<(String, f64)>, |acc, c| match acc {
+            Some(a) if a.1 >= c.1 => Some(a),
+            _ => Some(c),
+        });
         match worst {
             Some((name, p95)) => push(
                 "max_p95_ms",
@@ -256,14 +239,8 @@ fn check_percentiles(
     push: &mut impl FnMut(&str, String, String, bool),
 ) {
     let limits = [
-        (
-            "max_monthly_usd_p95",
-            a.max_monthly_usd_p95.map(|m| format!("${m:.2}")),
-        ),
-        (
-            "min_slo_probability",
-            a.min_slo_probability.map(|p| trim_float(p, 4)),
-        ),
+        ("max_monthly_usd_p95", a.max_monthly_usd_p95.map(|m| format!("${m:.2}"))),
+        ("min_slo_probability", a.min_slo_probability.map(|p| trim_float(p, 4))),
     ];
     let u = match analysis {
         Ok(u) => u,
@@ -293,11 +270,7 @@ fn check_percentiles(
         push(
             check,
             limit.clone(),
-            format!(
-                "{} ({}; {worlds})",
-                trim_float(p, 4),
-                u.least_regret.description
-            ),
+            format!("{} ({}; {worlds})", trim_float(p, 4), u.least_regret.description),
             p + 1e-12 >= min,
         );
     }

@@ -9,13 +9,9 @@ pub(super) fn collect(paths: &[PathBuf], problems: &mut Vec<Problem>) -> Vec<Pat
     for path in paths {
         let name = path.display().to_string();
         match std::fs::metadata(path) {
-            Err(e) => problems.push(Problem::error(
-                &name,
-                None,
-                None,
-                "",
-                &format!("cannot read: {e}"),
-            )),
+            Err(e) => {
+                problems.push(Problem::error(&name, None, None, "", &format!("cannot read: {e}")))
+            }
             Ok(meta) if meta.is_dir() => {
                 let before = files.len();
                 let mut visited = std::collections::HashSet::new();
@@ -82,10 +78,8 @@ pub(super) fn walk(
         }
         if path.is_dir() {
             walk(&path, files, problems, visited);
-        } else if matches!(
-            path.extension().and_then(|e| e.to_str()),
-            Some("yaml" | "yml" | "toml")
-        ) {
+        } else if matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "toml"))
+        {
             files.push(path);
         }
     }
@@ -94,7 +88,5 @@ pub(super) fn walk(
 /// A catalog file names a `provider`; anything else is read as a scenario.
 pub(super) fn is_catalog(name: &str, text: &str) -> bool {
     !crate::input::problem::is_toml(name)
-        && text
-            .lines()
-            .any(|l| l.starts_with("provider:") || l.starts_with("\"provider\":"))
+        && text.lines().any(|l| l.starts_with("provider:") || l.starts_with("\"provider\":"))
 }

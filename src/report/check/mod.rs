@@ -89,12 +89,7 @@ pub fn check(paths: &[PathBuf], overlays: &[PathBuf], max_price_age_days: i64) -
         let checked = match read_input(&path) {
             Err(problem) => {
                 problems.push(problem);
-                CheckedFile {
-                    path: name,
-                    kind: "unknown",
-                    valid: false,
-                    assertions: 0,
-                }
+                CheckedFile { path: name, kind: "unknown", valid: false, assertions: 0 }
             }
             Ok(text) if is_catalog(&name, &text) => {
                 check_catalog_file(name, &text, max_price_age_days, &mut problems)
@@ -110,18 +105,10 @@ pub fn check(paths: &[PathBuf], overlays: &[PathBuf], max_price_age_days: i64) -
                             false
                         }
                     };
-                    CheckedFile {
-                        path: name,
-                        kind: "scenario",
-                        valid,
-                        assertions: 0,
-                    }
+                    CheckedFile { path: name, kind: "scenario", valid, assertions: 0 }
                 }
                 Some(catalog) => {
-                    let mut found = Found {
-                        problems: &mut problems,
-                        results: &mut results,
-                    };
+                    let mut found = Found { problems: &mut problems, results: &mut results };
                     check_scenario_file(name, &text, catalog, max_price_age_days, &mut found)
                 }
             },
@@ -155,12 +142,7 @@ fn check_catalog_file(
     };
     let valid = !found.iter().any(|p| p.severity == Severity::Error);
     problems.extend(found);
-    CheckedFile {
-        path: name,
-        kind: "catalog",
-        valid,
-        assertions: 0,
-    }
+    CheckedFile { path: name, kind: "catalog", valid, assertions: 0 }
 }
 
 /// Where a scenario's check reports: its problems and assertion results.
@@ -180,31 +162,22 @@ fn check_scenario_file(
 ) -> CheckedFile {
     // (problems, whether parsing failed): only a parse failure needs the
     // recovered scenario validated on top.
-    let scenario = parse_scenario(&name, text)
-        .map_err(|e| (e.problems, true))
-        .and_then(|file| match validate(&file, catalog) {
-            Ok(warnings) => Ok((file, warnings)),
-            Err(e) => Err((e.problems, false)),
-        });
+    let scenario =
+        parse_scenario(&name, text).map_err(|e| (e.problems, true)).and_then(
+            |file| match validate(&file, catalog) {
+                Ok(warnings) => Ok((file, warnings)),
+                Err(e) => Err((e.problems, false)),
+            },
+        );
     match scenario {
         Ok((file, warnings)) => {
             found.problems.extend(warnings);
             let assertions = evaluate_scenario(&file, catalog, max_price_age_days, found);
-            CheckedFile {
-                path: name,
-                kind: "scenario",
-                valid: true,
-                assertions,
-            }
+            CheckedFile { path: name, kind: "scenario", valid: true, assertions }
         }
         Err((problems, parse_failed)) => {
             invalid_scenario(&name, text, catalog, problems, parse_failed, found.problems);
-            CheckedFile {
-                path: name,
-                kind: "scenario",
-                valid: false,
-                assertions: 0,
-            }
+            CheckedFile { path: name, kind: "scenario", valid: false, assertions: 0 }
         }
     }
 }
@@ -223,18 +196,12 @@ fn evaluate_scenario(
     // The plan at the scenario's own users, unless an assertion
     // planned it already.
     if let Some(users) = file.scenario.workload.users
-        && !file
-            .scenario
-            .assertions
-            .iter()
-            .any(|a| a.users == Some(users) && a.rpm.is_none())
+        && !file.scenario.assertions.iter().any(|a| a.users == Some(users) && a.rpm.is_none())
         && let Ok(report) = recommend(&file.scenario, catalog, users, RecommendOptions::default())
     {
         reports.push(report);
     }
-    found
-        .problems
-        .extend(stale_prices(&file.name, &reports, max_price_age_days));
+    found.problems.extend(stale_prices(&file.name, &reports, max_price_age_days));
     found.results.len() - before
 }
 
@@ -282,10 +249,7 @@ fn invalid_scenario(
 
 /// GitHub workflow-command escaping for messages and properties.
 pub fn github_escape(text: &str, property: bool) -> String {
-    let mut out = text
-        .replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A");
+    let mut out = text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
     if property {
         out = out.replace(':', "%3A").replace(',', "%2C");
     }

@@ -15,16 +15,11 @@ pub(super) fn stale_prices(
     for report in reports {
         for c in &report.components {
             let entry = format!("{}/{}/{}", c.provider, c.offering, c.tier);
-            seen.entry(entry)
-                .or_insert((c.as_of.clone(), c.source.clone()));
+            seen.entry(entry).or_insert((c.as_of.clone(), c.source.clone()));
         }
-        let lines = report
-            .usage
-            .iter()
-            .chain(report.components.iter().flat_map(|c| &c.charges));
+        let lines = report.usage.iter().chain(report.components.iter().flat_map(|c| &c.charges));
         for line in lines {
-            seen.entry(line.price.clone())
-                .or_insert((line.as_of.clone(), line.source.clone()));
+            seen.entry(line.price.clone()).or_insert((line.as_of.clone(), line.source.clone()));
         }
     }
     /// (entry, as_of, age in days).

@@ -38,15 +38,11 @@ pub fn cost_bands(
     users: &[f64],
 ) -> Result<Vec<CostBand>, String> {
     let samples = samples.max(1);
-    let scenarios: Vec<Scenario> = (0..samples)
-        .map(|i| worlds.world(i).map(|(s, _)| s))
-        .collect::<Result<_, _>>()?;
+    let scenarios: Vec<Scenario> =
+        (0..samples).map(|i| worlds.world(i).map(|(s, _)| s)).collect::<Result<_, _>>()?;
     let costs: Vec<Option<f64>> = crate::support::parallel::map(users.len() * samples, |k| {
         let (point, world) = (k / samples, k % samples);
-        Planner::new(&scenarios[world], catalog)
-            .plan(users[point])
-            .ok()
-            .map(|p| p.monthly_usd)
+        Planner::new(&scenarios[world], catalog).plan(users[point]).ok().map(|p| p.monthly_usd)
     });
     Ok(costs
         .chunks(samples)
@@ -72,10 +68,7 @@ pub fn add_bands(
     for (row, band) in report.rows.iter_mut().zip(bands) {
         row.band = Some(band);
     }
-    report.sampling = Some(SampleInfo {
-        samples: samples.max(1),
-        seed: worlds.seed,
-    });
+    report.sampling = Some(SampleInfo { samples: samples.max(1), seed: worlds.seed });
     Ok(())
 }
 
@@ -176,10 +169,7 @@ pub fn forecast_events(
                 continue;
             }
             seen.push((kind, change.clone()));
-            match found
-                .iter_mut()
-                .find(|(k, c, _)| *k == kind && *c == change)
-            {
+            match found.iter_mut().find(|(k, c, _)| *k == kind && *c == change) {
                 Some((_, _, months)) => months.push(month as f64),
                 None => found.push((kind, change, vec![month as f64])),
             }
@@ -189,24 +179,9 @@ pub fn forecast_events(
         .into_iter()
         .filter_map(|(kind, change, mut months)| {
             let share = months.len() as f64 / samples as f64;
-            Some(EventMonths {
-                kind,
-                change,
-                share,
-                month: Percentiles::of(&mut months)?,
-            })
+            Some(EventMonths { kind, change, share, month: Percentiles::of(&mut months)? })
         })
         .collect();
-    events.sort_by(|a, b| {
-        a.month
-            .p50
-            .total_cmp(&b.month.p50)
-            .then(b.share.total_cmp(&a.share))
-    });
-    Ok(ForecastUncertainty {
-        samples,
-        seed: worlds.seed,
-        growth: growth_interval,
-        events,
-    })
+    events.sort_by(|a, b| a.month.p50.total_cmp(&b.month.p50).then(b.share.total_cmp(&a.share)));
+    Ok(ForecastUncertainty { samples, seed: worlds.seed, growth: growth_interval, events })
 }

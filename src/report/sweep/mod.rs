@@ -75,11 +75,7 @@ pub fn user_points(from: f64, to: f64, points: usize, log: bool) -> Vec<f64> {
     let points = points.max(1);
     let mut out: Vec<f64> = (0..points)
         .map(|i| {
-            let t = if points == 1 {
-                0.0
-            } else {
-                i as f64 / (points - 1) as f64
-            };
+            let t = if points == 1 { 0.0 } else { i as f64 / (points - 1) as f64 };
             if log {
                 (from.ln() + t * (to.ln() - from.ln())).exp().round()
             } else {
@@ -149,10 +145,7 @@ pub(crate) fn row_from_plan(planner: &Planner<'_>, plan: &Plan) -> SweepRow {
         usage: plan
             .usage
             .iter()
-            .map(|u| UsageCost {
-                name: u.name.clone(),
-                monthly_usd: u.monthly_usd,
-            })
+            .map(|u| UsageCost { name: u.name.clone(), monthly_usd: u.monthly_usd })
             .collect(),
         // `+ 0.0`: an empty f64 sum is -0.0, which would print as "-0.0".
         environments_usd: plan.environments.iter().map(|e| e.monthly_usd).sum::<f64>() + 0.0,
@@ -165,9 +158,7 @@ pub(crate) fn row_from_plan(planner: &Planner<'_>, plan: &Plan) -> SweepRow {
 /// The oldest `as_of` of the tiers the rows use.
 fn oldest_date(catalog: &Catalog, rows: &[SweepRow]) -> Option<String> {
     catalog.oldest_tier_as_of(
-        rows.iter()
-            .flat_map(|row| &row.components)
-            .map(|cell| cell.tier.as_str()),
+        rows.iter().flat_map(|row| &row.components).map(|cell| cell.tier.as_str()),
     )
 }
 
@@ -185,11 +176,7 @@ impl Growth {
     /// Parses `15%/month`, `15%` or `+500/month`, `+500`.
     pub fn parse(text: &str) -> Result<Growth, String> {
         let t = text.trim();
-        let body = t
-            .strip_suffix("/month")
-            .or_else(|| t.strip_suffix("/mo"))
-            .unwrap_or(t)
-            .trim();
+        let body = t.strip_suffix("/month").or_else(|| t.strip_suffix("/mo")).unwrap_or(t).trim();
         let fail = || {
             format!(
                 "--growth: expected a monthly growth such as 15%/month (compound) or +500/month (linear), got '{text}'"
@@ -202,11 +189,7 @@ impl Growth {
             }
             return Ok(Growth::Compound { rate: rate / 100.0 });
         }
-        let amount: f64 = body
-            .strip_prefix('+')
-            .unwrap_or(body)
-            .parse()
-            .map_err(|_| fail())?;
+        let amount: f64 = body.strip_prefix('+').unwrap_or(body).parse().map_err(|_| fail())?;
         if !amount.is_finite() || !body.starts_with(['+', '-']) {
             return Err(fail());
         }
@@ -239,18 +222,15 @@ impl Growth {
                 Growth::Linear { per_month } => *per_month,
             })
             .collect();
-        let same_kind = parts
-            .iter()
-            .all(|g| std::mem::discriminant(g) == std::mem::discriminant(&parts[0]));
+        let same_kind =
+            parts.iter().all(|g| std::mem::discriminant(g) == std::mem::discriminant(&parts[0]));
         let fail = |why: String| {
             format!(
                 "--growth: {why}; expected a range such as 5%..20%/month or +200..+800/month, got '{text}'"
             )
         };
         if !same_kind || !(2..=3).contains(&values.len()) {
-            return Err(fail(
-                "both ends must be rates (%) or both amounts (+N)".into(),
-            ));
+            return Err(fail("both ends must be rates (%) or both amounts (+N)".into()));
         }
         let (low, high) = (values[0], values[values.len() - 1]);
         let mid = (values.len() == 3).then(|| values[1]);
@@ -258,9 +238,7 @@ impl Growth {
             crate::input::interval::Interval::new(low, mid, high, None, false).map_err(fail)?;
         let point = match parts[0] {
             Growth::Compound { .. } => Growth::Compound { rate: interval.mid },
-            Growth::Linear { .. } => Growth::Linear {
-                per_month: interval.mid,
-            },
+            Growth::Linear { .. } => Growth::Linear { per_month: interval.mid },
         };
         Ok((point, Some(interval)))
     }
@@ -394,10 +372,7 @@ pub fn forecast(
             .rows
             .into_iter()
             .enumerate()
-            .map(|(m, row)| ForecastMonth {
-                month: m as u32,
-                row,
-            })
+            .map(|(m, row)| ForecastMonth { month: m as u32, row })
             .collect(),
         events,
         uncertainty: None,
@@ -410,19 +385,10 @@ mod tests {
 
     #[test]
     fn points_and_growth() {
-        assert_eq!(
-            user_points(10.0, 1000.0, 3, true),
-            vec![10.0, 100.0, 1000.0]
-        );
+        assert_eq!(user_points(10.0, 1000.0, 3, true), vec![10.0, 100.0, 1000.0]);
         assert_eq!(user_points(0.0, 100.0, 3, false), vec![0.0, 50.0, 100.0]);
-        assert_eq!(
-            Growth::parse("15%/month"),
-            Ok(Growth::Compound { rate: 0.15 })
-        );
-        assert_eq!(
-            Growth::parse("+500/month"),
-            Ok(Growth::Linear { per_month: 500.0 })
-        );
+        assert_eq!(Growth::parse("15%/month"), Ok(Growth::Compound { rate: 0.15 }));
+        assert_eq!(Growth::parse("+500/month"), Ok(Growth::Linear { per_month: 500.0 }));
         assert!(Growth::parse("fast").is_err());
         let (point, interval) = Growth::parse_range("5%..20%/month").unwrap();
         assert_eq!(point, Growth::Compound { rate: 0.1 });
@@ -433,9 +399,6 @@ mod tests {
         assert!(Growth::parse_range("20%..5%/month").is_err());
         assert!(Growth::parse("500").is_err());
         assert_eq!(Growth::Compound { rate: 0.1 }.users_at(1000.0, 2), 1210.0);
-        assert_eq!(
-            Growth::Linear { per_month: 500.0 }.users_at(1000.0, 3),
-            2500.0
-        );
+        assert_eq!(Growth::Linear { per_month: 500.0 }.users_at(1000.0, 3), 2500.0);
     }
 }

@@ -47,9 +47,7 @@ const NOT_INPUTS: &[&str] = &["version", "stages", "assert", "environments", "se
 pub fn extract(name: &str, text: &str) -> Result<(String, Vec<UncertainInput>), Vec<Problem>> {
     let toml = crate::input::problem::is_toml(name);
     let value: Option<Value> = if toml {
-        toml::from_str::<toml::Value>(text)
-            .ok()
-            .and_then(|t| serde_yaml_ng::to_value(t).ok())
+        toml::from_str::<toml::Value>(text).ok().and_then(|t| serde_yaml_ng::to_value(t).ok())
     } else {
         serde_yaml_ng::from_str(text).ok()
     };
@@ -87,10 +85,8 @@ pub fn extract(name: &str, text: &str) -> Result<(String, Vec<UncertainInput>), 
         }
         let fraction = fields::is_fraction(&path);
         if fraction && interval.high > 1.0 {
-            problems.push(fail(format!(
-                "expected a share from 0 to 1, found high {}",
-                interval.high
-            )));
+            problems
+                .push(fail(format!("expected a share from 0 to 1, found high {}", interval.high)));
             continue;
         }
         match line.and_then(|l| replace_on_line(&mut lines, l - 1, &path, interval.mid)) {
@@ -143,9 +139,8 @@ fn walk(value: &Value, path: &mut Vec<Step>, found: &mut Vec<(Vec<Step>, Value)>
                 return;
             }
             for item in items {
-                let label = ["name", "class"]
-                    .iter()
-                    .find_map(|k| item.get(k).and_then(Value::as_str));
+                let label =
+                    ["name", "class"].iter().find_map(|k| item.get(k).and_then(Value::as_str));
                 if let Some(label) = label {
                     path.push(Step::Name(label.to_string()));
                     walk(item, path, found);
@@ -165,9 +160,7 @@ fn is_interval_map(value: &Value) -> bool {
     };
     map.get("low").is_some()
         && map.get("high").is_some()
-        && map
-            .keys()
-            .all(|k| k.as_str().is_some_and(|k| INTERVAL_KEYS.contains(&k)))
+        && map.keys().all(|k| k.as_str().is_some_and(|k| INTERVAL_KEYS.contains(&k)))
 }
 
 /// An interval from `{ low, mid, high, confidence, distribution }` or
@@ -261,9 +254,7 @@ fn key_value_start(line: &str, key: &str) -> Option<usize> {
             return None;
         }
         let after = line[i + key.len()..].trim_start();
-        let sep = after
-            .strip_prefix(':')
-            .or_else(|| after.strip_prefix('='))?;
+        let sep = after.strip_prefix(':').or_else(|| after.strip_prefix('='))?;
         Some(line.len() - sep.len())
     })
 }
@@ -295,10 +286,7 @@ mod tests {
         let text = "workload:\n  requests_per_online_user_per_min: [2, 8]  # guess\n  daily_active_ratio:\n    low: 0.2\n    mid: 0.3\n    high: 0.4\n  peak_online_ratio: 0.1\ncomponents:\n  - name: w\n    jobs:\n      - { class: gen, duration_s: { low: 4, high: 9 }, cpu_ms: 5 }\n";
         let (out, inputs) = extract("s.yaml", text).unwrap();
         assert_eq!(out.lines().count(), text.lines().count());
-        assert!(
-            out.contains("requests_per_online_user_per_min: 4.0  # guess"),
-            "{out}"
-        );
+        assert!(out.contains("requests_per_online_user_per_min: 4.0  # guess"), "{out}");
         assert!(out.contains("daily_active_ratio: 0.3\n\n\n\n"), "{out}");
         assert!(out.contains("duration_s: 6.0, cpu_ms: 5 }"), "{out}");
         let fields: Vec<&str> = inputs.iter().map(|i| i.field.as_str()).collect();
@@ -316,18 +304,12 @@ mod tests {
 
     #[test]
     fn located_errors() {
-        let e = extract(
-            "s.yaml",
-            "workload:\n  cpu: 1\n  daily_active_ratio: [0.5, 1.5]\n",
-        )
-        .unwrap_err();
+        let e = extract("s.yaml", "workload:\n  cpu: 1\n  daily_active_ratio: [0.5, 1.5]\n")
+            .unwrap_err();
         assert!(e[0].to_string().contains("s.yaml:3"), "{}", e[0]);
         assert!(e[0].message.contains("share from 0 to 1"), "{}", e[0]);
-        let e = extract(
-            "s.yaml",
-            "workload:\n  storage_mb_per_user: { low: 9, high: 3 }\n",
-        )
-        .unwrap_err();
+        let e = extract("s.yaml", "workload:\n  storage_mb_per_user: { low: 9, high: 3 }\n")
+            .unwrap_err();
         assert!(e[0].message.contains("low ≤ high"), "{}", e[0]);
         let e = extract(
             "s.yaml",

@@ -125,11 +125,8 @@ fn component_slot<'a>(
     match (field, path.len()) {
         ("jobs", 5) => {
             let class = name(path.get(3)).ok_or_else(|| refuse(path))?;
-            let job = c
-                .jobs
-                .iter_mut()
-                .find(|j| j.class == class)
-                .ok_or_else(|| missing("job of"))?;
+            let job =
+                c.jobs.iter_mut().find(|j| j.class == class).ok_or_else(|| missing("job of"))?;
             Ok(match key(path.get(4)).unwrap_or_default() {
                 "duration_s" => Slot::Plain(&mut job.duration_s),
                 "cpu_ms" => Slot::Plain(&mut job.cpu_ms),
@@ -146,17 +143,11 @@ fn component_slot<'a>(
             }
         }
         ("autoscale", 4) if nested == Some("target_utilization") => {
-            let a = c
-                .autoscale
-                .as_mut()
-                .ok_or_else(|| missing("autoscale of"))?;
+            let a = c.autoscale.as_mut().ok_or_else(|| missing("autoscale of"))?;
             Ok(Slot::Plain(&mut a.target_utilization))
         }
         ("read_replicas", 4) if nested == Some("read_share") => {
-            let r = c
-                .read_replicas
-                .as_mut()
-                .ok_or_else(|| missing("read_replicas of"))?;
+            let r = c.read_replicas.as_mut().ok_or_else(|| missing("read_replicas of"))?;
             Ok(Slot::Plain(&mut r.read_share))
         }
         (_, 3) => Ok(Slot::Optional(match field {
@@ -206,11 +197,7 @@ pub fn check_path(path: &[Step]) -> Result<(), String> {
 
 /// Sets the field at `path` to `value` (kept within 0 to 1 for shares).
 pub fn set_number(scenario: &mut Scenario, path: &[Step], value: f64) -> Result<(), String> {
-    let value = if is_fraction(path) {
-        value.clamp(0.0, 1.0)
-    } else {
-        value.max(0.0)
-    };
+    let value = if is_fraction(path) { value.clamp(0.0, 1.0) } else { value.max(0.0) };
     match slot(scenario, path)? {
         Slot::Plain(v) => *v = value,
         Slot::Optional(v) => *v = Some(value),

@@ -20,12 +20,7 @@ impl Validator<'_> {
                 |v| (1.0..=1e12).contains(&v),
                 "a user count from 1 to 10^12",
             );
-            self.number(
-                &ap("rpm"),
-                a.rpm,
-                |v| v > 0.0,
-                "a positive request rate per minute",
-            );
+            self.number(&ap("rpm"), a.rpm, |v| v > 0.0, "a positive request rate per minute");
             self.number(
                 &ap("max_monthly_usd"),
                 a.max_monthly_usd,
@@ -50,22 +45,14 @@ impl Validator<'_> {
                 |v| v >= 0.0,
                 "zero or a positive budget in USD",
             );
-            self.number(
-                &ap("max_p95_ms"),
-                a.max_p95_ms,
-                |v| v > 0.0,
-                "a positive time in ms",
-            );
+            self.number(&ap("max_p95_ms"), a.max_p95_ms, |v| v > 0.0, "a positive time in ms");
             if let Some(stage) = &a.stage
                 && !s.stages.iter().any(|st| &st.name == stage)
             {
                 let names: Vec<&str> = s.stages.iter().map(|st| st.name.as_str()).collect();
                 self.error(
                     &ap("stage"),
-                    format!(
-                        "unknown stage '{stage}': expected one of {}",
-                        names.join(", ")
-                    ),
+                    format!("unknown stage '{stage}': expected one of {}", names.join(", ")),
                 );
             }
             if let Some(component) = &a.component

@@ -26,83 +26,31 @@ const PRICED: &[ComponentRole] = &[
 
 /// The fields that apply to some roles only: the field, whether the
 /// component sets it, and the roles it applies to.
-type RoleField = (
-    &'static str,
-    fn(&Component) -> bool,
-    &'static [ComponentRole],
-);
+type RoleField = (&'static str, fn(&Component) -> bool, &'static [ComponentRole]);
 const ROLE_FIELDS: &[RoleField] = &[
     ("cpu_ms", |c| c.cpu_ms.is_some(), WEB),
     ("io_ms", |c| c.io_ms.is_some(), WEB),
-    (
-        "workers_per_instance",
-        |c| c.workers_per_instance.is_some(),
-        WEB,
-    ),
+    ("workers_per_instance", |c| c.workers_per_instance.is_some(), WEB),
     ("balancing", |c| c.balancing.is_some(), WEB),
     ("concurrency", |c| c.concurrency.is_some(), WEB),
-    (
-        "threads_per_worker",
-        |c| c.threads_per_worker.is_some(),
-        WEB,
-    ),
-    (
-        "memory_mb_per_worker",
-        |c| c.memory_mb_per_worker.is_some(),
-        WEB,
-    ),
-    (
-        "memory_mb_per_request",
-        |c| c.memory_mb_per_request.is_some(),
-        WEB,
-    ),
-    (
-        "db_ops_per_request",
-        |c| c.db_ops_per_request.is_some(),
-        WEB,
-    ),
-    (
-        "cache_ops_per_request",
-        |c| c.cache_ops_per_request.is_some(),
-        WEB,
-    ),
-    (
-        "concurrency_per_instance",
-        |c| c.concurrency_per_instance.is_some(),
-        WORKER,
-    ),
+    ("threads_per_worker", |c| c.threads_per_worker.is_some(), WEB),
+    ("memory_mb_per_worker", |c| c.memory_mb_per_worker.is_some(), WEB),
+    ("memory_mb_per_request", |c| c.memory_mb_per_request.is_some(), WEB),
+    ("db_ops_per_request", |c| c.db_ops_per_request.is_some(), WEB),
+    ("cache_ops_per_request", |c| c.cache_ops_per_request.is_some(), WEB),
+    ("concurrency_per_instance", |c| c.concurrency_per_instance.is_some(), WORKER),
     ("jobs", |c| !c.jobs.is_empty(), WORKER),
-    (
-        "memory_mb_per_job",
-        |c| c.memory_mb_per_job.is_some(),
-        WORKER,
-    ),
+    ("memory_mb_per_job", |c| c.memory_mb_per_job.is_some(), WORKER),
     ("db_ops_per_job", |c| c.db_ops_per_job.is_some(), WORKER),
-    (
-        "cache_ops_per_job",
-        |c| c.cache_ops_per_job.is_some(),
-        WORKER,
-    ),
+    ("cache_ops_per_job", |c| c.cache_ops_per_job.is_some(), WORKER),
     ("cv", |c| c.cv.is_some(), WEB),
     ("min_instances", |c| c.min_instances.is_some(), COMPUTE),
     ("max_instances", |c| c.max_instances.is_some(), COMPUTE),
-    (
-        "db_pool_per_instance",
-        |c| c.db_pool_per_instance.is_some(),
-        COMPUTE,
-    ),
-    (
-        "cache_connections_per_instance",
-        |c| c.cache_connections_per_instance.is_some(),
-        COMPUTE,
-    ),
+    ("db_pool_per_instance", |c| c.db_pool_per_instance.is_some(), COMPUTE),
+    ("cache_connections_per_instance", |c| c.cache_connections_per_instance.is_some(), COMPUTE),
     ("purchase_option", |c| c.purchase_option.is_some(), PRICED),
     ("autoscale", |c| c.autoscale.is_some(), COMPUTE),
-    (
-        "media_storage_mb_per_user",
-        |c| c.media_storage_mb_per_user.is_some(),
-        MEDIA,
-    ),
+    ("media_storage_mb_per_user", |c| c.media_storage_mb_per_user.is_some(), MEDIA),
     (
         "media_delivery_mb_per_active_user_per_day",
         |c| c.media_delivery_mb_per_active_user_per_day.is_some(),
@@ -113,24 +61,12 @@ const ROLE_FIELDS: &[RoleField] = &[
         |c| c.transformations_per_active_user_per_day.is_some(),
         MEDIA,
     ),
-    (
-        "storage_headroom",
-        |c| c.storage_headroom.is_some(),
-        DATABASE,
-    ),
+    ("storage_headroom", |c| c.storage_headroom.is_some(), DATABASE),
     ("storage_gb", |c| c.storage_gb.is_some(), DATABASE),
-    (
-        "result_kb_per_operation",
-        |c| c.result_kb_per_operation.is_some(),
-        DATASTORE,
-    ),
+    ("result_kb_per_operation", |c| c.result_kb_per_operation.is_some(), DATASTORE),
     ("root_volume_gb", |c| c.root_volume_gb.is_some(), COMPUTE),
     ("private_subnet", |c| c.private_subnet.is_some(), COMPUTE),
-    (
-        "backup_size_ratio",
-        |c| c.backup_size_ratio.is_some(),
-        DATABASE,
-    ),
+    ("backup_size_ratio", |c| c.backup_size_ratio.is_some(), DATABASE),
     ("ops_per_vcpu", |c| c.ops_per_vcpu.is_some(), DATABASE),
     ("read_replicas", |c| c.read_replicas.is_some(), DATABASE),
     ("memory_headroom", |c| c.memory_headroom.is_some(), CACHE),
@@ -146,19 +82,13 @@ fn at(c: &Component, field: &str) -> Vec<Step> {
 impl Validator<'_> {
     pub(super) fn components(&mut self, s: &Scenario, catalog: &Catalog) {
         if s.components.is_empty() {
-            self.error(
-                &[key("components")],
-                "expected at least one component, found none".into(),
-            );
+            self.error(&[key("components")], "expected at least one component, found none".into());
         }
         let mut names = HashSet::new();
         let (mut databases, mut caches) = (0, 0);
         for c in &s.components {
             if !names.insert(c.name.as_str()) {
-                self.error(
-                    &at(c, "name")[..2],
-                    format!("duplicate component name '{}'", c.name),
-                );
+                self.error(&at(c, "name")[..2], format!("duplicate component name '{}'", c.name));
             }
             match c.role {
                 ComponentRole::Database => databases += 1,
@@ -187,18 +117,10 @@ impl Validator<'_> {
             );
         }
         let expected_roles = c.role.offering_roles();
-        let role_names = || {
-            expected_roles
-                .iter()
-                .map(|r| r.as_str())
-                .collect::<Vec<_>>()
-                .join(" or ")
-        };
+        let role_names =
+            || expected_roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(" or ");
         for candidate in &c.candidates {
-            match catalog
-                .candidate(candidate)
-                .map(|c| (c.provider, c.offering))
-            {
+            match catalog.candidate(candidate).map(|c| (c.provider, c.offering)) {
                 Err(Some((provider, offering))) => {
                     let tier = candidate.rsplit('/').next().unwrap_or_default();
                     self.error(
@@ -281,12 +203,7 @@ impl Validator<'_> {
                 "a web component needs cpu_ms (CPU time per request, ms)".into(),
             );
         }
-        self.number(
-            &cp("cpu_ms"),
-            c.cpu_ms,
-            |v| v > 0.0,
-            "a positive CPU time in ms",
-        );
+        self.number(&cp("cpu_ms"), c.cpu_ms, |v| v > 0.0, "a positive CPU time in ms");
         self.number(
             &cp("cv"),
             c.cv,
@@ -308,14 +225,8 @@ impl Validator<'_> {
                 "media_delivery_mb_per_active_user_per_day",
                 c.media_delivery_mb_per_active_user_per_day,
             ),
-            (
-                "transformations_per_active_user_per_day",
-                c.transformations_per_active_user_per_day,
-            ),
-            (
-                "cache_connections_per_instance",
-                c.cache_connections_per_instance,
-            ),
+            ("transformations_per_active_user_per_day", c.transformations_per_active_user_per_day),
+            ("cache_connections_per_instance", c.cache_connections_per_instance),
         ] {
             self.number(&cp(name), value, |v| v >= 0.0, "zero or a positive number");
         }
@@ -372,12 +283,7 @@ impl Validator<'_> {
             );
             at.pop();
             at.push(Step::Key("kappa".into()));
-            self.number(
-                &at,
-                Some(usl.kappa),
-                |v| v >= 0.0,
-                "a coherency cost of 0 or more",
-            );
+            self.number(&at, Some(usl.kappa), |v| v >= 0.0, "a coherency cost of 0 or more");
         }
     }
 
@@ -437,14 +343,8 @@ impl Validator<'_> {
             }
         }
         if let Some(r) = c.read_replicas {
-            let rp = |k: &str| {
-                vec![
-                    key("components"),
-                    named(&c.name),
-                    key("read_replicas"),
-                    key(k),
-                ]
-            };
+            let rp =
+                |k: &str| vec![key("components"), named(&c.name), key("read_replicas"), key(k)];
             if r.max < r.min {
                 self.error(
                     &rp("max"),
@@ -512,18 +412,8 @@ impl Validator<'_> {
             |v| (1.0..=99.9).contains(&v),
             "a percentile from 1 to 99.9",
         );
-        self.number(
-            &sp("response_ms"),
-            c.slo.response_ms,
-            |v| v > 0.0,
-            "a positive time in ms",
-        );
-        self.number(
-            &sp("wait_s"),
-            c.slo.wait_s,
-            |v| v > 0.0,
-            "a positive time in seconds",
-        );
+        self.number(&sp("response_ms"), c.slo.response_ms, |v| v > 0.0, "a positive time in ms");
+        self.number(&sp("wait_s"), c.slo.wait_s, |v| v > 0.0, "a positive time in seconds");
         self.number(
             &sp("max_utilization"),
             c.slo.max_utilization,

@@ -19,16 +19,11 @@ pub const MAX_MAGNITUDE: f64 = 1e15;
 
 /// All problems of a scenario; `Err` when any is an error.
 pub fn validate(file: &ScenarioFile, catalog: &Catalog) -> Result<Vec<Problem>, ScenarioError> {
-    let mut v = Validator {
-        file,
-        problems: Vec::new(),
-    };
+    let mut v = Validator { file, problems: Vec::new() };
     v.scenario(&file.scenario, catalog);
     model_items::warn_retired(&mut v, &file.scenario, catalog, &crate::catalog::today());
     if v.problems.iter().any(|p| p.severity == Severity::Error) {
-        Err(ScenarioError {
-            problems: v.problems,
-        })
+        Err(ScenarioError { problems: v.problems })
     } else {
         Ok(v.problems)
     }
@@ -69,14 +64,7 @@ impl Validator<'_> {
             Some(p) => (p.file.clone(), p.line),
             None => (self.file.name.clone(), line_of(&self.file.text, path)),
         };
-        self.problems.push(Problem {
-            severity,
-            file,
-            line,
-            column: None,
-            field,
-            message,
-        });
+        self.problems.push(Problem { severity, file, line, column: None, field, message });
     }
 
     /// A number in a range; `what` says the range for the message.
@@ -94,10 +82,7 @@ impl Validator<'_> {
             if !(v.is_finite() && ok(v)) {
                 self.error(path, format!("expected {what}, found {}", show(v)));
             } else if v.abs() > MAX_MAGNITUDE {
-                self.error(
-                    path,
-                    format!("expected {what} of at most 10^15, found {}", show(v)),
-                );
+                self.error(path, format!("expected {what} of at most 10^15, found {}", show(v)));
             }
         }
     }

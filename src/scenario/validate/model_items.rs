@@ -35,9 +35,7 @@ pub(super) fn check_item(v: &mut Validator<'_>, u: &UsageItem, catalog: &Catalog
         }
         if u.priority
             && let Some(price) = &u.price
-            && catalog
-                .usage(price)
-                .is_none_or(|(_, p)| p.priority_usd.is_none())
+            && catalog.usage(price).is_none_or(|(_, p)| p.priority_usd.is_none())
         {
             v.error(
                 &up("priority"),
@@ -72,12 +70,7 @@ pub(super) fn check_item(v: &mut Validator<'_>, u: &UsageItem, catalog: &Catalog
     let provider = model.split('/').next().unwrap_or("");
     for (field, value, kind) in kinds {
         if field != "cache_write" {
-            v.number(
-                &up(field),
-                value,
-                |v| v >= 0.0,
-                "zero or a positive token count per call",
-            );
+            v.number(&up(field), value, |v| v >= 0.0, "zero or a positive token count per call");
         }
         if value.is_none() {
             continue;
@@ -85,11 +78,7 @@ pub(super) fn check_item(v: &mut Validator<'_>, u: &UsageItem, catalog: &Catalog
         let reference = format!("{model}-{kind}");
         match catalog.usage(&reference) {
             None => {
-                let at = if field == "cache_write" {
-                    "cache_write"
-                } else {
-                    "model"
-                };
+                let at = if field == "cache_write" { "cache_write" } else { "model" };
                 v.error(&up(at), format!("no {kind} token price for model '{model}': expected provider/model with a '{model}-{kind}' entry, as listed by `capplan tiers show {provider}`"));
             }
             Some((_, price)) if u.priority && price.priority_usd.is_none() => {
@@ -133,9 +122,7 @@ pub(super) fn warn_retired(v: &mut Validator<'_>, s: &Scenario, catalog: &Catalo
         if !seen.insert(name.clone()) {
             continue;
         }
-        let found = references
-            .iter()
-            .find_map(|r| catalog.retirement(r, &name, today));
+        let found = references.iter().find_map(|r| catalog.retirement(r, &name, today));
         if let Some(retirement) = found {
             let path: Vec<Step> = vec![key("usage"), named(&u.name), key(field)];
             v.warning(&path, retirement.message());

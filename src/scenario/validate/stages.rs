@@ -14,10 +14,7 @@ impl Validator<'_> {
         for stage in &s.stages {
             let sp = |k: &str| vec![key("stages"), named(&stage.name), key(k)];
             if !stage_names.insert(stage.name.as_str()) {
-                self.error(
-                    &sp("name"),
-                    format!("duplicate stage name '{}'", stage.name),
-                );
+                self.error(&sp("name"), format!("duplicate stage name '{}'", stage.name));
             }
             self.claims(&sp("claims"), &stage.claims);
             if stage.mix.is_empty() {
@@ -109,12 +106,7 @@ impl Validator<'_> {
                 ),
                 _ => {}
             }
-            self.number(
-                &ep("users"),
-                environment.users,
-                |v| v > 0.0,
-                "a positive user count",
-            );
+            self.number(&ep("users"), environment.users, |v| v > 0.0, "a positive user count");
             if environment.copies == Some(0) {
                 self.error(&ep("copies"), "expected at least 1 copy, found 0".into());
             }
@@ -134,19 +126,15 @@ impl Validator<'_> {
         };
         // A single figure is positive (a cost may be zero); a range starts
         // at zero or more ("up to 1,000 users" is [0, 1000]).
-        for (name, value, allow_zero) in [
-            ("users", claims.users, false),
-            ("monthly_usd", claims.monthly_usd, true),
-        ] {
+        for (name, value, allow_zero) in
+            [("users", claims.users, false), ("monthly_usd", claims.monthly_usd, true)]
+        {
             match value {
                 Some(crate::scenario::ClaimValue::One(v))
                     if !(v.is_finite() && (v > 0.0 || allow_zero && v == 0.0)) =>
                 {
-                    let what = if allow_zero {
-                        "zero or a positive number"
-                    } else {
-                        "a positive number"
-                    };
+                    let what =
+                        if allow_zero { "zero or a positive number" } else { "a positive number" };
                     self.error(&at(name), format!("expected {what}, found {}", show(v)))
                 }
                 Some(crate::scenario::ClaimValue::Range([low, high])) => {
@@ -165,21 +153,11 @@ impl Validator<'_> {
                 _ => {}
             }
         }
-        self.number(
-            &at("rpm"),
-            claims.rpm,
-            |v| v > 0.0,
-            "a positive request rate per minute",
-        );
+        self.number(&at("rpm"), claims.rpm, |v| v > 0.0, "a positive request rate per minute");
         for (class, count) in &claims.jobs_per_day {
             let mut p = at("jobs_per_day");
             p.push(key(class));
-            self.number(
-                &p,
-                Some(*count),
-                |v| v >= 0.0,
-                "zero or a positive number of jobs",
-            );
+            self.number(&p, Some(*count), |v| v >= 0.0, "zero or a positive number of jobs");
         }
     }
 
@@ -216,10 +194,7 @@ impl Validator<'_> {
             _ => {}
         }
         if count == 0 {
-            self.error(
-                path,
-                format!("component '{name}': expected at least 1 instance, found 0"),
-            );
+            self.error(path, format!("component '{name}': expected at least 1 instance, found 0"));
         }
     }
 
@@ -258,9 +233,8 @@ impl Validator<'_> {
             _ => {}
         }
         if let Some(gb) = choice.storage_gb {
-            let sells_storage = catalog
-                .tier(&choice.tier)
-                .is_some_and(|t| t.offering.storage.is_some());
+            let sells_storage =
+                catalog.tier(&choice.tier).is_some_and(|t| t.offering.storage.is_some());
             if !(gb.is_finite() && gb > 0.0) {
                 self.error(
                     &at("storage_gb"),

@@ -43,12 +43,7 @@ impl Validator<'_> {
                 }
                 _ => {}
             }
-            self.number(
-                &up("amount"),
-                Some(u.amount),
-                |v| v >= 0.0,
-                "zero or a positive amount",
-            );
+            self.number(&up("amount"), Some(u.amount), |v| v >= 0.0, "zero or a positive amount");
             self.number(
                 &up("cache_hit_ratio"),
                 Some(u.cache_hit_ratio),

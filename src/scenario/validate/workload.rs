@@ -51,17 +51,9 @@ impl Validator<'_> {
             ("storage_mb_per_user", w.storage_mb_per_user),
             ("cache_kb_per_online_user", w.cache_kb_per_online_user),
             ("cache_hot_data_mb", w.cache_hot_data_mb),
-            (
-                "egress_mb_per_active_user_per_day",
-                w.egress_mb_per_active_user_per_day,
-            ),
+            ("egress_mb_per_active_user_per_day", w.egress_mb_per_active_user_per_day),
         ] {
-            self.number(
-                &wp(name),
-                Some(value),
-                |v| v >= 0.0,
-                "zero or a positive number",
-            );
+            self.number(&wp(name), Some(value), |v| v >= 0.0, "zero or a positive number");
         }
         self.number(
             &wp("requests_per_connection"),
