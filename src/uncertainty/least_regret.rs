@@ -175,36 +175,8 @@ pub fn analyse(
             .into_iter()
             .collect::<Result<_, _>>()?;
     let n = optima.len();
-    // Candidates: the world optima by frequency (first seen breaks ties),
-    // and the mix of the plan at the medians.
-    let mut counted: Vec<(Mix, usize)> = Vec::new();
-    for mix in optima.iter().filter_map(|w| w.mix.as_ref()) {
-        match counted.iter_mut().find(|(m, _)| m == mix) {
-            Some((_, count)) => *count += 1,
-            None => counted.push((mix.clone(), 1)),
-        }
-    }
-    counted.sort_by_key(|c| std::cmp::Reverse(c.1));
-    let mut candidates: Vec<(Mix, usize)> = counted.iter().take(CANDIDATES).cloned().collect();
-    // Hedges: each component at the q-quantile (by its cost) of what the
-    // worlds chose for it. The worlds' own optima are sized for one world
-    // each; these are sized for most of them at once.
-    for q in HEDGES {
-        let Some(hedge) = hedge(&optima, q) else {
-            continue;
-        };
-        if !candidates.iter().any(|(m, _)| *m == hedge) {
-            let count = counted.iter().find(|(m, _)| *m == hedge).map_or(0, |c| c.1);
-            candidates.push((hedge, count));
-        }
-    }
     let point_mix = Planner::new(scenario, catalog).plan(users).ok().map(|p| p.managed_mix());
-    if let Some(point) = &point_mix
-        && !candidates.iter().any(|(m, _)| m == point)
-    {
-        let count = counted.iter().find(|(m, _)| m == point).map_or(0, |c| c.1);
-        candidates.push((point.clone(), count));
-    }
+    let candidates = candidate_mixes(&optima, point_mix.as_ref());
     if candidates.is_empty() {
         let (component, constraint) =
             optima.iter().find_map(|w| w.optimum.clone().err()).unwrap_or_default();
@@ -225,66 +197,8 @@ pub fn analyse(
             .collect()
     });
     let weights = options.weights;
-    // Regret of each candidate in each world (0 where no mix serves).
-    let regrets: Vec<Vec<f64>> = (0..candidates.len())
-        .map(|c| {
-            optima
-                .iter()
-                .zip(&outcomes)
-                .map(|(world, row)| match (&world.optimum, &row[c]) {
-                    (Err(_), _) => 0.0,
-                    (Ok(best), Ok(cost)) => weights.over * (cost - best).max(0.0),
-                    (Ok(best), Err(_)) => weights.under * best,
-                })
-                .collect()
-        })
-        .collect();
-    let regret = |c: usize| regrets[c].iter().sum::<f64>() / n as f64;
-    let mut reports: Vec<MixReport> = candidates
-        .iter()
-        .enumerate()
-        .map(|(c, (mix, count))| {
-            let mut held: Vec<f64> =
-                outcomes.iter().filter_map(|row| row[c].clone().ok()).collect();
-            let mut failures: Vec<FailureCount> = Vec::new();
-            for (component, constraint) in outcomes.iter().filter_map(|row| row[c].clone().err()) {
-                match failures
-                    .iter_mut()
-                    .find(|f| f.component == component && f.constraint == constraint)
-                {
-                    Some(f) => f.worlds += 1,
-                    None => {
-                        failures.push(FailureCount { component, constraint, worlds: 1, share: 0.0 })
-                    }
-                }
-            }
-            for f in &mut failures {
-                f.share = f.worlds as f64 / n as f64;
-            }
-            failures.sort_by_key(|f| std::cmp::Reverse(f.worlds));
-            MixReport {
-                mix: scenario
-                    .components
-                    .iter()
-                    .zip(mix)
-                    .map(|(component, (tier, count))| MixPart {
-                        component: component.name.clone(),
-                        tier: tier.clone(),
-                        count: *count,
-                    })
-                    .collect(),
-                description: describe(scenario, mix),
-                point_plan: point_mix.as_ref() == Some(mix),
-                optimal_share: *count as f64 / n as f64,
-                mean_regret_usd: regret(c),
-                slo_probability: held.len() as f64 / n as f64,
-                monthly_usd: Percentiles::of(&mut held),
-                max_users: None,
-                failures,
-                lost_because: Vec::new(),
-            }
-        })
-        .collect();
+    let (mut reports, regrets) =
+        mix_reports(scenario, &candidates, &optima, &outcomes, weights, point_mix.as_ref());
     // Least regret first; ties to the cheaper median, then to frequency.
     let mut order: Vec<usize> = (0..reports.len()).collect();
     order.sort_by(|&a, &b| {
@@ -470,6 +384,119 @@ fn describe(scenario: &Scenario, mix: &Mix) -> String {
         })
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// Each candidate's report over the worlds, and its regret in each world: its regret against each
+/// world's optimum (0 where no mix serves; a world it fails costs
+/// `weights.under` × the optimum), the share of worlds it serves, its cost
+/// percentiles and why it failed.
+fn mix_reports(
+    scenario: &Scenario,
+    candidates: &[(Mix, usize)],
+    optima: &[WorldOptimum],
+    outcomes: &[Vec<Outcome>],
+    weights: RegretWeights,
+    point_mix: Option<&Mix>,
+) -> (Vec<MixReport>, Vec<Vec<f64>>) {
+    let n = optima.len();
+    // Regret of each candidate in each world (0 where no mix serves).
+    let regrets: Vec<Vec<f64>> = (0..candidates.len())
+        .map(|c| {
+            optima
+                .iter()
+                .zip(outcomes)
+                .map(|(world, row)| match (&world.optimum, &row[c]) {
+                    (Err(_), _) => 0.0,
+                    (Ok(best), Ok(cost)) => weights.over * (cost - best).max(0.0),
+                    (Ok(best), Err(_)) => weights.under * best,
+                })
+                .collect()
+        })
+        .collect();
+    let regret = |c: usize| regrets[c].iter().sum::<f64>() / n as f64;
+    let reports = candidates
+        .iter()
+        .enumerate()
+        .map(|(c, (mix, count))| {
+            let mut held: Vec<f64> =
+                outcomes.iter().filter_map(|row| row[c].clone().ok()).collect();
+            let failures = failure_counts(outcomes, c, n);
+            MixReport {
+                mix: scenario
+                    .components
+                    .iter()
+                    .zip(mix)
+                    .map(|(component, (tier, count))| MixPart {
+                        component: component.name.clone(),
+                        tier: tier.clone(),
+                        count: *count,
+                    })
+                    .collect(),
+                description: describe(scenario, mix),
+                point_plan: point_mix == Some(mix),
+                optimal_share: *count as f64 / n as f64,
+                mean_regret_usd: regret(c),
+                slo_probability: held.len() as f64 / n as f64,
+                monthly_usd: Percentiles::of(&mut held),
+                max_users: None,
+                failures,
+                lost_because: Vec::new(),
+            }
+        })
+        .collect();
+    (reports, regrets)
+}
+
+/// The mixes every world is priced with: the world optima by frequency
+/// (first seen breaks ties), hedges at the quantiles of what the worlds
+/// chose per component, and the plan at the medians; each with the number
+/// of worlds whose optimum it is.
+fn candidate_mixes(optima: &[WorldOptimum], point_mix: Option<&Mix>) -> Vec<(Mix, usize)> {
+    let mut counted: Vec<(Mix, usize)> = Vec::new();
+    for mix in optima.iter().filter_map(|w| w.mix.as_ref()) {
+        match counted.iter_mut().find(|(m, _)| m == mix) {
+            Some((_, count)) => *count += 1,
+            None => counted.push((mix.clone(), 1)),
+        }
+    }
+    counted.sort_by_key(|c| std::cmp::Reverse(c.1));
+    let mut candidates: Vec<(Mix, usize)> = counted.iter().take(CANDIDATES).cloned().collect();
+    // Hedges: each component at the q-quantile (by its cost) of what the
+    // worlds chose for it. The worlds' own optima are sized for one world
+    // each; these are sized for most of them at once.
+    for q in HEDGES {
+        let Some(hedge) = hedge(optima, q) else {
+            continue;
+        };
+        if !candidates.iter().any(|(m, _)| *m == hedge) {
+            let count = counted.iter().find(|(m, _)| *m == hedge).map_or(0, |c| c.1);
+            candidates.push((hedge, count));
+        }
+    }
+    if let Some(point) = point_mix
+        && !candidates.iter().any(|(m, _)| m == point)
+    {
+        let count = counted.iter().find(|(m, _)| m == point).map_or(0, |c| c.1);
+        candidates.push((point.clone(), count));
+    }
+    candidates
+}
+
+/// Why a candidate failed in the worlds it did not serve: each component
+/// and constraint with its number and share of worlds, most frequent first.
+fn failure_counts(outcomes: &[Vec<Outcome>], c: usize, n: usize) -> Vec<FailureCount> {
+    let mut failures: Vec<FailureCount> = Vec::new();
+    for (component, constraint) in outcomes.iter().filter_map(|row| row[c].clone().err()) {
+        match failures.iter_mut().find(|f| f.component == component && f.constraint == constraint) {
+            Some(f) => f.worlds += 1,
+            None => failures.push(FailureCount { component, constraint, worlds: 1, share: 0.0 }),
+        }
+    }
+    for f in &mut failures {
+        f.share = f.worlds as f64 / n as f64;
+    }
+    failures.sort_by_key(|f| std::cmp::Reverse(f.worlds));
+    failures
 }
 
 #[cfg(test)]

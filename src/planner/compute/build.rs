@@ -1,0 +1,200 @@
+//! A compute component on one tier as a queueing model: the tier's vCPUs
+//! and memory, the instance range, and the web or worker station with its
+//! target.
+
+use super::*;
+
+impl<'a> ComputeModel<'a> {
+    /// The component on `tier` at `demand`; a tier it cannot run on (no
+    /// published vCPUs or memory, a minimum above the tier's limit, workers
+    /// that do not fit the memory, I/O alone over the target) is rejected.
+    pub(crate) fn new(
+        component: &'a Component,
+        tier: TierRef<'a>,
+        demand: &Demand,
+    ) -> Result<Self, Rejection> {
+        let reject =
+            |binding, reason: String| Rejection { tier: tier.reference(), binding, reason };
+        let cap = &tier.tier.capacity;
+        let vcpu = cap.vcpu.ok_or_else(|| {
+            reject(Binding::Utilization, "the catalog publishes no vCPU count for this tier".into())
+        })?;
+        let memory_mb = cap.memory_mb.ok_or_else(|| {
+            reject(Binding::Memory, "the catalog publishes no memory size for this tier".into())
+        })?;
+        let slo = &component.slo;
+        let percentile = slo.percentile.unwrap_or(DEFAULT_PERCENTILE);
+        // An autoscaler holds CPU at its target: that is the cap it sizes to.
+        let max_utilization = match component.autoscale {
+            Some(a) => a.target_utilization.min(slo.max_utilization.unwrap_or(1.0)),
+            None => slo.max_utilization.unwrap_or(DEFAULT_MAX_UTILIZATION),
+        };
+        let max_memory =
+            memory_mb * slo.max_memory_utilization.unwrap_or(DEFAULT_MAX_MEMORY_UTILIZATION);
+        let min = match component.autoscale {
+            Some(a) => Some(a.min),
+            None => component.min_instances,
+        };
+        let hi = instance_limit(component, &tier);
+        let floor = component.availability_floor();
+        let lo = min.unwrap_or(1).max(floor);
+        let lo_binding = if floor > min.unwrap_or(1) {
+            Binding::HighAvailability
+        } else {
+            Binding::MinInstances
+        };
+        if lo > hi {
+            return Err(reject(
+                lo_binding,
+                if lo_binding == Binding::HighAvailability {
+                    format!("high availability needs {lo} instances; the tier allows at most {hi}")
+                } else {
+                    format!("the minimum of {lo} instances is above the tier's limit of {hi}")
+                },
+            ));
+        }
+        let mut model = ComputeModel {
+            component,
+            tier,
+            vcpu,
+            memory_mb,
+            per_instance: 1,
+            processes: 1,
+            blocking: false,
+            usl: None,
+            station: None,
+            shared: None,
+            slos: Vec::new(),
+            cpu_load: 0.0,
+            max_utilization,
+            max_memory,
+            io_s: 0.0,
+            lo,
+            lo_binding,
+            hi,
+        };
+        match component.role {
+            ComponentRole::Web => model.model_web(demand, percentile)?,
+            ComponentRole::Worker => model.model_worker(demand, percentile)?,
+            _ => {
+                return Err(reject(
+                    Binding::Utilization,
+                    "only web and worker components run on compute tiers".into(),
+                ));
+            }
+        }
+        Ok(model)
+    }
+
+    /// A rejection of this tier.
+    fn reject(&self, binding: Binding, reason: String) -> Rejection {
+        Rejection { tier: self.tier.reference(), binding, reason }
+    }
+
+    /// A web component: workers and threads per instance, CPU shared by
+    /// the workers, held or released I/O, the memory of its workers and the
+    /// response-time target.
+    fn model_web(&mut self, demand: &Demand, percentile: f64) -> Result<(), Rejection> {
+        let component = self.component;
+        let slo = &component.slo;
+        let workers = component.workers_per_instance.unwrap_or((self.vcpu.floor() as u32).max(1));
+        self.blocking = component.concurrency == Some(Concurrency::Blocking);
+        self.io_s = component.io_ms.unwrap_or(0.0) / 1000.0;
+        // A blocking worker is held for the request's CPU and its
+        // I/O; an async one only for its CPU.
+        let threads = if self.blocking { component.threads_per_worker.unwrap_or(1) } else { 1 };
+        self.processes = workers;
+        self.per_instance = workers.saturating_mul(threads);
+        let cpu_s = component.cpu_ms.unwrap_or(0.0) / 1000.0;
+        let held_io_s = if self.blocking { self.io_s } else { 0.0 };
+        let cv = component.cv.unwrap_or(1.0);
+        // A request alone on the instance runs at full speed (a
+        // fractional vCPU caps it); more slots than vCPUs slow it
+        // only while the CPU is shared.
+        let service_s = cpu_s / self.vcpu.min(1.0) + held_io_s;
+        if cpu_s + held_io_s > 0.0 {
+            let shared = SharedCpu::new(self.per_instance, self.vcpu, cpu_s, held_io_s, cv)
+                .map_err(|e| self.reject(Binding::P95, e.to_string()))?;
+            self.shared = (!shared.is_linear()).then_some(shared);
+        }
+        self.usl = component.usl;
+        let target =
+            slo.response_ms.unwrap_or(DEFAULT_RESPONSE_MS) / 1000.0 - self.io_after_service();
+        if target <= 0.0 {
+            return Err(self.reject(
+                Binding::P95,
+                format!(
+                    "io_ms alone ({} ms) uses the whole response target",
+                    trim_float(self.io_s * 1e3, 1)
+                ),
+            ));
+        }
+        let base = workers as f64 * component.memory_mb_per_worker.unwrap_or(0.0);
+        if !fits(base, self.max_memory) {
+            return Err(self.reject(
+                Binding::Memory,
+                format!(
+                    "memory {} MB ({workers} worker(s) × {} MB) > {:.0}% of {} MB",
+                    trim_float(base, 1),
+                    trim_float(component.memory_mb_per_worker.unwrap_or(0.0), 1),
+                    self.max_memory / self.memory_mb * 100.0,
+                    trim_float(self.memory_mb, 0)
+                ),
+            ));
+        }
+        if demand.peak_rps > 0.0 {
+            let station = Station::new(demand.peak_rps, service_s, component.cv.unwrap_or(1.0))
+                .map_err(|e| self.reject(Binding::P95, e.to_string()))?;
+            self.station = Some(station);
+            self.slos =
+                vec![Slo::Percentile { metric: TimeMetric::Response, percentile, limit: target }];
+        }
+        self.cpu_load = demand.peak_rps * component.cpu_ms.unwrap_or(0.0) / 1000.0;
+        Ok(())
+    }
+
+    /// A worker component: concurrent jobs per instance, their memory,
+    /// the job mix as one station and the queue-wait target.
+    fn model_worker(&mut self, demand: &Demand, percentile: f64) -> Result<(), Rejection> {
+        let component = self.component;
+        let slo = &component.slo;
+        let slots = component.concurrency_per_instance.unwrap_or(1);
+        self.per_instance = slots;
+        let job_memory = slots as f64 * component.memory_mb_per_job.unwrap_or(0.0);
+        if !fits(job_memory, self.max_memory) {
+            return Err(self.reject(
+                Binding::Memory,
+                format!(
+                    "memory {} MB ({slots} concurrent jobs × {} MB) > {:.0}% of {} MB",
+                    trim_float(job_memory, 1),
+                    trim_float(component.memory_mb_per_job.unwrap_or(0.0), 1),
+                    self.max_memory / self.memory_mb * 100.0,
+                    trim_float(self.memory_mb, 0)
+                ),
+            ));
+        }
+        let (mut rate, mut first, mut second, mut cpu) = (0.0, 0.0, 0.0, 0.0);
+        for job in &component.jobs {
+            let r = demand.peak_jobs(&job.class);
+            let cv = job.cv.unwrap_or(1.0);
+            rate += r;
+            first += r * job.duration_s;
+            second += r * job.duration_s * job.duration_s * (1.0 + cv * cv);
+            cpu += r * job.cpu_ms / 1000.0;
+        }
+        self.cpu_load = cpu;
+        if rate > 0.0 {
+            let mean = first / rate;
+            let scv = (second / rate / (mean * mean) - 1.0).max(0.0);
+            let station = Station::new(rate, mean, scv.sqrt().min(10.0))
+                .map_err(|e| self.reject(Binding::P95, e.to_string()))?;
+            self.station = Some(station);
+            self.slos = vec![Slo::Percentile {
+                metric: TimeMetric::Wait,
+                percentile,
+                limit: slo.wait_s.unwrap_or(DEFAULT_WAIT_S),
+            }];
+        }
+        Ok(())
+    }
+}
