@@ -1,12 +1,13 @@
 //! Validation of one catalog file: schema facts serde cannot express
 //! (unique ids, positive numbers, provenance, dates, ordered tiers).
 
-use super::load::LoadedFile;
-use super::{Capacity, Provider, STALE_AFTER_DAYS, days_between, parse_date, today};
+use super::{Capacity, LoadedFile, Provider, STALE_AFTER_DAYS, days_between, parse_date, today};
 use crate::input::locate::{Step, field_path, line_of};
 pub use crate::input::problem::{Problem, Severity};
 use std::collections::HashSet;
 
+// An explicit path: build.rs includes this file by #[path] too.
+#[path = "check/retirement.rs"]
 mod retirement;
 
 /// The result of `capplan tiers check` (its JSON contract).

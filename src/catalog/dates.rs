@@ -6,18 +6,25 @@ pub const STALE_AFTER_DAYS: i64 = 365;
 
 /// Today's date as `YYYY-MM-DD` (UTC), or `CAPPLAN_TODAY` when set so that
 /// reports with ages are reproducible.
+/// Read once per process: the planner asks for every component it prices,
+/// and one run should not straddle two dates.
 pub fn today() -> String {
-    if let Ok(value) = std::env::var("CAPPLAN_TODAY")
-        && parse_date(&value).is_some()
-    {
-        return value;
-    }
-    let days = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() / 86_400)
-        .unwrap_or(0) as i64;
-    let (y, m, d) = civil_from_days(days);
-    format!("{y:04}-{m:02}-{d:02}")
+    static TODAY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TODAY
+        .get_or_init(|| {
+            if let Ok(value) = std::env::var("CAPPLAN_TODAY")
+                && parse_date(&value).is_some()
+            {
+                return value;
+            }
+            let days = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs() / 86_400)
+                .unwrap_or(0) as i64;
+            let (y, m, d) = civil_from_days(days);
+            format!("{y:04}-{m:02}-{d:02}")
+        })
+        .clone()
 }
 
 /// The UTC date (`YYYY-MM-DD`) of a time in seconds since 1970-01-01.

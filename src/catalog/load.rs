@@ -1,42 +1,11 @@
-//! Reading catalogs: the embedded files, then `--tiers` overlays, each parsed
-//! strictly and checked, with errors that name the file, line and column.
+//! Reading catalog files and folders: each parsed strictly, with errors
+//! that name the file, line and column. Checking and merging overlays is
+//! `overlay.rs`; the catalogs compiled in are `embedded.rs`. build.rs
+//! includes this file to parse `tiers/*.yaml` the same way.
 
-use super::check::{Severity, check_provider};
-use super::overlay::merge_provider;
-use super::{Catalog, Problem, Provider};
-use serde::Deserialize;
+use super::{LoadedFile, Problem, Provider};
 use std::fmt;
 use std::path::{Path, PathBuf};
-
-/// The catalogs compiled into the binary.
-const EMBEDDED: [(&str, &str); 18] = [
-    ("tiers/render.yaml", include_str!("../../tiers/render.yaml")),
-    ("tiers/atlas.yaml", include_str!("../../tiers/atlas.yaml")),
-    ("tiers/redis-cloud.yaml", include_str!("../../tiers/redis-cloud.yaml")),
-    ("tiers/aws.yaml", include_str!("../../tiers/aws.yaml")),
-    ("tiers/openai.yaml", include_str!("../../tiers/openai.yaml")),
-    ("tiers/cloudinary.yaml", include_str!("../../tiers/cloudinary.yaml")),
-    ("tiers/upstash.yaml", include_str!("../../tiers/upstash.yaml")),
-    ("tiers/neon.yaml", include_str!("../../tiers/neon.yaml")),
-    ("tiers/gcp.yaml", include_str!("../../tiers/gcp.yaml")),
-    ("tiers/fly.yaml", include_str!("../../tiers/fly.yaml")),
-    ("tiers/railway.yaml", include_str!("../../tiers/railway.yaml")),
-    ("tiers/heroku.yaml", include_str!("../../tiers/heroku.yaml")),
-    ("tiers/digitalocean.yaml", include_str!("../../tiers/digitalocean.yaml")),
-    ("tiers/supabase.yaml", include_str!("../../tiers/supabase.yaml")),
-    ("tiers/vercel.yaml", include_str!("../../tiers/vercel.yaml")),
-    ("tiers/azure.yaml", include_str!("../../tiers/azure.yaml")),
-    ("tiers/anthropic.yaml", include_str!("../../tiers/anthropic.yaml")),
-    ("tiers/gemini.yaml", include_str!("../../tiers/gemini.yaml")),
-];
-
-/// A catalog file as read: its name, text and parsed provider.
-#[derive(Debug, Clone)]
-pub struct LoadedFile {
-    pub name: String,
-    pub text: String,
-    pub provider: Provider,
-}
 
 /// A catalog that cannot be used: every error found, with locations.
 #[derive(Debug, Clone, PartialEq)]
@@ -53,88 +22,9 @@ impl fmt::Display for CatalogError {
 impl std::error::Error for CatalogError {}
 
 impl CatalogError {
-    fn single(problem: Problem) -> Self {
+    pub(crate) fn single(problem: Problem) -> Self {
         CatalogError { problems: vec![problem] }
     }
-}
-
-/// The embedded catalogs as JSON, converted from the YAML at build time
-/// (build.rs): `{"tiers/render.yaml": {...}, ...}`.
-const EMBEDDED_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/catalogs.json"));
-
-/// The embedded providers for planning: from the build-time JSON where a
-/// file converted, else from its YAML (which reports any error with its
-/// line). Identical content either way; a test checks it.
-pub fn embedded_providers() -> Result<Vec<Provider>, CatalogError> {
-    // Straight from the text into providers (no intermediate JSON values):
-    // the fast path, taken when every file converted.
-    if let Ok(mut direct) =
-        serde_json::from_str::<std::collections::HashMap<&str, Provider>>(EMBEDDED_JSON)
-        && EMBEDDED.iter().all(|(name, _)| direct.contains_key(name))
-    {
-        return Ok(EMBEDDED.iter().filter_map(|(name, _)| direct.remove(name)).collect());
-    }
-    let converted: serde_json::Map<String, serde_json::Value> =
-        serde_json::from_str(EMBEDDED_JSON).unwrap_or_default();
-    EMBEDDED
-        .iter()
-        .map(|(name, text)| match converted.get(*name) {
-            Some(value) => Provider::deserialize(value).or_else(|_| single_provider(name, text)),
-            None => single_provider(name, text),
-        })
-        .collect()
-}
-
-/// An embedded file's one provider document.
-fn single_provider(name: &str, text: &str) -> Result<Provider, CatalogError> {
-    let mut files = parse_file(name, text)?;
-    match files.len() {
-        1 => Ok(files.remove(0).provider),
-        n => Err(CatalogError::single(Problem::error(
-            name,
-            None,
-            None,
-            "",
-            &format!("expected one provider document in an embedded catalog, found {n}"),
-        ))),
-    }
-}
-
-/// The embedded catalog files, parsed.
-pub fn embedded_files() -> Result<Vec<LoadedFile>, CatalogError> {
-    let mut files = Vec::new();
-    for (name, text) in EMBEDDED {
-        files.extend(parse_file(name, text)?);
-    }
-    Ok(files)
-}
-
-/// The embedded catalogs alone.
-pub fn load() -> Result<Catalog, CatalogError> {
-    load_with_overlays(&[]).map(|(catalog, _)| catalog)
-}
-
-/// The embedded catalogs with each overlay path (a file, or a folder of
-/// `.yaml`/`.yml` files) applied in order. Any error in any file fails the
-/// whole load; warnings are returned with the catalog.
-pub fn load_with_overlays(paths: &[PathBuf]) -> Result<(Catalog, Vec<Problem>), CatalogError> {
-    let mut catalog = Catalog::default();
-    let mut warnings = Vec::new();
-    catalog.providers = embedded_providers()?;
-    for file in overlay_files(paths)? {
-        let base = catalog.providers.iter().find(|p| p.provider == file.provider.provider);
-        let problems = check_provider(&file, base, super::STALE_AFTER_DAYS);
-        if problems.iter().any(|p| p.severity == Severity::Error) {
-            return Err(CatalogError { problems });
-        }
-        warnings.extend(problems);
-        match catalog.providers.iter_mut().find(|p| p.provider == file.provider.provider) {
-            Some(base) => merge_provider(base, file.provider),
-            // A provider new to the catalog keeps its own provenance.
-            None => catalog.providers.push(file.provider),
-        }
-    }
-    Ok((catalog, warnings))
 }
 
 /// Reads every overlay file named by the paths, in order (folders sorted).
@@ -263,27 +153,5 @@ pub fn split_field(message: &str) -> (String, String) {
     match message.split_once(": ") {
         Some((field, rest)) if !field.contains(' ') => (field.to_string(), rest.to_string()),
         _ => (String::new(), message.to_string()),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The fast path must hold for every embedded file: a file whose JSON
-    /// does not deserialize silently falls back to parsing its YAML at
-    /// every start, several times slower.
-    #[test]
-    fn every_embedded_catalog_uses_the_build_time_json() {
-        let converted: serde_json::Map<String, serde_json::Value> =
-            serde_json::from_str(EMBEDDED_JSON).unwrap();
-        for (name, _) in EMBEDDED {
-            let value = converted
-                .get(name)
-                .unwrap_or_else(|| panic!("{name} was not converted at build time"));
-            if let Err(e) = Provider::deserialize(value) {
-                panic!("{name}: the build-time JSON does not deserialize: {e}");
-            }
-        }
     }
 }

@@ -3,7 +3,35 @@
 //! changes takes the overlay's provenance (its `source` and `as_of`), so a
 //! negotiated price never shows the vendor's page as its source.
 
-use super::{Capacity, Offering, Price, Provider, Tier, UsagePrice};
+use super::check::{Severity, check_provider};
+use super::{
+    Capacity, Catalog, CatalogError, LoadedFile, Offering, Price, Problem, Provider, Tier,
+    UsagePrice,
+};
+
+/// Checks each overlay file against the catalog so far, then merges it
+/// (in order, so a later file may extend an earlier one's additions). Any
+/// error fails the whole load; the warnings are returned.
+pub fn apply_overlays(
+    catalog: &mut Catalog,
+    files: Vec<LoadedFile>,
+) -> Result<Vec<Problem>, CatalogError> {
+    let mut warnings = Vec::new();
+    for file in files {
+        let base = catalog.provider(&file.provider.provider);
+        let problems = check_provider(&file, base, super::STALE_AFTER_DAYS);
+        if problems.iter().any(|p| p.severity == Severity::Error) {
+            return Err(CatalogError { problems });
+        }
+        warnings.extend(problems);
+        match catalog.providers.iter_mut().find(|p| p.provider == file.provider.provider) {
+            Some(base) => merge_provider(base, file.provider),
+            // A provider new to the catalog keeps its own provenance.
+            None => catalog.providers.push(file.provider),
+        }
+    }
+    Ok(warnings)
+}
 
 /// Overlay provenance, inherited by everything the overlay touches.
 #[derive(Clone)]

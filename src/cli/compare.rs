@@ -12,15 +12,13 @@ use std::path::PathBuf;
 #[derive(Debug, Args)]
 #[command(
     about = "Plan the same application on several platforms: cost, mix, what binds and how far each goes",
-    after_help = "Examples:
+    after_help = format!("Examples:
   capplan compare                                   # every shipped stack at 1x, 10x and 100x the scenario's users
   capplan compare --users 5k --users 50k --users 500k --stacks render,aws,gcp,fly
   capplan compare --scenario app.yaml --format markdown > platforms.md
   capplan compare --stacks-file my-stacks.yaml --stacks mine,render
 
-Shipped stacks: render, render-postgres, aws, gcp, fly, railway, heroku,
-digitalocean, supabase-vercel, render-neon, azure (stacks/stacks.yaml;
-docs/compare.md describes the format)."
+{}", shipped_stacks_help("Shipped stacks:", &[], " (stacks/stacks.yaml; docs/compare.md describes the format)."))
 )]
 pub struct CompareArgs {
     /// User counts to compare (repeatable; default: the scenario's users
@@ -39,6 +37,33 @@ pub struct CompareArgs {
     /// Output format
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
+}
+
+/// A help paragraph naming the shipped stacks as build.rs found them in
+/// stacks/stacks.yaml (never a list typed here), an alias after its stack,
+/// wrapped at 72 columns.
+pub(crate) fn shipped_stacks_help(lead: &str, aliases: &[(&str, &str)], tail: &str) -> String {
+    let ids = capplan::catalog::STACK_IDS.iter().map(|id| {
+        match aliases.iter().find(|(stack, _)| stack == id) {
+            Some((_, alias)) => format!("{id} (alias {alias})"),
+            None => id.to_string(),
+        }
+    });
+    let text = format!("{lead} {}{tail}", ids.collect::<Vec<_>>().join(", "));
+    let mut out = String::new();
+    let mut line = 0;
+    for word in text.split(' ') {
+        if line > 0 && line + 1 + word.len() > 72 {
+            out.push('\n');
+            line = 0;
+        } else if line > 0 {
+            out.push(' ');
+            line += 1;
+        }
+        out.push_str(word);
+        line += word.len();
+    }
+    out
 }
 
 /// The shipped stacks plus the user's, then the selection.

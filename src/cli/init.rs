@@ -11,15 +11,17 @@ use std::path::PathBuf;
 #[derive(Debug, Args)]
 #[command(
     about = "Write a commented starter scenario for a stack and app shape",
-    after_help = "Examples:
+    after_help = format!("Examples:
   capplan init                                   # scenario.yaml: Render + Atlas + Redis Cloud, 5,000 users
   capplan init my.yaml --stack aws --users 20k --rps 40 --worker --llm
   capplan init my.yaml --llm --model openai/gpt-5.6-luna
   capplan init - --stack fly | less              # print it instead of writing a file
 
-Stacks are those of `capplan compare` (stacks/stacks.yaml): render (alias
-render-atlas-redis), render-postgres, aws, gcp, fly, railway, heroku,
-digitalocean, supabase-vercel, render-neon, azure."
+{}", super::compare::shipped_stacks_help(
+        "Stacks are those of `capplan compare` (stacks/stacks.yaml):",
+        &[("render", "render-atlas-redis")],
+        ".",
+    ))
 )]
 pub struct InitArgs {
     /// Where to write the scenario (`-` prints it)

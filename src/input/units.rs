@@ -86,6 +86,12 @@ pub fn format_duration(seconds: f64) -> String {
 
 /// A number with at most `decimals` decimals and no trailing zeros.
 pub fn trim_float(value: f64, decimals: usize) -> String {
+    // A whole number prints as an integer (what the trimming below leaves)
+    // without the exact-decimal formatting, the planner's most frequent
+    // case; -0.0 keeps its sign through the general path.
+    if value.fract() == 0.0 && value.abs() < 1e15 && !(value == 0.0 && value.is_sign_negative()) {
+        return (value as i64).to_string();
+    }
     let text = format!("{value:.decimals$}");
     if text.contains('.') {
         text.trim_end_matches('0').trim_end_matches('.').to_string()
@@ -177,5 +183,28 @@ mod tests {
         assert_eq!(format_duration(3.2), "3.2 s");
         assert_eq!(format_duration(150.0), "2.5 min");
         assert_eq!(trim_float(2.50, 2), "2.5");
+    }
+
+    /// The whole-number shortcut prints what exact-decimal formatting and
+    /// trimming print.
+    #[test]
+    fn whole_numbers_print_as_formatting_would() {
+        let general = |value: f64, decimals: usize| {
+            let text = format!("{value:.decimals$}");
+            if text.contains('.') {
+                text.trim_end_matches('0').trim_end_matches('.').to_string()
+            } else {
+                text
+            }
+        };
+        let mut values = vec![0.0, -0.0, 1e15 - 1.0, -(1e15 - 1.0), 1e15, 2f64.powi(60)];
+        values.extend((-2000..2000).map(f64::from));
+        values.extend((0..50).map(|k| 2f64.powi(k)));
+        values.extend((0..50).map(|k| -(3f64.powi(k / 2))));
+        for value in values {
+            for decimals in [0, 1, 2, 3] {
+                assert_eq!(trim_float(value, decimals), general(value, decimals), "{value}");
+            }
+        }
     }
 }

@@ -66,11 +66,23 @@ fn high_availability(component: &Component, tier: &TierRef<'_>) -> Result<(u32, 
     }
 }
 
+/// How much a datastore check reports beyond fit or not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Detail {
+    /// A search: the count, charges and binding only.
+    Search,
+    /// The chosen tier: also its limits with their bases, its warnings
+    /// and, for a tier that fails, the reason.
+    Chosen,
+    /// The chosen tier explained: also the arithmetic (`--explain`).
+    Explain,
+}
+
 /// Checks a datastore tier for this demand and this many client
 /// connections; `Ok` carries the report with the tightest constraint as
-/// the binding one and, with `explain_it`, the arithmetic and warnings
-/// (limits the catalog does not publish). Searches pass `false`: the
-/// planner explains only the tier it chooses.
+/// the binding one and, with more `detail`, the limits, the warnings
+/// (limits the catalog does not publish) and the arithmetic. Searches
+/// pass `Detail::Search`: the planner reports only the tier it chooses.
 /// `nodes` fixes the node count (a stage template); `None` lets a database
 /// with read replicas take the fewest that carry the reads.
 pub(crate) fn check_datastore(
@@ -78,16 +90,19 @@ pub(crate) fn check_datastore(
     tier: &TierRef<'_>,
     demand: &Demand,
     connections: f64,
-    explain_it: bool,
+    detail: Detail,
     nodes: Option<u32>,
     catalog: &Catalog,
 ) -> Result<DatastoreCheck, Rejection> {
+    let explain_it = detail != Detail::Search;
+    let arithmetic = detail == Detail::Explain;
     let (standby, usable_memory) = high_availability(component, tier)?;
     let nodes = nodes.map(|n| n.saturating_sub(standby).max(1));
     let targets = Targets {
         usable_memory,
         max_util: component.slo.max_utilization.unwrap_or(DEFAULT_MAX_UTILIZATION),
         max_mem: component.slo.max_memory_utilization.unwrap_or(DEFAULT_MAX_MEMORY_UTILIZATION),
+        basis_text: explain_it,
     };
     let (mut needs, mut count) = match component.role {
         ComponentRole::Database => database_needs(component, tier, demand, nodes, &targets)?,
@@ -107,13 +122,13 @@ pub(crate) fn check_datastore(
     for need in needs.iter_mut().filter(|n| !n.role_default) {
         (need.limit, need.estimate) = published_only(component, need.limit, need.estimate.take());
     }
-    let mut explain = if explain_it { vec![tier.reference()] } else { Vec::new() };
-    let weighed = weigh_needs(component, tier, &needs, explain_it, &mut explain)?;
+    let mut explain = if arithmetic { vec![tier.reference()] } else { Vec::new() };
+    let weighed = weigh_needs(component, tier, &needs, detail, &mut explain)?;
     let (utilization, binding) = weighed.tightest.unwrap_or((0.0, Binding::Storage));
-    if count > 1 && explain_it {
+    if count > 1 && arithmetic {
         explain.push(format!("1 primary + {} read replica(s) of the same tier", count - 1));
     }
-    if explain_it && component.wants_high_availability() {
+    if arithmetic && component.wants_high_availability() {
         explain.push(match (standby, usable_memory < 1.0) {
             (0, false) => "high availability: standby nodes are in the tier's price".into(),
             (0, true) => format!(
@@ -124,7 +139,7 @@ pub(crate) fn check_datastore(
         });
     }
     count += standby;
-    let charges = datastore_charges(component, tier, demand, catalog, explain_it, &mut explain)?;
+    let charges = datastore_charges(component, tier, demand, catalog, detail, &mut explain)?;
     Ok(DatastoreCheck {
         sized: Sized {
             count,
@@ -144,8 +159,7 @@ pub(crate) fn check_datastore(
 }
 
 /// Each need against its limit: the tightest ratio, the limits checked
-/// (with `explain_it`), the unpublished limits accepted and their
-/// warnings.
+/// and the warnings (beyond a search), the unpublished limits accepted.
 struct Weighed {
     tightest: Option<(f64, Binding)>,
     limits: Vec<LimitCheck>,
@@ -160,9 +174,11 @@ fn weigh_needs(
     component: &Component,
     tier: &TierRef<'_>,
     needs: &[Need],
-    explain_it: bool,
+    detail: Detail,
     explain: &mut Vec<String>,
 ) -> Result<Weighed, Rejection> {
+    let explain_it = detail != Detail::Search;
+    let arithmetic = detail == Detail::Explain;
     let cap = &tier.tier.capacity;
     let mut warnings = Vec::new();
     let mut limits = Vec::new();
@@ -196,7 +212,7 @@ fn weigh_needs(
                 if tightest.is_none_or(|(r, _)| ratio > r) {
                     tightest = Some((ratio, need.binding));
                 }
-                if explain_it {
+                if arithmetic {
                     explain.push(format!(
                         "{}: {} of {}{} {} ({:.1}%){}",
                         need.what,
@@ -209,6 +225,8 @@ fn weigh_needs(
                             .as_ref()
                             .map_or(String::new(), |b| format!(", estimated: {b}"))
                     ));
+                }
+                if explain_it {
                     limits.push(LimitCheck {
                         what: need.what.to_string(),
                         needed: need.needed,
@@ -250,6 +268,10 @@ fn weigh_needs(
                     }
                     unverified.push(limit);
                 }
+                // Warnings are the chosen tier's; a search drops them.
+                if !explain_it {
+                    continue;
+                }
                 warnings.push(format!(
                     "{}: {} limit of {} is not published; {} {} not checked",
                     component.name,
@@ -258,7 +280,7 @@ fn weigh_needs(
                     trim_float(need.needed, 2),
                     need.unit
                 ));
-                if !explain_it {
+                if !arithmetic {
                     continue;
                 }
                 explain.push(format!(
@@ -276,15 +298,16 @@ fn weigh_needs(
 
 /// The charges the tier's pricing rules add for this demand: quota
 /// overage, reply transfer, storage beyond the included (first), each
-/// explained with `explain_it`.
+/// explained with `Detail::Explain`.
 fn datastore_charges(
     component: &Component,
     tier: &TierRef<'_>,
     demand: &Demand,
     catalog: &Catalog,
-    explain_it: bool,
+    detail: Detail,
     explain: &mut Vec<String>,
 ) -> Result<Vec<UsageLine>, Rejection> {
+    let explain_it = detail != Detail::Search;
     let mut charges = quota_charges(component, tier, demand, catalog, explain_it)?;
     charges.extend(reply_transfer_charges(component, tier, demand, catalog, explain_it)?);
     if component.role == ComponentRole::Database
@@ -292,7 +315,7 @@ fn datastore_charges(
     {
         charges.insert(0, line);
     }
-    if explain_it {
+    if detail == Detail::Explain {
         for line in &charges {
             explain.push(format!(
                 "{}: {} {} at {} = {}",

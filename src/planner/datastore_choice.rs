@@ -17,9 +17,16 @@ impl<'a> Planner<'a> {
             .tiers(component)
             .into_iter()
             .filter_map(|tier| {
-                let check =
-                    check_datastore(component, &tier, demand, 0.0, false, None, self.catalog)
-                        .ok()?;
+                let check = check_datastore(
+                    component,
+                    &tier,
+                    demand,
+                    0.0,
+                    Detail::Search,
+                    None,
+                    self.catalog,
+                )
+                .ok()?;
                 let mut lines = egress_charges(
                     self.scenario,
                     component,
@@ -97,9 +104,17 @@ impl<'a> Planner<'a> {
             .tiers(component)
             .into_iter()
             .filter_map(|tier| {
-                check_datastore(component, &tier, demand, connections, true, None, self.catalog)
-                    .err()
-                    .map(|r| (tier, r))
+                check_datastore(
+                    component,
+                    &tier,
+                    demand,
+                    connections,
+                    Detail::Explain,
+                    None,
+                    self.catalog,
+                )
+                .err()
+                .map(|r| (tier, r))
             })
             .collect();
         infeasible(component, rejections)

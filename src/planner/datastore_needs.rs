@@ -35,6 +35,9 @@ pub(super) struct Targets {
     pub(super) usable_memory: f64,
     pub(super) max_util: f64,
     pub(super) max_mem: f64,
+    /// Whether estimated limits carry their basis as text (the chosen
+    /// tier's report); a search needs only to know they are estimated.
+    pub(super) basis_text: bool,
 }
 
 /// A database's needs (storage, working set, operations on the busiest
@@ -48,7 +51,7 @@ pub(super) fn database_needs(
     targets: &Targets,
 ) -> Result<(Vec<Need>, u32), Rejection> {
     let cap = &tier.tier.capacity;
-    let Targets { usable_memory, max_util, max_mem } = *targets;
+    let Targets { usable_memory, max_util, max_mem, basis_text } = *targets;
     let mut needs = Vec::new();
     // With storage sold apart the limit is the largest size the
     // tier can be given; without, what it includes.
@@ -98,6 +101,7 @@ pub(super) fn database_needs(
             per_vcpu: ops_per_vcpu,
             share: max_util,
             default_basis: "the database role default ops_per_vcpu",
+            basis_text,
         },
     );
     let split = read_split(component, demand.db_ops_per_s, ops_limit, nodes);
@@ -126,12 +130,16 @@ pub(super) fn database_needs(
             what: "average operations within the CPU baseline",
             needed: replicas.busiest_node_ops / demand.peak_to_average,
             limit: Some(vcpu * ops_per_vcpu * baseline),
-            estimate: Some(format!(
-                "{} vCPU × {} ops/s per vCPU × the {}% baseline",
-                trim_float(vcpu, 2),
-                trim_float(ops_per_vcpu, 0),
-                trim_float(baseline * 100.0, 2)
-            )),
+            estimate: Some(if basis_text {
+                format!(
+                    "{} vCPU × {} ops/s per vCPU × the {}% baseline",
+                    trim_float(vcpu, 2),
+                    trim_float(ops_per_vcpu, 0),
+                    trim_float(baseline * 100.0, 2)
+                )
+            } else {
+                String::new()
+            }),
             role_default: true,
             unit: "ops/s",
             required: None,
@@ -182,6 +190,7 @@ pub(super) fn cache_needs(
             per_vcpu: component.ops_per_vcpu.unwrap_or(DEFAULT_CACHE_OPS_PER_VCPU),
             share: 1.0,
             default_basis: "the cache role default: a tenth of redis-benchmark's 100,000 ops/s per core, redis.io",
+            basis_text: targets.basis_text,
         },
     );
     needs.push(Need {
@@ -254,6 +263,8 @@ struct OpsRule {
     /// The share of that capacity planned on (the utilization cap).
     share: f64,
     default_basis: &'static str,
+    /// Write the basis out (else an estimated limit carries an empty one).
+    basis_text: bool,
 }
 
 /// A tier's operations limit and, where estimated, its basis: the
@@ -269,12 +280,18 @@ fn ops_limit(
         return (Some(ops), cap.estimate_basis("max_ops_per_sec").map(str::to_string));
     }
     let single_threaded = tier.offering.engine.is_some_and(|e| e.single_threaded());
-    let (vcpu, vcpu_basis) = match cap.vcpu {
-        Some(v) => (v, format!("{} vCPU", trim_float(v, 2))),
-        None if single_threaded => {
-            (1.0, "1 core (vCPUs unpublished; the engine runs commands on one thread)".to_string())
-        }
+    let vcpu = match cap.vcpu {
+        Some(v) => v,
+        None if single_threaded => 1.0,
         None => return (None, None),
+    };
+    let limit = Some(vcpu * rule.per_vcpu * rule.share);
+    if !rule.basis_text {
+        return (limit, Some(String::new()));
+    }
+    let vcpu_basis = match cap.vcpu {
+        Some(v) => format!("{} vCPU", trim_float(v, 2)),
+        None => "1 core (vCPUs unpublished; the engine runs commands on one thread)".to_string(),
     };
     let share = if rule.share < 1.0 {
         format!(" × the {:.0}% cap", rule.share * 100.0)
@@ -290,7 +307,7 @@ fn ops_limit(
             rule.default_basis
         },
     );
-    (Some(vcpu * rule.per_vcpu * rule.share), Some(basis))
+    (limit, Some(basis))
 }
 
 /// A tier's connection limit: published, else its engine's own default

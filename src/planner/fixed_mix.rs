@@ -100,9 +100,15 @@ impl<'a> Planner<'a> {
             let Some(tier) = self.catalog.tier(reference) else {
                 return unknown();
             };
-            if let Err(rejection) =
-                check_datastore(component, &tier, &demand, conns, false, Some(*count), self.catalog)
-            {
+            if let Err(rejection) = check_datastore(
+                component,
+                &tier,
+                &demand,
+                conns,
+                Detail::Search,
+                Some(*count),
+                self.catalog,
+            ) {
                 return Some((component.name.clone(), rejection.binding));
             }
         }

@@ -198,12 +198,18 @@ impl<'a> Planner<'a> {
         demand: &Demand,
         connections: f64,
     ) -> Result<ComponentPlan, Infeasible> {
-        let mut check =
-            check_datastore(component, &chosen.tier, demand, connections, true, None, self.catalog)
-                .map_err(|r| infeasible(component, vec![(chosen.tier, r)]))?;
-        if !self.explain {
-            check.sized.explain.clear();
-        }
+        let check = check_datastore(
+            component,
+            &chosen.tier,
+            demand,
+            connections,
+            // The arithmetic only when it is shown: every search step
+            // plans the chosen tier again.
+            if self.explain { Detail::Explain } else { Detail::Chosen },
+            None,
+            self.catalog,
+        )
+        .map_err(|r| infeasible(component, vec![(chosen.tier, r)]))?;
         let pricing = self.instance_pricing(component, &chosen.tier, demand, None);
         let mut plan =
             self.component_plan(component, &chosen.tier, check.sized, pricing, check.warnings);

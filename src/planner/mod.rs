@@ -54,7 +54,7 @@ use charges::{
     required_plans, surplus_charge, surplus_vcpu_hours,
 };
 use compute::ComputeModel;
-use datastore::check_datastore;
+use datastore::{Detail, check_datastore};
 use media::check_media;
 use options::{ComputeOption, pareto};
 use serverless::{ServerlessCost, serverless_cost};

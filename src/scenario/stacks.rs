@@ -151,3 +151,19 @@ pub fn check_stacks(stacks: &[Stack], catalog: &Catalog) -> Vec<String> {
     }
     problems
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The ids help texts list (build.rs's read of stacks/stacks.yaml)
+    /// are the stacks this parser reads, and every one checks clean.
+    #[test]
+    fn shipped_stacks_are_the_ids_build_rs_found() {
+        let stacks = parse_stacks(SHIPPED_STACKS, "stacks/stacks.yaml").unwrap();
+        let ids: Vec<&str> = stacks.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, crate::catalog::STACK_IDS);
+        let catalog = crate::catalog::load().unwrap();
+        assert_eq!(check_stacks(&stacks, &catalog), Vec::<String>::new());
+    }
+}

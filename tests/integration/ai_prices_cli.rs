@@ -385,7 +385,7 @@ fn init_llm_model_writes_a_scenario_priced_at_that_models_prices() {
     let (code, _, stderr) = run(&["init", "-", "--llm", "--model", "nobody/model"]);
     assert_eq!(code, 2);
     assert!(
-        stderr.contains("expected provider/model of a provider with model prices, one of openai, anthropic, gemini"),
+        stderr.contains("expected provider/model of a provider with model prices, one of anthropic, gemini, openai"),
         "{stderr}"
     );
     // A retired model is allowed, with the warning said at once.
