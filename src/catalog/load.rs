@@ -4,28 +4,10 @@
 //! includes this file to parse `tiers/*.yaml` the same way.
 
 use super::{LoadedFile, Problem, Provider};
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// A catalog that cannot be used: every error found, with locations.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CatalogError {
-    pub problems: Vec<Problem>,
-}
-
-impl fmt::Display for CatalogError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&crate::input::problem::error_lines(&self.problems))
-    }
-}
-
-impl std::error::Error for CatalogError {}
-
-impl CatalogError {
-    pub(crate) fn single(problem: Problem) -> Self {
-        CatalogError { problems: vec![problem] }
-    }
-}
+pub type CatalogError = crate::input::problem::Problems;
 
 /// Reads every overlay file named by the paths, in order (folders sorted).
 pub fn overlay_files(paths: &[PathBuf]) -> Result<Vec<LoadedFile>, CatalogError> {
@@ -42,13 +24,13 @@ pub fn overlay_files(paths: &[PathBuf]) -> Result<Vec<LoadedFile>, CatalogError>
 pub fn catalog_paths(path: &Path) -> Result<Vec<PathBuf>, CatalogError> {
     let name = path.display().to_string();
     let meta = std::fs::metadata(path).map_err(|e| {
-        CatalogError::single(Problem::error(&name, None, None, "", &format!("cannot read: {e}")))
+        CatalogError::one(Problem::error(&name, None, None, "", &format!("cannot read: {e}")))
     })?;
     if !meta.is_dir() {
         return Ok(vec![path.to_path_buf()]);
     }
     let entries = std::fs::read_dir(path).map_err(|e| {
-        CatalogError::single(Problem::error(
+        CatalogError::one(Problem::error(
             &name,
             None,
             None,
@@ -62,7 +44,7 @@ pub fn catalog_paths(path: &Path) -> Result<Vec<PathBuf>, CatalogError> {
         .collect();
     files.sort();
     if files.is_empty() {
-        return Err(CatalogError::single(Problem::error(
+        return Err(CatalogError::one(Problem::error(
             &name,
             None,
             None,
@@ -75,7 +57,7 @@ pub fn catalog_paths(path: &Path) -> Result<Vec<PathBuf>, CatalogError> {
 
 /// Reads and parses one catalog file (one provider per YAML document).
 pub fn load_file(path: &Path) -> Result<Vec<LoadedFile>, CatalogError> {
-    let text = crate::input::problem::read_input(path).map_err(CatalogError::single)?;
+    let text = crate::input::problem::read_input(path).map_err(CatalogError::one)?;
     parse_file(&path.display().to_string(), &text)
 }
 
@@ -127,7 +109,7 @@ fn split_documents(text: &str) -> Vec<String> {
 
 fn parse_document(name: &str, text: &str) -> Result<LoadedFile, CatalogError> {
     if text.trim().is_empty() {
-        return Err(CatalogError::single(Problem::error(
+        return Err(CatalogError::one(Problem::error(
             name,
             None,
             None,
