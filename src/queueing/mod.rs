@@ -4,6 +4,7 @@
 
 mod erlang;
 mod model;
+mod quota;
 mod service;
 mod shared;
 mod sizing;
@@ -11,6 +12,7 @@ mod slo;
 
 pub use erlang::{erlang_b, erlang_c};
 pub use model::{Evaluation, MAX_SERVERS, ParamError, Queue, Station, Unstable};
+pub use quota::{DEFAULT_PERIOD_S, Throttling, throttling};
 pub use service::ServiceTime;
 pub use shared::{FlowQueue, SharedCpu, SharedQueue};
 pub use sizing::{SizingError, size};

@@ -27,6 +27,7 @@
 //! flow-equivalent server.
 
 use super::model::{Evaluation, ParamError, Queue, Station, solve_decreasing};
+use super::quota;
 use super::service::ServiceTime;
 
 /// Worker slots beyond which an instance's throughput is taken as
@@ -52,6 +53,9 @@ pub struct SharedCpu {
     io_cv: f64,
     /// `X(1..=W)`, requests per second.
     throughput: Vec<f64>,
+    /// The CFS period when the vCPUs (below one core) are a quota: a
+    /// budget of `vcpu × period` per period (`quota.rs`).
+    quota_period_s: Option<f64>,
 }
 
 impl SharedCpu {
@@ -102,7 +106,28 @@ impl SharedCpu {
             cpu_cv,
             io_cv,
             throughput,
+            quota_period_s: None,
         })
+    }
+
+    /// The vCPUs as a CFS quota with `period_s` (`DEFAULT_PERIOD_S` where the
+    /// platform does not say): below one core a request that finds budget
+    /// runs at full speed and the cgroup pauses when the period's budget is
+    /// spent, instead of always running at `vcpu`. Whole cores never
+    /// throttle a single-core burst and are left as they are.
+    pub fn with_quota(mut self, period_s: f64) -> Result<SharedCpu, ParamError> {
+        if !(period_s.is_finite() && period_s > 0.0) {
+            return Err(ParamError::ServiceTime(period_s));
+        }
+        if self.vcpu < 1.0 && self.cpu_s > 0.0 {
+            self.quota_period_s = Some(period_s);
+        }
+        Ok(self)
+    }
+
+    /// The CFS period when the quota model applies.
+    pub fn quota_period(&self) -> Option<f64> {
+        self.quota_period_s
     }
 
     /// cv of a request's time in its slot when it is the k-th in service.
@@ -163,8 +188,10 @@ impl SharedCpu {
     /// Whether every request runs at one fixed speed whatever the load: one
     /// slot, no more slots than vCPUs, or no CPU. Then the instance is an
     /// M/G/W queue exactly.
+    /// A quota's speed changes with the load, so it is never linear.
     pub fn is_linear(&self) -> bool {
-        self.workers == 1 || self.workers as f64 <= self.vcpu || self.cpu_s == 0.0
+        self.quota_period_s.is_none()
+            && (self.workers == 1 || self.workers as f64 <= self.vcpu || self.cpu_s == 0.0)
     }
 
     /// The instance at `arrival_rate`, or `None` when it is at or past its
@@ -184,6 +211,21 @@ impl SharedCpu {
         // (checked here so that rounding in ρ cannot call λ = X(W) stable).
         if arrival_rate >= instances as f64 * self.max_throughput() {
             return None;
+        }
+        if let Some(period_s) = self.quota_period_s {
+            // Each instance has its own budget at its share of the load;
+            // then the same model at the speed the quota leaves, with the
+            // pauses in the CPU phase's variability.
+            let per_instance = arrival_rate / instances as f64;
+            let t = quota::throttling(period_s, self.vcpu, per_instance, self.cpu_s, self.cpu_cv)?;
+            let at_speed = SharedCpu::with_phases(
+                self.workers,
+                t.speed,
+                (self.cpu_s, t.cpu_cv),
+                (self.held_io_s, self.io_cv),
+            )
+            .ok()?;
+            return at_speed.pooled(instances, arrival_rate);
         }
         if self.is_linear() {
             let station = Station::new(arrival_rate, self.unshared_service_time(), self.cv).ok()?;

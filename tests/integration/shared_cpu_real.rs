@@ -93,9 +93,24 @@ struct Point {
     predicted_p95_ms: Option<f64>,
 }
 
+/// The light-load cv of the fixed-demand calibrations at V = 1, by worker
+/// count: no quota throttles there, so it is the demand's own variability
+/// (a quota's calibration already holds the pauses the model adds).
+fn unthrottled_cv(runs: &[Run]) -> BTreeMap<String, f64> {
+    let mut out = BTreeMap::new();
+    for r in runs {
+        if r.text("demand") == "fixed" && r.num("vcpu") >= 1.0 {
+            out.insert(r.text("workers").to_string(), r.num("alt_cv"));
+        }
+    }
+    out
+}
+
 fn points() -> Vec<Point> {
+    let all = runs();
+    let cvs = unthrottled_cv(&all);
     let mut groups: BTreeMap<(String, String, String, String, String), Vec<Run>> = BTreeMap::new();
-    for run in runs() {
+    for run in all {
         let key = (
             run.text("demand").to_string(),
             run.text("period_us").to_string(),
@@ -112,16 +127,18 @@ fn points() -> Vec<Point> {
             let workers = first.num("workers") as u32;
             let vcpu = first.num("vcpu");
             let period_s = first.num("period_us") / 1e6;
-            let cpu_s = median(runs.iter().map(|r| r.num("cpu_ms_measured")).collect()) / 1e3;
+            // The CPU per request the server spent in the run itself.
+            let cpu_s = median(runs.iter().map(|r| r.num("cpu_ms_run")).collect()) / 1e3;
             let io_s = first.num("io_ms") / 1e3;
             let rate = first.num("rate_rps");
             let cv = match first.text("demand") {
                 "exp" => 1.0,
-                _ => median(runs.iter().map(|r| r.num("alt_cv")).collect()),
+                _ => cvs[first.text("workers")],
             };
             let model = SharedCpu::with_phases(workers, vcpu, (cpu_s, cv), (io_s, cv))
+                .and_then(|m| m.with_quota(period_s))
                 .expect("valid parameters");
-            // The share of the model's X(W) the run was loaded at.
+            // The share of the fluid model's X(W) the run was loaded at.
             let load = first.num("load_fraction");
             let predicted = model
                 .at_rate(rate)
