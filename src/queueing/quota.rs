@@ -49,8 +49,14 @@ pub struct Throttling {
     pub paused: f64,
     /// Share of periods in which the budget runs out.
     pub throttled_periods: f64,
-    /// Mean length of one pause, seconds.
+    /// Mean length of one pause, seconds, and its variance.
     pub mean_pause_s: f64,
+    pub pause_var_s2: f64,
+    /// Share of periods that start with work carried from the last.
+    pub carry_probability: f64,
+    /// Mean work carried into a period beyond what a CPU running at `α`
+    /// all the time would carry, CPU-seconds.
+    pub excess_carry_s: f64,
     /// cv of a request's CPU phase at speed `α`, its pauses included.
     pub cpu_cv: f64,
 }
@@ -71,26 +77,12 @@ pub fn throttling(
     let budget = vcpu * period_s;
     let work = Work::new(cpu_s, cpu_cv);
     let per_period = arrival_rate * period_s;
-    let gamma = lundberg_root(&work, per_period, budget);
-    let terms = PoissonTerms::new(per_period, arrival_rate * budget);
-    // Per count n of a period's arrivals: E[(b − G)+], P(G ≤ b) and
-    // E[e^{−γ(b − G)}; G ≤ b] of their work G.
-    let below: Vec<(f64, f64, f64)> = terms
-        .counts()
-        .map(|n| work.below(n, budget, gamma))
-        .collect();
-    let (mut e0, mut e1) = (0.0, 0.0);
-    for (&(p, _), &(e, f, m)) in terms.weights.iter().zip(&below) {
-        e0 += p * e;
-        e1 += p * (e - (f - m) / gamma);
-    }
-    // Budget conservation: the carry's atom c makes the budget served per
-    // period equal the work arriving.
-    let carried = if e0 - e1 > 0.0 {
-        ((e0 - (budget - per_period * cpu_s)) / (e0 - e1)).clamp(0.0, 1.0)
-    } else {
-        1.0
-    };
+    let Carry {
+        gamma,
+        carried,
+        terms,
+        below,
+    } = Carry::new(&work, arrival_rate, period_s, budget);
     // P(Q + G_n > b): the budget is gone and work is waiting.
     let (mut paused, mut throttled_periods) = (0.0, 0.0);
     for (&(p, between), &(_, f, m)) in terms.weights.iter().zip(&below) {
@@ -120,6 +112,11 @@ pub fn throttling(
     } else {
         0.0
     };
+    // A server that ran at α all the time would carry work from period to
+    // period too: what the budget carries beyond that is the backlog the
+    // time change leaves out (none as P → 0, where α → V).
+    let at_speed = Carry::new(&work, arrival_rate, period_s, speed * period_s);
+    let excess_carry_s = (carried / gamma - at_speed.carried / at_speed.gamma).max(0.0);
     // The pauses met while a request's own work runs: (1/α − 1)·D of pause
     // time, each pause adding its length's second moment over its mean.
     let phase_mean = cpu_s / speed;
@@ -130,8 +127,53 @@ pub fn throttling(
         paused,
         throttled_periods,
         mean_pause_s,
+        pause_var_s2: pause_var,
+        carry_probability: carried,
+        excess_carry_s,
         cpu_cv: (phase_var.sqrt() / phase_mean).min(10.0),
     })
+}
+
+/// The work carried from one period into the next: the stationary
+/// `Q' = max(0, Q + A − b)` as an atom at 0 and an exponential tail
+/// `carried · e^{−γx}`, with the Poisson terms it was summed over.
+struct Carry {
+    gamma: f64,
+    carried: f64,
+    terms: PoissonTerms,
+    /// Per count n of a period's arrivals: E[(b − G)+], P(G ≤ b) and
+    /// E[e^{−γ(b − G)}; G ≤ b] of their work G.
+    below: Vec<(f64, f64, f64)>,
+}
+
+impl Carry {
+    fn new(work: &Work, arrival_rate: f64, period_s: f64, budget: f64) -> Carry {
+        let per_period = arrival_rate * period_s;
+        let gamma = lundberg_root(work, per_period, budget);
+        let terms = PoissonTerms::new(per_period, arrival_rate * budget);
+        let below: Vec<(f64, f64, f64)> = terms
+            .counts()
+            .map(|n| work.below(n, budget, gamma))
+            .collect();
+        let (mut e0, mut e1) = (0.0, 0.0);
+        for (&(p, _), &(e, f, m)) in terms.weights.iter().zip(&below) {
+            e0 += p * e;
+            e1 += p * (e - (f - m) / gamma);
+        }
+        // Budget conservation: the carry's atom makes the budget served
+        // per period equal the work arriving.
+        let carried = if e0 - e1 > 0.0 {
+            ((e0 - (budget - per_period * work.mean)) / (e0 - e1)).clamp(0.0, 1.0)
+        } else {
+            1.0
+        };
+        Carry {
+            gamma,
+            carried,
+            terms,
+            below,
+        }
+    }
 }
 
 /// One request's CPU demand: constant or gamma (mean, cv).
@@ -269,7 +311,9 @@ impl PoissonTerms {
         // Counts far below the budget's share carry no mass in either sum:
         // start 9 sd below it.
         let sd = per_period.sqrt();
-        let first = (per_budget - 9.0 * per_budget.sqrt() - 5.0).max(0.0).floor() as u64;
+        let first = (per_budget - 9.0 * per_budget.sqrt() - 5.0)
+            .max(0.0)
+            .floor() as u64;
         let pmf_at = |x: f64, n: u64| {
             if x <= 0.0 {
                 return if n == 0 { 1.0 } else { 0.0 };
