@@ -308,6 +308,7 @@ fn log_sum_exp(terms: &[f64]) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    use super::super::quota::DEFAULT_PERIOD_S;
     use super::*;
 
     #[test]
@@ -395,6 +396,62 @@ mod tests {
         let pooled = shared.pooled(3, 3.0 * rate).unwrap().mean_response();
         assert!(pooled < alone, "{pooled} vs {alone}");
         assert_eq!(shared.pooled(1, rate).unwrap().mean_response(), alone);
+    }
+
+    #[test]
+    fn a_quota_on_whole_cores_changes_nothing() {
+        let fluid = SharedCpu::new(4, 1.0, 0.011, 0.02, 0.1).unwrap();
+        let quota = fluid.clone().with_quota(DEFAULT_PERIOD_S).unwrap();
+        assert_eq!(quota.quota_period(), None);
+        assert_eq!(quota.at_rate(50.0), fluid.at_rate(50.0));
+        assert!(fluid.clone().with_quota(0.0).is_err());
+    }
+
+    #[test]
+    fn under_a_long_period_a_trickle_runs_at_full_speed() {
+        // Half a core, 100 ms period: a lone 11 ms request finds the 50 ms
+        // budget and takes 11 + 20 ms, not the 22 + 20 of a half-speed CPU.
+        let quota = SharedCpu::new(4, 0.5, 0.011, 0.02, 0.1)
+            .and_then(|s| s.with_quota(DEFAULT_PERIOD_S))
+            .unwrap();
+        let q = quota.at_rate(0.5).unwrap();
+        assert!((q.mean_response() - 0.031).abs() < 1e-3, "{q:?}");
+        // At the budget (λ × 11 ms = 0.5) the load is not served; below the
+        // fluid model's X(W) it is.
+        assert!(quota.at_rate(0.5 / 0.011).is_none());
+        assert!(quota.max_throughput() < 0.5 / 0.011);
+        assert!(quota.at_rate(0.99 * quota.max_throughput()).is_some());
+    }
+
+    #[test]
+    fn a_short_period_is_a_cpu_of_rate_v() {
+        // A 1 ms period under 11 ms requests: the pauses are many and short,
+        // so the instance is the fluid model at V (within a few percent).
+        let fluid = SharedCpu::new(4, 0.5, 0.011, 0.02, 0.1).unwrap();
+        let quota = fluid.clone().with_quota(0.001).unwrap();
+        for share in [0.3, 0.6, 0.85] {
+            let rate = share * fluid.max_throughput();
+            let (f, q) = (fluid.at_rate(rate).unwrap(), quota.at_rate(rate).unwrap());
+            let (pf, pq) = (f.response_percentile(0.95), q.response_percentile(0.95));
+            assert!((pq / pf - 1.0).abs() < 0.1, "{share}: {pq} vs {pf}");
+        }
+    }
+
+    #[test]
+    fn a_longer_period_helps_a_light_load_and_hurts_a_heavy_one() {
+        // The budget lets a burst run at full speed; at high load the long
+        // pauses hold everything waiting behind them.
+        let at = |period: f64, share: f64| {
+            SharedCpu::new(4, 0.5, 0.011, 0.02, 0.1)
+                .and_then(|s| s.with_quota(period))
+                .unwrap()
+                .at_rate(share * 40.0)
+                .unwrap()
+                .response_percentile(0.95)
+        };
+        assert!(at(0.1, 0.3) < at(0.01, 0.3));
+        assert!(at(0.1, 0.3) < at(0.1, 0.85));
+        assert!(at(0.1, 0.85) > 2.0 * at(0.1, 0.3));
     }
 
     #[test]

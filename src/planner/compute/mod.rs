@@ -7,7 +7,9 @@ use super::{Binding, fits};
 use crate::catalog::TierRef;
 use crate::demand::Demand;
 use crate::input::units::trim_float;
-use crate::queueing::{Evaluation, SharedCpu, SharedQueue, Slo, Station, TimeMetric};
+use crate::queueing::{
+    DEFAULT_PERIOD_S, Evaluation, SharedCpu, SharedQueue, Slo, Station, TimeMetric,
+};
 use crate::scenario::{Balancing, Component, ComponentRole, Concurrency, Usl, UslScope};
 
 use super::defaults::{
@@ -250,7 +252,10 @@ impl<'a> ComputeModel<'a> {
                 // only while the CPU is shared.
                 let service_s = cpu_s / vcpu.min(1.0) + held_io_s;
                 if cpu_s + held_io_s > 0.0 {
+                    // A fractional vCPU is sold as a CFS quota; no catalog
+                    // gives its period, so Linux's default (docs/scenarios.md).
                     let shared = SharedCpu::new(model.per_instance, vcpu, cpu_s, held_io_s, cv)
+                        .and_then(|s| s.with_quota(DEFAULT_PERIOD_S))
                         .map_err(|e| reject(Binding::P95, e.to_string()))?;
                     model.shared = (!shared.is_linear()).then_some(shared);
                 }
