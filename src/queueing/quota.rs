@@ -71,7 +71,9 @@ pub fn throttling(
     cpu_cv: f64,
 ) -> Option<Throttling> {
     let busy = arrival_rate * cpu_s;
-    if !(busy < vcpu) || !(period_s > 0.0) || !(cpu_s > 0.0) {
+    // NaN-safe: any NaN input fails one of these.
+    let valid = busy < vcpu && period_s > 0.0 && cpu_s > 0.0;
+    if !valid {
         return None;
     }
     let budget = vcpu * period_s;
