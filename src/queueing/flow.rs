@@ -3,7 +3,6 @@
 
 use super::model::{Queue, solve_decreasing};
 use super::service::ServiceTime;
-use super::shared::SharedCpu;
 
 /// In-slot times whose means are within this ratio are one mixture part.
 const MERGE_RATIO: f64 = 1.25;
@@ -121,7 +120,7 @@ impl FlowQueue {
     /// counts: past saturation more slots change nothing but the queue's
     /// discipline).
     pub(super) fn new(
-        model: &SharedCpu,
+        model: &impl Slots,
         slots: u32,
         instances: u32,
         arrival_rate: f64,
@@ -294,6 +293,19 @@ fn split(mean: f64, cv: f64, residence: f64, pauses: Option<Pauses>) -> [(f64, f
         (1.0 - met, work, (work_var.sqrt() / work).min(10.0)),
         (met, with, ((work_var + sum_var).sqrt() / with).min(10.0)),
     ]
+}
+
+/// What the slots' chain needs of an instance (`shared.rs` implements it).
+pub(super) trait Slots {
+    /// `X(k)`, requests per second with `k` in service.
+    fn throughput(&self, k: u32) -> f64;
+    fn max_throughput(&self) -> f64;
+    /// Squared cv of the departures with every slot busy.
+    fn departure_cv2(&self) -> f64;
+    /// cv of the time in a slot as the k-th in service.
+    fn in_slot_cv(&self, k: u32) -> f64;
+    fn held_io_s(&self) -> f64;
+    fn pauses(&self) -> Option<Pauses>;
 }
 
 /// What a quota's pauses look like from inside a request (`quota.rs`).

@@ -26,7 +26,7 @@
 //! Little's law on the chain (`E[N]/λ`), which is exact for the
 //! flow-equivalent server.
 
-use super::flow::{FlowQueue, Pauses, SharedQueue};
+use super::flow::{FlowQueue, Pauses, SharedQueue, Slots};
 use super::model::{Evaluation, ParamError, Station};
 use super::quota;
 
@@ -132,20 +132,12 @@ impl SharedCpu {
         self.quota_period_s
     }
 
-    pub(super) fn pauses(&self) -> Option<Pauses> {
-        self.pauses
-    }
-
-    pub(super) fn held_io_s(&self) -> f64 {
-        self.held_io_s
-    }
-
     /// cv of a request's time in its slot when it is the k-th in service.
     /// Its CPU residence `k/X(k) − I/O` is its demand (cv of the demand)
     /// stretched by sharing; the stretch follows the others' comings and
     /// goings, so it varies like an exponential (cv 1) would. The held I/O
     /// adds its own variance.
-    pub(super) fn in_slot_cv(&self, k: u32) -> f64 {
+    fn in_slot_cv(&self, k: u32) -> f64 {
         let alone = self.cpu_s / self.vcpu.min(1.0);
         let residence = (k as f64 / self.throughput(k) - self.held_io_s).max(alone);
         if residence + self.held_io_s <= 0.0 {
@@ -163,7 +155,7 @@ impl SharedCpu {
 
     /// Squared cv of the time between departures with every slot busy:
     /// the CPU's demand where it is the bottleneck, the I/O's elsewhere.
-    pub(super) fn departure_cv2(&self) -> f64 {
+    fn departure_cv2(&self) -> f64 {
         if self.cpu_s == 0.0 {
             return self.io_cv.powi(2);
         }
@@ -259,6 +251,32 @@ impl SharedCpu {
                 .map(SharedQueue::Flow);
         }
         FlowQueue::new(self, slots, instances, arrival_rate).map(SharedQueue::Flow)
+    }
+}
+
+impl Slots for SharedCpu {
+    fn throughput(&self, k: u32) -> f64 {
+        SharedCpu::throughput(self, k)
+    }
+
+    fn max_throughput(&self) -> f64 {
+        SharedCpu::max_throughput(self)
+    }
+
+    fn departure_cv2(&self) -> f64 {
+        SharedCpu::departure_cv2(self)
+    }
+
+    fn in_slot_cv(&self, k: u32) -> f64 {
+        SharedCpu::in_slot_cv(self, k)
+    }
+
+    fn held_io_s(&self) -> f64 {
+        self.held_io_s
+    }
+
+    fn pauses(&self) -> Option<Pauses> {
+        self.pauses
     }
 }
 
