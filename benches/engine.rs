@@ -25,6 +25,14 @@ fn shared_cpu(c: &mut Criterion) {
     c.bench_function("shared_cpu/p95_16_workers_at_85pct", |b| {
         b.iter(|| shared.at_rate(0.85 * shared.max_throughput()).unwrap().response_percentile(0.95))
     });
+    // Half a vCPU as a CFS quota (100 ms period), 4 sync workers, 11 ms CPU
+    // + 20 ms I/O: the real-server configuration at 85% of its budget.
+    let quota = capplan::queueing::SharedCpu::new(4, 0.5, 0.011, 0.02, 0.1)
+        .and_then(|s| s.with_quota(capplan::queueing::DEFAULT_PERIOD_S))
+        .unwrap();
+    c.bench_function("shared_cpu/p95_quota_half_vcpu_at_85pct", |b| {
+        b.iter(|| quota.at_rate(black_box(0.85 * 0.5 / 0.011)).unwrap().response_percentile(0.95))
+    });
 }
 
 fn sizing(c: &mut Criterion) {

@@ -3,15 +3,19 @@
 //! server), SLOs and sizing. Units: seconds and per second.
 
 mod erlang;
+mod flow;
 mod model;
+mod quota;
 mod service;
 mod shared;
 mod sizing;
 mod slo;
 
 pub use erlang::{erlang_b, erlang_c};
+pub use flow::{FlowQueue, SharedQueue};
 pub use model::{Evaluation, MAX_SERVERS, ParamError, Queue, Station, Unstable};
+pub use quota::{DEFAULT_PERIOD_S, Throttling, throttling};
 pub use service::ServiceTime;
-pub use shared::{FlowQueue, SharedCpu, SharedQueue};
+pub use shared::SharedCpu;
 pub use sizing::{SizingError, size};
 pub use slo::{Slo, SloError, TimeMetric};

@@ -26,8 +26,9 @@
 //! Little's law on the chain (`E[N]/λ`), which is exact for the
 //! flow-equivalent server.
 
-use super::model::{Evaluation, ParamError, Queue, Station, solve_decreasing};
-use super::service::ServiceTime;
+use super::flow::{FlowQueue, Pauses, SharedQueue, Slots};
+use super::model::{Evaluation, ParamError, Station};
+use super::quota;
 
 /// Worker slots beyond which an instance's throughput is taken as
 /// saturated once it stops changing (hostile worker counts stay cheap).
@@ -35,8 +36,6 @@ const MAX_EXACT_SLOTS: u32 = 4096;
 /// States of the slots' chain evaluated at most; a larger pool is taken as
 /// instances each at its share (round robin: slower, so never optimistic).
 const MAX_CHAIN_STATES: u64 = 1 << 18;
-/// In-slot times whose means are within this ratio are one mixture part.
-const MERGE_RATIO: f64 = 1.25;
 
 /// One instance's workers, vCPUs and per-request demand.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,6 +51,12 @@ pub struct SharedCpu {
     io_cv: f64,
     /// `X(1..=W)`, requests per second.
     throughput: Vec<f64>,
+    /// The CFS period when the vCPUs (below one core) are a quota: a
+    /// budget of `vcpu × period` per period (`quota.rs`).
+    quota_period_s: Option<f64>,
+    /// The pauses in the CPU phase of a quota at one load (set on the model
+    /// at the speed the quota leaves).
+    pauses: Option<Pauses>,
 }
 
 impl SharedCpu {
@@ -93,7 +98,38 @@ impl SharedCpu {
         // The fixed-speed case sees one in-slot time: CPU then I/O.
         let cpu = cpu_s / vcpu.min(1.0);
         let cv = ((cpu * cpu_cv).powi(2) + (held_io_s * io_cv).powi(2)).sqrt() / (cpu + held_io_s);
-        Ok(SharedCpu { workers, vcpu, cpu_s, held_io_s, cv, cpu_cv, io_cv, throughput })
+        Ok(SharedCpu {
+            workers,
+            vcpu,
+            cpu_s,
+            held_io_s,
+            cv,
+            cpu_cv,
+            io_cv,
+            throughput,
+            quota_period_s: None,
+            pauses: None,
+        })
+    }
+
+    /// The vCPUs as a CFS quota with `period_s` (`DEFAULT_PERIOD_S` where the
+    /// platform does not say): below one core a request that finds budget
+    /// runs at full speed and the cgroup pauses when the period's budget is
+    /// spent, instead of always running at `vcpu`. Whole cores never
+    /// throttle a single-core burst and are left as they are.
+    pub fn with_quota(mut self, period_s: f64) -> Result<SharedCpu, ParamError> {
+        if !(period_s.is_finite() && period_s > 0.0) {
+            return Err(ParamError::ServiceTime(period_s));
+        }
+        if self.vcpu < 1.0 && self.cpu_s > 0.0 {
+            self.quota_period_s = Some(period_s);
+        }
+        Ok(self)
+    }
+
+    /// The CFS period when the quota model applies.
+    pub fn quota_period(&self) -> Option<f64> {
+        self.quota_period_s
     }
 
     /// cv of a request's time in its slot when it is the k-th in service.
@@ -150,8 +186,10 @@ impl SharedCpu {
     /// Whether every request runs at one fixed speed whatever the load: one
     /// slot, no more slots than vCPUs, or no CPU. Then the instance is an
     /// M/G/W queue exactly.
+    /// A quota's speed changes with the load, so it is never linear.
     pub fn is_linear(&self) -> bool {
-        self.workers == 1 || self.workers as f64 <= self.vcpu || self.cpu_s == 0.0
+        self.quota_period_s.is_none()
+            && (self.workers == 1 || self.workers as f64 <= self.vcpu || self.cpu_s == 0.0)
     }
 
     /// The instance at `arrival_rate`, or `None` when it is at or past its
@@ -172,6 +210,29 @@ impl SharedCpu {
         if arrival_rate >= instances as f64 * self.max_throughput() {
             return None;
         }
+        if let Some(period_s) = self.quota_period_s {
+            // Each instance has its own budget at its share of the load;
+            // then the same model at the speed the quota leaves, its pauses
+            // falling into the CPU phases.
+            let per_instance = arrival_rate / instances as f64;
+            let t = quota::throttling(period_s, self.vcpu, per_instance, self.cpu_s, self.cpu_cv)?;
+            let mut at_speed = SharedCpu::with_phases(
+                self.workers,
+                t.speed,
+                (self.cpu_s, self.cpu_cv),
+                (self.held_io_s, self.io_cv),
+            )
+            .ok()?;
+            at_speed.pauses = Some(Pauses {
+                share: 1.0 - t.speed,
+                mean_s: t.mean_pause_s,
+                second_s2: t.mean_pause_s.powi(2) + t.pause_var_s2,
+                behind_s: t.excess_carry_s / self.vcpu,
+                behind_second_s2: 2.0 * (t.excess_carry_s / self.vcpu).powi(2)
+                    / t.carry_probability.max(1e-9),
+            });
+            return at_speed.pooled(instances, arrival_rate);
+        }
         if self.is_linear() {
             let station = Station::new(arrival_rate, self.unshared_service_time(), self.cv).ok()?;
             let servers = instances as u64 * self.workers as u64;
@@ -186,6 +247,32 @@ impl SharedCpu {
                 .map(SharedQueue::Flow);
         }
         FlowQueue::new(self, slots, instances, arrival_rate).map(SharedQueue::Flow)
+    }
+}
+
+impl Slots for SharedCpu {
+    fn throughput(&self, k: u32) -> f64 {
+        SharedCpu::throughput(self, k)
+    }
+
+    fn max_throughput(&self) -> f64 {
+        SharedCpu::max_throughput(self)
+    }
+
+    fn departure_cv2(&self) -> f64 {
+        SharedCpu::departure_cv2(self)
+    }
+
+    fn in_slot_cv(&self, k: u32) -> f64 {
+        SharedCpu::in_slot_cv(self, k)
+    }
+
+    fn held_io_s(&self) -> f64 {
+        self.held_io_s
+    }
+
+    fn pauses(&self) -> Option<Pauses> {
+        self.pauses
     }
 }
 
@@ -233,221 +320,9 @@ fn log_sum_exp(terms: &[f64]) -> f64 {
     max + terms.iter().map(|t| (t - max).exp()).sum::<f64>().ln()
 }
 
-/// A stable instance (or least-connections pool of instances) of shared
-/// vCPUs at one arrival rate.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SharedQueue {
-    /// Fixed-speed requests: the exact M/G/c model.
-    Erlang(Queue),
-    /// Load-dependent speed: the flow-equivalent server.
-    Flow(FlowQueue),
-}
-
-impl SharedQueue {
-    pub fn mean_response(&self) -> f64 {
-        match self {
-            SharedQueue::Erlang(q) => q.mean_response(),
-            SharedQueue::Flow(f) => f.mean_response,
-        }
-    }
-
-    /// Mean time before a slot is free.
-    pub fn mean_wait(&self) -> f64 {
-        match self {
-            SharedQueue::Erlang(q) => q.mean_wait(),
-            SharedQueue::Flow(f) => f.wait_probability / f.wait_decay,
-        }
-    }
-
-    /// Probability an arrival finds every slot busy.
-    pub fn wait_probability(&self) -> f64 {
-        match self {
-            SharedQueue::Erlang(q) => q.wait_probability,
-            SharedQueue::Flow(f) => f.wait_probability,
-        }
-    }
-
-    /// Mean time a request holds its slot.
-    pub fn mean_in_slot(&self) -> f64 {
-        self.mean_response() - self.mean_wait()
-    }
-
-    /// Mean share of the slots in use.
-    pub fn slot_occupancy(&self) -> f64 {
-        match self {
-            SharedQueue::Erlang(q) => q.utilization(),
-            SharedQueue::Flow(f) => f.slot_occupancy,
-        }
-    }
-
-    pub fn wait_tail(&self, t: f64) -> f64 {
-        match self {
-            SharedQueue::Erlang(q) => q.wait_tail(t),
-            SharedQueue::Flow(f) => {
-                if t < 0.0 {
-                    1.0
-                } else {
-                    f.wait_probability * (-f.wait_decay * t).exp()
-                }
-            }
-        }
-    }
-
-    pub fn response_tail(&self, t: f64) -> f64 {
-        match self {
-            SharedQueue::Erlang(q) => q.response_tail(t),
-            SharedQueue::Flow(f) => f.response_tail(t),
-        }
-    }
-
-    pub fn wait_percentile(&self, p: f64) -> f64 {
-        match self {
-            SharedQueue::Erlang(q) => q.wait_percentile(p),
-            SharedQueue::Flow(f) => {
-                let tail = 1.0 - p;
-                if tail >= f.wait_probability {
-                    0.0
-                } else {
-                    (f.wait_probability / tail).ln() / f.wait_decay
-                }
-            }
-        }
-    }
-
-    pub fn response_percentile(&self, p: f64) -> f64 {
-        match self {
-            SharedQueue::Erlang(q) => q.response_percentile(p),
-            SharedQueue::Flow(f) => {
-                let target = 1.0 - p;
-                solve_decreasing(|t| f.response_tail(t) - target, f.mean_response)
-            }
-        }
-    }
-}
-
-/// The birth–death chain of the slots and the response-time mixture.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FlowQueue {
-    /// `(probability, in-slot time)` of an arrival that gets a slot at once
-    /// and becomes the k-th request in service on its instance.
-    immediate: Vec<(f64, ServiceTime)>,
-    /// In-slot time of an arrival that has to wait.
-    after_wait: ServiceTime,
-    wait_probability: f64,
-    /// Rate of the conditional (exponential) wait: all slots' departures
-    /// minus arrivals.
-    wait_decay: f64,
-    mean_response: f64,
-    slot_occupancy: f64,
-}
-
-impl FlowQueue {
-    /// The chain of `instances` × `slots` (the workers, capped for hostile
-    /// counts: past saturation more slots change nothing but the queue's
-    /// discipline).
-    fn new(model: &SharedCpu, slots: u32, instances: u32, arrival_rate: f64) -> Option<FlowQueue> {
-        let w = slots as u64;
-        let n_inst = instances as u64;
-        let full = w * n_inst;
-        let full_rate = n_inst as f64 * model.max_throughput();
-        if arrival_rate >= full_rate {
-            return None;
-        }
-        // Departures with `n` in service, spread evenly over the instances.
-        let rate = |n: u64| {
-            let (q, r) = (n / n_inst, n % n_inst);
-            r as f64 * model.throughput((q + 1) as u32)
-                + (n_inst - r) as f64 * model.throughput(q as u32)
-        };
-        // ln p(n) up to the full state, then the geometric tail.
-        let mut ln_p = Vec::with_capacity(full as usize + 1);
-        ln_p.push(0.0);
-        let ln_lambda = arrival_rate.ln();
-        for n in 1..=full {
-            let prev = ln_p[n as usize - 1];
-            ln_p.push(prev + ln_lambda - rate(n).ln());
-        }
-        let rho = arrival_rate / full_rate;
-        let max = ln_p.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        let p: Vec<f64> = ln_p.iter().map(|l| (l - max).exp()).collect();
-        let p_full = p[full as usize];
-        let tail_mass = p_full / (1.0 - rho); // Σ_{n ≥ full}
-        let below: f64 = p[..full as usize].iter().sum();
-        let total = below + tail_mass;
-        let wait_probability = tail_mass / total;
-        // E[min(N, full)] over the chain: the requests in service.
-        let in_service =
-            (p[..full as usize].iter().enumerate().map(|(n, &pn)| n as f64 * pn).sum::<f64>()
-                + full as f64 * tail_mass)
-                / total;
-        // The chain's queue is the M/M one; less variable departures thin
-        // it by the Allen–Cunneen factor (c_a² + c_d²)/2 with Poisson
-        // arrivals (c_a = 1), as the M/G/c model does. 1 when exponential.
-        let variability = (1.0 + model.departure_cv2()) / 2.0;
-        let wait_decay = (full_rate - arrival_rate) / variability;
-        let mean_wait = wait_probability / wait_decay;
-        // Little on the slots: E[min(N, full)] / λ is the mean time in one.
-        let mean_in_slot = in_service / arrival_rate;
-        let mean_response = mean_in_slot + mean_wait;
-        // Arrivals that find n < full busy join an instance with
-        // floor(n / instances) in service: they become request k on it.
-        let mut by_k = vec![0.0; w as usize + 1];
-        for (n, &pn) in p[..full as usize].iter().enumerate() {
-            by_k[(n as u64 / n_inst) as usize + 1] += pn / total;
-        }
-        let slot_mean = |k: u32| k as f64 / model.throughput(k);
-        let raw_mean: f64 = (1..=slots).map(|k| by_k[k as usize] * slot_mean(k)).sum::<f64>()
-            + wait_probability * slot_mean(slots);
-        let scale = mean_in_slot / raw_mean;
-        // The arrivals served at once hold their slot for a mixture of
-        // gammas, one per k. Neighbours whose means differ by less than
-        // MERGE_RATIO become one gamma with their first two moments (the
-        // simulation test bounds the error), so a percentile costs a few
-        // gamma tails per step instead of W.
-        let mut immediate: Vec<(f64, ServiceTime)> = Vec::new();
-        let mut group = (0.0, 0.0, 0.0, 0.0); // mass, Σp·m, Σp·m²(1+cv²), first mean
-        let flush = |g: (f64, f64, f64, f64), out: &mut Vec<(f64, ServiceTime)>| {
-            if g.0 > 0.0 {
-                let mean = g.1 / g.0;
-                let cv = (g.2 / g.0 / (mean * mean) - 1.0).max(0.0).sqrt().min(10.0);
-                out.push((g.0, ServiceTime::new(mean, cv)));
-            }
-        };
-        for k in (1..=slots).filter(|&k| by_k[k as usize] > 0.0) {
-            let (p, mean, cv) = (by_k[k as usize], slot_mean(k) * scale, model.in_slot_cv(k));
-            if group.0 > 0.0 && mean > group.3 * MERGE_RATIO {
-                flush(group, &mut immediate);
-                group = (0.0, 0.0, 0.0, 0.0);
-            }
-            if group.0 == 0.0 {
-                group.3 = mean;
-            }
-            group.0 += p;
-            group.1 += p * mean;
-            group.2 += p * mean * mean * (1.0 + cv * cv);
-        }
-        flush(group, &mut immediate);
-        Some(FlowQueue {
-            immediate,
-            after_wait: ServiceTime::new(slot_mean(slots) * scale, model.in_slot_cv(slots)),
-            wait_probability,
-            wait_decay,
-            mean_response,
-            slot_occupancy: in_service / full as f64,
-        })
-    }
-
-    fn response_tail(&self, t: f64) -> f64 {
-        if t <= 0.0 {
-            return 1.0;
-        }
-        self.immediate.iter().map(|(p, s)| p * s.survival(t)).sum::<f64>()
-            + self.wait_probability * self.after_wait.survival_plus_exponential(self.wait_decay, t)
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use super::super::quota::DEFAULT_PERIOD_S;
     use super::*;
 
     #[test]
@@ -526,6 +401,62 @@ mod tests {
         let pooled = shared.pooled(3, 3.0 * rate).unwrap().mean_response();
         assert!(pooled < alone, "{pooled} vs {alone}");
         assert_eq!(shared.pooled(1, rate).unwrap().mean_response(), alone);
+    }
+
+    #[test]
+    fn a_quota_on_whole_cores_changes_nothing() {
+        let fluid = SharedCpu::new(4, 1.0, 0.011, 0.02, 0.1).unwrap();
+        let quota = fluid.clone().with_quota(DEFAULT_PERIOD_S).unwrap();
+        assert_eq!(quota.quota_period(), None);
+        assert_eq!(quota.at_rate(50.0), fluid.at_rate(50.0));
+        assert!(fluid.clone().with_quota(0.0).is_err());
+    }
+
+    #[test]
+    fn under_a_long_period_a_trickle_runs_at_full_speed() {
+        // Half a core, 100 ms period: a lone 11 ms request finds the 50 ms
+        // budget and takes 11 + 20 ms, not the 22 + 20 of a half-speed CPU.
+        let quota = SharedCpu::new(4, 0.5, 0.011, 0.02, 0.1)
+            .and_then(|s| s.with_quota(DEFAULT_PERIOD_S))
+            .unwrap();
+        let q = quota.at_rate(0.5).unwrap();
+        assert!((q.mean_response() - 0.031).abs() < 1e-3, "{q:?}");
+        // At the budget (λ × 11 ms = 0.5) the load is not served; below the
+        // fluid model's X(W) it is.
+        assert!(quota.at_rate(0.5 / 0.011).is_none());
+        assert!(quota.max_throughput() < 0.5 / 0.011);
+        assert!(quota.at_rate(0.99 * quota.max_throughput()).is_some());
+    }
+
+    #[test]
+    fn a_short_period_is_a_cpu_of_rate_v() {
+        // A 1 ms period under 11 ms requests: the pauses are many and short,
+        // so the instance is the fluid model at V (within a few percent).
+        let fluid = SharedCpu::new(4, 0.5, 0.011, 0.02, 0.1).unwrap();
+        let quota = fluid.clone().with_quota(0.001).unwrap();
+        for share in [0.3, 0.6, 0.85] {
+            let rate = share * fluid.max_throughput();
+            let (f, q) = (fluid.at_rate(rate).unwrap(), quota.at_rate(rate).unwrap());
+            let (pf, pq) = (f.response_percentile(0.95), q.response_percentile(0.95));
+            assert!((pq / pf - 1.0).abs() < 0.1, "{share}: {pq} vs {pf}");
+        }
+    }
+
+    #[test]
+    fn a_longer_period_helps_a_light_load_and_hurts_a_heavy_one() {
+        // The budget lets a burst run at full speed; at high load the long
+        // pauses hold everything waiting behind them.
+        let at = |period: f64, share: f64| {
+            SharedCpu::new(4, 0.5, 0.011, 0.02, 0.1)
+                .and_then(|s| s.with_quota(period))
+                .unwrap()
+                .at_rate(share * 40.0)
+                .unwrap()
+                .response_percentile(0.95)
+        };
+        assert!(at(0.1, 0.3) < at(0.01, 0.3));
+        assert!(at(0.1, 0.3) < at(0.1, 0.85));
+        assert!(at(0.1, 0.85) > 2.0 * at(0.1, 0.3));
     }
 
     #[test]

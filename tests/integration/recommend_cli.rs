@@ -2,7 +2,7 @@
 //! formats, and bad input.
 
 use crate::common::{close, run, run_json, scratch_dir, write_file};
-use capplan::queueing::{Evaluation, Station};
+use capplan::queueing::{DEFAULT_PERIOD_S, SharedCpu};
 
 #[test]
 fn json_contract() {
@@ -135,14 +135,15 @@ fn web_size_holds_its_slo_and_one_fewer_does_not() {
         );
         let n = api["count"].as_u64().unwrap();
         let rps = json["demand"]["peak_rps"].as_f64().unwrap();
-        // Starter: 0.5 vCPU, one worker at half speed: 25 ms of CPU takes 50 ms.
-        let p95 = |instances: u64| match Station::new(rps / instances as f64, 0.05, 1.0)
-            .unwrap()
-            .with_servers(1)
-            .unwrap()
-        {
-            Evaluation::Stable(q) => Some(q.response_percentile(0.95) * 1e3 + 40.0),
-            Evaluation::Unstable(_) => None,
+        // Starter: 0.5 vCPU as a CFS quota (100 ms period), one worker,
+        // 25 ms of CPU: full speed while the period's 50 ms budget lasts.
+        let starter = SharedCpu::new(1, 0.5, 0.025, 0.0, 1.0)
+            .and_then(|s| s.with_quota(DEFAULT_PERIOD_S))
+            .unwrap();
+        let p95 = |instances: u64| {
+            starter
+                .at_rate(rps / instances as f64)
+                .map(|q| q.response_percentile(0.95) * 1e3 + 40.0)
         };
         let at_n = p95(n).unwrap();
         assert!(close(api["p95_ms"].as_f64().unwrap(), at_n, 1e-9));

@@ -3,6 +3,7 @@
 //! target.
 
 use super::*;
+use crate::queueing::DEFAULT_PERIOD_S;
 
 impl<'a> ComputeModel<'a> {
     /// The component on `tier` at `demand`; a tier it cannot run on (no
@@ -113,7 +114,10 @@ impl<'a> ComputeModel<'a> {
         // only while the CPU is shared.
         let service_s = cpu_s / self.vcpu.min(1.0) + held_io_s;
         if cpu_s + held_io_s > 0.0 {
+            // A fractional vCPU is sold as a CFS quota; no catalog gives
+            // its period, so Linux's default (docs/scenarios.md).
             let shared = SharedCpu::new(self.per_instance, self.vcpu, cpu_s, held_io_s, cv)
+                .and_then(|s| s.with_quota(DEFAULT_PERIOD_S))
                 .map_err(|e| self.reject(Binding::P95, e.to_string()))?;
             self.shared = (!shared.is_linear()).then_some(shared);
         }

@@ -168,7 +168,14 @@ impl ComputeModel<'_> {
                         trim_float(station.cv, 2)
                     )
                 });
-                if let Some(shared) = &self.shared {
+                if let Some(period) = self.shared.as_ref().and_then(|s| s.quota_period()) {
+                    explain.push(format!(
+                        "{} vCPU is a CFS quota of {} of CPU per {} period (Linux's default; the catalog gives none): a request runs at full speed until the period's budget is spent, then waits for the next period; that service is the quota's average rate, the queue the quota model (docs/scenarios.md)",
+                        trim_float(self.vcpu, 2),
+                        format_duration(self.vcpu * period),
+                        format_duration(period),
+                    ));
+                } else if let Some(shared) = &self.shared {
                     explain.push(format!(
                         "the {} slots share {} vCPU: that service is a request's time alone; it slows only while more than {} requests are on the CPU (flow-equivalent server): one instance completes {} req/s with 1 in service, at most {} req/s with all {}",
                         self.per_instance,
