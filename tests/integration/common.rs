@@ -74,3 +74,45 @@ offerings:
 "
     )
 }
+
+/// The k6 summary the calibrate examples read.
+pub const K6: &str = "tests/fixtures/calibrate/k6/summary-export.json";
+
+/// Every command with representative arguments, as (name, report schema,
+/// arguments without `--format`): the one table the layout snapshots, the
+/// schema validation and the CSV test all run, so a new command is added
+/// once and checked in every format.
+pub fn every_command() -> Vec<(&'static str, &'static str, Vec<&'static str>)> {
+    vec![
+        ("recommend", "recommend", vec!["recommend", "--users", "5000"]),
+        ("recommend_explain", "recommend", vec!["recommend", "--users", "5000", "--explain"]),
+        ("stages", "stages", vec!["stages"]),
+        ("sweep", "sweep", vec!["sweep", "--from", "1000", "--to", "100000", "--points", "4"]),
+        (
+            "forecast",
+            "forecast",
+            vec!["forecast", "--users", "1000", "--growth", "30%/month", "--months", "12"],
+        ),
+        ("compare", "compare", vec!["compare", "--users", "5000"]),
+        ("tiers_list", "tiers-list", vec!["tiers", "list"]),
+        ("tiers_show", "tiers-show", vec!["tiers", "show", "atlas"]),
+        (
+            "queue",
+            "queue",
+            vec!["queue", "--arrival-rate", "50/s", "--service-time", "80ms", "--servers", "5"],
+        ),
+        (
+            "diff",
+            "diff",
+            vec![
+                "diff",
+                "scenarios/interview-prep-api.yaml",
+                "scenarios/ai-interview-coach.yaml",
+                "--users",
+                "5000",
+            ],
+        ),
+        ("check", "check", vec!["check", "scenarios/interview-prep-api.yaml"]),
+        ("calibrate", "calibrate", vec!["calibrate", K6]),
+    ]
+}

@@ -4,40 +4,18 @@
 
 use crate::common::capplan;
 
-const K6: &str = "tests/fixtures/calibrate/k6/summary-export.json";
-
-/// Every command that prints tables, with arguments that exercise its
-/// widest tables.
+/// Every command that prints tables, from the shared table (calibrate
+/// prints its patch by default: asked for its table here).
 fn commands() -> Vec<(&'static str, Vec<&'static str>)> {
-    vec![
-        ("recommend", vec!["recommend", "--users", "5000"]),
-        ("recommend_explain", vec!["recommend", "--users", "5000", "--explain"]),
-        ("stages", vec!["stages"]),
-        ("sweep", vec!["sweep", "--from", "1000", "--to", "100000", "--points", "4"]),
-        (
-            "forecast",
-            vec!["forecast", "--users", "1000", "--growth", "30%/month", "--months", "12"],
-        ),
-        ("compare", vec!["compare", "--users", "5000"]),
-        ("tiers_list", vec!["tiers", "list"]),
-        ("tiers_show", vec!["tiers", "show", "atlas"]),
-        (
-            "queue",
-            vec!["queue", "--arrival-rate", "50/s", "--service-time", "80ms", "--servers", "5"],
-        ),
-        (
-            "diff",
-            vec![
-                "diff",
-                "scenarios/interview-prep-api.yaml",
-                "scenarios/ai-interview-coach.yaml",
-                "--users",
-                "5000",
-            ],
-        ),
-        ("check", vec!["check", "scenarios/interview-prep-api.yaml"]),
-        ("calibrate", vec!["calibrate", K6, "--format", "table"]),
-    ]
+    crate::common::every_command()
+        .into_iter()
+        .map(|(name, schema, mut args)| {
+            if schema == "calibrate" {
+                args.extend(["--format", "table"]);
+            }
+            (name, args)
+        })
+        .collect()
 }
 
 fn output_at(columns: Option<usize>, args: &[&str]) -> (i32, String) {
