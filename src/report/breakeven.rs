@@ -10,11 +10,17 @@ use serde::Serialize;
 /// The comparison for one web component (JSON field names are a contract).
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ServerlessComparison {
+    /// The web component compared (its scenario name).
     pub component: String,
+    /// The cheapest serverless candidate, `provider/offering/tier`.
     pub serverless_tier: String,
+    /// That serverless tier's cost at the planned load, USD per month.
     pub serverless_monthly_usd: f64,
+    /// The cheapest instance candidate, `provider/offering/tier`.
     pub instances_tier: String,
+    /// Instances of that tier the planned load needs.
     pub instances_count: u32,
+    /// Those instances' cost at the planned load, USD per month.
     pub instances_monthly_usd: f64,
     /// Requests a month above which instances cost less (null: serverless
     /// stays cheaper up to 10⁹ users, or is never cheaper).

@@ -11,17 +11,24 @@ use serde::Serialize;
 /// The comparison: every stack at every user count.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct CompareReport {
+    /// The scenario's name.
     pub scenario: String,
+    /// The user counts asked about, users, in the order given.
     pub users: Vec<f64>,
+    /// Each stack's plans, in the stacks file's order.
     pub stacks: Vec<StackResult>,
     /// The oldest `as_of` among the tiers the plans use.
     pub catalog_as_of: Option<String>,
 }
 
+/// One stack planned at every user count.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct StackResult {
+    /// The stack's id in the stacks file.
     pub id: String,
+    /// The stack's display name; null when the stacks file gives none.
     pub name: Option<String>,
+    /// The plan at each user count, in the order of `users`.
     pub points: Vec<StackPoint>,
     /// The largest user count the stack serves (bisected to 0.1%); null
     /// when it serves none of the counts, or still serves
@@ -40,24 +47,34 @@ impl StackResult {
     }
 }
 
+/// One stack at one user count.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct StackPoint {
+    /// The registered user count planned for, users.
     pub users: f64,
+    /// Whether some mix of the stack's tiers serves the load.
     pub feasible: bool,
     /// The whole bill: instances, charges, usage items and plan fees.
     pub monthly_usd: Option<f64>,
+    /// `monthly_usd` per registered user (at least 1), USD per user per month; null when
+    /// infeasible.
     pub usd_per_user: Option<f64>,
+    /// The chosen tier of each component; empty when infeasible.
     pub components: Vec<StackComponent>,
     /// Items the catalog cannot price at this volume (not in the total).
     pub unpriced: Vec<String>,
+    /// Why no mix serves the load; null when feasible.
     pub error: Option<String>,
 }
 
+/// One component's tier in a stack's plan.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct StackComponent {
+    /// The component's scenario name.
     pub name: String,
     /// `provider/offering/tier`.
     pub tier: String,
+    /// Instances of the tier (the peak for autoscaled groups).
     pub count: u32,
     /// Instances and charges of the component.
     pub monthly_usd: Option<f64>,

@@ -6,15 +6,25 @@ use crate::report::recommend::{RecommendOptions, RecommendReport, recommend};
 use crate::scenario::Scenario;
 use serde::Serialize;
 
+/// One component on both sides.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ComponentDiff {
+    /// The component's scenario name.
     pub name: String,
     /// `2 × render/web/starter`, or null when the side lacks the component.
     pub base: Option<String>,
+    /// The head side's `count × provider/offering/tier`; null when the head lacks the component or
+    /// has no feasible plan.
     pub head: Option<String>,
+    /// The base's instances, USD per month (charges are in `usage`); null when absent, infeasible
+    /// or unpriced.
     pub base_usd: Option<f64>,
+    /// The head's instances, USD per month (charges are in `usage`); null when absent, infeasible
+    /// or unpriced.
     pub head_usd: Option<f64>,
+    /// `head_usd` minus `base_usd`, USD per month (a missing side counts as 0).
     pub delta_usd: f64,
+    /// Whether the tier, the count or the cost differs.
     pub changed: bool,
 }
 
@@ -22,54 +32,77 @@ pub struct ComponentDiff {
 /// both sides: component charges are named `component: charge`.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct LineDiff {
+    /// The line's name (`component: charge` for a component charge).
     pub item: String,
     /// `provider/usage-id` of the price (the head's when both have one).
     pub price: String,
+    /// The catalog's unit of the quantity (e.g. "1M tokens").
     pub unit: String,
+    /// The base's monthly quantity in `unit`; null when the base lacks the line.
     pub base_quantity: Option<f64>,
+    /// The head's monthly quantity in `unit`; null when the head lacks the line.
     pub head_quantity: Option<f64>,
+    /// The base's cost, USD per month; null when the base lacks the line or it is unpriced.
     pub base_usd: Option<f64>,
+    /// The head's cost, USD per month; null when the head lacks the line or it is unpriced.
     pub head_usd: Option<f64>,
     /// Head minus base (a missing or unpriced side counts as 0).
     pub delta_usd: f64,
+    /// Whether the price, the quantity or the cost differs.
     pub changed: bool,
 }
 
+/// Both sides at one user count.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct DiffPoint {
+    /// The registered user count, users.
     pub users: f64,
+    /// The base's ladder stage; null when it has none or is infeasible.
     pub base_stage: Option<String>,
+    /// The head's ladder stage; null when it has none or is infeasible.
     pub head_stage: Option<String>,
+    /// The base's total, USD per month; null when it has no feasible plan.
     pub base_usd: Option<f64>,
+    /// The head's total, USD per month; null when it has no feasible plan.
     pub head_usd: Option<f64>,
     /// Null when either side has no feasible plan.
     pub delta_usd: Option<f64>,
     /// Null when the base costs $0 or either side is infeasible.
     pub delta_pct: Option<f64>,
+    /// Why the base has no feasible plan; null when it has one.
     pub base_error: Option<String>,
+    /// Why the head has no feasible plan; null when it has one.
     pub head_error: Option<String>,
+    /// Every component of either side, matched by name.
     pub components: Vec<ComponentDiff>,
     /// Usage-priced lines and component charges; with the components'
     /// instance costs they add up to the totals.
     pub usage: Vec<LineDiff>,
 }
 
+/// The report behind `capplan diff` (its JSON contract).
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct DiffReport {
+    /// The base side: its scenario path, then ` + ` and each `--tiers-base` overlay.
     pub base: String,
+    /// The head side: its scenario path, then ` + ` and each patch and `--tiers-head` overlay.
     pub head: String,
     /// A given peak rate and the per-user request rate it set on each side.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub base_rate: Option<crate::demand::RateNote>,
+    /// A given peak rate and the per-user request rate it set on the head side.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub head_rate: Option<crate::demand::RateNote>,
+    /// Both sides at each user count, in the order given.
     pub points: Vec<DiffPoint>,
 }
 
 /// A `--fail-above` threshold.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]
 pub enum Threshold {
+    /// An increase in percent of the base's monthly total.
     Percent(f64),
+    /// An increase in USD per month.
     Usd(f64),
 }
 

@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! One module per command's report: the library's JSON contracts, each
 //! built from the planner's results and rendered by the binary.
 

@@ -15,14 +15,19 @@ use serde::Serialize;
 pub struct PriceSource {
     /// `provider/offering/tier` or `provider/usage-id`.
     pub price: String,
+    /// Where the price was published (URL or note); null when the catalog gives none.
     pub source: Option<String>,
+    /// The date the price was checked (YYYY-MM-DD); null when the catalog gives none.
     pub as_of: Option<String>,
+    /// The catalog's confidence in the tier's price: low, medium or high; null when unstated and
+    /// for usage prices.
     pub confidence: Option<&'static str>,
 }
 
 /// The report behind `capplan report` (its JSON contract).
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct PlanReport {
+    /// The scenario's name.
     pub scenario: String,
     /// The day the report was made (`CAPPLAN_TODAY` in tests).
     pub made_on: String,

@@ -8,34 +8,59 @@ use serde::{Deserialize, Serialize};
 /// What to do with a station: evaluate a server count or size for SLOs.
 #[derive(Debug, Clone, PartialEq)]
 pub enum QueueTask {
-    Evaluate { servers: u64 },
-    Size { slos: Vec<Slo> },
+    /// Evaluate the station at a given server count.
+    Evaluate {
+        /// The server count to evaluate (at least 1).
+        servers: u64,
+    },
+    /// Find the fewest servers that meet every SLO.
+    Size {
+        /// The objectives to meet: a percentile or mean of response or wait time, or a maximum
+        /// utilization.
+        slos: Vec<Slo>,
+    },
 }
 
 /// The result of `capplan queue`, one per problem. Times in milliseconds.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct QueueReport {
+    /// The queueing model: "M/M/c" for exponential service (cv 1), "M/G/c" otherwise.
     pub model: &'static str,
+    /// Servers (c): the count given, or the fewest that meet the SLOs in sizing mode.
     pub servers: u64,
+    /// Arrival rate λ, requests per second.
     pub arrival_rate_per_s: f64,
+    /// Mean service time s, ms.
     pub service_time_ms: f64,
+    /// Coefficient of variation of the service time (1 = exponential).
     pub cv: f64,
     /// λ·s, Erlangs: defined even when the queue is unstable.
     pub offered_load_erlangs: f64,
+    /// Whether the queue is stable (utilization below 1); when false every metric below is null.
     pub stable: bool,
+    /// Utilization ρ = λ·s / c, a share 0-1; null when unstable.
     pub utilization: Option<f64>,
+    /// Probability that a request waits for a server, 0-1; null when unstable.
     pub wait_probability: Option<f64>,
+    /// Mean wait in the queue, ms; null when unstable.
     pub mean_wait_ms: Option<f64>,
+    /// Mean response time (wait plus service), ms; null when unstable.
     pub mean_response_ms: Option<f64>,
+    /// Median response time, ms; null when unstable.
     pub p50_response_ms: Option<f64>,
+    /// 90th percentile response time, ms; null when unstable.
     pub p90_response_ms: Option<f64>,
+    /// 95th percentile response time, ms; null when unstable.
     pub p95_response_ms: Option<f64>,
+    /// 99th percentile response time, ms; null when unstable.
     pub p99_response_ms: Option<f64>,
+    /// 95th percentile wait in the queue, ms; null when unstable.
     pub p95_wait_ms: Option<f64>,
     /// Lq, requests waiting on average.
     pub mean_queue_length: Option<f64>,
     /// L, requests in the system on average.
     pub mean_in_system: Option<f64>,
+    /// The fewest servers with utilization below 1 (⌊λ·s⌋ + 1).
     pub min_stable_servers: u64,
     /// The targets, in sizing mode.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -7,11 +7,17 @@ use crate::planner::{Change, Infeasible, Plan, Planner};
 use crate::scenario::Scenario;
 use serde::Serialize;
 
+/// The report behind `capplan recommend` (its JSON contract).
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct RecommendReport {
+    /// The scenario's name.
     pub scenario: String,
+    /// The registered user count planned for, users.
     pub users: f64,
+    /// The load those users put on the system.
     pub demand: DemandSummary,
+    /// The ladder stage this load falls in; null when the scenario has no stages or no stage
+    /// template holds the load.
     pub stage: Option<StageSummary>,
     /// The largest user count at which this same mix is still the
     /// recommendation (null: to 10¹² users); `next_upgrade` is one beyond.
@@ -20,7 +26,9 @@ pub struct RecommendReport {
     /// autoscaled group at its maximum); above `max_users` when another mix
     /// becomes cheaper first.
     pub mix_max_users: Option<f64>,
+    /// The recommended mix, one row per scenario component.
     pub components: Vec<ComponentRow>,
+    /// The scenario's usage-priced items (AI tokens, email, storage...) priced at this load.
     pub usage: Vec<crate::planner::UsageLine>,
     /// Environments besides production (staging, previews), each priced
     /// apart; their cost is in `monthly_usd`.
@@ -28,17 +36,24 @@ pub struct RecommendReport {
     pub environments: Vec<crate::planner::EnvironmentCost>,
     /// Priced components, usage and environments; see `unpriced`.
     pub monthly_usd: f64,
+    /// `monthly_usd` per registered user, USD per user per month (0 at zero users).
     pub usd_per_user: f64,
+    /// Components and charges the catalog does not price (`name (price)`); their cost is left out
+    /// of `monthly_usd`.
     pub unpriced: Vec<String>,
     /// Web components with serverless and instance candidates: both costs
     /// and the break-even request volume.
     pub serverless: Vec<crate::report::breakeven::ServerlessComparison>,
+    /// The next change of mix as the load grows; null when none is due up to 10¹² users or no mix
+    /// serves the load beyond it (then a warning says so).
     pub next_upgrade: Option<NextUpgrade>,
     /// The first stage template of the ladder that holds the load (when the
     /// scenario has templates), its cost against the optimizer's mix.
     pub stage_template: Option<StageTemplate>,
     /// The user count at which the template after it is due.
     pub next_stage: Option<NextStage>,
+    /// Planning warnings: unpriced, low-confidence or old prices, cold starts, purchase options a
+    /// tier lacks, no mix (or stage template) serving a larger load.
     pub warnings: Vec<String>,
     /// The oldest catalog date among the priced entries used.
     pub catalog_as_of: Option<String>,
@@ -59,29 +74,46 @@ pub struct RecommendReport {
     pub current: Option<crate::planner::CurrentMix>,
 }
 
+/// The load and data at the planned user count (rates at the peak hour unless per month).
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct DemandSummary {
+    /// Peak requests per second, req/s.
     pub peak_rps: f64,
+    /// Peak requests per minute, req/min.
     pub peak_rpm: f64,
+    /// Users online at the peak (daily active × peak online ratio), users.
     pub online_users: f64,
+    /// Daily active users (registered × daily active ratio), users.
     pub daily_active_users: f64,
+    /// Stored data (per-user storage plus fixed data), GB.
     pub storage_gb: f64,
+    /// Cache memory wanted (per online user plus hot data), MB.
     pub cache_mb: f64,
+    /// Database operations per second at the peak from web requests and worker jobs, ops/s.
     pub db_ops_per_s: f64,
+    /// Cache operations per second at the peak from web requests and worker jobs, ops/s.
     pub cache_ops_per_s: f64,
+    /// Outbound data, GB per month.
     pub egress_gb_per_month: f64,
+    /// Peak job rate of each workload job class, in scenario order.
     pub peak_jobs_per_s: Vec<JobRate>,
 }
 
+/// One job class's rate.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct JobRate {
+    /// The workload's job class name.
     pub class: String,
+    /// Jobs per second at the peak hour, jobs/s.
     pub per_s: f64,
+    /// Jobs a month (daily jobs × days per month), jobs per month.
     pub per_month: f64,
 }
 
+/// The stage of the scenario's ladder the planned load is in.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct StageSummary {
+    /// The stage's name.
     pub name: String,
     /// 1-based position on the scenario's ladder.
     pub index: usize,
@@ -90,19 +122,30 @@ pub struct StageSummary {
     pub max_users: Option<f64>,
 }
 
+/// One component of the recommended mix.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ComponentRow {
+    /// The component's scenario name.
     pub name: String,
+    /// The component's role: web, worker, database, cache or media.
     pub role: &'static str,
+    /// The catalog provider of the chosen tier.
     pub provider: String,
+    /// The provider's offering of the chosen tier.
     pub offering: String,
+    /// The chosen tier's name in its offering.
     pub tier: String,
+    /// Instances of the tier (the peak for autoscaled groups, peak concurrency for serverless).
     pub count: u32,
+    /// One instance's cost, USD per month; null when the tier is unpriced.
     pub unit_monthly_usd: Option<f64>,
+    /// The instances' cost with the purchase option applied, USD per month; null when unpriced.
     pub monthly_usd: Option<f64>,
     /// The purchase option applied and what it saves against on demand.
     pub purchase_option: &'static str,
+    /// The same instances on demand, USD per month; null when unpriced.
     pub on_demand_monthly_usd: Option<f64>,
+    /// `on_demand_monthly_usd` minus `monthly_usd`, USD per month; null when either is unpriced.
     pub purchase_saving_usd: Option<f64>,
     /// Autoscaled components (count is the peak); null otherwise.
     pub autoscale: Option<AutoscaleRow>,
@@ -119,6 +162,8 @@ pub struct ComponentRow {
     pub occupancy: Option<f64>,
     /// Web: p95 response incl. I/O; worker: p95 queue wait; datastores: null.
     pub p95_ms: Option<f64>,
+    /// The constraint that set the size: p95, utilization, memory, connections, storage, ops,
+    /// credits, min_instances, quota, baseline, high_availability or occupancy.
     pub binding: &'static str,
     /// What the tier's pricing rules add beyond its instances: storage
     /// beyond the included amount, quota overage, CPU credits, egress at
@@ -134,9 +179,14 @@ pub struct ComponentRow {
     /// Burstable or shared CPU: the group against its baselines over the
     /// day; null for dedicated CPUs.
     pub baseline: Option<crate::planner::BaselineUse>,
+    /// Where the tier's price was published; null when the catalog gives none.
     pub source: Option<String>,
+    /// The date the tier's price was checked (YYYY-MM-DD); null when the catalog gives none.
     pub as_of: Option<String>,
+    /// The catalog's confidence in the tier's price (tier, else offering, else provider): low,
+    /// medium or high; null when unstated.
     pub confidence: Option<&'static str>,
+    /// The sizing arithmetic, one step a line; only with `--explain` (or in `capplan report`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub explain: Vec<String>,
 }
@@ -145,14 +195,19 @@ pub struct ComponentRow {
 /// fixed sizing.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct AutoscaleRow {
+    /// Fewest instances in any hour of the day.
     pub min_count: u32,
+    /// Instances running on average over the day.
     pub average_count: f64,
+    /// Most instances in any hour (the row's `count`).
     pub peak_count: u32,
     /// How the provider meters instances: per_second, hourly or monthly.
     pub billing: &'static str,
     /// Instances paid for on average over the day.
     pub billed_count: f64,
+    /// `peak_count` instances all month, USD per month; null when unpriced.
     pub fixed_peak_monthly_usd: Option<f64>,
+    /// `min_count` instances all month, USD per month; null when unpriced.
     pub fixed_min_monthly_usd: Option<f64>,
     /// Fixed peak sizing minus the autoscaled cost.
     pub saving_usd: Option<f64>,
@@ -160,9 +215,12 @@ pub struct AutoscaleRow {
     pub by_hour: Vec<u32>,
 }
 
+/// The first stage template of the ladder that holds the planned load.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct StageTemplate {
+    /// The template's stage name.
     pub name: String,
+    /// 1-based position of the stage on the scenario's ladder.
     pub index: usize,
     /// The template's instances per month (null when unpriced).
     pub monthly_usd: Option<f64>,
@@ -173,16 +231,24 @@ pub struct StageTemplate {
     pub optimizer_saving_usd: Option<f64>,
 }
 
+/// The stage template due after the current one.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct NextStage {
+    /// That stage's name.
     pub name: String,
+    /// The user count at which it is due (one beyond the current template's capacity), users.
     pub at_users: f64,
 }
 
+/// The next change of mix as the load grows.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct NextUpgrade {
+    /// The user count at which the mix changes, users.
     pub at_users: f64,
+    /// The components that change, comma-separated.
     pub component: String,
+    /// What changes, e.g. "api 2 → 3 × standard"; "usage-priced items only" when no tier or count
+    /// does.
     pub change: String,
     /// The next plan's total minus this plan's total (never negative: the
     /// cheapest plan costs no less at a larger load).

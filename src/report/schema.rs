@@ -15,6 +15,7 @@ pub const SCHEMA_VERSION: u32 = 1;
 pub struct Versioned<T> {
     /// The layout version of this document (see `schemas/`).
     pub schema_version: u32,
+    /// The report itself, its fields flattened beside `schema_version`.
     #[serde(flatten)]
     pub report: T,
 }
@@ -27,7 +28,9 @@ pub fn versioned<T>(report: T) -> Versioned<T> {
 /// One `capplan queue --batch` answer that failed: the input line and why.
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct BatchError {
+    /// The 1-based line number of the failing input line.
     pub line: usize,
+    /// Why the line failed (a parse or solve error).
     pub error: String,
 }
 

@@ -13,17 +13,25 @@ use serde::Serialize;
 /// How far a single-value claim may be from the computed value.
 pub const CLAIM_TOLERANCE: f64 = 0.25;
 
+/// One claim a stage's authors made, beside the computed value.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ClaimCheck {
     /// `users`, `rpm`, `jobs_per_day.<class>`, `monthly_usd`.
     pub what: String,
+    /// The claimed value: a number or a `[low, high]` range, in the unit of `what` (users,
+    /// req/min, jobs per day, USD per month).
     pub claimed: ClaimValue,
+    /// The value computed from the template, in the same unit as `claimed`.
     pub computed: f64,
+    /// Whether the claim holds: within 25% of a single value (exactly 0 for a claim of 0), or
+    /// inside a range.
     pub ok: bool,
 }
 
+/// One stage template: what it holds and costs, and its claims checked.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct StageRow {
+    /// The stage's name.
     pub name: String,
     /// 1-based position on the ladder.
     pub index: usize,
@@ -36,13 +44,18 @@ pub struct StageRow {
     pub max_rpm: Option<f64>,
     /// `component: constraint` that fails one user beyond `max_users`.
     pub binding: Option<String>,
+    /// The template's mix, one "count × provider/offering/tier" entry per component.
     pub mix: Vec<String>,
+    /// The stage's claims checked against the computed values; empty when it makes none.
     pub claims: Vec<ClaimCheck>,
 }
 
+/// The report behind `capplan stages` (its JSON contract).
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct StagesReport {
+    /// The scenario's name.
     pub scenario: String,
+    /// Each stage with a template, in ladder order (stages without a mix are left out).
     pub stages: Vec<StageRow>,
 }
 
@@ -55,6 +68,7 @@ fn check_claim(what: String, claimed: ClaimValue, computed: f64) -> ClaimCheck {
     ClaimCheck { what, claimed, computed, ok }
 }
 
+/// Checks every stage template of `scenario` against the catalog.
 pub fn stages(scenario: &Scenario, catalog: &Catalog) -> StagesReport {
     let planner = Planner::new(scenario, catalog);
     let rows = scenario

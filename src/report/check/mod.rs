@@ -19,37 +19,55 @@ use discover::{collect, is_catalog};
 use stale::stale_prices;
 use std::path::{Path, PathBuf};
 
+/// One file `capplan check` looked at.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct CheckedFile {
+    /// The file's path as given or found under a directory.
     pub path: String,
     /// `scenario`, `catalog` or `unknown` (unreadable).
     pub kind: &'static str,
+    /// Whether the file has no error (warnings allowed).
     pub valid: bool,
+    /// Assertion limits evaluated in the file (rows of the report's `assertions`); 0 for
+    /// catalogs and for unreadable or invalid files.
     pub assertions: usize,
 }
 
 /// One limit of one assertion, computed against the limit.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct AssertionResult {
+    /// The scenario file the assertion is in.
     pub file: String,
+    /// The 1-based line of the assertion's `assert` item; null when it cannot be located.
     pub line: Option<usize>,
     /// `users=5000` or `rpm=3000`.
     pub at: String,
     /// `max_monthly_usd`, `max_monthly_usd_p95`, `min_slo_probability`,
     /// `max_usd_per_user`, `stage`, `max_p95_ms`, `feasible`.
     pub check: String,
+    /// The limit as text with its unit: `$50.00` (USD per month), `$0.0100` (USD per user),
+    /// `300 ms`, a probability 0-1, a stage name, `true`/`false`.
     pub limit: String,
+    /// The computed value as text in the limit's unit, with the reason when there is none.
     pub value: String,
+    /// Whether the limit is met.
     pub pass: bool,
 }
 
+/// The report behind `capplan check` (its JSON contract); the exit code follows from it.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct CiReport {
+    /// Every file checked, in the order found.
     pub files: Vec<CheckedFile>,
+    /// Every problem found, each once, located (file, line, column) with its severity.
     pub problems: Vec<Problem>,
+    /// Every limit of every assertion, evaluated.
     pub assertions: Vec<AssertionResult>,
+    /// Problems of error severity (exit 2 when any).
     pub errors: usize,
+    /// Problems of warning severity (they do not fail the check).
     pub warnings: usize,
+    /// Assertion limits not met (exit 1 when any and no error).
     pub failed_assertions: usize,
 }
 

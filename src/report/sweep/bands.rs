@@ -14,7 +14,9 @@ use serde::Serialize;
 /// How a curve's worlds were sampled.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct SampleInfo {
+    /// Sampled worlds per point.
     pub samples: usize,
+    /// The random seed the worlds were drawn with (the same seed gives the same bands).
     pub seed: u64,
 }
 
@@ -87,9 +89,12 @@ pub struct EventMonths {
     pub month: Percentiles,
 }
 
+/// The forecast's events over sampled worlds.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ForecastUncertainty {
+    /// Sampled worlds.
     pub samples: usize,
+    /// The random seed the worlds were drawn with (the same seed gives the same months).
     pub seed: u64,
     /// The growth interval sampled, when it was uncertain.
     pub growth: Option<Interval>,

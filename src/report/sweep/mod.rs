@@ -14,51 +14,70 @@ pub mod bands;
 /// One component at one point.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct SweepCell {
+    /// The component's scenario name.
     pub name: String,
     /// `provider/offering/tier`.
     pub tier: String,
+    /// Instances of the tier (the peak for autoscaled groups).
     pub count: u32,
     /// The instances.
     pub monthly_usd: Option<f64>,
     /// Instances and the charges their tier brings (storage add-ons,
     /// egress, a load balancer); `None` when any is unpriced.
     pub total_monthly_usd: Option<f64>,
+    /// The constraint that set the size (p95, utilization, memory, connections, storage...).
     pub binding: &'static str,
 }
 
 /// One usage-priced item of a plan: its name and monthly cost.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct UsageCost {
+    /// The usage item's scenario name.
     pub name: String,
+    /// Its cost, USD per month; null when the catalog cannot price it.
     pub monthly_usd: Option<f64>,
 }
 
 /// The plan at one user count.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct SweepRow {
+    /// The registered user count, users.
     pub users: f64,
+    /// Peak requests per minute at that count, req/min.
     pub peak_rpm: f64,
+    /// The ladder stage at that count; null when the scenario has no stages or no stage
+    /// template holds the load.
     pub stage: Option<String>,
+    /// Whether some mix of the catalog serves the load.
     pub feasible: bool,
     /// Why no mix serves this point (when not feasible).
     pub error: Option<String>,
+    /// The chosen tier of each component; empty when infeasible.
     pub components: Vec<SweepCell>,
+    /// The priced usage items' cost, USD per month (0 when infeasible).
     pub usage_usd: f64,
     /// The usage-priced items making up `usage_usd`, each priced (null when
     /// unpriced and so not in the sum).
     pub usage: Vec<UsageCost>,
     /// Environments besides production (in `monthly_usd`).
     pub environments_usd: f64,
+    /// The whole bill (instances, charges, usage, environments), USD per month; null when
+    /// infeasible.
     pub monthly_usd: Option<f64>,
+    /// `monthly_usd` per registered user (at least 1), USD per user per month; null when
+    /// infeasible.
     pub usd_per_user: Option<f64>,
     /// With intervals: the cheapest plan's cost over the sampled worlds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub band: Option<bands::CostBand>,
 }
 
+/// The report behind `capplan sweep` (its JSON contract).
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct SweepReport {
+    /// The scenario's name.
     pub scenario: String,
+    /// The oldest `as_of` date (YYYY-MM-DD) of the tiers the rows use; null when none is dated.
     pub catalog_as_of: Option<String>,
     /// A given peak rate and the per-user request rate it set for the run.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -66,6 +85,7 @@ pub struct SweepReport {
     /// With intervals: how the rows' bands were sampled.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sampling: Option<bands::SampleInfo>,
+    /// The plan at each user count, in the order planned.
     pub rows: Vec<SweepRow>,
 }
 
@@ -167,9 +187,15 @@ fn oldest_date(catalog: &Catalog, rows: &[SweepRow]) -> Option<String> {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Growth {
     /// `15%/month`: users × (1 + rate) each month.
-    Compound { rate: f64 },
+    Compound {
+        /// Monthly growth as a fraction (0.15 = 15% a month).
+        rate: f64,
+    },
     /// `+500/month`: users + amount each month.
-    Linear { per_month: f64 },
+    Linear {
+        /// Users added each month (negative: users lost), users per month.
+        per_month: f64,
+    },
 }
 
 impl Growth {
@@ -243,6 +269,8 @@ impl Growth {
         Ok((point, Some(interval)))
     }
 
+    /// Users after `month` months from `start` users, rounded to whole users (linear growth: at
+    /// least 1).
     pub fn users_at(&self, start: f64, month: u32) -> f64 {
         match *self {
             Growth::Compound { rate } => (start * (1.0 + rate).powi(month as i32)).round(),
@@ -254,33 +282,47 @@ impl Growth {
 /// Something that changes between two months.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ForecastEvent {
+    /// The month (0 is the start) at which the change is first seen.
     pub month: u32,
+    /// Registered users that month, users.
     pub users: f64,
     /// `upgrade` (tier or count change), `stage` (ladder change) or `infeasible`.
     pub kind: &'static str,
+    /// The event in one line, with its month and, for an upgrade, its cost.
     pub description: String,
     /// What changes, without the month and cost (`api 1 → 2 × starter`,
     /// `Free → Starter`): the same event in another sampled world.
     pub change: String,
+    /// For an upgrade, the whole bill's change from the month before, USD per month; null for stage
+    /// and infeasible events.
     pub delta_usd: Option<f64>,
 }
 
+/// The plan in one month of the forecast.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ForecastMonth {
+    /// Months since the start (0 is the start).
     pub month: u32,
+    /// The plan at that month's users, its fields flattened.
     #[serde(flatten)]
     pub row: SweepRow,
 }
 
+/// The report behind `capplan forecast` (its JSON contract).
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ForecastReport {
+    /// The scenario's name.
     pub scenario: String,
+    /// The oldest `as_of` date (YYYY-MM-DD) of the tiers the months use; null when none is dated.
     pub catalog_as_of: Option<String>,
     /// A given peak rate at month 0 and the per-user request rate it set.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub given_rate: Option<crate::demand::RateNote>,
+    /// How users grow each month (the median when the growth is a range).
     pub growth: Growth,
+    /// The plan at each month, from month 0 to the last.
     pub months: Vec<ForecastMonth>,
+    /// Upgrades, stage changes and loads no mix serves, in month order.
     pub events: Vec<ForecastEvent>,
     /// With intervals or an uncertain growth: the month of each event over
     /// the sampled worlds.
