@@ -42,8 +42,9 @@ pub struct AssertionResult {
     pub line: Option<usize>,
     /// `users=5000` or `rpm=3000`.
     pub at: String,
-    /// `max_monthly_usd`, `max_monthly_usd_p95`, `min_slo_probability`,
-    /// `max_usd_per_user`, `stage`, `max_p95_ms`, `feasible`.
+    /// Which limit: `max_monthly_usd`, `max_monthly_usd_p95`, `min_slo_probability`,
+    /// `max_usd_per_user`, `current_holds`, `published_limits_only`, `stage`,
+    /// `max_p95_ms`, `feasible`.
     pub check: String,
     /// The limit as text with its unit: `$50.00` (USD per month), `$0.0100` (USD per user),
     /// `300 ms`, a probability 0-1, a stage name, `true`/`false`.
