@@ -280,6 +280,7 @@ impl<'a> Planner<'a> {
             warnings,
             required_plans,
             environments: Vec::new(),
+            margin: Margin::UNKNOWN,
         }
     }
 }

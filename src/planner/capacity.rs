@@ -62,6 +62,12 @@ impl<'a> Planner<'a> {
     /// only grows, so if such an option undercuts the mix anywhere it does
     /// so at its breakpoint: bands narrower than a step are found. Then the
     /// first step that changes is bisected.
+    ///
+    /// Before each step it tries a leap (doubling while leaps land, halved
+    /// when one fails): a plan further on that keeps the mix and costs less
+    /// than any other mix can cost at the last count known to keep it (the
+    /// plan's [`Margin`]) proves the mix is the cheapest everywhere
+    /// between, so those counts need no step.
     pub fn next_change(&self, plan: &Plan, holds_up_to: Option<f64>) -> Option<Change> {
         let key = plan.managed_mix();
         let start = plan.demand.users;
@@ -72,8 +78,11 @@ impl<'a> Planner<'a> {
             let kept = matches!(&plan, Ok(p) if p.managed_mix() == key);
             (kept, plan)
         };
-        let mut breakpoints = Breakpoints::new(self, start);
+        let mut breakpoints = Breakpoints::new();
         let mut good = start;
+        // The margin of the plan at `good`, and the next leap's length.
+        let mut margin = plan.margin;
+        let mut leap = if end < USER_LIMIT { end - 1.0 - good } else { good };
         let (mut bad, mut next) = loop {
             if good >= end {
                 // The fixed-mix bound is conservative where a component's
@@ -87,6 +96,17 @@ impl<'a> Planner<'a> {
                 return None;
             }
             let step = (good * 1.01).floor().max(good + 1.0).min(end);
+            let target = (good + leap).floor().min(end);
+            if target > step {
+                match same(target) {
+                    (true, Ok(at)) if margin.certifies(&at.margin) => {
+                        (good, margin) = (target, at.margin);
+                        leap *= 2.0;
+                    }
+                    _ => leap /= 2.0,
+                }
+                continue;
+            }
             let (kept, at_step) = same(step);
             // What each component of the mix costs at the step bounds what
             // it costs anywhere before it (costs grow with users).
@@ -99,7 +119,14 @@ impl<'a> Planner<'a> {
                 _ => vec![f64::INFINITY; plan.components.len()],
             };
             let mut changed = None;
-            for point in breakpoints.until(self, step, &bound) {
+            // Breakpoints lie strictly between the counts: none between
+            // neighbours.
+            let points = if step - good > 1.0 {
+                breakpoints.until(self, good, step, &bound)
+            } else {
+                vec![]
+            };
+            for point in points {
                 if point > good {
                     match same(point) {
                         (true, _) => good = point,
@@ -112,7 +139,11 @@ impl<'a> Planner<'a> {
             }
             match (changed, kept) {
                 (Some(found), _) => break found,
-                (None, true) => good = step,
+                (None, true) => {
+                    good = step;
+                    margin = at_step.map_or(Margin::UNKNOWN, |p| p.margin);
+                    leap = 2.0 * (good * 0.01).max(1.0);
+                }
                 (None, false) => break (step, at_step),
             }
         };
@@ -158,13 +189,19 @@ struct Ladder<'a> {
 }
 
 /// The breakpoints of every fixed-count instance option of the scenario's
-/// compute components, produced in increasing order on demand.
+/// compute components, produced in increasing order on demand. The
+/// ladders are built when the first step needs them (from the count the
+/// search has reached): a search that only leaps never pays for them.
 struct Breakpoints<'a> {
-    ladders: Vec<Ladder<'a>>,
+    ladders: Option<Vec<Ladder<'a>>>,
 }
 
 impl<'a> Breakpoints<'a> {
-    fn new(planner: &Planner<'a>, start: f64) -> Breakpoints<'a> {
+    fn new() -> Breakpoints<'a> {
+        Breakpoints { ladders: None }
+    }
+
+    fn ladders(planner: &Planner<'a>, start: f64) -> Vec<Ladder<'a>> {
         let demand = demand(planner.scenario, start);
         let mut ladders = Vec::new();
         for (index, component) in planner.scenario.components.iter().enumerate() {
@@ -191,17 +228,18 @@ impl<'a> Breakpoints<'a> {
                 ladders.push(ladder);
             }
         }
-        Breakpoints { ladders }
+        ladders
     }
 
     /// The breakpoints below `limit`, in increasing order, of options that
     /// could undercut their component in the current mix: an option can
     /// only make a mix cheaper where it costs less than the component it
     /// replaces, which costs at most `bound` (per component) before
-    /// `limit`. Each ladder then moves to its next count.
-    fn until(&mut self, planner: &Planner<'a>, limit: f64, bound: &[f64]) -> Vec<f64> {
+    /// `limit`, from `from` on. Each ladder then moves to its next count.
+    fn until(&mut self, planner: &Planner<'a>, from: f64, limit: f64, bound: &[f64]) -> Vec<f64> {
+        let ladders = self.ladders.get_or_insert_with(|| Self::ladders(planner, from));
         let mut points = Vec::new();
-        for ladder in &mut self.ladders {
+        for ladder in ladders {
             while let Some(point) = ladder.holds_up_to.filter(|&p| p < limit) {
                 if ladder.unit_usd * ladder.count as f64 <= bound[ladder.component] * (1.0 + 1e-9) {
                     points.push(point);

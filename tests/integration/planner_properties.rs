@@ -121,3 +121,75 @@ proptest! {
         }
     }
 }
+
+/// Every shipped scenario (the default and `scenarios/**/*.yaml`).
+fn shipped_scenarios() -> Vec<(String, capplan::scenario::ScenarioFile)> {
+    let mut files = vec![("default".to_string(), load_scenario(None).unwrap())];
+    for folder in ["scenarios", "scenarios/examples"] {
+        let mut paths: Vec<_> = std::fs::read_dir(folder)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+            .collect();
+        paths.sort();
+        for path in paths {
+            files.push((path.display().to_string(), load_scenario(Some(&path)).unwrap()));
+        }
+    }
+    files
+}
+
+#[test]
+fn no_other_mix_undercuts_the_margin_at_any_larger_count() {
+    // The next-upgrade search leaps over counts where the plan's margin
+    // proves the mix stays the cheapest; the margin must be a true lower
+    // bound on every other mix's search cost further on, wherever the mix
+    // still holds (once it fails, more of the same tiers is the next mix).
+    let catalog = load().unwrap();
+    let mut compared = 0;
+    for (name, file) in shipped_scenarios() {
+        let planner = Planner::new(&file.scenario, &catalog);
+        for users in [300.0, 5_000.0, 60_000.0] {
+            let Ok(plan) = planner.plan(users) else { continue };
+            for i in 1..=24 {
+                let later = (users * 1.15f64.powi(i)).round();
+                let Ok(other) = planner.plan(later) else { break };
+                if !planner.mix_holds(&plan.mix(), later) {
+                    break;
+                }
+                if other.managed_mix() != plan.managed_mix() {
+                    compared += 1;
+                    assert!(
+                        other.margin.chosen_usd >= plan.margin.others_at_least_usd - 1e-9,
+                        "{name}: at {later} another mix costs {} below the bound {} from {users}",
+                        other.margin.chosen_usd,
+                        plan.margin.others_at_least_usd
+                    );
+                }
+            }
+        }
+    }
+    assert!(compared > 30, "only {compared} other mixes compared");
+}
+
+#[test]
+fn the_next_upgrade_is_the_first_count_whose_mix_differs() {
+    let catalog = load().unwrap();
+    for (name, file) in shipped_scenarios() {
+        let planner = Planner::new(&file.scenario, &catalog);
+        for users in [300.0, 5_000.0] {
+            let Ok(plan) = planner.plan(users) else { continue };
+            let holds = planner.capacity(&plan.mix(), users);
+            let Some(change) = planner.next_change(&plan, holds) else { continue };
+            let at = change.at_users;
+            let differs =
+                |u: f64| planner.plan(u).map_or(true, |p| p.managed_mix() != plan.managed_mix());
+            assert!(differs(at), "{name} from {users}: the mix is kept at the change {at}");
+            // Every count before it keeps the mix: sampled on a fine grid.
+            for i in 0..=60 {
+                let u = (users + (at - 1.0 - users) * i as f64 / 60.0).floor();
+                assert!(!differs(u), "{name} from {users}: the mix changes at {u}, before {at}");
+            }
+        }
+    }
+}
