@@ -11,6 +11,8 @@ use std::collections::HashSet;
 mod offerings;
 #[path = "check/retirement.rs"]
 mod retirement;
+#[path = "check/sources.rs"]
+mod sources;
 
 /// The result of `capplan tiers check` (its JSON contract).
 #[derive(Debug, serde::Serialize, schemars::JsonSchema)]
@@ -63,6 +65,7 @@ pub(crate) fn check_provider(
     };
     checker.provider(&file.provider);
     checker.stale_warnings();
+    checker.sources(&file.provider);
     checker.problems
 }
 

@@ -213,6 +213,7 @@ fn model_prices(
                     above_tokens: threshold * 1000.0,
                     usd: Some(per_million(above)),
                     source: None,
+                    evidence: None,
                 });
             }
         }

@@ -337,6 +337,7 @@ fn blank_provider(id: &str) -> Provider {
         provider: id.to_string(),
         name: None,
         currency: None,
+        sites: Vec::new(),
         source: None,
         as_of: None,
         confidence: None,
