@@ -14,9 +14,11 @@ impl Checker<'_> {
     /// come from the file or the provider it extends; with none known
     /// (a new provider without `sites`) there is nothing to check against.
     pub(super) fn sources(&mut self, p: &Provider) {
-        let mut sites: Vec<&str> = p.sites.iter().map(String::as_str).collect();
-        if let Some(base) = self.base {
-            sites.extend(base.sites.iter().map(String::as_str));
+        let mut sites: Vec<&str> = Vec::new();
+        for site in p.sites.iter().chain(self.base.iter().flat_map(|b| &b.sites)) {
+            if !sites.contains(&site.as_str()) {
+                sites.push(site);
+            }
         }
         if sites.is_empty() {
             return;
