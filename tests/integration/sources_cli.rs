@@ -173,3 +173,51 @@ components:
         assert!(!line.contains("infracost") && !line.contains("karpenter"), "{line}");
     }
 }
+
+/// Each importer's overlay cites the provider's page or file first (a
+/// LiteLLM figure: the provider's page, the table as evidence), so an
+/// imported overlay checks clean over the embedded catalogs.
+#[test]
+fn imported_overlays_cite_the_providers_file_first() {
+    let dir = scratch_dir("sources-imports");
+    let prices = "tests/fixtures/prices";
+    let imports: [(&str, Vec<String>); 3] = [
+        (
+            "litellm",
+            vec![
+                format!("{prices}/litellm-model-prices-excerpt.json"),
+                "--as-of".into(),
+                "2026-11-30".into(),
+            ],
+        ),
+        (
+            "azure-retail",
+            vec![
+                format!("{prices}/azure-retail-eastus2-app-service.json"),
+                "--region".into(),
+                "eastus2".into(),
+                "--as-of".into(),
+                "2026-08-14".into(),
+            ],
+        ),
+        (
+            "digitalocean",
+            vec![
+                format!("{prices}/digitalocean-sizes.json"),
+                "--as-of".into(),
+                "2026-09-29".into(),
+            ],
+        ),
+    ];
+    for (format, args) in imports {
+        let out = dir.join(format!("{format}.yaml")).to_string_lossy().into_owned();
+        let mut full = vec!["tiers", "import", format];
+        full.extend(args.iter().map(String::as_str));
+        full.extend(["--out", &out]);
+        let (code, stdout, stderr) = crate::common::run(&full);
+        assert_eq!(code, 0, "{full:?}\n{stdout}\n{stderr}");
+        let report = run_json(&["tiers", "check", "--tiers", &out, "--format", "json"], 0);
+        let found: Vec<&Value> = source_warnings(&report);
+        assert!(found.is_empty(), "{format}: {found:#?}");
+    }
+}

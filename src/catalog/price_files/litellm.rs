@@ -159,10 +159,16 @@ fn read_models(
             overlay.skip(format!("{provider}: a dated snapshot priced as its undated model"));
             continue;
         }
+        // LiteLLM transcribes the provider's page: the page is the source,
+        // the table that gave the figure its evidence.
         let stamp = Stamp {
-            source: format!("{source}, entry '{}'", model.key),
+            source: format!(
+                "{} (as LiteLLM's table gives it)",
+                provider_page(overlay.base(), provider)
+            ),
             as_of: as_of.to_string(),
             confidence: Confidence::Medium,
+            evidence: Some(format!("{source}, entry '{}'", model.key)),
         };
         for (suffix, price) in &model.prices {
             let mut usage = price.clone();
@@ -318,4 +324,15 @@ mod tests {
         assert_eq!(dated_snapshot_of("gpt-5.4"), None);
         assert_eq!(dated_snapshot_of("gemini-2.5-flash-lite"), None);
     }
+}
+
+/// The provider's own price page: the first reference of its embedded
+/// catalog's `source` (`platform.claude.com/docs/en/about-claude/pricing`).
+fn provider_page(base: &crate::catalog::Catalog, provider: &str) -> String {
+    let source = base.provider(provider).and_then(|p| p.source.as_deref()).unwrap_or(provider);
+    source
+        .split(|c: char| c.is_whitespace() || matches!(c, ';' | ',' | '('))
+        .next()
+        .unwrap_or(source)
+        .to_string()
 }
