@@ -300,6 +300,17 @@ fn same_prices(a: &Model, b: &Model) -> bool {
     figures(a) == figures(b)
 }
 
+/// The provider's own price page: the first reference of its embedded
+/// catalog's `source` (`platform.claude.com/docs/en/about-claude/pricing`).
+fn provider_page(base: &crate::catalog::Catalog, provider: &str) -> String {
+    let source = base.provider(provider).and_then(|p| p.source.as_deref()).unwrap_or(provider);
+    source
+        .split(|c: char| c.is_whitespace() || matches!(c, ';' | ',' | '('))
+        .next()
+        .unwrap_or(source)
+        .to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -324,15 +335,4 @@ mod tests {
         assert_eq!(dated_snapshot_of("gpt-5.4"), None);
         assert_eq!(dated_snapshot_of("gemini-2.5-flash-lite"), None);
     }
-}
-
-/// The provider's own price page: the first reference of its embedded
-/// catalog's `source` (`platform.claude.com/docs/en/about-claude/pricing`).
-fn provider_page(base: &crate::catalog::Catalog, provider: &str) -> String {
-    let source = base.provider(provider).and_then(|p| p.source.as_deref()).unwrap_or(provider);
-    source
-        .split(|c: char| c.is_whitespace() || matches!(c, ';' | ',' | '('))
-        .next()
-        .unwrap_or(source)
-        .to_string()
 }
