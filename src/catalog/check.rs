@@ -11,6 +11,8 @@ use std::collections::HashSet;
 mod offerings;
 #[path = "check/retirement.rs"]
 mod retirement;
+#[path = "check/sources.rs"]
+mod sources;
 
 /// The result of `capplan tiers check` (its JSON contract).
 #[derive(Debug, serde::Serialize, schemars::JsonSchema)]
@@ -21,7 +23,8 @@ pub struct CatalogCheckReport {
     pub problems: Vec<Problem>,
 }
 
-/// Checks every embedded catalog and any overlays; used by `tiers check`.
+/// Checks every embedded catalog and any overlays, their sources too; used
+/// by `tiers check`.
 pub fn check_catalog(files: &[LoadedFile]) -> Vec<Problem> {
     check_catalog_aged(files, STALE_AFTER_DAYS)
 }
@@ -39,7 +42,9 @@ pub fn check_catalog_aged(files: &[LoadedFile], max_age_days: i64) -> Vec<Proble
                 .rev()
                 .find(|f| f.provider.provider == file.provider.provider)
                 .map(|f| &f.provider);
-            check_provider(file, base, max_age_days)
+            let mut problems = check_provider(file, base, max_age_days);
+            problems.extend(check_sources(file, base));
+            problems
         })
         .collect()
 }
@@ -63,6 +68,24 @@ pub(crate) fn check_provider(
     };
     checker.provider(&file.provider);
     checker.stale_warnings();
+    checker.problems
+}
+
+/// Sources that do not begin on the provider's sites. Part of the catalog
+/// checks (`tiers check`, the build, `check FILE.yaml`), not of loading an
+/// overlay to plan with: a negotiated or a guide's price is the user's to
+/// cite, and a plan should not repeat it on every run.
+pub(crate) fn check_sources(file: &LoadedFile, base: Option<&Provider>) -> Vec<Problem> {
+    let mut checker = Checker {
+        file,
+        base,
+        problems: Vec::new(),
+        today: String::new(),
+        max_age_days: 0,
+        unpriced_successors: HashSet::new(),
+        stale: Vec::new(),
+    };
+    checker.sources(&file.provider);
     checker.problems
 }
 

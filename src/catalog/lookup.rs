@@ -187,6 +187,22 @@ impl TierRef<'_> {
         }
     }
 
+    /// What confirms the nearest `source`: the evidence of the level that
+    /// gives it (or of a level below it, which inherits that source).
+    pub fn evidence(&self) -> Option<String> {
+        let levels = [
+            (&self.tier.source, &self.tier.evidence),
+            (&self.offering.source, &self.offering.evidence),
+            (&self.provider.source, &self.provider.evidence),
+        ];
+        for (source, evidence) in levels {
+            if evidence.is_some() || source.is_some() {
+                return evidence.clone();
+            }
+        }
+        None
+    }
+
     /// `render/web/standard`.
     pub fn reference(&self) -> String {
         format!("{}/{}/{}", self.provider.provider, self.offering.id, self.tier.id)

@@ -61,6 +61,7 @@ pub(crate) fn merge_provider(base: &mut Provider, overlay: Provider) {
         provider: _,
         name,
         currency,
+        sites,
         source,
         as_of,
         confidence,
@@ -71,6 +72,12 @@ pub(crate) fn merge_provider(base: &mut Provider, overlay: Provider) {
     } = overlay;
     let stamp = Stamp { source, as_of, confidence, evidence };
     take!(base, name, currency, note);
+    // Sites add: an overlay naming one more site keeps the provider's.
+    for site in sites {
+        if !base.sites.contains(&site) {
+            base.sites.push(site);
+        }
+    }
     for offering in offerings {
         let stamp = stamp.within(
             &offering.source,
@@ -171,6 +178,9 @@ fn merge_offering(base: &mut Offering, over: Offering, stamp: &Stamp) {
         base.requires = requires;
     }
     for (option, mut price) in purchase_options {
+        if price.source.is_none() {
+            price.evidence = price.evidence.or_else(|| stamp.evidence.clone());
+        }
         price.source = price.source.or_else(|| stamp.source.clone());
         price.as_of = price.as_of.or_else(|| stamp.as_of.clone());
         price.confidence = price.confidence.or(stamp.confidence);

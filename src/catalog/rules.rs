@@ -24,6 +24,8 @@ pub struct StoragePricing {
     /// Largest size any tier of the offering can have.
     pub max_gb: Option<f64>,
     pub source: Option<String>,
+    /// Mirrors and secondary posts that confirm `source`.
+    pub evidence: Option<String>,
 }
 
 /// Which storage is billed once a tier's included amount is exceeded.
@@ -138,6 +140,8 @@ pub struct RootVolume {
     /// The size when the component gives none (`root_volume_gb`).
     pub default_gb: f64,
     pub source: Option<String>,
+    /// Mirrors and secondary posts that confirm `source`.
+    pub evidence: Option<String>,
 }
 
 /// A NAT gateway: its hours and the data it processes, and the public
@@ -150,6 +154,8 @@ pub struct NatGateway {
     /// Usage id priced per GB processed.
     pub processed: String,
     pub source: Option<String>,
+    /// Mirrors and secondary posts that confirm `source`.
+    pub evidence: Option<String>,
 }
 
 /// A feature that needs a paid plan of the platform (Render autoscaling
@@ -204,6 +210,8 @@ pub struct HighAvailability {
     pub usable_memory: Option<f64>,
     pub source: Option<String>,
     pub note: Option<String>,
+    /// Mirrors and secondary posts that confirm `source`.
+    pub evidence: Option<String>,
 }
 
 /// Backup storage a database offering bills: backups beyond a free share
@@ -220,6 +228,8 @@ pub struct BackupPricing {
     pub free_share_of_storage: Option<f64>,
     pub source: Option<String>,
     pub note: Option<String>,
+    /// Mirrors and secondary posts that confirm `source`.
+    pub evidence: Option<String>,
 }
 
 /// A tier whose backups differ from its offering's rule.
@@ -251,6 +261,8 @@ pub struct CapacityUnits {
     pub vcpu_per_unit: Option<f64>,
     pub source: Option<String>,
     pub note: Option<String>,
+    /// Mirrors and secondary posts that confirm `source`.
+    pub evidence: Option<String>,
 }
 
 /// Compute billed by use rather than by instances (Railway, Cloud Run,
@@ -277,6 +289,8 @@ pub struct UsageCompute {
     pub scaling: Scaling,
     pub source: Option<String>,
     pub note: Option<String>,
+    /// Mirrors and secondary posts that confirm `source`.
+    pub evidence: Option<String>,
 }
 
 /// One metered resource of usage-priced compute.
@@ -343,6 +357,8 @@ pub struct PlanCredit {
     #[serde(default)]
     pub offerings: Vec<String>,
     pub source: Option<String>,
+    /// Mirrors and secondary posts that confirm `source`.
+    pub evidence: Option<String>,
 }
 
 /// A higher price per token for prompts above a size (Gemini 2.5 Pro,
@@ -359,6 +375,8 @@ pub struct LongContext {
     /// above the threshold: such prompts are unpriced, not priced low.
     pub usd: Option<f64>,
     pub source: Option<String>,
+    /// Mirrors and secondary posts that confirm `source`.
+    pub evidence: Option<String>,
 }
 
 /// Seconds in one unit of a time-metered price: `vCPU-second`, `GB-hour`,

@@ -126,6 +126,10 @@ pub struct Provider {
     pub provider: String,
     pub name: Option<String>,
     pub currency: Option<String>,
+    /// The provider's own web sites (`render.com`, `github.com/superfly`):
+    /// every `source` must begin with a page or file on one of them.
+    #[serde(default)]
+    pub sites: Vec<String>,
     pub source: Option<String>,
     #[serde(default, deserialize_with = "dates::date_text")]
     pub as_of: Option<String>,
@@ -398,6 +402,8 @@ pub struct OptionPrice {
     pub as_of: Option<String>,
     pub confidence: Option<Confidence>,
     pub note: Option<String>,
+    /// Mirrors and secondary posts that confirm `source`.
+    pub evidence: Option<String>,
 }
 
 /// A usage-priced item: quantity × tiered unit price, after a free quota.

@@ -35,6 +35,8 @@ pub struct TierRow {
     pub as_of: Option<String>,
     pub confidence: Option<&'static str>,
     pub note: Option<String>,
+    /// Mirrors and secondary posts that confirm `source`.
+    pub evidence: Option<String>,
 }
 
 impl TierRow {
@@ -102,6 +104,7 @@ impl TierRow {
             as_of: provenance.as_of,
             confidence: provenance.confidence.map(|c| c.as_str()),
             note: provenance.note,
+            evidence: r.evidence(),
         }
     }
 }

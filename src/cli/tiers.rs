@@ -91,7 +91,7 @@ pub fn run(args: TiersArgs) -> Result<Output, Failure> {
             append_warnings(&mut text, &warnings, args.format);
             Ok(Output::ok(text))
         }
-        TiersCommand::Check { paths } => check(&paths, args.format),
+        TiersCommand::Check { paths } => check(&paths, &args.overlays, args.format),
         TiersCommand::Import(import) => {
             super::tiers_import::run(import, &args.overlays, args.format)
         }
@@ -99,7 +99,9 @@ pub fn run(args: TiersArgs) -> Result<Output, Failure> {
     }
 }
 
-fn check(paths: &[PathBuf], format: Format) -> Result<Output, Failure> {
+/// The files named (the embedded catalogs when none), then each `--tiers`
+/// overlay, checked as it would load: over the providers before it.
+fn check(paths: &[PathBuf], overlays: &[PathBuf], format: Format) -> Result<Output, Failure> {
     let mut files: Vec<LoadedFile> = Vec::new();
     let mut problems = Vec::new();
     let mut names = Vec::new();
@@ -121,6 +123,18 @@ fn check(paths: &[PathBuf], format: Format) -> Result<Output, Failure> {
             }
         }
     }
+    for path in overlays {
+        for file in expand_for_check(path, &mut problems) {
+            names.push(file.display().to_string());
+            match catalog::load_file(&file) {
+                Ok(loaded) => files.extend(loaded),
+                Err(e) => problems.extend(e.problems),
+            }
+        }
+    }
+    if !paths.is_empty() {
+        held_to_embedded_sites(&mut files);
+    }
     problems.extend(check_catalog(&files));
     let (errors, warnings) = capplan::input::problem::tally(&problems);
     let report = CatalogCheckReport { errors, warnings, files: names, problems };
@@ -128,6 +142,22 @@ fn check(paths: &[PathBuf], format: Format) -> Result<Output, Failure> {
         render::render(format, &report, || views::tier_check(&report.files, &report.problems))
             .map_err(Failure::input)?;
     Ok(Output { text, code: u8::from(report.errors > 0) })
+}
+
+/// A file is held to the sites of the embedded provider it extends too, as
+/// when it is loaded over it: an overlay checked alone still has its
+/// sources checked.
+fn held_to_embedded_sites(files: &mut [LoadedFile]) {
+    let Ok(embedded) = catalog::load() else { return };
+    for file in files.iter_mut() {
+        if let Some(provider) = embedded.provider(&file.provider.provider) {
+            for site in &provider.sites {
+                if !file.provider.sites.contains(site) {
+                    file.provider.sites.push(site.clone());
+                }
+            }
+        }
+    }
 }
 
 fn expand_for_check(path: &std::path::Path, problems: &mut Vec<Problem>) -> Vec<PathBuf> {

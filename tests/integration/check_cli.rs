@@ -428,7 +428,7 @@ fn max_price_age_warns_on_the_prices_a_plan_uses() {
     let (code, stdout, _) = run_on_day(&["check", "tiers/railway.yaml", "--max-price-age", "100"]);
     assert_eq!(code, 0, "{stdout}");
     assert!(
-        stdout.contains("tiers/railway.yaml:9")
+        stdout.contains("tiers/railway.yaml:11")
             && stdout.contains("as_of 2026-08-07 is 106 days old (more than 100)"),
         "{stdout}"
     );

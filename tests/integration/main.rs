@@ -41,6 +41,7 @@ mod seeds_cli;
 mod shared_cpu_real;
 mod shared_cpu_simulation;
 mod simulation;
+mod sources_cli;
 mod stages_cli;
 mod tiers_cli;
 mod tiers_import;

@@ -71,7 +71,9 @@ fn show_json_contract() {
     assert!(unpriced["monthly_usd"].is_null(), "unpriced is null, never 0");
     let gb = redis["tiers"].as_array().unwrap().iter().find(|r| r["tier"] == "1gb").unwrap();
     assert_eq!(gb["confidence"], "low");
-    assert!(gb["source"].as_str().unwrap().contains("Scaling Guide - Interview Prep API"));
+    // Seen only in a guide: the provider's page, and the guide as evidence.
+    assert!(gb["source"].as_str().unwrap().starts_with("redis.io/pricing"), "{gb}");
+    assert!(gb["evidence"].as_str().unwrap().contains("Scaling Guide - Interview Prep API"));
 
     let ec2 = run_json(&["tiers", "show", "aws/ec2", "--format", "json"], 0);
     let m5_large =

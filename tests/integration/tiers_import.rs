@@ -77,15 +77,18 @@ fn litellm_fixture_prices_are_reproduced_exactly_for_three_models() {
         (0.2, Some((200_000.0, 0.4)), Some(0.5))
     );
     assert_eq!(usage(&catalog, &format!("{g}-output")), (12.0, Some((200_000.0, 18.0)), Some(0.5)));
-    // Every imported price carries its file and date.
+    // Every imported price carries its file and date: the provider's page
+    // as its source, LiteLLM's table (a transcription) as its evidence.
     let (_, item) = catalog.usage(&format!("{a}-input")).unwrap();
     assert_eq!(item.as_of.as_deref(), Some("2026-11-30"));
     let source = item.source.as_deref().unwrap();
+    assert!(source.starts_with("platform.claude.com/docs/en/about-claude/pricing"), "{source}");
+    let evidence = item.evidence.as_deref().unwrap();
     assert!(
-        source.contains("model_prices_and_context_window.json")
-            && source.contains("sha256 ")
-            && source.contains("entry 'claude-sonnet-4-5'"),
-        "{source}"
+        evidence.contains("model_prices_and_context_window.json")
+            && evidence.contains("sha256 ")
+            && evidence.contains("entry 'claude-sonnet-4-5'"),
+        "{evidence}"
     );
     // A new model of a provider with a catalog becomes its usage items.
     assert_eq!(usage(&catalog, "anthropic/claude-sonnet-5-input").0, 2.0);

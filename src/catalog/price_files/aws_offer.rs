@@ -106,10 +106,11 @@ fn read_file(path: &Path, region: &str, overlay: &mut Overlay) -> Result<(), Pri
     let width = header.len();
     let stamp = Stamp {
         source: format!(
-            "AWS Price List offer {offer} version {version} (pricing.us-east-1.amazonaws.com/offers/v1.0/aws/{offer}/{version}/{region}/index.csv), region {region}"
+            "pricing.us-east-1.amazonaws.com/offers/v1.0/aws/{offer}/{version}/{region}/index.csv (AWS Price List offer {offer} version {version}), region {region}"
         ),
         as_of,
         confidence: Confidence::High,
+        evidence: None,
     };
     let mut found: BTreeMap<(&'static str, String), Found> = BTreeMap::new();
     while next(&mut records)? {

@@ -108,11 +108,12 @@ pub(super) fn read(
             };
             let stamp = Stamp {
                 source: format!(
-                    "Azure Retail Prices API page {name} (prices.azure.com/api/retail/prices), region {region}, entry '{}'",
+                    "prices.azure.com/api/retail/prices (Azure Retail Prices API page {name}), region {region}, entry '{}'",
                     text("meterId")
                 ),
                 as_of: as_of.clone(),
                 confidence: Confidence::High,
+                evidence: None,
             };
             let effective = text("effectiveStartDate").get(..10).unwrap_or("").to_string();
             let mut push = |option: Option<PurchaseOption>, usd: f64| {

@@ -71,9 +71,12 @@ pub(super) fn read(
                 ));
             };
             let stamp = Stamp {
-                source: format!("DigitalOcean API GET {endpoint} saved as {name}, entry '{slug}'"),
+                source: format!(
+                    "api.digitalocean.com{endpoint} (DigitalOcean API GET, saved as {name}), entry '{slug}'"
+                ),
                 as_of: as_of.clone(),
                 confidence: Confidence::High,
+                evidence: None,
             };
             let at = [list, index.as_str()];
             let price = if list == "sizes" {

@@ -159,10 +159,16 @@ fn read_models(
             overlay.skip(format!("{provider}: a dated snapshot priced as its undated model"));
             continue;
         }
+        // LiteLLM transcribes the provider's page: the page is the source,
+        // the table that gave the figure its evidence.
         let stamp = Stamp {
-            source: format!("{source}, entry '{}'", model.key),
+            source: format!(
+                "{} (as LiteLLM's table gives it)",
+                provider_page(overlay.base(), provider)
+            ),
             as_of: as_of.to_string(),
             confidence: Confidence::Medium,
+            evidence: Some(format!("{source}, entry '{}'", model.key)),
         };
         for (suffix, price) in &model.prices {
             let mut usage = price.clone();
@@ -213,6 +219,7 @@ fn model_prices(
                     above_tokens: threshold * 1000.0,
                     usd: Some(per_million(above)),
                     source: None,
+                    evidence: None,
                 });
             }
         }
@@ -291,6 +298,17 @@ fn same_prices(a: &Model, b: &Model) -> bool {
             .collect::<Vec<_>>()
     };
     figures(a) == figures(b)
+}
+
+/// The provider's own price page: the first reference of its embedded
+/// catalog's `source` (`platform.claude.com/docs/en/about-claude/pricing`).
+fn provider_page(base: &crate::catalog::Catalog, provider: &str) -> String {
+    let source = base.provider(provider).and_then(|p| p.source.as_deref()).unwrap_or(provider);
+    source
+        .split(|c: char| c.is_whitespace() || matches!(c, ';' | ',' | '('))
+        .next()
+        .unwrap_or(source)
+        .to_string()
 }
 
 #[cfg(test)]

@@ -12,9 +12,12 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 /// Where an imported number comes from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Stamp {
+    /// Begins with the provider's page or file (docs/catalogs.md).
     pub source: String,
     pub as_of: String,
     pub confidence: Confidence,
+    /// A secondary file the figures were read from (LiteLLM's table).
+    pub evidence: Option<String>,
 }
 
 /// One tier's figures as a file gives them. Purchase options are hourly.
@@ -152,6 +155,7 @@ impl<'a> Overlay<'a> {
                         source: Some(stamp.source.clone()),
                         as_of: Some(stamp.as_of.clone()),
                         confidence: Some(stamp.confidence),
+                        evidence: stamp.evidence.clone(),
                         ..OptionPrice::default()
                     },
                 );
@@ -202,6 +206,7 @@ impl<'a> Overlay<'a> {
         tier.source = Some(stamp.source.clone());
         tier.as_of = Some(stamp.as_of.clone());
         tier.confidence = Some(stamp.confidence);
+        tier.evidence = stamp.evidence.clone();
         if existing.is_some() {
             self.updated += 1;
         } else {
@@ -233,6 +238,7 @@ impl<'a> Overlay<'a> {
         usage.source = Some(stamp.source.clone());
         usage.as_of = Some(stamp.as_of.clone());
         usage.confidence = Some(stamp.confidence);
+        usage.evidence = stamp.evidence.clone();
         self.provider_mut(provider).usage.push(usage);
     }
 
@@ -274,10 +280,11 @@ impl<'a> Overlay<'a> {
                 .iter()
                 .map(|s| s.split(", entry ").next().unwrap_or(s).to_string())
                 .collect();
+            // The files first: the provider's own, where the import read it.
             p.source = Some(format!(
-                "capplan tiers import {}: {}",
-                format.name(),
-                files.into_iter().collect::<Vec<_>>().join("; ")
+                "{} (capplan tiers import {})",
+                files.into_iter().collect::<Vec<_>>().join("; "),
+                format.name()
             ));
             p.as_of =
                 dates.into_iter().min_by_key(|d| crate::catalog::parse_date(d).unwrap_or(i64::MAX));
@@ -337,6 +344,7 @@ fn blank_provider(id: &str) -> Provider {
         provider: id.to_string(),
         name: None,
         currency: None,
+        sites: Vec::new(),
         source: None,
         as_of: None,
         confidence: None,
