@@ -14,6 +14,7 @@ mod csv_cli;
 mod current_cli;
 mod curves_cli;
 mod docs_cli;
+mod error_messages;
 mod hostile_cli;
 mod hostile_io;
 mod import_cli;
