@@ -118,31 +118,30 @@ const MAX_BATCH_LINE: usize = 1 << 20;
 /// it was longer; `None` at the end of the input.
 fn next_line(reader: &mut impl BufRead, line: &mut Vec<u8>) -> std::io::Result<Option<bool>> {
     line.clear();
-    let mut too_long = false;
-    let mut read_any = false;
+    // std's read_until and skip_until find the newline with memchr: a
+    // line of gigabytes is skipped at memory speed, and never held.
+    let read = retry(|| reader.by_ref().take(MAX_BATCH_LINE as u64 + 1).read_until(b'\n', line))?;
+    if read == 0 {
+        return Ok(None);
+    }
+    if line.last() == Some(&b'\n') {
+        line.pop();
+        return Ok(Some(false));
+    }
+    if line.len() <= MAX_BATCH_LINE {
+        return Ok(Some(false)); // the last line, without a newline
+    }
+    line.truncate(MAX_BATCH_LINE);
+    retry(|| reader.skip_until(b'\n'))?;
+    Ok(Some(true))
+}
+
+/// A read retried while a signal interrupts it.
+fn retry(mut read: impl FnMut() -> std::io::Result<usize>) -> std::io::Result<usize> {
     loop {
-        let available = match reader.fill_buf() {
-            Ok(buffer) => buffer,
+        match read() {
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        if available.is_empty() {
-            return Ok(read_any.then_some(too_long));
-        }
-        read_any = true;
-        let (chunk, found_end) = match available.iter().position(|&b| b == b'\n') {
-            Some(end) => (&available[..end], true),
-            None => (available, false),
-        };
-        let room = MAX_BATCH_LINE.saturating_sub(line.len());
-        if chunk.len() > room {
-            too_long = true;
-        }
-        line.extend_from_slice(&chunk[..chunk.len().min(room)]);
-        let used = chunk.len() + usize::from(found_end);
-        reader.consume(used);
-        if found_end {
-            return Ok(Some(too_long));
+            other => return other,
         }
     }
 }
@@ -181,7 +180,7 @@ fn batch(file: &std::path::Path) -> Result<Output, Failure> {
     // interactive or stopped producer has every answer so far.
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let mut input = BufReader::with_capacity(64 * 1024, reader);
+    let mut input = BufReader::with_capacity(1 << 20, reader);
     let mut failed = false;
     let mut line = Vec::new();
     let mut number = 0usize;

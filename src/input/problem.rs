@@ -309,6 +309,27 @@ pub fn is_toml(name: &str) -> bool {
     name.to_ascii_lowercase().ends_with(".toml")
 }
 
+/// YAML text parsed after the structure pass ([`structure_problem`]): the
+/// parser is quadratic on deep flow nesting, so no text it did not check
+/// reaches it. A problem is located at the line and column serde gives.
+pub fn from_yaml<T: serde::de::DeserializeOwned>(name: &str, text: &str) -> Result<T, Problem> {
+    if let Some(problem) = structure_problem(name, text) {
+        return Err(problem);
+    }
+    serde_yaml_ng::from_str(text).map_err(|e| {
+        let location = e.location();
+        let message = e.to_string();
+        let message = message.split(" at line ").next().unwrap_or(&message);
+        Problem::error(
+            name,
+            location.as_ref().map(|l| l.line()),
+            location.as_ref().map(|l| l.column()),
+            "",
+            message,
+        )
+    })
+}
+
 /// Strict YAML deserialization that reports every unknown field and every
 /// wrongly typed scalar, not only the first: after each error on a simple
 /// `key: value` line, that line is blanked (keeping line numbers) and the
@@ -402,6 +423,7 @@ const ALLOWED_TAGS: [&str; 7] = ["!!str", "!!int", "!!float", "!!bool", "!!null"
 /// comments are skipped; a bracket inside a plain scalar counts, which only
 /// makes the bound stricter by a level or two.
 pub fn structure_problem(name: &str, text: &str) -> Option<Problem> {
+    let mut aliases = false;
     let mut indents: Vec<usize> = Vec::new();
     let mut flow = 0usize;
     let mut quote: Option<char> = None;
@@ -454,6 +476,7 @@ pub fn structure_problem(name: &str, text: &str) -> Option<Problem> {
                 {
                     block_extra += 1
                 }
+                '*' if at_token_start => aliases = true,
                 '!' if at_token_start => {
                     let tag: String = line[offset..]
                         .chars()
@@ -482,7 +505,105 @@ pub fn structure_problem(name: &str, text: &str) -> Option<Problem> {
             at_token_start = c.is_whitespace() || matches!(c, '[' | '{' | ',' | ':' | '-');
         }
     }
+    // Only a document with aliases can hold more values than its text.
+    if aliases { expansion_problem(name, text) } else { None }
+}
+
+/// The most values a document may hold once its aliases are expanded: far
+/// above any scenario or catalog, low enough that a "billion laughs" file
+/// fails at the alias that crosses it, within a few MB.
+pub const MAX_EXPANDED_VALUES: usize = 100_000;
+
+/// The values of every document counted as the parser expands aliases,
+/// without keeping them; a problem at the alias that passes
+/// [`MAX_EXPANDED_VALUES`]. Other errors are left to the real parse.
+fn expansion_problem(name: &str, text: &str) -> Option<Problem> {
+    use serde::de::DeserializeSeed;
+    let left = std::cell::Cell::new(MAX_EXPANDED_VALUES);
+    for document in serde_yaml_ng::Deserializer::from_str(text) {
+        if let Err(e) = (Count { left: &left }).deserialize(document) {
+            let message = e.to_string();
+            if !message.contains(TOO_MANY_VALUES) {
+                return None;
+            }
+            let at = e.location();
+            return Some(Problem::error(
+                name,
+                at.as_ref().map(|l| l.line()),
+                at.as_ref().map(|l| l.column()),
+                "",
+                &format!("{TOO_MANY_VALUES} (more than {MAX_EXPANDED_VALUES}), repeating this one"),
+            ));
+        }
+    }
     None
+}
+
+const TOO_MANY_VALUES: &str =
+    "more values than any scenario or catalog holds once aliases are expanded";
+
+/// Counts values down from `left`, keeping nothing.
+struct Count<'a> {
+    left: &'a std::cell::Cell<usize>,
+}
+
+impl Count<'_> {
+    fn one<E: serde::de::Error>(&self) -> Result<(), E> {
+        match self.left.get().checked_sub(1) {
+            Some(left) => Ok(self.left.set(left)),
+            None => Err(E::custom(TOO_MANY_VALUES)),
+        }
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Count<'_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Count<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<(), E> {
+        self.one()
+    }
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<(), E> {
+        self.one()
+    }
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<(), E> {
+        self.one()
+    }
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<(), E> {
+        self.one()
+    }
+    fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<(), E> {
+        self.one()
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<(), E> {
+        self.one()
+    }
+    fn visit_none<E: serde::de::Error>(self) -> Result<(), E> {
+        self.one()
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        self.one()?;
+        while seq.next_element_seed(Count { left: self.left })?.is_some() {}
+        Ok(())
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        self.one()?;
+        while map.next_key_seed(Count { left: self.left })?.is_some() {
+            map.next_value_seed(Count { left: self.left })?;
+        }
+        Ok(())
+    }
 }
 
 /// The line of the `---` that starts a second document (after content).
@@ -550,6 +671,22 @@ mod tests {
         let problem = structure_problem("f.yaml", &text).expect("a tag");
         assert_eq!((problem.line, problem.column), (Some(2), Some(6)));
         assert!(structure_problem("f.yaml", &format!("a: \"{long}[[[\"\n")).is_none());
+    }
+
+    #[test]
+    fn an_alias_bomb_is_refused_at_the_alias_that_repeats_too_much() {
+        let mut text = format!("a0: &a0 [{}]\n", vec!["1"; 9].join(","));
+        for i in 1..10 {
+            text.push_str(&format!(
+                "a{i}: &a{i} [{}]\n",
+                vec![format!("*a{}", i - 1); 9].join(",")
+            ));
+        }
+        let problem = structure_problem("bomb.yaml", &format!("{text}b: *a9\n")).expect("a bomb");
+        assert!(problem.message.contains("aliases are expanded"), "{problem}");
+        assert!(problem.line.is_some(), "{problem}");
+        // A few aliases, as a catalog may use them, are fine.
+        assert!(structure_problem("ok.yaml", "a: &x [1, 2]\nb: *x\nc: *x\n").is_none());
     }
 
     #[test]

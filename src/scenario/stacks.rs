@@ -105,10 +105,8 @@ impl Stack {
 
 /// Parses a stacks file (YAML), naming the line of a problem.
 pub fn parse_stacks(text: &str, file: &str) -> Result<Vec<Stack>, String> {
-    let parsed: StackFile = serde_yaml_ng::from_str(text).map_err(|e| match e.location() {
-        Some(at) => format!("{file}:{}:{}: {e}", at.line(), at.column()),
-        None => format!("{file}: {e}"),
-    })?;
+    let parsed: StackFile =
+        crate::input::problem::from_yaml(file, text).map_err(|p| p.to_string())?;
     use crate::input::locate::{Step, line_of};
     let at = |path: &[Step]| match line_of(text, path) {
         Some(line) => format!("{file}:{line}"),
