@@ -549,10 +549,9 @@ struct Count<'a> {
 
 impl Count<'_> {
     fn one<E: serde::de::Error>(&self) -> Result<(), E> {
-        match self.left.get().checked_sub(1) {
-            Some(left) => Ok(self.left.set(left)),
-            None => Err(E::custom(TOO_MANY_VALUES)),
-        }
+        let left = self.left.get().checked_sub(1).ok_or_else(|| E::custom(TOO_MANY_VALUES))?;
+        self.left.set(left);
+        Ok(())
     }
 }
 
@@ -675,7 +674,7 @@ mod tests {
 
     #[test]
     fn an_alias_bomb_is_refused_at_the_alias_that_repeats_too_much() {
-        let mut text = format!("a0: &a0 [{}]\n", vec!["1"; 9].join(","));
+        let mut text = format!("a0: &a0 [{}]\n", ["1"; 9].join(","));
         for i in 1..10 {
             text.push_str(&format!(
                 "a{i}: &a{i} [{}]\n",

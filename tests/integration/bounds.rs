@@ -58,6 +58,8 @@ pub fn measure<S: AsRef<OsStr>>(args: &[S]) -> Measured {
             Ok(())
         });
     }
+    // Reaped by the waitpid loop below (Child::wait would miss the exit stop).
+    #[allow(clippy::zombie_processes)]
     let mut child = command.spawn().expect("capplan starts");
     // Drained while the child runs, so a full pipe never blocks it.
     let drain = |mut pipe: Box<dyn Read + Send>| {

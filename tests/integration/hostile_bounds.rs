@@ -21,7 +21,7 @@ fn default_text() -> String {
 /// Nine anchors, each a list of nine of the one before: 9^10 (3.5 billion)
 /// nodes once expanded, from a 400-byte text.
 fn alias_bomb(leaf: &str) -> String {
-    let mut text = format!("a0: &a0 [{}]\n", vec![leaf; 9].join(","));
+    let mut text = format!("a0: &a0 [{}]\n", [leaf; 9].join(","));
     for i in 1..10 {
         let refs = vec![format!("*a{}", i - 1); 9].join(",");
         text.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
