@@ -1,5 +1,6 @@
 //! `capplan queue`: the Erlang calculator.
 
+use super::batch_input::{Input, MAX_BATCH_LINE, next_line};
 use super::{Failure, Output};
 use crate::render::{self, Format, views};
 use capplan::input::units::{parse_duration, parse_rate};
@@ -7,7 +8,7 @@ use capplan::queueing::{MAX_SERVERS, Slo, Station};
 use capplan::report::queue::{QueueFailure, QueueTask, solve, solve_batch_line};
 use capplan::report::schema::{BatchError, versioned};
 use clap::Args;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Write};
 
 #[derive(Debug, Args)]
 #[command(
@@ -109,43 +110,6 @@ pub fn run(args: QueueArgs) -> Result<Output, Failure> {
     ))
 }
 
-/// The longest batch line read (a problem is a few hundred bytes); the
-/// rest of a longer line is skipped, so memory stays bounded whatever the
-/// input (a 2 GB file of NULs, a line that never ends).
-const MAX_BATCH_LINE: usize = 1 << 20;
-
-/// One line of a batch: its bytes (at most [`MAX_BATCH_LINE`]) and whether
-/// it was longer; `None` at the end of the input.
-fn next_line(reader: &mut impl BufRead, line: &mut Vec<u8>) -> std::io::Result<Option<bool>> {
-    line.clear();
-    // std's read_until and skip_until find the newline with memchr: a
-    // line of gigabytes is skipped at memory speed, and never held.
-    let read = retry(|| reader.by_ref().take(MAX_BATCH_LINE as u64 + 1).read_until(b'\n', line))?;
-    if read == 0 {
-        return Ok(None);
-    }
-    if line.last() == Some(&b'\n') {
-        line.pop();
-        return Ok(Some(false));
-    }
-    if line.len() <= MAX_BATCH_LINE {
-        return Ok(Some(false)); // the last line, without a newline
-    }
-    line.truncate(MAX_BATCH_LINE);
-    retry(|| reader.skip_until(b'\n'))?;
-    Ok(Some(true))
-}
-
-/// A read retried while a signal interrupts it.
-fn retry(mut read: impl FnMut() -> std::io::Result<usize>) -> std::io::Result<usize> {
-    loop {
-        match read() {
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            other => return other,
-        }
-    }
-}
-
 /// JSON Lines in, JSON Lines out, in order: every non-blank line gets one
 /// answer, and a bad line (not UTF-8, not JSON, bad values, too long) is
 /// answered with `{"line": N, "error": "..."}`, the batch goes on, and the
@@ -155,8 +119,8 @@ fn batch(file: &std::path::Path) -> Result<Output, Failure> {
     // Any path the OS accepts (not only UTF-8); messages show it lossily.
     let shown = file.display().to_string();
     let path = shown.as_str();
-    let reader: Box<dyn Read> = if path == "-" {
-        Box::new(std::io::stdin())
+    let reader = if path == "-" {
+        Input::Other(Box::new(std::io::stdin()))
     } else {
         let meta = std::fs::metadata(file)
             .map_err(|e| Failure::input(format!("--batch: cannot open '{path}': {e}")))?;
@@ -170,7 +134,7 @@ fn batch(file: &std::path::Path) -> Result<Output, Failure> {
                 if meta.is_dir() { "a folder" } else { "a device" }
             )));
         }
-        Box::new(
+        Input::File(
             std::fs::File::open(file)
                 .map_err(|e| Failure::input(format!("--batch: cannot open '{path}': {e}")))?,
         )
