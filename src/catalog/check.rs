@@ -113,14 +113,14 @@ struct Stale {
 impl Checker<'_> {
     fn push(&mut self, severity: Severity, path: &[Step], message: String) {
         let field = field_path(path);
-        self.problems.push(Problem {
+        self.problems.push(Problem::new(
             severity,
-            file: self.file.name.clone(),
-            line: line_of(&self.file.text, path),
-            column: None,
-            field,
-            message,
-        });
+            &self.file.name,
+            line_of(&self.file.text, path),
+            None,
+            &field,
+            &message,
+        ));
     }
 
     fn error(&mut self, path: &[Step], message: String) {

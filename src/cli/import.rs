@@ -63,15 +63,14 @@ pub fn run(args: ImportArgs) -> Result<Output, Failure> {
     let mut files = Vec::new();
     for path in &args.files {
         let name = path.display().to_string();
-        let text =
-            std::fs::read_to_string(path).map_err(|e| Failure::input(format!("{name}: {e}")))?;
+        // The bounded reader: a device, a named pipe or a runaway file is
+        // refused instead of read without end.
+        let text = capplan::input::problem::read_text(path, capplan::import::MAX_IMPORT_BYTES)
+            .map_err(|p| Failure::input(p.to_string()))?;
         let format = match &args.format {
             Some(f) => Format::parse(f).expect("clap checks the format"),
-            None => Format::detect(&name, &text).ok_or_else(|| {
-                Failure::input(format!(
-                    "{name}: not a format capplan imports (render.yaml, fly.toml, app.json, Procfile, App Platform spec, docker-compose, Terraform plan JSON); pass --format to say which"
-                ))
-            })?,
+            None => Format::detect(&name, &text)
+                .ok_or_else(|| Failure::input(capplan::import::undetected(&name, &text)))?,
         };
         files.push((name, text, format));
     }

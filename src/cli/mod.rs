@@ -1,6 +1,7 @@
 //! Argument definitions, dispatch and the mapping of outcomes to exit codes:
 //! 0 success, 1 a check failed or no feasible answer, 2 bad input or usage.
 
+mod batch_input;
 mod calibrate;
 mod check;
 mod compare;

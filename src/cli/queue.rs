@@ -1,5 +1,6 @@
 //! `capplan queue`: the Erlang calculator.
 
+use super::batch_input::{Input, MAX_BATCH_LINE, next_line};
 use super::{Failure, Output};
 use crate::render::{self, Format, views};
 use capplan::input::units::{parse_duration, parse_rate};
@@ -7,7 +8,7 @@ use capplan::queueing::{MAX_SERVERS, Slo, Station};
 use capplan::report::queue::{QueueFailure, QueueTask, solve, solve_batch_line};
 use capplan::report::schema::{BatchError, versioned};
 use clap::Args;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Write};
 
 #[derive(Debug, Args)]
 #[command(
@@ -109,44 +110,6 @@ pub fn run(args: QueueArgs) -> Result<Output, Failure> {
     ))
 }
 
-/// The longest batch line read (a problem is a few hundred bytes); the
-/// rest of a longer line is skipped, so memory stays bounded whatever the
-/// input (a 2 GB file of NULs, a line that never ends).
-const MAX_BATCH_LINE: usize = 1 << 20;
-
-/// One line of a batch: its bytes (at most [`MAX_BATCH_LINE`]) and whether
-/// it was longer; `None` at the end of the input.
-fn next_line(reader: &mut impl BufRead, line: &mut Vec<u8>) -> std::io::Result<Option<bool>> {
-    line.clear();
-    let mut too_long = false;
-    let mut read_any = false;
-    loop {
-        let available = match reader.fill_buf() {
-            Ok(buffer) => buffer,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        if available.is_empty() {
-            return Ok(read_any.then_some(too_long));
-        }
-        read_any = true;
-        let (chunk, found_end) = match available.iter().position(|&b| b == b'\n') {
-            Some(end) => (&available[..end], true),
-            None => (available, false),
-        };
-        let room = MAX_BATCH_LINE.saturating_sub(line.len());
-        if chunk.len() > room {
-            too_long = true;
-        }
-        line.extend_from_slice(&chunk[..chunk.len().min(room)]);
-        let used = chunk.len() + usize::from(found_end);
-        reader.consume(used);
-        if found_end {
-            return Ok(Some(too_long));
-        }
-    }
-}
-
 /// JSON Lines in, JSON Lines out, in order: every non-blank line gets one
 /// answer, and a bad line (not UTF-8, not JSON, bad values, too long) is
 /// answered with `{"line": N, "error": "..."}`, the batch goes on, and the
@@ -156,8 +119,8 @@ fn batch(file: &std::path::Path) -> Result<Output, Failure> {
     // Any path the OS accepts (not only UTF-8); messages show it lossily.
     let shown = file.display().to_string();
     let path = shown.as_str();
-    let reader: Box<dyn Read> = if path == "-" {
-        Box::new(std::io::stdin())
+    let reader = if path == "-" {
+        Input::Other(Box::new(std::io::stdin()))
     } else {
         let meta = std::fs::metadata(file)
             .map_err(|e| Failure::input(format!("--batch: cannot open '{path}': {e}")))?;
@@ -171,7 +134,7 @@ fn batch(file: &std::path::Path) -> Result<Output, Failure> {
                 if meta.is_dir() { "a folder" } else { "a device" }
             )));
         }
-        Box::new(
+        Input::File(
             std::fs::File::open(file)
                 .map_err(|e| Failure::input(format!("--batch: cannot open '{path}': {e}")))?,
         )
@@ -181,7 +144,7 @@ fn batch(file: &std::path::Path) -> Result<Output, Failure> {
     // interactive or stopped producer has every answer so far.
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let mut input = BufReader::with_capacity(64 * 1024, reader);
+    let mut input = BufReader::with_capacity(1 << 20, reader);
     let mut failed = false;
     let mut line = Vec::new();
     let mut number = 0usize;

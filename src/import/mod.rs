@@ -119,6 +119,26 @@ impl Format {
     }
 }
 
+/// Why [`Format::detect`] found no format: a YAML syntax error at its line
+/// and column (a broken render.yaml is not "an unknown format"), else the
+/// formats capplan reads.
+pub fn undetected(file: &str, text: &str) -> String {
+    if let Err(e) = serde_yaml_ng::from_str::<serde_yaml_ng::Value>(text)
+        && let Some(at) = e.location()
+    {
+        let message = e.to_string();
+        let message = message.split(" at line ").next().unwrap_or(&message);
+        return format!("{file}:{}:{}: not YAML: {message}", at.line(), at.column());
+    }
+    format!(
+        "{file}: not a format capplan imports (render.yaml, fly.toml, app.json, Procfile, App Platform spec, docker-compose, Terraform plan JSON); pass --format to say which"
+    )
+}
+
+/// Largest platform file `capplan import` reads: a Terraform plan of a
+/// large estate is tens of MB; more is not a platform file.
+pub const MAX_IMPORT_BYTES: usize = 64 * 1024 * 1024;
+
 /// What the command line adds to the files.
 #[derive(Debug, Clone, Default)]
 pub struct ImportOptions {

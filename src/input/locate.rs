@@ -63,11 +63,19 @@ pub fn line_of_item(text: &str, key: &str, index: usize) -> Option<usize> {
 fn matches(line: &str, step: &Step) -> bool {
     let code = line.split(" #").next().unwrap_or(line);
     match step {
-        Step::Key(key) => has_key(code, key).is_some(),
+        Step::Key(key) => has_key(code, key).is_some() || is_table_header(code, key),
         Step::Id(id) => has_value(code, "id", id),
         // Worker jobs are named by their `class`.
         Step::Name(name) => has_value(code, "name", name) || has_value(code, "class", name),
     }
+}
+
+/// Whether the line is a TOML table header `[key]`, `[[key]]` or
+/// `[parent.key]` (a TOML scenario's `[[components]]` holds its list).
+fn is_table_header(code: &str, key: &str) -> bool {
+    let name = code.trim().trim_start_matches('[').trim_end_matches(']').trim();
+    code.trim_start().starts_with('[')
+        && (name == key || name.rsplit('.').next().is_some_and(|last| last.trim() == key))
 }
 
 /// The byte offset just after `key:` or `key =` where `key` stands as a
@@ -120,6 +128,11 @@ mod tests {
         assert_eq!(line_of(DOC, &[Step::Id("nope".into())]), None);
         let toml = "[[components]]\nname = \"api\"\ncpu_ms = -3\n";
         assert_eq!(line_of(toml, &[Step::Name("api".into()), Step::Key("cpu_ms".into())]), Some(3));
+        let toml =
+            "name = \"api\"\n[workload]\ncpu_ms = 1\n[[components]]\nname = \"api\"\ncpu_ms = -3\n";
+        let path =
+            [Step::Key("components".into()), Step::Name("api".into()), Step::Key("cpu_ms".into())];
+        assert_eq!(line_of(toml, &path), Some(6));
         assert_eq!(
             line_of(
                 "  - { id: standard-plus }\n  - { id: standard }\n",

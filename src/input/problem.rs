@@ -24,7 +24,11 @@ pub struct Problem {
 }
 
 impl Problem {
-    pub fn error(
+    /// A problem whose field and message are made [`concise`] here, where
+    /// every problem is built, so that each output (the error line, the
+    /// `check` and `tiers check` tables, JSON) shows the same short text.
+    pub fn new(
+        severity: Severity,
         file: &str,
         line: Option<usize>,
         column: Option<usize>,
@@ -32,13 +36,23 @@ impl Problem {
         message: &str,
     ) -> Self {
         Problem {
-            severity: Severity::Error,
+            severity,
             file: file.to_string(),
             line,
             column,
-            field: field.to_string(),
-            message: message.to_string(),
+            field: concise_field(field),
+            message: concise(message),
         }
+    }
+
+    pub fn error(
+        file: &str,
+        line: Option<usize>,
+        column: Option<usize>,
+        field: &str,
+        message: &str,
+    ) -> Self {
+        Problem::new(Severity::Error, file, line, column, field, message)
     }
 }
 
@@ -55,7 +69,7 @@ impl fmt::Display for Problem {
             write!(f, ": warning")?;
         }
         if !self.field.is_empty() {
-            write!(f, ": {}", concise(&self.field))?;
+            write!(f, ": {}", concise_field(&self.field))?;
         }
         write!(f, ": {}", concise(&self.message))
     }
@@ -74,29 +88,60 @@ const MAX_MESSAGE: usize = 2000;
 /// each `one of ` cut to [`MAX_LISTED`] items with how many more, and the
 /// whole cut at [`MAX_MESSAGE`].
 pub fn concise(message: &str) -> String {
-    let mut out = cut_quoted(message);
-    let mut from = 0;
-    while let Some(found) = out[from..].find("one of ") {
-        let start = from + found + "one of ".len();
-        let rest = &out[start..];
-        // The list runs to the first `;`, `(`, `)` or newline.
-        let end = rest.find([';', '(', ')', '\n']).unwrap_or(rest.len());
-        let items: Vec<&str> = rest[..end].split(", ").collect();
-        if items.len() > MAX_LISTED + 1 {
-            let trailing = if rest[..end].ends_with(' ') { " " } else { "" };
-            let shown = format!(
-                "{}, and {} more{trailing}",
-                items[..MAX_LISTED].join(", "),
-                items.len() - MAX_LISTED
-            );
-            out = format!("{}{shown}{}", &out[..start], &rest[end..]);
-            from = start + shown.len();
-        } else {
-            from = start;
-        }
-    }
+    let mut out = cut_lists(&cut_quoted(message));
     if out.chars().count() > MAX_MESSAGE {
         out = out.chars().take(MAX_MESSAGE).collect::<String>() + "…";
+    }
+    out
+}
+
+/// A field path with each step cut to [`MAX_ECHO`] characters: a path
+/// holds the user's names (`components.NAME.cpu_ms`), which may be huge.
+pub fn concise_field(field: &str) -> String {
+    if field.chars().count() <= MAX_ECHO {
+        return field.to_string();
+    }
+    field
+        .split('.')
+        .map(|step| match step.char_indices().nth(MAX_ECHO) {
+            Some((end, _)) => format!("{}…", &step[..end]),
+            None => step.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+/// Every list of more than [`MAX_LISTED`] + 1 items cut to its first
+/// [`MAX_LISTED`] and how many more. A list is a run of `, `-separated
+/// items without spaces (`a/b, c/d`, `` `x`, `y` ``), whatever introduces
+/// it (`one of `, `offerings: `, `it has: `), so no message needs its own cut.
+fn cut_lists(message: &str) -> String {
+    let parts: Vec<&str> = message.split(", ").collect();
+    let plain = |part: &str| !part.contains([' ', ';', '(', ')', '\n']);
+    let mut out = String::with_capacity(message.len().min(4 * MAX_MESSAGE));
+    let mut i = 0;
+    while i < parts.len() {
+        // The run is parts[i] (text, then its first item) up to the first
+        // later part that holds more than an item (its last item, then text).
+        let mut end = i + 1;
+        while end < parts.len() && plain(parts[end]) {
+            end += 1;
+        }
+        let last = end.min(parts.len() - 1);
+        let items = last - i + 1;
+        if i > 0 {
+            out.push_str(", ");
+        }
+        if items > MAX_LISTED + 1 {
+            out.push_str(&parts[i..i + MAX_LISTED].join(", "));
+            let tail = parts[last];
+            let item_end = tail.find([' ', ';', '(', ')', '\n']).unwrap_or(tail.len());
+            out.push_str(&format!(", and {} more{}", items - MAX_LISTED, &tail[item_end..]));
+            i = last + 1;
+        } else {
+            out.push_str(parts[i]);
+            i += 1;
+        }
     }
     out
 }
@@ -135,12 +180,15 @@ fn cut_quoted(message: &str) -> String {
     out
 }
 
-/// The error-severity problems, one per line: the message of a failed load.
+/// The error-severity problems, one per line and each once (two checks
+/// that find the same fault say it once): the message of a failed load.
 pub fn error_lines(problems: &[Problem]) -> String {
+    let mut seen = std::collections::HashSet::new();
     problems
         .iter()
         .filter(|p| p.severity == Severity::Error)
         .map(|p| p.to_string())
+        .filter(|line| seen.insert(line.clone()))
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -199,6 +247,13 @@ pub const MAX_INPUT_BYTES: usize = 10 * 1024 * 1024;
 
 /// Reads an input file as UTF-8 text within [`MAX_INPUT_BYTES`].
 pub fn read_input(path: &std::path::Path) -> Result<String, Problem> {
+    read_text(path, MAX_INPUT_BYTES)
+}
+
+/// Reads a regular file as UTF-8 text of at most `limit` bytes: the one
+/// reader of every document capplan parses whole (a device, a named pipe
+/// or a file past the limit is a located error, never read without end).
+pub fn read_text(path: &std::path::Path, limit: usize) -> Result<String, Problem> {
     let name = path.display().to_string();
     let fail = |message: String| Problem::error(&name, None, None, "", &message);
     let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read: {e}")))?;
@@ -212,28 +267,35 @@ pub fn read_input(path: &std::path::Path) -> Result<String, Problem> {
     }
     let too_big = |size: u64| {
         fail(format!(
-            "the file is {:.1} MB; scenario and catalog files are limited to {} MB",
+            "the file is {:.1} MB; files of this kind are limited to {} MB",
             size as f64 / 1048576.0,
-            MAX_INPUT_BYTES / 1048576
+            limit / 1048576
         ))
     };
-    if meta.len() as usize > MAX_INPUT_BYTES {
+    if meta.len() as usize > limit {
         return Err(too_big(meta.len()));
     }
     // Stop at the limit even if the file grows while it is read.
     use std::io::Read;
     let mut bytes = Vec::new();
     std::fs::File::open(path)
-        .and_then(|f| f.take(MAX_INPUT_BYTES as u64 + 1).read_to_end(&mut bytes))
+        .and_then(|f| f.take(limit as u64 + 1).read_to_end(&mut bytes))
         .map_err(|e| fail(format!("cannot read: {e}")))?;
-    if bytes.len() > MAX_INPUT_BYTES {
+    if bytes.len() > limit {
         return Err(too_big(bytes.len() as u64));
     }
     let text = String::from_utf8(bytes).map_err(|e| {
-        fail(format!(
-            "the file is not UTF-8 text (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        ))
+        // Located like any other problem: the line and column of the byte.
+        let valid =
+            std::str::from_utf8(&e.as_bytes()[..e.utf8_error().valid_up_to()]).unwrap_or_default();
+        let line_start = valid.rfind('\n').map_or(0, |i| i + 1);
+        Problem::error(
+            &name,
+            Some(valid.matches('\n').count() + 1),
+            Some(valid[line_start..].chars().count() + 1),
+            "",
+            "the file is not UTF-8 text (an invalid byte here)",
+        )
     })?;
     // A UTF-8 byte-order mark is not part of the document.
     Ok(match text.strip_prefix('\u{feff}') {
@@ -245,6 +307,27 @@ pub fn read_input(path: &std::path::Path) -> Result<String, Problem> {
 /// Whether a file name says TOML (any case: `app.TOML`).
 pub fn is_toml(name: &str) -> bool {
     name.to_ascii_lowercase().ends_with(".toml")
+}
+
+/// YAML text parsed after the structure pass ([`structure_problem`]): the
+/// parser is quadratic on deep flow nesting, so no text it did not check
+/// reaches it. A problem is located at the line and column serde gives.
+pub fn from_yaml<T: serde::de::DeserializeOwned>(name: &str, text: &str) -> Result<T, Problem> {
+    if let Some(problem) = structure_problem(name, text) {
+        return Err(problem);
+    }
+    serde_yaml_ng::from_str(text).map_err(|e| {
+        let location = e.location();
+        let message = e.to_string();
+        let message = message.split(" at line ").next().unwrap_or(&message);
+        Problem::error(
+            name,
+            location.as_ref().map(|l| l.line()),
+            location.as_ref().map(|l| l.column()),
+            "",
+            message,
+        )
+    })
 }
 
 /// Strict YAML deserialization that reports every unknown field and every
@@ -340,6 +423,7 @@ const ALLOWED_TAGS: [&str; 7] = ["!!str", "!!int", "!!float", "!!bool", "!!null"
 /// comments are skipped; a bracket inside a plain scalar counts, which only
 /// makes the bound stricter by a level or two.
 pub fn structure_problem(name: &str, text: &str) -> Option<Problem> {
+    let mut aliases = false;
     let mut indents: Vec<usize> = Vec::new();
     let mut flow = 0usize;
     let mut quote: Option<char> = None;
@@ -392,6 +476,7 @@ pub fn structure_problem(name: &str, text: &str) -> Option<Problem> {
                 {
                     block_extra += 1
                 }
+                '*' if at_token_start => aliases = true,
                 '!' if at_token_start => {
                     let tag: String = line[offset..]
                         .chars()
@@ -420,7 +505,104 @@ pub fn structure_problem(name: &str, text: &str) -> Option<Problem> {
             at_token_start = c.is_whitespace() || matches!(c, '[' | '{' | ',' | ':' | '-');
         }
     }
+    // Only a document with aliases can hold more values than its text.
+    if aliases { expansion_problem(name, text) } else { None }
+}
+
+/// The most values a document may hold once its aliases are expanded: far
+/// above any scenario or catalog, low enough that a "billion laughs" file
+/// fails at the alias that crosses it, within a few MB.
+pub const MAX_EXPANDED_VALUES: usize = 100_000;
+
+/// The values of every document counted as the parser expands aliases,
+/// without keeping them; a problem at the alias that passes
+/// [`MAX_EXPANDED_VALUES`]. Other errors are left to the real parse.
+fn expansion_problem(name: &str, text: &str) -> Option<Problem> {
+    use serde::de::DeserializeSeed;
+    let left = std::cell::Cell::new(MAX_EXPANDED_VALUES);
+    for document in serde_yaml_ng::Deserializer::from_str(text) {
+        if let Err(e) = (Count { left: &left }).deserialize(document) {
+            let message = e.to_string();
+            if !message.contains(TOO_MANY_VALUES) {
+                return None;
+            }
+            let at = e.location();
+            return Some(Problem::error(
+                name,
+                at.as_ref().map(|l| l.line()),
+                at.as_ref().map(|l| l.column()),
+                "",
+                &format!("{TOO_MANY_VALUES} (more than {MAX_EXPANDED_VALUES}), repeating this one"),
+            ));
+        }
+    }
     None
+}
+
+const TOO_MANY_VALUES: &str =
+    "more values than any scenario or catalog holds once aliases are expanded";
+
+/// Counts values down from `left`, keeping nothing.
+struct Count<'a> {
+    left: &'a std::cell::Cell<usize>,
+}
+
+impl Count<'_> {
+    fn one<E: serde::de::Error>(&self) -> Result<(), E> {
+        let left = self.left.get().checked_sub(1).ok_or_else(|| E::custom(TOO_MANY_VALUES))?;
+        self.left.set(left);
+        Ok(())
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Count<'_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Count<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<(), E> {
+        self.one()
+    }
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<(), E> {
+        self.one()
+    }
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<(), E> {
+        self.one()
+    }
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<(), E> {
+        self.one()
+    }
+    fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<(), E> {
+        self.one()
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<(), E> {
+        self.one()
+    }
+    fn visit_none<E: serde::de::Error>(self) -> Result<(), E> {
+        self.one()
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        self.one()?;
+        while seq.next_element_seed(Count { left: self.left })?.is_some() {}
+        Ok(())
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        self.one()?;
+        while map.next_key_seed(Count { left: self.left })?.is_some() {
+            map.next_value_seed(Count { left: self.left })?;
+        }
+        Ok(())
+    }
 }
 
 /// The line of the `---` that starts a second document (after content).
@@ -488,6 +670,22 @@ mod tests {
         let problem = structure_problem("f.yaml", &text).expect("a tag");
         assert_eq!((problem.line, problem.column), (Some(2), Some(6)));
         assert!(structure_problem("f.yaml", &format!("a: \"{long}[[[\"\n")).is_none());
+    }
+
+    #[test]
+    fn an_alias_bomb_is_refused_at_the_alias_that_repeats_too_much() {
+        let mut text = format!("a0: &a0 [{}]\n", ["1"; 9].join(","));
+        for i in 1..10 {
+            text.push_str(&format!(
+                "a{i}: &a{i} [{}]\n",
+                vec![format!("*a{}", i - 1); 9].join(",")
+            ));
+        }
+        let problem = structure_problem("bomb.yaml", &format!("{text}b: *a9\n")).expect("a bomb");
+        assert!(problem.message.contains("aliases are expanded"), "{problem}");
+        assert!(problem.line.is_some(), "{problem}");
+        // A few aliases, as a catalog may use them, are fine.
+        assert!(structure_problem("ok.yaml", "a: &x [1, 2]\nb: *x\nc: *x\n").is_none());
     }
 
     #[test]

@@ -64,6 +64,7 @@ pub fn page(report: &PlanReport, curve_svg: &str, curve_notes: &[String]) -> Str
     }
     body.push_str("<section><h2>Sources of every price used</h2>\n");
     body.push_str(&table(&Section {
+        compact: None,
         heading: None,
         headers: ["price", "source", "as of", "confidence"].map(String::from).to_vec(),
         rows: report

@@ -34,6 +34,10 @@ pub struct Section {
     pub heading: Option<String>,
     pub headers: Vec<String>,
     pub rows: Vec<Vec<String>>,
+    /// The same table in fewer, narrower columns (what repeats said once,
+    /// in its heading), for a terminal too narrow for this one; only the
+    /// terminal table uses it.
+    pub compact: Option<Box<Section>>,
 }
 
 /// How tables are laid out for the reader: the width to fit (`None` with

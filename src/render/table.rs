@@ -1,11 +1,13 @@
 //! Terminal tables (comfy-table) for people, fitted to the reader's width.
 //!
-//! A table that fits is drawn as is. One that does not is drawn with its
+//! A table that fits is drawn as is. One that does not is drawn in its
+//! compact form when it has one (fewer, narrower columns), else with its
 //! text columns wrapped while figures keep their full width (a number is
-//! never split); when even that cannot fit, each row is printed as a record
-//! of `header │ value` lines, as `psql \x` does. No figure is ever dropped.
+//! never split, a word is broken only at a space or after a `/`); when even
+//! that cannot fit, each row is printed as a record of `header │ value`
+//! lines, as `psql \x` does. No figure is ever dropped.
 
-use super::{Document, Layout};
+use super::{Document, Layout, Section};
 use comfy_table::{
     Attribute, Cell, CellAlignment, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED,
 };
@@ -20,11 +22,12 @@ pub fn render(doc: &Document, layout: &Layout) -> String {
     }
     // A table with no rows says nothing: it is left out.
     for section in doc.sections.iter().filter(|s| !s.rows.is_empty()) {
-        if let Some(heading) = &section.heading {
+        let (heading, table) = fit_section(section, layout);
+        if let Some(heading) = heading {
             out.push('\n');
             out.push_str(&layout.bold(&wrap_line(heading, layout.width, "")));
         }
-        out.push_str(&fit_table(&section.headers, &section.rows, layout));
+        out.push_str(&table);
         out.push('\n');
     }
     for note in &doc.notes {
@@ -66,13 +69,42 @@ fn fits(text: &str, width: usize) -> bool {
     text.lines().all(|line| strip_ansi(line).chars().count() <= width)
 }
 
-fn fit_table(headers: &[String], rows: &[Vec<String>], layout: &Layout) -> String {
-    let natural = build(headers, rows, layout).to_string();
+/// A section laid out for the width, with the heading that goes with the
+/// form chosen: the table as it is, else its compact form (as it is or
+/// wrapped), else the table wrapped, else its rows as records.
+fn fit_section<'a>(section: &'a Section, layout: &Layout) -> (Option<&'a String>, String) {
+    let natural = build(&section.headers, &section.rows, layout).to_string();
     let Some(width) = layout.width else {
-        return natural;
+        return (section.heading.as_ref(), natural);
     };
     if fits(&natural, width) {
-        return natural;
+        return (section.heading.as_ref(), natural);
+    }
+    let compact = section.compact.as_deref().filter(|c| !c.rows.is_empty());
+    if let Some(compact) = compact
+        && let Some(table) = wrapped(&compact.headers, &compact.rows, layout, width)
+    {
+        return (compact.heading.as_ref(), table);
+    }
+    if compact.is_none()
+        && let Some(table) = wrapped(&section.headers, &section.rows, layout, width)
+    {
+        return (section.heading.as_ref(), table);
+    }
+    (section.heading.as_ref(), records(&section.headers, &section.rows, width, layout))
+}
+
+/// The table as it is if it fits the width, else with its columns
+/// narrowed and wrapped; `None` when even that does not fit.
+fn wrapped(
+    headers: &[String],
+    rows: &[Vec<String>],
+    layout: &Layout,
+    width: usize,
+) -> Option<String> {
+    let natural = build(headers, rows, layout).to_string();
+    if fits(&natural, width) {
+        return Some(natural);
     }
     // Shrink the widest column that can still give, one character at a
     // time: short columns keep their natural width, long text wraps, and a
@@ -144,10 +176,10 @@ fn fit_table(headers: &[String], rows: &[Vec<String>], layout: &Layout) -> Strin
         let rows: Vec<Vec<String>> = rows.iter().map(|row| wrap_row(row)).collect();
         let wrapped = build(&headers, &rows, layout).to_string();
         if fits(&wrapped, width) {
-            return wrapped;
+            return Some(wrapped);
         }
     }
-    records(headers, rows, width, layout)
+    None
 }
 
 /// Each row as a block of `header │ value` lines, values wrapped to the width.
@@ -320,6 +352,7 @@ mod tests {
         Document {
             title: Some("A title that is rather long and goes on past the width of a narrow terminal".into()),
             sections: vec![Section {
+                compact: None,
                 heading: Some("Mix".into()),
                 headers: ["component", "provider/offering/tier", "count", "$/month", "sized by"]
                     .map(String::from)

@@ -147,8 +147,13 @@ fn default_cv() -> f64 {
     1.0
 }
 
-/// Solves one JSON Lines batch problem; errors are one-line messages.
+/// Solves one JSON Lines batch problem; errors are one-line messages,
+/// short however long the line's keys or values.
 pub fn solve_batch_line(line: &str) -> Result<QueueReport, String> {
+    solve_line(line).map_err(|e| crate::input::problem::concise(&e))
+}
+
+fn solve_line(line: &str) -> Result<QueueReport, String> {
     let problem: BatchProblem =
         serde_json::from_str(line).map_err(|e| format!("invalid problem: {e}"))?;
     let station = Station::new(problem.arrival_rate, problem.service_time_s, problem.cv)

@@ -45,18 +45,7 @@ impl Patch {
             serde_yaml_ng::to_value(table)
                 .map_err(|e| ScenarioError::error(name, None, None, "", &e.to_string()))?
         } else {
-            serde_yaml_ng::from_str(text).map_err(|e| {
-                let location = e.location();
-                let message = e.to_string();
-                let message = message.split(" at line ").next().unwrap_or(&message);
-                ScenarioError::error(
-                    name,
-                    location.as_ref().map(|l| l.line()),
-                    location.as_ref().map(|l| l.column()),
-                    "",
-                    message,
-                )
-            })?
+            crate::input::problem::from_yaml(name, text).map_err(ScenarioError::one)?
         };
         let root = match value {
             Value::Mapping(m) => m,

@@ -38,6 +38,10 @@ pub struct Stack {
     #[serde(default)]
     pub accept_unverified_limits: BTreeMap<ComponentRole, Vec<UnverifiedLimit>>,
     pub note: Option<String>,
+    /// Where the stack is written (`file:line`): its problems name it.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub origin: String,
 }
 
 impl Stack {
@@ -101,14 +105,22 @@ impl Stack {
 
 /// Parses a stacks file (YAML), naming the line of a problem.
 pub fn parse_stacks(text: &str, file: &str) -> Result<Vec<Stack>, String> {
-    let parsed: StackFile = serde_yaml_ng::from_str(text).map_err(|e| match e.location() {
-        Some(at) => format!("{file}:{}:{}: {e}", at.line(), at.column()),
-        None => format!("{file}: {e}"),
-    })?;
+    let parsed: StackFile =
+        crate::input::problem::from_yaml(file, text).map_err(|p| p.to_string())?;
+    use crate::input::locate::{Step, line_of};
+    let at = |path: &[Step]| match line_of(text, path) {
+        Some(line) => format!("{file}:{line}"),
+        None => file.to_string(),
+    };
     if parsed.version != 1 {
-        return Err(format!("{file}: expected version 1, found {}", parsed.version));
+        let origin = at(&[Step::Key("version".into())]);
+        return Err(format!("{origin}: version: expected version 1, found {}", parsed.version));
     }
-    Ok(parsed.stacks)
+    let mut stacks = parsed.stacks;
+    for stack in &mut stacks {
+        stack.origin = at(&[Step::Key("stacks".into()), Step::Id(stack.id.clone())]);
+    }
+    Ok(stacks)
 }
 
 /// Every problem of stacks against the catalog: duplicate ids, unknown
@@ -118,7 +130,7 @@ pub fn check_stacks(stacks: &[Stack], catalog: &Catalog) -> Vec<String> {
     let mut seen = std::collections::HashSet::new();
     for stack in stacks {
         if !seen.insert(stack.id.as_str()) {
-            problems.push(format!("duplicate stack id '{}'", stack.id));
+            problems.push(format!("{}: stacks.{}: duplicate stack id", stack.origin, stack.id));
         }
         for role in [
             ComponentRole::Web,
@@ -129,7 +141,8 @@ pub fn check_stacks(stacks: &[Stack], catalog: &Catalog) -> Vec<String> {
             for reference in stack.offerings(role).unwrap_or(&[]) {
                 match catalog.candidate(reference).map(|c| c.offering) {
                     Err(_) => problems.push(format!(
-                        "stack '{}': unknown offering '{reference}' for {}: expected provider/offering or provider/offering/tier as listed by `capplan tiers`",
+                        "{}: stacks.{}.{}: unknown offering '{reference}': expected provider/offering or provider/offering/tier as listed by `capplan tiers`",
+                        stack.origin,
                         stack.id,
                         role.as_str()
                     )),
@@ -139,8 +152,10 @@ pub fn check_stacks(stacks: &[Stack], catalog: &Catalog) -> Vec<String> {
                             .is_some_and(|r| role.offering_roles().contains(&r))
                         {
                             problems.push(format!(
-                                "stack '{}': '{reference}' is not a {} offering",
+                                "{}: stacks.{}.{}: '{reference}' is not a {} offering",
+                                stack.origin,
                                 stack.id,
+                                role.as_str(),
                                 role.as_str()
                             ));
                         }

@@ -1,6 +1,8 @@
-//! Tables fit the reader's width: every command at 80 and 100 columns
-//! (snapshots), every line within the width, `--wide` at full width, and
-//! colour only on a terminal without `NO_COLOR`.
+//! Tables fit the reader's width: every command at 60, 80, 100 and 160
+//! columns with every line within the width and no word split (80 and 100
+//! as snapshots), the instance mix in its compact form where the full one
+//! does not fit, `--wide` at full width, and colour only on a terminal
+//! without `NO_COLOR`.
 
 use crate::common::capplan;
 
@@ -53,10 +55,14 @@ fn figures(text: &str) -> Vec<String> {
 }
 
 /// The pieces of a text a table may break it into: words between spaces
-/// and rules, and a path's parts each ending in its `/`.
+/// and rules, and a path's parts, without the punctuation around them (a
+/// compact table names `render/web: api` where the wide one has
+/// `render/web/starter` and `api (web)`; a piece cut inside a word is
+/// still new).
 fn pieces(text: &str) -> std::collections::BTreeSet<String> {
     text.split(|c: char| c.is_whitespace() || "│┆─═┌┐└┘├┤┬┴┼╞╡╪╪[]".contains(c))
-        .flat_map(|word| word.split_inclusive('/'))
+        .flat_map(|word| word.split('/'))
+        .map(|piece| piece.trim_matches(|c: char| ",;:()".contains(c)))
         // Bare numbers are left to the figures check (records number
         // their rows).
         .filter(|piece| !piece.is_empty() && !piece.chars().all(|c| c.is_ascii_digit()))
@@ -112,6 +118,35 @@ fn every_command_fits_80_and_100_columns_and_keeps_its_figures() {
             insta::assert_snapshot!(format!("layout_{name}_{columns}"), text);
         }
     }
+}
+
+#[test]
+fn the_instance_mix_is_compact_where_the_full_table_does_not_fit() {
+    let args = ["recommend", "--users", "5000"];
+    for columns in [80, 100] {
+        let (_, text) = output_at(Some(columns), &args);
+        // Each provider/offering once, in the heading; the tier alone in
+        // its column, and no header split over lines.
+        let heading = text.lines().find(|l| l.starts_with("Instance mix")).unwrap();
+        assert!(heading.contains("(render/web: api; render/worker: worker;"), "{text}");
+        let header = text.lines().find(|l| l.contains("component ┆")).unwrap();
+        for column in ["tier", "count", "$/month", "busy", "p95", "sized by"] {
+            assert!(header.contains(&format!(" {column} ")), "{columns}: {column} in {header}");
+        }
+        assert!(
+            text.lines().any(|l| l.starts_with("│ api ") && l.contains("┆ starter ")),
+            "{text}"
+        );
+        assert!(!text.contains("provider/offering/tier"), "{columns}:\n{text}");
+    }
+    // Wide enough, the full table; too narrow even for the compact one,
+    // one record per component.
+    let (_, wide) = output_at(Some(160), &args);
+    assert!(wide.contains("┆ provider/offering/tier "), "{wide}");
+    assert!(wide.contains("render/web/starter"), "{wide}");
+    let (_, narrow) = output_at(Some(60), &args);
+    assert!(narrow.contains("─[ 1 api (web) ]"), "{narrow}");
+    assert!(narrow.contains("provider/offering/tier │ render/web/starter"), "{narrow}");
 }
 
 #[test]

@@ -3,6 +3,8 @@
 mod ai_prices_cli;
 mod availability_cli;
 mod bill_lines;
+#[cfg(target_os = "linux")]
+mod bounds;
 mod calibrate_cli;
 mod candidates_cli;
 mod check_cli;
@@ -14,6 +16,9 @@ mod csv_cli;
 mod current_cli;
 mod curves_cli;
 mod docs_cli;
+mod error_messages;
+#[cfg(target_os = "linux")]
+mod hostile_bounds;
 mod hostile_cli;
 mod hostile_io;
 mod import_cli;

@@ -48,7 +48,7 @@ impl Queries {
         let list = root.get("MetricDataQueries").unwrap_or(&root);
         let items = list
             .as_array()
-            .ok_or_else(|| CalibrateError::at(path, "", "expected a list of MetricDataQueries"))?;
+            .ok_or_else(|| CalibrateError::at(path, "$", "expected a list of MetricDataQueries"))?;
         let mut queries = Vec::new();
         for (i, q) in items.iter().enumerate() {
             let at = |key: &str| format!("[{i}]{key}");

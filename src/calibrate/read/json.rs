@@ -95,7 +95,7 @@ pub fn gatling(file: usize, path: &str, root: &Value) -> Result<Vec<Row>, Calibr
 /// response times (ms, rounded); merged over endpoints.
 pub fn locust(file: usize, path: &str, root: &Value) -> Result<Vec<Row>, CalibrateError> {
     let entries = root.as_array().ok_or_else(|| {
-        CalibrateError::at(path, "", "expected a list of Locust request statistics")
+        CalibrateError::at(path, "$", "expected a list of Locust request statistics")
     })?;
     let (mut count, mut total_ms) = (0.0, 0.0);
     let (mut start, mut end) = (f64::INFINITY, f64::NEG_INFINITY);

@@ -255,7 +255,10 @@ fn query_data(path: &str, text: &str) -> Result<(Data, bool), CalibrateError> {
         return Err(CalibrateError::at(
             path,
             "error",
-            format!("the query failed: {}", response.error.unwrap_or_default()),
+            format!(
+                "the query failed: {}",
+                response.error.filter(|e| !e.is_empty()).unwrap_or("(no message given)".into())
+            ),
         ));
     }
     let data = response

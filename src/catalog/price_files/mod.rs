@@ -191,7 +191,14 @@ pub fn import(
         PriceFormat::AzureRetail => azure_retail::read(paths, options, &mut overlay)?,
         PriceFormat::Digitalocean => digitalocean::read(paths, options, &mut overlay)?,
     }
-    overlay.finish(format)
+    // Nothing imported is about the files as a whole: it names them.
+    overlay.finish(format).map_err(|mut e| {
+        let files: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        for problem in e.problems.iter_mut().filter(|p| p.file.is_empty()) {
+            problem.file = files.join(", ");
+        }
+        e
+    })
 }
 
 /// The date a file's numbers were true when the file says none: `--as-of`,

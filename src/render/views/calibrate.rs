@@ -8,6 +8,7 @@ use capplan::calibrate::{Calibration, Estimate};
 pub fn calibrate(c: &Calibration, component: &str) -> Document {
     let rows = fitted_rows(c);
     let fitted = Section {
+        compact: None,
         heading: Some(format!("Fitted for {component}")),
         headers: vec![
             "field".into(),
@@ -132,6 +133,7 @@ fn fitted_rows(c: &Calibration) -> Vec<Vec<String>> {
 /// The load levels the fit used (the first 30).
 fn levels_section(c: &Calibration) -> Section {
     Section {
+        compact: None,
         heading: Some("Load levels and samples used".into()),
         headers: vec![
             "clients".into(),

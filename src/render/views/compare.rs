@@ -48,6 +48,7 @@ pub fn compare(r: &CompareReport) -> Document {
             .collect();
         rows.sort_by(|a, b| a.0.total_cmp(&b.0));
         sections.push(Section {
+            compact: None,
             heading: Some(format!("{} users", thousands(users))),
             headers: vec![
                 "stack".into(),
@@ -60,6 +61,7 @@ pub fn compare(r: &CompareReport) -> Document {
         });
     }
     sections.push(Section {
+        compact: None,
         heading: Some("How far each stack goes".into()),
         headers: vec!["stack".into(), "feasible up to (users)".into(), "what stops it".into()],
         rows: r

@@ -149,6 +149,7 @@ pub fn sweep(r: &SweepReport, expanded: bool) -> Document {
     Document {
         title: Some(format!("{} — cost by user count", r.scenario)),
         sections: vec![Section {
+            compact: None,
             heading: None,
             headers,
             rows: r
@@ -180,6 +181,7 @@ pub fn forecast(r: &ForecastReport, expanded: bool) -> Document {
     headers.extend(sweep_header(&rows, expanded));
     let width = headers.len();
     let mut sections = vec![Section {
+        compact: None,
         heading: None,
         headers,
         rows: r
@@ -200,6 +202,7 @@ pub fn forecast(r: &ForecastReport, expanded: bool) -> Document {
     }];
     if !r.events.is_empty() {
         sections.push(Section {
+            compact: None,
             heading: Some("Events".into()),
             headers: vec!["month".into(), "users".into(), "kind".into(), "event".into()],
             rows: r
@@ -218,6 +221,7 @@ pub fn forecast(r: &ForecastReport, expanded: bool) -> Document {
     }
     if let Some(u) = &r.uncertainty {
         sections.push(Section {
+            compact: None,
             heading: Some(format!(
                 "Events over {} sampled worlds (seed {})",
                 thousands(u.samples as f64),

@@ -25,6 +25,7 @@ pub fn diff(r: &DiffReport) -> Document {
     let mut sections = vec![totals];
     if !changed.is_empty() {
         sections.push(Section {
+            compact: None,
             heading: Some("Components that change".into()),
             headers: vec![
                 "users".into(),
@@ -39,6 +40,7 @@ pub fn diff(r: &DiffReport) -> Document {
     let usage = usage_rows(r);
     if !usage.is_empty() {
         sections.push(Section {
+            compact: None,
             heading: Some("Usage and add-ons that change".into()),
             headers: vec![
                 "users".into(),
@@ -77,6 +79,7 @@ pub fn diff(r: &DiffReport) -> Document {
 /// Both sides' totals at each user count, the stage and the change.
 fn totals_section(r: &DiffReport) -> Section {
     Section {
+        compact: None,
         heading: None,
         headers: vec![
             "users".into(),

@@ -65,6 +65,7 @@ pub fn queue(report: &QueueReport) -> Document {
     Document {
         title: Some(format!("{} queue", report.model)),
         sections: vec![Section {
+            compact: None,
             heading: None,
             headers: vec!["metric".into(), "value".into()],
             rows,

@@ -62,6 +62,7 @@ pub fn recommend(r: &RecommendReport, explain: bool) -> Document {
 fn demand_section(r: &RecommendReport) -> Section {
     let d = &r.demand;
     Section {
+        compact: None,
         heading: Some("Demand at the peak hour".into()),
         headers: vec!["quantity".into(), "value".into()],
         rows: {
@@ -96,68 +97,98 @@ fn demand_section(r: &RecommendReport) -> Section {
 }
 
 /// The instance mix: per component its tier, count, cost, how busy and
-/// what set its size.
+/// what set its size; at a narrow terminal, the compact form
+/// `component | tier | count | $/month | busy | p95 | sized by` with each
+/// provider/offering said once in the heading.
 fn mix_section(r: &RecommendReport) -> Section {
-    Section {
-        heading: Some("Instance mix".into()),
-        headers: vec![
-            "component (role)".into(),
-            "provider/offering/tier".into(),
-            "count".into(),
-            "$/month".into(),
-            "CPU / slots busy".into(),
-            "p95".into(),
-            "sized by".into(),
-        ],
+    let cells: Vec<[String; 5]> = r.components.iter().map(mix_cells).collect();
+    let row = |first: String, place: String, cells: &[String; 5]| {
+        let mut row = vec![first, place];
+        row.extend(cells.iter().cloned());
+        row
+    };
+    let headers = |first: &str, place: &str| {
+        [first, place, "count", "$/month", "CPU / slots busy", "p95", "sized by"]
+            .map(String::from)
+            .to_vec()
+    };
+    // Components on each provider/offering, in the order they come.
+    let mut offerings: Vec<(String, Vec<&str>)> = Vec::new();
+    for c in &r.components {
+        let offering = format!("{}/{}", c.provider, c.offering);
+        match offerings.iter_mut().find(|(o, _)| *o == offering) {
+            Some((_, names)) => names.push(&c.name),
+            None => offerings.push((offering, vec![&c.name])),
+        }
+    }
+    let on: Vec<String> =
+        offerings.iter().map(|(o, names)| format!("{o}: {}", names.join(", "))).collect();
+    let mut compact_headers = headers("component", "tier");
+    compact_headers[4] = "busy".into();
+    let compact = Section {
+        compact: None,
+        heading: Some(format!("Instance mix ({})", on.join("; "))),
+        headers: compact_headers,
         rows: r
             .components
             .iter()
-            .map(|c| {
-                vec![
+            .zip(&cells)
+            .map(|(c, cells)| row(c.name.clone(), c.tier.clone(), cells))
+            .collect(),
+    };
+    Section {
+        compact: Some(Box::new(compact)),
+        heading: Some("Instance mix".into()),
+        headers: headers("component (role)", "provider/offering/tier"),
+        rows: r
+            .components
+            .iter()
+            .zip(&cells)
+            .map(|(c, cells)| {
+                row(
                     format!("{} ({})", c.name, c.role),
                     format!("{}/{}/{}", c.provider, c.offering, c.tier),
-                    match &c.autoscale {
-                        Some(a) => format!("{}–{} (auto)", a.min_count, a.peak_count),
-                        None if c.serverless => format!("{} concurrent", c.count),
-                        None => c.count.to_string(),
-                    },
-                    match c.monthly_usd {
-                        Some(m) if c.usage_priced && m == 0.0 => "by use".into(),
-                        other => other.map_or("unpriced".into(), money),
-                    },
-                    {
-                        let cpu = match (c.utilization, c.occupancy) {
-                            (Some(u), Some(o)) => {
-                                format!("{:.1} % / {:.1} %", u * 100.0, o * 100.0)
-                            }
-                            (Some(u), None) => format!("{:.1} %", u * 100.0),
-                            _ => "—".into(),
-                        };
-                        match &c.baseline {
-                            Some(b) => format!(
-                                "{cpu}; avg {}{:.0} % of baseline",
-                                if b.basis == LimitBasis::Estimated { "≈" } else { "" },
-                                b.average_of_baseline * 100.0
-                            ),
-                            None => cpu,
-                        }
-                    },
-                    c.p95_ms.map_or("—".into(), |p| {
-                        format!(
-                            "{} ms{}",
-                            trim_float(p, 1),
-                            if c.role == "worker" { " wait" } else { "" }
-                        )
-                    }),
-                    if c.limits.iter().any(|l| l.basis == LimitBasis::Estimated) {
-                        format!("{} (≈ estimated limits)", c.binding)
-                    } else {
-                        c.binding.to_string()
-                    },
-                ]
+                    cells,
+                )
             })
             .collect(),
     }
+}
+
+/// A component's count, $/month, busy share, p95 and what sized it: the
+/// cells both forms of the mix share.
+fn mix_cells(c: &capplan::report::recommend::ComponentRow) -> [String; 5] {
+    let count = match &c.autoscale {
+        Some(a) => format!("{}–{} (auto)", a.min_count, a.peak_count),
+        None if c.serverless => format!("{} concurrent", c.count),
+        None => c.count.to_string(),
+    };
+    let cost = match c.monthly_usd {
+        Some(m) if c.usage_priced && m == 0.0 => "by use".into(),
+        other => other.map_or("unpriced".into(), money),
+    };
+    let cpu = match (c.utilization, c.occupancy) {
+        (Some(u), Some(o)) => format!("{:.1} % / {:.1} %", u * 100.0, o * 100.0),
+        (Some(u), None) => format!("{:.1} %", u * 100.0),
+        _ => "—".into(),
+    };
+    let busy = match &c.baseline {
+        Some(b) => format!(
+            "{cpu}; avg {}{:.0} % of baseline",
+            if b.basis == LimitBasis::Estimated { "≈" } else { "" },
+            b.average_of_baseline * 100.0
+        ),
+        None => cpu,
+    };
+    let p95 = c.p95_ms.map_or("—".into(), |p| {
+        format!("{} ms{}", trim_float(p, 1), if c.role == "worker" { " wait" } else { "" })
+    });
+    let sized_by = if c.limits.iter().any(|l| l.basis == LimitBasis::Estimated) {
+        format!("{} (≈ estimated limits)", c.binding)
+    } else {
+        c.binding.to_string()
+    };
+    [count, cost, busy, p95, sized_by]
 }
 
 /// The tiers' own charges (storage add-ons, credits, egress, load
@@ -171,6 +202,7 @@ fn charges_section(r: &RecommendReport) -> Option<Section> {
     {
         let has_charges = r.components.iter().any(|c| !c.charges.is_empty());
         Some(Section {
+            compact: None,
             heading: Some(
                 if has_charges {
                     "Add-ons and usage-priced items (average load)"
@@ -201,6 +233,7 @@ fn charges_section(r: &RecommendReport) -> Option<Section> {
 /// The arithmetic behind each size (`--explain`).
 fn explain_section(r: &RecommendReport) -> Section {
     Section {
+        compact: None,
         heading: Some("How each size was set".into()),
         headers: vec!["component".into(), "arithmetic".into()],
         rows: r
@@ -361,6 +394,7 @@ fn capacity_notes(r: &RecommendReport) -> Vec<String> {
 /// the cost of all copies.
 fn environments_section(environments: &[capplan::planner::EnvironmentCost]) -> Section {
     Section {
+        compact: None,
         heading: Some("Other environments (in the total)".into()),
         headers: vec![
             "environment".into(),
@@ -463,6 +497,7 @@ fn current_section(current: &capplan::planner::CurrentMix) -> Section {
         }),
     ]);
     Section {
+        compact: None,
         heading: Some("Current mix (scenario `current:`)".into()),
         headers: vec![
             "component".into(),

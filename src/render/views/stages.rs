@@ -18,6 +18,7 @@ fn claim_text(what: &str, value: &ClaimValue) -> String {
 /// `capplan stages`: one row per stage, then the claims audit.
 pub fn stages(r: &StagesReport) -> Document {
     let overview = Section {
+        compact: None,
         heading: None,
         headers: vec![
             "#".into(),
@@ -45,6 +46,7 @@ pub fn stages(r: &StagesReport) -> Document {
             .collect(),
     };
     let claims = Section {
+        compact: None,
         heading: Some(
             "Claims beside computed values (off by more than 25%, or outside a range, is flagged)"
                 .into(),

@@ -19,6 +19,7 @@ pub fn tier_list(rows: &[OfferingSummary]) -> Document {
     Document {
         title: Some("Tier catalogs".into()),
         sections: vec![Section {
+            compact: None,
             heading: None,
             headers: vec![
                 "provider".into(),
@@ -53,6 +54,7 @@ pub fn tier_list(rows: &[OfferingSummary]) -> Document {
 /// `capplan tiers show`: capacity and price, then provenance, then usage prices.
 pub fn tier_show(selector: &str, rows: &[TierRow], usage: &[UsageRow]) -> Document {
     let mut sections = vec![Section {
+        compact: None,
         heading: Some("Capacity and price".into()),
         headers: vec![
             "offering/tier".into(),
@@ -111,12 +113,14 @@ pub fn tier_show(selector: &str, rows: &[TierRow], usage: &[UsageRow]) -> Docume
         .collect();
     if !option_rows.is_empty() {
         sections.push(Section {
+            compact: None,
             heading: Some("Purchase options and price steps".into()),
             headers: vec!["offering/tier".into(), "prices".into()],
             rows: option_rows,
         });
     }
     sections.push(Section {
+        compact: None,
         heading: Some("Sources".into()),
         headers: vec![
             "offering/tier".into(),
@@ -152,6 +156,7 @@ pub fn tier_show(selector: &str, rows: &[TierRow], usage: &[UsageRow]) -> Docume
 /// context and priority prices, retirement, provenance.
 fn usage_section(usage: &[UsageRow]) -> Section {
     Section {
+        compact: None,
         heading: Some("Usage prices".into()),
         headers: vec![
             "usage".into(),
@@ -220,6 +225,7 @@ pub fn tier_check(files: &[String], problems: &[Problem]) -> Document {
             Vec::new()
         } else {
             vec![Section {
+                compact: None,
                 heading: None,
                 headers: vec![
                     "severity".into(),

@@ -60,6 +60,7 @@ pub fn tier_diff(report: &TierDiffReport) -> Document {
             Vec::new()
         } else {
             vec![Section {
+                compact: None,
                 heading: None,
                 headers: vec![
                     "entry".into(),

@@ -35,6 +35,7 @@ fn failures(mix: &MixReport) -> String {
 pub fn sections(u: &UncertaintyReport, explain: bool) -> (Vec<Section>, Vec<String>) {
     let best = &u.least_regret;
     let mut sections = vec![Section {
+        compact: None,
         heading: Some(format!(
             "Across {} sampled worlds (seed {})",
             thousands(u.samples as f64),
@@ -49,6 +50,7 @@ pub fn sections(u: &UncertaintyReport, explain: bool) -> (Vec<Section>, Vec<Stri
     }];
     let mixes = std::iter::once(best).chain(&u.alternatives);
     sections.push(Section {
+        compact: None,
         heading: Some("Mixes by regret".into()),
         headers: vec![
             "mix".into(),
@@ -79,6 +81,7 @@ pub fn sections(u: &UncertaintyReport, explain: bool) -> (Vec<Section>, Vec<Stri
     });
     if explain {
         sections.push(Section {
+            compact: None,
             heading: Some("Sampled inputs".into()),
             headers: vec![
                 "field".into(),

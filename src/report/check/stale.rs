@@ -67,14 +67,7 @@ pub(super) fn stale_prices(
                     )
                 }
             };
-            Problem {
-                severity: Severity::Warning,
-                file: file.to_string(),
-                line: None,
-                column: None,
-                field: String::new(),
-                message,
-            }
+            Problem::new(Severity::Warning, file, None, None, "", &message)
         })
         .collect()
 }

@@ -49,7 +49,7 @@ pub fn extract(name: &str, text: &str) -> Result<(String, Vec<UncertainInput>), 
     let value: Option<Value> = if toml {
         toml::from_str::<toml::Value>(text).ok().and_then(|t| serde_yaml_ng::to_value(t).ok())
     } else {
-        serde_yaml_ng::from_str(text).ok()
+        crate::input::problem::from_yaml(name, text).ok()
     };
     let Some(Value::Mapping(root)) = value else {
         return Ok((text.to_string(), Vec::new()));

@@ -64,7 +64,7 @@ impl Validator<'_> {
             Some(p) => (p.file.clone(), p.line),
             None => (self.file.name.clone(), line_of(&self.file.text, path)),
         };
-        self.problems.push(Problem { severity, file, line, column: None, field, message });
+        self.problems.push(Problem::new(severity, &file, line, None, &field, &message));
     }
 
     /// A number in a range; `what` says the range for the message.
