@@ -65,6 +65,10 @@ pub struct CalibrateArgs {
     /// cpu_ms, io_ms, cv, workers, usl, load_profile, requests_per_online_user_per_min
     #[arg(long = "fit", value_name = "FIELD")]
     fit: Vec<String>,
+    /// The load generator's own time inside each latency it measured (ms), taken out of io_ms;
+    /// default: estimated from a no-think-time ramp, else left in (said so)
+    #[arg(long, value_name = "MS")]
+    client_overhead_ms: Option<f64>,
     /// Read every file as this format instead of detecting it
     #[arg(long, value_name = "FORMAT", value_parser = input_format)]
     input_format: Option<InputFormat>,
@@ -95,6 +99,13 @@ pub fn run(args: CalibrateArgs) -> Result<Output, Failure> {
     {
         return Err(Failure::input(format!(
             "--instances: expected a count of at least 1, found {n}"
+        )));
+    }
+    if let Some(ms) = args.client_overhead_ms
+        && !(ms.is_finite() && ms >= 0.0)
+    {
+        return Err(Failure::input(format!(
+            "--client-overhead-ms: expected a time in ms of at least 0, found {ms}"
         )));
     }
     if args.workers == Some(0) {
@@ -166,6 +177,7 @@ pub fn run(args: CalibrateArgs) -> Result<Output, Failure> {
         workers: args.workers,
         scenario_cpu_ms: component.cpu_ms,
         wanted: args.fit.clone(),
+        client_overhead_ms: args.client_overhead_ms,
     };
     let calibration = calibrate::calibrate(&inputs, &setup)?;
     let patch = calibrate::patch_yaml(&calibration, &component.name, &capplan::catalog::today());

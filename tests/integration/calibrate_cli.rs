@@ -459,5 +459,9 @@ fn prometheus_fixture_recovers_the_servers_cpu_time() {
     assert!(close(cpu, 20.0, 0.10), "cpu_ms {cpu}: {}", r["cpu_ms"]);
     let holding = value(&r, "holding_ms");
     assert!(close(holding, 30.0, 0.10), "holding {holding}: {}", r["holding_ms"]);
-    assert!(close(value(&r, "io_ms"), holding - cpu, 1e-9));
+    // io_ms splits the holding time with the CPU measured at the lowest
+    // load, and says what it is made of.
+    assert!(close(value(&r, "io_ms"), holding - cpu, 0.02), "{}", r["io_ms"]);
+    let method = r["io_ms"]["method"].as_str().unwrap();
+    assert!(method.contains("the load generator's own time"), "{method}");
 }

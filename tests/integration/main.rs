@@ -4,6 +4,7 @@ mod ai_prices_cli;
 mod availability_cli;
 mod bill_lines;
 mod calibrate_cli;
+mod calibrate_real;
 mod candidates_cli;
 mod check_cli;
 mod common;
