@@ -21,7 +21,8 @@ pub struct Joined {
 /// Joins the rows, and sets apart the idle CPU samples.
 pub fn join(sources: &[Source]) -> Joined {
     let rows = join_rows(sources);
-    let has_cpu = |r: &Row| r.get(Metric::CpuCores).is_some() || r.get(Metric::CpuPercent).is_some();
+    let has_cpu =
+        |r: &Row| r.get(Metric::CpuCores).is_some() || r.get(Metric::CpuPercent).is_some();
     let spans: Vec<(f64, f64)> = rows.iter().filter_map(|r| r.span).collect();
     let first = spans.iter().map(|s| s.0).fold(f64::INFINITY, f64::min);
     let last = spans.iter().map(|s| s.1).fold(f64::NEG_INFINITY, f64::max);

@@ -78,6 +78,33 @@ fn cpu_time_is_the_slope_of_cpu_against_throughput() {
 }
 
 #[test]
+fn cpu_that_does_not_follow_the_load_has_no_trustworthy_cpu_ms() {
+    // CPU near 0.3 of 2 vCPUs whatever the rate, no samples without load:
+    // the idle CPU could be most of it, and the slope says nothing.
+    let dir = scratch_dir("calibrate-untrusted");
+    let mut csv = String::from("timestamp,requests_per_s,cpu_cores,mean_ms\n");
+    for i in 0..12 {
+        let rps = 10.0 + i as f64;
+        csv.push_str(&format!("{},{rps},{},30\n", 1_795_000_000 + 60 * i, 0.3 * wiggle(i, 0.2)));
+    }
+    let path = write_file(&dir, "flat.csv", &csv);
+    let tiers = write_file(&dir, "box.yaml", &box_tiers());
+    let (code, _, stderr) = run(&[
+        "calibrate",
+        &path,
+        "--tiers",
+        &tiers,
+        "--tier",
+        "testbox/vm/two",
+        "--fit",
+        "cpu_ms",
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("cpu_ms: cannot fit: no trustworthy value: the slope"), "{stderr}");
+    assert!(stderr.contains("record CPU for ~10 s before the test starts"), "{stderr}");
+}
+
+#[test]
 fn requests_per_user_and_the_daily_profile_come_from_a_rate_series() {
     let dir = scratch_dir("calibrate-profile");
     let shape = [

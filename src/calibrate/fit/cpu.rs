@@ -8,6 +8,9 @@ use super::*;
 
 /// Share of the vCPUs at which a level counts as CPU-saturated.
 pub const SATURATED_SHARE: f64 = 0.95;
+/// CPU share of the lowest level that, with saturated levels above it,
+/// marks a ramp saturated from its start.
+const NEAR_SATURATED_SHARE: f64 = 0.85;
 /// Relative change of the CPU per request across the ramp that is reported
 /// as load-dependent cost.
 const TREND_SHARE: f64 = 0.10;
@@ -60,6 +63,8 @@ impl CpuFit {
 struct Idle {
     cores: f64,
     how: String,
+    /// Left in: CPU ÷ throughput is an upper bound that falls with load.
+    unknown: bool,
 }
 
 /// Share of the top level's CPU under which a slope's intercept is taken
@@ -68,8 +73,17 @@ const SMALL_INTERCEPT: f64 = 0.10;
 /// Share of the box some level must reach for CPU ÷ throughput with the
 /// idle CPU left in to be a usable (upper) bound.
 const BUSY_SHARE: f64 = 0.5;
+/// Share of the latency under which even an upper bound of the CPU per
+/// request is precise enough: the CPU hardly matters to the plan.
+const NEGLIGIBLE_SHARE: f64 = 0.1;
 
-fn idle_cpu(idle_rows: &[Row], points: &[Point], slope: Option<&Line>, setup: &Setup) -> Option<Idle> {
+fn idle_cpu(
+    idle_rows: &[Row],
+    rows: &[Row],
+    points: &[Point],
+    slope: Option<&Line>,
+    setup: &Setup,
+) -> Option<Idle> {
     let box_cores = points.iter().find_map(|p| p.capacity);
     let least = points.iter().map(|p| p.cores).fold(f64::INFINITY, f64::min);
     let most = points.iter().map(|p| p.cores).fold(0.0, f64::max);
@@ -81,26 +95,48 @@ fn idle_cpu(idle_rows: &[Row], points: &[Point], slope: Option<&Line>, setup: &S
         let mean = samples.iter().sum::<f64>() / samples.len() as f64;
         return Some(Idle {
             cores: mean,
-            how: format!("idle CPU {mean:.4} cores from {} sample(s) without load", samples.len()),
+            how: format!(
+                "idle CPU {mean:.4} cores from {} sample(s) without load, taken out",
+                samples.len()
+            ),
+            unknown: false,
         });
     }
-    if let Some(l) = slope.filter(|l| !poor_fit(l, box_cores) && l.intercept <= SMALL_INTERCEPT * most) {
+    if let Some(l) =
+        slope.filter(|l| !poor_fit(l, box_cores) && l.intercept <= SMALL_INTERCEPT * most)
+    {
         let cores = l.intercept.max(0.0);
         return Some(Idle {
             cores,
-            how: format!("idle CPU {cores:.4} cores from the slope's intercept (R² {:.3})", l.r2),
+            how: format!(
+                "idle CPU {cores:.4} cores from the slope's intercept (R² {:.3}), taken out",
+                l.r2
+            ),
+            unknown: false,
         });
     }
     let busy = box_cores.is_some_and(|b| most >= BUSY_SHARE * b);
-    busy.then(|| Idle {
+    let negligible = points.iter().all(|p| {
+        let latency = rows[p.row].get(Metric::MeanMs).or(rows[p.row].get(Metric::P50Ms));
+        latency.is_some_and(|ms| p.cores / p.rps * 1000.0 <= NEGLIGIBLE_SHARE * ms)
+    });
+    (busy || negligible).then(|| Idle {
+        unknown: true,
         cores: 0.0,
         how: format!(
-            "idle CPU unknown (no samples without load{}), so left in: an upper bound, close at {:.0}% of the box",
+            "idle CPU unknown (no samples without load{}), so left in: an upper bound, {}",
             slope.map_or(String::new(), |l| format!(
                 "; the slope's intercept, {:.3} cores, could be idle or a fixed cost of load",
                 l.intercept
             )),
-            most / box_cores.unwrap_or(most) * 100.0
+            if busy {
+                format!("close at {:.0}% of the box", most / box_cores.unwrap_or(most) * 100.0)
+            } else {
+                format!(
+                    "under {:.0}% of the latency, so it hardly matters",
+                    NEGLIGIBLE_SHARE * 100.0
+                )
+            }
         ),
     })
 }
@@ -116,7 +152,12 @@ fn poor_fit(l: &Line, box_cores: Option<f64>) -> bool {
 }
 
 /// Fits `cpu_ms`, records warnings, and returns the per-row figures.
-pub(super) fn fit_cpu_ms(c: &mut Calibration, rows: &[Row], idle_rows: &[Row], setup: &Setup) -> CpuFit {
+pub(super) fn fit_cpu_ms(
+    c: &mut Calibration,
+    rows: &[Row],
+    idle_rows: &[Row],
+    setup: &Setup,
+) -> CpuFit {
     let mut out = CpuFit {
         per_row: vec![None; rows.len()],
         saturated: vec![false; rows.len()],
@@ -128,7 +169,12 @@ pub(super) fn fit_cpu_ms(c: &mut Calibration, rows: &[Row], idle_rows: &[Row], s
         .filter_map(|(row, r)| {
             let rps = r.get(Metric::RequestsPerS).filter(|x| *x > 0.0)?;
             let instances = r.get(Metric::Instances).or(setup.instances).unwrap_or(1.0);
-            Some(Point { row, rps, cores: cores(r, setup)?, capacity: setup.vcpus.map(|v| v * instances) })
+            Some(Point {
+                row,
+                rps,
+                cores: cores(r, setup)?,
+                capacity: setup.vcpus.map(|v| v * instances),
+            })
         })
         .collect();
     if points.is_empty() {
@@ -136,9 +182,11 @@ pub(super) fn fit_cpu_ms(c: &mut Calibration, rows: &[Row], idle_rows: &[Row], s
         c.skip(
             "cpu_ms",
             if has_percent && setup.vcpus.is_none() {
-                "cpu_percent needs the vCPUs of an instance: pass --tier PROVIDER/OFFERING/TIER".into()
+                "cpu_percent needs the vCPUs of an instance: pass --tier PROVIDER/OFFERING/TIER"
+                    .into()
             } else {
-                "no rows with both requests_per_s and CPU (cpu_cores, or cpu_percent with --tier)".into()
+                "no rows with both requests_per_s and CPU (cpu_cores, or cpu_percent with --tier)"
+                    .into()
             },
         );
         return out;
@@ -149,10 +197,12 @@ pub(super) fn fit_cpu_ms(c: &mut Calibration, rows: &[Row], idle_rows: &[Row], s
     saturation_warning(c, rows, &points);
     let box_cores = points.iter().find_map(|p| p.capacity);
     // The slope only through levels where CPU could still grow with load.
-    let free: Vec<(f64, f64)> = points.iter().filter(|p| !p.saturated()).map(|p| (p.rps, p.cores)).collect();
-    let (lo, hi) = free.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), p| (lo.min(p.0), hi.max(p.0)));
+    let free: Vec<(f64, f64)> =
+        points.iter().filter(|p| !p.saturated()).map(|p| (p.rps, p.cores)).collect();
+    let (lo, hi) =
+        free.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), p| (lo.min(p.0), hi.max(p.0)));
     let slope = line(&free).filter(|_| hi >= 1.2 * lo);
-    let Some(idle) = idle_cpu(idle_rows, &points, slope.as_ref(), setup) else {
+    let Some(idle) = idle_cpu(idle_rows, rows, &points, slope.as_ref(), setup) else {
         c.skip("cpu_ms", untrusted_reason(&points, &free, slope.as_ref(), lo, hi));
         // Still an upper bound per level, to split the latency with.
         for p in &points {
@@ -171,13 +221,20 @@ pub(super) fn fit_cpu_ms(c: &mut Calibration, rows: &[Row], idle_rows: &[Row], s
         check_slope(c, l, estimate.value, box_cores);
     }
     out.value = Some(estimate.value);
+    out.upper_bound = idle.unknown;
     c.cpu_ms = Some(estimate);
     out
 }
 
 /// Why no trustworthy CPU per request exists: the idle CPU is unknown and
 /// the slope cannot give it.
-fn untrusted_reason(points: &[Point], free: &[(f64, f64)], slope: Option<&Line>, lo: f64, hi: f64) -> String {
+fn untrusted_reason(
+    points: &[Point],
+    free: &[(f64, f64)],
+    slope: Option<&Line>,
+    lo: f64,
+    hi: f64,
+) -> String {
     let why = match slope {
         Some(l) => format!(
             "the slope of CPU against requests/s is a poor fit ({:.2} ms per request, R² {:.3}, range {:.2}–{:.2}, intercept {:.3} cores)",
@@ -213,7 +270,8 @@ fn choose(c: &mut Calibration, points: &[Point], ratios: &[(f64, f64)], idle: &I
     } else {
         String::new()
     };
-    if trend(ratios) {
+    // With the idle CPU left in, the ratio falls with load by construction.
+    if !idle.unknown && trend(ratios) {
         let mut by_rate = ratios.to_vec();
         by_rate.sort_by(|a, b| a.0.total_cmp(&b.0));
         let t = by_rate[n - 1].1 / by_rate[0].1 - 1.0;
@@ -264,7 +322,7 @@ fn choose(c: &mut Calibration, points: &[Point], ratios: &[(f64, f64)], idle: &I
         low: half.map(|h| (value - h).max(0.0)),
         high: half.map(|h| value + h),
         samples: n,
-        method: format!("CPU ÷ throughput over {n} row(s), idle CPU taken out; {}{sat_note}", idle.how),
+        method: format!("CPU ÷ throughput over {n} row(s); {}{sat_note}", idle.how),
     }
 }
 
@@ -275,7 +333,8 @@ fn trend(ratios: &[(f64, f64)]) -> bool {
         return false;
     };
     let mean = ratios.iter().map(|r| r.1).sum::<f64>() / ratios.len() as f64;
-    let (lo, hi) = ratios.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), r| (lo.min(r.0), hi.max(r.0)));
+    let (lo, hi) =
+        ratios.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), r| (lo.min(r.0), hi.max(r.0)));
     let change = l.slope * (hi - lo) / mean;
     change.abs() > TREND_SHARE && l.slope.abs() > l.slope_half_width
 }
@@ -288,7 +347,8 @@ fn check_slope(c: &mut Calibration, l: &Line, value: f64, box_cores: Option<f64>
     if !(poor || disagree) {
         return;
     }
-    let share = box_cores.map_or(String::new(), |b| format!(", {:.0}% of the box", l.intercept / b * 100.0));
+    let share = box_cores
+        .map_or(String::new(), |b| format!(", {:.0}% of the box", l.intercept / b * 100.0));
     c.warnings.push(format!(
         "The slope of CPU against requests/s ({slope_ms:.2} ms per request, R² {:.3}, range {:.2}–{:.2}, idle intercept {:.3} cores{share}) {}: cpu_ms uses CPU ÷ throughput at the levels ({value:.2} ms), what each level measured",
         l.r2,
@@ -313,7 +373,10 @@ fn saturation_warning(c: &mut Calibration, rows: &[Row], points: &[Point]) {
     let key = |p: &Point| rows[p.row].get(Metric::Concurrency).unwrap_or(p.rps);
     order.sort_by(|a, b| key(a).total_cmp(&key(b)));
     let saturated = order.iter().filter(|p| p.saturated()).count();
-    let early = order.iter().take(2).any(|p| p.saturated());
+    // A first level already near the top counts: a closed loop without
+    // think time saturates a server from one or two users.
+    let early = order.iter().take(2).any(|p| p.saturated())
+        || (saturated > 0 && order[0].cores >= NEAR_SATURATED_SHARE * vcpus);
     if !early || order.len() < 2 {
         return;
     }
@@ -323,7 +386,11 @@ fn saturation_warning(c: &mut Calibration, rows: &[Row], points: &[Point]) {
     };
     let first = order[0];
     let from = order.iter().find(|p| p.saturated()).map_or(first, |p| *p);
-    let min_sat = order.iter().filter(|p| p.saturated()).map(|p| p.cores / vcpus).fold(f64::INFINITY, f64::min);
+    let min_sat = order
+        .iter()
+        .filter(|p| p.saturated())
+        .map(|p| p.cores / vcpus)
+        .fold(f64::INFINITY, f64::min);
     let (xlo, xhi) = order
         .iter()
         .filter(|p| p.saturated())

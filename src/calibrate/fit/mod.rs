@@ -142,7 +142,11 @@ pub struct Calibration {
 pub const FIELDS: [&str; 7] =
     ["cpu_ms", "io_ms", "cv", "workers", "usl", "load_profile", "requests_per_online_user_per_min"];
 
-pub fn fit(sources: &[Source], joined: Joined, setup: &Setup) -> Result<Calibration, CalibrateError> {
+pub fn fit(
+    sources: &[Source],
+    joined: Joined,
+    setup: &Setup,
+) -> Result<Calibration, CalibrateError> {
     let Joined { rows, idle } = joined;
     let mut c = Calibration {
         sources: sources
@@ -182,7 +186,8 @@ pub fn fit(sources: &[Source], joined: Joined, setup: &Setup) -> Result<Calibrat
         warnings: Vec::new(),
     };
     let cpu = fit_cpu_ms(&mut c, &rows, &idle, setup);
-    for (level, (ms, saturated)) in c.levels.iter_mut().zip(cpu.per_row.iter().zip(&cpu.saturated)) {
+    for (level, (ms, saturated)) in c.levels.iter_mut().zip(cpu.per_row.iter().zip(&cpu.saturated))
+    {
         level.cpu_ms_per_request = *ms;
         level.cpu_saturated = *saturated;
     }
@@ -275,10 +280,8 @@ fn fit_low_load(c: &mut Calibration, rows: &[Row], setup: &Setup, cpu: &CpuFit) 
                 ),
             });
             // The CPU at the same load as the latency (it may change with load).
-            let at: Vec<usize> = low
-                .iter()
-                .filter_map(|l| rows.iter().position(|r| std::ptr::eq(r, *l)))
-                .collect();
+            let at: Vec<usize> =
+                low.iter().filter_map(|l| rows.iter().position(|r| std::ptr::eq(r, *l))).collect();
             let how = if cpu.upper_bound {
                 "CPU ÷ throughput at that load, idle CPU left in: an upper bound"
             } else {

@@ -27,7 +27,9 @@ struct Level {
 fn flat_top(levels: &[Level]) -> Option<usize> {
     let top = levels.last()?;
     let mut first = levels.len() - 1;
-    while first > 0 && levels[first - 1].rps >= (1.0 - MIN_TOLERANCE) * top.rps.max(levels[first - 1].rps) {
+    while first > 0
+        && levels[first - 1].rps >= (1.0 - MIN_TOLERANCE) * top.rps.max(levels[first - 1].rps)
+    {
         first -= 1;
     }
     (first + 1 < levels.len() && top.users >= 1.1 * levels[first].users).then_some(first)
@@ -57,7 +59,10 @@ pub(super) fn fit_slots(c: &mut Calibration, rows: &[Row], setup: &Setup, cpu: &
         );
     }
     let Some(holding) = c.holding_ms.as_ref().map(|h| h.value) else {
-        return c.skip("workers", "no latency at low load to turn throughput into requests in service".into());
+        return c.skip(
+            "workers",
+            "no latency at low load to turn throughput into requests in service".into(),
+        );
     };
     let queued =
         |l: &Level| l.saturated || l.latency.is_some_and(|r| r >= QUEUED_STRETCH * holding);
@@ -153,9 +158,10 @@ pub(super) fn fit_slots(c: &mut Calibration, rows: &[Row], setup: &Setup, cpu: &
             plateau.len(),
             tolerance * 100.0,
             scatter * 100.0,
-            c.usl.as_ref().and_then(|u| u.peak_rps).map_or(String::new(), |p| format!(
-                "; the USL over clients peaks at {p:.1} req/s"
-            ))
+            c.usl
+                .as_ref()
+                .and_then(|u| u.peak_rps)
+                .map_or(String::new(), |p| format!("; the USL over clients peaks at {p:.1} req/s"))
         ),
     });
     c.model = infer_model(per_instance, cpu_at_peak, setup);
