@@ -85,7 +85,8 @@ fn input_format(text: &str) -> Result<InputFormat, String> {
         .ok_or_else(|| format!("expected one of {}", InputFormat::ALL.map(|f| f.name()).join(", ")))
 }
 
-pub fn run(args: CalibrateArgs) -> Result<Output, Failure> {
+/// The options' values that no parser checks: exit 2 with the option.
+fn validate(args: &CalibrateArgs) -> Result<(), Failure> {
     for field in &args.fit {
         if !calibrate::FIELDS.contains(&field.as_str()) {
             return Err(Failure::input(format!(
@@ -111,6 +112,11 @@ pub fn run(args: CalibrateArgs) -> Result<Output, Failure> {
     if args.workers == Some(0) {
         return Err(Failure::input("--workers: expected at least 1 worker"));
     }
+    Ok(())
+}
+
+pub fn run(args: CalibrateArgs) -> Result<Output, Failure> {
+    validate(&args)?;
     let file = load_patched(args.scenario.as_deref(), &args.patches)?;
     let component = match &args.component {
         Some(name) => file.scenario.component(name).ok_or_else(|| {

@@ -461,6 +461,9 @@ fn bad_measurements_are_located_and_exit_2_without_writing() {
     let (code, _, stderr) = run(&["calibrate", k6, "--fit", "speed"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("--fit: unknown field 'speed'"), "{stderr}");
+    let (code, _, stderr) = run(&["calibrate", k6, "--client-overhead-ms", "nan"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--client-overhead-ms: expected a time in ms"), "{stderr}");
     let (code, _, stderr) = run(&["calibrate", "latency=x.json"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("unknown metric 'latency'"), "{stderr}");

@@ -35,6 +35,35 @@ fn flat_top(levels: &[Level]) -> Option<usize> {
     (first + 1 < levels.len() && top.users >= 1.1 * levels[first].users).then_some(first)
 }
 
+/// The queueing levels' throughput: its median, its scatter (standard
+/// deviation ÷ mean) and the band around the median the plateau lies in.
+fn band(region: &[&Level]) -> (f64, f64, f64) {
+    let mut xs: Vec<f64> = region.iter().map(|l| l.rps).collect();
+    xs.sort_by(f64::total_cmp);
+    let reference = xs[xs.len() / 2];
+    let scatter = if xs.len() >= 2 {
+        let mean = xs.iter().sum::<f64>() / xs.len() as f64;
+        (xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (xs.len() - 1) as f64).sqrt() / mean
+    } else {
+        0.0
+    };
+    (reference, scatter, (2.0 * scatter).clamp(MIN_TOLERANCE, MAX_TOLERANCE))
+}
+
+/// Still rising: a line through the queueing levels' throughput grows,
+/// beyond its noise, by more than the band and a third of the clients'
+/// growth.
+fn still_rising(region: &[&Level], reference: f64, tolerance: f64) -> bool {
+    let (lo, hi) = (region[0], region[region.len() - 1]);
+    let enough = tolerance.max(0.3 * (hi.users / lo.users - 1.0));
+    match line(&region.iter().map(|l| (l.users, l.rps)).collect::<Vec<_>>()) {
+        Some(l) => {
+            l.slope > l.slope_half_width && l.slope * (hi.users - lo.users) / reference > enough
+        }
+        None => hi.rps / lo.rps - 1.0 > enough,
+    }
+}
+
 /// The plateau of a ramp and the model it implies; `usl` cross-checks it.
 pub(super) fn fit_slots(c: &mut Calibration, rows: &[Row], setup: &Setup, cpu: &CpuFit) {
     let mut levels: Vec<Level> = rows
@@ -77,16 +106,7 @@ pub(super) fn fit_slots(c: &mut Calibration, rows: &[Row], setup: &Setup, cpu: &
         );
     };
     let region: Vec<&Level> = levels[first..].iter().collect();
-    let mut xs: Vec<f64> = region.iter().map(|l| l.rps).collect();
-    xs.sort_by(f64::total_cmp);
-    let reference = xs[xs.len() / 2];
-    let scatter = if xs.len() >= 2 {
-        let mean = xs.iter().sum::<f64>() / xs.len() as f64;
-        (xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (xs.len() - 1) as f64).sqrt() / mean
-    } else {
-        0.0
-    };
-    let tolerance = (2.0 * scatter).clamp(MIN_TOLERANCE, MAX_TOLERANCE);
+    let (reference, scatter, tolerance) = band(&region);
     // The knee (the level before queueing shows) may already be on it.
     let plateau: Vec<&Level> = levels[first.saturating_sub(1)..]
         .iter()
@@ -94,16 +114,7 @@ pub(super) fn fit_slots(c: &mut Calibration, rows: &[Row], setup: &Setup, cpu: &
         .collect();
     let cpu_bound = region.iter().any(|l| l.saturated);
     let (lo, hi) = (region[0], region[region.len() - 1]);
-    // Still rising: a line through the region's throughput grows, beyond
-    // its noise, by more than the band and a third of the clients' growth.
-    let rising = line(&region.iter().map(|l| (l.users, l.rps)).collect::<Vec<_>>()).map_or(
-        hi.rps / lo.rps - 1.0 > tolerance.max(0.3 * (hi.users / lo.users - 1.0)),
-        |l| {
-            let growth = l.slope * (hi.users - lo.users) / reference;
-            l.slope > l.slope_half_width
-                && growth > tolerance.max(0.3 * (hi.users / lo.users - 1.0))
-        },
-    );
+    let rising = still_rising(&region, reference, tolerance);
     if !rising && plateau.len() < 2 && !cpu_bound {
         return c.skip(
             "workers",
