@@ -239,6 +239,40 @@ fn the_plateau_tells_blocking_workers_from_cpu() {
 }
 
 #[test]
+fn a_plateau_swinging_12_percent_at_full_cpu_is_still_a_plateau() {
+    // A mixed workload on one vCPU: 84 req/s at 100% CPU from 2 clients
+    // on, the throughput swinging ±12% between levels; then 2 blocking
+    // workers holding 40 ms whose top level dips 10%.
+    let dir = scratch_dir("calibrate-noisy-plateau");
+    let tiers = write_file(&dir, "box.yaml", &testbox("one", 1, 4096));
+    let mut csv = String::from("concurrency,requests_per_s,mean_ms,cpu_cores\n");
+    for n in 1..=10 {
+        let x = if n == 1 { 75.0 } else { 84.0 * wiggle(n, 0.12) };
+        let cpu = if n == 1 { 0.9 } else { 0.99 };
+        csv.push_str(&format!("{n},{x},{},{cpu}\n", n as f64 / x * 1000.0));
+    }
+    let path = write_file(&dir, "cpu_bound.csv", &csv);
+    let r = calibrate_json(&[&path, "--tiers", &tiers, "--tier", "testbox/vm/one"]);
+    assert_eq!(r["model"]["concurrency"], "async", "{}", r["model"]);
+    assert!(close(r["slots"]["saturation_rps"].as_f64().unwrap(), 84.0, 0.10), "{}", r["slots"]);
+    assert!(!r["not_fitted"].to_string().contains("ramp the test further"), "{}", r["not_fitted"]);
+    assert!(r["warnings"].to_string().contains("CPU-saturated from its first levels"));
+    let mut csv = String::from("concurrency,requests_per_s,mean_ms,cpu_cores\n");
+    for (i, n) in [2, 4, 6, 8, 10, 12, 14].into_iter().enumerate() {
+        // Think time 0.2 s; 2 workers / 40 ms = 50 req/s at most.
+        let free = n as f64 / 0.24;
+        let x = if n == 14 { 45.0 } else { free.min(50.0 * wiggle(i, 0.04)) };
+        let r_ms = (n as f64 / x - 0.2).max(0.04) * 1000.0;
+        csv.push_str(&format!("{n},{x},{r_ms},{}\n", x * 0.015));
+    }
+    let path = write_file(&dir, "workers.csv", &csv);
+    let tiers = write_file(&dir, "box2.yaml", &box_tiers());
+    let r = calibrate_json(&[&path, "--tiers", &tiers, "--tier", "testbox/vm/two"]);
+    assert_eq!(r["model"]["concurrency"], "blocking", "{csv}{}", r["model"]);
+    assert_eq!(r["model"]["workers"], 2, "{}", r["model"]);
+}
+
+#[test]
 fn prometheus_counters_and_cloudwatch_queries_give_cpu_time() {
     let dir = scratch_dir("calibrate-metrics");
     // Two pods' counters over 40 one-minute steps; 8 ms of CPU per request.

@@ -114,7 +114,8 @@ pub(super) fn fit_slots(c: &mut Calibration, rows: &[Row], setup: &Setup, cpu: &
         .collect();
     let cpu_bound = region.iter().any(|l| l.saturated);
     let (lo, hi) = (region[0], region[region.len() - 1]);
-    let rising = still_rising(&region, reference, tolerance);
+    // CPU at the ceiling is the plateau whatever the throughput does.
+    let rising = !cpu_bound && still_rising(&region, reference, tolerance);
     if !rising && plateau.len() < 2 && !cpu_bound {
         return c.skip(
             "workers",
