@@ -214,7 +214,8 @@ impl Calibration {
 /// Latency at the lowest load (no queueing, so it is what a request
 /// holds): the service-time cv, the holding time and the I/O part of it.
 fn fit_low_load(c: &mut Calibration, rows: &[Row], setup: &Setup, cpu: &CpuFit) {
-    let low = lowest_load(rows);
+    let at = lowest_load(rows);
+    let low: Vec<&Row> = at.iter().map(|&i| &rows[i]).collect();
     if low.is_empty() {
         c.skip("io_ms", "no rows with latency (mean_ms or p50_ms)".into());
         c.skip("cv", "no rows with latency percentiles".into());
@@ -280,8 +281,6 @@ fn fit_low_load(c: &mut Calibration, rows: &[Row], setup: &Setup, cpu: &CpuFit) 
                 ),
             });
             // The CPU at the same load as the latency (it may change with load).
-            let at: Vec<usize> =
-                low.iter().filter_map(|l| rows.iter().position(|r| std::ptr::eq(r, *l))).collect();
             let how = if cpu.upper_bound {
                 "CPU ÷ throughput at that load, idle CPU left in: an upper bound"
             } else {
@@ -335,28 +334,28 @@ fn cores(r: &Row, setup: &Setup) -> Option<f64> {
 
 /// The rows at the lowest load that have a latency: the lowest concurrency
 /// level, else the quarter of rows with the lowest request rate, else all.
-fn lowest_load(rows: &[Row]) -> Vec<&Row> {
-    let with_latency: Vec<&Row> = rows
-        .iter()
-        .filter(|r| r.get(Metric::MeanMs).is_some() || r.get(Metric::P50Ms).is_some())
+fn lowest_load(rows: &[Row]) -> Vec<usize> {
+    let with_latency: Vec<usize> = (0..rows.len())
+        .filter(|&i| rows[i].get(Metric::MeanMs).is_some() || rows[i].get(Metric::P50Ms).is_some())
         .collect();
-    let least =
-        |m: Metric| with_latency.iter().filter_map(|r| r.get(m)).fold(f64::INFINITY, f64::min);
+    let least = |m: Metric| {
+        with_latency.iter().filter_map(|&i| rows[i].get(m)).fold(f64::INFINITY, f64::min)
+    };
     let c = least(Metric::Concurrency);
     if c.is_finite() {
         return with_latency
             .into_iter()
-            .filter(|r| r.get(Metric::Concurrency) == Some(c))
+            .filter(|&i| rows[i].get(Metric::Concurrency) == Some(c))
             .collect();
     }
     let mut rates: Vec<f64> =
-        with_latency.iter().filter_map(|r| r.get(Metric::RequestsPerS)).collect();
+        with_latency.iter().filter_map(|&i| rows[i].get(Metric::RequestsPerS)).collect();
     if rates.len() >= 4 {
         rates.sort_by(f64::total_cmp);
         let cut = rates[rates.len() / 4];
         return with_latency
             .into_iter()
-            .filter(|r| r.get(Metric::RequestsPerS).is_some_and(|v| v <= cut))
+            .filter(|&i| rows[i].get(Metric::RequestsPerS).is_some_and(|v| v <= cut))
             .collect();
     }
     with_latency
