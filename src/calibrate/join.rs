@@ -2,13 +2,51 @@
 //! metrics query or a sampler) joins the load levels of a load test by
 //! time span, or another series by nearest timestamp.
 
-use super::{METRICS, Row, Source};
+use super::{METRICS, Metric, Row, Source};
+
+/// Seconds before the first level's span (its settling time and the
+/// users' start) and after the last one (the requests draining) that a
+/// CPU sample must lie outside to count as idle.
+const IDLE_MARGIN_BEFORE_S: f64 = 8.0;
+const IDLE_MARGIN_AFTER_S: f64 = 3.0;
+
+/// What the fits read: the rows, and the CPU samples taken while no load
+/// ran (outside a load test's levels, or at zero requests/s), which give
+/// the idle CPU.
+pub struct Joined {
+    pub rows: Vec<Row>,
+    pub idle: Vec<Row>,
+}
+
+/// Joins the rows, and sets apart the idle CPU samples.
+pub fn join(sources: &[Source]) -> Joined {
+    let rows = join_rows(sources);
+    let has_cpu =
+        |r: &Row| r.get(Metric::CpuCores).is_some() || r.get(Metric::CpuPercent).is_some();
+    let spans: Vec<(f64, f64)> = rows.iter().filter_map(|r| r.span).collect();
+    let first = spans.iter().map(|s| s.0).fold(f64::INFINITY, f64::min);
+    let last = spans.iter().map(|s| s.1).fold(f64::NEG_INFINITY, f64::max);
+    let mut idle: Vec<Row> = Vec::new();
+    for r in sources.iter().flat_map(|s| s.rows.iter()).filter(|r| has_cpu(r)) {
+        let zero_rate = r.get(Metric::RequestsPerS) == Some(0.0);
+        let outside = !spans.is_empty()
+            && r.span.is_none()
+            && r.get(Metric::RequestsPerS).is_none()
+            && r.t.is_some_and(|t| {
+                t < first - IDLE_MARGIN_BEFORE_S || t > last + IDLE_MARGIN_AFTER_S
+            });
+        if zero_rate || outside {
+            idle.push(r.clone());
+        }
+    }
+    Joined { rows, idle }
+}
 
 /// The rows the fits use: load levels (with what other files measured
 /// during each), else the time series with a request rate (with the
 /// nearest values of other series), else every row; whole-run summaries
 /// always.
-pub fn join(sources: &[Source]) -> Vec<Row> {
+fn join_rows(sources: &[Source]) -> Vec<Row> {
     let all = || sources.iter().flat_map(|s| s.rows.iter());
     let summaries: Vec<Row> = all().filter(|r| r.t.is_none()).cloned().collect();
     let levels: Vec<Row> = all().filter(|r| r.span.is_some()).cloned().collect();

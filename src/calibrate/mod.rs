@@ -143,6 +143,9 @@ pub struct Setup {
     pub scenario_cpu_ms: Option<f64>,
     /// The fields asked for (`--fit`); empty: everything the data allows.
     pub wanted: Vec<String>,
+    /// The load generator's own time inside each measured latency
+    /// (`--client-overhead-ms`), taken out of io_ms.
+    pub client_overhead_ms: Option<f64>,
 }
 
 /// Every problem that stops a calibration: located in its file.
@@ -163,8 +166,8 @@ pub fn calibrate(
         }
     }
     sources.extend(read::cloudwatch::resolve(outputs, &queries)?);
-    let rows = join::join(&sources);
-    fit(&sources, rows, setup)
+    let joined = join::join(&sources);
+    fit(&sources, joined, setup)
 }
 
 /// The JSON contract of `capplan calibrate`: the component fitted, every

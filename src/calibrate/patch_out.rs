@@ -46,6 +46,9 @@ pub fn patch_yaml(c: &Calibration, component: &str, today: &str) -> String {
         "# capplan scenario patch, written by `capplan calibrate` on {today}\n# from {}.\n# Apply with: capplan recommend --scenario SCENARIO --patch THIS_FILE\n",
         files.join(", ")
     );
+    for w in &c.warnings {
+        out.push_str(&format!("# Warning: {w}.\n"));
+    }
     let mut workload = String::new();
     if let Some(e) = &c.requests_per_online_user_per_min {
         workload.push_str(&format!(

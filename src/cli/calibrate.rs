@@ -65,6 +65,10 @@ pub struct CalibrateArgs {
     /// cpu_ms, io_ms, cv, workers, usl, load_profile, requests_per_online_user_per_min
     #[arg(long = "fit", value_name = "FIELD")]
     fit: Vec<String>,
+    /// The load generator's own time inside each latency it measured (ms), taken out of io_ms;
+    /// default: estimated from a no-think-time ramp, else left in (said so)
+    #[arg(long, value_name = "MS")]
+    client_overhead_ms: Option<f64>,
     /// Read every file as this format instead of detecting it
     #[arg(long, value_name = "FORMAT", value_parser = input_format)]
     input_format: Option<InputFormat>,
@@ -81,7 +85,8 @@ fn input_format(text: &str) -> Result<InputFormat, String> {
         .ok_or_else(|| format!("expected one of {}", InputFormat::ALL.map(|f| f.name()).join(", ")))
 }
 
-pub fn run(args: CalibrateArgs) -> Result<Output, Failure> {
+/// The options' values that no parser checks: exit 2 with the option.
+fn validate(args: &CalibrateArgs) -> Result<(), Failure> {
     for field in &args.fit {
         if !calibrate::FIELDS.contains(&field.as_str()) {
             return Err(Failure::input(format!(
@@ -97,9 +102,21 @@ pub fn run(args: CalibrateArgs) -> Result<Output, Failure> {
             "--instances: expected a count of at least 1, found {n}"
         )));
     }
+    if let Some(ms) = args.client_overhead_ms
+        && !(ms.is_finite() && ms >= 0.0)
+    {
+        return Err(Failure::input(format!(
+            "--client-overhead-ms: expected a time in ms of at least 0, found {ms}"
+        )));
+    }
     if args.workers == Some(0) {
         return Err(Failure::input("--workers: expected at least 1 worker"));
     }
+    Ok(())
+}
+
+pub fn run(args: CalibrateArgs) -> Result<Output, Failure> {
+    validate(&args)?;
     let file = load_patched(args.scenario.as_deref(), &args.patches)?;
     let component = match &args.component {
         Some(name) => file.scenario.component(name).ok_or_else(|| {
@@ -166,6 +183,7 @@ pub fn run(args: CalibrateArgs) -> Result<Output, Failure> {
         workers: args.workers,
         scenario_cpu_ms: component.cpu_ms,
         wanted: args.fit.clone(),
+        client_overhead_ms: args.client_overhead_ms,
     };
     let calibration = calibrate::calibrate(&inputs, &setup)?;
     let patch = calibrate::patch_yaml(&calibration, &component.name, &capplan::catalog::today());

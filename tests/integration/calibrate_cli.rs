@@ -78,6 +78,33 @@ fn cpu_time_is_the_slope_of_cpu_against_throughput() {
 }
 
 #[test]
+fn cpu_that_does_not_follow_the_load_has_no_trustworthy_cpu_ms() {
+    // CPU near 0.3 of 2 vCPUs whatever the rate, no samples without load:
+    // the idle CPU could be most of it, and the slope says nothing.
+    let dir = scratch_dir("calibrate-untrusted");
+    let mut csv = String::from("timestamp,requests_per_s,cpu_cores,mean_ms\n");
+    for i in 0..12 {
+        let rps = 10.0 + i as f64;
+        csv.push_str(&format!("{},{rps},{},30\n", 1_795_000_000 + 60 * i, 0.3 * wiggle(i, 0.2)));
+    }
+    let path = write_file(&dir, "flat.csv", &csv);
+    let tiers = write_file(&dir, "box.yaml", &box_tiers());
+    let (code, _, stderr) = run(&[
+        "calibrate",
+        &path,
+        "--tiers",
+        &tiers,
+        "--tier",
+        "testbox/vm/two",
+        "--fit",
+        "cpu_ms",
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("cpu_ms: cannot fit: no trustworthy value: the slope"), "{stderr}");
+    assert!(stderr.contains("record CPU for ~10 s before the test starts"), "{stderr}");
+}
+
+#[test]
 fn requests_per_user_and_the_daily_profile_come_from_a_rate_series() {
     let dir = scratch_dir("calibrate-profile");
     let shape = [
@@ -209,6 +236,40 @@ fn the_plateau_tells_blocking_workers_from_cpu() {
     assert_eq!(r["model"]["threads"], 4, "{}", r["model"]);
     // Still rising at the top: no plateau.
     cannot_fit(&dir, "rising.csv", &ramp(20.0, 2.0), "workers", "still rising at the highest load");
+}
+
+#[test]
+fn a_plateau_swinging_12_percent_at_full_cpu_is_still_a_plateau() {
+    // A mixed workload on one vCPU: 84 req/s at 100% CPU from 2 clients
+    // on, the throughput swinging ±12% between levels; then 2 blocking
+    // workers holding 40 ms whose top level dips 10%.
+    let dir = scratch_dir("calibrate-noisy-plateau");
+    let tiers = write_file(&dir, "box.yaml", &testbox("one", 1, 4096));
+    let mut csv = String::from("concurrency,requests_per_s,mean_ms,cpu_cores\n");
+    for n in 1..=10 {
+        let x = if n == 1 { 75.0 } else { 84.0 * wiggle(n, 0.12) };
+        let cpu = if n == 1 { 0.9 } else { 0.99 };
+        csv.push_str(&format!("{n},{x},{},{cpu}\n", n as f64 / x * 1000.0));
+    }
+    let path = write_file(&dir, "cpu_bound.csv", &csv);
+    let r = calibrate_json(&[&path, "--tiers", &tiers, "--tier", "testbox/vm/one"]);
+    assert_eq!(r["model"]["concurrency"], "async", "{}", r["model"]);
+    assert!(close(r["slots"]["saturation_rps"].as_f64().unwrap(), 84.0, 0.10), "{}", r["slots"]);
+    assert!(!r["not_fitted"].to_string().contains("ramp the test further"), "{}", r["not_fitted"]);
+    assert!(r["warnings"].to_string().contains("CPU-saturated from its first levels"));
+    let mut csv = String::from("concurrency,requests_per_s,mean_ms,cpu_cores\n");
+    for (i, n) in [2, 4, 6, 8, 10, 12, 14].into_iter().enumerate() {
+        // Think time 0.2 s; 2 workers / 40 ms = 50 req/s at most.
+        let free = n as f64 / 0.24;
+        let x = if n == 14 { 45.0 } else { free.min(50.0 * wiggle(i, 0.04)) };
+        let r_ms = (n as f64 / x - 0.2).max(0.04) * 1000.0;
+        csv.push_str(&format!("{n},{x},{r_ms},{}\n", x * 0.015));
+    }
+    let path = write_file(&dir, "workers.csv", &csv);
+    let tiers = write_file(&dir, "box2.yaml", &box_tiers());
+    let r = calibrate_json(&[&path, "--tiers", &tiers, "--tier", "testbox/vm/two"]);
+    assert_eq!(r["model"]["concurrency"], "blocking", "{csv}{}", r["model"]);
+    assert_eq!(r["model"]["workers"], 2, "{}", r["model"]);
 }
 
 #[test]
@@ -434,6 +495,9 @@ fn bad_measurements_are_located_and_exit_2_without_writing() {
     let (code, _, stderr) = run(&["calibrate", k6, "--fit", "speed"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("--fit: unknown field 'speed'"), "{stderr}");
+    let (code, _, stderr) = run(&["calibrate", k6, "--client-overhead-ms", "nan"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--client-overhead-ms: expected a time in ms"), "{stderr}");
     let (code, _, stderr) = run(&["calibrate", "latency=x.json"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("unknown metric 'latency'"), "{stderr}");
@@ -459,5 +523,9 @@ fn prometheus_fixture_recovers_the_servers_cpu_time() {
     assert!(close(cpu, 20.0, 0.10), "cpu_ms {cpu}: {}", r["cpu_ms"]);
     let holding = value(&r, "holding_ms");
     assert!(close(holding, 30.0, 0.10), "holding {holding}: {}", r["holding_ms"]);
-    assert!(close(value(&r, "io_ms"), holding - cpu, 1e-9));
+    // io_ms splits the holding time with the CPU measured at the lowest
+    // load, and says what it is made of.
+    assert!(close(value(&r, "io_ms"), holding - cpu, 0.02), "{}", r["io_ms"]);
+    let method = r["io_ms"]["method"].as_str().unwrap();
+    assert!(method.contains("the load generator's own time"), "{method}");
 }

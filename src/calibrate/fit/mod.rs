@@ -2,20 +2,24 @@
 //! samples it rests on and its uncertainty, and the reason for each field
 //! it could not estimate.
 
-use super::stats::{gamma_cv, line, ratio, three};
+use super::join::Joined;
+use super::stats::{Line, gamma_cv, line, ratio, t95, three};
 use super::{CalibrateError, InputFormat, Metric, Row, Setup, Source};
 use crate::scenario::{Concurrency, UslScope};
 use serde::Serialize;
 
+mod cpu;
+mod io;
 mod model;
+mod plateau;
 mod profile;
 mod usl;
+use cpu::{CpuFit, fit_cpu_ms};
+use io::fit_io;
 use model::infer_model;
+use plateau::fit_slots;
 use profile::profile;
 use usl::usl;
-
-/// Share of the peak throughput a level must reach to count as the plateau.
-const PLATEAU_SHARE: f64 = 0.95;
 /// Fewest load levels a USL fit needs (three parameters, three to spare).
 pub const USL_MIN_LEVELS: usize = 6;
 
@@ -41,6 +45,11 @@ pub struct Slots {
     pub instances: f64,
     /// CPU cores busy at the plateau per instance, when known.
     pub cpu_cores_at_peak: Option<f64>,
+    /// Relative band around the plateau's throughput its levels lie in
+    /// (twice the level-to-level scatter measured there, 5–25%).
+    pub tolerance: f64,
+    /// What showed the plateau, and where it starts.
+    pub shown_by: String,
 }
 
 /// Which server model the data supports.
@@ -94,6 +103,10 @@ pub struct LevelPoint {
     pub mean_ms: Option<f64>,
     pub p95_ms: Option<f64>,
     pub cpu_cores: Option<f64>,
+    /// CPU ÷ throughput at this level, idle CPU taken out, ms.
+    pub cpu_ms_per_request: Option<f64>,
+    /// CPU at ≥ 95% of the vCPUs.
+    pub cpu_saturated: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
@@ -121,6 +134,8 @@ pub struct Calibration {
     pub not_fitted: Vec<NotFitted>,
     /// The CPU time io_ms was split with when the data has none.
     pub cpu_ms_from_scenario: Option<f64>,
+    /// What in the data is weak or misleading, and what was done about it.
+    pub warnings: Vec<String>,
 }
 
 /// Fields `--fit` accepts.
@@ -129,9 +144,10 @@ pub const FIELDS: [&str; 7] =
 
 pub fn fit(
     sources: &[Source],
-    rows: Vec<Row>,
+    joined: Joined,
     setup: &Setup,
 ) -> Result<Calibration, CalibrateError> {
+    let Joined { rows, idle } = joined;
     let mut c = Calibration {
         sources: sources
             .iter()
@@ -151,6 +167,8 @@ pub fn fit(
                 mean_ms: r.get(Metric::MeanMs),
                 p95_ms: r.get(Metric::P95Ms),
                 cpu_cores: cores(r, setup),
+                cpu_ms_per_request: None,
+                cpu_saturated: false,
             })
             .take(200)
             .collect(),
@@ -165,16 +183,22 @@ pub fn fit(
         requests_per_online_user_per_min: None,
         not_fitted: Vec::new(),
         cpu_ms_from_scenario: None,
+        warnings: Vec::new(),
     };
-    let cpu_ms = fit_cpu_ms(&mut c, &rows, setup);
-    fit_low_load(&mut c, &rows, setup, cpu_ms);
-    fit_slots(&mut c, &rows, setup, cpu_ms);
+    let cpu = fit_cpu_ms(&mut c, &rows, &idle, setup);
+    for (level, (ms, saturated)) in c.levels.iter_mut().zip(cpu.per_row.iter().zip(&cpu.saturated))
+    {
+        level.cpu_ms_per_request = *ms;
+        level.cpu_saturated = *saturated;
+    }
+    fit_low_load(&mut c, &rows, setup, &cpu);
     let mut skipped = Vec::new();
     let mut skip =
         |field: &str, reason: String| skipped.push(NotFitted { field: field.to_string(), reason });
     c.usl = usl(&rows, &mut skip);
     c.load_profile = profile(&rows, &mut skip);
     c.not_fitted.extend(skipped);
+    fit_slots(&mut c, &rows, setup, &cpu);
     fit_requests_per_user(&mut c, &rows);
     check_wanted(&c, setup)?;
     Ok(c)
@@ -187,70 +211,11 @@ impl Calibration {
     }
 }
 
-/// CPU time per request: the slope of CPU cores against throughput across
-/// loads; the fitted value, if any.
-fn fit_cpu_ms(c: &mut Calibration, rows: &[Row], setup: &Setup) -> Option<f64> {
-    let cpu_points: Vec<(f64, f64)> = rows
-        .iter()
-        .filter_map(|r| Some((r.get(Metric::RequestsPerS)?, cores(r, setup)?)))
-        .collect();
-    let has_percent = rows.iter().any(|r| r.get(Metric::CpuPercent).is_some());
-    let mut cpu_ms = None;
-    if cpu_points.is_empty() {
-        c.skip(
-            "cpu_ms",
-            if has_percent && setup.vcpus.is_none() {
-                "cpu_percent needs the vCPUs of an instance: pass --tier PROVIDER/OFFERING/TIER"
-                    .into()
-            } else {
-                "no rows with both requests_per_s and CPU (cpu_cores, or cpu_percent with --tier)"
-                    .into()
-            },
-        );
-    } else {
-        let (lo, hi) = cpu_points
-            .iter()
-            .fold((f64::INFINITY, 0.0f64), |(lo, hi), p| (lo.min(p.0), hi.max(p.0)));
-        match line(&cpu_points) {
-            _ if hi < 1.2 * lo => c.skip(
-                "cpu_ms",
-                format!(
-                    "the request rate did not vary enough ({lo:.3} to {hi:.3} req/s) to separate per-request CPU from idle CPU"
-                ),
-            ),
-            None => c.skip(
-                "cpu_ms",
-                format!(
-                    "{} row(s) with rate and CPU; at least 3 are needed",
-                    cpu_points.len()
-                ),
-            ),
-            Some(l) if l.slope <= 0.0 => {
-                c.skip("cpu_ms", "CPU did not grow with the request rate".into())
-            }
-            Some(l) => {
-                cpu_ms = Some(l.slope * 1000.0);
-                c.cpu_ms = Some(Estimate {
-                    value: l.slope * 1000.0,
-                    low: Some((l.slope - l.slope_half_width) * 1000.0),
-                    high: Some((l.slope + l.slope_half_width) * 1000.0),
-                    samples: l.n,
-                    method: format!(
-                        "slope of CPU cores against requests/s over {} rows, R² {:.3}; idle CPU {:.3} cores",
-                        l.n, l.r2, l.intercept
-                    ),
-                });
-            }
-        }
-    }
-    cpu_ms
-}
-
 /// Latency at the lowest load (no queueing, so it is what a request
 /// holds): the service-time cv, the holding time and the I/O part of it.
-fn fit_low_load(c: &mut Calibration, rows: &[Row], setup: &Setup, cpu_ms: Option<f64>) {
-    let low = lowest_load(rows);
-    let split_cpu = cpu_ms.or(setup.scenario_cpu_ms);
+fn fit_low_load(c: &mut Calibration, rows: &[Row], setup: &Setup, cpu: &CpuFit) {
+    let at = lowest_load(rows);
+    let low: Vec<&Row> = at.iter().map(|&i| &rows[i]).collect();
     if low.is_empty() {
         c.skip("io_ms", "no rows with latency (mean_ms or p50_ms)".into());
         c.skip("cv", "no rows with latency percentiles".into());
@@ -315,105 +280,14 @@ fn fit_low_load(c: &mut Calibration, rows: &[Row], setup: &Setup, cpu_ms: Option
                     low_label(&low)
                 ),
             });
-            match split_cpu {
-                Some(cpu) if h >= cpu => {
-                    if cpu_ms.is_none() {
-                        c.cpu_ms_from_scenario = Some(cpu);
-                    }
-                    c.io_ms = Some(Estimate {
-                        value: h - cpu,
-                        low: None,
-                        high: None,
-                        samples: low.len(),
-                        method: format!(
-                            "holding time {h:.1} ms minus CPU {cpu:.1} ms ({})",
-                            if cpu_ms.is_some() {
-                                "fitted"
-                            } else {
-                                "the scenario's cpu_ms"
-                            }
-                        ),
-                    });
-                }
-                Some(cpu) => c.skip(
-                    "io_ms",
-                    format!(
-                        "the latency at low load ({h:.1} ms) is below the CPU time per request ({cpu:.1} ms)"
-                    ),
-                ),
-                None => c.skip("io_ms", "no CPU time to split the latency with".into()),
-            }
-        }
-    }
-}
-
-/// The plateau of a ramp: throughput × holding time = requests in
-/// service, and whether workers or CPU bound it.
-fn fit_slots(c: &mut Calibration, rows: &[Row], setup: &Setup, cpu_ms: Option<f64>) {
-    let levels: Vec<&Row> = rows
-        .iter()
-        .filter(|r| r.get(Metric::Concurrency).is_some() && r.get(Metric::RequestsPerS).is_some())
-        .collect();
-    match (&c.holding_ms, levels.len()) {
-        (_, n) if n < 3 => c.skip(
-            "workers",
-            format!(
-                "{n} load level(s) with concurrency and throughput; a ramped test with at least 3 is needed"
-            ),
-        ),
-        (None, _) => c.skip(
-            "workers",
-            "no latency at low load to turn throughput into requests in service".into(),
-        ),
-        (Some(holding), _) => {
-            let peak = levels
-                .iter()
-                .filter_map(|r| r.get(Metric::RequestsPerS))
-                .fold(0.0, f64::max);
-            let top = levels.iter().max_by(|a, b| {
-                a.get(Metric::Concurrency)
-                    .unwrap_or(0.0)
-                    .total_cmp(&b.get(Metric::Concurrency).unwrap_or(0.0))
-            });
-            let plateau: Vec<&&Row> = levels
-                .iter()
-                .filter(|r| r.get(Metric::RequestsPerS).unwrap_or(0.0) >= PLATEAU_SHARE * peak)
-                .collect();
-            if plateau.len() < 2
-                || top.and_then(|r| r.get(Metric::RequestsPerS)).unwrap_or(0.0)
-                    < PLATEAU_SHARE * peak
-            {
-                c.skip(
-                    "workers",
-                    "the throughput was still rising at the highest load: no plateau; ramp the test further".into(),
-                );
+            // The CPU at the same load as the latency (it may change with load).
+            let how = if cpu.upper_bound {
+                "CPU ÷ throughput at that load, idle CPU left in: an upper bound"
             } else {
-                let instances = setup
-                    .instances
-                    .or_else(|| plateau.iter().find_map(|r| r.get(Metric::Instances)))
-                    .unwrap_or(1.0);
-                let per_instance = peak * holding.value / 1000.0 / instances;
-                let busy: Vec<f64> = plateau.iter().filter_map(|r| cores(r, setup)).collect();
-                let cpu_at_peak = if busy.is_empty() {
-                    cpu_ms.map(|ms| peak * ms / 1000.0 / instances)
-                } else {
-                    Some(busy.iter().sum::<f64>() / busy.len() as f64 / instances)
-                };
-                c.slots = Some(Slots {
-                    saturation_rps: peak,
-                    plateau_levels: plateau.len(),
-                    per_instance,
-                    instances,
-                    cpu_cores_at_peak: cpu_at_peak,
-                });
-                c.model = infer_model(per_instance, cpu_at_peak, setup);
-                if c.model.is_none() {
-                    c.skip(
-                        "workers",
-                        "whether workers or CPU bound the plateau needs CPU figures and the instance's vCPUs (--tier), or --workers".into(),
-                    );
-                }
-            }
+                "CPU ÷ throughput at that load"
+            };
+            let cpu_low = cpu.at(&at).or(cpu.value).map(|v| (v, how));
+            fit_io(c, &low, h, cpu_low, setup);
         }
     }
 }
@@ -460,28 +334,28 @@ fn cores(r: &Row, setup: &Setup) -> Option<f64> {
 
 /// The rows at the lowest load that have a latency: the lowest concurrency
 /// level, else the quarter of rows with the lowest request rate, else all.
-fn lowest_load(rows: &[Row]) -> Vec<&Row> {
-    let with_latency: Vec<&Row> = rows
-        .iter()
-        .filter(|r| r.get(Metric::MeanMs).is_some() || r.get(Metric::P50Ms).is_some())
+fn lowest_load(rows: &[Row]) -> Vec<usize> {
+    let with_latency: Vec<usize> = (0..rows.len())
+        .filter(|&i| rows[i].get(Metric::MeanMs).is_some() || rows[i].get(Metric::P50Ms).is_some())
         .collect();
-    let least =
-        |m: Metric| with_latency.iter().filter_map(|r| r.get(m)).fold(f64::INFINITY, f64::min);
+    let least = |m: Metric| {
+        with_latency.iter().filter_map(|&i| rows[i].get(m)).fold(f64::INFINITY, f64::min)
+    };
     let c = least(Metric::Concurrency);
     if c.is_finite() {
         return with_latency
             .into_iter()
-            .filter(|r| r.get(Metric::Concurrency) == Some(c))
+            .filter(|&i| rows[i].get(Metric::Concurrency) == Some(c))
             .collect();
     }
     let mut rates: Vec<f64> =
-        with_latency.iter().filter_map(|r| r.get(Metric::RequestsPerS)).collect();
+        with_latency.iter().filter_map(|&i| rows[i].get(Metric::RequestsPerS)).collect();
     if rates.len() >= 4 {
         rates.sort_by(f64::total_cmp);
         let cut = rates[rates.len() / 4];
         return with_latency
             .into_iter()
-            .filter(|r| r.get(Metric::RequestsPerS).is_some_and(|v| v <= cut))
+            .filter(|&i| rows[i].get(Metric::RequestsPerS).is_some_and(|v| v <= cut))
             .collect();
     }
     with_latency

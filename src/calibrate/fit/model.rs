@@ -44,6 +44,17 @@ pub(super) fn infer_model(
                 share * 100.0
             ),
         })
+    } else if per_instance + 0.5 < vcpus {
+        // Fewer requests in service than vCPUs: CPU cannot be what caps it.
+        Some(Model {
+            concurrency: Concurrency::Blocking,
+            workers: Some(rounded),
+            threads: None,
+            reason: format!(
+                "throughput levels off with {per_instance:.2} requests in service, fewer than the {vcpus} vCPU(s), and CPU at {:.0}%: requests wait for one of {rounded} worker(s)",
+                share * 100.0
+            ),
+        })
     } else {
         None
     }

@@ -41,6 +41,9 @@ pub fn calibrate(c: &Calibration, component: &str) -> Document {
             "No CPU in the data: io_ms splits the latency with the scenario's cpu_ms ({cpu} ms)."
         ));
     }
+    for w in &c.warnings {
+        notes.push(format!("Warning: {w}."));
+    }
     for n in &c.not_fitted {
         notes.push(format!("Not fitted: {}: {}.", n.field, n.reason));
     }
@@ -77,7 +80,8 @@ fn fitted_rows(c: &Calibration) -> Vec<Vec<String>> {
             "—".into(),
             s.plateau_levels.to_string(),
             format!(
-                "plateau of the ramp: {} requests in service per instance over {} instance(s){}",
+                "plateau of the ramp ({}): {} requests in service per instance (throughput × holding time) over {} instance(s){}",
+                s.shown_by,
                 num(Some(s.per_instance), 2),
                 num(Some(s.instances), 0),
                 s.cpu_cores_at_peak.map_or(String::new(), |c| format!(
@@ -142,6 +146,7 @@ fn levels_section(c: &Calibration) -> Section {
             "mean ms".into(),
             "p95 ms".into(),
             "CPU cores".into(),
+            "CPU ms/req".into(),
         ],
         rows: c
             .levels
@@ -154,7 +159,12 @@ fn levels_section(c: &Calibration) -> Section {
                     num(l.requests_per_s, 2),
                     num(l.mean_ms, 1),
                     num(l.p95_ms, 1),
-                    num(l.cpu_cores, 3),
+                    format!(
+                        "{}{}",
+                        num(l.cpu_cores, 3),
+                        if l.cpu_saturated { " (saturated)" } else { "" }
+                    ),
+                    num(l.cpu_ms_per_request, 2),
                 ]
             })
             .collect(),
