@@ -219,10 +219,10 @@ pub fn run_diff(args: DiffArgs) -> Result<Output, Failure> {
         label
     };
     let mut report = diff(
-        (&base_scenario, &base_catalog, &label(&args.base, &args.tiers_base)),
+        (&base_scenario, base_catalog, &label(&args.base, &args.tiers_base)),
         (
             &head_scenario,
-            &head_catalog,
+            head_catalog,
             &label(&head_name, &[args.patches.as_slice(), args.tiers_head.as_slice()].concat()),
         ),
         &users,
@@ -266,7 +266,7 @@ pub fn run_stages(args: StagesArgs) -> Result<Output, Failure> {
             file.name
         )));
     }
-    let report = capplan::report::stages::stages(&file.scenario, &catalog);
+    let report = capplan::report::stages::stages(&file.scenario, catalog);
     Ok(Output::ok(
         render::render(args.format, &report, || views::stages(&report)).map_err(Failure::input)?,
     ))

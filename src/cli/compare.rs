@@ -102,7 +102,7 @@ pub(crate) fn load_stacks(
 pub fn run_compare(args: CompareArgs) -> Result<Output, Failure> {
     let (file, catalog, warnings) = args.files.load()?;
     let stacks = load_stacks(args.stacks_file.as_ref(), &args.stacks)?;
-    let problems = check_stacks(&stacks, &catalog);
+    let problems = check_stacks(&stacks, catalog);
     if !problems.is_empty() {
         return Err(Failure::input(problems.join("\n")));
     }
@@ -126,7 +126,7 @@ pub fn run_compare(args: CompareArgs) -> Result<Output, Failure> {
                 .ok_or_else(|| Failure::input(format!("--users: {u} rounds to no user")))
         })
         .collect::<Result<_, _>>()?;
-    let report = compare(&scenario, &catalog, &stacks, &users);
+    let report = compare(&scenario, catalog, &stacks, &users);
     let format = args.format;
     let mut text =
         render::render(format, &report, || views::compare(&report)).map_err(Failure::input)?;

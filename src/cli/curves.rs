@@ -46,7 +46,7 @@ impl Inputs {
 
 struct Loaded {
     scenario: Scenario,
-    catalog: Catalog,
+    catalog: &'static Catalog,
     warnings: Vec<String>,
     note: Option<RateNote>,
     inputs: Vec<UncertainInput>,
@@ -66,7 +66,7 @@ impl Loaded {
             Some(options) => add_bands(
                 report,
                 &self.worlds(options),
-                &self.catalog,
+                self.catalog,
                 options.samples.unwrap_or(CURVE_SAMPLES),
             )
             .map_err(Failure::from),
@@ -238,7 +238,7 @@ pub fn run_sweep(args: SweepArgs) -> Result<Output, Failure> {
     let rate_users = args.users.as_deref().map(|u| users("--users", u)).transpose()?;
     let loaded = args.inputs.load(rate_users)?;
     let mut report =
-        sweep(&loaded.scenario, &loaded.catalog, &user_points(from, to, points, args.log));
+        sweep(&loaded.scenario, loaded.catalog, &user_points(from, to, points, args.log));
     report.given_rate = loaded.note.clone();
     loaded.add_bands(&mut report)?;
     let warnings = loaded.warnings;
@@ -254,7 +254,7 @@ pub fn run_forecast(args: ForecastArgs) -> Result<Output, Failure> {
     let (growth, growth_interval) = Growth::parse_range(&args.growth).map_err(Failure::input)?;
     let months = whole("--months", &args.months, 1..=600)? as u32;
     let loaded = args.inputs.load(Some(start))?;
-    let mut report = forecast(&loaded.scenario, &loaded.catalog, start, growth, months);
+    let mut report = forecast(&loaded.scenario, loaded.catalog, start, growth, months);
     report.given_rate = loaded.note.clone();
     let sampling = match (&loaded.sampling, growth_interval) {
         (Some(options), _) => Some(*options),
@@ -264,7 +264,7 @@ pub fn run_forecast(args: ForecastArgs) -> Result<Output, Failure> {
     if let Some(options) = sampling {
         report.uncertainty = Some(forecast_events(
             &loaded.worlds(&options),
-            &loaded.catalog,
+            loaded.catalog,
             start,
             growth,
             growth_interval,
@@ -303,13 +303,13 @@ pub fn run_chart(args: ChartArgs) -> Result<Output, Failure> {
             let (from, to) = range(&args.from, &args.to)?;
             let loaded = args.inputs.load(given_users)?;
             let stacks = super::compare::load_stacks(args.stacks_file.as_ref(), &args.stacks)?;
-            let problems = check_stacks(&stacks, &loaded.catalog);
+            let problems = check_stacks(&stacks, loaded.catalog);
             if !problems.is_empty() {
                 return Err(Failure::input(problems.join("\n")));
             }
             let report = compare(
                 &loaded.scenario,
-                &loaded.catalog,
+                loaded.catalog,
                 &stacks,
                 &user_points(from, to, 60, true),
             );
@@ -333,7 +333,7 @@ pub fn run_chart(args: ChartArgs) -> Result<Output, Failure> {
             let (from, to) = range(&args.from, &args.to)?;
             let loaded = args.inputs.load(given_users)?;
             let mut report =
-                sweep(&loaded.scenario, &loaded.catalog, &user_points(from, to, 400, true));
+                sweep(&loaded.scenario, loaded.catalog, &user_points(from, to, 400, true));
             loaded.add_bands(&mut report)?;
             cost_chart(&report, format, width, height, args.users_axis == AxisScale::Log).map(
                 |(bytes, cut)| {
@@ -352,7 +352,7 @@ pub fn run_chart(args: ChartArgs) -> Result<Output, Failure> {
             let months = whole("--months", &args.months, 1..=600)? as u32;
             let loaded = args.inputs.load(Some(start))?;
             forecast_chart(
-                &forecast(&loaded.scenario, &loaded.catalog, start, growth, months),
+                &forecast(&loaded.scenario, loaded.catalog, start, growth, months),
                 format,
                 width,
                 height,

@@ -97,19 +97,19 @@ pub fn run(args: ImportArgs) -> Result<Output, Failure> {
         if *format == Format::Procfile && options.procfile.is_some() {
             continue;
         }
-        let result = capplan::import::import_file(*format, name, text, &catalog, &options)
+        let result = capplan::import::import_file(*format, name, text, catalog, &options)
             .map_err(Failure::input)?;
         results.push((name.clone(), result));
     }
     let imported =
-        capplan::import::combine(results, &args.current, &catalog).map_err(Failure::input)?;
+        capplan::import::combine(results, &args.current, catalog).map_err(Failure::input)?;
     let name = files.iter().map(|(n, _, _)| n.as_str()).collect::<Vec<_>>().join(" + ");
-    let scenario = capplan::import::scenario_text(&name, args.users, &imported, &catalog);
+    let scenario = capplan::import::scenario_text(&name, args.users, &imported, catalog);
     // What is written must plan as it stands: checked before writing.
     // Parsed as the YAML it is, whatever the input file's extension.
     let file = capplan::scenario::parse_scenario("imported-scenario.yaml", &scenario)
         .map_err(|e| Failure::input(format!("import: the scenario does not parse (a bug): {e}")))?;
-    let problems = capplan::scenario::validate(&file, &catalog)
+    let problems = capplan::scenario::validate(&file, catalog)
         .map_err(|e| Failure::input(format!("import: the scenario is invalid: {e}")))?;
     if let Some(problem) =
         problems.iter().find(|p| p.severity == capplan::input::problem::Severity::Error)

@@ -70,13 +70,13 @@ pub fn run(args: InitArgs) -> Result<Output, Failure> {
         model: args.model.clone(),
     };
     let (catalog, _) = load_catalog(&[])?;
-    let text = starter_scenario(&stack, &options, &catalog).map_err(Failure::input)?;
+    let text = starter_scenario(&stack, &options, catalog).map_err(Failure::input)?;
     // The file must pass `check` as written: validated before it is written.
     let name = args.path.display().to_string();
     let file = capplan::scenario::parse_scenario(&name, &text).map_err(|e| {
         Failure::input(format!("init: the starter scenario does not parse (a bug): {e}"))
     })?;
-    let problems = capplan::scenario::validate(&file, &catalog).map_err(|e| {
+    let problems = capplan::scenario::validate(&file, catalog).map_err(|e| {
         Failure::input(format!("init: the starter scenario is invalid (a bug): {e}"))
     })?;
     if let Some(problem) =

@@ -85,7 +85,7 @@ pub struct ScenarioArgs {
 
 impl ScenarioArgs {
     /// The scenario (validated) and the catalog with overlays, with warnings.
-    pub fn load(&self) -> Result<(ScenarioFile, Catalog, Vec<String>), Failure> {
+    pub fn load(&self) -> Result<(ScenarioFile, &'static Catalog, Vec<String>), Failure> {
         let (mut file, catalog, warnings) =
             load_inputs(self.scenario.as_ref(), &self.patches, &self.overlays)?;
         if self.strict_limits {
@@ -100,10 +100,10 @@ pub fn load_inputs(
     scenario: Option<&PathBuf>,
     patches: &[PathBuf],
     overlays: &[PathBuf],
-) -> Result<(ScenarioFile, Catalog, Vec<String>), Failure> {
+) -> Result<(ScenarioFile, &'static Catalog, Vec<String>), Failure> {
     let (catalog, catalog_warnings) = super::output::load_catalog(overlays)?;
     let file = load_patched(scenario.map(|p| p.as_path()), patches)?;
-    let problems = validate(&file, &catalog)?;
+    let problems = validate(&file, catalog)?;
     let warnings = catalog_warnings.iter().chain(problems.iter()).map(|p| p.to_string()).collect();
     Ok((file, catalog, warnings))
 }
@@ -120,13 +120,13 @@ pub fn run(args: RecommendArgs) -> Result<Output, Failure> {
         Failure::input("give --users N (or --rpm/--rps): the scenario sets no workload.users")
     })?;
     let mut report =
-        recommend(&scenario, &catalog, users, RecommendOptions { explain: args.explain })?;
+        recommend(&scenario, catalog, users, RecommendOptions { explain: args.explain })?;
     report.given_rate = given_rate;
     report.patched = patched;
     if let Some(options) = sampling {
         report.uncertainty = Some(capplan::uncertainty::analyse(
             &scenario,
-            &catalog,
+            catalog,
             &inputs,
             report.users,
             options,

@@ -52,7 +52,7 @@ pub fn run(args: ReportArgs) -> Result<Output, Failure> {
         } else {
             args.users.clone()
         };
-    let report = plan_report(&file.scenario, &catalog, &users, 200).map_err(Failure::infeasible)?;
+    let report = plan_report(&file.scenario, catalog, &users, 200).map_err(Failure::infeasible)?;
     let (svg, notes) = cost_chart(&report.curve, ImageFormat::Svg, 1000, 560, true)
         .map_err(Failure::infeasible)?;
     let page = html::page(&report, &String::from_utf8_lossy(&svg), &notes);

@@ -59,7 +59,7 @@ pub fn run(args: TiersArgs) -> Result<Output, Failure> {
     match args.command.unwrap_or(TiersCommand::List) {
         TiersCommand::List => {
             let (catalog, warnings) = load_catalog(&args.overlays)?;
-            let report = TierListReport { offerings: offering_summaries(&catalog) };
+            let report = TierListReport { offerings: offering_summaries(catalog) };
             let mut text =
                 render::render(args.format, &report, || views::tier_list(&report.offerings))
                     .map_err(Failure::input)?;
@@ -68,7 +68,7 @@ pub fn run(args: TiersArgs) -> Result<Output, Failure> {
         }
         TiersCommand::Show { selector } => {
             let (catalog, warnings) = load_catalog(&args.overlays)?;
-            let rows = tier_rows(&catalog, &selector).ok_or_else(|| {
+            let rows = tier_rows(catalog, &selector).ok_or_else(|| {
                 let known: Vec<String> = catalog
                     .providers
                     .iter()
@@ -81,7 +81,7 @@ pub fn run(args: TiersArgs) -> Result<Output, Failure> {
             })?;
             let provider = selector.split('/').next().unwrap_or_default();
             let usage =
-                if selector.contains('/') { Vec::new() } else { usage_rows(&catalog, provider) };
+                if selector.contains('/') { Vec::new() } else { usage_rows(catalog, provider) };
             let report =
                 TierShowReport { selector: selector.clone(), tiers: rows, usage_prices: usage };
             let mut text = render::render(args.format, &report, || {

@@ -82,7 +82,7 @@ pub fn run(args: ImportArgs, overlays: &[PathBuf], format: Format) -> Result<Out
         region: args.region.clone(),
         existing_only: args.existing_only,
     };
-    let imported = price_files::import(price_format, &args.files, &catalog, &options)
+    let imported = price_files::import(price_format, &args.files, catalog, &options)
         .map_err(|e| Failure::input(e.to_string()))?;
     let files: Vec<String> = args.files.iter().map(|f| f.display().to_string()).collect();
     let counts = format!(
@@ -113,7 +113,7 @@ pub fn run(args: ImportArgs, overlays: &[PathBuf], format: Format) -> Result<Out
         args.out.as_ref().map_or("OVERLAY".to_string(), |o| o.display().to_string())
     );
     let text =
-        imported.overlay_text(&catalog, &header).map_err(|e| Failure::input(e.to_string()))?;
+        imported.overlay_text(catalog, &header).map_err(|e| Failure::input(e.to_string()))?;
     let Some(out) = args.out else {
         for line in &summary {
             super::stderr_line(&format!("tiers import: {line}"));
@@ -136,7 +136,7 @@ pub fn diff(overlays: &[PathBuf], format: Format) -> Result<Output, Failure> {
     let (embedded, _) = super::output::load_catalog(&[])?;
     let (overlaid, warnings) = super::output::load_catalog(overlays)?;
     let names: Vec<String> = overlays.iter().map(|p| p.display().to_string()).collect();
-    let report = capplan::catalog::tier_diff(&embedded, &overlaid, &names);
+    let report = capplan::catalog::tier_diff(embedded, overlaid, &names);
     let mut text =
         render::render(format, &report, || views::tier_diff(&report)).map_err(Failure::input)?;
     super::output::append_warnings(&mut text, &warnings, format);
