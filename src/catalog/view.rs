@@ -149,8 +149,7 @@ pub struct UsageRow {
     pub usage: String,
     /// Display name; null when the catalog gives none.
     pub name: Option<String>,
-    /// The unit one price applies to (`GB`, `GB-month`, `1M tokens`, `1M
-    /// requests`).
+    /// The unit one price applies to (`GB`, `GB-month`, `1M tokens`).
     pub unit: String,
     /// Free quantity per month, in `unit`s; null when there is none.
     pub free_quantity: Option<f64>,
