@@ -138,7 +138,9 @@ pub struct RateRun {
 /// What a given rate changed, for the report (JSON `given_rate`).
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct RateNote {
+    /// The given peak request rate, requests/s.
     pub peak_rps: f64,
+    /// The users planned at: given, or inferred from the rate (made whole).
     pub at_users: f64,
     /// Whether the users were inferred from the rate (no user count given).
     pub users_inferred: bool,

@@ -174,8 +174,11 @@ pub fn calibrate(
 /// estimate and the patch text written.
 #[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct CalibrateReport {
+    /// The scenario component calibrated.
     pub component: String,
     #[serde(flatten)]
     pub calibration: Calibration,
+    /// The scenario patch (YAML) setting the fitted fields: what `--out`
+    /// writes.
     pub patch: String,
 }

@@ -17,9 +17,14 @@ mod sources;
 /// The result of `capplan tiers check` (its JSON contract).
 #[derive(Debug, serde::Serialize, schemars::JsonSchema)]
 pub struct CatalogCheckReport {
+    /// The catalog files checked (the embedded ones when none are named), then
+    /// each overlay.
     pub files: Vec<String>,
+    /// Problems of severity `error` (any makes the exit code 1).
     pub errors: usize,
+    /// Problems of severity `warning`.
     pub warnings: usize,
+    /// Every problem found, located in its file.
     pub problems: Vec<Problem>,
 }
 

@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! `capplan tiers diff`: what `--tiers` overlays change against the
 //! embedded catalog, price by price: each tier's on-demand and purchase
 //! option prices (per month), each usage price's volume tiers, long-context
@@ -18,6 +19,7 @@ pub struct TierDiffReport {
     /// Entries the overlays restate at the embedded price (another source
     /// or date, same figures).
     pub unchanged: usize,
+    /// Each changed or added price, by entry then price.
     pub changes: Vec<PriceChange>,
 }
 
@@ -33,15 +35,23 @@ pub struct PriceChange {
     /// What `old` and `new` are in: `USD/month` for tiers, `USD/<unit>` for
     /// usage prices, `fraction` for a discount.
     pub unit: String,
+    /// The embedded catalog's figure, in `unit`; null where it gives none
+    /// (always for an added entry).
     pub old: Option<f64>,
+    /// The overlaid figure, in `unit`; null where the overlay gives none.
     pub new: Option<f64>,
     /// (new − old) / old × 100, where both are priced and old is not zero.
     pub change_pct: Option<f64>,
     /// `changed` or `added`.
     pub status: &'static str,
+    /// Date (`YYYY-MM-DD`) of the embedded entry's source; null when added or
+    /// undated.
     pub old_as_of: Option<String>,
+    /// Date (`YYYY-MM-DD`) of the overlay entry's source; null when undated.
     pub new_as_of: Option<String>,
+    /// The embedded entry's source; null when added or unsourced.
     pub old_source: Option<String>,
+    /// The overlay entry's source; null when unsourced.
     pub new_source: Option<String>,
 }
 

@@ -374,6 +374,8 @@ pub struct LongContext {
     /// USD per the item's unit; null when the provider publishes no price
     /// above the threshold: such prompts are unpriced, not priced low.
     pub usd: Option<f64>,
+    /// Where the long-context price comes from, when cited apart from its
+    /// entry; null otherwise.
     pub source: Option<String>,
     /// Mirrors and secondary posts that confirm `source`.
     pub evidence: Option<String>,

@@ -448,8 +448,12 @@ pub struct UsagePrice {
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VolumeTier {
+    /// Monthly quantity, in the item's units, from which `usd` applies (0 when
+    /// omitted).
     #[serde(default)]
     pub start: f64,
+    /// USD per unit from `start`; null when the price at that volume is
+    /// unknown.
     pub usd: Option<f64>,
 }
 

@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! Flat rows of the catalog for `capplan tiers` (the JSON field names of
 //! `TierRow` are a contract).
 
@@ -7,23 +8,45 @@ use serde::Serialize;
 /// One tier with its capacity, price and provenance.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct TierRow {
+    /// Provider id (`render`, `aws`).
     pub provider: String,
+    /// Offering id within the provider (`web`, `ec2`).
     pub offering: String,
+    /// Tier id within the offering (`standard`, `m5.large`).
     pub tier: String,
+    /// The tier's display name; null when the catalog gives none.
     pub name: Option<String>,
+    /// The offering's role (`compute`, `database`, `cache`, `serverless`,
+    /// `load_balancer`, `platform`, `media`); null when the catalog gives none.
     pub role: Option<&'static str>,
+    /// False for a retired tier (kept so documents that use it still price).
     pub available: bool,
+    /// vCPUs per instance; null when not published.
     pub vcpu: Option<f64>,
+    /// True when the CPU is shared with other tenants (not a vCPU count); null
+    /// when not published.
     pub shared_cpu: Option<bool>,
+    /// Memory per instance, MB; null when not published.
     pub memory_mb: Option<f64>,
+    /// Storage the tier includes, GB; null when not published.
     pub storage_gb: Option<f64>,
+    /// Most concurrent connections (per node where the vendor says so); null
+    /// when not published.
     pub max_connections: Option<f64>,
+    /// Published throughput limit, operations/s; null when not published.
     pub max_ops_per_sec: Option<f64>,
+    /// Transfer the tier includes or caps, GB/month; null when not published.
     pub bandwidth_gb_per_month: Option<f64>,
+    /// Most instances of one service (the tier's limit, else its offering's);
+    /// null when neither gives one.
     pub max_instances: Option<u32>,
+    /// True when the tier spins down while idle (Render Free); null when not
+    /// published.
     pub sleeps_when_idle: Option<bool>,
     /// Null when unpriced; derived from hourly × 730 where priced hourly.
     pub monthly_usd: Option<f64>,
+    /// On-demand price per instance-hour, USD, where the tier is priced by the
+    /// hour; null otherwise.
     pub hourly_usd: Option<f64>,
     /// `reserved_1y` → monthly price, for tiers with purchase options.
     pub purchase_options_monthly_usd: std::collections::BTreeMap<&'static str, f64>,
@@ -31,15 +54,23 @@ pub struct TierRow {
     pub price_steps: Vec<String>,
     /// Serverless tiers: the usage entries that price them.
     pub priced_by_usage: Vec<String>,
+    /// Where the price and capacity come from (the nearest of tier, offering
+    /// and provider); null when none gives one.
     pub source: Option<String>,
+    /// Date (`YYYY-MM-DD`) of the nearest `source`; null when none is given.
     pub as_of: Option<String>,
+    /// How sure the source is (`low`, `medium`, `high`), nearest level first;
+    /// null when none is given.
     pub confidence: Option<&'static str>,
+    /// The tier's own note; null when it has none.
     pub note: Option<String>,
     /// Mirrors and secondary posts that confirm `source`.
     pub evidence: Option<String>,
 }
 
 impl TierRow {
+    /// The row of one tier: capacity, prices (on demand, by purchase
+    /// option, by step) and the nearest provenance.
     pub fn from_ref(r: &TierRef<'_>) -> TierRow {
         let c = &r.tier.capacity;
         let provenance = r.provenance();
@@ -112,14 +143,20 @@ impl TierRow {
 /// One usage-priced item.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct UsageRow {
+    /// Provider id (`openai`, `aws`).
     pub provider: String,
+    /// Usage price id within the provider (`gpt-4o-mini-output`).
     pub usage: String,
+    /// Display name; null when the catalog gives none.
     pub name: Option<String>,
+    /// The unit one price applies to (`GB`, `GB-month`, `1M tokens`).
     pub unit: String,
+    /// Free quantity per month, in `unit`s; null when there is none.
     pub free_quantity: Option<f64>,
     /// Volume tiers: from `start` units a month, `usd` per unit (null:
     /// unpriced at that volume).
     pub price_tiers: Vec<super::VolumeTier>,
+    /// Share off for batch use (0.5 = half price); null when none is offered.
     pub batch_discount: Option<f64>,
     /// USD per unit on the priority (fast) tier.
     pub priority_usd: Option<f64>,
@@ -129,9 +166,16 @@ pub struct UsageRow {
     pub retired: Option<String>,
     /// The model the provider names as its replacement.
     pub successor: Option<String>,
+    /// Where the price comes from (the entry's, else the provider's); null when
+    /// neither gives one.
     pub source: Option<String>,
+    /// Date (`YYYY-MM-DD`) of `source` (the entry's, else the provider's); null
+    /// when none is given.
     pub as_of: Option<String>,
+    /// How sure the source is (`low`, `medium`, `high`), the entry's else the
+    /// provider's; null when none is given.
     pub confidence: Option<&'static str>,
+    /// The entry's note; null when it has none.
     pub note: Option<String>,
     /// Mirrors and secondary posts that confirm `source`.
     pub evidence: Option<String>,
@@ -140,20 +184,36 @@ pub struct UsageRow {
 /// One offering in `capplan tiers`: counts, date and age.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct OfferingSummary {
+    /// Provider id (`render`).
     pub provider: String,
+    /// The provider's display name; null when the catalog gives none.
     pub provider_name: Option<String>,
+    /// Offering id, or `(usage prices)` for the provider's usage-priced items.
     pub offering: String,
+    /// The offering's role (`compute`, `database`, …); null when none is given
+    /// (always for usage prices).
     pub role: Option<&'static str>,
+    /// Tiers in the offering (usage prices: items).
     pub tiers: usize,
+    /// Of `tiers`, those still sold (not retired).
     pub available_tiers: usize,
+    /// Of `tiers`, those with no price (usage prices: with an unpriced volume
+    /// tier); serverless and usage-priced compute tiers are priced by usage and
+    /// not counted.
     pub unpriced_tiers: usize,
+    /// Date (`YYYY-MM-DD`) of the offering's source, else the provider's; null
+    /// when neither gives one.
     pub as_of: Option<String>,
+    /// Days from `as_of` to today (negative for a future date); null without
+    /// `as_of`.
     pub age_days: Option<i64>,
 }
 
 /// `capplan tiers list --format json`: every offering.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct TierListReport {
+    /// Every offering of every provider, and for a provider with usage prices
+    /// one more row for them.
     pub offerings: Vec<OfferingSummary>,
 }
 
@@ -161,8 +221,11 @@ pub struct TierListReport {
 /// a whole provider, its usage prices (tokens, egress, storage, requests).
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct TierShowReport {
+    /// The `provider` or `provider/offering` asked for.
     pub selector: String,
+    /// Every tier the selector names.
     pub tiers: Vec<TierRow>,
+    /// The provider's usage prices; empty when the selector names one offering.
     pub usage_prices: Vec<UsageRow>,
 }
 

@@ -42,13 +42,18 @@ impl Shape {
 /// An interval and its fitted distribution.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Interval {
+    /// The low end, in the field's unit: the (1 − confidence)/2 quantile (the
+    /// 5th percentile by default), or a hard bound when uniform.
     pub low: f64,
     /// The median (given, or derived from `[low, high]`).
     pub mid: f64,
+    /// The high end, in the field's unit: the (1 + confidence)/2 quantile (the
+    /// 95th percentile by default), or a hard bound when uniform.
     pub high: f64,
     /// The share of outcomes between `low` and `high` (0.9 by default;
     /// 1 for a uniform interval).
     pub confidence: f64,
+    /// The distribution fitted to the interval.
     pub shape: Shape,
 }
 

@@ -4,6 +4,8 @@
 use serde::Serialize;
 use std::fmt;
 
+/// How serious a problem is: `error` (the input cannot be used as it stands) or
+/// `warning`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -14,12 +16,17 @@ pub enum Severity {
 /// One problem in a file, located as precisely as the parser allows.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Problem {
+    /// `error` or `warning`.
     pub severity: Severity,
+    /// The file the problem is in.
     pub file: String,
+    /// 1-based line of the problem; null when it cannot be located.
     pub line: Option<usize>,
+    /// 1-based column, in characters; null when not known.
     pub column: Option<usize>,
     /// The field path, e.g. `offerings.web.tiers.standard.price.monthly_usd`.
     pub field: String,
+    /// What is wrong, and how to fix it where known.
     pub message: String,
 }
 

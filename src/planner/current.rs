@@ -10,6 +10,7 @@ use serde::Serialize;
 /// One component of the current mix.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct CurrentComponent {
+    /// The scenario component's name.
     pub name: String,
     /// `provider/offering/tier`.
     pub tier: String,
@@ -18,6 +19,7 @@ pub struct CurrentComponent {
     pub count: u32,
     /// Autoscaled: the autoscaler's range; null for a fixed count.
     pub min: Option<u32>,
+    /// Autoscaled: the autoscaler's maximum; null for a fixed count.
     pub max: Option<u32>,
     /// A database's provisioned storage, GB; null when not given.
     pub storage_gb: Option<f64>,
@@ -31,6 +33,7 @@ pub struct CurrentComponent {
 /// What the recommendation changes in one component.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct CurrentChange {
+    /// The component that changes.
     pub component: String,
     /// `count × provider/offering/tier` today.
     pub from: String,
@@ -47,6 +50,7 @@ pub struct VsRecommended {
     /// Recommended total minus current total (negative: a saving); null
     /// when the current total is not comparable (the mix does not hold).
     pub delta_usd: Option<f64>,
+    /// Each component whose tier or count the recommendation changes.
     pub changes: Vec<CurrentChange>,
 }
 
@@ -62,6 +66,7 @@ pub struct CurrentMix {
     pub shared_usd: f64,
     /// `all lines` or `instances only`.
     pub cost_basis: String,
+    /// Whether the current mix serves the load within every SLO and limit.
     pub holds: bool,
     /// `component: constraint` that fails at the load; null when it holds.
     pub failing: Option<String>,
@@ -71,7 +76,9 @@ pub struct CurrentMix {
     pub max_users: Option<f64>,
     /// `component: constraint` that fails one user beyond `max_users`.
     pub binding: Option<String>,
+    /// Each component of the current mix, in scenario order.
     pub components: Vec<CurrentComponent>,
+    /// What the recommendation would change, and what that saves or costs.
     pub vs_recommended: VsRecommended,
 }
 

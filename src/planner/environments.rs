@@ -24,9 +24,12 @@ pub(crate) struct PlannedEnvironment {
 /// One component of an environment.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct EnvironmentComponent {
+    /// The scenario component's name.
     pub name: String,
     /// `provider/offering/tier`.
     pub tier_ref: String,
+    /// Instances in one copy (at the peak of its load, or the fixed mix's
+    /// count).
     pub count: u32,
     /// Instances and charges of one copy; `None` when unpriced.
     pub monthly_usd: Option<f64>,
@@ -35,11 +38,14 @@ pub struct EnvironmentComponent {
 /// An environment's cost beside a production plan.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct EnvironmentCost {
+    /// The environment's name (`staging`).
     pub name: String,
     /// The load it is planned at; absent for a fixed mix.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub users: Option<f64>,
+    /// Copies of the environment that run (1 unless the scenario says).
     pub copies: u32,
+    /// Each component of one copy.
     pub components: Vec<EnvironmentComponent>,
     /// Usage items and plan fees of one copy; a plan production already
     /// pays (a workspace) is not paid again.
@@ -48,6 +54,8 @@ pub struct EnvironmentCost {
     pub shared_plans: Vec<String>,
     /// All copies, priced items only.
     pub monthly_usd: f64,
+    /// Items the catalog cannot price, as `name (tier or price)`; left out of
+    /// `monthly_usd`.
     pub unpriced: Vec<String>,
 }
 

@@ -97,10 +97,17 @@ pub struct BaselineUse {
 /// whether the limit is published or estimated (with its basis).
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct LimitCheck {
+    /// The quantity checked (`connections`, `memory`, `operations`, …).
     pub what: String,
+    /// What the load needs, in `unit`.
     pub needed: f64,
+    /// What the tier allows, in `unit`.
     pub limit: f64,
+    /// The unit of `needed` and `limit` (`connections`, `MB`, `GB`, `ops/s`,
+    /// `vCPU`).
     pub unit: String,
+    /// `published` (the catalog gives the limit) or `estimated` (see
+    /// `estimate`).
     pub basis: crate::catalog::LimitBasis,
     /// The rule an estimate came from; null for a published limit.
     pub estimate: Option<String>,

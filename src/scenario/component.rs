@@ -135,6 +135,7 @@ pub struct Usl {
     pub across: UslScope,
 }
 
+/// What the USL's N counts: `instances`, or `workers` within one instance.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, schemars::JsonSchema,
 )]

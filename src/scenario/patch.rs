@@ -19,7 +19,9 @@ pub struct PatchedField {
     pub field: String,
     /// The value set, as inline YAML.
     pub value: String,
+    /// The patch file that sets the field.
     pub file: String,
+    /// 1-based line of the field in `file`; null when it cannot be located.
     pub line: Option<usize>,
 }
 

@@ -21,8 +21,11 @@ use serde::Serialize;
 /// The 5th, 50th and 95th percentiles of a quantity over the worlds.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Percentiles {
+    /// 5th percentile over the worlds, in the quantity's unit.
     pub p5: f64,
+    /// Median over the worlds, in the quantity's unit.
     pub p50: f64,
+    /// 95th percentile over the worlds, in the quantity's unit.
     pub p95: f64,
 }
 

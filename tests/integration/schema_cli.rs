@@ -31,6 +31,65 @@ fn schemas_on_disk_match_the_report_types() {
     );
 }
 
+/// Every property of every object the schema defines (the root and each
+/// entry of `$defs` or `definitions`) as (definition, field, schema).
+fn properties(schema: &serde_json::Value) -> Vec<(String, String, &serde_json::Value)> {
+    let mut objects = vec![("(root)".to_string(), schema)];
+    for key in ["$defs", "definitions"] {
+        if let Some(defs) = schema[key].as_object() {
+            objects.extend(defs.iter().map(|(name, def)| (name.clone(), def)));
+        }
+    }
+    objects
+        .into_iter()
+        .flat_map(|(name, def)| {
+            def["properties"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(move |(field, property)| (name.clone(), field.clone(), property))
+        })
+        .collect()
+}
+
+#[test]
+fn every_schema_property_has_a_description() {
+    // The schemas are the JSON contract; a field without a description
+    // leaves a reader to guess its meaning and unit. schemars copies each
+    // field's doc comment into its description.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("schemas/ is readable")
+        .map(|entry| entry.expect("a schemas/ entry").path())
+        .filter(|path| path.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= capplan::report::schema::schemas().len(), "{files:?}");
+    let mut missing = Vec::new();
+    let mut seen = 0;
+    for path in &files {
+        let file = path.file_name().unwrap_or_default().to_string_lossy();
+        let name = file.trim_end_matches(".json");
+        let schema = schema(name);
+        for (definition, field, property) in properties(&schema) {
+            seen += 1;
+            let described = property["description"].as_str().is_some_and(|d| !d.trim().is_empty());
+            if !described {
+                missing.push(format!("schemas/{file}: {definition}.{field}"));
+            }
+        }
+    }
+    assert!(seen > 100, "only {seen} properties found: is the schema layout still understood?");
+    assert!(
+        missing.is_empty(),
+        "{} schema properties have no description; document the Rust field with a `///` \
+         comment (what it is, its unit, what null or absent means) and regenerate with \
+         CAPPLAN_UPDATE_SCHEMAS=1 cargo test --test integration schemas_on_disk:\n{}",
+        missing.len(),
+        missing.join("\n")
+    );
+}
+
 fn validate(name: &str, document: &serde_json::Value, what: &str) {
     let schema = schema(name);
     let validator = jsonschema::validator_for(&schema)

@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! What calibrate estimates from the joined rows, each estimate with the
 //! samples it rests on and its uncertainty, and the reason for each field
 //! it could not estimate.
@@ -23,11 +24,15 @@ use usl::usl;
 /// Fewest load levels a USL fit needs (three parameters, three to spare).
 pub const USL_MIN_LEVELS: usize = 6;
 
+/// A fitted value with its interval, the rows behind it and how it was found.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Estimate {
+    /// The estimate, in its field's unit (ms for `cpu_ms`, `io_ms` and
+    /// `holding_ms`; a ratio for `cv`; requests per online user per minute).
     pub value: f64,
     /// 95% interval (or the range of the estimates behind the value).
     pub low: Option<f64>,
+    /// Upper end of that interval or range; null when there is none.
     pub high: Option<f64>,
     /// Rows (levels, samples or summaries) the estimate rests on.
     pub samples: usize,
@@ -35,13 +40,17 @@ pub struct Estimate {
     pub method: String,
 }
 
+/// The throughput plateau: where it levels off, and the requests in service
+/// there.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Slots {
     /// Throughput of the plateau (all instances), requests/s.
     pub saturation_rps: f64,
+    /// Load levels on the plateau (within `tolerance` of its throughput).
     pub plateau_levels: usize,
     /// Requests in service at the plateau per instance: saturation × holding time / instances.
     pub per_instance: f64,
+    /// Instances serving the traffic (`--instances`, else the data's, else 1).
     pub instances: f64,
     /// CPU cores busy at the plateau per instance, when known.
     pub cpu_cores_at_peak: Option<f64>,
@@ -55,53 +64,81 @@ pub struct Slots {
 /// Which server model the data supports.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Model {
+    /// `blocking` (requests wait for a worker) or `async` (CPU is what
+    /// saturates).
     pub concurrency: Concurrency,
     /// Workers per instance (blocking), and threads per worker when the
     /// worker count was given.
     pub workers: Option<u32>,
+    /// Threads per worker, when `--workers` was given; null otherwise.
     pub threads: Option<u32>,
+    /// What in the data shows the model.
     pub reason: String,
 }
 
+/// The Universal Scalability Law X(N) = λN / (1 + σ(N−1) + κN(N−1)) fitted to
+/// throughput over N.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct UslFit {
+    /// σ, the contention coefficient (0 = none).
     pub sigma: f64,
+    /// κ, the coherency coefficient (0 = none).
     pub kappa: f64,
     /// Throughput of one (instance, worker or client), requests/s.
     pub lambda1: f64,
     /// What N counted: instances, or the load test's clients.
     pub over: String,
+    /// Distinct N levels with throughput the fit used.
     pub levels: usize,
+    /// R² of the fitted throughput against the measured (1 = exact).
     pub r2: f64,
+    /// N at which the fitted throughput peaks; null when κ is 0 (no peak).
     pub peak_n: Option<f64>,
+    /// The fitted throughput at `peak_n`, requests/s; null when there is no
+    /// peak.
     pub peak_rps: Option<f64>,
     /// Where the plan can use it (`usl.across`); none for client counts.
     pub across: Option<UslScope>,
 }
 
+/// The daily load profile from a request-rate time series.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Profile {
     /// Relative load per UTC hour, the peak hour 1.
     pub hours: Vec<f64>,
+    /// The peak hour's request rate over the day's average.
     pub peak_to_average: f64,
+    /// Days the time series spans.
     pub days: f64,
+    /// Time-series samples the profile rests on.
     pub samples: usize,
 }
 
+/// A field calibrate could not estimate, and why.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct NotFitted {
+    /// The field (`cpu_ms`, `io_ms`, `cv`, `workers`, `usl`, `load_profile`,
+    /// `requests_per_online_user_per_min`).
     pub field: String,
+    /// Why it was not fitted, and what data would fit it.
     pub reason: String,
 }
 
 /// One load level as the fits saw it.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct LevelPoint {
+    /// The load test's clients at this level; null when the data has none.
     pub concurrency: Option<f64>,
+    /// Instances serving at this level; null when the data has none.
     pub instances: Option<f64>,
+    /// Throughput, requests/s; null when the data has none.
     pub requests_per_s: Option<f64>,
+    /// Mean latency, ms; null when the data has none.
     pub mean_ms: Option<f64>,
+    /// 95th-percentile latency, ms; null when the data has none.
     pub p95_ms: Option<f64>,
+    /// CPU busy, cores (measured, or CPU % × vCPUs × instances); null when
+    /// unknown.
     pub cpu_cores: Option<f64>,
     /// CPU ÷ throughput at this level, idle CPU taken out, ms.
     pub cpu_ms_per_request: Option<f64>,
@@ -109,28 +146,53 @@ pub struct LevelPoint {
     pub cpu_saturated: bool,
 }
 
+/// One input file as read.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct SourceSummary {
+    /// The file's path.
     pub file: String,
+    /// The format it was read as.
     pub format: InputFormat,
+    /// Rows (or samples) read, before aggregation into levels.
     pub samples: usize,
+    /// Rows it gave after aggregation.
     pub rows: usize,
 }
 
+/// Everything calibrate estimated from the measurements, and why each
+/// field it could not estimate was left out.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Calibration {
+    /// Each file read, with its format and counts.
     pub sources: Vec<SourceSummary>,
+    /// Each load level as the fits saw it (the first 200).
     pub levels: Vec<LevelPoint>,
+    /// CPU time per request, ms (idle CPU taken out); null when not fitted (see
+    /// `not_fitted`).
     pub cpu_ms: Option<Estimate>,
     /// Latency at the lowest load: what a request holds (CPU + I/O).
     pub holding_ms: Option<Estimate>,
+    /// Time per request off CPU (waiting on I/O), ms: holding time − CPU −
+    /// client overhead; null when not fitted.
     pub io_ms: Option<Estimate>,
+    /// Coefficient of variation of the service time (a gamma fitted to the
+    /// latency percentiles at the lowest load); null when not fitted.
     pub cv: Option<Estimate>,
+    /// The throughput plateau and the requests in service there; null when none
+    /// is found.
     pub slots: Option<Slots>,
+    /// The server model (async, or blocking workers) the plateau supports; null
+    /// when not fitted.
     pub model: Option<Model>,
+    /// The Universal Scalability Law fitted to throughput over instances or
+    /// clients; null when not fitted.
     pub usl: Option<UslFit>,
+    /// The daily load profile; null when not fitted.
     pub load_profile: Option<Profile>,
+    /// Requests per online user per minute (requests/s against online users);
+    /// null when not fitted.
     pub requests_per_online_user_per_min: Option<Estimate>,
+    /// Each field not estimated, with the reason.
     pub not_fitted: Vec<NotFitted>,
     /// The CPU time io_ms was split with when the data has none.
     pub cpu_ms_from_scenario: Option<f64>,
@@ -142,6 +204,8 @@ pub struct Calibration {
 pub const FIELDS: [&str; 7] =
     ["cpu_ms", "io_ms", "cv", "workers", "usl", "load_profile", "requests_per_online_user_per_min"];
 
+/// Fits every field the joined rows support; a field asked for with
+/// `--fit` that cannot be fitted is an error, with the reason.
 pub fn fit(
     sources: &[Source],
     joined: Joined,

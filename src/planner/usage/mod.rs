@@ -11,15 +11,21 @@ mod tokens;
 /// One priced usage item.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct UsageLine {
+    /// The usage item's name (the scenario's, or the charge's: `load balancer`,
+    /// a plan fee).
     pub name: String,
     /// `provider/usage-id`.
     pub price: String,
     /// Monthly quantity in the catalog's unit (e.g. "1M tokens").
     pub quantity: f64,
+    /// The unit of `quantity` (`1M tokens`, `GB`, `hour`, `month`, …).
     pub unit: String,
     /// `None` when some needed volume tier is unpriced.
     pub monthly_usd: Option<f64>,
+    /// Where the price comes from (the nearest level that cites one); null when
+    /// none does.
     pub source: Option<String>,
+    /// Date (`YYYY-MM-DD`) of `source`; null when undated.
     pub as_of: Option<String>,
     /// The component whose tier brings this line (storage beyond the
     /// included amount, CPU credits, egress, a load balancer); absent for
