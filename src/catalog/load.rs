@@ -57,7 +57,7 @@ pub fn catalog_paths(path: &Path) -> Result<Vec<PathBuf>, CatalogError> {
 
 /// Reads and parses one catalog file (one provider per YAML document).
 pub fn load_file(path: &Path) -> Result<Vec<LoadedFile>, CatalogError> {
-    let text = crate::input::problem::read_input(path).map_err(CatalogError::one)?;
+    let text = crate::input::read::read_input(path).map_err(CatalogError::one)?;
     parse_file(&path.display().to_string(), &text)
 }
 
@@ -117,7 +117,7 @@ fn parse_document(name: &str, text: &str) -> Result<LoadedFile, CatalogError> {
             "the catalog is empty: missing field `version` (and provider, source, as_of)",
         )));
     }
-    let provider: Provider = crate::input::problem::parse_yaml_all(name, text)
+    let provider: Provider = crate::input::yaml::parse_yaml_all(name, text)
         .map_err(|problems| CatalogError { problems })?;
     Ok(LoadedFile { name: name.to_string(), text: text.to_string(), provider })
 }

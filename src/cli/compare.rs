@@ -74,7 +74,7 @@ pub(crate) fn load_stacks(
     let mut stacks = parse_stacks(SHIPPED_STACKS, "stacks/stacks.yaml").map_err(Failure::input)?;
     if let Some(path) = file {
         let text =
-            capplan::input::problem::read_input(path).map_err(|e| Failure::input(e.to_string()))?;
+            capplan::input::read::read_input(path).map_err(|e| Failure::input(e.to_string()))?;
         for stack in parse_stacks(&text, &path.display().to_string()).map_err(Failure::input)? {
             match stacks.iter_mut().find(|s| s.id == stack.id) {
                 Some(existing) => *existing = stack,

@@ -65,7 +65,7 @@ pub fn run(args: ImportArgs) -> Result<Output, Failure> {
         let name = path.display().to_string();
         // The bounded reader: a device, a named pipe or a runaway file is
         // refused instead of read without end.
-        let text = capplan::input::problem::read_text(path, capplan::import::MAX_IMPORT_BYTES)
+        let text = capplan::input::read::read_text(path, capplan::import::MAX_IMPORT_BYTES)
             .map_err(|p| Failure::input(p.to_string()))?;
         let format = match &args.format {
             Some(f) => Format::parse(f).expect("clap checks the format"),

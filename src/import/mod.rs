@@ -79,7 +79,7 @@ impl Format {
             return Some(Format::Compose);
         }
         // Too deep to be a platform file: not parsed (import_file says why).
-        if crate::input::problem::structure_problem(file_name, text).is_some() {
+        if crate::input::yaml::structure_problem(file_name, text).is_some() {
             return Some(Format::Render);
         }
         let doc: serde_yaml_ng::Value = serde_yaml_ng::from_str(text).ok()?;
@@ -161,7 +161,7 @@ pub fn import_file(
     // YAML formats get the same bounded pass as scenarios and catalogs
     // before the parser sees them (nesting depth, tags).
     if matches!(format, Format::Render | Format::DigitalOcean | Format::Compose)
-        && let Some(problem) = crate::input::problem::structure_problem(file, text)
+        && let Some(problem) = crate::input::yaml::structure_problem(file, text)
     {
         return Err(problem.to_string());
     }

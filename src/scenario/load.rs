@@ -42,7 +42,7 @@ pub fn load_patched(
         None => (DEFAULT_SCENARIO.0.to_string(), DEFAULT_SCENARIO.1.to_string()),
         Some(path) => (
             path.display().to_string(),
-            crate::input::problem::read_input(path)
+            crate::input::read::read_input(path)
                 .map_err(|p| ScenarioError { problems: vec![p] })?,
         ),
     };
@@ -65,7 +65,7 @@ pub fn parse_scenario(name: &str, text: &str) -> Result<ScenarioFile, ScenarioEr
 
 /// Parses scenario text without resolving component defaults.
 fn parse_unresolved(name: &str, original: &str) -> Result<ScenarioFile, ScenarioError> {
-    let toml = crate::input::problem::is_toml(name);
+    let toml = crate::input::read::is_toml(name);
     // A scenario of plain numbers parses as it is. Only one that does not
     // can hold intervals: they are replaced by their medians in place
     // (lines unchanged), so the strict parser reads a point scenario and
@@ -135,7 +135,7 @@ fn parse_point(name: &str, text: &str, toml: bool) -> Result<Scenario, ScenarioE
             "the scenario is empty: expected a mapping with version, name, workload and components",
         ));
     }
-    crate::input::problem::parse_yaml_all(name, text).map_err(|problems| ScenarioError { problems })
+    crate::input::yaml::parse_yaml_all(name, text).map_err(|problems| ScenarioError { problems })
 }
 
 /// 1-based line and column of a byte offset.

@@ -38,7 +38,7 @@ const NAMED_LISTS: &[&str] = &["components", "usage", "stages", "environments", 
 impl Patch {
     /// Parses patch text: YAML, or TOML when the name ends in `.toml`.
     pub fn parse(name: &str, text: &str) -> Result<Patch, ScenarioError> {
-        let value: Value = if crate::input::problem::is_toml(name) {
+        let value: Value = if crate::input::read::is_toml(name) {
             let table: toml::Value = toml::from_str(text).map_err(|e| {
                 let line =
                     e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
@@ -47,7 +47,7 @@ impl Patch {
             serde_yaml_ng::to_value(table)
                 .map_err(|e| ScenarioError::error(name, None, None, "", &e.to_string()))?
         } else {
-            crate::input::problem::from_yaml(name, text).map_err(ScenarioError::one)?
+            crate::input::yaml::from_yaml(name, text).map_err(ScenarioError::one)?
         };
         let root = match value {
             Value::Mapping(m) => m,
@@ -71,7 +71,7 @@ impl Patch {
     /// Reads and parses a patch file.
     pub fn read(path: &std::path::Path) -> Result<Patch, ScenarioError> {
         let name = path.display().to_string();
-        let text = crate::input::problem::read_input(path)
+        let text = crate::input::read::read_input(path)
             .map_err(|p| ScenarioError { problems: vec![p] })?;
         Patch::parse(&name, &text)
     }

@@ -105,8 +105,7 @@ impl Stack {
 
 /// Parses a stacks file (YAML), naming the line of a problem.
 pub fn parse_stacks(text: &str, file: &str) -> Result<Vec<Stack>, String> {
-    let parsed: StackFile =
-        crate::input::problem::from_yaml(file, text).map_err(|p| p.to_string())?;
+    let parsed: StackFile = crate::input::yaml::from_yaml(file, text).map_err(|p| p.to_string())?;
     use crate::input::locate::{Step, line_of};
     let at = |path: &[Step]| match line_of(text, path) {
         Some(line) => format!("{file}:{line}"),

@@ -226,7 +226,7 @@ pub(crate) fn undated_file_date(
 /// A price file read whole as UTF-8 JSON text within the input limit.
 pub(crate) fn read_json(path: &Path) -> Result<(String, serde_json::Value), PriceFileError> {
     let name = path.display().to_string();
-    let text = crate::input::problem::read_input(path)?;
+    let text = crate::input::read::read_input(path)?;
     let value = serde_json::from_str(&text).map_err(|e| {
         let message = e.to_string();
         let message = match message.rfind(" at line ") {

@@ -87,6 +87,6 @@ pub(super) fn walk(
 
 /// A catalog file names a `provider`; anything else is read as a scenario.
 pub(super) fn is_catalog(name: &str, text: &str) -> bool {
-    !crate::input::problem::is_toml(name)
+    !crate::input::read::is_toml(name)
         && text.lines().any(|l| l.starts_with("provider:") || l.starts_with("\"provider\":"))
 }

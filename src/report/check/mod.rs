@@ -5,7 +5,8 @@ use crate::catalog::{
     Catalog, check_catalog_aged, days_between, load_with_overlays, parse_file, today,
 };
 use crate::input::locate::line_of_item;
-use crate::input::problem::{Problem, Severity, read_input};
+use crate::input::problem::{Problem, Severity};
+use crate::input::read::read_input;
 use crate::input::units::trim_float;
 use crate::report::recommend::{RecommendOptions, RecommendReport, recommend};
 use crate::scenario::{Assertion, ScenarioFile, parse_scenario, validate};
@@ -245,9 +246,9 @@ fn invalid_scenario(
     // Report what validation finds too, on the scenario as parsed
     // with the bad lines left out.
     if parse_failed
-        && !crate::input::problem::is_toml(name)
+        && !crate::input::read::is_toml(name)
         && let (Some(scenario), _) =
-            crate::input::problem::parse_yaml_recovering::<crate::scenario::Scenario>(name, text)
+            crate::input::yaml::parse_yaml_recovering::<crate::scenario::Scenario>(name, text)
     {
         let recovered = ScenarioFile {
             name: name.to_string(),

@@ -45,11 +45,11 @@ const NOT_INPUTS: &[&str] = &["version", "stages", "assert", "environments", "se
 /// median (line count unchanged). Text that does not parse is returned as
 /// is, for the strict parser to report.
 pub fn extract(name: &str, text: &str) -> Result<(String, Vec<UncertainInput>), Vec<Problem>> {
-    let toml = crate::input::problem::is_toml(name);
+    let toml = crate::input::read::is_toml(name);
     let value: Option<Value> = if toml {
         toml::from_str::<toml::Value>(text).ok().and_then(|t| serde_yaml_ng::to_value(t).ok())
     } else {
-        crate::input::problem::from_yaml(name, text).ok()
+        crate::input::yaml::from_yaml(name, text).ok()
     };
     let Some(Value::Mapping(root)) = value else {
         return Ok((text.to_string(), Vec::new()));
