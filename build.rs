@@ -75,10 +75,14 @@ fn main() {
     }
     problems.extend(unique_providers(&files));
     problems.extend(check_catalog(&files).into_iter().filter(|p| p.severity == Severity::Error));
+    // A file that did not parse would make every stack naming its
+    // provider an error too: its own error is the one to read.
     let stack_ids = match stack_ids(&files) {
         Ok(ids) => ids,
         Err(found) => {
-            problems.extend(found);
+            if files.len() == paths.len() {
+                problems.extend(found);
+            }
             Vec::new()
         }
     };

@@ -3,6 +3,7 @@
 mod ai_prices_cli;
 mod availability_cli;
 mod bill_lines;
+mod build_script;
 #[cfg(target_os = "linux")]
 mod bounds;
 mod calibrate_cli;
