@@ -3,10 +3,11 @@
 mod ai_prices_cli;
 mod availability_cli;
 mod bill_lines;
-mod build_script;
 #[cfg(target_os = "linux")]
 mod bounds;
+mod build_script;
 mod calibrate_cli;
+mod calibrate_locust;
 mod calibrate_real;
 mod candidates_cli;
 mod check_cli;

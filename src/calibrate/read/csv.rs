@@ -229,6 +229,11 @@ pub fn locust_history(
                 return Err(CalibrateError::at(path, &n.to_string(), format!("cannot read: {e}")));
             }
         }
+        // A history without `name=` grouping holds a row per URL per
+        // second: those are skipped before they are split.
+        if !line.contains("Aggregated") {
+            continue;
+        }
         let values = cells(&line);
         if values.get(c_name) != Some(&"Aggregated") {
             continue;
