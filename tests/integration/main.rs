@@ -6,6 +6,7 @@ mod bill_lines;
 #[cfg(target_os = "linux")]
 mod bounds;
 mod calibrate_cli;
+mod calibrate_patch;
 mod calibrate_real;
 mod candidates_cli;
 mod check_cli;
