@@ -384,6 +384,23 @@ mod tests {
     }
 
     #[test]
+    fn intervals_set_their_median_and_are_kept_for_sampling() {
+        let mut s = base();
+        let web = s.components[0].name.clone();
+        let text = format!(
+            "components:\n  - name: {web}\n    cpu_ms: {{ low: 8, mid: 10, high: 14 }}\n    io_ms: [4, 16]\n"
+        );
+        let applied = apply_patch(&mut s, &Patch::parse("p.yaml", &text).unwrap()).unwrap();
+        let c = s.component(&web).unwrap();
+        assert_eq!((c.cpu_ms, c.io_ms), (Some(10.0), Some(8.0)));
+        let u = &applied.uncertain;
+        assert_eq!(u.len(), 2);
+        assert_eq!((u[0].interval.low, u[0].interval.high, u[0].line), (8.0, 14.0, Some(3)));
+        assert_eq!(u[1].field, format!("components.{web}.io_ms"));
+        assert_eq!(applied.fields[0].value, "{low: 8, mid: 10, high: 14}");
+    }
+
+    #[test]
     fn located_errors() {
         let mut s = base();
         let patch = Patch::parse("p.yaml", "components:\n  - name: nope\n    cpu_ms: 3\n").unwrap();
