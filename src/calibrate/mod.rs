@@ -16,7 +16,7 @@ pub use fit::{
     Calibration, Estimate, FIELDS, LevelPoint, Model, NotFitted, Profile, Slots, SourceSummary,
     USL_MIN_LEVELS, UslFit, fit,
 };
-pub use patch_out::patch_yaml;
+pub use patch_out::{patch_yaml, unwritten};
 pub use read::{InputFormat, read_file};
 
 use serde::Serialize;
@@ -133,7 +133,7 @@ pub struct Source {
 pub struct Setup {
     /// Instances serving the measured traffic when the data does not say.
     pub instances: Option<f64>,
-    /// vCPUs of one instance (from `--tier`), to turn CPU % into cores
+    /// vCPUs of one instance (`--vcpu`, or `--tier`'s), to turn CPU % into cores
     /// and to tell whether CPU or workers bound the throughput.
     pub vcpus: Option<f64>,
     /// Worker processes per instance the server ran, when known.

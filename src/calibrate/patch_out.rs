@@ -1,6 +1,9 @@
 //! The scenario patch calibrate writes: only the fitted fields, each with
 //! a comment naming its source files, samples and fit quality, in the
-//! shape `--patch` reads.
+//! shape `--patch` reads. A fitted range is written as the scenario's
+//! interval (`{ low, mid, high }`, the fit's value as the median), so that
+//! `recommend` and `uncertainty` sample it; a field not fitted is listed
+//! with its reason and left out, keeping the scenario's value.
 
 use super::fit::{Calibration, Estimate};
 use crate::scenario::{Concurrency, UslScope};
@@ -28,6 +31,52 @@ fn comment(e: &Estimate) -> String {
     format!("{}; {} sample(s){interval}", e.method, e.samples)
 }
 
+/// A fitted value as the patch writes it: an interval around the value
+/// when the fit has a range that holds it, else the value.
+fn value(e: &Estimate) -> String {
+    match (e.low, e.high) {
+        (Some(lo), Some(hi)) if hi > lo && lo >= 0.0 => {
+            // Rounding must not push the median out of its range.
+            let (lo, hi) = (lo.min(e.value), hi.max(e.value));
+            format!("{{ low: {}, mid: {}, high: {} }}", sig(lo), sig(e.value), sig(hi))
+        }
+        _ => sig(e.value),
+    }
+}
+
+/// Whether `field` is to be written: asked for with `--fit`, or anything
+/// fitted when nothing was asked for. `workers` is the server model:
+/// `concurrency` and `workers_per_instance`.
+pub fn wanted(wanted: &[String], field: &str) -> bool {
+    wanted.is_empty()
+        || wanted.iter().any(|w| {
+            w == field
+                || (w == "workers" && matches!(field, "concurrency" | "workers_per_instance"))
+        })
+}
+
+/// The fields the patch leaves alone, each with why: not fitted, or
+/// fitted but not the scenario's (cv when latency is not service time).
+pub fn unwritten(c: &Calibration, asked: &[String]) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = c
+        .not_fitted
+        .iter()
+        .filter(|n| {
+            wanted(asked, &n.field)
+                || (n.field == "workers"
+                    && (wanted(asked, "concurrency") || wanted(asked, "workers_per_instance")))
+        })
+        .map(|n| (n.field.clone(), n.reason.clone()))
+        .collect();
+    if c.cv.is_some() && !cv_applies(c) && wanted(asked, "cv") {
+        out.push((
+            "cv".into(),
+            "the latency is not the service time (an async server with I/O ≥ 10% of it): its shape is not the service time's".into(),
+        ));
+    }
+    out
+}
+
 /// Whether the latency shape is the service time's shape: a blocking
 /// server holds a request for all of it; an async one only for its CPU.
 fn cv_applies(c: &Calibration) -> bool {
@@ -39,8 +88,34 @@ fn cv_applies(c: &Calibration) -> bool {
     blocking || io_share < 0.1
 }
 
-/// The patch YAML for `component` (written under `components`).
-pub fn patch_yaml(c: &Calibration, component: &str, today: &str) -> String {
+/// The server model's lines: `concurrency` and, blocking, the workers.
+fn model_lines(m: &super::fit::Model, concurrency: bool, workers: bool) -> String {
+    if !(concurrency || workers) {
+        return String::new();
+    }
+    let mut out = format!("    # {}\n", m.reason);
+    if concurrency {
+        let name = match m.concurrency {
+            Concurrency::Blocking => "blocking",
+            Concurrency::Async => "async",
+        };
+        out.push_str(&format!("    concurrency: {name}\n"));
+    }
+    if workers && m.concurrency == Concurrency::Blocking {
+        if let Some(w) = m.workers {
+            out.push_str(&format!("    workers_per_instance: {w}\n"));
+        }
+        if let Some(t) = m.threads {
+            out.push_str(&format!("    threads_per_worker: {t}\n"));
+        }
+    }
+    out
+}
+
+/// The patch YAML for `component` (written under `components`): the
+/// fields in `asked` (`--fit`), or every one fitted when it is empty.
+pub fn patch_yaml(c: &Calibration, component: &str, today: &str, asked: &[String]) -> String {
+    let want = |field: &str| wanted(asked, field);
     let files: Vec<&str> = c.sources.iter().map(|s| s.file.as_str()).collect();
     let mut out = format!(
         "# capplan scenario patch, written by `capplan calibrate` on {today}\n# from {}.\n# Apply with: capplan recommend --scenario SCENARIO --patch THIS_FILE\n",
@@ -49,15 +124,22 @@ pub fn patch_yaml(c: &Calibration, component: &str, today: &str) -> String {
     for w in &c.warnings {
         out.push_str(&format!("# Warning: {w}.\n"));
     }
+    for (field, reason) in unwritten(c, asked) {
+        out.push_str(&format!("# Not fitted, the scenario's value kept: {field}: {reason}.\n"));
+    }
     let mut workload = String::new();
-    if let Some(e) = &c.requests_per_online_user_per_min {
+    if let Some(e) = c
+        .requests_per_online_user_per_min
+        .as_ref()
+        .filter(|_| want("requests_per_online_user_per_min"))
+    {
         workload.push_str(&format!(
             "  # {}\n  requests_per_online_user_per_min: {}\n",
             comment(e),
-            sig(e.value)
+            value(e)
         ));
     }
-    if let Some(p) = &c.load_profile {
+    if let Some(p) = c.load_profile.as_ref().filter(|_| want("load_profile")) {
         workload.push_str(&format!(
             "  # hourly mean request rate (UTC hours, peak hour 1) from {} samples over {:.1} day(s); peak-to-average {:.2}\n  load_profile: [{}]\n",
             p.samples,
@@ -71,31 +153,18 @@ pub fn patch_yaml(c: &Calibration, component: &str, today: &str) -> String {
         out.push_str(&workload);
     }
     let mut fields = String::new();
-    if let Some(e) = &c.cpu_ms {
-        fields.push_str(&format!("    # {}\n    cpu_ms: {}\n", comment(e), sig(e.value)));
-    }
-    if let Some(e) = &c.io_ms {
-        fields.push_str(&format!("    # {}\n    io_ms: {}\n", comment(e), sig(e.value)));
-    }
-    if let Some(e) = c.cv.as_ref().filter(|_| cv_applies(c)) {
-        fields.push_str(&format!("    # {}\n    cv: {}\n", comment(e), sig(e.value)));
-    }
-    if let Some(m) = &c.model {
-        fields.push_str(&format!("    # {}\n", m.reason));
-        match m.concurrency {
-            Concurrency::Blocking => {
-                fields.push_str("    concurrency: blocking\n");
-                if let Some(w) = m.workers {
-                    fields.push_str(&format!("    workers_per_instance: {w}\n"));
-                }
-                if let Some(t) = m.threads {
-                    fields.push_str(&format!("    threads_per_worker: {t}\n"));
-                }
-            }
-            Concurrency::Async => fields.push_str("    concurrency: async\n"),
+    for (field, e) in [("cpu_ms", &c.cpu_ms), ("io_ms", &c.io_ms)] {
+        if let Some(e) = e.as_ref().filter(|_| want(field)) {
+            fields.push_str(&format!("    # {}\n    {field}: {}\n", comment(e), value(e)));
         }
     }
-    if let Some(u) = c.usl.as_ref() {
+    if let Some(e) = c.cv.as_ref().filter(|_| cv_applies(c) && want("cv")) {
+        fields.push_str(&format!("    # {}\n    cv: {}\n", comment(e), value(e)));
+    }
+    if let Some(m) = &c.model {
+        fields.push_str(&model_lines(m, want("concurrency"), want("workers_per_instance")));
+    }
+    if let Some(u) = c.usl.as_ref().filter(|_| want("usl")) {
         match u.across {
             Some(UslScope::Instances) => fields.push_str(&format!(
                 "    # Universal Scalability Law over {} {} levels, R² {:.3}; peak {} req/s at N* = {}\n    usl: {{sigma: {}, kappa: {}, across: instances}}\n",

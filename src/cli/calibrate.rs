@@ -27,6 +27,7 @@ pub enum CalibrateFormat {
   capplan calibrate requests_per_s=rate.json cpu_cores=cpu.json # Prometheus query_range results
   capplan calibrate metrics.json queries.json --tier aws/ec2/m7g.large   # CloudWatch get-metric-data
   capplan calibrate load.csv --fit load_profile --fit requests_per_online_user_per_min
+  capplan calibrate run_stats_history.csv cpu.csv --vcpu 0.5 --fit cpu_ms   # a box with a half-core quota
 
 FILE is a k6 summary (--summary-export or handleSummary), Locust _stats.csv, _stats_history.csv
 or --json output, Gatling js/stats.json, a Prometheus query or query_range result, CloudWatch
@@ -56,13 +57,18 @@ pub struct CalibrateArgs {
     #[arg(long, value_name = "N")]
     instances: Option<f64>,
     /// The tier measured (PROVIDER/OFFERING/TIER): its vCPUs turn CPU % into cores and tell CPU-bound from worker-bound
-    #[arg(long, value_name = "TIER")]
+    #[arg(long, value_name = "TIER", conflicts_with = "vcpu")]
     tier: Option<String>,
+    /// vCPUs of the load-test machine (or its CPU quota: 0.5 for half a core), instead of --tier:
+    /// turns CPU % into cores and tells CPU-bound from worker-bound
+    #[arg(long, value_name = "N")]
+    vcpu: Option<f64>,
     /// Worker processes per instance the server ran (blocking servers)
     #[arg(long, value_name = "K")]
     workers: Option<u32>,
-    /// Fit only these fields, and fail when one cannot be fitted (repeatable):
-    /// cpu_ms, io_ms, cv, workers, usl, load_profile, requests_per_online_user_per_min
+    /// Fit and write only these fields, and fail when one cannot be fitted (repeatable):
+    /// cpu_ms, io_ms, cv, concurrency, workers_per_instance, workers (both), usl, load_profile,
+    /// requests_per_online_user_per_min
     #[arg(long = "fit", value_name = "FIELD")]
     fit: Vec<String>,
     /// The load generator's own time inside each latency it measured (ms), taken out of io_ms;
@@ -109,6 +115,13 @@ fn validate(args: &CalibrateArgs) -> Result<(), Failure> {
             "--client-overhead-ms: expected a time in ms of at least 0, found {ms}"
         )));
     }
+    if let Some(n) = args.vcpu
+        && !(n.is_finite() && n > 0.0)
+    {
+        return Err(Failure::input(format!(
+            "--vcpu: expected the machine's vCPUs (or CPU quota) above 0, such as 2 or 0.5, found {n}"
+        )));
+    }
     if args.workers == Some(0) {
         return Err(Failure::input("--workers: expected at least 1 worker"));
     }
@@ -142,7 +155,7 @@ pub fn run(args: CalibrateArgs) -> Result<Output, Failure> {
     };
     let vcpus =
         match &args.tier {
-            None => None,
+            None => args.vcpu,
             Some(tier) => {
                 let (catalog, _) = super::output::load_catalog(&args.overlays)?;
                 let found = catalog.tier(tier).ok_or_else(|| {
@@ -186,7 +199,14 @@ pub fn run(args: CalibrateArgs) -> Result<Output, Failure> {
         client_overhead_ms: args.client_overhead_ms,
     };
     let calibration = calibrate::calibrate(&inputs, &setup)?;
-    let patch = calibrate::patch_yaml(&calibration, &component.name, &capplan::catalog::today());
+    let patch =
+        calibrate::patch_yaml(&calibration, &component.name, &capplan::catalog::today(), &args.fit);
+    // Said where it is seen whatever the format: what the patch leaves alone.
+    for (field, reason) in calibrate::unwritten(&calibration, &args.fit) {
+        super::stderr_line(&format!(
+            "note: {field} not fitted, the scenario's value kept: {reason}"
+        ));
+    }
     // The patch must read back as a valid patch of this scenario.
     let mut check = file.scenario.clone();
     capplan::scenario::Patch::parse("calibrate output", &patch)

@@ -49,8 +49,12 @@ pub fn load_patched(
     let mut file = parse_unresolved(&name, &text)?;
     for path in patches {
         let patch = super::Patch::read(path)?;
-        let mut fields = super::apply_patch(&mut file.scenario, &patch)?;
-        file.patched.append(&mut fields);
+        let mut applied = super::apply_patch(&mut file.scenario, &patch)?;
+        // A field the patch sets, as a number or an interval, is no longer
+        // the scenario's interval; the patch's own interval is sampled instead.
+        file.uncertain.retain(|u| !applied.fields.iter().any(|f| f.field == u.field));
+        file.uncertain.append(&mut applied.uncertain);
+        file.patched.append(&mut applied.fields);
     }
     file.scenario.resolve_high_availability();
     Ok(file)

@@ -19,7 +19,7 @@ pub use validate::CacheLifetime;
 pub use load::{
     DEFAULT_SCENARIO, ScenarioError, ScenarioFile, load_patched, load_scenario, parse_scenario,
 };
-pub use patch::{Patch, PatchedField, apply_patch};
+pub use patch::{Applied, Patch, PatchedField, apply_patch};
 pub use validate::validate;
 
 use serde::{Deserialize, Serialize};

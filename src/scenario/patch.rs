@@ -6,7 +6,9 @@
 //! validation problems point into the patch and `recommend` can say which
 //! figures came from one.
 
+use super::uncertain::{self, UncertainInput};
 use super::{Scenario, ScenarioError};
+use crate::input::interval::Interval;
 use crate::input::locate::{Step, field_path, line_of};
 use crate::input::problem::Problem;
 use serde::Serialize;
@@ -77,18 +79,26 @@ impl Patch {
     }
 }
 
-/// A leaf of a patch: where it goes and what it sets.
+/// A leaf of a patch: where it goes and what it sets (an interval's
+/// median, the interval kept apart).
 struct Leaf {
     path: Vec<Step>,
     value: Value,
+    /// An interval given, and its text (`value` holds its median).
+    interval: Option<(Interval, Value)>,
+}
+
+/// What a patch set: every field, and those given as intervals (which
+/// replace the scenario's own interval or value for sampling).
+#[derive(Debug, Clone, Default)]
+pub struct Applied {
+    pub fields: Vec<PatchedField>,
+    pub uncertain: Vec<UncertainInput>,
 }
 
 /// Applies `patch` over `scenario`; returns the fields it set, or every
 /// problem, each located in the patch.
-pub fn apply_patch(
-    scenario: &mut Scenario,
-    patch: &Patch,
-) -> Result<Vec<PatchedField>, ScenarioError> {
+pub fn apply_patch(scenario: &mut Scenario, patch: &Patch) -> Result<Applied, ScenarioError> {
     let mut leaves = Vec::new();
     let mut problems = Vec::new();
     collect(&patch.root, &mut Vec::new(), &mut leaves, &mut problems, patch);
@@ -122,15 +132,53 @@ pub fn apply_patch(
             return Err(ScenarioError { problems });
         }
     }
-    Ok(leaves
-        .iter()
-        .map(|leaf| PatchedField {
-            field: field_path(&leaf.path),
-            value: inline(&leaf.value),
-            file: patch.name.clone(),
-            line: line_of(&patch.text, &leaf.path),
+    let line = |leaf: &Leaf| line_of(&patch.text, &leaf.path);
+    Ok(Applied {
+        fields: leaves
+            .iter()
+            .map(|leaf| PatchedField {
+                field: field_path(&leaf.path),
+                value: inline(leaf.interval.as_ref().map_or(&leaf.value, |(_, raw)| raw)),
+                file: patch.name.clone(),
+                line: line(leaf),
+            })
+            .collect(),
+        uncertain: leaves
+            .iter()
+            .filter_map(|leaf| {
+                Some(UncertainInput {
+                    field: field_path(&leaf.path),
+                    path: leaf.path.clone(),
+                    interval: leaf.interval.as_ref()?.0,
+                    file: patch.name.clone(),
+                    line: line(leaf),
+                    fraction: uncertain::fields::is_fraction(&leaf.path),
+                })
+            })
+            .collect(),
+    })
+}
+
+/// A patch value that is an interval (`[low, high]` or `{ low, mid, high
+/// }`) on a field that takes one: its median goes into the scenario.
+fn interval_leaf(path: &[Step], value: &Value) -> Option<Result<Leaf, String>> {
+    if path.len() < 2
+        || !(uncertain::is_interval_map(value) || uncertain::is_interval_pair(value, path))
+    {
+        return None;
+    }
+    let checked = uncertain::parse_interval(value).and_then(|interval| {
+        uncertain::check_path(path)?;
+        if uncertain::fields::is_fraction(path) && interval.high > 1.0 {
+            return Err(format!("expected a share from 0 to 1, found high {}", interval.high));
+        }
+        Ok(Leaf {
+            path: path.to_vec(),
+            value: Value::from(interval.mid),
+            interval: Some((interval, value.clone())),
         })
-        .collect())
+    });
+    Some(checked)
 }
 
 fn located(patch: &Patch, path: &[Step], message: &str) -> Problem {
@@ -164,6 +212,11 @@ fn collect(
                 path,
                 "a patch cannot change the scenario's version; leave it out",
             ));
+        } else if let Some(leaf) = interval_leaf(path, value) {
+            match leaf {
+                Ok(leaf) => leaves.push(leaf),
+                Err(message) => problems.push(located(patch, path, &message)),
+            }
         } else if let Value::Mapping(inner) = value {
             collect(inner, path, leaves, problems, patch);
         } else if let (true, Value::Sequence(items)) = (NAMED_LISTS.contains(&key), value) {
@@ -197,7 +250,7 @@ fn collect(
                 }
             }
         } else {
-            leaves.push(Leaf { path: path.clone(), value: value.clone() });
+            leaves.push(Leaf { path: path.clone(), value: value.clone(), interval: None });
         }
         path.pop();
     }
@@ -319,7 +372,7 @@ mod tests {
             "workload:\n  requests_per_online_user_per_min: 4.5\ncomponents:\n  - name: {web}\n    cpu_ms: 12.5\n    concurrency: blocking\n"
         );
         let patch = Patch::parse("p.yaml", &text).unwrap();
-        let fields = apply_patch(&mut s, &patch).unwrap();
+        let fields = apply_patch(&mut s, &patch).unwrap().fields;
         assert_eq!(s.workload.requests_per_online_user_per_min, 4.5);
         let c = s.component(&web).unwrap();
         assert_eq!(c.cpu_ms, Some(12.5));
@@ -328,6 +381,23 @@ mod tests {
         assert_eq!(fields[1].field, format!("components.{web}.cpu_ms"));
         assert_eq!(fields[1].line, Some(5));
         assert_eq!(fields[2].value, "blocking");
+    }
+
+    #[test]
+    fn intervals_set_their_median_and_are_kept_for_sampling() {
+        let mut s = base();
+        let web = s.components[0].name.clone();
+        let text = format!(
+            "components:\n  - name: {web}\n    cpu_ms: {{ low: 8, mid: 10, high: 14 }}\n    io_ms: [4, 16]\n"
+        );
+        let applied = apply_patch(&mut s, &Patch::parse("p.yaml", &text).unwrap()).unwrap();
+        let c = s.component(&web).unwrap();
+        assert_eq!((c.cpu_ms, c.io_ms), (Some(10.0), Some(8.0)));
+        let u = &applied.uncertain;
+        assert_eq!(u.len(), 2);
+        assert_eq!((u[0].interval.low, u[0].interval.high, u[0].line), (8.0, 14.0, Some(3)));
+        assert_eq!(u[1].field, format!("components.{web}.io_ms"));
+        assert_eq!(applied.fields[0].value, "{low: 8, mid: 10, high: 14}");
     }
 
     #[test]

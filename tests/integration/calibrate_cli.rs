@@ -71,10 +71,16 @@ fn cpu_time_is_the_slope_of_cpu_against_throughput() {
     assert_eq!(code, 2);
     assert!(
         stderr.contains(
-            "cpu_ms: cannot fit: cpu_percent needs the vCPUs of an instance: pass --tier"
+            "cpu_ms: cannot fit: cpu_percent needs the vCPUs of an instance: pass --vcpu N"
         ),
         "{stderr}"
     );
+    // --vcpu describes the same box without a catalog: the same fit.
+    let r = calibrate_json(&[&path, "--vcpu", "2"]);
+    assert!(close(value(&r, "cpu_ms"), 12.0, 1e-6), "{}", r["cpu_ms"]);
+    // Half the vCPUs: the same CPU % is half the cores.
+    let r = calibrate_json(&[&path, "--vcpu", "1"]);
+    assert!(close(value(&r, "cpu_ms"), 6.0, 1e-6), "{}", r["cpu_ms"]);
 }
 
 #[test]
@@ -136,7 +142,13 @@ fn requests_per_user_and_the_daily_profile_come_from_a_rate_series() {
     assert!(close(r["load_profile"]["peak_to_average"].as_f64().unwrap(), 1.0 / average, 0.05));
     // The patch carries both, commented, and plans like the edited scenario.
     let patch = r["patch"].as_str().unwrap();
-    assert!(patch.contains("  requests_per_online_user_per_min: 3"), "{patch}");
+    // Its range travels as the scenario's interval, the fit as its median.
+    let line = patch
+        .lines()
+        .find(|l| l.starts_with("  requests_per_online_user_per_min: { low: "))
+        .unwrap_or_else(|| panic!("{patch}"));
+    let mid: f64 = line.split("mid: ").nth(1).unwrap().split(',').next().unwrap().parse().unwrap();
+    assert!(close(mid, 3.0, 0.05), "{line}");
     assert!(patch.contains("  load_profile: [0.2"), "{patch}");
     let patch_path = write_file(&dir, "patch.yaml", patch);
     let plan =

@@ -8,6 +8,7 @@ mod bounds;
 mod build_script;
 mod calibrate_cli;
 mod calibrate_locust;
+mod calibrate_patch;
 mod calibrate_real;
 mod candidates_cli;
 mod check_cli;

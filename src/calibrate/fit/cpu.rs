@@ -182,10 +182,10 @@ pub(super) fn fit_cpu_ms(
         c.skip(
             "cpu_ms",
             if has_percent && setup.vcpus.is_none() {
-                "cpu_percent needs the vCPUs of an instance: pass --tier PROVIDER/OFFERING/TIER"
+                "cpu_percent needs the vCPUs of an instance: pass --vcpu N (the load-test machine's vCPUs or CPU quota) or --tier PROVIDER/OFFERING/TIER"
                     .into()
             } else {
-                "no rows with both requests_per_s and CPU (cpu_cores, or cpu_percent with --tier)"
+                "no rows with both requests_per_s and CPU (cpu_cores, or cpu_percent with --vcpu or --tier)"
                     .into()
             },
         );

@@ -71,13 +71,33 @@ pub(super) fn fit_io(
     } else {
         ": network and the server's waits (I/O, locks, downstream calls)"
     };
+    let (low_end, high_end) = io_range(c, holding, cpu, client);
     c.io_ms = Some(Estimate {
         value: left.max(0.0),
-        low: None,
-        high: None,
+        low: low_end,
+        high: high_end,
         samples: low.len(),
         method: format!(
             "holding time {holding:.2} ms − CPU {cpu:.2} ms ({cpu_how}) − {client_how} = {left:.2} ms{verdict}"
         ),
     });
+}
+
+/// io_ms's range: the holding time's spread over the lowest-load rows and
+/// the CPU fit's range (its relative width applied to the CPU taken out),
+/// so that the patch's interval carries both; none when neither varies.
+fn io_range(c: &Calibration, holding: f64, cpu: f64, client: f64) -> (Option<f64>, Option<f64>) {
+    let (h_lo, h_hi) = c
+        .holding_ms
+        .as_ref()
+        .map_or((holding, holding), |h| (h.low.unwrap_or(holding), h.high.unwrap_or(holding)));
+    let (c_lo, c_hi) = match c.cpu_ms.as_ref().filter(|_| c.cpu_ms_from_scenario.is_none()) {
+        Some(e) if e.value > 0.0 => {
+            (cpu * e.low.unwrap_or(e.value) / e.value, cpu * e.high.unwrap_or(e.value) / e.value)
+        }
+        _ => (cpu, cpu),
+    };
+    let low = (h_lo - c_hi - client).max(0.0);
+    let high = (h_hi - c_lo - client).max(0.0);
+    if high > low { (Some(low), Some(high)) } else { (None, None) }
 }

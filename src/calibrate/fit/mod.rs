@@ -201,8 +201,19 @@ pub struct Calibration {
 }
 
 /// Fields `--fit` accepts.
-pub const FIELDS: [&str; 7] =
-    ["cpu_ms", "io_ms", "cv", "workers", "usl", "load_profile", "requests_per_online_user_per_min"];
+/// `workers` is the server model (`concurrency` and `workers_per_instance`);
+/// those two may be asked for apart.
+pub const FIELDS: [&str; 9] = [
+    "cpu_ms",
+    "io_ms",
+    "cv",
+    "concurrency",
+    "workers_per_instance",
+    "workers",
+    "usl",
+    "load_profile",
+    "requests_per_online_user_per_min",
+];
 
 /// Fits every field the joined rows support; a field asked for with
 /// `--fit` that cannot be fitted is an error, with the reason.
@@ -438,7 +449,8 @@ fn check_wanted(c: &Calibration, setup: &Setup) -> Result<(), CalibrateError> {
         "cpu_ms" => c.cpu_ms.is_some(),
         "io_ms" => c.io_ms.is_some(),
         "cv" => c.cv.is_some(),
-        "workers" => c.model.is_some(),
+        "workers" | "concurrency" => c.model.is_some(),
+        "workers_per_instance" => c.model.as_ref().is_some_and(|m| m.workers.is_some()),
         "usl" => c.usl.is_some(),
         "load_profile" => c.load_profile.is_some(),
         _ => c.requests_per_online_user_per_min.is_some(),
@@ -449,11 +461,21 @@ fn check_wanted(c: &Calibration, setup: &Setup) -> Result<(), CalibrateError> {
         .iter()
         .filter(|f| !fitted(f))
         .map(|f| {
-            let reason = c
-                .not_fitted
-                .iter()
-                .find(|n| &n.field == f)
-                .map_or("not fitted".to_string(), |n| n.reason.clone());
+            // The server model's parts are not fitted under `workers`.
+            let key = if matches!(f.as_str(), "concurrency" | "workers_per_instance") {
+                "workers"
+            } else {
+                f.as_str()
+            };
+            let reason = c.not_fitted.iter().find(|n| n.field == key).map_or_else(
+                || match &c.model {
+                    Some(m) if m.concurrency == Concurrency::Async => {
+                        "the data shows an async server (CPU saturates, not workers): no worker count".to_string()
+                    }
+                    _ => "not fitted".to_string(),
+                },
+                |n| n.reason.clone(),
+            );
             crate::input::problem::Problem::error(
                 &files,
                 None,

@@ -180,7 +180,7 @@ pub(super) fn fit_slots(c: &mut Calibration, rows: &[Row], setup: &Setup, cpu: &
     if c.model.is_none() {
         c.skip(
             "workers",
-            "whether workers or CPU bound the plateau needs CPU figures and the instance's vCPUs (--tier), or --workers".into(),
+            "whether workers or CPU bound the plateau needs CPU figures and the instance's vCPUs (--vcpu or --tier), or --workers".into(),
         );
     }
 }

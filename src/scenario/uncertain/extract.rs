@@ -128,16 +128,10 @@ fn walk(value: &Value, path: &mut Vec<Step>, found: &mut Vec<(Vec<Step>, Value)>
                 }
             }
         }
+        Value::Sequence(_) if is_interval_pair(value, path) => {
+            found.push((path.clone(), value.clone()));
+        }
         Value::Sequence(items) => {
-            let is_pair = items.len() == 2 && items.iter().all(Value::is_number);
-            let key = match path.last() {
-                Some(Step::Key(k)) => k.as_str(),
-                _ => "",
-            };
-            if is_pair && key != "load_profile" {
-                found.push((path.clone(), value.clone()));
-                return;
-            }
             for item in items {
                 let label =
                     ["name", "class"].iter().find_map(|k| item.get(k).and_then(Value::as_str));
@@ -152,9 +146,22 @@ fn walk(value: &Value, path: &mut Vec<Step>, found: &mut Vec<(Vec<Step>, Value)>
     }
 }
 
+/// `[low, high]`: two numbers, except under `load_profile` (a list of
+/// hourly shares, which may happen to hold two).
+pub fn is_interval_pair(value: &Value, path: &[Step]) -> bool {
+    let Value::Sequence(items) = value else {
+        return false;
+    };
+    let key = match path.last() {
+        Some(Step::Key(k)) => k.as_str(),
+        _ => "",
+    };
+    items.len() == 2 && items.iter().all(Value::is_number) && key != "load_profile"
+}
+
 const INTERVAL_KEYS: &[&str] = &["low", "mid", "high", "confidence", "distribution"];
 
-fn is_interval_map(value: &Value) -> bool {
+pub fn is_interval_map(value: &Value) -> bool {
     let Value::Mapping(map) = value else {
         return false;
     };

@@ -6,5 +6,8 @@
 mod extract;
 pub mod fields;
 
-pub use extract::{UncertainInput, extract, parse_interval, sampled_inputs};
+pub use extract::{
+    UncertainInput, extract, is_interval_map, is_interval_pair, parse_interval, sampled_inputs,
+};
+pub use fields::check_path;
 pub use fields::set_number;
