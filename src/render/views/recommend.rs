@@ -100,8 +100,7 @@ fn demand_section(r: &RecommendReport) -> Section {
 
 /// The instance mix: per component its tier, count, cost, how busy and
 /// what set its size; at a narrow terminal, the compact form
-/// `component | tier | count | $/month | busy | p95 | sized by` (the
-/// latency column named by the SLOs' percentile) with each
+/// `component | tier | count | $/month | busy | p50 … | sized by` with each
 /// provider/offering said once in the heading.
 fn mix_section(r: &RecommendReport) -> Section {
     let shared = shared_percentile(r);
@@ -201,11 +200,10 @@ fn mix_cells(c: &capplan::report::recommend::ComponentRow, shared: Option<f64>) 
     let latency = c.latency_ms.map_or("—".into(), |p| {
         format!("{named}{} ms{}", trim_float(p, 1), if c.role == "worker" { " wait" } else { "" })
     });
-    let binding = c.binding.clone();
     let sized_by = if c.limits.iter().any(|l| l.basis == LimitBasis::Estimated) {
-        format!("{binding} (≈ estimated limits)")
+        format!("{} (≈ estimated limits)", c.binding)
     } else {
-        binding
+        c.binding.clone()
     };
     [count, cost, busy, latency, sized_by]
 }
