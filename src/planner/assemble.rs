@@ -73,9 +73,10 @@ pub(super) fn serverless_sized(
                 crate::input::units::trim_float(cost.memory_mb, 0)
             ),
             format!(
-                "{} concurrent executions at the peak (rate × duration); p95 {} ms without queueing",
+                "{} concurrent executions at the peak (rate × duration); {} {} ms without queueing",
                 option.count,
-                crate::input::units::trim_float(cost.p95_s * 1e3, 1)
+                super::percentile_name(cost.percentile),
+                crate::input::units::trim_float(cost.latency_s * 1e3, 1)
             ),
         ]
     } else {
@@ -86,6 +87,8 @@ pub(super) fn serverless_sized(
         utilization: None,
         occupancy: None,
         p95_ms: Some(cost.p95_s * 1e3),
+        latency_ms: Some(cost.latency_s * 1e3),
+        latency_percentile: Some(cost.percentile),
         binding: cost.binding,
         feasible: true,
         explain,
@@ -171,9 +174,10 @@ impl<'a> Planner<'a> {
         }
         if serverless {
             warnings.push(format!(
-                "{}: {} is serverless: cold starts add latency the p95 here does not include",
+                "{}: {} is serverless: cold starts add latency the {} here does not include",
                 component.name,
-                tier.reference()
+                tier.reference(),
+                percentile_name(sized.latency_percentile.unwrap_or(defaults::DEFAULT_PERCENTILE))
             ));
         }
         if let Some(warning) = single_point_of_failure(component, tier, sized.count, serverless) {

@@ -146,6 +146,8 @@ pub(crate) fn check_datastore(
             utilization: Some(utilization),
             occupancy: None,
             p95_ms: None,
+            latency_ms: None,
+            latency_percentile: None,
             binding,
             feasible: true,
             explain,

@@ -136,6 +136,7 @@ impl<'a> Planner<'a> {
         Err(Infeasible {
             component: "(all)".into(),
             constraint: Binding::Connections,
+            percentile: None,
             detail: "no combination of compute options fits the database and cache connection limits together".into(),
         })
     }

@@ -72,6 +72,8 @@ pub(crate) fn check_media(
             utilization,
             occupancy: None,
             p95_ms: None,
+            latency_ms: None,
+            latency_percentile: None,
             binding: Binding::Credits,
             feasible: true,
             explain,

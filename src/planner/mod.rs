@@ -42,7 +42,9 @@ pub use environments::{EnvironmentComponent, EnvironmentCost};
 pub use margin::Margin;
 pub use media::credits_per_month;
 use plan::infeasible;
-pub use plan::{BaselineUse, Binding, ComponentPlan, Infeasible, LimitCheck, Plan, Sized};
+pub use plan::{
+    BaselineUse, Binding, ComponentPlan, Infeasible, LimitCheck, Plan, Sized, percentile_name,
+};
 pub use usage::{UsageLine, usage_lines};
 
 use crate::catalog::{Catalog, LimitBasis, PurchaseOption, Role, TierRef};

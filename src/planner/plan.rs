@@ -51,6 +51,20 @@ impl Binding {
             Binding::Occupancy => "occupancy",
         }
     }
+
+    /// The name to print: the latency SLO under its own percentile ("p50",
+    /// "p99") rather than the enum's fixed name "p95".
+    pub fn label(self, percentile: Option<f64>) -> String {
+        match (self, percentile) {
+            (Binding::P95, Some(p)) => percentile_name(p),
+            _ => self.as_str().to_string(),
+        }
+    }
+}
+
+/// "p50", "p95", "p99.9": a percentile as SLOs write it.
+pub fn percentile_name(percentile: f64) -> String {
+    format!("p{}", crate::input::units::trim_float(percentile, 1))
 }
 
 /// A size and what it achieves.
@@ -62,7 +76,14 @@ pub struct Sized {
     /// Slots busy: peak arrivals × mean time in a slot (CPU and I/O) over
     /// the slots (workers or job concurrency × instances).
     pub occupancy: Option<f64>,
+    /// The 95th percentile, whatever the SLO names (checks such as
+    /// `max_p95_ms` and calibration compare against it).
     pub p95_ms: Option<f64>,
+    /// The same figure at the percentile the SLO names (`latency_percentile`).
+    pub latency_ms: Option<f64>,
+    /// The percentile the component's SLO names (95 unless set); `None`
+    /// where no latency is modelled.
+    pub latency_percentile: Option<f64>,
     pub binding: Binding,
     pub feasible: bool,
     pub explain: Vec<String>,
@@ -219,6 +240,9 @@ impl Plan {
 pub struct Infeasible {
     pub component: String,
     pub constraint: Binding,
+    /// The percentile the component's SLO names, so a latency constraint
+    /// is named by it ("p50"); `None` where none applies.
+    pub percentile: Option<f64>,
     pub detail: String,
 }
 
@@ -228,7 +252,7 @@ impl fmt::Display for Infeasible {
             f,
             "no tier of component '{}' can satisfy {}: {}",
             self.component,
-            self.constraint.as_str(),
+            self.constraint.label(self.percentile),
             self.detail
         )
     }
@@ -259,6 +283,9 @@ pub(super) fn infeasible(
         Some((_, rejection)) => Infeasible {
             component: component.name.clone(),
             constraint: rejection.binding,
+            percentile: Some(
+                component.slo.percentile.unwrap_or(super::defaults::DEFAULT_PERCENTILE),
+            ),
             detail: if only_one {
                 format!("{}: {}", rejection.tier, rejection.reason)
             } else {
@@ -268,6 +295,7 @@ pub(super) fn infeasible(
         None => Infeasible {
             component: component.name.clone(),
             constraint: Binding::MinInstances,
+            percentile: None,
             detail: format!("no available tier among {}", component.candidates.join(", ")),
         },
     }

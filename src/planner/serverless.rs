@@ -3,7 +3,7 @@
 
 use super::Binding;
 use super::compute::Rejection;
-use super::defaults::{DEFAULT_MAX_MEMORY_UTILIZATION, DEFAULT_RESPONSE_MS};
+use super::defaults::{DEFAULT_MAX_MEMORY_UTILIZATION, DEFAULT_PERCENTILE, DEFAULT_RESPONSE_MS};
 use crate::catalog::{Catalog, TierRef};
 use crate::demand::Demand;
 use crate::input::units::trim_float;
@@ -15,8 +15,13 @@ use crate::scenario::Component;
 pub(crate) struct ServerlessCost {
     /// Concurrent executions at the peak (Little's law), at least 1.
     pub concurrency: u32,
-    /// p95 response: the service-time percentile plus I/O (no queueing).
+    /// Response at the SLO's percentile: the service-time percentile
+    /// plus I/O (no queueing).
+    pub latency_s: f64,
+    /// The same at the 95th percentile.
     pub p95_s: f64,
+    /// The percentile the SLO names, in percent.
+    pub percentile: f64,
     /// Requests plus duration, after the free tier; `None` when unpriced.
     pub monthly_usd: Option<f64>,
     pub memory_mb: f64,
@@ -53,16 +58,17 @@ pub(crate) fn serverless_cost(
     }
     let cpu_s = component.cpu_ms.unwrap_or(0.0) / 1000.0;
     let io_s = component.io_ms.unwrap_or(0.0) / 1000.0;
-    let percentile = component.slo.percentile.unwrap_or(95.0) / 100.0;
-    let p95_s = ServiceTime::new(cpu_s, component.cv.unwrap_or(1.0)).percentile(percentile) + io_s;
+    let percentile = component.slo.percentile.unwrap_or(DEFAULT_PERCENTILE);
+    let service = ServiceTime::new(cpu_s, component.cv.unwrap_or(1.0));
+    let latency_s = service.percentile(percentile / 100.0) + io_s;
     let target = component.slo.response_ms.unwrap_or(DEFAULT_RESPONSE_MS) / 1000.0;
-    if p95_s > target {
+    if latency_s > target {
         return Err(reject(
             Binding::P95,
             format!(
-                "p{} response {} ms exceeds the target {} ms",
-                trim_float(percentile * 100.0, 1),
-                trim_float(p95_s * 1e3, 1),
+                "{} response {} ms exceeds the target {} ms",
+                super::percentile_name(percentile),
+                trim_float(latency_s * 1e3, 1),
                 trim_float(target * 1e3, 1)
             ),
         ));
@@ -78,11 +84,13 @@ pub(crate) fn serverless_cost(
     });
     Ok(ServerlessCost {
         concurrency: ((demand.peak_rps * duration_s).ceil() as u32).max(1),
-        p95_s,
+        latency_s,
+        p95_s: service.percentile(0.95) + io_s,
+        percentile,
         monthly_usd,
         memory_mb,
         duration_s,
-        binding: if needed > 0.0 && needed / max_memory > p95_s / target {
+        binding: if needed > 0.0 && needed / max_memory > latency_s / target {
             Binding::Memory
         } else {
             Binding::P95

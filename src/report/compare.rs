@@ -79,7 +79,7 @@ pub struct StackComponent {
     /// Instances and charges of the component.
     pub monthly_usd: Option<f64>,
     /// What set its size.
-    pub binding: &'static str,
+    pub binding: String,
 }
 
 /// Plans the scenario on each stack at each user count, the stacks in
@@ -188,7 +188,7 @@ fn point(planner: &Planner<'_>, users: f64) -> StackPoint {
                     tier: c.tier_ref.clone(),
                     count: c.count,
                     monthly_usd: c.total_monthly_usd(),
-                    binding: c.sized.binding.as_str(),
+                    binding: c.sized.binding.label(c.sized.latency_percentile),
                 })
                 .collect(),
             unpriced: plan.unpriced.clone(),

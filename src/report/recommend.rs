@@ -160,11 +160,19 @@ pub struct ComponentRow {
     /// Web and worker: slots busy at the peak (arrivals × time in a slot
     /// over workers or job slots × instances).
     pub occupancy: Option<f64>,
-    /// Web: p95 response incl. I/O; worker: p95 queue wait; datastores: null.
+    /// Web: 95th percentile response incl. I/O; worker: 95th percentile queue wait; always the
+    /// 95th, whatever percentile the SLO names (see `latency_ms`); datastores: null.
     pub p95_ms: Option<f64>,
-    /// The constraint that set the size: p95, utilization, memory, connections, storage, ops,
-    /// credits, min_instances, quota, baseline, high_availability or occupancy.
-    pub binding: &'static str,
+    /// Web: response incl. I/O; worker: queue wait; at the percentile the SLO names
+    /// (`latency_percentile`), the figure its target is checked against; datastores: null.
+    pub latency_ms: Option<f64>,
+    /// The percentile of `latency_ms` (50, 95, 99.9): the SLO's `percentile`, 95 when unset;
+    /// datastores: null.
+    pub latency_percentile: Option<f64>,
+    /// The constraint that set the size: the latency SLO by its percentile (p95, or p50, p99 …
+    /// as the SLO names), utilization, memory, connections, storage, ops, credits, min_instances, quota, baseline,
+    /// high_availability or occupancy.
+    pub binding: String,
     /// What the tier's pricing rules add beyond its instances: storage
     /// beyond the included amount, quota overage, CPU credits, egress at
     /// this platform's rate, a load balancer.
@@ -459,7 +467,9 @@ fn build(
                 utilization: c.sized.utilization,
                 occupancy: c.sized.occupancy,
                 p95_ms: c.sized.p95_ms,
-                binding: c.sized.binding.as_str(),
+                latency_ms: c.sized.latency_ms,
+                latency_percentile: c.sized.latency_percentile,
+                binding: c.sized.binding.label(c.sized.latency_percentile),
                 charges: c.charges.clone(),
                 total_monthly_usd: c.total_monthly_usd(),
                 unverified_limits: c.unverified_limits.iter().map(|l| l.as_str()).collect(),

@@ -50,6 +50,7 @@ mod seeds_cli;
 mod shared_cpu_real;
 mod shared_cpu_simulation;
 mod simulation;
+mod slo_percentile_cli;
 mod sources_cli;
 mod stages_cli;
 mod tiers_cli;

@@ -66,6 +66,7 @@ impl<'a> ComputeModel<'a> {
             station: None,
             shared: None,
             slos: Vec::new(),
+            percentile,
             cpu_load: 0.0,
             max_utilization,
             max_memory,

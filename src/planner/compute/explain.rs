@@ -3,7 +3,7 @@
 
 use super::{Check, ComputeModel};
 use crate::input::units::{format_duration, trim_float};
-use crate::planner::{Binding, Sized};
+use crate::planner::{Binding, Sized, percentile_name};
 use crate::queueing::Slo;
 use crate::scenario::{Balancing, ComponentRole, UslScope};
 
@@ -27,8 +27,12 @@ impl ComputeModel<'_> {
                 self.max_memory / self.memory_mb * 100.0,
                 trim_float(self.memory_mb, 0)
             ),
-            Binding::P95 => match (check.p95_s(self), self.slos.first()) {
-                (Some(p95), Some(slo)) => format!("p95 {} misses {slo}", format_duration(p95)),
+            Binding::P95 => match (check.slo_latency_s(self), self.slos.first()) {
+                (Some(latency), Some(slo)) => format!(
+                    "{} {} misses {slo}",
+                    percentile_name(self.percentile),
+                    format_duration(latency)
+                ),
                 _ => "the latency target is missed".into(),
             },
             other => other.as_str().to_string(),
@@ -38,21 +42,25 @@ impl ComputeModel<'_> {
     /// The report for a fixed count (stages and capacity searches use it too).
     pub(crate) fn sized(&self, count: u32, binding: Binding, explain_it: bool) -> Sized {
         let check = self.check(count);
-        let p95_s = check.p95_s(self);
+        let latency_s = check.slo_latency_s(self);
         let c = self.component;
+        let name = percentile_name(self.percentile);
+        let sized = |explain| Sized {
+            count,
+            utilization: Some(check.utilization),
+            occupancy: check.occupancy,
+            p95_ms: check.latency_s(self, 95.0).map(|s| s * 1e3),
+            latency_ms: latency_s.map(|s| s * 1e3),
+            latency_percentile: Some(self.percentile),
+            binding,
+            feasible: check.failing.is_none(),
+            explain,
+            baseline: None,
+            limits: Vec::new(),
+        };
         let mut explain = Vec::new();
         if !explain_it {
-            return Sized {
-                count,
-                utilization: Some(check.utilization),
-                occupancy: check.occupancy,
-                p95_ms: p95_s.map(|s| s * 1e3),
-                binding,
-                feasible: check.failing.is_none(),
-                explain,
-                baseline: None,
-                limits: Vec::new(),
-            };
+            return sized(explain);
         }
         explain.extend(self.station_lines(count));
         explain.push(format!(
@@ -87,7 +95,7 @@ impl ComputeModel<'_> {
                 ),
             });
         }
-        if let (Some(p95), Some(slo)) = (p95_s, self.slos.first()) {
+        if let (Some(latency), Some(slo)) = (latency_s, self.slos.first()) {
             let what = match (c.role, self.blocking) {
                 (ComponentRole::Web, true) => "response (queue + CPU + io, io holding the worker)",
                 (ComponentRole::Web, false) => "response (queue + io)",
@@ -100,21 +108,23 @@ impl ComputeModel<'_> {
                 Slo::Percentile { limit, .. } => format_duration(*limit),
                 _ => slo.to_string(),
             };
-            explain
-                .push(format!("p95 {what} {} against the target {target}", format_duration(p95)));
+            explain.push(format!(
+                "{name} {what} {} against the target {target}",
+                format_duration(latency)
+            ));
         }
         if count > self.lo {
             let fewer = self.check(count - 1);
             explain.push(format!(
-                "{} instance(s) would fail {} (CPU {:.1}%, slots {}, p95 {})",
+                "{} instance(s) would fail {} (CPU {:.1}%, slots {}, {name} {})",
                 count - 1,
                 fewer.failing.map_or(
-                    if binding == Binding::Baseline { "baseline" } else { "nothing" },
-                    |b| b.as_str()
+                    if binding == Binding::Baseline { "baseline" } else { "nothing" }.into(),
+                    |b| b.label(Some(self.percentile))
                 ),
                 fewer.utilization * 100.0,
                 fewer.occupancy.map_or("—".to_string(), |o| format!("{:.1}% busy", o * 100.0)),
-                fewer.p95_s(self).map_or("unstable".to_string(), format_duration)
+                fewer.slo_latency_s(self).map_or("unstable".to_string(), format_duration)
             ));
         } else {
             explain.push(if self.lo_binding == Binding::HighAvailability {
@@ -123,17 +133,7 @@ impl ComputeModel<'_> {
                 format!("{count} is the minimum instance count")
             });
         }
-        Sized {
-            count,
-            utilization: Some(check.utilization),
-            occupancy: check.occupancy,
-            p95_ms: p95_s.map(|s| s * 1e3),
-            binding,
-            feasible: check.failing.is_none(),
-            explain,
-            baseline: None,
-            limits: Vec::new(),
-        }
+        sized(explain)
     }
 
     /// The arithmetic of the station: what one request holds and how the

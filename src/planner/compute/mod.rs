@@ -65,6 +65,8 @@ pub(crate) struct ComputeModel<'a> {
     /// server); `None` where every request runs at one speed (M/G/c).
     shared: Option<SharedCpu>,
     slos: Vec<Slo>,
+    /// The percentile the SLO names, in percent: what is checked and printed.
+    percentile: f64,
     /// CPU seconds per second across the component (worker CPU fit).
     cpu_load: f64,
     max_utilization: f64,
@@ -136,13 +138,20 @@ impl InstanceQueue {
 }
 
 impl Check {
-    /// The reported p95: response including I/O (web) or queue wait
-    /// (worker). Computed on demand: sizing probes only need tails.
-    fn p95_s(&self, model: &ComputeModel<'_>) -> Option<f64> {
+    /// The reported latency at `percentile` (in percent): response
+    /// including I/O (web) or queue wait (worker). Computed on demand:
+    /// sizing probes only need tails.
+    fn latency_s(&self, model: &ComputeModel<'_>, percentile: f64) -> Option<f64> {
+        let p = percentile / 100.0;
         self.queue.as_ref().map(|q| match model.component.role {
-            ComponentRole::Web => q.response_percentile(0.95) + model.io_after_service(),
-            _ => q.wait_percentile(0.95),
+            ComponentRole::Web => q.response_percentile(p) + model.io_after_service(),
+            _ => q.wait_percentile(p),
         })
+    }
+
+    /// The latency at the percentile the SLO names.
+    fn slo_latency_s(&self, model: &ComputeModel<'_>) -> Option<f64> {
+        self.latency_s(model, model.percentile)
     }
 }
 

@@ -4,6 +4,8 @@ use super::{money, rate_note, signed_money, thousands};
 use crate::render::{Document, Section};
 use capplan::catalog::LimitBasis;
 use capplan::input::units::trim_float;
+use capplan::planner::defaults::DEFAULT_PERCENTILE;
+use capplan::planner::percentile_name;
 use capplan::report::recommend::RecommendReport;
 
 /// `capplan recommend`.
@@ -98,17 +100,19 @@ fn demand_section(r: &RecommendReport) -> Section {
 
 /// The instance mix: per component its tier, count, cost, how busy and
 /// what set its size; at a narrow terminal, the compact form
-/// `component | tier | count | $/month | busy | p95 | sized by` with each
+/// `component | tier | count | $/month | busy | p50 … | sized by` with each
 /// provider/offering said once in the heading.
 fn mix_section(r: &RecommendReport) -> Section {
-    let cells: Vec<[String; 5]> = r.components.iter().map(mix_cells).collect();
+    let shared = shared_percentile(r);
+    let latency = shared.map_or("latency".into(), percentile_name);
+    let cells: Vec<[String; 5]> = r.components.iter().map(|c| mix_cells(c, shared)).collect();
     let row = |first: String, place: String, cells: &[String; 5]| {
         let mut row = vec![first, place];
         row.extend(cells.iter().cloned());
         row
     };
     let headers = |first: &str, place: &str| {
-        [first, place, "count", "$/month", "CPU / slots busy", "p95", "sized by"]
+        [first, place, "count", "$/month", "CPU / slots busy", latency.as_str(), "sized by"]
             .map(String::from)
             .to_vec()
     };
@@ -155,9 +159,18 @@ fn mix_section(r: &RecommendReport) -> Section {
     }
 }
 
-/// A component's count, $/month, busy share, p95 and what sized it: the
-/// cells both forms of the mix share.
-fn mix_cells(c: &capplan::report::recommend::ComponentRow) -> [String; 5] {
+/// The percentile every latency in the mix is at, if they agree: the
+/// column is then named by it, else each cell names its own.
+fn shared_percentile(r: &RecommendReport) -> Option<f64> {
+    let mut percentiles = r.components.iter().filter_map(|c| c.latency_percentile);
+    let first = percentiles.next().unwrap_or(DEFAULT_PERCENTILE);
+    percentiles.all(|p| p == first).then_some(first)
+}
+
+/// A component's count, $/month, busy share, latency and what sized it:
+/// the cells both forms of the mix share. The latency cell names its
+/// percentile unless the column does (`shared`).
+fn mix_cells(c: &capplan::report::recommend::ComponentRow, shared: Option<f64>) -> [String; 5] {
     let count = match &c.autoscale {
         Some(a) => format!("{}–{} (auto)", a.min_count, a.peak_count),
         None if c.serverless => format!("{} concurrent", c.count),
@@ -180,15 +193,19 @@ fn mix_cells(c: &capplan::report::recommend::ComponentRow) -> [String; 5] {
         ),
         None => cpu,
     };
-    let p95 = c.p95_ms.map_or("—".into(), |p| {
-        format!("{} ms{}", trim_float(p, 1), if c.role == "worker" { " wait" } else { "" })
+    let named = match c.latency_percentile {
+        Some(p) if shared.is_none() => format!("{} ", percentile_name(p)),
+        _ => String::new(),
+    };
+    let latency = c.latency_ms.map_or("—".into(), |p| {
+        format!("{named}{} ms{}", trim_float(p, 1), if c.role == "worker" { " wait" } else { "" })
     });
     let sized_by = if c.limits.iter().any(|l| l.basis == LimitBasis::Estimated) {
         format!("{} (≈ estimated limits)", c.binding)
     } else {
-        c.binding.to_string()
+        c.binding.clone()
     };
-    [count, cost, busy, p95, sized_by]
+    [count, cost, busy, latency, sized_by]
 }
 
 /// The tiers' own charges (storage add-ons, credits, egress, load

@@ -25,8 +25,8 @@ pub struct SweepCell {
     /// Instances and the charges their tier brings (storage add-ons,
     /// egress, a load balancer); `None` when any is unpriced.
     pub total_monthly_usd: Option<f64>,
-    /// The constraint that set the size (p95, utilization, memory, connections, storage...).
-    pub binding: &'static str,
+    /// The constraint that set the size (p95 or the SLO's own percentile, utilization, memory, connections, storage...).
+    pub binding: String,
 }
 
 /// One usage-priced item of a plan: its name and monthly cost.
@@ -158,7 +158,7 @@ pub(crate) fn row_from_plan(planner: &Planner<'_>, plan: &Plan) -> SweepRow {
                 count: c.count,
                 monthly_usd: c.monthly_usd,
                 total_monthly_usd: c.total_monthly_usd(),
-                binding: c.sized.binding.as_str(),
+                binding: c.sized.binding.label(c.sized.latency_percentile),
             })
             .collect(),
         usage_usd: plan.usage.iter().filter_map(|u| u.monthly_usd).sum::<f64>() + 0.0,
