@@ -252,23 +252,13 @@ mod tests {
     fn volume_tiers_and_free_quota() {
         let usage = UsagePrice {
             id: "egress".into(),
-            name: None,
             unit: "GB".into(),
             free_quantity: Some(100.0),
             price_tiers: vec![
                 VolumeTier { start: 0.0, usd: Some(0.09) },
                 VolumeTier { start: 10_240.0, usd: Some(0.085) },
             ],
-            batch_discount: None,
-            priority_usd: None,
-            long_context: None,
-            retired: None,
-            successor: None,
-            source: None,
-            as_of: None,
-            confidence: None,
-            note: None,
-            evidence: None,
+            ..UsagePrice::default()
         };
         assert_eq!(usage.cost(50.0), Some(0.0));
         assert!((usage.cost(1100.0).unwrap() - 90.0).abs() < 1e-9);

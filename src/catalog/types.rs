@@ -407,7 +407,7 @@ pub struct OptionPrice {
 }
 
 /// A usage-priced item: quantity × tiered unit price, after a free quota.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UsagePrice {
     pub id: String,

@@ -116,3 +116,31 @@ pub fn every_command() -> Vec<(&'static str, &'static str, Vec<&'static str>)> {
         ("calibrate", "calibrate", vec!["calibrate", K6]),
     ]
 }
+
+/// A good `queue --batch` line.
+pub const GOOD_BATCH_LINE: &str = r#"{"arrival_rate": 5, "service_time_s": 0.2, "servers": 2}"#;
+
+/// A batch file of `nul_bytes` NULs without a newline (sparse: no disk is
+/// used), then a newline and a good line.
+pub fn sparse_batch(dir: &std::path::Path, name: &str, nul_bytes: u64) -> std::path::PathBuf {
+    use std::io::{Seek, Write};
+    let path = dir.join(name);
+    let mut file = std::fs::File::create(&path).unwrap();
+    file.set_len(nul_bytes).unwrap();
+    file.seek(std::io::SeekFrom::End(0)).unwrap();
+    writeln!(file).unwrap();
+    writeln!(file, "{GOOD_BATCH_LINE}").unwrap();
+    path
+}
+
+/// A named pipe `name` in `dir`, or `None` (said on stderr) where
+/// `mkfifo` is not available.
+pub fn named_pipe(dir: &std::path::Path, name: &str) -> Option<std::path::PathBuf> {
+    let fifo = dir.join(name);
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: mkfifo is not available");
+        return None;
+    }
+    Some(fifo)
+}

@@ -5,10 +5,8 @@
 //! made here; none is committed.
 
 use crate::bounds::measure;
-use crate::common::{scratch_dir, write_file};
+use crate::common::{GOOD_BATCH_LINE as GOOD, named_pipe, scratch_dir, sparse_batch, write_file};
 use std::io::Write;
-
-const GOOD: &str = r#"{"arrival_rate": 5, "service_time_s": 0.2, "servers": 2}"#;
 
 fn default_text() -> String {
     std::fs::read_to_string(concat!(
@@ -134,15 +132,7 @@ fn a_sparse_2_gb_batch_file_streams_within_bounds() {
     // 2 GiB of NULs without a newline (sparse: no disk is used), then a
     // good line: the first is one "too long" answer, read in bounded chunks.
     let dir = scratch_dir("bounds-sparse");
-    let path = dir.join("sparse.jsonl");
-    {
-        let mut file = std::fs::File::create(&path).unwrap();
-        file.set_len(2 << 30).unwrap();
-        use std::io::Seek;
-        file.seek(std::io::SeekFrom::End(0)).unwrap();
-        writeln!(file).unwrap();
-        writeln!(file, "{GOOD}").unwrap();
-    }
+    let path = sparse_batch(&dir, "sparse.jsonl", 2 << 30);
     let run = measure(&["queue".as_ref(), "--batch".as_ref(), path.as_os_str()])
         .within_bounds("sparse 2 GB batch", 1);
     let lines: Vec<&str> = run.stdout.lines().collect();
@@ -155,12 +145,7 @@ fn a_sparse_2_gb_batch_file_streams_within_bounds() {
 #[test]
 fn named_pipes_are_read_or_refused_within_bounds() {
     let dir = scratch_dir("bounds-fifo");
-    let fifo = dir.join("pipe");
-    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
-    if !made.is_ok_and(|s| s.success()) {
-        eprintln!("skipped: mkfifo is not available");
-        return;
-    }
+    let Some(fifo) = named_pipe(&dir, "pipe") else { return };
     let fifo = fifo.to_string_lossy().into_owned();
     // Documents are refused without being opened (opening would block).
     for args in [

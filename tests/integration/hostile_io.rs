@@ -3,10 +3,8 @@
 //! the batch goes on, memory stays bounded, devices are refused; `check`
 //! walks a folder with a symlink loop once.
 
-use crate::common::{capplan, scratch_dir};
+use crate::common::{GOOD_BATCH_LINE as GOOD, capplan, named_pipe, scratch_dir, sparse_batch};
 use std::io::Write;
-
-const GOOD: &str = r#"{"arrival_rate": 5, "service_time_s": 0.2, "servers": 2}"#;
 
 fn answers(stdout: &[u8]) -> Vec<serde_json::Value> {
     String::from_utf8(stdout.to_vec())
@@ -38,15 +36,7 @@ fn a_line_without_end_is_one_bounded_error() {
     // 64 MB of NULs and no newline (a sparse file reads as such), then a
     // good line: the first is refused as too long, read in bounded chunks.
     let dir = scratch_dir("batch-sparse");
-    let path = dir.join("sparse.jsonl");
-    {
-        let mut file = std::fs::File::create(&path).unwrap();
-        file.set_len(64 << 20).unwrap();
-        use std::io::Seek;
-        file.seek(std::io::SeekFrom::End(0)).unwrap();
-        writeln!(file).unwrap();
-        writeln!(file, "{GOOD}").unwrap();
-    }
+    let path = sparse_batch(&dir, "sparse.jsonl", 64 << 20);
     let output = capplan().args(["queue", "--batch", path.to_str().unwrap()]).output().unwrap();
     assert_eq!(output.status.code(), Some(1));
     let lines = answers(&output.stdout);
@@ -68,12 +58,7 @@ fn devices_are_refused_and_a_named_pipe_with_a_writer_is_read() {
         assert!(stderr.contains("found a device"), "{stderr}");
     }
     let dir = scratch_dir("batch-fifo");
-    let fifo = dir.join("in.fifo");
-    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
-    if !made.is_ok_and(|s| s.success()) {
-        eprintln!("skipping the named-pipe half: mkfifo is not available");
-        return;
-    }
+    let Some(fifo) = named_pipe(&dir, "in.fifo") else { return };
     let writer_path = fifo.clone();
     let writer = std::thread::spawn(move || {
         let mut pipe = std::fs::OpenOptions::new().write(true).open(writer_path).unwrap();

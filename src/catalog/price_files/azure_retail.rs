@@ -314,20 +314,9 @@ fn apply(rows: BTreeMap<(Target, Option<PurchaseOption>), Vec<Row>>, overlay: &m
                         "azure",
                         UsagePrice {
                             id: id.to_string(),
-                            name: None,
                             unit: "GB-month".into(),
-                            free_quantity: None,
                             price_tiers: vec![VolumeTier { start: 0.0, usd: Some(row.usd) }],
-                            batch_discount: None,
-                            priority_usd: None,
-                            long_context: None,
-                            retired: None,
-                            successor: None,
-                            source: None,
-                            as_of: None,
-                            confidence: None,
-                            note: None,
-                            evidence: None,
+                            ..UsagePrice::default()
                         },
                         &row.stamp,
                     );

@@ -232,21 +232,12 @@ fn model_prices(
         prices.insert(
             suffix,
             UsagePrice {
-                id: String::new(),
                 name: Some(format!("{key} {display}")),
                 unit: "1M tokens".into(),
-                free_quantity: None,
                 price_tiers: vec![VolumeTier { start: 0.0, usd: Some(usd) }],
                 batch_discount,
-                priority_usd: None,
                 long_context,
-                retired: None,
-                successor: None,
-                source: None,
-                as_of: None,
-                confidence: None,
-                note: None,
-                evidence: None,
+                ..UsagePrice::default()
             },
         );
     }
