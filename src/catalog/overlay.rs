@@ -266,6 +266,7 @@ fn merge_capacity(base: &mut Capacity, over: Capacity) {
         credits_per_month,
         max_databases,
         baseline_cpu,
+        baseline_floor,
         burst,
         estimates,
     } = over;
@@ -285,6 +286,7 @@ fn merge_capacity(base: &mut Capacity, over: Capacity) {
         credits_per_month,
         max_databases,
         baseline_cpu,
+        baseline_floor,
         burst
     );
     base.estimates.extend(estimates);

@@ -266,6 +266,11 @@ pub struct Capacity {
     /// Burstable or shared CPU: the share of each vCPU it sustains
     /// (t3.micro 0.1, Fly shared-cpu 1/16).
     pub baseline_cpu: Option<f64>,
+    /// The baseline is a floor the tier keeps under the heaviest
+    /// contention (a CPU-share weight, as Heroku's shared dynos), not a
+    /// quota: the load must fit within it, but the utilization cap
+    /// applies to the CPU the tier typically runs at, not to the floor.
+    pub baseline_floor: Option<bool>,
     /// The balance a burstable instance banks below its baseline and the
     /// rate it may burst to from it.
     pub burst: Option<Burst>,

@@ -208,6 +208,14 @@ fn bad_catalogs_exit_2_with_file_and_line() {
             ":2",
             "missing 'source'",
         ),
+        (
+            "floor-alone.yaml",
+            format!(
+                "{header}offerings:\n  - id: web\n    tiers:\n      - id: standard\n        capacity:\n          vcpu: 1\n          baseline_floor: true\n"
+            ),
+            ":11",
+            "a baseline floor needs the baseline",
+        ),
         ("wrong-type.yaml", format!("{header}offerings: 7\n"), ":5:", "invalid type"),
         ("empty.yaml", String::new(), "empty.yaml", "missing field"),
     ];

@@ -249,6 +249,14 @@ impl Checker<'_> {
                 format!("expected a share of a vCPU above 0 and at most 1, found {b}"),
             );
         }
+        if c.baseline_floor == Some(true) && c.baseline_cpu.is_none() {
+            let mut full = cpath.clone();
+            full.push(key("baseline_floor"));
+            self.error(
+                &full,
+                "a baseline floor needs the baseline: add capacity.baseline_cpu".into(),
+            );
+        }
         if let Some(burst) = &c.burst {
             let mut bpath = cpath.clone();
             bpath.push(key("burst"));

@@ -20,9 +20,11 @@ pub(crate) struct BurstRule {
     /// baseline is the sustained limit every hour).
     pub max_balance: f64,
     pub mode: BurstMode,
-    /// Share of the baseline the plan may use: with nothing banked the
-    /// baseline *is* the CPU, so the component's utilization cap applies
-    /// to it; a balance absorbs the swings, so all of it.
+    /// Share of the baseline the plan may use: with nothing banked a
+    /// quota baseline *is* the CPU, so the component's utilization cap
+    /// applies to it; a balance absorbs the swings, and a contention floor
+    /// (`baseline_floor`) is the worst case under a CPU that typically
+    /// runs faster, so all of it.
     pub usable: f64,
 }
 
@@ -144,7 +146,7 @@ pub(crate) fn burst_mode(component: &Component, tier: &TierRef<'_>) -> Option<Bu
         vcpu,
         max_balance,
         mode,
-        usable: if max_balance > 0.0 { 1.0 } else { cap },
+        usable: if max_balance > 0.0 || capacity.baseline_floor == Some(true) { 1.0 } else { cap },
     })
 }
 
