@@ -56,6 +56,12 @@ pub struct StackPoint {
     pub feasible: bool,
     /// The whole bill: instances, charges, usage items and plan fees.
     pub monthly_usd: Option<f64>,
+    /// The lines no component carries (the scenario's usage items, plan
+    /// fees and credits), USD per month: `monthly_usd` is the components'
+    /// `total_monthly_usd`, this and `environments_usd`.
+    pub usage_usd: Option<f64>,
+    /// Environments besides production (in `monthly_usd`), USD per month.
+    pub environments_usd: Option<f64>,
     /// `monthly_usd` per registered user (at least 1), USD per user per month; null when
     /// infeasible.
     pub usd_per_user: Option<f64>,
@@ -76,8 +82,13 @@ pub struct StackComponent {
     pub tier: String,
     /// Instances of the tier (the peak for autoscaled groups).
     pub count: u32,
-    /// Instances and charges of the component.
+    /// The instances alone, USD per month (as `recommend` and `sweep`
+    /// report a component's `monthly_usd`).
     pub monthly_usd: Option<f64>,
+    /// The instances and the lines the component brings (storage add-ons,
+    /// egress, usage-billed compute), USD per month; null when any is
+    /// unpriced.
+    pub total_monthly_usd: Option<f64>,
     /// What set its size.
     pub binding: String,
 }
@@ -165,6 +176,8 @@ fn infeasible_point(users: f64, error: String) -> StackPoint {
         users,
         feasible: false,
         monthly_usd: None,
+        usage_usd: None,
+        environments_usd: None,
         usd_per_user: None,
         components: Vec::new(),
         unpriced: Vec::new(),
@@ -179,6 +192,10 @@ fn point(planner: &Planner<'_>, users: f64) -> StackPoint {
             users: plan.demand.users,
             feasible: true,
             monthly_usd: Some(plan.monthly_usd),
+            usage_usd: Some(plan.usage.iter().filter_map(|u| u.monthly_usd).sum::<f64>() + 0.0),
+            environments_usd: Some(
+                plan.environments.iter().map(|e| e.monthly_usd).sum::<f64>() + 0.0,
+            ),
             usd_per_user: Some(plan.monthly_usd / plan.demand.users.max(1.0)),
             components: plan
                 .components
@@ -187,7 +204,8 @@ fn point(planner: &Planner<'_>, users: f64) -> StackPoint {
                     name: c.name.clone(),
                     tier: c.tier_ref.clone(),
                     count: c.count,
-                    monthly_usd: c.total_monthly_usd(),
+                    monthly_usd: c.monthly_usd,
+                    total_monthly_usd: c.total_monthly_usd(),
                     binding: c.sized.binding.label(c.sized.latency_percentile),
                 })
                 .collect(),

@@ -58,7 +58,7 @@ impl Stack {
     }
 
     /// The scenario with every component on this stack's offerings, its
-    /// accepted limits added, and outbound data priced by the platform
+    /// accepted limits added, its purchase options kept, and outbound data priced by the platform
     /// that serves the web component (the scenario's own egress price
     /// belongs to its platform). Stage templates, fixed-mix environments
     /// and assertions name the scenario's own tiers and are left out.
@@ -83,14 +83,26 @@ impl Stack {
                     }
                 }
             }
-            // Purchase options are a platform's own (AWS reservations).
-            component.purchase_option = None;
+            // The purchase option travels: a stack whose tiers sell it
+            // (reservations, committed use) is priced with it, the rest on
+            // demand, as on the scenario's own platform. Dropping it made
+            // a stack that plans the scenario's own mix cost more than
+            // `recommend` says.
         }
-        let web =
-            out.components.iter().find(|c| c.role == ComponentRole::Web).map(|c| c.name.clone());
-        if let Some(web) = web {
+        let web = out.components.iter().find(|c| c.role == ComponentRole::Web);
+        let web_providers: Vec<&str> = web
+            .map(|c| c.candidates.iter().filter_map(|id| id.split('/').next()).collect())
+            .unwrap_or_default();
+        // The scenario's own egress price stays where the stack runs the
+        // web component on that price's provider (so a stack that plans
+        // the scenario's own mix reports its lines as `recommend` does).
+        let foreign =
+            |price: &str| !web_providers.iter().any(|p| price.split('/').next() == Some(*p));
+        if let Some(web) = web.map(|c| c.name.clone()) {
             for item in &mut out.usage {
-                if item.driver == UsageDriver::EgressGb && item.price.is_some() {
+                if item.driver == UsageDriver::EgressGb
+                    && item.price.as_deref().is_some_and(foreign)
+                {
                     item.price = None;
                     item.served_by = Some(web.clone());
                 }

@@ -12,6 +12,7 @@ mod calibrate_patch;
 mod calibrate_real;
 mod candidates_cli;
 mod check_cli;
+mod column_meanings;
 mod common;
 mod compare_cli;
 mod concurrency_cli;

@@ -17,11 +17,15 @@ fn sweep_header(rows: &[SweepRow], expanded: bool) -> Vec<String> {
                     format!("{} sized by", c.name),
                 ]);
             } else {
+                // The component's own lines (egress, storage,
+                // usage-billed compute) are in its cell, as in `compare`
+                // (the table's note says so).
                 headers.push(format!("{} (count × tier, $/month)", c.name));
             }
         }
     }
-    headers.push(if expanded { "usage USD/month" } else { "usage $/month" }.to_string());
+    headers
+        .push(if expanded { "shared lines USD/month" } else { "shared lines $/month" }.to_string());
     if has_environments(rows) {
         headers.push(
             if expanded { "other environments USD/month" } else { "other environments $/month" }
@@ -161,7 +165,7 @@ pub fn sweep(r: &SweepReport, expanded: bool) -> Document {
                 .collect(),
         }],
         notes: std::iter::once(format!(
-            "USD per month at the peak-hour sizing; catalogs as of {} (oldest entry used).",
+            "USD per month at the peak-hour sizing; a component's cell holds its instances and its own lines (egress, storage, usage-billed compute), shared lines the rest (the scenario's usage items, plan fees, credits); catalogs as of {} (oldest entry used).",
             r.catalog_as_of.as_deref().unwrap_or("unknown")
         ))
         .chain(r.sampling.map(|s| format!(

@@ -54,7 +54,10 @@ pub struct SweepRow {
     pub error: Option<String>,
     /// The chosen tier of each component; empty when infeasible.
     pub components: Vec<SweepCell>,
-    /// The priced usage items' cost, USD per month (0 when infeasible).
+    /// The lines no component carries (the scenario's usage items, plan
+    /// fees and credits), USD per month (0 when infeasible). A component's
+    /// own lines (egress, storage, usage-billed compute) are in its
+    /// `total_monthly_usd`, as in `recommend` and `compare`.
     pub usage_usd: f64,
     /// The usage-priced items making up `usage_usd`, each priced (null when
     /// unpriced and so not in the sum).
