@@ -42,6 +42,7 @@ mod planner_properties;
 mod platforms_cli;
 mod pricing_cli;
 mod properties;
+mod ps_simulation;
 mod queue_cli;
 mod recommend_cli;
 mod report_cli;
