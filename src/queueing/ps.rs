@@ -44,6 +44,7 @@ const SERVICE_TAIL_CUT: f64 = 1e-9;
 #[derive(Debug, Clone, PartialEq)]
 pub struct PsService {
     cv: f64,
+    unit: ServiceTime,
     nodes: Arc<[(f64, f64)]>,
 }
 
@@ -51,12 +52,13 @@ impl PsService {
     /// Nodes of a unit-mean service time with coefficient of variation `cv`
     /// (constant, exponential or gamma, as `ServiceTime`).
     pub fn new(cv: f64) -> PsService {
-        let nodes: Vec<(f64, f64)> = match ServiceTime::new(1.0, cv) {
+        let unit = ServiceTime::new(1.0, cv);
+        let nodes: Vec<(f64, f64)> = match unit {
             ServiceTime::Constant { .. } => vec![(1.0, 1.0)],
             ServiceTime::Exponential { .. } => gamma_nodes(1.0),
             ServiceTime::Gamma { shape, .. } => gamma_nodes(shape),
         };
-        PsService { cv, nodes: nodes.into() }
+        PsService { cv, unit, nodes: nodes.into() }
     }
 
     pub fn cv(&self) -> f64 {
@@ -65,20 +67,21 @@ impl PsService {
 }
 
 /// Gauss–Legendre nodes of a unit-mean gamma density over panels doubling
-/// from 1/8 of the mean to the 1 − 10⁻⁹ quantile, each panel's weights
-/// scaled to its exact probability (so a singular density at 0 keeps its
-/// mass).
+/// from 1/8 of the mean (1/1024 for a density singular at 0, shape < 1)
+/// to the 1 − 10⁻⁹ quantile, each panel's weights scaled to its exact
+/// probability.
 fn gamma_nodes(shape: f64) -> Vec<(f64, f64)> {
     let rate = shape;
     let top = ServiceTime::Gamma { shape, rate }.percentile(1.0 - SERVICE_TAIL_CUT);
     let mut edges = vec![0.0];
-    let mut edge = 0.125;
+    let mut edge = if shape < 1.0 { 1.0 / 1024.0 } else { 0.125 };
     while edge < top {
         edges.push(edge);
         edge *= 2.0;
     }
     edges.push(top);
-    let cdf = |x: f64| checked_gamma_lr(shape, rate * x).unwrap_or(1.0);
+    let cdf =
+        |x: f64| if x <= 0.0 { 0.0 } else { checked_gamma_lr(shape, rate * x).unwrap_or(1.0) };
     let log_norm = shape * rate.ln() - ln_gamma(shape);
     let density = |x: f64| (log_norm + (shape - 1.0) * x.ln() - rate * x).exp();
     let mut nodes = Vec::with_capacity(edges.len() * 16);
@@ -187,12 +190,17 @@ impl PsQueue {
         self.service.nodes.iter().map(|&(x, w)| w * f(x * s)).sum::<f64>().min(1.0)
     }
 
-    /// P(T > t).
+    /// P(T > t) = P(S > t) + P(S ≤ t, S + D(S) > t): the first part
+    /// exact, the second over the nodes (so that at light load, where D is
+    /// small, the tail is the service time's and not the nodes' steps).
     pub fn response_tail(&self, t: f64) -> f64 {
         if t <= 0.0 {
             return 1.0;
         }
-        self.mix(|x| self.delay_tail(x, t - x))
+        let s = self.station.service_time;
+        let beyond = self.service.unit.survival(t / s);
+        let within = self.mix(|x| if x <= t { self.delay_tail(x, t - x) } else { 0.0 });
+        (beyond + within).min(1.0)
     }
 
     /// P(D > t): the delay beyond a request's own service.

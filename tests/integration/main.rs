@@ -10,6 +10,7 @@ mod calibrate_cli;
 mod calibrate_locust;
 mod calibrate_patch;
 mod calibrate_real;
+mod calibrate_registry_app;
 mod candidates_cli;
 mod check_cli;
 mod common;
