@@ -26,9 +26,10 @@
 //! `P(T > t) = ∫ P(x + D(x) > t) dF_S(x)`. For `c` servers the same form is
 //! used at the mean slowdown `f = E[T]/E[S]` of M/M/c: `E[D(x)] = (f − 1)x`
 //! and the variance of a single server at `ρ₁ = 1 − 1/f` and rate `cμ`
-//! (exact for `c = 1`; for `c > 1` a heuristic that
-//! `tests/integration/ps_simulation.rs` holds against a discrete-event
-//! simulation). The mean response is exact in every case.
+//! (exact for `c = 1`; for `c > 1` a heuristic). The mean response is
+//! exact in every case; `tests/integration/ps_simulation.rs` holds the
+//! percentiles to a discrete-event simulation (p95 within 6 %, p99 within
+//! 15 %, cv 0.5–2, 1–4 servers, ρ 0.4–0.85).
 
 use super::erlang::{erlang_b, erlang_c_from_b};
 use super::model::{Station, solve_decreasing};

@@ -47,6 +47,7 @@ mod ps_simulation;
 mod queue_cli;
 mod recommend_cli;
 mod report_cli;
+mod scheduling_cli;
 mod schema_cli;
 mod seeds_cli;
 mod shared_cpu_real;

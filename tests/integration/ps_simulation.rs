@@ -92,6 +92,7 @@ fn ps_percentiles_match_a_simulation() {
         (1, 0.65, 1.0),
         (1, 0.85, 1.0),
         (1, 0.65, 0.5),
+        (1, 0.65, 2.0),
         (2, 0.65, 1.0),
         (4, 0.65, 1.0),
         (4, 0.85, 1.0),
@@ -115,19 +116,6 @@ fn ps_percentiles_match_a_simulation() {
         "mean (exact up to simulation noise) off by {:.1}%:\n{report}",
         worst.0 * 100.0
     );
-    assert!(worst.1 < 0.10, "p95 off by {:.1}%:\n{report}", worst.1 * 100.0);
+    assert!(worst.1 < 0.06, "p95 off by {:.1}%:\n{report}", worst.1 * 100.0);
     assert!(worst.2 < 0.15, "p99 off by {:.1}%:\n{report}", worst.2 * 100.0);
-}
-
-/// Beyond exponential variability the M/M/1 conditional variance the
-/// approximation borrows is too wide: the percentiles come out high (the
-/// safe side, recorded in docs/scenarios.md), never low.
-#[test]
-fn ps_percentiles_above_exponential_variability_err_high() {
-    let r = compare(1, 0.65, 2.0);
-    let (e_mean, e95, e99) = (error(r.mean), error(r.p95), error(r.p99));
-    eprintln!("{}: mean {e_mean:+.3}, p95 {e95:+.3}, p99 {e99:+.3}", r.label);
-    assert!(e_mean.abs() < 0.05, "mean {e_mean}");
-    assert!((0.0..0.6).contains(&e95), "p95 {e95}");
-    assert!((0.0..0.4).contains(&e99), "p99 {e99}");
 }
