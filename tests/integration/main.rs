@@ -11,6 +11,7 @@ mod calibrate_locust;
 mod calibrate_patch;
 mod calibrate_real;
 mod calibrate_registry_app;
+mod calibrate_scheduling;
 mod candidates_cli;
 mod check_cli;
 mod common;

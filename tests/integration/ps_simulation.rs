@@ -15,7 +15,7 @@ use std::collections::BinaryHeap;
 /// Every request in progress advances at the same rate, so one virtual
 /// clock (service attained by each) orders the departures: a request
 /// leaves when the clock reaches its arrival reading plus its size.
-fn simulate(servers: usize, rho: f64, cv: f64, customers: usize, seed: u64) -> Vec<f64> {
+pub(crate) fn simulate(servers: usize, rho: f64, cv: f64, customers: usize, seed: u64) -> Vec<f64> {
     let c = servers as f64;
     let rate = rho * c;
     let mut rng = Rng(seed);
