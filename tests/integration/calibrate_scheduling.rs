@@ -3,7 +3,7 @@
 //! simulation of ps_simulation.rs) give `ps`, levels of an FCFS one (M/M/1,
 //! exact) give `fcfs`, and a ramp with nothing to compare says so.
 
-use crate::common::{run_json, scratch_dir, write_file};
+use crate::common::{run, run_json, scratch_dir, write_file};
 use crate::ps_simulation::simulate;
 
 /// 10 ms of CPU per request on one vCPU, exponential.
@@ -65,4 +65,10 @@ fn a_ramp_without_unsaturated_levels_says_it_cannot_tell() {
         .map(|n| n["reason"].to_string())
         .unwrap_or_default();
     assert!(reason.contains("no unsaturated level"), "{reason}");
+    // Asked for, it is an error (exit 2) with that reason.
+    let dir = scratch_dir("calibrate-scheduling-fit");
+    let file = write_file(&dir, "levels.csv", saturated);
+    let (code, _, stderr) = run(&["calibrate", &file, "--vcpu", "1", "--fit", "scheduling"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("scheduling: cannot fit: no unsaturated level"), "{stderr}");
 }
