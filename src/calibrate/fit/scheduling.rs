@@ -2,8 +2,8 @@
 //! with load as requests queueing for the CPU in arrival order (FCFS) or
 //! sharing it (processor sharing) predict.
 //!
-//! A blocking server's requests wait for a worker: FCFS, without a test. For
-//! an async server, each level below saturation with its CPU per request
+//! A blocking server's requests wait for a worker: FCFS, without a test
+//! (unless its workers run threads). For an async server, each level below saturation with its CPU per request
 //! and throughput is a utilization ρ; the rise of its p95 over the lowest
 //! level's is predicted by M/G/c (`queueing::Queue`) and by M/G/c-PS
 //! (`queueing::PsQueue`) at the fitted cv, and compared with the rise
@@ -50,7 +50,10 @@ struct Level {
 
 /// Fits `scheduling`, or records why it cannot be told.
 pub(super) fn fit_scheduling(c: &mut Calibration, rows: &[Row], setup: &Setup, cpu: &CpuFit) {
-    if c.model.as_ref().is_some_and(|m| m.concurrency == Concurrency::Blocking) {
+    // One request per worker: it waits for a free one. Threaded workers
+    // (gthread, Puma) share theirs: the data decides, as for async.
+    let single = |m: &Model| m.concurrency == Concurrency::Blocking && m.threads.unwrap_or(1) <= 1;
+    if c.model.as_ref().is_some_and(single) {
         c.scheduling = Some(SchedulingFit {
             scheduling: Scheduling::Fcfs,
             fcfs_error: None,
