@@ -13,8 +13,8 @@ mod read;
 mod stats;
 
 pub use fit::{
-    Calibration, Estimate, FIELDS, LevelPoint, Model, NotFitted, Profile, Slots, SourceSummary,
-    USL_MIN_LEVELS, UslFit, fit,
+    Calibration, Estimate, FIELDS, LevelPoint, Model, NotFitted, Profile, SchedulingFit, Slots,
+    SourceSummary, USL_MIN_LEVELS, UslFit, fit,
 };
 pub use patch_out::{patch_yaml, unwritten};
 pub use read::{InputFormat, read_file};

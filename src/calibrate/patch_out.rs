@@ -6,7 +6,7 @@
 //! with its reason and left out, keeping the scenario's value.
 
 use super::fit::{Calibration, Estimate};
-use crate::scenario::{Concurrency, UslScope};
+use crate::scenario::{Concurrency, Scheduling, UslScope};
 
 /// Rounds to 4 significant digits for the patch (the fits are not more
 /// precise than that).
@@ -163,6 +163,13 @@ pub fn patch_yaml(c: &Calibration, component: &str, today: &str, asked: &[String
     }
     if let Some(m) = &c.model {
         fields.push_str(&model_lines(m, want("concurrency"), want("workers_per_instance")));
+    }
+    if let Some(s) = c.scheduling.as_ref().filter(|_| want("scheduling")) {
+        let name = match s.scheduling {
+            Scheduling::Fcfs => "fcfs",
+            Scheduling::Ps => "ps",
+        };
+        fields.push_str(&format!("    # {}\n    scheduling: {name}\n", s.reason));
     }
     if let Some(u) = c.usl.as_ref().filter(|_| want("usl")) {
         match u.across {

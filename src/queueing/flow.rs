@@ -2,6 +2,7 @@
 //! response-time mixture it gives (`shared.rs` builds the inner network).
 
 use super::model::{Queue, solve_decreasing};
+use super::ps::PsQueue;
 use super::service::ServiceTime;
 
 /// In-slot times whose means are within this ratio are one mixture part.
@@ -15,6 +16,8 @@ pub enum SharedQueue {
     Erlang(Queue),
     /// Load-dependent speed: the flow-equivalent server.
     Flow(FlowQueue),
+    /// Fixed-speed servers shared by every request in progress (M/G/c-PS).
+    Ps(PsQueue),
 }
 
 impl SharedQueue {
@@ -22,6 +25,7 @@ impl SharedQueue {
         match self {
             SharedQueue::Erlang(q) => q.mean_response(),
             SharedQueue::Flow(f) => f.mean_response,
+            SharedQueue::Ps(q) => q.mean_response(),
         }
     }
 
@@ -30,6 +34,7 @@ impl SharedQueue {
         match self {
             SharedQueue::Erlang(q) => q.mean_wait(),
             SharedQueue::Flow(f) => f.wait_probability / f.wait_decay,
+            SharedQueue::Ps(q) => q.mean_wait(),
         }
     }
 
@@ -38,6 +43,7 @@ impl SharedQueue {
         match self {
             SharedQueue::Erlang(q) => q.wait_probability,
             SharedQueue::Flow(f) => f.wait_probability,
+            SharedQueue::Ps(q) => q.wait_probability,
         }
     }
 
@@ -51,6 +57,7 @@ impl SharedQueue {
         match self {
             SharedQueue::Erlang(q) => q.utilization(),
             SharedQueue::Flow(f) => f.slot_occupancy,
+            SharedQueue::Ps(q) => q.utilization(),
         }
     }
 
@@ -64,6 +71,7 @@ impl SharedQueue {
                     f.wait_probability * (-f.wait_decay * t).exp()
                 }
             }
+            SharedQueue::Ps(q) => q.wait_tail(t),
         }
     }
 
@@ -71,6 +79,7 @@ impl SharedQueue {
         match self {
             SharedQueue::Erlang(q) => q.response_tail(t),
             SharedQueue::Flow(f) => f.response_tail(t),
+            SharedQueue::Ps(q) => q.response_tail(t),
         }
     }
 
@@ -85,6 +94,7 @@ impl SharedQueue {
                     (f.wait_probability / tail).ln() / f.wait_decay
                 }
             }
+            SharedQueue::Ps(q) => q.wait_percentile(p),
         }
     }
 
@@ -95,6 +105,7 @@ impl SharedQueue {
                 let target = 1.0 - p;
                 solve_decreasing(|t| f.response_tail(t) - target, f.mean_response)
             }
+            SharedQueue::Ps(q) => q.response_percentile(p),
         }
     }
 }

@@ -121,6 +121,22 @@ pub enum Concurrency {
     Blocking,
 }
 
+/// How a web server orders the requests in progress on its workers.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Scheduling {
+    /// First come, first served: a request waits for a free worker and then
+    /// runs alone on it (gunicorn sync workers, a pool with a queue).
+    #[default]
+    Fcfs,
+    /// Processor sharing: every request in progress shares the workers'
+    /// CPU at once (an event loop or thread pool that interleaves requests:
+    /// uvicorn, Node, Go, gunicorn gthread).
+    Ps,
+}
+
 /// The Universal Scalability Law: N servers deliver
 /// X(N) = λ₁N / (1 + σ(N−1) + κN(N−1)), from contention (σ, queueing on
 /// shared resources) and coherency (κ, keeping copies in step).
@@ -176,6 +192,9 @@ pub struct Component {
     pub workers_per_instance: Option<u32>,
     /// `async` (default) or `blocking`.
     pub concurrency: Option<Concurrency>,
+    /// `fcfs` (default) or `ps`: whether requests queue for a worker or
+    /// share it (processor sharing; the latency percentiles differ).
+    pub scheduling: Option<Scheduling>,
     /// Blocking servers: threads per worker process, each holding one
     /// request (default 1).
     pub threads_per_worker: Option<u32>,

@@ -51,7 +51,7 @@ impl Rng {
         }
     }
 
-    fn service(&mut self, mean: f64, cv: f64) -> f64 {
+    pub(crate) fn service(&mut self, mean: f64, cv: f64) -> f64 {
         if cv == 0.0 {
             mean
         } else {

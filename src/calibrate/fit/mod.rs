@@ -14,12 +14,15 @@ mod io;
 mod model;
 mod plateau;
 mod profile;
+mod scheduling;
 mod usl;
 use cpu::{CpuFit, fit_cpu_ms};
 use io::fit_io;
 use model::infer_model;
 use plateau::fit_slots;
 use profile::profile;
+pub use scheduling::SchedulingFit;
+use scheduling::fit_scheduling;
 use usl::usl;
 /// Fewest load levels a USL fit needs (three parameters, three to spare).
 pub const USL_MIN_LEVELS: usize = 6;
@@ -184,6 +187,9 @@ pub struct Calibration {
     /// The server model (async, or blocking workers) the plateau supports; null
     /// when not fitted.
     pub model: Option<Model>,
+    /// Whether requests queue for the CPU (FCFS) or share it (processor
+    /// sharing), from how the p95 rises with load; null when not fitted.
+    pub scheduling: Option<SchedulingFit>,
     /// The Universal Scalability Law fitted to throughput over instances or
     /// clients; null when not fitted.
     pub usl: Option<UslFit>,
@@ -203,13 +209,14 @@ pub struct Calibration {
 /// Fields `--fit` accepts.
 /// `workers` is the server model (`concurrency` and `workers_per_instance`);
 /// those two may be asked for apart.
-pub const FIELDS: [&str; 9] = [
+pub const FIELDS: [&str; 10] = [
     "cpu_ms",
     "io_ms",
     "cv",
     "concurrency",
     "workers_per_instance",
     "workers",
+    "scheduling",
     "usl",
     "load_profile",
     "requests_per_online_user_per_min",
@@ -253,6 +260,7 @@ pub fn fit(
         cv: None,
         slots: None,
         model: None,
+        scheduling: None,
         usl: None,
         load_profile: None,
         requests_per_online_user_per_min: None,
@@ -274,6 +282,7 @@ pub fn fit(
     c.load_profile = profile(&rows, &mut skip);
     c.not_fitted.extend(skipped);
     fit_slots(&mut c, &rows, setup, &cpu);
+    fit_scheduling(&mut c, &rows, setup, &cpu);
     fit_requests_per_user(&mut c, &rows);
     check_wanted(&c, setup)?;
     Ok(c)
@@ -301,8 +310,13 @@ fn fit_low_load(c: &mut Calibration, rows: &[Row], setup: &Setup, cpu: &CpuFit) 
         };
         let (mean, p50, p95, p99) =
             (avg(Metric::MeanMs), avg(Metric::P50Ms), avg(Metric::P95Ms), avg(Metric::P99Ms));
+        // The load generator's own time (given) is no part of the service
+        // time's shape: a constant added to every latency narrows it.
+        let off = setup.client_overhead_ms.filter(|o| p50.is_some_and(|p| *o < p)).unwrap_or(0.0);
+        let less = |v: Option<f64>| v.map(|v| (v - off).max(0.0));
         let mut estimates = Vec::new();
-        if let Some(p50) = p50.filter(|v| *v > 0.0) {
+        if let Some(p50) = less(p50).filter(|v| *v > 0.0) {
+            let (mean, p95, p99) = (less(mean), less(p95), less(p99));
             if let Some(p95) = p95 {
                 estimates.push(("p95/p50", gamma_cv(p95 / p50, Some(0.95))));
             }
@@ -324,8 +338,13 @@ fn fit_low_load(c: &mut Calibration, rows: &[Row], setup: &Setup, cpu: &CpuFit) 
                     high: Some(hi),
                     samples: low.len(),
                     method: format!(
-                        "gamma fitted to the latency percentiles at the lowest load ({}); range over {}",
+                        "gamma fitted to the latency percentiles at the lowest load ({}{}); range over {}",
                         estimates[0].0,
+                        if off > 0.0 {
+                            format!(", the load generator's {off} ms taken out")
+                        } else {
+                            String::new()
+                        },
                         estimates
                             .iter()
                             .map(|e| format!("{} {:.2}", e.0, e.1))
@@ -452,6 +471,7 @@ fn check_wanted(c: &Calibration, setup: &Setup) -> Result<(), CalibrateError> {
         "workers" | "concurrency" => c.model.is_some(),
         "workers_per_instance" => c.model.as_ref().is_some_and(|m| m.workers.is_some()),
         "usl" => c.usl.is_some(),
+        "scheduling" => c.scheduling.is_some(),
         "load_profile" => c.load_profile.is_some(),
         _ => c.requests_per_online_user_per_min.is_some(),
     };

@@ -65,6 +65,7 @@ impl<'a> ComputeModel<'a> {
             usl: None,
             station: None,
             shared: None,
+            ps: None,
             slos: Vec::new(),
             percentile,
             cpu_load: 0.0,
@@ -121,6 +122,12 @@ impl<'a> ComputeModel<'a> {
                 .and_then(|s| s.with_quota(DEFAULT_PERIOD_S))
                 .map_err(|e| self.reject(Binding::P95, e.to_string()))?;
             self.shared = (!shared.is_linear()).then_some(shared);
+        }
+        // Processor sharing where requests run at a fixed speed; with more
+        // slots than vCPUs the flow-equivalent server already shares the
+        // CPU among the requests holding a slot (docs/scenarios.md).
+        if component.scheduling == Some(Scheduling::Ps) && self.shared.is_none() {
+            self.ps = Some(PsService::new(cv));
         }
         self.usl = component.usl;
         let target =

@@ -205,6 +205,8 @@ impl ComputeModel<'_> {
             let queue = |slots: u32| {
                 if self.shared.is_some() {
                     format!("flow-equivalent server of {slots} slots")
+                } else if self.ps.is_some() {
+                    format!("M/G/{slots}-PS queue (processor sharing)")
                 } else {
                     format!("M/G/{slots} queue")
                 }

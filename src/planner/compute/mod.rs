@@ -8,8 +8,12 @@ use super::{Binding, fits};
 use crate::catalog::TierRef;
 use crate::demand::Demand;
 use crate::input::units::trim_float;
-use crate::queueing::{Evaluation, SharedCpu, SharedQueue, Slo, Station, TimeMetric};
-use crate::scenario::{Balancing, Component, ComponentRole, Concurrency, Usl, UslScope};
+use crate::queueing::{
+    Evaluation, PsQueue, PsService, SharedCpu, SharedQueue, Slo, Station, TimeMetric,
+};
+use crate::scenario::{
+    Balancing, Component, ComponentRole, Concurrency, Scheduling, Usl, UslScope,
+};
 
 use super::defaults::{
     DEFAULT_MAX_MEMORY_UTILIZATION, DEFAULT_MAX_UTILIZATION, DEFAULT_PERCENTILE,
@@ -64,6 +68,10 @@ pub(crate) struct ComputeModel<'a> {
     /// slowed only by the requests on the CPU with it (a flow-equivalent
     /// server); `None` where every request runs at one speed (M/G/c).
     shared: Option<SharedCpu>,
+    /// Web, `scheduling: ps` at fixed speed: the requests in progress share
+    /// the servers (M/G/c-PS, `queueing/ps.rs`); the service distribution's
+    /// nodes, built once.
+    ps: Option<PsService>,
     slos: Vec<Slo>,
     /// The percentile the SLO names, in percent: what is checked and printed.
     percentile: f64,
@@ -268,6 +276,15 @@ impl<'a> ComputeModel<'a> {
                 Balancing::Pooled => shared.pooled(n, rate),
             }?;
             return Some(InstanceQueue { queue, stretch });
+        }
+        if let Some(ps) = &self.ps {
+            let (rate, servers) = match balancing {
+                Balancing::RoundRobin => (station.arrival_rate / n_f, self.per_instance as u64),
+                Balancing::Pooled => (station.arrival_rate, n as u64 * self.per_instance as u64),
+            };
+            let station = Station::new(rate, station.service_time, station.cv).ok()?;
+            let queue = PsQueue::new(station, servers, ps)?;
+            return Some(InstanceQueue { queue: SharedQueue::Ps(queue), stretch: 1.0 });
         }
         let evaluation = match (self.component.role, balancing) {
             (ComponentRole::Web, Balancing::RoundRobin) => {

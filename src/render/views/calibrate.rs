@@ -105,6 +105,15 @@ fn fitted_rows(c: &Calibration) -> Vec<Vec<String>> {
             m.reason.clone(),
         ]);
     }
+    if let Some(s) = &c.scheduling {
+        rows.push(vec![
+            "scheduling".into(),
+            format!("{:?}", s.scheduling).to_lowercase(),
+            "—".into(),
+            s.levels.to_string(),
+            s.reason.clone(),
+        ]);
+    }
     if let Some(u) = &c.usl {
         rows.push(vec![
             "usl".into(),

@@ -33,6 +33,7 @@ const ROLE_FIELDS: &[RoleField] = &[
     ("workers_per_instance", |c| c.workers_per_instance.is_some(), WEB),
     ("balancing", |c| c.balancing.is_some(), WEB),
     ("concurrency", |c| c.concurrency.is_some(), WEB),
+    ("scheduling", |c| c.scheduling.is_some(), WEB),
     ("threads_per_worker", |c| c.threads_per_worker.is_some(), WEB),
     ("memory_mb_per_worker", |c| c.memory_mb_per_worker.is_some(), WEB),
     ("memory_mb_per_request", |c| c.memory_mb_per_request.is_some(), WEB),
