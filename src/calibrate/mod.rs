@@ -4,14 +4,17 @@
 //!
 //! `read` turns every supported file into [`Row`]s; `join` puts the rows
 //! of several files together (a CPU series into the load levels of a load
-//! test); `fit` estimates the fields; `patch_out` writes them as a patch.
+//! test); `fit` estimates the fields; `patch_out` writes them as a patch;
+//! `chart` computes what `--chart` draws from the result.
 
+pub mod chart;
 mod fit;
 mod join;
 mod patch_out;
 mod read;
 mod stats;
 
+pub use chart::{CalibrationChart, chart_data};
 pub use fit::{
     Calibration, Estimate, FIELDS, LevelPoint, Model, NotFitted, Profile, SchedulingFit, Slots,
     SourceSummary, USL_MIN_LEVELS, UslFit, fit,

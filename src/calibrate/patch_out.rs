@@ -122,7 +122,7 @@ pub fn patch_yaml(c: &Calibration, component: &str, today: &str, asked: &[String
         files.join(", ")
     );
     for w in &c.warnings {
-        out.push_str(&format!("# Warning: {w}.\n"));
+        out.push_str(&format!("# warning: {w}.\n"));
     }
     for (field, reason) in unwritten(c, asked) {
         out.push_str(&format!("# Not fitted, the scenario's value kept: {field}: {reason}.\n"));
@@ -174,12 +174,14 @@ pub fn patch_yaml(c: &Calibration, component: &str, today: &str, asked: &[String
     if let Some(u) = c.usl.as_ref().filter(|_| want("usl")) {
         match u.across {
             Some(UslScope::Instances) => fields.push_str(&format!(
-                "    # Universal Scalability Law over {} {} levels, R² {:.3}; peak {} req/s at N* = {}\n    usl: {{sigma: {}, kappa: {}, across: instances}}\n",
+                "    # Universal Scalability Law over {} {} levels, R² {:.3}; {}\n    usl: {{sigma: {}, kappa: {}, across: instances}}\n",
                 u.levels,
                 u.over,
                 u.r2,
-                u.peak_rps.map_or("none".into(), sig),
-                u.peak_n.map_or("none".into(), |n| format!("{n:.1}")),
+                match (u.peak_rps, u.peak_n) {
+                    (Some(rps), Some(n)) => format!("peak {} req/s at N* = {n:.1}", sig(rps)),
+                    _ => "no peak (kappa 0: throughput levels off without falling)".into(),
+                },
                 sig(u.sigma),
                 sig(u.kappa)
             )),

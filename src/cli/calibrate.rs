@@ -1,6 +1,7 @@
 //! `capplan calibrate`: measurement files → fitted scenario fields → a patch.
 
 use super::{Failure, Output};
+use crate::render::chart::{CALIBRATE_CHART_SIZE, ImageFormat, calibrate_chart};
 use crate::render::{self, views};
 use capplan::calibrate::{self, InputFormat, Metric, Setup};
 use capplan::scenario::{ComponentRole, load_patched};
@@ -28,6 +29,7 @@ pub enum CalibrateFormat {
   capplan calibrate metrics.json queries.json --tier aws/ec2/m7g.large   # CloudWatch get-metric-data
   capplan calibrate load.csv --fit load_profile --fit requests_per_online_user_per_min
   capplan calibrate run_stats_history.csv cpu.csv --vcpu 0.5 --fit cpu_ms   # a box with a half-core quota
+  capplan calibrate run_stats_history.csv cpu.csv --vcpu 1 --chart ramp.svg  # see the plateau (or .png)
 
 FILE is a k6 summary (--summary-export or handleSummary), Locust _stats.csv, _stats_history.csv
 or --json output, Gatling js/stats.json, a Prometheus query or query_range result, CloudWatch
@@ -78,6 +80,10 @@ pub struct CalibrateArgs {
     /// Read every file as this format instead of detecting it
     #[arg(long, value_name = "FORMAT", value_parser = input_format)]
     input_format: Option<InputFormat>,
+    /// Draw throughput, latency and CPU against the ramp's clients, with the fits, the plateau
+    /// and the slots, to this file: .svg or .png (written atomically)
+    #[arg(long, value_name = "FILE")]
+    chart: Option<PathBuf>,
     /// Write the patch to this file (atomically); stdout then shows the table
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
@@ -125,6 +131,38 @@ fn validate(args: &CalibrateArgs) -> Result<(), Failure> {
     if args.workers == Some(0) {
         return Err(Failure::input("--workers: expected at least 1 worker"));
     }
+    if let Some(path) = &args.chart
+        && ImageFormat::from_path(path).is_none()
+    {
+        return Err(Failure::input(format!(
+            "--chart: expected a file name ending in .svg or .png, got '{}'",
+            path.display()
+        )));
+    }
+    Ok(())
+}
+
+/// `--chart`: the calibration drawn, written whole or not at all.
+fn write_chart(
+    path: &std::path::Path,
+    calibration: &calibrate::Calibration,
+    component: &str,
+    vcpus: Option<f64>,
+) -> Result<(), Failure> {
+    let format = ImageFormat::from_path(path).ok_or_else(|| {
+        Failure::input(format!("--chart: expected .svg or .png, got '{}'", path.display()))
+    })?;
+    let data = calibrate::chart_data(calibration, vcpus).map_err(Failure::input)?;
+    let bytes = calibrate_chart(&data, component, format)
+        .map_err(|e| Failure::input(format!("--chart: {e}")))?;
+    write_atomically(path, &bytes)
+        .map_err(|e| Failure::input(format!("--chart: cannot write '{}': {e}", path.display())))?;
+    let (width, height) = CALIBRATE_CHART_SIZE;
+    super::stderr_line(&format!(
+        "wrote {} ({} bytes, {width}×{height})",
+        path.display(),
+        bytes.len()
+    ));
     Ok(())
 }
 
@@ -212,6 +250,11 @@ pub fn run(args: CalibrateArgs) -> Result<Output, Failure> {
     capplan::scenario::Patch::parse("calibrate output", &patch)
         .and_then(|p| capplan::scenario::apply_patch(&mut check, &p))
         .map_err(|e| Failure::input(format!("the fitted patch does not apply: {e}")))?;
+    // The chart before the patch: a chart that cannot be drawn or written
+    // leaves no patch behind either.
+    if let Some(path) = &args.chart {
+        write_chart(path, &calibration, &component.name, vcpus)?;
+    }
     if let Some(out) = &args.out {
         write_atomically(out, patch.as_bytes())
             .map_err(|e| Failure::input(format!("{}: cannot write: {e}", out.display())))?;

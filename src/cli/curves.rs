@@ -282,18 +282,12 @@ pub fn run_forecast(args: ForecastArgs) -> Result<Output, Failure> {
 }
 
 pub fn run_chart(args: ChartArgs) -> Result<Output, Failure> {
-    let format =
-        match args.out.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref()
-        {
-            Some("svg") => ImageFormat::Svg,
-            Some("png") => ImageFormat::Png,
-            _ => {
-                return Err(Failure::input(format!(
-                    "--out: expected a file name ending in .svg or .png, got '{}'",
-                    args.out.display()
-                )));
-            }
-        };
+    let format = ImageFormat::from_path(&args.out).ok_or_else(|| {
+        Failure::input(format!(
+            "--out: expected a file name ending in .svg or .png, got '{}'",
+            args.out.display()
+        ))
+    })?;
     let width = whole("--width", &args.width, 200..=8000)? as u32;
     let height = whole("--height", &args.height, 150..=8000)? as u32;
     let given_users = args.users.as_deref().map(|u| users("--users", u)).transpose()?;

@@ -166,8 +166,7 @@ impl<'a> Planner<'a> {
         let max_users =
             if held.mix_holds(&mix, 1.0) { held.capacity(&mix, 1.0) } else { Some(0.0) };
         let binding = max_users.and_then(|u| held.mix_failure(&mix, u + 1.0));
-        let name =
-            |f: Option<(String, super::Binding)>| f.map(|(c, b)| format!("{c}: {}", b.as_str()));
+        let name = |f: Option<(String, super::Binding)>| f.map(|f| held.failure_name(&f));
         let changes = recommended
             .components
             .iter()

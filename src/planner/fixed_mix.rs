@@ -13,6 +13,17 @@ impl<'a> Planner<'a> {
         self.mix_failure(mix, users).is_none()
     }
 
+    /// `component: constraint` as reports print a failure, a latency
+    /// constraint named by the percentile the component's SLO names
+    /// ("api: p99"), as the recommend table does.
+    pub fn failure_name(&self, (component, binding): &(String, Binding)) -> String {
+        let percentile = self
+            .scenario
+            .component(component)
+            .map(|c| c.slo.percentile.unwrap_or(super::defaults::DEFAULT_PERCENTILE));
+        format!("{component}: {}", binding.label(percentile))
+    }
+
     /// The first component of a fixed mix that fails at a load, with the
     /// constraint it fails; `None` when the mix holds.
     pub fn mix_failure(&self, mix: &[(String, u32)], users: f64) -> Option<(String, Binding)> {

@@ -123,7 +123,7 @@ pub fn stages(scenario: &Scenario, catalog: &Catalog) -> StagesReport {
                 } else {
                     demand_at_max.as_ref().map(|d| d.peak_rpm)
                 },
-                binding: binding.map(|(component, b)| format!("{component}: {}", b.as_str())),
+                binding: binding.map(|f| planner.failure_name(&f)),
                 mix: mix.iter().map(|(t, n)| format!("{n} × {t}")).collect(),
                 claims,
             })

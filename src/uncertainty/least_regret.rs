@@ -112,7 +112,7 @@ fn optimum_of(
         Err(e) => WorldOptimum {
             scenario,
             values,
-            optimum: Err((e.component, e.constraint.as_str().to_string())),
+            optimum: Err((e.component, e.constraint.label(e.percentile))),
             mix: None,
             component_usd: Vec::new(),
         },
@@ -133,7 +133,7 @@ fn outcome(
     Planner::pinned(pinned, catalog, tiers)
         .plan(users)
         .map(|p| p.monthly_usd)
-        .map_err(|e| (e.component, e.constraint.as_str().to_string()))
+        .map_err(|e| (e.component, e.constraint.label(e.percentile)))
 }
 
 /// The widest 95% interval of the P5, P50 and P95 of `sorted`, from the

@@ -63,7 +63,7 @@ pub struct MixPart {
 pub struct FailureCount {
     /// The component that failed.
     pub component: String,
-    /// The constraint it failed first (`p95`, `memory`, `connections`, …).
+    /// The constraint it failed first (`p95` or the percentile the SLO names, `memory`, `connections`, …).
     pub constraint: String,
     /// Sampled worlds in which the mix failed this way.
     pub worlds: usize,

@@ -162,7 +162,7 @@ fn a_saturated_ramp_is_named_and_its_capacity_comes_from_cpu_per_request() {
     assert!(c["io_ms"]["method"].as_str().unwrap().contains("load generator"), "{}", c["io_ms"]);
     assert_eq!(c["model"]["concurrency"], "async", "{}", c["model"]);
     assert!(close(c["slots"]["saturation_rps"].as_f64().unwrap(), truth, 0.15), "{}", c["slots"]);
-    assert!(p.patch.contains("# Warning: The ramp is CPU-saturated"), "{}", p.patch);
+    assert!(p.patch.contains("# warning: The ramp is CPU-saturated"), "{}", p.patch);
 }
 
 #[test]
@@ -246,4 +246,37 @@ fn a_two_worker_gunicorn_ramp_whose_top_level_dips_is_blocking_with_two_workers(
         // 15 ms of CPU burnt per request (+ gunicorn's own), measured per level.
         assert!(close(c["cpu_ms"]["value"].as_f64().unwrap(), 15.9, 0.10), "{}", c["cpu_ms"]);
     }
+}
+
+#[test]
+fn the_table_says_warning_like_every_command_and_says_plainly_when_the_usl_has_no_peak() {
+    // The saturated ramp's USL over clients has κ = 0: no peak.
+    let c = run_json(
+        &[
+            "calibrate",
+            &format!("{REAL}/saturated/run_stats_history.csv"),
+            &format!("{REAL}/saturated/cpu.csv"),
+            "--vcpu",
+            "1",
+            "--format",
+            "json",
+        ],
+        0,
+    );
+    assert_eq!(c["usl"]["kappa"], 0.0, "{}", c["usl"]);
+    assert!(c["usl"]["peak_rps"].is_null());
+    let (code, table, stderr) = crate::common::run(&[
+        "calibrate",
+        &format!("{REAL}/saturated/run_stats_history.csv"),
+        &format!("{REAL}/saturated/cpu.csv"),
+        "--vcpu",
+        "1",
+        "--format",
+        "table",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(table.contains("warning: The ramp is CPU-saturated"), "{table}");
+    assert!(!table.contains("Warning:"), "{table}");
+    assert!(table.contains("no peak: κ = 0"), "{table}");
+    assert!(!table.contains("peak — req/s"), "{table}");
 }

@@ -6,6 +6,7 @@ mod bill_lines;
 #[cfg(target_os = "linux")]
 mod bounds;
 mod build_script;
+mod calibrate_chart;
 mod calibrate_cli;
 mod calibrate_locust;
 mod calibrate_patch;

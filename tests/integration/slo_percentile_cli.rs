@@ -144,3 +144,69 @@ fn the_default_percentile_is_still_p95() {
     assert_eq!(api["latency_percentile"], 95.0);
     assert_eq!(api["latency_ms"], api["p95_ms"]);
 }
+
+/// The p99 SLO of `a_p99_slo_is_checked_and_printed_as_p99` with `extra`
+/// after the components: one instance misses p99 ≤ 200 ms at 40 req/s.
+fn p99_with(extra: &str) -> String {
+    scenario(&web("api", 99, 200, "")) + extra
+}
+
+#[test]
+fn stages_and_the_current_mix_name_the_slo_s_percentile() {
+    // One instance serves p99 ≤ 200 ms up to μ − ln 100 / 0.2 s = 27 req/s,
+    // at 54% CPU: the latency SLO binds, under its own percentile.
+    let text = p99_with(
+        "stages:
+  - name: One box
+    mix:
+      api: { tier: testbox/vm/one, count: 1 }
+current:
+  api: { tier: testbox/vm/one, count: 1 }
+",
+    );
+    let (code, stdout, stderr) = plan("p99-stages", &text, &["--format", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    let current = &report["current"];
+    assert_eq!(current["holds"], false, "{current}");
+    assert_eq!(current["failing"], "api: p99", "{current}");
+    assert_eq!(current["binding"], "api: p99", "{current}");
+
+    let dir = scratch_dir("p99-stages-cmd");
+    let tiers = write_file(&dir, "box.yaml", &testbox("one", 1, 1024));
+    let path = write_file(&dir, "scenario.yaml", &text);
+    let (code, stdout, stderr) =
+        run(&["stages", "--scenario", &path, "--tiers", &tiers, "--format", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let stages: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(stages["stages"][0]["binding"], "api: p99", "{stages}");
+    let (code, table, stderr) = run(&["stages", "--scenario", &path, "--tiers", &tiers]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(table.contains("api: p99") && !table.contains("p95"), "{table}");
+}
+
+#[test]
+fn the_uncertainty_failure_list_names_the_slo_s_percentile() {
+    // cpu_ms 16–24 ms: two instances meet p99 ≤ 200 ms only while
+    // μ − 20 ≥ ln 100 / 0.2 s, i.e. cpu_ms ≤ 23.2 ms, so some worlds fail
+    // them on the latency SLO.
+    let text = p99_with("").replace("cpu_ms: 20", "cpu_ms: [16, 24]");
+    let (code, stdout, stderr) =
+        plan("p99-uncertainty", &text, &["--samples", "300", "--format", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    let u = &report["uncertainty"];
+    let mut constraints: Vec<String> = Vec::new();
+    for mix in std::iter::once(&u["least_regret"]).chain(u["alternatives"].as_array().unwrap()) {
+        for f in mix["failures"].as_array().into_iter().flatten() {
+            constraints.push(f["constraint"].as_str().unwrap().to_string());
+        }
+    }
+    assert!(constraints.iter().any(|c| c == "p99"), "{constraints:?}\n{u}");
+    assert!(!constraints.iter().any(|c| c == "p95"), "{constraints:?}");
+    let (code, table, stderr) =
+        plan("p99-uncertainty-table", &text, &["--samples", "300", "--explain"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(table.contains("api p99"), "{table}");
+    assert!(!table.contains("api p95"), "{table}");
+}

@@ -4,6 +4,7 @@
 use super::axis::{axis_number, label_counts, usd_label};
 use super::data::{CostChart, StackLine};
 use crate::render::views::thousands;
+use capplan::calibrate::CalibrationChart;
 use plotters::coord::Shift;
 use plotters::coord::ranged1d::ValueFormatter;
 use plotters::coord::types::RangedCoordf64;
@@ -11,7 +12,7 @@ use plotters::prelude::*;
 
 /// Layer and line colours (Tableau 10, then two darks) so a dozen stacks
 /// stay apart.
-const PALETTE: [RGBColor; 12] = [
+pub(super) const PALETTE: [RGBColor; 12] = [
     RGBColor(31, 119, 180),
     RGBColor(255, 127, 14),
     RGBColor(44, 160, 44),
@@ -42,9 +43,19 @@ pub(super) trait DrawArea {
         y: (f64, f64),
         lines: &[StackLine],
     ) -> Result<(), String>;
+    fn draw_calibrate(&self, title: &str, data: &CalibrationChart) -> Result<(), String>;
 }
 
 impl<DB: DrawingBackend> DrawArea for DrawingArea<DB, Shift> {
+    fn draw_calibrate(&self, title: &str, data: &CalibrationChart) -> Result<(), String> {
+        let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+        self.fill(&WHITE).map_err(e)?;
+        let panels = self.titled(title, ("sans-serif", 18)).map_err(e)?.split_evenly((3, 1));
+        super::calibrate::throughput(&panels[0], data)?;
+        super::calibrate::latency(&panels[1], data)?;
+        super::calibrate::cpu(&panels[2], data)
+    }
+
     fn draw_cost(&self, data: &CostChart) -> Result<(), String> {
         let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
         self.fill(&WHITE).map_err(e)?;

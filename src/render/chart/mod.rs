@@ -1,10 +1,12 @@
 //! Charts (SVG and PNG) with plotters, using the bundled DejaVu Sans so that
 //! no system font or graphics library is needed: `data` turns reports into
 //! what is drawn, `draw` draws it on either backend, `axis` formats the
-//! labels, `backend` holds the font and the SVG and PNG encoders.
+//! labels, `backend` holds the font and the SVG and PNG encoders;
+//! `calibrate` draws the panels of `calibrate --chart`.
 
 mod axis;
 mod backend;
+mod calibrate;
 mod data;
 mod draw;
 
@@ -20,6 +22,17 @@ use draw::DrawArea;
 pub enum ImageFormat {
     Svg,
     Png,
+}
+
+impl ImageFormat {
+    /// The format a file name's extension names (`.svg`, `.png`, any case).
+    pub fn from_path(path: &std::path::Path) -> Option<ImageFormat> {
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "svg" => Some(ImageFormat::Svg),
+            "png" => Some(ImageFormat::Png),
+            _ => None,
+        }
+    }
 }
 
 /// The stacked cost chart: monthly cost against users (log axis unless
@@ -90,6 +103,22 @@ pub fn compare_chart(
         root.draw_compare(&title, (x0, x1), (y_min, y_max), &lines)
     };
     render_with(format, width, height, draw)
+}
+
+/// Size of `calibrate --chart`'s image: three panels stacked.
+pub const CALIBRATE_CHART_SIZE: (u32, u32) = (1100, 1200);
+
+/// `calibrate --chart`: throughput, latency and CPU against the ramp's
+/// clients, with the fits, the plateau and the slots (data from
+/// `capplan::calibrate::chart_data`).
+pub fn calibrate_chart(
+    data: &capplan::calibrate::CalibrationChart,
+    component: &str,
+    format: ImageFormat,
+) -> Result<Vec<u8>, String> {
+    let title = format!("capplan calibrate — {component}: throughput, latency and CPU by load");
+    let (width, height) = CALIBRATE_CHART_SIZE;
+    render_with(format, width, height, |root: &dyn DrawArea| root.draw_calibrate(&title, data))
 }
 
 /// Forecast chart: months on the x axis, monthly cost (left) and users (right).

@@ -42,7 +42,7 @@ pub fn calibrate(c: &Calibration, component: &str) -> Document {
         ));
     }
     for w in &c.warnings {
-        notes.push(format!("Warning: {w}."));
+        notes.push(format!("warning: {w}."));
     }
     for n in &c.not_fitted {
         notes.push(format!("Not fitted: {}: {}.", n.field, n.reason));
@@ -121,12 +121,16 @@ fn fitted_rows(c: &Calibration) -> Vec<Vec<String>> {
             "—".into(),
             u.levels.to_string(),
             format!(
-                "over {} levels of {}, R² {:.3}; peak {} req/s at N* = {}{}",
+                "over {} levels of {}, R² {:.3}; {}{}",
                 u.levels,
                 u.over,
                 u.r2,
-                num(u.peak_rps, 1),
-                num(u.peak_n, 1),
+                match (u.peak_rps, u.peak_n) {
+                    (Some(rps), Some(n)) =>
+                        format!("peak {} req/s at N* = {}", num(Some(rps), 1), num(Some(n), 1)),
+                    _ => "no peak: κ = 0, so the fitted throughput levels off without falling"
+                        .to_string(),
+                },
                 if u.across.is_none() { " (the test's clients: not applied)" } else { "" }
             ),
         ]);
