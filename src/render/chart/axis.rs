@@ -1,4 +1,24 @@
-//! Axis labels: how many fit, and one number format on every axis.
+//! Axis labels and colours: how many labels fit, one number format on every
+//! axis, and the palette every chart draws with.
+
+use plotters::style::RGBColor;
+
+/// Layer and line colours (Tableau 10, then two darks) so a dozen stacks
+/// stay apart.
+pub(super) const PALETTE: [RGBColor; 12] = [
+    RGBColor(31, 119, 180),
+    RGBColor(255, 127, 14),
+    RGBColor(44, 160, 44),
+    RGBColor(214, 39, 40),
+    RGBColor(148, 103, 189),
+    RGBColor(140, 86, 75),
+    RGBColor(227, 119, 194),
+    RGBColor(127, 127, 127),
+    RGBColor(188, 189, 34),
+    RGBColor(23, 190, 207),
+    RGBColor(0, 0, 0),
+    RGBColor(0, 0, 128),
+];
 
 /// Axis label counts for a plot of `(width, height)` pixels: one label per
 /// ~130 px across (a label like "1,000,000" is ~60 px at 13 px type, so

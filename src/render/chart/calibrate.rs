@@ -4,8 +4,7 @@
 //! the CPU per request × throughput line the fit used, the vCPUs) — with
 //! the plateau's first level marked in each.
 
-use super::axis::{axis_number, label_counts};
-use super::draw::PALETTE;
+use super::axis::{PALETTE, axis_number, label_counts};
 use capplan::calibrate::chart::{CalibrationChart, ChartLevel};
 use capplan::scenario::Concurrency;
 use plotters::coord::Shift;

@@ -1,7 +1,7 @@
 //! Drawing: one routine per chart for both backends (SVG and PNG) through
 //! the `DrawArea` object, and the stacked cost layers on either users axis.
 
-use super::axis::{axis_number, label_counts, usd_label};
+use super::axis::{PALETTE, axis_number, label_counts, usd_label};
 use super::data::{CostChart, StackLine};
 use crate::render::views::thousands;
 use capplan::calibrate::CalibrationChart;
@@ -9,23 +9,6 @@ use plotters::coord::Shift;
 use plotters::coord::ranged1d::ValueFormatter;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
-
-/// Layer and line colours (Tableau 10, then two darks) so a dozen stacks
-/// stay apart.
-pub(super) const PALETTE: [RGBColor; 12] = [
-    RGBColor(31, 119, 180),
-    RGBColor(255, 127, 14),
-    RGBColor(44, 160, 44),
-    RGBColor(214, 39, 40),
-    RGBColor(148, 103, 189),
-    RGBColor(140, 86, 75),
-    RGBColor(227, 119, 194),
-    RGBColor(127, 127, 127),
-    RGBColor(188, 189, 34),
-    RGBColor(23, 190, 207),
-    RGBColor(0, 0, 0),
-    RGBColor(0, 0, 128),
-];
 
 /// Both backends behind one object so each chart is written once.
 pub(super) trait DrawArea {

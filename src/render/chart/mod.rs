@@ -1,7 +1,7 @@
 //! Charts (SVG and PNG) with plotters, using the bundled DejaVu Sans so that
 //! no system font or graphics library is needed: `data` turns reports into
 //! what is drawn, `draw` draws it on either backend, `axis` formats the
-//! labels, `backend` holds the font and the SVG and PNG encoders;
+//! labels and holds the palette, `backend` holds the font and the SVG and PNG encoders;
 //! `calibrate` draws the panels of `calibrate --chart`.
 
 mod axis;
