@@ -14,8 +14,11 @@
 //! profile. Autoscaled instances run the event's count during its hours.
 
 use crate::catalog::HOURS_PER_MONTH;
-use crate::planner::SAMPLES_PER_HOUR;
 use crate::scenario::{JobClass, PeakEvent, Workload};
+
+/// Samples per hour of the profile (every 10 minutes): autoscaling and
+/// scheduled runs.
+pub const SAMPLES_PER_HOUR: usize = 6;
 
 /// One period of load, as shares of the sizing peak.
 #[derive(Debug, Clone, PartialEq)]
@@ -164,9 +167,9 @@ fn run_samples(schedule: &crate::scenario::Schedule, period_minutes: usize) -> V
     let window = schedule.window_minutes.clamp(1.0, 1440.0).ceil() as usize;
     let days = schedule.run_days().unwrap_or([true; 7]);
     let day_count = period_minutes / 1440;
-    for day in 0..day_count {
-        // A day-long period holds only daily schedules.
-        if day_count == 7 && !days[day] {
+    // A day-long period holds only daily schedules.
+    for (day, &runs) in days.iter().enumerate().take(day_count) {
+        if day_count == 7 && !runs {
             continue;
         }
         let first = day * 1440 + start;

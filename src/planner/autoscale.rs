@@ -18,8 +18,7 @@ use crate::demand::{Demand, LoadShape};
 use crate::scenario::Component;
 use serde::Serialize;
 
-/// Samples per hour of the profile.
-pub const SAMPLES_PER_HOUR: usize = 6;
+pub use crate::demand::shape::SAMPLES_PER_HOUR;
 
 /// Counts through the day and what they are billed as.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
