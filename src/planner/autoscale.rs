@@ -1,21 +1,24 @@
-//! Autoscaled compute: the instance count the load needs through the day,
-//! integrated as the provider bills it.
+//! Autoscaled compute: the instance count the load needs through the
+//! profile's period (a day or a week), integrated as the provider bills it.
 //!
-//! The 24-hour profile is sampled every 10 minutes (linear between hours,
-//! wrapping at midnight); each sample's count is the smallest one that
-//! meets every constraint at that share of the peak, clamped to the
-//! autoscaler's range. Per-second billing pays the time-weighted average
-//! count; hourly billing pays, each clock hour, the largest count running
-//! in it; monthly billing pays the peak (scaling down refunds nothing).
+//! The period is sampled every 10 minutes (linear between hours, wrapping
+//! at its end); each sample's count is the smallest one that meets every
+//! constraint at that share of the peak, clamped to the autoscaler's
+//! range. A scheduled job class runs at its window's rate in the samples a
+//! run covers and not at all in the others. Per-second billing pays the
+//! time-weighted average count; hourly billing pays, each clock hour, the
+//! largest count running in it; monthly billing pays the peak (scaling
+//! down refunds nothing). A peak event's hours run the event's count in
+//! place of the busiest hour's, weighted by its hours in the month.
 
 use super::compute::{ComputeModel, Rejection};
+use crate::catalog::HOURS_PER_MONTH;
 use crate::catalog::{Billing, TierRef};
-use crate::demand::Demand;
+use crate::demand::{Demand, LoadShape};
 use crate::scenario::Component;
 use serde::Serialize;
 
-/// Samples per hour of the profile.
-pub const SAMPLES_PER_HOUR: usize = 6;
+pub use crate::demand::shape::SAMPLES_PER_HOUR;
 
 /// Counts through the day and what they are billed as.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
@@ -30,21 +33,55 @@ pub struct AutoscaleCounts {
     pub billed_count: f64,
     /// `per_second`, `hourly` or `monthly`.
     pub billing: &'static str,
-    /// The most instances running in each hour of the day (0 to 23).
+    /// The most instances running in each hour of the period (0 to 23 for
+    /// a day, 0 to 167 for a week from Monday 00:00).
     pub by_hour: Vec<u32>,
 }
 
-/// Instance counts over the day for a component on a tier, from the peak
-/// demand and the profile's hourly shares of the peak.
+/// Instance counts over the period for a component on a tier, from the
+/// peak demand and the shape's hourly shares of the peak.
 pub(crate) fn autoscale_counts(
     component: &Component,
     tier: TierRef<'_>,
     peak: &Demand,
-    shares: &[f64],
+    shape: &LoadShape,
 ) -> Result<AutoscaleCounts, Rejection> {
-    let (_, counts) = sample_counts(component, tier, peak, shares)?;
+    let (_, counts) = sample_counts(component, tier, peak, shape)?;
     let billing = tier.offering.billing.unwrap_or(Billing::Monthly);
-    Ok(summarize(&counts, billing))
+    let mut summary = summarize(&counts, billing);
+    if !shape.events().is_empty() {
+        with_events(&mut summary, billing, shape, |share| {
+            size(component, tier, &peak.at_share_of_peak(share))
+        })?;
+    }
+    Ok(summary)
+}
+
+/// The instances needed at `demand`.
+fn size(component: &Component, tier: TierRef<'_>, demand: &Demand) -> Result<u32, Rejection> {
+    ComputeModel::new(component, tier, demand)?.size().map(|(count, _)| count)
+}
+
+/// Adds the peak events' hours: each runs the event's count instead of the
+/// busiest hour's for its hours a month (monthly billing: the peak).
+fn with_events(
+    summary: &mut AutoscaleCounts,
+    billing: Billing,
+    shape: &LoadShape,
+    size_at: impl Fn(f64) -> Result<u32, Rejection>,
+) -> Result<(), Rejection> {
+    let busiest = size_at(shape.busiest_hour())? as f64;
+    for &(share, hours) in shape.events() {
+        let count = size_at(share)?;
+        let extra = (count as f64 - busiest).max(0.0) * hours / HOURS_PER_MONTH;
+        summary.peak_count = summary.peak_count.max(count);
+        summary.average_count += extra;
+        summary.billed_count = match billing {
+            Billing::Monthly => summary.peak_count as f64,
+            _ => summary.billed_count + extra,
+        };
+    }
+    Ok(())
 }
 
 /// The profile's samples (shares of the peak) and the count needed at each.
@@ -52,16 +89,55 @@ pub(crate) fn sample_counts(
     component: &Component,
     tier: TierRef<'_>,
     peak: &Demand,
-    shares: &[f64],
+    shape: &LoadShape,
 ) -> Result<(Vec<f64>, Vec<u32>), Rejection> {
-    let samples = samples(shares);
-    let size_at = |share: f64| -> Result<u32, Rejection> {
-        ComputeModel::new(component, tier, &peak.at_share_of_peak(share))?
-            .size()
-            .map(|(count, _)| count)
-    };
-    let counts = monotone_counts(&samples, size_at)?;
+    let samples = samples(shape.hours());
+    let scheduled = component.jobs.iter().any(|j| shape.running(&j.class, 0).is_some());
+    if scheduled {
+        return Ok((samples.clone(), scheduled_counts(component, tier, peak, shape, &samples)?));
+    }
+    let counts =
+        monotone_counts(&samples, |share| size(component, tier, &peak.at_share_of_peak(share)))?;
     Ok((samples, counts))
+}
+
+/// Counts where scheduled classes run only in their windows: each sample's
+/// demand is the profile's share of the peak for the other classes and
+/// the window's rate (or nothing) for scheduled ones, sized once per
+/// distinct (share, runs under way).
+fn scheduled_counts(
+    component: &Component,
+    tier: TierRef<'_>,
+    peak: &Demand,
+    shape: &LoadShape,
+    samples: &[f64],
+) -> Result<Vec<u32>, Rejection> {
+    let mut sized: std::collections::HashMap<(u64, Vec<bool>), u32> = Default::default();
+    let mut counts = Vec::with_capacity(samples.len());
+    for (i, &share) in samples.iter().enumerate() {
+        let running: Vec<bool> = peak
+            .peak_jobs_per_s
+            .iter()
+            .map(|(c, _)| shape.running(c, i).unwrap_or(false))
+            .collect();
+        let key = (share.to_bits(), running);
+        if let Some(&count) = sized.get(&key) {
+            counts.push(count);
+            continue;
+        }
+        let mut demand = peak.at_share_of_peak(share);
+        for ((class, rate), (_, peak_rate)) in
+            demand.peak_jobs_per_s.iter_mut().zip(&peak.peak_jobs_per_s)
+        {
+            if let Some(on) = shape.running(class, i) {
+                *rate = if on { *peak_rate } else { 0.0 };
+            }
+        }
+        let count = size(component, tier, &demand)?;
+        sized.insert(key, count);
+        counts.push(count);
+    }
+    Ok(counts)
 }
 
 /// Counts at every sample summarized as `billing` pays for them.
@@ -125,10 +201,10 @@ fn billed(counts: &[u32], billing: Billing) -> f64 {
 pub(crate) fn billed_lower_bound(
     model: &ComputeModel<'_>,
     tier: TierRef<'_>,
-    shares: &[f64],
+    shape: &LoadShape,
 ) -> f64 {
     let counts: Vec<u32> =
-        samples(shares).into_iter().map(|share| model.cpu_floor(share)).collect();
+        samples(shape.hours()).into_iter().map(|share| model.cpu_floor(share)).collect();
     billed(&counts, tier.offering.billing.unwrap_or(Billing::Monthly))
 }
 

@@ -39,7 +39,7 @@ impl<'a> Planner<'a> {
                     component,
                     &tier,
                     demand,
-                    &self.hourly_shares,
+                    &self.shape,
                     self.catalog,
                 ));
                 lines.extend(usage_compute::datastore_usage_lines(

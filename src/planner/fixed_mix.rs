@@ -66,21 +66,16 @@ impl<'a> Planner<'a> {
                             return None;
                         }
                         let throttled = match component.autoscale {
-                            None => {
-                                baseline_count(&rule, model.cpu_load(), &self.hourly_shares)
-                                    > *count
-                            }
-                            Some(_) => {
-                                autoscale_counts(component, tier, &demand, &self.hourly_shares)
-                                    .is_ok_and(|counts| {
-                                        surplus_vcpu_hours(
-                                            &rule,
-                                            model.cpu_load(),
-                                            &self.hourly_shares,
-                                            counts.average_count,
-                                        ) > 0.0
-                                    })
-                            }
+                            None => baseline_count(&rule, model.cpu_load(), &self.shape) > *count,
+                            Some(_) => autoscale_counts(component, tier, &demand, &self.shape)
+                                .is_ok_and(|counts| {
+                                    surplus_vcpu_hours(
+                                        &rule,
+                                        model.cpu_load(),
+                                        &self.shape,
+                                        counts.average_count,
+                                    ) > 0.0
+                                }),
                         };
                         throttled.then_some(Binding::Baseline)
                     }),

@@ -71,8 +71,9 @@ pub struct Planner<'a> {
     pub catalog: &'a Catalog,
     /// Build the arithmetic behind each size (`--explain`); sweeps skip it.
     pub explain: bool,
-    /// The load profile as shares of the peak hour (autoscaling).
-    hourly_shares: Vec<f64>,
+    /// The load over the profile's period as shares of the peak hour
+    /// (autoscaling, CPU credits, hour-by-hour charges).
+    shape: crate::demand::LoadShape,
     /// The scenario's other environments, planned on first use.
     environments: std::sync::OnceLock<Result<Vec<environments::PlannedEnvironment>, Infeasible>>,
     /// One tier per component (scenario order) that the plan must use:
@@ -95,7 +96,7 @@ impl<'a> Planner<'a> {
         let Some(rule) = charges::burst_mode(component, tier) else {
             return;
         };
-        let shares = &self.hourly_shares;
+        let shares = self.shape.hours();
         let day = charges::burst_day(&rule, model.cpu_load(), shares, count);
         // Shown against the whole baseline; checked within the headroom.
         let sustained = count * rule.baseline * rule.vcpu;
@@ -168,7 +169,7 @@ impl<'a> Planner<'a> {
             scenario,
             catalog,
             explain: false,
-            hourly_shares: crate::demand::hourly_shares(scenario),
+            shape: crate::demand::LoadShape::new(&scenario.workload),
             environments: std::sync::OnceLock::new(),
             pinned: None,
         }

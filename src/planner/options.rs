@@ -97,7 +97,7 @@ impl<'a> Planner<'a> {
                 model,
                 count,
                 demand,
-                &self.hourly_shares,
+                &self.shape,
                 self.catalog,
             )?;
             let billed = usage.counts.as_ref().map_or(count as f64, |c| c.billed_count);
@@ -156,7 +156,7 @@ impl<'a> Planner<'a> {
     ) -> Result<(u32, Binding, Option<UsageLine>), Rejection> {
         let mut surplus = None;
         if let (Some(rule), None) = (burst_mode(component, tier), component.autoscale) {
-            let shares = &self.hourly_shares;
+            let shares = &self.shape;
             let covering = baseline_count(&rule, model.cpu_load(), shares);
             let credits = |n: u32| surplus_vcpu_hours(&rule, model.cpu_load(), shares, n as f64);
             let candidate = covering.max(count);
@@ -218,12 +218,8 @@ impl<'a> Planner<'a> {
     ) -> Result<Vec<UsageLine>, Rejection> {
         let mut lines = Vec::new();
         if let Some(rule) = burst_mode(component, tier) {
-            let hours = surplus_vcpu_hours(
-                &rule,
-                model.cpu_load(),
-                &self.hourly_shares,
-                counts.average_count,
-            );
+            let hours =
+                surplus_vcpu_hours(&rule, model.cpu_load(), &self.shape, counts.average_count);
             if hours > 0.0 && rule.mode == crate::scenario::BurstMode::Standard {
                 return Err(Rejection {
                     tier: tier.reference(),
@@ -257,7 +253,7 @@ impl<'a> Planner<'a> {
             tier,
             count,
             demand,
-            &self.hourly_shares,
+            &self.shape,
             per_connection.unwrap_or(1.0),
             self.catalog,
         )
@@ -310,7 +306,7 @@ impl<'a> Planner<'a> {
                     let unit = self.unit_price(component, &tier, demand).unwrap_or(f64::INFINITY);
                     let floor = model.cpu_floor(1.0) as f64;
                     let count = match component.autoscale {
-                        Some(_) => billed_lower_bound(&model, tier, &self.hourly_shares),
+                        Some(_) => billed_lower_bound(&model, tier, &self.shape),
                         None => floor,
                     };
                     pending.push(Pending {
@@ -362,7 +358,7 @@ impl<'a> Planner<'a> {
         demand: &Demand,
         mut option: ComputeOption<'a>,
     ) -> Result<ComputeOption<'a>, Rejection> {
-        let counts = autoscale_counts(component, option.tier, demand, &self.hourly_shares)?;
+        let counts = autoscale_counts(component, option.tier, demand, &self.shape)?;
         // Egress allowances accrue with the instances running on average.
         let egress = egress_charges(
             self.scenario,

@@ -1,6 +1,6 @@
 //! Usage-priced compute (offering `usage_compute`: Railway, Cloud Run,
 //! Vercel functions): the bill is CPU and memory seconds and requests over
-//! the 24-hour profile, not instances × a monthly price.
+//! the load profile's period (a day or a week), not instances × a monthly price.
 //!
 //! The count at each 10-minute sample is the one that meets the
 //! component's targets at that share of the peak (`scaling: automatic`),
@@ -23,8 +23,9 @@ use super::autoscale::{AutoscaleCounts, sample_counts, summarize};
 use super::charges::charge_line;
 use super::compute::ComputeModel;
 use super::usage::UsageLine;
+use crate::catalog::HOURS_PER_MONTH;
 use crate::catalog::{Basis, Billing, Catalog, Scaling, TierRef, seconds_per_unit};
-use crate::demand::{DAYS_PER_MONTH, Demand};
+use crate::demand::{Demand, LoadShape};
 use crate::input::units::trim_float;
 use crate::scenario::{Component, ComponentRole};
 
@@ -58,7 +59,10 @@ pub(crate) fn meter(
     counts: &[u32],
     warm: u32,
 ) -> Meters {
-    let seconds_per_sample = 86_400.0 / samples.len().max(1) as f64 * DAYS_PER_MONTH;
+    // Samples cover one period of whole hours; the period repeats to 730 hours.
+    let hours = (samples.len() / super::SAMPLES_PER_HOUR).max(1) as f64;
+    let seconds_per_sample =
+        hours * 3600.0 / samples.len().max(1) as f64 * (HOURS_PER_MONTH / hours);
     let mut m = Meters::default();
     for (&share, &n) in samples.iter().zip(counts) {
         let in_flight = model.in_flight(share);
@@ -113,16 +117,16 @@ pub(crate) fn usage_compute_cost(
     model: &ComputeModel<'_>,
     peak_count: u32,
     peak: &Demand,
-    shares: &[f64],
+    shape: &LoadShape,
     catalog: &Catalog,
 ) -> Result<UsageComputeCost, Rejection> {
     let Some(rule) = &tier.offering.usage_compute else {
         return Ok(UsageComputeCost { counts: None, lines: Vec::new() });
     };
     let (samples, counts) = match rule.scaling {
-        Scaling::Automatic => sample_counts(component, tier, peak, shares)?,
+        Scaling::Automatic => sample_counts(component, tier, peak, shape)?,
         Scaling::Fixed => {
-            let samples = super::autoscale::samples(shares);
+            let samples = super::autoscale::samples(shape.hours());
             let counts = vec![peak_count; samples.len()];
             (samples, counts)
         }

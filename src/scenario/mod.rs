@@ -9,11 +9,13 @@ mod mix;
 mod patch;
 pub mod stacks;
 pub mod starter;
+mod timing;
 pub mod uncertain;
 mod validate;
 
 pub use component::*;
 pub use mix::*;
+pub use timing::{LoadProfile, PeakEvent, Schedule, ScheduleDays, WEEKDAY_NAMES, WeekParts};
 pub use validate::CacheLifetime;
 
 pub use load::{
@@ -115,9 +117,14 @@ pub struct Workload {
     pub peak_online_ratio: f64,
     /// API requests per online user per minute.
     pub requests_per_online_user_per_min: f64,
-    /// Relative load for each hour of the day (24 values); the peak hour is
-    /// the largest. Absent: flat.
-    pub load_profile: Option<Vec<f64>>,
+    /// Relative load hour by hour: 24 values (a day), 168 (a week, Monday
+    /// 00:00 first) or `{weekday: [24], weekend: [24]}`. The busiest hour
+    /// sizes instances; usage is billed on the average. Absent: flat.
+    pub load_profile: Option<LoadProfile>,
+    /// Named peak events (a launch): the busiest hour's load × `factor`
+    /// for `hours_per_month` hours; sized for, their extra volume billed.
+    #[serde(default)]
+    pub peaks: Vec<PeakEvent>,
     /// Stored data per registered user, MB.
     #[serde(default)]
     pub storage_mb_per_user: f64,
@@ -150,8 +157,14 @@ pub struct Workload {
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct JobClass {
+    /// The class name workers' `jobs` refer to.
     pub name: String,
+    /// Jobs per daily active user per day; with `schedule`, per run (one
+    /// run on each scheduled day).
     pub per_active_user_per_day: f64,
+    /// Runs the class on a clock (a nightly report) instead of spreading
+    /// it over the load profile: sized to finish each run in its window.
+    pub schedule: Option<Schedule>,
 }
 
 /// What drives a usage-priced quantity.

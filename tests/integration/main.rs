@@ -63,3 +63,4 @@ mod tiers_cli;
 mod tiers_import;
 mod tiers_import_aws;
 mod uncertainty_cli;
+mod weekly_load;

@@ -29,7 +29,7 @@ proptest! {
         let mut file = mercenary();
         let mut profile = profile;
         profile[peak_hour] = 1.0;
-        file.scenario.workload.load_profile = Some(profile);
+        file.scenario.workload.load_profile = Some(capplan::scenario::LoadProfile::Hours(profile));
         let planner = Planner::new(&file.scenario, &catalog);
         let plan = planner.plan(users).unwrap();
         let api = &plan.components[0];

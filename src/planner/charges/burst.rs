@@ -6,7 +6,7 @@
 use super::super::usage::UsageLine;
 use super::charge_line;
 use crate::catalog::{Burst, Catalog, TierRef};
-use crate::demand::DAYS_PER_MONTH;
+use crate::demand::LoadShape;
 use crate::input::units::trim_float;
 use crate::scenario::{BurstMode, Component};
 
@@ -35,14 +35,15 @@ impl BurstRule {
     }
 }
 
-/// A group's CPU balance over one day of the load profile, in its
-/// periodic steady state (the day repeated until it starts where it ends).
+/// A group's CPU balance over one period of the load profile (a day or a
+/// week), in its periodic steady state (the period repeated until it
+/// starts where it ends).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct BalanceDay {
     /// The group's balance at the end of each hour, vCPU-hours.
     pub balance: Vec<f64>,
-    /// CPU used beyond the baselines and the balance, vCPU-hours a day:
-    /// billed in unlimited mode, throttled (so not allowed) otherwise.
+    /// CPU used beyond the baselines and the balance, vCPU-hours a
+    /// period: billed in unlimited mode, throttled (so not allowed) otherwise.
     pub deficit_per_day: f64,
     /// The most the group can bank, vCPU-hours.
     pub max_balance: f64,
@@ -85,27 +86,54 @@ pub(crate) fn burst_day(
 }
 
 /// CPU-hours a month a burstable group of `count` instances runs beyond
-/// its baselines and banked balance (what unlimited mode bills).
+/// its baselines and banked balance (what unlimited mode bills): the
+/// period's, times the periods in a month, and the peak events'.
 pub(crate) fn surplus_vcpu_hours(
     rule: &BurstRule,
     peak_cpu_load: f64,
-    shares: &[f64],
+    shape: &LoadShape,
     count: f64,
 ) -> f64 {
-    burst_day(rule, peak_cpu_load, shares, count).deficit_per_day * DAYS_PER_MONTH
+    let day = burst_day(rule, peak_cpu_load, shape.hours(), count);
+    day.deficit_per_day * shape.periods_per_month()
+        + event_deficit(rule, peak_cpu_load, shape, count, &day)
 }
 
-/// The fewest instances whose baselines and balance cover the day's CPU
-/// hour by hour: between the count whose baselines cover the day's
-/// average and the one whose baselines cover the peak hour.
-pub(crate) fn baseline_count(rule: &BurstRule, peak_cpu_load: f64, shares: &[f64]) -> u32 {
+/// CPU-hours a month peak events run beyond the baselines: each event's
+/// hours in a row draw on the balance at its lowest point of the period.
+fn event_deficit(
+    rule: &BurstRule,
+    peak_cpu_load: f64,
+    shape: &LoadShape,
+    count: f64,
+    day: &BalanceDay,
+) -> f64 {
+    let accrual = count * rule.sustained();
+    let lowest = day.balance.iter().copied().fold(day.max_balance, f64::min);
+    shape
+        .events()
+        .iter()
+        .map(|&(share, hours)| (hours * (peak_cpu_load * share - accrual) - lowest).max(0.0))
+        .sum()
+}
+
+/// The fewest instances whose baselines and balance cover the period's
+/// CPU hour by hour (and the peak events'): between the count whose
+/// baselines cover the average and the one whose baselines cover the peak.
+pub(crate) fn baseline_count(rule: &BurstRule, peak_cpu_load: f64, shape: &LoadShape) -> u32 {
+    let shares = shape.hours();
     let per_instance = rule.sustained();
     let hours = shares.len().max(1) as f64;
     let average = shares.iter().map(|s| peak_cpu_load * s).sum::<f64>() / hours;
-    let busiest = shares.iter().copied().fold(0.0, f64::max) * peak_cpu_load;
+    let events = shape.events().iter().map(|e| e.0);
+    let busiest = shares.iter().copied().chain(events).fold(0.0, f64::max) * peak_cpu_load;
     let bound = |load: f64| ((load / per_instance) - 1e-9).ceil().max(0.0) as u32;
     let (mut lo, mut hi) = (bound(average), bound(busiest).max(bound(average)));
-    let covered = |n: u32| burst_day(rule, peak_cpu_load, shares, n as f64).deficit_per_day <= 1e-9;
+    let covered = |n: u32| {
+        let day = burst_day(rule, peak_cpu_load, shares, n as f64);
+        day.deficit_per_day <= 1e-9
+            && event_deficit(rule, peak_cpu_load, shape, n as f64, &day) <= 1e-9
+    };
     if covered(lo) {
         return lo;
     }

@@ -11,7 +11,7 @@ pub(crate) fn capacity_unit_charge(
     component: &Component,
     tier: &TierRef<'_>,
     demand: &Demand,
-    shares: &[f64],
+    shape: &LoadShape,
     catalog: &Catalog,
 ) -> Option<UsageLine> {
     let units = tier.offering.capacity_units.as_ref()?;
@@ -26,7 +26,8 @@ pub(crate) fn capacity_unit_charge(
         v * component.ops_per_vcpu.unwrap_or(crate::planner::defaults::DEFAULT_OPS_PER_VCPU)
             * max_util
     });
-    let hours: Vec<f64> = shares
+    let hours: Vec<f64> = shape
+        .hours()
         .iter()
         .map(|share| {
             let for_ops = per_unit_ops.map_or(0.0, |per| demand.db_ops_per_s * share / per);

@@ -13,7 +13,7 @@ pub(crate) fn load_balancer_charges(
     tier: &TierRef<'_>,
     count: u32,
     demand: &Demand,
-    shares: &[f64],
+    shape: &LoadShape,
     requests_per_connection: f64,
     catalog: &Catalog,
 ) -> Vec<UsageLine> {
@@ -53,8 +53,10 @@ pub(crate) fn load_balancer_charges(
             component: Some(component.name.clone()),
         },
     };
+    let shares = shape.hours();
+    let periods = shape.periods_per_month();
     let share_sum: f64 = shares.iter().sum::<f64>().max(f64::MIN_POSITIVE);
-    let egress_per_share_hour = demand.egress_gb_per_month / DAYS_PER_MONTH / share_sum;
+    let egress_per_share_hour = demand.egress_gb_per_month / periods / share_sum;
     let lcu_per_day: f64 = shares
         .iter()
         .map(|s| {
@@ -70,7 +72,7 @@ pub(crate) fn load_balancer_charges(
         tier,
         &rule.capacity_unit,
         "load balancer capacity units".into(),
-        lcu_per_day * DAYS_PER_MONTH,
+        lcu_per_day * periods,
         &component.name,
     );
     let mut lines = vec![hours, units];

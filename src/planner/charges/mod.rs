@@ -34,7 +34,7 @@ use crate::catalog::{
     Catalog, HOURS_PER_MONTH, LCU_ACTIVE_CONNECTIONS, LCU_NEW_CONNECTIONS_PER_S,
     LCU_PROCESSED_GB_PER_HOUR, StorageMetering, StorageRule, TierRef,
 };
-use crate::demand::{DAYS_PER_MONTH, Demand};
+use crate::demand::{Demand, LoadShape};
 use crate::input::units::trim_float;
 use crate::scenario::{Component, Scenario};
 

@@ -69,6 +69,7 @@ impl<'a> ComputeModel<'a> {
             slos: Vec::new(),
             percentile,
             cpu_load: 0.0,
+            runs: Vec::new(),
             max_utilization,
             max_memory,
             io_s: 0.0,
@@ -195,17 +196,30 @@ impl<'a> ComputeModel<'a> {
             cpu += r * job.cpu_ms / 1000.0;
         }
         self.cpu_load = cpu;
+        // Scheduled classes arrive at the rate that finishes a run within
+        // its window; a worker running only such classes may keep a job
+        // waiting until the window's end less the job's own duration.
+        let mut window_wait = f64::INFINITY;
+        for job in &component.jobs {
+            if let Some(run) = demand.scheduled.iter().find(|r| r.class == job.class) {
+                window_wait = window_wait.min((run.window_s - job.duration_s).max(1.0));
+                self.runs.push((run.clone(), job.duration_s));
+            }
+        }
+        let all_scheduled = !component.jobs.is_empty() && self.runs.len() == component.jobs.len();
+        let wait_limit = match slo.wait_s {
+            Some(wait) => wait,
+            None if all_scheduled => window_wait,
+            None => DEFAULT_WAIT_S,
+        };
         if rate > 0.0 {
             let mean = first / rate;
             let scv = (second / rate / (mean * mean) - 1.0).max(0.0);
             let station = Station::new(rate, mean, scv.sqrt().min(10.0))
                 .map_err(|e| self.reject(Binding::P95, e.to_string()))?;
             self.station = Some(station);
-            self.slos = vec![Slo::Percentile {
-                metric: TimeMetric::Wait,
-                percentile,
-                limit: slo.wait_s.unwrap_or(DEFAULT_WAIT_S),
-            }];
+            self.slos =
+                vec![Slo::Percentile { metric: TimeMetric::Wait, percentile, limit: wait_limit }];
         }
         Ok(())
     }

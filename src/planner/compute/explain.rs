@@ -73,6 +73,7 @@ impl ComputeModel<'_> {
             trim_float(check.memory_mb, 1),
             trim_float(self.memory_mb, 0)
         ));
+        explain.extend(self.run_lines(count));
         if let (Some(station), Some(occupancy)) = (self.station_at(count), check.occupancy) {
             let waits = check.queue.as_ref().map_or(String::new(), |q| {
                 format!("; {:.1}% of arrivals wait", q.wait_probability() * 100.0)
@@ -138,6 +139,28 @@ impl ComputeModel<'_> {
 
     /// The arithmetic of the station: what one request holds and how the
     /// instances share the load.
+    /// A scheduled class's window sizing: "reports: 300 jobs a run (02:00
+    /// daily) × 20 s = 6000 job-s within 60 min → 1.67 slots busy; 3 × 1 slots".
+    fn run_lines(&self, count: u32) -> Vec<String> {
+        self.runs
+            .iter()
+            .map(|(run, duration_s)| {
+                let work = run.jobs_per_run * duration_s;
+                format!(
+                    "{}: {} jobs a run ({}) × {} s = {} job-s within {} min → {} slots busy through the window; {count} × {} slots",
+                    run.class,
+                    trim_float(run.jobs_per_run, 2),
+                    run.when,
+                    trim_float(*duration_s, 3),
+                    trim_float(work, 1),
+                    trim_float(run.window_s / 60.0, 2),
+                    trim_float(work / run.window_s, 2),
+                    self.per_instance
+                )
+            })
+            .collect()
+    }
+
     fn station_lines(&self, count: u32) -> Vec<String> {
         let c = self.component;
         let mut explain = Vec::new();

@@ -77,6 +77,9 @@ pub(crate) struct ComputeModel<'a> {
     percentile: f64,
     /// CPU seconds per second across the component (worker CPU fit).
     cpu_load: f64,
+    /// Worker: the scheduled classes it runs, each run's jobs, job
+    /// duration (s) and window (s), for `--explain`.
+    runs: Vec<(crate::demand::ScheduledRun, f64)>,
     max_utilization: f64,
     max_memory: f64,
     io_s: f64,

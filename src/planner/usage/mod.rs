@@ -106,11 +106,11 @@ fn priced_line(item: &UsageItem, catalog: &Catalog, demand: &Demand) -> Option<U
 }
 
 pub fn usage_lines(scenario: &Scenario, catalog: &Catalog, demand: &Demand) -> Vec<UsageLine> {
-    let shares = crate::demand::hourly_shares(scenario);
+    let shape = crate::demand::LoadShape::new(&scenario.workload);
     let mut lines = Vec::new();
     for item in &scenario.usage {
         match &item.model {
-            Some(model) => lines.extend(tokens::model_lines(item, model, catalog, demand, &shares)),
+            Some(model) => lines.extend(tokens::model_lines(item, model, catalog, demand, &shape)),
             None => lines.extend(priced_line(item, catalog, demand)),
         }
     }

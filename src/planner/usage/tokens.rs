@@ -4,19 +4,19 @@
 //! batch discount or the priority price.
 
 use super::{UsageLine, base_quantity, unit_multiple};
-use crate::catalog::{Catalog, HOURS_PER_MONTH, UsagePrice};
-use crate::demand::Demand;
+use crate::catalog::{Catalog, UsagePrice};
+use crate::demand::{Demand, LoadShape};
 use crate::scenario::UsageItem;
-
-/// Seconds one hour of the day lasts in a 730-hour month (30.42 days).
-const HOUR_OF_DAY_SECONDS_PER_MONTH: f64 = HOURS_PER_MONTH / 24.0 * 3600.0;
 
 /// The share of `calls` a month that write a cache entry living `ttl`
 /// seconds which every call renews: a call arriving when no call came in
 /// the `ttl` before it finds the entry expired. Calls are Poisson at each
-/// hour's rate, the month's calls spread over the day by `shares` (the
-/// load profile, relative to its peak hour).
-pub(crate) fn cache_write_share(calls: f64, shares: &[f64], ttl: f64) -> f64 {
+/// hour's rate, the month's calls spread over the period by the shape's
+/// hours (the load profile, relative to its peak hour; each hour of the
+/// period lasts `hour_seconds_per_month` seconds in a 730-hour month).
+pub(crate) fn cache_write_share(calls: f64, shape: &LoadShape, ttl: f64) -> f64 {
+    let shares = shape.hours();
+    let hour_seconds = shape.hour_seconds_per_month();
     let total: f64 = shares.iter().sum();
     if calls <= 0.0 || total <= 0.0 {
         return 0.0;
@@ -25,7 +25,7 @@ pub(crate) fn cache_write_share(calls: f64, shares: &[f64], ttl: f64) -> f64 {
         .iter()
         .map(|share| {
             let weight = share / total;
-            let rate = calls * weight / HOUR_OF_DAY_SECONDS_PER_MONTH;
+            let rate = calls * weight / hour_seconds;
             weight * (-rate * ttl).exp()
         })
         .sum()
@@ -104,14 +104,14 @@ pub(crate) fn model_lines(
     model: &str,
     catalog: &Catalog,
     demand: &Demand,
-    shares: &[f64],
+    shape: &LoadShape,
 ) -> Vec<UsageLine> {
     let calls = base_quantity(item, demand);
     // The whole prompt of one call, however much of it the cache serves.
     let prompt = item.input_tokens.unwrap_or(0.0) + item.cached_input_tokens.unwrap_or(0.0);
     let write_share = item
         .cache_write
-        .map_or(0.0, |lifetime| cache_write_share(calls, shares, lifetime.seconds()));
+        .map_or(0.0, |lifetime| cache_write_share(calls, shape, lifetime.seconds()));
     kinds(item, write_share)
         .into_iter()
         .map(|Kind { kind, what, tokens }| {
@@ -150,10 +150,11 @@ pub(crate) fn model_lines(
 #[cfg(test)]
 mod tests {
     use super::cache_write_share;
+    use crate::demand::LoadShape;
 
     #[test]
     fn a_renewed_cache_is_written_after_quiet_spells_only() {
-        let flat = vec![1.0; 24];
+        let flat = LoadShape::from_profile(vec![1.0; 24]);
         // One call per 5 minutes on average all day: a call finds the
         // 5-minute entry expired when the gap before it is over 300 s,
         // e^(-1) of the time.
@@ -164,7 +165,8 @@ mod tests {
         assert!(cache_write_share(calls, &flat, 3600.0) < 1e-5);
         // A night without calls: its hours contribute nothing, the day's
         // hours carry the calls at twice the rate.
-        let day: Vec<f64> = (0..24).map(|h| if h < 12 { 0.0 } else { 1.0 }).collect();
+        let day =
+            LoadShape::from_profile((0..24).map(|h| if h < 12 { 0.0 } else { 1.0 }).collect());
         let share = cache_write_share(calls, &day, 300.0);
         assert!((share - (-2.0f64).exp()).abs() < 1e-12, "{share}");
         assert_eq!(cache_write_share(0.0, &flat, 300.0), 0.0);

@@ -146,17 +146,15 @@ fn walk(value: &Value, path: &mut Vec<Step>, found: &mut Vec<(Vec<Step>, Value)>
     }
 }
 
-/// `[low, high]`: two numbers, except under `load_profile` (a list of
-/// hourly shares, which may happen to hold two).
+/// `[low, high]`: two numbers, except anywhere under `load_profile` (lists
+/// of hourly shares, its `weekday` and `weekend` too, which may happen to
+/// hold two).
 pub fn is_interval_pair(value: &Value, path: &[Step]) -> bool {
     let Value::Sequence(items) = value else {
         return false;
     };
-    let key = match path.last() {
-        Some(Step::Key(k)) => k.as_str(),
-        _ => "",
-    };
-    items.len() == 2 && items.iter().all(Value::is_number) && key != "load_profile"
+    let in_profile = path.iter().any(|s| matches!(s, Step::Key(k) if k == "load_profile"));
+    items.len() == 2 && items.iter().all(Value::is_number) && !in_profile
 }
 
 const INTERVAL_KEYS: &[&str] = &["low", "mid", "high", "confidence", "distribution"];

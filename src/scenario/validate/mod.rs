@@ -10,6 +10,7 @@ mod assertions;
 mod component;
 mod model_items;
 mod stages;
+mod timing;
 mod usage;
 mod workload;
 pub use model_items::CacheLifetime;

@@ -1,5 +1,5 @@
 //! A scenario's workload: user counts and ratios, rates, sizes, the load
-//! profile and job classes.
+//! profile and job classes (their timing in `timing.rs`).
 
 use super::{Validator, key, named};
 use crate::scenario::Scenario;
@@ -72,21 +72,7 @@ impl Validator<'_> {
             |v| (0.0..=1.0).contains(&v),
             "a fraction from 0 to 1",
         );
-        if let Some(profile) = &w.load_profile {
-            if profile.len() != 24 {
-                self.error(
-                    &wp("load_profile"),
-                    format!("expected 24 hourly values, found {}", profile.len()),
-                );
-            } else if profile.iter().any(|v| !v.is_finite() || *v < 0.0)
-                || profile.iter().all(|v| *v == 0.0)
-            {
-                self.error(
-                    &wp("load_profile"),
-                    "expected non-negative hourly values, at least one above 0".into(),
-                );
-            }
-        }
+        self.timing(s);
         let mut classes = HashSet::new();
         for job in &w.jobs {
             let path = vec![

@@ -1,6 +1,12 @@
 //! The demand model: users → daily active → online at peak → request and
 //! job rates, database and cache operations, storage, cache memory, egress.
-//! Instance sizing uses the peak hour; usage costs use the 24-hour average.
+//! Instance sizing uses the peak hour (raised by peak events); usage costs
+//! use the average over the profile's period (a day or a week, `shape`).
+//! A scheduled job class runs at the rate that finishes a run in its window.
+
+pub mod shape;
+
+pub use shape::LoadShape;
 
 use crate::catalog::{HOURS_PER_MONTH, QuotaMetric};
 use crate::scenario::{ComponentRole, Scenario};
@@ -40,6 +46,22 @@ pub struct Demand {
     #[serde(skip)]
     #[schemars(skip)]
     pub egress_served_by: Vec<String>,
+    /// Job classes run on a schedule: how big a run is and its window.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub scheduled: Vec<ScheduledRun>,
+}
+
+/// One scheduled job class's run at this demand.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScheduledRun {
+    pub class: String,
+    /// Jobs in one run (daily active users × the class's jobs per user).
+    pub jobs_per_run: f64,
+    /// The time a run must finish in, seconds.
+    pub window_s: f64,
+    /// When it runs, as the scenario says it ("02:00 daily").
+    pub when: String,
 }
 
 pub const DAYS_PER_MONTH: f64 = HOURS_PER_MONTH / 24.0;
@@ -82,27 +104,9 @@ impl Demand {
     }
 }
 
-/// Peak-hour ÷ average-hour ratio of a scenario's load profile (1 if flat).
+/// Sizing peak ÷ the month's average hour of a scenario's load (1 if flat).
 pub fn peak_to_average(scenario: &Scenario) -> f64 {
-    match &scenario.workload.load_profile {
-        Some(profile) if !profile.is_empty() => {
-            let max = profile.iter().cloned().fold(0.0, f64::max);
-            let mean = profile.iter().sum::<f64>() / profile.len() as f64;
-            if mean > 0.0 { max / mean } else { 1.0 }
-        }
-        _ => 1.0,
-    }
-}
-
-/// The load profile as shares of its peak hour (24 ones when flat).
-pub fn hourly_shares(scenario: &Scenario) -> Vec<f64> {
-    match &scenario.workload.load_profile {
-        Some(profile) if !profile.is_empty() => {
-            let max = profile.iter().cloned().fold(0.0, f64::max);
-            if max > 0.0 { profile.iter().map(|v| v / max).collect() } else { vec![1.0; 24] }
-        }
-        _ => vec![1.0; 24],
-    }
+    LoadShape::new(&scenario.workload).peak_to_average()
 }
 
 /// Users whose peak request rate is `rps` under the scenario's ratios.
@@ -210,15 +214,36 @@ pub fn demand(scenario: &Scenario, users: f64) -> Demand {
     let w = &scenario.workload;
     let daily_active = users * w.daily_active_ratio;
     let online = daily_active * w.peak_online_ratio;
+    let shape = LoadShape::new(w);
+    // Online users at the sizing peak: the busiest hour's, × a peak event's factor.
+    let online = online * shape.event_factor();
     let peak_rps = online * w.requests_per_online_user_per_min / 60.0;
-    let ratio = peak_to_average(scenario);
+    let ratio = shape.peak_to_average();
     let average_rps = peak_rps / ratio;
+    let volume = shape.volume_factor();
     let mut peak_jobs = Vec::new();
     let mut monthly_jobs = Vec::new();
+    let mut scheduled = Vec::new();
     for job in &w.jobs {
         let per_day = daily_active * job.per_active_user_per_day;
-        peak_jobs.push((job.name.clone(), per_day / 86_400.0 * ratio));
-        monthly_jobs.push((job.name.clone(), per_day * DAYS_PER_MONTH));
+        match &job.schedule {
+            // A run's jobs at the rate that finishes them in the window.
+            Some(schedule) => {
+                scheduled.push(ScheduledRun {
+                    class: job.name.clone(),
+                    jobs_per_run: per_day,
+                    window_s: schedule.window_minutes * 60.0,
+                    when: format!("{} {}", schedule.at, schedule.days_label()),
+                });
+                peak_jobs.push((job.name.clone(), per_day / (schedule.window_minutes * 60.0)));
+                monthly_jobs.push((job.name.clone(), per_day * shape::runs_per_month(schedule)));
+            }
+            None => {
+                let peak = per_day / 86_400.0 * shape.profile_peak_to_average();
+                peak_jobs.push((job.name.clone(), peak * shape.event_factor()));
+                monthly_jobs.push((job.name.clone(), per_day * DAYS_PER_MONTH * volume));
+            }
+        }
     }
     let (mut db_ops, mut cache_ops) = (0.0, 0.0);
     for c in &scenario.components {
@@ -266,9 +291,11 @@ pub fn demand(scenario: &Scenario, users: f64) -> Demand {
         working_set_gb: storage_gb * w.working_set_ratio,
         cache_mb: online * w.cache_kb_per_online_user / 1024.0 + w.cache_hot_data_mb,
         egress_gb_per_month: daily_active * w.egress_mb_per_active_user_per_day / 1024.0
-            * DAYS_PER_MONTH,
+            * DAYS_PER_MONTH
+            * volume,
         peak_to_average: ratio,
         compute_providers,
         egress_served_by: scenario.usage.iter().filter_map(|u| u.served_by.clone()).collect(),
+        scheduled,
     }
 }
