@@ -39,6 +39,11 @@ pub struct RecommendArgs {
     /// sampled inputs' percentiles)
     #[arg(long)]
     explain: bool,
+    /// Advise a switch of tiers only where it saves more than this share
+    /// of the monthly bill (percent); the next upgrade keeps the tiers
+    /// that still hold
+    #[arg(long, value_name = "PERCENT", default_value = "10", value_parser = parse_switch_saving)]
+    switch_saving: f64,
     #[command(flatten)]
     uncertainty: super::uncertainty::UncertaintyArgs,
     /// Output format
@@ -119,8 +124,12 @@ pub fn run(args: RecommendArgs) -> Result<Output, Failure> {
     let users = users.or(scenario.workload.users).ok_or_else(|| {
         Failure::input("give --users N (or --rpm/--rps): the scenario sets no workload.users")
     })?;
-    let mut report =
-        recommend(&scenario, catalog, users, RecommendOptions { explain: args.explain })?;
+    let mut report = recommend(
+        &scenario,
+        catalog,
+        users,
+        RecommendOptions { explain: args.explain, switch_saving: Some(args.switch_saving / 100.0) },
+    )?;
     report.given_rate = given_rate;
     report.patched = patched;
     if let Some(options) = sampling {
@@ -139,6 +148,17 @@ pub fn run(args: RecommendArgs) -> Result<Output, Failure> {
         render::render(args.format, &report, || views::recommend(&report, explain))
             .map_err(Failure::input)?,
     ))
+}
+
+/// A switch threshold in percent: 10, 10%, 0 (advise every cheaper switch).
+fn parse_switch_saving(text: &str) -> Result<f64, String> {
+    let number = text.trim().trim_end_matches('%');
+    match number.parse::<f64>() {
+        Ok(v) if (0.0..100.0).contains(&v) => Ok(v),
+        _ => {
+            Err(format!("expected a percentage from 0 to below 100 (e.g. 10 or 10%), got '{text}'"))
+        }
+    }
 }
 
 #[cfg(test)]

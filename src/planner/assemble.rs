@@ -284,7 +284,6 @@ impl<'a> Planner<'a> {
             warnings,
             required_plans,
             environments: Vec::new(),
-            margin: Margin::UNKNOWN,
         }
     }
 }

@@ -1,19 +1,42 @@
 //! How far a plan goes: the largest user count a fixed mix serves, and
-//! the first user count at which the recommendation changes (the next
-//! upgrade), which every command reports the same way.
+//! the next upgrade as a person would make it, which every command
+//! reports the same way. The upgrade is due where the mix stops holding;
+//! it keeps every tier that still holds there (so "2 → 3 × micro", not a
+//! switch to 5 × nano for $3), and a switch of tiers is advised apart,
+//! only where it saves more than a threshold share of the bill.
 
 use super::*;
 
 /// Nothing is planned beyond this many users.
 pub const USER_LIMIT: f64 = 1e12;
 
-/// Where the recommendation changes.
+/// The share of the bill a tier switch must save to be advised.
+pub const DEFAULT_SWITCH_SAVING: f64 = 0.10;
+
+/// Where the mix must change.
 #[derive(Debug, Clone)]
 pub struct Change {
-    /// The first user count whose cheapest plan has another managed mix.
+    /// The first user count at which the mix, its tiers kept where they
+    /// hold, is another managed mix.
     pub at_users: f64,
-    /// That plan, or why no mix serves the load there.
+    /// The plan there that keeps every tier still holding, or why no mix
+    /// serves the load there.
     pub next: Result<Plan, Infeasible>,
+    /// The same mix one user before, priced there: the upgrade's own cost
+    /// is `next` minus this, with no usage growth between.
+    pub before: Plan,
+}
+
+/// A switch of tiers that saves more than the threshold.
+#[derive(Debug, Clone)]
+pub struct Switch {
+    /// The first user count (within 0.5%) at which switching saves more
+    /// than the threshold.
+    pub at_users: f64,
+    /// The plan that keeps the tiers there.
+    pub kept: Plan,
+    /// The cheapest plan there, on other tiers.
+    pub switched: Plan,
 }
 
 /// The largest count in `[good, …)` for which `holds` is true, by doubling
@@ -46,211 +69,122 @@ impl<'a> Planner<'a> {
         last_holding(from.floor().max(0.0), |users| self.mix_holds(mix, users))
     }
 
-    /// The first user count above the plan's at which `plan` (the cheapest
-    /// plan at its load) stops being the recommendation: another managed
-    /// mix becomes cheaper, or the mix no longer holds the load
-    /// (`holds_up_to`, from `capacity`). `None`: the same mix stays the
-    /// cheapest to 10¹² users.
+    /// The cheapest plan at `users` that keeps each tier of `kept` that
+    /// still holds its component there (its count may change); a
+    /// component whose tier cannot hold at any count is planned afresh.
+    pub fn plan_keeping(&self, users: f64, kept: &Plan) -> Result<Plan, Infeasible> {
+        let mut tiers: Vec<Option<String>> =
+            kept.components.iter().map(|c| Some(c.tier_ref.clone())).collect();
+        loop {
+            let mut planner = Planner::new(self.scenario, self.catalog);
+            planner.pinned = Some(tiers.clone());
+            match planner.plan(users) {
+                Ok(plan) => return Ok(plan),
+                Err(e) => {
+                    let failed =
+                        self.scenario.components.iter().position(|c| c.name == e.component);
+                    match failed.and_then(|i| tiers.get_mut(i)) {
+                        Some(tier @ Some(_)) => *tier = None,
+                        _ => return Err(e),
+                    }
+                }
+            }
+        }
+    }
+
+    /// The next upgrade of `plan`: where its mix stops holding
+    /// (`holds_up_to`, from [`Planner::capacity`], plus one), the plan that
+    /// keeps its tiers there ([`Planner::plan_keeping`]). Where that bound
+    /// is conservative (a count that follows the load still holds beyond
+    /// it), the search goes on by doubling and bisection to the first
+    /// count whose kept plan is another managed mix. `None`: the mix holds
+    /// to 10¹² users.
     ///
-    /// The cheapest plan can change before the mix fails (a usage-priced
-    /// component overtaken by instances, a storage add-on by a larger tier)
-    /// and change back, so the search does not bisect blindly. It walks user
-    /// counts in steps of at most 1%, and within each step it also plans at
-    /// every *breakpoint* of the instance options: the largest user count at
-    /// which n instances of a candidate tier hold their component. A fixed
-    /// option costs the same over its range while the mix it would replace
-    /// only grows, so if such an option undercuts the mix anywhere it does
-    /// so at its breakpoint: bands narrower than a step are found. Then the
-    /// first step that changes is bisected.
-    ///
-    /// Before each step it tries a leap (doubling while leaps land, halved
-    /// when one fails): a plan further on that keeps the mix and costs less
-    /// than any other mix can cost at the last count known to keep it (the
-    /// plan's [`Margin`]) proves the mix is the cheapest everywhere
-    /// between, so those counts need no step.
-    pub fn next_change(&self, plan: &Plan, holds_up_to: Option<f64>) -> Option<Change> {
+    /// Before the upgrade the kept plan may already differ (a second
+    /// instance cheaper than one instance's CPU surplus): the mix still
+    /// holds there, and a person keeps it.
+    pub fn next_upgrade(&self, plan: &Plan, holds_up_to: Option<f64>) -> Option<Change> {
         let key = plan.managed_mix();
         let start = plan.demand.users;
-        let mut end = holds_up_to.map_or(USER_LIMIT, |c| (c + 1.0).min(USER_LIMIT));
-        // The plan at a user count, and whether it keeps the managed mix.
-        let same = |users: f64| {
-            let plan = self.plan(users);
-            let kept = matches!(&plan, Ok(p) if p.managed_mix() == key);
-            (kept, plan)
+        let same = |users: f64| match self.plan_keeping(users, plan) {
+            Ok(next) if next.managed_mix() == key => (true, Ok(next)),
+            other => (false, other),
         };
-        let mut breakpoints = Breakpoints::new();
-        let mut good = start;
-        // The margin of the plan at `good`, and the next leap's length.
-        let mut margin = plan.margin;
-        let mut leap = if end < USER_LIMIT { end - 1.0 - good } else { good };
+        let holds_up_to = holds_up_to?;
+        let probe = (holds_up_to + 1.0).max(start + 1.0);
+        let mut good = match same(probe) {
+            (false, next) => {
+                let before = self.priced_at(plan, probe - 1.0).unwrap_or_else(|| plan.clone());
+                return Some(Change { at_users: probe, next, before });
+            }
+            (true, _) => probe,
+        };
+        let mut upper = (good * 2.0).max(good + 1.0);
         let (mut bad, mut next) = loop {
-            if good >= end {
-                // The fixed-mix bound is conservative where a component's
-                // count follows the load (it is checked at its largest
-                // count): the planner still keeps the mix there, so the
-                // search goes on to the limit.
-                if end < USER_LIMIT {
-                    end = USER_LIMIT;
-                    continue;
-                }
+            if upper > USER_LIMIT {
                 return None;
             }
-            let step = (good * 1.01).floor().max(good + 1.0).min(end);
-            let target = (good + leap).floor().min(end);
-            if target > step {
-                match same(target) {
-                    (true, Ok(at)) if margin.certifies(&at.margin) => {
-                        (good, margin) = (target, at.margin);
-                        leap *= 2.0;
-                    }
-                    _ => leap /= 2.0,
-                }
-                continue;
-            }
-            let (kept, at_step) = same(step);
-            // What each component of the mix costs at the step bounds what
-            // it costs anywhere before it (costs grow with users).
-            let bound: Vec<f64> = match (&at_step, kept) {
-                (Ok(same_plan), true) => same_plan
-                    .components
-                    .iter()
-                    .map(|c| c.total_monthly_usd().unwrap_or(f64::INFINITY))
-                    .collect(),
-                _ => vec![f64::INFINITY; plan.components.len()],
-            };
-            let mut changed = None;
-            // Breakpoints lie strictly between the counts: none between
-            // neighbours.
-            let points = if step - good > 1.0 {
-                breakpoints.until(self, good, step, &bound)
-            } else {
-                vec![]
-            };
-            for point in points {
-                if point > good {
-                    match same(point) {
-                        (true, _) => good = point,
-                        (false, next) => {
-                            changed = Some((point, next));
-                            break;
-                        }
-                    }
-                }
-            }
-            match (changed, kept) {
-                (Some(found), _) => break found,
-                (None, true) => {
-                    good = step;
-                    margin = at_step.map_or(Margin::UNKNOWN, |p| p.margin);
-                    leap = 2.0 * (good * 0.01).max(1.0);
-                }
-                (None, false) => break (step, at_step),
+            match same(upper) {
+                (true, _) => (good, upper) = (upper, upper * 2.0),
+                (false, next) => break (upper, next),
             }
         };
         while bad - good > 1.0 {
             let mid = ((good + bad) / 2.0).floor();
             match same(mid) {
                 (true, _) => good = mid,
-                (false, plan) => {
-                    bad = mid;
-                    next = plan;
-                }
+                (false, plan) => (bad, next) = (mid, plan),
             }
         }
-        Some(Change { at_users: bad, next })
+        let before = self.priced_at(plan, good).unwrap_or_else(|| plan.clone());
+        Some(Change { at_users: bad, next, before })
     }
 
-    /// The largest user count (from `from`) at which `ladder.count`
-    /// instances of its tier hold its component alone; `None` when they do
-    /// not hold at `from`, exceed the instance limit, or hold to 10¹².
-    fn option_capacity(&self, ladder: &Ladder<'a>, from: f64) -> Option<f64> {
-        let component = &self.scenario.components[ladder.component];
-        let holds = |users: f64| {
-            ComputeModel::new(component, ladder.tier, &demand(self.scenario, users)).is_ok_and(
-                |m| ladder.count <= m.max_count() && m.check(ladder.count).failing.is_none(),
-            )
+    /// `plan`'s exact mix (its tiers and managed counts) priced at `users`;
+    /// `None` where it does not hold.
+    pub fn priced_at(&self, plan: &Plan, users: f64) -> Option<Plan> {
+        let mut fixed = self.scenario.clone();
+        let counts: Vec<Option<u32>> = plan.components.iter().map(|c| c.managed_count()).collect();
+        repin_counts(&mut fixed, self.scenario, &counts);
+        let tiers = plan.components.iter().map(|c| c.tier_ref.clone()).collect();
+        Planner::pinned(&fixed, self.catalog, tiers).plan(users).ok()
+    }
+
+    /// The first user count from `plan`'s up to `until` (10¹² without)
+    /// at which the cheapest plan on other tiers costs less than
+    /// `(1 − saving)` × the plan that keeps `plan`'s tiers: a switch worth
+    /// making. Probed by doubling, then bisected to within 0.5%.
+    pub fn tier_switch(&self, plan: &Plan, until: Option<f64>, saving: f64) -> Option<Switch> {
+        let tiers = |p: &Plan| p.components.iter().map(|c| c.tier_ref.clone()).collect::<Vec<_>>();
+        let worth = |users: f64| {
+            let kept = self.plan_keeping(users, plan).ok()?;
+            let switched = self.plan(users).ok()?;
+            (tiers(&switched) != tiers(&kept)
+                && switched.monthly_usd < kept.monthly_usd * (1.0 - saving))
+                .then_some(Switch { at_users: users, kept, switched })
         };
-        if !holds(from) {
-            return None;
-        }
-        last_holding(from.floor(), holds)
-    }
-}
-
-/// One instance tier of a compute component: the count considered and the
-/// largest user count it holds.
-struct Ladder<'a> {
-    component: usize,
-    tier: TierRef<'a>,
-    count: u32,
-    holds_up_to: Option<f64>,
-    /// What one instance costs per month (the cost filter).
-    unit_usd: f64,
-}
-
-/// The breakpoints of every fixed-count instance option of the scenario's
-/// compute components, produced in increasing order on demand. The
-/// ladders are built when the first step needs them (from the count the
-/// search has reached): a search that only leaps never pays for them.
-struct Breakpoints<'a> {
-    ladders: Option<Vec<Ladder<'a>>>,
-}
-
-impl<'a> Breakpoints<'a> {
-    fn new() -> Breakpoints<'a> {
-        Breakpoints { ladders: None }
-    }
-
-    fn ladders(planner: &Planner<'a>, start: f64) -> Vec<Ladder<'a>> {
-        let demand = demand(planner.scenario, start);
-        let mut ladders = Vec::new();
-        for (index, component) in planner.scenario.components.iter().enumerate() {
-            if !component.role.is_compute() || component.autoscale.is_some() {
-                continue;
-            }
-            for tier in planner.tiers(component) {
-                if tier.offering.role == Some(Role::Serverless) {
-                    continue;
+        let start = plan.demand.users;
+        let limit = until.unwrap_or(USER_LIMIT);
+        let (mut good, mut found) = (start, None);
+        let mut probe = (start * 2.0).max(start + 1.0).min(limit);
+        while found.is_none() {
+            found = worth(probe);
+            if found.is_none() {
+                if probe >= limit {
+                    return None;
                 }
-                let Some(unit_usd) = planner.unit_price(component, &tier, &demand) else {
-                    continue;
-                };
-                // The fewest instances that hold the start (the sizing
-                // search every option uses), then its range.
-                let Ok((count, _)) =
-                    ComputeModel::new(component, tier, &demand).and_then(|m| m.size())
-                else {
-                    continue;
-                };
-                let mut ladder =
-                    Ladder { component: index, tier, count, holds_up_to: None, unit_usd };
-                ladder.holds_up_to = planner.option_capacity(&ladder, start);
-                ladders.push(ladder);
+                good = probe;
+                probe = (probe * 2.0).min(limit);
             }
         }
-        ladders
-    }
-
-    /// The breakpoints below `limit`, in increasing order, of options that
-    /// could undercut their component in the current mix: an option can
-    /// only make a mix cheaper where it costs less than the component it
-    /// replaces, which costs at most `bound` (per component) before
-    /// `limit`, from `from` on. Each ladder then moves to its next count.
-    fn until(&mut self, planner: &Planner<'a>, from: f64, limit: f64, bound: &[f64]) -> Vec<f64> {
-        let ladders = self.ladders.get_or_insert_with(|| Self::ladders(planner, from));
-        let mut points = Vec::new();
-        for ladder in ladders {
-            while let Some(point) = ladder.holds_up_to.filter(|&p| p < limit) {
-                if ladder.unit_usd * ladder.count as f64 <= bound[ladder.component] * (1.0 + 1e-9) {
-                    points.push(point);
-                }
-                ladder.count += 1;
-                ladder.holds_up_to =
-                    planner.option_capacity(ladder, point).filter(|&next| next > point);
+        let mut found = found?;
+        while found.at_users - good > (good * 0.005).max(1.0) {
+            let mid = ((good + found.at_users) / 2.0).floor();
+            match worth(mid) {
+                Some(switch) => found = switch,
+                None => good = mid,
             }
         }
-        points.sort_by(f64::total_cmp);
-        points.dedup();
-        points
+        Some(found)
     }
 }

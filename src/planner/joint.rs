@@ -3,7 +3,6 @@
 //! the chosen options turned into component plans with their plan fees.
 
 use super::*;
-use crate::catalog::Tier;
 use datastore_choice::{DatastoreChoice, first_fitting};
 
 /// A datastore component (its index among the components) and its tiers
@@ -17,35 +16,26 @@ pub(super) struct DatastoreSide<'a> {
 /// Each compute component (by index) with its Pareto set of options.
 pub(super) type ComputeOptions<'a> = Vec<(usize, Vec<ComputeOption<'a>>)>;
 
-/// Per compute component, the cost of every option before the Pareto cut
-/// (a dominated option is still another mix): what the margin bounds.
-pub(super) type OptionCosts<'a> = Vec<Vec<(&'a Tier, f64)>>;
-
 impl<'a> Planner<'a> {
-    /// Every web and worker component's Pareto options, and the costs of
-    /// all its options; the first without any feasible option makes the
-    /// load infeasible.
+    /// Every web and worker component's Pareto options; the first without
+    /// any feasible option makes the load infeasible.
     pub(super) fn all_compute_options(
         &self,
         demand: &Demand,
-    ) -> Result<(ComputeOptions<'a>, OptionCosts<'a>), Infeasible> {
+    ) -> Result<ComputeOptions<'a>, Infeasible> {
         let mut all = Vec::new();
-        let mut costs = Vec::new();
         for (index, component) in self.scenario.components.iter().enumerate() {
             if !matches!(component.role, ComponentRole::Web | ComponentRole::Worker) {
                 continue;
             }
-            let (mut rejections, mut skipped) = (Vec::new(), Vec::new());
-            let options =
-                self.component_options(component, demand, None, &mut rejections, &mut skipped);
+            let mut rejections = Vec::new();
+            let options = self.component_options(component, demand, None, &mut rejections);
             if options.is_empty() {
                 return Err(infeasible(component, rejections));
             }
-            skipped.extend(options.iter().map(|o| (o.tier.tier, o.cost)));
-            costs.push(skipped);
             all.push((index, pareto(options)));
         }
-        Ok((all, costs))
+        Ok(all)
     }
 
     /// The datastore component of `role`, if the scenario has one.

@@ -23,7 +23,6 @@ pub mod defaults;
 mod environments;
 mod fixed_mix;
 mod joint;
-mod margin;
 mod media;
 mod options;
 mod plan;
@@ -34,12 +33,11 @@ mod usage;
 mod usage_compute;
 
 pub use autoscale::{AutoscaleCounts, SAMPLES_PER_HOUR};
-pub use capacity::{Change, USER_LIMIT};
+pub use capacity::{Change, DEFAULT_SWITCH_SAVING, Switch, USER_LIMIT};
 pub use compute::{Rejection, instance_limit};
 pub use current::{CurrentChange, CurrentComponent, CurrentMix, VsRecommended};
 // BaselineUse and LimitCheck are defined below and reported as they are.
 pub use environments::{EnvironmentComponent, EnvironmentCost};
-pub use margin::Margin;
 pub use media::credits_per_month;
 use plan::infeasible;
 pub use plan::{
@@ -78,7 +76,8 @@ pub struct Planner<'a> {
     environments: std::sync::OnceLock<Result<Vec<environments::PlannedEnvironment>, Infeasible>>,
     /// One tier per component (scenario order) that the plan must use:
     /// the cost of a given mix under another load or other inputs.
-    pinned: Option<Vec<String>>,
+    /// `None` in a component's place leaves it free.
+    pinned: Option<Vec<Option<String>>>,
 }
 
 impl<'a> Planner<'a> {
@@ -181,7 +180,7 @@ impl<'a> Planner<'a> {
     /// the mix fails.
     pub fn pinned(scenario: &'a Scenario, catalog: &'a Catalog, tiers: Vec<String>) -> Self {
         let mut planner = Planner::new(scenario, catalog);
-        planner.pinned = Some(tiers);
+        planner.pinned = Some(tiers.into_iter().map(Some).collect());
         planner
     }
 
@@ -189,7 +188,7 @@ impl<'a> Planner<'a> {
     fn tiers(&self, component: &Component) -> Vec<TierRef<'a>> {
         let pin = self.pinned.as_ref().and_then(|tiers| {
             let index = self.scenario.components.iter().position(|c| std::ptr::eq(c, component))?;
-            tiers.get(index)
+            tiers.get(index)?.as_ref()
         });
         if let Some(pin) = pin {
             return self.catalog.tier(pin).into_iter().collect();
@@ -245,12 +244,11 @@ impl<'a> Planner<'a> {
     pub fn plan(&self, users: f64) -> Result<Plan, Infeasible> {
         let demand = demand(self.scenario, users);
         let components = &self.scenario.components;
-        let (compute, option_costs) = self.all_compute_options(&demand)?;
+        let compute = self.all_compute_options(&demand)?;
         let database = self.datastore_side(ComponentRole::Database, &demand);
         let cache = self.datastore_side(ComponentRole::Cache, &demand);
         let solution =
             self.cheapest_combination(&compute, database.as_ref(), cache.as_ref(), &demand)?;
-        let margin = self.margin(&compute, &option_costs, &solution, [&database, &cache]);
         let mut plans: Vec<Option<ComponentPlan>> = vec![None; components.len()];
         let mut fees: Vec<UsageLine> = Vec::new();
         let (mut db_connections, mut cache_connections) = (0.0, 0.0);
@@ -288,37 +286,8 @@ impl<'a> Planner<'a> {
                 Some(self.chosen_datastore_plan(component, chosen, &demand, connections)?);
         }
         let mut plan = self.finish(demand, plans.into_iter().flatten().collect(), fees);
-        plan.margin = margin;
         self.attach_environments(&mut plan)?;
         Ok(plan)
-    }
-
-    /// The chosen combination's margin over every other managed mix.
-    fn margin(
-        &self,
-        compute: &joint::ComputeOptions<'a>,
-        option_costs: &joint::OptionCosts<'a>,
-        solution: &search::Solution,
-        sides: [&Option<joint::DatastoreSide<'a>>; 2],
-    ) -> margin::Margin {
-        let mut choices = Vec::new();
-        for (((_, options), costs), &chosen) in
-            compute.iter().zip(option_costs).zip(&solution.choice)
-        {
-            choices.push(margin::Choices::cheapest_per_tier(
-                costs.iter().copied(),
-                options[chosen].tier.tier,
-            ));
-        }
-        for (side, chosen) in sides.into_iter().zip([solution.database, solution.cache]) {
-            if let (Some(side), Some(chosen)) = (side, chosen) {
-                choices.push(margin::Choices::cheapest_per_tier(
-                    side.tiers.iter().map(|t| (t.tier.tier, t.cost)),
-                    side.tiers[chosen].tier.tier,
-                ));
-            }
-        }
-        margin::margin(solution.total, &choices)
     }
 }
 

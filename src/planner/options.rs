@@ -4,7 +4,6 @@
 //! against database and cache connections the joint search combines.
 
 use super::*;
-use crate::catalog::Tier;
 
 /// One priced option of a compute component.
 #[derive(Debug, Clone)]
@@ -267,15 +266,13 @@ impl<'a> Planner<'a> {
     /// connections (that count × the pools). Tiers are evaluated cheapest
     /// bound first; a tier whose bound an evaluated option already beats,
     /// with no more connections and no more required plans, could not be
-    /// on the front and is not sized: its bound goes to `skipped` (what the
-    /// plan's margin counts it at).
+    /// on the front and is not sized.
     pub(super) fn component_options(
         &self,
         component: &Component,
         demand: &Demand,
         serverless_only: Option<bool>,
         rejections: &mut Vec<(TierRef<'a>, Rejection)>,
-        skipped: &mut Vec<(&'a Tier, f64)>,
     ) -> Vec<ComputeOption<'a>> {
         struct Pending<'a, 'm> {
             tier: TierRef<'a>,
@@ -329,7 +326,6 @@ impl<'a> Planner<'a> {
                     && d.plans.iter().all(|p| candidate.plans.contains(p))
             });
             if beaten {
-                skipped.push((candidate.tier.tier, candidate.bound));
                 continue;
             }
             let model = &candidate.model;
@@ -388,8 +384,8 @@ impl<'a> Planner<'a> {
         serverless: bool,
     ) -> Option<(String, u32, f64)> {
         let demand = demand(self.scenario, users);
-        let (mut ignored, mut skipped) = (Vec::new(), Vec::new());
-        self.component_options(component, &demand, Some(serverless), &mut ignored, &mut skipped)
+        let mut ignored = Vec::new();
+        self.component_options(component, &demand, Some(serverless), &mut ignored)
             .into_iter()
             .filter(|o| charges::is_price(o.cost))
             .min_by(|a, b| a.cost.total_cmp(&b.cost))

@@ -1,7 +1,7 @@
 //! What a plan is: each component's size and the constraint that set it,
 //! its price and charges, the whole mix, and why a load cannot be served.
 
-use super::{AutoscaleCounts, EnvironmentCost, Margin, Rejection, UsageLine};
+use super::{AutoscaleCounts, EnvironmentCost, Rejection, UsageLine};
 use crate::catalog::{PurchaseOption, TierRef};
 use crate::demand::Demand;
 use crate::scenario::{Component, ComponentRole};
@@ -215,9 +215,6 @@ pub struct Plan {
     pub required_plans: Vec<String>,
     /// Environments besides production, in `monthly_usd`.
     pub environments: Vec<EnvironmentCost>,
-    /// How far ahead of every other mix the search found this one (the
-    /// next-upgrade search leaps by it).
-    pub margin: Margin,
 }
 
 impl Plan {

@@ -52,8 +52,13 @@ pub fn plan_report(
     let recommendations = users
         .iter()
         .map(|&u| {
-            recommend(scenario, catalog, u, RecommendOptions { explain: true })
-                .map_err(|e| format!("at {u} users: {e}"))
+            recommend(
+                scenario,
+                catalog,
+                u,
+                RecommendOptions { explain: true, ..Default::default() },
+            )
+            .map_err(|e| format!("at {u} users: {e}"))
         })
         .collect::<Result<Vec<_>, _>>()?;
     let smallest = users.iter().copied().fold(f64::INFINITY, f64::min);

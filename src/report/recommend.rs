@@ -3,7 +3,7 @@
 //! JSON field names are a contract).
 
 use crate::catalog::Catalog;
-use crate::planner::{Change, Infeasible, Plan, Planner};
+use crate::planner::{Change, DEFAULT_SWITCH_SAVING, Infeasible, Plan, Planner};
 use crate::scenario::Scenario;
 use serde::Serialize;
 
@@ -19,13 +19,16 @@ pub struct RecommendReport {
     /// The ladder stage this load falls in; null when the scenario has no stages or no stage
     /// template holds the load.
     pub stage: Option<StageSummary>,
-    /// The largest user count at which this same mix is still the
-    /// recommendation (null: to 10¹² users); `next_upgrade` is one beyond.
+    /// The largest user count this mix serves before it must change, its
+    /// tiers kept where they hold (null: to 10¹² users); `next_upgrade` is
+    /// one beyond.
     pub max_users: Option<f64>,
-    /// The largest user count the mix holds within every constraint (an
-    /// autoscaled group at its maximum); above `max_users` when another mix
-    /// becomes cheaper first.
+    /// The largest user count the mix holds within every constraint at its
+    /// counts (an autoscaled group at its maximum); below `max_users` only
+    /// where a count that follows the load goes further.
     pub mix_max_users: Option<f64>,
+    /// What fails first one beyond `max_users` (`component: constraint`); null without a limit.
+    pub max_users_binding: Option<String>,
     /// The recommended mix, one row per scenario component.
     pub components: Vec<ComponentRow>,
     /// The scenario's usage-priced items (AI tokens, email, storage...) priced at this load.
@@ -44,9 +47,13 @@ pub struct RecommendReport {
     /// Web components with serverless and instance candidates: both costs
     /// and the break-even request volume.
     pub serverless: Vec<crate::report::breakeven::ServerlessComparison>,
-    /// The next change of mix as the load grows; null when none is due up to 10¹² users or no mix
-    /// serves the load beyond it (then a warning says so).
+    /// The next change of mix as the load grows: where the mix stops holding, keeping every tier
+    /// that still holds; null when none is due up to 10¹² users or no mix serves the load beyond
+    /// it (then a warning says so).
     pub next_upgrade: Option<NextUpgrade>,
+    /// A switch of tiers that saves more than the threshold share of the bill (default 10%) by the
+    /// next upgrade (or, when none is due, by 10¹² users); null when no switch saves that much.
+    pub tier_switch: Option<TierSwitch>,
     /// The first stage template of the ladder that holds the load (when the
     /// scenario has templates), its cost against the optimizer's mix.
     pub stage_template: Option<StageTemplate>,
@@ -261,8 +268,29 @@ pub struct NextUpgrade {
     /// The next plan's total minus this plan's total (never negative: the
     /// cheapest plan costs no less at a larger load).
     pub delta_usd: f64,
-    /// The change in instances alone (tiers and counts).
+    /// The change in instances alone (tiers and counts), USD per month.
     pub instances_delta_usd: f64,
+    /// The upgrade's own cost, apart from usage growth: what the components that change cost
+    /// (instances and their charges) one user beyond `max_users` against one user before it,
+    /// USD per month; in a forecast, the instances' change.
+    pub components_delta_usd: f64,
+}
+
+/// A switch of tiers worth making: where, what, and what it saves.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct TierSwitch {
+    /// The first user count (within 0.5%) at which it saves more than the threshold, users.
+    pub at_users: f64,
+    /// The components that switch, comma-separated.
+    pub component: String,
+    /// What changes against the plan that keeps the tiers, e.g. "api 3 × t4g.micro → 5 × t4g.nano".
+    pub change: String,
+    /// The plan keeping the tiers minus the switched plan there, USD per month.
+    pub saving_usd: f64,
+    /// `saving_usd` as a share of the plan keeping the tiers (0.1 = 10%).
+    pub saving_share: f64,
+    /// The threshold share it passed (0.1 = 10%).
+    pub threshold_share: f64,
 }
 
 /// Options of a recommendation.
@@ -270,6 +298,9 @@ pub struct NextUpgrade {
 pub struct RecommendOptions {
     /// Keep the arithmetic behind each component in the report.
     pub explain: bool,
+    /// The share of the bill a tier switch must save to be advised
+    /// (`None`: [`DEFAULT_SWITCH_SAVING`]).
+    pub switch_saving: Option<f64>,
 }
 
 /// Plans the load and assembles the report.
@@ -301,14 +332,21 @@ pub fn recommend(
         .collect();
     let holds_up_to = planner.capacity(&mix, users);
     let mut warnings = plan.warnings.clone();
-    // The recommendation lasts until the cheapest plan changes: where the
-    // mix fails, or earlier where another mix becomes cheaper.
-    let change = planner.next_change(&plan, holds_up_to);
+    // The mix lasts until it stops holding; the upgrade keeps the tiers
+    // that still hold, and a switch is advised apart where it pays.
+    let change = planner.next_upgrade(&plan, holds_up_to);
     let max_users = change.as_ref().map(|c| c.at_users - 1.0);
+    let saving = options.switch_saving.unwrap_or(DEFAULT_SWITCH_SAVING);
+    let switch = planner
+        .tier_switch(&plan, change.as_ref().map(|c| c.at_users), saving)
+        .map(|s| describe_switch(&s, saving));
     let next_upgrade = match change {
         None => None,
-        Some(Change { at_users, next: Ok(next) }) => Some(describe_upgrade(&plan, &next, at_users)),
-        Some(Change { at_users, next: Err(e) }) => {
+        Some(Change { at_users, next: Ok(next), before }) => Some(NextUpgrade {
+            components_delta_usd: own_cost(&before, &next),
+            ..describe_upgrade(&plan, &next, at_users)
+        }),
+        Some(Change { at_users, next: Err(e), .. }) => {
             warnings.push(format!(
                 "beyond {} users no mix in the catalog serves the load: {e}",
                 at_users as u64 - 1
@@ -324,6 +362,12 @@ pub fn recommend(
     };
     let mut report = build(scenario, catalog, &plan, stage, next_upgrade, warnings, options);
     report.max_users = max_users;
+    report.tier_switch = switch;
+    report.max_users_binding =
+        max_users.and_then(|max| match planner.mix_failure(&mix, max + 1.0) {
+            Some(failure) => Some(planner.failure_name(&failure)),
+            None => report.next_upgrade.as_ref().map(|u| format!("{}: count", u.component)),
+        });
     report.mix_max_users = holds_up_to;
     report.stage_template = template;
     report.next_stage = next_stage;
@@ -400,7 +444,7 @@ pub fn describe_upgrade(current: &Plan, next: &Plan, at_users: f64) -> NextUpgra
     if changes.is_empty() {
         changes.push("usage-priced items only".into());
     }
-    NextUpgrade {
+    let upgrade = NextUpgrade {
         at_users,
         component: names.join(", "),
         change: changes.join("; "),
@@ -411,6 +455,39 @@ pub fn describe_upgrade(current: &Plan, next: &Plan, at_users: f64) -> NextUpgra
             .zip(&next.components)
             .map(|(a, b)| b.monthly_usd.unwrap_or(0.0) - a.monthly_usd.unwrap_or(0.0))
             .sum(),
+        components_delta_usd: 0.0,
+    };
+    NextUpgrade { components_delta_usd: upgrade.instances_delta_usd, ..upgrade }
+}
+
+/// What the components that change cost after an upgrade minus before it
+/// (instances and charges; an unpriced total counts its instances).
+fn own_cost(before: &Plan, next: &Plan) -> f64 {
+    before
+        .components
+        .iter()
+        .zip(&next.components)
+        .filter(|(a, b)| a.tier_ref != b.tier_ref || a.managed_count() != b.managed_count())
+        .map(|(a, b)| {
+            let total = |c: &crate::planner::ComponentPlan| {
+                c.total_monthly_usd().or(c.monthly_usd).unwrap_or(0.0)
+            };
+            total(b) - total(a)
+        })
+        .sum()
+}
+
+/// A switch worth making, against the plan that keeps the tiers there.
+fn describe_switch(switch: &crate::planner::Switch, threshold: f64) -> TierSwitch {
+    let change = describe_upgrade(&switch.kept, &switch.switched, switch.at_users);
+    let saving = switch.kept.monthly_usd - switch.switched.monthly_usd;
+    TierSwitch {
+        at_users: switch.at_users,
+        component: change.component,
+        change: change.change,
+        saving_usd: saving,
+        saving_share: saving / switch.kept.monthly_usd,
+        threshold_share: threshold,
     }
 }
 
@@ -520,6 +597,8 @@ fn build(
         unpriced: plan.unpriced.clone(),
         serverless: Vec::new(),
         next_upgrade,
+        tier_switch: None,
+        max_users_binding: None,
         stage_template: None,
         next_stage: None,
         warnings,

@@ -130,3 +130,100 @@ fn a_price_per_monthly_active_user_counts_the_months_actives() {
     assert_eq!(code, 2);
     assert!(stderr.contains("workload.monthly_active_ratio"), "{stderr}");
 }
+
+const COACH: &str = "scenarios/ai-interview-coach.yaml";
+
+#[test]
+fn the_next_upgrade_keeps_the_tier_that_still_holds_instead_of_churning_for_pennies() {
+    // Issue 31, part 6. At 5,000 users the coach's api runs 1 × t3.nano;
+    // the cheapest plan one user later is another family (t4g.small, the
+    // bill 30 cents lower), which the old rule reported as the "next
+    // upgrade at 5,001". The mix holds to 5,333 users (api utilization);
+    // the upgrade keeps t3.nano and adds one: 2 × t3.nano at 5,334.
+    let report =
+        run_json(&["recommend", "--scenario", COACH, "--users", "5000", "--format", "json"], 0);
+    assert_eq!(report["components"][0]["tier"], "t3.nano", "{}", report["components"][0]);
+    let cheapest_next =
+        run_json(&["recommend", "--scenario", COACH, "--users", "5001", "--format", "json"], 0);
+    assert_ne!(cheapest_next["components"][0]["tier"], "t3.nano");
+    let next = &report["next_upgrade"];
+    assert_eq!(next["change"], "api 1 → 2 × t3.nano", "{next}");
+    assert_eq!(report["mix_max_users"], 5333.0);
+    assert_eq!(report["max_users"], 5333.0);
+    assert_eq!(next["at_users"], 5334.0);
+    assert_eq!(report["max_users_binding"], "api: utilization");
+    // One more t3.nano: $0.0052/hour × 730 = $3.796 a month in instances.
+    assert!(close(next["instances_delta_usd"].as_f64().unwrap(), 3.796, 1e-9), "{next}");
+    // Its own cost also carries what a second instance brings (the load
+    // balancer, a second address and volume), less the CPU surplus the one
+    // instance paid: more than the instance, far less than the whole
+    // bill's growth from 5,000 users (tokens grow with the users).
+    let own = next["components_delta_usd"].as_f64().unwrap();
+    let whole = next["delta_usd"].as_f64().unwrap();
+    assert!(own > 3.796 + 16.425 && own < whole / 5.0, "{own} vs {whole}");
+    let (_, text, _) = run(&["recommend", "--scenario", COACH, "--users", "5000"]);
+    assert!(
+        text.contains("This mix serves up to 5,333 users (api: utilization binds beyond)."),
+        "{text}"
+    );
+    assert!(text.contains("Next upgrade: at 5,334 users: api 1 → 2 × t3.nano, +$"), "{text}");
+}
+
+#[test]
+fn a_forecast_keeps_the_mix_while_it_holds_and_never_steps_a_count_down() {
+    // Issue 31, part 6: month by month, the mix of the month before is
+    // kept while it holds; an upgrade comes only when it stops holding,
+    // and keeps the tiers that still hold (no "api 3 → 1 × t4g.micro"
+    // the month after "1 → 3" because the cheapest mix changed).
+    use capplan::planner::Planner;
+    let report = run_json(
+        &[
+            "forecast",
+            "--scenario",
+            COACH,
+            "--users",
+            "2000",
+            "--growth",
+            "30%/month",
+            "--months",
+            "10",
+            "--format",
+            "json",
+        ],
+        0,
+    );
+    let months = report["months"].as_array().unwrap();
+    let upgrades: Vec<&serde_json::Value> =
+        report["events"].as_array().unwrap().iter().filter(|e| e["kind"] == "upgrade").collect();
+    assert!(upgrades.len() >= 3, "{upgrades:?}");
+    for pair in months.windows(2) {
+        for (a, b) in pair[0]["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(pair[1]["components"].as_array().unwrap())
+        {
+            if a["tier"] == b["tier"] {
+                assert!(b["count"].as_u64() >= a["count"].as_u64(), "{a} then {b}");
+            }
+        }
+    }
+    // Each upgrade month: the month before's plan no longer holds there.
+    let catalog = capplan::catalog::load().unwrap();
+    let file = capplan::scenario::load_scenario(Some(std::path::Path::new(COACH))).unwrap();
+    let planner = Planner::new(&file.scenario, &catalog);
+    let mut previous = planner.plan(2000.0).unwrap();
+    for month in months.iter().skip(1) {
+        let users = month["users"].as_f64().unwrap();
+        let upgraded = upgrades.iter().any(|e| e["users"].as_f64() == Some(users));
+        let held = planner.priced_at(&previous, users);
+        assert_eq!(held.is_none(), upgraded, "month {}: held {}", month["month"], held.is_some());
+        match held {
+            Some(same) => previous = same,
+            None => match planner.plan_keeping(users, &previous) {
+                Ok(kept) => previous = kept,
+                Err(_) => break,
+            },
+        }
+    }
+}

@@ -11,19 +11,22 @@ use capplan::scenario::{load_scenario, parse_scenario};
 
 const LAMBDA_OR_RENDER: &str = include_str!("../fixtures/lambda-or-render.yaml");
 
-/// recommend's capacity and next upgrade hold against the planner: at
-/// `max_users` the same managed mix, one beyond another, never cheaper.
+/// recommend's capacity and next upgrade hold against the planner
+/// (issue 31, part 6): the mix holds to `max_users` (or, where a count
+/// follows the load, the plan keeping its tiers is the same mix there);
+/// one beyond, the plan keeping the tiers is another mix, never cheaper.
 fn assert_agrees(planner: &Planner<'_>, users: f64) {
     let report =
         recommend(planner.scenario, planner.catalog, users, RecommendOptions::default()).unwrap();
-    let here = planner.plan(users).unwrap().managed_mix();
+    let plan = planner.plan(users).unwrap();
+    let here = plan.managed_mix();
     let Some(max) = report.max_users else { return };
-    assert_eq!(
-        planner.plan(max).unwrap().managed_mix(),
-        here,
-        "{users}: same mix at max_users {max}"
+    let kept = |u: f64| planner.plan_keeping(u, &plan);
+    assert!(
+        report.mix_max_users == Some(max) || kept(max).unwrap().managed_mix() == here,
+        "{users}: the mix neither holds nor is kept at max_users {max}"
     );
-    match planner.plan(max + 1.0) {
+    match kept(max + 1.0) {
         Ok(next) => {
             assert_ne!(next.managed_mix(), here, "{users}: the mix changes at {}", max + 1.0)
         }
@@ -93,7 +96,7 @@ fn rps_300_with_5000_users_sets_the_per_user_rate_and_the_next_upgrade_costs_mor
         table.contains("Given rate: a peak of 300 requests/s at 5,000 users sets 120 requests per online user per minute for this run (the scenario says 3)."),
         "{table}"
     );
-    assert!(table.contains("+$7.00/month in instances"), "{table}");
+    assert!(table.contains("+$7.00/month for what changes"), "{table}");
 }
 
 #[test]
@@ -242,28 +245,34 @@ fn every_command_names_the_same_stage() {
 }
 
 #[test]
-fn serverless_capacity_and_next_upgrade_agree_with_recommend_beyond_them() {
-    // Issue 12: a Lambda mix "serves up to 170,496 users; next upgrade at
-    // 170,497" while the plan already flipped to Render at 94,725 (and 27
-    // times before). Here Lambda is cheapest at 1,000 users; Render
-    // instances undercut it first in a band a few hundred users wide.
+fn a_serverless_mix_that_always_holds_advises_the_switch_where_it_pays() {
+    // Issue 12 reported a Lambda mix as "serving up to 170,496 users"
+    // where the cheapest plan had flipped to Render long before; issue 31
+    // (part 6) makes the next upgrade the count where the mix stops
+    // holding, and Lambda scales by itself, so there is none. Render is
+    // advised apart: at the first count (within 0.5%) where it saves more
+    // than 10% of the bill against keeping Lambda.
     let catalog = load().unwrap();
     let file = parse_scenario("lambda-or-render.yaml", LAMBDA_OR_RENDER).unwrap();
     let planner = Planner::new(&file.scenario, &catalog);
     let report = recommend(&file.scenario, &catalog, 1000.0, RecommendOptions::default()).unwrap();
-    let max = report.max_users.expect("Render undercuts Lambda somewhere");
     let start = planner.plan(1000.0).unwrap();
     assert!(start.components[0].serverless);
-    // No user count from 1,000 to max_users has another mix (every 20th
-    // user checked), and max_users + 1 has.
-    let mut users = 1000.0;
-    while users <= max {
-        assert_eq!(planner.plan(users).unwrap().managed_mix(), start.managed_mix(), "at {users}");
-        users += 20.0;
-    }
-    assert_agrees(&planner, 1000.0);
-    // The table says the mix still holds, but stops being the cheapest.
-    assert_eq!(report.mix_max_users, None);
+    assert_eq!((report.max_users, report.mix_max_users), (None, None));
+    assert!(report.next_upgrade.is_none());
+    let switch = report.tier_switch.clone().expect("Render pays somewhere");
+    assert_eq!(switch.threshold_share, 0.10);
+    let saving = |users: f64| {
+        let kept = planner.plan_keeping(users, &start).unwrap();
+        let cheapest = planner.plan(users).unwrap();
+        assert!(kept.components[0].serverless, "Lambda kept at {users}");
+        (kept.monthly_usd - cheapest.monthly_usd) / kept.monthly_usd
+    };
+    let at = switch.at_users;
+    assert!(saving(at) > 0.10, "{}", saving(at));
+    assert!(close(saving(at), switch.saving_share, 1e-12));
+    assert!(saving((at * 0.99).floor()) <= 0.10, "{}", saving((at * 0.99).floor()));
+    assert!(switch.change.contains("starter"), "{}", switch.change);
     let (code, table, _) = run(&[
         "recommend",
         "--scenario",
@@ -272,12 +281,25 @@ fn serverless_capacity_and_next_upgrade_agree_with_recommend_beyond_them() {
         "1000",
     ]);
     assert_eq!(code, 0);
-    let users = format!("{}", max as u64);
+    assert!(table.contains("This mix serves up to more than 10^12 users."), "{table}");
+    assert!(table.contains("Next upgrade: none up to 10^12 users."), "{table}");
+    let users = format!("{}", at as u64);
     let grouped = format!("{},{}", &users[..users.len() - 3], &users[users.len() - 3..]);
     assert!(
-        table.contains(&format!("This mix stays the cheapest up to {grouped} users (it holds the load up to more than 10^12")),
+        table.contains(&format!("Tier switch worth making: at {grouped} users, api ")),
         "{table}"
     );
+    // A higher threshold moves the advice further out; none at 99%.
+    let (_, strict, _) = run(&[
+        "recommend",
+        "--scenario",
+        "tests/fixtures/lambda-or-render.yaml",
+        "--users",
+        "1000",
+        "--switch-saving",
+        "99%",
+    ]);
+    assert!(!strict.contains("Tier switch"), "{strict}");
     for users in [20_000.0, 60_000.0, 75_000.0, 120_000.0] {
         assert_agrees(&planner, users);
     }

@@ -140,56 +140,53 @@ fn shipped_scenarios() -> Vec<(String, capplan::scenario::ScenarioFile)> {
 }
 
 #[test]
-fn no_other_mix_undercuts_the_margin_at_any_larger_count() {
-    // The next-upgrade search leaps over counts where the plan's margin
-    // proves the mix stays the cheapest; the margin must be a true lower
-    // bound on every other mix's search cost further on, wherever the mix
-    // still holds (once it fails, more of the same tiers is the next mix).
+fn the_next_upgrade_is_where_the_kept_mix_first_differs_and_keeps_the_tiers_that_hold() {
+    // Issue 31, part 6: the upgrade is due where the mix stops holding and
+    // keeps every tier that still holds there; before it, the mix holds or
+    // the plan that keeps the tiers is the same managed mix (sampled on a
+    // fine grid).
     let catalog = load().unwrap();
-    let mut compared = 0;
-    for (name, file) in shipped_scenarios() {
-        let planner = Planner::new(&file.scenario, &catalog);
-        for users in [300.0, 5_000.0, 60_000.0] {
-            let Ok(plan) = planner.plan(users) else { continue };
-            for i in 1..=24 {
-                let later = (users * 1.15f64.powi(i)).round();
-                let Ok(other) = planner.plan(later) else { break };
-                if !planner.mix_holds(&plan.mix(), later) {
-                    break;
-                }
-                if other.managed_mix() != plan.managed_mix() {
-                    compared += 1;
-                    assert!(
-                        other.margin.chosen_usd >= plan.margin.others_at_least_usd - 1e-9,
-                        "{name}: at {later} another mix costs {} below the bound {} from {users}",
-                        other.margin.chosen_usd,
-                        plan.margin.others_at_least_usd
-                    );
-                }
-            }
-        }
-    }
-    assert!(compared > 30, "only {compared} other mixes compared");
-}
-
-#[test]
-fn the_next_upgrade_is_the_first_count_whose_mix_differs() {
-    let catalog = load().unwrap();
+    let mut checked = 0;
     for (name, file) in shipped_scenarios() {
         let planner = Planner::new(&file.scenario, &catalog);
         for users in [300.0, 5_000.0] {
             let Ok(plan) = planner.plan(users) else { continue };
             let holds = planner.capacity(&plan.mix(), users);
-            let Some(change) = planner.next_change(&plan, holds) else { continue };
+            let Some(change) = planner.next_upgrade(&plan, holds) else { continue };
             let at = change.at_users;
-            let differs =
-                |u: f64| planner.plan(u).map_or(true, |p| p.managed_mix() != plan.managed_mix());
+            let kept = |u: f64| planner.plan_keeping(u, &plan);
+            let differs = |u: f64| kept(u).map_or(true, |p| p.managed_mix() != plan.managed_mix());
             assert!(differs(at), "{name} from {users}: the mix is kept at the change {at}");
-            // Every count before it keeps the mix: sampled on a fine grid.
-            for i in 0..=60 {
-                let u = (users + (at - 1.0 - users) * i as f64 / 60.0).floor();
-                assert!(!differs(u), "{name} from {users}: the mix changes at {u}, before {at}");
+            assert_eq!(change.before.managed_mix(), plan.managed_mix(), "{name} from {users}");
+            assert_eq!(change.before.demand.users, at - 1.0, "{name} from {users}");
+            for i in 0..=40 {
+                let u = (users + (at - 1.0 - users) * i as f64 / 40.0).floor();
+                assert!(
+                    planner.mix_holds(&plan.mix(), u) || !differs(u),
+                    "{name} from {users}: the mix fails and changes at {u}, before {at}"
+                );
             }
+            // Every component whose tier still holds at the change keeps it.
+            if let Ok(next) = &change.next {
+                for (before, after) in plan.components.iter().zip(&next.components) {
+                    if before.tier_ref != after.tier_ref {
+                        // The old tier, kept beside the new mix's others.
+                        let i = plan.components.iter().position(|c| c.name == before.name).unwrap();
+                        let mut keeping = next.clone();
+                        keeping.components[i].tier_ref = before.tier_ref.clone();
+                        assert!(
+                            planner
+                                .plan_keeping(at, &keeping)
+                                .map_or(true, |p| p.components[i].tier_ref != before.tier_ref),
+                            "{name} from {users}: {} left {} at {at} although it still holds",
+                            before.name,
+                            before.tier_ref
+                        );
+                    }
+                }
+            }
+            checked += 1;
         }
     }
+    assert!(checked > 15, "only {checked} upgrades checked");
 }

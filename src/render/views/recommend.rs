@@ -370,12 +370,10 @@ fn serverless_notes(r: &RecommendReport) -> Vec<String> {
 fn capacity_notes(r: &RecommendReport) -> Vec<String> {
     let mut notes = Vec::new();
     let beyond = |v: Option<f64>| v.map_or("more than 10^12".into(), thousands);
-    notes.push(match (r.max_users, r.mix_max_users) {
-        (Some(max), holds) if holds.is_none_or(|h| h > max) => format!(
-            "This mix stays the cheapest up to {} users (it holds the load up to {}; another mix is cheaper beyond).",
-            thousands(max),
-            beyond(holds)
-        ),
+    notes.push(match (r.max_users, &r.max_users_binding) {
+        (Some(max), Some(binding)) => {
+            format!("This mix serves up to {} users ({binding} binds beyond).", thousands(max))
+        }
         (max, _) => format!("This mix serves up to {} users.", beyond(max)),
     });
     if let Some(t) = &r.stage_template {
@@ -396,13 +394,24 @@ fn capacity_notes(r: &RecommendReport) -> Vec<String> {
     }
     match &r.next_upgrade {
         Some(u) => notes.push(format!(
-            "Next upgrade: at {} users: {}, {}/month in total ({}/month in instances).",
+            "Next upgrade: at {} users: {}, {}/month for what changes (the whole bill {}/month from {} users).",
             thousands(u.at_users),
             u.change,
+            signed_money(u.components_delta_usd),
             signed_money(u.delta_usd),
-            signed_money(u.instances_delta_usd)
+            thousands(r.users)
         )),
-        None => notes.push("Next upgrade: none found.".into()),
+        None => notes.push("Next upgrade: none up to 10^12 users.".into()),
+    }
+    if let Some(s) = &r.tier_switch {
+        notes.push(format!(
+            "Tier switch worth making: at {} users, {} saves {}/month ({:.0}% of the bill; advised above {}%).",
+            thousands(s.at_users),
+            s.change,
+            money(s.saving_usd),
+            s.saving_share * 100.0,
+            trim_float(s.threshold_share * 100.0, 1)
+        ));
     }
     notes
 }

@@ -5,11 +5,13 @@
 use crate::catalog::Catalog;
 use crate::planner::stages::stage_at;
 use crate::planner::{Plan, Planner};
-use crate::report::recommend::describe_upgrade;
 use crate::scenario::Scenario;
 use serde::Serialize;
 
 pub mod bands;
+mod months;
+
+pub use months::{ForecastEvent, ForecastMonth, ForecastReport, forecast};
 
 /// One component at one point.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
@@ -127,20 +129,29 @@ pub fn sweep(scenario: &Scenario, catalog: &Catalog, users: &[f64]) -> SweepRepo
 fn row(planner: &Planner<'_>, users: f64) -> SweepRow {
     match planner.plan(users) {
         Ok(plan) => row_from_plan(planner, &plan),
-        Err(e) => SweepRow {
-            users,
-            peak_rpm: crate::demand::demand(planner.scenario, users).peak_rpm,
-            stage: stage_at(planner, users).map(|(_, name)| name),
-            feasible: false,
-            error: Some(e.to_string()),
-            components: Vec::new(),
-            usage_usd: 0.0,
-            usage: Vec::new(),
-            environments_usd: 0.0,
-            monthly_usd: None,
-            usd_per_user: None,
-            band: None,
-        },
+        Err(e) => infeasible_row(planner, users, &e),
+    }
+}
+
+/// A point no mix serves, with the reason.
+pub(crate) fn infeasible_row(
+    planner: &Planner<'_>,
+    users: f64,
+    e: &crate::planner::Infeasible,
+) -> SweepRow {
+    SweepRow {
+        users,
+        peak_rpm: crate::demand::demand(planner.scenario, users).peak_rpm,
+        stage: stage_at(planner, users).map(|(_, name)| name),
+        feasible: false,
+        error: Some(e.to_string()),
+        components: Vec::new(),
+        usage_usd: 0.0,
+        usage: Vec::new(),
+        environments_usd: 0.0,
+        monthly_usd: None,
+        usd_per_user: None,
+        band: None,
     }
 }
 
@@ -179,7 +190,7 @@ pub(crate) fn row_from_plan(planner: &Planner<'_>, plan: &Plan) -> SweepRow {
 }
 
 /// The oldest `as_of` of the tiers the rows use.
-fn oldest_date(catalog: &Catalog, rows: &[SweepRow]) -> Option<String> {
+pub(crate) fn oldest_date(catalog: &Catalog, rows: &[SweepRow]) -> Option<String> {
     catalog.oldest_tier_as_of(
         rows.iter().flat_map(|row| &row.components).map(|cell| cell.tier.as_str()),
     )
@@ -279,148 +290,6 @@ impl Growth {
             Growth::Compound { rate } => (start * (1.0 + rate).powi(month as i32)).round(),
             Growth::Linear { per_month } => (start + per_month * month as f64).round().max(1.0),
         }
-    }
-}
-
-/// Something that changes between two months.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
-pub struct ForecastEvent {
-    /// The month (0 is the start) at which the change is first seen.
-    pub month: u32,
-    /// Registered users that month, users.
-    pub users: f64,
-    /// `upgrade` (tier or count change), `stage` (ladder change) or `infeasible`.
-    pub kind: &'static str,
-    /// The event in one line, with its month and, for an upgrade, its cost.
-    pub description: String,
-    /// What changes, without the month and cost (`api 1 → 2 × starter`,
-    /// `Free → Starter`): the same event in another sampled world.
-    pub change: String,
-    /// For an upgrade, the whole bill's change from the month before, USD per month; null for stage
-    /// and infeasible events.
-    pub delta_usd: Option<f64>,
-}
-
-/// The plan in one month of the forecast.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
-pub struct ForecastMonth {
-    /// Months since the start (0 is the start).
-    pub month: u32,
-    /// The plan at that month's users, its fields flattened.
-    #[serde(flatten)]
-    pub row: SweepRow,
-}
-
-/// The report behind `capplan forecast` (its JSON contract).
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
-pub struct ForecastReport {
-    /// The scenario's name.
-    pub scenario: String,
-    /// The oldest `as_of` date (YYYY-MM-DD) of the tiers the months use; null when none is dated.
-    pub catalog_as_of: Option<String>,
-    /// A given peak rate at month 0 and the per-user request rate it set.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub given_rate: Option<crate::demand::RateNote>,
-    /// How users grow each month (the median when the growth is a range).
-    pub growth: Growth,
-    /// The plan at each month, from month 0 to the last.
-    pub months: Vec<ForecastMonth>,
-    /// Upgrades, stage changes and loads no mix serves, in month order.
-    pub events: Vec<ForecastEvent>,
-    /// With intervals or an uncertain growth: the month of each event over
-    /// the sampled worlds.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uncertainty: Option<bands::ForecastUncertainty>,
-}
-
-/// Month 0 to `months`: users, plan and the events between months.
-pub fn forecast(
-    scenario: &Scenario,
-    catalog: &Catalog,
-    start: f64,
-    growth: Growth,
-    months: u32,
-) -> ForecastReport {
-    let users: Vec<f64> = (0..=months).map(|m| growth.users_at(start, m)).collect();
-    let swept = sweep(scenario, catalog, &users);
-    let planner = Planner::new(scenario, catalog);
-    let mut events = Vec::new();
-    let mut previous: Option<(Plan, SweepRow)> = None;
-    let mut was_feasible = true;
-    for (month, row) in swept.rows.iter().enumerate() {
-        let month = month as u32;
-        let plan = planner.plan(row.users).ok();
-        match (&previous, &plan) {
-            (Some((before, before_row)), Some(after)) => {
-                if before.managed_mix() != after.managed_mix() {
-                    let upgrade = describe_upgrade(before, after, row.users);
-                    // The step's own cost (the instances that change), apart
-                    // from the whole bill's growth since the month before.
-                    events.push(ForecastEvent {
-                        month,
-                        users: row.users,
-                        kind: "upgrade",
-                        description: format!(
-                            "month {month}: {}, {}/month in instances (the whole bill {}/month since month {})",
-                            upgrade.change,
-                            crate::input::units::signed_money(upgrade.instances_delta_usd),
-                            crate::input::units::signed_money(upgrade.delta_usd),
-                            month.saturating_sub(1)
-                        ),
-                        change: upgrade.change.clone(),
-                        delta_usd: Some(upgrade.delta_usd),
-                    });
-                }
-                if before_row.stage != row.stage {
-                    events.push(ForecastEvent {
-                        month,
-                        users: row.users,
-                        kind: "stage",
-                        description: format!(
-                            "month {month}: {} → {}",
-                            before_row.stage.as_deref().unwrap_or("—"),
-                            row.stage.as_deref().unwrap_or("—")
-                        ),
-                        change: format!(
-                            "{} → {}",
-                            before_row.stage.as_deref().unwrap_or("—"),
-                            row.stage.as_deref().unwrap_or("—")
-                        ),
-                        delta_usd: None,
-                    });
-                }
-            }
-            (_, None) if was_feasible => {
-                events.push(ForecastEvent {
-                    month,
-                    users: row.users,
-                    kind: "infeasible",
-                    description: format!(
-                        "month {month}: {}",
-                        row.error.as_deref().unwrap_or("no mix serves the load")
-                    ),
-                    change: "no mix serves the load".into(),
-                    delta_usd: None,
-                });
-            }
-            _ => {}
-        }
-        was_feasible = plan.is_some();
-        previous = plan.map(|p| (p, row.clone()));
-    }
-    ForecastReport {
-        scenario: swept.scenario,
-        catalog_as_of: swept.catalog_as_of,
-        given_rate: None,
-        growth,
-        months: swept
-            .rows
-            .into_iter()
-            .enumerate()
-            .map(|(m, row)| ForecastMonth { month: m as u32, row })
-            .collect(),
-        events,
-        uncertainty: None,
     }
 }
 
