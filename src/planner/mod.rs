@@ -27,6 +27,7 @@ mod margin;
 mod media;
 mod options;
 mod plan;
+pub mod request_classes;
 mod search;
 mod serverless;
 pub mod stages;
@@ -45,6 +46,7 @@ use plan::infeasible;
 pub use plan::{
     BaselineUse, Binding, ComponentPlan, Infeasible, LimitCheck, Plan, Sized, percentile_name,
 };
+pub use request_classes::RequestClassRow;
 pub use usage::{UsageLine, usage_lines};
 
 use crate::catalog::{Catalog, LimitBasis, PurchaseOption, Role, TierRef};

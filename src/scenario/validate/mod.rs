@@ -9,6 +9,7 @@ use crate::input::problem::{Problem, Severity};
 mod assertions;
 mod component;
 mod model_items;
+mod requests;
 mod stages;
 mod timing;
 mod usage;
@@ -95,6 +96,7 @@ impl Validator<'_> {
         }
         self.workload(s);
         self.components(s, catalog);
+        self.request_classes(s);
         self.usage(s, catalog);
         self.assertions(s);
         self.stages(s, catalog);
