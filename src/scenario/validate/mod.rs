@@ -53,6 +53,25 @@ impl Validator<'_> {
         self.push(Severity::Warning, path, message);
     }
 
+    /// Gives the problems from `from` on the column of their field's key
+    /// (`cpu_ms:`) or item name on their line, where it can be found.
+    pub(super) fn locate_columns(&mut self, from: usize) {
+        let text = &self.file.text;
+        for problem in self.problems.iter_mut().skip(from) {
+            if problem.file != self.file.name || problem.column.is_some() {
+                continue;
+            }
+            let last = problem.field.rsplit('.').next().unwrap_or_default();
+            let Some(line) = problem.line.and_then(|l| text.lines().nth(l.saturating_sub(1)))
+            else {
+                continue;
+            };
+            if let Some(at) = line.find(&format!("{last}:")).or_else(|| line.find(last)) {
+                problem.column = Some(line[..at].chars().count() + 1);
+            }
+        }
+    }
+
     fn push(&mut self, severity: Severity, path: &[Step], message: String) {
         let field = field_path(path);
         // A field a patch set is located in the patch (the last one that set it).

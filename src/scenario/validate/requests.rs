@@ -13,6 +13,7 @@ const CLASS_FIELDS: [&str; 3] = ["cpu_ms", "io_ms", "cv"];
 
 impl Validator<'_> {
     pub(super) fn request_classes(&mut self, s: &Scenario) {
+        let from = self.problems.len();
         let mut names = HashSet::new();
         for c in &s.components {
             if c.requests.is_empty() {
@@ -50,10 +51,11 @@ impl Validator<'_> {
             if shares > 1.0 + 1e-9 {
                 self.error(
                     &cp("requests"),
-                    format!("expected the classes' shares of the workload's requests to sum to at most 1, found {}", super::show(shares)),
+                    format!("expected the classes' shares of the workload's requests to sum to at most 1, found {}", crate::input::units::trim_float(shares, 6)),
                 );
             }
         }
+        self.locate_columns(from);
     }
 
     /// One class's fields; returns its share (0 with a rate of its own).
