@@ -124,6 +124,9 @@ fn planning(c: &mut Criterion) {
         // Lambda until Render instances undercut it in a narrow band: the
         // next-change search plans at every instance breakpoint.
         ("lambda_or_render", 1000.0, "tests/fixtures/lambda-or-render.yaml"),
+        // Three request classes (CRUD, search, an 8 s streamed reply) on a
+        // 168-hour profile (issue 31 part 3: the whole process under 5 ms).
+        ("three_classes_week", 5000.0, "tests/fixtures/request-classes-week.yaml"),
     ] {
         let file = capplan::scenario::load_scenario(Some(std::path::Path::new(path))).unwrap();
         let planner = capplan::planner::Planner::new(&file.scenario, &catalog);

@@ -4,12 +4,14 @@
 //! use the average over the profile's period (a day or a week, `shape`).
 //! A scheduled job class runs at the rate that finishes a run in its window.
 
+pub mod classes;
 pub mod shape;
 
+pub use classes::ClassRate;
 pub use shape::LoadShape;
 
 use crate::catalog::{HOURS_PER_MONTH, QuotaMetric};
-use crate::scenario::{ComponentRole, Scenario};
+use crate::scenario::{Component, ComponentRole, Scenario};
 use serde::Serialize;
 
 /// Rates and sizes for one user count. Rates per second, sizes in GB/MB.
@@ -50,6 +52,10 @@ pub struct Demand {
     #[serde(skip)]
     #[schemars(skip)]
     pub scheduled: Vec<ScheduledRun>,
+    /// Web components' request classes (`requests:`), scenario order.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub request_classes: Vec<ClassRate>,
 }
 
 /// One scheduled job class's run at this demand.
@@ -92,7 +98,39 @@ impl Demand {
         for (_, rate) in &mut scaled.peak_jobs_per_s {
             *rate *= factor;
         }
+        for class in &mut scaled.request_classes {
+            class.peak_rps *= factor;
+        }
         scaled
+    }
+
+    /// The request classes a web component serves (none in the single-class form).
+    pub fn classes_of<'a>(&'a self, component: &'a str) -> impl Iterator<Item = &'a ClassRate> {
+        self.request_classes.iter().filter(move |c| c.component == component)
+    }
+
+    /// A web component's peak requests per second: its classes' together,
+    /// or the workload's in the single-class form.
+    pub fn component_peak_rps(&self, component: &Component) -> f64 {
+        if component.requests.is_empty() {
+            self.peak_rps
+        } else {
+            self.classes_of(&component.name).map(|c| c.peak_rps).sum()
+        }
+    }
+
+    /// A web component's requests per month, as `component_peak_rps` counts them.
+    pub fn component_requests_per_month(&self, component: &Component) -> f64 {
+        if component.requests.is_empty() {
+            self.requests_per_month
+        } else {
+            self.classes_of(&component.name).map(|c| c.per_month).sum()
+        }
+    }
+
+    /// One request class's requests per month (0 for an unknown name).
+    pub fn class_requests_per_month(&self, class: &str) -> f64 {
+        self.request_classes.iter().find(|c| c.class == class).map_or(0.0, |c| c.per_month)
     }
 
     pub fn peak_jobs(&self, class: &str) -> f64 {
@@ -245,12 +283,26 @@ pub fn demand(scenario: &Scenario, users: f64) -> Demand {
             }
         }
     }
+    let requests_per_month = average_rps * 3600.0 * HOURS_PER_MONTH;
+    let request_classes = classes::class_rates(
+        scenario,
+        &classes::Base { daily_active, online, peak_rps, requests_per_month, shape: &shape },
+    );
     let (mut db_ops, mut cache_ops) = (0.0, 0.0);
     for c in &scenario.components {
         match c.role {
             ComponentRole::Web => {
-                db_ops += peak_rps * c.db_ops_per_request.unwrap_or(0.0);
-                cache_ops += peak_rps * c.cache_ops_per_request.unwrap_or(0.0);
+                let rate = if c.requests.is_empty() {
+                    peak_rps
+                } else {
+                    request_classes
+                        .iter()
+                        .filter(|r| r.component == c.name)
+                        .map(|r| r.peak_rps)
+                        .sum()
+                };
+                db_ops += rate * c.db_ops_per_request.unwrap_or(0.0);
+                cache_ops += rate * c.cache_ops_per_request.unwrap_or(0.0);
             }
             ComponentRole::Worker => {
                 let jobs: f64 = c
@@ -284,7 +336,7 @@ pub fn demand(scenario: &Scenario, users: f64) -> Demand {
         average_rps,
         peak_jobs_per_s: peak_jobs,
         jobs_per_month: monthly_jobs,
-        requests_per_month: average_rps * 3600.0 * HOURS_PER_MONTH,
+        requests_per_month,
         db_ops_per_s: db_ops,
         cache_ops_per_s: cache_ops,
         storage_gb,
@@ -292,10 +344,12 @@ pub fn demand(scenario: &Scenario, users: f64) -> Demand {
         cache_mb: online * w.cache_kb_per_online_user / 1024.0 + w.cache_hot_data_mb,
         egress_gb_per_month: daily_active * w.egress_mb_per_active_user_per_day / 1024.0
             * DAYS_PER_MONTH
-            * volume,
+            * volume
+            + request_classes.iter().map(|r| r.egress_gb_per_month).sum::<f64>(),
         peak_to_average: ratio,
         compute_providers,
         egress_served_by: scenario.usage.iter().filter_map(|u| u.served_by.clone()).collect(),
         scheduled,
+        request_classes,
     }
 }

@@ -94,6 +94,7 @@ pub(super) fn serverless_sized(
         explain,
         baseline: None,
         limits: Vec::new(),
+        classes: cost.classes.clone(),
     }
 }
 

@@ -153,6 +153,7 @@ pub(crate) fn check_datastore(
             explain,
             baseline: None,
             limits: weighed.limits,
+            classes: Vec::new(),
         },
         warnings: weighed.warnings,
         charges,

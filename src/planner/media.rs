@@ -79,6 +79,7 @@ pub(crate) fn check_media(
             explain,
             baseline: None,
             limits: Vec::new(),
+            classes: Vec::new(),
         },
         warnings,
     ))

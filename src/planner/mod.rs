@@ -26,6 +26,7 @@ mod joint;
 mod media;
 mod options;
 mod plan;
+pub mod request_classes;
 mod search;
 mod serverless;
 pub mod stages;
@@ -43,6 +44,7 @@ use plan::infeasible;
 pub use plan::{
     BaselineUse, Binding, ComponentPlan, Infeasible, LimitCheck, Plan, Sized, percentile_name,
 };
+pub use request_classes::RequestClassRow;
 pub use usage::{UsageLine, usage_lines};
 
 use crate::catalog::{Catalog, LimitBasis, PurchaseOption, Role, TierRef};

@@ -91,6 +91,16 @@ pub struct Sized {
     pub baseline: Option<BaselineUse>,
     /// Every limit the size was checked against, with where it comes from.
     pub limits: Vec<LimitCheck>,
+    /// Web components with request classes: each class against its target.
+    pub classes: Vec<super::RequestClassRow>,
+}
+
+impl Sized {
+    /// The binding as reports name it, with the request class whose target
+    /// set the size: `p95 (chat)`.
+    pub fn binding_label(&self) -> String {
+        super::request_classes::binding_label(self.binding, self.latency_percentile, &self.classes)
+    }
 }
 
 /// A burstable or shared CPU group against its baselines over the day.

@@ -28,6 +28,8 @@ pub(crate) struct ServerlessCost {
     /// Billed duration of one request, seconds.
     pub duration_s: f64,
     pub binding: Binding,
+    /// Request classes: each one's latency, its target and its share of the bill.
+    pub classes: Vec<super::request_classes::RequestClassRow>,
 }
 
 /// Prices and checks a serverless tier for a web component.
@@ -44,8 +46,20 @@ pub(crate) fn serverless_cost(
     let max_memory =
         memory_mb * component.slo.max_memory_utilization.unwrap_or(DEFAULT_MAX_MEMORY_UTILIZATION);
     // One execution serves one request: a process plus one request's memory.
-    let needed = component.memory_mb_per_worker.unwrap_or(0.0)
-        + component.memory_mb_per_request.unwrap_or(0.0);
+    let percentile = component.slo.percentile.unwrap_or(DEFAULT_PERCENTILE);
+    let classes = if component.requests.is_empty() {
+        None
+    } else {
+        Some(
+            super::request_classes::serverless_classes(component, demand, percentile)
+                .map_err(|reason| reject(Binding::P95, reason))?,
+        )
+    };
+    let per_request = match &classes {
+        Some(c) => c.memory_mb,
+        None => component.memory_mb_per_request.unwrap_or(0.0),
+    };
+    let needed = component.memory_mb_per_worker.unwrap_or(0.0) + per_request;
     if !crate::input::units::fits(needed, max_memory) {
         return Err(reject(
             Binding::Memory,
@@ -56,9 +70,18 @@ pub(crate) fn serverless_cost(
             ),
         ));
     }
+    if let Some(classes) = classes {
+        return Ok(class_mixture_cost(
+            classes,
+            tier,
+            catalog,
+            memory_mb,
+            needed / max_memory,
+            percentile,
+        ));
+    }
     let cpu_s = component.cpu_ms.unwrap_or(0.0) / 1000.0;
     let io_s = component.io_ms.unwrap_or(0.0) / 1000.0;
-    let percentile = component.slo.percentile.unwrap_or(DEFAULT_PERCENTILE);
     let service = ServiceTime::new(cpu_s, component.cv.unwrap_or(1.0));
     let latency_s = service.percentile(percentile / 100.0) + io_s;
     let target = component.slo.response_ms.unwrap_or(DEFAULT_RESPONSE_MS) / 1000.0;
@@ -74,14 +97,12 @@ pub(crate) fn serverless_cost(
         ));
     }
     let duration_s = cpu_s + io_s;
-    let monthly_usd = tier.offering.serverless.as_ref().and_then(|pricing| {
-        let provider = &tier.provider.provider;
-        let (_, requests) = catalog.usage(&format!("{provider}/{}", pricing.requests))?;
-        let (_, duration) = catalog.usage(&format!("{provider}/{}", pricing.duration))?;
-        let monthly_requests = demand.requests_per_month;
-        let gb_seconds = monthly_requests * duration_s * memory_mb / 1024.0;
-        Some(requests.cost(monthly_requests / 1e6)? + duration.cost(gb_seconds)?)
-    });
+    let monthly_usd = monthly_cost(
+        tier,
+        catalog,
+        demand.requests_per_month,
+        demand.requests_per_month * duration_s * memory_mb / 1024.0,
+    );
     Ok(ServerlessCost {
         concurrency: ((demand.peak_rps * duration_s).ceil() as u32).max(1),
         latency_s,
@@ -95,5 +116,59 @@ pub(crate) fn serverless_cost(
         } else {
             Binding::P95
         },
+        classes: Vec::new(),
     })
+}
+
+/// Requests and GB-seconds at the tier's serverless prices; `None` when unpriced.
+fn monthly_cost(
+    tier: TierRef<'_>,
+    catalog: &Catalog,
+    requests: f64,
+    gb_seconds: f64,
+) -> Option<f64> {
+    let pricing = tier.offering.serverless.as_ref()?;
+    let provider = &tier.provider.provider;
+    let (_, request_price) = catalog.usage(&format!("{provider}/{}", pricing.requests))?;
+    let (_, duration) = catalog.usage(&format!("{provider}/{}", pricing.duration))?;
+    Some(request_price.cost(requests / 1e6)? + duration.cost(gb_seconds)?)
+}
+
+/// A class mixture on a serverless setting: every class's requests, each
+/// billed for its own duration at the setting's memory (what the function
+/// is configured with, whatever a request holds of it).
+fn class_mixture_cost(
+    mut classes: super::request_classes::ServerlessClasses,
+    tier: TierRef<'_>,
+    catalog: &Catalog,
+    memory_mb: f64,
+    memory_ratio: f64,
+    percentile: f64,
+) -> ServerlessCost {
+    let gb_seconds = classes.duration_s_per_month * memory_mb / 1024.0;
+    let binding = if memory_ratio > 0.0 && memory_ratio > classes.latency_ratio {
+        Binding::Memory
+    } else {
+        Binding::P95
+    };
+    if binding == Binding::P95 {
+        let ratio =
+            |r: &super::request_classes::RequestClassRow| r.latency_ms.unwrap_or(0.0) / r.target_ms;
+        let worst = classes.rows.iter().map(ratio).fold(0.0, f64::max);
+        if let Some(row) = classes.rows.iter_mut().find(|r| ratio(r) >= worst) {
+            row.binds = true;
+        }
+    }
+    ServerlessCost {
+        concurrency: (classes.concurrency.ceil() as u32).max(1),
+        latency_s: classes.latency_s,
+        p95_s: classes.p95_s,
+        percentile,
+        monthly_usd: monthly_cost(tier, catalog, classes.requests_per_month, gb_seconds),
+        memory_mb,
+        duration_s: classes.duration_s_per_month
+            / classes.requests_per_month.max(f64::MIN_POSITIVE),
+        binding,
+        classes: classes.rows,
+    }
 }

@@ -175,15 +175,9 @@ pub(crate) fn usage_compute_cost(
             priced(id, format!("{warm} warm instance(s), idle memory"), m.idle_s * memory_gb);
         }
     }
+    let requests = peak.component_requests_per_month(component);
     if let (Some(id), ComponentRole::Web) = (&rule.requests, component.role) {
-        lines.push(charge_line(
-            catalog,
-            &tier,
-            id,
-            "requests".into(),
-            peak.requests_per_month,
-            name,
-        ));
+        lines.push(charge_line(catalog, &tier, id, "requests".into(), requests, name));
     }
     if let (Some(id), ComponentRole::Web) = (&rule.edge_requests, component.role) {
         lines.push(charge_line(
@@ -191,7 +185,7 @@ pub(crate) fn usage_compute_cost(
             &tier,
             id,
             "edge requests (one per function call)".into(),
-            peak.requests_per_month,
+            requests,
             name,
         ));
     }

@@ -2,7 +2,7 @@
 //! response-time mixture it gives (`shared.rs` builds the inner network).
 
 use super::model::{Queue, solve_decreasing};
-use super::ps::PsQueue;
+use super::ps::{PsQueue, PsService};
 use super::service::ServiceTime;
 
 /// In-slot times whose means are within this ratio are one mixture part.
@@ -96,6 +96,46 @@ impl SharedQueue {
             }
             SharedQueue::Ps(q) => q.wait_percentile(p),
         }
+    }
+
+    /// P(R > t) of one class of the mixture this queue serves, whose own
+    /// time in a slot is `service`. FCFS (the M/G/c and flow-equivalent
+    /// queues): the wait is common to every class, so R = S_class + W with
+    /// W the mixture's wait (0 with probability 1 − C, else exponential).
+    /// PS: the class's sizes through the slowdown the mixture sets (`ps`,
+    /// the class's unit-mean nodes).
+    pub fn class_response_tail(
+        &self,
+        service: &ServiceTime,
+        ps: Option<&PsService>,
+        t: f64,
+    ) -> f64 {
+        if t <= 0.0 {
+            return 1.0;
+        }
+        let after_wait = |c: f64, decay: f64| {
+            (1.0 - c) * service.survival(t) + c * service.survival_plus_exponential(decay, t)
+        };
+        match self {
+            SharedQueue::Erlang(q) => after_wait(q.wait_probability, q.wait_decay()),
+            SharedQueue::Flow(f) => after_wait(f.wait_probability, f.wait_decay),
+            SharedQueue::Ps(q) => match ps {
+                Some(ps) => q.class_response_tail(ps, service.mean(), t),
+                None => q.response_tail(t),
+            },
+        }
+    }
+
+    /// The p-quantile of `class_response_tail`, seconds.
+    pub fn class_response_percentile(
+        &self,
+        service: &ServiceTime,
+        ps: Option<&PsService>,
+        p: f64,
+    ) -> f64 {
+        let target = 1.0 - p;
+        let hint = service.mean() + self.mean_wait();
+        solve_decreasing(|t| self.class_response_tail(service, ps, t) - target, hint)
     }
 
     pub fn response_percentile(&self, p: f64) -> f64 {

@@ -14,6 +14,7 @@ mod slo;
 
 pub use erlang::{erlang_b, erlang_c};
 pub use flow::{FlowQueue, SharedQueue};
+pub(crate) use model::solve_decreasing;
 pub use model::{Evaluation, MAX_SERVERS, ParamError, Queue, Station, Unstable};
 pub use ps::{PsQueue, PsService};
 pub use quota::{DEFAULT_PERIOD_S, Throttling, throttling};

@@ -149,6 +149,11 @@ impl Queue {
         self.station.offered_load() / self.servers as f64
     }
 
+    /// Decay rate of the conditional wait, 1/s.
+    pub fn wait_decay(&self) -> f64 {
+        self.wait_decay
+    }
+
     /// Mean time in queue Wq, seconds.
     pub fn mean_wait(&self) -> f64 {
         self.wait_probability / self.wait_decay

@@ -208,6 +208,26 @@ impl PsQueue {
         (beyond + within).min(1.0)
     }
 
+    /// P(T > t) of one class of the mixture this queue serves: a request
+    /// of size x is delayed as any other of that size (D(x) grows with x
+    /// through the slowdown the whole mixture sets), its sizes drawn from
+    /// the class's own distribution (`class`, unit mean) scaled to `mean_s`.
+    pub fn class_response_tail(&self, class: &PsService, mean_s: f64, t: f64) -> f64 {
+        if t <= 0.0 {
+            return 1.0;
+        }
+        let beyond = class.unit.survival(t / mean_s);
+        let within: f64 = class
+            .nodes
+            .iter()
+            .map(|&(x, w)| {
+                let x = x * mean_s;
+                if x <= t { w * self.delay_tail(x, t - x) } else { 0.0 }
+            })
+            .sum();
+        (beyond + within.min(1.0)).min(1.0)
+    }
+
     /// P(D > t): the delay beyond a request's own service.
     pub fn wait_tail(&self, t: f64) -> f64 {
         if t < 0.0 {

@@ -204,6 +204,10 @@ pub struct ComponentRow {
     /// The sizing arithmetic, one step a line; only with `--explain` (or in `capplan report`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub explain: Vec<String>,
+    /// Web components with request classes (`requests:`): each class's rate,
+    /// latency and target; absent in the single-class form.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub classes: Vec<crate::planner::RequestClassRow>,
 }
 
 /// An autoscaled component's counts through the day and its cost against
@@ -546,7 +550,7 @@ fn build(
                 p95_ms: c.sized.p95_ms,
                 latency_ms: c.sized.latency_ms,
                 latency_percentile: c.sized.latency_percentile,
-                binding: c.sized.binding.label(c.sized.latency_percentile),
+                binding: c.sized.binding_label(),
                 charges: c.charges.clone(),
                 total_monthly_usd: c.total_monthly_usd(),
                 unverified_limits: c.unverified_limits.iter().map(|l| l.as_str()).collect(),
@@ -556,6 +560,7 @@ fn build(
                 as_of: provenance.as_of,
                 confidence: provenance.confidence.map(|c| c.as_str()),
                 explain: if options.explain { c.sized.explain.clone() } else { Vec::new() },
+                classes: c.sized.classes.clone(),
             }
         })
         .collect();

@@ -203,6 +203,11 @@ pub struct Component {
     pub memory_mb_per_request: Option<f64>,
     pub db_ops_per_request: Option<f64>,
     pub cache_ops_per_request: Option<f64>,
+    /// Request classes (an API's CRUD calls beside a streamed LLM call):
+    /// each its own rate, service time and target; the component's queue
+    /// is their mixture. Absent: one class from `cpu_ms`, `io_ms`, `cv`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requests: Vec<RequestClass>,
     // worker
     pub concurrency_per_instance: Option<u32>,
     #[serde(default)]
@@ -290,6 +295,46 @@ pub struct WorkerJob {
     pub cpu_ms: f64,
     /// Coefficient of variation of the duration (1 = exponential).
     pub cv: Option<f64>,
+}
+
+/// One class of the requests a web component serves. Its rate is a
+/// `share` of the workload's requests, or its own (which adds to them):
+/// `per_online_user_per_min` at the peak hour, or `per_active_user_per_day`
+/// spread over the load profile as job classes are.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RequestClass {
+    pub name: String,
+    /// Share of the workload's requests (`requests_per_online_user_per_min`), 0–1.
+    pub share: Option<f64>,
+    /// Requests per online user per minute, its own (added to the workload's).
+    pub per_online_user_per_min: Option<f64>,
+    /// Requests per daily active user per day, its own (added to the workload's).
+    pub per_active_user_per_day: Option<f64>,
+    /// CPU time per request, ms (required).
+    pub cpu_ms: Option<f64>,
+    /// I/O wait per request, ms (a streamed model reply: its whole length).
+    pub io_ms: Option<f64>,
+    /// Coefficient of variation of the CPU time (1 = exponential).
+    pub cv: Option<f64>,
+    /// The class's latency target (default: the component's `slo`).
+    #[serde(default)]
+    pub slo: ClassSlo,
+    /// Memory one request of this class holds while it runs, MB (default:
+    /// the component's `memory_mb_per_request`).
+    pub memory_mb_while_running: Option<f64>,
+    /// Outbound data per request, KB (added to the workload's egress).
+    pub egress_kb: Option<f64>,
+}
+
+/// A request class's latency target; unset fields are the component's.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClassSlo {
+    /// The percentile the target refers to.
+    pub percentile: Option<f64>,
+    /// Response time at that percentile, ms.
+    pub response_ms: Option<f64>,
 }
 
 /// Targets of one component. Defaults in parentheses in docs/scenarios.md.

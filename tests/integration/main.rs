@@ -50,6 +50,7 @@ mod ps_simulation;
 mod queue_cli;
 mod recommend_cli;
 mod report_cli;
+mod request_classes_cli;
 mod scheduling_cli;
 mod schema_cli;
 mod seeds_cli;

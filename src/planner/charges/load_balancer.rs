@@ -60,8 +60,9 @@ pub(crate) fn load_balancer_charges(
     let lcu_per_day: f64 = shares
         .iter()
         .map(|s| {
-            let new_connections =
-                demand.peak_rps * s / requests_per_connection / LCU_NEW_CONNECTIONS_PER_S;
+            let new_connections = demand.component_peak_rps(component) * s
+                / requests_per_connection
+                / LCU_NEW_CONNECTIONS_PER_S;
             let active = demand.online_users * s / LCU_ACTIVE_CONNECTIONS;
             let processed = egress_per_share_hour * s / LCU_PROCESSED_GB_PER_HOUR;
             new_connections.max(active).max(processed)

@@ -73,6 +73,8 @@ impl<'a> ComputeModel<'a> {
             max_utilization,
             max_memory,
             io_s: 0.0,
+            classes: Vec::new(),
+            memory_per_request_mb: 0.0,
             lo,
             lo_binding,
             hi,
@@ -91,7 +93,7 @@ impl<'a> ComputeModel<'a> {
     }
 
     /// A rejection of this tier.
-    fn reject(&self, binding: Binding, reason: String) -> Rejection {
+    pub(super) fn reject(&self, binding: Binding, reason: String) -> Rejection {
         Rejection { tier: self.tier.reference(), binding, reason }
     }
 
@@ -103,15 +105,31 @@ impl<'a> ComputeModel<'a> {
         let slo = &component.slo;
         let workers = component.workers_per_instance.unwrap_or((self.vcpu.floor() as u32).max(1));
         self.blocking = component.concurrency == Some(Concurrency::Blocking);
-        self.io_s = component.io_ms.unwrap_or(0.0) / 1000.0;
         // A blocking worker is held for the request's CPU and its
         // I/O; an async one only for its CPU.
         let threads = if self.blocking { component.threads_per_worker.unwrap_or(1) } else { 1 };
         self.processes = workers;
         self.per_instance = workers.saturating_mul(threads);
-        let cpu_s = component.cpu_ms.unwrap_or(0.0) / 1000.0;
+        let ps = component.scheduling == Some(Scheduling::Ps);
+        // Request classes: the queue serves their mixture (rate-weighted
+        // means, the mixture's SCV); one class from the component's fields.
+        let (rate, cpu_s, io_s, cv) = if component.requests.is_empty() {
+            self.memory_per_request_mb = component.memory_mb_per_request.unwrap_or(0.0);
+            let cpu_s = component.cpu_ms.unwrap_or(0.0) / 1000.0;
+            (
+                demand.peak_rps,
+                cpu_s,
+                component.io_ms.unwrap_or(0.0) / 1000.0,
+                component.cv.unwrap_or(1.0),
+            )
+        } else {
+            let (classes, mix) = self.class_mixture(demand, ps)?;
+            self.classes = classes;
+            self.memory_per_request_mb = mix.memory_per_request_mb;
+            (mix.rate, mix.cpu_s, mix.io_s, mix.cv)
+        };
+        self.io_s = io_s;
         let held_io_s = if self.blocking { self.io_s } else { 0.0 };
-        let cv = component.cv.unwrap_or(1.0);
         // A request alone on the instance runs at full speed (a
         // fractional vCPU caps it); more slots than vCPUs slow it
         // only while the CPU is shared.
@@ -127,13 +145,13 @@ impl<'a> ComputeModel<'a> {
         // Processor sharing where requests run at a fixed speed; with more
         // slots than vCPUs the flow-equivalent server already shares the
         // CPU among the requests holding a slot (docs/scenarios.md).
-        if component.scheduling == Some(Scheduling::Ps) && self.shared.is_none() {
+        if ps && self.shared.is_none() {
             self.ps = Some(PsService::new(cv));
         }
         self.usl = component.usl;
         let target =
             slo.response_ms.unwrap_or(DEFAULT_RESPONSE_MS) / 1000.0 - self.io_after_service();
-        if target <= 0.0 {
+        if self.classes.is_empty() && target <= 0.0 {
             return Err(self.reject(
                 Binding::P95,
                 format!(
@@ -155,14 +173,25 @@ impl<'a> ComputeModel<'a> {
                 ),
             ));
         }
-        if demand.peak_rps > 0.0 {
-            let station = Station::new(demand.peak_rps, service_s, component.cv.unwrap_or(1.0))
+        if rate > 0.0 {
+            let station = Station::new(rate, service_s, cv)
                 .map_err(|e| self.reject(Binding::P95, e.to_string()))?;
             self.station = Some(station);
-            self.slos =
-                vec![Slo::Percentile { metric: TimeMetric::Response, percentile, limit: target }];
+            // With classes each class's own target is checked instead.
+            if self.classes.is_empty() {
+                self.slos = vec![Slo::Percentile {
+                    metric: TimeMetric::Response,
+                    percentile,
+                    limit: target,
+                }];
+            }
         }
-        self.cpu_load = demand.peak_rps * component.cpu_ms.unwrap_or(0.0) / 1000.0;
+        // The single-class product as it always was (same rounding).
+        self.cpu_load = if self.classes.is_empty() {
+            demand.peak_rps * component.cpu_ms.unwrap_or(0.0) / 1000.0
+        } else {
+            rate * cpu_s
+        };
         Ok(())
     }
 

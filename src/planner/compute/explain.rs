@@ -27,6 +27,9 @@ impl ComputeModel<'_> {
                 self.max_memory / self.memory_mb * 100.0,
                 trim_float(self.memory_mb, 0)
             ),
+            Binding::P95 if !self.classes.is_empty() => self
+                .class_shortfall(check)
+                .unwrap_or_else(|| "a request class's latency target is missed".into()),
             Binding::P95 => match (check.slo_latency_s(self), self.slos.first()) {
                 (Some(latency), Some(slo)) => format!(
                     "{} {} misses {slo}",
@@ -57,6 +60,11 @@ impl ComputeModel<'_> {
             explain,
             baseline: None,
             limits: Vec::new(),
+            classes: if self.classes.is_empty() {
+                Vec::new()
+            } else {
+                self.class_rows(&check, binding, count)
+            },
         };
         let mut explain = Vec::new();
         if !explain_it {

@@ -2,6 +2,7 @@
 //! queueing engine against the component's SLOs, CPU and memory.
 
 mod build;
+mod classes;
 mod explain;
 
 use super::{Binding, fits};
@@ -83,6 +84,12 @@ pub(crate) struct ComputeModel<'a> {
     max_utilization: f64,
     max_memory: f64,
     io_s: f64,
+    /// Web: the request classes whose mixture `station` is (none in the
+    /// single-class form).
+    classes: Vec<classes::ClassModel>,
+    /// Web: memory one request in flight holds (the classes' weighted by
+    /// rate × time in flight).
+    memory_per_request_mb: f64,
     lo: u32,
     /// What sets `lo`: `min_instances` or high availability.
     lo_binding: Binding,
@@ -155,6 +162,7 @@ impl Check {
     fn latency_s(&self, model: &ComputeModel<'_>, percentile: f64) -> Option<f64> {
         let p = percentile / 100.0;
         self.queue.as_ref().map(|q| match model.component.role {
+            ComponentRole::Web if !model.classes.is_empty() => model.mixture_percentile(q, p),
             ComponentRole::Web => q.response_percentile(p) + model.io_after_service(),
             _ => q.wait_percentile(p),
         })
@@ -238,7 +246,7 @@ impl<'a> ComputeModel<'a> {
     pub(crate) fn memory_used_mb(&self, n: u32, in_flight: f64) -> f64 {
         let per_worker = self.component.memory_mb_per_worker.unwrap_or(0.0);
         let per_item = match self.component.role {
-            ComponentRole::Web => self.component.memory_mb_per_request.unwrap_or(0.0),
+            ComponentRole::Web => self.memory_per_request_mb,
             _ => self.component.memory_mb_per_job.unwrap_or(0.0),
         };
         let workers = match self.component.role {
@@ -337,7 +345,7 @@ impl<'a> ComputeModel<'a> {
                     per_instance_rate * (q.mean_response() + self.io_after_service())
                 });
                 self.processes as f64 * self.component.memory_mb_per_worker.unwrap_or(0.0)
-                    + in_flight * self.component.memory_mb_per_request.unwrap_or(0.0)
+                    + in_flight * self.memory_per_request_mb
             }
             _ => self.per_instance as f64 * self.component.memory_mb_per_job.unwrap_or(0.0),
         };
@@ -346,7 +354,9 @@ impl<'a> ComputeModel<'a> {
             Some(Binding::Occupancy)
         } else if !fits(utilization, self.max_utilization) {
             Some(Binding::Utilization)
-        } else if queue.as_ref().is_some_and(|q| !self.slos.iter().all(|s| q.meets(s))) {
+        } else if queue.as_ref().is_some_and(|q| {
+            !self.slos.iter().all(|s| q.meets(s)) || self.failing_class(q).is_some()
+        }) {
             Some(Binding::P95)
         } else if !fits(memory_mb, self.max_memory) {
             Some(Binding::Memory)

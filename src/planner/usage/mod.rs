@@ -52,7 +52,10 @@ pub fn unit_multiple(unit: &str) -> f64 {
 /// × `amount` × (1 − cache hit ratio).
 pub(crate) fn base_quantity(item: &UsageItem, demand: &Demand) -> f64 {
     let driver = match item.driver {
-        UsageDriver::Requests => demand.requests_per_month,
+        UsageDriver::Requests => match item.class.as_deref() {
+            Some(class) => demand.class_requests_per_month(class),
+            None => demand.requests_per_month,
+        },
         UsageDriver::Jobs => demand.monthly_jobs(item.class.as_deref().unwrap_or("")),
         UsageDriver::DailyActiveUsers => demand.daily_active_users,
         UsageDriver::MonthlyActiveUsers => demand.monthly_active_users,

@@ -7,6 +7,7 @@ mod curves;
 mod diff;
 mod queue;
 mod recommend;
+mod request_classes;
 mod stages;
 mod tiers;
 mod tiers_diff;

@@ -13,6 +13,7 @@ pub fn recommend(r: &RecommendReport, explain: bool) -> Document {
     let stage =
         r.stage.as_ref().map_or(String::new(), |s| format!(" — stage {}: {}", s.index, s.name));
     let mut sections = vec![demand_section(r), mix_section(r)];
+    sections.extend(super::request_classes::section(r));
     sections.extend(charges_section(r));
     if !r.environments.is_empty() {
         sections.push(environments_section(&r.environments));

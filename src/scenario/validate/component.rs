@@ -198,10 +198,10 @@ impl Validator<'_> {
     /// The component's numbers: CPU, sizes, ratios, headrooms and USL.
     fn component_numbers(&mut self, c: &Component) {
         let cp = |k: &str| at(c, k);
-        if c.role == ComponentRole::Web && c.cpu_ms.is_none() {
+        if c.role == ComponentRole::Web && c.cpu_ms.is_none() && c.requests.is_empty() {
             self.error(
                 &cp("name"),
-                "a web component needs cpu_ms (CPU time per request, ms)".into(),
+                "a web component needs cpu_ms (CPU time per request, ms) or request classes ('requests')".into(),
             );
         }
         self.number(&cp("cpu_ms"), c.cpu_ms, |v| v > 0.0, "a positive CPU time in ms");

@@ -9,6 +9,7 @@ use crate::input::problem::{Problem, Severity};
 mod assertions;
 mod component;
 mod model_items;
+mod requests;
 mod stages;
 mod timing;
 mod usage;
@@ -50,6 +51,25 @@ impl Validator<'_> {
 
     pub(super) fn warning(&mut self, path: &[Step], message: String) {
         self.push(Severity::Warning, path, message);
+    }
+
+    /// Gives the problems from `from` on the column of their field's key
+    /// (`cpu_ms:`) or item name on their line, where it can be found.
+    pub(super) fn locate_columns(&mut self, from: usize) {
+        let text = &self.file.text;
+        for problem in self.problems.iter_mut().skip(from) {
+            if problem.file != self.file.name || problem.column.is_some() {
+                continue;
+            }
+            let last = problem.field.rsplit('.').next().unwrap_or_default();
+            let Some(line) = problem.line.and_then(|l| text.lines().nth(l.saturating_sub(1)))
+            else {
+                continue;
+            };
+            if let Some(at) = line.find(&format!("{last}:")).or_else(|| line.find(last)) {
+                problem.column = Some(line[..at].chars().count() + 1);
+            }
+        }
     }
 
     fn push(&mut self, severity: Severity, path: &[Step], message: String) {
@@ -95,6 +115,7 @@ impl Validator<'_> {
         }
         self.workload(s);
         self.components(s, catalog);
+        self.request_classes(s);
         self.usage(s, catalog);
         self.assertions(s);
         self.stages(s, catalog);

@@ -38,9 +38,26 @@ impl Validator<'_> {
                     self.error(&up("class"), format!("unknown job class '{class}'"))
                 }
                 (UsageDriver::Jobs, _) => {}
-                (_, Some(_)) => {
-                    self.error(&up("class"), "'class' applies only to driver 'jobs'".into())
+                (UsageDriver::Requests, Some(class)) => {
+                    let known: Vec<&str> = s
+                        .components
+                        .iter()
+                        .flat_map(|c| c.requests.iter().map(|r| r.name.as_str()))
+                        .collect();
+                    if !known.contains(&class.as_str()) {
+                        self.error(
+                            &up("class"),
+                            format!(
+                                "unknown request class '{class}': expected one of the web components' request classes ({})",
+                                if known.is_empty() { "none is listed".to_string() } else { known.join(", ") }
+                            ),
+                        );
+                    }
                 }
+                (_, Some(_)) => self.error(
+                    &up("class"),
+                    "'class' applies only to drivers 'jobs' (a job class) and 'requests' (a request class)".into(),
+                ),
                 _ => {}
             }
             self.number(&up("amount"), Some(u.amount), |v| v >= 0.0, "zero or a positive amount");
