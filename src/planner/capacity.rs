@@ -150,14 +150,24 @@ impl<'a> Planner<'a> {
         Planner::pinned(&fixed, self.catalog, tiers).plan(users).ok()
     }
 
-    /// The first user count from `plan`'s up to `until` (10¹² without)
-    /// at which the cheapest plan on other tiers costs less than
-    /// `(1 − saving)` × the plan that keeps `plan`'s tiers: a switch worth
-    /// making. Probed by doubling, then bisected to within 0.5%.
-    pub fn tier_switch(&self, plan: &Plan, until: Option<f64>, saving: f64) -> Option<Switch> {
+    /// The first user count from `plan`'s up to the next upgrade
+    /// (`upgrade`; 10¹² without) at which the cheapest plan on other tiers
+    /// costs less than `(1 − saving)` × the plan that keeps `plan`'s tiers:
+    /// a switch worth making. Probed by doubling, then bisected to within
+    /// 0.5%; the upgrade's own plan is not planned again.
+    pub fn tier_switch(
+        &self,
+        plan: &Plan,
+        upgrade: Option<&Change>,
+        saving: f64,
+    ) -> Option<Switch> {
         let tiers = |p: &Plan| p.components.iter().map(|c| c.tier_ref.clone()).collect::<Vec<_>>();
+        let until = upgrade.map(|c| c.at_users);
         let worth = |users: f64| {
-            let kept = self.plan_keeping(users, plan).ok()?;
+            let kept = match upgrade {
+                Some(Change { at_users, next: Ok(next), .. }) if *at_users == users => next.clone(),
+                _ => self.plan_keeping(users, plan).ok()?,
+            };
             let switched = self.plan(users).ok()?;
             (tiers(&switched) != tiers(&kept)
                 && switched.monthly_usd < kept.monthly_usd * (1.0 - saving))

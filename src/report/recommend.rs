@@ -341,9 +341,8 @@ pub fn recommend(
     let change = planner.next_upgrade(&plan, holds_up_to);
     let max_users = change.as_ref().map(|c| c.at_users - 1.0);
     let saving = options.switch_saving.unwrap_or(DEFAULT_SWITCH_SAVING);
-    let switch = planner
-        .tier_switch(&plan, change.as_ref().map(|c| c.at_users), saving)
-        .map(|s| describe_switch(&s, saving));
+    let switch =
+        planner.tier_switch(&plan, change.as_ref(), saving).map(|s| describe_switch(&s, saving));
     let next_upgrade = match change {
         None => None,
         Some(Change { at_users, next: Ok(next), before }) => Some(NextUpgrade {
