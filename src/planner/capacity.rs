@@ -13,6 +13,14 @@ pub const USER_LIMIT: f64 = 1e12;
 /// The share of the bill a tier switch must save to be advised.
 pub const DEFAULT_SWITCH_SAVING: f64 = 0.10;
 
+/// Whether `cheapest` is on other tiers than `kept` and costs less than
+/// `(1 − saving)` × it: the one rule for a switch worth making.
+pub fn switch_pays(kept: &Plan, cheapest: &Plan, saving: f64) -> bool {
+    let on_other_tiers =
+        kept.components.iter().zip(&cheapest.components).any(|(a, b)| a.tier_ref != b.tier_ref);
+    on_other_tiers && cheapest.monthly_usd < kept.monthly_usd * (1.0 - saving)
+}
+
 /// Where the mix must change.
 #[derive(Debug, Clone)]
 pub struct Change {
@@ -161,7 +169,6 @@ impl<'a> Planner<'a> {
         upgrade: Option<&Change>,
         saving: f64,
     ) -> Option<Switch> {
-        let tiers = |p: &Plan| p.components.iter().map(|c| c.tier_ref.clone()).collect::<Vec<_>>();
         let until = upgrade.map(|c| c.at_users);
         let worth = |users: f64| {
             let kept = match upgrade {
@@ -169,9 +176,11 @@ impl<'a> Planner<'a> {
                 _ => self.plan_keeping(users, plan).ok()?,
             };
             let switched = self.plan(users).ok()?;
-            (tiers(&switched) != tiers(&kept)
-                && switched.monthly_usd < kept.monthly_usd * (1.0 - saving))
-                .then_some(Switch { at_users: users, kept, switched })
+            switch_pays(&kept, &switched, saving).then_some(Switch {
+                at_users: users,
+                kept,
+                switched,
+            })
         };
         let start = plan.demand.users;
         let limit = until.unwrap_or(USER_LIMIT);

@@ -34,7 +34,7 @@ mod usage;
 mod usage_compute;
 
 pub use autoscale::{AutoscaleCounts, SAMPLES_PER_HOUR};
-pub use capacity::{Change, DEFAULT_SWITCH_SAVING, Switch, USER_LIMIT};
+pub use capacity::{Change, DEFAULT_SWITCH_SAVING, Switch, USER_LIMIT, switch_pays};
 pub use compute::{Rejection, instance_limit};
 pub use current::{CurrentChange, CurrentComponent, CurrentMix, VsRecommended};
 // BaselineUse and LimitCheck are defined below and reported as they are.

@@ -424,7 +424,7 @@ pub fn describe_upgrade(current: &Plan, next: &Plan, at_users: f64) -> NextUpgra
     let mut changes = Vec::new();
     for (a, b) in current.components.iter().zip(&next.components) {
         // An autoscaled group or a function changing its count is not an upgrade.
-        if a.tier_ref == b.tier_ref && a.managed_count() == b.managed_count() {
+        if !component_changes(a, b) {
             continue;
         }
         names.push(a.name.clone());
@@ -463,6 +463,13 @@ pub fn describe_upgrade(current: &Plan, next: &Plan, at_users: f64) -> NextUpgra
     NextUpgrade { components_delta_usd: upgrade.instances_delta_usd, ..upgrade }
 }
 
+/// Whether a component changes between two plans: its tier, or the count
+/// an operator sets (an autoscaled group's or a function's count follows
+/// the load by itself).
+fn component_changes(a: &crate::planner::ComponentPlan, b: &crate::planner::ComponentPlan) -> bool {
+    a.tier_ref != b.tier_ref || a.managed_count() != b.managed_count()
+}
+
 /// What the components that change cost after an upgrade minus before it
 /// (instances and charges; an unpriced total counts its instances).
 fn own_cost(before: &Plan, next: &Plan) -> f64 {
@@ -470,7 +477,7 @@ fn own_cost(before: &Plan, next: &Plan) -> f64 {
         .components
         .iter()
         .zip(&next.components)
-        .filter(|(a, b)| a.tier_ref != b.tier_ref || a.managed_count() != b.managed_count())
+        .filter(|(a, b)| component_changes(a, b))
         .map(|(a, b)| {
             let total = |c: &crate::planner::ComponentPlan| {
                 c.total_monthly_usd().or(c.monthly_usd).unwrap_or(0.0)

@@ -9,7 +9,7 @@
 use super::{Growth, SweepRow, infeasible_row, oldest_date, row_from_plan};
 use crate::catalog::Catalog;
 use crate::input::units::{money, signed_money};
-use crate::planner::{DEFAULT_SWITCH_SAVING, Infeasible, Plan, Planner};
+use crate::planner::{DEFAULT_SWITCH_SAVING, Infeasible, Plan, Planner, switch_pays};
 use crate::report::recommend::describe_upgrade;
 use crate::scenario::Scenario;
 use serde::Serialize;
@@ -164,12 +164,8 @@ fn month_plan(
             Err(e) => return (Err(e), None),
         },
     };
-    let tiers = |p: &Plan| p.components.iter().map(|c| c.tier_ref.clone()).collect::<Vec<_>>();
     match planner.plan(users) {
-        Ok(cheapest)
-            if tiers(&cheapest) != tiers(&kept)
-                && cheapest.monthly_usd < kept.monthly_usd * (1.0 - DEFAULT_SWITCH_SAVING) =>
-        {
+        Ok(cheapest) if switch_pays(&kept, &cheapest, DEFAULT_SWITCH_SAVING) => {
             (Ok(cheapest), Some(kept))
         }
         _ => (Ok(kept), None),
