@@ -144,6 +144,7 @@ fn merge_offering(base: &mut Offering, over: Offering, stamp: &Stamp) {
         origin_transfer,
         requires,
         high_availability,
+        retired_tiers,
         // The offering's own provenance is already in `stamp`.
         source: _,
         as_of: _,
@@ -176,6 +177,9 @@ fn merge_offering(base: &mut Offering, over: Offering, stamp: &Stamp) {
     );
     if !requires.is_empty() {
         base.requires = requires;
+    }
+    if !retired_tiers.is_empty() {
+        base.retired_tiers = retired_tiers;
     }
     for (option, mut price) in purchase_options {
         if price.source.is_none() {

@@ -192,6 +192,11 @@ pub struct Offering {
     pub requires: Vec<FeatureFee>,
     /// How its tiers run highly available; absent: not known to.
     pub high_availability: Option<HighAvailability>,
+    /// Plan names the provider no longer sells that files still carry (a
+    /// Blueprint's legacy `plan: starter`): `capplan import` prices each as
+    /// its successor, and says so.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub retired_tiers: Vec<RetiredTier>,
     pub source: Option<String>,
     #[serde(default, deserialize_with = "dates::date_text")]
     pub as_of: Option<String>,
@@ -211,6 +216,20 @@ pub struct ServerlessPricing {
     pub requests: String,
     /// Priced per `GB-second` of configured memory × billed duration.
     pub duration: String,
+}
+
+/// A plan name no longer sold, and today's tier it is priced as.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RetiredTier {
+    /// The retired plan name, as files spell it.
+    pub id: String,
+    /// A tier of the same offering: what it is priced as.
+    pub successor: String,
+    /// What says the two match (size, memory) and that the name is retired.
+    pub source: Option<String>,
+    /// What the founder should know: why the price is the successor's.
+    pub note: Option<String>,
 }
 
 /// One size of an offering.

@@ -5,8 +5,7 @@
 //! functions and static sites are listed as not imported. Docs:
 //! docs.digitalocean.com/products/app-platform/reference/app-spec.
 
-use super::{Count, ImportError, ImportResult, Imported, known_tier};
-use crate::catalog::Catalog;
+use super::{Count, ImportError, ImportResult, Imported};
 use serde_yaml_ng::Value;
 
 const APPS: &str = "digitalocean/app-platform";
@@ -18,7 +17,7 @@ const ASSUMED_SLUG: &str = "apps-s-1vcpu-0.5gb";
 const ASSUMED_DATABASE: &str = "db-s-1vcpu-1gb";
 const ASSUMED_CACHE: &str = "1gb";
 
-pub fn import(file: &str, text: &str, catalog: &Catalog) -> Result<ImportResult, ImportError> {
+pub fn import(file: &str, text: &str) -> Result<ImportResult, ImportError> {
     let doc: Value = serde_yaml_ng::from_str(text).map_err(|e| match e.location() {
         Some(at) => format!("{file}:{}:{}: not YAML: {e}", at.line(), at.column()),
         None => format!("{file}: not YAML: {e}"),
@@ -37,7 +36,7 @@ pub fn import(file: &str, text: &str, catalog: &Catalog) -> Result<ImportResult,
     for (key, role) in [("services", "web"), ("workers", "worker")] {
         for (i, component) in list(file, prefix, spec, key)?.iter().enumerate() {
             let at = format!("{prefix}{key}[{i}]");
-            result.components.push(container(file, &at, component, role, catalog)?);
+            result.components.push(container(file, &at, component, role)?);
         }
     }
     for key in ["jobs", "functions", "static_sites"] {
@@ -48,7 +47,7 @@ pub fn import(file: &str, text: &str, catalog: &Catalog) -> Result<ImportResult,
     }
     for (i, database) in list(file, prefix, spec, "databases")?.iter().enumerate() {
         let at = format!("{prefix}databases[{i}]");
-        if let Some(component) = datastore(file, &at, database, catalog, &mut result)? {
+        if let Some(component) = datastore(file, &at, database, &mut result)? {
             result.components.push(component);
         }
     }
@@ -76,7 +75,6 @@ fn container(
     at: &str,
     component: &Value,
     role: &'static str,
-    catalog: &Catalog,
 ) -> Result<Imported, ImportError> {
     let name = text_of(component, "name")
         .ok_or_else(|| format!("{file}: {at}.name: expected the component's name"))?;
@@ -100,7 +98,6 @@ fn container(
             "{file}: {at}.instance_size_slug: '{slug}' is a legacy size (apps created before 2024-05-07) the catalog does not price; DigitalOcean is retiring them: expected one of today's sizes, such as apps-s-1vcpu-0.5gb, apps-s-1vcpu-1gb, apps-d-1vcpu-0.5gb (`capplan tiers show digitalocean`)"
         ));
     }
-    known_tier(catalog, file, &format!("{at}.instance_size_slug"), APPS, &slug)?;
     let whole = |key: &str, v: &Value, least: u64| -> Result<u32, ImportError> {
         v.as_u64().filter(|&n| (least..=1000).contains(&n)).map(|n| n as u32).ok_or_else(|| {
             format!("{file}: {at}.{key}: expected a whole number from {least} to 1000, found {v:?}")
@@ -146,7 +143,8 @@ fn container(
             None => Count::Fixed(1),
         },
     };
-    let mut imported = Imported::new(&name, role, APPS, &slug, 1);
+    let mut imported = Imported::new(&name, role, APPS, &slug, 1)
+        .read_at(format!("{file}: {at}.instance_size_slug"));
     imported.count = count;
     imported.notes = notes;
     Ok(imported)
@@ -159,7 +157,6 @@ fn datastore(
     file: &str,
     at: &str,
     database: &Value,
-    catalog: &Catalog,
     result: &mut ImportResult,
 ) -> Result<Option<Imported>, ImportError> {
     let engine = text_of(database, "engine")
@@ -202,8 +199,8 @@ fn datastore(
             assumed.to_string()
         }
     };
-    known_tier(catalog, file, &format!("{at}.size"), offering, &tier)?;
-    let mut imported = Imported::new(&name, role, offering, &tier, 1);
+    let mut imported =
+        Imported::new(&name, role, offering, &tier, 1).read_at(format!("{file}: {at}.size"));
     if let Some(nodes) = database.get("num_nodes").and_then(Value::as_u64)
         && nodes > 1
     {

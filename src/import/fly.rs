@@ -5,8 +5,7 @@
 //! group's `min_machines_running`, else 1, and the scenario says which.
 //! Docs: fly.io/docs/reference/configuration.
 
-use super::{ImportError, ImportResult, Imported, known_tier};
-use crate::catalog::Catalog;
+use super::{ImportError, ImportResult, Imported};
 use std::collections::BTreeMap;
 use toml::Value;
 
@@ -66,7 +65,6 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 pub fn import(
     file: &str,
     text: &str,
-    catalog: &Catalog,
     counts: &BTreeMap<String, u32>,
 ) -> Result<ImportResult, ImportError> {
     let doc: toml::Table = text.parse().map_err(|e: toml::de::Error| match e.span() {
@@ -116,13 +114,16 @@ pub fn import(
             Some(Value::Array(list)) => list.iter().any(|p| p.as_str() == Some(group.as_str())),
             _ => true,
         });
-        let tier = match found {
+        let (tier, tier_at) = match found {
             None => {
                 notes
                     .push("no [[vm]] for it in the file: assumed shared-cpu-1x with 256 MB".into());
-                tier_id("shared", 1, 256)
+                (tier_id("shared", 1, 256), None)
             }
-            Some((i, vm)) => vm_tier(file, catalog, i, vm)?,
+            Some((i, vm)) => {
+                let (tier, at) = vm_tier(file, i, vm)?;
+                (tier, Some(at))
+            }
         };
         let is_web = web_groups.contains(group);
         let count = match (counts.get(group), is_web.then_some(min_running).flatten()) {
@@ -147,6 +148,7 @@ pub fn import(
             storage_gb: None,
             fields: Vec::new(),
             notes,
+            tier_at,
         });
     }
     Ok(result)
@@ -154,12 +156,7 @@ pub fn import(
 
 /// The Fly.io tier of one `[[vm]]` entry: its size preset, CPU kind, CPUs
 /// and memory; GPU Machines and unknown sizes are located errors.
-fn vm_tier(
-    file: &str,
-    catalog: &Catalog,
-    i: usize,
-    vm: &toml::Table,
-) -> Result<String, ImportError> {
+fn vm_tier(file: &str, i: usize, vm: &toml::Table) -> Result<(String, String), ImportError> {
     let at = format!("vm[{i}]");
     if vm.contains_key("gpu_kind") || vm.contains_key("gpus") {
         return Err(format!(
@@ -197,7 +194,5 @@ fn vm_tier(
             format!("{file}: {at}.memory: expected a size such as \"512mb\" or \"2gb\", found {m}")
         })?;
     }
-    let id = tier_id(kind, cpus, memory);
-    known_tier(catalog, file, &at, OFFERING, &id)?;
-    Ok(id)
+    Ok((tier_id(kind, cpus, memory), format!("{file}: {at}")))
 }

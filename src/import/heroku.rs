@@ -19,7 +19,6 @@ const ASSUMED_SIZE: &str = "standard-1x";
 pub fn import(
     file: &str,
     text: &str,
-    catalog: &Catalog,
     procfile: Option<&(String, String)>,
 ) -> Result<ImportResult, ImportError> {
     let doc: Value = serde_json::from_str(text).map_err(|e| {
@@ -81,8 +80,9 @@ pub fn import(
                 "{file}: {at}.size: Eco dynos share an account-wide pool of hours that the catalog does not price per dyno: size the process with a per-dyno plan (basic, standard-1x, …) in the file"
             ));
         }
-        known_tier(catalog, file, &format!("{at}.size"), DYNOS, &size)?;
-        result.components.push(dyno(process, &size, quantity, notes));
+        result
+            .components
+            .push(dyno(process, &size, quantity, notes).read_at(format!("{file}: {at}.size")));
     }
     if let Some((procfile_name, procfile_text)) = procfile {
         for (line, process) in process_types(procfile_text) {
@@ -95,7 +95,7 @@ pub fn import(
             result.components.push(dyno(&process, ASSUMED_SIZE, 1, notes));
         }
     }
-    read_addons(file, app.get("addons"), catalog, &mut result)?;
+    read_addons(file, app.get("addons"), &mut result)?;
     if result.components.is_empty() {
         return Err(format!(
             "{file}: no formation, Procfile process or Heroku Postgres / Key-Value add-on to import"
@@ -165,7 +165,6 @@ fn process_types(text: &str) -> Vec<(usize, String)> {
 fn read_addons(
     file: &str,
     addons: Option<&Value>,
-    catalog: &Catalog,
     result: &mut ImportResult,
 ) -> Result<(), ImportError> {
     let list = match addons {
@@ -228,13 +227,13 @@ fn read_addons(
         } else {
             postgres_plan(&plan, &mut notes)
         };
-        known_tier(catalog, file, &format!("{at} ({spec})"), &offering, &tier)?;
         if result.components.iter().any(|c| c.name == name) {
             return Err(format!(
                 "{file}: {at}: a second {service} add-on named '{name}': give it an \"as\" name"
             ));
         }
-        let mut component = Imported::new(&name, role, &offering, &tier, 1);
+        let mut component = Imported::new(&name, role, &offering, &tier, 1)
+            .read_at(format!("{file}: {at} ({spec})"));
         component.count = Count::Fixed(1);
         component.notes = notes;
         result.components.push(component);

@@ -166,11 +166,11 @@ pub fn import_file(
         return Err(problem.to_string());
     }
     match format {
-        Format::Render => render::import(file, text, catalog),
-        Format::Fly => fly::import(file, text, catalog, &options.counts),
-        Format::Heroku => heroku::import(file, text, catalog, options.procfile.as_ref()),
+        Format::Render => render::import(file, text),
+        Format::Fly => fly::import(file, text, &options.counts),
+        Format::Heroku => heroku::import(file, text, options.procfile.as_ref()),
         Format::Procfile => heroku::import_procfile(file, text, catalog),
-        Format::DigitalOcean => digitalocean::import(file, text, catalog),
+        Format::DigitalOcean => digitalocean::import(file, text),
         Format::Compose => compose::import(file, text, catalog, options.platform.as_deref()),
         Format::Terraform => terraform::import(file, text, catalog),
     }
@@ -197,6 +197,11 @@ pub struct Imported {
     /// What was assumed or read beyond the plan and count, written as
     /// comments next to the component.
     pub notes: Vec<String>,
+    /// Where the file named `tier` (`render.yaml: databases[0].plan`):
+    /// checked by [`combine`] once `--current` has replaced what it
+    /// replaces, so a plan the catalog does not sell can be overridden.
+    /// `None`: the tier did not come from a file (assumed, or mapped).
+    pub tier_at: Option<String>,
 }
 
 /// How many instances run: a fixed count or an autoscaler's range.
@@ -224,7 +229,14 @@ impl Imported {
             storage_gb: None,
             fields: Vec::new(),
             notes: Vec::new(),
+            tier_at: None,
         }
+    }
+
+    /// The same, with where the file named the tier.
+    pub fn read_at(mut self, at: String) -> Self {
+        self.tier_at = Some(at);
+        self
     }
 }
 
@@ -250,15 +262,54 @@ pub(crate) fn known_tier(
     offering: &str,
     tier: &str,
 ) -> Result<(), ImportError> {
+    match tier_problem(catalog, offering, tier) {
+        None => Ok(()),
+        Some(problem) => Err(format!("{file}: {at}: {problem}")),
+    }
+}
+
+/// Why `offering/tier` is not a tier of the catalog, listing the valid
+/// ones; `None` when it is.
+fn tier_problem(catalog: &Catalog, offering: &str, tier: &str) -> Option<String> {
     let Some((_, found)) = catalog.offering(offering) else {
-        return Err(format!("{file}: {at}: the catalog has no offering {offering}"));
+        return Some(format!("the catalog has no offering {offering}"));
     };
     if found.tiers.iter().any(|t| t.id == tier) {
+        return None;
+    }
+    Some(format!(
+        "unknown plan '{tier}' for {offering}: expected one of {}",
+        found.tiers.iter().map(|t| t.id.as_str()).collect::<Vec<_>>().join(", ")
+    ))
+}
+
+/// A component's tier, checked once `--current` has had its say: a plan
+/// name the catalog lists as retired (read or assumed) is priced as its
+/// successor, with the catalog's note; any other unknown plan a file
+/// named is that file's located error, which says how to give what runs.
+fn check_file_tier(catalog: &Catalog, component: &mut Imported) -> Result<(), ImportError> {
+    let at = component.tier_at.take();
+    let Some(problem) = tier_problem(catalog, &component.offering, &component.tier) else {
+        return Ok(());
+    };
+    let retired = catalog
+        .offering(&component.offering)
+        .and_then(|(_, o)| o.retired_tiers.iter().find(|r| r.id == component.tier));
+    if let Some(retired) = retired {
+        component.notes.push(format!(
+            "plan '{}': {}",
+            retired.id,
+            retired.note.as_deref().unwrap_or("a retired plan, priced as its successor")
+        ));
+        component.tier = retired.successor.clone();
         return Ok(());
     }
+    let Some(at) = at else {
+        return Ok(());
+    };
     Err(format!(
-        "{file}: {at}: unknown plan '{tier}' for {offering} (a legacy plan? the catalog has today's): expected one of {}",
-        found.tiers.iter().map(|t| t.id.as_str()).collect::<Vec<_>>().join(", ")
+        "{at}: {problem}; or give what runs: --current {}={}/TIER",
+        component.name, component.offering
     ))
 }
 
@@ -418,7 +469,18 @@ pub fn combine(
     let mut combined = ImportResult::default();
     let mut origin: BTreeMap<String, String> = BTreeMap::new();
     for (file, result) in results {
-        for component in result.components {
+        let mut in_this_file = std::collections::BTreeSet::new();
+        for mut component in result.components {
+            // One file may name a service and its database alike (Render
+            // names are unique per kind): the later takes its role.
+            if !in_this_file.insert(component.name.clone()) {
+                let renamed = format!("{}-{}", component.name, component.role);
+                component.notes.push(format!(
+                    "named '{}' in the file, like another component: called {renamed} here",
+                    component.name
+                ));
+                component.name = renamed;
+            }
             if let Some(first) = origin.get(&component.name) {
                 return Err(format!(
                     "{file}: component '{}' is also in {first}: rename one of them",
@@ -464,6 +526,8 @@ pub fn combine(
                 ));
                 existing.offering = offering.to_string();
                 existing.tier = id.to_string();
+                // What the file said is replaced: no longer checked.
+                existing.tier_at = None;
                 if let Some(count) = o.count {
                     existing.count = count;
                 }
@@ -477,6 +541,9 @@ pub fn combine(
                 combined.components.push(added);
             }
         }
+    }
+    for component in &mut combined.components {
+        check_file_tier(catalog, component)?;
     }
     if combined.components.is_empty() {
         return Err("import: no components to write".into());

@@ -3,14 +3,13 @@
 //! (`plan`, `diskSizeGB`). Cron jobs and static sites are listed as not
 //! imported. Docs: render.com/docs/blueprint-spec.
 
-use super::{Count, ImportError, ImportResult, Imported, known_tier};
-use crate::catalog::Catalog;
+use super::{Count, ImportError, ImportResult, Imported};
 use serde_yaml_ng::Value;
 
 /// The plan Render assumes when a Blueprint gives none; said in a comment.
 const ASSUMED_PLAN: &str = "starter";
 
-pub fn import(file: &str, text: &str, catalog: &Catalog) -> Result<ImportResult, ImportError> {
+pub fn import(file: &str, text: &str) -> Result<ImportResult, ImportError> {
     let doc: Value = serde_yaml_ng::from_str(text).map_err(|e| match e.location() {
         Some(at) => format!("{file}:{}:{}: not YAML: {e}", at.line(), at.column()),
         None => format!("{file}: not YAML: {e}"),
@@ -21,13 +20,13 @@ pub fn import(file: &str, text: &str, catalog: &Catalog) -> Result<ImportResult,
     let mut result = ImportResult::default();
     // Services and databases at the top, and in projects[].environments[]
     // (the newer layout).
-    read_services(file, "", &doc, catalog, &mut result)?;
+    read_services(file, "", &doc, &mut result)?;
     if let Some(Value::Sequence(projects)) = doc.get("projects") {
         for (p, project) in projects.iter().enumerate() {
             if let Some(Value::Sequence(environments)) = project.get("environments") {
                 for (e, environment) in environments.iter().enumerate() {
                     let prefix = format!("projects[{p}].environments[{e}].");
-                    read_services(file, &prefix, environment, catalog, &mut result)?;
+                    read_services(file, &prefix, environment, &mut result)?;
                 }
             }
         }
@@ -44,7 +43,6 @@ fn read_services(
     file: &str,
     prefix: &str,
     source: &Value,
-    catalog: &Catalog,
     result: &mut ImportResult,
 ) -> Result<(), ImportError> {
     let list = |key: &str| -> Result<Vec<Value>, ImportError> {
@@ -80,7 +78,6 @@ fn read_services(
             notes.push("a private service, priced as a web service of the same plan".into());
         }
         let tier = plan_id(text_of("plan"), &mut notes);
-        known_tier(catalog, file, &format!("{at}.plan"), offering, &tier)?;
         let count = instances(file, &at, service, &mut notes)?;
         result.components.push(Imported {
             name,
@@ -91,6 +88,7 @@ fn read_services(
             storage_gb: None,
             fields: Vec::new(),
             notes,
+            tier_at: Some(format!("{file}: {at}.plan")),
         });
     }
     for (i, database) in list("databases")?.iter().enumerate() {
@@ -102,7 +100,6 @@ fn read_services(
         let mut notes = Vec::new();
         let tier =
             plan_id(database.get("plan").and_then(Value::as_str).map(str::to_string), &mut notes);
-        known_tier(catalog, file, &format!("{at}.plan"), "render/postgres", &tier)?;
         let storage_gb = match database.get("diskSizeGB") {
             None | Some(Value::Null) => None,
             Some(v) => Some(v.as_f64().filter(|gb| *gb > 0.0).ok_or_else(|| {
@@ -121,6 +118,7 @@ fn read_services(
             storage_gb,
             fields: Vec::new(),
             notes,
+            tier_at: Some(format!("{file}: {at}.plan")),
         });
     }
     Ok(())

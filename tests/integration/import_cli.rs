@@ -91,14 +91,58 @@ fn every_real_blueprint_imports_or_fails_located() {
         current["failing_detail"].as_str().unwrap().contains("needs 7.32 GB, the tier allows 1 GB"),
         "{current}"
     );
-    // Legacy Postgres plans are refused with where and what is sold now.
-    for name in ["mastodon", "posthog"] {
-        let (code, stdout, stderr) = run(&["import", &blueprint(name)]);
-        assert_eq!(code, 2, "{name}: {stdout}");
-        assert!(stderr.contains("databases[0].plan: unknown plan"), "{stderr}");
-        assert!(stderr.contains("basic-256mb"), "{stderr}");
-        assert!(stdout.is_empty());
-    }
+    // Legacy Postgres plans (the catalog's retired_tiers) are priced as
+    // today's plan with the same memory, and the scenario says so.
+    // PostHog: `plan: standard` → basic-1gb ($19); its database shares
+    // the web service's name and is renamed. 4 × Starter ($7) + $19 +
+    // 7.324 GB-month of storage × $0.30 = $49.20.
+    let (_, text, _) = run(&["import", &blueprint("posthog")]);
+    assert!(
+        text.contains("\"posthog-database\": { tier: render/postgres/basic-1gb, count: 1 }"),
+        "{text}"
+    );
+    assert!(text.contains("plan 'standard': a legacy plan Render no longer sells"), "{text}");
+    assert!(text.contains("named 'posthog' in the file, like another component"), "{text}");
+    let report =
+        run_json(&["recommend", "--scenario", &imported("posthog"), "--format", "json"], 0);
+    let total = report["current"]["monthly_usd"].as_f64().unwrap();
+    assert!((total - (4.0 * 7.0 + 19.0 + 7.324_218_75 * 0.30)).abs() < 0.01, "{total}");
+    // Mastodon's database names no plan: Render's old default, starter,
+    // is retired and priced as basic-256mb ($6).
+    let (_, text, _) = run(&["import", &blueprint("mastodon")]);
+    assert!(
+        text.contains("\"mastodon-db\": { tier: render/postgres/basic-256mb, count: 1 }"),
+        "{text}"
+    );
+    let report =
+        run_json(&["recommend", "--scenario", &imported("mastodon"), "--format", "json"], 0);
+    let db = &report["current"]["components"][4];
+    assert_eq!(db["name"], "mastodon-db");
+    assert!(close(db["monthly_usd"].as_f64().unwrap(), 6.0 + 7.324_218_75 * 0.30, 1e-4), "{db}");
+}
+
+/// A plan the catalog does not sell is checked after `--current`: the
+/// error says how to give what runs, and giving it imports the file.
+#[test]
+fn an_unknown_plan_is_overridden_by_current() {
+    let dir = scratch_dir("import-unknown-plan");
+    let file = write_file(
+        &dir,
+        "render.yaml",
+        "services:\n  - { type: web, name: app, plan: starter }\ndatabases:\n  - { name: db, plan: mystery-8gb }\n",
+    );
+    let (code, stdout, stderr) = run(&["import", &file]);
+    assert_eq!(code, 2, "{stdout}");
+    assert!(
+        stderr.contains("render.yaml: databases[0].plan: unknown plan 'mystery-8gb' for render/postgres: expected one of free, basic-256mb"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("or give what runs: --current db=render/postgres/TIER"), "{stderr}");
+    assert!(stdout.is_empty());
+    let (code, text, stderr) = run(&["import", &file, "--current", "db=render/postgres/2c-8g"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(text.contains("\"db\": { tier: render/postgres/2c-8g, count: 1 }"), "{text}");
+    assert!(text.contains("from --current (the file said render/postgres/mystery-8gb)"), "{text}");
 }
 
 #[test]

@@ -216,6 +216,22 @@ fn bad_catalogs_exit_2_with_file_and_line() {
             ":11",
             "a baseline floor needs the baseline",
         ),
+        (
+            "retired-successor.yaml",
+            format!(
+                "{header}offerings:\n  - id: db\n    retired_tiers:\n      - {{ id: starter, successor: basic-2gb }}\n    tiers:\n      - {{ id: basic-1gb, price: {{ monthly_usd: 19 }} }}\n"
+            ),
+            ":8",
+            "expected a tier of this offering (basic-1gb), found 'basic-2gb'",
+        ),
+        (
+            "retired-and-sold.yaml",
+            format!(
+                "{header}offerings:\n  - id: db\n    retired_tiers:\n      - {{ id: basic-1gb, successor: basic-1gb }}\n    tiers:\n      - {{ id: basic-1gb, price: {{ monthly_usd: 19 }} }}\n"
+            ),
+            ":8",
+            "'basic-1gb' is also a tier of this offering",
+        ),
         ("wrong-type.yaml", format!("{header}offerings: 7\n"), ":5:", "invalid type"),
         ("empty.yaml", String::new(), "empty.yaml", "missing field"),
     ];

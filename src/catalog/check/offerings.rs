@@ -121,6 +121,7 @@ impl Checker<'_> {
         for fee in &o.requires {
             self.tier_ref(p, opath, &["requires", "tier"], &fee.tier);
         }
+        self.retired_tiers(o, opath);
         for (fields, id) in refs {
             self.usage_ref(p, opath, &fields, id);
         }
@@ -128,6 +129,32 @@ impl Checker<'_> {
             let mut ppath = opath.to_vec();
             ppath.extend([key("purchase_options"), key(option.as_str())]);
             self.option_price(&ppath, price, offering_source);
+        }
+    }
+
+    /// A retired plan name is not also a live tier's id, and its successor
+    /// is a tier of the same offering (import prices the one as the other).
+    fn retired_tiers(&mut self, o: &Offering, opath: &[Step]) {
+        for retired in &o.retired_tiers {
+            let mut rpath = opath.to_vec();
+            rpath.extend([key("retired_tiers"), Step::Id(retired.id.clone())]);
+            if o.tiers.iter().any(|t| t.id == retired.id) {
+                self.error(
+                    &rpath,
+                    format!("'{}' is also a tier of this offering: a plan name is either sold or retired", retired.id),
+                );
+            }
+            if !o.tiers.iter().any(|t| t.id == retired.successor) {
+                rpath.push(key("successor"));
+                self.error(
+                    &rpath,
+                    format!(
+                        "expected a tier of this offering ({}), found '{}'",
+                        o.tiers.iter().map(|t| t.id.as_str()).collect::<Vec<_>>().join(", "),
+                        retired.successor
+                    ),
+                );
+            }
         }
     }
 

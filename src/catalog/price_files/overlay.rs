@@ -378,6 +378,7 @@ fn blank_offering(id: &str) -> Offering {
         origin_transfer: None,
         requires: Vec::new(),
         high_availability: None,
+        retired_tiers: Vec::new(),
         source: None,
         as_of: None,
         confidence: None,

@@ -36,6 +36,8 @@ pub(super) struct Ec2 {
     pub(super) created: u32,
     pub(super) ebs_gb: f64,
     pub(super) notes: Vec<String>,
+    /// Where the plan first named `tier` (checked by `import::combine`).
+    pub(super) tier_at: String,
 }
 
 pub(super) struct Reader<'p, 'a> {
@@ -216,7 +218,7 @@ impl<'p, 'a> Reader<'p, 'a> {
             let mut parts = g.module.clone();
             parts.push(if shared > 1 { format!("{}-{}", g.leaf, g.tier) } else { g.leaf.clone() });
             let name = if total == 1 { "web".to_string() } else { parts.join(".") };
-            let mut c = Imported::new(&name, "web", EC2, &g.tier, 0);
+            let mut c = Imported::new(&name, "web", EC2, &g.tier, 0).read_at(g.tier_at.clone());
             c.count = g.count;
             instance_notes(g, &mut c);
             let most = match g.count {

@@ -36,12 +36,15 @@ impl Reader<'_, '_> {
         })?;
         let multi_az = r.values.get("multi_az").and_then(Value::as_bool) == Some(true);
         let offering = if multi_az { "aws/rds-postgres-multi-az" } else { "aws/rds-postgres" };
-        known_tier(self.catalog, self.file, &self.at(r, "instance_class"), offering, class)?;
         if self.database.is_some() {
             self.skipped.push(format!("{} (postgres {class}): a second database; capplan plans one per scenario: not priced", r.address));
             return Ok(());
         }
-        let mut db = Imported::new("database", "database", offering, class, 1);
+        let mut db = Imported::new("database", "database", offering, class, 1).read_at(format!(
+            "{}: {}",
+            self.file,
+            self.at(r, "instance_class")
+        ));
         db.notes.push(origin(r, "instance_class"));
         if multi_az {
             db.fields.push(("high_availability", "true".into()));
@@ -194,7 +197,6 @@ impl Reader<'_, '_> {
                 self.at(r, "node_type")
             )
         })?;
-        known_tier(self.catalog, self.file, &self.at(r, "node_type"), offering, node)?;
         let (nodes, shape) = if group {
             self.group_nodes(r)?
         } else {
@@ -207,7 +209,11 @@ impl Reader<'_, '_> {
             ));
             return Ok(());
         }
-        let mut cache = Imported::new("cache", "cache", offering, node, 1);
+        let mut cache = Imported::new("cache", "cache", offering, node, 1).read_at(format!(
+            "{}: {}",
+            self.file,
+            self.at(r, "node_type")
+        ));
         cache.notes.push(origin(r, "node_type"));
         let standby = self
             .catalog

@@ -3,9 +3,9 @@
 //! or configuration they name (and the CPU target of their target-tracking
 //! policy), all web components on `aws/ec2`.
 
-use super::aws::{EC2, Ec2, Reader, nested, origin, text};
+use super::aws::{Ec2, Reader, nested, origin, text};
 use super::shown;
-use crate::import::{Count, ImportError, known_tier};
+use crate::import::{Count, ImportError};
 use serde_json::Value;
 
 impl Reader<'_, '_> {
@@ -24,7 +24,6 @@ impl Reader<'_, '_> {
                 )
             })?,
         };
-        known_tier(self.catalog, self.file, &at, EC2, &tier)?;
         if let Some(before) = r.before.and_then(|b| b.get("instance_type")).and_then(Value::as_str)
             && before != tier
         {
@@ -58,6 +57,7 @@ impl Reader<'_, '_> {
                     created: 0,
                     ebs_gb: 0.0,
                     notes: Vec::new(),
+                    tier_at: format!("{}: {at}", self.file),
                 });
                 &mut self.ec2[g]
             }
@@ -208,7 +208,6 @@ impl Reader<'_, '_> {
                 self.at(r, "launch_template")
             )
         })?;
-        known_tier(self.catalog, self.file, &at, EC2, &tier)?;
         let target_cpu = self.scaling_policies(i, &mut notes)?;
         let count = if min == max {
             notes.push(format!("min_size = max_size = {min}: a fixed count"));
@@ -240,6 +239,7 @@ impl Reader<'_, '_> {
             created: 0,
             ebs_gb: 0.0,
             notes,
+            tier_at: format!("{}: {at}", self.file),
         });
         Ok(())
     }
