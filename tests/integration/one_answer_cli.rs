@@ -319,3 +319,166 @@ fn capacity_and_next_upgrade_agree_in_the_shipped_scenarios() {
         }
     }
 }
+
+/// `12345` as `12,345`, as the tables print counts.
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
+/// The (tier, count) of every component, as recommend and sweep print
+/// them (sweep's tiers carry provider/offering/).
+fn mix_of(components: &serde_json::Value) -> Vec<(String, String, f64)> {
+    components
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let tier = c["tier"].as_str().unwrap();
+            let tier = tier.rsplit('/').next().unwrap().to_string();
+            (c["name"].as_str().unwrap().to_string(), tier, c["count"].as_f64().unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn every_shipped_scenario_reports_one_capacity_in_every_command() {
+    // Issue 31, part 5: max_users and the next upgrade come from one
+    // function, whatever binds (instances, usage-priced compute such as
+    // Railway and Vercel, datastores, Cloudinary's credit quota in smriti):
+    // one beyond the capacity recommend reports, sweep's plan is another
+    // mix; a forecast growing through it upgrades in the first month past
+    // it; the HTML report prints the same figures.
+    let mut files: Vec<String> = Vec::new();
+    for dir in ["scenarios", "scenarios/examples"] {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "yaml") {
+                files.push(path.to_string_lossy().into_owned());
+            }
+        }
+    }
+    files.sort();
+    assert!(files.len() >= 15, "{files:?}");
+    let dir = scratch_dir("one-capacity");
+    let mut upgrades = 0;
+    for file in &files {
+        let rec =
+            run_json(&["recommend", "--scenario", file, "--users", "5000", "--format", "json"], 0);
+        let Some(max) = rec["max_users"].as_f64() else { continue };
+        assert!(rec["max_users_binding"].is_string(), "{file}: what binds at {max}");
+        let Some(next) = rec["next_upgrade"].as_object() else { continue };
+        upgrades += 1;
+        assert_eq!(next["at_users"].as_f64().unwrap(), max + 1.0, "{file}");
+        let (from, to) = (format!("{max}"), format!("{}", max + 1.0));
+        let sweep = run_json(
+            &[
+                "sweep",
+                "--scenario",
+                file,
+                "--from",
+                &from,
+                "--to",
+                &to,
+                "--points",
+                "2",
+                "--format",
+                "json",
+            ],
+            0,
+        );
+        let rows = sweep["rows"].as_array().unwrap();
+        assert_eq!(rows[0]["feasible"], true, "{file}: sweep plans {max}");
+        assert_ne!(
+            mix_of(&rows[1]["components"]),
+            mix_of(&rec["components"]),
+            "{file}: the mix recommend holds to {max} is still sweep's plan one beyond"
+        );
+        let forecast = run_json(
+            &[
+                "forecast",
+                "--scenario",
+                file,
+                "--users",
+                "5000",
+                "--growth",
+                "10%/month",
+                "--months",
+                "60",
+                "--format",
+                "json",
+            ],
+            0,
+        );
+        let past = forecast["months"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["users"].as_f64().unwrap() > max)
+            .unwrap_or_else(|| panic!("{file}: 60 months reach {max}"));
+        let month = past["month"].as_f64().unwrap();
+        let events = forecast["events"].as_array().unwrap();
+        assert!(
+            events.iter().any(|e| e["month"].as_f64() == Some(month) && e["kind"] == "upgrade"),
+            "{file}: no upgrade in month {month} ({} users) past {max}: {events:?}",
+            past["users"]
+        );
+        assert!(
+            !events.iter().any(|e| e["month"].as_f64().unwrap() < month && e["kind"] == "upgrade"),
+            "{file}: an upgrade before month {month}, while the mix holds: {events:?}"
+        );
+        let page = dir.join("report.html");
+        let page_arg = page.to_string_lossy().into_owned();
+        let (code, _, stderr) =
+            run(&["report", "--scenario", file, "--users", "5000", "--out", &page_arg]);
+        assert_eq!(code, 0, "{stderr}");
+        let html = std::fs::read_to_string(&page).unwrap();
+        let serves = format!("serves up to {} users", grouped(max as u64));
+        assert!(html.contains(&serves), "{file}: the report lacks '{serves}'");
+        let at = format!(
+            "next upgrade: at {} users: {}",
+            grouped(max as u64 + 1),
+            next["change"].as_str().unwrap()
+        );
+        assert!(html.contains(&at), "{file}: the report lacks '{at}'");
+    }
+    assert!(upgrades >= 14, "{upgrades} scenarios with an upgrade");
+    // The issue's case: a sweep in steps of 1,000 users finds the Vercel +
+    // Supabase database step at the first step past recommend's capacity.
+    let rec = run_json(
+        &["recommend", "--scenario", "scenarios/examples/vercel-supabase.yaml", "--format", "json"],
+        0,
+    );
+    let max = rec["max_users"].as_f64().unwrap();
+    let sweep = run_json(
+        &[
+            "sweep",
+            "--scenario",
+            "scenarios/examples/vercel-supabase.yaml",
+            "--from",
+            "1000",
+            "--to",
+            "100000",
+            "--points",
+            "100",
+            "--format",
+            "json",
+        ],
+        0,
+    );
+    let first_small = sweep["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["components"][1]["tier"] == "supabase/postgres/small")
+        .expect("the database steps up within 100,000 users");
+    let users = first_small["users"].as_f64().unwrap();
+    assert!(users > max && users <= max + 1000.0, "sweep steps at {users}, recommend after {max}");
+}
