@@ -11,8 +11,9 @@ pub use classes::ClassRate;
 pub use shape::LoadShape;
 
 use crate::catalog::{HOURS_PER_MONTH, QuotaMetric};
-use crate::scenario::{Component, ComponentRole, Scenario};
+use crate::scenario::{Component, ComponentRole, Scenario, WorkerJob};
 use serde::Serialize;
+use std::sync::Arc;
 
 /// Rates and sizes for one user count. Rates per second, sizes in GB/MB.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
@@ -52,6 +53,13 @@ pub struct Demand {
     #[serde(skip)]
     #[schemars(skip)]
     pub scheduled: Vec<ScheduledRun>,
+    /// When the scheduled classes run beside the others, so that a worker
+    /// is sized at the moment its classes together are busiest, not as if
+    /// every class peaked at once. `None`: no schedule, or the rates are
+    /// already those of one moment (`at_share_of_peak`).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub run_times: Option<Arc<RunTimes>>,
     /// Web components' request classes (`requests:`), scenario order.
     #[serde(skip)]
     #[schemars(skip)]
@@ -68,6 +76,17 @@ pub struct ScheduledRun {
     pub window_s: f64,
     /// When it runs, as the scenario says it ("02:00 daily").
     pub when: String,
+}
+
+/// Every 10-minute sample of the load's period: the unscheduled classes'
+/// rate as a share of their peak, and which scheduled classes run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunTimes {
+    /// 1 in the busiest samples (where peak events raise the load), else
+    /// the profile's share there.
+    pub shares: Vec<f64>,
+    /// Scheduled classes: at each sample, whether a run is under way.
+    pub runs: Vec<(String, Vec<bool>)>,
 }
 
 pub const DAYS_PER_MONTH: f64 = HOURS_PER_MONTH / 24.0;
@@ -101,7 +120,45 @@ impl Demand {
         for class in &mut scaled.request_classes {
             class.peak_rps *= factor;
         }
+        // One moment's rates: the caller sets the scheduled ones.
+        scaled.run_times = None;
         scaled
+    }
+
+    /// A worker's job rates, one per job, at the sizing moment: the peak
+    /// rates where no class runs on a schedule; else the 10-minute sample
+    /// where its classes together keep the most jobs in progress (Σ rate ×
+    /// duration), a scheduled class at its window's rate while a run is
+    /// under way and 0 between runs, the others at the profile's share.
+    pub fn worker_rates(&self, jobs: &[WorkerJob]) -> Vec<f64> {
+        let peak: Vec<f64> = jobs.iter().map(|j| self.peak_jobs(&j.class)).collect();
+        let Some(times) = &self.run_times else { return peak };
+        let runs: Vec<Option<&Vec<bool>>> = jobs
+            .iter()
+            .map(|j| times.runs.iter().find(|(c, _)| *c == j.class).map(|(_, on)| on))
+            .collect();
+        if runs.iter().all(Option::is_none) {
+            return peak;
+        }
+        let at = |sample: usize, share: f64| -> Vec<f64> {
+            peak.iter()
+                .zip(&runs)
+                .map(|(&rate, on)| match on {
+                    Some(on) if on.get(sample).copied().unwrap_or(false) => rate,
+                    Some(_) => 0.0,
+                    None => rate * share,
+                })
+                .collect()
+        };
+        let mut best: Option<(f64, Vec<f64>)> = None;
+        for (sample, &share) in times.shares.iter().enumerate() {
+            let rates = at(sample, share);
+            let busy: f64 = rates.iter().zip(jobs).map(|(r, j)| r * j.duration_s).sum();
+            if best.as_ref().is_none_or(|(most, _)| busy > *most) {
+                best = Some((busy, rates));
+            }
+        }
+        best.map_or(peak, |(_, rates)| rates)
     }
 
     /// The request classes a web component serves (none in the single-class form).
@@ -349,6 +406,7 @@ pub fn demand(scenario: &Scenario, users: f64) -> Demand {
         peak_to_average: ratio,
         compute_providers,
         egress_served_by: scenario.usage.iter().filter_map(|u| u.served_by.clone()).collect(),
+        run_times: shape.run_times(),
         scheduled,
         request_classes,
     }

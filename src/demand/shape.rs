@@ -135,6 +135,35 @@ impl LoadShape {
         self.profile_ratio
     }
 
+    /// The profile sampled every 10 minutes: linear between hours, wrapping.
+    pub fn samples(&self) -> Vec<f64> {
+        let hours = self.hours.len().max(1);
+        (0..hours * SAMPLES_PER_HOUR)
+            .map(|i| {
+                let (hour, step) = (i / SAMPLES_PER_HOUR, i % SAMPLES_PER_HOUR);
+                let from = self.hours.get(hour).copied().unwrap_or(1.0);
+                let to = self.hours.get((hour + 1) % hours).copied().unwrap_or(1.0);
+                from + (to - from) * step as f64 / SAMPLES_PER_HOUR as f64
+            })
+            .collect()
+    }
+
+    /// When the scheduled classes run, beside the others' share at each
+    /// sample (1 at the busiest, which peak events raise to the sizing
+    /// peak); `None` without a scheduled class.
+    pub fn run_times(&self) -> Option<std::sync::Arc<super::RunTimes>> {
+        if self.runs.is_empty() {
+            return None;
+        }
+        let busiest = self.busiest_hour();
+        let shares = self
+            .samples()
+            .into_iter()
+            .map(|share| if share >= busiest * (1.0 - 1e-12) { 1.0 } else { share })
+            .collect();
+        Some(std::sync::Arc::new(super::RunTimes { shares, runs: self.runs.clone() }))
+    }
+
     /// Whether any job class runs on a schedule.
     pub fn has_runs(&self) -> bool {
         !self.runs.is_empty()

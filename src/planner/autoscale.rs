@@ -91,7 +91,7 @@ pub(crate) fn sample_counts(
     peak: &Demand,
     shape: &LoadShape,
 ) -> Result<(Vec<f64>, Vec<u32>), Rejection> {
-    let samples = samples(shape.hours());
+    let samples = shape.samples();
     let scheduled = component.jobs.iter().any(|j| shape.running(&j.class, 0).is_some());
     if scheduled {
         return Ok((samples.clone(), scheduled_counts(component, tier, peak, shape, &samples)?));
@@ -164,19 +164,6 @@ pub(crate) fn summarize(counts: &[u32], billing: Billing) -> AutoscaleCounts {
     }
 }
 
-/// The profile sampled every 10 minutes: linear between hours, wrapping.
-pub(crate) fn samples(shares: &[f64]) -> Vec<f64> {
-    let hours = shares.len().max(1);
-    (0..hours * SAMPLES_PER_HOUR)
-        .map(|i| {
-            let (hour, step) = (i / SAMPLES_PER_HOUR, i % SAMPLES_PER_HOUR);
-            let from = shares.get(hour).copied().unwrap_or(1.0);
-            let to = shares.get((hour + 1) % hours).copied().unwrap_or(1.0);
-            from + (to - from) * step as f64 / SAMPLES_PER_HOUR as f64
-        })
-        .collect()
-}
-
 /// Instances paid for on average, from the count at every sample.
 fn billed(counts: &[u32], billing: Billing) -> f64 {
     let mean = |values: &mut dyn Iterator<Item = f64>| {
@@ -204,7 +191,7 @@ pub(crate) fn billed_lower_bound(
     shape: &LoadShape,
 ) -> f64 {
     let counts: Vec<u32> =
-        samples(shape.hours()).into_iter().map(|share| model.cpu_floor(share)).collect();
+        shape.samples().into_iter().map(|share| model.cpu_floor(share)).collect();
     billed(&counts, tier.offering.billing.unwrap_or(Billing::Monthly))
 }
 

@@ -126,7 +126,7 @@ pub(crate) fn usage_compute_cost(
     let (samples, counts) = match rule.scaling {
         Scaling::Automatic => sample_counts(component, tier, peak, shape)?,
         Scaling::Fixed => {
-            let samples = super::autoscale::samples(shape.hours());
+            let samples = shape.samples();
             let counts = vec![peak_count; samples.len()];
             (samples, counts)
         }

@@ -304,3 +304,37 @@ fn bad_profiles_peaks_and_schedules_are_refused_where_they_are() {
     let err = refused("schedule-key", &job("{ at: \"02:00\", window_minutes: 60, every: 2 }"));
     assert!(err.contains(":11:") && err.contains("unknown field `every`"), "{err}");
 }
+
+#[test]
+fn a_worker_is_sized_when_its_scheduled_and_steady_classes_are_busiest_together() {
+    // The nightly reports (300 × 20 s within 02:00–03:00: 1.667 jobs in
+    // progress) share a fixed worker with `emails`, 13.5 a user a day over
+    // the working day (busiest ÷ average hour = 1 ÷ 0.75): 300 × 13.5 ÷
+    // 86,400 × 4/3 × 20 s = 1.25 in progress by day, 0.625 at night. The
+    // busiest moment is the run: 1.667 + 0.625 = 2.29 → ⌈2.29 ÷ 0.7⌉ = 4
+    // instances, not ⌈(1.667 + 1.25) ÷ 0.7⌉ = 5 as if the run fell in the
+    // busiest hour. Moved to 14:00 it does: 5.
+    let timing = format!(
+        "  load_profile: {}
+  jobs:
+    - name: reports
+      per_active_user_per_day: 1
+      schedule: {{ at: \"02:00\", days: daily, window_minutes: 60 }}
+    - name: emails
+      per_active_user_per_day: 13.5",
+        list(&working_day())
+    );
+    let worker = WORKER.replace(
+        "jobs: [{ class: reports, duration_s: 20, cpu_ms: 20000, cv: 1 }]",
+        "jobs:\n      - { class: reports, duration_s: 20, cpu_ms: 20000, cv: 1 }\n      - { class: emails, duration_s: 20, cpu_ms: 20000, cv: 1 }",
+    );
+    let text = scenario(&timing, &worker).replace("users: 10000", "users: 300");
+    let at_night = component(&plan("coincident-night", &text), "reports-worker").clone();
+    assert_eq!(at_night["count"], 4, "{at_night}");
+    assert!(
+        close(at_night["utilization"].as_f64().unwrap(), (5.0 / 3.0 + 0.625) / 4.0, 1e-9),
+        "{at_night}"
+    );
+    let by_day = text.replace("at: \"02:00\"", "at: \"14:00\"");
+    assert_eq!(component(&plan("coincident-day", &by_day), "reports-worker")["count"], 5);
+}

@@ -216,8 +216,7 @@ impl<'a> ComputeModel<'a> {
             ));
         }
         let (mut rate, mut first, mut second, mut cpu) = (0.0, 0.0, 0.0, 0.0);
-        for job in &component.jobs {
-            let r = demand.peak_jobs(&job.class);
+        for (job, r) in component.jobs.iter().zip(demand.worker_rates(&component.jobs)) {
             let cv = job.cv.unwrap_or(1.0);
             rate += r;
             first += r * job.duration_s;
