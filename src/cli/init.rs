@@ -4,7 +4,7 @@ use super::compare::load_stacks;
 use super::output::load_catalog;
 use super::recommend::parse_users;
 use super::{Failure, Output};
-use capplan::scenario::starter::{InitOptions, starter_scenario};
+use capplan::scenario::starter::{AppShape, InitOptions, starter_scenario};
 use clap::Args;
 use std::path::PathBuf;
 
@@ -15,6 +15,7 @@ use std::path::PathBuf;
   capplan init                                   # scenario.yaml: Render + Atlas + Redis Cloud, 5,000 users
   capplan init my.yaml --stack aws --users 20k --rps 40 --worker --llm
   capplan init my.yaml --llm --model openai/gpt-5.6-luna
+  capplan init my.yaml --shape business          # weekday office hours, quiet weekends
   capplan init - --stack fly | less              # print it instead of writing a file
 
 {}", super::compare::shipped_stacks_help(
@@ -47,9 +48,22 @@ pub struct InitArgs {
     /// default anthropic/claude-haiku-5-5
     #[arg(long, value_name = "PROVIDER/MODEL", requires = "llm")]
     model: Option<String>,
+    /// When the users come, for the load profile the file starts from:
+    /// consumer (evenings), business (weekday office hours), global (every hour)
+    #[arg(long, default_value = "consumer", value_parser = parse_shape)]
+    shape: AppShape,
     /// Replace the file if it exists
     #[arg(long)]
     force: bool,
+}
+
+fn parse_shape(text: &str) -> Result<AppShape, String> {
+    AppShape::ALL.into_iter().find(|s| s.as_str() == text).ok_or_else(|| {
+        format!(
+            "expected one of {}, found '{text}'",
+            AppShape::ALL.map(AppShape::as_str).join(", ")
+        )
+    })
 }
 
 pub fn run(args: InitArgs) -> Result<Output, Failure> {
@@ -68,6 +82,7 @@ pub fn run(args: InitArgs) -> Result<Output, Failure> {
         worker: args.worker,
         llm: args.llm,
         model: args.model.clone(),
+        shape: args.shape,
     };
     let (catalog, _) = load_catalog(&[])?;
     let text = starter_scenario(&stack, &options, catalog).map_err(Failure::input)?;
@@ -106,9 +121,10 @@ pub fn run(args: InitArgs) -> Result<Output, Failure> {
         ),
     };
     Ok(Output::ok(format!(
-        "wrote {name} (stack {}, {} users{}{llm}); next:\n  capplan recommend --scenario {name}\n  capplan check {name}\n{warnings}",
+        "wrote {name} (stack {}, {} users, {} load{}{llm}); next:\n  capplan recommend --scenario {name}\n  capplan check {name}\n{warnings}",
         stack.id,
         args.users,
+        args.shape.as_str(),
         if args.worker { ", worker" } else { "" },
     )))
 }

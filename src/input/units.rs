@@ -100,6 +100,35 @@ pub fn trim_float(value: f64, decimals: usize) -> String {
     }
 }
 
+/// [`trim_float`] with thousands separators in the whole part, as the
+/// tables print every count: `8,339.6`, `116.3`, `-1,200`.
+pub fn grouped(value: f64, decimals: usize) -> String {
+    let text = trim_float(value, decimals);
+    let (sign, body) = match text.strip_prefix('-') {
+        Some(body) => ("-", body),
+        None => ("", text.as_str()),
+    };
+    let (whole, fraction) = match body.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (body, None),
+    };
+    if whole.len() <= 3 || !whole.bytes().all(|b| b.is_ascii_digit()) {
+        return text;
+    }
+    let mut out = sign.to_string();
+    for (i, ch) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if let Some(fraction) = fraction {
+        out.push('.');
+        out.push_str(fraction);
+    }
+    out
+}
+
 /// One relative tolerance wherever a requirement meets a limit: a need
 /// equal to the limit (up to float rounding) fits. Every check where a
 /// requirement meets a limit (planner and queueing SLOs) uses it.
@@ -137,6 +166,16 @@ pub fn signed_money(value: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::fits;
+
+    #[test]
+    fn grouped_separates_thousands_and_keeps_the_decimals() {
+        use super::grouped;
+        assert_eq!(grouped(8339.62, 1), "8,339.6");
+        assert_eq!(grouped(116.3, 1), "116.3");
+        assert_eq!(grouped(-1200.0, 1), "-1,200");
+        assert_eq!(grouped(1234567.891, 3), "1,234,567.891");
+        assert_eq!(grouped(f64::INFINITY, 1), "inf");
+    }
 
     #[test]
     fn a_requirement_equal_to_its_limit_fits() {

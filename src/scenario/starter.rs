@@ -21,7 +21,100 @@ pub struct InitOptions {
     /// The model of the LLM calls, `provider/model` (default
     /// [`DEFAULT_LLM_MODEL`]).
     pub model: Option<String>,
+    /// When the users come: the load profile the file starts from.
+    pub shape: AppShape,
 }
+
+/// When an app's users come, for the load profile `init` writes. The
+/// profiles are starting assumptions, said so in the file, to be replaced
+/// from the app's own hourly traffic (`capplan calibrate --fit
+/// load_profile`); any profile beats the flat default, which bills the
+/// peak rate for all 730 hours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AppShape {
+    /// Evenings busiest, quiet at night, every day alike.
+    #[default]
+    Consumer,
+    /// Weekday office hours busiest; evenings, nights and weekends quiet.
+    Business,
+    /// Users in every time zone: every hour busy, a shallow trough.
+    Global,
+}
+
+impl AppShape {
+    pub const ALL: [AppShape; 3] = [AppShape::Consumer, AppShape::Business, AppShape::Global];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AppShape::Consumer => "consumer",
+            AppShape::Business => "business",
+            AppShape::Global => "global",
+        }
+    }
+
+    /// The `load_profile` lines of the file: the comment and the value.
+    fn profile_text(self) -> String {
+        // 24 values as three rows of 8 (00-07, 08-15, 16-23), each under
+        // the first's `[`.
+        let day = |values: &[f64; 24], indent: usize| {
+            let rows: Vec<String> = values
+                .chunks(8)
+                .map(|part| part.iter().map(|v| trim(*v)).collect::<Vec<_>>().join(", "))
+                .collect();
+            format!("[{}]", rows.join(&format!(",\n{}", " ".repeat(indent))))
+        };
+        let (what, value) = match self {
+            AppShape::Consumer => (
+                "each hour of the day (24 values, UTC, the busiest 1.0): an\n  \
+                 # assumed consumer shape (`--shape consumer`), busiest in the evening,\n  \
+                 # quiet at night.",
+                format!(" {}", day(&CONSUMER_DAY, 17)),
+            ),
+            AppShape::Business => (
+                "each hour (UTC, the busiest 1.0), Monday to Friday and\n  \
+                 # at the weekend: an assumed business shape (`--shape business`),\n  \
+                 # busiest in office hours, quiet in the evening and at weekends.",
+                format!(
+                    "\n    weekday: {}\n    weekend: {}",
+                    day(&BUSINESS_WEEKDAY, 14),
+                    day(&BUSINESS_WEEKEND, 14)
+                ),
+            ),
+            AppShape::Global => (
+                "each hour of the day (24 values, UTC, the busiest 1.0): an\n  \
+                 # assumed global shape (`--shape global`), users in every time zone, a\n  \
+                 # shallow trough.",
+                format!(" {}", day(&GLOBAL_DAY, 17)),
+            ),
+        };
+        format!(
+            "  # Relative load in {what}\n  \
+             # Replace it with your own hourly traffic: `capplan calibrate requests.csv\n  \
+             # --fit load_profile` fits it from request counts by hour. Without a\n  \
+             # profile every hour is the peak, and usage (egress, tokens, autoscaled\n  \
+             # instances) is billed at the peak rate all month.\n  \
+             load_profile:{value}\n"
+        )
+    }
+}
+
+/// The assumed profiles `init` starts from (shares of the busiest hour).
+const CONSUMER_DAY: [f64; 24] = [
+    0.15, 0.1, 0.1, 0.1, 0.1, 0.15, 0.25, 0.4, 0.55, 0.65, 0.7, 0.7, 0.7, 0.7, 0.7, 0.7, 0.75,
+    0.85, 0.95, 1.0, 1.0, 0.85, 0.6, 0.3,
+];
+const BUSINESS_WEEKDAY: [f64; 24] = [
+    0.05, 0.05, 0.05, 0.05, 0.05, 0.1, 0.2, 0.45, 0.8, 1.0, 1.0, 0.95, 0.8, 0.95, 1.0, 0.95, 0.85,
+    0.6, 0.35, 0.2, 0.15, 0.1, 0.1, 0.05,
+];
+const BUSINESS_WEEKEND: [f64; 24] = [
+    0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.1, 0.1, 0.15, 0.15, 0.15, 0.15, 0.15, 0.1,
+    0.1, 0.1, 0.1, 0.1, 0.05, 0.05, 0.05, 0.05,
+];
+const GLOBAL_DAY: [f64; 24] = [
+    0.75, 0.7, 0.65, 0.6, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.9, 0.9, 0.95, 1.0, 1.0, 1.0,
+    0.95, 0.95, 0.9, 0.9, 0.85, 0.85, 0.8,
+];
 
 /// The model a starter file's LLM calls use unless `--model` names
 /// another: the cheapest current model whose prices come from the
@@ -138,12 +231,7 @@ fn workload_text(stack: &Stack, options: &InitOptions) -> String {
          \x20 # Share of the day's active users online in the busiest hour (0-1).\n\
          \x20 peak_online_ratio: {por}\n\
          {rate}\
-         \x20 # Relative load in each hour of the day (24 values, the busiest 1.0): a\n\
-         \x20 # daytime shape, quiet at night. Replace it with your own hourly\n\
-         \x20 # traffic; without it every hour is the peak, and usage (egress,\n\
-         \x20 # tokens, autoscaled instances) is billed at the peak rate all month.\n\
-         \x20 load_profile: [0.15, 0.1, 0.1, 0.1, 0.1, 0.15, 0.25, 0.4, 0.55, 0.65, 0.7, 0.7,\n\
-         \x20                0.7, 0.7, 0.7, 0.7, 0.75, 0.85, 0.95, 1.0, 1.0, 0.85, 0.6, 0.3]\n\
+         {profile}\
          \x20 # Data stored per registered user, in MB (rows, documents, indexes).\n\
          \x20 storage_mb_per_user: 1\n\
          \x20 # Share of the data read often enough to belong in database RAM (0-1).\n\
@@ -160,6 +248,7 @@ fn workload_text(stack: &Stack, options: &InitOptions) -> String {
         dar = DAILY_ACTIVE_RATIO,
         por = PEAK_ONLINE_RATIO,
         rate = rate,
+        profile = options.shape.profile_text(),
     );
     if options.worker {
         text.push_str(
@@ -341,6 +430,7 @@ mod tests {
             worker: false,
             llm: false,
             model: None,
+            shape: AppShape::Consumer,
         };
         let text = starter_scenario(&render, &options, &catalog()).unwrap();
         // 10,000 × 0.3 × 0.1 = 300 online; 50/s × 60 / 300 = 10 a minute each.
@@ -350,8 +440,14 @@ mod tests {
     #[test]
     fn a_stack_without_workers_refuses_a_worker() {
         let vercel = stacks().into_iter().find(|s| s.id == "supabase-vercel").unwrap();
-        let options =
-            InitOptions { users: 1000.0, peak_rps: None, worker: true, llm: false, model: None };
+        let options = InitOptions {
+            users: 1000.0,
+            peak_rps: None,
+            worker: true,
+            llm: false,
+            model: None,
+            shape: AppShape::Consumer,
+        };
         let error = starter_scenario(&vercel, &options, &catalog()).unwrap_err();
         assert!(error.contains("no worker offering"), "{error}");
     }

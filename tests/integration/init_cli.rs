@@ -133,7 +133,10 @@ fn the_starter_scenario_has_a_daytime_profile_so_usage_is_not_billed_at_the_peak
     let with = tokens(&run_json(&["recommend", "--scenario", &path, "--format", "json"], 0));
     let flat: String = text
         .lines()
-        .filter(|l| !l.contains("load_profile") && !l.trim_start().starts_with("0.7, 0.7"))
+        // The profile's line and its continuation rows (bare numbers).
+        .filter(|l| {
+            !l.contains("load_profile") && !l.trim_start().starts_with(|c: char| c.is_ascii_digit())
+        })
         .map(|l| format!("{l}\n"))
         .collect();
     let flat_path = dir.join("flat.yaml").to_string_lossy().into_owned();
@@ -143,4 +146,44 @@ fn the_starter_scenario_has_a_daytime_profile_so_usage_is_not_billed_at_the_peak
     // The profile's 24 hours sum to 13.05: the average hour is 13.05/24 of
     // the peak, and so are the month's tokens.
     assert!((with / without - 13.05 / 24.0).abs() < 1e-9, "{with} vs {without}");
+}
+
+#[test]
+fn each_app_shape_writes_its_load_profile_and_bills_its_average() {
+    // Issue 31, part 8. Busiest ÷ average hour, by hand from the file's
+    // values: consumer 24 ÷ 13.05; business 168 ÷ (5 × 10.85 weekday + 2 ×
+    // 2.05 weekend hours); global 24 ÷ 19.9.
+    let dir = scratch_dir("init-shapes");
+    for (shape, ratio, marker) in [
+        ("consumer", 24.0 / 13.05, "  load_profile: [0.15,"),
+        ("business", 168.0 / (5.0 * 10.85 + 2.0 * 2.05), "    weekday: [0.05,"),
+        ("global", 24.0 / 19.9, "  load_profile: [0.75,"),
+    ] {
+        let path = dir.join(format!("{shape}.yaml")).to_string_lossy().into_owned();
+        let (code, stdout, stderr) = run(&["init", &path, "--shape", shape, "--worker"]);
+        assert_eq!(code, 0, "{shape}: {stderr}");
+        assert!(stdout.contains(&format!("{shape} load")), "{stdout}");
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(marker), "{shape}: {text}");
+        assert!(text.contains(&format!("(`--shape {shape}`)")), "{text}");
+        assert!(
+            text.contains("`capplan calibrate requests.csv\n  # --fit load_profile`"),
+            "{text}"
+        );
+        every_number_is_explained(&text).unwrap_or_else(|e| panic!("{shape}: {e}\n{text}"));
+        let (code, out, err) = run(&["check", &path]);
+        assert_eq!(code, 0, "check {shape}: {out}{err}");
+        let json = run_json(&["recommend", "--scenario", &path, "--format", "json"], 0);
+        // The worker's jobs: peak per second over the month's average.
+        let jobs = &json["demand"]["peak_jobs_per_s"][0];
+        let got =
+            jobs["per_s"].as_f64().unwrap() * 3600.0 * 730.0 / jobs["per_month"].as_f64().unwrap();
+        assert!((got - ratio).abs() < 1e-9, "{shape}: {got} vs {ratio}");
+    }
+    let (code, _, stderr) = run(&["init", "-", "--shape", "nocturnal"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("expected one of consumer, business, global, found 'nocturnal'"),
+        "{stderr}"
+    );
 }

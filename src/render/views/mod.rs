@@ -23,10 +23,10 @@ pub use stages::stages;
 pub use tiers::{tier_check, tier_list, tier_show};
 pub use tiers_diff::tier_diff;
 
-use capplan::input::units::trim_float;
+use capplan::input::units::{grouped, trim_float};
 
 pub(super) fn ms(value: Option<f64>) -> String {
-    value.map_or("—".to_string(), |v| format!("{} ms", trim_float(v, 3)))
+    value.map_or("—".to_string(), |v| format!("{} ms", grouped(v, 3)))
 }
 
 pub(super) fn num(value: Option<f64>, decimals: usize) -> String {

@@ -199,7 +199,11 @@ fn mix_cells(c: &capplan::report::recommend::ComponentRow, shared: Option<f64>) 
         _ => String::new(),
     };
     let latency = c.latency_ms.map_or("—".into(), |p| {
-        format!("{named}{} ms{}", trim_float(p, 1), if c.role == "worker" { " wait" } else { "" })
+        format!(
+            "{named}{} ms{}",
+            capplan::input::units::grouped(p, 1),
+            if c.role == "worker" { " wait" } else { "" }
+        )
     });
     let sized_by = if c.limits.iter().any(|l| l.basis == LimitBasis::Estimated) {
         format!("{} (≈ estimated limits)", c.binding)

@@ -2,7 +2,7 @@
 //! class with its rate, latency and target, units in every column.
 
 use crate::render::Section;
-use capplan::input::units::trim_float;
+use capplan::input::units::{grouped, trim_float};
 use capplan::planner::percentile_name;
 use capplan::report::recommend::RecommendReport;
 
@@ -13,9 +13,8 @@ pub fn section(r: &RecommendReport) -> Option<Section> {
         .iter()
         .flat_map(|c| c.classes.iter().map(move |class| (c, class)))
         .map(|(c, class)| {
-            let ms = |v: Option<f64>| {
-                v.map_or("unstable".into(), |v| format!("{} ms", trim_float(v, 1)))
-            };
+            let ms =
+                |v: Option<f64>| v.map_or("unstable".into(), |v| format!("{} ms", grouped(v, 1)));
             vec![
                 c.name.clone(),
                 class.name.clone(),
@@ -26,7 +25,7 @@ pub fn section(r: &RecommendReport) -> Option<Section> {
                     "{} {} of {} ms",
                     percentile_name(class.latency_percentile),
                     ms(class.latency_ms),
-                    trim_float(class.target_ms, 1)
+                    grouped(class.target_ms, 1)
                 ),
                 match (class.holds, class.binds) {
                     (true, true) => "yes (sets the size)".into(),
