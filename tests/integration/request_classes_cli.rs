@@ -79,7 +79,7 @@ fn crud_plus_streamed_chat_reports_both_p95s_and_bills_both_durations() {
     assert!(stdout.contains("Request classes"), "{stdout}");
     let chat_line = stdout.lines().find(|l| l.contains("┆ chat ")).expect("a chat line");
     assert!(chat_line.contains("0.347 req/s") && chat_line.contains("912,500 req/month"));
-    assert!(chat_line.contains("p95 8000 ms of 10000 ms"), "{chat_line}");
+    assert!(chat_line.contains("p95 8,000 ms of 10,000 ms"), "{chat_line}");
 }
 
 /// A testbox of 1 vCPU, one worker, one instance unless `max` allows more:
