@@ -238,6 +238,10 @@ pub struct UsageItem {
     /// "1M tokens", GB for "GB").
     #[serde(default = "one")]
     pub amount: f64,
+    /// Files stored per registered user, MB (uploads, attachments), with
+    /// `driver: registered_users` on a price per GB: the quantity is
+    /// registered users × this ÷ 1024 GB (× `amount`).
+    pub files_mb_per_user: Option<f64>,
     /// Share served from a cache and not billed.
     #[serde(default)]
     pub cache_hit_ratio: f64,

@@ -131,6 +131,55 @@ fn a_price_per_monthly_active_user_counts_the_months_actives() {
     assert!(stderr.contains("workload.monthly_active_ratio"), "{stderr}");
 }
 
+#[test]
+fn files_per_registered_user_are_stored_for_every_user() {
+    // Issue 31, part 4: 20 MB of uploads per registered user on S3
+    // Standard: 100,000 × 20 ÷ 1024 = 1,953.125 GB-month × $0.023 = $44.92,
+    // whatever share of them is active.
+    let dir = crate::common::scratch_dir("files-per-user");
+    let base = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/interview-prep-api.yaml"
+    ))
+    .unwrap();
+    let line = "  - { name: uploads, price: aws/s3-standard-storage, driver: registered_users, files_mb_per_user: 20 }\n";
+    let with = base.replace("usage:\n", &format!("usage:\n{line}"));
+    let path = crate::common::write_file(&dir, "files.yaml", &with);
+    let uploads = |path: &str| {
+        let report = run_json(
+            &["recommend", "--scenario", path, "--users", "100000", "--format", "json"],
+            0,
+        );
+        report["usage"].as_array().unwrap().iter().find(|u| u["name"] == "uploads").unwrap().clone()
+    };
+    let line_now = uploads(&path);
+    assert!(close(line_now["quantity"].as_f64().unwrap(), 1953.125, 1e-12), "{line_now}");
+    assert!(close(line_now["monthly_usd"].as_f64().unwrap(), 1953.125 * 0.023, 1e-9), "{line_now}");
+    let fewer_active = with.replace("daily_active_ratio: 0.3", "daily_active_ratio: 0.1");
+    assert_ne!(fewer_active, with, "the scenario's daily_active_ratio moved");
+    let path = crate::common::write_file(&dir, "fewer.yaml", &fewer_active);
+    assert_eq!(uploads(&path)["quantity"], line_now["quantity"]);
+    // Only on registered users, and only on a price per GB: located.
+    for (edit, message) in [
+        ("driver: registered_users, files", "'files_mb_per_user' needs driver 'registered_users'"),
+        ("price: aws/s3-standard-storage", "'files_mb_per_user' needs a price per GB"),
+    ] {
+        let bad = match edit {
+            "driver: registered_users, files" => {
+                with.replace(edit, "driver: daily_active_users, files")
+            }
+            _ => with.replace(edit, "price: aws/s3-put-requests"),
+        };
+        let path = crate::common::write_file(&dir, "bad.yaml", &bad);
+        let (code, _, stderr) = run(&["recommend", "--scenario", &path]);
+        assert_eq!(code, 2, "{stderr}");
+        assert!(
+            stderr.contains(message) && stderr.contains("usage.uploads.files_mb_per_user"),
+            "{stderr}"
+        );
+    }
+}
+
 const COACH: &str = "scenarios/ai-interview-coach.yaml";
 
 #[test]

@@ -67,7 +67,8 @@ pub(crate) fn base_quantity(item: &UsageItem, demand: &Demand) -> f64 {
         }
         UsageDriver::Fixed => 1.0,
     };
-    driver * item.amount * (1.0 - item.cache_hit_ratio)
+    let per_user_gb = item.files_mb_per_user.map_or(1.0, |mb| mb / 1024.0);
+    driver * item.amount * per_user_gb * (1.0 - item.cache_hit_ratio)
 }
 
 /// The line of an item priced by a usage id (or a tier per

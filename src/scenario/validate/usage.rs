@@ -61,6 +61,30 @@ impl Validator<'_> {
                 _ => {}
             }
             self.number(&up("amount"), Some(u.amount), |v| v >= 0.0, "zero or a positive amount");
+            if let Some(mb) = u.files_mb_per_user {
+                self.number(
+                    &up("files_mb_per_user"),
+                    Some(mb),
+                    |v| v >= 0.0,
+                    "zero or more MB per user",
+                );
+                let per_gb = u
+                    .price
+                    .as_deref()
+                    .and_then(|p| catalog.usage(p))
+                    .map(|(_, price)| price.unit.starts_with("GB"));
+                if u.driver != UsageDriver::RegisteredUsers {
+                    self.error(
+                        &up("files_mb_per_user"),
+                        "'files_mb_per_user' needs driver 'registered_users' (files are kept for every user, active or not)".into(),
+                    );
+                } else if per_gb == Some(false) {
+                    self.error(
+                        &up("files_mb_per_user"),
+                        "'files_mb_per_user' needs a price per GB or GB-month (storage), such as aws/s3-standard-storage".into(),
+                    );
+                }
+            }
             self.number(
                 &up("cache_hit_ratio"),
                 Some(u.cache_hit_ratio),
