@@ -51,9 +51,38 @@ macro_rules! take {
     };
 }
 
-// Every merge destructures the overlay's struct whole, without `..`: a
-// field added to the catalog that the merge does not handle fails to
-// compile, so an overlay can never be accepted and then ignored.
+/// Every field of `base` that `over` gives (not null, not an empty list
+/// or map) is replaced, except `own`: the fields whose merge has a rule of
+/// its own (ids, provenance, tiers merged by id, maps that add). Generic,
+/// so a field added to an offering, a capacity or a usage price is merged
+/// with no edit here; the tests merge every shipped catalog onto a copy
+/// holding only its ids and get it back whole, so no field is ever
+/// accepted and then ignored.
+fn take_given<T: serde::Serialize + serde::de::DeserializeOwned>(
+    base: &mut T,
+    over: &T,
+    own: &[&str],
+) {
+    use serde_json::Value;
+    let as_map = |value: &T| match serde_json::to_value(value) {
+        Ok(Value::Object(map)) => map,
+        _ => unreachable!("catalog types serialize as maps"),
+    };
+    let mut merged = as_map(base);
+    for (field, value) in as_map(over) {
+        let given = !(value.is_null()
+            || value.as_array().is_some_and(Vec::is_empty)
+            || value.as_object().is_some_and(serde_json::Map::is_empty));
+        if given && !own.contains(&field.as_str()) {
+            merged.insert(field, value);
+        }
+    }
+    *base = serde_json::from_value(Value::Object(merged))
+        .expect("a catalog type reads back what it writes");
+}
+
+/// Provenance: each merge stamps it by the overlay's rules.
+const PROVENANCE: [&str; 4] = ["source", "as_of", "confidence", "evidence"];
 
 pub(crate) fn merge_provider(base: &mut Provider, overlay: Provider) {
     let Provider {
@@ -122,65 +151,10 @@ impl Stamp {
 }
 
 fn merge_offering(base: &mut Offering, over: Offering, stamp: &Stamp) {
-    let Offering {
-        id: _,
-        name,
-        role,
-        engine,
-        billing,
-        max_instances,
-        purchase_options,
-        serverless,
-        storage,
-        backup,
-        capacity_units,
-        usage_compute,
-        cpu_surplus,
-        egress,
-        load_balancer,
-        public_ipv4,
-        root_volume,
-        nat_gateway,
-        origin_transfer,
-        requires,
-        high_availability,
-        retired_tiers,
-        // The offering's own provenance is already in `stamp`.
-        source: _,
-        as_of: _,
-        confidence: _,
-        evidence: _,
-        note,
-        tiers,
-    } = over;
-    take!(
-        base,
-        name,
-        role,
-        engine,
-        billing,
-        max_instances,
-        serverless,
-        storage,
-        backup,
-        capacity_units,
-        usage_compute,
-        cpu_surplus,
-        egress,
-        load_balancer,
-        public_ipv4,
-        root_volume,
-        nat_gateway,
-        origin_transfer,
-        high_availability,
-        note
-    );
-    if !requires.is_empty() {
-        base.requires = requires;
-    }
-    if !retired_tiers.is_empty() {
-        base.retired_tiers = retired_tiers;
-    }
+    // Tiers merge by id and purchase options add (below); the offering's
+    // own provenance is already in `stamp`.
+    take_given(base, &over, &[&PROVENANCE[..], &["id", "tiers", "purchase_options"]].concat());
+    let Offering { purchase_options, tiers, .. } = over;
     for (option, mut price) in purchase_options {
         if price.source.is_none() {
             price.evidence = price.evidence.or_else(|| stamp.evidence.clone());
@@ -255,79 +229,16 @@ fn merge_price(base: &mut Price, over: Price) {
 }
 
 fn merge_capacity(base: &mut Capacity, over: Capacity) {
-    let Capacity {
-        vcpu,
-        shared_cpu,
-        memory_mb,
-        storage_gb,
-        max_storage_gb,
-        max_connections,
-        max_ops_per_sec,
-        bandwidth_gb_per_month,
-        max_instances,
-        sleeps_when_idle,
-        free_hours_per_month,
-        credits_per_month,
-        max_databases,
-        baseline_cpu,
-        baseline_floor,
-        burst,
-        estimates,
-    } = over;
-    take!(
-        base,
-        vcpu,
-        shared_cpu,
-        memory_mb,
-        storage_gb,
-        max_storage_gb,
-        max_connections,
-        max_ops_per_sec,
-        bandwidth_gb_per_month,
-        max_instances,
-        sleeps_when_idle,
-        free_hours_per_month,
-        credits_per_month,
-        max_databases,
-        baseline_cpu,
-        baseline_floor,
-        burst
-    );
-    base.estimates.extend(estimates);
+    // Estimates add: an overlay estimating one more limit keeps the others.
+    take_given(base, &over, &["estimates"]);
+    base.estimates.extend(over.estimates);
 }
 
 fn merge_usage(base: &mut UsagePrice, over: UsagePrice, stamp: &Stamp) {
-    let UsagePrice {
-        id: _,
-        name,
-        unit,
-        free_quantity,
-        price_tiers,
-        batch_discount,
-        priority_usd,
-        long_context,
-        retired,
-        successor,
-        source,
-        as_of,
-        confidence,
-        note,
-        evidence,
-    } = over;
-    take!(
-        base,
-        name,
-        free_quantity,
-        batch_discount,
-        priority_usd,
-        long_context,
-        retired,
-        successor,
-        note
-    );
-    // Unit and price tiers are required fields: an overlay of a usage
-    // price restates them.
-    base.unit = unit;
+    take_given(base, &over, &[&PROVENANCE[..], &["id"]].concat());
+    let UsagePrice { price_tiers, source, as_of, confidence, evidence, .. } = over;
+    // Price tiers are a required field: an overlay of a usage price
+    // restates them, even as none.
     base.price_tiers = price_tiers;
     base.evidence = match &source {
         Some(_) => evidence,

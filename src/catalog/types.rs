@@ -145,7 +145,7 @@ pub struct Provider {
 }
 
 /// A product line sold in tiers (`render/web`, `atlas/cluster`, `aws/ec2`).
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Offering {
     pub id: String,

@@ -320,19 +320,6 @@ fn capacity_and_next_upgrade_agree_in_the_shipped_scenarios() {
     }
 }
 
-/// `12345` as `12,345`, as the tables print counts.
-fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(d);
-    }
-    out
-}
-
 /// The (tier, count) of every component, as recommend and sweep print
 /// them (sweep's tiers carry provider/offering/).
 fn mix_of(components: &serde_json::Value) -> Vec<(String, String, f64)> {
@@ -440,16 +427,20 @@ fn every_shipped_scenario_reports_one_capacity_in_every_command() {
             run(&["report", "--scenario", file, "--users", "5000", "--out", &page_arg]);
         assert_eq!(code, 0, "{stderr}");
         let html = std::fs::read_to_string(&page).unwrap();
-        let serves = format!("serves up to {} users", grouped(max as u64));
+        let serves = format!("serves up to {} users", capplan::input::units::thousands(max));
         assert!(html.contains(&serves), "{file}: the report lacks '{serves}'");
         let at = format!(
             "next upgrade: at {} users: {}",
-            grouped(max as u64 + 1),
+            capplan::input::units::thousands(max + 1.0),
             next["change"].as_str().unwrap()
         );
         assert!(html.contains(&at), "{file}: the report lacks '{at}'");
     }
     assert!(upgrades >= 14, "{upgrades} scenarios with an upgrade");
+}
+
+#[test]
+fn a_sweep_finds_the_vercel_supabase_database_step_where_recommend_does() {
     // The case: a sweep in steps of 1,000 users finds the Vercel +
     // Supabase database step at the first step past recommend's capacity.
     let rec = run_json(

@@ -356,34 +356,5 @@ fn blank_provider(id: &str) -> Provider {
 }
 
 fn blank_offering(id: &str) -> Offering {
-    Offering {
-        id: id.to_string(),
-        name: None,
-        role: None,
-        engine: None,
-        billing: None,
-        max_instances: None,
-        purchase_options: BTreeMap::new(),
-        serverless: None,
-        storage: None,
-        backup: None,
-        capacity_units: None,
-        usage_compute: None,
-        cpu_surplus: None,
-        egress: None,
-        load_balancer: None,
-        public_ipv4: None,
-        root_volume: None,
-        nat_gateway: None,
-        origin_transfer: None,
-        requires: Vec::new(),
-        high_availability: None,
-        retired_tiers: Vec::new(),
-        source: None,
-        as_of: None,
-        confidence: None,
-        note: None,
-        evidence: None,
-        tiers: Vec::new(),
-    }
+    Offering { id: id.to_string(), ..Offering::default() }
 }
