@@ -473,6 +473,7 @@ fn elsewhere(catalog: &Catalog, platform: &Provider, store: Store, name: &str) -
 fn imported(s: Service, role: &'static str, tier: TierRef<'_>, count: u32) -> Imported {
     Imported {
         tier_at: None,
+        tier_problem: None,
         name: s.name,
         role,
         offering: format!("{}/{}", tier.provider.provider, tier.offering.id),

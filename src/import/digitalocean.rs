@@ -93,11 +93,13 @@ fn container(
             ));
         }
     };
-    if slug.starts_with("basic-") || slug.starts_with("professional-") {
-        return Err(format!(
-            "{file}: {at}.instance_size_slug: '{slug}' is a legacy size (apps created before 2024-05-07) the catalog does not price; DigitalOcean is retiring them: expected one of today's sizes, such as apps-s-1vcpu-0.5gb, apps-s-1vcpu-1gb, apps-d-1vcpu-0.5gb (`capplan tiers show digitalocean`)"
-        ));
-    }
+    // A legacy size (research pricing-providers.yaml: "apps created before
+    // 2024-05-07: basic-xxs $5 ... professional-xl $300; to be deprecated").
+    let legacy = (slug.starts_with("basic-") || slug.starts_with("professional-")).then(|| {
+        format!(
+            "'{slug}' is a legacy size (apps created before 2024-05-07) the catalog does not price; DigitalOcean is retiring them: expected one of today's sizes, such as apps-s-1vcpu-0.5gb, apps-s-1vcpu-1gb, apps-d-1vcpu-0.5gb (`capplan tiers show digitalocean`)"
+        )
+    });
     let whole = |key: &str, v: &Value, least: u64| -> Result<u32, ImportError> {
         v.as_u64().filter(|&n| (least..=1000).contains(&n)).map(|n| n as u32).ok_or_else(|| {
             format!("{file}: {at}.{key}: expected a whole number from {least} to 1000, found {v:?}")
@@ -145,6 +147,7 @@ fn container(
     };
     let mut imported = Imported::new(&name, role, APPS, &slug, 1)
         .read_at(format!("{file}: {at}.instance_size_slug"));
+    imported.tier_problem = legacy;
     imported.count = count;
     imported.notes = notes;
     Ok(imported)

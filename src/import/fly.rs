@@ -149,6 +149,7 @@ pub fn import(
             fields: Vec::new(),
             notes,
             tier_at,
+            tier_problem: None,
         });
     }
     Ok(result)

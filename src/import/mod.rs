@@ -202,6 +202,10 @@ pub struct Imported {
     /// replaces, so a plan the catalog does not sell can be overridden.
     /// `None`: the tier did not come from a file (assumed, or mapped).
     pub tier_at: Option<String>,
+    /// Why the file's tier cannot be priced, where the importer knows
+    /// better than "unknown plan" (a legacy size): the error [`combine`]
+    /// gives unless `--current` replaces the tier.
+    pub tier_problem: Option<String>,
 }
 
 /// How many instances run: a fixed count or an autoscaler's range.
@@ -230,6 +234,7 @@ impl Imported {
             fields: Vec::new(),
             notes: Vec::new(),
             tier_at: None,
+            tier_problem: None,
         }
     }
 
@@ -289,7 +294,10 @@ fn tier_problem(catalog: &Catalog, offering: &str, tier: &str) -> Option<String>
 /// named is that file's located error, which says how to give what runs.
 fn check_file_tier(catalog: &Catalog, component: &mut Imported) -> Result<(), ImportError> {
     let at = component.tier_at.take();
-    let Some(problem) = tier_problem(catalog, &component.offering, &component.tier) else {
+    let known = component.tier_problem.take();
+    let Some(problem) =
+        known.or_else(|| tier_problem(catalog, &component.offering, &component.tier))
+    else {
         return Ok(());
     };
     let retired = catalog
@@ -528,6 +536,7 @@ pub fn combine(
                 existing.tier = id.to_string();
                 // What the file said is replaced: no longer checked.
                 existing.tier_at = None;
+                existing.tier_problem = None;
                 if let Some(count) = o.count {
                     existing.count = count;
                 }
@@ -542,8 +551,14 @@ pub fn combine(
             }
         }
     }
-    for component in &mut combined.components {
-        check_file_tier(catalog, component)?;
+    // Every tier at once: a file with three legacy plans says all three.
+    let problems: Vec<ImportError> = combined
+        .components
+        .iter_mut()
+        .filter_map(|component| check_file_tier(catalog, component).err())
+        .collect();
+    if !problems.is_empty() {
+        return Err(problems.join("\n"));
     }
     if combined.components.is_empty() {
         return Err("import: no components to write".into());

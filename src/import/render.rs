@@ -89,6 +89,7 @@ fn read_services(
             fields: Vec::new(),
             notes,
             tier_at: Some(format!("{file}: {at}.plan")),
+            tier_problem: None,
         });
     }
     for (i, database) in list("databases")?.iter().enumerate() {
@@ -119,6 +120,7 @@ fn read_services(
             fields: Vec::new(),
             notes,
             tier_at: Some(format!("{file}: {at}.plan")),
+            tier_problem: None,
         });
     }
     Ok(())

@@ -199,7 +199,29 @@ fn app_specs_with_and_without_the_spec_wrapper_import() {
         let (code, _, stderr) = run(&["import", &fixture(file)]);
         assert_eq!(code, 2, "{file}");
         assert!(stderr.contains(at), "{stderr}");
+        assert!(stderr.contains("; or give what runs: --current "), "{stderr}");
     }
+    // Every legacy service at once, one line each.
+    let (_, _, stderr) = run(&["import", &fixture("digitalocean/wikijump.app.yaml")]);
+    assert!(
+        stderr.contains("--current framerail=") && stderr.contains("--current deepwell="),
+        "{stderr}"
+    );
+    // The tier a file names is checked after --current: naming what runs
+    // today imports the file.
+    let (code, text, stderr) = run(&[
+        "import",
+        &fixture("digitalocean/wikijump.app.yaml"),
+        "--current",
+        "framerail=digitalocean/app-platform/apps-s-1vcpu-0.5gb",
+        "--current",
+        "deepwell=digitalocean/app-platform/apps-s-1vcpu-0.5gb",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        text.contains("from --current (the file said digitalocean/app-platform/basic-xxs)"),
+        "{text}"
+    );
 }
 
 #[test]
