@@ -125,21 +125,22 @@ impl Demand {
         scaled
     }
 
-    /// A worker's job rates, one per job, at the sizing moment: the peak
-    /// rates where no class runs on a schedule; else the 10-minute sample
-    /// where its classes together keep the most jobs in progress (Σ rate ×
-    /// duration), a scheduled class at its window's rate while a run is
-    /// under way and 0 between runs, the others at the profile's share.
-    pub fn worker_rates(&self, jobs: &[WorkerJob]) -> Vec<f64> {
-        let peak: Vec<f64> = jobs.iter().map(|j| self.peak_jobs(&j.class)).collect();
-        let Some(times) = &self.run_times else { return peak };
+    /// A worker's job rates, one per job, at the sizing moment where one
+    /// of its classes runs on a schedule: the 10-minute sample where its
+    /// classes together keep the most jobs in progress (Σ rate × duration),
+    /// a scheduled class at its window's rate while a run is under way and
+    /// 0 between runs, the others at the profile's share. `None`: no class
+    /// of its runs on a schedule, so each class's peak rate sizes it.
+    pub fn coincident_rates(&self, jobs: &[WorkerJob]) -> Option<Vec<f64>> {
+        let times = self.run_times.as_ref()?;
         let runs: Vec<Option<&Vec<bool>>> = jobs
             .iter()
             .map(|j| times.runs.iter().find(|(c, _)| *c == j.class).map(|(_, on)| on))
             .collect();
         if runs.iter().all(Option::is_none) {
-            return peak;
+            return None;
         }
+        let peak: Vec<f64> = jobs.iter().map(|j| self.peak_jobs(&j.class)).collect();
         let at = |sample: usize, share: f64| -> Vec<f64> {
             peak.iter()
                 .zip(&runs)
@@ -158,7 +159,7 @@ impl Demand {
                 best = Some((busy, rates));
             }
         }
-        best.map_or(peak, |(_, rates)| rates)
+        best.map(|(_, rates)| rates)
     }
 
     /// The request classes a web component serves (none in the single-class form).

@@ -216,7 +216,10 @@ impl<'a> ComputeModel<'a> {
             ));
         }
         let (mut rate, mut first, mut second, mut cpu) = (0.0, 0.0, 0.0, 0.0);
-        for (job, r) in component.jobs.iter().zip(demand.worker_rates(&component.jobs)) {
+        let coincident = demand.coincident_rates(&component.jobs);
+        for (i, job) in component.jobs.iter().enumerate() {
+            let r =
+                coincident.as_ref().map_or_else(|| demand.peak_jobs(&job.class), |rates| rates[i]);
             let cv = job.cv.unwrap_or(1.0);
             rate += r;
             first += r * job.duration_s;
