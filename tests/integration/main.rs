@@ -31,6 +31,7 @@ mod hostile_cli;
 mod hostile_io;
 mod import_cli;
 mod import_compose;
+mod import_fuzz;
 mod import_heroku_do;
 mod import_terraform;
 mod init_cli;
