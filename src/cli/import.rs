@@ -20,6 +20,7 @@ use std::path::PathBuf;
   capplan import docker-compose.yml --platform render
   terraform show -json plan.tfplan > plan.json && capplan import plan.json
   capplan import render.yaml --current db=atlas/cluster/m10   # a tier the files do not hold
+  capplan import .do/app.yaml --current web=digitalocean/app-platform/apps-s-1vcpu-1gb   # a plan the catalog does not sell
 
 Formats (found from the file name and its keys; --format to say): a Render
 Blueprint (render.yaml), a Fly.io fly.toml, a Heroku app.json (with its
@@ -27,8 +28,12 @@ Procfile), a DigitalOcean App Platform spec, a docker-compose file (mapped
 to the cheapest tier that fits on --platform) and a Terraform plan in JSON
 (`terraform show -json`). The files give the tiers and counts; the workload
 (users' activity, CPU per request) is written as commented defaults to
-replace with measurements (`capplan calibrate`). docs/import.md lists what
-each format gives, what is assumed and what is ignored."
+replace with measurements (`capplan calibrate`). A legacy plan the catalog
+maps (Render's Postgres starter, standard, pro) is priced as today's plan
+of the same memory, with a comment; any other plan it does not sell is an
+error that names the field and the --current that imports the file.
+docs/import.md lists what each format gives, what is assumed and what is
+ignored."
 )]
 pub struct ImportArgs {
     /// The platform files (render.yaml, fly.toml, app.json, Procfile, .do/app.yaml, docker-compose.yml, plan.json)
