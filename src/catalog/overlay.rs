@@ -63,21 +63,24 @@ fn take_given<T: serde::Serialize + serde::de::DeserializeOwned>(
     over: &T,
     own: &[&str],
 ) {
-    use serde_json::Value;
-    let as_map = |value: &T| match serde_json::to_value(value) {
-        Ok(Value::Object(map)) => map,
+    // YAML values, not JSON: they keep every f64 as it is (JSON writes a
+    // non-finite one as null), so what is written always reads back.
+    use serde_yaml_ng::{Mapping, Value};
+    let as_map = |value: &T| match serde_yaml_ng::to_value(value) {
+        Ok(Value::Mapping(map)) => map,
         _ => unreachable!("catalog types serialize as maps"),
     };
     let mut merged = as_map(base);
     for (field, value) in as_map(over) {
         let given = !(value.is_null()
-            || value.as_array().is_some_and(Vec::is_empty)
-            || value.as_object().is_some_and(serde_json::Map::is_empty));
-        if given && !own.contains(&field.as_str()) {
+            || value.as_sequence().is_some_and(Vec::is_empty)
+            || value.as_mapping().is_some_and(Mapping::is_empty));
+        let own_rule = field.as_str().is_some_and(|f| own.contains(&f));
+        if given && !own_rule {
             merged.insert(field, value);
         }
     }
-    *base = serde_json::from_value(Value::Object(merged))
+    *base = serde_yaml_ng::from_value(Value::Mapping(merged))
         .expect("a catalog type reads back what it writes");
 }
 
@@ -286,6 +289,22 @@ fn stamp_usage(mut usage: UsagePrice, stamp: &Stamp) -> UsagePrice {
 mod tests {
     use super::*;
     use serde_json::{Value, json};
+
+    #[test]
+    fn a_merge_keeps_non_finite_numbers_instead_of_failing_to_read_them_back() {
+        // The checks refuse them in catalog files; the merge must not rely
+        // on that to stay panic-free.
+        let mut base = Capacity { vcpu: Some(1.0), memory_mb: Some(512.0), ..Capacity::default() };
+        let over = Capacity {
+            vcpu: Some(f64::INFINITY),
+            max_ops_per_sec: Some(f64::NAN),
+            ..Capacity::default()
+        };
+        merge_capacity(&mut base, over);
+        assert_eq!(base.vcpu, Some(f64::INFINITY));
+        assert!(base.max_ops_per_sec.is_some_and(f64::is_nan));
+        assert_eq!(base.memory_mb, Some(512.0));
+    }
 
     /// Drops provenance (which an overlay stamps by its own rules) so that
     /// what remains is the catalog's content.

@@ -1,7 +1,7 @@
 //! `capplan check` and `capplan diff`: assertions, formats, exit codes,
 //! robustness against hostile input, and the CI example.
 
-use crate::common::{run, run_json, run_on_day, scratch_dir, write_file};
+use crate::common::{edits, mutate, run, run_json, run_on_day, scratch_dir, write_file};
 use proptest::prelude::*;
 
 fn default_text() -> String {
@@ -336,23 +336,6 @@ fn the_ci_example_workflow_runs_against_the_shipped_scenarios() {
 
 /// Inputs tried by each property below (reported in the closing note).
 const FUZZ_CASES: u32 = 1500;
-
-fn mutate(text: &str, edits: &[(usize, usize, String)]) -> String {
-    let mut bytes = text.as_bytes().to_vec();
-    for (at, len, insert) in edits {
-        let at = at % (bytes.len() + 1);
-        let end = (at + len).min(bytes.len());
-        bytes.splice(at..end, insert.bytes());
-    }
-    String::from_utf8_lossy(&bytes).into_owned()
-}
-
-fn edits() -> impl Strategy<Value = Vec<(usize, usize, String)>> {
-    proptest::collection::vec(
-        (0usize..20_000, 0usize..40, "[ a-z0-9:\\-\\[\\]{}&*!|>#,.\"'\n]{0,12}"),
-        1..6,
-    )
-}
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: FUZZ_CASES, ..ProptestConfig::default() })]

@@ -5,23 +5,8 @@
 //! carries, and the same "sized by". Checked for every shipped scenario
 //! at three user counts.
 
-use crate::common::{close, run_json};
+use crate::common::{close, run_json, shipped_scenarios};
 use serde_json::Value;
-
-fn shipped_scenarios() -> Vec<String> {
-    let mut files = Vec::new();
-    for dir in ["scenarios", "scenarios/examples"] {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.extension().is_some_and(|e| e == "yaml") {
-                files.push(path.to_string_lossy().into_owned());
-            }
-        }
-    }
-    files.sort();
-    assert!(files.len() >= 15, "{files:?}");
-    files
-}
 
 fn num(v: &Value) -> Option<f64> {
     v.as_f64()

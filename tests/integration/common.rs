@@ -144,3 +144,38 @@ pub fn named_pipe(dir: &std::path::Path, name: &str) -> Option<std::path::PathBu
     }
     Some(fifo)
 }
+
+/// The shipped scenarios, `scenarios/` and `scenarios/examples/`, sorted.
+pub fn shipped_scenarios() -> Vec<String> {
+    let mut files = Vec::new();
+    for dir in ["scenarios", "scenarios/examples"] {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "yaml") {
+                files.push(path.to_string_lossy().into_owned());
+            }
+        }
+    }
+    files.sort();
+    assert!(files.len() >= 15, "{files:?}");
+    files
+}
+
+/// `text` with byte ranges replaced, for the parsers' property tests.
+pub fn mutate(text: &str, edits: &[(usize, usize, String)]) -> String {
+    let mut bytes = text.as_bytes().to_vec();
+    for (at, len, insert) in edits {
+        let at = at % (bytes.len() + 1);
+        let end = (at + len).min(bytes.len());
+        bytes.splice(at..end, insert.bytes());
+    }
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// Up to five random edits: YAML, TOML and JSON punctuation among them.
+pub fn edits() -> impl proptest::strategy::Strategy<Value = Vec<(usize, usize, String)>> {
+    proptest::collection::vec(
+        (0usize..20_000, 0usize..40, "[ a-z0-9:=\\-\\[\\]{}&*!|>#,.\"'\n]{0,12}"),
+        1..6,
+    )
+}

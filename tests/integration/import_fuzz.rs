@@ -2,6 +2,7 @@
 //! the whole import (detect, read, combine with `--current`, the scenario
 //! text and its validation) and end in a scenario or a located error.
 
+use crate::common::{edits, mutate};
 use capplan::import::{
     CurrentOverride, Format, ImportOptions, combine, import_file, scenario_text,
 };
@@ -18,23 +19,6 @@ const FILES: [(&str, Format); 6] = [
     ("compose/voting-app.docker-stack.yml", Format::Compose),
     ("terraform/infracost-example.plan.json", Format::Terraform),
 ];
-
-fn mutate(text: &str, edits: &[(usize, usize, String)]) -> String {
-    let mut bytes = text.as_bytes().to_vec();
-    for (at, len, insert) in edits {
-        let at = at % (bytes.len() + 1);
-        let end = (at + len).min(bytes.len());
-        bytes.splice(at..end, insert.bytes());
-    }
-    String::from_utf8_lossy(&bytes).into_owned()
-}
-
-fn edits() -> impl Strategy<Value = Vec<(usize, usize, String)>> {
-    proptest::collection::vec(
-        (0usize..20_000, 0usize..40, "[ a-z0-9:=\\-\\[\\]{}&*!|>#,.\"'\n]{0,12}"),
-        1..6,
-    )
-}
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: FUZZ_CASES, ..ProptestConfig::default() })]

@@ -2,7 +2,7 @@
 //! same thing everywhere, every command names the same stage, and the
 //! capacity and next upgrade agree with what recommend returns beyond them.
 
-use super::common::{close, run, run_json, scratch_dir, write_file};
+use super::common::{close, run, run_json, scratch_dir, shipped_scenarios, write_file};
 use capplan::catalog::load;
 use capplan::demand::GivenRate;
 use capplan::planner::Planner;
@@ -343,17 +343,7 @@ fn every_shipped_scenario_reports_one_capacity_in_every_command() {
     // one beyond the capacity recommend reports, sweep's plan is another
     // mix; a forecast growing through it upgrades in the first month past
     // it; the HTML report prints the same figures.
-    let mut files: Vec<String> = Vec::new();
-    for dir in ["scenarios", "scenarios/examples"] {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.extension().is_some_and(|e| e == "yaml") {
-                files.push(path.to_string_lossy().into_owned());
-            }
-        }
-    }
-    files.sort();
-    assert!(files.len() >= 15, "{files:?}");
+    let files = shipped_scenarios();
     let dir = scratch_dir("one-capacity");
     let mut upgrades = 0;
     for file in &files {
