@@ -267,7 +267,7 @@ pub(crate) fn known_tier(
     offering: &str,
     tier: &str,
 ) -> Result<(), ImportError> {
-    match tier_problem(catalog, offering, tier) {
+    match unknown_tier(catalog, offering, tier) {
         None => Ok(()),
         Some(problem) => Err(format!("{file}: {at}: {problem}")),
     }
@@ -275,7 +275,7 @@ pub(crate) fn known_tier(
 
 /// Why `offering/tier` is not a tier of the catalog, listing the valid
 /// ones; `None` when it is.
-fn tier_problem(catalog: &Catalog, offering: &str, tier: &str) -> Option<String> {
+fn unknown_tier(catalog: &Catalog, offering: &str, tier: &str) -> Option<String> {
     let Some((_, found)) = catalog.offering(offering) else {
         return Some(format!("the catalog has no offering {offering}"));
     };
@@ -296,7 +296,7 @@ fn check_file_tier(catalog: &Catalog, component: &mut Imported) -> Result<(), Im
     let at = component.tier_at.take();
     let known = component.tier_problem.take();
     let Some(problem) =
-        known.or_else(|| tier_problem(catalog, &component.offering, &component.tier))
+        known.or_else(|| unknown_tier(catalog, &component.offering, &component.tier))
     else {
         return Ok(());
     };

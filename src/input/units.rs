@@ -115,13 +115,7 @@ pub fn grouped(value: f64, decimals: usize) -> String {
     if whole.len() <= 3 || !whole.bytes().all(|b| b.is_ascii_digit()) {
         return text;
     }
-    let mut out = sign.to_string();
-    for (i, ch) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
+    let mut out = format!("{sign}{}", group_digits(whole));
     if let Some(fraction) = fraction {
         out.push('.');
         out.push_str(fraction);
@@ -139,15 +133,20 @@ pub fn fits(needed: f64, limit: f64) -> bool {
 /// `1234567` → `1,234,567` (rounded to a whole number).
 pub fn thousands(value: f64) -> String {
     let rounded = value.round();
-    let digits = format!("{}", rounded.abs() as u64);
-    let mut out = String::new();
+    let out = group_digits(&format!("{}", rounded.abs() as u64));
+    if rounded < 0.0 { format!("-{out}") } else { out }
+}
+
+/// `1234567` → `1,234,567`: a comma before every third digit from the right.
+fn group_digits(digits: &str) -> String {
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(ch);
     }
-    if rounded < 0.0 { format!("-{out}") } else { out }
+    out
 }
 
 /// Dollars as people read them: `$7.00`, `$1,234`, a credit `-$5.00`.
