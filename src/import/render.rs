@@ -1,6 +1,7 @@
 //! Render Blueprints (`render.yaml`): `services[]` (web, pserv, worker,
 //! keyvalue/redis; `plan`, `numInstances`, `scaling`) and `databases[]`
-//! (`plan`, `diskSizeGB`). Cron jobs and static sites are listed as not
+//! (`plan`, `diskSizeGB`). Cron jobs and static sites (`type: static`, or
+//! `type: web` with `runtime: static`) are listed as not
 //! imported. Docs: render.com/docs/blueprint-spec.
 
 use super::{Count, ImportError, ImportResult, Imported};
@@ -59,6 +60,13 @@ fn read_services(
         let kind = text_of("type").ok_or_else(|| {
             format!("{file}: {at}.type: expected web, pserv, worker, cron, keyvalue or redis")
         })?;
+        // A static site is `type: web` with `runtime: static` (`env:` in
+        // older Blueprints): files on Render's CDN, no instance to price.
+        let runtime = text_of("runtime").or_else(|| text_of("env"));
+        if kind == "web" && runtime.as_deref() == Some("static") {
+            result.skipped.push(format!("{name} (static site: files on the CDN, not an instance)"));
+            continue;
+        }
         let (role, offering) = match kind.as_str() {
             "web" | "pserv" => ("web", "render/web"),
             "worker" => ("worker", "render/worker"),

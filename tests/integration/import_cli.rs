@@ -121,6 +121,40 @@ fn every_real_blueprint_imports_or_fails_located() {
     assert!(close(db["monthly_usd"].as_f64().unwrap(), 6.0 + 7.324_218_75 * 0.30, 1e-4), "{db}");
 }
 
+#[test]
+fn a_static_site_is_not_priced_as_a_web_instance() {
+    // ai-consensus (a Django API, Celery worker and a React frontend):
+    // the frontend is `type: web` with `env: static`, files on Render's
+    // CDN. The current mix is the API and the worker, 2 × Starter ($7),
+    // and the free Postgres; before, the frontend was a third $7 instance.
+    let (code, stdout, stderr) = run(&["import", &blueprint("ai-consensus")]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains(
+            "# not imported: aix-frontend (static site: files on the CDN, not an instance)"
+        ),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("\"aix-frontend\":"), "{stdout}");
+    let report =
+        run_json(&["recommend", "--scenario", &imported("ai-consensus"), "--format", "json"], 0);
+    let current = &report["current"];
+    let tiers: Vec<&str> = current["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["tier"].as_str().unwrap())
+        .collect();
+    assert_eq!(tiers, ["render/web/starter", "render/worker/starter", "render/postgres/free"]);
+    let instances: f64 = current["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["monthly_usd"].as_f64().unwrap())
+        .sum();
+    assert!(close(instances, 14.0, 1e-12), "{current}");
+}
+
 /// A plan the catalog does not sell is checked after `--current`: the
 /// error says how to give what runs, and giving it imports the file.
 #[test]
